@@ -1,0 +1,52 @@
+# PhotoSift developer entry points. Every target builds its own virtual environment,
+# so a fresh Linux or macOS machine needs only python3 (>= 3.10) and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HEADLESS := .venv-headless
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint typecheck test-engine-headless bench clean-venv
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## Install PhotoSift into .venv and open the window.
+run: $(STAMP)
+	$(BIN)/photosift
+
+## Install everything and run the whole test suite (lint, types, architecture, engine, window).
+test: $(STAMP) lint typecheck test-engine-headless
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+typecheck: $(STAMP)
+	$(BIN)/mypy cleaner
+	$(BIN)/mypy ui
+
+# The engine must work where Qt is not installed at all: run its tests in a
+# second environment that has every dependency except PySide6.
+$(HEADLESS)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(HEADLESS)
+	$(HEADLESS)/bin/python -m pip install --quiet --upgrade pip
+	$(HEADLESS)/bin/python -m pip install --quiet $$($(PYTHON) .ci/engine_requirements.py) pytest hypothesis
+	$(HEADLESS)/bin/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+test-engine-headless: $(HEADLESS)/.installed
+	$(HEADLESS)/bin/python -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('PySide6') is not None)"
+	$(HEADLESS)/bin/python -m pytest -q -p no:pytest-qt -p no:qt tests/engine
+
+## Run the benchmarks (slow; writes results under benchmarks/out/).
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+clean-venv:
+	rm -rf $(VENV) $(HEADLESS)

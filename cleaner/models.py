@@ -1,0 +1,268 @@
+"""Domain objects of the engine: plain frozen dataclasses, no I/O, no Qt.
+
+Everything the window, the command line, the reports and the trash code know
+about a scan is one of these. They serialise to JSON through `cleaner.resultio`.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class PerceptualHash:
+    """A 64-bit perceptual hash. `a - b` is the Hamming distance, as in ImageHash."""
+
+    value: int
+    bits: int = 64
+
+    def __sub__(self, other: PerceptualHash) -> int:
+        if self.bits != other.bits:
+            raise ValueError(f"cannot compare a {self.bits}-bit hash with a {other.bits}-bit one")
+        return (self.value ^ other.value).bit_count()
+
+    def __str__(self) -> str:
+        return self.hex()
+
+    def hex(self) -> str:
+        return f"{self.value:0{self.bits // 4}x}"
+
+    @classmethod
+    def from_hex(cls, text: str) -> PerceptualHash:
+        return cls(int(text, 16), len(text) * 4)
+
+
+@dataclass(frozen=True, slots=True)
+class FileEntry:
+    """One file found by the walk. Hard links to the same inode are one entry."""
+
+    path: str  # os.fsdecode() spelling: a non-UTF-8 byte is a lone surrogate
+    size: int
+    mtime_ns: int
+    device: int
+    inode: int
+    # Other names of the same inode met during the walk (hard links). They share the bytes,
+    # so removing one frees nothing: never counted as reclaimable space.
+    hardlinks: tuple[str, ...] = ()
+
+
+class SkipReason(str, enum.Enum):
+    """Why a file is not part of the result. The value is stable (it goes into JSON)."""
+
+    EMPTY = "empty"
+    NOT_AN_IMAGE = "not_an_image"
+    UNSUPPORTED = "unsupported"
+    CORRUPT = "corrupt"
+    TRUNCATED = "truncated"
+    TOO_LARGE = "too_large"
+    PERMISSION_DENIED = "permission_denied"
+    VANISHED = "vanished"
+    UNREADABLE = "unreadable"
+    SYMLINK = "symlink"
+    SYMLINK_LOOP = "symlink_loop"
+    FOLDER_UNREADABLE = "folder_unreadable"
+
+    @property
+    def label(self) -> str:
+        return _SKIP_LABELS[self]
+
+
+_SKIP_LABELS = {
+    SkipReason.EMPTY: "empty file (0 bytes)",
+    SkipReason.NOT_AN_IMAGE: "not a picture (contents are not an image format)",
+    SkipReason.UNSUPPORTED: "picture format not supported",
+    SkipReason.CORRUPT: "damaged picture (could not be decoded)",
+    SkipReason.TRUNCATED: "incomplete picture (file is cut short)",
+    SkipReason.TOO_LARGE: "too large to open safely",
+    SkipReason.PERMISSION_DENIED: "permission denied",
+    SkipReason.VANISHED: "file disappeared during the scan",
+    SkipReason.UNREADABLE: "could not be read",
+    SkipReason.SYMLINK: "shortcut (symbolic link) not followed",
+    SkipReason.SYMLINK_LOOP: "shortcut loop",
+    SkipReason.FOLDER_UNREADABLE: "folder could not be opened",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedFile:
+    path: str
+    reason: SkipReason
+    detail: str = ""
+
+    @property
+    def message(self) -> str:
+        return f"{self.reason.label}: {self.detail}" if self.detail else self.reason.label
+
+
+@dataclass(frozen=True, slots=True)
+class ImageMetrics:
+    """What the small decode and the header say about one picture.
+
+    Width and height are as displayed, after EXIF orientation is applied.
+    """
+
+    format: str  # Pillow's format name: JPEG, PNG, TIFF, WEBP, GIF, BMP, HEIF, AVIF, RAW
+    width: int
+    height: int
+    lossless: bool
+    jpeg_quality: int | None  # estimated from the quantisation tables, 1-100
+    sharpness: float  # variance of the Laplacian at a fixed analysis size
+    detail: float  # standard deviation of the 32x32 grey thumbnail, 0-127
+    capture_time: str | None  # EXIF DateTimeOriginal as "YYYY-MM-DD HH:MM:SS"
+    camera: str | None  # "Make Model"
+    has_gps: bool
+    has_exif: bool
+    looks_like_screenshot: bool
+    looks_like_export: bool
+    orientation: int = 1  # the EXIF orientation that was applied (1 = none)
+
+    @property
+    def pixels(self) -> int:
+        return self.width * self.height
+
+    @property
+    def megapixels(self) -> float:
+        return self.pixels / 1_000_000
+
+    @property
+    def low_detail(self) -> bool:
+        return self.detail < LOW_DETAIL_STD
+
+
+# A 32x32 grey thumbnail whose standard deviation is under this is near-blank
+# (a white page, a grey sky): plain perceptual hashes collide on such pictures,
+# so their matches need the stronger check in `cleaner.similarity`.
+LOW_DETAIL_STD = 14.0
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """The perceptual fingerprint of one picture.
+
+    `hashes` holds the pHash of the picture as displayed and of its seven other
+    rotations/mirrorings (the dihedral group), in `cleaner.hashing.TRANSFORMS` order;
+    `hashes[0]` is the picture as displayed. `thumb` is a 16x16 grey thumbnail
+    (256 bytes) used to confirm candidate matches; `detail_map` is a 64x64 grey
+    thumbnail kept only for low-detail pictures, where the stronger check needs it.
+    """
+
+    hashes: tuple[int, ...]
+    thumb: bytes
+    detail_map: bytes | None = None
+
+    @property
+    def phash(self) -> PerceptualHash:
+        return PerceptualHash(self.hashes[0])
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything computed for one file; the unit the cache stores."""
+
+    metrics: ImageMetrics
+    fingerprint: Fingerprint
+
+
+class GroupKind(str, enum.Enum):
+    EXACT = "exact"  # byte-identical files only
+    SIMILAR = "similar"  # the same picture in different files
+
+
+@dataclass(frozen=True, slots=True)
+class GroupMember:
+    entry: FileEntry
+    metrics: ImageMetrics | None  # None for an exact copy that no decoder can read
+    sha256: str | None
+    quality: int  # 0-100
+    distance: int  # Hamming distance of the pHash to the keeper's; 0 for exact copies
+    is_keeper: bool
+    protected: bool = False  # inside a protected folder: never suggested for removal
+    suggested_remove: bool = False
+
+    @property
+    def path(self) -> str:
+        return self.entry.path
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateGroup:
+    id: int
+    kind: GroupKind
+    members: tuple[GroupMember, ...]
+    reason: str  # in words: why the keeper was picked
+    deciding_criterion: str | None  # Criterion.value that decided, None if all tied
+
+    @property
+    def keeper(self) -> GroupMember:
+        return next(m for m in self.members if m.is_keeper)
+
+    @property
+    def reclaimable_bytes(self) -> int:
+        return sum(m.entry.size for m in self.members if m.suggested_remove)
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+
+class Similarity(str, enum.Enum):
+    """Presets a non-programmer can pick. `cleaner.similarity.THRESHOLDS` maps them."""
+
+    IDENTICAL = "identical"
+    SAME = "same"
+    SIMILAR = "similar"
+    LOOSE = "loose"
+
+    @property
+    def label(self) -> str:
+        return {
+            Similarity.IDENTICAL: "Identical files",
+            Similarity.SAME: "Same picture",
+            Similarity.SIMILAR: "Similar",
+            Similarity.LOOSE: "Loose",
+        }[self]
+
+
+@dataclass(frozen=True, slots=True)
+class ScanSettings:
+    roots: tuple[str, ...]
+    similarity: Similarity = Similarity.SAME
+    threshold: int | None = None  # overrides the preset's Hamming threshold (0-32)
+    rotations: bool = False  # also match rotated (90/180/270) and mirrored copies
+    excludes: tuple[str, ...] = ()  # glob patterns on names or root-relative paths
+    follow_symlinks: bool = False
+    protected: tuple[str, ...] = ()  # folders whose files are never suggested for removal
+    max_pixels: int = 178_956_970  # larger pictures are skipped as too large
+    workers: int = 0  # 0: one per core
+    criteria: tuple[str, ...] = ()  # keeper criteria in order; () = the default order
+    prefer_paths: tuple[str, ...] = ("originals",)  # path fragments that win a tie
+    avoid_paths: tuple[str, ...] = ()  # extra fragments that lose a tie (defaults built in)
+
+
+@dataclass(frozen=True, slots=True)
+class ScanStats:
+    files_seen: int = 0
+    bytes_seen: int = 0
+    images: int = 0
+    skipped: int = 0
+    groups: int = 0
+    redundant_copies: int = 0
+    reclaimable_bytes: int = 0
+    hardlinks: int = 0
+    cache_hits: int = 0
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    settings: ScanSettings
+    groups: tuple[DuplicateGroup, ...]
+    skipped: tuple[SkippedFile, ...]
+    stats: ScanStats
+    started_at: str  # ISO 8601 with time zone
+    finished_at: str
+    app_version: str
+    machine: str
+    cancelled: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
