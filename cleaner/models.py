@@ -45,6 +45,12 @@ class FileEntry:
     # Other names of the same inode met during the walk (hard links). They share the bytes,
     # so removing one frees nothing: never counted as reclaimable space.
     hardlinks: tuple[str, ...] = ()
+    nlink: int = 1  # the file system's link count, which sees links outside the scan too
+
+    @property
+    def frees_space(self) -> bool:
+        """Whether moving this file away gives its bytes back (False for hard-linked files)."""
+        return self.nlink <= 1 and not self.hardlinks
 
 
 class SkipReason(str, enum.Enum):
@@ -199,7 +205,7 @@ class DuplicateGroup:
 
     @property
     def reclaimable_bytes(self) -> int:
-        return sum(m.entry.size for m in self.members if m.suggested_remove)
+        return sum(m.entry.size for m in self.members if m.suggested_remove and m.entry.frees_space)
 
     @property
     def size(self) -> int:
@@ -224,6 +230,10 @@ class Similarity(str, enum.Enum):
         }[self]
 
 
+# Twice Pillow's warning level: the size at which Pillow itself refuses a picture.
+DEFAULT_MAX_PIXELS = 178_956_970
+
+
 @dataclass(frozen=True, slots=True)
 class ScanSettings:
     roots: tuple[str, ...]
@@ -233,7 +243,7 @@ class ScanSettings:
     excludes: tuple[str, ...] = ()  # glob patterns on names or root-relative paths
     follow_symlinks: bool = False
     protected: tuple[str, ...] = ()  # folders whose files are never suggested for removal
-    max_pixels: int = 178_956_970  # larger pictures are skipped as too large
+    max_pixels: int = DEFAULT_MAX_PIXELS  # larger pictures are skipped as too large
     workers: int = 0  # 0: one per core
     criteria: tuple[str, ...] = ()  # keeper criteria in order; () = the default order
     prefer_paths: tuple[str, ...] = ("originals",)  # path fragments that win a tie

@@ -18,6 +18,7 @@ from typing import Any
 
 from cleaner.errors import ResultFormatError
 from cleaner.models import (
+    DEFAULT_MAX_PIXELS,
     DuplicateGroup,
     FileEntry,
     GroupKind,
@@ -140,6 +141,7 @@ def _group_to_dict(g: DuplicateGroup) -> dict[str, Any]:
                 "device": m.entry.device,
                 "inode": m.entry.inode,
                 "hardlinks": list(m.entry.hardlinks),
+                "nlink": m.entry.nlink,
                 "sha256": m.sha256,
                 "metrics": None if m.metrics is None else metrics_to_dict(m.metrics),
                 "quality": m.quality,
@@ -172,7 +174,7 @@ def result_from_dict(data: dict[str, Any]) -> ScanResult:
             excludes=tuple(s.get("excludes", ())),
             follow_symlinks=bool(s.get("follow_symlinks", False)),
             protected=tuple(s.get("protected", ())),
-            max_pixels=int(s.get("max_pixels", ScanSettings.max_pixels)),
+            max_pixels=int(s.get("max_pixels", DEFAULT_MAX_PIXELS)),
             workers=int(s.get("workers", 0)),
             criteria=tuple(s.get("criteria", ())),
             prefer_paths=tuple(s.get("prefer_paths", ())),
@@ -210,6 +212,7 @@ def _group_from_dict(g: dict[str, Any]) -> DuplicateGroup:
                 device=int(m.get("device", 0)),
                 inode=int(m.get("inode", 0)),
                 hardlinks=tuple(m.get("hardlinks", ())),
+                nlink=int(m.get("nlink", 1)),
             ),
             metrics=None if m.get("metrics") is None else metrics_from_dict(m["metrics"]),
             sha256=m.get("sha256"),

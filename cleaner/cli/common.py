@@ -1,0 +1,66 @@
+"""Small helpers shared by the subcommands: sizes, durations, a terminal progress bar."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from typing import TextIO
+
+from cleaner.progress import Progress
+
+
+def human_bytes(n: float) -> str:
+    value = float(n)
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if abs(value) < 1000 or unit == "TB":
+            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{n} bytes"
+
+
+def human_duration(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def error(message: str) -> None:
+    print(f"photosift: {message}", file=sys.stderr)
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal; silent when stderr is not a terminal."""
+
+    def __init__(self, stream: TextIO | None = None, enabled: bool | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty() if enabled is None else enabled
+        self._last = 0.0
+        self._shown = False
+
+    def update(self, p: Progress) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self._last < 0.1 and p.done != p.total:
+            return
+        self._last = now
+        width = shutil.get_terminal_size((80, 20)).columns
+        bar_width = 20
+        filled = int(bar_width * p.overall)
+        bar = "#" * filled + "-" * (bar_width - filled)
+        count = f"{p.done:,}/{p.total:,}" if p.total else f"{p.done:,}"
+        extra = f" {p.rate:,.0f}/s" if p.rate >= 1 else ""
+        if p.eta_seconds is not None and p.total:
+            extra += f" ETA {human_duration(p.eta_seconds)}"
+        line = f"[{bar}] {p.overall * 100:3.0f}% {p.stage}: {count}{extra}"
+        self.stream.write("\r" + line[: width - 1].ljust(width - 1))
+        self.stream.flush()
+        self._shown = True
+
+    def close(self) -> None:
+        if self.enabled and self._shown:
+            self.stream.write("\r" + " " * (shutil.get_terminal_size((80, 20)).columns - 1) + "\r")
+            self.stream.flush()
+            self._shown = False

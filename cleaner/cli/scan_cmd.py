@@ -1,0 +1,238 @@
+"""`photosift scan PATH...`: find duplicate photos and print a summary."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from cleaner.cli.common import ProgressBar, error, human_bytes, human_duration
+from cleaner.errors import BadRootError, Cancelled
+from cleaner.models import ScanResult, ScanSettings, Similarity
+from cleaner.progress import CancelToken, Progress, ScanFinished
+from cleaner.quality import Criterion, parse_criteria
+from cleaner.similarity import MAX_THRESHOLD
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 3, 130
+
+_PRESET_HELP = {
+    Similarity.IDENTICAL: "byte-identical files only",
+    Similarity.SAME: "the same picture: resized, recompressed, converted, rotated by EXIF, "
+    "lightly cropped or edited (default)",
+    Similarity.SIMILAR: "also heavier edits and crops",
+    Similarity.LOOSE: "also pictures that merely look alike (check before removing!)",
+}
+
+
+def add_parser(subparsers: Any) -> None:
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "scan",
+        help="find duplicate and near-duplicate photos",
+        description="Find duplicate and near-duplicate photos under one or more folders, "
+        "score every copy and suggest which one to keep. Nothing is moved or deleted.",
+        epilog="Exit codes: 0 scan finished, 2 bad options, 3 a folder cannot be scanned, "
+        "130 cancelled.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="folders to scan")
+    p.add_argument(
+        "--similarity",
+        choices=[s.value for s in Similarity],
+        default=Similarity.SAME.value,
+        help="how alike copies must be: "
+        + "; ".join(f"{s.value}: {text}" for s, text in _PRESET_HELP.items()),
+    )
+    p.add_argument(
+        "--threshold",
+        type=int,
+        metavar="N",
+        help=f"advanced: largest perceptual-hash distance (0-{MAX_THRESHOLD} of 64 bits); "
+        "overrides the preset's",
+    )
+    p.add_argument(
+        "--rotations",
+        action="store_true",
+        help="also match copies that were rotated by 90/180/270 degrees or mirrored",
+    )
+    p.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="skip files and folders whose name (or path below the scanned folder, "
+        "if the pattern has a /) matches; repeatable",
+    )
+    p.add_argument(
+        "--protect",
+        action="append",
+        default=[],
+        metavar="FOLDER",
+        help="never suggest removing files in this folder; repeatable",
+    )
+    p.add_argument(
+        "--keep-order",
+        metavar="LIST",
+        help="comma-separated criteria that decide the copy to keep, most important first: "
+        + ", ".join(c.value for c in Criterion),
+    )
+    p.add_argument(
+        "--prefer", action="append", default=[], metavar="TEXT",
+        help="prefer keeping files whose path contains TEXT (default: 'originals'); repeatable",
+    )  # fmt: skip
+    p.add_argument(
+        "--avoid", action="append", default=[], metavar="TEXT",
+        help="prefer removing files whose path contains TEXT; repeatable",
+    )  # fmt: skip
+    p.add_argument("--follow-symlinks", action="store_true", help="follow symbolic links")
+    p.add_argument(
+        "--max-megapixels",
+        type=float,
+        default=None,
+        metavar="MP",
+        help="skip pictures larger than this (default: 179)",
+    )
+    p.add_argument("--workers", type=int, default=0, metavar="N", help="parallel readers")
+    p.add_argument("--json", metavar="FILE", help="save the full result as JSON")
+    p.add_argument("--csv", metavar="FILE", help="save one row per file in a group as CSV")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    p.add_argument("--cache-dir", metavar="DIR", help="keep the fingerprint cache here")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    p.add_argument(
+        "--list", action="store_true", help="print every group with its files, not only totals"
+    )
+
+
+def settings_from_args(args: argparse.Namespace) -> ScanSettings:
+    criteria: tuple[str, ...] = ()
+    if args.keep_order:
+        criteria = tuple(c.strip() for c in args.keep_order.split(",") if c.strip())
+        parse_criteria(criteria)  # raises ValueError with the valid names
+    if args.threshold is not None and not 0 <= args.threshold <= MAX_THRESHOLD:
+        raise ValueError(f"--threshold must be between 0 and {MAX_THRESHOLD}")
+    if args.workers < 0:
+        raise ValueError("--workers cannot be negative")
+    kwargs: dict[str, Any] = {}
+    if args.max_megapixels is not None:
+        if args.max_megapixels <= 0:
+            raise ValueError("--max-megapixels must be positive")
+        kwargs["max_pixels"] = int(args.max_megapixels * 1_000_000)
+    return ScanSettings(
+        roots=tuple(args.paths),
+        similarity=Similarity(args.similarity),
+        threshold=args.threshold,
+        rotations=args.rotations,
+        excludes=tuple(args.exclude),
+        follow_symlinks=args.follow_symlinks,
+        protected=tuple(args.protect),
+        workers=args.workers,
+        criteria=criteria,
+        prefer_paths=tuple(args.prefer) or ("originals",),
+        avoid_paths=tuple(args.avoid),
+        **kwargs,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from cleaner.scan import scan
+
+    try:
+        settings = settings_from_args(args)
+    except ValueError as exc:
+        error(str(exc))
+        return EXIT_USAGE
+    for target in (args.json, args.csv):
+        if target and not Path(target).resolve().parent.is_dir():
+            error(f"cannot write {target}: its folder does not exist")
+            return EXIT_BAD_INPUT
+    cache_path: Path | str | None = "default"
+    if args.no_cache:
+        cache_path = None
+    elif args.cache_dir:
+        cache_path = Path(args.cache_dir) / "fingerprints.sqlite3"
+    bar = ProgressBar(enabled=None if not args.quiet else False)
+    token = CancelToken()
+    result: ScanResult | None = None
+    try:
+        for event in scan(settings, cancel=token, cache_path=cache_path):  # type: ignore[arg-type]
+            if isinstance(event, Progress):
+                bar.update(event)
+            elif isinstance(event, ScanFinished):
+                result = event.result
+    except BadRootError as exc:
+        bar.close()
+        error(str(exc))
+        return EXIT_BAD_INPUT
+    except (KeyboardInterrupt, Cancelled):
+        bar.close()
+        print("Cancelled.", file=sys.stderr)
+        return EXIT_CANCELLED
+    bar.close()
+    if result is None:
+        error("the scan ended without a result")
+        return EXIT_FAILED
+    failed = _write_outputs(result, args)
+    if not args.quiet:
+        print_summary(result, listing=args.list)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _write_outputs(result: ScanResult, args: argparse.Namespace) -> bool:
+    failed = False
+    if args.json:
+        from cleaner.resultio import save
+
+        try:
+            save(result, args.json)
+        except OSError as exc:
+            error(f"cannot write {args.json}: {exc.strerror or exc}")
+            failed = True
+    if args.csv:
+        from cleaner.csvexport import write_csv
+
+        try:
+            write_csv(result.groups, args.csv)
+        except OSError as exc:
+            error(f"cannot write {args.csv}: {exc.strerror or exc}")
+            failed = True
+    return failed
+
+
+def print_summary(result: ScanResult, listing: bool = False, out: Any = None) -> None:
+    out = out or sys.stdout
+    s = result.stats
+    from cleaner.csvexport import display_path
+
+    def line(text: str = "") -> None:
+        print(text, file=out)
+
+    if listing:
+        for g in result.groups:
+            line(f"Group {g.id} ({g.kind.value}, {g.size} copies) - {g.reason}")
+            for m in g.members:
+                mark = "keep  " if m.is_keeper else ("remove" if m.suggested_remove else "keep* ")
+                dims = f"{m.metrics.width}x{m.metrics.height}" if m.metrics else "unreadable"
+                line(
+                    f"  {mark} q{m.quality:3d} {dims:>11} {human_bytes(m.entry.size):>9}  "
+                    f"{display_path(m.path)}"
+                )
+            line()
+    line(f"Scanned {len(result.settings.roots)} folder(s) in {human_duration(s.seconds)}.")
+    line(f"  Files seen:          {s.files_seen:,} ({human_bytes(s.bytes_seen)})")
+    line(f"  Pictures read:       {s.images:,} ({s.cache_hits:,} from the cache)")
+    line(f"  Duplicate groups:    {s.groups:,}")
+    line(f"  Redundant copies:    {s.redundant_copies:,}")
+    line(f"  Space to reclaim:    {human_bytes(s.reclaimable_bytes)}")
+    if s.hardlinks:
+        line(f"  Hard links:          {s.hardlinks:,} (share their bytes; nothing to reclaim)")
+    line(f"  Skipped files:       {s.skipped:,}")
+    if result.skipped:
+        counts = Counter(k.reason.label for k in result.skipped)
+        for label, count in counts.most_common():
+            line(f"    {count:6,}  {label}")
+        if not listing:
+            line("  (use --list or --json to see every group and skipped file)")
+        else:
+            line()
+            for k in result.skipped:
+                line(f"  skipped: {display_path(k.path)}: {k.message}")

@@ -1,0 +1,405 @@
+"""Open one picture defensively and decode it small.
+
+`open_small(path)` returns the picture as displayed (EXIF orientation applied),
+decoded at the smallest scale its format allows (JPEG DCT scaling through
+`draft`, HEIF thumbnails, the embedded preview of a camera RAW file) together
+with what its header says. Every failure becomes a `DecodeFailure` with a skip
+reason; nothing here raises for a bad file.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from cleaner.models import SkipReason
+
+# Long edge of the analysis image. Sharpness is measured at this size and the
+# fingerprint is taken from it, so it must not depend on the file's resolution.
+ANALYSIS_SIZE = 512
+
+RAW_EXTENSIONS = frozenset(
+    {
+        ".dng", ".cr2", ".cr3", ".crw", ".nef", ".nrw", ".arw", ".srf", ".sr2", ".raf",
+        ".orf", ".rw2", ".rwl", ".pef", ".srw", ".x3f", ".3fr", ".iiq", ".erf", ".kdc",
+        ".mrw", ".mef", ".mos",
+    }
+)  # fmt: skip
+
+_LOSSLESS_FORMATS = frozenset({"PNG", "BMP", "GIF", "PPM", "TGA", "PCX", "ICO", "DIB"})
+_LOSSY_TIFF_COMPRESSIONS = frozenset({"jpeg", "tiff_jpeg", "webp", "jpeg2000"})
+
+_plugins_lock = threading.Lock()
+_plugins_ready = False
+
+
+def register_plugins() -> dict[str, bool]:
+    """Load the optional decoders once (HEIF through pillow-heif). Returns what loaded."""
+    global _plugins_ready
+    with _plugins_lock:
+        status = {"heif": False, "raw": False}
+        try:
+            import pillow_heif
+
+            if not _plugins_ready:
+                pillow_heif.register_heif_opener()
+            status["heif"] = True
+        except ImportError:
+            pass
+        try:
+            import rawpy  # noqa: F401
+
+            status["raw"] = True
+        except ImportError:
+            pass
+        _plugins_ready = True
+        return status
+
+
+@dataclass(frozen=True, slots=True)
+class DecodeFailure:
+    reason: SkipReason
+    detail: str = ""
+
+
+@dataclass(slots=True)
+class Decoded:
+    """A small decode of one picture and the facts read from its header."""
+
+    image: Image.Image  # RGB or L, long edge about ANALYSIS_SIZE (smaller if the file is)
+    format: str
+    width: int  # full size as displayed (after orientation)
+    height: int
+    lossless: bool
+    jpeg_quality: int | None
+    exif: dict[int, Any]
+    orientation: int
+
+
+def sniff(head: bytes) -> str | None:
+    """A format name from the first bytes, for messages and RAW routing; None if unknown."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "GIF"
+    if head.startswith(b"BM"):
+        return "BMP"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WEBP"
+    if head.startswith(b"FUJIFILMCCD-RAW"):
+        return "RAW"
+    if head[:4] in (b"IIRO", b"IIRS", b"MMOR") or head[:4] == b"IIU\x00":
+        return "RAW"  # Olympus ORF, Panasonic RW2
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "RAW" if head[8:10] == b"CR" else "TIFF"
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand == b"crx ":
+            return "RAW"  # Canon CR3
+        if brand in (b"avif", b"avis"):
+            return "AVIF"
+        return "HEIF"
+    return None
+
+
+def describe_non_image(head: bytes) -> str:
+    text = head.lstrip()[:64].lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<?xml", b"<svg")):
+        return "contents are a web page or XML document"
+    if head.startswith(b"%PDF"):
+        return "contents are a PDF document"
+    if head.startswith(b"PK\x03\x04"):
+        return "contents are a ZIP archive"
+    if head and all(32 <= b < 127 or b in (9, 10, 13) for b in head[:256]):
+        return "contents are plain text"
+    return ""
+
+
+def open_small(path: str, max_pixels: int) -> Decoded | DecodeFailure:
+    """Decode `path` small, as displayed. Never raises for a bad or vanished file."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(64)
+    except OSError as exc:
+        return _os_failure(exc)
+    if not head:
+        return DecodeFailure(SkipReason.EMPTY)
+    kind = sniff(head)
+    ext = os.path.splitext(path)[1].lower()
+    try:
+        if kind == "RAW" or (ext in RAW_EXTENSIONS and kind in ("TIFF", "RAW", None)):
+            return _open_raw(path, max_pixels)
+        return _open_with_pillow(path, max_pixels, head)
+    except Image.DecompressionBombError as exc:
+        return DecodeFailure(SkipReason.TOO_LARGE, _bomb_detail(str(exc)))
+    except UnidentifiedImageError:
+        return DecodeFailure(SkipReason.NOT_AN_IMAGE, describe_non_image(head))
+    except MemoryError:
+        return DecodeFailure(SkipReason.TOO_LARGE, "not enough memory to decode it")
+    except OSError as exc:
+        if isinstance(exc, (FileNotFoundError, PermissionError)):
+            return _os_failure(exc)
+        message = str(exc)
+        if "truncated" in message or "premature end" in message.lower():
+            return DecodeFailure(SkipReason.TRUNCATED)
+        return DecodeFailure(SkipReason.CORRUPT, message[:200])
+    except Exception as exc:  # a broken file must never stop the scan
+        return DecodeFailure(SkipReason.CORRUPT, f"{type(exc).__name__}: {exc}"[:200])
+
+
+def _os_failure(exc: OSError) -> DecodeFailure:
+    if isinstance(exc, FileNotFoundError):
+        return DecodeFailure(SkipReason.VANISHED)
+    if isinstance(exc, PermissionError):
+        return DecodeFailure(SkipReason.PERMISSION_DENIED)
+    return DecodeFailure(SkipReason.UNREADABLE, exc.strerror or str(exc))
+
+
+def _bomb_detail(message: str) -> str:
+    # "Image size (1600000000 pixels) exceeds limit of ..." -> keep the pixel count only
+    digits = [w.strip("(") for w in message.split() if w.strip("(").isdigit()]
+    if digits:
+        return f"{int(digits[0]) / 1e6:,.0f} megapixels"
+    return ""
+
+
+def _too_large(width: int, height: int, max_pixels: int) -> DecodeFailure | None:
+    if width * height > max_pixels:
+        return DecodeFailure(
+            SkipReason.TOO_LARGE,
+            f"{width}x{height} pixels ({width * height / 1e6:,.0f} MP) is over the "
+            f"{max_pixels / 1e6:,.0f} MP limit",
+        )
+    return None
+
+
+def _open_with_pillow(path: str, max_pixels: int, head: bytes) -> Decoded | DecodeFailure:
+    register_plugins()
+    with Image.open(path) as im:
+        fmt = (im.format or "UNKNOWN").upper()
+        if fmt in ("HEIF", "HEIC"):
+            fmt = "HEIF"
+        width, height = im.size
+        failure = _too_large(width, height, max_pixels)
+        if failure is not None:
+            return failure
+        exif = _read_exif(im)
+        # pillow-heif applies the HEIF transforms itself and resets the tag to 1.
+        orientation = _orientation(exif)
+        lossless = _is_lossless(im, fmt, head, path)
+        quality = estimate_jpeg_quality(im) if fmt == "JPEG" else None
+        if getattr(im, "n_frames", 1) > 1:
+            im.seek(0)  # multi-page TIFF, animated GIF/WebP: the first frame
+        im.draft("RGB" if im.mode not in ("L", "1") else "L", (ANALYSIS_SIZE, ANALYSIS_SIZE))
+        im.load()
+        small = _to_8bit(im)
+        small.thumbnail((ANALYSIS_SIZE, ANALYSIS_SIZE), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    small = _apply_orientation(small, orientation)
+    if orientation in (5, 6, 7, 8):
+        width, height = height, width
+    return Decoded(small, fmt, width, height, lossless, quality, exif, orientation)
+
+
+def _to_8bit(im: Image.Image) -> Image.Image:
+    """RGB or L, flattening transparency onto white and scaling 16-bit samples."""
+    mode = im.mode
+    if mode in ("RGB", "L"):
+        return im.copy() if im.readonly else im
+    if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        import numpy as np
+
+        arr = np.asarray(im, dtype=np.float64)
+        top = float(arr.max()) if arr.size else 0.0
+        scale = 255.0 / (65535.0 if top > 255 else 255.0)
+        return Image.fromarray(np.clip(arr * scale, 0, 255).astype(np.uint8), "L")
+    if mode == "P" and "transparency" in im.info:
+        im = im.convert("RGBA")
+        mode = "RGBA"
+    if mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        rgba = im.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, rgba).convert("RGB")
+    if mode in ("1",):
+        return im.convert("L")
+    return im.convert("RGB")
+
+
+def _apply_orientation(im: Image.Image, orientation: int) -> Image.Image:
+    method = {
+        2: Image.Transpose.FLIP_LEFT_RIGHT,
+        3: Image.Transpose.ROTATE_180,
+        4: Image.Transpose.FLIP_TOP_BOTTOM,
+        5: Image.Transpose.TRANSPOSE,
+        6: Image.Transpose.ROTATE_270,
+        7: Image.Transpose.TRANSVERSE,
+        8: Image.Transpose.ROTATE_90,
+    }.get(orientation)
+    return im.transpose(method) if method is not None else im
+
+
+def _read_exif(im: Image.Image) -> dict[int, Any]:
+    try:
+        exif = im.getexif()
+    except Exception:
+        return {}
+    data: dict[int, Any] = dict(exif.items())
+    try:
+        sub = exif.get_ifd(0x8769)  # Exif IFD: DateTimeOriginal and friends
+        data.update({k: v for k, v in sub.items() if k not in data})
+    except Exception:
+        pass
+    try:
+        gps = exif.get_ifd(0x8825)
+        data[0x8825] = dict(gps) if gps else data.get(0x8825)
+    except Exception:
+        pass
+    return data
+
+
+def _orientation(exif: dict[int, Any]) -> int:
+    value = exif.get(0x0112, 1)
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return value if 1 <= value <= 8 else 1
+
+
+def _is_lossless(im: Image.Image, fmt: str, head: bytes, path: str) -> bool:
+    if fmt in _LOSSLESS_FORMATS:
+        return True
+    if fmt == "TIFF":
+        compression = str(im.info.get("compression", "raw")).lower()
+        return compression not in _LOSSY_TIFF_COMPRESSIONS
+    if fmt == "WEBP":
+        return _webp_is_lossless(path, head)
+    return False
+
+
+def _webp_is_lossless(path: str, head: bytes) -> bool:
+    if head[12:16] == b"VP8L":
+        return True
+    if head[12:16] != b"VP8X":
+        return False
+    try:  # extended format: walk the chunks for the image data
+        with open(path, "rb") as fh:
+            data = fh.read(1 << 16)
+    except OSError:
+        return False
+    pos = 12
+    while pos + 8 <= len(data):
+        tag = data[pos : pos + 4]
+        size = int.from_bytes(data[pos + 4 : pos + 8], "little")
+        if tag == b"VP8L":
+            return True
+        if tag == b"VP8 ":
+            return False
+        pos += 8 + size + (size & 1)
+    return False
+
+
+# The IJG standard luminance quantisation table (quality 50), in natural order.
+_STD_LUMA = (
+    16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55,
+    14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62,
+    18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
+    49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
+)  # fmt: skip
+
+
+def estimate_jpeg_quality(im: Image.Image) -> int | None:
+    """Estimate the IJG quality (1-100) that produced the luminance table.
+
+    Pillow returns the table in natural (row-major) order. The scale factor S is
+    the mean of table/standard in percent; IJG maps quality q to S = 5000/q
+    below 50 and S = 200 - 2q above it.
+    """
+    tables = getattr(im, "quantization", None)
+    if not tables:
+        return None
+    luma = tables.get(0)
+    if luma is None or len(luma) != 64:
+        return None
+    ratios = [100.0 * q / s for q, s in zip(luma, _STD_LUMA, strict=True)]
+    scale = sum(ratios) / len(ratios)
+    if scale <= 0:
+        return None
+    quality = (200.0 - scale) / 2.0 if scale <= 100.0 else 5000.0 / scale
+    return int(max(1, min(100, round(quality))))
+
+
+def _open_raw(path: str, max_pixels: int) -> Decoded | DecodeFailure:
+    try:
+        import rawpy
+    except ImportError:
+        return DecodeFailure(SkipReason.UNSUPPORTED, "camera RAW support (rawpy) is not installed")
+    exif = _raw_exif(path)
+    try:
+        raw_cm = rawpy.imread(path)
+    except (rawpy.LibRawFileUnsupportedError, rawpy.NotSupportedError) as exc:
+        return DecodeFailure(SkipReason.UNSUPPORTED, f"camera RAW not recognised ({exc})")
+    except rawpy.LibRawIOError as exc:
+        return DecodeFailure(SkipReason.CORRUPT, str(exc))
+    with raw_cm as raw:
+        sizes = raw.sizes
+        flip = int(sizes.flip)
+        width, height = int(sizes.width), int(sizes.height)
+        failure = _too_large(width, height, max_pixels)
+        if failure is not None:
+            return failure
+        if flip in (5, 6):
+            width, height = height, width
+        small = _raw_preview(raw, rawpy, width, height, flip)
+        if small is None:  # no faithful preview: demosaic at half size
+            rgb = raw.postprocess(half_size=True, use_camera_wb=True, output_bps=8)
+            small = Image.fromarray(rgb)
+            small.thumbnail((ANALYSIS_SIZE, ANALYSIS_SIZE), Image.Resampling.BILINEAR)
+    return Decoded(small, "RAW", width, height, True, None, exif, 1)
+
+
+def _raw_preview(raw: Any, rawpy: Any, width: int, height: int, flip: int) -> Image.Image | None:
+    """The embedded preview, oriented, if it is big enough and has the picture's shape."""
+    try:
+        thumb = raw.extract_thumb()
+    except (rawpy.LibRawNoThumbnailError, rawpy.LibRawUnsupportedThumbnailError):
+        return None
+    except rawpy.LibRawError:
+        return None
+    preview: Image.Image
+    if thumb.format == rawpy.ThumbFormat.JPEG:
+        jpeg = Image.open(io.BytesIO(thumb.data))
+        jpeg.draft("RGB", (ANALYSIS_SIZE, ANALYSIS_SIZE))
+        preview = ImageOps.exif_transpose(jpeg.convert("RGB"))
+    elif thumb.format == rawpy.ThumbFormat.BITMAP:
+        preview = Image.fromarray(thumb.data)
+    else:
+        return None
+    pw, ph = preview.size
+    if (pw > ph) != (width > height) and pw != ph:
+        preview = preview.transpose(
+            Image.Transpose.ROTATE_90 if flip == 5 else Image.Transpose.ROTATE_270
+        )
+        pw, ph = preview.size
+    elif flip == 3:
+        preview = preview.transpose(Image.Transpose.ROTATE_180)
+    faithful = max(pw, ph) >= 256 and abs(pw / ph - width / height) < 0.05 * (width / height)
+    if not faithful:
+        return None
+    preview.thumbnail((ANALYSIS_SIZE, ANALYSIS_SIZE), Image.Resampling.BILINEAR)
+    return preview
+
+
+def _raw_exif(path: str) -> dict[int, Any]:
+    """EXIF of TIFF-based RAW files (CR2, NEF, ARW, DNG...) through Pillow's TIFF reader."""
+    try:
+        with Image.open(path) as im:
+            return _read_exif(im)
+    except Exception:
+        return {}

@@ -1,0 +1,94 @@
+"""Perceptual fingerprints and content digests.
+
+The perceptual hash is ImageHash's pHash (DCT of a 32x32 grey picture, 64 bits),
+taken of the picture as displayed and of its seven rotations/mirrorings so that
+rotated copies can be matched on request without decoding again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+
+import imagehash
+import numpy as np
+from PIL import Image
+
+from cleaner.models import LOW_DETAIL_STD, Fingerprint
+
+HASH_SIZE = 8  # pHash of 8x8 DCT coefficients: 64 bits
+# Bumped whenever a change to this module changes fingerprints; stored in the cache key.
+ALGORITHM_VERSION = 1
+
+# The dihedral group, as operations on a square numpy array, in Fingerprint.hashes order.
+TRANSFORMS: tuple[tuple[str, Callable[[np.ndarray], np.ndarray]], ...] = (
+    ("identity", lambda a: a),
+    ("rotate90", lambda a: np.rot90(a, 1)),
+    ("rotate180", lambda a: np.rot90(a, 2)),
+    ("rotate270", lambda a: np.rot90(a, 3)),
+    ("mirror", lambda a: a[:, ::-1]),
+    ("mirror+rotate90", lambda a: np.rot90(a[:, ::-1], 1)),
+    ("mirror+rotate180", lambda a: np.rot90(a[:, ::-1], 2)),
+    ("mirror+rotate270", lambda a: np.rot90(a[:, ::-1], 3)),
+)
+
+THUMB_SIDE = 16
+DETAIL_SIDE = 64
+
+
+def grey(image: Image.Image) -> Image.Image:
+    return image if image.mode == "L" else image.convert("L")
+
+
+def phash_int(grey32: Image.Image) -> int:
+    """ImageHash's pHash of a 32x32 grey picture, as a 64-bit integer."""
+    bits = imagehash.phash(grey32, hash_size=HASH_SIZE).hash.flatten()
+    value = 0
+    for bit in bits:
+        value = (value << 1) | int(bit)
+    return value
+
+
+def fingerprint(image: Image.Image) -> Fingerprint:
+    """Fingerprint a small decode of a picture (any size, as displayed)."""
+    g = grey(image)
+    grey32 = g.resize((32, 32), Image.Resampling.LANCZOS)
+    arr32 = np.asarray(grey32)
+    hashes = tuple(
+        phash_int(Image.fromarray(np.ascontiguousarray(transform(arr32))))
+        for _, transform in TRANSFORMS
+    )
+    thumb = grey32.resize((THUMB_SIDE, THUMB_SIDE), Image.Resampling.BOX).tobytes()
+    detail_map: bytes | None = None
+    # kept with a margin, so a copy just over the line can still be compared with one under it
+    if float(arr32.std()) < LOW_DETAIL_STD * 1.5:
+        detail_map = g.resize((DETAIL_SIDE, DETAIL_SIDE), Image.Resampling.BOX).tobytes()
+    return Fingerprint(hashes=hashes, thumb=thumb, detail_map=detail_map)
+
+
+def detail_of(image: Image.Image) -> float:
+    """Standard deviation of the 32x32 grey thumbnail: how much is going on in the picture."""
+    arr = np.asarray(grey(image).resize((32, 32), Image.Resampling.LANCZOS), dtype=np.float32)
+    return float(arr.std())
+
+
+CHUNK = 1 << 20
+PREFIX_BYTES = 64 * 1024
+
+
+def sha256_file(path: str | os.PathLike[str], check: Callable[[], None] | None = None) -> str:
+    """SHA-256 of a whole file, read in 1 MiB chunks; `check` is called between chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+            if check is not None:
+                check()
+    return digest.hexdigest()
+
+
+def prefix_digest(path: str | os.PathLike[str]) -> str:
+    """SHA-256 of the first 64 KiB: tells most same-size files apart with one small read."""
+    with open(path, "rb") as fh:
+        return hashlib.sha256(fh.read(PREFIX_BYTES)).hexdigest()

@@ -1,0 +1,206 @@
+"""Find pairs of 64-bit hashes within a Hamming distance, without comparing every pair.
+
+Two strategies, picked by size:
+
+* Small libraries (query count x base count up to `BRUTE_FORCE_LIMIT`): exact,
+  blocked XOR + popcount in numpy. Finds every pair.
+* Large libraries: locality-sensitive hashing by bit sampling. Each of L tables
+  keys every hash by k randomly chosen bits; two hashes at distance d share a
+  key with probability C(64-d, k) / C(64, k). k is chosen so that a table's
+  buckets hold about one random hash, and L so that a pair at exactly the
+  threshold is missed with probability at most `MISS_RATE` (closer pairs are
+  missed far less often). Candidates are then checked by their true distance,
+  so LSH never adds a false pair; it can only (rarely) miss one.
+
+Tables are joined with sorted keys and `searchsorted`, so the cost is
+O(L * (N log N + candidates)) instead of O(N^2).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+BRUTE_FORCE_LIMIT = 400_000_000  # query x base comparisons done exactly
+MISS_RATE = 0.001  # chance to miss a pair at exactly the threshold distance
+_BLOCK = 1 << 22  # comparisons per brute-force block (bounded memory)
+
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class Pairs:
+    """Candidate pairs: query owner `i`, base index `j`, query variant `t`, distance `d`."""
+
+    i: I64
+    j: I64
+    t: I64
+    d: I64
+
+    def __len__(self) -> int:
+        return len(self.i)
+
+
+def popcount64(x: U64) -> I64:
+    if hasattr(np, "bitwise_count"):
+        counted: I64 = np.bitwise_count(x).astype(np.int64)
+        return counted
+    # numpy < 2.0: count bits byte by byte
+    table = np.array([bin(v).count("1") for v in range(256)], dtype=np.int64)
+    summed: I64 = table[x.view(np.uint8).reshape(-1, 8)].sum(axis=1)
+    return summed
+
+
+def find_pairs(base: U64, threshold: int, variants: U64 | None = None, seed: int = 0x5EED) -> Pairs:
+    """`search_pairs` run to the end, without progress."""
+    gen = search_pairs(base, threshold, variants, seed)
+    while True:
+        try:
+            next(gen)
+        except StopIteration as stop:
+            result: Pairs = stop.value
+            return result
+
+
+def search_pairs(
+    base: U64,
+    threshold: int,
+    variants: U64 | None = None,
+    seed: int = 0x5EED,
+) -> Generator[tuple[int, int], None, Pairs]:
+    """Yield (steps done, steps in all) as it goes, and return the `Pairs`.
+
+    Every pair (i < j) of `base` within `threshold`, plus, when `variants` is given
+    (shape (N, V): extra hashes of item i, such as its rotations), every pair where
+    variant t of item i is within `threshold` of base hash j (i != j).
+
+    Each unordered pair {i, j} appears once, with the variant that gave the
+    smallest distance (0 stands for the base hash itself).
+    """
+    base = np.ascontiguousarray(base, dtype=np.uint64)
+    n = len(base)
+    empty = np.zeros(0, dtype=np.int64)
+    if n < 2:
+        return Pairs(empty, empty, empty, empty)
+    queries, owners, kinds = _queries(base, variants)
+    if len(queries) * n <= BRUTE_FORCE_LIMIT:
+        qi, bj = yield from _brute_force(queries, base, threshold)
+    else:
+        qi, bj = yield from _lsh(queries, base, threshold, seed)
+    i = owners[qi]
+    t = kinds[qi]
+    keep = (i != bj) & ((t > 0) | (i < bj))
+    i, j, t = i[keep], bj[keep], t[keep]
+    d = popcount64(queries[qi[keep]] ^ base[j])
+    return _best_per_pair(i, j, t, d, n)
+
+
+def _queries(base: U64, variants: U64 | None) -> tuple[U64, I64, I64]:
+    n = len(base)
+    owners = np.arange(n, dtype=np.int64)
+    kinds = np.zeros(n, dtype=np.int64)
+    if variants is None or variants.size == 0:
+        return base, owners, kinds
+    v = np.ascontiguousarray(variants, dtype=np.uint64)
+    count = v.shape[1]
+    queries = np.concatenate([base, v.reshape(-1)])
+    owners = np.concatenate([owners, np.repeat(np.arange(n, dtype=np.int64), count)])
+    kinds = np.concatenate([kinds, np.tile(np.arange(1, count + 1, dtype=np.int64), n)])
+    return queries, owners, kinds
+
+
+def _brute_force(
+    queries: U64, base: U64, threshold: int
+) -> Generator[tuple[int, int], None, tuple[I64, I64]]:
+    rows = max(1, _BLOCK // len(base))
+    found_q: list[I64] = []
+    found_b: list[I64] = []
+    steps = -(-len(queries) // rows)
+    for step, start in enumerate(range(0, len(queries), rows)):
+        block = queries[start : start + rows]
+        xor = (block[:, None] ^ base[None, :]).reshape(-1)
+        dist = popcount64(xor).reshape(len(block), len(base))
+        q, b = np.nonzero(dist <= threshold)
+        found_q.append(q.astype(np.int64) + start)
+        found_b.append(b.astype(np.int64))
+        yield step + 1, steps
+    return np.concatenate(found_q), np.concatenate(found_b)
+
+
+def lsh_plan(n: int, threshold: int, bits: int = 64) -> tuple[int, int]:
+    """(k bits per key, L tables) for `n` hashes and a Hamming `threshold`."""
+    k = int(min(max(round(math.log2(max(n, 2))), 8), bits - threshold - 1))
+    p = 1.0
+    for step in range(k):
+        p *= (bits - threshold - step) / (bits - step)
+    p = max(p, 1e-12)
+    tables = math.ceil(math.log(MISS_RATE) / math.log1p(-p)) if p < 1 else 1
+    return k, max(1, tables)
+
+
+def _lsh(
+    queries: U64, base: U64, threshold: int, seed: int
+) -> Generator[tuple[int, int], None, tuple[I64, I64]]:
+    n = len(base)
+    k, tables = lsh_plan(n, threshold)
+    rng = np.random.default_rng(seed)
+    base_bits = _unpack(base)
+    query_bits = base_bits if queries is base else _unpack(queries)
+    found_q: list[I64] = []
+    found_b: list[I64] = []
+    weights = (np.uint64(1) << np.arange(k, dtype=np.uint64)).astype(np.uint64)
+    for table in range(tables):
+        yield table, tables
+        positions = np.sort(rng.choice(64, size=k, replace=False))
+        bkeys = base_bits[:, positions].astype(np.uint64) @ weights
+        qkeys = (
+            bkeys
+            if query_bits is base_bits
+            else (query_bits[:, positions].astype(np.uint64) @ weights)
+        )
+        order = np.argsort(bkeys, kind="stable")
+        sorted_keys = bkeys[order]
+        lo = np.searchsorted(sorted_keys, qkeys, side="left")
+        hi = np.searchsorted(sorted_keys, qkeys, side="right")
+        counts = hi - lo
+        total = int(counts.sum())
+        if total == 0:
+            continue
+        qi = np.repeat(np.arange(len(queries), dtype=np.int64), counts)
+        starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
+        pos = starts + np.arange(total, dtype=np.int64)
+        bj = order[pos].astype(np.int64)
+        dist = popcount64(queries[qi] ^ base[bj])
+        near = dist <= threshold
+        found_q.append(qi[near])
+        found_b.append(bj[near])
+    if not found_q:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    return np.concatenate(found_q), np.concatenate(found_b)
+
+
+def _unpack(hashes: U64) -> npt.NDArray[np.uint8]:
+    """(N, 64) array of bits, most significant first."""
+    as_bytes = hashes.astype(">u8").view(np.uint8).reshape(-1, 8)
+    return np.unpackbits(as_bytes, axis=1)
+
+
+def _best_per_pair(i: I64, j: I64, t: I64, d: I64, n: int) -> Pairs:
+    lo = np.minimum(i, j)
+    hi = np.maximum(i, j)
+    key = lo * n + hi
+    # sort by pair, then by distance, and keep the first of each pair
+    order = np.lexsort((d, key))
+    key, lo, hi, t, d, i = key[order], lo[order], hi[order], t[order], d[order], i[order]
+    first = np.ones(len(key), dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    # t is the variant of the query owner i; report pairs as (owner, other)
+    owner = i[first]
+    other = np.where(owner == lo[first], hi[first], lo[first])
+    return Pairs(owner, other, t[first], d[first])

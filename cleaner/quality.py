@@ -1,0 +1,323 @@
+"""Quality score and the choice of the copy to keep.
+
+The keeper is decided by an ordered list of criteria that the user can reorder.
+Each criterion gives every copy a sort key (smaller is better) and a phrase
+that describes the winner. The keeper is the first copy under the combined key,
+and the reason names the criterion that separated it from the others:
+"kept: 6000x4000, camera EXIF; others are smaller (1024x683)".
+
+The 0-100 quality score is separate: an absolute grade of one file, shown on
+every tile, that does not depend on the other copies.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from cleaner.models import ImageMetrics
+
+
+class Criterion(str, enum.Enum):
+    RESOLUTION = "resolution"
+    METADATA = "metadata"
+    LOSSLESS = "lossless"
+    JPEG_QUALITY = "jpeg_quality"
+    SHARPNESS = "sharpness"
+    NOT_EXPORT = "not_export"
+    OLDEST_CAPTURE = "oldest_capture"
+    PATH_RULES = "path_rules"
+    LARGEST_FILE = "largest_file"
+    OLDEST_FILE = "oldest_file"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS = {
+    Criterion.RESOLUTION: "Highest resolution",
+    Criterion.METADATA: "Richest metadata (camera, date, GPS)",
+    Criterion.LOSSLESS: "Lossless format",
+    Criterion.JPEG_QUALITY: "Least compressed",
+    Criterion.SHARPNESS: "Sharpest",
+    Criterion.NOT_EXPORT: "Not an export, thumbnail or screenshot",
+    Criterion.OLDEST_CAPTURE: "Oldest capture date",
+    Criterion.PATH_RULES: "Preferred folders and names",
+    Criterion.LARGEST_FILE: "Largest file",
+    Criterion.OLDEST_FILE: "Oldest file",
+}
+
+DEFAULT_CRITERIA: tuple[Criterion, ...] = (
+    Criterion.RESOLUTION,
+    Criterion.METADATA,
+    Criterion.LOSSLESS,
+    Criterion.JPEG_QUALITY,
+    Criterion.SHARPNESS,
+    Criterion.NOT_EXPORT,
+    Criterion.OLDEST_CAPTURE,
+    Criterion.PATH_RULES,
+    Criterion.LARGEST_FILE,
+    Criterion.OLDEST_FILE,
+)
+
+# Names and folders that mark a copy as the one to lose when all else is equal.
+DEFAULT_AVOID = (
+    r"[/\\]downloads?[/\\]",
+    r"[/\\](temp|tmp)[/\\]",
+    r"[/\\]whatsapp",
+    r"[/\\]email attachments[/\\]",
+    r"\bcopy\b",
+    r"kopie",
+    r"copie",
+    r"\(\d+\)\.\w+$",
+    r" - copy",
+    r"_copy",
+    r"[/\\]backup",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One copy as the keeper choice sees it."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    metrics: ImageMetrics | None
+    protected: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PathRules:
+    prefer: tuple[str, ...] = ("originals",)
+    avoid: tuple[str, ...] = ()
+
+    def score(self, path: str) -> int:
+        """Lower is better: -1 per preferred fragment matched, +1 per avoided one."""
+        low = path.lower()
+        s = 0
+        for fragment in self.prefer:
+            if fragment and fragment.lower() in low:
+                s -= 1
+        for fragment in self.avoid:
+            if fragment and fragment.lower() in low:
+                s += 1
+        for pattern in DEFAULT_AVOID:
+            if re.search(pattern, low):
+                s += 1
+        return s
+
+
+def metadata_richness(m: ImageMetrics | None) -> int:
+    if m is None:
+        return 0
+    return int(m.camera is not None) + int(m.capture_time is not None) + int(m.has_gps)
+
+
+def _sharpness_bucket(m: ImageMetrics | None) -> int:
+    # 10% steps on a log scale: differences smaller than that are noise, not quality
+    if m is None or m.sharpness <= 0:
+        return 0
+    return int(math.log(m.sharpness + 1.0) / math.log(1.10))
+
+
+def _sort_key(criterion: Criterion, c: Candidate, rules: PathRules) -> tuple[float, ...]:
+    m = c.metrics
+    if criterion is Criterion.RESOLUTION:
+        return (-(m.pixels if m else 0),)
+    if criterion is Criterion.METADATA:
+        return (-metadata_richness(m),)
+    if criterion is Criterion.LOSSLESS:
+        return (0 if m is not None and m.lossless else 1,)
+    if criterion is Criterion.JPEG_QUALITY:
+        q = m.jpeg_quality if m is not None and m.jpeg_quality is not None else 100
+        return (-(q // 3),)  # one or two points apart is the same quality
+    if criterion is Criterion.SHARPNESS:
+        return (-_sharpness_bucket(m),)
+    if criterion is Criterion.NOT_EXPORT:
+        looks_derived = m is not None and (m.looks_like_export or m.looks_like_screenshot)
+        return (1 if looks_derived else 0,)
+    if criterion is Criterion.OLDEST_CAPTURE:
+        t = m.capture_time if m is not None else None
+        return (0, _time_key(t)) if t else (1, 0.0)
+    if criterion is Criterion.PATH_RULES:
+        return (rules.score(c.path),)
+    if criterion is Criterion.LARGEST_FILE:
+        return (-c.size,)
+    if criterion is Criterion.OLDEST_FILE:
+        return (c.mtime_ns,)
+    raise ValueError(criterion)
+
+
+def _time_key(text: str) -> float:
+    digits = re.sub(r"\D", "", text)
+    return float(digits) if digits else 0.0
+
+
+def _describe(criterion: Criterion, c: Candidate, rules: PathRules) -> str:
+    m = c.metrics
+    if criterion is Criterion.RESOLUTION:
+        return f"{m.width}x{m.height}" if m else "unknown size"
+    if criterion is Criterion.METADATA:
+        parts = []
+        if m is not None and m.camera:
+            parts.append(f"camera data ({m.camera})")
+        if m is not None and m.capture_time:
+            parts.append("capture date")
+        if m is not None and m.has_gps:
+            parts.append("GPS")
+        return ", ".join(parts) if parts else "no camera data"
+    if criterion is Criterion.LOSSLESS:
+        fmt = m.format if m else "file"
+        return f"lossless {fmt}" if m is not None and m.lossless else f"compressed {fmt}"
+    if criterion is Criterion.JPEG_QUALITY:
+        q = m.jpeg_quality if m else None
+        return f"JPEG quality {q}" if q is not None else "not recompressed"
+    if criterion is Criterion.SHARPNESS:
+        return "sharper" if m else "unknown sharpness"
+    if criterion is Criterion.NOT_EXPORT:
+        if m is not None and m.looks_like_screenshot:
+            return "a screenshot"
+        if m is not None and m.looks_like_export:
+            return "an export or thumbnail"
+        return "an original"
+    if criterion is Criterion.OLDEST_CAPTURE:
+        t = m.capture_time if m else None
+        return f"taken {t}" if t else "no capture date"
+    if criterion is Criterion.PATH_RULES:
+        return f"in {os.path.basename(os.path.dirname(c.path)) or 'the top folder'}"
+    if criterion is Criterion.LARGEST_FILE:
+        return _human_bytes(c.size)
+    if criterion is Criterion.OLDEST_FILE:
+        return "older file"
+    raise ValueError(criterion)
+
+
+def _human_bytes(n: int) -> str:
+    value = float(n)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{n} bytes"
+
+
+def parse_criteria(names: Sequence[str]) -> tuple[Criterion, ...]:
+    """Criteria in the user's order, then the remaining defaults in theirs."""
+    chosen: list[Criterion] = []
+    for name in names:
+        try:
+            criterion = Criterion(name)
+        except ValueError:
+            valid = ", ".join(c.value for c in Criterion)
+            raise ValueError(f"unknown keeper criterion {name!r}; choose from {valid}") from None
+        if criterion not in chosen:
+            chosen.append(criterion)
+    return tuple(chosen) + tuple(c for c in DEFAULT_CRITERIA if c not in chosen)
+
+
+@dataclass(frozen=True, slots=True)
+class KeeperChoice:
+    keeper: int  # index into the candidates
+    deciding: Criterion | None  # the first criterion that set the keeper apart; None: a full tie
+    reason: str
+
+
+def choose_keeper(
+    candidates: Sequence[Candidate],
+    criteria: Sequence[Criterion] = DEFAULT_CRITERIA,
+    rules: PathRules | None = None,
+) -> KeeperChoice:
+    """Pick the copy to keep and say why, in words."""
+    rules = rules or PathRules()
+    if not candidates:
+        raise ValueError("no candidates")
+
+    def key(index: int) -> tuple[object, ...]:
+        c = candidates[index]
+        parts: list[object] = [0 if c.protected else 1]
+        for criterion in criteria:
+            parts.extend(_sort_key(criterion, c, rules))
+        parts.append(c.path)  # the final, stable tie-break
+        return tuple(parts)
+
+    order = sorted(range(len(candidates)), key=key)
+    keeper = order[0]
+    k = candidates[keeper]
+    if len(candidates) == 1:
+        return KeeperChoice(keeper, None, "kept: the only copy")
+    deciding: Criterion | None = None
+    beaten: dict[Criterion, list[int]] = {}
+    for other in order[1:]:
+        o = candidates[other]
+        for criterion in criteria:
+            if _sort_key(criterion, k, rules) != _sort_key(criterion, o, rules):
+                beaten.setdefault(criterion, []).append(other)
+                break
+    if beaten:
+        deciding = min(beaten, key=lambda c: list(criteria).index(c))
+    if k.protected and any(not candidates[i].protected for i in order[1:]):
+        return KeeperChoice(keeper, deciding, "kept: in a protected folder")
+    if deciding is None:
+        return KeeperChoice(keeper, None, "kept: all copies are identical; the first by name")
+    others = beaten[deciding]
+    mine = _describe(deciding, k, rules)
+    theirs = sorted({_describe(deciding, candidates[i], rules) for i in others})
+    extra = ""
+    if deciding is Criterion.RESOLUTION and k.metrics is not None and k.metrics.camera:
+        extra = ", original camera data"
+    reason = f"kept: {mine}{extra}; " + _others_phrase(deciding, theirs, len(others))
+    if len(beaten) > 1:
+        reason += (
+            " (other copies differ by "
+            + ", ".join(c.label.lower() for c in criteria if c in beaten and c is not deciding)
+            + ")"
+        )
+    return KeeperChoice(keeper, deciding, reason)
+
+
+def _others_phrase(criterion: Criterion, theirs: list[str], count: int) -> str:
+    subject = "the other copy is" if count == 1 else "others are"
+    joined = ", ".join(theirs[:3]) + (" ..." if len(theirs) > 3 else "")
+    phrases: dict[Criterion, Callable[[], str]] = {
+        Criterion.RESOLUTION: lambda: f"{subject} smaller ({joined})",
+        Criterion.METADATA: lambda: f"{subject} without that metadata ({joined})",
+        Criterion.LOSSLESS: lambda: f"{subject} {joined}",
+        Criterion.JPEG_QUALITY: lambda: f"{subject} more compressed ({joined})",
+        Criterion.SHARPNESS: lambda: f"{subject} blurrier",
+        Criterion.NOT_EXPORT: lambda: f"{subject} {joined}",
+        Criterion.OLDEST_CAPTURE: lambda: f"{subject} newer ({joined})",
+        Criterion.PATH_RULES: lambda: f"{subject} in less preferred places ({joined})",
+        Criterion.LARGEST_FILE: lambda: f"{subject} smaller files ({joined})",
+        Criterion.OLDEST_FILE: lambda: f"{subject} newer files",
+    }
+    return phrases[criterion]()
+
+
+def quality_score(m: ImageMetrics | None, size: int) -> int:
+    """An absolute 0-100 grade of one file: resolution, compression, sharpness, provenance."""
+    if m is None:
+        return 0
+    # resolution: 40 points, log scale, 24 MP and more is full marks
+    mp = max(m.megapixels, 0.01)
+    resolution = 40.0 * min(1.0, max(0.0, math.log(mp / 0.05) / math.log(24 / 0.05)))
+    # compression: 25 points
+    if m.lossless:
+        compression = 25.0
+    elif m.jpeg_quality is not None:
+        compression = 25.0 * min(1.0, max(0.0, (m.jpeg_quality - 40) / 55))
+    else:
+        bpp = size * 8 / max(m.pixels, 1)  # HEIF/WebP/AVIF: bits per pixel as a proxy
+        compression = 25.0 * min(1.0, bpp / 2.0)
+    # sharpness: 20 points, log scale
+    sharp = 20.0 * min(1.0, max(0.0, math.log1p(m.sharpness) / math.log1p(800.0)))
+    # provenance: 15 points
+    provenance = 5.0 * min(metadata_richness(m), 2) + (
+        0.0 if (m.looks_like_export or m.looks_like_screenshot) else 5.0
+    )
+    return round(min(100.0, resolution + compression + sharp + provenance))

@@ -1,0 +1,653 @@
+"""The scan pipeline: walk, digest, fingerprint, group, score.
+
+`scan(settings)` is a generator of `cleaner.progress` events that ends with
+`ScanFinished(result)`. Stop it by setting the `CancelToken` passed in (it
+raises `Cancelled` within one file's work) or by closing the generator; either
+way the worker pool is shut down and the cache is flushed.
+
+    for event in scan(ScanSettings(roots=("~/Pictures",))):
+        if isinstance(event, Progress): ...
+        elif isinstance(event, ScanFinished): result = event.result
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as _dt
+import os
+import platform
+import time
+from collections import defaultdict
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from cleaner import __version__
+from cleaner.analysis import analyse_file
+from cleaner.cache import CachedEntry, FingerprintCache, default_cache_path
+from cleaner.decode import DecodeFailure, register_plugins
+from cleaner.grouping import star_clusters
+from cleaner.hashing import prefix_digest, sha256_file
+from cleaner.index import Pairs, search_pairs
+from cleaner.models import (
+    Analysis,
+    DuplicateGroup,
+    FileEntry,
+    Fingerprint,
+    GroupKind,
+    GroupMember,
+    ImageMetrics,
+    ScanResult,
+    ScanSettings,
+    ScanStats,
+    SkippedFile,
+    SkipReason,
+)
+from cleaner.progress import (
+    CancelToken,
+    FileSkipped,
+    GroupsFound,
+    ProgressMeter,
+    ScanEvent,
+    ScanFinished,
+    Stage,
+    StageStarted,
+)
+from cleaner.quality import (
+    Candidate,
+    Criterion,
+    PathRules,
+    choose_keeper,
+    parse_criteria,
+    quality_score,
+)
+from cleaner.similarity import (
+    Thresholds,
+    aspect_log_ratio,
+    detail_correlation,
+    thresholds_for,
+    thumb_correlation,
+)
+from cleaner.walk import FoundFile, is_image_candidate, normalise_roots, walk
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+ExecutorKind = Literal["threads", "processes"]
+# Exact copies of a file no decoder can read are still exact copies worth reporting,
+# as long as the file looks like a picture. Not pictures at all are only skipped.
+_GROUPABLE_FAILURES = frozenset(
+    {SkipReason.UNSUPPORTED, SkipReason.CORRUPT, SkipReason.TRUNCATED, SkipReason.TOO_LARGE}
+)
+
+
+@dataclass
+class _Unit:
+    """One distinct content: a single file, or a set of byte-identical files."""
+
+    files: list[int]  # indices into the entry list
+    analysis: Analysis | None = None
+    failure: DecodeFailure | None = None
+
+
+@dataclass
+class _State:
+    entries: list[FileEntry] = field(default_factory=list)
+    sha256: dict[int, str] = field(default_factory=dict)
+    skipped: list[SkippedFile] = field(default_factory=list)
+    files_seen: int = 0
+    bytes_seen: int = 0
+    hardlinks: int = 0
+    cache_hits: int = 0
+
+
+def scan(
+    settings: ScanSettings,
+    *,
+    cancel: CancelToken | None = None,
+    cache_path: Path | Literal["default"] | None = "default",
+    executor: ExecutorKind = "threads",
+    progress_hz: float = 15.0,
+) -> Iterator[ScanEvent]:
+    """Run a whole scan as a generator of events. Raises `BadRootError` for a bad folder
+    (on the first `next()`) and `Cancelled` when `cancel` is set."""
+    token = cancel or CancelToken()
+    roots = normalise_roots(settings.roots)
+    protected = tuple(os.path.abspath(os.path.expanduser(p)) for p in settings.protected)
+    thresholds = thresholds_for(settings.similarity, settings.threshold)
+    criteria = parse_criteria(settings.criteria)
+    rules = PathRules(prefer=settings.prefer_paths, avoid=settings.avoid_paths)
+    settings = replace(settings, roots=roots, protected=protected)
+    started = _now()
+    t0 = time.monotonic()
+    register_plugins()
+    state = _State()
+    workers = settings.workers or os.cpu_count() or 2
+    path = default_cache_path() if cache_path == "default" else cache_path
+    cache = FingerprintCache(path)
+    pool: cf.Executor | None = None
+    try:
+        yield from _walk_stage(settings, state, token, progress_hz)
+        pool = _make_pool(executor, workers)
+        yield from _digest_stage(state, cache, token, pool, progress_hz)
+        units = _units(state)
+        yield from _fingerprint_stage(settings, state, units, cache, token, pool, progress_hz)
+        cache.flush()
+        clusters = yield from _group_stage(
+            units, thresholds, settings.rotations, token, progress_hz
+        )
+        groups = yield from _score_stage(
+            state, units, clusters, criteria, rules, protected, cache, token, pool, progress_hz
+        )
+        cache.flush()
+        redundant = sum(1 for g in groups for m in g.members if m.suggested_remove)
+        stats = ScanStats(
+            files_seen=state.files_seen,
+            bytes_seen=state.bytes_seen,
+            images=sum(len(u.files) for u in units if u.analysis is not None),
+            skipped=len(state.skipped),
+            groups=len(groups),
+            redundant_copies=redundant,
+            reclaimable_bytes=sum(g.reclaimable_bytes for g in groups),
+            hardlinks=state.hardlinks,
+            cache_hits=state.cache_hits,
+            seconds=time.monotonic() - t0,
+        )
+        result = ScanResult(
+            settings=settings,
+            groups=tuple(groups),
+            skipped=tuple(state.skipped),
+            stats=stats,
+            started_at=started,
+            finished_at=_now(),
+            app_version=__version__,
+            machine=platform.node(),
+        )
+        yield ScanFinished(result)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        cache.close()
+
+
+def run_scan(
+    settings: ScanSettings,
+    *,
+    cancel: CancelToken | None = None,
+    cache_path: Path | Literal["default"] | None = "default",
+    executor: ExecutorKind = "threads",
+) -> ScanResult:
+    """Run a scan to the end and return its result (for scripts and tests)."""
+    for event in scan(settings, cancel=cancel, cache_path=cache_path, executor=executor):
+        if isinstance(event, ScanFinished):
+            return event.result
+    raise RuntimeError("scan ended without a result")
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def _make_pool(kind: ExecutorKind, workers: int) -> cf.Executor:
+    if kind == "processes":
+        return cf.ProcessPoolExecutor(max_workers=workers)
+    return cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="photosift-scan")
+
+
+# ----------------------------------------------------------------------------- walk
+
+
+def _walk_stage(
+    settings: ScanSettings, state: _State, token: CancelToken, hz: float
+) -> Iterator[ScanEvent]:
+    yield StageStarted(Stage.WALK)
+    meter = ProgressMeter(Stage.WALK, hz=hz)
+    by_inode: dict[tuple[int, int], int] = {}
+    track_all = settings.follow_symlinks
+    for item in walk(settings.roots, settings.excludes, settings.follow_symlinks):
+        token.check()
+        if isinstance(item, SkippedFile):
+            state.skipped.append(item)
+            yield FileSkipped(item)
+            continue
+        state.files_seen += 1
+        key = (item.device, item.inode)
+        if (item.nlink > 1 or track_all) and key in by_inode:
+            index = by_inode[key]
+            first = state.entries[index]
+            state.entries[index] = replace(first, hardlinks=(*first.hardlinks, item.path))
+            state.hardlinks += 1
+            continue
+        state.bytes_seen += item.size
+        if not is_image_candidate(item.path):
+            continue
+        if item.nlink > 1 or track_all:
+            by_inode[key] = len(state.entries)
+        state.entries.append(_entry(item))
+        event = meter.advance(1, item.size)
+        if event is not None:
+            yield event
+    yield meter.snapshot()
+
+
+def _entry(found: FoundFile) -> FileEntry:
+    return FileEntry(
+        path=found.path,
+        size=found.size,
+        mtime_ns=found.mtime_ns,
+        device=found.device,
+        inode=found.inode,
+        nlink=found.nlink,
+    )
+
+
+# --------------------------------------------------------------------------- digest
+
+
+def _digest_stage(
+    state: _State,
+    cache: FingerprintCache,
+    token: CancelToken,
+    pool: cf.Executor,
+    hz: float,
+) -> Iterator[ScanEvent]:
+    """SHA-256 of every file that shares its size with another (exact-copy candidates).
+
+    A 64 KiB prefix digest first tells most same-size files apart with one small read.
+    """
+    yield StageStarted(Stage.DIGEST)
+    by_size: dict[int, list[int]] = defaultdict(list)
+    for index, entry in enumerate(state.entries):
+        if entry.size > 0:
+            by_size[entry.size].append(index)
+    candidates = [i for ids in by_size.values() if len(ids) > 1 for i in ids]
+    meter = ProgressMeter(Stage.DIGEST, total=len(candidates), hz=hz)
+    prefixes: dict[int, str] = {}
+    cached: dict[int, CachedEntry | None] = {}
+    todo: list[int] = []
+    for i in candidates:
+        e = state.entries[i]
+        hit = cache.get(e.path, e.size, e.mtime_ns)
+        cached[i] = hit
+        if hit is not None and hit.sha256:
+            state.sha256[i] = hit.sha256
+        elif hit is not None and hit.prefix:
+            prefixes[i] = hit.prefix
+        else:
+            todo.append(i)
+    for i, outcome in _run_pool(pool, prefix_digest, todo, state, token):
+        if isinstance(outcome, str):
+            prefixes[i] = outcome
+            e = state.entries[i]
+            cache.put(e.path, e.size, e.mtime_ns, prefix=outcome, previous=cached.get(i))
+        event = meter.advance()
+        if event is not None:
+            yield event
+    # full digests where size and prefix agree
+    groups: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for i in candidates:
+        if i in state.sha256:
+            groups[(state.entries[i].size, "sha:" + state.sha256[i])].append(i)
+        elif i in prefixes:
+            groups[(state.entries[i].size, prefixes[i])].append(i)
+    need_full = [i for ids in groups.values() if len(ids) > 1 for i in ids if i not in state.sha256]
+    meter.total += len(need_full)
+    for i, outcome in _run_pool(pool, sha256_file, need_full, state, token):
+        if isinstance(outcome, str):
+            state.sha256[i] = outcome
+            e = state.entries[i]
+            cache.put(e.path, e.size, e.mtime_ns, sha256=outcome, previous=cached.get(i))
+        event = meter.advance(1, state.entries[i].size)
+        if event is not None:
+            yield event
+    yield meter.snapshot()
+
+
+def _run_pool(
+    pool: cf.Executor,
+    fn: Callable[..., R],
+    indices: list[int],
+    state: _State,
+    token: CancelToken,
+    arg: Callable[[FileEntry], tuple[object, ...]] | None = None,
+) -> Iterator[tuple[int, R | None]]:
+    """Run `fn(path, ...)` for each entry with bounded look-ahead; yield results as they end.
+
+    An OS error becomes a skip (the file vanished or cannot be read) and yields None.
+    """
+    limit = max(4, 3 * getattr(pool, "_max_workers", 2))
+    pending: dict[cf.Future[R], int] = {}
+    it = iter(indices)
+    exhausted = False
+    while pending or not exhausted:
+        while not exhausted and len(pending) < limit:
+            try:
+                i = next(it)
+            except StopIteration:
+                exhausted = True
+                break
+            e = state.entries[i]
+            extra = arg(e) if arg is not None else ()
+            pending[pool.submit(fn, e.path, *extra)] = i
+        if not pending:
+            break
+        done, _ = cf.wait(pending, timeout=0.25, return_when=cf.FIRST_COMPLETED)
+        token.check()
+        for future in done:
+            i = pending.pop(future)
+            try:
+                yield i, future.result()
+            except OSError as exc:
+                state.skipped.append(_os_skip(state.entries[i].path, exc))
+                yield i, None
+
+
+def _os_skip(path: str, exc: OSError) -> SkippedFile:
+    from cleaner.walk import reason_for_os_error
+
+    reason, detail = reason_for_os_error(exc)
+    return SkippedFile(path, reason, detail)
+
+
+# ---------------------------------------------------------------------- fingerprint
+
+
+def _units(state: _State) -> list[_Unit]:
+    """One unit per distinct content: byte-identical files share one decode."""
+    by_sha: dict[str, list[int]] = defaultdict(list)
+    for i, sha in state.sha256.items():
+        by_sha[sha].append(i)
+    taken: set[int] = set()
+    units: list[_Unit] = []
+    for ids in by_sha.values():
+        if len(ids) > 1:
+            ids.sort(key=lambda i: state.entries[i].path)
+            units.append(_Unit(files=ids))
+            taken.update(ids)
+    units.extend(_Unit(files=[i]) for i in range(len(state.entries)) if i not in taken)
+    return units
+
+
+def _fingerprint_stage(
+    settings: ScanSettings,
+    state: _State,
+    units: list[_Unit],
+    cache: FingerprintCache,
+    token: CancelToken,
+    pool: cf.Executor,
+    hz: float,
+) -> Iterator[ScanEvent]:
+    yield StageStarted(Stage.FINGERPRINT)
+    meter = ProgressMeter(
+        Stage.FINGERPRINT,
+        total=len(units),
+        bytes_total=sum(state.entries[u.files[0]].size for u in units),
+        hz=hz,
+    )
+    todo: list[int] = []  # representative entry index of each unit to decode
+    unit_of: dict[int, _Unit] = {}
+    previous: dict[int, CachedEntry | None] = {}
+    for unit in units:
+        rep = unit.files[0]
+        e = state.entries[rep]
+        if e.size == 0:
+            unit.failure = DecodeFailure(SkipReason.EMPTY)
+            meter.advance()
+            continue
+        hit = cache.get(e.path, e.size, e.mtime_ns)
+        if hit is None:  # an exact copy elsewhere may be cached
+            for other in unit.files[1:]:
+                o = state.entries[other]
+                alt = cache.get(o.path, o.size, o.mtime_ns)
+                if alt is not None and (alt.analysis or alt.failure):
+                    hit = alt
+                    break
+        if hit is not None and (hit.analysis is not None or hit.failure is not None):
+            unit.analysis, unit.failure = hit.analysis, hit.failure
+            state.cache_hits += len(unit.files)
+            event = meter.advance(1, e.size)
+            if event is not None:
+                yield event
+            continue
+        previous[rep] = hit
+        unit_of[rep] = unit
+        todo.append(rep)
+    max_pixels = settings.max_pixels
+    for rep, outcome in _run_pool(
+        pool, analyse_file, todo, state, token, arg=lambda _e: (max_pixels,)
+    ):
+        unit = unit_of[rep]
+        e = state.entries[rep]
+        if isinstance(outcome, Analysis):
+            unit.analysis = outcome
+            cache.put(e.path, e.size, e.mtime_ns, analysis=outcome, previous=previous.get(rep))
+        elif isinstance(outcome, DecodeFailure):
+            unit.failure = outcome
+            cache.put(e.path, e.size, e.mtime_ns, failure=outcome, previous=previous.get(rep))
+        event = meter.advance(1, e.size)
+        if event is not None:
+            yield event
+    # Skips: a failed unit is skipped, unless it is a set of exact copies of something
+    # that looks like a picture (those are still reported as exact copies).
+    for unit in units:
+        if unit.failure is None:
+            continue
+        if len(unit.files) > 1 and unit.failure.reason in _GROUPABLE_FAILURES:
+            continue
+        for i in unit.files:
+            skip = SkippedFile(state.entries[i].path, unit.failure.reason, unit.failure.detail)
+            state.skipped.append(skip)
+            yield FileSkipped(skip)
+    yield meter.snapshot()
+
+
+# --------------------------------------------------------------------------- group
+
+
+def _group_stage(
+    units: list[_Unit],
+    thresholds: Thresholds | None,
+    rotations: bool,
+    token: CancelToken,
+    hz: float,
+) -> Generator[ScanEvent, None, list[list[int]]]:
+    """Clusters of unit indices: similar pictures (stars) plus lone exact-copy sets."""
+    yield StageStarted(Stage.GROUP)
+    meter = ProgressMeter(Stage.GROUP, total=1, hz=hz)
+    clusters: list[list[int]] = []
+    in_cluster: set[int] = set()
+    readable = [k for k, u in enumerate(units) if u.analysis is not None]
+    if thresholds is not None and len(readable) > 1:
+        fps = [units[k].analysis.fingerprint for k in readable]  # type: ignore[union-attr]
+        metrics = [units[k].analysis.metrics for k in readable]  # type: ignore[union-attr]
+        base = np.fromiter((fp.hashes[0] for fp in fps), dtype=np.uint64, count=len(fps))
+        variants = None
+        if rotations:
+            variants = np.array([fp.hashes[1:] for fp in fps], dtype=np.uint64)
+        search = search_pairs(base, thresholds.hamming, variants)
+        while True:
+            try:
+                done, total = next(search)
+            except StopIteration as stop:
+                pairs: Pairs = stop.value
+                break
+            token.check()
+            meter.total = total + 1
+            meter.done = done
+            event = meter.advance(0)
+            if event is not None:
+                yield event
+        keep = _confirm(pairs, fps, metrics, thresholds)
+        strength = 1.0 - pairs.d[keep].astype(np.float64) / 64.0
+        for cluster in star_clusters(len(readable), pairs.i[keep], pairs.j[keep], strength):
+            mapped = [readable[k] for k in cluster]
+            clusters.append(mapped)
+            in_cluster.update(mapped)
+    for k, unit in enumerate(units):
+        if len(unit.files) > 1 and k not in in_cluster:
+            clusters.append([k])
+    meter.done = meter.total
+    yield meter.snapshot()
+    return clusters
+
+
+def _confirm(
+    pairs: Pairs,
+    fps: list[Fingerprint],
+    metrics: list[ImageMetrics],
+    thresholds: Thresholds,
+) -> npt.NDArray[np.bool_]:
+    """Which candidate pairs are real matches: shape, thumbnail and low-detail checks."""
+    if len(pairs) == 0:
+        return np.zeros(0, dtype=bool)
+    width = np.array([m.width for m in metrics], dtype=np.float64)
+    height = np.array([m.height for m in metrics], dtype=np.float64)
+    aspect = aspect_log_ratio(
+        width[pairs.i], height[pairs.i], width[pairs.j], height[pairs.j], pairs.t
+    )
+    keep = aspect <= thresholds.aspect_tolerance
+    thumbs = np.frombuffer(b"".join(fp.thumb for fp in fps), dtype=np.uint8).reshape(len(fps), -1)
+    corr = np.full(len(pairs), -1.0, dtype=np.float32)
+    idx = np.nonzero(keep)[0]
+    corr[idx] = thumb_correlation(thumbs, pairs.i[idx], pairs.j[idx], pairs.t[idx])
+    keep &= corr >= thresholds.correlation
+    low = np.array([m.low_detail for m in metrics], dtype=bool)
+    for k in np.nonzero(keep & (low[pairs.i] | low[pairs.j]))[0]:
+        a, b = fps[int(pairs.i[k])].detail_map, fps[int(pairs.j[k])].detail_map
+        if a is None or b is None:
+            keep[k] = False
+            continue
+        keep[k] = detail_correlation(a, b, int(pairs.t[k])) >= thresholds.detail_correlation
+    return keep
+
+
+# --------------------------------------------------------------------------- score
+
+
+def _score_stage(
+    state: _State,
+    units: list[_Unit],
+    clusters: list[list[int]],
+    criteria: tuple[Criterion, ...],
+    rules: PathRules,
+    protected: tuple[str, ...],
+    cache: FingerprintCache,
+    token: CancelToken,
+    pool: cf.Executor,
+    hz: float,
+) -> Generator[ScanEvent, None, list[DuplicateGroup]]:
+    """Digest every member (for the report and the safety check before removal), score
+    each file, pick each group's keeper, and send groups out in growing batches."""
+    yield StageStarted(Stage.SCORE)
+    members = [i for cluster in clusters for k in cluster for i in units[k].files]
+    missing = [i for i in members if i not in state.sha256]
+    meter = ProgressMeter(
+        Stage.SCORE,
+        total=len(missing) + len(clusters),
+        bytes_total=sum(state.entries[i].size for i in missing),
+        hz=hz,
+    )
+    for i, outcome in _run_pool(pool, sha256_file, missing, state, token):
+        if isinstance(outcome, str):
+            state.sha256[i] = outcome
+            e = state.entries[i]
+            cache.put(
+                e.path,
+                e.size,
+                e.mtime_ns,
+                sha256=outcome,
+                previous=cache.get(e.path, e.size, e.mtime_ns),
+            )
+        event = meter.advance(1, state.entries[i].size)
+        if event is not None:
+            yield event
+    vanished = {s.path for s in state.skipped}
+    groups: list[DuplicateGroup] = []
+    for cluster in clusters:
+        token.check()
+        group = _build_group(state, units, cluster, criteria, rules, protected, vanished)
+        if group is not None:
+            groups.append(group)
+        event = meter.advance()
+        if event is not None:
+            yield event
+    groups.sort(key=lambda g: (-g.reclaimable_bytes, -g.size, g.members[0].path))
+    groups = [replace(g, id=n) for n, g in enumerate(groups, start=1)]
+    batch = 16
+    for start in range(0, len(groups), batch):
+        yield GroupsFound(tuple(groups[start : start + batch]))
+        start += batch
+        batch = min(batch * 2, 1024)
+    yield meter.snapshot()
+    return groups
+
+
+def _is_protected(path: str, protected: tuple[str, ...]) -> bool:
+    return any(path == p or path.startswith(p.rstrip(os.sep) + os.sep) for p in protected)
+
+
+def _build_group(
+    state: _State,
+    units: list[_Unit],
+    cluster: list[int],
+    criteria: tuple[Criterion, ...],
+    rules: PathRules,
+    protected: tuple[str, ...],
+    vanished: set[str],
+) -> DuplicateGroup | None:
+    files: list[tuple[int, _Unit]] = [
+        (i, units[k])
+        for k in cluster
+        for i in units[k].files
+        if state.entries[i].path not in vanished
+    ]
+    if len(files) < 2:
+        return None
+    candidates = [
+        Candidate(
+            path=state.entries[i].path,
+            size=state.entries[i].size,
+            mtime_ns=state.entries[i].mtime_ns,
+            metrics=None if u.analysis is None else u.analysis.metrics,
+            protected=_is_protected(state.entries[i].path, protected),
+        )
+        for i, u in files
+    ]
+    choice = choose_keeper(candidates, criteria, rules)
+    keeper_unit = files[choice.keeper][1]
+    keeper_fp = None if keeper_unit.analysis is None else keeper_unit.analysis.fingerprint
+    members: list[GroupMember] = []
+    for n, ((i, unit), cand) in enumerate(zip(files, candidates, strict=True)):
+        fp = None if unit.analysis is None else unit.analysis.fingerprint
+        distance = 0
+        if unit is not keeper_unit and fp is not None and keeper_fp is not None:
+            distance = min(_hamming(h, keeper_fp.hashes[0]) for h in fp.hashes)
+        is_keeper = n == choice.keeper
+        members.append(
+            GroupMember(
+                entry=state.entries[i],
+                metrics=cand.metrics,
+                sha256=state.sha256.get(i),
+                quality=quality_score(cand.metrics, cand.size),
+                distance=distance,
+                is_keeper=is_keeper,
+                protected=cand.protected,
+                suggested_remove=not is_keeper and not cand.protected,
+            )
+        )
+    kind = GroupKind.EXACT if len(cluster) == 1 else GroupKind.SIMILAR
+    return DuplicateGroup(
+        id=0,
+        kind=kind,
+        members=tuple(members),
+        reason=choice.reason,
+        deciding_criterion=None if choice.deciding is None else choice.deciding.value,
+    )
+
+
+def _hamming(a: int, b: int) -> int:
+    return (a ^ b).bit_count()

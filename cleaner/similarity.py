@@ -1,0 +1,157 @@
+"""When are two pictures the same picture?
+
+A pair is a match when (1) their pHashes are within the preset's Hamming
+threshold (found by `cleaner.index`), (2) their shapes agree, and (3) a second,
+independent check agrees: the correlation of their 16x16 grey thumbnails.
+Low-detail pictures (near-blank scans, documents on white, plain sky) collide
+under any perceptual hash, so a pair where either side is low-detail must also
+pass a stronger check on the high-frequency content of a 64x64 thumbnail:
+the marks on two different blank pages do not line up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from cleaner.hashing import DETAIL_SIDE, THUMB_SIDE, TRANSFORMS
+from cleaner.models import Similarity
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    hamming: int  # largest pHash distance (of 64 bits) for a candidate
+    correlation: float  # smallest thumbnail correlation for a match
+    detail_correlation: float  # smallest high-pass correlation when a side is low-detail
+    aspect_tolerance: float  # largest |log(aspect ratio a / aspect ratio b)|
+
+
+THRESHOLDS: dict[Similarity, Thresholds] = {
+    Similarity.SAME: Thresholds(hamming=12, correlation=0.90, detail_correlation=0.80,
+                                aspect_tolerance=0.25),
+    Similarity.SIMILAR: Thresholds(hamming=16, correlation=0.80, detail_correlation=0.70,
+                                   aspect_tolerance=0.40),
+    Similarity.LOOSE: Thresholds(hamming=20, correlation=0.65, detail_correlation=0.60,
+                                 aspect_tolerance=0.70),
+}  # fmt: skip
+MAX_THRESHOLD = 32
+
+
+def thresholds_for(preset: Similarity, hamming: int | None = None) -> Thresholds | None:
+    """The thresholds of a preset, with an optional advanced Hamming override.
+
+    None for "Identical files", which groups byte-identical files only. An
+    override scales the confirmation thresholds with it, so a numeric threshold
+    between two presets behaves between them.
+    """
+    if preset is Similarity.IDENTICAL and hamming is None:
+        return None
+    base = THRESHOLDS.get(preset, THRESHOLDS[Similarity.SAME])
+    if hamming is None:
+        return base
+    if not 0 <= hamming <= MAX_THRESHOLD:
+        raise ValueError(f"threshold must be between 0 and {MAX_THRESHOLD}, not {hamming}")
+    points = sorted(THRESHOLDS.values(), key=lambda t: t.hamming)
+    xs = [float(t.hamming) for t in points]
+    return Thresholds(
+        hamming=hamming,
+        correlation=float(np.interp(hamming, xs, [t.correlation for t in points])),
+        detail_correlation=float(np.interp(hamming, xs, [t.detail_correlation for t in points])),
+        aspect_tolerance=float(np.interp(hamming, xs, [t.aspect_tolerance for t in points])),
+    )
+
+
+F32 = npt.NDArray[np.float32]
+U8 = npt.NDArray[np.uint8]
+
+
+def _normalise(rows: npt.NDArray[np.float32]) -> F32:
+    rows = rows - rows.mean(axis=1, keepdims=True)
+    norm = np.linalg.norm(rows, axis=1, keepdims=True)
+    return np.asarray(rows / np.maximum(norm, 1e-6), dtype=np.float32)
+
+
+def _transform_thumbs(thumbs: U8, kinds: npt.NDArray[np.int64], side: int) -> U8:
+    """Apply dihedral transform `kinds[r]` to each square thumbnail row `r`."""
+    out = thumbs.reshape(-1, side, side).copy()
+    for kind in np.unique(kinds):
+        if kind == 0:
+            continue
+        rows = kinds == kind
+        transform = TRANSFORMS[int(kind)][1]
+        out[rows] = np.stack([transform(a) for a in out[rows]])
+    return np.asarray(out.reshape(len(thumbs), side * side), dtype=np.uint8)
+
+
+def thumb_correlation(
+    thumbs: U8, i: npt.NDArray[np.int64], j: npt.NDArray[np.int64], kinds: npt.NDArray[np.int64]
+) -> F32:
+    """Pearson correlation of the 16x16 thumbnails of pairs (i transformed by kind, j)."""
+    out = np.empty(len(i), dtype=np.float32)
+    step = 65536
+    for start in range(0, len(i), step):
+        sl = slice(start, start + step)
+        a = _transform_thumbs(thumbs[i[sl]], kinds[sl], THUMB_SIDE).astype(np.float32)
+        b = thumbs[j[sl]].astype(np.float32)
+        out[sl] = np.einsum("ij,ij->i", _normalise(a), _normalise(b))
+    return out
+
+
+def high_pass(detail_map: bytes) -> F32:
+    """The 64x64 thumbnail minus its local mean: text, marks and edges, not the paper."""
+    a = (
+        np.frombuffer(detail_map, dtype=np.uint8)
+        .astype(np.float32)
+        .reshape(DETAIL_SIDE, DETAIL_SIDE)
+    )
+    pad = np.pad(a, 2, mode="edge")
+    blur = np.zeros_like(a)
+    for dy in range(5):
+        for dx in range(5):
+            blur += pad[dy : dy + DETAIL_SIDE, dx : dx + DETAIL_SIDE]
+    blur /= 25.0
+    return (a - blur).reshape(-1)
+
+
+def detail_correlation(map_a: bytes, map_b: bytes, kind: int) -> float:
+    """Correlation of the high-pass 64x64 thumbnails (a transformed by `kind`).
+
+    Blurs the high-pass images slightly first, so a mark that moved by a pixel
+    after a resize still lines up, while marks in different places do not.
+    """
+    a = high_pass(map_a).reshape(DETAIL_SIDE, DETAIL_SIDE)
+    a = TRANSFORMS[kind][1](a)
+    b = high_pass(map_b).reshape(DETAIL_SIDE, DETAIL_SIDE)
+    a, b = _soften(np.ascontiguousarray(a)), _soften(b)
+    va = a.reshape(1, -1) - a.mean()
+    vb = b.reshape(1, -1) - b.mean()
+    na, nb = float(np.linalg.norm(va)), float(np.linalg.norm(vb))
+    if na < 1e-3 or nb < 1e-3:
+        # one side is perfectly flat: a match only if both are
+        return 1.0 if na < 1e-3 and nb < 1e-3 else 0.0
+    return float((va @ vb.T).item() / (na * nb))
+
+
+def _soften(a: F32) -> F32:
+    pad = np.pad(a, 1, mode="edge")
+    out = np.zeros_like(a)
+    for dy in range(3):
+        for dx in range(3):
+            out += pad[dy : dy + a.shape[0], dx : dx + a.shape[1]]
+    return out / 9.0
+
+
+def aspect_log_ratio(
+    wa: npt.NDArray[np.float64],
+    ha: npt.NDArray[np.float64],
+    wb: npt.NDArray[np.float64],
+    hb: npt.NDArray[np.float64],
+    kinds: npt.NDArray[np.int64],
+) -> npt.NDArray[np.float64]:
+    """|log(aspect a / aspect b)|, with a's sides swapped for 90/270-degree variants."""
+    swap = np.isin(kinds, (1, 3, 5, 7))
+    aw = np.where(swap, ha, wa)
+    ah = np.where(swap, wa, ha)
+    return np.abs(np.log((aw / np.maximum(ah, 1)) / (wb / np.maximum(hb, 1))))

@@ -1,0 +1,1 @@
+"""PhotoSift\x27s window (PySide6). Drives the `cleaner` engine from a worker thread."""
