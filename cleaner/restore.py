@@ -1,0 +1,643 @@
+"""Put removed files back, from the undo log.
+
+For each logged file a *locator* lists the places its bytes may be now (the destination
+recorded at removal time first, then what the platform's trash says), and the restore
+takes the first candidate whose size and SHA-256 match the log. The file goes back to its
+original path, or beside it with a `` (restored)`` suffix when that path is taken; nothing
+is ever overwritten. A restored file counts only after it is verified again in place.
+
+The platform matchers are pure functions over a directory layout, so every one of them is
+tested on any OS:
+
+- freedesktop.org (Linux, BSD): ``$XDG_DATA_HOME/Trash`` and the per-volume
+  ``.Trash/$UID`` and ``.Trash-$UID``; ``info/*.trashinfo`` gives the original path and
+  the deletion time.
+- Windows: ``<drive>\\$Recycle.Bin\\<SID>\\$I…`` records (versions 1 and 2) beside their
+  ``$R…`` data files.
+- macOS: ``~/.Trash`` and ``/Volumes/X/.Trashes/$UID``, which keep no record of where a
+  file came from: matched by name (``IMG 2.jpg`` for a second ``IMG.jpg``), size and digest.
+- Quarantine: the destination written in the log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import ntpath
+import os
+import posixpath
+import stat
+import sys
+import time
+from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import unquote_to_bytes
+
+from cleaner.progress import CancelToken, Progress, ProgressMeter
+from cleaner.trash import (
+    NotARegularFile,
+    describe_error,
+    file_state,
+    move_no_overwrite,
+    volume_root,
+)
+from cleaner.undolog import LogEntry, Method, Outcome, UndoLog
+
+STAGE = "Putting files back"
+RESTORED_SUFFIX = "restored"
+
+
+class RestoreState(str, enum.Enum):
+    """The result of restoring one file. Stored in the undo log: values are stable."""
+
+    RESTORED = "restored"  # back at its original path
+    RESTORED_BESIDE = "restored_beside"  # original path taken: back beside it, renamed
+    IN_PLACE = "in_place"  # it never left, or was already put back by hand
+    ALREADY_RESTORED = "already_restored"  # restored by an earlier undo
+    NOT_IN_TRASH = "not_in_trash"  # the trash was emptied, or the copy was removed
+    CHANGED = "changed"  # a copy was found but its bytes differ from the log
+    NOT_MOVED = "not_moved"  # the log says this file was never moved (skipped or failed)
+    FAILED = "failed"  # found, but could not be moved back
+
+    @property
+    def ok(self) -> bool:
+        return self in _OK_STATES
+
+
+_OK_STATES = frozenset(
+    {
+        RestoreState.RESTORED,
+        RestoreState.RESTORED_BESIDE,
+        RestoreState.IN_PLACE,
+        RestoreState.ALREADY_RESTORED,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TrashedCopy:
+    """A place where a removed file's bytes may be now."""
+
+    data_path: str  # the file itself
+    info_path: str | None = None  # its .trashinfo or $I record, removed after a restore
+    deleted_at: float | None = None  # epoch seconds, when the trash says
+
+
+@dataclass(frozen=True, slots=True)
+class FileRestore:
+    """The outcome for one file; also the per-file event of `restore_batch`."""
+
+    entry_id: int
+    original_path: str
+    state: RestoreState
+    restored_to: str | None = None
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.state.ok
+
+    @property
+    def message(self) -> str:
+        text = _STATE_TEXT[self.state]
+        if self.state is RestoreState.RESTORED_BESIDE and self.restored_to:
+            text = f"{text} as {self.restored_to}"
+        return f"{text}: {self.detail}" if self.detail else text
+
+
+_STATE_TEXT = {
+    RestoreState.RESTORED: "restored",
+    RestoreState.RESTORED_BESIDE: "restored beside the original (its name was taken)",
+    RestoreState.IN_PLACE: "already in place",
+    RestoreState.ALREADY_RESTORED: "already restored earlier",
+    RestoreState.NOT_IN_TRASH: "not found in the trash (it may have been emptied)",
+    RestoreState.CHANGED: "the copy found differs from the removed file; left where it is",
+    RestoreState.NOT_MOVED: "was not removed",
+    RestoreState.FAILED: "could not be put back",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreFinished:
+    batch_id: str
+    results: tuple[FileRestore, ...]
+    cancelled: bool = False
+
+    @property
+    def restored(self) -> tuple[FileRestore, ...]:
+        return tuple(r for r in self.results if r.ok)
+
+    @property
+    def problems(self) -> tuple[FileRestore, ...]:
+        return tuple(r for r in self.results if not r.ok)
+
+
+RestoreEvent = Progress | FileRestore | RestoreFinished
+
+Locator = Callable[[LogEntry], list[TrashedCopy]]
+
+
+# -- freedesktop.org trash ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TrashDir:
+    """One freedesktop trash folder and the folder its relative ``Path=`` keys start from."""
+
+    path: str
+    topdir: str
+
+
+def xdg_data_home() -> str:
+    return os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share")
+
+
+def freedesktop_trash_dirs(original_path: str, uid: int | None = None) -> list[TrashDir]:
+    """The home trash and the trashes of the volume that held `original_path`."""
+    uid = os.getuid() if uid is None else uid
+    home = xdg_data_home()
+    top = volume_root(original_path)
+    dirs = [
+        TrashDir(os.path.join(home, "Trash"), home),
+        TrashDir(os.path.join(top, ".Trash", str(uid)), top),
+        TrashDir(os.path.join(top, f".Trash-{uid}"), top),
+    ]
+    seen: set[str] = set()
+    unique = []
+    for d in dirs:
+        key = os.path.realpath(d.path)
+        if key not in seen:
+            seen.add(key)
+            unique.append(d)
+    return unique
+
+
+@dataclass(frozen=True, slots=True)
+class TrashInfo:
+    original_path: str
+    deleted_at: float | None
+
+
+def parse_trashinfo(text: str, topdir: str) -> TrashInfo | None:
+    """Read a ``.trashinfo`` file; relative ``Path=`` values are below `topdir`."""
+    lines = [line.strip() for line in text.splitlines()]
+    if "[Trash Info]" not in lines:
+        return None
+    values: dict[str, str] = {}
+    in_group = False
+    for line in lines:
+        if line.startswith("["):
+            in_group = line == "[Trash Info]"
+        elif in_group and "=" in line:
+            key, _, value = line.partition("=")
+            values.setdefault(key.strip(), value.strip())
+    if "Path" not in values:
+        return None
+    path = os.fsdecode(unquote_to_bytes(values["Path"]))
+    if not os.path.isabs(path):
+        path = os.path.join(topdir, path)
+    deleted_at: float | None = None
+    with contextlib.suppress(KeyError, ValueError, OverflowError, OSError):
+        deleted_at = datetime.strptime(values["DeletionDate"], "%Y-%m-%dT%H:%M:%S").timestamp()
+    return TrashInfo(os.path.normpath(path), deleted_at)
+
+
+class FreedesktopTrash:
+    """Finds trashed files through ``.trashinfo`` records, indexing each folder once."""
+
+    def __init__(self, trash_dirs: Sequence[TrashDir] | None = None) -> None:
+        self._fixed = None if trash_dirs is None else list(trash_dirs)
+        self._index: dict[str, dict[str, list[tuple[str, TrashInfo]]]] = {}
+
+    def dirs_for(self, original_path: str) -> list[TrashDir]:
+        return self._fixed if self._fixed is not None else freedesktop_trash_dirs(original_path)
+
+    def candidates(self, original_path: str, near: float | None = None) -> list[TrashedCopy]:
+        wanted = os.path.normpath(original_path)
+        found: list[TrashedCopy] = []
+        for d in self.dirs_for(original_path):
+            for name, info in self._indexed(d).get(wanted, []):
+                data = os.path.join(d.path, "files", name)
+                if os.path.lexists(data):
+                    found.append(TrashedCopy(data, _info_file(d.path, name), info.deleted_at))
+        return _by_closeness(found, near)
+
+    def find_just_moved(self, original_path: str, since: float) -> TrashedCopy | None:
+        """Where a file trashed a moment ago went (without indexing the whole trash).
+
+        send2trash names the entry after the file, adding `` 1``, `` 2``… before the
+        extension when the name is taken; the record must name `original_path` and be no
+        older than `since` (the trash stores whole seconds).
+        """
+        wanted = os.path.normpath(original_path)
+        stem, ext = os.path.splitext(os.path.basename(original_path))
+        for d in self.dirs_for(original_path):
+            for n in range(10_000):
+                name = f"{stem}{ext}" if n == 0 else f"{stem} {n}{ext}"
+                info_file = _info_file(d.path, name)
+                try:
+                    with open(info_file, encoding="utf-8", errors="surrogateescape") as fh:
+                        info = parse_trashinfo(fh.read(), d.topdir)
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    continue
+                data = os.path.join(d.path, "files", name)
+                if (
+                    info is not None
+                    and info.original_path == wanted
+                    and (info.deleted_at is None or info.deleted_at >= int(since) - 1)
+                    and os.path.lexists(data)
+                ):
+                    return TrashedCopy(data, info_file, info.deleted_at)
+        # Named some other way (another backend): index afresh, this instance's may be stale.
+        copies = FreedesktopTrash(self._fixed).candidates(original_path, near=since)
+        return copies[0] if copies else None
+
+    def _indexed(self, d: TrashDir) -> dict[str, list[tuple[str, TrashInfo]]]:
+        if d.path not in self._index:
+            index: dict[str, list[tuple[str, TrashInfo]]] = {}
+            info_dir = os.path.join(d.path, "info")
+            try:
+                names = os.listdir(info_dir)
+            except OSError:
+                names = []
+            for info_name in names:
+                if not info_name.endswith(".trashinfo"):
+                    continue
+                try:
+                    with open(
+                        os.path.join(info_dir, info_name),
+                        encoding="utf-8",
+                        errors="surrogateescape",
+                    ) as fh:
+                        info = parse_trashinfo(fh.read(), d.topdir)
+                except OSError:
+                    continue
+                if info is not None:
+                    entry = (info_name[: -len(".trashinfo")], info)
+                    index.setdefault(info.original_path, []).append(entry)
+            self._index[d.path] = index
+        return self._index[d.path]
+
+
+def _info_file(trash_dir: str, name: str) -> str:
+    return os.path.join(trash_dir, "info", name + ".trashinfo")
+
+
+# -- Windows Recycle Bin -----------------------------------------------------------------
+
+_FILETIME_EPOCH_OFFSET = 11_644_473_600  # seconds from 1601-01-01 to 1970-01-01
+
+
+@dataclass(frozen=True, slots=True)
+class RecycleInfo:
+    """The contents of a Recycle Bin ``$I`` file."""
+
+    original_path: str
+    size: int
+    deleted_at: float  # epoch seconds
+
+
+def filetime_to_epoch(filetime: int) -> float:
+    return filetime / 10_000_000 - _FILETIME_EPOCH_OFFSET
+
+
+def epoch_to_filetime(seconds: float) -> int:
+    return round((seconds + _FILETIME_EPOCH_OFFSET) * 10_000_000)
+
+
+def parse_recycle_info(data: bytes) -> RecycleInfo:
+    """Parse a ``$I`` file. Version 1 (Vista–8): a fixed 260-character path at offset 24.
+    Version 2 (Windows 10+): a 4-byte character count at offset 24, then the path."""
+    if len(data) < 24:
+        raise ValueError("recycle bin record is too short")
+    version = int.from_bytes(data[0:8], "little")
+    size = int.from_bytes(data[8:16], "little")
+    deleted_at = filetime_to_epoch(int.from_bytes(data[16:24], "little"))
+    if version == 1:
+        raw = data[24 : 24 + 520]
+    elif version == 2:
+        if len(data) < 28:
+            raise ValueError("recycle bin record is too short")
+        chars = int.from_bytes(data[24:28], "little")
+        raw = data[28 : 28 + 2 * chars]
+        if len(raw) != 2 * chars:
+            raise ValueError("recycle bin record is cut short")
+    else:
+        raise ValueError(f"unknown recycle bin record version {version}")
+    path = raw.decode("utf-16-le", "surrogatepass").split("\x00", 1)[0]
+    return RecycleInfo(path, size, deleted_at)
+
+
+def find_recycle_bin_copies(
+    bin_dirs: Sequence[str], original_path: str, near: float | None = None
+) -> list[TrashedCopy]:
+    """``$R`` files whose ``$I`` record names `original_path` (compared as Windows does:
+    case-insensitively, either slash)."""
+    wanted = ntpath.normcase(ntpath.normpath(original_path))
+    found: list[TrashedCopy] = []
+    for d in bin_dirs:
+        try:
+            names = os.listdir(d)
+        except OSError:
+            continue
+        for name in names:
+            if not name.upper().startswith("$I"):
+                continue
+            info_file = os.path.join(d, name)
+            try:
+                with open(info_file, "rb") as fh:
+                    info = parse_recycle_info(fh.read(4096))
+            except (OSError, ValueError):
+                continue
+            if ntpath.normcase(ntpath.normpath(info.original_path)) != wanted:
+                continue
+            data = os.path.join(d, "$R" + name[2:])
+            if os.path.lexists(data):
+                found.append(TrashedCopy(data, info_file, info.deleted_at))
+    return _by_closeness(found, near)
+
+
+def recycle_bin_dirs(original_path: str) -> list[str]:
+    """The per-user folders of the Recycle Bin on the drive of `original_path`."""
+    root = os.path.join(volume_root(original_path), "$Recycle.Bin")
+    try:
+        return [os.path.join(root, n) for n in sorted(os.listdir(root))]
+    except OSError:
+        return []
+
+
+# -- macOS trash ---------------------------------------------------------------------------
+
+
+def find_mac_trash_copies(
+    trash_dirs: Sequence[str], original_path: str, size: int, near: float | None = None
+) -> list[TrashedCopy]:
+    """Files in the trash named like `original_path` (``IMG.jpg``, ``IMG 2.jpg``,
+    ``IMG 10.41.07.jpg``) with the logged size. The caller verifies the digest."""
+    name = posixpath.basename(original_path)
+    stem, ext = posixpath.splitext(name)
+    found: list[TrashedCopy] = []
+    for d in trash_dirs:
+        try:
+            entries = list(os.scandir(d))
+        except OSError:
+            continue
+        for e in entries:
+            same = e.name == name or (
+                e.name.startswith(stem + " ") and posixpath.splitext(e.name)[1] == ext
+            )
+            if not same:
+                continue
+            try:
+                st = e.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode) and st.st_size == size:
+                # The trash keeps no deletion date; the move to it changed the ctime.
+                found.append(TrashedCopy(e.path, None, st.st_ctime))
+    return _by_closeness(found, near)
+
+
+def mac_trash_dirs(original_path: str) -> list[str]:
+    dirs = [os.path.expanduser("~/.Trash")]
+    top = volume_root(original_path)
+    if top != "/":
+        dirs.append(os.path.join(top, ".Trashes", str(os.getuid())))
+    return dirs
+
+
+# -- choosing a locator --------------------------------------------------------------------
+
+
+def _by_closeness(copies: list[TrashedCopy], near: float | None) -> list[TrashedCopy]:
+    if near is None:
+        return copies
+    return sorted(
+        copies,
+        key=lambda c: abs(c.deleted_at - near) if c.deleted_at is not None else float("inf"),
+    )
+
+
+def recorded_copy(entry: LogEntry) -> TrashedCopy | None:
+    """The destination written in the log, with its trash record, if it is still there."""
+    dest = entry.destination
+    if dest is None or not os.path.lexists(dest):
+        return None
+    parent, name = os.path.split(dest)
+    info: str | None = None
+    if entry.method is Method.TRASH:
+        if os.path.basename(parent) == "files":
+            info = _info_file(os.path.dirname(parent), name)
+        elif name.upper().startswith("$R"):
+            info = os.path.join(parent, "$I" + name[2:])
+    return TrashedCopy(dest, info if info and os.path.lexists(info) else None)
+
+
+@dataclass
+class PlatformLocator:
+    """The default locator: the logged destination, then the platform's trash."""
+
+    platform: str = sys.platform
+    freedesktop: FreedesktopTrash = field(default_factory=FreedesktopTrash)
+
+    def __call__(self, entry: LogEntry) -> list[TrashedCopy]:
+        copies: list[TrashedCopy] = []
+        recorded = recorded_copy(entry)
+        if recorded is not None:
+            copies.append(recorded)
+        if entry.method is Method.TRASH:
+            near = entry.started_at
+            if self.platform == "win32":
+                found = find_recycle_bin_copies(
+                    recycle_bin_dirs(entry.original_path), entry.original_path, near
+                )
+            elif self.platform == "darwin":
+                found = find_mac_trash_copies(
+                    mac_trash_dirs(entry.original_path), entry.original_path, entry.size, near
+                )
+            else:
+                found = self.freedesktop.candidates(entry.original_path, near)
+            copies.extend(c for c in found if all(c.data_path != k.data_path for k in copies))
+        return copies
+
+
+# -- restoring -----------------------------------------------------------------------------
+
+
+def restore_batch(
+    log: UndoLog,
+    batch_id: str,
+    *,
+    entry_ids: Collection[int] | None = None,
+    paths: Collection[str] | None = None,
+    locator: Locator | None = None,
+    cancel: CancelToken | None = None,
+) -> Iterator[RestoreEvent]:
+    """Put back the files of a batch (or only `entry_ids` / `paths` of it).
+
+    Yields `Progress`, one `FileRestore` per file, and a final `RestoreFinished`. One
+    file's failure never stops the others. Run it on one thread with its own `UndoLog`.
+    """
+    locate = locator if locator is not None else PlatformLocator()
+    entries = log.entries(batch_id)
+    if entry_ids is not None:
+        wanted_ids = set(entry_ids)
+        entries = [e for e in entries if e.id in wanted_ids]
+    if paths is not None:
+        wanted = {os.path.normpath(os.path.abspath(p)) for p in paths}
+        entries = [e for e in entries if os.path.normpath(e.original_path) in wanted]
+    meter = ProgressMeter(STAGE, total=len(entries), bytes_total=sum(e.size for e in entries))
+    results: list[FileRestore] = []
+    cancelled = False
+    for entry in entries:
+        if cancel is not None and cancel.cancelled:
+            cancelled = True
+            break
+        result = restore_entry(log, entry, locate)
+        results.append(result)
+        yield result
+        event = meter.advance(1, entry.size)
+        if event is not None:
+            yield event
+    yield RestoreFinished(batch_id, tuple(results), cancelled)
+
+
+def run_restore(
+    log: UndoLog,
+    batch_id: str,
+    *,
+    entry_ids: Collection[int] | None = None,
+    paths: Collection[str] | None = None,
+    locator: Locator | None = None,
+) -> RestoreFinished:
+    """`restore_batch` run to the end, for callers that do not show progress."""
+    finished: RestoreFinished | None = None
+    for event in restore_batch(log, batch_id, entry_ids=entry_ids, paths=paths, locator=locator):
+        if isinstance(event, RestoreFinished):
+            finished = event
+    assert finished is not None
+    return finished
+
+
+def restore_entry(log: UndoLog, entry: LogEntry, locate: Locator) -> FileRestore:
+    """Restore one logged file and record the outcome in the log."""
+
+    def done(state: RestoreState, restored_to: str | None = None, detail: str = "") -> FileRestore:
+        if state not in (RestoreState.ALREADY_RESTORED, RestoreState.NOT_MOVED):
+            log.mark_restore(entry.id, state.value, restored_to, detail)
+        return FileRestore(entry.id, entry.original_path, state, restored_to, detail)
+
+    if entry.outcome not in (Outcome.MOVED, Outcome.PENDING):
+        return done(RestoreState.NOT_MOVED, detail=entry.detail)
+    if entry.restored:
+        return done(RestoreState.ALREADY_RESTORED, entry.restored_to)
+    assert entry.sha256 is not None
+    try:
+        candidates = locate(entry)
+    except OSError as exc:
+        return done(RestoreState.FAILED, detail=f"cannot look in the trash: {describe_error(exc)}")
+
+    if _matches(entry.original_path, entry):
+        # The same bytes are already at the original path: the removal was interrupted
+        # before this file moved, or someone put it back by hand. Never add a second copy.
+        if entry.outcome is Outcome.PENDING:
+            log.mark_not_moved(entry.id, "the removal was interrupted before this file moved")
+            return FileRestore(entry.id, entry.original_path, RestoreState.IN_PLACE)
+        return done(RestoreState.IN_PLACE, entry.original_path)
+
+    mismatched = False
+    for copy in candidates:
+        if not _matches(copy.data_path, entry):
+            mismatched = True
+            continue
+        return _put_back(log, entry, copy, done)
+    if mismatched:
+        return done(RestoreState.CHANGED)
+    detail = (
+        "it is no longer in the quarantine folder"
+        if entry.method is Method.QUARANTINE
+        else "the trash may have been emptied"
+    )
+    return done(RestoreState.NOT_IN_TRASH, detail=detail)
+
+
+def _matches(path: str, entry: LogEntry) -> bool:
+    try:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != entry.size:
+            return False
+        return file_state(path).sha256 == entry.sha256
+    except (OSError, NotARegularFile):
+        return False
+
+
+def _put_back(
+    log: UndoLog,
+    entry: LogEntry,
+    copy: TrashedCopy,
+    done: Callable[[RestoreState, str | None, str], FileRestore],
+) -> FileRestore:
+    original = entry.original_path
+    try:
+        os.makedirs(os.path.dirname(original) or ".", exist_ok=True)
+        target = original
+        for n in range(1, 10_000):
+            try:
+                move_no_overwrite(copy.data_path, target, entry.sha256)
+                break
+            except FileExistsError:
+                target = beside_name(original, n)
+        else:
+            return done(RestoreState.FAILED, None, "no free name beside the original")
+        # Verify the file where it landed before it counts as restored.
+        if not _matches(target, entry):
+            return done(RestoreState.FAILED, target, "the restored file does not verify")
+        if os.lstat(target).st_mtime_ns != entry.mtime_ns:
+            os.utime(target, ns=(time.time_ns(), entry.mtime_ns), follow_symlinks=False)
+    except OSError as exc:
+        return done(RestoreState.FAILED, None, describe_error(exc))
+    if copy.info_path is not None:
+        with contextlib.suppress(OSError):
+            os.unlink(copy.info_path)
+    if entry.outcome is Outcome.PENDING:
+        log.mark_moved(entry.id, copy.data_path)
+    state = RestoreState.RESTORED if target == original else RestoreState.RESTORED_BESIDE
+    return done(state, target, "")
+
+
+def beside_name(original: str, n: int) -> str:
+    """``IMG.jpg`` → ``IMG (restored).jpg``, ``IMG (restored 2).jpg``, …"""
+    parent, name = os.path.split(original)
+    stem, ext = os.path.splitext(name)
+    label = RESTORED_SUFFIX if n == 1 else f"{RESTORED_SUFFIX} {n}"
+    return os.path.join(parent, f"{stem} ({label}){ext}")
+
+
+__all__ = [
+    "FileRestore",
+    "FreedesktopTrash",
+    "Locator",
+    "PlatformLocator",
+    "RecycleInfo",
+    "RestoreEvent",
+    "RestoreFinished",
+    "RestoreState",
+    "TrashDir",
+    "TrashInfo",
+    "TrashedCopy",
+    "beside_name",
+    "epoch_to_filetime",
+    "filetime_to_epoch",
+    "find_mac_trash_copies",
+    "find_recycle_bin_copies",
+    "freedesktop_trash_dirs",
+    "parse_recycle_info",
+    "parse_trashinfo",
+    "recorded_copy",
+    "restore_batch",
+    "restore_entry",
+    "run_restore",
+]

@@ -1,0 +1,249 @@
+"""Move one file out of the way: to the operating system's trash, or to a quarantine folder.
+
+Nothing here ever deletes a file permanently. `move_to_trash` goes through send2trash and
+raises `TrashUnavailable` when the trash cannot take the file (network shares, some
+external drives), so the caller can offer a quarantine folder instead; on Windows a
+network drive is refused *before* send2trash is called, because the shell's fallback for
+a drive without a Recycle Bin is to delete. `move_to_quarantine` renames the file into a
+folder on the same volume (or copies, verifies and only then unlinks, when the folder the
+user picked is on another volume).
+
+Also here: the SHA-256 of a file read through a descriptor that refuses symbolic links, so
+the bytes digested and the size/mtime checked belong to the very same file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import ntpath
+import os
+import shutil
+import stat
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from cleaner.errors import PhotoSiftError
+
+QUARANTINE_DIR_NAME = ".photosift-quarantine"
+_CHUNK = 1 << 20
+
+
+class TrashUnavailable(PhotoSiftError):
+    """The operating system's trash cannot take this file; nothing was changed."""
+
+
+class NotARegularFile(PhotoSiftError):
+    """The path is a symbolic link, a folder or a device: PhotoSift never acts on it."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """What a file looks like right now, read through one descriptor."""
+
+    size: int
+    mtime_ns: int
+    device: int
+    inode: int
+    sha256: str
+
+
+def file_state(path: str) -> FileState:
+    """Size, mtime and SHA-256 of the regular file at `path`, never through a symlink.
+
+    Raises `NotARegularFile` for a symlink or anything that is not a regular file, and
+    `OSError` (FileNotFoundError for a vanished file) when it cannot be read.
+    """
+    st = os.lstat(path)
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a symbolic link" if stat.S_ISLNK(st.st_mode) else "not a regular file"
+        raise NotARegularFile(f"{path} is {kind}")
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # replaced by a symlink since the lstat
+            raise NotARegularFile(f"{path} is a symbolic link") from exc
+        raise
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise NotARegularFile(f"{path} is not a regular file")
+        digest = hashlib.sha256()
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return FileState(st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino, digest.hexdigest())
+
+
+def sha256_of(path: str) -> str:
+    return file_state(path).sha256
+
+
+def describe_error(exc: BaseException) -> str:
+    """One short line for the user about why a file could not be moved."""
+    if isinstance(exc, PhotoSiftError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        winerror = getattr(exc, "winerror", None)
+        if winerror in (32, 33):
+            return "the file is open in another program"
+        if winerror == 206 or exc.errno == errno.ENAMETOOLONG:
+            return "the path is too long"
+        if exc.errno == errno.ENOENT:
+            return "the file is no longer there"
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            return "permission denied"
+        if exc.errno in (errno.EBUSY, errno.ETXTBSY):
+            return "the file is in use"
+        if exc.errno == errno.EROFS:
+            return "the drive is read-only"
+        if exc.errno == errno.ENOSPC:
+            return "the drive is full"
+        return exc.strerror or str(exc) or type(exc).__name__
+    return str(exc) or type(exc).__name__
+
+
+# -- the operating system's trash --------------------------------------------------------
+
+
+def _send2trash(path: str) -> None:
+    from send2trash import send2trash  # imported late: it picks its backend at import
+
+    send2trash(path)
+
+
+# The backend that really moves a file to the trash. Tests replace it with send2trash's
+# freedesktop implementation pointed at a temporary data home; nothing else should.
+send_to_trash: Callable[[str], None] = _send2trash
+
+
+def trash_supported(path: str) -> bool:
+    """False where the trash is known not to exist for `path` (Windows network drives)."""
+    if sys.platform == "win32":
+        import ctypes
+
+        drive = ntpath.splitdrive(os.path.abspath(path))[0]
+        if drive.startswith(("\\\\", "//")):
+            return False  # UNC share: no Recycle Bin
+        drive_remote = 4
+        kind: int = ctypes.windll.kernel32.GetDriveTypeW(drive + "\\")
+        return kind != drive_remote
+    return True
+
+
+def move_to_trash(path: str) -> None:
+    """Move `path` to the operating system's trash.
+
+    Raises `TrashUnavailable` when the trash cannot take it (the file is untouched), and
+    `OSError` for other failures. After a normal return the file is no longer at `path`.
+    """
+    if not trash_supported(path):
+        raise TrashUnavailable("this drive has no trash (network drive)")
+    try:
+        send_to_trash(path)
+    except PermissionError as exc:
+        if type(exc).__name__ == "TrashPermissionError":
+            raise TrashUnavailable("no trash folder can be created on this drive") from exc
+        raise
+    except OSError as exc:
+        if exc.errno is None and "mount point" in str(exc):
+            raise TrashUnavailable("the trash for this drive could not be found") from exc
+        raise
+    if os.path.lexists(path):
+        # Never seen with send2trash, but a "success" that left the file means nothing moved.
+        raise OSError(errno.EIO, "the trash reported success but the file is still there")
+
+
+# -- quarantine folders ------------------------------------------------------------------
+
+
+def volume_root(path: str) -> str:
+    """The mount point (POSIX) or drive/share root (Windows) holding `path`."""
+    path = os.path.abspath(path)
+    if sys.platform == "win32":
+        drive = ntpath.splitdrive(path)[0]
+        return drive + "\\"
+    current = os.path.dirname(path) if not os.path.isdir(path) else path
+    while not os.path.ismount(current):
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    return current
+
+
+def default_quarantine_root(path: str) -> str:
+    """``.photosift-quarantine`` at the root of the volume that holds `path`."""
+    return os.path.join(volume_root(path), QUARANTINE_DIR_NAME)
+
+
+def quarantine_destination(path: str, quarantine_root: str, batch_id: str) -> str:
+    """Where `path` goes in a quarantine folder: ``ROOT/BATCH/<path below its drive>``.
+
+    Keeping the folder structure makes names unique within a batch and lets a person find
+    and put back a file by hand, without PhotoSift.
+    """
+    absolute = os.path.abspath(path)
+    tail = os.path.splitdrive(absolute)[1].lstrip("\\/")
+    return os.path.join(quarantine_root, batch_id, tail)
+
+
+def move_to_quarantine(path: str, destination: str, sha256: str | None = None) -> None:
+    """Move `path` to `destination` (from `quarantine_destination`), never overwriting.
+
+    On the same volume this is a rename. On another volume the file is copied, flushed,
+    verified by size (and `sha256` when given), and only then unlinked.
+    """
+    os.makedirs(os.path.dirname(destination), exist_ok=True)
+    move_no_overwrite(path, destination, sha256)
+
+
+def move_no_overwrite(src: str, dst: str, sha256: str | None = None) -> None:
+    """Move a regular file without ever replacing what is at `dst` (FileExistsError then)."""
+    if os.path.lexists(dst):
+        raise FileExistsError(errno.EEXIST, "destination exists", dst)
+    try:
+        # link + unlink is an atomic "rename unless the target exists" on POSIX.
+        os.link(src, dst, follow_symlinks=False)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno == errno.EXDEV:
+            _copy_verified_then_unlink(src, dst, sha256)
+            return
+        # No hard links here (FAT, some network shares, Windows without privileges).
+        if os.path.lexists(dst):
+            raise FileExistsError(errno.EEXIST, "destination exists", dst) from exc
+        try:
+            os.rename(src, dst)  # refuses an existing target on Windows
+        except OSError as exc2:
+            if exc2.errno == errno.EXDEV:
+                _copy_verified_then_unlink(src, dst, sha256)
+                return
+            raise
+        return
+    os.unlink(src)
+
+
+def _copy_verified_then_unlink(src: str, dst: str, sha256: str | None) -> None:
+    tmp = f"{dst}.photosift-partial"
+    try:
+        with open(src, "rb") as fin, open(tmp, "xb") as fout:
+            shutil.copyfileobj(fin, fout, _CHUNK)
+            fout.flush()
+            os.fsync(fout.fileno())
+        shutil.copystat(src, tmp)
+        src_st = os.stat(src)
+        copied = file_state(tmp)
+        if copied.size != src_st.st_size or (sha256 is not None and copied.sha256 != sha256):
+            raise OSError(errno.EIO, "the copy does not match the original")
+        if os.path.lexists(dst):
+            raise FileExistsError(errno.EEXIST, "destination exists", dst)
+        os.replace(tmp, dst)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    os.unlink(src)
