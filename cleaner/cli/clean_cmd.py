@@ -1,0 +1,226 @@
+"""`photosift clean --from RESULT.json`: move the copies a saved scan suggests removing.
+
+Prints exactly what it will do, asks for confirmation (unless ``--yes``), then moves each
+file to the trash, recording it in the undo log first. ``photosift undo`` puts them back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from cleaner.cli.common import ProgressBar, error, human_bytes
+from cleaner.errors import ResultFormatError
+from cleaner.progress import CancelToken, Progress
+from cleaner.removal import (
+    FileKept,
+    KeepReason,
+    KeptFile,
+    QuarantineMode,
+    RemovalFinished,
+    RemovalOptions,
+    RemovalPlan,
+    plan_removal,
+    remove_files,
+)
+from cleaner.resultio import load
+from cleaner.undolog import UndoLog, UndoLogError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 3, 130
+
+
+def add_parser(subparsers: Any) -> None:
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "clean",
+        help="move the copies a saved scan suggests removing to the trash",
+        description="Move the copies that a saved scan (photosift scan --json FILE) suggests "
+        "removing to the trash. Every move is recorded in the undo log first; "
+        "'photosift undo' puts the files back. Never removes the last copy of a picture, "
+        "a file in a protected folder, a symbolic link, or a file that changed since the "
+        "scan, and never deletes permanently.",
+        epilog="Exit codes: 0 done (or declined), 1 some files were not moved or the "
+        "confirmation was not given, 3 the result file cannot be read, 130 cancelled.",
+    )
+    p.add_argument(
+        "--from",
+        dest="result",
+        required=True,
+        metavar="RESULT.json",
+        help="the saved scan result",
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="only show what would be moved; change nothing"
+    )
+    p.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
+    p.add_argument(
+        "--protect",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="never remove files under DIR (in addition to the scan's protected folders); "
+        "may be repeated",
+    )
+    q = p.add_mutually_exclusive_group()
+    q.add_argument(
+        "--quarantine",
+        metavar="DIR",
+        help="where the trash is unavailable (network shares, some external drives), move "
+        "files to the quarantine folder DIR instead",
+    )
+    q.add_argument(
+        "--quarantine-auto",
+        action="store_true",
+        help="where the trash is unavailable, move files to '.photosift-quarantine' at the "
+        "root of their drive or share",
+    )
+    p.add_argument(
+        "--quarantine-only",
+        action="store_true",
+        help="never use the trash: move every file to the quarantine folder "
+        "(needs --quarantine DIR or --quarantine-auto)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.quarantine_only and not (args.quarantine or args.quarantine_auto):
+        error("--quarantine-only needs --quarantine DIR or --quarantine-auto")
+        return EXIT_USAGE
+    try:
+        result = load(args.result)
+    except ResultFormatError as exc:
+        error(str(exc))
+        return EXIT_BAD_INPUT
+    plan = plan_removal(result, protected_folders=args.protect)
+    options = _options(args)
+    _print_plan(plan, options, args.result)
+    if not plan.files:
+        print("Nothing to remove.")
+        return EXIT_OK
+    if args.dry_run:
+        print("Dry run: nothing was moved.")
+        return EXIT_OK
+    if not args.yes:
+        answer = _ask(f"Move {_files(len(plan.files))} ({human_bytes(plan.bytes_total)})? [y/N] ")
+        if answer is None:
+            error("no answer on standard input; nothing was moved (use --yes to skip the question)")
+            return EXIT_FAILED
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing was moved.")
+            return EXIT_OK
+    try:
+        with UndoLog() as log:
+            finished = _execute(plan, log, options, args.result)
+    except UndoLogError as exc:
+        error(f"{exc}. Files already moved are in the log; nothing else was moved.")
+        return EXIT_FAILED
+    return _report(finished)
+
+
+def _options(args: argparse.Namespace) -> RemovalOptions:
+    if not (args.quarantine or args.quarantine_auto):
+        return RemovalOptions()
+    mode = QuarantineMode.ALWAYS if args.quarantine_only else QuarantineMode.FALLBACK
+    return RemovalOptions(mode, args.quarantine or None)
+
+
+def _files(n: int) -> str:
+    return f"{n:,} file" if n == 1 else f"{n:,} files"
+
+
+def _print_plan(plan: RemovalPlan, options: RemovalOptions, source: str) -> None:
+    where = {
+        QuarantineMode.OFF: "the trash",
+        QuarantineMode.FALLBACK: "the trash (or the quarantine folder where there is no trash)",
+        QuarantineMode.ALWAYS: "the quarantine folder",
+    }[options.quarantine]
+    if plan.files:
+        size = human_bytes(plan.bytes_total)
+        print(f"From {source}: {_files(len(plan.files))} ({size}) will be moved to {where}:")
+        for f in plan.files:
+            print(f"  {f.path}")
+    if plan.refused:
+        print(f"{_files(len(plan.refused))} marked for removal will stay where they are:")
+        for k in plan.refused:
+            print(f"  {k.path}: {k.message}")
+    if options.quarantine is not QuarantineMode.OFF:
+        folder = options.quarantine_dir or "'.photosift-quarantine' at the root of each drive"
+        print(f"Quarantine folder: {folder}")
+
+
+def _ask(prompt: str) -> str | None:
+    print(prompt, end="", flush=True)
+    line = sys.stdin.readline()
+    if not sys.stdin.isatty():
+        print()  # the answer was not echoed: end the prompt's line
+    return line if line else None
+
+
+@contextlib.contextmanager
+def _ctrl_c_cancels(cancel: CancelToken) -> Iterator[None]:
+    """Ctrl+C stops between two files instead of in the middle of one."""
+    try:
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: cancel.cancel())
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _execute(
+    plan: RemovalPlan, log: UndoLog, options: RemovalOptions, source: str
+) -> RemovalFinished:
+    cancel = CancelToken()
+    bar = ProgressBar()
+    finished: RemovalFinished | None = None
+    with _ctrl_c_cancels(cancel):
+        try:
+            for event in remove_files(plan, log, options=options, cancel=cancel, source=source):
+                if isinstance(event, Progress):
+                    bar.update(event)
+                elif isinstance(event, FileKept):
+                    bar.close()
+                    print(f"  not moved: {event.kept.path}: {event.kept.message}", file=sys.stderr)
+                elif isinstance(event, RemovalFinished):
+                    finished = event
+        finally:
+            bar.close()
+    assert finished is not None
+    return finished
+
+
+def _report(finished: RemovalFinished) -> int:
+    removed = finished.removed
+    if removed:
+        methods = Counter(r.method.value for r in removed)
+        where = " and ".join(
+            f"{n:,} to the {'trash' if m == 'trash' else 'quarantine folder'}"
+            for m, n in methods.items()
+        )
+        print(
+            f"Moved {_files(len(removed))} ({human_bytes(finished.bytes_removed)}): {where}. "
+            f"To put them back: photosift undo {finished.batch_id}"
+        )
+    if finished.kept:
+        print(f"{_files(len(finished.kept))} were not moved (listed above).")
+        _hint(finished.kept)
+    if finished.cancelled:
+        print("Cancelled: the remaining files were not moved.", file=sys.stderr)
+        return EXIT_CANCELLED
+    return EXIT_FAILED if finished.kept else EXIT_OK
+
+
+def _hint(kept: tuple[KeptFile, ...]) -> None:
+    if any(k.reason is KeepReason.TRASH_UNAVAILABLE for k in kept):
+        print(
+            "The trash is not available where some files are (a network share or an external "
+            "drive). Run again with --quarantine DIR or --quarantine-auto to move them to a "
+            "quarantine folder instead; nothing is ever deleted permanently."
+        )
