@@ -196,7 +196,7 @@ def plan_removal(
     links since the scan are refused now; `remove_files` checks again before each move.
     """
     wanted = suggested_paths(result) if marked is None else set(marked)
-    protected = tuple(_norm(p) for p in (*result.settings.protected, *protected_folders))
+    protected = (*result.settings.protected, *protected_folders)
     files: list[PlannedFile] = []
     refused: list[KeptFile] = []
     seen: set[str] = set()
@@ -233,16 +233,20 @@ def _planned(
     return PlannedFile(e.path, e.size, e.mtime_ns, member.sha256, group.id, survivors)
 
 
-def _norm(path: str) -> str:
-    return os.path.normcase(os.path.normpath(os.path.abspath(path)))
+def _forms(path: str) -> set[str]:
+    """The path as given and with symlinks resolved, normalised for comparison."""
+    absolute = os.path.abspath(path)
+    return {os.path.normcase(os.path.normpath(p)) for p in (absolute, os.path.realpath(absolute))}
 
 
 def is_protected(path: str, protected_folders: Collection[str]) -> bool:
-    p = _norm(path)
+    """Whether `path` is inside one of the folders, spelled directly or through a symlink."""
+    paths = _forms(path)
     for folder in protected_folders:
-        f = _norm(folder)
-        if p == f or p.startswith(f.rstrip(os.sep) + os.sep):
-            return True
+        for f in _forms(folder):
+            prefix = f.rstrip(os.sep) + os.sep
+            if any(p == f or p.startswith(prefix) for p in paths):
+                return True
     return False
 
 

@@ -602,10 +602,28 @@ def _put_back(
     if copy.info_path is not None:
         with contextlib.suppress(OSError):
             os.unlink(copy.info_path)
+    if entry.method is Method.QUARANTINE:
+        _prune_quarantine_dirs(copy.data_path, entry.batch_id)
     if entry.outcome is Outcome.PENDING:
         log.mark_moved(entry.id, copy.data_path)
     state = RestoreState.RESTORED if target == original else RestoreState.RESTORED_BESIDE
     return done(state, target, "")
+
+
+def _prune_quarantine_dirs(moved_from: str, batch_id: str) -> None:
+    """Remove the quarantine folders left empty, up to and including the batch's folder."""
+    parts = os.path.normpath(moved_from).split(os.sep)
+    if batch_id not in parts[:-1]:
+        return
+    current = os.path.dirname(moved_from)
+    while True:
+        try:
+            os.rmdir(current)  # only ever removes an empty folder
+        except OSError:
+            return
+        if os.path.basename(current) == batch_id:
+            return
+        current = os.path.dirname(current)
 
 
 def beside_name(original: str, n: int) -> str:

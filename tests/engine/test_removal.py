@@ -89,6 +89,16 @@ def test_protected_members_and_folders_are_refused(env: Env) -> None:
     }
 
 
+def test_a_protected_folder_named_through_a_symlink_still_protects(env: Env) -> None:
+    keep = write(env.photos / "real" / "keep.jpg", b"s" * 10)
+    copy = write(env.photos / "real" / "copy.jpg", b"s" * 10)
+    alias = env.photos / "alias"
+    alias.symlink_to(env.photos / "real")
+    res = result([group(1, member(keep, keeper=True), member(copy, remove=True))])
+    plan = plan_removal(res, protected_folders=[str(alias)])
+    assert reasons(plan) == {str(copy): KeepReason.PROTECTED}
+
+
 def test_a_folder_that_merely_starts_like_a_protected_one_is_not_protected(env: Env) -> None:
     keep = write(env.photos / "vault" / "keep.jpg", b"y" * 10)
     other = write(env.photos / "vault2" / "copy.jpg", b"y" * 10)
@@ -289,6 +299,7 @@ def test_quarantine_fallback_moves_and_logs_then_undo_restores(
     undone = run_restore(log, finished.batch_id)
     assert [r.state for r in undone.results] == [RestoreState.RESTORED] * 3
     assert {p: Path(p).read_bytes() for p in before} == before
+    assert list(qdir.iterdir()) == []  # the emptied batch folder is tidied away, not the root
 
 
 def test_quarantine_always_skips_the_trash(env: Env, log: UndoLog, tmp_path: Path) -> None:
