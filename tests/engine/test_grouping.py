@@ -1,0 +1,232 @@
+"""Detection end to end: which copies join a group, which never do, and no chaining."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import images
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import cleaner.scan
+from cleaner.grouping import star_clusters
+from cleaner.hashing import THUMB_SIDE
+from cleaner.models import (
+    Analysis,
+    Fingerprint,
+    GroupKind,
+    ImageMetrics,
+    ScanResult,
+    ScanSettings,
+    Similarity,
+)
+from cleaner.scan import run_scan
+
+SIZE = (640, 480)
+
+# name -> how the copy is made from the original (all must join the original's group)
+SAME_PICTURE = {
+    "resized.jpg": lambda o, p: images.save(images.resized(o, 320), p),
+    "q50.jpg": lambda o, p: images.save(o, p, quality=50),
+    "converted.png": lambda o, p: images.save(o, p),
+    "converted.webp": lambda o, p: images.save(o, p),
+    "converted.heic": lambda o, p: images.save(o, p),
+    "converted.tif": lambda o, p: images.save(o, p),
+    "exif6.jpg": lambda o, p: images.save_exif_rotated(o, p, 6),
+    "exif8.jpg": lambda o, p: images.save_exif_rotated(o, p, 8),
+    "stripped.jpg": lambda o, p: images.save(o, p, quality=88),
+    "brighter.jpg": lambda o, p: images.save(images.brightened(o, 1.10), p),
+    "stamped.jpg": lambda o, p: images.save(images.stamped(o), p),
+}
+TURNED = {
+    "turned90.jpg": lambda o, p: images.save(images.rotated90(o), p),
+    "mirrored.jpg": lambda o, p: images.save(images.mirrored(o), p),
+}
+
+
+@pytest.fixture(scope="module")
+def variant_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("variants")
+    original = images.photo(101, SIZE)
+    exif = images.exif_bytes(camera=("Nikon", "D750"), taken="2019:05:06 07:08:09")
+    images.save(original, root / "Originals" / "original.jpg", exif=exif, quality=95)
+    for name, make in {**SAME_PICTURE, **TURNED}.items():
+        make(original, root / "copies" / name)
+    # hard negatives
+    for seed in range(102, 106):
+        images.save(images.photo(seed, SIZE), root / "others" / f"other{seed}.jpg")
+    for seed in range(3):
+        images.save(images.blank_page(seed), root / "scans" / f"page{seed}.png")
+    crop_source = images.photo(107, (900, 300))
+    images.save(images.third(crop_source, "left"), root / "crops" / "left.jpg")
+    images.save(images.third(crop_source, "right"), root / "crops" / "right.jpg")
+    return root
+
+
+def _scan(root: Path, **kwargs: object) -> ScanResult:
+    return run_scan(ScanSettings(roots=(str(root),), workers=2, **kwargs), cache_path=None)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def same_result(variant_library: Path) -> ScanResult:
+    return _scan(variant_library)
+
+
+@pytest.fixture(scope="module")
+def rotations_result(variant_library: Path) -> ScanResult:
+    return _scan(variant_library, rotations=True)
+
+
+def _group_of(result: ScanResult, name: str) -> set[str] | None:
+    for g in result.groups:
+        members = images.names(g)
+        if name in members:
+            return members
+    return None
+
+
+def test_the_same_picture_forms_one_group(same_result: ScanResult) -> None:
+    assert same_result.skipped == ()
+    group = _group_of(same_result, "original.jpg")
+    assert group == {"original.jpg", *SAME_PICTURE}
+    (g,) = [g for g in same_result.groups if "original.jpg" in images.names(g)]
+    assert g.kind is GroupKind.SIMILAR
+    assert os.path.basename(g.keeper.path) == "original.jpg"
+
+
+@pytest.mark.parametrize("name", sorted(SAME_PICTURE))
+def test_each_variant_is_in_the_originals_group(same_result: ScanResult, name: str) -> None:
+    group = _group_of(same_result, name)
+    assert group is not None, f"{name} was not grouped"
+    assert "original.jpg" in group
+
+
+def test_turned_copies_stay_apart_without_rotations(same_result: ScanResult) -> None:
+    for name in TURNED:
+        assert _group_of(same_result, name) is None
+
+
+def test_turned_copies_join_with_rotations(rotations_result: ScanResult) -> None:
+    group = _group_of(rotations_result, "original.jpg")
+    assert group == {"original.jpg", *SAME_PICTURE, *TURNED}
+
+
+@pytest.mark.parametrize("result_name", ["same_result", "rotations_result"])
+def test_hard_negatives_are_never_grouped(request: pytest.FixtureRequest, result_name) -> None:
+    result: ScanResult = request.getfixturevalue(result_name)
+    assert len(result.groups) == 1  # only the original's group
+    for name in ("other102.jpg", "page0.png", "page1.png", "page2.png", "left.jpg", "right.jpg"):
+        assert _group_of(result, name) is None
+
+
+def test_near_blank_scans_are_not_grouped_even_loosely(variant_library: Path) -> None:
+    result = _scan(variant_library / "scans", similarity=Similarity.LOOSE)
+    assert result.groups == ()
+
+
+def test_a_rescanned_blank_page_still_matches_itself(tmp_path: Path) -> None:
+    page = images.blank_page(5)
+    images.save(page, tmp_path / "page.png")
+    images.save(images.resized(page, 400), tmp_path / "page_small.jpg")
+    images.save(images.blank_page(6), tmp_path / "other_page.png")
+    result = _scan(tmp_path)
+    assert images.group_names(result) == [{"page.png", "page_small.jpg"}]
+
+
+def test_identical_preset_groups_byte_identical_files_only(tmp_path: Path) -> None:
+    original = images.photo(9, (320, 240))
+    a = images.save(original, tmp_path / "a.jpg")
+    (tmp_path / "b.jpg").write_bytes(a.read_bytes())
+    images.save(images.resized(original, 200), tmp_path / "small.jpg")
+    images.save(original, tmp_path / "a.png")
+    result = _scan(tmp_path, similarity=Similarity.IDENTICAL)
+    assert images.group_names(result) == [{"a.jpg", "b.jpg"}]
+    assert result.groups[0].kind is GroupKind.EXACT
+    same = _scan(tmp_path)
+    assert images.group_names(same) == [{"a.jpg", "b.jpg", "small.jpg", "a.png"}]
+
+
+# ------------------------------------------------------------------------ chaining
+
+
+def _chain_hashes() -> dict[str, int]:
+    """a~b~c~d: each within 9 bits of the next, a and c 18 apart, a and d 27 apart."""
+    return {"a": 0, "b": (1 << 9) - 1, "c": (1 << 18) - 1, "d": (1 << 27) - 1}
+
+
+def _synthetic_analysis(value: int) -> Analysis:
+    thumb = bytes((x * 7 + y * 3) % 256 for y in range(THUMB_SIDE) for x in range(THUMB_SIDE))
+    metrics = ImageMetrics(
+        format="PNG", width=640, height=480, lossless=True, jpeg_quality=None,
+        sharpness=100.0, detail=60.0, capture_time=None, camera=None, has_gps=False,
+        has_exif=False, looks_like_screenshot=False, looks_like_export=False,
+    )  # fmt: skip
+    return Analysis(metrics, Fingerprint(hashes=(value,) * 8, thumb=thumb))
+
+
+def test_no_chaining_through_a_middle_picture(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hashes = _chain_hashes()
+    for n, name in enumerate(hashes):
+        (tmp_path / f"{name}.png").write_bytes(b"x" * (100 + n))  # distinct sizes and bytes
+
+    def fake_analyse(path: str, max_pixels: int) -> Analysis:
+        return _synthetic_analysis(hashes[os.path.basename(path)[0]])
+
+    monkeypatch.setattr(cleaner.scan, "analyse_file", fake_analyse)
+    result = _scan(tmp_path)
+    threshold = 12
+    assert result.groups, "the chain's links must still be found"
+    for g in result.groups:
+        members = [hashes[os.path.basename(m.path)[0]] for m in g.members]
+        # a star: some member (the representative) is within the threshold of all others
+        assert any(
+            all(bin(rep ^ other).count("1") <= threshold for other in members) for rep in members
+        ), f"chained group: {images.names(g)}"
+        assert not {"a.png", "d.png"} <= images.names(g)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.integers(2, 12).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.lists(
+                st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(
+                    lambda e: e[0] != e[1]
+                ),
+                max_size=30,
+            ),
+        )
+    )
+)
+def test_star_clusters_are_disjoint_stars(case: tuple[int, list[tuple[int, int]]]) -> None:
+    n, edges = case
+    i = np.array([a for a, _ in edges], dtype=np.int64)
+    j = np.array([b for _, b in edges], dtype=np.int64)
+    adjacent = {(a, b) for a, b in edges} | {(b, a) for a, b in edges}
+    clusters = star_clusters(n, i, j)
+    seen: set[int] = set()
+    for cluster in clusters:
+        assert len(cluster) >= 2
+        rep, *others = cluster
+        assert all((rep, o) in adjacent for o in others)  # every member matches the rep
+        assert not seen & set(cluster)
+        seen |= set(cluster)
+    # nothing that has a free matching neighbour is left out of every group
+    for a, b in edges:
+        assert a in seen or b in seen
+
+
+def test_star_clusters_split_a_chain() -> None:
+    # 0-1-2-3-4: a chain; union-find would make one group of five
+    i = np.array([0, 1, 2, 3], dtype=np.int64)
+    j = np.array([1, 2, 3, 4], dtype=np.int64)
+    clusters = star_clusters(5, i, j)
+    assert all(len(c) <= 3 for c in clusters)
+    assert not any({0, 4} <= set(c) for c in clusters)
+    assert clusters[0][0] in (1, 2, 3)  # a middle node is the representative
