@@ -128,6 +128,10 @@ class FingerprintCache:
     def get(self, path: str, size: int, mtime_ns: int) -> CachedEntry | None:
         if self._conn is None:
             return None
+        if self._pending:
+            # Read our own writes: a `put` merges with `previous` from a `get`, so a stale
+            # read would drop what an earlier stage stored (the digest under the analysis).
+            self.flush()
         row = self._conn.execute(
             "SELECT size, mtime_ns, sha256, prefix, metrics, hashes, thumb, detail, "
             "skip_reason, skip_detail FROM files WHERE path=?",
