@@ -2,16 +2,21 @@
 
 UTF-8 with a byte-order mark, so Excel shows accented and non-Latin names
 correctly. A name that is not valid UTF-8 is written with U+FFFD in place of
-the bad byte (a spreadsheet cannot hold the raw byte).
+the bad byte (a spreadsheet cannot hold the raw byte). Text that a spreadsheet would
+run as a formula (a cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage
+return) gets a leading apostrophe, so a file named ``=HYPERLINK(...).jpg`` stays text.
+
+The report (`cleaner.report`) adds four columns saying what the undo log records for
+each file; without outcomes the columns are the original nineteen.
 """
 
 from __future__ import annotations
 
 import csv
-import io
+import enum
 import os
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Iterable, Mapping
+from typing import Protocol
 
 from cleaner.models import DuplicateGroup
 
@@ -37,6 +42,29 @@ COLUMNS = (
     "keeper_reason",
 )
 
+# Written after COLUMNS when the caller passes outcomes (the report does).
+OUTCOME_COLUMNS = ("outcome", "outcome_text", "moved_to", "batch_id")
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class OutcomeLike(Protocol):
+    """What happened to one file (`cleaner.report.FileOutcome`)."""
+
+    @property
+    def fate(self) -> enum.Enum: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def destination(self) -> str | None: ...
+    @property
+    def batch_id(self) -> str: ...
+
+
+def safe_cell(text: str) -> str:
+    """`text`, with an apostrophe in front if a spreadsheet would run it as a formula."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
 
 def display_path(path: str) -> str:
     """A path as text anyone can show: undecodable bytes become U+FFFD."""
@@ -56,9 +84,9 @@ def rows(groups: Iterable[DuplicateGroup]) -> Iterable[list[str]]:
                 g.kind.value,
                 str(g.size),
                 action,
-                path,
-                os.path.dirname(path),
-                os.path.basename(path),
+                safe_cell(path),
+                safe_cell(os.path.dirname(path)),
+                safe_cell(os.path.basename(path)),
                 str(m.entry.size),
                 "" if metrics is None else str(metrics.width),
                 "" if metrics is None else str(metrics.height),
@@ -67,18 +95,45 @@ def rows(groups: Iterable[DuplicateGroup]) -> Iterable[list[str]]:
                 str(m.distance),
                 m.sha256 or "",
                 (metrics.capture_time or "") if metrics else "",
-                (metrics.camera or "") if metrics else "",
+                safe_cell(metrics.camera or "") if metrics else "",
                 "yes" if m.protected else "no",
                 "no" if m.entry.frees_space else "yes",
-                g.reason if m.is_keeper else "",
+                safe_cell(g.reason) if m.is_keeper else "",
             ]
 
 
-def write_csv(groups: Iterable[DuplicateGroup], path: str | os.PathLike[str]) -> None:
-    from cleaner.resultio import write_text_atomic
+def rows_with_outcomes(
+    groups: Iterable[DuplicateGroup], outcomes: Mapping[str, OutcomeLike]
+) -> Iterable[list[str]]:
+    """`rows`, each followed by the OUTCOME_COLUMNS for its file (empty if nothing was done)."""
+    for g in groups:
+        for m, row in zip(g.members, rows((g,)), strict=True):
+            o = outcomes.get(m.path)
+            if o is None:
+                yield [*row, "", "", "", ""]
+            else:
+                moved_to = "" if o.destination is None else safe_cell(display_path(o.destination))
+                yield [*row, str(o.fate.value), o.text, moved_to, o.batch_id]
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(rows(groups))
-    write_text_atomic(Path(path), "\ufeff" + buffer.getvalue(), encoding="utf-8")
+
+def write_csv(
+    groups: Iterable[DuplicateGroup],
+    path: str | os.PathLike[str],
+    *,
+    outcomes: Mapping[str, OutcomeLike] | None = None,
+) -> None:
+    """Write the CSV, streaming into a temporary file that replaces `path` at the end.
+
+    With `outcomes` (even an empty mapping) the OUTCOME_COLUMNS are added.
+    """
+    from cleaner.report.atomic import atomic_text_file
+
+    with atomic_text_file(path, encoding="utf-8", newline="") as fh:
+        fh.write("\ufeff")
+        writer = csv.writer(fh, lineterminator="\r\n")
+        if outcomes is None:
+            writer.writerow(COLUMNS)
+            writer.writerows(rows(groups))
+        else:
+            writer.writerow((*COLUMNS, *OUTCOME_COLUMNS))
+            writer.writerows(rows_with_outcomes(groups, outcomes))

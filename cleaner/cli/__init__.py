@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 from cleaner import __version__
 
-SUBCOMMANDS = ["scan", "clean", "history", "undo"]
+SUBCOMMANDS = ["scan", "clean", "history", "undo", "report"]
 
 EXIT_OK = 0
 EXIT_FAILED = 1

@@ -95,6 +95,12 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--workers", type=int, default=0, metavar="N", help="parallel readers")
     p.add_argument("--json", metavar="FILE", help="save the full result as JSON")
     p.add_argument("--csv", metavar="FILE", help="save one row per file in a group as CSV")
+    p.add_argument(
+        "--report", metavar="FILE.html", help="write a self-contained HTML report to file or send"
+    )
+    from cleaner.cli.report_cmd import add_times_option
+
+    add_times_option(p)
     p.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     p.add_argument("--cache-dir", metavar="DIR", help="keep the fingerprint cache here")
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
@@ -141,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         error(str(exc))
         return EXIT_USAGE
-    for target in (args.json, args.csv):
+    for target in (args.json, args.csv, args.report):
         if target and not Path(target).resolve().parent.is_dir():
             error(f"cannot write {target}: its folder does not exist")
             return EXIT_BAD_INPUT
@@ -194,6 +200,14 @@ def _write_outputs(result: ScanResult, args: argparse.Namespace) -> bool:
             write_csv(result.groups, args.csv)
         except OSError as exc:
             error(f"cannot write {args.csv}: {exc.strerror or exc}")
+            failed = True
+    if args.report:
+        from cleaner.report import ReportOptions, write_report
+
+        try:
+            write_report(result, html=args.report, options=ReportOptions(times=args.times))
+        except OSError as exc:
+            error(f"cannot write {args.report}: {exc.strerror or exc}")
             failed = True
     return failed
 

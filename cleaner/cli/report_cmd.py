@@ -1,0 +1,214 @@
+"""`photosift report --from RESULT.json`: write a de-duplication report (HTML, CSV, JSON).
+
+The report says what was scanned, what was found (totals, storage cost, pictures that
+appear more than N times, every group with its copies) and, when copies were moved,
+what happened to each file according to the undo log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from cleaner.cli.common import error, human_bytes
+from cleaner.errors import ResultFormatError
+from cleaner.models import ScanResult
+from cleaner.report.html import money
+from cleaner.report.summary import (
+    DEFAULT_CURRENCY,
+    DEFAULT_PRICE_PER_GB_MONTH,
+    DEFAULT_TIMES,
+    FileOutcome,
+    ReportOptions,
+    ReportSummary,
+)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
+
+
+def positive_int(text: str) -> int:
+    """argparse type for --times: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def price(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be zero or more, not {text}")
+    return value
+
+
+def currency(text: str) -> str:
+    value = text.strip()
+    if not value or len(value) > 12:
+        raise argparse.ArgumentTypeError("give a short currency name, such as USD or EUR")
+    return value
+
+
+def add_times_option(p: argparse.ArgumentParser) -> None:
+    """--times N, shared with `photosift scan --report`."""
+    p.add_argument(
+        "--times",
+        type=positive_int,
+        default=DEFAULT_TIMES,
+        metavar="N",
+        help=f"list first every picture that appears more than N times (default: {DEFAULT_TIMES})",
+    )
+
+
+def add_parser(subparsers: Any) -> None:
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "report",
+        help="write a de-duplication report (HTML, CSV, JSON) from a saved scan",
+        description="Write a report of a saved scan (photosift scan --json FILE) that can be "
+        "filed or sent: what was scanned, what was found, what it costs to store, and what "
+        "was moved. Give at least one of --html, --csv and --json.",
+        epilog="Exit codes: 0 report written, 1 a report file could not be written, "
+        "2 bad options, 3 the result file (or an output folder) cannot be used.",
+    )
+    p.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        metavar="RESULT.json",
+        help="a result saved by 'photosift scan --json' (or a JSON report)",
+    )
+    p.add_argument("--html", metavar="FILE", help="write a self-contained HTML report")
+    p.add_argument("--csv", metavar="FILE", help="write one row per file (UTF-8 with BOM)")
+    p.add_argument("--json", metavar="FILE", help="write the full result plus the report figures")
+    add_times_option(p)
+    p.add_argument(
+        "--price-per-gb-month",
+        type=price,
+        default=DEFAULT_PRICE_PER_GB_MONTH,
+        metavar="X",
+        help="storage price used for the cost saved "
+        f"(default: {DEFAULT_PRICE_PER_GB_MONTH}, standard cloud object storage)",
+    )
+    p.add_argument(
+        "--currency",
+        type=currency,
+        default=DEFAULT_CURRENCY,
+        help=f"currency of that price (default: {DEFAULT_CURRENCY})",
+    )
+    p.add_argument("--no-thumbnails", action="store_true", help="do not embed previews in the HTML")
+    p.add_argument(
+        "--undo-log",
+        metavar="FILE",
+        help="read what was moved from this undo log (default: PhotoSift's own, if any)",
+    )
+    p.add_argument(
+        "--batch",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="only report moves from this removal batch; repeatable (default: every batch "
+        "made after the scan)",
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+
+
+def run(args: argparse.Namespace) -> int:
+    from cleaner.report import load_outcomes, summarize
+    from cleaner.resultio import load
+    from cleaner.undolog import UndoLogError
+
+    targets = [t for t in (args.html, args.csv, args.json) if t]
+    if not targets:
+        error("nothing to write: give --html FILE, --csv FILE or --json FILE")
+        return EXIT_USAGE
+    if len({Path(t).resolve() for t in targets}) < len(targets):
+        error("--html, --csv and --json must name different files")
+        return EXIT_USAGE
+    if any(Path(t).resolve() == Path(args.source).resolve() for t in targets):
+        error(f"refusing to overwrite the result file {args.source} with the report")
+        return EXIT_USAGE
+    for target in targets:
+        if not Path(target).resolve().parent.is_dir():
+            error(f"cannot write {target}: its folder does not exist")
+            return EXIT_BAD_INPUT
+    try:
+        result = load(args.source)
+    except ResultFormatError as exc:
+        error(str(exc))
+        return EXIT_BAD_INPUT
+    options = ReportOptions(
+        times=args.times,
+        price_per_gb_month=args.price_per_gb_month,
+        currency=args.currency,
+        thumbnails=not args.no_thumbnails,
+    )
+    outcomes: dict[str, FileOutcome] = {}
+    if args.undo_log and not Path(args.undo_log).is_file():
+        error(f"undo log not found: {args.undo_log}")
+        return EXIT_BAD_INPUT
+    try:
+        outcomes = load_outcomes(result, args.undo_log, args.batch or None)
+    except UndoLogError as exc:
+        if args.undo_log:
+            error(str(exc))
+            return EXIT_BAD_INPUT
+        print(f"photosift: warning: {exc}; the report will not say what was moved.",
+              file=sys.stderr)  # fmt: skip
+    summary = summarize(result, options, outcomes)
+    written, failed = write_formats(result, summary, args.html, args.csv, args.json)
+    if written and not args.quiet:
+        print(f"Wrote {', '.join(written)}: {describe(summary)}")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def write_formats(
+    result: ScanResult,
+    summary: ReportSummary,
+    html: str | None,
+    csv: str | None,
+    json: str | None,
+) -> tuple[list[str], bool]:
+    """Write each format given; one error line per file that fails, the others still go."""
+    from cleaner.csvexport import write_csv
+    from cleaner.report.html import write_html
+    from cleaner.report.jsonout import write_json
+
+    written: list[str] = []
+    failed = False
+    jobs: list[tuple[str | None, Callable[[str], None]]] = [
+        (html, lambda p: write_html(result, summary, p)),
+        (csv, lambda p: write_csv(result.groups, p, outcomes=summary.outcomes)),
+        (json, lambda p: write_json(result, summary, p)),
+    ]
+    for target, job in jobs:
+        if not target:
+            continue
+        try:
+            job(target)
+        except OSError as exc:
+            error(f"cannot write {target}: {exc.strerror or exc}")
+            failed = True
+        else:
+            written.append(target)
+    return written, failed
+
+
+def describe(summary: ReportSummary) -> str:
+    t = summary.totals
+    o = summary.options
+    over = len(summary.over_represented)
+    return (
+        f"{t.groups:,} pictures with copies, {t.redundant_copies:,} extra copies, "
+        f"{human_bytes(t.reclaimable_bytes)} reclaimable "
+        f"(about {money(t.cost_per_month, o.currency)} a month); "
+        f"{over:,} pictures appear more than {o.times} times."
+    )
