@@ -27,6 +27,9 @@ import numpy.typing as npt
 
 BRUTE_FORCE_LIMIT = 400_000_000  # query x base comparisons done exactly
 MISS_RATE = 0.001  # chance to miss a pair at exactly the threshold distance
+# Loose thresholds on huge libraries would need thousands of tables; past this many,
+# pairs at the very edge of the threshold may be missed (closer pairs still are not).
+MAX_TABLES = 1500
 _BLOCK = 1 << 22  # comparisons per brute-force block (bounded memory)
 
 U64 = npt.NDArray[np.uint64]
@@ -133,56 +136,111 @@ def _brute_force(
 
 
 def lsh_plan(n: int, threshold: int, bits: int = 64) -> tuple[int, int]:
-    """(k bits per key, L tables) for `n` hashes and a Hamming `threshold`."""
-    k = int(min(max(round(math.log2(max(n, 2))), 8), bits - threshold - 1))
-    p = 1.0
-    for step in range(k):
-        p *= (bits - threshold - step) / (bits - step)
-    p = max(p, 1e-12)
-    tables = math.ceil(math.log(MISS_RATE) / math.log1p(-p)) if p < 1 else 1
-    return k, max(1, tables)
+    """(k bits per key, L tables) for `n` hashes and a Hamming `threshold`.
+
+    A table costs about n (keys and sort) plus the random pairs that share a
+    key, n^2 / 2^(k+1); L tables are needed so that a pair at the threshold is
+    found with probability 1 - MISS_RATE. k is chosen to make L * cost smallest.
+    """
+    best: tuple[float, int, int] | None = None
+    for k in range(8, min(bits - threshold, 40) + 1):
+        p = 1.0
+        for step in range(k):
+            p *= (bits - threshold - step) / (bits - step)
+        if p <= 0:
+            break
+        tables = math.ceil(math.log(MISS_RATE) / math.log1p(-p)) if p < 1 else 1
+        cost = tables * (n + n * n / 2.0 ** (k + 1) * _PAIR_COST)
+        if best is None or cost < best[0]:
+            best = (cost, k, max(1, tables))
+    if best is None:
+        return bits, 1
+    return best[1], min(best[2], MAX_TABLES)
+
+
+_PAIR_COST = 4.0  # a random pair costs about this many key-and-sort steps of one hash
 
 
 def _lsh(
     queries: U64, base: U64, threshold: int, seed: int
 ) -> Generator[tuple[int, int], None, tuple[I64, I64]]:
+    """Bit-sampling LSH. Each round permutes the 64 bits at random and cuts the
+    permuted hash into 64 // k keys of k bits: one table per key. Within a table,
+    entries are sorted by (key, entry) packed in one uint64, and pairs are read off
+    runs of equal keys. Entries are the queries; the first len(base) of them are
+    the base hashes themselves (see `_queries`)."""
     n = len(base)
+    entries = queries
+    count = len(entries)
     k, tables = lsh_plan(n, threshold)
     rng = np.random.default_rng(seed)
-    base_bits = _unpack(base)
-    query_bits = base_bits if queries is base else _unpack(queries)
-    found_q: list[I64] = []
-    found_b: list[I64] = []
-    weights = (np.uint64(1) << np.arange(k, dtype=np.uint64)).astype(np.uint64)
+    # one row per bit, so a table's k bits are k contiguous rows
+    bit_rows = np.ascontiguousarray(_unpack(entries).T)
+    index_bits = max(1, int(count - 1).bit_length())
+    if k + index_bits > 64:
+        raise ValueError("too many hashes for one index")
+    mask = np.uint64((1 << index_bits) - 1)
+    ids = np.arange(count, dtype=np.uint64)
+    found = np.zeros(0, dtype=np.int64)  # pair keys q * count + t, sorted and unique
     for table in range(tables):
         yield table, tables
-        positions = np.sort(rng.choice(64, size=k, replace=False))
-        bkeys = base_bits[:, positions].astype(np.uint64) @ weights
-        qkeys = (
-            bkeys
-            if query_bits is base_bits
-            else (query_bits[:, positions].astype(np.uint64) @ weights)
-        )
-        order = np.argsort(bkeys, kind="stable")
-        sorted_keys = bkeys[order]
-        lo = np.searchsorted(sorted_keys, qkeys, side="left")
-        hi = np.searchsorted(sorted_keys, qkeys, side="right")
-        counts = hi - lo
-        total = int(counts.sum())
-        if total == 0:
-            continue
-        qi = np.repeat(np.arange(len(queries), dtype=np.int64), counts)
-        starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
-        pos = starts + np.arange(total, dtype=np.int64)
-        bj = order[pos].astype(np.int64)
-        dist = popcount64(queries[qi] ^ base[bj])
-        near = dist <= threshold
-        found_q.append(qi[near])
-        found_b.append(bj[near])
-    if not found_q:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
-    return np.concatenate(found_q), np.concatenate(found_b)
+        keys = _sample_key(bit_rows, rng.choice(64, size=k, replace=False))
+        packed = np.sort((keys << np.uint64(index_bits)) | ids)
+        skeys = packed >> np.uint64(index_bits)
+        order = (packed & mask).astype(np.int64)
+        new: list[I64] = []
+        for a, b in _run_pairs(skeys, order):
+            # keep base-base and variant-base pairs; a variant never pairs a variant
+            keep = (a < n) | (b < n)
+            a, b = a[keep], b[keep]
+            q = np.where(a >= n, a, np.where(b >= n, b, a))  # the variant, if any, queries
+            t = np.where(a >= n, b, np.where(b >= n, a, b))
+            near = popcount64(entries[q] ^ base[t]) <= threshold
+            new.append(q[near] * count + t[near])
+        if new:
+            # a true pair turns up in most tables: merge as we go, so memory holds
+            # each pair once instead of once per table
+            found = np.union1d(found, np.concatenate(new))
+    return found // count, found % count
+
+
+def _sample_key(bit_rows: npt.NDArray[np.uint8], positions: npt.NDArray[np.int64]) -> U64:
+    """The bits at `positions` of every hash, packed into one integer key per hash."""
+    packed = np.packbits(bit_rows[np.sort(positions)], axis=0, bitorder="little")
+    key: U64 = packed[0].astype(np.uint64)
+    for row in range(1, packed.shape[0]):
+        key |= packed[row].astype(np.uint64) << np.uint64(8 * row)
+    return key
+
+
+_LONG_RUN = 64
+
+
+def _run_pairs(skeys: U64, order: I64) -> Generator[tuple[I64, I64], None, None]:
+    """All pairs of entries that share a key, as (a, b) index arrays.
+
+    Short runs are read with shifted comparisons (one pass per offset); a run
+    longer than `_LONG_RUN` (many identical keys) is expanded on its own.
+    """
+    n = len(skeys)
+    if n < 2:
+        return
+    boundaries = np.flatnonzero(skeys[1:] != skeys[:-1]) + 1
+    starts = np.concatenate([[0], boundaries])
+    lengths = np.diff(np.concatenate([starts, [n]]))
+    longest = int(lengths.max())
+    limit = min(longest, _LONG_RUN)
+    for offset in range(1, limit):
+        same = skeys[offset:] == skeys[:-offset]
+        if not same.any():
+            break
+        yield order[:-offset][same], order[offset:][same]
+    for start, length in zip(
+        starts[lengths > _LONG_RUN], lengths[lengths > _LONG_RUN], strict=True
+    ):
+        members = order[start : start + length]
+        a, b = np.triu_indices(int(length), k=_LONG_RUN)
+        yield members[a], members[b]
 
 
 def _unpack(hashes: U64) -> npt.NDArray[np.uint8]:

@@ -29,7 +29,7 @@ class Thresholds:
 
 
 THRESHOLDS: dict[Similarity, Thresholds] = {
-    Similarity.SAME: Thresholds(hamming=12, correlation=0.90, detail_correlation=0.80,
+    Similarity.SAME: Thresholds(hamming=10, correlation=0.90, detail_correlation=0.80,
                                 aspect_tolerance=0.25),
     Similarity.SIMILAR: Thresholds(hamming=16, correlation=0.80, detail_correlation=0.70,
                                    aspect_tolerance=0.40),
