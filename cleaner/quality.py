@@ -190,7 +190,10 @@ def _describe(criterion: Criterion, c: Candidate, rules: PathRules) -> str:
         t = m.capture_time if m else None
         return f"taken {t}" if t else "no capture date"
     if criterion is Criterion.PATH_RULES:
-        return f"in {os.path.basename(os.path.dirname(c.path)) or 'the top folder'}"
+        # folder and name: copies in one folder differ by name ("IMG (1).jpg", "IMG copy.jpg")
+        folder = os.path.basename(os.path.dirname(c.path))
+        name = os.path.basename(c.path)
+        return f"{folder}/{name}" if folder else name
     if criterion is Criterion.LARGEST_FILE:
         return _human_bytes(c.size)
     if criterion is Criterion.OLDEST_FILE:
