@@ -191,8 +191,10 @@ def _describe(criterion: Criterion, c: Candidate, rules: PathRules) -> str:
         return f"taken {t}" if t else "no capture date"
     if criterion is Criterion.PATH_RULES:
         # folder and name: copies in one folder differ by name ("IMG (1).jpg", "IMG copy.jpg")
-        folder = os.path.basename(os.path.dirname(c.path))
-        name = os.path.basename(c.path)
+        # as text anyone can show: a name that is not UTF-8 gets U+FFFD, not a lone surrogate
+        shown = os.fsencode(c.path).decode("utf-8", "replace")
+        folder = os.path.basename(os.path.dirname(shown))
+        name = os.path.basename(shown)
         return f"{folder}/{name}" if folder else name
     if criterion is Criterion.LARGEST_FILE:
         return _human_bytes(c.size)
