@@ -1,0 +1,93 @@
+"""Run the benchmarks: `python -m benchmarks [NAME...] [--out DIR]`.
+
+Names: accuracy, warm_rescan, cold_scan, naive_baseline, grouping_1m (default: all).
+Each writes `<out>/<name>.json`; `<out>/machine.json` describes the machine and a
+Markdown summary table is printed at the end (and saved as `<out>/summary.md`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from benchmarks import accuracy, cold_scan, grouping_1m, naive_baseline, warm_rescan
+from benchmarks.common import ENV_ACC, ENV_SCALE, MissingCorpusError, corpus, machine
+from benchmarks.report import Row, rows_for, table
+
+NAMES = ("accuracy", "warm_rescan", "cold_scan", "naive_baseline", "grouping_1m")
+
+
+def _runners(args: argparse.Namespace) -> dict[str, Callable[[], dict[str, Any]]]:
+    return {
+        "accuracy": lambda: accuracy.run(corpus(ENV_ACC, args.acc)),
+        "warm_rescan": lambda: warm_rescan.run(args.library, count=args.library_size),
+        "cold_scan": lambda: cold_scan.run(corpus(ENV_SCALE, args.scale), reps=args.reps),
+        "naive_baseline": lambda: naive_baseline.run(corpus(ENV_SCALE, args.scale)),
+        "grouping_1m": lambda: grouping_1m.run(
+            count=args.fingerprints, planted=args.planted, rotations=args.rotations
+        ),
+    }
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
+    p.add_argument(
+        "names", nargs="*", metavar="NAME", help=f"any of {', '.join(NAMES)} (default: all)"
+    )
+    p.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
+    p.add_argument("--acc", help=f"accuracy corpus (default: ${ENV_ACC})")
+    p.add_argument("--scale", help=f"scale corpus (default: ${ENV_SCALE})")
+    p.add_argument("--library", type=Path, help="folder for the synthetic warm-rescan library")
+    p.add_argument("--library-size", type=int, default=2000)
+    p.add_argument("--reps", type=int, default=3, help="cold-scan repetitions")
+    p.add_argument("--fingerprints", type=int, default=1_000_000)
+    p.add_argument("--planted", type=int, default=100_000)
+    p.add_argument("--rotations", action="store_true", help="grouping_1m with rotations too")
+    args = p.parse_args(argv)
+    unknown = [n for n in args.names if n not in NAMES]
+    if unknown:
+        p.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(NAMES)}")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(argv)
+    names = args.names or list(NAMES)
+    args.out.mkdir(parents=True, exist_ok=True)
+    info = machine()
+    info["date"] = dt.date.today().isoformat()
+    (args.out / "machine.json").write_text(json.dumps(info, indent=1))
+    runners = _runners(args)
+    rows: list[Row] = []
+    failed = False
+    for name in names:
+        print(f"== {name}", file=sys.stderr)
+        t0 = time.perf_counter()
+        try:
+            result = runners[name]()
+        except MissingCorpusError as exc:
+            print(f"{name}: skipped: {exc}", file=sys.stderr)
+            failed = True
+            continue
+        except Exception:
+            traceback.print_exc()
+            failed = True
+            continue
+        result["benchmark_seconds"] = time.perf_counter() - t0
+        (args.out / f"{name}.json").write_text(json.dumps(result, indent=1, default=str))
+        rows.extend(rows_for(name, result))
+    text = table(info, rows)
+    (args.out / "summary.md").write_text(text)
+    print(text)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,213 @@
+"""Target 3: grouping 1,000,000 fingerprints with 100,000 planted near-duplicate pairs.
+
+The fingerprints come from `benchmarks.synth_fingerprints` (generation is not
+timed) and are saved to a scratch file. A subprocess then loads them, builds the
+engine's own objects (one `_Unit` with an `Analysis` per picture, as a scan holds
+them before grouping) and runs `cleaner.scan._group_stage`, the very code a scan
+runs: `search_pairs` (LSH index), `_confirm` (shape, thumbnail and low-detail
+checks) and `star_clusters`. Each step is timed by wrapping the engine's own
+functions, so the profile and the total come from the same run. Peak RSS is the
+subprocess's (GNU time), and its RSS just before grouping is recorded too.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable, Generator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from benchmarks.common import check, run_measured, scratch
+from benchmarks.synth_fingerprints import Fingerprints, generate
+
+TARGET_SECONDS = 60.0
+TARGET_RSS_MB = 2000 / 1.048576  # 2 GB in MiB
+
+
+def save(fps: Fingerprints, path: Path) -> None:
+    arrays = {k: v for k, v in vars(fps).items() if v is not None}
+    np.savez(path, **arrays)
+
+
+def _rss_mb(field: str = "VmRSS") -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _build_units(data: Any) -> list[Any]:
+    """The engine's per-picture objects, as the fingerprint stage leaves them."""
+    from cleaner.models import Analysis, Fingerprint, ImageMetrics
+    from cleaner.scan import _Unit
+
+    maps: dict[int, bytes] = {
+        int(k): data["detail_maps"][n].tobytes() for n, k in enumerate(data["detail_index"])
+    }
+    hashes = data["hashes"].tolist()
+    variants = data["variants"].tolist() if "variants" in data else None
+    thumbs = data["thumbs"]
+    units = []
+    for k in range(len(hashes)):
+        hs = (hashes[k], *variants[k]) if variants is not None else (hashes[k],) * 8
+        metrics = ImageMetrics(
+            format="JPEG", width=int(data["width"][k]), height=int(data["height"][k]),
+            lossless=False, jpeg_quality=90, sharpness=100.0, detail=float(data["detail"][k]),
+            capture_time=None, camera=None, has_gps=False, has_exif=True,
+            looks_like_screenshot=False, looks_like_export=False,
+        )  # fmt: skip
+        fp = Fingerprint(hashes=hs, thumb=thumbs[k].tobytes(), detail_map=maps.get(k))
+        units.append(_Unit(files=[k], analysis=Analysis(metrics=metrics, fingerprint=fp)))
+    return units
+
+
+class _Timer:
+    """Wraps engine functions by name and adds up the time spent in each."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.captured: dict[str, Any] = {}
+
+    def wrap(self, module: Any, name: str, generator: bool = False) -> None:
+        original: Callable[..., Any] = getattr(module, name)
+        label = f"{module.__name__.split('.')[-1]}.{name}"
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.perf_counter()
+            out = original(*args, **kwargs)
+            self._add(label, t0, out)
+            return out
+
+        def timed_gen(*args: Any, **kwargs: Any) -> Generator[Any, None, Any]:
+            t0 = time.perf_counter()
+            out = yield from original(*args, **kwargs)
+            self._add(label, t0, out)
+            return out
+
+        setattr(module, name, timed_gen if generator else timed)
+
+    def _add(self, label: str, t0: float, out: Any) -> None:
+        self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - t0
+        self.captured[label] = out
+
+
+def measure(path: Path, rotations: bool) -> dict[str, Any]:
+    """Runs in the subprocess: load, build the engine's objects, time the group stage."""
+    import cleaner.grouping
+    import cleaner.index
+    import cleaner.scan
+    import cleaner.similarity
+    from cleaner.models import Similarity
+    from cleaner.progress import CancelToken
+    from cleaner.similarity import THRESHOLDS
+
+    data = dict(np.load(path))
+    t0 = time.perf_counter()
+    units = _build_units(data)
+    for name in ("thumbs", "detail_maps", "variants", "hashes"):
+        data.pop(name, None)  # the engine holds these only inside its own objects
+    data["count"] = np.array(len(units))
+    build_seconds = time.perf_counter() - t0
+    rss_before = _rss_mb()
+    timer = _Timer()
+    timer.wrap(cleaner.scan, "search_pairs", generator=True)
+    timer.wrap(cleaner.index, "_lsh", generator=True)
+    timer.wrap(cleaner.index, "_brute_force", generator=True)
+    timer.wrap(cleaner.index, "_unpack")
+    timer.wrap(cleaner.index, "_best_per_pair")
+    timer.wrap(cleaner.scan, "_confirm")
+    timer.wrap(cleaner.scan, "thumb_correlation")
+    timer.wrap(cleaner.scan, "detail_correlation")
+    timer.wrap(cleaner.scan, "star_clusters")
+    stage = cleaner.scan._group_stage(
+        units, THRESHOLDS[Similarity.SAME], rotations, CancelToken(), 15.0
+    )
+    t0 = time.perf_counter()
+    while True:
+        try:
+            next(stage)
+        except StopIteration as stop:
+            clusters: list[list[int]] = stop.value
+            break
+    seconds = time.perf_counter() - t0
+    pairs = timer.captured["scan.search_pairs"]
+    keep = timer.captured["scan._confirm"]
+    return {
+        "seconds": seconds,
+        "profile": timer.seconds,
+        "build_objects_seconds": build_seconds,
+        "rss_before_grouping_mb": rss_before,
+        "peak_rss_self_mb": _rss_mb("VmHWM"),
+        **_recall(data, pairs, keep, clusters),
+    }
+
+
+def _recall(data: Any, pairs: Any, keep: Any, clusters: list[list[int]]) -> dict[str, Any]:
+    n = int(data["count"])
+    pi, pj, pd = data["planted_i"], data["planted_j"], data["planted_distance"]
+    planted_keys = pi * n + pj
+    lo, hi = np.minimum(pairs.i, pairs.j), np.maximum(pairs.i, pairs.j)
+    keys = lo * n + hi
+    found = np.isin(planted_keys, keys)
+    confirmed = np.isin(planted_keys, keys[keep])
+    cluster_of = np.full(n, -1, dtype=np.int64)
+    for c, members in enumerate(clusters):
+        cluster_of[members] = c
+    grouped = (cluster_of[pi] >= 0) & (cluster_of[pi] == cluster_of[pj])
+    by_distance = {
+        int(d): {
+            "pairs": int((pd == d).sum()),
+            "found": float(found[pd == d].mean()),
+            "confirmed": float(confirmed[pd == d].mean()),
+            "grouped": float(grouped[pd == d].mean()),
+        }
+        for d in np.unique(pd)
+    }
+    planted_set = set(planted_keys.tolist())
+    others = sum(1 for key in keys[keep].tolist() if key not in planted_set)
+    return {
+        "planted": len(pi),
+        "candidate_pairs": len(pairs),
+        "confirmed_pairs": int(keep.sum()),
+        "confirmed_unplanted_pairs": others,
+        "clusters": len(clusters),
+        "planted_found_fraction": float(found.mean()),
+        "planted_confirmed_fraction": float(confirmed.mean()),
+        "planted_grouped_fraction": float(grouped.mean()),
+        "by_planted_distance": by_distance,
+    }
+
+
+def run(count: int = 1_000_000, planted: int = 100_000, rotations: bool = False) -> dict[str, Any]:
+    from cleaner.models import Similarity
+    from cleaner.similarity import THRESHOLDS
+
+    threshold = THRESHOLDS[Similarity.SAME].hamming
+    runs: dict[str, Any] = {}
+    with scratch("grouping") as work:
+        t0 = time.perf_counter()
+        fps = generate(count, planted, threshold, rotations=rotations)
+        path = work / "fingerprints.npz"
+        save(fps, path)
+        generation = time.perf_counter() - t0
+        del fps
+        for label, rot in [("default", False)] + ([("rotations", True)] if rotations else []):
+            cmd = [sys.executable, "-m", "benchmarks.grouping_1m", str(path)]
+            proc = run_measured([*cmd, "--rotations"] if rot else cmd)
+            check(proc, f"grouping ({label})")
+            result = json.loads(proc.stdout.strip().splitlines()[-1])
+            result["peak_rss_mb"] = proc.peak_rss_mb
+            result["process_seconds"] = proc.seconds
+            result["other_cpu"] = proc.other_cpu
+            result["fingerprints"] = count
+            runs[label] = result
+    return {"threshold": threshold, "generation_seconds": generation, "runs": runs,
+            "target_seconds": TARGET_SECONDS, "target_rss_mb": TARGET_RSS_MB}  # fmt: skip
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure(Path(sys.argv[1]), "--rotations" in sys.argv[2:])))

@@ -1,0 +1,120 @@
+"""Turn benchmark results into rows of the README's table: measure, value, target, pass."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    benchmark: str
+    measure: str
+    value: str
+    target: str
+    passed: bool | None  # None: recorded for context, no target
+
+
+def _accuracy(r: dict[str, Any]) -> list[Row]:
+    rows: list[Row] = []
+    for variant, v in r.items():
+        name = f"accuracy ({variant})"
+        missed = [a for a, rec in v["full_recall_attacks"].items() if rec < 1.0]
+        rows += [
+            Row(name, "F1 / P / R", f"{v['f1']:.3f} / {v['precision']:.3f} / {v['recall']:.3f}",
+                "F1 >= 0.95", v["checks"]["f1"]),
+            Row(name, "recall, exact + easy attacks",
+                "1.0 on all" if not missed else "below 1.0: " + ", ".join(missed),
+                "1.0 each", v["checks"]["full_recall_attacks"]),
+            Row(name, "hard-negative pairs grouped", str(v["hardneg_fp"]), "0",
+                v["checks"]["hardneg_fp"]),
+            Row(name, "broken files grouped", str(v["bad_grouped"]), "0",
+                v["checks"]["bad_grouped"]),
+        ]  # fmt: skip
+    return rows
+
+
+def _warm(r: dict[str, Any]) -> list[Row]:
+    n = r["files"]
+    return [
+        Row("warm_rescan", f"`photosift scan`, {n:,} files, unchanged (median / worst)",
+            f"{r['warm_command_median']:.2f} s / {r['warm_command_max']:.2f} s", "< 2 s",
+            r["pass"]),
+        Row("warm_rescan", "engine time of the same runs (median / worst)",
+            f"{r['warm_engine_median']:.2f} s / {r['warm_engine_max']:.2f} s", "", None),
+    ]  # fmt: skip
+
+
+def _cold(r: dict[str, Any]) -> list[Row]:
+    med = r["median_seconds"]
+    rows = [
+        Row("cold_scan", f"decode floor ({r['floor_pool'].split('_')[1]})",
+            f"{r['floor_seconds']:.1f} s", "", None),
+        Row("cold_scan", "scan, thread pool", f"{med['scan_threads']:.1f} s "
+            f"({r['ratio_threads']:.2f}x floor)", "<= 1.1x floor",
+            r["ratio_threads"] <= r["target_ratio"]),
+        Row("cold_scan", "scan, process pool", f"{med['scan_processes']:.1f} s "
+            f"({r['ratio_processes']:.2f}x floor)", "<= 1.1x floor",
+            r["ratio_processes"] <= r["target_ratio"]),
+    ]  # fmt: skip
+    if "cold_page_cache" in r:
+        rows.append(
+            Row("cold_scan", "cold page cache: threads / processes vs floor",
+                f"{r['cold_ratio_threads']:.2f}x / {r['cold_ratio_processes']:.2f}x", "", None)
+        )  # fmt: skip
+    return rows
+
+
+def _naive(r: dict[str, Any]) -> list[Row]:
+    per = r["photosift_per_file"]
+    return [
+        Row("naive_baseline", f"per file, {r['files']} JPEGs of {r['megapixels_mean']:.0f} MP "
+            "mean: naive / PhotoSift (threads, processes)",
+            f"{r['naive_per_file'] * 1000:.0f} ms / {per['threads_all'] * 1000:.0f}, "
+            f"{per['processes_all'] * 1000:.0f} ms", "", None),
+        Row("naive_baseline", "speedup (all cores; one worker)",
+            f"{r['speedup']:.1f}x; {r['speedup_one_worker']:.1f}x", ">= 5x", r["pass"]),
+    ]  # fmt: skip
+
+
+def _grouping(r: dict[str, Any]) -> list[Row]:
+    rows: list[Row] = []
+    for label, g in r["runs"].items():
+        name = f"grouping_1m ({label})"
+        rows += [
+            Row(name, f"{g['fingerprints']:,} fingerprints: time", f"{g['seconds']:.1f} s",
+                "< 60 s", g["seconds"] < 60),
+            Row(name, "peak RSS (whole process)", f"{g['peak_rss_mb']:,.0f} MiB", "< 2 GB",
+                g["peak_rss_mb"] < 2000 / 1.048576),
+            Row(name, f"planted pairs grouped ({g['planted']:,})",
+                f"{g['planted_grouped_fraction'] * 100:.2f} %", ">= 99 %",
+                g["planted_grouped_fraction"] >= 0.99),
+        ]  # fmt: skip
+    return rows
+
+
+_ROWS: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
+    "accuracy": _accuracy,
+    "warm_rescan": _warm,
+    "cold_scan": _cold,
+    "naive_baseline": _naive,
+    "grouping_1m": _grouping,
+}
+
+
+def rows_for(name: str, result: dict[str, Any]) -> list[Row]:
+    return _ROWS[name](result)
+
+
+def table(info: dict[str, Any], rows: list[Row]) -> str:
+    head = (
+        f"Measured {info.get('date', '')} on {info['cores']} cores, {info['ram_gb']} GB RAM, "
+        f"{info['cpu']}; Python {info['python']}, Pillow {info['pillow']}, "
+        f"pillow-heif {info['pillow_heif']}, numpy {info['numpy']}.\n\n"
+    )
+    lines = ["| benchmark | measure | result | target | pass |", "| --- | --- | --- | --- | --- |"]
+    for row in rows:
+        mark = "" if row.passed is None else ("yes" if row.passed else "**no**")
+        lines.append(f"| {row.benchmark} | {row.measure} | {row.value} | {row.target} | {mark} |")
+    return head + "\n".join(lines) + "\n"

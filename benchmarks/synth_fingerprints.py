@@ -1,0 +1,235 @@
+"""Synthetic fingerprints for the 1M-grouping benchmark, made the engine's way.
+
+Each picture is a random smooth 64x64 grey image (a coarse and a finer random
+field, bicubic-like interpolation, plus a few small marks so the high-pass
+check of low-detail pictures has something to compare). From it, as
+`cleaner.hashing.fingerprint` does: the 32x32 grey picture (2x2 box mean here,
+standing in for the resize of the 512-px decode), its pHash (ImageHash's DCT
+pHash, computed in batches as matrix products and checked bit for bit against
+`cleaner.hashing.phash_int` on a sample), the 16x16 BOX thumbnail, the detail
+(standard deviation of the 32x32) and, for low-detail pictures, the 64x64 map.
+
+Planted near-duplicates are the same picture perturbed (brightness, sub-pixel
+shift, noise), re-drawn weaker until their pHash distance is within the
+threshold; their partners keep the picture's aspect ratio.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image
+
+from cleaner.hashing import DETAIL_SIDE, TRANSFORMS, phash_int
+from cleaner.models import LOW_DETAIL_STD
+
+U8 = npt.NDArray[np.uint8]
+F32 = npt.NDArray[np.float32]
+U64 = npt.NDArray[np.uint64]
+
+SIDE = 64
+SIZES = np.array([(4000, 3000), (6000, 4000), (3000, 4000), (4032, 3024), (1920, 1080),
+                  (3264, 2448), (2048, 1536), (1080, 1920)], dtype=np.int32)  # fmt: skip
+CHUNK = 20_000
+
+
+def _interp(side: int, grid: int) -> npt.NDArray[np.float32]:
+    """(side, grid) matrix: cubic-B-spline-like interpolation of a grid onto `side` pixels."""
+    x = (np.arange(side) + 0.5) / side * (grid - 1)
+    d = np.abs(x[:, None] - np.arange(grid)[None, :])
+    w = np.where(d < 1, 2 / 3 - d**2 + d**3 / 2, np.where(d < 2, (2 - d) ** 3 / 6, 0.0))
+    return (w / w.sum(axis=1, keepdims=True)).astype(np.float32)
+
+
+_U6 = _interp(SIDE, 6)
+_U16 = _interp(SIDE, 16)
+
+
+def _field(rng: np.random.Generator, n: int, u: F32) -> F32:
+    """n random smooth fields (n, SIDE, SIDE), unit variance per grid sample."""
+    g = u.shape[1]
+    c = rng.standard_normal((n, g, g), dtype=np.float32)
+    rows = (c.reshape(n * g, g) @ u.T).reshape(n, g, SIDE)  # (n, g, SIDE)
+    out = u @ rows  # broadcast: (SIDE, g) @ (n, g, SIDE) -> (n, SIDE, SIDE)
+    return np.asarray(out, dtype=np.float32)
+
+
+def pictures(rng: np.random.Generator, n: int) -> F32:
+    """n photo-like 64x64 grey pictures as float32 (0-255 before rounding)."""
+    img = _field(rng, n, _U6) + 0.45 * _field(rng, n, _U16)
+    img -= img.mean(axis=(1, 2), keepdims=True)
+    img /= np.maximum(img.std(axis=(1, 2), keepdims=True), 1e-3)
+    # contrast: std of the 32x32 picture, log-normal around 40 (about 2% low-detail)
+    contrast = np.exp(rng.normal(np.log(40.0), 0.5, n)).astype(np.float32)
+    mean = rng.uniform(70, 180, n).astype(np.float32)
+    img = img * contrast[:, None, None] + mean[:, None, None]
+    marks = rng.integers(0, SIDE, (n, 6, 2))
+    depth = rng.uniform(20, 60, (n, 6)).astype(np.float32)
+    for k in range(6):
+        img[np.arange(n), marks[:, k, 0], marks[:, k, 1]] -= depth[:, k]
+    return img
+
+
+def perturb(rng: np.random.Generator, img: F32, level: npt.NDArray[np.float32]) -> F32:
+    """A near-duplicate of each picture: brightness, sub-pixel shift and noise, scaled by level."""
+    n = len(img)
+    lv = level[:, None, None]
+    std = img.std(axis=(1, 2), keepdims=True)
+    shift = (rng.uniform(0, 0.8, n).astype(np.float32))[:, None, None] * lv
+    moved = np.concatenate([img[:, :, :1], img[:, :, :-1]], axis=2)
+    out = img * (1 - shift) + moved * shift
+    out = out + rng.choice([-1.0, 1.0], n).astype(np.float32)[:, None, None] * 10 * lv
+    out = out + rng.standard_normal(img.shape, dtype=np.float32) * (0.25 * std * lv)
+    return np.asarray(out, dtype=np.float32)
+
+
+def quantise(img: F32) -> U8:
+    return np.clip(np.rint(img), 0, 255).astype(np.uint8)
+
+
+def box_half(a: U8) -> U8:
+    """2x2 box mean with rounding, as Pillow's BOX resize to half size."""
+    n, h, w = a.shape
+    s = a.reshape(n, h // 2, 2, w // 2, 2).astype(np.uint16).sum(axis=(2, 4))
+    return ((s + 2) // 4).astype(np.uint8)
+
+
+# ImageHash's pHash: scipy.fftpack DCT-II (unnormalised, 2*sum x cos(...)) on both axes,
+# top-left 8x8, bits above the median, flattened row-major, most significant first.
+_N = np.arange(32)
+_DCT = (2 * np.cos(np.pi * np.arange(8)[:, None] * (2 * _N[None, :] + 1) / 64)).astype(np.float64)
+
+
+def phash_batch(grey32: U8) -> U64:
+    """pHash of each 32x32 grey picture, as `cleaner.hashing.phash_int` computes it."""
+    x = grey32.astype(np.float64)
+    low = _DCT @ x @ _DCT.T  # (n, 8, 8)
+    flat = low.reshape(len(x), 64)
+    med = np.median(flat, axis=1, keepdims=True)
+    bits = np.packbits(flat > med, axis=1)  # (n, 8) bytes, MSB first
+    return bits.view(">u8").reshape(-1).astype(np.uint64)
+
+
+def variant_hashes(grey32: U8) -> U64:
+    """(n, 7) pHashes of the other rotations/mirrorings, in TRANSFORMS order."""
+    cols = []
+    for _, transform in TRANSFORMS[1:]:
+        turned = np.stack([transform(a) for a in grey32]) if len(grey32) else grey32
+        cols.append(phash_batch(np.ascontiguousarray(turned)))
+    return np.stack(cols, axis=1)
+
+
+def check_against_engine(grey32: U8) -> None:
+    """Assert that the batched pHash and thumbnail match the engine's own code exactly."""
+    ours = phash_batch(grey32)
+    for k, a in enumerate(grey32):
+        theirs = phash_int(Image.fromarray(a))
+        assert int(ours[k]) == theirs, f"pHash mismatch on sample {k}: {ours[k]:x} != {theirs:x}"
+        thumb = np.asarray(Image.fromarray(a).resize((16, 16), Image.Resampling.BOX))
+        assert int(np.abs(thumb.astype(int) - box_half(a[None])[0]).max()) <= 1
+
+
+@dataclass
+class Fingerprints:
+    hashes: U64  # (N,)
+    variants: U64 | None  # (N, 7) or None
+    thumbs: U8  # (N, 256)
+    detail: F32  # (N,)
+    width: npt.NDArray[np.int32]
+    height: npt.NDArray[np.int32]
+    detail_index: npt.NDArray[np.int64]  # rows that carry a 64x64 detail map
+    detail_maps: U8  # (len(detail_index), 4096)
+    planted_i: npt.NDArray[np.int64]
+    planted_j: npt.NDArray[np.int64]
+    planted_distance: npt.NDArray[np.int64]
+
+
+def _describe(img: F32, rotations: bool) -> dict[str, npt.NDArray]:  # type: ignore[type-arg]
+    q64 = quantise(img)
+    g32 = box_half(q64)
+    detail = g32.astype(np.float32).std(axis=(1, 2))
+    low = np.nonzero(detail < LOW_DETAIL_STD * 1.5)[0]
+    assert q64.shape[1] == DETAIL_SIDE
+    return {
+        "hashes": phash_batch(g32),
+        "variants": variant_hashes(g32) if rotations else np.zeros((len(img), 0), np.uint64),
+        "thumbs": box_half(g32).reshape(len(img), 256),
+        "detail": detail,
+        "low": low,
+        "maps": q64[low].reshape(len(low), -1),
+    }
+
+
+def generate(
+    count: int, planted: int, threshold: int, rotations: bool = False, seed: int = 7
+) -> Fingerprints:
+    """`count` fingerprints: `count - planted` distinct pictures and `planted` perturbed copies."""
+    rng = np.random.default_rng(seed)
+    sample = quantise(pictures(rng, 400))
+    check_against_engine(box_half(sample))
+    distinct = count - planted
+    parts: list[dict[str, npt.NDArray]] = []  # type: ignore[type-arg]
+    copies: list[dict[str, npt.NDArray]] = []  # type: ignore[type-arg]
+    distances: list[npt.NDArray[np.int64]] = []
+    for start in range(0, distinct, CHUNK):
+        n = min(CHUNK, distinct - start)
+        img = pictures(rng, n)
+        parts.append(_describe(img, rotations))
+        # the first `planted` distinct pictures get a near-duplicate
+        m = max(0, min(n, planted - start))
+        if m:
+            copy, dist = _planted(rng, img[:m], parts[-1]["hashes"][:m], threshold)
+            copies.append(_describe(copy, rotations))
+            distances.append(dist)
+    return _assemble(rng, parts, copies, distances, distinct, planted)
+
+
+def _planted(
+    rng: np.random.Generator, img: F32, hashes: U64, threshold: int
+) -> tuple[F32, npt.NDArray[np.int64]]:
+    level = rng.uniform(0.05, 4.0, len(img)).astype(np.float32)
+    out = np.empty_like(img)
+    todo = np.arange(len(img))
+    dist = np.zeros(len(img), dtype=np.int64)
+    while len(todo):
+        trial = perturb(rng, img[todo], level[todo])
+        d = np.bitwise_count(phash_batch(box_half(quantise(trial))) ^ hashes[todo]).astype(np.int64)
+        ok = d <= threshold
+        out[todo[ok]] = trial[ok]
+        dist[todo[ok]] = d[ok]
+        todo = todo[~ok]
+        level[todo] *= 0.7
+    return out, dist
+
+
+def _assemble(
+    rng: np.random.Generator,
+    parts: list[dict[str, npt.NDArray]],  # type: ignore[type-arg]
+    copies: list[dict[str, npt.NDArray]],  # type: ignore[type-arg]
+    distances: list[npt.NDArray[np.int64]],
+    distinct: int,
+    planted: int,
+) -> Fingerprints:
+    allp = parts + copies
+    offsets = np.cumsum([0] + [len(p["hashes"]) for p in allp])
+    size = SIZES[rng.integers(0, len(SIZES), distinct)]
+    width = np.concatenate([size[:, 0], size[:planted, 0]])
+    height = np.concatenate([size[:, 1], size[:planted, 1]])
+    variants = np.concatenate([p["variants"] for p in allp])
+    return Fingerprints(
+        hashes=np.concatenate([p["hashes"] for p in allp]),
+        variants=variants if variants.shape[1] else None,
+        thumbs=np.concatenate([p["thumbs"] for p in allp]),
+        detail=np.concatenate([p["detail"] for p in allp]),
+        width=width.astype(np.int32),
+        height=height.astype(np.int32),
+        detail_index=np.concatenate(
+            [p["low"] + off for p, off in zip(allp, offsets, strict=False)]
+        ),
+        detail_maps=np.concatenate([p["maps"] for p in allp]),
+        planted_i=np.arange(planted, dtype=np.int64),
+        planted_j=np.arange(distinct, distinct + planted, dtype=np.int64),
+        planted_distance=np.concatenate(distances) if distances else np.zeros(0, np.int64),
+    )
