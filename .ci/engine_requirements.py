@@ -18,7 +18,7 @@ def main() -> int:
         print("no [project] dependencies found", file=sys.stderr)
         return 1
     deps = re.findall(r'^\s*"([^"]+)"', block.group(1), re.M)
-    print(" ".join(f"'{d}'" for d in deps if not d.lower().startswith("pyside6")))
+    print(" ".join(d for d in deps if not d.lower().startswith("pyside6")))
     return 0
 
 
