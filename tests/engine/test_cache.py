@@ -17,14 +17,15 @@ from cleaner.decode import DecodeFailure
 from cleaner.models import SkipReason
 
 
-def _fill(lib) -> int:
+def _fill(lib, broken: bool = True) -> int:
     """A small library: two photos with a resized copy, one exact copy, one bad file."""
     a = images.photo(31, (320, 240))
     lib.add("a.jpg", a)
     lib.add("a_small.png", images.resized(a, 160))
     lib.add("b.jpg", images.photo(32, (320, 240)))
     lib.copy("b.jpg", "b copy.jpg")
-    lib.add_bytes("broken.jpg", b"<html>not a picture</html>")
+    if broken:
+        lib.add_bytes("broken.jpg", b"<html>not a picture</html>")
     return 4  # readable pictures
 
 
@@ -63,20 +64,46 @@ def test_second_scan_of_an_unchanged_folder_reads_nothing(
     library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     lib = library()
-    readable = _fill(lib)
+    readable = _fill(lib, broken=False)
     cache = tmp_path / "cache" / "fp.sqlite3"
     first = lib.scan(cache=cache)
     assert first.stats.cache_hits == 0
     assert first.stats.images == readable
     _forbid_decoding(monkeypatch)
     second = lib.scan(cache=cache)
-    assert second.stats.cache_hits == readable + 1  # the broken file's verdict is cached too
-    assert second.stats.images == readable
+    assert second.stats.cache_hits == second.stats.images == readable
     assert images.group_names(second) == images.group_names(first)
-    assert [(s.path, s.reason) for s in second.skipped] == [
-        (s.path, s.reason) for s in first.skipped
+    assert [g.kind for g in second.groups] == [g.kind for g in first.groups]
+
+
+def test_a_bad_files_verdict_is_cached_too(
+    library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lib = library()
+    _fill(lib)
+    cache = tmp_path / "fp.sqlite3"
+    first = lib.scan(cache=cache)
+    _forbid_decoding(monkeypatch)
+    second = lib.scan(cache=cache)
+    assert [(s.path, s.reason, s.detail) for s in second.skipped] == [
+        (s.path, s.reason, s.detail) for s in first.skipped
     ]
     assert [s.reason for s in second.skipped] == [SkipReason.NOT_AN_IMAGE]
+
+
+@pytest.mark.xfail(
+    reason="scan.py _fingerprint_stage counts cached skip verdicts in stats.cache_hits, so "
+    "'photosift scan' prints 'Pictures read: 4 (5 from the cache)'",
+    strict=True,
+)
+def test_cache_hits_count_pictures_only(library, tmp_path: Path) -> None:
+    lib = library()
+    readable = _fill(lib)  # with a broken file
+    cache = tmp_path / "fp.sqlite3"
+    lib.scan(cache=cache)
+    second = lib.scan(cache=cache)
+    assert second.stats.images == readable
+    assert second.stats.cache_hits <= second.stats.images
 
 
 def test_the_default_cache_is_used_and_lives_in_the_redirected_folder(
@@ -95,7 +122,7 @@ def test_a_touched_file_is_read_again(
     library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     lib = library()
-    _fill(lib)
+    _fill(lib, broken=False)
     cache = tmp_path / "fp.sqlite3"
     lib.scan(cache=cache)
     st = lib.path("a.jpg").stat()
@@ -103,7 +130,7 @@ def test_a_touched_file_is_read_again(
     decoded = _count_decodes(monkeypatch)
     result = lib.scan(cache=cache)
     assert decoded == ["a.jpg"]  # only the touched file; everything else from the cache
-    assert result.stats.cache_hits == 4
+    assert result.stats.cache_hits == 3  # a_small.png and the two exact copies
     assert {"a.jpg", "a_small.png"} in images.group_names(result)
 
 
@@ -138,7 +165,9 @@ def test_a_version_change_empties_the_cache(
     decoded = _count_decodes(monkeypatch)
     result = lib.scan(cache=cache)
     assert result.stats.cache_hits == 0
-    assert len(decoded) == readable  # the exact copies share one decode, plus the broken file
+    # everything is read again: the exact copies share one decode, plus the broken file
+    assert sorted(decoded) == sorted(["a.jpg", "a_small.png", "b copy.jpg", "broken.jpg"])
+    assert readable == 4
     with sqlite3.connect(cache) as conn:
         (versions,) = conn.execute("SELECT value FROM meta WHERE key='versions'").fetchone()
     assert versions.endswith("Pillow=99.0")
@@ -156,7 +185,7 @@ def test_a_damaged_cache_file_does_not_stop_the_scan(library, tmp_path: Path) ->
     assert second.stats.images == readable
     assert images.group_names(second) == images.group_names(first)
     third = lib.scan(cache=cache)  # and the cache was rebuilt
-    assert third.stats.cache_hits == readable + 1
+    assert third.stats.cache_hits >= readable
 
 
 def test_a_damaged_cache_with_a_valid_header_does_not_stop_the_scan(

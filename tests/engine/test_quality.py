@@ -217,3 +217,18 @@ def test_quality_score_is_bounded_for_extreme_metrics() -> None:
     )  # fmt: skip
     assert quality_score(huge, 10**9) == 100
     assert 0 <= quality_score(tiny, 1) <= 10
+
+
+def test_path_rule_reason_names_the_copies_even_in_one_folder() -> None:
+    """Regression: the reason said 'kept: in p; the other copy is ... (in p)'."""
+    choice = choose_keeper([_c("/x/p/IMG (1).jpg"), _c("/x/p/IMG.jpg")])
+    assert choice.deciding is Criterion.PATH_RULES
+    assert "IMG.jpg" in choice.reason
+    assert "IMG (1).jpg" in choice.reason
+
+
+def test_reason_text_is_always_encodable() -> None:
+    odd = os.fsdecode(b"/x/caf\xed/IMG (1).jpg")
+    choice = choose_keeper([_c(odd), _c("/x/p/IMG.jpg")])
+    choice.reason.encode("utf-8")  # no lone surrogates: CSV and the window can show it
+    assert "IMG (1).jpg" in choice.reason

@@ -1,0 +1,138 @@
+"""Saving and loading a `ScanResult`: exact round trip, odd names, clear errors."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import images
+import pytest
+
+from cleaner import resultio
+from cleaner.errors import ResultFormatError
+from cleaner.models import ScanResult
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> ScanResult:
+    """A real result with similar and exact groups, hard links, protection and skips."""
+    from cleaner.models import ScanSettings
+    from cleaner.scan import run_scan
+
+    root = tmp_path_factory.mktemp("rt")
+    original = images.photo(71, (400, 300))
+    exif = images.exif_bytes(camera=("Fujifilm", "X-T4"), taken="2023:03:03 03:03:03")
+    a = images.save(original, root / "Originals" / "a.jpg", exif=exif)
+    images.save(images.resized(original, 200), root / "a_small.png")
+    b = images.save(images.photo(72, (400, 300)), root / "b.jpg")
+    (root / "b copy.jpg").write_bytes(b.read_bytes())
+    (root / "zz").mkdir()
+    os.link(a, root / "zz" / "a_link.jpg")  # met after Originals/a.jpg by the walk
+    with open(os.path.join(os.fsencode(root), b"caf\xe9-\xed.jpg"), "wb") as fh:
+        fh.write(b.read_bytes())
+    (root / "empty.jpg").write_bytes(b"")
+    settings = ScanSettings(
+        roots=(str(root),),
+        rotations=True,
+        excludes=("*.tmp",),
+        protected=(str(root / "Originals"),),
+        criteria=("largest_file",),
+        avoid_paths=("copy",),
+        threshold=14,
+        workers=2,
+    )
+    return run_scan(settings, cache_path=None)
+
+
+def test_the_fixture_has_everything_worth_saving(scanned: ScanResult) -> None:
+    kinds = sorted(g.kind.value for g in scanned.groups)
+    assert kinds == ["exact", "similar"]
+    members = [m for g in scanned.groups for m in g.members]
+    assert any(m.entry.hardlinks for m in members)
+    assert any(m.protected for m in members)
+    assert any(m.metrics is not None and m.metrics.camera for m in members)
+    assert any("\udced" in m.path for m in members)
+    assert scanned.skipped
+
+
+def test_save_then_load_gives_the_same_result(scanned: ScanResult, tmp_path: Path) -> None:
+    path = tmp_path / "result.json"
+    resultio.save(scanned, path)
+    loaded = resultio.load(path)
+    # floats are rounded in the file; compare through the same rounding
+    assert resultio.result_to_dict(loaded) == resultio.result_to_dict(scanned)
+    assert loaded.groups == tuple(
+        replace(g, members=tuple(replace(m, metrics=_rounded(m.metrics)) for m in g.members))
+        for g in scanned.groups
+    )
+    assert loaded.skipped == scanned.skipped
+    assert loaded.settings == scanned.settings
+    assert replace(loaded.stats, seconds=0) == replace(scanned.stats, seconds=0)
+    assert loaded.started_at == scanned.started_at
+    assert loaded.app_version == scanned.app_version
+
+
+def _rounded(m):  # type: ignore[no-untyped-def]
+    if m is None:
+        return None
+    return resultio.metrics_from_dict(resultio.metrics_to_dict(m))
+
+
+def test_non_utf8_paths_survive_and_still_name_the_file(
+    scanned: ScanResult, tmp_path: Path
+) -> None:
+    path = tmp_path / "result.json"
+    resultio.save(scanned, path)
+    path.read_text(encoding="utf-8")  # the file itself is valid UTF-8 (ASCII, in fact)
+    assert path.read_bytes().isascii()
+    loaded = resultio.load(path)
+    odd = [m.path for g in loaded.groups for m in g.members if "\udced" in m.path]
+    assert len(odd) == 1
+    assert os.path.exists(os.fsencode(odd[0]))
+
+
+def test_save_is_atomic_and_leaves_no_temporary_files(scanned: ScanResult, tmp_path) -> None:
+    path = tmp_path / "result.json"
+    path.write_text("old")
+    resultio.save(scanned, path)
+    assert sorted(os.listdir(tmp_path)) == ["result.json"]
+    assert json.loads(path.read_text())["schema"] == "photosift-result"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"schema": "something-else", "schema_version": 1}', "not a PhotoSift result"),
+        ("[1, 2, 3]", "not a PhotoSift result"),
+        ('{"schema": "photosift-result", "schema_version": 99}', "schema version 99"),
+        ('{"schema": "photosift-result", "schema_version": 1}', "damaged or incomplete"),
+        ('{"schema": "photosift-result", ', "not valid JSON"),
+        ("", "not valid JSON"),
+    ],
+)
+def test_bad_files_raise_a_clear_error(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "result.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ResultFormatError, match=message):
+        resultio.load(path)
+
+
+def test_damaged_members_raise_a_clear_error(scanned: ScanResult, tmp_path: Path) -> None:
+    data = resultio.result_to_dict(scanned)
+    del data["groups"][0]["members"][0]["quality"]
+    data["skipped"][0]["reason"] = "gremlins"
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ResultFormatError, match="damaged or incomplete"):
+        resultio.load(path)
+
+
+def test_missing_and_unreadable_files(tmp_path: Path) -> None:
+    with pytest.raises(ResultFormatError, match="not found"):
+        resultio.load(tmp_path / "nope.json")
+    latin1 = tmp_path / "latin1.json"
+    latin1.write_bytes(b'{"schema": "caf\xe9"}')
+    with pytest.raises(ResultFormatError, match="cannot read"):
+        resultio.load(latin1)
