@@ -83,7 +83,7 @@ def _stats_to_dict(s: ScanStats) -> dict[str, Any]:
         "reclaimable_bytes": s.reclaimable_bytes,
         "hardlinks": s.hardlinks,
         "cache_hits": s.cache_hits,
-        "seconds": round(s.seconds, 3),
+        "seconds": s.seconds,
     }
 
 
@@ -95,8 +95,10 @@ def metrics_to_dict(m: ImageMetrics) -> dict[str, Any]:
         "megapixels": round(m.megapixels, 2),
         "lossless": m.lossless,
         "jpeg_quality": m.jpeg_quality,
-        "sharpness": round(m.sharpness, 2),
-        "detail": round(m.detail, 2),
+        # Full precision: the cache stores metrics through this too, and a rounded `detail`
+        # can cross LOW_DETAIL_STD, so a cached scan could match differently from a fresh one.
+        "sharpness": m.sharpness,
+        "detail": m.detail,
         "capture_time": m.capture_time,
         "camera": m.camera,
         "has_gps": m.has_gps,
