@@ -61,23 +61,20 @@ def test_save_then_load_gives_the_same_result(scanned: ScanResult, tmp_path: Pat
     path = tmp_path / "result.json"
     resultio.save(scanned, path)
     loaded = resultio.load(path)
-    # floats are rounded in the file; compare through the same rounding
-    assert resultio.result_to_dict(loaded) == resultio.result_to_dict(scanned)
-    assert loaded.groups == tuple(
-        replace(g, members=tuple(replace(m, metrics=_rounded(m.metrics)) for m in g.members))
-        for g in scanned.groups
-    )
-    assert loaded.skipped == scanned.skipped
-    assert loaded.settings == scanned.settings
-    assert replace(loaded.stats, seconds=0) == replace(scanned.stats, seconds=0)
-    assert loaded.started_at == scanned.started_at
-    assert loaded.app_version == scanned.app_version
+    assert loaded == scanned
+    assert resultio.dumps(loaded) == resultio.dumps(scanned)
 
 
-def _rounded(m):  # type: ignore[no-untyped-def]
-    if m is None:
-        return None
-    return resultio.metrics_from_dict(resultio.metrics_to_dict(m))
+def test_metrics_survive_the_cache_format_exactly(scanned: ScanResult) -> None:
+    """The cache stores metrics as this JSON: a cached scan must see the very same numbers."""
+    metrics = [m.metrics for g in scanned.groups for m in g.members if m.metrics is not None]
+    assert metrics
+    for m in metrics:
+        assert resultio.metrics_from_dict(resultio.metrics_to_dict(m)) == m
+    edge = replace(metrics[0], detail=13.996, sharpness=100.004999)
+    back = resultio.metrics_from_dict(resultio.metrics_to_dict(edge))
+    assert back.low_detail is edge.low_detail is True
+    assert back == edge
 
 
 def test_non_utf8_paths_survive_and_still_name_the_file(
