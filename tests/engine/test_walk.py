@@ -11,6 +11,7 @@ import pytest
 import cleaner.scan
 import cleaner.walk
 from cleaner import resultio
+from cleaner.cli import main
 from cleaner.errors import BadRootError
 from cleaner.models import SkippedFile, SkipReason
 from cleaner.walk import FoundFile, normalise_roots, walk
@@ -150,13 +151,27 @@ def test_symlink_loop_terminates_and_is_reported(tmp_path: Path) -> None:
     assert reasons == {"a/up": SkipReason.SYMLINK_LOOP, "self": SkipReason.SYMLINK_LOOP}
 
 
-def test_symlink_loop_scan_through_cli_options_finishes(library, make_photo) -> None:
+def test_symlink_loop_scan_finishes(library, make_photo) -> None:
     lib = library()
     lib.add("a/photo.jpg", make_photo(1, (200, 150)))
     os.symlink(lib.root, lib.root / "a" / "loop")
     result = lib.scan(follow_symlinks=True)
     assert result.stats.images == 1
     assert [s.reason for s in result.skipped] == [SkipReason.SYMLINK_LOOP]
+
+
+def test_follow_symlinks_option_of_the_command(library, make_photo, tmp_path, capsys) -> None:
+    lib = library()
+    lib.add("a/photo.jpg", make_photo(1, (200, 150)))
+    os.symlink(lib.root, lib.root / "a" / "loop")
+    out = tmp_path / "r.json"
+    args = ["scan", str(lib.root), "--no-cache", "-q", "--json", str(out)]
+    assert main([*args, "--follow-symlinks"]) == 0
+    loaded = resultio.load(out)
+    assert [s.reason for s in loaded.skipped] == [SkipReason.SYMLINK_LOOP]
+    assert loaded.settings.follow_symlinks is True
+    assert main(args) == 0
+    assert [s.reason for s in resultio.load(out).skipped] == [SkipReason.SYMLINK]
 
 
 def test_hard_links_are_one_entry_and_free_no_space(library, make_photo) -> None:
