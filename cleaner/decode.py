@@ -199,10 +199,13 @@ def _open_with_pillow(path: str, max_pixels: int, head: bytes) -> Decoded | Deco
             im.seek(0)  # multi-page TIFF, animated GIF/WebP: the first frame
         im.draft("RGB" if im.mode not in ("L", "1") else "L", (ANALYSIS_SIZE, ANALYSIS_SIZE))
         im.load()
+        # Some plugins turn the picture themselves while loading and drop the tag (Pillow's
+        # TIFF reader does, and reports the displayed size from the start): turn it only once.
+        to_apply = orientation if _orientation(dict(im.getexif().items())) != 1 else 1
         small = _to_8bit(im)
         small.thumbnail((ANALYSIS_SIZE, ANALYSIS_SIZE), Image.Resampling.BILINEAR, reducing_gap=2.0)
-    small = _apply_orientation(small, orientation)
-    if orientation in (5, 6, 7, 8):
+    small = _apply_orientation(small, to_apply)
+    if to_apply in (5, 6, 7, 8):
         width, height = height, width
     return Decoded(small, fmt, width, height, lossless, quality, exif, orientation)
 
