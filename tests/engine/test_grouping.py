@@ -37,6 +37,7 @@ SAME_PICTURE = {
     "converted.tif": lambda o, p: images.save(o, p),
     "exif6.jpg": lambda o, p: images.save_exif_rotated(o, p, 6),
     "exif8.jpg": lambda o, p: images.save_exif_rotated(o, p, 8),
+    "exif6.tif": lambda o, p: images.save_exif_rotated(o, p, 6),
     "stripped.jpg": lambda o, p: images.save(o, p, quality=88),
     "brighter.jpg": lambda o, p: images.save(images.brightened(o, 1.10), p),
     "stamped.jpg": lambda o, p: images.save(images.stamped(o), p),
