@@ -267,3 +267,37 @@ def test_permission_denied_file_simulated(
 
 def test_missing_file_is_vanished(tmp_path: Path) -> None:
     assert _failure(tmp_path / "nope.jpg").reason is SkipReason.VANISHED
+
+
+@pytest.mark.parametrize(
+    ("name", "convert", "options", "lossless"),
+    [
+        ("la.png", lambda o: o.convert("LA"), {}, True),
+        ("rgba.png", lambda o: o.convert("RGBA"), {}, True),
+        ("rgba.webp", lambda o: o.convert("RGBA"), {}, False),
+        ("cmyk.tif", lambda o: o.convert("CMYK"), {}, True),
+        ("bilevel.tif", lambda o: o.convert("1"), {}, True),
+        ("float.tif", lambda o: Image.fromarray(np.asarray(o.convert("L"), np.float32)), {}, True),
+        ("jpeg.tif", lambda o: o, {"compression": "jpeg"}, False),
+    ],
+)
+def test_odd_modes_and_compressions(
+    tmp_path: Path, original: Image.Image, name: str, convert, options, lossless: bool
+) -> None:
+    path = tmp_path / name
+    convert(original).save(path, **options)
+    result = analyse_file(str(path), DEFAULT_MAX_PIXELS)
+    assert isinstance(result, Analysis), result
+    assert (result.metrics.width, result.metrics.height) == SIZE
+    assert result.metrics.lossless is lossless
+    assert result.metrics.detail > 20  # the picture survived, not a flat field
+
+
+@pytest.mark.parametrize("size", [(1, 1), (3000, 1), (1, 2000), (2, 2)])
+def test_degenerate_sizes_do_not_crash(tmp_path: Path, size: tuple[int, int]) -> None:
+    path = tmp_path / "tiny.png"
+    Image.new("RGB", size, (10, 200, 30)).save(path)
+    result = analyse_file(str(path), DEFAULT_MAX_PIXELS)
+    assert isinstance(result, Analysis), result
+    assert (result.metrics.width, result.metrics.height) == size
+    assert len(result.fingerprint.hashes) == 8
