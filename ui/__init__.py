@@ -1,1 +1,5 @@
-"""PhotoSift\x27s window (PySide6). Drives the `cleaner` engine from a worker thread."""
+"""PhotoSift's window (PySide6). The engine it drives is the Qt-free `cleaner` package."""
+
+from ui import _pyside_refcount
+
+_pyside_refcount.apply()

@@ -1,1 +1,1 @@
-"""Part of the PhotoSift window."""
+"""Painting delegates: no widget per photo, everything is drawn (house style 10)."""

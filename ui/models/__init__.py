@@ -1,1 +1,1 @@
-"""Part of the PhotoSift window."""
+"""Qt adapters over the engine's result: groups, the photos of one group, skipped files."""

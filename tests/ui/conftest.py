@@ -1,0 +1,59 @@
+"""Fixtures for the window tests (pytest-qt, offscreen).
+
+- Qt runs offscreen (set before pytest-qt creates the QApplication).
+- Every test here is marked `gui` automatically.
+- Settings, cache and undo-log folders point at tmp_path (never the user's).
+- A test fails if it leaves a scan thread running or a thread pool busy; the leftover
+  is stopped so the next test starts clean.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+_HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if _HERE in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture(autouse=True)
+def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    base = tmp_path / "user"
+    monkeypatch.setenv("PHOTOSIFT_CONFIG_DIR", str(base / "config"))
+    monkeypatch.setenv("PHOTOSIFT_CACHE_DIR", str(base / "cache"))
+    monkeypatch.setenv("PHOTOSIFT_DATA_DIR", str(base / "data"))
+    return base
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_threads() -> Iterator[None]:
+    """Fail a test that leaves a scan thread running or a pool busy (torn down after qtbot)."""
+    yield
+    from ui.thumbnails import busy_pools, drain_pools
+    from ui.workers import running_threads
+
+    threads = running_threads()
+    pools = busy_pools()
+    for thread in threads:
+        thread.quit()
+        thread.wait(5000)
+    drain_pools()
+    assert not threads, f"test left {len(threads)} scan thread(s) running"
+    assert not pools, f"test left {len(pools)} thread pool(s) busy"
+
+
+@pytest.fixture(scope="session")
+def demo_library(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from cleaner.demo import make_demo_library
+
+    return make_demo_library(tmp_path_factory.mktemp("demo") / "Sample photos")

@@ -1,0 +1,81 @@
+"""A synthetic engine result of any size, for the scale test and the benchmark."""
+
+from __future__ import annotations
+
+from cleaner.models import (
+    DuplicateGroup,
+    FileEntry,
+    GroupKind,
+    GroupMember,
+    ImageMetrics,
+    ScanResult,
+    ScanSettings,
+    ScanStats,
+)
+
+_METRICS = ImageMetrics(
+    format="JPEG",
+    width=4000,
+    height=3000,
+    lossless=False,
+    jpeg_quality=90,
+    sharpness=300.0,
+    detail=40.0,
+    capture_time="2020-01-01 12:00:00",
+    camera="Canon EOS 80D",
+    has_gps=False,
+    has_exif=True,
+    looks_like_screenshot=False,
+    looks_like_export=False,
+)
+
+
+def synthetic_groups(
+    n_groups: int, per_group: int = 3, root: str = "/nonexistent/lib"
+) -> list[DuplicateGroup]:
+    groups = []
+    for g in range(n_groups):
+        members = []
+        for k in range(per_group):
+            entry = FileEntry(
+                path=f"{root}/folder{g % 97:02d}/copy{k}/IMG_{g:06d}.jpg",
+                size=1_000_000 + (g * 7919 + k * 104729) % 9_000_000,
+                mtime_ns=1_600_000_000_000_000_000 + g,
+                device=1,
+                inode=g * 10 + k,
+            )
+            members.append(
+                GroupMember(
+                    entry=entry,
+                    metrics=_METRICS,
+                    sha256=None,
+                    quality=80 - k,
+                    distance=k,
+                    is_keeper=k == 0,
+                    suggested_remove=k != 0,
+                )
+            )
+        groups.append(
+            DuplicateGroup(
+                id=g + 1,
+                kind=GroupKind.SIMILAR,
+                members=tuple(members),
+                reason="kept: 4000x3000; others are smaller",
+                deciding_criterion="resolution",
+            )
+        )
+    return groups
+
+
+def synthetic_result(n_groups: int, per_group: int = 3) -> ScanResult:
+    groups = tuple(synthetic_groups(n_groups, per_group))
+    return ScanResult(
+        settings=ScanSettings(roots=("/nonexistent/lib",)),
+        groups=groups,
+        skipped=(),
+        stats=ScanStats(groups=len(groups)),
+        started_at="2024-01-01T00:00:00+00:00",
+        finished_at="2024-01-01T00:01:00+00:00",
+        app_version="test",
+        machine="test",
+    )

@@ -1,0 +1,150 @@
+"""The Qt models, checked by QAbstractItemModelTester while they change."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QAbstractItemModelTester
+from pytestqt.qtbot import QtBot
+from synthetic_result import synthetic_groups
+
+from cleaner.models import DuplicateGroup, SkippedFile, SkipReason
+from ui.models import roles
+from ui.models.groups import GroupListModel, GroupSortProxy
+from ui.models.photos import PhotoGridModel
+from ui.models.session import ReviewSession
+from ui.models.skipped import SkippedModel
+
+FAIL = QAbstractItemModelTester.FailureReportingMode.Fatal
+
+
+def _varied_groups() -> list[DuplicateGroup]:
+    """Groups of different sizes, savings and folders."""
+    groups = synthetic_groups(6, per_group=2)
+    out = []
+    for n, g in enumerate(groups):
+        extra = tuple(
+            replace(g.members[1], entry=replace(g.members[1].entry, path=f"/x/f{n}/extra{k}.jpg"))
+            for k in range(n % 3)
+        )
+        out.append(replace(g, members=g.members + extra))
+    return out
+
+
+@pytest.fixture
+def session(qtbot: QtBot) -> ReviewSession:
+    return ReviewSession()
+
+
+def test_models_pass_the_model_tester_through_inserts_marks_and_resets(
+    session: ReviewSession, qtbot: QtBot
+) -> None:
+    groups = GroupListModel(session)
+    proxy = GroupSortProxy()
+    proxy.setSourceModel(groups)
+    photos = PhotoGridModel(session)
+    skipped = SkippedModel(session)
+    testers = [QAbstractItemModelTester(m, FAIL) for m in (groups, proxy, photos, skipped)]
+    session.add_groups(_varied_groups()[:3])
+    session.add_groups(_varied_groups()[3:])
+    photos.set_group(2)
+    session.toggle(2, 1)
+    session.apply_suggestions()
+    proxy.set_sort_by("copies")
+    proxy.set_min_copies(3)
+    proxy.set_min_copies(0)
+    session.add_skipped([SkippedFile("/a/b.jpg", SkipReason.CORRUPT, "bad header")])
+    photos.set_group(0)
+    session.clear()
+    assert groups.rowCount() == 0
+    assert photos.rowCount() == 0
+    assert skipped.rowCount() == 0
+    assert len(testers) == 4
+
+
+def test_group_rows_expose_python_values(session: ReviewSession, qtbot: QtBot) -> None:
+    model = GroupListModel(session)
+    session.add_groups(_varied_groups())
+    idx = model.index(1)
+    group = session.groups[1]
+    assert idx.data(roles.GroupRole) is group
+    assert idx.data(roles.CopiesRole) == group.size
+    assert idx.data(roles.ReclaimRole) == group.reclaimable_bytes
+    assert idx.data(roles.MarkedCountRole) == group.size - 1
+    assert "copies of IMG_000001.jpg" in idx.data(Qt.ItemDataRole.DisplayRole)
+    assert "Suggested to keep" in idx.data(Qt.ItemDataRole.ToolTipRole)
+
+
+@pytest.mark.parametrize("key", ["space", "copies", "folder"])
+def test_proxy_sorts_on_python_values(session: ReviewSession, qtbot: QtBot, key: str) -> None:
+    model = GroupListModel(session)
+    proxy = GroupSortProxy()
+    proxy.setSourceModel(model)
+    big = _varied_groups()
+    # a reclaimable size beyond 32 bits must still sort right (pitfall P13)
+    huge = replace(big[0].members[1], entry=replace(big[0].members[1].entry, size=5 * 2**32))
+    big[0] = replace(big[0], members=(big[0].members[0], huge))
+    session.add_groups(big)
+    proxy.set_sort_by(key)
+    shown = [proxy.index(r, 0).data(roles.GroupRole) for r in range(proxy.rowCount())]
+    if key == "space":
+        values = [g.reclaimable_bytes for g in shown]
+        assert values == sorted(values, reverse=True)
+        assert shown[0] is big[0]
+    elif key == "copies":
+        values = [g.size for g in shown]
+        assert values == sorted(values, reverse=True)
+    else:
+        folders = [g.keeper.path.rsplit("/", 1)[0].casefold() for g in shown]
+        assert folders == sorted(folders)
+
+
+def test_filter_more_than_n_copies(session: ReviewSession, qtbot: QtBot) -> None:
+    model = GroupListModel(session)
+    proxy = GroupSortProxy()
+    proxy.setSourceModel(model)
+    session.add_groups(_varied_groups())  # sizes 2, 3, 4, 2, 3, 4
+    assert proxy.rowCount() == 6
+    proxy.set_min_copies(3)
+    assert proxy.rowCount() == 2
+    assert all(proxy.index(r, 0).data(roles.CopiesRole) > 3 for r in range(2))
+    proxy.set_min_copies(0)
+    assert proxy.rowCount() == 6
+
+
+def test_photo_grid_puts_the_keeper_first_and_marks_through_the_session(
+    session: ReviewSession, qtbot: QtBot
+) -> None:
+    groups = synthetic_groups(1, per_group=3)
+    g = groups[0]
+    # keeper last in the engine's order
+    members = (g.members[1], g.members[2], g.members[0])
+    session.add_groups([replace(g, members=members)])
+    photos = PhotoGridModel(session)
+    photos.set_group(0)
+    assert photos.index(0).data(roles.KeeperRole) is True
+    assert photos.index(0).data(roles.MarkedRole) is False
+    assert photos.member_index(0) == 2
+    assert [photos.index(r).data(roles.MarkedRole) for r in range(3)] == [False, True, True]
+    with qtbot.waitSignal(photos.markRefused, timeout=1000) as refused:
+        assert not photos.setData(photos.index(0), True, roles.MarkedRole)
+    assert "always kept" in refused.args[0]
+    assert photos.setData(photos.index(1), False, roles.MarkedRole)
+    assert not session.is_marked(0, 0)  # row 1 is member 0
+    assert photos.toggle([1, 2])  # one of them kept: both get marked, the keeper stays
+    assert [session.is_marked(0, i) for i in range(3)] == [True, True, False]
+    with qtbot.waitSignal(photos.markRefused, timeout=1000):
+        assert not photos.toggle([0])  # the last kept copy
+    assert photos.toggle([1])  # all marked: unmark
+    assert not session.is_marked(0, 0)
+
+
+def test_skipped_rows_say_why(session: ReviewSession, qtbot: QtBot) -> None:
+    model = SkippedModel(session)
+    session.add_skipped([SkippedFile("/p/q/r.jpg", SkipReason.PERMISSION_DENIED)])
+    assert model.index(0, 0).data() == "r.jpg"
+    assert model.index(0, 1).data() == "/p/q"
+    assert model.index(0, 2).data() == "Permission denied"
+    assert "permission denied" in model.as_text()

@@ -1,0 +1,116 @@
+"""Marking rules: suggestions preselected, never every copy, protected files never marked."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from pytestqt.qtbot import QtBot
+from synthetic_result import synthetic_groups
+
+from cleaner.models import DuplicateGroup
+from ui.models.session import Decision, MarkRefused, ReviewSession
+
+
+@pytest.fixture
+def session(qtbot: QtBot) -> ReviewSession:
+    s = ReviewSession()
+    s.add_groups(synthetic_groups(3, per_group=3))
+    return s
+
+
+def _sizes(group: DuplicateGroup, marked: list[int]) -> int:
+    return sum(group.members[i].entry.size for i in marked)
+
+
+def test_suggestions_are_preselected(session: ReviewSession) -> None:
+    for row, group in enumerate(session.groups):
+        for i, m in enumerate(group.members):
+            assert session.is_marked(row, i) == m.suggested_remove
+    assert session.marked_count == 6
+    expected = sum(_sizes(g, [1, 2]) for g in session.groups)
+    assert session.marked_bytes == expected
+
+
+def test_a_group_can_never_have_all_copies_marked(session: ReviewSession) -> None:
+    assert session.toggle(0, 0) is MarkRefused.LAST_COPY
+    assert not session.is_marked(0, 0)
+    assert session.set_marks(0, [0, 1, 2], True) is MarkRefused.LAST_COPY
+    # unmark one, then the keeper may be marked instead
+    assert session.toggle(0, 1) is None
+    assert session.toggle(0, 0) is None
+    assert [session.is_marked(0, i) for i in range(3)] == [True, False, True]
+    assert session.toggle(0, 1) is MarkRefused.LAST_COPY
+
+
+def test_protected_files_are_never_marked(qtbot: QtBot) -> None:
+    group = synthetic_groups(1, per_group=3)[0]
+    members = list(group.members)
+    members[2] = replace(members[2], protected=True, suggested_remove=False)
+    session = ReviewSession()
+    session.add_groups([replace(group, members=tuple(members))])
+    assert session.is_locked(0, 2)
+    assert not session.is_marked(0, 2)
+    assert session.toggle(0, 2) is MarkRefused.PROTECTED
+    assert session.set_marks(0, [1, 2], True) is MarkRefused.PROTECTED
+    session.apply_suggestions()
+    assert not session.is_marked(0, 2)
+
+
+def test_protected_folders_given_to_the_session_lock_files(qtbot: QtBot) -> None:
+    session = ReviewSession()
+    session.clear(protected_folders=["/nonexistent/lib/folder00/copy1"])
+    session.add_groups(synthetic_groups(1, per_group=3))
+    assert session.is_locked(0, 1)
+    assert not session.is_marked(0, 1)  # suggested by the engine, refused by the folder
+    assert session.is_marked(0, 2)
+
+
+def test_apply_suggestions_and_clear(session: ReviewSession) -> None:
+    session.clear_marks()
+    assert session.marked_count == 0
+    assert session.marked_bytes == 0
+    assert session.paths_to_remove() == []
+    session.toggle(1, 0)
+    session.apply_suggestions()
+    assert session.marked_count == 6
+    assert not session.is_marked(1, 0)
+
+
+def test_running_summary_follows_every_change(session: ReviewSession, qtbot: QtBot) -> None:
+    g = session.groups[0]
+    with qtbot.waitSignal(session.summaryChanged, timeout=1000):
+        session.toggle(0, 1)
+    assert session.marked_count == 5
+    assert session.marked_bytes == sum(_sizes(x, [1, 2]) for x in session.groups) - _sizes(g, [1])
+
+
+def test_hard_linked_files_free_no_space(qtbot: QtBot) -> None:
+    group = synthetic_groups(1, per_group=2)[0]
+    linked = replace(group.members[1], entry=replace(group.members[1].entry, nlink=2))
+    session = ReviewSession()
+    session.add_groups([replace(group, members=(group.members[0], linked))])
+    assert session.marked_count == 1
+    assert session.marked_bytes == 0
+
+
+def test_final_choice_as_plain_data(session: ReviewSession) -> None:
+    session.toggle(2, 2)  # keep one more copy in the last group
+    to_remove = session.paths_to_remove()
+    assert len(to_remove) == 5
+    decisions = session.decisions()
+    assert len(decisions) == 9
+    assert decisions[session.groups[2].members[2].path] is Decision.KEEP
+    assert decisions[session.groups[0].members[1].path] is Decision.REMOVE
+    assert {p for p, d in decisions.items() if d is Decision.REMOVE} == set(to_remove)
+
+
+def test_finish_adds_what_was_not_streamed(qtbot: QtBot) -> None:
+    from synthetic_result import synthetic_result
+
+    result = synthetic_result(5)
+    session = ReviewSession()
+    session.add_groups(result.groups[:2])
+    session.finish(result)
+    assert [g.id for g in session.groups] == [1, 2, 3, 4, 5]
+    assert session.result is result

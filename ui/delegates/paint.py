@@ -1,0 +1,68 @@
+"""Small painting helpers shared by the delegates: colours that work in light and dark."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap
+
+KEEP_HUE = QColor(46, 125, 50)  # green
+REMOVE_HUE = QColor(198, 40, 40)  # red
+PROTECTED_HUE = QColor(21, 101, 192)  # blue
+KEEPER_HUE = QColor(230, 160, 0)  # amber
+
+
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Window).lightnessF() < 0.5
+
+
+def tint(palette: QPalette, hue: QColor, strength: float) -> QColor:
+    """`hue` mixed into the base colour: readable tints in both light and dark themes."""
+    base = palette.color(QPalette.ColorRole.Base)
+    s = min(1.0, strength * (1.4 if is_dark(palette) else 1.0))
+    return QColor(
+        round(base.red() * (1 - s) + hue.red() * s),
+        round(base.green() * (1 - s) + hue.green() * s),
+        round(base.blue() * (1 - s) + hue.blue() * s),
+    )
+
+
+def text_on(background: QColor) -> QColor:
+    return QColor(Qt.GlobalColor.black) if background.lightnessF() > 0.6 else QColor("white")
+
+
+def pill(painter: QPainter, x: int, y: int, text: str, background: QColor, font: QFont) -> QRect:
+    """A rounded label; returns its rectangle."""
+    fm = QFontMetrics(font)
+    rect = QRect(x, y, fm.horizontalAdvance(text) + 12, fm.height() + 4)
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(background)
+    painter.drawRoundedRect(QRectF(rect), rect.height() / 2, rect.height() / 2)
+    painter.setFont(font)
+    painter.setPen(text_on(background))
+    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+    painter.restore()
+    return rect
+
+
+def draw_centered_pixmap(painter: QPainter, area: QRect, pixmap: QPixmap) -> QRect:
+    """Draw a pixmap (with its device pixel ratio) centred in `area`; returns where."""
+    dpr = pixmap.devicePixelRatio() or 1.0
+    w, h = round(pixmap.width() / dpr), round(pixmap.height() / dpr)
+    if w > area.width() or h > area.height():  # never upscale, but shrink if needed
+        scale = min(area.width() / max(w, 1), area.height() / max(h, 1))
+        w, h = max(1, round(w * scale)), max(1, round(h * scale))
+    target = QRect(area.x() + (area.width() - w) // 2, area.y() + (area.height() - h) // 2, w, h)
+    painter.drawPixmap(target, pixmap)
+    return target
+
+
+def placeholder(painter: QPainter, area: QRect, palette: QPalette, text: str) -> None:
+    painter.save()
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(palette.color(QPalette.ColorRole.AlternateBase))
+    painter.drawRect(area)
+    painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+    painter.drawText(area, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, text)
+    painter.restore()

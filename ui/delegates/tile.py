@@ -1,0 +1,189 @@
+"""Paints one copy of a picture as a tile in the group's grid.
+
++------------------------+
+| [Best copy]            |
+|        picture         |
+|                        |
+| Quality 87    1600×1200|
+| 2.4 MB · JPEG          |
+| folder name            |
+| [   ✓ Keep            ]|   <- click (or Space) to switch Keep / Remove
++------------------------+
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from cleaner.models import GroupMember
+from ui.delegates.paint import (
+    KEEP_HUE,
+    KEEPER_HUE,
+    PROTECTED_HUE,
+    REMOVE_HUE,
+    draw_centered_pixmap,
+    pill,
+    placeholder,
+    text_on,
+    tint,
+)
+from ui.format import folder_name, format_label, human_bytes, resolution
+from ui.models import roles
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+TILE = QSize(224, 292)  # logical pixels, fixed: uniform items, no per-item size queries
+PAD = 8
+IMAGE = QSize(TILE.width() - 2 * PAD, 172)
+BAR_H = 30
+
+
+class PhotoTileDelegate(QStyledItemDelegate):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+
+    @staticmethod
+    def image_size() -> QSize:
+        return QSize(IMAGE)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
+        return QSize(TILE)
+
+    @staticmethod
+    def bar_rect(tile: QRect) -> QRect:
+        return QRect(tile.x() + PAD, tile.bottom() - PAD - BAR_H + 1, tile.width() - 2 * PAD, BAR_H)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        member: GroupMember | None = index.data(roles.MemberRole)
+        if member is None:
+            return
+        rect: QRect = option.rect
+        palette: QPalette = option.palette
+        state = option.state
+        marked = bool(index.data(roles.MarkedRole))
+        locked = bool(index.data(roles.LockedRole))
+        selected = bool(state & QStyle.StateFlag.State_Selected)
+        painter.save()
+        tile = rect.adjusted(3, 3, -3, -3)
+        # card
+        card = tint(palette, REMOVE_HUE, 0.10) if marked else palette.color(QPalette.ColorRole.Base)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        border = palette.color(QPalette.ColorRole.Mid)
+        width = 1.0
+        if selected:
+            border, width = palette.color(QPalette.ColorRole.Highlight), 3.0
+        painter.setPen(QPen(border, width))
+        painter.setBrush(card)
+        painter.drawRoundedRect(tile.adjusted(1, 1, -1, -1), 6, 6)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+
+        # picture
+        area = QRect(tile.x() + PAD, tile.y() + PAD, tile.width() - 2 * PAD, IMAGE.height())
+        pixmap = index.data(roles.ThumbnailRole)
+        if pixmap is not None and not pixmap.isNull():
+            target = draw_centered_pixmap(painter, area, pixmap)
+            if marked:  # fade what will go
+                painter.save()
+                painter.setOpacity(0.45)
+                painter.fillRect(target, card)
+                painter.restore()
+        else:
+            error = index.data(roles.ThumbnailErrorRole)
+            placeholder(painter, area, palette, "No preview" if error else "Loading…")
+
+        small = QFont(option.font)
+        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.9))
+        bold = QFont(small)
+        bold.setBold(True)
+        x = area.x() + 4
+        y = area.y() + 4
+        if member.is_keeper:
+            x = pill(painter, x, y, "★ Best copy", KEEPER_HUE, bold).right() + 4
+        if locked:
+            pill(painter, x, y, "Protected", PROTECTED_HUE, bold)
+
+        # text
+        fm = QFontMetrics(option.font)
+        text_x = tile.x() + PAD
+        text_w = tile.width() - 2 * PAD
+        line_h = fm.height()
+        ty = area.bottom() + 6
+        text_colour = palette.color(QPalette.ColorRole.Text)
+        dim = palette.color(QPalette.ColorRole.PlaceholderText)
+        painter.setPen(text_colour)
+        painter.setFont(bold)
+        painter.drawText(
+            QRect(text_x, ty, text_w, line_h),
+            Qt.AlignmentFlag.AlignLeft,
+            f"Quality {member.quality}",
+        )
+        painter.setFont(small)
+        painter.drawText(
+            QRect(text_x, ty, text_w, line_h), Qt.AlignmentFlag.AlignRight, resolution(member)
+        )
+        ty += line_h
+        painter.drawText(
+            QRect(text_x, ty, text_w, line_h),
+            Qt.AlignmentFlag.AlignLeft,
+            f"{human_bytes(member.entry.size)} · {format_label(member)}",
+        )
+        ty += line_h
+        painter.setPen(dim)
+        sfm = QFontMetrics(small)
+        folder = sfm.elidedText(
+            "in " + folder_name(member.path), Qt.TextElideMode.ElideMiddle, text_w
+        )
+        painter.drawText(QRect(text_x, ty, text_w, line_h), Qt.AlignmentFlag.AlignLeft, folder)
+
+        # the keep / remove bar
+        bar = self.bar_rect(tile)
+        if locked:
+            colour, label = tint(palette, PROTECTED_HUE, 0.22), "Always kept (protected)"
+        elif marked:
+            colour, label = tint(palette, REMOVE_HUE, 0.85), "✗  Remove"
+        else:
+            colour, label = tint(palette, KEEP_HUE, 0.22), "✓  Keep"
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawRoundedRect(bar, 4, 4)
+        painter.setPen(text_on(colour))
+        painter.setFont(bold)
+        painter.drawText(bar, Qt.AlignmentFlag.AlignCenter, label)
+
+        if state & QStyle.StateFlag.State_HasFocus:
+            painter.setPen(
+                QPen(palette.color(QPalette.ColorRole.Highlight), 1, Qt.PenStyle.DotLine)
+            )
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(tile.adjusted(4, 4, -4, -4), 4, 4)
+        painter.restore()
+
+    def editorEvent(
+        self,
+        event: QEvent,
+        model: QAbstractItemModel,
+        option: QStyleOptionViewItem,
+        index: AnyIndex,
+    ) -> bool:
+        """A click on the bar switches Keep / Remove; elsewhere it selects as usual."""
+        if (
+            event.type() == QEvent.Type.MouseButtonRelease
+            and isinstance(event, QMouseEvent)
+            and event.button() == Qt.MouseButton.LeftButton
+        ):
+            tile = option.rect.adjusted(3, 3, -3, -3)
+            if self.bar_rect(tile).contains(event.position().toPoint()):
+                model.setData(index, not bool(index.data(roles.MarkedRole)), roles.MarkedRole)
+                return True
+        return super().editorEvent(event, model, option, index)

@@ -1,0 +1,63 @@
+"""Numbers and names in words a volunteer reads at a glance."""
+
+from __future__ import annotations
+
+import os
+
+from cleaner.models import GroupMember
+
+
+def human_bytes(n: int) -> str:
+    """1 KB = 1000 bytes, as the file managers of Windows 11 and macOS count."""
+    value = float(n)
+    if value < 1000:
+        return f"{int(value)} bytes" if value != 1 else "1 byte"
+    for unit in ("KB", "MB", "GB", "TB"):
+        value /= 1000
+        if value < 1000 or unit == "TB":
+            return f"{value:.1f} {unit}" if value < 100 else f"{value:.0f} {unit}"
+    return f"{n} bytes"
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def human_duration(seconds: float | None) -> str:
+    if seconds is None or seconds != seconds or seconds < 0:
+        return ""
+    s = round(seconds)
+    if s < 5:
+        return "a few seconds"
+    if s < 60:
+        return f"{s} seconds"
+    if s < 3600:
+        m = round(s / 60)
+        return "about 1 minute" if m == 1 else f"about {m} minutes"
+    h, m = divmod(round(s / 60), 60)
+    return f"about {h} h {m:02d} min"
+
+
+def folder_name(path: str) -> str:
+    """The name of the folder that holds `path` (its last part)."""
+    parent = os.path.dirname(path)
+    return os.path.basename(parent) or parent
+
+
+def format_label(member: GroupMember) -> str:
+    m = member.metrics
+    if m is None:
+        ext = os.path.splitext(member.path)[1].lstrip(".").upper()
+        return ext or "?"
+    return {"HEIF": "HEIC", "MPO": "JPEG"}.get(m.format, m.format)
+
+
+def resolution(member: GroupMember) -> str:
+    m = member.metrics
+    return f"{m.width} × {m.height}" if m is not None else "size unknown"
+
+
+def keeper_reason(reason: str) -> str:
+    """The engine's "kept: ..." phrase as a sentence for a tooltip."""
+    text = reason.removeprefix("kept: ")
+    return f"Suggested to keep: {text}." if text else "Suggested to keep."

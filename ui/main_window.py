@@ -1,0 +1,433 @@
+"""The main window: start page -> progress page -> review page, plus menus and shortcuts."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, Slot
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QGuiApplication,
+    QIcon,
+    QKeySequence,
+    QScreen,
+    QShowEvent,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from cleaner import __version__
+from cleaner.demo import make_demo_library
+from cleaner.models import DuplicateGroup, ScanResult, ScanSettings, SkippedFile
+from cleaner.progress import Progress
+from ui.desktop import open_file, reveal_in_file_manager
+from ui.format import human_bytes, plural
+from ui.icons import app_icon
+from ui.models.session import ReviewSession
+from ui.settings import Keys, Settings, cache_dir
+from ui.thumbnails import ThumbnailLoader, drain_pools
+from ui.widgets.compare_dialog import CompareDialog
+from ui.widgets.error_dialog import ErrorDialog
+from ui.widgets.progress_page import ProgressPage
+from ui.widgets.review_page import ReviewPage
+from ui.widgets.start_page import StartPage
+from ui.workers import CachePath, ScanController
+
+SHUTDOWN_WAIT_MS = 5000
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        cache_path: CachePath | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("PhotoSift")
+        self.setWindowIcon(app_icon())
+        self.settings = settings or Settings()
+        if cache_path is None:
+            cache_path = cache_dir() / "fingerprints.sqlite3"
+        self.session = ReviewSession(self)
+        self.thumbnails = ThumbnailLoader(parent=self)
+        self.scanner = ScanController(cache_path, self)
+        self._demo_dirs: list[Path] = []
+        self._last_settings: ScanSettings | None = None
+        self._closing = False
+
+        self.start_page = StartPage(self.settings)
+        self.progress_page = ProgressPage()
+        self.review_page = ReviewPage(self.session, self.thumbnails, self.settings)
+        self.pages = QStackedWidget()
+        for page in (self.start_page, self.progress_page, self.review_page):
+            self.pages.addWidget(page)
+        self.setCentralWidget(self.pages)
+
+        self.start_page.scanRequested.connect(self.start_scan)
+        self.start_page.sampleRequested.connect(self.try_sample)
+        self.progress_page.cancelRequested.connect(self.cancel_scan)
+        self.review_page.compareRequested.connect(self.compare_selected)
+        self.review_page.newScanRequested.connect(self.show_start)
+        self.review_page.status.connect(self._show_status)
+        self.review_page.open_button.clicked.connect(self.open_selected)
+        self.review_page.reveal_button.clicked.connect(self.reveal_selected)
+        self.scanner.progressChanged.connect(self._on_progress)
+        self.scanner.stageChanged.connect(self.progress_page.set_stage)
+        self.scanner.groupsFound.connect(self._on_groups)
+        self.scanner.skipped.connect(self._on_skipped)
+        self.scanner.finished.connect(self._on_finished)
+        self.scanner.cancelled.connect(self._on_cancelled)
+        self.scanner.failed.connect(self._on_failed)
+        self.pages.currentChanged.connect(self._update_actions)
+
+        self._make_actions()
+        self.statusBar().showMessage("Ready")
+        geometry = self.settings.geometry()
+        if not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 820)
+        self._update_actions()
+
+    # -- menus and shortcuts -----------------------------------------------------------
+
+    def _action(
+        self, text: str, shortcut: str | QKeySequence.StandardKey | None, slot: object, tip: str
+    ) -> QAction:
+        action = QAction(text, self)
+        if isinstance(shortcut, QKeySequence.StandardKey) or shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work even while menus are hidden
+        return action
+
+    def _make_actions(self) -> None:
+        rp = self.review_page
+        self.act_add = self._action(
+            "&Add folder…", "Ctrl+O", self.add_folder, "Choose a folder to scan"
+        )
+        self.act_scan = self._action(
+            "&Scan for duplicates", "Ctrl+R", self.start_scan, "Look through the chosen folders"
+        )
+        self.act_sample = self._action(
+            "&Try with sample photos", None, self.try_sample, "Scan a small set of sample pictures"
+        )
+        self.act_cancel = self._action("&Cancel scan", "Esc", self.cancel_scan, "Stop the scan")
+        self.act_new = self._action(
+            "&New scan", "Ctrl+N", self.show_start, "Go back to choose folders"
+        )
+        self.act_quit = self._action(
+            "&Quit", QKeySequence.StandardKey.Quit, self.close, "Close PhotoSift"
+        )
+        self.act_toggle = self._action(
+            "&Keep or remove selected",
+            "Space",
+            rp.toggle_selected,
+            "Switch the selected copies between keep and remove",
+        )
+        self.act_toggle.setShortcutContext(
+            Qt.ShortcutContext.WidgetShortcut
+        )  # the grid handles Space
+        self.act_apply = self._action(
+            "&Use suggestions for all",
+            "Ctrl+Shift+A",
+            self.session.apply_suggestions,
+            "Mark every copy except the best one, in every set",
+        )
+        self.act_clear = self._action(
+            "&Unmark all", "Ctrl+Shift+U", self.session.clear_marks, "Keep everything"
+        )
+        self.act_next = self._action(
+            "Ne&xt set", "Ctrl+Down", lambda: rp.step_group(1), "Show the next set of copies"
+        )
+        self.act_prev = self._action(
+            "&Previous set", "Ctrl+Up", lambda: rp.step_group(-1), "Show the previous set of copies"
+        )
+        self.act_compare = self._action(
+            "&Compare side by side", "Ctrl+E", self.compare_selected, "Compare the selected copies"
+        )
+        self.act_open = self._action(
+            "&Open in viewer", "Ctrl+Return", self.open_selected, "Open the selected copy"
+        )
+        self.act_reveal = self._action(
+            "Show in &folder",
+            "Ctrl+Shift+R",
+            self.reveal_selected,
+            "Show the selected copy in your file manager",
+        )
+        self.act_tab_groups = self._action(
+            "Copies &found", "Ctrl+1", lambda: rp.tabs.setCurrentIndex(0), "Show the sets of copies"
+        )
+        self.act_tab_skipped = self._action(
+            "S&kipped files",
+            "Ctrl+2",
+            lambda: rp.tabs.setCurrentIndex(1),
+            "Show the files that could not be read",
+        )
+        self.act_keys = self._action(
+            "&Keyboard shortcuts", "F1", self.show_shortcuts, "List the keyboard shortcuts"
+        )
+        self.act_about = self._action("&About PhotoSift", None, self.show_about, "About")
+
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        for a in (self.act_add, self.act_scan, self.act_sample, self.act_cancel, self.act_new):
+            file_menu.addAction(a)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        marks = bar.addMenu("&Marks")
+        for a in (self.act_toggle, self.act_apply, self.act_clear):
+            marks.addAction(a)
+        view = bar.addMenu("&View")
+        for a in (self.act_next, self.act_prev, self.act_compare, self.act_open, self.act_reveal):
+            view.addAction(a)
+        view.addSeparator()
+        view.addAction(self.act_tab_groups)
+        view.addAction(self.act_tab_skipped)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.act_keys)
+        help_menu.addAction(self.act_about)
+
+    @Slot()
+    def _update_actions(self) -> None:
+        page = self.pages.currentWidget()
+        scanning = page is self.progress_page
+        reviewing = page is self.review_page
+        for a in (self.act_add, self.act_scan, self.act_sample):
+            a.setEnabled(page is self.start_page)
+        self.act_scan.setEnabled(page is self.start_page and bool(self.start_page.folder_paths()))
+        self.act_cancel.setEnabled(scanning)
+        self.act_new.setEnabled(reviewing)
+        for a in (
+            self.act_toggle,
+            self.act_apply,
+            self.act_clear,
+            self.act_next,
+            self.act_prev,
+            self.act_compare,
+            self.act_open,
+            self.act_reveal,
+            self.act_tab_groups,
+            self.act_tab_skipped,
+        ):
+            a.setEnabled(reviewing)
+
+    # -- start -------------------------------------------------------------------------
+
+    @Slot()
+    def add_folder(self) -> None:
+        self.start_page.choose_folder()
+        self._update_actions()
+
+    @Slot()
+    def show_start(self) -> None:
+        self.start_page.load()
+        self.pages.setCurrentWidget(self.start_page)
+
+    @Slot()
+    def start_scan(self) -> None:
+        if self.pages.currentWidget() is not self.start_page:
+            return
+        settings = self.settings.scan_settings()
+        if not settings.roots:
+            self.start_page.set_status("Add at least one folder first.")
+            return
+        missing = [r for r in settings.roots if not os.path.isdir(r)]
+        if missing:
+            self.start_page.set_status(
+                "This folder cannot be found: "
+                + ", ".join(missing)
+                + ". Remove it from the list, or connect the drive it is on."
+            )
+            return
+        self.run_scan(settings)
+
+    def run_scan(self, settings: ScanSettings) -> int:
+        """Scan with `settings` (used by the start page, the sample and tests)."""
+        self._last_settings = settings
+        self.thumbnails.clear()
+        self.session.clear(settings.protected)
+        self.review_page.show_empty("")
+        self.progress_page.reset(list(settings.roots))
+        self.pages.setCurrentWidget(self.progress_page)
+        self.start_page.set_status("")
+        self.statusBar().showMessage("Scanning…")
+        return self.scanner.start(settings)
+
+    @Slot()
+    def try_sample(self) -> None:
+        if self.pages.currentWidget() is self.progress_page:
+            return
+        folder = Path(tempfile.mkdtemp(prefix="photosift-sample-"))
+        self._demo_dirs.append(folder)
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            library = make_demo_library(folder / "Sample photos")
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.settings.set(Keys.SAMPLE_SEEN, True)
+        self.run_scan(ScanSettings(roots=(str(library.root),)))
+
+    @Slot()
+    def cancel_scan(self) -> None:
+        if self.scanner.is_running():
+            self.progress_page.cancelling()
+            self.scanner.cancel()
+
+    # -- scan events -------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_progress(self, progress: Progress) -> None:
+        self.progress_page.set_progress(progress)
+
+    @Slot(list)
+    def _on_groups(self, groups: list[DuplicateGroup]) -> None:
+        self.session.add_groups(groups)
+        self.progress_page.add_found(groups=len(groups))
+
+    @Slot(list)
+    def _on_skipped(self, files: list[SkippedFile]) -> None:
+        self.session.add_skipped(files)
+        self.progress_page.add_found(skipped=len(files))
+
+    @Slot(object)
+    def _on_finished(self, result: ScanResult) -> None:
+        self.session.finish(result)
+        self.review_page.finish_loading()
+        self.pages.setCurrentWidget(self.review_page)
+        stats = result.stats
+        if not result.groups:
+            self.review_page.show_empty(
+                f"No copies found among {plural(stats.images, 'picture')}. "
+                "Try “Similar pictures” on the first screen to look for looser matches."
+            )
+        self.statusBar().showMessage(
+            f"Looked at {plural(stats.images, 'picture')} in {stats.seconds:.1f} s: "
+            f"{plural(stats.groups, 'set')} of copies, "
+            f"{human_bytes(stats.reclaimable_bytes)} could be freed."
+        )
+        self.review_page.grid.setFocus()
+
+    @Slot()
+    def _on_cancelled(self) -> None:
+        if self._closing:
+            return
+        self.pages.setCurrentWidget(self.start_page)
+        self.start_page.set_status("The scan was cancelled. Nothing was changed.")
+        self.statusBar().showMessage("Scan cancelled")
+
+    @Slot(str, str)
+    def _on_failed(self, message: str, details: str) -> None:
+        if self._closing:
+            return
+        self.pages.setCurrentWidget(self.start_page)
+        self.start_page.set_status(message)
+        self.statusBar().showMessage("The scan stopped")
+        if details:
+            ErrorDialog(message, details, "The scan stopped", self).exec()
+
+    @Slot(str)
+    def _show_status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 6000)
+
+    # -- review actions ----------------------------------------------------------------
+
+    def compare_dialog(self) -> CompareDialog | None:
+        """The compare dialog for the selected copies (2 or more), or all copies shown."""
+        rp = self.review_page
+        row = rp.current_group_row()
+        group = rp.photo_model.group
+        if row < 0 or group is None:
+            return None
+        indices = rp.selected_member_indices()
+        if len(indices) < 2:  # the keeper and the next copies, as many as fit side by side
+            indices = [rp.photo_model.member_index(r) for r in range(min(len(group.members), 4))]
+        return CompareDialog(self.session, row, indices, self)
+
+    @Slot()
+    def compare_selected(self) -> None:
+        dialog = self.compare_dialog()
+        if dialog is not None:
+            dialog.exec()
+            dialog.deleteLater()
+
+    @Slot()
+    def open_selected(self) -> None:
+        for path in self.review_page.selected_paths()[:4]:
+            open_file(path)
+
+    @Slot()
+    def reveal_selected(self) -> None:
+        paths = self.review_page.selected_paths()
+        if paths:
+            reveal_in_file_manager(paths[0])
+
+    @Slot()
+    def show_shortcuts(self) -> None:
+        rows = []
+        for a in self.actions():
+            if not a.shortcut().isEmpty():
+                key = a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                rows.append(f"<tr><td><b>{key}</b></td><td>{a.text().replace('&', '')}</td></tr>")
+        QMessageBox.information(self, "Keyboard shortcuts", "<table>" + "".join(rows) + "</table>")
+
+    @Slot()
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About PhotoSift",
+            f"<b>PhotoSift {__version__}</b><p>Finds duplicate and near-duplicate photos, "
+            "suggests the best copy of each, and lets you choose what to remove.</p>",
+        )
+
+    # -- screens, shutdown -------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        handle = self.windowHandle()
+        if handle is not None:
+            handle.screenChanged.connect(self._screen_changed, Qt.ConnectionType.UniqueConnection)
+        self.review_page.set_device_pixel_ratio(self.devicePixelRatioF())
+
+    @Slot(QScreen)
+    def _screen_changed(self, _screen: QScreen) -> None:
+        self.review_page.set_device_pixel_ratio(self.devicePixelRatioF())
+
+    def shutdown(self) -> bool:
+        """Cancel the scan, wait for its thread (bounded) and for every pool. Idempotent."""
+        self._closing = True
+        stopped = self.scanner.shutdown(SHUTDOWN_WAIT_MS)
+        self.thumbnails.shutdown()
+        drained = drain_pools()
+        for folder in self._demo_dirs:
+            shutil.rmtree(folder, ignore_errors=True)
+        self._demo_dirs.clear()
+        return stopped and drained
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.set_geometry(QByteArray(self.saveGeometry()))
+        self.settings.sync()
+        self.shutdown()
+        super().closeEvent(event)
+
+
+def app_instance() -> QApplication:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    return app
+
+
+def window_icon() -> QIcon:
+    return app_icon()

@@ -1,0 +1,204 @@
+"""The copies of one group, as a flat list for the thumbnail grid."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    Signal,
+    Slot,
+)
+
+from cleaner.models import DuplicateGroup, GroupMember
+from ui.format import format_label, human_bytes, keeper_reason, resolution
+from ui.models import roles
+from ui.models.session import ReviewSession
+from ui.thumbnails import ThumbnailLoader
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+_INVALID = QModelIndex()
+
+
+class PhotoGridModel(QAbstractListModel):
+    """Rows are the members of the session's group `group_row` (-1: none shown).
+
+    The suggested keeper comes first, then the other copies in the engine's order;
+    `member_index(row)` maps a row back to the index in `DuplicateGroup.members`.
+
+    `setData(index, bool, MarkedRole)` marks or unmarks a copy through the session;
+    when a rule refuses it, `markRefused(message)` says why.
+    """
+
+    markRefused = Signal(str)
+
+    def __init__(
+        self,
+        session: ReviewSession,
+        thumbnails: ThumbnailLoader | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.thumbnails = thumbnails
+        self.thumb_size = QSize(200, 170)
+        self.dpr = 1.0
+        self._row = -1
+        self._index_of: dict[str, int] = {}
+        self._order: list[int] = []
+        session.marksChanged.connect(self._marks_changed)
+        session.aboutToReset.connect(self._before_reset)
+        session.reset.connect(self._after_reset)
+        if thumbnails is not None:
+            thumbnails.thumbnailReady.connect(self._thumbnail_ready)
+
+    def set_thumbnail_size(self, size: QSize, dpr: float) -> None:
+        self.thumb_size, self.dpr = size, dpr
+
+    @property
+    def group_row(self) -> int:
+        return self._row
+
+    @property
+    def group(self) -> DuplicateGroup | None:
+        return self.session.groups[self._row] if self._row >= 0 else None
+
+    def set_group(self, row: int) -> None:
+        """Show the copies of session group `row` (-1 for none)."""
+        if row == self._row:
+            return
+        self.beginResetModel()
+        self._row = row if 0 <= row < len(self.session.groups) else -1
+        group = self.group
+        if group is None:
+            self._order = []
+        else:
+            members = group.members
+            self._order = sorted(range(len(members)), key=lambda i: not members[i].is_keeper)
+        self._index_of = {self.member(r).path: r for r in range(len(self._order))}
+        self.endResetModel()
+
+    def member_index(self, row: int) -> int:
+        return self._order[row]
+
+    # -- session signals ---------------------------------------------------------------
+
+    @Slot(int)
+    def _marks_changed(self, row: int) -> None:
+        if self._row >= 0 and row in (-1, self._row) and self.rowCount():
+            self.dataChanged.emit(self.index(0), self.index(self.rowCount() - 1))
+
+    @Slot()
+    def _before_reset(self) -> None:
+        self.beginResetModel()
+
+    @Slot()
+    def _after_reset(self) -> None:
+        self._row = -1
+        self._index_of = {}
+        self._order = []
+        self.endResetModel()
+
+    @Slot(str)
+    def _thumbnail_ready(self, path: str) -> None:
+        i = self._index_of.get(path)
+        if i is not None:
+            idx = self.index(i)
+            self.dataChanged.emit(idx, idx, [roles.ThumbnailRole])
+
+    # -- the model ---------------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = _INVALID) -> int:
+        group = self.group
+        return 0 if parent.isValid() or group is None else len(group.members)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def member(self, row: int) -> GroupMember:
+        group = self.group
+        assert group is not None
+        return group.members[self._order[row]]
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        group = self.group
+        if group is None or not index.isValid() or index.row() >= len(group.members):
+            return None
+        i = self._order[index.row()]
+        m = group.members[i]
+        if role == roles.MemberRole:
+            return m
+        if role == roles.PathRole:
+            return m.path
+        if role == roles.ThumbnailRole:
+            if self.thumbnails is None:
+                return None
+            return self.thumbnails.get(m.path, self.thumb_size, self.dpr)
+        if role == roles.ThumbnailErrorRole:
+            if self.thumbnails is None:
+                return None
+            return self.thumbnails.error(m.path, self.thumb_size, self.dpr)
+        if role == roles.MarkedRole:
+            return self.session.is_marked(self._row, i)
+        if role == roles.LockedRole:
+            return self.session.is_locked(self._row, i)
+        if role == roles.KeeperRole:
+            return m.is_keeper
+        if role == roles.ReasonRole:
+            return group.reason
+        if role == Qt.ItemDataRole.DisplayRole:
+            return os.path.basename(m.path)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            state = "marked for removal" if self.session.is_marked(self._row, i) else "kept"
+            extra = ", suggested keeper" if m.is_keeper else ""
+            extra += ", protected folder" if self.session.is_locked(self._row, i) else ""
+            return (
+                f"{os.path.basename(m.path)}, {state}{extra}, quality {m.quality}, "
+                f"{resolution(m)}, {human_bytes(m.entry.size)}, {format_label(m)}"
+            )
+        if role == Qt.ItemDataRole.ToolTipRole:
+            lines = [m.path]
+            if m.is_keeper:
+                lines.append(keeper_reason(group.reason))
+            if self.session.is_locked(self._row, i):
+                lines.append("In a protected folder: always kept.")
+            if not m.entry.frees_space:
+                lines.append("Hard-linked: removing this name frees no space.")
+            if m.metrics is not None and m.metrics.camera:
+                lines.append(f"Camera: {m.metrics.camera}")
+            if m.metrics is not None and m.metrics.capture_time:
+                lines.append(f"Taken: {m.metrics.capture_time}")
+            lines.append("Click the bar at the bottom (or press Space) to keep or remove.")
+            return "\n".join(lines)
+        return None
+
+    def setData(self, index: AnyIndex, value: Any, role: int = roles.MarkedRole) -> bool:
+        if role != roles.MarkedRole or self._row < 0 or not index.isValid():
+            return False
+        refused = self.session.set_mark(self._row, self._order[index.row()], bool(value))
+        if refused is not None:
+            self.markRefused.emit(refused.value)
+            return False
+        return True
+
+    def toggle(self, rows: list[int]) -> bool:
+        """Toggle the given copies together: if any is kept, mark them all, else unmark."""
+        if self._row < 0 or not rows:
+            return False
+        rows = [self._order[r] for r in rows]
+        remove = not all(self.session.is_marked(self._row, r) for r in rows)
+        if remove:
+            rows = [r for r in rows if not self.session.is_locked(self._row, r)] or rows
+        refused = self.session.set_marks(self._row, rows, remove)
+        if refused is not None:
+            self.markRefused.emit(refused.value)
+            return False
+        return True

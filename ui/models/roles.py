@@ -1,0 +1,23 @@
+"""Custom item roles shared by the models and the delegates."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+_BASE = int(Qt.ItemDataRole.UserRole)
+
+GroupRole = _BASE + 1  # DuplicateGroup
+MemberRole = _BASE + 2  # GroupMember
+ThumbnailRole = _BASE + 3  # QPixmap | None (None: not decoded yet or failed)
+ThumbnailErrorRole = _BASE + 4  # str | None: why there is no picture
+MarkedRole = _BASE + 5  # bool: this copy is marked for removal
+LockedRole = _BASE + 6  # bool: in a protected folder, cannot be marked
+KeeperRole = _BASE + 7  # bool: the engine's suggested keeper
+ReasonRole = _BASE + 8  # str: the group's reason for its keeper
+SortRole = _BASE + 9  # a Python value the proxy compares (see GroupSortProxy)
+CopiesRole = _BASE + 10  # int
+ReclaimRole = _BASE + 11  # int: bytes the engine's suggestion frees
+FolderRole = _BASE + 12  # str: the keeper's folder
+MarkedCountRole = _BASE + 13  # int: copies marked in the group
+MarkedBytesRole = _BASE + 14  # int: bytes the group's marks free
+PathRole = _BASE + 15  # str

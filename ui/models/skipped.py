@@ -1,0 +1,77 @@
+"""The files the scan could not use, with the reason in words."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Slot,
+)
+
+from ui.models.session import ReviewSession
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+_INVALID = QModelIndex()
+
+
+class SkippedModel(QAbstractTableModel):
+    HEADERS = ("File", "Folder", "Why it was skipped")
+
+    def __init__(self, session: ReviewSession, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        session.aboutToAddSkipped.connect(self._before_add)
+        session.skippedAdded.connect(self._after_add)
+        session.aboutToReset.connect(self.beginResetModel)
+        session.reset.connect(self.endResetModel)
+
+    @Slot(int, int)
+    def _before_add(self, first: int, last: int) -> None:
+        self.beginInsertRows(_INVALID, first, last)
+
+    @Slot(int, int)
+    def _after_add(self, first: int, last: int) -> None:
+        self.endInsertRows()
+
+    def rowCount(self, parent: AnyIndex = _INVALID) -> int:
+        return 0 if parent.isValid() else len(self.session.skipped)
+
+    def columnCount(self, parent: AnyIndex = _INVALID) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.HEADERS)
+        ):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.session.skipped):
+            return None
+        item = self.session.skipped[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            col = index.column()
+            if col == 0:
+                return os.path.basename(item.path) or item.path
+            if col == 1:
+                return os.path.dirname(item.path)
+            if col == 2:
+                return item.message[:1].upper() + item.message[1:]
+        if role == Qt.ItemDataRole.UserRole:
+            return item
+        return None
+
+    def as_text(self) -> str:
+        """The list as plain text (for "Copy list")."""
+        return "\n".join(f"{s.path}\t{s.message}" for s in self.session.skipped)

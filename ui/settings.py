@@ -1,0 +1,199 @@
+"""The window's settings: typed, versioned, in one INI file at a known place.
+
+Every key is declared once below with its type and default. Values are stored as
+JSON text inside a `QSettings` INI file, so lists and booleans come back with the
+type they went in with on every platform (QSettings alone returns a one-item list
+as a string and `false` as the text "false").
+
+Where the files live, in order:
+
+1. `--portable DIR` on the command line (`use_portable_dir`): DIR/config and DIR/cache;
+2. `PHOTOSIFT_CONFIG_DIR` / `PHOTOSIFT_CACHE_DIR` (tests set these);
+3. `platformdirs.user_config_dir("photosift")` / `user_cache_dir("photosift")`.
+
+The engine never sees `QSettings`: `scan_settings()` turns the stored values into
+a plain `cleaner.models.ScanSettings`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar, cast
+
+import platformdirs
+from PySide6.QtCore import QByteArray, QSettings
+
+from cleaner.models import ScanSettings, Similarity
+
+T = TypeVar("T")
+
+SCHEMA_VERSION = 2
+ENV_CONFIG_DIR = "PHOTOSIFT_CONFIG_DIR"
+ENV_CACHE_DIR = "PHOTOSIFT_CACHE_DIR"
+_APP = "photosift"
+
+_portable_dir: Path | None = None
+
+
+def use_portable_dir(folder: Path | str) -> None:
+    """Keep every file under `folder` (the `--portable DIR` option)."""
+    global _portable_dir
+    _portable_dir = Path(folder).expanduser().resolve()
+    os.environ[ENV_CONFIG_DIR] = str(_portable_dir / "config")
+    os.environ[ENV_CACHE_DIR] = str(_portable_dir / "cache")  # read by cleaner.cache too
+    os.environ.setdefault("PHOTOSIFT_DATA_DIR", str(_portable_dir / "data"))  # the undo log
+
+
+def config_dir() -> Path:
+    override = os.environ.get(ENV_CONFIG_DIR)
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_config_dir(_APP, appauthor=False))
+
+
+def cache_dir() -> Path:
+    override = os.environ.get(ENV_CACHE_DIR)
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_cache_dir(_APP, appauthor=False))
+
+
+def settings_path() -> Path:
+    return config_dir() / "photosift.ini"
+
+
+@dataclass(frozen=True)
+class Key(Generic[T]):
+    """One setting: its name in the file, its Python type, and its default."""
+
+    name: str
+    type: type
+    default: T
+    doc: str = ""
+
+    def coerce(self, raw: object) -> T:
+        """The stored value if it has the declared type, else the default."""
+        if self.type is float and isinstance(raw, int) and not isinstance(raw, bool):
+            raw = float(raw)
+        if self.type is list:
+            if isinstance(raw, list) and all(isinstance(x, str) for x in raw):
+                return cast("T", list(raw))
+            return cast("T", list(cast("list[str]", self.default)))
+        if isinstance(raw, self.type) and not (self.type is int and isinstance(raw, bool)):
+            return cast("T", raw)
+        return self.default
+
+
+class Keys:
+    """Every key the window stores. Add new ones here, with a migration if needed."""
+
+    SCHEMA_VERSION = Key[int]("schema_version", int, SCHEMA_VERSION)
+    FOLDERS = Key[list[str]]("scan/folders", list, [], "folders to scan, in the user's order")
+    PROTECTED = Key[list[str]]("scan/protected", list, [], "folders never suggested for removal")
+    SIMILARITY = Key[str]("scan/similarity", str, Similarity.SAME.value)
+    ROTATIONS = Key[bool]("scan/rotations", bool, False, "also match rotated/mirrored copies")
+    SORT = Key[str]("review/sort", str, "space")
+    MIN_COPIES_ON = Key[bool]("review/min_copies_enabled", bool, False)
+    MIN_COPIES = Key[int]("review/min_copies", int, 3, "'appears more than N times' filter")
+    GEOMETRY = Key[str]("window/geometry", str, "", "base64 of QWidget.saveGeometry()")
+    SAMPLE_SEEN = Key[bool]("tour/sample_tried", bool, False)
+
+    @classmethod
+    def all(cls) -> list[Key[Any]]:
+        return [v for v in vars(cls).values() if isinstance(v, Key)]
+
+
+def _migrate_1_to_2(raw: dict[str, object]) -> None:
+    """Version 1 stored the similarity preset as a Hamming number under scan/threshold."""
+    threshold = raw.pop("scan/threshold", None)
+    if isinstance(threshold, int) and Keys.SIMILARITY.name not in raw:
+        raw[Keys.SIMILARITY.name] = (
+            Similarity.SAME.value
+            if threshold <= 12
+            else Similarity.SIMILAR.value
+            if threshold <= 16
+            else Similarity.LOOSE.value
+        )
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, object]], None]] = {1: _migrate_1_to_2}
+
+
+class Settings:
+    """Typed access to the INI file. `get(Keys.X)` / `set(Keys.X, value)`."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or settings_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._qs = QSettings(str(self.path), QSettings.Format.IniFormat)
+        self._migrate()
+
+    def _read_raw(self, name: str) -> object:
+        text = self._qs.value(name)
+        if text is None:
+            return None
+        try:
+            return json.loads(str(text))
+        except ValueError:
+            return None
+
+    def _migrate(self) -> None:
+        version = self._read_raw(Keys.SCHEMA_VERSION.name)
+        if not isinstance(version, int):
+            version = 1 if self._qs.allKeys() else SCHEMA_VERSION
+        if version > SCHEMA_VERSION:  # written by a newer PhotoSift: read what we know
+            return
+        if version < SCHEMA_VERSION:
+            raw = {k: self._read_raw(k) for k in self._qs.allKeys()}
+            while version < SCHEMA_VERSION:
+                MIGRATIONS[version](raw)
+                version += 1
+            self._qs.clear()
+            for name, value in raw.items():
+                if value is not None:
+                    self._qs.setValue(name, json.dumps(value))
+        self._qs.setValue(Keys.SCHEMA_VERSION.name, json.dumps(SCHEMA_VERSION))
+        self._qs.sync()
+
+    def get(self, key: Key[T]) -> T:
+        return key.coerce(self._read_raw(key.name))
+
+    def set(self, key: Key[T], value: T) -> None:
+        checked = key.coerce(value)
+        if checked != value:
+            raise TypeError(f"{key.name} takes a {key.type.__name__}, not {value!r}")
+        self._qs.setValue(key.name, json.dumps(value))
+
+    def sync(self) -> None:
+        self._qs.sync()
+
+    # -- convenience -------------------------------------------------------------------
+
+    def geometry(self) -> QByteArray:
+        return QByteArray.fromBase64(self.get(Keys.GEOMETRY).encode("ascii"))
+
+    def set_geometry(self, data: QByteArray) -> None:
+        self.set(Keys.GEOMETRY, bytes(data.toBase64().data()).decode("ascii"))
+
+    def similarity(self) -> Similarity:
+        try:
+            return Similarity(self.get(Keys.SIMILARITY))
+        except ValueError:
+            return Similarity.SAME
+
+    def scan_settings(self) -> ScanSettings:
+        """The engine's plain settings from what is stored (folders that still exist)."""
+        folder_list: list[str] = self.get(Keys.FOLDERS)
+        protected_list: list[str] = self.get(Keys.PROTECTED)
+        folders = tuple(folder_list)
+        protected = tuple(p for p in protected_list if p in folders)
+        return ScanSettings(
+            roots=folders,
+            similarity=self.similarity(),
+            rotations=self.get(Keys.ROTATIONS),
+            protected=protected,
+        )

@@ -1,0 +1,375 @@
+"""Two or more copies side by side, at the same zoom with synced panning, and a table of
+their details where the rows that differ are highlighted."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from collections.abc import Callable
+
+from PySide6.QtCore import QSize, Qt, Slot
+from PySide6.QtGui import (
+    QColor,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QShortcut,
+    QTransform,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QGraphicsPixmapItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cleaner.models import GroupMember
+from ui.delegates.paint import KEEPER_HUE, REMOVE_HUE, tint
+from ui.desktop import open_file, reveal_in_file_manager
+from ui.format import format_label, human_bytes, resolution
+from ui.models.session import ReviewSession
+from ui.thumbnails import ThumbnailLoader
+
+PREVIEW_SIDE = 4096  # decoded size for comparison (device pixels, long side)
+
+
+class ZoomView(QGraphicsView):
+    """A picture view; Ctrl+wheel zooms (all views together through `on_wheel_zoom`)."""
+
+    def __init__(self, on_wheel_zoom: Callable[[float], None], parent: QWidget | None = None):
+        super().__init__(parent)
+        self._on_wheel_zoom = on_wheel_zoom
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setBackgroundBrush(self.palette().color(QPalette.ColorRole.Window).darker(110))
+        self.setMinimumSize(160, 160)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self._on_wheel_zoom(1.25 if event.angleDelta().y() > 0 else 0.8)
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+
+def _when(ns: int) -> str:
+    return _dt.datetime.fromtimestamp(ns / 1e9).strftime("%Y-%m-%d %H:%M")
+
+
+ROWS: list[tuple[str, Callable[[GroupMember], str]]] = [
+    ("File name", lambda m: os.path.basename(m.path)),
+    ("Folder", lambda m: os.path.dirname(m.path)),
+    ("Quality score", lambda m: f"{m.quality} of 100"),
+    ("Resolution", resolution),
+    ("File size", lambda m: human_bytes(m.entry.size)),
+    ("Format", format_label),
+    (
+        "Compression",
+        lambda m: (
+            "none (lossless)"
+            if m.metrics and m.metrics.lossless
+            else (
+                f"JPEG quality {m.metrics.jpeg_quality}"
+                if m.metrics and m.metrics.jpeg_quality
+                else "—"
+            )
+        ),
+    ),
+    ("Camera", lambda m: (m.metrics.camera if m.metrics else None) or "—"),
+    ("Date taken", lambda m: (m.metrics.capture_time if m.metrics else None) or "—"),
+    ("Location (GPS)", lambda m: "yes" if m.metrics and m.metrics.has_gps else "no"),
+    ("Sharpness", lambda m: f"{m.metrics.sharpness:,.0f}" if m.metrics else "—"),
+    ("File modified", lambda m: _when(m.entry.mtime_ns)),
+    ("Suggestion", lambda m: "Best copy (keep)" if m.is_keeper else "Remove"),
+]
+
+
+class _Panel(QWidget):
+    def __init__(self, dialog: CompareDialog, index: int, member: GroupMember) -> None:
+        super().__init__()
+        self.member = member
+        self.name = QLabel(f"<b>{os.path.basename(member.path)}</b>")
+        self.name.setToolTip(member.path)
+        self.where = QLabel(os.path.dirname(member.path))
+        self.where.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.where.setToolTip(member.path)
+        self.view = ZoomView(dialog.zoom_by)
+        self.view.setAccessibleName(f"Picture: {os.path.basename(member.path)}")
+        self.scene = QGraphicsScene(self.view)
+        self.item = QGraphicsPixmapItem()
+        self.item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+        self.scene.addItem(self.item)
+        self.view.setScene(self.scene)
+        self.loading = QLabel("Loading…")
+        self.mark = QPushButton()
+        self.mark.setCheckable(True)
+        self.mark.setToolTip("Switch between keeping and removing this copy")
+        self.mark.clicked.connect(lambda checked: dialog.set_mark(index, checked))
+        open_button = QPushButton("Open")
+        open_button.setToolTip("Open in your picture viewer")
+        open_button.clicked.connect(lambda: open_file(member.path))
+        reveal = QPushButton("Show in folder")
+        reveal.clicked.connect(lambda: reveal_in_file_manager(member.path))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.mark, 1)
+        buttons.addWidget(open_button)
+        buttons.addWidget(reveal)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.name)
+        layout.addWidget(self.where)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.loading)
+        layout.addLayout(buttons)
+
+
+class CompareDialog(QDialog):
+    """Compare copies `indices` of session group `row`."""
+
+    def __init__(
+        self,
+        session: ReviewSession,
+        row: int,
+        indices: list[int],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.row = row
+        self.indices = indices
+        group = session.groups[row]
+        self.members = [group.members[i] for i in indices]
+        self.setWindowTitle(f"Compare {len(self.members)} copies")
+        self.setSizeGripEnabled(True)
+        self.loader = ThumbnailLoader(max_bytes=256 * 1024 * 1024, threads=2, parent=self)
+        self.loader.thumbnailReady.connect(self._image_ready)
+        self.zoom = 1.0
+        self._syncing = False
+        self._fitted = False
+        # one coordinate system for all: the largest copy's pixels
+        widths = [m.metrics.width for m in self.members if m.metrics is not None]
+        heights = [m.metrics.height for m in self.members if m.metrics is not None]
+        self.ref = QSize(max(widths, default=1000), max(heights, default=750))
+
+        # toolbar
+        fit = QPushButton("Fit")
+        fit.setToolTip("Show the whole picture (0)")
+        fit.clicked.connect(self.fit)
+        actual = QPushButton("Actual size")
+        actual.setToolTip("One screen pixel per pixel of the largest copy (1)")
+        actual.clicked.connect(lambda: self.set_zoom(1.0))
+        zoom_in = QPushButton("Zoom in")
+        zoom_in.setToolTip("Zoom in (+ or Ctrl+wheel)")
+        zoom_in.clicked.connect(lambda: self.zoom_by(1.25))
+        zoom_out = QPushButton("Zoom out")
+        zoom_out.setToolTip("Zoom out (−)")
+        zoom_out.clicked.connect(lambda: self.zoom_by(0.8))
+        self.zoom_label = QLabel()
+        self.message = QLabel()
+        tools = QHBoxLayout()
+        tools.addWidget(QLabel("All pictures are shown at the same size; drag to move around."))
+        tools.addStretch(1)
+        tools.addWidget(self.message)
+        tools.addWidget(self.zoom_label)
+        for b in (fit, actual, zoom_out, zoom_in):
+            tools.addWidget(b)
+
+        # pictures
+        self.panels: list[_Panel] = []
+        pictures = QSplitter(Qt.Orientation.Horizontal)
+        for n, member in enumerate(self.members):
+            panel = _Panel(self, n, member)
+            self.panels.append(panel)
+            pictures.addWidget(panel)
+            panel.view.horizontalScrollBar().valueChanged.connect(self._sync_scroll)
+            panel.view.verticalScrollBar().valueChanged.connect(self._sync_scroll)
+            panel.scene.setSceneRect(0, 0, self.ref.width(), self.ref.height())
+
+        # details
+        self.table = QTableWidget(len(ROWS), len(self.members))
+        self.table.setAccessibleName("Details of each copy")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setVerticalHeaderLabels([name for name, _ in ROWS])
+        self.table.setHorizontalHeaderLabels([f"Copy {n + 1}" for n in range(len(self.members))])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.table.setWordWrap(False)
+        self.differs: list[str] = []
+        highlight = tint(self.palette(), KEEPER_HUE, 0.28)
+        for r, (name, fn) in enumerate(ROWS):
+            values = [fn(m) for m in self.members]
+            differs = len(set(values)) > 1
+            if differs:
+                self.differs.append(name)
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                if differs and name != "Folder" and name != "File name":
+                    item.setBackground(highlight)
+                self.table.setItem(r, c, item)
+        self.table.setMinimumHeight(
+            self.table.verticalHeader().defaultSectionSize() * (len(ROWS) + 1) + 4
+        )
+        legend = QLabel("Highlighted rows are where the copies differ.")
+        legend.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(pictures)
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addWidget(self.table)
+        bottom_layout.addWidget(legend)
+        split.addWidget(bottom)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+
+        close = QPushButton("Close")
+        close.clicked.connect(self.accept)
+        close_row = QHBoxLayout()
+        close_row.addStretch(1)
+        close_row.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(tools)
+        layout.addWidget(split, 1)
+        layout.addLayout(close_row)
+
+        for key, handler in (
+            ("0", self.fit),
+            ("1", lambda: self.set_zoom(1.0)),
+            ("+", lambda: self.zoom_by(1.25)),
+            ("=", lambda: self.zoom_by(1.25)),
+            ("-", lambda: self.zoom_by(0.8)),
+        ):
+            QShortcut(QKeySequence(key), self, handler)
+        session.marksChanged.connect(self._update_marks)
+        self._update_marks()
+        self.resize(1200, 820)
+        self._request_images()
+
+    # -- images ------------------------------------------------------------------------
+
+    def _request_images(self) -> None:
+        dpr = self.devicePixelRatioF()
+        for panel in self.panels:
+            self._show(panel, dpr)
+
+    def _show(self, panel: _Panel, dpr: float) -> bool:
+        size = QSize(PREVIEW_SIDE, PREVIEW_SIDE)
+        pixmap = self.loader.get(panel.member.path, size, 1.0)
+        if pixmap is None:
+            error = self.loader.error(panel.member.path, size, 1.0)
+            panel.loading.setText(f"Cannot show this picture ({error})" if error else "Loading…")
+            return False
+        panel.item.setPixmap(pixmap)
+        scale_x = self.ref.width() / max(1, pixmap.width())
+        scale_y = self.ref.height() / max(1, pixmap.height())
+        panel.item.setTransform(QTransform.fromScale(scale_x, scale_y))
+        panel.loading.setText(
+            ""
+            if pixmap.width() >= (panel.member.metrics.width if panel.member.metrics else 0)
+            else "Preview reduced for speed; open the file to see every pixel."
+        )
+        panel.loading.setVisible(bool(panel.loading.text()))
+        return True
+
+    @Slot(str)
+    def _image_ready(self, path: str) -> None:
+        for panel in self.panels:
+            if panel.member.path == path:
+                self._show(panel, self.devicePixelRatioF())
+        if not self._fitted:
+            self._fitted = True
+            self.fit()
+
+    def images_loaded(self) -> bool:
+        return all(
+            p.item.pixmap() is not None and not p.item.pixmap().isNull() for p in self.panels
+        )
+
+    # -- zoom and pan ------------------------------------------------------------------
+
+    @Slot()
+    def fit(self) -> None:
+        view = self.panels[0].view.viewport().size()
+        z = 0.98 * min(
+            view.width() / max(1, self.ref.width()), view.height() / max(1, self.ref.height())
+        )
+        self.set_zoom(z)
+
+    def zoom_by(self, factor: float) -> None:
+        self.set_zoom(self.zoom * factor)
+
+    def set_zoom(self, z: float) -> None:
+        self.zoom = max(0.01, min(z, 16.0))
+        for panel in self.panels:
+            panel.view.setTransform(QTransform.fromScale(self.zoom, self.zoom))
+        self.zoom_label.setText(f"{self.zoom * 100:.0f}%")
+
+    @Slot(int)
+    def _sync_scroll(self, _value: int) -> None:
+        if self._syncing:
+            return
+        source = self.sender()
+        self._syncing = True
+        try:
+            for panel in self.panels:
+                h, v = panel.view.horizontalScrollBar(), panel.view.verticalScrollBar()
+                if source is h or source is v:
+                    hv, vv = h.value(), v.value()
+                    for other in self.panels:
+                        if other is not panel:
+                            other.view.horizontalScrollBar().setValue(hv)
+                            other.view.verticalScrollBar().setValue(vv)
+                    break
+        finally:
+            self._syncing = False
+
+    # -- marks -------------------------------------------------------------------------
+
+    def set_mark(self, n: int, remove: bool) -> None:
+        refused = self.session.set_mark(self.row, self.indices[n], remove)
+        self.message.setText(refused.value if refused is not None else "")
+        self._update_marks()
+
+    @Slot()
+    def _update_marks(self, *_args: object) -> None:
+        if self.row >= len(self.session.groups):
+            return
+        for n, panel in enumerate(self.panels):
+            i = self.indices[n]
+            marked = self.session.is_marked(self.row, i)
+            locked = self.session.is_locked(self.row, i)
+            panel.mark.setChecked(marked)
+            panel.mark.setEnabled(not locked)
+            panel.mark.setText(
+                "Always kept (protected)" if locked else "✗ Remove" if marked else "✓ Keep"
+            )
+            pal = panel.mark.palette()
+            if marked:
+                pal.setColor(QPalette.ColorRole.Button, tint(self.palette(), REMOVE_HUE, 0.6))
+            else:
+                pal.setColor(
+                    QPalette.ColorRole.Button, self.palette().color(QPalette.ColorRole.Button)
+                )
+            panel.mark.setPalette(pal)
+
+    def done(self, result: int) -> None:
+        self.loader.shutdown()
+        super().done(result)
+
+    @staticmethod
+    def highlight_colour(palette: QPalette) -> QColor:
+        return tint(palette, KEEPER_HUE, 0.28)

@@ -1,0 +1,438 @@
+"""The results: groups on the left, the selected group's copies as a grid on the right.
+
+Marks (keep / remove) start as the engine's suggestion. A click on a tile's bottom
+bar, or Space on the selected tiles, switches them; the summary at the top counts
+what is marked. Removing files is a separate step (`trash_button` is its hook).
+"""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QFont, QKeyEvent, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.delegates.group_row import ROW_H, GroupRowDelegate
+from ui.delegates.tile import TILE, PhotoTileDelegate
+from ui.format import folder_name, human_bytes, keeper_reason, plural
+from ui.models.groups import GroupListModel, GroupSortProxy
+from ui.models.photos import PhotoGridModel
+from ui.models.session import ReviewSession
+from ui.models.skipped import SkippedModel
+from ui.settings import Keys, Settings
+from ui.thumbnails import ThumbnailLoader
+from ui.widgets.skipped_view import SkippedView
+
+SORT_CHOICES = (
+    ("space", "Most space to free"),
+    ("copies", "Most copies"),
+    ("folder", "Folder (A to Z)"),
+)
+
+
+class PhotoGridView(QListView):
+    """The copies of one group: icon mode, fixed grid, painted tiles, Space toggles."""
+
+    toggleRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setViewMode(QListView.ViewMode.IconMode)
+        self.setMovement(QListView.Movement.Static)
+        self.setResizeMode(QListView.ResizeMode.Adjust)  # one group: a handful of tiles
+        self.setUniformItemSizes(True)
+        self.setGridSize(QSize(TILE.width() + 6, TILE.height() + 6))
+        self.setSpacing(0)
+        self.setWrapping(True)
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(200)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setMouseTracking(True)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setAccessibleName("Copies of the selected picture")
+        self.setToolTip("")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.modifiers():
+            self.toggleRequested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class GroupListView(QListView):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setUniformItemSizes(True)
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(500)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.verticalScrollBar().setSingleStep(ROW_H // 2)
+        self.setAccessibleName("Sets of copies")
+
+
+class ReviewPage(QWidget):
+    compareRequested = Signal()
+    newScanRequested = Signal()
+    status = Signal(str)
+
+    def __init__(
+        self,
+        session: ReviewSession,
+        thumbnails: ThumbnailLoader,
+        settings: Settings,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.thumbnails = thumbnails
+        self.settings = settings
+
+        # models
+        self.group_model = GroupListModel(session, thumbnails, self)
+        self.proxy = GroupSortProxy(self)
+        self.proxy.setSourceModel(self.group_model)
+        self.photo_model = PhotoGridModel(session, thumbnails, self)
+        self.photo_model.markRefused.connect(self.status)
+        self.skipped_model = SkippedModel(session, self)
+
+        # summary bar
+        self.summary = QLabel()
+        font = QFont(self.summary.font())
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        font.setBold(True)
+        self.summary.setFont(font)
+        self.summary.setAccessibleName("Marked files")
+        self.apply_button = QPushButton("Use suggestions for all")
+        self.apply_button.setToolTip(
+            "Mark every copy except the suggested best one, in every set (Ctrl+Shift+A)"
+        )
+        self.apply_button.clicked.connect(self.session.apply_suggestions)
+        self.clear_button = QPushButton("Unmark all")
+        self.clear_button.setToolTip("Keep everything: remove every mark (Ctrl+Shift+U)")
+        self.clear_button.clicked.connect(self.session.clear_marks)
+        self.trash_button = QPushButton("Move marked files to Trash…")
+        self.trash_button.setEnabled(False)
+        self.trash_button.setToolTip("Coming soon: moves the marked files to the Trash, with undo.")
+        self.new_scan_button = QPushButton("New scan")
+        self.new_scan_button.setToolTip("Go back to choose folders (Ctrl+N)")
+        self.new_scan_button.clicked.connect(self.newScanRequested)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.apply_button)
+        top.addWidget(self.clear_button)
+        top.addSpacing(12)
+        top.addWidget(self.trash_button)
+        top.addWidget(self.new_scan_button)
+
+        # left: the groups
+        self.sort_combo = QComboBox()
+        self.sort_combo.setAccessibleName("Sort sets by")
+        for key, label in SORT_CHOICES:
+            self.sort_combo.addItem(label, key)
+        self.sort_combo.currentIndexChanged.connect(self._sort_changed)
+        self.filter_check = QCheckBox("Only pictures with more than")
+        self.filter_check.setToolTip("Hide sets with few copies")
+        self.filter_spin = QSpinBox()
+        self.filter_spin.setRange(2, 999)
+        self.filter_spin.setSuffix(" copies")
+        self.filter_spin.setAccessibleName("Minimum number of copies")
+        self.filter_check.toggled.connect(self._filter_changed)
+        self.filter_spin.valueChanged.connect(self._filter_changed)
+        sort_row = QHBoxLayout()
+        sort_label = QLabel("Sort by")
+        sort_label.setBuddy(self.sort_combo)
+        sort_row.addWidget(sort_label)
+        sort_row.addWidget(self.sort_combo, 1)
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(self.filter_check)
+        filter_row.addWidget(self.filter_spin)
+        filter_row.addStretch(1)
+        self.group_view = GroupListView()
+        self.group_view.setModel(self.proxy)
+        self.group_view.setItemDelegate(GroupRowDelegate(self.group_view))
+        self.group_model.set_thumbnail_size(GroupRowDelegate.thumb_size(), 1.0)
+        self.group_view.selectionModel().currentChanged.connect(self._group_changed)
+        self.group_view.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.group_count = QLabel()
+        self.group_count.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(sort_row)
+        left_layout.addLayout(filter_row)
+        left_layout.addWidget(self.group_view, 1)
+        left_layout.addWidget(self.group_count)
+
+        # right: the copies of the selected group
+        self.group_title = QLabel()
+        title_font = QFont(self.group_title.font())
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.2)
+        title_font.setBold(True)
+        self.group_title.setFont(title_font)
+        self.group_reason = QLabel()
+        self.group_reason.setWordWrap(True)
+        self.compare_button = QPushButton("Compare side by side")
+        self.compare_button.setToolTip(
+            "Look at the selected copies (or all copies) side by side (Ctrl+E)"
+        )
+        self.compare_button.clicked.connect(self.compareRequested)
+        self.open_button = QPushButton("Open")
+        self.open_button.setToolTip("Open the selected copy in your picture viewer (Ctrl+Return)")
+        self.reveal_button = QPushButton("Show in folder")
+        self.reveal_button.setToolTip("Show the selected copy in your file manager (Ctrl+Shift+R)")
+        self.grid = PhotoGridView()
+        self.grid.setModel(self.photo_model)
+        self.grid.setItemDelegate(PhotoTileDelegate(self.grid))
+        self.photo_model.set_thumbnail_size(PhotoTileDelegate.image_size(), 1.0)
+        self.grid.toggleRequested.connect(self.toggle_selected)
+        self.grid.activated.connect(self._tile_activated)
+        self.grid.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.hint = QLabel(
+            "Click the <b>Keep / Remove</b> bar under a picture, or select pictures and press "
+            "<b>Space</b>, to change what happens to them. At least one copy is always kept."
+        )
+        self.hint.setWordWrap(True)
+        self.hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        actions = QHBoxLayout()
+        actions.addWidget(self.group_title, 1)
+        actions.addWidget(self.compare_button)
+        actions.addWidget(self.open_button)
+        actions.addWidget(self.reveal_button)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(actions)
+        right_layout.addWidget(self.group_reason)
+        right_layout.addWidget(self.grid, 1)
+        right_layout.addWidget(self.hint)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([340, 900])
+
+        self.skipped_view = SkippedView(self.skipped_model)
+        self.tabs = QTabWidget()
+        duplicates = QWidget()
+        dup_layout = QVBoxLayout(duplicates)
+        dup_layout.addWidget(self.splitter)
+        self.tabs.addTab(duplicates, "Copies found")
+        self.tabs.addTab(self.skipped_view, "Skipped files")
+        self.empty = QLabel()
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.empty.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.addLayout(top)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.tabs, 1)
+
+        session.summaryChanged.connect(self._update_summary)
+        session.groupsInserted.connect(self._groups_inserted)
+        session.reset.connect(self._session_reset)
+        session.skippedAdded.connect(self._update_tabs)
+        session.reset.connect(self._update_tabs)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(80)
+        self._refresh_timer.timeout.connect(self._refresh_thumbnails)
+
+        self.filter_spin.setValue(settings.get(Keys.MIN_COPIES))
+        self.filter_check.setChecked(settings.get(Keys.MIN_COPIES_ON))
+        sort = settings.get(Keys.SORT)
+        self.sort_combo.setCurrentIndex(max(0, self.sort_combo.findData(sort)))
+        self._update_summary()
+        self._update_tabs()
+        self._update_buttons()
+
+    # -- device pixel ratio --------------------------------------------------------------
+
+    def set_device_pixel_ratio(self, dpr: float) -> None:
+        """Thumbnails are decoded at logical size x this ratio (called on screen change)."""
+        self.group_model.set_thumbnail_size(GroupRowDelegate.thumb_size(), dpr)
+        self.photo_model.set_thumbnail_size(PhotoTileDelegate.image_size(), dpr)
+        self._refresh_thumbnails()
+
+    # -- groups ----------------------------------------------------------------------------
+
+    def current_group_row(self) -> int:
+        """The session row of the group shown on the right, -1 if none."""
+        return self.photo_model.group_row
+
+    @Slot(int, int)
+    def _groups_inserted(self, first: int, last: int) -> None:
+        if not self.group_view.currentIndex().isValid() and self.proxy.rowCount():
+            self.select_group_at(0)
+        self._update_tabs()
+
+    @Slot()
+    def _session_reset(self) -> None:
+        self.photo_model.set_group(-1)
+        self._update_group_header()
+
+    def finish_loading(self) -> None:
+        """The scan is over: sort what arrived and show the first group."""
+        self.proxy.sort(0, Qt.SortOrder.AscendingOrder)
+        if self.proxy.rowCount():
+            self.select_group_at(0)
+        self._update_tabs()
+
+    def select_group_at(self, proxy_row: int) -> None:
+        if not 0 <= proxy_row < self.proxy.rowCount():
+            return
+        index = self.proxy.index(proxy_row, 0)
+        self.group_view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+        self.group_view.scrollTo(index)
+
+    def step_group(self, delta: int) -> None:
+        row = self.group_view.currentIndex().row()
+        self.select_group_at(max(0, min(self.proxy.rowCount() - 1, row + delta)))
+        self.grid.setFocus()
+
+    @Slot(QModelIndex, QModelIndex)
+    def _group_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        source = self.proxy.mapToSource(current) if current.isValid() else QModelIndex()
+        self.thumbnails.cancel_pending()
+        self.photo_model.set_group(source.row() if source.isValid() else -1)
+        if self.photo_model.rowCount():
+            self.grid.setCurrentIndex(self.photo_model.index(0))
+            self.grid.clearSelection()
+        self._update_group_header()
+        self._refresh_timer.start()
+        self._update_buttons()
+
+    def _update_group_header(self) -> None:
+        group = self.photo_model.group
+        if group is None:
+            self.group_title.setText("")
+            self.group_reason.setText("")
+            return
+        folders = sorted({folder_name(m.path) for m in group.members})
+        self.group_title.setText(
+            f"{plural(group.size, 'copy', 'copies')} of {os.path.basename(group.keeper.path)}"
+        )
+        where = ", ".join(folders[:4]) + (" …" if len(folders) > 4 else "")
+        self.group_reason.setText(f"{keeper_reason(group.reason)}  In: {where}")
+
+    @Slot()
+    def _scrolled(self) -> None:
+        self._refresh_timer.start()
+
+    @Slot()
+    def _refresh_thumbnails(self) -> None:
+        """Drop queued decodes for rows scrolled away; the visible rows ask again."""
+        self.thumbnails.cancel_pending()
+        self.group_view.viewport().update()
+        self.grid.viewport().update()
+
+    @Slot()
+    def _sort_changed(self) -> None:
+        key = str(self.sort_combo.currentData())
+        current = self.proxy.mapToSource(self.group_view.currentIndex())
+        self.proxy.set_sort_by(key)
+        self.settings.set(Keys.SORT, key)
+        if current.isValid():
+            self.group_view.scrollTo(self.proxy.mapFromSource(current))
+
+    @Slot()
+    def _filter_changed(self) -> None:
+        enabled = self.filter_check.isChecked()
+        self.filter_spin.setEnabled(enabled)
+        self.proxy.set_min_copies(self.filter_spin.value() if enabled else 0)
+        self.settings.set(Keys.MIN_COPIES_ON, enabled)
+        self.settings.set(Keys.MIN_COPIES, self.filter_spin.value())
+        if not self.group_view.currentIndex().isValid():
+            self.select_group_at(0)
+        self._update_tabs()
+
+    # -- marks -----------------------------------------------------------------------------
+
+    def selected_rows(self) -> list[int]:
+        rows = sorted(i.row() for i in self.grid.selectionModel().selectedIndexes())
+        if not rows and self.grid.currentIndex().isValid():
+            rows = [self.grid.currentIndex().row()]
+        return rows
+
+    def selected_paths(self) -> list[str]:
+        if self.photo_model.group is None:
+            return []
+        return [self.photo_model.member(r).path for r in self.selected_rows()]
+
+    def selected_member_indices(self) -> list[int]:
+        """Indices into the group's `members` of the selected tiles."""
+        return [self.photo_model.member_index(r) for r in self.selected_rows()]
+
+    @Slot()
+    def toggle_selected(self) -> None:
+        rows = self.selected_rows()
+        if rows:
+            self.photo_model.toggle(rows)
+
+    @Slot(QModelIndex)
+    def _tile_activated(self, index: QModelIndex | QPersistentModelIndex) -> None:
+        self.compareRequested.emit()
+
+    @Slot()
+    def _update_summary(self) -> None:
+        n = self.session.marked_count
+        if n:
+            self.summary.setText(
+                f"{plural(n, 'file')} marked, {human_bytes(self.session.marked_bytes)} to free"
+            )
+        else:
+            self.summary.setText("No files marked for removal")
+        self.clear_button.setEnabled(n > 0)
+
+    @Slot()
+    def _update_tabs(self) -> None:
+        total = len(self.session.groups)
+        shown = self.proxy.rowCount()
+        self.tabs.setTabText(0, f"Copies found ({total:,})")
+        self.tabs.setTabText(1, f"Skipped files ({len(self.session.skipped):,})")
+        if shown == total:
+            self.group_count.setText(f"{plural(total, 'set')} of copies")
+        else:
+            self.group_count.setText(f"Showing {shown:,} of {plural(total, 'set')} of copies")
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        has_group = self.photo_model.group is not None
+        self.compare_button.setEnabled(has_group)
+        has_tile = bool(self.selected_rows()) and has_group
+        self.open_button.setEnabled(has_tile)
+        self.reveal_button.setEnabled(has_tile)
+
+    def show_empty(self, text: str) -> None:
+        self.empty.setText(text)
+        self.empty.setVisible(bool(text))

@@ -1,0 +1,336 @@
+"""The first screen: choose folders (add, remove, protect), how alike, and Scan."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QStyle,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cleaner.models import Similarity
+from ui.settings import Keys, Settings
+
+SIMILARITY_TEXT: dict[Similarity, tuple[str, str]] = {
+    Similarity.IDENTICAL: (
+        "Identical files only",
+        "Only files that are exact copies, byte for byte.",
+    ),
+    Similarity.SAME: (
+        "Same picture (recommended)",
+        "Also finds copies that were resized, re-saved, converted to another format or "
+        "turned by the camera.",
+    ),
+    Similarity.SIMILAR: (
+        "Similar pictures",
+        "Also finds lightly edited versions. Look at each group before removing anything.",
+    ),
+    Similarity.LOOSE: (
+        "Loosely similar",
+        "Also finds pictures that only look alike, such as shots taken one after another. "
+        "Check every group carefully.",
+    ),
+}
+
+
+class FolderList(QTreeWidget):
+    """Folders to scan, each with a "Protected" checkbox. Shows a hint while empty."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setColumnCount(2)
+        self.setHeaderLabels(["Folder", "Protected"])
+        self.setRootIsDecorated(False)
+        self.setUniformRowHeights(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.headerItem().setToolTip(
+            1, "Files in a protected folder are never suggested for removal."
+        )
+        self.setAccessibleName("Folders to scan")
+        self.setAcceptDrops(False)  # the page takes the drops
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.topLevelItemCount() == 0:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(
+                self.viewport().rect().adjusted(20, 20, -20, -20),
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                "No folders yet.\n\nClick “Add folder…” or drag folders here from your "
+                "file manager.",
+            )
+            painter.end()
+
+
+class StartPage(QWidget):
+    scanRequested = Signal()
+    sampleRequested = Signal()
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.setAcceptDrops(True)
+
+        title = QLabel("Find duplicate photos")
+        font = QFont(title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.8)
+        font.setBold(True)
+        title.setFont(font)
+        intro = QLabel(
+            "PhotoSift looks through your folders for copies of the same picture: exact "
+            "copies, and copies that were resized, re-saved or converted. For each set of "
+            "copies it suggests the best one to keep. Nothing is deleted until you decide."
+        )
+        intro.setWordWrap(True)
+
+        folders_label = QLabel("<b>Folders to scan</b>")
+        self.add_button = QPushButton(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_DirOpenIcon), "Add folder…"
+        )
+        self.add_button.setToolTip("Choose a folder to look through (Ctrl+O)")
+        self.add_button.clicked.connect(self.choose_folder)
+        self.remove_button = QPushButton("Remove from list")
+        self.remove_button.setToolTip(
+            "Take the selected folders off this list (nothing on disk is touched)"
+        )
+        self.remove_button.clicked.connect(self.remove_selected)
+        head = QHBoxLayout()
+        head.addWidget(folders_label)
+        head.addStretch(1)
+        head.addWidget(self.add_button)
+        head.addWidget(self.remove_button)
+
+        self.folders = FolderList()
+        self.folders.itemChanged.connect(self._save)
+        self.folders.itemSelectionChanged.connect(self._update_buttons)
+        protect_hint = QLabel(
+            "Tick <b>Protected</b> for folders that hold your originals or archive masters: "
+            "their files are never suggested for removal."
+        )
+        protect_hint.setWordWrap(True)
+        protect_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+
+        self.similarity = QComboBox()
+        self.similarity.setAccessibleName("How alike pictures must be")
+        for preset, (label, tip) in SIMILARITY_TEXT.items():
+            self.similarity.addItem(label, preset.value)
+            self.similarity.setItemData(
+                self.similarity.count() - 1, tip, Qt.ItemDataRole.ToolTipRole
+            )
+        self.similarity_help = QLabel()
+        self.similarity_help.setWordWrap(True)
+        self.similarity_help.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.similarity.currentIndexChanged.connect(self._similarity_changed)
+        sim_row = QHBoxLayout()
+        sim_label = QLabel("How alike must copies be?")
+        sim_label.setBuddy(self.similarity)
+        sim_row.addWidget(sim_label)
+        sim_row.addWidget(self.similarity)
+        sim_row.addStretch(1)
+
+        self.rotations = QCheckBox("Also find copies that were rotated or mirrored")
+        self.rotations.setToolTip(
+            "Finds a picture even when a copy of it was turned sideways or flipped. "
+            "The scan takes a little longer."
+        )
+        self.rotations.toggled.connect(self._save)
+
+        self.sample_button = QPushButton("Try with sample photos")
+        self.sample_button.setToolTip(
+            "Makes a small set of sample pictures with planted copies in a temporary "
+            "folder and scans it, so you can see how PhotoSift works. Your own files are "
+            "not touched."
+        )
+        self.sample_button.clicked.connect(self.sampleRequested)
+        self.scan_button = QPushButton("Scan for duplicates")
+        self.scan_button.setDefault(True)
+        self.scan_button.setToolTip("Look through the folders above (Ctrl+R)")
+        big = QFont(self.scan_button.font())
+        big.setPointSizeF(big.pointSizeF() * 1.25)
+        big.setBold(True)
+        self.scan_button.setFont(big)
+        self.scan_button.setMinimumHeight(44)
+        self.scan_button.setMinimumWidth(220)
+        self.scan_button.clicked.connect(self.scanRequested)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.sample_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.scan_button)
+
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 24, 32, 24)
+        layout.setSpacing(10)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addSpacing(10)
+        layout.addLayout(head)
+        layout.addWidget(self.folders, 1)
+        layout.addWidget(protect_hint)
+        layout.addSpacing(6)
+        layout.addLayout(sim_row)
+        layout.addWidget(self.similarity_help)
+        layout.addWidget(self.rotations)
+        layout.addSpacing(10)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        self._loading = False
+        self.load()
+
+    # -- settings ----------------------------------------------------------------------
+
+    def load(self) -> None:
+        self._loading = True
+        try:
+            self.folders.clear()
+            protected_list: list[str] = self.settings.get(Keys.PROTECTED)
+            protected = set(protected_list)
+            for folder in self.settings.get(Keys.FOLDERS):
+                self._add_item(folder, folder in protected)
+            value = self.settings.similarity().value
+            self.similarity.setCurrentIndex(max(0, self.similarity.findData(value)))
+            self._similarity_changed()
+            self.rotations.setChecked(self.settings.get(Keys.ROTATIONS))
+        finally:
+            self._loading = False
+        self._update_buttons()
+
+    @Slot()
+    def _save(self) -> None:
+        if self._loading:
+            return
+        folders = self.folder_paths()
+        self.settings.set(Keys.FOLDERS, folders)
+        self.settings.set(Keys.PROTECTED, self.protected_paths())
+        self.settings.set(Keys.SIMILARITY, str(self.similarity.currentData()))
+        self.settings.set(Keys.ROTATIONS, self.rotations.isChecked())
+        self.settings.sync()
+        self._update_buttons()
+
+    @Slot()
+    def _similarity_changed(self) -> None:
+        preset = Similarity(str(self.similarity.currentData()))
+        self.similarity_help.setText(SIMILARITY_TEXT[preset][1])
+        self._save()
+
+    # -- folders -----------------------------------------------------------------------
+
+    def _items(self) -> list[QTreeWidgetItem]:
+        items = (self.folders.topLevelItem(i) for i in range(self.folders.topLevelItemCount()))
+        return [item for item in items if item is not None]
+
+    def folder_paths(self) -> list[str]:
+        return [str(item.data(0, Qt.ItemDataRole.UserRole)) for item in self._items()]
+
+    def protected_paths(self) -> list[str]:
+        return [
+            str(item.data(0, Qt.ItemDataRole.UserRole))
+            for item in self._items()
+            if item.checkState(1) == Qt.CheckState.Checked
+        ]
+
+    def _add_item(self, folder: str, protected: bool = False) -> QTreeWidgetItem:
+        item = QTreeWidgetItem([folder, "Protected"])
+        item.setData(0, Qt.ItemDataRole.UserRole, folder)
+        item.setIcon(0, self.style().standardIcon(QStyle.StandardPixmap.SP_DirIcon))
+        item.setToolTip(0, folder)
+        item.setFlags(
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemIsUserCheckable
+        )
+        item.setCheckState(1, Qt.CheckState.Checked if protected else Qt.CheckState.Unchecked)
+        item.setToolTip(1, "Never suggest removing files from this folder")
+        if not os.path.isdir(folder):
+            item.setText(0, f"{folder}  (not found)")
+            item.setForeground(0, self.palette().color(QPalette.ColorRole.PlaceholderText))
+        self.folders.addTopLevelItem(item)
+        return item
+
+    def add_folders(self, paths: list[str]) -> int:
+        """Add folders that are not on the list yet. Returns how many were added."""
+        known = {os.path.normcase(p) for p in self.folder_paths()}
+        added = 0
+        self._loading = True
+        try:
+            for path in paths:
+                path = os.path.abspath(os.path.expanduser(path))
+                if os.path.isdir(path) and os.path.normcase(path) not in known:
+                    self._add_item(path)
+                    known.add(os.path.normcase(path))
+                    added += 1
+        finally:
+            self._loading = False
+        self._save()
+        return added
+
+    @Slot()
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Choose a folder to scan")
+        if folder:
+            self.add_folders([folder])
+
+    @Slot()
+    def remove_selected(self) -> None:
+        for item in self.folders.selectedItems():
+            self.folders.takeTopLevelItem(self.folders.indexOfTopLevelItem(item))
+        self._save()
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        has = self.folders.topLevelItemCount() > 0
+        self.scan_button.setEnabled(has)
+        self.remove_button.setEnabled(bool(self.folders.selectedItems()))
+
+    def set_status(self, text: str) -> None:
+        self.status.setText(text)
+
+    # -- drag and drop -----------------------------------------------------------------
+
+    def _dropped_folders(self, event: QDragEnterEvent | QDropEvent) -> list[str]:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return []
+        return [
+            u.toLocalFile()
+            for u in mime.urls()
+            if u.isLocalFile() and os.path.isdir(u.toLocalFile())
+        ]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_folders(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QEvent) -> None:
+        event.accept()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        folders = self._dropped_folders(event)
+        if folders:
+            self.add_folders(folders)
+            event.acceptProposedAction()
