@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from typing import Any, TextIO
 
 from cleaner.models import ScanResult
 from cleaner.report.atomic import atomic_text_file
@@ -91,9 +93,54 @@ def report_to_dict(summary: ReportSummary) -> dict[str, Any]:
 
 
 def write_json(result: ScanResult, summary: ReportSummary, path: str | os.PathLike[str]) -> None:
-    data = result_to_dict(result)
-    data["report"] = report_to_dict(summary)
+    """Stream the result and the report section to `path`, one group per line.
+
+    The top level has resultio's keys in resultio's order plus ``report``. Groups and
+    skipped files are converted and encoded a chunk at a time (with the C encoder), so a
+    50,000-file result is neither held twice in memory nor encoded by the slow
+    pure-Python path that ``json.dump(indent=...)`` takes.
+    """
+    head = result_to_dict(replace(result, groups=(), skipped=()))
     with atomic_text_file(path, newline="\n") as fh:
-        # ensure_ascii keeps lone surrogates (non-UTF-8 names) as \udcXX escapes, as resultio.
-        json.dump(data, fh, indent=1, ensure_ascii=True)
-        fh.write("\n")
+        fh.write("{")
+        first = True
+        for key, value in head.items():
+            fh.write(("\n " if first else ",\n ") + _dumps(key) + ": ")
+            first = False
+            if key == "groups":
+                _write_list(fh, _group_dicts(result))
+            elif key == "skipped":
+                _write_list(fh, _skipped_dicts(result))
+            else:
+                fh.write(_dumps(value))
+        fh.write(",\n " + _dumps("report") + ": " + _dumps(report_to_dict(summary)) + "\n}\n")
+
+
+def _dumps(value: object) -> str:
+    # ensure_ascii keeps lone surrogates (non-UTF-8 names) as \udcXX escapes, as resultio.
+    return json.dumps(value, ensure_ascii=True)
+
+
+_CHUNK = 500
+
+
+def _group_dicts(result: ScanResult) -> Iterator[object]:
+    """resultio's dicts for the groups, made a chunk at a time."""
+    for start in range(0, len(result.groups), _CHUNK):
+        part = replace(result, groups=result.groups[start : start + _CHUNK], skipped=())
+        yield from result_to_dict(part)["groups"]
+
+
+def _skipped_dicts(result: ScanResult) -> Iterator[object]:
+    for start in range(0, len(result.skipped), _CHUNK):
+        part = replace(result, groups=(), skipped=result.skipped[start : start + _CHUNK])
+        yield from result_to_dict(part)["skipped"]
+
+
+def _write_list(fh: TextIO, items: Iterable[object]) -> None:
+    fh.write("[")
+    sep = "\n  "
+    for item in items:
+        fh.write(sep + _dumps(item))
+        sep = ",\n  "
+    fh.write("\n ]" if sep != "\n  " else "]")
