@@ -38,7 +38,7 @@ def _keeper(cands: list[Candidate], **kwargs) -> str:
     return cands[choose_keeper(cands, **kwargs).keeper].path
 
 
-@pytest.mark.parametrize("quality", [50, 75, 90, 95])
+@pytest.mark.parametrize("quality", [20, 30, 50, 75, 90, 95, 98])
 def test_estimate_jpeg_quality(quality: int) -> None:
     buf = io.BytesIO()
     images.photo(1, (256, 192)).save(buf, "JPEG", quality=quality)
