@@ -22,7 +22,7 @@ from cleaner.csvexport import display_path
 from cleaner.models import DuplicateGroup, GroupKind, GroupMember, ScanResult
 from cleaner.report import thumbs
 from cleaner.report.atomic import atomic_text_file
-from cleaner.report.summary import Action, ReportSummary, action_of
+from cleaner.report.summary import Action, Fate, FileOutcome, ReportSummary, action_of
 
 
 def esc(text: object) -> str:
@@ -250,7 +250,9 @@ class _Writer:
             )
         r = self.s.removal
         if r is not None:
-            parts = [f"{plural(r.moved, 'copy was', 'copies were')} moved out of the way "
+            extra = plural(t.redundant_copies, "extra copy", "extra copies")
+            verb = "was" if r.moved == 1 else "were"
+            parts = [f"{n(r.moved)} of the {extra} {verb} moved out of the way "
                      f"({human_bytes(r.moved_bytes)})"]  # fmt: skip
             if r.failed:
                 parts.append(f"{plural(r.failed, 'copy', 'copies')} could not be moved")
@@ -267,15 +269,17 @@ class _Writer:
     def _figures(self) -> None:
         t = self.s.totals
         o = self.opts
+        kinds = ""
+        if t.exact_groups and t.similar_groups:
+            kinds = (
+                f" ({n(t.exact_groups)} with identical files only, "
+                f"{n(t.similar_groups)} with edited or converted copies)"
+            )
         rows: list[tuple[str, str]] = [
             ("Files looked at", f"{n(t.files_seen)} ({human_bytes(t.bytes_seen)})"),
             ("Pictures read", n(t.images)),
             ("Files skipped or unreadable", n(t.skipped)),
-            (
-                "Pictures that have copies (groups)",
-                f"{n(t.groups)} ({n(t.exact_groups)} with identical files only, "
-                f"{n(t.similar_groups)} with edited or converted copies)",
-            ),
+            ("Pictures that have copies (groups)", f"{n(t.groups)}{kinds}"),
             ("Files in these groups", n(t.files_in_groups)),
             ("Extra copies (suggested for removal)", n(t.redundant_copies)),
             ("Space the extra copies use", human_bytes(t.reclaimable_bytes)),
@@ -404,8 +408,8 @@ class _Writer:
             self.w(f'<p class="why">Why the first copy is kept: {esc(reason)}</p>\n')
         self.w(
             '<table>\n<thead><tr><th class="thumb">Preview</th><th>Suggestion</th>'
-            '<th>File</th><th class="num">Size</th><th class="num">Dimensions</th>'
-            '<th>Format</th><th class="num">Quality</th><th class="num">Difference</th>'
+            '<th>File</th><th class="num">Picture</th><th class="num">Quality</th>'
+            '<th class="num">Difference</th>'
             + ("<th>What happened</th>" if self.with_outcomes else "")
             + "</tr></thead>\n<tbody>\n"
         )
@@ -420,10 +424,12 @@ class _Writer:
         metrics = m.metrics
         row_class = ' class="keeper"' if m.is_keeper else ""
         self.w(f'<tr{row_class}><td class="thumb">')
+        outcome = self.s.outcome(m.path) if self.with_outcomes else None
         if m.sha256 and m.sha256 in shown_hashes:
             self._placeholder("Same bytes as a copy above")
         else:
-            self._preview(m.path)
+            # a moved file is previewed where it went, when the undo log knows
+            self._preview(m.path, outcome.destination if outcome else None)
             if m.sha256:
                 shown_hashes.add(m.sha256)
         self.w(
@@ -435,29 +441,38 @@ class _Writer:
         if m.entry.hardlinks:
             others = ", ".join(display_path(p) for p in m.entry.hardlinks)
             self.w(f'<div class="note">Also under these names (hard links): {esc(others)}</div>')
-        dims = f"{metrics.width:,} × {metrics.height:,}" if metrics else "unreadable"
-        fmt = metrics.format if metrics else "—"
+        dims = f"{metrics.width:,} × {metrics.height:,}" if metrics else "cannot be decoded"
+        fmt = metrics.format if metrics else ""
         self.w(
-            f'</td><td class="num">{esc(human_bytes(m.entry.size))}</td>'
-            f'<td class="num">{esc(dims)}</td><td>{esc(fmt)}</td>'
+            f'</td><td class="num">{esc(dims)}<br>{esc(fmt)} {esc(human_bytes(m.entry.size))}</td>'
             f'<td class="num">{m.quality}</td>'
             f'<td class="num">{"kept copy" if m.is_keeper else m.distance}</td>'
         )
         if self.with_outcomes:
-            outcome = self.s.outcome(m.path)
-            if outcome is None:
-                self.w("<td>—</td>")
-            else:
-                css = "fate-moved" if outcome.fate.value in ("moved", "restored") else "fate-bad"
-                self.w(f'<td class="{css}">{esc(outcome.text)}')
-                if outcome.destination:
-                    self.w(f'<div class="hash">to {esc_path(outcome.destination)}</div>')
-                self.w("</td>")
+            self._outcome_cell(outcome)
         self.w("</tr>\n")
+
+    def _outcome_cell(self, outcome: FileOutcome | None) -> None:
+        if outcome is None:
+            self.w('<td class="note">not moved</td>')
+            return
+        where = "the trash" if outcome.method == "trash" else "the quarantine folder"
+        headline = {
+            Fate.MOVED: f"Moved to {where}",
+            Fate.RESTORED: f"Moved to {where}, then put back",
+        }.get(outcome.fate, outcome.fate.label.capitalize())
+        ok = outcome.fate in (Fate.MOVED, Fate.RESTORED)
+        self.w(f'<td class="{"fate-moved" if ok else "fate-bad"}">{esc(headline)}')
+        if outcome.detail and not ok:
+            self.w(f"<div>{esc(outcome.detail)}</div>")
+        self.w(f'<div class="note">{esc(when(outcome.when))}</div>')
+        if outcome.destination and outcome.fate is Fate.MOVED:
+            self.w(f'<div class="hash">now at {esc_path(outcome.destination)}</div>')
+        self.w("</td>")
 
     # -- previews ---------------------------------------------------------------------
 
-    def _preview(self, path: str) -> None:
+    def _preview(self, path: str, moved_to: str | None = None) -> None:
         """Make one preview, write it, and let it go before the next one is made."""
         o = self.opts
         if not o.thumbnails:
@@ -467,6 +482,8 @@ class _Writer:
             self._placeholder(f"No preview (report limited to {o.max_thumbnails:,} previews)")
             return
         thumb = thumbs.make_thumbnail(path, o.thumbnail_size)
+        if thumb is None and moved_to:
+            thumb = thumbs.make_thumbnail(moved_to, o.thumbnail_size)
         if thumb is None:
             self._placeholder("No preview: file missing or unreadable")
             return

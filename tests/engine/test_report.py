@@ -342,8 +342,11 @@ def test_outcomes_of_moved_files_come_from_the_undo_log(scanned: Scanned, tmp_pa
     assert summary.removal.moved == 6
     assert summary.removal.moved_bytes == result.stats.reclaimable_bytes
     text = html_out.read_text(encoding="utf-8")
-    assert text.count("moved to the quarantine folder on") == 6
-    assert "6 copies were moved out of the way" in text
+    assert text.count("Moved to the quarantine folder") == 6
+    assert text.count("now at ") == 6
+    assert "6 of the 6 extra copies were moved out of the way" in text
+    # a moved copy is previewed where it now is
+    assert "No preview" not in text
     rows = _read_csv(csv_out)
     assert sum(r["outcome"] == "moved" for r in rows) == 6
     assert all(r["outcome"] == "" for r in rows if r["action"] == "keep")
