@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 from pathlib import Path
 
 import images
@@ -124,8 +125,11 @@ def test_cancel_from_another_thread_during_fingerprinting(
 
     monkeypatch.setattr(cleaner.scan, "analyse_file", slow_analyse)
 
+    cancelled_at: list[float] = []
+
     def canceller() -> None:
         entered.wait(timeout=10)
+        cancelled_at.append(time.monotonic())
         token.cancel()
         release.set()
 
@@ -138,7 +142,9 @@ def test_cancel_from_another_thread_during_fingerprinting(
     finally:
         release.set()
         helper.join(timeout=10)
+    stopped_at = time.monotonic()
     assert entered.is_set()
+    assert stopped_at - cancelled_at[0] < 2.0  # within one file's work, not the whole scan
     assert not _scan_threads()
 
 
