@@ -128,9 +128,7 @@ class MainWindow(QMainWindow):
         self.act_new = self._action(
             "&New scan", "Ctrl+N", self.show_start, "Go back to choose folders"
         )
-        self.act_quit = self._action(
-            "&Quit", QKeySequence.StandardKey.Quit, self.close, "Close PhotoSift"
-        )
+        self.act_quit = self._action("&Quit", "Ctrl+Q", self.close, "Close PhotoSift")
         self.act_toggle = self._action(
             "&Keep or remove selected",
             "Space",

@@ -84,11 +84,11 @@ def main() -> int:
     rp = window.review_page
 
     # a group with several copies makes the best picture
-    def copies(proxy_row: int) -> int:
-        return window.session.groups[rp.proxy.mapToSource(rp.proxy.index(proxy_row, 0)).row()].size
+    def copies(view_row: int) -> int:
+        return window.session.groups[rp.group_model.session_row(view_row)].size
 
-    best = max(range(min(rp.proxy.rowCount(), 40)), key=copies, default=0)
-    rp.select_group_at(min(best, rp.proxy.rowCount() - 1))
+    best = max(range(min(rp.group_model.rowCount(), 40)), key=copies, default=0)
+    rp.select_group_at(best)
     wait_until(lambda: window.thumbnails.pool.activeThreadCount() == 0, 20)
     settle(500)
     wait_until(lambda: window.thumbnails.pool.activeThreadCount() == 0, 20)

@@ -12,7 +12,7 @@ from synthetic_result import synthetic_groups
 
 from cleaner.models import DuplicateGroup, SkippedFile, SkipReason
 from ui.models import roles
-from ui.models.groups import GroupListModel, GroupSortProxy
+from ui.models.groups import GroupListModel
 from ui.models.photos import PhotoGridModel
 from ui.models.session import ReviewSession
 from ui.models.skipped import SkippedModel
@@ -42,26 +42,26 @@ def test_models_pass_the_model_tester_through_inserts_marks_and_resets(
     session: ReviewSession, qtbot: QtBot
 ) -> None:
     groups = GroupListModel(session)
-    proxy = GroupSortProxy()
-    proxy.setSourceModel(groups)
     photos = PhotoGridModel(session)
     skipped = SkippedModel(session)
-    testers = [QAbstractItemModelTester(m, FAIL) for m in (groups, proxy, photos, skipped)]
+    testers = [QAbstractItemModelTester(m, FAIL) for m in (groups, photos, skipped)]
     session.add_groups(_varied_groups()[:3])
     session.add_groups(_varied_groups()[3:])
     photos.set_group(2)
     session.toggle(2, 1)
     session.apply_suggestions()
-    proxy.set_sort_by("copies")
-    proxy.set_min_copies(3)
-    proxy.set_min_copies(0)
+    groups.set_sort_by("copies")
+    groups.set_min_copies(3)
+    session.add_groups(_varied_groups())  # arriving while filtered
+    groups.set_min_copies(0)
+    groups.resort()
     session.add_skipped([SkippedFile("/a/b.jpg", SkipReason.CORRUPT, "bad header")])
     photos.set_group(0)
     session.clear()
     assert groups.rowCount() == 0
     assert photos.rowCount() == 0
     assert skipped.rowCount() == 0
-    assert len(testers) == 4
+    assert len(testers) == 3
 
 
 def test_group_rows_expose_python_values(session: ReviewSession, qtbot: QtBot) -> None:
@@ -78,17 +78,15 @@ def test_group_rows_expose_python_values(session: ReviewSession, qtbot: QtBot) -
 
 
 @pytest.mark.parametrize("key", ["space", "copies", "folder"])
-def test_proxy_sorts_on_python_values(session: ReviewSession, qtbot: QtBot, key: str) -> None:
+def test_groups_sort_on_python_values(session: ReviewSession, qtbot: QtBot, key: str) -> None:
     model = GroupListModel(session)
-    proxy = GroupSortProxy()
-    proxy.setSourceModel(model)
     big = _varied_groups()
     # a reclaimable size beyond 32 bits must still sort right (pitfall P13)
     huge = replace(big[0].members[1], entry=replace(big[0].members[1].entry, size=5 * 2**32))
     big[0] = replace(big[0], members=(big[0].members[0], huge))
     session.add_groups(big)
-    proxy.set_sort_by(key)
-    shown = [proxy.index(r, 0).data(roles.GroupRole) for r in range(proxy.rowCount())]
+    model.set_sort_by(key)
+    shown = [model.index(r, 0).data(roles.GroupRole) for r in range(model.rowCount())]
     if key == "space":
         values = [g.reclaimable_bytes for g in shown]
         assert values == sorted(values, reverse=True)
@@ -103,15 +101,13 @@ def test_proxy_sorts_on_python_values(session: ReviewSession, qtbot: QtBot, key:
 
 def test_filter_more_than_n_copies(session: ReviewSession, qtbot: QtBot) -> None:
     model = GroupListModel(session)
-    proxy = GroupSortProxy()
-    proxy.setSourceModel(model)
     session.add_groups(_varied_groups())  # sizes 2, 3, 4, 2, 3, 4
-    assert proxy.rowCount() == 6
-    proxy.set_min_copies(3)
-    assert proxy.rowCount() == 2
-    assert all(proxy.index(r, 0).data(roles.CopiesRole) > 3 for r in range(2))
-    proxy.set_min_copies(0)
-    assert proxy.rowCount() == 6
+    assert model.rowCount() == 6
+    model.set_min_copies(3)
+    assert model.rowCount() == 2
+    assert all(model.index(r, 0).data(roles.CopiesRole) > 3 for r in range(2))
+    model.set_min_copies(0)
+    assert model.rowCount() == 6
 
 
 def test_photo_grid_puts_the_keeper_first_and_marks_through_the_session(
@@ -148,3 +144,21 @@ def test_skipped_rows_say_why(session: ReviewSession, qtbot: QtBot) -> None:
     assert model.index(0, 1).data() == "/p/q"
     assert model.index(0, 2).data() == "Permission denied"
     assert "permission denied" in model.as_text()
+
+
+def test_resort_keeps_the_current_group_selected(session: ReviewSession, qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QListView
+
+    model = GroupListModel(session)
+    session.add_groups(_varied_groups())
+    view = QListView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.setCurrentIndex(model.index(4))
+    chosen = model.index(4).data(roles.GroupRole)
+    for key in ("copies", "folder", "space"):
+        model.set_sort_by(key)
+        assert view.currentIndex().data(roles.GroupRole) is chosen
+        row = view.currentIndex().row()
+        assert model.session_row(row) == session.groups.index(chosen)
+        assert model.view_row(model.session_row(row)) == row

@@ -1,4 +1,12 @@
-"""The list of duplicate groups, and a proxy that sorts and filters it on Python values."""
+"""The list of duplicate groups, sorted and filtered on Python values.
+
+Why not a QSortFilterProxyModel: with 20,000 groups its `lessThan` is called about
+300,000 times from C++ into Python, and a sort took 2.8-4.6 s on the GUI thread
+(measured with tests/ui/bench_models.py), a visible stall. Here the model keeps the
+display order as a Python list of session rows and sorts it with `sorted()` (tens of
+milliseconds). Sort keys are Python tuples, so byte counts over 2^31 compare right
+(pitfall P13), and a re-sort is a layout change that keeps selection and scroll.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +19,6 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QSize,
-    QSortFilterProxyModel,
     Qt,
     Slot,
 )
@@ -25,9 +32,23 @@ from ui.thumbnails import ThumbnailLoader
 AnyIndex = QModelIndex | QPersistentModelIndex
 _INVALID = QModelIndex()
 
+SORT_KEYS = ("space", "copies", "folder")
+
+
+def sort_key(group: DuplicateGroup, sort_by: str) -> tuple[object, ...]:
+    """Smaller first. "space": most to free; "copies": most copies; "folder": A to Z."""
+    if sort_by == "copies":
+        return (-group.size, -group.reclaimable_bytes, group.id)
+    if sort_by == "folder":
+        path = group.keeper.path
+        return (os.path.dirname(path).casefold(), os.path.basename(path).casefold(), group.id)
+    return (-group.reclaimable_bytes, -group.size, group.id)
+
 
 class GroupListModel(QAbstractListModel):
-    """One row per `DuplicateGroup` of the session, in arrival order."""
+    """The session's groups in display order: sorted by `sort_by`, and only those with
+    more than `min_copies` copies (0: all). Groups that arrive during a scan are
+    appended; `resort()` (called when the scan ends) puts them in order."""
 
     def __init__(
         self,
@@ -40,7 +61,11 @@ class GroupListModel(QAbstractListModel):
         self.thumbnails = thumbnails
         self.thumb_size = QSize(64, 64)
         self.dpr = 1.0
-        self._row_of_keeper: dict[str, int] = {}
+        self._sort_by = "space"
+        self._min_copies = 0
+        self._rows: list[int] = []  # session rows, in display order
+        self._view_row: dict[int, int] = {}  # session row -> display row
+        self._keeper_row: dict[str, int] = {}  # keeper path -> session row
         session.aboutToInsertGroups.connect(self._before_insert)
         session.groupsInserted.connect(self._after_insert)
         session.aboutToReset.connect(self._before_reset)
@@ -52,16 +77,81 @@ class GroupListModel(QAbstractListModel):
     def set_thumbnail_size(self, size: QSize, dpr: float) -> None:
         self.thumb_size, self.dpr = size, dpr
 
+    # -- order and filter --------------------------------------------------------------
+
+    @property
+    def sort_by(self) -> str:
+        return self._sort_by
+
+    @property
+    def min_copies(self) -> int:
+        return self._min_copies
+
+    def _accepts(self, session_row: int) -> bool:
+        return self._min_copies <= 0 or self.session.groups[session_row].size > self._min_copies
+
+    def _ordered(self) -> list[int]:
+        groups = self.session.groups
+        rows = [r for r in range(len(groups)) if self._accepts(r)]
+        rows.sort(key=lambda r: sort_key(groups[r], self._sort_by))
+        return rows
+
+    def _reindex(self) -> None:
+        self._view_row = {r: i for i, r in enumerate(self._rows)}
+
+    def set_sort_by(self, key: str) -> None:
+        if key not in SORT_KEYS:
+            raise ValueError(key)
+        self._sort_by = key
+        self.resort()
+
+    def resort(self) -> None:
+        """Put every row in order again; selection and current row follow their groups."""
+        self.layoutAboutToBeChanged.emit()
+        old = self._rows
+        self._rows = self._ordered()
+        self._reindex()
+        persistent = self.persistentIndexList()
+        moved = []
+        for index in persistent:
+            session_row = old[index.row()] if 0 <= index.row() < len(old) else -1
+            new = self._view_row.get(session_row)
+            moved.append(self.index(new) if new is not None else QModelIndex())
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
+
+    def set_min_copies(self, n: int) -> None:
+        """Show only groups with more than `n` copies (0: all groups)."""
+        self.beginResetModel()
+        self._min_copies = max(0, n)
+        self._rows = self._ordered()
+        self._reindex()
+        self.endResetModel()
+
+    def session_row(self, view_row: int) -> int:
+        return self._rows[view_row] if 0 <= view_row < len(self._rows) else -1
+
+    def view_row(self, session_row: int) -> int:
+        return self._view_row.get(session_row, -1)
+
     # -- session signals ---------------------------------------------------------------
 
     @Slot(int, int)
     def _before_insert(self, first: int, last: int) -> None:
-        self.beginInsertRows(_INVALID, first, last)
+        """Nothing to do: which rows are shown is known once the session has them."""
 
     @Slot(int, int)
     def _after_insert(self, first: int, last: int) -> None:
         for row in range(first, last + 1):
-            self._row_of_keeper[self.session.groups[row].keeper.path] = row
+            self._keeper_row[self.session.groups[row].keeper.path] = row
+        accepted = [r for r in range(first, last + 1) if self._accepts(r)]
+        if not accepted:
+            return
+        start = len(self._rows)
+        self.beginInsertRows(_INVALID, start, start + len(accepted) - 1)
+        for r in accepted:
+            self._view_row[r] = len(self._rows)
+            self._rows.append(r)
         self.endInsertRows()
 
     @Slot()
@@ -70,21 +160,25 @@ class GroupListModel(QAbstractListModel):
 
     @Slot()
     def _after_reset(self) -> None:
-        self._row_of_keeper.clear()
+        self._rows = []
+        self._view_row = {}
+        self._keeper_row = {}
         self.endResetModel()
 
     @Slot(int)
-    def _marks_changed(self, row: int) -> None:
-        if not self.session.groups:
+    def _marks_changed(self, session_row: int) -> None:
+        if not self._rows:
             return
-        if row < 0:
-            self.dataChanged.emit(self.index(0), self.index(len(self.session.groups) - 1))
-        else:
+        if session_row < 0:
+            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
+            return
+        row = self._view_row.get(session_row)
+        if row is not None:
             self.dataChanged.emit(self.index(row), self.index(row))
 
     @Slot(str)
     def _thumbnail_ready(self, path: str) -> None:
-        row = self._row_of_keeper.get(path)
+        row = self._view_row.get(self._keeper_row.get(path, -1))
         if row is not None:
             idx = self.index(row)
             self.dataChanged.emit(idx, idx, [roles.ThumbnailRole])
@@ -92,15 +186,17 @@ class GroupListModel(QAbstractListModel):
     # -- the model ---------------------------------------------------------------------
 
     def rowCount(self, parent: AnyIndex = _INVALID) -> int:
-        return 0 if parent.isValid() else len(self.session.groups)
+        return 0 if parent.isValid() else len(self._rows)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.session.groups):
+        if not index.isValid() or index.row() >= len(self._rows):
             return None
-        row = index.row()
+        row = self._rows[index.row()]
         group = self.session.groups[row]
         if role == roles.GroupRole:
             return group
+        if role == roles.SessionRowRole:
+            return row
         if role == roles.ThumbnailRole:
             if self.thumbnails is None:
                 return None
@@ -111,6 +207,8 @@ class GroupListModel(QAbstractListModel):
             return group.reclaimable_bytes
         if role == roles.FolderRole:
             return os.path.dirname(group.keeper.path)
+        if role == roles.SortRole:
+            return sort_key(group, self._sort_by)
         if role == roles.MarkedCountRole:
             return self.session.marked_in_group(row)
         if role == roles.MarkedBytesRole:
@@ -131,60 +229,3 @@ class GroupListModel(QAbstractListModel):
                 " …" if len(folders) > 6 else ""
             )
         return None
-
-
-class GroupSortProxy(QSortFilterProxyModel):
-    """Sorts on Python values (no 32-bit truncation, pitfall P13) and hides small groups.
-
-    `sort_by`: "space" (most space to free first), "copies" (most copies first) or
-    "folder" (the keeper's folder, A-Z). `min_copies`: show only groups with more than
-    this many copies (0: all).
-    """
-
-    KEYS = ("space", "copies", "folder")
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._sort_by = "space"
-        self._min_copies = 0
-        self.setDynamicSortFilter(False)  # marks do not move rows under the user's cursor
-
-    @property
-    def sort_by(self) -> str:
-        return self._sort_by
-
-    def set_sort_by(self, key: str) -> None:
-        if key not in self.KEYS:
-            raise ValueError(key)
-        self._sort_by = key
-        self.invalidate()
-        self.sort(0, Qt.SortOrder.AscendingOrder)
-
-    @property
-    def min_copies(self) -> int:
-        return self._min_copies
-
-    def set_min_copies(self, n: int) -> None:
-        self.beginFilterChange()
-        self._min_copies = max(0, n)
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def _key(self, index: AnyIndex) -> tuple[object, ...]:
-        group: DuplicateGroup = index.data(roles.GroupRole)
-        if self._sort_by == "copies":
-            return (-group.size, -group.reclaimable_bytes, group.id)
-        if self._sort_by == "folder":
-            folder = os.path.dirname(group.keeper.path)
-            return (folder.casefold(), os.path.basename(group.keeper.path).casefold(), group.id)
-        return (-group.reclaimable_bytes, -group.size, group.id)
-
-    def lessThan(self, left: AnyIndex, right: AnyIndex) -> bool:
-        return self._key(left) < self._key(right)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
-        if self._min_copies <= 0:
-            return True
-        model = self.sourceModel()
-        if not isinstance(model, GroupListModel):
-            return True
-        return model.session.groups[source_row].size > self._min_copies

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from ui.delegates.group_row import ROW_H, GroupRowDelegate
 from ui.delegates.tile import TILE, PhotoTileDelegate
 from ui.format import folder_name, human_bytes, keeper_reason, plural
-from ui.models.groups import GroupListModel, GroupSortProxy
+from ui.models.groups import GroupListModel
 from ui.models.photos import PhotoGridModel
 from ui.models.session import ReviewSession
 from ui.models.skipped import SkippedModel
@@ -114,8 +114,6 @@ class ReviewPage(QWidget):
 
         # models
         self.group_model = GroupListModel(session, thumbnails, self)
-        self.proxy = GroupSortProxy(self)
-        self.proxy.setSourceModel(self.group_model)
         self.photo_model = PhotoGridModel(session, thumbnails, self)
         self.photo_model.markRefused.connect(self.status)
         self.skipped_model = SkippedModel(session, self)
@@ -173,7 +171,7 @@ class ReviewPage(QWidget):
         filter_row.addWidget(self.filter_spin)
         filter_row.addStretch(1)
         self.group_view = GroupListView()
-        self.group_view.setModel(self.proxy)
+        self.group_view.setModel(self.group_model)
         self.group_view.setItemDelegate(GroupRowDelegate(self.group_view))
         self.group_model.set_thumbnail_size(GroupRowDelegate.thumb_size(), 1.0)
         self.group_view.selectionModel().currentChanged.connect(self._group_changed)
@@ -290,7 +288,7 @@ class ReviewPage(QWidget):
 
     @Slot(int, int)
     def _groups_inserted(self, first: int, last: int) -> None:
-        if not self.group_view.currentIndex().isValid() and self.proxy.rowCount():
+        if not self.group_view.currentIndex().isValid() and self.group_model.rowCount():
             self.select_group_at(0)
         self._update_tabs()
 
@@ -301,15 +299,16 @@ class ReviewPage(QWidget):
 
     def finish_loading(self) -> None:
         """The scan is over: sort what arrived and show the first group."""
-        self.proxy.sort(0, Qt.SortOrder.AscendingOrder)
-        if self.proxy.rowCount():
+        self.group_model.resort()
+        if self.group_model.rowCount():
             self.select_group_at(0)
         self._update_tabs()
 
-    def select_group_at(self, proxy_row: int) -> None:
-        if not 0 <= proxy_row < self.proxy.rowCount():
+    def select_group_at(self, view_row: int) -> None:
+        """Show the group at `view_row` of the (sorted, filtered) list."""
+        if not 0 <= view_row < self.group_model.rowCount():
             return
-        index = self.proxy.index(proxy_row, 0)
+        index = self.group_model.index(view_row, 0)
         self.group_view.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect
         )
@@ -317,14 +316,14 @@ class ReviewPage(QWidget):
 
     def step_group(self, delta: int) -> None:
         row = self.group_view.currentIndex().row()
-        self.select_group_at(max(0, min(self.proxy.rowCount() - 1, row + delta)))
+        self.select_group_at(max(0, min(self.group_model.rowCount() - 1, row + delta)))
         self.grid.setFocus()
 
     @Slot(QModelIndex, QModelIndex)
     def _group_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
-        source = self.proxy.mapToSource(current) if current.isValid() else QModelIndex()
+        row = self.group_model.session_row(current.row()) if current.isValid() else -1
         self.thumbnails.cancel_pending()
-        self.photo_model.set_group(source.row() if source.isValid() else -1)
+        self.photo_model.set_group(row)
         if self.photo_model.rowCount():
             self.grid.setCurrentIndex(self.photo_model.index(0))
             self.grid.clearSelection()
@@ -359,21 +358,24 @@ class ReviewPage(QWidget):
     @Slot()
     def _sort_changed(self) -> None:
         key = str(self.sort_combo.currentData())
-        current = self.proxy.mapToSource(self.group_view.currentIndex())
-        self.proxy.set_sort_by(key)
+        self.group_model.set_sort_by(key)  # the current group stays current
         self.settings.set(Keys.SORT, key)
-        if current.isValid():
-            self.group_view.scrollTo(self.proxy.mapFromSource(current))
+        if self.group_view.currentIndex().isValid():
+            self.group_view.scrollTo(self.group_view.currentIndex())
 
     @Slot()
     def _filter_changed(self) -> None:
         enabled = self.filter_check.isChecked()
         self.filter_spin.setEnabled(enabled)
-        self.proxy.set_min_copies(self.filter_spin.value() if enabled else 0)
+        current = self.current_group_row()
+        self.group_model.set_min_copies(self.filter_spin.value() if enabled else 0)
         self.settings.set(Keys.MIN_COPIES_ON, enabled)
         self.settings.set(Keys.MIN_COPIES, self.filter_spin.value())
-        if not self.group_view.currentIndex().isValid():
-            self.select_group_at(0)
+        view_row = self.group_model.view_row(current)
+        self.select_group_at(view_row if view_row >= 0 else 0)
+        if self.group_model.rowCount() == 0:
+            self.photo_model.set_group(-1)
+            self._update_group_header()
         self._update_tabs()
 
     # -- marks -----------------------------------------------------------------------------
@@ -417,7 +419,7 @@ class ReviewPage(QWidget):
     @Slot()
     def _update_tabs(self) -> None:
         total = len(self.session.groups)
-        shown = self.proxy.rowCount()
+        shown = self.group_model.rowCount()
         self.tabs.setTabText(0, f"Copies found ({total:,})")
         self.tabs.setTabText(1, f"Skipped files ({len(self.session.skipped):,})")
         if shown == total:
