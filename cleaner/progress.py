@@ -113,8 +113,13 @@ class ProgressMeter:
         bytes_total: int = 0,
         hz: float = 15.0,
         clock: object = time.monotonic,
+        span: tuple[float, float] = (0.0, 1.0),
     ) -> None:
+        """`span` is the part of the stage this meter covers, for a stage done in steps
+        (the digest stage reads prefixes in its first half and whole files in its second),
+        so the overall fraction never goes backwards when a later step starts."""
         self.stage = stage
+        self.span = span
         self.total = total
         self.bytes_total = bytes_total
         self.done = 0
@@ -152,17 +157,20 @@ class ProgressMeter:
             bytes_total=self.bytes_total,
             rate=rate,
             eta_seconds=eta,
-            overall=overall_fraction(self.stage, self.done, self.total),
+            overall=overall_fraction(self.stage, self.done, self.total, self.span),
         )
 
 
-def overall_fraction(stage: str, done: int, total: int) -> float:
+def overall_fraction(
+    stage: str, done: int, total: int, span: tuple[float, float] = (0.0, 1.0)
+) -> float:
     """Where a stage's progress puts the whole scan, from 0.0 to 1.0."""
     before = 0.0
     for name, weight in Stage.WEIGHTS.items():
         if name == stage:
             part = min(done / total, 1.0) if total else 0.0
-            return min(before + weight * part, 1.0)
+            lo, hi = span
+            return min(before + weight * (lo + (hi - lo) * part), 1.0)
         before += weight
     return before
 

@@ -99,6 +99,7 @@ class _State:
     entries: list[FileEntry] = field(default_factory=list)
     sha256: dict[int, str] = field(default_factory=dict)
     skipped: list[SkippedFile] = field(default_factory=list)
+    gone: set[int] = field(default_factory=set)  # vanished or unreadable since the walk
     files_seen: int = 0
     bytes_seen: int = 0
     hardlinks: int = 0
@@ -117,7 +118,7 @@ def scan(
     (on the first `next()`) and `Cancelled` when `cancel` is set."""
     token = cancel or CancelToken()
     roots = normalise_roots(settings.roots)
-    protected = tuple(os.path.abspath(os.path.expanduser(p)) for p in settings.protected)
+    protected = _protected_forms(settings.protected)
     thresholds = thresholds_for(settings.similarity, settings.threshold)
     criteria = parse_criteria(settings.criteria)
     rules = PathRules(prefer=settings.prefer_paths, avoid=settings.avoid_paths)
@@ -265,7 +266,7 @@ def _digest_stage(
         if entry.size > 0:
             by_size[entry.size].append(index)
     candidates = [i for ids in by_size.values() if len(ids) > 1 for i in ids]
-    meter = ProgressMeter(Stage.DIGEST, total=len(candidates), hz=hz)
+    meter = ProgressMeter(Stage.DIGEST, total=len(candidates), hz=hz, span=(0.0, 0.3))
     prefixes: dict[int, str] = {}
     cached: dict[int, CachedEntry | None] = {}
     todo: list[int] = []
@@ -275,7 +276,7 @@ def _digest_stage(
         cached[i] = hit
         if hit is not None and hit.sha256:
             state.sha256[i] = hit.sha256
-        elif hit is not None and hit.prefix:
+        if hit is not None and hit.prefix:
             prefixes[i] = hit.prefix
         else:
             todo.append(i)
@@ -287,15 +288,21 @@ def _digest_stage(
         event = meter.advance()
         if event is not None:
             yield event
-    # full digests where size and prefix agree
-    groups: dict[tuple[int, str], list[int]] = defaultdict(list)
+    # Whole-file digests where size and prefix agree. Every candidate has a prefix here
+    # (read now or cached), so a file whose full digest is cached is still compared
+    # with a fresh file of the same size.
+    same: dict[tuple[int, str], list[int]] = defaultdict(list)
     for i in candidates:
-        if i in state.sha256:
-            groups[(state.entries[i].size, "sha:" + state.sha256[i])].append(i)
-        elif i in prefixes:
-            groups[(state.entries[i].size, prefixes[i])].append(i)
-    need_full = [i for ids in groups.values() if len(ids) > 1 for i in ids if i not in state.sha256]
-    meter.total += len(need_full)
+        if i in prefixes:
+            same[(state.entries[i].size, prefixes[i])].append(i)
+    need_full = [i for ids in same.values() if len(ids) > 1 for i in ids if i not in state.sha256]
+    meter = ProgressMeter(
+        Stage.DIGEST,
+        total=len(need_full),
+        bytes_total=sum(state.entries[i].size for i in need_full),
+        hz=hz,
+        span=(0.3, 1.0),
+    )
     for i, outcome in _run_pool(pool, sha256_file, need_full, state, token):
         if isinstance(outcome, str):
             state.sha256[i] = outcome
@@ -342,7 +349,10 @@ def _run_pool(
             try:
                 yield i, future.result()
             except OSError as exc:
-                state.skipped.append(_os_skip(state.entries[i].path, exc))
+                if i not in state.gone:
+                    state.gone.add(i)
+                    skip = _os_skip(state.entries[i].path, exc)
+                    state.skipped.append(skip)
                 yield i, None
 
 
@@ -364,11 +374,16 @@ def _units(state: _State) -> list[_Unit]:
     taken: set[int] = set()
     units: list[_Unit] = []
     for ids in by_sha.values():
+        ids = [i for i in ids if i not in state.gone]
         if len(ids) > 1:
             ids.sort(key=lambda i: state.entries[i].path)
             units.append(_Unit(files=ids))
             taken.update(ids)
-    units.extend(_Unit(files=[i]) for i in range(len(state.entries)) if i not in taken)
+    units.extend(
+        _Unit(files=[i])
+        for i in range(len(state.entries))
+        if i not in taken and i not in state.gone
+    )
     return units
 
 
@@ -408,7 +423,8 @@ def _fingerprint_stage(
                     break
         if hit is not None and (hit.analysis is not None or hit.failure is not None):
             unit.analysis, unit.failure = hit.analysis, hit.failure
-            state.cache_hits += len(unit.files)
+            if hit.analysis is not None:  # "pictures read from the cache": pictures only
+                state.cache_hits += len(unit.files)
             event = meter.advance(1, e.size)
             if event is not None:
                 yield event
@@ -488,11 +504,17 @@ def _group_stage(
             clusters.append(mapped)
             in_cluster.update(mapped)
     for k, unit in enumerate(units):
-        if len(unit.files) > 1 and k not in in_cluster:
+        if len(unit.files) > 1 and k not in in_cluster and _groupable(unit):
             clusters.append([k])
     meter.done = meter.total
     yield meter.snapshot()
     return clusters
+
+
+def _groupable(unit: _Unit) -> bool:
+    """A set of exact copies is reported if it is a picture, or looks like one that no
+    decoder can read; copies of a file that is not a picture at all are not."""
+    return unit.failure is None or unit.failure.reason in _GROUPABLE_FAILURES
 
 
 def _confirm(
@@ -565,11 +587,10 @@ def _score_stage(
         event = meter.advance(1, state.entries[i].size)
         if event is not None:
             yield event
-    vanished = {s.path for s in state.skipped}
     groups: list[DuplicateGroup] = []
     for cluster in clusters:
         token.check()
-        group = _build_group(state, units, cluster, criteria, rules, protected, vanished)
+        group = _build_group(state, units, cluster, criteria, rules, protected)
         if group is not None:
             groups.append(group)
         event = meter.advance()
@@ -586,6 +607,18 @@ def _score_stage(
     return groups
 
 
+def _protected_forms(folders: tuple[str, ...]) -> tuple[str, ...]:
+    """Each protected folder as given and with symbolic links resolved: a root named
+    through a symlink is walked under its real path, and its protection must follow."""
+    forms: list[str] = []
+    for folder in folders:
+        given = os.path.abspath(os.path.expanduser(folder))
+        for form in (given, os.path.realpath(given)):
+            if form not in forms:
+                forms.append(form)
+    return tuple(forms)
+
+
 def _is_protected(path: str, protected: tuple[str, ...]) -> bool:
     return any(path == p or path.startswith(p.rstrip(os.sep) + os.sep) for p in protected)
 
@@ -597,13 +630,9 @@ def _build_group(
     criteria: tuple[Criterion, ...],
     rules: PathRules,
     protected: tuple[str, ...],
-    vanished: set[str],
 ) -> DuplicateGroup | None:
     files: list[tuple[int, _Unit]] = [
-        (i, units[k])
-        for k in cluster
-        for i in units[k].files
-        if state.entries[i].path not in vanished
+        (i, units[k]) for k in cluster for i in units[k].files if i not in state.gone
     ]
     if len(files) < 2:
         return None

@@ -91,11 +91,6 @@ def test_a_bad_files_verdict_is_cached_too(
     assert [s.reason for s in second.skipped] == [SkipReason.NOT_AN_IMAGE]
 
 
-@pytest.mark.xfail(
-    reason="scan.py _fingerprint_stage counts cached skip verdicts in stats.cache_hits, so "
-    "'photosift scan' prints 'Pictures read: 4 (5 from the cache)'",
-    strict=True,
-)
 def test_cache_hits_count_pictures_only(library, tmp_path: Path) -> None:
     lib = library()
     readable = _fill(lib)  # with a broken file
@@ -246,11 +241,6 @@ def test_exact_copies_stay_exact_on_the_second_scan(library, tmp_path: Path) -> 
     assert kinds == [["exact"]] * 3
 
 
-@pytest.mark.xfail(
-    reason="scan.py _digest_stage keys a cached full digest as ('sha:'+sha) but a fresh file "
-    "by its prefix digest, so same-size files with one cached and one not are never compared",
-    strict=True,
-)
 def test_exact_copies_stay_exact_after_one_copy_is_touched(library, tmp_path: Path) -> None:
     lib = library()
     lib.add("b.jpg", images.photo(36, (320, 240)))

@@ -208,12 +208,6 @@ def test_process_pool_gives_the_same_groups(library) -> None:
     assert images.group_names(processes) == images.group_names(threads)
 
 
-@pytest.mark.xfail(
-    reason="scan.py resolves a symlinked root with realpath (walk.normalise_roots) but keeps "
-    "protected folders as abspath, so a folder protected through the same symlink matches "
-    "no scanned path and its files are suggested for removal",
-    strict=True,
-)
 def test_protection_through_a_symlinked_root(tmp_path: Path) -> None:
     real = tmp_path / "data"
     original = images.photo(53, (300, 200))

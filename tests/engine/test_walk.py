@@ -304,11 +304,6 @@ def test_file_vanishing_between_walk_and_decode_is_skipped(
     assert result.stats.images == 1
 
 
-@pytest.mark.xfail(
-    reason="scan.py: a same-size file that vanishes is reported twice as skipped "
-    "(once by the digest stage, once by the fingerprint stage)",
-    strict=True,
-)
 def test_vanished_exact_copy_candidate_is_reported_once(
     library, make_photo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
