@@ -126,7 +126,7 @@ def write_csv(
 
     With `outcomes` (even an empty mapping) the OUTCOME_COLUMNS are added.
     """
-    from cleaner.report.atomic import atomic_text_file
+    from cleaner.atomic import atomic_text_file
 
     with atomic_text_file(path, encoding="utf-8", newline="") as fh:
         fh.write("\ufeff")

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from cleaner.humanize import human_bytes
 from cleaner.models import ImageMetrics
 
 
@@ -197,19 +198,10 @@ def _describe(criterion: Criterion, c: Candidate, rules: PathRules) -> str:
         name = os.path.basename(shown)
         return f"{folder}/{name}" if folder else name
     if criterion is Criterion.LARGEST_FILE:
-        return _human_bytes(c.size)
+        return human_bytes(c.size)
     if criterion is Criterion.OLDEST_FILE:
         return "older file"
     raise ValueError(criterion)
-
-
-def _human_bytes(n: int) -> str:
-    value = float(n)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{n} bytes"
 
 
 def parse_criteria(names: Sequence[str]) -> tuple[Criterion, ...]:

@@ -9,13 +9,12 @@ surrogate (``\\udced``) and reading it back gives the same `str`, so
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from cleaner.atomic import atomic_text_file
 from cleaner.errors import ResultFormatError
 from cleaner.models import (
     DEFAULT_MAX_PIXELS,
@@ -260,15 +259,5 @@ def load(path: str | os.PathLike[str]) -> ScanResult:
 
 
 def write_text_atomic(path: Path, text: str, encoding: str = "utf-8") -> None:
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    with atomic_text_file(path, encoding=encoding) as fh:
+        fh.write(text)

@@ -7,23 +7,10 @@ import sys
 import time
 from typing import TextIO
 
+from cleaner.humanize import human_bytes, human_duration
 from cleaner.progress import Progress
 
-
-def human_bytes(n: float) -> str:
-    value = float(n)
-    for unit in ("bytes", "KB", "MB", "GB", "TB"):
-        if abs(value) < 1000 or unit == "TB":
-            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{n} bytes"
-
-
-def human_duration(seconds: float) -> str:
-    seconds = max(0, round(seconds))
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+__all__ = ["ProgressBar", "error", "human_bytes", "human_duration"]
 
 
 def error(message: str) -> None:

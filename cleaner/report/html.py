@@ -17,11 +17,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TextIO
 
-from cleaner.cli.common import human_bytes
+from cleaner.atomic import atomic_text_file
 from cleaner.csvexport import display_path
+from cleaner.humanize import human_bytes
 from cleaner.models import DuplicateGroup, GroupKind, GroupMember, ScanResult
 from cleaner.report import thumbs
-from cleaner.report.atomic import atomic_text_file
 from cleaner.report.summary import Action, Fate, FileOutcome, ReportSummary, action_of
 
 

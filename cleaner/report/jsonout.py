@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any, TextIO
 
+from cleaner.atomic import atomic_text_file
 from cleaner.models import ScanResult
-from cleaner.report.atomic import atomic_text_file
 from cleaner.report.summary import ReportSummary
 from cleaner.resultio import result_to_dict
 
