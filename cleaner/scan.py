@@ -281,7 +281,9 @@ def _digest_stage(
         else:
             todo.append(i)
     for i, outcome in _run_pool(pool, prefix_digest, todo, state, token):
-        if isinstance(outcome, str):
+        if isinstance(outcome, SkippedFile):
+            yield FileSkipped(outcome)
+        elif isinstance(outcome, str):
             prefixes[i] = outcome
             e = state.entries[i]
             cache.put(e.path, e.size, e.mtime_ns, prefix=outcome, previous=cached.get(i))
@@ -304,7 +306,9 @@ def _digest_stage(
         span=(0.3, 1.0),
     )
     for i, outcome in _run_pool(pool, sha256_file, need_full, state, token):
-        if isinstance(outcome, str):
+        if isinstance(outcome, SkippedFile):
+            yield FileSkipped(outcome)
+        elif isinstance(outcome, str):
             state.sha256[i] = outcome
             e = state.entries[i]
             cache.put(e.path, e.size, e.mtime_ns, sha256=outcome, previous=cached.get(i))
@@ -321,10 +325,11 @@ def _run_pool(
     state: _State,
     token: CancelToken,
     arg: Callable[[FileEntry], tuple[object, ...]] | None = None,
-) -> Iterator[tuple[int, R | None]]:
+) -> Iterator[tuple[int, R | SkippedFile]]:
     """Run `fn(path, ...)` for each entry with bounded look-ahead; yield results as they end.
 
-    An OS error becomes a skip (the file vanished or cannot be read) and yields None.
+    An OS error (the file vanished or cannot be read) is recorded once as a skip, the
+    file is left out of later stages, and the `SkippedFile` is yielded in place of a result.
     """
     limit = max(4, 3 * getattr(pool, "_max_workers", 2))
     pending: dict[cf.Future[R], int] = {}
@@ -347,13 +352,14 @@ def _run_pool(
         for future in done:
             i = pending.pop(future)
             try:
-                yield i, future.result()
+                outcome = future.result()
             except OSError as exc:
-                if i not in state.gone:
-                    state.gone.add(i)
-                    skip = _os_skip(state.entries[i].path, exc)
-                    state.skipped.append(skip)
-                yield i, None
+                state.gone.add(i)
+                skip = _os_skip(state.entries[i].path, exc)
+                state.skipped.append(skip)
+                yield i, skip
+                continue
+            yield i, outcome
 
 
 def _os_skip(path: str, exc: OSError) -> SkippedFile:
@@ -444,6 +450,8 @@ def _fingerprint_stage(
         elif isinstance(outcome, DecodeFailure):
             unit.failure = outcome
             cache.put(e.path, e.size, e.mtime_ns, failure=outcome, previous=previous.get(rep))
+        else:
+            yield FileSkipped(outcome)
         event = meter.advance(1, e.size)
         if event is not None:
             yield event
@@ -574,7 +582,9 @@ def _score_stage(
         hz=hz,
     )
     for i, outcome in _run_pool(pool, sha256_file, missing, state, token):
-        if isinstance(outcome, str):
+        if isinstance(outcome, SkippedFile):
+            yield FileSkipped(outcome)
+        elif isinstance(outcome, str):
             state.sha256[i] = outcome
             e = state.entries[i]
             cache.put(

@@ -317,3 +317,31 @@ def test_vanished_exact_copy_candidate_is_reported_once(
     ]
     assert result.stats.skipped == 1
     assert result.groups == ()
+
+
+def test_a_file_that_vanishes_before_its_digest_is_announced_as_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window lists skipped files as events arrive, so a skip found while digesting
+    must be sent as a FileSkipped event too, not only recorded in the result."""
+    from cleaner import scan as scan_module
+    from cleaner.models import ScanSettings, SkipReason
+    from cleaner.progress import FileSkipped, ScanFinished
+
+    data = b"\xff\xd8\xff" + bytes(5000)
+    (tmp_path / "a.jpg").write_bytes(data)
+    (tmp_path / "b.jpg").write_bytes(data[:-1] + b"\x01")  # same size, another file
+    real = scan_module.prefix_digest
+
+    def vanishing(path: str) -> str:
+        if path.endswith("b.jpg"):
+            raise FileNotFoundError(2, "No such file or directory", path)
+        return real(path)
+
+    monkeypatch.setattr(scan_module, "prefix_digest", vanishing)
+    events = list(scan_module.scan(ScanSettings(roots=(str(tmp_path),)), cache_path=None))
+    announced = [e.skipped for e in events if isinstance(e, FileSkipped)]
+    result = next(e.result for e in events if isinstance(e, ScanFinished))
+    vanished = [s for s in result.skipped if s.reason is SkipReason.VANISHED]
+    assert [s.path for s in vanished] == [str(tmp_path / "b.jpg")]
+    assert vanished[0] in announced
