@@ -78,6 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
+    from ui import _pyside_refcount
+
+    _pyside_refcount.apply()
+
     from ui.icons import app_icon
     from ui.main_window import MainWindow
     from ui.thumbnails import drain_pools

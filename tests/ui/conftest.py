@@ -17,6 +17,12 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# Explicitly, not only through `ui/__init__.py`: if a conftest puts tests/ on sys.path,
+# tests/ui can shadow the `ui` package as a namespace package and skip its __init__.
+from ui import _pyside_refcount
+
+_pyside_refcount.apply()
+
 _HERE = Path(__file__).parent
 
 
