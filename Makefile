@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HEADLESS := .venv-headless
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck test-engine-headless bench clean-venv
+.PHONY: run test lint typecheck test-engine-headless bench bundle clean-venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,8 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/photosift
 
-## Install everything and run the whole test suite (lint, types, architecture, engine, window).
+## Install everything and run the whole test suite (lint, types, architecture, engine, window,
+## and the standalone Linux build with its smoke test: about 2 minutes more).
 test: $(STAMP) lint typecheck test-engine-headless
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
@@ -44,6 +45,11 @@ test-engine-headless: $(HEADLESS)/.installed
 	$(HEADLESS)/bin/python -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('PySide6') is not None)"
 	# pytest-qt is absent here, so its ini keys are unknown: drop --strict-config for this run.
 	$(HEADLESS)/bin/python -m pytest -q -o addopts="-ra --strict-markers" -W "ignore::pytest.PytestConfigWarning" tests/engine
+
+## Build the standalone app for this OS into packaging/dist (Linux: onedir, tarball, .deb).
+## `make test` also builds it (in a temporary folder) and smoke-tests it: tests/smoke.
+bundle: $(STAMP)
+	PYTHON=$(abspath $(BIN))/python packaging/build.sh
 
 ## Run the benchmarks (slow; writes results under benchmarks/out/).
 bench: $(STAMP)

@@ -1,0 +1,181 @@
+"""Build the Linux standalone app with packaging/build.sh and smoke-test what users get.
+
+Slow (about 1.5 minutes on 2 cores, plus installing PyInstaller the first time). It
+builds into temporary folders, so it never touches packaging/dist, then:
+
+- unpacks the tarball somewhere else (the bundle must not depend on where it was built)
+  and runs `photosift --smoke-test` offscreen: every image plugin, the bundled JPEG,
+  PNG, HEIC and RAW samples, the main window, a scan of a generated library;
+- fails on a non-zero exit or on anything unexpected on stderr;
+- checks the .deb's metadata and layout, and that the bundle stays lean.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="builds the Linux bundle"),
+]
+
+# stderr lines that are expected from a healthy run; anything else fails the test.
+ALLOWED_STDERR = [
+    # The offscreen platform plugin cannot resize windows to their size hints.
+    re.compile(r"This plugin does not support propagateSizeHints\(\)"),
+    # Running as root or without a session in CI.
+    re.compile(r"QStandardPaths: (XDG_RUNTIME_DIR|runtime directory) .*"),
+]
+
+# Size budget of the unpacked onedir (measured 247 MB with Qt 6.12 on Linux x86_64).
+MAX_BUNDLE_MB = 300
+
+
+def project_version() -> str:
+    text = (ROOT / "pyproject.toml").read_text("utf-8")
+    match = re.search(r'(?m)^version\s*=\s*"([^"]+)"', text)
+    assert match is not None
+    return match.group(1)
+
+
+def unexpected_stderr(stderr: str) -> list[str]:
+    return [
+        line
+        for line in stderr.splitlines()
+        if line.strip() and not any(p.fullmatch(line.strip()) for p in ALLOWED_STDERR)
+    ]
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    env = {
+        **os.environ,
+        "PYTHON": sys.executable,
+        "PHOTOSIFT_DIST_DIR": str(out),
+        "PHOTOSIFT_BUILD_DIR": str(tmp_path_factory.mktemp("build")),
+        "PHOTOSIFT_COMPRESS": "gzip",
+        "QT_QPA_PLATFORM": "offscreen",
+    }
+    result = subprocess.run(
+        ["bash", str(ROOT / "packaging" / "build.sh")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+    )
+    if result.returncode != 0:
+        pytest.fail(
+            f"packaging/build.sh exited {result.returncode}\n--- stdout\n{result.stdout[-6000:]}"
+            f"\n--- stderr\n{result.stderr[-6000:]}"
+        )
+    return out
+
+
+@pytest.fixture(scope="module")
+def unpacked(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    (tarball,) = dist.glob("PhotoSift-*-linux-*.tar.gz")
+    dest = tmp_path_factory.mktemp("unpacked")
+    with tarfile.open(tarball) as tar:
+        tar.extractall(dest, filter="tar")
+    (folder,) = dest.iterdir()
+    return folder
+
+
+def run_app(exe: Path, *args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(home),
+        "QT_QPA_PLATFORM": "offscreen",
+        "LANG": "C.UTF-8",
+    }
+    return subprocess.run(
+        [str(exe), *args], env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def test_frozen_app_passes_its_smoke_test(unpacked: Path, tmp_path: Path) -> None:
+    result = run_app(unpacked / "photosift" / "photosift", "--smoke-test", home=tmp_path)
+    assert result.returncode == 0, f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
+    for name in ("image plugins", "sample.jpg", "sample.png", "sample.heic", "sample.dng"):
+        assert f"smoke test: {name} ok" in result.stdout
+    assert re.search(r"smoke test: (\d+) groups \(expected \1\)", result.stdout), result.stdout
+    assert unexpected_stderr(result.stderr) == []
+
+
+def test_frozen_app_knows_its_version_and_command_line(unpacked: Path, tmp_path: Path) -> None:
+    exe = unpacked / "photosift" / "photosift"
+    version = run_app(exe, "--version", home=tmp_path)
+    assert version.returncode == 0
+    assert version.stdout.strip() == f"PhotoSift {project_version()}"
+    help_ = run_app(exe, "scan", "--help", home=tmp_path)
+    assert help_.returncode == 0
+    assert "--similarity" in help_.stdout
+
+
+def test_tarball_has_installer_menu_entry_and_icons(unpacked: Path) -> None:
+    for name in ("install.sh", "photosift.desktop", "photosift.png", "photosift.svg", "README.txt"):
+        assert (unpacked / name).is_file(), name
+    assert os.access(unpacked / "install.sh", os.X_OK)
+    desktop = (unpacked / "photosift.desktop").read_text("utf-8")
+    assert "\nExec=photosift\n" in desktop
+    assert "\nIcon=photosift\n" in desktop
+
+
+def test_installer_puts_a_working_menu_entry_in_the_users_folders(
+    unpacked: Path, tmp_path: Path
+) -> None:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    subprocess.run([str(unpacked / "install.sh")], env=env, check=True, capture_output=True)
+    entry = tmp_path / ".local/share/applications/photosift.desktop"
+    exe = tmp_path / ".local/opt/photosift/photosift"
+    assert f'Exec="{exe}"' in entry.read_text("utf-8")
+    assert (tmp_path / ".local/share/icons/hicolor/256x256/apps/photosift.png").is_file()
+    assert run_app(tmp_path / ".local/bin/photosift", "--version", home=tmp_path).returncode == 0
+    subprocess.run(
+        [str(unpacked / "install.sh"), "--uninstall"], env=env, check=True, capture_output=True
+    )
+    assert not entry.exists()
+    assert not exe.exists()
+
+
+def test_deb_metadata_and_layout(dist: Path, tmp_path: Path) -> None:
+    (deb,) = dist.glob("photosift_*.deb")
+    info = subprocess.run(
+        ["dpkg-deb", "--field", str(deb), "Package", "Version", "Depends"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Package: photosift" in info
+    assert f"Version: {project_version()}" in info
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(tmp_path)], check=True)
+    assert (tmp_path / "usr/bin/photosift").is_symlink()
+    assert os.readlink(tmp_path / "usr/bin/photosift") == "/opt/photosift/photosift"
+    assert (tmp_path / "usr/share/applications/photosift.desktop").is_file()
+    assert (tmp_path / "usr/share/icons/hicolor/scalable/apps/photosift.svg").is_file()
+    result = run_app(tmp_path / "opt/photosift/photosift", "--version", home=tmp_path)
+    assert result.stdout.strip() == f"PhotoSift {project_version()}"
+
+
+def test_bundle_is_lean(dist: Path) -> None:
+    internal = dist / "photosift" / "_internal"
+    names = {p.relative_to(internal).as_posix() for p in internal.rglob("*")}
+    unwanted = re.compile(
+        r"(QtWebEngine|Qt3D|QtQuick|QtQml|QtMultimedia|QtNetwork|tkinter|_tkinter|libtk|libtcl"
+        r"|libgtk|PySide6/Qt/translations|PySide6/Qt/qml|pytest|hypothesis|scipy/(linalg|optimize|sparse))"
+    )
+    assert sorted(n for n in names if unwanted.search(n)) == []
+    size = sum(p.stat().st_size for p in internal.rglob("*") if p.is_file() and not p.is_symlink())
+    assert size < MAX_BUNDLE_MB * 1024 * 1024, f"bundle is {size / 2**20:.0f} MB"
