@@ -57,7 +57,10 @@ def resolution(member: GroupMember) -> str:
     return f"{m.width} × {m.height}" if m is not None else "size unknown"
 
 
-def keeper_reason(reason: str) -> str:
-    """The engine's "kept: ..." phrase as a sentence for a tooltip."""
+def keeper_reason(reason: str, short: bool = False) -> str:
+    """The engine's "kept: ..." phrase as a sentence. `short` drops the "(other copies
+    differ by ...)" aside, which is detail for a tooltip rather than a headline."""
     text = reason.removeprefix("kept: ")
+    if short and " (other copies differ by" in text:
+        text = text.split(" (other copies differ by", 1)[0]
     return f"Suggested to keep: {text}." if text else "Suggested to keep."

@@ -178,6 +178,10 @@ class ThumbnailLoader(QObject):
         self.pool.start(_Decode(self, key))
         return None
 
+    def peek(self, path: str, size: QSize, dpr: float) -> QPixmap | None:
+        """The cached thumbnail or None, without queueing a decode."""
+        return self._cache.get(self.key(path, size, dpr))
+
     def error(self, path: str, size: QSize, dpr: float) -> str | None:
         """Why a thumbnail could not be made, if it could not."""
         return self._failed.get(self.key(path, size, dpr))

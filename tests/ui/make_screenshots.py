@@ -61,6 +61,22 @@ def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert app is not None
     QCoreApplication.setApplicationName("PhotoSift")
+    if os.environ.get("SHOTS_DARK"):  # what a dark system theme hands the app
+        from PySide6.QtGui import QColor, QPalette
+
+        assert isinstance(app, QApplication)
+        app.setStyle("Fusion")
+        pal = QPalette()
+        roles = QPalette.ColorRole
+        for role, colour in (
+            (roles.Window, "#2b2b2b"), (roles.WindowText, "#e6e6e6"), (roles.Base, "#1e1e1e"),
+            (roles.AlternateBase, "#333333"), (roles.Text, "#e6e6e6"), (roles.Button, "#3a3a3a"),
+            (roles.ButtonText, "#e6e6e6"), (roles.Highlight, "#2f65ca"),
+            (roles.HighlightedText, "#ffffff"), (roles.PlaceholderText, "#9a9a9a"),
+            (roles.Mid, "#555555"),
+        ):  # fmt: skip
+            pal.setColor(role, QColor(colour))
+        app.setPalette(pal)
     if photos is None:
         photos = str(make_demo_library(Path(tempfile.mkdtemp()) / "Sample photos").root)
     window = MainWindow()
@@ -84,10 +100,13 @@ def main() -> int:
     rp = window.review_page
 
     # a group with several copies makes the best picture
-    def copies(view_row: int) -> int:
-        return window.session.groups[rp.group_model.session_row(view_row)].size
+    def photo_group(view_row: int) -> tuple[bool, int]:
+        """Prefer a group of camera photos with several copies (the README picture)."""
+        group = window.session.groups[rp.group_model.session_row(view_row)]
+        camera = group.keeper.metrics is not None and bool(group.keeper.metrics.camera)
+        return camera, min(group.size, 5)
 
-    best = max(range(min(rp.group_model.rowCount(), 40)), key=copies, default=0)
+    best = max(range(min(rp.group_model.rowCount(), 40)), key=photo_group, default=0)
     rp.select_group_at(best)
     wait_until(lambda: window.thumbnails.pool.activeThreadCount() == 0, 20)
     settle(500)

@@ -13,7 +13,9 @@ from PySide6.QtGui import (
     QKeySequence,
     QPainter,
     QPalette,
+    QPixmap,
     QShortcut,
+    QShowEvent,
     QTransform,
     QWheelEvent,
 )
@@ -41,7 +43,9 @@ from ui.format import format_label, human_bytes, resolution
 from ui.models.session import ReviewSession
 from ui.thumbnails import ThumbnailLoader
 
-PREVIEW_SIDE = 4096  # decoded size for comparison (device pixels, long side)
+PREVIEW_SIDE = 4096  # decoded size for zooming in (device pixels, long side)
+OVERVIEW_SIDE = 1024  # decoded size for "Fit": QGraphicsView scales bilinearly, and
+# shrinking a 4096-pixel picture into a 300-pixel panel that way shows moiré
 
 
 class ZoomView(QGraphicsView):
@@ -189,6 +193,7 @@ class CompareDialog(QDialog):
         # pictures
         self.panels: list[_Panel] = []
         pictures = QSplitter(Qt.Orientation.Horizontal)
+        self.pictures = pictures
         for n, member in enumerate(self.members):
             panel = _Panel(self, n, member)
             self.panels.append(panel)
@@ -262,25 +267,38 @@ class CompareDialog(QDialog):
     # -- images ------------------------------------------------------------------------
 
     def _request_images(self) -> None:
-        dpr = self.devicePixelRatioF()
         for panel in self.panels:
-            self._show(panel, dpr)
+            self._show(panel)
 
-    def _show(self, panel: _Panel, dpr: float) -> bool:
-        size = QSize(PREVIEW_SIDE, PREVIEW_SIDE)
-        pixmap = self.loader.get(panel.member.path, size, 1.0)
+    def _pixmap_for(self, panel: _Panel) -> tuple[QPixmap | None, str | None]:
+        """The overview decode while it has enough pixels for the zoom, else the large one."""
+        path = panel.member.path
+        small = self.loader.get(path, QSize(OVERVIEW_SIDE, OVERVIEW_SIDE), 1.0)
+        needed = self.zoom * self.ref.width() * self.devicePixelRatioF()
+        if small is not None and needed <= small.width() * 1.05:
+            return small, None
+        large = self.loader.get(path, QSize(PREVIEW_SIDE, PREVIEW_SIDE), 1.0)
+        if large is not None:
+            return large, None
+        error = self.loader.error(path, QSize(PREVIEW_SIDE, PREVIEW_SIDE), 1.0)
+        return small, error
+
+    def _show(self, panel: _Panel) -> bool:
+        pixmap, error = self._pixmap_for(panel)
         if pixmap is None:
-            error = self.loader.error(panel.member.path, size, 1.0)
             panel.loading.setText(f"Cannot show this picture ({error})" if error else "Loading…")
+            panel.loading.setVisible(True)
             return False
-        panel.item.setPixmap(pixmap)
-        scale_x = self.ref.width() / max(1, pixmap.width())
-        scale_y = self.ref.height() / max(1, pixmap.height())
-        panel.item.setTransform(QTransform.fromScale(scale_x, scale_y))
+        if panel.item.pixmap().cacheKey() != pixmap.cacheKey():
+            panel.item.setPixmap(pixmap)
+            scale_x = self.ref.width() / max(1, pixmap.width())
+            scale_y = self.ref.height() / max(1, pixmap.height())
+            panel.item.setTransform(QTransform.fromScale(scale_x, scale_y))
+        full = panel.member.metrics.width if panel.member.metrics else 0
+        large = self.loader.peek(panel.member.path, QSize(PREVIEW_SIDE, PREVIEW_SIDE), 1.0)
+        reduced = large is not None and large.width() < full
         panel.loading.setText(
-            ""
-            if pixmap.width() >= (panel.member.metrics.width if panel.member.metrics else 0)
-            else "Preview reduced for speed; open the file to see every pixel."
+            "Preview reduced; open the file to see every pixel." if reduced else ""
         )
         panel.loading.setVisible(bool(panel.loading.text()))
         return True
@@ -289,7 +307,7 @@ class CompareDialog(QDialog):
     def _image_ready(self, path: str) -> None:
         for panel in self.panels:
             if panel.member.path == path:
-                self._show(panel, self.devicePixelRatioF())
+                self._show(panel)
         if not self._fitted:
             self._fitted = True
             self.fit()
@@ -303,11 +321,10 @@ class CompareDialog(QDialog):
 
     @Slot()
     def fit(self) -> None:
-        view = self.panels[0].view.viewport().size()
-        z = 0.98 * min(
-            view.width() / max(1, self.ref.width()), view.height() / max(1, self.ref.height())
-        )
-        self.set_zoom(z)
+        """The whole picture in the smallest panel (all panels share one zoom)."""
+        w = min(p.view.viewport().width() for p in self.panels)
+        h = min(p.view.viewport().height() for p in self.panels)
+        self.set_zoom(0.98 * min(w / max(1, self.ref.width()), h / max(1, self.ref.height())))
 
     def zoom_by(self, factor: float) -> None:
         self.set_zoom(self.zoom * factor)
@@ -316,6 +333,7 @@ class CompareDialog(QDialog):
         self.zoom = max(0.01, min(z, 16.0))
         for panel in self.panels:
             panel.view.setTransform(QTransform.fromScale(self.zoom, self.zoom))
+            self._show(panel)
         self.zoom_label.setText(f"{self.zoom * 100:.0f}%")
 
     @Slot(int)
@@ -365,6 +383,11 @@ class CompareDialog(QDialog):
                     QPalette.ColorRole.Button, self.palette().color(QPalette.ColorRole.Button)
                 )
             panel.mark.setPalette(pal)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        width = self.pictures.width() // max(1, len(self.panels))
+        self.pictures.setSizes([width] * len(self.panels))  # equal panels, equal views
 
     def done(self, result: int) -> None:
         self.loader.shutdown()

@@ -342,7 +342,8 @@ class ReviewPage(QWidget):
             f"{plural(group.size, 'copy', 'copies')} of {os.path.basename(group.keeper.path)}"
         )
         where = ", ".join(folders[:4]) + (" …" if len(folders) > 4 else "")
-        self.group_reason.setText(f"{keeper_reason(group.reason)}  In: {where}")
+        self.group_reason.setText(f"{keeper_reason(group.reason, short=True)} Copies in: {where}")
+        self.group_reason.setToolTip(keeper_reason(group.reason))
 
     @Slot()
     def _scrolled(self) -> None:
