@@ -98,7 +98,7 @@ esac
 
 if [ "$SMOKE" = 1 ]; then
     log "Smoke test"
-    QT_QPA_PLATFORM=offscreen "$EXE" --smoke-test
+    QT_QPA_PLATFORM=offscreen "$PYTHON" "$HERE/smoke_check.py" "$EXE"
     "$EXE" --version
 fi
 
