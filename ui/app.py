@@ -78,9 +78,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
-    from ui import _pyside_refcount
+    from ui.qtcheck import binding_problem
 
-    _pyside_refcount.apply()
+    problem = binding_problem()
+    if problem is not None:
+        print(f"photosift: {problem}", file=sys.stderr)
+        return 1
 
     from ui.icons import app_icon
     from ui.main_window import MainWindow

@@ -17,11 +17,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-# Explicitly, not only through `ui/__init__.py`: if a conftest puts tests/ on sys.path,
-# tests/ui can shadow the `ui` package as a namespace package and skip its __init__.
-from ui import _pyside_refcount
+from ui.qtcheck import binding_problem
 
-_pyside_refcount.apply()
+if binding_problem() is not None:  # a known-crashing PySide6 would abort the whole run
+    pytest.exit(str(binding_problem()), returncode=2)
 
 _HERE = Path(__file__).parent
 
