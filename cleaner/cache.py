@@ -39,6 +39,30 @@ _CACHEABLE_SKIPS = frozenset(
 )
 
 
+# A file is stored in several steps (prefix digest, full digest, analysis). Each step
+# merges into the row: a value not given keeps the stored one while size and mtime are
+# unchanged; a new verdict (analysis or skip) replaces the old verdict as a whole; a
+# changed file starts from nothing. (UPDATE expressions see the row's old values.)
+_SAME = "(files.size = excluded.size AND files.mtime_ns = excluded.mtime_ns)"
+_NEW_VERDICT = "(excluded.metrics IS NOT NULL OR excluded.skip_reason IS NOT NULL)"
+_UPSERT = (
+    "INSERT INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(path) DO UPDATE SET "
+    + ", ".join(
+        [
+            f"{col} = CASE WHEN {_SAME} THEN COALESCE(excluded.{col}, files.{col}) "
+            f"ELSE excluded.{col} END"
+            for col in ("sha256", "prefix")
+        ]
+        + [
+            f"{col} = CASE WHEN {_NEW_VERDICT} OR NOT {_SAME} THEN excluded.{col} "
+            f"ELSE files.{col} END"
+            for col in ("metrics", "hashes", "thumb", "detail", "skip_reason", "skip_detail")
+        ]
+        + ["size = excluded.size", "mtime_ns = excluded.mtime_ns"]
+    )
+)
+
+
 def default_cache_path() -> Path:
     override = os.environ.get("PHOTOSIFT_CACHE_DIR")
     if override:
@@ -164,18 +188,13 @@ class FingerprintCache:
         prefix: str | None = None,
         analysis: Analysis | None = None,
         failure: DecodeFailure | None = None,
-        previous: CachedEntry | None = None,
     ) -> None:
-        """Store what is known about a file; values not given are kept from `previous`."""
+        """Store what is now known about a file. Values not given are kept from what the
+        cache already holds for the same path, size and mtime (see `_UPSERT`)."""
         if self._conn is None:
             return
         if failure is not None and failure.reason not in _CACHEABLE_SKIPS:
             failure = None
-        if previous is not None:
-            sha256 = sha256 or previous.sha256
-            prefix = prefix or previous.prefix
-            if analysis is None and failure is None:
-                analysis, failure = previous.analysis, previous.failure
         fp = analysis.fingerprint if analysis is not None else None
         self._pending.append(
             (
@@ -200,9 +219,7 @@ class FingerprintCache:
             return
         try:
             with self._conn:
-                self._conn.executemany(
-                    "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?)", self._pending
-                )
+                self._conn.executemany(_UPSERT, self._pending)
         except sqlite3.Error:
             pass  # a full disk or a locked cache costs speed next time, never the scan
         self._pending.clear()

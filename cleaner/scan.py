@@ -28,7 +28,7 @@ import numpy.typing as npt
 
 from cleaner import __version__
 from cleaner.analysis import analyse_file
-from cleaner.cache import CachedEntry, FingerprintCache, default_cache_path
+from cleaner.cache import FingerprintCache, default_cache_path
 from cleaner.decode import DecodeFailure, register_plugins
 from cleaner.grouping import star_clusters
 from cleaner.hashing import prefix_digest, sha256_file
@@ -268,12 +268,10 @@ def _digest_stage(
     candidates = [i for ids in by_size.values() if len(ids) > 1 for i in ids]
     meter = ProgressMeter(Stage.DIGEST, total=len(candidates), hz=hz, span=(0.0, 0.3))
     prefixes: dict[int, str] = {}
-    cached: dict[int, CachedEntry | None] = {}
     todo: list[int] = []
     for i in candidates:
         e = state.entries[i]
         hit = cache.get(e.path, e.size, e.mtime_ns)
-        cached[i] = hit
         if hit is not None and hit.sha256:
             state.sha256[i] = hit.sha256
         if hit is not None and hit.prefix:
@@ -286,7 +284,7 @@ def _digest_stage(
         elif isinstance(outcome, str):
             prefixes[i] = outcome
             e = state.entries[i]
-            cache.put(e.path, e.size, e.mtime_ns, prefix=outcome, previous=cached.get(i))
+            cache.put(e.path, e.size, e.mtime_ns, prefix=outcome)
         event = meter.advance()
         if event is not None:
             yield event
@@ -311,7 +309,7 @@ def _digest_stage(
         elif isinstance(outcome, str):
             state.sha256[i] = outcome
             e = state.entries[i]
-            cache.put(e.path, e.size, e.mtime_ns, sha256=outcome, previous=cached.get(i))
+            cache.put(e.path, e.size, e.mtime_ns, sha256=outcome)
         event = meter.advance(1, state.entries[i].size)
         if event is not None:
             yield event
@@ -411,7 +409,6 @@ def _fingerprint_stage(
     )
     todo: list[int] = []  # representative entry index of each unit to decode
     unit_of: dict[int, _Unit] = {}
-    previous: dict[int, CachedEntry | None] = {}
     for unit in units:
         rep = unit.files[0]
         e = state.entries[rep]
@@ -435,7 +432,6 @@ def _fingerprint_stage(
             if event is not None:
                 yield event
             continue
-        previous[rep] = hit
         unit_of[rep] = unit
         todo.append(rep)
     max_pixels = settings.max_pixels
@@ -446,10 +442,10 @@ def _fingerprint_stage(
         e = state.entries[rep]
         if isinstance(outcome, Analysis):
             unit.analysis = outcome
-            cache.put(e.path, e.size, e.mtime_ns, analysis=outcome, previous=previous.get(rep))
+            cache.put(e.path, e.size, e.mtime_ns, analysis=outcome)
         elif isinstance(outcome, DecodeFailure):
             unit.failure = outcome
-            cache.put(e.path, e.size, e.mtime_ns, failure=outcome, previous=previous.get(rep))
+            cache.put(e.path, e.size, e.mtime_ns, failure=outcome)
         else:
             yield FileSkipped(outcome)
         event = meter.advance(1, e.size)
@@ -574,7 +570,16 @@ def _score_stage(
     each file, pick each group's keeper, and send groups out in growing batches."""
     yield StageStarted(Stage.SCORE)
     members = [i for cluster in clusters for k in cluster for i in units[k].files]
-    missing = [i for i in members if i not in state.sha256]
+    missing: list[int] = []
+    for i in members:
+        if i in state.sha256:
+            continue
+        e = state.entries[i]
+        hit = cache.get(e.path, e.size, e.mtime_ns)
+        if hit is not None and hit.sha256:
+            state.sha256[i] = hit.sha256  # a rescan of an unchanged library opens nothing
+        else:
+            missing.append(i)
     meter = ProgressMeter(
         Stage.SCORE,
         total=len(missing) + len(clusters),
@@ -587,13 +592,7 @@ def _score_stage(
         elif isinstance(outcome, str):
             state.sha256[i] = outcome
             e = state.entries[i]
-            cache.put(
-                e.path,
-                e.size,
-                e.mtime_ns,
-                sha256=outcome,
-                previous=cache.get(e.path, e.size, e.mtime_ns),
-            )
+            cache.put(e.path, e.size, e.mtime_ns, sha256=outcome)
         event = meter.advance(1, state.entries[i].size)
         if event is not None:
             yield event

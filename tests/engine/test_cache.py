@@ -250,3 +250,51 @@ def test_exact_copies_stay_exact_after_one_copy_is_touched(library, tmp_path: Pa
     st = lib.path("b copy.jpg").stat()
     os.utime(lib.path("b copy.jpg"), ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
     assert [g.kind.value for g in lib.scan(cache=cache).groups] == ["exact"]
+
+
+def test_a_rescan_of_an_unchanged_folder_opens_no_file(
+    library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the walk's stat calls: no decode, no prefix digest, no full digest, for any
+    file, including the members of similar groups whose digest the report needs."""
+    lib = library()
+    _fill(lib, broken=False)
+    cache = tmp_path / "fp.sqlite3"
+    first = lib.scan(cache=cache)
+    assert any(g.kind.value == "similar" for g in first.groups)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"a file was opened on an unchanged rescan: {args[:1]}")
+
+    from cleaner import scan as scan_module
+
+    for name in ("analyse_file", "prefix_digest", "sha256_file"):
+        monkeypatch.setattr(scan_module, name, refuse)
+    second = lib.scan(cache=cache)
+    assert images.group_names(second) == images.group_names(first)
+    assert [m.sha256 for g in second.groups for m in g.members] == [
+        m.sha256 for g in first.groups for m in g.members
+    ]
+
+
+def test_each_step_merges_into_what_the_cache_knows(tmp_path: Path) -> None:
+    """Prefix, digest and verdict arrive in separate steps and must all be kept; a
+    changed file (other size or mtime) starts from nothing."""
+    from cleaner.cache import FingerprintCache
+
+    with FingerprintCache(tmp_path / "fp.sqlite3") as cache:
+        cache.put("/x/a.jpg", 10, 1, prefix="p" * 64)
+        cache.flush()
+        cache.put("/x/a.jpg", 10, 1, sha256="s" * 64)
+        cache.put("/x/a.jpg", 10, 1, failure=DecodeFailure(SkipReason.CORRUPT, "bad"))
+        hit = cache.get("/x/a.jpg", 10, 1)
+        assert hit is not None
+        assert (hit.prefix, hit.sha256) == ("p" * 64, "s" * 64)
+        assert hit.failure == DecodeFailure(SkipReason.CORRUPT, "bad")
+        cache.put("/x/a.jpg", 10, 1, failure=DecodeFailure(SkipReason.PERMISSION_DENIED))
+        kept = cache.get("/x/a.jpg", 10, 1)
+        assert kept is not None and kept.failure == DecodeFailure(SkipReason.CORRUPT, "bad")
+        cache.put("/x/a.jpg", 11, 2, prefix="q" * 64)
+        changed = cache.get("/x/a.jpg", 11, 2)
+        assert changed is not None
+        assert (changed.prefix, changed.sha256, changed.failure) == ("q" * 64, None, None)
