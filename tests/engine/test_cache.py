@@ -293,7 +293,8 @@ def test_each_step_merges_into_what_the_cache_knows(tmp_path: Path) -> None:
         assert hit.failure == DecodeFailure(SkipReason.CORRUPT, "bad")
         cache.put("/x/a.jpg", 10, 1, failure=DecodeFailure(SkipReason.PERMISSION_DENIED))
         kept = cache.get("/x/a.jpg", 10, 1)
-        assert kept is not None and kept.failure == DecodeFailure(SkipReason.CORRUPT, "bad")
+        assert kept is not None
+        assert kept.failure == DecodeFailure(SkipReason.CORRUPT, "bad")
         cache.put("/x/a.jpg", 11, 2, prefix="q" * 64)
         changed = cache.get("/x/a.jpg", 11, 2)
         assert changed is not None
