@@ -62,14 +62,17 @@ cat > "$PKG/usr/share/doc/photosift/copyright" <<TXT
 PhotoSift $VERSION, GPL-3.0-or-later. The bundled libraries (Qt for Python, Pillow,
 pillow-heif/libheif, rawpy/LibRaw, NumPy, SciPy, CPython) keep their own licences.
 TXT
-# The bundle carries everything but the graphics stack, which must match the system.
+# The bundle needs at least the glibc it was built against (the build machine's), and
+# carries everything but the graphics stack, which must match the system.
+GLIBC="$(ldd --version 2>/dev/null | head -n 1 | grep -oE '[0-9]+\.[0-9]+$' || true)"
+LIBC_DEP="libc6${GLIBC:+ (>= $GLIBC)}"
 cat > "$PKG/DEBIAN/control" <<CTRL
 Package: photosift
 Version: $VERSION
 Architecture: $DEB_ARCH
 Maintainer: PhotoSift developers <photosift@users.noreply.github.com>
 Installed-Size: $(du -sk "$PKG" | cut -f1)
-Depends: libc6 (>= 2.35), libgl1, libegl1, libdrm2, libxcb1, libxcb-icccm4, libxcb-keysyms1, libwayland-client0, libwayland-cursor0, libwayland-egl1, fontconfig
+Depends: $LIBC_DEP, libgl1, libegl1, libdrm2, libxcb1, libxcb-icccm4, libxcb-keysyms1, libwayland-client0, libwayland-cursor0, libwayland-egl1, fontconfig
 Section: graphics
 Priority: optional
 Homepage: https://github.com/photosift/photosift
