@@ -33,7 +33,7 @@ for arg in "$@"; do
     case "$arg" in
         --onedir-only) ONEDIR_ONLY=1 ;;
         --no-smoke-test) SMOKE=0 ;;
-        -h | --help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
         *) echo "build.sh: unknown option $arg" >&2; exit 2 ;;
     esac
 done
