@@ -89,7 +89,10 @@ class Key(Generic[T]):
 
 
 class Keys:
-    """Every key the window stores. Add new ones here, with a migration if needed."""
+    """Every key the window stores. Add new ones here, with a migration if needed.
+
+    (The removal and report keys were added without a schema change: a file without them
+    reads their defaults, and an older PhotoSift ignores them.)"""
 
     SCHEMA_VERSION = Key[int]("schema_version", int, SCHEMA_VERSION)
     FOLDERS = Key[list[str]]("scan/folders", list, [], "folders to scan, in the user's order")
@@ -101,6 +104,21 @@ class Keys:
     MIN_COPIES = Key[int]("review/min_copies", int, 3, "'appears more than N times' filter")
     GEOMETRY = Key[str]("window/geometry", str, "", "base64 of QWidget.saveGeometry()")
     SAMPLE_SEEN = Key[bool]("tour/sample_tried", bool, False)
+    QUARANTINE = Key[str](
+        "removal/quarantine",
+        str,
+        "ask",
+        "'ask': offer a quarantine folder when the trash cannot take a file; "
+        "'fallback': use it without asking",
+    )
+    QUARANTINE_DIR = Key[str](
+        "removal/quarantine_dir", str, "", "'' = .photosift-quarantine at the drive's root"
+    )
+    REPORT_FORMATS = Key[list[str]]("report/formats", list, ["html", "csv", "json"])
+    REPORT_TIMES = Key[int]("report/times", int, 3, "list pictures appearing more than N times")
+    REPORT_PRICE = Key[float]("report/price_per_gb_month", float, 0.023)
+    REPORT_CURRENCY = Key[str]("report/currency", str, "USD")
+    REPORT_FOLDER = Key[str]("report/folder", str, "", "where the last report was saved")
 
     @classmethod
     def all(cls) -> list[Key[Any]]:

@@ -44,8 +44,15 @@ PROGRESS_HZ = 15.0
 GUI_BUDGET_S = 0.050  # time the GUI thread spends applying groups per event-loop turn
 GUI_CHUNK = 256  # groups handed to the window at a time within that budget
 
-# Every scan thread ever started, so tests (and shutdown) can check none is left running.
+# Every worker thread ever started (the scan's and the mutations thread), so tests and
+# shutdown can check none is left running.
 _threads: weakref.WeakSet[QThread] = weakref.WeakSet()
+
+
+def register_thread(thread: QThread) -> QThread:
+    """Every worker QThread goes here, so tests and shutdown can check none is left."""
+    _threads.add(thread)
+    return thread
 
 
 def running_threads() -> list[QThread]:

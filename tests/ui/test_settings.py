@@ -39,6 +39,13 @@ def test_every_key_round_trips_with_its_type(qtbot: QtBot) -> None:
         Keys.GEOMETRY.name: "AAEC",
         Keys.SAMPLE_SEEN.name: True,
         Keys.SCHEMA_VERSION.name: SCHEMA_VERSION,
+        Keys.QUARANTINE.name: "fallback",
+        Keys.QUARANTINE_DIR.name: "/mnt/share/quarantine",
+        Keys.REPORT_FORMATS.name: ["html", "json"],
+        Keys.REPORT_TIMES.name: 5,
+        Keys.REPORT_PRICE.name: 0.0125,
+        Keys.REPORT_CURRENCY.name: "EUR",
+        Keys.REPORT_FOLDER.name: "/home/x/Reports",
     }
     assert set(values) == {k.name for k in Keys.all()}, "a new key needs a round-trip value"
     s = Settings()

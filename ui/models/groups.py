@@ -11,6 +11,7 @@ milliseconds). Sort keys are Python tuples, so byte counts over 2^31 compare rig
 from __future__ import annotations
 
 import os
+from bisect import bisect_left
 from typing import Any
 
 from PySide6.QtCore import (
@@ -71,6 +72,9 @@ class GroupListModel(QAbstractListModel):
         session.aboutToReset.connect(self._before_reset)
         session.reset.connect(self._after_reset)
         session.marksChanged.connect(self._marks_changed)
+        session.membersRemoved.connect(self._members_changed)
+        session.membersInserted.connect(self._members_changed)
+        session.groupsRemoved.connect(self._groups_removed)
         if thumbnails is not None:
             thumbnails.thumbnailReady.connect(self._thumbnail_ready)
 
@@ -176,6 +180,36 @@ class GroupListModel(QAbstractListModel):
         if row is not None:
             self.dataChanged.emit(self.index(row), self.index(row))
 
+    @Slot(int, list)
+    @Slot(int, int)
+    def _members_changed(self, session_row: int, _what: object = None) -> None:
+        """Copies of one group went or came back: its keeper, count and size changed."""
+        self._keeper_row[self.session.groups[session_row].keeper.path] = session_row
+        row = self._view_row.get(session_row)
+        if row is not None:
+            self.dataChanged.emit(self.index(row), self.index(row))
+
+    @Slot(list)
+    def _groups_removed(self, session_rows: list[int]) -> None:
+        """Groups went from the session (already gone there): remove their rows, in
+        contiguous runs from the bottom up, renumbering the session rows of the rest."""
+        gone_rows = sorted(session_rows)
+        doomed = set(gone_rows)
+        self._rows = [-1 if r in doomed else r - bisect_left(gone_rows, r) for r in self._rows]
+        gone = [i for i, r in enumerate(self._rows) if r < 0]
+        runs: list[tuple[int, int]] = []
+        for i in gone:
+            if runs and runs[-1][1] == i - 1:
+                runs[-1] = (runs[-1][0], i)
+            else:
+                runs.append((i, i))
+        for first, last in reversed(runs):
+            self.beginRemoveRows(_INVALID, first, last)
+            del self._rows[first : last + 1]
+            self.endRemoveRows()
+        self._reindex()
+        self._keeper_row = {g.keeper.path: r for r, g in enumerate(self.session.groups)}
+
     @Slot(str)
     def _thumbnail_ready(self, path: str) -> None:
         row = self._view_row.get(self._keeper_row.get(path, -1))
@@ -192,6 +226,8 @@ class GroupListModel(QAbstractListModel):
         if not index.isValid() or index.row() >= len(self._rows):
             return None
         row = self._rows[index.row()]
+        if row < 0:  # going away (between beginRemoveRows and endRemoveRows)
+            return None
         group = self.session.groups[row]
         if role == roles.GroupRole:
             return group

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from bisect import bisect_left
 from typing import Any
 
 from PySide6.QtCore import (
@@ -55,6 +56,11 @@ class PhotoGridModel(QAbstractListModel):
         session.marksChanged.connect(self._marks_changed)
         session.aboutToReset.connect(self._before_reset)
         session.reset.connect(self._after_reset)
+        session.groupsAboutToBeRemoved.connect(self._before_groups_removed)
+        session.membersRemoved.connect(self._members_removed)
+        session.membersAboutToBeInserted.connect(self._before_members_inserted)
+        session.membersInserted.connect(self._members_inserted)
+        self._inserting = False
         if thumbnails is not None:
             thumbnails.thumbnailReady.connect(self._thumbnail_ready)
 
@@ -105,6 +111,55 @@ class PhotoGridModel(QAbstractListModel):
         self._order = []
         self.endResetModel()
 
+    @Slot(list)
+    def _before_groups_removed(self, rows: list[int]) -> None:
+        """Groups are about to go: if ours is one, show none; else follow its new row."""
+        if self._row < 0:
+            return
+        if self._row in rows:
+            self.beginResetModel()
+            self._row = -1
+            self._order = []
+            self._index_of = {}
+            self.endResetModel()
+        else:  # nothing reads the model until the session has removed them
+            self._row -= sum(1 for r in rows if r < self._row)
+
+    @Slot(int, list)
+    def _members_removed(self, row: int, indices: list[int]) -> None:
+        """Copies of the shown group went (the session has them out already)."""
+        if row != self._row:
+            return
+        drop = sorted(indices)
+        gone = set(drop)
+        self._order = [-1 if i in gone else i - bisect_left(drop, i) for i in self._order]
+        for view_row in reversed([r for r, i in enumerate(self._order) if i < 0]):
+            self.beginRemoveRows(_INVALID, view_row, view_row)
+            del self._order[view_row]
+            self.endRemoveRows()
+        self._index_of = {self.member(r).path: r for r in range(len(self._order))}
+        if self._order:  # the keeper may have changed
+            self.dataChanged.emit(self.index(0), self.index(len(self._order) - 1))
+
+    @Slot(int, int)
+    def _before_members_inserted(self, row: int, count: int) -> None:
+        if row == self._row and count > 0:
+            n = len(self._order)
+            self.beginInsertRows(_INVALID, n, n + count - 1)
+            self._inserting = True
+
+    @Slot(int, int)
+    def _members_inserted(self, row: int, count: int) -> None:
+        if not self._inserting:
+            return
+        self._inserting = False
+        group = self.group
+        assert group is not None
+        first = len(group.members) - count
+        self._order.extend(range(first, len(group.members)))
+        self._index_of = {self.member(r).path: r for r in range(len(self._order))}
+        self.endInsertRows()
+
     @Slot(str)
     def _thumbnail_ready(self, path: str) -> None:
         i = self._index_of.get(path)
@@ -115,8 +170,7 @@ class PhotoGridModel(QAbstractListModel):
     # -- the model ---------------------------------------------------------------------
 
     def rowCount(self, parent: AnyIndex = _INVALID) -> int:
-        group = self.group
-        return 0 if parent.isValid() or group is None else len(group.members)
+        return 0 if parent.isValid() or self._row < 0 else len(self._order)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
@@ -130,9 +184,11 @@ class PhotoGridModel(QAbstractListModel):
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         group = self.group
-        if group is None or not index.isValid() or index.row() >= len(group.members):
+        if group is None or not index.isValid() or index.row() >= len(self._order):
             return None
         i = self._order[index.row()]
+        if i < 0:  # going away (between beginRemoveRows and endRemoveRows)
+            return None
         m = group.members[i]
         if role == roles.MemberRole:
             return m

@@ -8,15 +8,22 @@ group (1 = remove). Two rules are enforced here, not in the views:
 - a file in a protected folder is never marked.
 
 For the removal step, `paths_to_remove()` and `decisions()` give the final choice as
-plain data, and `result` is the engine's `ScanResult` that
-`cleaner.removal.plan_removal(result, marked=paths)` expects.
+plain data, and `current_result()` is the engine's `ScanResult` with the groups as they
+are now, which `cleaner.removal.plan_removal(result, marked=paths)` expects. `result`
+stays the scan's own result (the report reads it with the undo log's outcomes).
+
+After a move, `drop_files(paths)` takes the moved files out of their groups and removes
+the groups left with one copy; after an undo, `restore_files(paths)` puts them back. Both
+announce every change before making it (`membersAboutToBeRemoved`, `groupsAboutToBeRemoved`,
+...), so the Qt models can call `beginRemoveRows`/`endRemoveRows` around it.
 """
 
 from __future__ import annotations
 
 import enum
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, Signal
 
@@ -44,6 +51,24 @@ def in_folders(path: str, folders: Sequence[str]) -> bool:
     return any(p == f or p.startswith(f + os.sep) for f in folders)
 
 
+@dataclass(frozen=True, slots=True)
+class DropSummary:
+    """What `drop_files` changed."""
+
+    files: int  # files taken out of their groups
+    groups_removed: int  # groups that had one copy (or none) left and went away
+    groups_changed: int  # groups that lost copies and stay
+
+
+def _without(group: DuplicateGroup, drop: Collection[int]) -> DuplicateGroup:
+    """`group` minus the members at `drop`; if the keeper went, the best copy left is."""
+    members = [m for i, m in enumerate(group.members) if i not in drop]
+    if members and not any(m.is_keeper for m in members):
+        best = max(range(len(members)), key=lambda i: members[i].quality)
+        members[best] = replace(members[best], is_keeper=True, suggested_remove=False)
+    return replace(group, members=tuple(members))
+
+
 class ReviewSession(QObject):
     """Groups, skipped files and marks of one scan.
 
@@ -52,6 +77,12 @@ class ReviewSession(QObject):
         marksChanged(row): the marks of group `row` changed (-1: many groups).
         summaryChanged(): marked count or bytes changed.
         reset(): everything was replaced (a new scan).
+        membersAboutToBeRemoved(row, indices) / membersRemoved(row, indices): copies of
+            group `row` (indices into its old `members`) are taken out; the group stays.
+        groupsAboutToBeRemoved(rows) / groupsRemoved(rows): whole groups go (rows in the
+            old numbering, ascending); later rows move up.
+        membersAboutToBeInserted(row, count) / membersInserted(row, count): copies put
+            back at the end of group `row`'s members.
     """
 
     groupsInserted = Signal(int, int)
@@ -62,6 +93,12 @@ class ReviewSession(QObject):
     aboutToAddSkipped = Signal(int, int)
     aboutToReset = Signal()
     reset = Signal()
+    membersAboutToBeRemoved = Signal(int, list)
+    membersRemoved = Signal(int, list)
+    groupsAboutToBeRemoved = Signal(list)
+    groupsRemoved = Signal(list)
+    membersAboutToBeInserted = Signal(int, int)
+    membersInserted = Signal(int, int)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +110,9 @@ class ReviewSession(QObject):
         self._protected: tuple[str, ...] = ()
         self._marked_count = 0
         self._marked_bytes = 0
+        # What drop_files took away, so restore_files can put it back:
+        self._dropped_members: dict[str, tuple[int, GroupMember]] = {}  # path -> group id
+        self._dropped_groups: dict[int, DuplicateGroup] = {}  # id -> what was left of it
 
     # -- loading -----------------------------------------------------------------------
 
@@ -86,27 +126,25 @@ class ReviewSession(QObject):
         self._protected = tuple(_norm(p) for p in protected_folders)
         self._marked_count = 0
         self._marked_bytes = 0
+        self._dropped_members = {}
+        self._dropped_groups = {}
         self.reset.emit()
         self.summaryChanged.emit()
 
-    def add_groups(self, groups: Sequence[DuplicateGroup]) -> None:
-        """Append groups, with the engine's suggestions preselected."""
+    def add_groups(self, groups: Sequence[DuplicateGroup], suggest: bool = True) -> None:
+        """Append groups, with the engine's suggestions preselected (`suggest`) or all kept."""
         if not groups:
             return
         first = len(self.groups)
         last = first + len(groups) - 1
         self.aboutToInsertGroups.emit(first, last)
         for group in groups:
-            locked = bytearray(
-                1
-                if (m.protected or (self._protected and in_folders(m.path, self._protected)))
-                else 0
-                for m in group.members
-            )
+            locked = bytearray(1 if self._is_protected(m) else 0 for m in group.members)
             self.groups.append(group)
             self._locked.append(locked)
             self._marks.append(bytearray(len(group.members)))
-            self._apply_suggestion(len(self.groups) - 1)
+            if suggest:
+                self._apply_suggestion(len(self.groups) - 1)
         self.groupsInserted.emit(first, last)
         self.summaryChanged.emit()
 
@@ -130,6 +168,15 @@ class ReviewSession(QObject):
 
     def __len__(self) -> int:
         return len(self.groups)
+
+    def current_result(self) -> ScanResult | None:
+        """The scan's result with the groups as they are now (moved files taken out)."""
+        if self.result is None:
+            return None
+        return replace(self.result, groups=tuple(self.groups))
+
+    def row_of_group(self, group_id: int) -> int:
+        return next((r for r, g in enumerate(self.groups) if g.id == group_id), -1)
 
     def is_marked(self, row: int, index: int) -> bool:
         return bool(self._marks[row][index])
@@ -255,3 +302,106 @@ class ReviewSession(QObject):
         self._marked_bytes = 0
         self.marksChanged.emit(-1)
         self.summaryChanged.emit()
+
+    # -- files moved away and put back ------------------------------------------------
+
+    def drop_files(self, paths: Iterable[str]) -> DropSummary:
+        """Take files that were moved away out of their groups; a group left with one copy
+        (or none) goes. Marks of the files that stay are kept."""
+        gone = set(paths)
+        if not gone:
+            return DropSummary(0, 0, 0)
+        changed: list[tuple[int, list[int]]] = []
+        emptied: list[int] = []
+        for row, group in enumerate(self.groups):
+            idx = [i for i, m in enumerate(group.members) if m.path in gone]
+            if not idx:
+                continue
+            for i in idx:
+                self._dropped_members[group.members[i].path] = (group.id, group.members[i])
+            if len(group.members) - len(idx) < 2:
+                emptied.append(row)
+            else:
+                changed.append((row, idx))
+        files = 0
+        for row, idx in changed:
+            self.membersAboutToBeRemoved.emit(row, idx)
+            self._remove_members(row, idx)
+            self.membersRemoved.emit(row, idx)
+            files += len(idx)
+        if emptied:
+            self.groupsAboutToBeRemoved.emit(emptied)
+            doomed = set(emptied)
+            for row in emptied:
+                group = self.groups[row]
+                drop = {i for i, m in enumerate(group.members) if m.path in gone}
+                files += len(drop)
+                for i, m in enumerate(group.members):
+                    if self._marks[row][i]:
+                        self._count(m, -1)
+                self._dropped_groups[group.id] = _without(group, drop)
+            keep = [r for r in range(len(self.groups)) if r not in doomed]
+            self.groups = [self.groups[r] for r in keep]
+            self._marks = [self._marks[r] for r in keep]
+            self._locked = [self._locked[r] for r in keep]
+            self.groupsRemoved.emit(emptied)
+        self.summaryChanged.emit()
+        return DropSummary(files, len(emptied), len(changed))
+
+    def _remove_members(self, row: int, idx: Sequence[int]) -> None:
+        group, marks, locked = self.groups[row], self._marks[row], self._locked[row]
+        drop = set(idx)
+        for i in drop:
+            if marks[i]:
+                self._count(group.members[i], -1)
+        self.groups[row] = _without(group, drop)
+        self._marks[row] = bytearray(v for i, v in enumerate(marks) if i not in drop)
+        self._locked[row] = bytearray(v for i, v in enumerate(locked) if i not in drop)
+
+    def restore_files(self, paths: Iterable[str]) -> int:
+        """Put back files that `drop_files` took out (they are back on disk, at the same
+        path). They come back kept (not marked). Returns how many came back."""
+        by_group: dict[int, list[GroupMember]] = {}
+        for path in paths:
+            found = self._dropped_members.pop(path, None)
+            if found is not None:
+                by_group.setdefault(found[0], []).append(found[1])
+        count = 0
+        new_groups: list[DuplicateGroup] = []
+        for group_id, members in by_group.items():
+            row = self.row_of_group(group_id)
+            if row >= 0:
+                group = self.groups[row]
+                back = tuple(replace(m, is_keeper=False) for m in members)
+                self.membersAboutToBeInserted.emit(row, len(back))
+                self.groups[row] = replace(group, members=group.members + back)
+                self._marks[row].extend(bytes(len(back)))
+                self._locked[row].extend(1 if self._is_protected(m) else 0 for m in back)
+                self.membersInserted.emit(row, len(back))
+                count += len(back)
+                continue
+            left = self._dropped_groups.get(group_id)
+            if left is None:  # not a group this session knows: nothing to show
+                continue
+            keeper_known = any(m.is_keeper for m in left.members)
+            back = tuple(replace(m, is_keeper=False) if keeper_known else m for m in members)
+            group = _without(replace(left, members=left.members + back), ())
+            if len(group.members) >= 2:
+                self._dropped_groups.pop(group_id, None)
+                new_groups.append(group)
+                count += len(back)
+            else:  # still alone: remember it for a later restore
+                self._dropped_groups[group_id] = group
+                for m in back:
+                    self._dropped_members[m.path] = (group_id, m)
+        if new_groups:
+            self.add_groups(new_groups, suggest=False)
+        if count:
+            self.marksChanged.emit(-1)
+            self.summaryChanged.emit()
+        return count
+
+    def _is_protected(self, member: GroupMember) -> bool:
+        return member.protected or bool(
+            self._protected and in_folders(member.path, self._protected)
+        )

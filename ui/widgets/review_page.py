@@ -135,7 +135,14 @@ class ReviewPage(QWidget):
         self.clear_button.clicked.connect(self.session.clear_marks)
         self.trash_button = QPushButton("Move marked files to Trash…")
         self.trash_button.setEnabled(False)
-        self.trash_button.setToolTip("Coming soon: moves the marked files to the Trash, with undo.")
+        self.trash_button.setToolTip(
+            "Move the marked copies to the Trash. You will see the list first, "
+            "and you can put them back with Undo (Ctrl+Z) or from History."
+        )
+        self.export_button = QPushButton("Export report…")
+        self.export_button.setToolTip(
+            "Save a report of this scan as a web page, a spreadsheet or data (Ctrl+Shift+E)"
+        )
         self.new_scan_button = QPushButton("New scan")
         self.new_scan_button.setToolTip("Go back to choose folders (Ctrl+N)")
         self.new_scan_button.clicked.connect(self.newScanRequested)
@@ -145,6 +152,7 @@ class ReviewPage(QWidget):
         top.addWidget(self.clear_button)
         top.addSpacing(12)
         top.addWidget(self.trash_button)
+        top.addWidget(self.export_button)
         top.addWidget(self.new_scan_button)
 
         # left: the groups
@@ -259,6 +267,9 @@ class ReviewPage(QWidget):
         session.reset.connect(self._session_reset)
         session.skippedAdded.connect(self._update_tabs)
         session.reset.connect(self._update_tabs)
+        session.groupsRemoved.connect(self._groups_removed)
+        session.membersRemoved.connect(self._members_changed)
+        session.membersInserted.connect(self._members_changed)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(80)
@@ -291,6 +302,25 @@ class ReviewPage(QWidget):
         if not self.group_view.currentIndex().isValid() and self.group_model.rowCount():
             self.select_group_at(0)
         self._update_tabs()
+        self._update_summary()
+
+    @Slot(list)
+    def _groups_removed(self, rows: list[int]) -> None:
+        """Groups went (their copies were moved away): show a neighbour if ours went."""
+        if not self.group_view.currentIndex().isValid() and self.group_model.rowCount():
+            self.select_group_at(0)
+        elif self.photo_model.group is None and self.group_view.currentIndex().isValid():
+            self._group_changed(self.group_view.currentIndex(), QModelIndex())
+        self._update_group_header()
+        self._update_tabs()
+        self._update_buttons()
+
+    @Slot(int, list)
+    @Slot(int, int)
+    def _members_changed(self, row: int, _what: object = None) -> None:
+        if row == self.current_group_row():
+            self._update_group_header()
+            self._update_buttons()
 
     @Slot()
     def _session_reset(self) -> None:
@@ -416,6 +446,14 @@ class ReviewPage(QWidget):
         else:
             self.summary.setText("No files marked for removal")
         self.clear_button.setEnabled(n > 0)
+        if n:
+            self.trash_button.setText(
+                f"Move {plural(n, 'file')} to Trash ({human_bytes(self.session.marked_bytes)})…"
+            )
+        else:
+            self.trash_button.setText("Move marked files to Trash…")
+        self.trash_button.setEnabled(n > 0 and self.session.result is not None)
+        self.export_button.setEnabled(self.session.result is not None)
 
     @Slot()
     def _update_tabs(self) -> None:

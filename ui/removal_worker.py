@@ -1,0 +1,473 @@
+"""File operations run here: one worker QObject in one "mutations" QThread.
+
+    MutationController (GUI thread)  --run(job, task)-->  MutationWorker (mutations thread)
+            ^                                                  |
+            +-- planned / started / progress / removed / kept / removalFinished /
+                restored / restoreFinished / historyLoaded / entriesLoaded /
+                latestLoaded / failed          (every signal carries the job id)
+
+Why one thread (house style 9): moving files and putting them back must never overlap,
+and the undo log's SQLite connection belongs to the thread that opened it (pitfall P12).
+Every task opens its own `UndoLog` in this thread and closes it when done, so reading the
+history also waits for a move in progress and always sees a consistent log.
+
+Rules kept here (house style 5-8, pitfalls P1-P4):
+
+- the worker never touches a widget; it catches every exception and emits `failed` with a
+  sentence for the user and the traceback for the report;
+- per-file results are sent in batches at most ~15 times a second, so a 50,000-file move
+  does not queue 50,000 calls on the GUI thread;
+- cancel is a thread-safe `CancelToken` set from the GUI thread; the engine stops between
+  files and marks the batch cancelled, so a stopped move is as undoable as a finished one;
+- `shutdown()` cancels, quits the thread and waits for it (bounded).
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from cleaner import __version__
+from cleaner.models import ScanResult
+from cleaner.progress import CancelToken, Progress
+from cleaner.removal import (
+    FileKept,
+    FileRemoved,
+    KeptFile,
+    RemovalFinished,
+    RemovalOptions,
+    RemovalPlan,
+    RemovalStarted,
+    TrashFunc,
+    plan_removal,
+    remove_files,
+)
+from cleaner.restore import FileRestore, RestoreFinished, restore_batch
+from cleaner.undolog import (
+    Batch,
+    LogEntry,
+    Method,
+    Outcome,
+    UndoLog,
+    UndoLogError,
+    default_log_path,
+)
+from ui.workers import register_thread
+
+FLUSH_S = 1.0 / 15.0  # per-file results go to the GUI at most this often
+HISTORY_LIMIT = 200
+
+
+# -- tasks (plain data handed to the worker) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanTask:
+    result: ScanResult
+    marked: tuple[str, ...]
+    protected_folders: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RemoveTask:
+    plan: RemovalPlan
+    options: RemovalOptions
+    source: str = ""
+    trash: TrashFunc | None = None  # None: the operating system's trash
+
+
+@dataclass(frozen=True)
+class RestoreTask:
+    batch_id: str
+    entry_ids: tuple[int, ...] | None = None  # None: every file of the batch
+
+
+@dataclass(frozen=True)
+class HistoryTask:
+    limit: int = HISTORY_LIMIT
+
+
+@dataclass(frozen=True)
+class EntriesTask:
+    batch_id: str
+
+
+@dataclass(frozen=True)
+class LatestTask:
+    """The newest batch that still has files to put back."""
+
+
+Task = PlanTask | RemoveTask | RestoreTask | HistoryTask | EntriesTask | LatestTask
+
+
+@dataclass(frozen=True)
+class BatchInfo:
+    """A batch of the undo log, with where its files went (the log's `Batch` lacks it)."""
+
+    batch: Batch
+    to_trash: int = 0
+    to_quarantine: int = 0
+    quarantine_dirs: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def where(self) -> str:
+        if self.to_quarantine and self.to_trash:
+            return "Trash and quarantine folder"
+        if self.to_quarantine:
+            return "Quarantine folder"
+        return "Trash"
+
+
+def batch_info(log: UndoLog, batch: Batch) -> BatchInfo:
+    trash = quarantine = 0
+    dirs: set[str] = set()
+    for e in log.entries(batch.id):
+        if e.outcome not in (Outcome.MOVED, Outcome.PENDING):
+            continue
+        if e.method is Method.QUARANTINE:
+            quarantine += 1
+            if e.destination and batch.id in Path(e.destination).parts:
+                parts = Path(e.destination).parts
+                dirs.add(str(Path(*parts[: parts.index(batch.id)])))
+        else:
+            trash += 1
+    return BatchInfo(batch, trash, quarantine, tuple(sorted(dirs)))
+
+
+# -- the worker (mutations thread) -----------------------------------------------------
+
+
+class MutationWorker(QObject):
+    """Lives in the mutations thread. `run` is invoked through a queued signal."""
+
+    planned = Signal(int, object)  # job, RemovalPlan
+    started = Signal(int, object)  # job, RemovalStarted
+    progressChanged = Signal(int, object)  # job, Progress
+    removed = Signal(int, list)  # job, list[FileRemoved]
+    kept = Signal(int, list)  # job, list[KeptFile]
+    removalFinished = Signal(int, object)  # job, RemovalFinished
+    restored = Signal(int, list)  # job, list[FileRestore]
+    restoreFinished = Signal(int, object)  # job, RestoreFinished
+    historyLoaded = Signal(int, list)  # job, list[BatchInfo]
+    entriesLoaded = Signal(int, str, list)  # job, batch id, list[LogEntry]
+    latestLoaded = Signal(int, object)  # job, Batch | None
+    failed = Signal(int, str, str)  # job, message for the user, details
+
+    def __init__(self, log_path: Path | None) -> None:
+        super().__init__()
+        self.log_path = log_path
+        self._tokens: dict[int, CancelToken] = {}
+
+    def token_for(self, job: int) -> CancelToken:
+        """Called from the GUI thread before the job is queued; dict ops are atomic."""
+        token = CancelToken()
+        self._tokens[job] = token
+        return token
+
+    def _open_log(self) -> UndoLog:
+        return UndoLog(self.log_path)
+
+    @Slot(int, object)
+    def run(self, job: int, task: Task) -> None:
+        token = self._tokens.get(job) or CancelToken()
+        try:
+            if isinstance(task, PlanTask):
+                self.planned.emit(
+                    job,
+                    plan_removal(
+                        task.result, task.marked, protected_folders=task.protected_folders
+                    ),
+                )
+            elif isinstance(task, RemoveTask):
+                self._remove(job, task, token)
+            elif isinstance(task, RestoreTask):
+                self._restore(job, task, token)
+            else:
+                self._read(job, task)
+        except UndoLogError as exc:
+            self.failed.emit(
+                job, f"The list of moved files (the undo log) has a problem: {exc}", ""
+            )
+        except MemoryError:
+            self.failed.emit(job, "The computer ran out of memory.", "")
+        except Exception as exc:  # the catch-all: a worker must never die silently
+            self.failed.emit(
+                job,
+                f"PhotoSift stopped because of an unexpected problem: {exc}",
+                traceback.format_exc(),
+            )
+        finally:
+            self._tokens.pop(job, None)
+
+    def _read(self, job: int, task: HistoryTask | EntriesTask | LatestTask) -> None:
+        path = self.log_path if self.log_path is not None else default_log_path()
+        if not path.exists():  # nothing moved yet: do not create an empty log to read it
+            if isinstance(task, HistoryTask):
+                self.historyLoaded.emit(job, [])
+            elif isinstance(task, EntriesTask):
+                self.entriesLoaded.emit(job, task.batch_id, [])
+            else:
+                self.latestLoaded.emit(job, None)
+            return
+        with self._open_log() as log:
+            if isinstance(task, HistoryTask):
+                infos = [batch_info(log, b) for b in log.batches(task.limit)]
+                self.historyLoaded.emit(job, infos)
+            elif isinstance(task, EntriesTask):
+                self.entriesLoaded.emit(job, task.batch_id, log.entries(task.batch_id))
+            else:
+                self.latestLoaded.emit(job, log.latest_undoable())
+
+    def _remove(self, job: int, task: RemoveTask, token: CancelToken) -> None:
+        removed: list[FileRemoved] = []
+        kept: list[KeptFile] = []
+        last_flush = time.monotonic()
+
+        def flush() -> None:
+            nonlocal removed, kept, last_flush
+            if removed:
+                self.removed.emit(job, removed)
+                removed = []
+            if kept:
+                self.kept.emit(job, kept)
+                kept = []
+            last_flush = time.monotonic()
+
+        with self._open_log() as log:
+            events = remove_files(
+                task.plan,
+                log,
+                options=task.options,
+                cancel=token,
+                app_version=__version__,
+                source=task.source,
+                trash=task.trash,
+            )
+            for event in events:
+                if isinstance(event, RemovalStarted):
+                    self.started.emit(job, event)
+                elif isinstance(event, FileRemoved):
+                    removed.append(event)
+                elif isinstance(event, FileKept):
+                    kept.append(event.kept)
+                elif isinstance(event, Progress):
+                    flush()  # files first, so counts and progress agree
+                    self.progressChanged.emit(job, event)
+                elif isinstance(event, RemovalFinished):
+                    flush()
+                    self.removalFinished.emit(job, event)
+                    return
+                if time.monotonic() - last_flush >= FLUSH_S:
+                    flush()
+        raise RuntimeError("the move ended without a result")
+
+    def _restore(self, job: int, task: RestoreTask, token: CancelToken) -> None:
+        results: list[FileRestore] = []
+        last_flush = time.monotonic()
+        with self._open_log() as log:
+            for event in restore_batch(log, task.batch_id, entry_ids=task.entry_ids, cancel=token):
+                if isinstance(event, FileRestore):
+                    results.append(event)
+                elif isinstance(event, Progress):
+                    self.progressChanged.emit(job, event)
+                elif isinstance(event, RestoreFinished):
+                    if results:
+                        self.restored.emit(job, results)
+                    self.restoreFinished.emit(job, event)
+                    return
+                if results and time.monotonic() - last_flush >= FLUSH_S:
+                    self.restored.emit(job, results)
+                    results, last_flush = [], time.monotonic()
+        raise RuntimeError("putting files back ended without a result")
+
+
+# -- the controller (GUI thread) -------------------------------------------------------
+
+
+class MutationController(QObject):
+    """Owns the mutations thread; re-emits the current job's events without the job id.
+
+    Removals and restores are one at a time (`busy()`); reads of the log can be asked for
+    at any time and are answered in order after whatever runs.
+    """
+
+    planned = Signal(object)  # RemovalPlan
+    started = Signal(object)  # RemovalStarted
+    progressChanged = Signal(object)  # Progress
+    removed = Signal(list)  # list[FileRemoved]
+    kept = Signal(list)  # list[KeptFile]
+    removalFinished = Signal(object)  # RemovalFinished
+    restored = Signal(list)  # list[FileRestore]
+    restoreFinished = Signal(object)  # RestoreFinished
+    historyLoaded = Signal(list)  # list[BatchInfo]
+    entriesLoaded = Signal(str, list)  # batch id, list[LogEntry]
+    latestLoaded = Signal(object)  # Batch | None
+    failed = Signal(str, str)  # message, details
+    busyChanged = Signal(bool)
+    _runRequested = Signal(int, object)
+
+    def __init__(self, log_path: Path | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.log_path = log_path
+        # Where removed files go when the OS trash is used; tests put a failing one here.
+        self.trash: TrashFunc | None = None
+        self._job = 0
+        self._busy_job = 0  # the removal/restore in flight (0: none)
+        self._token: CancelToken | None = None
+        self._thread = register_thread(QThread())
+        self._thread.setObjectName("photosift-mutations")
+        self._worker = MutationWorker(log_path)
+        self._worker.moveToThread(self._thread)
+        # Connected after moveToThread, to bound methods marked @Slot (pitfall P3).
+        self._runRequested.connect(self._worker.run)
+        w = self._worker
+        w.planned.connect(self._on_planned)
+        w.started.connect(self._on_started)
+        w.progressChanged.connect(self._on_progress)
+        w.removed.connect(self._on_removed)
+        w.kept.connect(self._on_kept)
+        w.removalFinished.connect(self._on_removal_finished)
+        w.restored.connect(self._on_restored)
+        w.restoreFinished.connect(self._on_restore_finished)
+        w.historyLoaded.connect(self._on_history)
+        w.entriesLoaded.connect(self._on_entries)
+        w.latestLoaded.connect(self._on_latest)
+        w.failed.connect(self._on_failed)
+        self._thread.finished.connect(self._worker.deleteLater)
+        self._thread.start()
+        self._closed = False
+
+    # -- commands (GUI thread) ---------------------------------------------------------
+
+    def busy(self) -> bool:
+        """A plan, a removal or a restore is in flight."""
+        return self._busy_job != 0
+
+    def _submit(self, task: Task, busy: bool) -> int:
+        if self._closed:
+            return 0
+        self._job += 1
+        token = self._worker.token_for(self._job)
+        if busy:
+            self._busy_job, self._token = self._job, token
+            self.busyChanged.emit(True)
+        self._runRequested.emit(self._job, task)
+        return self._job
+
+    def plan(
+        self, result: ScanResult, marked: Collection[str], protected: Collection[str] = ()
+    ) -> int:
+        return self._submit(PlanTask(result, tuple(marked), tuple(protected)), busy=True)
+
+    def remove(self, plan: RemovalPlan, options: RemovalOptions, source: str = "") -> int:
+        return self._submit(RemoveTask(plan, options, source, self.trash), busy=True)
+
+    def restore(self, batch_id: str, entry_ids: Collection[int] | None = None) -> int:
+        ids = None if entry_ids is None else tuple(entry_ids)
+        return self._submit(RestoreTask(batch_id, ids), busy=True)
+
+    def load_history(self) -> int:
+        return self._submit(HistoryTask(), busy=False)
+
+    def load_entries(self, batch_id: str) -> int:
+        return self._submit(EntriesTask(batch_id), busy=False)
+
+    def load_latest(self) -> int:
+        return self._submit(LatestTask(), busy=False)
+
+    def cancel(self) -> None:
+        """Ask the removal or restore in flight to stop after the file it is on."""
+        if self._token is not None:
+            self._token.cancel()
+
+    def shutdown(self, timeout_ms: int = 5000) -> bool:
+        """Stop after the current file, quit the thread and wait (bounded). Idempotent."""
+        self._closed = True
+        self.cancel()
+        for token in list(self._worker._tokens.values()):
+            token.cancel()
+        self._job += 1  # anything still in flight is now stale
+        self._busy_job = 0
+        if not self._thread.isRunning():
+            return True
+        self._thread.quit()
+        return bool(self._thread.wait(timeout_ms))
+
+    # -- worker signals (GUI thread) ---------------------------------------------------
+
+    def _idle(self, job: int) -> None:
+        if job == self._busy_job:
+            self._busy_job, self._token = 0, None
+            self.busyChanged.emit(False)
+
+    def _live(self, job: int) -> bool:
+        return not self._closed and job <= self._job and job != 0
+
+    @Slot(int, object)
+    def _on_planned(self, job: int, plan: RemovalPlan) -> None:
+        if self._live(job):
+            self._idle(job)
+            self.planned.emit(plan)
+
+    @Slot(int, object)
+    def _on_started(self, job: int, event: RemovalStarted) -> None:
+        if job == self._busy_job:
+            self.started.emit(event)
+
+    @Slot(int, object)
+    def _on_progress(self, job: int, progress: Progress) -> None:
+        if job == self._busy_job:
+            self.progressChanged.emit(progress)
+
+    @Slot(int, list)
+    def _on_removed(self, job: int, files: list[FileRemoved]) -> None:
+        if job == self._busy_job:
+            self.removed.emit(files)
+
+    @Slot(int, list)
+    def _on_kept(self, job: int, files: list[KeptFile]) -> None:
+        if job == self._busy_job:
+            self.kept.emit(files)
+
+    @Slot(int, object)
+    def _on_removal_finished(self, job: int, finished: RemovalFinished) -> None:
+        if job == self._busy_job:
+            self._idle(job)
+            self.removalFinished.emit(finished)
+
+    @Slot(int, list)
+    def _on_restored(self, job: int, results: list[FileRestore]) -> None:
+        if job == self._busy_job:
+            self.restored.emit(results)
+
+    @Slot(int, object)
+    def _on_restore_finished(self, job: int, finished: RestoreFinished) -> None:
+        if job == self._busy_job:
+            self._idle(job)
+            self.restoreFinished.emit(finished)
+
+    @Slot(int, list)
+    def _on_history(self, job: int, infos: list[BatchInfo]) -> None:
+        if self._live(job):
+            self.historyLoaded.emit(infos)
+
+    @Slot(int, str, list)
+    def _on_entries(self, job: int, batch_id: str, entries: list[LogEntry]) -> None:
+        if self._live(job):
+            self.entriesLoaded.emit(batch_id, entries)
+
+    @Slot(int, object)
+    def _on_latest(self, job: int, batch: Batch | None) -> None:
+        if self._live(job):
+            self.latestLoaded.emit(batch)
+
+    @Slot(int, str, str)
+    def _on_failed(self, job: int, message: str, details: str) -> None:
+        if self._live(job):
+            self._idle(job)
+            self.failed.emit(message, details)

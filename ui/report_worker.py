@@ -1,0 +1,150 @@
+"""Writing a de-duplication report off the GUI thread.
+
+`cleaner.report.write_report` reads every keeper picture for the HTML previews, so it runs
+as a `QRunnable` on a one-thread "reports" pool registered with `register_pool()` (so the
+window's shutdown waits for it, bounded). The runnable emits the controller's internal
+signal from the pool thread; Qt queues it to the controller in the GUI thread (the same
+pattern as `ui.thumbnails`), and the controller re-emits it for the current job only.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from cleaner.models import ScanResult
+from cleaner.report import ReportOptions, ReportSummary, load_outcomes, write_report
+from cleaner.trash import describe_error
+from cleaner.undolog import UndoLogError
+from ui.thumbnails import register_pool
+
+FORMATS = ("html", "csv", "json")
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    result: ScanResult
+    folder: Path
+    name: str  # file name without extension
+    formats: tuple[str, ...]  # a subset of FORMATS, in that order
+    options: ReportOptions
+    log_path: Path | None = None  # None: the user's undo log
+
+    def path(self, fmt: str) -> Path:
+        return self.folder / f"{self.name}.{fmt}"
+
+    def paths(self) -> list[Path]:
+        return [self.path(f) for f in self.formats]
+
+
+@dataclass(frozen=True)
+class ExportDone:
+    request: ExportRequest
+    summary: ReportSummary
+    files: tuple[Path, ...]
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+def export(request: ExportRequest) -> ExportDone:
+    """Write the report (any thread). Raises OSError when a file cannot be written."""
+    warnings: list[str] = []
+    try:
+        outcomes = load_outcomes(request.result, request.log_path)
+    except UndoLogError as exc:
+        outcomes = {}
+        warnings.append(
+            "The list of moved files could not be read, so the report does not say which "
+            f"files were moved ({exc})."
+        )
+    request.folder.mkdir(parents=True, exist_ok=True)
+    paths = {f: request.path(f) for f in request.formats}
+    summary = write_report(
+        request.result,
+        html=paths.get("html"),
+        csv=paths.get("csv"),
+        json=paths.get("json"),
+        options=request.options,
+        outcomes=outcomes,
+    )
+    return ExportDone(request, summary, tuple(paths.values()), tuple(warnings))
+
+
+class _ExportRun(QRunnable):
+    def __init__(self, controller: ReportController, job: int, request: ExportRequest) -> None:
+        super().__init__()
+        self._controller = controller
+        self._job = job
+        self._request = request
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        try:
+            done = export(self._request)
+        except OSError as exc:
+            where = exc.filename or self._request.folder
+            self._controller._failed.emit(
+                self._job,
+                f"The report could not be saved: {describe_error(exc)} ({where}). "
+                "Try another folder.",
+                "",
+            )
+        except Exception as exc:  # never die silently
+            self._controller._failed.emit(
+                self._job,
+                f"The report could not be made because of an unexpected problem: {exc}",
+                traceback.format_exc(),
+            )
+        else:
+            self._controller._done.emit(self._job, done)
+
+
+class ReportController(QObject):
+    """Lives in the GUI thread; one export at a time."""
+
+    finished = Signal(object)  # ExportDone
+    failed = Signal(str, str)  # message, details
+    busyChanged = Signal(bool)
+    _done = Signal(int, object)
+    _failed = Signal(int, str, str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = register_pool(QThreadPool())
+        self.pool.setMaxThreadCount(1)
+        self._job = 0
+        self._running = 0
+        self._done.connect(self._on_done)
+        self._failed.connect(self._on_failed)
+
+    def busy(self) -> bool:
+        return self._running != 0
+
+    def start(self, request: ExportRequest) -> int:
+        self._job += 1
+        self._running = self._job
+        self.busyChanged.emit(True)
+        self.pool.start(_ExportRun(self, self._job, request))
+        return self._job
+
+    def shutdown(self, timeout_ms: int = 10_000) -> bool:
+        self._job += 1
+        self._running = 0
+        self.pool.clear()
+        return bool(self.pool.waitForDone(timeout_ms))
+
+    @Slot(int, object)
+    def _on_done(self, job: int, done: ExportDone) -> None:
+        if job == self._running:
+            self._running = 0
+            self.busyChanged.emit(False)
+            self.finished.emit(done)
+
+    @Slot(int, str, str)
+    def _on_failed(self, job: int, message: str, details: str) -> None:
+        if job == self._running:
+            self._running = 0
+            self.busyChanged.emit(False)
+            self.failed.emit(message, details)

@@ -1,0 +1,296 @@
+"""Export report…: choose formats, the "appears more than N times" number and the storage
+price, then write the report off the GUI thread; on success, open it or show its folder."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cleaner.models import ScanResult
+from cleaner.report import ReportOptions
+from ui.desktop import open_file, reveal_in_file_manager
+from ui.format import human_bytes, plural
+from ui.report_worker import FORMATS, ExportDone, ExportRequest, ReportController
+from ui.settings import Keys, Settings
+
+FORMAT_LABELS = {
+    "html": "Web page (.html): to read, print or send",
+    "csv": "Spreadsheet (.csv): one row per file, for Excel or LibreOffice",
+    "json": "Data (.json): for other programs",
+}
+
+
+def default_report_folder() -> Path:
+    docs = Path.home() / "Documents"
+    return docs if docs.is_dir() else Path.home()
+
+
+class ExportDialog(QDialog):
+    def __init__(
+        self,
+        result: ScanResult,
+        reports: ReportController,
+        settings: Settings,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export report")
+        self.scan_result = result
+        self.reports = reports
+        self.settings = settings
+        self.done_event: ExportDone | None = None
+
+        intro = QLabel(
+            "A report of this scan to keep or send: how many copies were found, how much "
+            "space they take and what they cost to store, and which files were moved."
+        )
+        intro.setWordWrap(True)
+
+        stored: list[str] = settings.get(Keys.REPORT_FORMATS)
+        chosen = set(stored) or set(FORMATS)
+        self.format_checks: dict[str, QCheckBox] = {}
+        formats = QVBoxLayout()
+        formats.setSpacing(2)
+        for fmt in FORMATS:
+            check = QCheckBox(FORMAT_LABELS[fmt])
+            check.setChecked(fmt in chosen)
+            check.toggled.connect(self._update)
+            self.format_checks[fmt] = check
+            formats.addWidget(check)
+
+        self.times = QSpinBox()
+        self.times.setRange(1, 1_000_000)
+        self.times.setValue(settings.get(Keys.REPORT_TIMES))
+        self.times.setSuffix(" times")
+        self.times.setAccessibleName("Appears more than this many times")
+        times_row = QHBoxLayout()
+        times_row.addWidget(QLabel("List pictures that appear more than"))
+        times_row.addWidget(self.times)
+        times_row.addStretch(1)
+
+        self.price = QDoubleSpinBox()
+        self.price.setDecimals(4)
+        self.price.setRange(0.0, 1000.0)
+        self.price.setSingleStep(0.001)
+        price = settings.get(Keys.REPORT_PRICE)
+        self.price.setValue(price if math.isfinite(price) and price >= 0 else 0.023)
+        self.price.setAccessibleName("Price per GB per month")
+        self.currency = QLineEdit(settings.get(Keys.REPORT_CURRENCY) or "USD")
+        self.currency.setMaxLength(8)
+        self.currency.setFixedWidth(70)
+        self.currency.setAccessibleName("Currency")
+        self.currency.textChanged.connect(self._update)
+        price_row = QHBoxLayout()
+        price_row.addWidget(self.price)
+        price_row.addWidget(self.currency)
+        price_row.addWidget(QLabel("per GB per month"))
+        price_row.addStretch(1)
+        price_hint = QLabel(
+            "Used to estimate what the extra copies cost to store. 0.023 USD is a typical "
+            "cloud storage price; use your own if you know it."
+        )
+        price_hint.setWordWrap(True)
+        price_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+
+        folder = settings.get(Keys.REPORT_FOLDER)
+        self.folder = QLineEdit(folder if folder else str(default_report_folder()))
+        self.folder.setAccessibleName("Folder for the report")
+        self.folder.textChanged.connect(self._update)
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._browse)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(browse)
+        self.name = QLineEdit(f"photosift-report-{date.today().isoformat()}")
+        self.name.setAccessibleName("File name of the report")
+        self.name.textChanged.connect(self._update)
+
+        form = QFormLayout()
+        form.addRow("Formats:", formats)
+        form.addRow("Repeated pictures:", times_row)
+        form.addRow("Storage price:", price_row)
+        form.addRow("", price_hint)
+        form.addRow("Save in folder:", folder_row)
+        form.addRow("File name:", self.name)
+
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)  # the engine reports no progress: a busy bar
+        self.busy.setAccessibleName("Writing the report")
+        self.busy.hide()
+
+        self.buttons = QDialogButtonBox()
+        self.export_button = self.buttons.addButton(
+            "Export", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.export_button.setDefault(True)
+        self.open_button = self.buttons.addButton(
+            "Open report", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.reveal_button = self.buttons.addButton(
+            "Show in folder", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.open_button.hide()
+        self.reveal_button.hide()
+        self.export_button.clicked.connect(self.start)
+        self.open_button.clicked.connect(self.open_report)
+        self.reveal_button.clicked.connect(self.reveal_report)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+
+        reports.finished.connect(self._on_done)
+        reports.failed.connect(self._on_failed)
+        self.resize(640, 460)
+        self._update()
+
+    # -- choices ---------------------------------------------------------------------
+
+    def formats(self) -> tuple[str, ...]:
+        return tuple(f for f in FORMATS if self.format_checks[f].isChecked())
+
+    def request(self) -> ExportRequest:
+        options = ReportOptions(
+            times=self.times.value(),
+            price_per_gb_month=self.price.value(),
+            currency=self.currency.text().strip() or "USD",
+        )
+        name = self.name.text().strip()
+        for ext in FORMATS:
+            name = name.removesuffix(f".{ext}")
+        return ExportRequest(
+            self.scan_result, Path(self.folder.text().strip()), name, self.formats(), options
+        )
+
+    @Slot()
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Where to save the report", self.folder.text()
+        )
+        if folder:
+            self.folder.setText(folder)
+
+    @Slot()
+    def _update(self) -> None:
+        problem = ""
+        if not self.formats():
+            problem = "Choose at least one format."
+        elif not self.folder.text().strip():
+            problem = "Choose a folder to save the report in."
+        elif not self.name.text().strip() or any(c in self.name.text() for c in "/\\:"):
+            problem = "Give the report a file name (without / \\ or :)."
+        running = self.reports.busy()
+        self.export_button.setEnabled(not problem and not running)
+        if not running and self.done_event is None:
+            existing = [] if problem else [p for p in self.request().paths() if p.exists()]
+            if existing:
+                problem = (
+                    f"{plural(len(existing), 'file')} with this name "
+                    f"{'is' if len(existing) == 1 else 'are'} already there and will be replaced."
+                )
+            self.status.setText(problem)
+
+    # -- running ---------------------------------------------------------------------
+
+    @Slot()
+    def start(self) -> None:
+        if self.reports.busy() or not self.export_button.isEnabled():
+            return
+        request = self.request()
+        self.settings.set(Keys.REPORT_FORMATS, list(request.formats))
+        self.settings.set(Keys.REPORT_TIMES, request.options.times)
+        self.settings.set(Keys.REPORT_PRICE, float(request.options.price_per_gb_month))
+        self.settings.set(Keys.REPORT_CURRENCY, request.options.currency)
+        self.settings.set(Keys.REPORT_FOLDER, str(request.folder))
+        self.done_event = None
+        self.busy.show()
+        self.status.setText("Writing the report… (previews of the pictures take a moment)")
+        self.export_button.setEnabled(False)
+        self.close_button.setEnabled(False)
+        self.reports.start(request)
+
+    @Slot(object)
+    def _on_done(self, done: ExportDone) -> None:
+        self.done_event = done
+        self.busy.hide()
+        t = done.summary.totals
+        names = ", ".join(p.name for p in done.files)
+        text = (
+            f"<b>Report saved</b> in {done.request.folder}: {names}.<br>"
+            f"{plural(t.groups, 'picture')} with copies; "
+            f"{plural(t.redundant_copies, 'extra copy', 'extra copies')} "
+            f"taking {human_bytes(t.reclaimable_bytes)}."
+        )
+        for warning in done.warnings:
+            text += f"<br>{warning}"
+        self.status.setText(text)
+        self.close_button.setEnabled(True)
+        self.close_button.setText("Close")
+        self.export_button.hide()
+        self.open_button.show()
+        self.reveal_button.show()
+        self.open_button.setDefault(True)
+
+    @Slot(str, str)
+    def _on_failed(self, message: str, details: str) -> None:
+        self.busy.hide()
+        self.status.setText(message)
+        self.close_button.setEnabled(True)
+        self._update()
+        if details:
+            from ui.widgets.error_dialog import ErrorDialog
+
+            dialog = ErrorDialog(message, details, "The report could not be made", self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.open()
+
+    def main_file(self) -> Path | None:
+        if self.done_event is None or not self.done_event.files:
+            return None
+        return self.done_event.files[0]  # the HTML when it was chosen: the one to read
+
+    @Slot()
+    def open_report(self) -> None:
+        path = self.main_file()
+        if path is not None:
+            open_file(str(path))
+
+    @Slot()
+    def reveal_report(self) -> None:
+        path = self.main_file()
+        if path is not None:
+            reveal_in_file_manager(str(path))
+
+    def reject(self) -> None:
+        if self.reports.busy():  # the report is being written: wait for it
+            return
+        super().reject()

@@ -1,0 +1,535 @@
+"""The dialogs around moving files to the Trash: confirm, progress, and what happened.
+
+Every dialog here is shown with `open()` (window-modal, no nested event loop) and reports
+the person's choice through `finished`/`accepted` or its own signals, so the window never
+blocks and tests can click the buttons instead of patching `exec()`.
+
+Words: "Trash" on every platform (the window title says what the OS calls it in a later
+version); "put back", as the Trash itself says, rather than "restore".
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cleaner.progress import Progress
+from cleaner.removal import KeepReason, KeptFile, RemovalFinished, RemovalPlan
+from cleaner.restore import FileRestore, RestoreState
+from cleaner.trash import QUARANTINE_DIR_NAME
+from cleaner.undolog import Method
+from ui.format import human_bytes, plural
+
+MAX_LISTED = 2000  # rows in a list; the rest is summed up in one line
+
+
+def _headline(text: str) -> QLabel:
+    label = QLabel(text)
+    font = QFont(label.font())
+    font.setPointSizeF(font.pointSizeF() * 1.2)
+    font.setBold(True)
+    label.setFont(font)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def _note(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
+
+
+def _quiet(text: str) -> QLabel:
+    label = _note(text)
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return label
+
+
+def _tree(headers: Sequence[str], name: str) -> QTreeWidget:
+    tree = QTreeWidget()
+    tree.setHeaderLabels(list(headers))
+    tree.setAccessibleName(name)
+    tree.setUniformRowHeights(True)
+    tree.setAlternatingRowColors(True)
+    tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+    header = tree.header()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+    for col in range(1, len(headers)):
+        header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
+    return tree
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def kept_reason_text(kept: KeptFile) -> str:
+    """Why a marked file was not moved, as a sentence."""
+    text = _capitalised(kept.message)
+    if kept.reason is KeepReason.CHANGED:
+        text += ". Scan again to compare it with its copies"
+    return text + "."
+
+
+def fill_kept(tree: QTreeWidget, kept: Iterable[KeptFile]) -> int:
+    """One row per file that stays: name, folder, why. Returns how many there are."""
+    items = []
+    n = 0
+    for k in kept:
+        n += 1
+        if n > MAX_LISTED:
+            continue
+        item = QTreeWidgetItem(
+            [os.path.basename(k.path), os.path.dirname(k.path), kept_reason_text(k)]
+        )
+        item.setToolTip(0, k.path)
+        item.setToolTip(2, kept_reason_text(k))
+        items.append(item)
+    if n > MAX_LISTED:
+        items.append(QTreeWidgetItem([f"… and {n - MAX_LISTED:,} more", "", ""]))
+    tree.addTopLevelItems(items)
+    tree.resizeColumnToContents(0)
+    return n
+
+
+def destination_words(method: Method | None, quarantine_dir: str | None = None) -> str:
+    if method is Method.QUARANTINE:
+        return f"the quarantine folder ({quarantine_dir})" if quarantine_dir else "quarantine"
+    return "the Trash"
+
+
+# -- confirm ---------------------------------------------------------------------------
+
+
+class ConfirmRemovalDialog(QDialog):
+    """ "Move 412 files (38.2 GB) to the Trash?" with what goes, grouped by picture, and
+    what stays and why. Accepted: move them."""
+
+    def __init__(
+        self,
+        plan: RemovalPlan,
+        *,
+        quarantine_note: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.plan = plan
+        self.setWindowTitle("Move to Trash")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        n = len(plan.files)
+        layout = QVBoxLayout(self)
+        if n:
+            self.headline = _headline(
+                f"Move {plural(n, 'file')} ({human_bytes(plan.bytes_total)}) to the Trash?"
+            )
+            self.explain = _note(
+                "You can put them back with Undo (Ctrl+Z) or from History. "
+                "One copy of each picture always stays where it is."
+            )
+        else:
+            self.headline = _headline("None of the marked files can be moved.")
+            self.explain = _note("Nothing was changed. The list below says why.")
+        layout.addWidget(self.headline)
+        layout.addWidget(self.explain)
+        if quarantine_note:
+            layout.addWidget(_quiet(quarantine_note))
+
+        self.files = _tree(("Picture and its copies", "Folder", "Size"), "Files to move")
+        if n:
+            groups = self._fill_files()
+            layout.addWidget(
+                _note(
+                    f"<b>What goes to the Trash</b> ({plural(groups, 'picture')}; "
+                    "under each picture, the copies that go):"
+                )
+            )
+            layout.addWidget(self.files, 3)
+        else:
+            self.files.hide()
+
+        self.refused = _tree(("File", "Folder", "Why it stays"), "Files that stay")
+        count = fill_kept(self.refused, plan.refused)
+        if count:
+            layout.addWidget(
+                _note(f"<b>{plural(count, 'marked file')} will not be moved</b> (they stay):")
+            )
+            layout.addWidget(self.refused, 1)
+        else:
+            self.refused.hide()
+
+        buttons = QDialogButtonBox()
+        if n:
+            self.move_button = buttons.addButton(
+                f"Move {plural(n, 'file')} to Trash", QDialogButtonBox.ButtonRole.AcceptRole
+            )
+            self.move_button.setDefault(True)
+            buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        else:
+            self.move_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
+            self.move_button.setEnabled(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(860, 600)
+
+    def _fill_files(self) -> int:
+        by_group: dict[int, list[int]] = {}
+        for i, f in enumerate(self.plan.files):
+            by_group.setdefault(f.group_id, []).append(i)
+        items = []
+        for shown, (_gid, indices) in enumerate(by_group.items()):
+            if shown >= MAX_LISTED:
+                rest = len(by_group) - MAX_LISTED
+                items.append(QTreeWidgetItem([f"… and {plural(rest, 'more picture')}", "", ""]))
+                break
+            files = [self.plan.files[i] for i in indices]
+            keeper = files[0].survivors[0].path if files[0].survivors else ""
+            top = QTreeWidgetItem(
+                [
+                    f"{os.path.basename(keeper)}: keep this one, "
+                    f"move {plural(len(files), 'copy', 'copies')}",
+                    os.path.dirname(keeper),
+                    human_bytes(sum(f.size for f in files)),
+                ]
+            )
+            top.setToolTip(0, f"Stays: {keeper}")
+            for f in files:
+                child = QTreeWidgetItem(
+                    [os.path.basename(f.path), os.path.dirname(f.path), human_bytes(f.size)]
+                )
+                child.setToolTip(0, f.path)
+                top.addChild(child)
+            items.append(top)
+        self.files.addTopLevelItems(items)
+        for item in items[:50]:
+            item.setExpanded(True)
+        self.files.setColumnWidth(0, 360)
+        self.files.setColumnWidth(1, 320)
+        return len(by_group)
+
+
+# -- progress --------------------------------------------------------------------------
+
+
+class OperationProgressDialog(QDialog):
+    """Moving (or putting back) files: a bar, counts, and Stop."""
+
+    stopRequested = Signal()
+
+    def __init__(self, title: str, text: str, total: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
+        self.total = total
+        self.done_ok = 0
+        self.done_not = 0
+        self.headline = _headline(text)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, max(1, total))
+        self.bar.setValue(0)
+        self.bar.setAccessibleName("Progress")
+        self.counts = _note("")
+        self.hint = _quiet(
+            "You can stop at any time: the files already moved can be put back from History."
+        )
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setToolTip("Stop after the file being moved now")
+        self.stop_button.clicked.connect(self._stop)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.stop_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.counts)
+        layout.addWidget(self.hint)
+        layout.addLayout(row)
+        self.ok_word = "moved"
+        self.not_word = "not moved"
+        self._update()
+        self.resize(520, 200)
+
+    def set_words(self, ok: str, not_ok: str, hint: str) -> None:
+        self.ok_word, self.not_word = ok, not_ok
+        self.hint.setText(hint)
+        self._update()
+
+    def add(self, ok: int = 0, not_ok: int = 0) -> None:
+        self.done_ok += ok
+        self.done_not += not_ok
+        self._update()
+
+    def set_progress(self, progress: Progress) -> None:
+        if progress.total:
+            self.bar.setRange(0, progress.total)
+            self.bar.setValue(progress.done)
+
+    def _update(self) -> None:
+        done = self.done_ok + self.done_not
+        self.bar.setValue(max(self.bar.value(), min(done, self.bar.maximum())))
+        text = f"{self.done_ok:,} of {self.total:,} {self.ok_word}"
+        if self.done_not:
+            text += f", {self.done_not:,} {self.not_word}"
+        self.counts.setText(text)
+
+    @Slot()
+    def _stop(self) -> None:
+        self.stop_button.setEnabled(False)
+        self.stop_button.setText("Stopping…")
+        self.stopRequested.emit()
+
+    def reject(self) -> None:  # Esc stops, it does not hide the dialog
+        if self.stop_button.isEnabled():
+            self._stop()
+
+
+# -- what happened ---------------------------------------------------------------------
+
+
+class SummaryChoice(str, enum.Enum):
+    CLOSE = "close"
+    UNDO = "undo"
+    HISTORY = "history"
+    QUARANTINE = "quarantine"
+
+
+@dataclass(frozen=True)
+class QuarantineChoice:
+    folder: str | None  # None: .photosift-quarantine at the root of each file's drive
+    remember: bool
+
+
+def moved_sentence(finished: RemovalFinished) -> str:
+    n, size = len(finished.removed), human_bytes(finished.bytes_removed)
+    to_q = sum(1 for r in finished.removed if r.method is Method.QUARANTINE)
+    if not n:
+        return "No files were moved."
+    if to_q == n:
+        return f"Moved {plural(n, 'file')} ({size}) to the quarantine folder."
+    if to_q:
+        return (
+            f"Moved {plural(n, 'file')} ({size}): {n - to_q:,} to the Trash, "
+            f"{to_q:,} to the quarantine folder."
+        )
+    return f"Moved {plural(n, 'file')} ({size}) to the Trash."
+
+
+def summary_sentence(finished: RemovalFinished, planned: int, refused: int = 0) -> str:
+    """ "Moved 410 files (38.1 GB) to the Trash. 2 files were not moved:" and the like.
+    `refused`: marked files the plan kept out before the move started."""
+    text = moved_sentence(finished)
+    if finished.cancelled:
+        untouched = planned - len(finished.removed) - len(finished.kept)
+        text = f"You stopped the move. {text}"
+        if untouched > 0:
+            word = "other file was" if untouched == 1 else "other files were"
+            text += f" {untouched:,} {word} not touched."
+    not_moved = len(finished.kept) + refused
+    if not_moved:
+        word = "file was" if not_moved == 1 else "files were"
+        text += f" {not_moved:,} {word} not moved:"
+    return text
+
+
+class RemovalSummaryDialog(QDialog):
+    """What the move did: moved, not moved and why, Undo; and, for files on a drive
+    without a Trash, the offer of a quarantine folder."""
+
+    chosen = Signal(str)  # a SummaryChoice value
+
+    def __init__(
+        self,
+        finished: RemovalFinished,
+        planned: int,
+        *,
+        refused: Sequence[KeptFile] = (),
+        quarantine_dir: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.finished_event = finished
+        self.not_moved = (*refused, *finished.kept)
+        self.choice = SummaryChoice.CLOSE
+        self.setWindowTitle("Moved to Trash" if finished.removed else "Nothing was moved")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        layout = QVBoxLayout(self)
+        self.headline = _headline(summary_sentence(finished, planned, len(refused)))
+        layout.addWidget(self.headline)
+        if finished.removed:
+            layout.addWidget(
+                _note(
+                    "Changed your mind? <b>Undo</b> puts them back where they were. "
+                    "You can also do it later from <b>History</b> (File menu)."
+                )
+            )
+        self.kept = _tree(("File", "Folder", "Why it was not moved"), "Files not moved")
+        if fill_kept(self.kept, self.not_moved):
+            layout.addWidget(self.kept, 1)
+        else:
+            self.kept.hide()
+
+        self.no_trash = [k for k in finished.kept if k.reason is KeepReason.TRASH_UNAVAILABLE]
+        self.quarantine_box = QFrame()
+        self.quarantine_box.setFrameShape(QFrame.Shape.StyledPanel)
+        self.quarantine_box.setVisible(bool(self.no_trash))
+        self._build_quarantine(quarantine_dir)
+        layout.addWidget(self.quarantine_box)
+
+        buttons = QDialogButtonBox()
+        self.undo_button = buttons.addButton("Undo", QDialogButtonBox.ButtonRole.ActionRole)
+        self.undo_button.setToolTip("Put the moved files back where they were (Ctrl+Z)")
+        self.undo_button.setVisible(bool(finished.removed))
+        self.history_button = buttons.addButton("History…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.history_button.setToolTip("See every move and put back all or some files")
+        self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.close_button.setDefault(True)
+        self.undo_button.clicked.connect(lambda: self._choose(SummaryChoice.UNDO))
+        self.history_button.clicked.connect(lambda: self._choose(SummaryChoice.HISTORY))
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(820, 520 if self.not_moved else 220)
+
+    def _build_quarantine(self, quarantine_dir: str) -> None:
+        n = len(self.no_trash)
+        box = QVBoxLayout(self.quarantine_box)
+        box.addWidget(
+            _note(
+                f"<b>{plural(n, 'file')} could not go to the Trash</b> because "
+                f"{'its drive has' if n == 1 else 'their drive has'} no Trash (this happens "
+                "on network drives). PhotoSift never deletes files, so "
+                f"{'it was' if n == 1 else 'they were'} left where "
+                f"{'it is' if n == 1 else 'they are'}.<br>You can move "
+                f"{'it' if n == 1 else 'them'} to a <b>quarantine folder</b> instead: "
+                "out of the way, and you can put them back from History at any time."
+            )
+        )
+        roots = sorted({_drive_root_quarantine(k.path) for k in self.no_trash})
+        self.q_drive = QRadioButton(
+            f"A folder named {QUARANTINE_DIR_NAME} at the top of that drive"
+            + (f" ({roots[0]})" if len(roots) == 1 else "")
+        )
+        self.q_custom = QRadioButton("A folder I choose:")
+        self.q_path = QLineEdit(quarantine_dir)
+        self.q_path.setPlaceholderText("No folder chosen yet")
+        self.q_path.setReadOnly(True)
+        self.q_path.setAccessibleName("Quarantine folder")
+        self.q_browse = QPushButton("Choose…")
+        self.q_browse.clicked.connect(self._browse)
+        group = QButtonGroup(self.quarantine_box)
+        group.addButton(self.q_drive)
+        group.addButton(self.q_custom)
+        (self.q_custom if quarantine_dir else self.q_drive).setChecked(True)
+        custom_row = QHBoxLayout()
+        custom_row.addWidget(self.q_custom)
+        custom_row.addWidget(self.q_path, 1)
+        custom_row.addWidget(self.q_browse)
+        box.addWidget(self.q_drive)
+        box.addLayout(custom_row)
+        self.q_remember = QCheckBox("Next time, use the quarantine folder without asking")
+        box.addWidget(self.q_remember)
+        self.q_button = QPushButton(f"Move {plural(n, 'file')} to the quarantine folder")
+        self.q_button.clicked.connect(self._quarantine)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.q_button)
+        box.addLayout(row)
+        group.buttonToggled.connect(self._update_quarantine)
+        self._update_quarantine()
+
+    @Slot()
+    def _update_quarantine(self) -> None:
+        self.q_button.setEnabled(self.q_drive.isChecked() or bool(self.q_path.text()))
+
+    @Slot()
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Choose a quarantine folder")
+        if folder:
+            self.q_path.setText(folder)
+            self.q_custom.setChecked(True)
+        self._update_quarantine()
+
+    def quarantine_choice(self) -> QuarantineChoice:
+        folder = self.q_path.text() if self.q_custom.isChecked() and self.q_path.text() else None
+        return QuarantineChoice(folder, self.q_remember.isChecked())
+
+    @Slot()
+    def _quarantine(self) -> None:
+        self._choose(SummaryChoice.QUARANTINE)
+
+    def _choose(self, choice: SummaryChoice) -> None:
+        self.choice = choice
+        self.chosen.emit(choice.value)
+        self.accept()
+
+
+def _drive_root_quarantine(path: str) -> str:
+    from cleaner.trash import default_quarantine_root
+
+    try:
+        return default_quarantine_root(path)
+    except OSError:
+        return QUARANTINE_DIR_NAME
+
+
+# -- putting back ----------------------------------------------------------------------
+
+
+def restore_line(r: FileRestore) -> str:
+    """What happened to one file when putting it back, in words."""
+    name = os.path.basename(r.original_path)
+    if r.state is RestoreState.RESTORED:
+        return f"{name}: put back"
+    if r.state is RestoreState.RESTORED_BESIDE:
+        new = os.path.basename(r.restored_to or "")
+        return f"{name}: put back as “{new}” (a file with its name is there now)"
+    return f"{name}: {r.message}"
+
+
+def restore_sentence(results: Sequence[FileRestore], cancelled: bool = False) -> str:
+    ok = [r for r in results if r.ok]
+    bad = [r for r in results if not r.ok and r.state is not RestoreState.NOT_MOVED]
+    text = f"Put back {plural(len(ok), 'file')}." if ok else "No files were put back."
+    if cancelled:
+        text = "You stopped. " + text
+    if bad:
+        text += f" {plural(len(bad), 'file')} could not be put back."
+    return text
+
+
+def restore_details(results: Sequence[FileRestore]) -> str:
+    lines = [
+        restore_line(r)
+        for r in results
+        if r.state not in (RestoreState.RESTORED, RestoreState.NOT_MOVED)
+    ]
+    more = len(lines) - 200
+    return "\n".join(lines[:200]) + (f"\n… and {more:,} more" if more > 0 else "")
