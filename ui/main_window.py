@@ -752,10 +752,12 @@ class MainWindow(QMainWindow):
         if self.history_dialog is None:
             self.history_dialog = HistoryDialog(self.mutations, self)
             self.history_dialog.restoreRequested.connect(self.restore_batch)
+        was_open = self.history_dialog.isVisible()
         self.history_dialog.show_outcome("")
         self.history_dialog.reload()
         self.history_dialog.show()
-        self.history_dialog.raise_()
+        if was_open:  # behind the window: bring it to the front
+            self.history_dialog.raise_()
 
     # -- report ------------------------------------------------------------------------
 

@@ -162,3 +162,56 @@ def test_resort_keeps_the_current_group_selected(session: ReviewSession, qtbot: 
         row = view.currentIndex().row()
         assert model.session_row(row) == session.groups.index(chosen)
         assert model.view_row(model.session_row(row)) == row
+
+
+def test_models_pass_the_model_tester_when_moved_files_go_and_come_back(
+    session: ReviewSession, qtbot: QtBot
+) -> None:
+    groups = GroupListModel(session)
+    photos = PhotoGridModel(session)
+    testers = [QAbstractItemModelTester(m, FAIL) for m in (groups, photos)]
+    session.add_groups(_varied_groups())  # sizes 2, 3, 4, 2, 3, 4
+    groups.set_sort_by("copies")
+    shown = groups.session_row(0)  # a group with 4 copies, shown in the grid
+    photos.set_group(shown)
+    big = session.groups[shown]
+    keeper = big.keeper.path
+    two = [keeper, next(m.path for m in reversed(big.members) if not m.is_keeper)]
+    gone_groups = [g for g in session.groups if g.size == 2]
+    gone = two + [g.members[1].path for g in gone_groups]
+    before = {g.id: [m.path for m in g.members] for g in session.groups}
+
+    summary = session.drop_files(gone)
+    assert summary.groups_removed == len(gone_groups) == 2
+    assert summary.files == 4
+    assert groups.rowCount() == 4
+    assert all(g.size >= 2 for g in session.groups)
+    # the grid follows its group to its new row, minus the two copies; the keeper went,
+    # so the best copy left is the keeper now
+    assert photos.group is not None
+    assert photos.group.id == big.id
+    assert photos.rowCount() == 2
+    assert sum(m.is_keeper for m in photos.group.members) == 1
+    assert photos.group.keeper.path != keeper
+    assert session.marked_count == sum(session.marked_in_group(r) for r in range(len(session)))
+
+    # one more copy goes: one copy left, so the group goes and the grid shows nothing
+    third = photos.group.members[0].path
+    session.drop_files([third])
+    assert photos.group is None
+    assert photos.rowCount() == 0
+    assert groups.rowCount() == 3
+    gone.append(third)
+
+    back = session.restore_files(gone)
+    assert groups.rowCount() == 6
+    after = {g.id: sorted(m.path for m in g.members) for g in session.groups}
+    assert after == {gid: sorted(paths) for gid, paths in before.items()}
+    assert back == len(gone) == 5
+    assert all(sum(m.is_keeper for m in g.members) == 1 for g in session.groups)
+    # what came back is kept, not marked again
+    assert session.marked_count == sum(session.marked_in_group(r) for r in range(len(session)))
+    photos.set_group(session.row_of_group(big.id))
+    assert photos.rowCount() == 4
+    assert session.marked_in_group(photos.group_row) == 0
+    del testers

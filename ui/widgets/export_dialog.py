@@ -263,9 +263,9 @@ class ExportDialog(QDialog):
     @Slot(str, str)
     def _on_failed(self, message: str, details: str) -> None:
         self.busy.hide()
-        self.status.setText(message)
         self.close_button.setEnabled(True)
         self._update()
+        self.status.setText(message)
         if details:
             from ui.widgets.error_dialog import ErrorDialog
 
