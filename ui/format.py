@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 from cleaner.models import GroupMember
 
@@ -64,3 +65,16 @@ def keeper_reason(reason: str, short: bool = False) -> str:
     if short and " (other copies differ by" in text:
         text = text.split(" (other copies differ by", 1)[0]
     return f"Suggested to keep: {text}." if text else "Suggested to keep."
+
+
+def short_folder(path: str, roots: Sequence[str] = ()) -> str:
+    """The folder holding `path`, from the scanned folder's name down when it is inside
+    one ("Photos/2019 Summer" rather than "/home/ann/Pictures/Photos/2019 Summer")."""
+    folder = os.path.dirname(path)
+    for root in sorted(roots, key=len, reverse=True):
+        root = root.rstrip("/\\") or root
+        if folder == root or folder.startswith(root + os.sep):
+            rel = os.path.relpath(folder, root)
+            name = os.path.basename(root) or root
+            return name if rel == "." else os.path.join(name, rel)
+    return folder

@@ -38,12 +38,11 @@ from cleaner.removal import (
     RemovalPlan,
 )
 from cleaner.restore import FileRestore, RestoreFinished, RestoreState
-from cleaner.undolog import Batch
 from ui.desktop import open_file, reveal_in_file_manager
 from ui.format import human_bytes, plural
 from ui.icons import app_icon
 from ui.models.session import ReviewSession
-from ui.removal_worker import MutationController
+from ui.removal_worker import BatchInfo, MutationController
 from ui.report_worker import ReportController
 from ui.settings import Keys, Settings, cache_dir
 from ui.thumbnails import ThumbnailLoader, drain_pools
@@ -498,6 +497,9 @@ class MainWindow(QMainWindow):
         where = folder or "a .photosift-quarantine folder at the top of their drive"
         return f"Files on a drive without a Trash (network drives) go to {where}."
 
+    def _roots(self) -> tuple[str, ...]:
+        return self.session.result.settings.roots if self.session.result is not None else ()
+
     @Slot()
     def move_marked(self) -> None:
         """Check the marked files (on the mutations thread), then ask to confirm."""
@@ -531,7 +533,9 @@ class MainWindow(QMainWindow):
             return
         if self.confirm_dialog is not None:
             self.confirm_dialog.deleteLater()
-        dialog = ConfirmRemovalDialog(plan, quarantine_note=self._quarantine_note(), parent=self)
+        dialog = ConfirmRemovalDialog(
+            plan, roots=self._roots(), quarantine_note=self._quarantine_note(), parent=self
+        )
         dialog.accepted.connect(self._removal_confirmed)
         self.confirm_dialog = dialog
         dialog.open()
@@ -606,6 +610,7 @@ class MainWindow(QMainWindow):
             self._planned_count,
             refused=self._plan_refused,
             quarantine_dir=self.settings.get(Keys.QUARANTINE_DIR),
+            roots=self._roots(),
             parent=self,
         )
         dialog.chosen.connect(self._summary_choice)
@@ -645,7 +650,7 @@ class MainWindow(QMainWindow):
         self.mutations.load_latest()
 
     @Slot(object)
-    def _on_latest_batch(self, batch: Batch | None) -> None:
+    def _on_latest_batch(self, info: BatchInfo | None) -> None:
         if not self._undo_asked or self._closing:
             return
         self._undo_asked = False
@@ -655,22 +660,28 @@ class MainWindow(QMainWindow):
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.setIcon(QMessageBox.Icon.Question)
         self.undo_box = box
-        if batch is None:
+        if info is None:
             box.setWindowTitle("Nothing to undo")
             box.setText("There are no moved files to put back.")
             box.setStandardButtons(QMessageBox.StandardButton.Close)
             self.undo_confirm_button = None
             box.open()
             return
+        batch = info.batch
         n = batch.undoable
+        where = {"Trash": "the Trash", "Quarantine folder": "the quarantine folder"}.get(
+            info.where, "the Trash and the quarantine folder"
+        )
         box.setWindowTitle("Undo last move")
         box.setText(
-            f"<b>Put back the {plural(n, 'file')} moved on {when_text(batch.created_at)}?</b>"
+            f"<b>Put back {plural(n, 'file')} ({human_bytes(batch.bytes_moved)})?</b><br>"
+            f"{'It was' if n == 1 else 'They were'} moved to {where} on "
+            f"{when_text(batch.created_at)}."
         )
         box.setInformativeText(
-            f"They go back to the folders they came from ({human_bytes(batch.bytes_moved)}). "
-            "If a file with the same name is there now, the one put back gets “(restored)” "
-            "added to its name; nothing is overwritten."
+            f"{'It goes' if n == 1 else 'They go'} back to the folder "
+            f"{'it' if n == 1 else 'they'} came from. Nothing is overwritten: if a file with "
+            "the same name is there now, the one put back gets “(restored)” added to its name."
         )
         put_back = box.addButton("Put back", QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)

@@ -155,7 +155,7 @@ class MutationWorker(QObject):
     restoreFinished = Signal(int, object)  # job, RestoreFinished
     historyLoaded = Signal(int, list)  # job, list[BatchInfo]
     entriesLoaded = Signal(int, str, list)  # job, batch id, list[LogEntry]
-    latestLoaded = Signal(int, object)  # job, Batch | None
+    latestLoaded = Signal(int, object)  # job, BatchInfo | None
     failed = Signal(int, str, str)  # job, message for the user, details
 
     def __init__(self, log_path: Path | None) -> None:
@@ -221,7 +221,8 @@ class MutationWorker(QObject):
             elif isinstance(task, EntriesTask):
                 self.entriesLoaded.emit(job, task.batch_id, log.entries(task.batch_id))
             else:
-                self.latestLoaded.emit(job, log.latest_undoable())
+                latest = log.latest_undoable()
+                self.latestLoaded.emit(job, None if latest is None else batch_info(log, latest))
 
     def _remove(self, job: int, task: RemoveTask, token: CancelToken) -> None:
         removed: list[FileRemoved] = []
@@ -306,7 +307,7 @@ class MutationController(QObject):
     restoreFinished = Signal(object)  # RestoreFinished
     historyLoaded = Signal(list)  # list[BatchInfo]
     entriesLoaded = Signal(str, list)  # batch id, list[LogEntry]
-    latestLoaded = Signal(object)  # Batch | None
+    latestLoaded = Signal(object)  # BatchInfo | None
     failed = Signal(str, str)  # message, details
     busyChanged = Signal(bool)
     _runRequested = Signal(int, object)
@@ -462,9 +463,9 @@ class MutationController(QObject):
             self.entriesLoaded.emit(batch_id, entries)
 
     @Slot(int, object)
-    def _on_latest(self, job: int, batch: Batch | None) -> None:
+    def _on_latest(self, job: int, info: BatchInfo | None) -> None:
         if self._live(job):
-            self.latestLoaded.emit(batch)
+            self.latestLoaded.emit(info)
 
     @Slot(int, str, str)
     def _on_failed(self, job: int, message: str, details: str) -> None:

@@ -4,11 +4,20 @@
 
 Without PHOTOS_DIR the sample library is used. The results view is saved as
 `results.png`; `docs/screenshot-results.png` is made from it.
+
+PHOTOS_DIR is copied to a temporary folder first, because the removal screens really move
+files: to a temporary Trash (XDG_DATA_HOME and HOME point at a temporary folder before
+send2trash is imported), with a temporary undo log. Nothing of yours is touched.
+
+Removal screens: `confirm.png`, `progress.png`, `summary.png` (a file changed since the
+scan, files on a "drive without a Trash", and the quarantine offer), `quarantine.png`,
+`after-move.png`, `undo.png`, `history.png`, `export.png`, `export-done.png`.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -17,6 +26,11 @@ from pathlib import Path
 
 os.environ.setdefault("PHOTOSIFT_CONFIG_DIR", tempfile.mkdtemp(prefix="shots-config-"))
 os.environ.setdefault("PHOTOSIFT_CACHE_DIR", tempfile.mkdtemp(prefix="shots-cache-"))
+# The removal screens move files for real: to a temporary Trash and undo log.
+os.environ["SHOTS_SANDBOX"] = tempfile.mkdtemp(prefix="shots-home-")
+os.environ["HOME"] = os.environ["SHOTS_SANDBOX"]
+os.environ["XDG_DATA_HOME"] = os.path.join(os.environ["SHOTS_SANDBOX"], ".local", "share")
+os.environ["PHOTOSIFT_DATA_DIR"] = os.path.join(os.environ["SHOTS_SANDBOX"], "photosift-data")
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
@@ -25,6 +39,8 @@ from cleaner.demo import make_demo_library
 from ui.main_window import MainWindow
 from ui.settings import Keys
 from ui.thumbnails import drain_pools
+
+_SANDBOX = Path(os.environ["SHOTS_SANDBOX"])
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float = 60.0) -> None:
@@ -79,6 +95,10 @@ def main() -> int:
         app.setPalette(pal)
     if photos is None:
         photos = str(make_demo_library(Path(tempfile.mkdtemp()) / "Sample photos").root)
+    else:  # a copy: the removal screens move files
+        copy = _SANDBOX / "Library" / Path(photos).name
+        shutil.copytree(photos, copy, symlinks=True)
+        photos = str(copy)
     window = MainWindow()
     window.resize(1400, 900)
     window.show()
@@ -128,9 +148,107 @@ def main() -> int:
     settle(100)
     shot(window, out / "skipped.png")
     rp.tabs.setCurrentIndex(0)
+    removal_screens(window, out)
     window.close()
     drain_pools()
     return 0
+
+
+def removal_screens(window: MainWindow, out: Path) -> None:
+    """Confirm, progress, summary with the quarantine offer, history, undo, export."""
+    from send2trash import plat_other
+
+    import cleaner.trash
+    from cleaner.trash import TrashUnavailable
+
+    cleaner.trash.send_to_trash = plat_other.send2trash  # never the desktop's own trash
+    rp = window.review_page
+    window.session.apply_suggestions()
+    marked = window.session.paths_to_remove()
+    if not marked:
+        print("no marked files: no removal screens")
+        return
+    # One marked file is edited after the scan; one folder is "a network drive".
+    with open(marked[0], "ab") as fh:
+        fh.write(b"edited")
+    folders = sorted({os.path.dirname(p) for p in marked[1:]}, key=len)
+    share = folders[-1] if folders else ""
+
+    def trash(path: str) -> None:
+        time.sleep(0.04)  # slow enough to see the progress
+        if share and os.path.dirname(path) == share:
+            raise TrashUnavailable("this drive has no trash (network drive)")
+        cleaner.trash.move_to_trash(path)
+
+    window.mutations.trash = trash
+    rp.trash_button.click()
+    wait_until(lambda: window.confirm_dialog is not None and window.confirm_dialog.isVisible())
+    settle(200)
+    confirm = window.confirm_dialog
+    assert confirm is not None
+    shot(confirm, out / "confirm.png")
+    confirm.move_button.click()
+    wait_until(lambda: window.progress_dialog is not None and window.progress_dialog.done_ok > 5)
+    if window.progress_dialog is not None:
+        shot(window.progress_dialog, out / "progress.png")
+    wait_until(lambda: window.summary_dialog is not None, 300)
+    settle(200)
+    summary = window.summary_dialog
+    assert summary is not None
+    shot(summary, out / "summary.png")
+    quarantine = _SANDBOX / "Quarantine"
+    quarantine.mkdir(exist_ok=True)
+    if not summary.quarantine_box.isHidden():
+        summary.q_path.setText(str(quarantine))
+        summary.q_custom.setChecked(True)
+        summary.q_button.click()
+        wait_until(lambda: window.summary_dialog is not summary, 120)
+        settle(200)
+        if window.summary_dialog is not None:
+            shot(window.summary_dialog, out / "quarantine.png")
+    if window.summary_dialog is not None:
+        window.summary_dialog.close()
+    wait_until(lambda: window.thumbnails.pool.activeThreadCount() == 0, 20)
+    settle(400)
+    shot(window, out / "after-move.png")
+
+    window.undo_last()
+    wait_until(lambda: window.undo_box is not None and window.undo_box.isVisible(), 20)
+    settle(100)
+    if window.undo_box is not None:
+        shot(window.undo_box, out / "undo.png")
+        window.undo_box.close()
+
+    window.show_history()
+    history = window.history_dialog
+    assert history is not None
+    wait_until(lambda: history.loaded and history.entry_model.rowCount() > 0, 20)
+    history.batches.selectRow(history.batch_model.rowCount() - 1)  # the big move
+    wait_until(lambda: history.entry_model.rowCount() > 3, 20)
+    for row in (0, 2):
+        history.entries.selectRow(row)
+        history.some_button.click()
+        wait_until(lambda: not window.mutations.busy(), 60)
+        wait_until(lambda: history.loaded and history.entry_model.rowCount() > 3, 20)
+    wait_until(lambda: not window.mutations.busy(), 60)
+    wait_until(lambda: history.loaded and history.entry_model.rowCount() > 0, 20)
+    settle(300)
+    history.entries.selectRow(4)
+    settle(100)
+    shot(history, out / "history.png")
+    history.close()
+
+    window.export_report()
+    export = window.export_dialog
+    assert export is not None
+    export.folder.setText(str(_SANDBOX / "Reports"))
+    settle(200)
+    shot(export, out / "export.png")
+    export.start()
+    wait_until(lambda: not window.reports.busy(), 300)
+    settle(200)
+    shot(export, out / "export-done.png")
+    export.close()
 
 
 if __name__ == "__main__":

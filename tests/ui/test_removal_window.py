@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtTest import QAbstractItemModelTester
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 from removal_helpers import Env, snapshot
 from removal_support import TIMEOUT, confirm_and_wait, group_names, move_marked, press_move, scan
@@ -103,7 +104,8 @@ def test_move_to_trash_updates_groups_and_undo_puts_back(
     window.act_undo.trigger()
     qtbot.waitUntil(lambda: window.undo_confirm_button is not None, timeout=TIMEOUT)
     assert window.undo_box is not None
-    assert "Put back the 5 files moved on" in window.undo_box.text()
+    assert "Put back 5 files (" in window.undo_box.text()
+    assert "moved to the Trash on" in window.undo_box.text()
     with qtbot.waitSignal(window.mutations.restoreFinished, timeout=TIMEOUT):
         window.undo_confirm_button.click()
     assert snapshot(marked) == before
@@ -195,8 +197,8 @@ def test_trash_unavailable_offers_the_quarantine_folder(
     assert summary.headline.text().startswith("Moved 5 files (")
     assert os.path.exists(on_share)  # never deleted, left where it was
     assert not summary.quarantine_box.isHidden()
-    assert (
-        summary.kept.topLevelItem(0).text(2).startswith("The trash is not available on this drive")
+    assert summary.kept.topLevelItem(0).text(2) == (
+        "Its drive has no Trash (a network drive?). See below."
     )
     assert summary.q_button.text() == "Move 1 file to the quarantine folder"
     # pick a folder, remember the choice, and move just that file there
@@ -214,6 +216,9 @@ def test_trash_unavailable_offers_the_quarantine_folder(
     assert second.headline.text().startswith("Moved 1 file (")
     assert second.headline.text().endswith("to the quarantine folder.")
     assert not os.path.exists(on_share)
+    assert f"Quarantine folder: {quarantine}" in [
+        w.text() for w in second.findChildren(QLabel) if w.text().startswith("Quarantine")
+    ]
     moved = [p for p in quarantine.rglob("*") if p.is_file()]
     assert [p.name for p in moved] == ["harbour.jpg"]
     assert snapshot([str(moved[0])])[str(moved[0])][0] == before[on_share][0]

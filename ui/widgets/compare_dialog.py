@@ -154,6 +154,7 @@ class CompareDialog(QDialog):
         self.row = row
         self.indices = indices
         group = session.groups[row]
+        self.group_id = group.id  # rows and indices shift when moved files leave the session
         self.members = [group.members[i] for i in indices]
         self.setWindowTitle(f"Compare {len(self.members)} copies")
         self.setSizeGripEnabled(True)
@@ -357,17 +358,35 @@ class CompareDialog(QDialog):
 
     # -- marks -------------------------------------------------------------------------
 
+    def _locate(self) -> bool:
+        """Find the group and the copies again (moved files may have left the session).
+        False when the group is gone."""
+        self.row = self.session.row_of_group(self.group_id)
+        if self.row < 0:
+            return False
+        where = {m.path: i for i, m in enumerate(self.session.groups[self.row].members)}
+        self.indices = [where.get(m.path, -1) for m in self.members]
+        return True
+
     def set_mark(self, n: int, remove: bool) -> None:
+        if not self._locate() or self.indices[n] < 0:
+            return
         refused = self.session.set_mark(self.row, self.indices[n], remove)
         self.message.setText(refused.value if refused is not None else "")
         self._update_marks()
 
     @Slot()
     def _update_marks(self, *_args: object) -> None:
-        if self.row >= len(self.session.groups):
+        if not self._locate():
+            for panel in self.panels:
+                panel.mark.setEnabled(False)
             return
         for n, panel in enumerate(self.panels):
             i = self.indices[n]
+            if i < 0:  # this copy was moved away
+                panel.mark.setEnabled(False)
+                panel.mark.setText("Moved away")
+                continue
             marked = self.session.is_marked(self.row, i)
             locked = self.session.is_locked(self.row, i)
             panel.mark.setChecked(marked)

@@ -43,7 +43,7 @@ from cleaner.removal import KeepReason, KeptFile, RemovalFinished, RemovalPlan
 from cleaner.restore import FileRestore, RestoreState
 from cleaner.trash import QUARANTINE_DIR_NAME
 from cleaner.undolog import Method
-from ui.format import human_bytes, plural
+from ui.format import human_bytes, plural, short_folder
 
 MAX_LISTED = 2000  # rows in a list; the rest is summed up in one line
 
@@ -78,6 +78,7 @@ def _tree(headers: Sequence[str], name: str) -> QTreeWidget:
     tree.setUniformRowHeights(True)
     tree.setAlternatingRowColors(True)
     tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+    tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # keep both ends of long paths
     header = tree.header()
     header.setStretchLastSection(False)
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
@@ -93,13 +94,20 @@ def _capitalised(text: str) -> str:
 
 def kept_reason_text(kept: KeptFile) -> str:
     """Why a marked file was not moved, as a sentence."""
-    text = _capitalised(kept.message)
+    if kept.reason is KeepReason.TRASH_UNAVAILABLE:
+        return "Its drive has no Trash (a network drive?). See below."
     if kept.reason is KeepReason.CHANGED:
-        text += ". Scan again to compare it with its copies"
-    return text + "."
+        return "Changed since the scan, so it was left alone. Scan again to check it."
+    return _capitalised(kept.message) + "."
 
 
-def fill_kept(tree: QTreeWidget, kept: Iterable[KeptFile]) -> int:
+def kept_reason_tooltip(kept: KeptFile) -> str:
+    """The sentence, plus the engine's detail (such as the sizes before and after)."""
+    text = kept_reason_text(kept)
+    return f"{text}\n{_capitalised(kept.detail)}." if kept.detail else text
+
+
+def fill_kept(tree: QTreeWidget, kept: Iterable[KeptFile], roots: Sequence[str] = ()) -> int:
     """One row per file that stays: name, folder, why. Returns how many there are."""
     items = []
     n = 0
@@ -107,16 +115,17 @@ def fill_kept(tree: QTreeWidget, kept: Iterable[KeptFile]) -> int:
         n += 1
         if n > MAX_LISTED:
             continue
-        item = QTreeWidgetItem(
-            [os.path.basename(k.path), os.path.dirname(k.path), kept_reason_text(k)]
-        )
+        why = kept_reason_text(k)
+        item = QTreeWidgetItem([os.path.basename(k.path), short_folder(k.path, roots), why])
         item.setToolTip(0, k.path)
-        item.setToolTip(2, kept_reason_text(k))
+        item.setToolTip(1, os.path.dirname(k.path))
+        item.setToolTip(2, kept_reason_tooltip(k))
         items.append(item)
     if n > MAX_LISTED:
         items.append(QTreeWidgetItem([f"… and {n - MAX_LISTED:,} more", "", ""]))
     tree.addTopLevelItems(items)
-    tree.resizeColumnToContents(0)
+    tree.setColumnWidth(0, 230)
+    tree.setColumnWidth(1, 190)
     return n
 
 
@@ -137,11 +146,13 @@ class ConfirmRemovalDialog(QDialog):
         self,
         plan: RemovalPlan,
         *,
+        roots: Sequence[str] = (),
         quarantine_note: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.plan = plan
+        self.roots = tuple(roots)
         self.setWindowTitle("Move to Trash")
         self.setWindowModality(Qt.WindowModality.WindowModal)
         n = len(plan.files)
@@ -162,21 +173,18 @@ class ConfirmRemovalDialog(QDialog):
         if quarantine_note:
             layout.addWidget(_quiet(quarantine_note))
 
-        self.files = _tree(("Picture and its copies", "Folder", "Size"), "Files to move")
+        self.files = _tree(("File", "What happens", "Folder", "Size"), "Files to move")
         if n:
             groups = self._fill_files()
             layout.addWidget(
-                _note(
-                    f"<b>What goes to the Trash</b> ({plural(groups, 'picture')}; "
-                    "under each picture, the copies that go):"
-                )
+                _note(f"<b>What happens</b>, picture by picture ({plural(groups, 'picture')}):")
             )
             layout.addWidget(self.files, 3)
         else:
             self.files.hide()
 
         self.refused = _tree(("File", "Folder", "Why it stays"), "Files that stay")
-        count = fill_kept(self.refused, plan.refused)
+        count = fill_kept(self.refused, plan.refused, self.roots)
         if count:
             layout.addWidget(
                 _note(f"<b>{plural(count, 'marked file')} will not be moved</b> (they stay):")
@@ -198,7 +206,7 @@ class ConfirmRemovalDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(860, 600)
+        self.resize(920, 620)
 
     def _fill_files(self) -> int:
         by_group: dict[int, list[int]] = {}
@@ -211,28 +219,42 @@ class ConfirmRemovalDialog(QDialog):
                 items.append(QTreeWidgetItem([f"… and {plural(rest, 'more picture')}", "", ""]))
                 break
             files = [self.plan.files[i] for i in indices]
-            keeper = files[0].survivors[0].path if files[0].survivors else ""
+            stays = files[0].survivors
+            keeper = stays[0] if stays else None
+            stays_text = "Stays" + (f" (and {len(stays) - 1:,} more)" if len(stays) > 1 else "")
             top = QTreeWidgetItem(
                 [
-                    f"{os.path.basename(keeper)}: keep this one, "
-                    f"move {plural(len(files), 'copy', 'copies')}",
-                    os.path.dirname(keeper),
-                    human_bytes(sum(f.size for f in files)),
+                    os.path.basename(keeper.path) if keeper else "",
+                    stays_text,
+                    short_folder(keeper.path, self.roots) if keeper else "",
+                    human_bytes(keeper.size) if keeper else "",
                 ]
             )
-            top.setToolTip(0, f"Stays: {keeper}")
+            if keeper is not None:
+                top.setToolTip(0, keeper.path)
+                top.setToolTip(2, os.path.dirname(keeper.path))
+            font = QFont(top.font(0))
+            font.setBold(True)
+            top.setFont(0, font)
             for f in files:
                 child = QTreeWidgetItem(
-                    [os.path.basename(f.path), os.path.dirname(f.path), human_bytes(f.size)]
+                    [
+                        os.path.basename(f.path),
+                        "Goes to the Trash",
+                        short_folder(f.path, self.roots),
+                        human_bytes(f.size),
+                    ]
                 )
                 child.setToolTip(0, f.path)
+                child.setToolTip(2, os.path.dirname(f.path))
                 top.addChild(child)
             items.append(top)
         self.files.addTopLevelItems(items)
         for item in items[:50]:
             item.setExpanded(True)
-        self.files.setColumnWidth(0, 360)
-        self.files.setColumnWidth(1, 320)
+        self.files.setColumnWidth(0, 330)
+        self.files.setColumnWidth(1, 150)
+        self.files.setColumnWidth(2, 290)
         return len(by_group)
 
 
@@ -373,6 +395,7 @@ class RemovalSummaryDialog(QDialog):
         *,
         refused: Sequence[KeptFile] = (),
         quarantine_dir: str = "",
+        roots: Sequence[str] = (),
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -385,14 +408,19 @@ class RemovalSummaryDialog(QDialog):
         self.headline = _headline(summary_sentence(finished, planned, len(refused)))
         layout.addWidget(self.headline)
         if finished.removed:
+            them = "it" if len(finished.removed) == 1 else "them"
             layout.addWidget(
                 _note(
-                    "Changed your mind? <b>Undo</b> puts them back where they were. "
-                    "You can also do it later from <b>History</b> (File menu)."
+                    f"Changed your mind? <b>Put back</b> puts {them} back where "
+                    f"{'it was' if them == 'it' else 'they were'}. You can also do it later "
+                    "with Undo (Ctrl+Z) or from <b>History</b> (File menu)."
                 )
             )
+        q_dirs = quarantine_folders(finished)
+        if q_dirs:
+            layout.addWidget(_note("Quarantine folder: " + ", ".join(q_dirs)))
         self.kept = _tree(("File", "Folder", "Why it was not moved"), "Files not moved")
-        if fill_kept(self.kept, self.not_moved):
+        if fill_kept(self.kept, self.not_moved, roots):
             layout.addWidget(self.kept, 1)
         else:
             self.kept.hide()
@@ -403,9 +431,13 @@ class RemovalSummaryDialog(QDialog):
         self.quarantine_box.setVisible(bool(self.no_trash))
         self._build_quarantine(quarantine_dir)
         layout.addWidget(self.quarantine_box)
+        if not self.not_moved:
+            layout.addStretch(1)
 
         buttons = QDialogButtonBox()
-        self.undo_button = buttons.addButton("Undo", QDialogButtonBox.ButtonRole.ActionRole)
+        self.undo_button = buttons.addButton(
+            "Put back (Undo)", QDialogButtonBox.ButtonRole.ActionRole
+        )
         self.undo_button.setToolTip("Put the moved files back where they were (Ctrl+Z)")
         self.undo_button.setVisible(bool(finished.removed))
         self.history_button = buttons.addButton("History…", QDialogButtonBox.ButtonRole.ActionRole)
@@ -416,7 +448,7 @@ class RemovalSummaryDialog(QDialog):
         self.history_button.clicked.connect(lambda: self._choose(SummaryChoice.HISTORY))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(820, 520 if self.not_moved else 220)
+        self.resize(860, 540 if self.not_moved else 170)
 
     def _build_quarantine(self, quarantine_dir: str) -> None:
         n = len(self.no_trash)
@@ -429,7 +461,8 @@ class RemovalSummaryDialog(QDialog):
                 f"{'it was' if n == 1 else 'they were'} left where "
                 f"{'it is' if n == 1 else 'they are'}.<br>You can move "
                 f"{'it' if n == 1 else 'them'} to a <b>quarantine folder</b> instead: "
-                "out of the way, and you can put them back from History at any time."
+                f"out of the way, and you can put {'it' if n == 1 else 'them'} back from "
+                "History at any time."
             )
         )
         roots = sorted({_drive_root_quarantine(k.path) for k in self.no_trash})
@@ -489,6 +522,18 @@ class RemovalSummaryDialog(QDialog):
         self.choice = choice
         self.chosen.emit(choice.value)
         self.accept()
+
+
+def quarantine_folders(finished: RemovalFinished) -> list[str]:
+    """The quarantine folders the batch used (the part of each destination before the
+    batch's own folder)."""
+    found: set[str] = set()
+    for r in finished.removed:
+        if r.method is Method.QUARANTINE and r.destination:
+            parts = r.destination.split(os.sep)
+            if finished.batch_id in parts:
+                found.add(os.sep.join(parts[: parts.index(finished.batch_id)]) or os.sep)
+    return sorted(found)
 
 
 def _drive_root_quarantine(path: str) -> str:
