@@ -80,8 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
             failed = True
             continue
-        result["benchmark_seconds"] = time.perf_counter() - t0
+        seconds = time.perf_counter() - t0
         (args.out / f"{name}.json").write_text(json.dumps(result, indent=1, default=str))
+        print(f"{name}: done in {seconds:.0f} s", file=sys.stderr)
         rows.extend(rows_for(name, result))
     text = table(info, rows)
     (args.out / "summary.md").write_text(text)

@@ -100,6 +100,8 @@ def measure(kind: str, root: Path, work: Path) -> dict[str, Any]:
     data = json.loads(run.stdout.strip().splitlines()[-1])
     return {
         "seconds": data["engine_seconds"],
+        "cpu": run.cpu,
+        "other_cpu": run.other_cpu,
         "wall": run.seconds,
         "peak_rss_mb": run.peak_rss_mb,
         "images": data["images"],
@@ -107,7 +109,10 @@ def measure(kind: str, root: Path, work: Path) -> dict[str, Any]:
     }
 
 
-def run(scale: Path, reps: int = 3, cold_round: bool = True) -> dict[str, Any]:
+def run(
+    scale: Path, reps: int = 3, cold_round: bool = True, progress: Path | None = None
+) -> dict[str, Any]:
+    """Floor and scans, `reps` times; `progress` (a file) gets the samples as they come."""
     samples: dict[str, list[dict[str, Any]]] = {k: [] for k in MEASURES}
     with scratch("cold") as work:
         # one floor over distinct contents (the engine decodes each exact-copy set once)
@@ -123,6 +128,8 @@ def run(scale: Path, reps: int = 3, cold_round: bool = True) -> dict[str, Any]:
                 order.reverse()
             for kind in order:
                 samples[kind].append(measure(kind, scale, work))
+                if progress is not None:
+                    progress.write_text(json.dumps(samples, indent=1))
                 print(
                     f"  cold_scan rep {rep + 1}/{reps} {kind}: {samples[kind][-1]['seconds']:.1f}s",
                     file=sys.stderr,
