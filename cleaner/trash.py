@@ -175,8 +175,25 @@ def volume_root(path: str) -> str:
 
 
 def default_quarantine_root(path: str) -> str:
-    """``.photosift-quarantine`` at the root of the volume that holds `path`."""
-    return os.path.join(volume_root(path), QUARANTINE_DIR_NAME)
+    """``.photosift-quarantine`` in the highest folder of `path`'s volume that the user
+    can write to: the volume's root on a share or an external drive, the first writable
+    folder below it (typically the home folder) on a system drive whose root is not.
+
+    Staying on the same volume keeps a move a rename: no copy, no second disk's space.
+    """
+    root = volume_root(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    chain = [folder]
+    while folder != root and os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)
+        chain.append(folder)
+    for candidate in reversed(chain):  # from the volume's root down to the file's folder
+        existing = os.path.join(candidate, QUARANTINE_DIR_NAME)
+        if os.path.isdir(existing) and os.access(existing, os.W_OK | os.X_OK):
+            return existing
+        if os.access(candidate, os.W_OK | os.X_OK):
+            return existing
+    return os.path.join(root, QUARANTINE_DIR_NAME)
 
 
 def quarantine_destination(path: str, quarantine_root: str, batch_id: str) -> str:

@@ -144,3 +144,25 @@ def test_a_trash_that_says_yes_but_leaves_the_file_is_a_failure(
 )
 def test_errors_are_described_in_plain_words(exc: BaseException, text: str) -> None:
     assert describe_error(exc) == text
+
+
+def test_quarantine_goes_to_the_highest_writable_folder_of_the_volume(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A system drive's root is not writable for a normal user: the quarantine must then
+    go to the first writable folder below it, never to a path the move cannot create."""
+    from cleaner import trash as trash_module
+
+    photo = tmp_path / "home" / "ann" / "Pictures" / "a.jpg"
+    photo.parent.mkdir(parents=True)
+    photo.write_bytes(b"x")
+    monkeypatch.setattr(trash_module, "volume_root", lambda _p: str(tmp_path))
+    writable = {str(tmp_path / "home" / "ann"), str(tmp_path / "home" / "ann" / "Pictures")}
+    monkeypatch.setattr(trash_module.os, "access", lambda p, _mode: str(p) in writable)
+    assert trash_module.default_quarantine_root(str(photo)) == str(
+        tmp_path / "home" / "ann" / ".photosift-quarantine"
+    )
+    writable.add(str(tmp_path))  # a share or an external drive: its root
+    assert trash_module.default_quarantine_root(str(photo)) == str(
+        tmp_path / ".photosift-quarantine"
+    )
