@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image
 
 from cleaner.decode import Decoded, DecodeFailure, open_small
-from cleaner.hashing import detail_of, fingerprint, grey
+from cleaner.hashing import detail_of_grey32, fingerprint_of_grey, grey, grey32_of
 from cleaner.models import Analysis, ImageMetrics
 
 _SCREENSHOT_NAME = re.compile(
@@ -52,15 +52,17 @@ def analyse_file(path: str, max_pixels: int) -> Analysis | DecodeFailure:
 
 
 def analyse_decoded(decoded: Decoded, name: str) -> Analysis:
-    small = decoded.image
+    # one grey picture and one 32x32 reduction serve sharpness, detail and fingerprint
+    g = grey(decoded.image)
+    grey32 = grey32_of(g)
     metrics = ImageMetrics(
         format=decoded.format,
         width=decoded.width,
         height=decoded.height,
         lossless=decoded.lossless,
         jpeg_quality=decoded.jpeg_quality,
-        sharpness=sharpness(small),
-        detail=detail_of(small),
+        sharpness=sharpness(g),
+        detail=detail_of_grey32(grey32),
         capture_time=_capture_time(decoded.exif),
         camera=_camera(decoded.exif),
         has_gps=bool(decoded.exif.get(0x8825)),
@@ -69,7 +71,7 @@ def analyse_decoded(decoded: Decoded, name: str) -> Analysis:
         looks_like_export=_looks_like_export(decoded, name),
         orientation=decoded.orientation,
     )
-    return Analysis(metrics=metrics, fingerprint=fingerprint(small))
+    return Analysis(metrics=metrics, fingerprint=fingerprint_of_grey(g, grey32))
 
 
 def sharpness(image: Image.Image) -> float:

@@ -15,7 +15,6 @@ import contextlib
 import json
 import os
 import sqlite3
-import struct
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from cleaner.hashing import ALGORITHM_VERSION
 from cleaner.models import Analysis, Fingerprint, SkipReason
 from cleaner.resultio import metrics_from_dict, metrics_to_dict
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: hashes stored as Fingerprint.hash_bytes (big-endian)
 # Skips worth remembering: the file's bytes are the problem, so reading it again
 # gives the same answer until it changes. Permission and vanished are not cached.
 _CACHEABLE_SKIPS = frozenset(
@@ -167,12 +166,9 @@ class FingerprintCache:
         analysis = None
         failure = None
         if metrics is not None and hashes is not None and thumb is not None:
-            count = len(hashes) // 8
             analysis = Analysis(
                 metrics=metrics_from_dict(json.loads(metrics)),
-                fingerprint=Fingerprint(
-                    hashes=struct.unpack(f"<{count}Q", hashes), thumb=thumb, detail_map=detail
-                ),
+                fingerprint=Fingerprint(hash_bytes=hashes, thumb=thumb, detail_map=detail),
             )
         elif skip_reason is not None:
             failure = DecodeFailure(SkipReason(skip_reason), skip_detail or "")
@@ -204,7 +200,7 @@ class FingerprintCache:
                 sha256,
                 prefix,
                 None if analysis is None else json.dumps(metrics_to_dict(analysis.metrics)),
-                None if fp is None else struct.pack(f"<{len(fp.hashes)}Q", *fp.hashes),
+                None if fp is None else fp.hash_bytes,
                 None if fp is None else fp.thumb,
                 None if fp is None else fp.detail_map,
                 None if failure is None else failure.reason.value,

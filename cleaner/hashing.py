@@ -53,7 +53,22 @@ def phash_int(grey32: Image.Image) -> int:
 def fingerprint(image: Image.Image) -> Fingerprint:
     """Fingerprint a small decode of a picture (any size, as displayed)."""
     g = grey(image)
-    grey32 = g.resize((32, 32), Image.Resampling.LANCZOS)
+    return fingerprint_of_grey(g, grey32_of(g))
+
+
+def grey32_of(g: Image.Image) -> Image.Image:
+    """The 32x32 grey picture that pHash and the detail measure are taken from."""
+    return g.resize((32, 32), Image.Resampling.LANCZOS)
+
+
+def detail_of_grey32(grey32: Image.Image) -> float:
+    """Standard deviation of the 32x32 grey thumbnail: how much is going on in the picture."""
+    return float(np.asarray(grey32, dtype=np.float32).std())
+
+
+def fingerprint_of_grey(g: Image.Image, grey32: Image.Image) -> Fingerprint:
+    """The fingerprint from the grey picture and its 32x32 reduction (computed once by
+    the caller, which also needs them for the detail measure and sharpness)."""
     arr32 = np.asarray(grey32)
     hashes = tuple(
         phash_int(Image.fromarray(np.ascontiguousarray(transform(arr32))))
@@ -62,15 +77,14 @@ def fingerprint(image: Image.Image) -> Fingerprint:
     thumb = grey32.resize((THUMB_SIDE, THUMB_SIDE), Image.Resampling.BOX).tobytes()
     detail_map: bytes | None = None
     # kept with a margin, so a copy just over the line can still be compared with one under it
-    if float(arr32.std()) < LOW_DETAIL_STD * 1.5:
+    if detail_of_grey32(grey32) < LOW_DETAIL_STD * 1.5:
         detail_map = g.resize((DETAIL_SIDE, DETAIL_SIDE), Image.Resampling.BOX).tobytes()
-    return Fingerprint(hashes=hashes, thumb=thumb, detail_map=detail_map)
+    return Fingerprint.from_hashes(hashes, thumb, detail_map)
 
 
 def detail_of(image: Image.Image) -> float:
     """Standard deviation of the 32x32 grey thumbnail: how much is going on in the picture."""
-    arr = np.asarray(grey(image).resize((32, 32), Image.Resampling.LANCZOS), dtype=np.float32)
-    return float(arr.std())
+    return detail_of_grey32(grey32_of(grey(image)))
 
 
 CHUNK = 1 << 20

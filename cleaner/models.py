@@ -7,6 +7,7 @@ about a scan is one of these. They serialise to JSON through `cleaner.resultio`.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -146,20 +147,33 @@ LOW_DETAIL_STD = 14.0
 class Fingerprint:
     """The perceptual fingerprint of one picture.
 
-    `hashes` holds the pHash of the picture as displayed and of its seven other
-    rotations/mirrorings (the dihedral group), in `cleaner.hashing.TRANSFORMS` order;
-    `hashes[0]` is the picture as displayed. `thumb` is a 16x16 grey thumbnail
-    (256 bytes) used to confirm candidate matches; `detail_map` is a 64x64 grey
-    thumbnail kept only for low-detail pictures, where the stronger check needs it.
+    `hash_bytes` packs (8 bytes each, big-endian) the pHash of the picture as displayed
+    and of its seven other rotations/mirrorings (the dihedral group), in
+    `cleaner.hashing.TRANSFORMS` order; `hashes` unpacks them, `hashes[0]` being the
+    picture as displayed. Packed, a million fingerprints take 300 MB less than as
+    Python ints. `thumb` is a 16x16 grey thumbnail (256 bytes) used to confirm
+    candidate matches; `detail_map` is a 64x64 grey thumbnail kept only for low-detail
+    pictures, where the stronger check needs it.
     """
 
-    hashes: tuple[int, ...]
+    hash_bytes: bytes
     thumb: bytes
     detail_map: bytes | None = None
 
+    @classmethod
+    def from_hashes(
+        cls, hashes: Sequence[int], thumb: bytes, detail_map: bytes | None = None
+    ) -> Fingerprint:
+        return cls(b"".join(h.to_bytes(8, "big") for h in hashes), thumb, detail_map)
+
+    @property
+    def hashes(self) -> tuple[int, ...]:
+        data = self.hash_bytes
+        return tuple(int.from_bytes(data[k : k + 8], "big") for k in range(0, len(data), 8))
+
     @property
     def phash(self) -> PerceptualHash:
-        return PerceptualHash(self.hashes[0])
+        return PerceptualHash(int.from_bytes(self.hash_bytes[:8], "big"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,7 +85,7 @@ _GROUPABLE_FAILURES = frozenset(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Unit:
     """One distinct content: a single file, or a set of byte-identical files."""
 
@@ -484,10 +484,11 @@ def _group_stage(
     if thresholds is not None and len(readable) > 1:
         fps = [units[k].analysis.fingerprint for k in readable]  # type: ignore[union-attr]
         metrics = [units[k].analysis.metrics for k in readable]  # type: ignore[union-attr]
-        base = np.fromiter((fp.hashes[0] for fp in fps), dtype=np.uint64, count=len(fps))
-        variants = None
-        if rotations:
-            variants = np.array([fp.hashes[1:] for fp in fps], dtype=np.uint64)
+        packed = np.frombuffer(b"".join(fp.hash_bytes for fp in fps), dtype=">u8")
+        packed = packed.reshape(len(fps), -1)
+        base = packed[:, 0].astype(np.uint64)
+        variants = packed[:, 1:].astype(np.uint64) if rotations else None
+        del packed
         search = search_pairs(base, thresholds.hamming, variants)
         while True:
             try:
@@ -536,10 +537,14 @@ def _confirm(
         width[pairs.i], height[pairs.i], width[pairs.j], height[pairs.j], pairs.t
     )
     keep = aspect <= thresholds.aspect_tolerance
-    thumbs = np.frombuffer(b"".join(fp.thumb for fp in fps), dtype=np.uint8).reshape(len(fps), -1)
     corr = np.full(len(pairs), -1.0, dtype=np.float32)
     idx = np.nonzero(keep)[0]
-    corr[idx] = thumb_correlation(thumbs, pairs.i[idx], pairs.j[idx], pairs.t[idx])
+    # thumbnails of the pictures in a candidate pair only, not of the whole library
+    used, inverse = np.unique(np.concatenate([pairs.i[idx], pairs.j[idx]]), return_inverse=True)
+    thumbs = np.frombuffer(b"".join(fps[int(u)].thumb for u in used), dtype=np.uint8)
+    thumbs = thumbs.reshape(len(used), -1)
+    local_i, local_j = inverse[: len(idx)], inverse[len(idx) :]
+    corr[idx] = thumb_correlation(thumbs, local_i, local_j, pairs.t[idx])
     keep &= corr >= thresholds.correlation
     low = np.array([m.low_detail for m in metrics], dtype=bool)
     for k in np.nonzero(keep & (low[pairs.i] | low[pairs.j]))[0]:

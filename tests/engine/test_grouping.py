@@ -165,7 +165,7 @@ def _synthetic_analysis(value: int) -> Analysis:
         sharpness=100.0, detail=60.0, capture_time=None, camera=None, has_gps=False,
         has_exif=False, looks_like_screenshot=False, looks_like_export=False,
     )  # fmt: skip
-    return Analysis(metrics, Fingerprint(hashes=(value,) * 8, thumb=thumb))
+    return Analysis(metrics, Fingerprint.from_hashes((value,) * 8, thumb))
 
 
 def test_no_chaining_through_a_middle_picture(
