@@ -174,9 +174,9 @@ def _lsh(
     has_variants = count > n
     k, tables = lsh_plan(n, threshold)
     rng = np.random.default_rng(seed)
-    # byte b of every hash (most significant first), as indices ready for table lookups
-    byte_columns = np.ascontiguousarray(
-        entries.astype(">u8").view(np.uint8).reshape(-1, 8).T.astype(np.intp)
+    # 16-bit word w of every hash (most significant first), as indices for table lookups
+    word_columns = np.ascontiguousarray(
+        entries.astype(">u8").view(">u2").reshape(-1, 4).T.astype(np.intp)
     )
     index_bits = max(1, int(count - 1).bit_length())
     if k + index_bits > 64:
@@ -188,7 +188,7 @@ def _lsh(
     pending_size = 0
     for table in range(tables):
         yield table, tables
-        keys = _sample_key(byte_columns, rng.choice(64, size=k, replace=False))
+        keys = _sample_key(word_columns, rng.choice(64, size=k, replace=False))
         packed = np.sort((keys << np.uint64(index_bits)) | ids)
         skeys = packed >> np.uint64(index_bits)
         order = (packed & mask).astype(np.int64)
@@ -219,22 +219,22 @@ def _within(xor: U64, threshold: int) -> npt.NDArray[np.bool_]:
     return popcount64(xor) <= threshold
 
 
-def _sample_key(byte_columns: npt.NDArray[np.uint8], positions: npt.NDArray[np.int64]) -> U64:
+def _sample_key(word_columns: npt.NDArray[np.intp], positions: npt.NDArray[np.int64]) -> U64:
     """The bits at `positions` (0 = most significant) of every hash, packed into one key.
 
-    For each byte that holds sampled bits, a 256-entry table maps the byte's value to
-    those bits, already shifted to their place in the key; the key is the OR of at most
-    8 table lookups, which is cheaper than extracting k bits one by one.
+    For each 16-bit word that holds sampled bits, a 65,536-entry table maps the word's
+    value to those bits, already shifted to their place in the key; the key is the OR
+    of at most 4 table lookups, which is cheaper than extracting k bits one by one.
     """
-    values = np.arange(256, dtype=np.uint64)
+    values = np.arange(1 << 16, dtype=np.uint64)
     tables: dict[int, U64] = {}
     for slot, position in enumerate(np.sort(positions)):
-        byte, bit = divmod(int(position), 8)
-        bits = ((values >> np.uint64(7 - bit)) & np.uint64(1)) << np.uint64(slot)
-        tables[byte] = tables[byte] | bits if byte in tables else bits
-    key: U64 = np.zeros(byte_columns.shape[1], dtype=np.uint64)
-    for byte, table in tables.items():
-        key |= table[byte_columns[byte]]
+        word, bit = divmod(int(position), 16)
+        bits = ((values >> np.uint64(15 - bit)) & np.uint64(1)) << np.uint64(slot)
+        tables[word] = tables[word] | bits if word in tables else bits
+    key: U64 = np.zeros(word_columns.shape[1], dtype=np.uint64)
+    for word, table in tables.items():
+        key |= table[word_columns[word]]
     return key
 
 

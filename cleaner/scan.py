@@ -484,11 +484,13 @@ def _group_stage(
     if thresholds is not None and len(readable) > 1:
         fps = [units[k].analysis.fingerprint for k in readable]  # type: ignore[union-attr]
         metrics = [units[k].analysis.metrics for k in readable]  # type: ignore[union-attr]
-        packed = np.frombuffer(b"".join(fp.hash_bytes for fp in fps), dtype=">u8")
-        packed = packed.reshape(len(fps), -1)
-        base = packed[:, 0].astype(np.uint64)
-        variants = packed[:, 1:].astype(np.uint64) if rotations else None
-        del packed
+        # only the first 8 bytes (the picture as displayed) unless rotations are wanted
+        base = np.frombuffer(b"".join(fp.hash_bytes[:8] for fp in fps), dtype=">u8")
+        base = base.astype(np.uint64)
+        variants = None
+        if rotations:
+            rest = np.frombuffer(b"".join(fp.hash_bytes[8:] for fp in fps), dtype=">u8")
+            variants = rest.reshape(len(fps), -1).astype(np.uint64)
         search = search_pairs(base, thresholds.hamming, variants)
         while True:
             try:
@@ -531,11 +533,14 @@ def _confirm(
     """Which candidate pairs are real matches: shape, thumbnail and low-detail checks."""
     if len(pairs) == 0:
         return np.zeros(0, dtype=bool)
-    width = np.array([m.width for m in metrics], dtype=np.float64)
-    height = np.array([m.height for m in metrics], dtype=np.float64)
+
+    def sides(side: str, index: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        return np.array([getattr(metrics[int(k)], side) for k in index], dtype=np.float64)
+
     aspect = aspect_log_ratio(
-        width[pairs.i], height[pairs.i], width[pairs.j], height[pairs.j], pairs.t
-    )
+        sides("width", pairs.i), sides("height", pairs.i),
+        sides("width", pairs.j), sides("height", pairs.j), pairs.t,
+    )  # fmt: skip
     keep = aspect <= thresholds.aspect_tolerance
     corr = np.full(len(pairs), -1.0, dtype=np.float32)
     idx = np.nonzero(keep)[0]
@@ -546,8 +551,9 @@ def _confirm(
     local_i, local_j = inverse[: len(idx)], inverse[len(idx) :]
     corr[idx] = thumb_correlation(thumbs, local_i, local_j, pairs.t[idx])
     keep &= corr >= thresholds.correlation
-    low = np.array([m.low_detail for m in metrics], dtype=bool)
-    for k in np.nonzero(keep & (low[pairs.i] | low[pairs.j]))[0]:
+    low_i = np.array([metrics[int(k)].low_detail for k in pairs.i], dtype=bool)
+    low_j = np.array([metrics[int(k)].low_detail for k in pairs.j], dtype=bool)
+    for k in np.nonzero(keep & (low_i | low_j))[0]:
         a, b = fps[int(pairs.i[k])].detail_map, fps[int(pairs.j[k])].detail_map
         if a is None or b is None:
             keep[k] = False
