@@ -303,17 +303,29 @@ def _digest_stage(
         hz=hz,
         span=(0.3, 1.0),
     )
-    for i, outcome in _run_pool(pool, sha256_file, need_full, state, token):
+    yield from _full_digests(pool, need_full, state, cache, token, meter)
+    yield meter.snapshot()
+
+
+def _full_digests(
+    pool: cf.Executor,
+    indices: list[int],
+    state: _State,
+    cache: FingerprintCache,
+    token: CancelToken,
+    meter: ProgressMeter,
+) -> Iterator[ScanEvent]:
+    """SHA-256 of each file in `indices`, into `state.sha256` and the cache."""
+    for i, outcome in _run_pool(pool, sha256_file, indices, state, token):
         if isinstance(outcome, SkippedFile):
             yield FileSkipped(outcome)
-        elif isinstance(outcome, str):
+        else:
             state.sha256[i] = outcome
             e = state.entries[i]
             cache.put(e.path, e.size, e.mtime_ns, sha256=outcome)
         event = meter.advance(1, state.entries[i].size)
         if event is not None:
             yield event
-    yield meter.snapshot()
 
 
 def _run_pool(
@@ -597,16 +609,7 @@ def _score_stage(
         bytes_total=sum(state.entries[i].size for i in missing),
         hz=hz,
     )
-    for i, outcome in _run_pool(pool, sha256_file, missing, state, token):
-        if isinstance(outcome, SkippedFile):
-            yield FileSkipped(outcome)
-        elif isinstance(outcome, str):
-            state.sha256[i] = outcome
-            e = state.entries[i]
-            cache.put(e.path, e.size, e.mtime_ns, sha256=outcome)
-        event = meter.advance(1, state.entries[i].size)
-        if event is not None:
-            yield event
+    yield from _full_digests(pool, missing, state, cache, token, meter)
     groups: list[DuplicateGroup] = []
     for cluster in clusters:
         token.check()
