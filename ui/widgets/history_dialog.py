@@ -101,20 +101,23 @@ def can_put_back(e: LogEntry) -> bool:
     return e.outcome in (Outcome.MOVED, Outcome.PENDING) and not e.restored
 
 
-class BatchTableModel(QAbstractTableModel):
-    HEADERS = ("When", "Files", "Size", "Where they went", "State")
+class _RowsTableModel(QAbstractTableModel):
+    """A read-only table over a Python list, one row per item; subclasses give the
+    column headers and `data`."""
+
+    HEADERS: tuple[str, ...] = ()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.batches: list[BatchInfo] = []
+        self.rows: list[Any] = []
 
-    def set_batches(self, batches: list[BatchInfo]) -> None:
+    def set_rows(self, rows: list[Any]) -> None:
         self.beginResetModel()
-        self.batches = list(batches)
+        self.rows = list(rows)
         self.endResetModel()
 
     def rowCount(self, parent: AnyIndex = _INVALID) -> int:
-        return 0 if parent.isValid() else len(self.batches)
+        return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: AnyIndex = _INVALID) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
@@ -126,8 +129,19 @@ class BatchTableModel(QAbstractTableModel):
             return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
         return None
 
+
+class BatchTableModel(_RowsTableModel):
+    HEADERS = ("When", "Files", "Size", "Where they went", "State")
+
+    @property
+    def batches(self) -> list[BatchInfo]:
+        return self.rows
+
+    def set_batches(self, batches: list[BatchInfo]) -> None:
+        self.set_rows(batches)
+
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.batches):
+        if not index.isValid() or index.row() >= len(self.rows):
             return None
         info = self.batches[index.row()]
         b = info.batch
@@ -152,33 +166,18 @@ class BatchTableModel(QAbstractTableModel):
         return None
 
 
-class EntryTableModel(QAbstractTableModel):
+class EntryTableModel(_RowsTableModel):
     HEADERS = ("File", "Folder", "What happened")
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.entries: list[LogEntry] = []
+    @property
+    def entries(self) -> list[LogEntry]:
+        return self.rows
 
     def set_entries(self, entries: list[LogEntry]) -> None:
-        self.beginResetModel()
-        self.entries = list(entries)
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = _INVALID) -> int:
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: AnyIndex = _INVALID) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
-        return None
+        self.set_rows(entries)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.entries):
+        if not index.isValid() or index.row() >= len(self.rows):
             return None
         e = self.entries[index.row()]
         if role == Qt.ItemDataRole.UserRole:
