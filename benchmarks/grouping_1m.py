@@ -132,7 +132,6 @@ def measure(path: Path, rotations: bool) -> dict[str, Any]:
     timer.wrap(cleaner.scan, "search_pairs", generator=True)
     timer.wrap(cleaner.index, "_lsh", generator=True)
     timer.wrap(cleaner.index, "_brute_force", generator=True)
-    timer.wrap(cleaner.index, "_unpack")
     timer.wrap(cleaner.index, "_best_per_pair")
     timer.wrap(cleaner.scan, "_confirm")
     timer.wrap(cleaner.scan, "thumb_correlation")

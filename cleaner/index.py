@@ -257,12 +257,6 @@ def _run_pairs(skeys: U64, order: I64) -> Generator[tuple[I64, I64], None, None]
         at = at[skeys[at] == skeys[at + offset]]
 
 
-def _unpack(hashes: U64) -> npt.NDArray[np.uint8]:
-    """(N, 64) array of bits, most significant first."""
-    as_bytes = hashes.astype(">u8").view(np.uint8).reshape(-1, 8)
-    return np.unpackbits(as_bytes, axis=1)
-
-
 def _best_per_pair(i: I64, j: I64, t: I64, d: I64, n: int) -> Pairs:
     lo = np.minimum(i, j)
     hi = np.maximum(i, j)
