@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from cleaner.models import DuplicateGroup, ScanResult, SkippedFile
 
 T = TypeVar("T")
+E = TypeVar("E")
 
 
 class CancelToken:
@@ -173,6 +174,18 @@ def overall_fraction(
             return min(before + weight * (lo + (hi - lo) * part), 1.0)
         before += weight
     return before
+
+
+def final_event(events: Iterable[object], kind: type[E]) -> E:
+    """Drive a generator of events to its end and return its last event of type `kind`
+    (the `...Finished` event), for callers that do not show progress."""
+    last: E | None = None
+    for event in events:
+        if isinstance(event, kind):
+            last = event
+    if last is None:
+        raise RuntimeError(f"the operation ended without {kind.__name__}")
+    return last
 
 
 def iter_with_progress(

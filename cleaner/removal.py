@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import cleaner
 from cleaner.errors import Cancelled
 from cleaner.models import DuplicateGroup, GroupMember, ScanResult
-from cleaner.progress import CancelToken, Progress, ProgressMeter
+from cleaner.progress import CancelToken, Progress, ProgressMeter, final_event
 from cleaner.restore import FreedesktopTrash
 from cleaner.trash import (
     NotARegularFile,
@@ -354,12 +354,8 @@ def run_removal(
     trash: TrashFunc | None = None,
 ) -> RemovalFinished:
     """`remove_files` run to the end, for callers that do not show progress."""
-    finished: RemovalFinished | None = None
-    for event in remove_files(plan, log, options=options, source=source, trash=trash):
-        if isinstance(event, RemovalFinished):
-            finished = event
-    assert finished is not None
-    return finished
+    events = remove_files(plan, log, options=options, source=source, trash=trash)
+    return final_event(events, RemovalFinished)
 
 
 def _check_survivors(planned: PlannedFile) -> KeptFile | None:

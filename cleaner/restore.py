@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import unquote_to_bytes
 
-from cleaner.progress import CancelToken, Progress, ProgressMeter
+from cleaner.progress import CancelToken, Progress, ProgressMeter, final_event
 from cleaner.trash import (
     NotARegularFile,
     describe_error,
@@ -514,12 +514,8 @@ def run_restore(
     locator: Locator | None = None,
 ) -> RestoreFinished:
     """`restore_batch` run to the end, for callers that do not show progress."""
-    finished: RestoreFinished | None = None
-    for event in restore_batch(log, batch_id, entry_ids=entry_ids, paths=paths, locator=locator):
-        if isinstance(event, RestoreFinished):
-            finished = event
-    assert finished is not None
-    return finished
+    events = restore_batch(log, batch_id, entry_ids=entry_ids, paths=paths, locator=locator)
+    return final_event(events, RestoreFinished)
 
 
 def restore_entry(log: UndoLog, entry: LogEntry, locate: Locator) -> FileRestore:

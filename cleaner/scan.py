@@ -56,6 +56,7 @@ from cleaner.progress import (
     ScanFinished,
     Stage,
     StageStarted,
+    final_event,
 )
 from cleaner.quality import (
     Candidate,
@@ -183,10 +184,8 @@ def run_scan(
     executor: ExecutorKind = "threads",
 ) -> ScanResult:
     """Run a scan to the end and return its result (for scripts and tests)."""
-    for event in scan(settings, cancel=cancel, cache_path=cache_path, executor=executor):
-        if isinstance(event, ScanFinished):
-            return event.result
-    raise RuntimeError("scan ended without a result")
+    events = scan(settings, cancel=cancel, cache_path=cache_path, executor=executor)
+    return final_event(events, ScanFinished).result
 
 
 def _now() -> str:
