@@ -4,8 +4,9 @@ The fingerprints come from `benchmarks.synth_fingerprints` (generation is not
 timed) and are saved to a scratch file. A subprocess then loads them, builds the
 engine's own objects (one `_Unit` with an `Analysis` per picture, as a scan holds
 them before grouping) and runs `cleaner.scan._group_stage`, the very code a scan
-runs: `search_pairs` (LSH index), `_confirm` (shape, thumbnail and low-detail
-checks) and `star_clusters`. Each step is timed by wrapping the engine's own
+runs: `cleaner.matching.candidate_pairs` (two `search_pairs` over the LSH index:
+plain hashes, then crop windows), `confirm` (shape, thumbnail, crop and
+low-detail checks) and `star_clusters`. Each step is timed by wrapping the engine's own
 functions, so the profile and the total come from the same run. Peak RSS is the
 subprocess's (GNU time), and its RSS just before grouping is recorded too.
 """
@@ -60,6 +61,7 @@ def _build_units(data: Any) -> list[Any]:
     }
     hashes = data["hashes"].tolist()
     variants = data["variants"].tolist() if "variants" in data else None
+    crops = data["crops"].tolist() if "crops" in data else [()] * len(hashes)
     thumbs = data["thumbs"]
     units = []
     for k in range(len(hashes)):
@@ -70,7 +72,7 @@ def _build_units(data: Any) -> list[Any]:
             capture_time=None, camera=None, has_gps=False, has_exif=True,
             looks_like_screenshot=False, looks_like_export=False,
         )  # fmt: skip
-        fp = Fingerprint.from_hashes(hs, thumbs[k].tobytes(), maps.get(k))
+        fp = Fingerprint.from_hashes(hs, thumbs[k].tobytes(), maps.get(k), crops[k])
         units.append(_Unit(files=[k], analysis=Analysis(metrics=metrics, fingerprint=fp)))
     return units
 
@@ -109,6 +111,7 @@ def measure(path: Path, rotations: bool) -> dict[str, Any]:
     """Runs in the subprocess: load, build the engine's objects, time the group stage."""
     import cleaner.grouping
     import cleaner.index
+    import cleaner.matching
     import cleaner.scan
     import cleaner.similarity
     from cleaner.models import Similarity
@@ -118,7 +121,7 @@ def measure(path: Path, rotations: bool) -> dict[str, Any]:
     data = dict(np.load(path))
     t0 = time.perf_counter()
     units = _build_units(data)
-    for name in ("thumbs", "detail_maps", "variants", "hashes"):
+    for name in ("thumbs", "detail_maps", "variants", "hashes", "crops"):
         data.pop(name, None)  # the engine holds these only inside its own objects
     data["count"] = np.array(len(units))
     build_seconds = time.perf_counter() - t0
@@ -129,13 +132,15 @@ def measure(path: Path, rotations: bool) -> dict[str, Any]:
     # grouping is the engine's objects plus what grouping itself allocates.
     peak_reset = _reset_peak()
     timer = _Timer()
-    timer.wrap(cleaner.scan, "search_pairs", generator=True)
+    timer.wrap(cleaner.matching, "search_pairs", generator=True)
     timer.wrap(cleaner.index, "_lsh", generator=True)
     timer.wrap(cleaner.index, "_brute_force", generator=True)
     timer.wrap(cleaner.index, "_best_per_pair")
-    timer.wrap(cleaner.scan, "_confirm")
-    timer.wrap(cleaner.scan, "thumb_correlation")
-    timer.wrap(cleaner.scan, "detail_correlation")
+    timer.wrap(cleaner.matching, "candidate_pairs", generator=True)
+    timer.wrap(cleaner.matching, "confirm")
+    timer.wrap(cleaner.matching, "thumb_correlation")
+    timer.wrap(cleaner.matching, "crop_correlation")
+    timer.wrap(cleaner.matching, "detail_correlation")
     timer.wrap(cleaner.scan, "star_clusters")
     stage = cleaner.scan._group_stage(
         units, THRESHOLDS[Similarity.SAME], rotations, CancelToken(), 15.0
@@ -148,8 +153,8 @@ def measure(path: Path, rotations: bool) -> dict[str, Any]:
             clusters: list[list[int]] = stop.value
             break
     seconds = time.perf_counter() - t0
-    pairs = timer.captured["scan.search_pairs"]
-    keep = timer.captured["scan._confirm"]
+    pairs = timer.captured["matching.candidate_pairs"]
+    keep = timer.captured["matching.confirm"]
     return {
         "seconds": seconds,
         "profile": timer.seconds,

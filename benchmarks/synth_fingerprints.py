@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from cleaner.hashing import DETAIL_SIDE, TRANSFORMS, phash_int
+from cleaner.hashing import CROP_WINDOWS, DETAIL_SIDE, TRANSFORMS, crop_grey32, phash_int
 from cleaner.models import LOW_DETAIL_STD
 
 U8 = npt.NDArray[np.uint8]
@@ -121,6 +121,30 @@ def variant_hashes(grey32: U8) -> U64:
     return np.stack(cols, axis=1)
 
 
+def _window_matrix(window: tuple[float, float, float, float], side: int) -> F32:
+    """(32, side) matrix: Pillow's LANCZOS resize of the window [window[0], window[2]) of a
+    `side`-pixel row to 32 pixels, as one linear map (the resize is separable)."""
+    rows = []
+    for k in range(side):
+        basis = np.zeros((1, side), dtype=np.float32)
+        basis[0, k] = 1.0
+        image = Image.fromarray(basis, mode="F")
+        box = (window[0] * side, 0.0, window[2] * side, 1.0)
+        rows.append(np.asarray(image.resize((32, 1), Image.Resampling.LANCZOS, box=box))[0])
+    return np.stack(rows, axis=1).astype(np.float32)
+
+
+def crop_hashes(q64: U8) -> U64:
+    """(n, windows) pHashes of the crop windows, `cleaner.hashing.crop_grey32` style (from the
+    64x64 picture here, as the rest of this module stands in for the 512-px decode)."""
+    cols = []
+    for window in CROP_WINDOWS:
+        m = _window_matrix(window, q64.shape[1])
+        small = m @ q64.astype(np.float32) @ m.T
+        cols.append(phash_batch(quantise(small)))
+    return np.stack(cols, axis=1) if cols else np.zeros((len(q64), 0), np.uint64)
+
+
 def check_against_engine(grey32: U8) -> None:
     """Assert that the batched pHash and thumbnail match the engine's own code exactly."""
     ours = phash_batch(grey32)
@@ -131,10 +155,24 @@ def check_against_engine(grey32: U8) -> None:
         assert int(np.abs(thumb.astype(int) - box_half(a[None])[0]).max()) <= 1
 
 
+def check_crops_against_engine(q64: U8) -> float:
+    """Mean pHash distance between our batched crop hashes and the engine's (rounding in
+    the resize makes a few bits differ; it must stay small)."""
+    ours = crop_hashes(q64)
+    total = 0
+    for k, a in enumerate(q64):
+        theirs = [phash_int(crop_grey32(Image.fromarray(a), w)) for w in CROP_WINDOWS]
+        total += sum(bin(int(o) ^ t).count("1") for o, t in zip(ours[k], theirs, strict=True))
+    mean = total / max(1, q64.shape[0] * len(CROP_WINDOWS))
+    assert mean <= 2.0, f"batched crop hashes differ from the engine's by {mean:.2f} bits"
+    return mean
+
+
 @dataclass
 class Fingerprints:
     hashes: U64  # (N,)
     variants: U64 | None  # (N, 7) or None
+    crops: U64  # (N, len(CROP_WINDOWS))
     thumbs: U8  # (N, 256)
     detail: F32  # (N,)
     width: npt.NDArray[np.int32]
@@ -155,6 +193,7 @@ def _describe(img: F32, rotations: bool) -> dict[str, npt.NDArray]:  # type: ign
     return {
         "hashes": phash_batch(g32),
         "variants": variant_hashes(g32) if rotations else np.zeros((len(img), 0), np.uint64),
+        "crops": crop_hashes(q64),
         "thumbs": box_half(g32).reshape(len(img), 256),
         "detail": detail,
         "low": low,
@@ -169,6 +208,7 @@ def generate(
     rng = np.random.default_rng(seed)
     sample = quantise(pictures(rng, 400))
     check_against_engine(box_half(sample))
+    check_crops_against_engine(sample)
     distinct = count - planted
     parts: list[dict[str, npt.NDArray]] = []  # type: ignore[type-arg]
     copies: list[dict[str, npt.NDArray]] = []  # type: ignore[type-arg]
@@ -221,6 +261,7 @@ def _assemble(
     return Fingerprints(
         hashes=np.concatenate([p["hashes"] for p in allp]),
         variants=variants if variants.shape[1] else None,
+        crops=np.concatenate([p["crops"] for p in allp]),
         thumbs=np.concatenate([p["thumbs"] for p in allp]),
         detail=np.concatenate([p["detail"] for p in allp]),
         width=width.astype(np.int32),

@@ -2,7 +2,9 @@
 
 The perceptual hash is ImageHash's pHash (DCT of a 32x32 grey picture, 64 bits),
 taken of the picture as displayed and of its seven rotations/mirrorings so that
-rotated copies can be matched on request without decoding again.
+rotated copies can be matched on request without decoding again, and of the
+centre of the picture (`CROP_WINDOWS`), so that a copy with a few per cent cut
+off its edges hashes like that window of its original.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from cleaner.models import LOW_DETAIL_STD, Fingerprint
 
 HASH_SIZE = 8  # pHash of 8x8 DCT coefficients: 64 bits
 # Bumped whenever a change to this module changes fingerprints; stored in the cache key.
-ALGORITHM_VERSION = 1
+# 2: crop-window hashes added.
+ALGORITHM_VERSION = 2
 
 # The dihedral group, as operations on a square numpy array, in Fingerprint.hashes order.
 TRANSFORMS: tuple[tuple[str, Callable[[np.ndarray], np.ndarray]], ...] = (
@@ -35,6 +38,13 @@ TRANSFORMS: tuple[tuple[str, Callable[[np.ndarray], np.ndarray]], ...] = (
 
 THUMB_SIDE = 16
 DETAIL_SIDE = 64
+# Centre windows hashed for crop matching, as fractions of the picture (left, top, right,
+# bottom). A light crop (a few per cent off each side, as photo editors and "fit to
+# frame" exports do) rescales what is left by up to ~10 %, which moves a pHash past the
+# threshold; the crop then hashes like the matching window of its original. One
+# window, the middle 92 %, covers 3-5 % off each side; the index searches each window
+# against every picture, so each one costs a full extra pass on big libraries.
+CROP_WINDOWS: tuple[tuple[float, float, float, float], ...] = ((0.04, 0.04, 0.96, 0.96),)
 
 
 def grey(image: Image.Image) -> Image.Image:
@@ -74,12 +84,20 @@ def fingerprint_of_grey(g: Image.Image, grey32: Image.Image) -> Fingerprint:
         phash_int(Image.fromarray(np.ascontiguousarray(transform(arr32))))
         for _, transform in TRANSFORMS
     )
+    crops = tuple(phash_int(crop_grey32(g, window)) for window in CROP_WINDOWS)
     thumb = grey32.resize((THUMB_SIDE, THUMB_SIDE), Image.Resampling.BOX).tobytes()
     detail_map: bytes | None = None
     # kept with a margin, so a copy just over the line can still be compared with one under it
     if detail_of_grey32(grey32) < LOW_DETAIL_STD * 1.5:
         detail_map = g.resize((DETAIL_SIDE, DETAIL_SIDE), Image.Resampling.BOX).tobytes()
-    return Fingerprint.from_hashes(hashes, thumb, detail_map)
+    return Fingerprint.from_hashes(hashes, thumb, detail_map, crops)
+
+
+def crop_grey32(g: Image.Image, window: tuple[float, float, float, float]) -> Image.Image:
+    """The 32x32 reduction of one window of the grey picture (fractions of its sides)."""
+    w, h = g.size
+    box = (window[0] * w, window[1] * h, window[2] * w, window[3] * h)
+    return g.resize((32, 32), Image.Resampling.LANCZOS, box=box)
 
 
 def detail_of(image: Image.Image) -> float:

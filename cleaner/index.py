@@ -59,9 +59,16 @@ def popcount64(x: U64) -> I64:
     return summed
 
 
-def find_pairs(base: U64, threshold: int, variants: U64 | None = None, seed: int = 0x5EED) -> Pairs:
+def find_pairs(
+    base: U64,
+    threshold: int,
+    variants: U64 | None = None,
+    seed: int = 0x5EED,
+    *,
+    base_pairs: bool = True,
+) -> Pairs:
     """`search_pairs` run to the end, without progress."""
-    gen = search_pairs(base, threshold, variants, seed)
+    gen = search_pairs(base, threshold, variants, seed, base_pairs=base_pairs)
     while True:
         try:
             next(gen)
@@ -75,12 +82,15 @@ def search_pairs(
     threshold: int,
     variants: U64 | None = None,
     seed: int = 0x5EED,
+    *,
+    base_pairs: bool = True,
 ) -> Generator[tuple[int, int], None, Pairs]:
     """Yield (steps done, steps in all) as it goes, and return the `Pairs`.
 
     Every pair (i < j) of `base` within `threshold`, plus, when `variants` is given
     (shape (N, V): extra hashes of item i, such as its rotations), every pair where
-    variant t of item i is within `threshold` of base hash j (i != j).
+    variant t of item i is within `threshold` of base hash j (i != j). With
+    `base_pairs=False`, only the variant pairs (another pass already found the rest).
 
     Each unordered pair {i, j} appears once, with the variant that gave the
     smallest distance (0 stands for the base hash itself).
@@ -91,10 +101,14 @@ def search_pairs(
     if n < 2:
         return Pairs(empty, empty, empty, empty)
     queries, owners, kinds = _queries(base, variants)
-    if len(queries) * n <= BRUTE_FORCE_LIMIT:
-        qi, bj = yield from _brute_force(queries, base, threshold)
+    if not base_pairs and len(queries) == n:
+        return Pairs(empty, empty, empty, empty)
+    first = 0 if base_pairs else n  # the queries that are searched for
+    if (len(queries) - first) * n <= BRUTE_FORCE_LIMIT:
+        qi, bj = yield from _brute_force(queries[first:], base, threshold)
+        qi += first
     else:
-        qi, bj = yield from _lsh(queries, base, threshold, seed)
+        qi, bj = yield from _lsh(queries, base, threshold, seed, base_pairs)
     i = owners[qi]
     t = kinds[qi]
     keep = (i != bj) & ((t > 0) | (i < bj))
@@ -162,12 +176,13 @@ _PAIR_COST = 1.5  # measured: a random pair costs about 1.5 times one entry's ke
 
 
 def _lsh(
-    queries: U64, base: U64, threshold: int, seed: int
+    queries: U64, base: U64, threshold: int, seed: int, base_pairs: bool = True
 ) -> Generator[tuple[int, int], None, tuple[I64, I64]]:
     """Bit-sampling LSH. Each table keys every entry by k randomly chosen bits; entries
     are sorted by (key, entry) packed in one uint64, and pairs are read off runs of
     equal keys. Entries are the queries; the first len(base) of them are the base
-    hashes themselves (see `_queries`)."""
+    hashes themselves (see `_queries`). Without `base_pairs`, two base entries that
+    share a key are not a candidate."""
     n = len(base)
     entries = queries
     count = len(entries)
@@ -194,8 +209,8 @@ def _lsh(
         order = (packed & mask).astype(np.int64)
         for a, b in _run_pairs(skeys, order):
             if has_variants:
-                # keep base-base and variant-base pairs; a variant never pairs a variant
-                keep = (a < n) | (b < n)
+                # keep variant-base pairs, and base-base pairs if wanted; never two variants
+                keep = ((a < n) | (b < n)) if base_pairs else ((a < n) != (b < n))
                 a, b = a[keep], b[keep]
                 q = np.where(a >= n, a, np.where(b >= n, b, a))  # the variant queries
                 t = np.where(a >= n, b, np.where(b >= n, a, b))

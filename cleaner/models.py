@@ -149,11 +149,12 @@ class Fingerprint:
 
     `hash_bytes` packs (8 bytes each, big-endian) the pHash of the picture as displayed
     and of its seven other rotations/mirrorings (the dihedral group), in
-    `cleaner.hashing.TRANSFORMS` order; `hashes` unpacks them, `hashes[0]` being the
-    picture as displayed. Packed, a million fingerprints take 300 MB less than as
-    Python ints. `thumb` is a 16x16 grey thumbnail (256 bytes) used to confirm
-    candidate matches; `detail_map` is a 64x64 grey thumbnail kept only for low-detail
-    pictures, where the stronger check needs it.
+    `cleaner.hashing.TRANSFORMS` order, then the pHash of each crop window
+    (`cleaner.hashing.CROP_WINDOWS`). `hashes` unpacks the first eight, `hashes[0]`
+    being the picture as displayed; `crop_hashes` the rest. Packed, a million
+    fingerprints take 300 MB less than as Python ints. `thumb` is a 16x16 grey
+    thumbnail (256 bytes) used to confirm candidate matches; `detail_map` is a 64x64
+    grey thumbnail kept only for low-detail pictures, where the stronger check needs it.
     """
 
     hash_bytes: bytes
@@ -162,18 +163,33 @@ class Fingerprint:
 
     @classmethod
     def from_hashes(
-        cls, hashes: Sequence[int], thumb: bytes, detail_map: bytes | None = None
+        cls,
+        hashes: Sequence[int],
+        thumb: bytes,
+        detail_map: bytes | None = None,
+        crop_hashes: Sequence[int] = (),
     ) -> Fingerprint:
-        return cls(b"".join(h.to_bytes(8, "big") for h in hashes), thumb, detail_map)
+        packed = b"".join(h.to_bytes(8, "big") for h in (*hashes, *crop_hashes))
+        return cls(packed, thumb, detail_map)
 
     @property
     def hashes(self) -> tuple[int, ...]:
-        data = self.hash_bytes
-        return tuple(int.from_bytes(data[k : k + 8], "big") for k in range(0, len(data), 8))
+        return _unpack(self.hash_bytes[:DIHEDRAL_BYTES])
+
+    @property
+    def crop_hashes(self) -> tuple[int, ...]:
+        return _unpack(self.hash_bytes[DIHEDRAL_BYTES:])
 
     @property
     def phash(self) -> PerceptualHash:
         return PerceptualHash(int.from_bytes(self.hash_bytes[:8], "big"))
+
+
+DIHEDRAL_BYTES = 8 * 8  # eight 64-bit hashes: the picture turned and mirrored every way
+
+
+def _unpack(data: bytes) -> tuple[int, ...]:
+    return tuple(int.from_bytes(data[k : k + 8], "big") for k in range(0, len(data), 8))
 
 
 @dataclass(frozen=True, slots=True)

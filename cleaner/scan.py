@@ -23,24 +23,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal, TypeVar
 
-import numpy as np
-import numpy.typing as npt
-
 from cleaner import __version__
 from cleaner.analysis import analyse_file
 from cleaner.cache import FingerprintCache, default_cache_path
 from cleaner.decode import DecodeFailure, register_plugins
 from cleaner.grouping import star_clusters
 from cleaner.hashing import prefix_digest, sha256_file
-from cleaner.index import Pairs, search_pairs
+from cleaner.matching import Matches, find_matches, picture_distance
 from cleaner.models import (
     Analysis,
     DuplicateGroup,
     FileEntry,
-    Fingerprint,
     GroupKind,
     GroupMember,
-    ImageMetrics,
     ScanResult,
     ScanSettings,
     ScanStats,
@@ -66,13 +61,7 @@ from cleaner.quality import (
     parse_criteria,
     quality_score,
 )
-from cleaner.similarity import (
-    Thresholds,
-    aspect_log_ratio,
-    detail_correlation,
-    thresholds_for,
-    thumb_correlation,
-)
+from cleaner.similarity import Thresholds, thresholds_for
 from cleaner.walk import FoundFile, is_image_candidate, normalise_roots, walk
 
 T = TypeVar("T")
@@ -495,29 +484,20 @@ def _group_stage(
     if thresholds is not None and len(readable) > 1:
         fps = [units[k].analysis.fingerprint for k in readable]  # type: ignore[union-attr]
         metrics = [units[k].analysis.metrics for k in readable]  # type: ignore[union-attr]
-        # only the first 8 bytes (the picture as displayed) unless rotations are wanted
-        base = np.frombuffer(b"".join(fp.hash_bytes[:8] for fp in fps), dtype=">u8")
-        base = base.astype(np.uint64)
-        variants = None
-        if rotations:
-            rest = np.frombuffer(b"".join(fp.hash_bytes[8:] for fp in fps), dtype=">u8")
-            variants = rest.reshape(len(fps), -1).astype(np.uint64)
-        search = search_pairs(base, thresholds.hamming, variants)
+        search = find_matches(fps, metrics, thresholds, rotations)
+        meter.total = 1000
         while True:
             try:
-                done, total = next(search)
+                fraction = next(search)
             except StopIteration as stop:
-                pairs: Pairs = stop.value
+                matches: Matches = stop.value
                 break
             token.check()
-            meter.total = total + 1
-            meter.done = done
+            meter.done = min(int(fraction * meter.total), meter.total - 1)
             event = meter.advance(0)
             if event is not None:
                 yield event
-        keep = _confirm(pairs, fps, metrics, thresholds)
-        strength = 1.0 - pairs.d[keep].astype(np.float64) / 64.0
-        for cluster in star_clusters(len(readable), pairs.i[keep], pairs.j[keep], strength):
+        for cluster in star_clusters(len(readable), matches.i, matches.j, matches.strength):
             mapped = [readable[k] for k in cluster]
             clusters.append(mapped)
             in_cluster.update(mapped)
@@ -533,44 +513,6 @@ def _groupable(unit: _Unit) -> bool:
     """A set of exact copies is reported if it is a picture, or looks like one that no
     decoder can read; copies of a file that is not a picture at all are not."""
     return unit.failure is None or unit.failure.reason in _GROUPABLE_FAILURES
-
-
-def _confirm(
-    pairs: Pairs,
-    fps: list[Fingerprint],
-    metrics: list[ImageMetrics],
-    thresholds: Thresholds,
-) -> npt.NDArray[np.bool_]:
-    """Which candidate pairs are real matches: shape, thumbnail and low-detail checks."""
-    if len(pairs) == 0:
-        return np.zeros(0, dtype=bool)
-
-    def sides(side: str, index: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
-        return np.array([getattr(metrics[int(k)], side) for k in index], dtype=np.float64)
-
-    aspect = aspect_log_ratio(
-        sides("width", pairs.i), sides("height", pairs.i),
-        sides("width", pairs.j), sides("height", pairs.j), pairs.t,
-    )  # fmt: skip
-    keep = aspect <= thresholds.aspect_tolerance
-    corr = np.full(len(pairs), -1.0, dtype=np.float32)
-    idx = np.nonzero(keep)[0]
-    # thumbnails of the pictures in a candidate pair only, not of the whole library
-    used, inverse = np.unique(np.concatenate([pairs.i[idx], pairs.j[idx]]), return_inverse=True)
-    thumbs = np.frombuffer(b"".join(fps[int(u)].thumb for u in used), dtype=np.uint8)
-    thumbs = thumbs.reshape(len(used), -1)
-    local_i, local_j = inverse[: len(idx)], inverse[len(idx) :]
-    corr[idx] = thumb_correlation(thumbs, local_i, local_j, pairs.t[idx])
-    keep &= corr >= thresholds.correlation
-    low_i = np.array([metrics[int(k)].low_detail for k in pairs.i], dtype=bool)
-    low_j = np.array([metrics[int(k)].low_detail for k in pairs.j], dtype=bool)
-    for k in np.nonzero(keep & (low_i | low_j))[0]:
-        a, b = fps[int(pairs.i[k])].detail_map, fps[int(pairs.j[k])].detail_map
-        if a is None or b is None:
-            keep[k] = False
-            continue
-        keep[k] = detail_correlation(a, b, int(pairs.t[k])) >= thresholds.detail_correlation
-    return keep
 
 
 # --------------------------------------------------------------------------- score
@@ -676,7 +618,7 @@ def _build_group(
         fp = None if unit.analysis is None else unit.analysis.fingerprint
         distance = 0
         if unit is not keeper_unit and fp is not None and keeper_fp is not None:
-            distance = min(_hamming(h, keeper_fp.hashes[0]) for h in fp.hashes)
+            distance = picture_distance(fp, keeper_fp)
         is_keeper = n == choice.keeper
         members.append(
             GroupMember(
@@ -698,7 +640,3 @@ def _build_group(
         reason=choice.reason,
         deciding_criterion=None if choice.deciding is None else choice.deciding.value,
     )
-
-
-def _hamming(a: int, b: int) -> int:
-    return (a ^ b).bit_count()

@@ -7,16 +7,24 @@ Low-detail pictures (near-blank scans, documents on white, plain sky) collide
 under any perceptual hash, so a pair where either side is low-detail must also
 pass a stronger check on the high-frequency content of a 64x64 thumbnail:
 the marks on two different blank pages do not line up.
+
+Crops are found by a second search: the hash of a centre window of one picture
+against the plain hash of the other (`cleaner.hashing.CROP_WINDOWS`). Such a pair
+is confirmed on 8x8 reductions, the window resampled from one thumbnail against
+the whole of the other, and never for a low-detail picture, where the stronger
+check cannot be lined up with a window.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
+from PIL import Image
 
-from cleaner.hashing import DETAIL_SIDE, THUMB_SIDE, TRANSFORMS
+from cleaner.hashing import CROP_WINDOWS, DETAIL_SIDE, THUMB_SIDE, TRANSFORMS
 from cleaner.models import Similarity
 
 
@@ -26,15 +34,17 @@ class Thresholds:
     correlation: float  # smallest thumbnail correlation for a match
     detail_correlation: float  # smallest high-pass correlation when a side is low-detail
     aspect_tolerance: float  # largest |log(aspect ratio a / aspect ratio b)|
+    crop_hamming: int  # largest distance from a crop-window hash to a picture's hash
+    crop_correlation: float  # smallest 8x8 correlation of the window with the other picture
 
 
 THRESHOLDS: dict[Similarity, Thresholds] = {
     Similarity.SAME: Thresholds(hamming=10, correlation=0.90, detail_correlation=0.80,
-                                aspect_tolerance=0.25),
+                                aspect_tolerance=0.25, crop_hamming=10, crop_correlation=0.85),
     Similarity.SIMILAR: Thresholds(hamming=16, correlation=0.80, detail_correlation=0.70,
-                                   aspect_tolerance=0.40),
+                                   aspect_tolerance=0.40, crop_hamming=12, crop_correlation=0.75),
     Similarity.LOOSE: Thresholds(hamming=20, correlation=0.65, detail_correlation=0.60,
-                                 aspect_tolerance=0.70),
+                                 aspect_tolerance=0.70, crop_hamming=14, crop_correlation=0.60),
 }  # fmt: skip
 MAX_THRESHOLD = 32
 
@@ -55,11 +65,18 @@ def thresholds_for(preset: Similarity, hamming: int | None = None) -> Thresholds
         raise ValueError(f"threshold must be between 0 and {MAX_THRESHOLD}, not {hamming}")
     points = sorted(THRESHOLDS.values(), key=lambda t: t.hamming)
     xs = [float(t.hamming) for t in points]
+
+    def between(values: list[float]) -> float:
+        return float(np.interp(hamming, xs, values))
+
     return Thresholds(
         hamming=hamming,
-        correlation=float(np.interp(hamming, xs, [t.correlation for t in points])),
-        detail_correlation=float(np.interp(hamming, xs, [t.detail_correlation for t in points])),
-        aspect_tolerance=float(np.interp(hamming, xs, [t.aspect_tolerance for t in points])),
+        correlation=between([t.correlation for t in points]),
+        detail_correlation=between([t.detail_correlation for t in points]),
+        aspect_tolerance=between([t.aspect_tolerance for t in points]),
+        # never wider than the threshold itself: a crop is not more alike than a copy
+        crop_hamming=min(hamming, round(between([t.crop_hamming for t in points]))),
+        crop_correlation=between([t.crop_correlation for t in points]),
     )
 
 
@@ -97,6 +114,45 @@ def thumb_correlation(
         b = thumbs[j[sl]].astype(np.float32)
         out[sl] = np.einsum("ij,ij->i", _normalise(a), _normalise(b))
     return out
+
+
+CROP_SIDE = 8  # crop pairs are compared on 8x8 reductions of the 16x16 thumbnails
+
+
+@cache
+def _reduction(window: tuple[float, float, float, float] | None) -> F32:
+    """(CROP_SIDE^2, THUMB_SIDE^2) matrix: a window of a thumbnail (all of it for None),
+    resampled to CROP_SIDE x CROP_SIDE the way Pillow does, as one linear map."""
+    box = (0.0, 0.0, float(THUMB_SIDE), float(THUMB_SIDE))
+    if window is not None:
+        box = tuple(THUMB_SIDE * v for v in window)  # type: ignore[assignment]
+    columns = []
+    for k in range(THUMB_SIDE * THUMB_SIDE):
+        basis = np.zeros(THUMB_SIDE * THUMB_SIDE, dtype=np.float32)
+        basis[k] = 1.0
+        image = Image.fromarray(basis.reshape(THUMB_SIDE, THUMB_SIDE), mode="F")
+        small = image.resize((CROP_SIDE, CROP_SIDE), Image.Resampling.BILINEAR, box=box)
+        columns.append(np.asarray(small, dtype=np.float32).reshape(-1))
+    return np.stack(columns, axis=1)
+
+
+def crop_correlation(
+    thumbs: U8, i: npt.NDArray[np.int64], j: npt.NDArray[np.int64], kinds: npt.NDArray[np.int64]
+) -> F32:
+    """Correlation of crop window `kinds[r] - CROP_KIND` of thumbnail i with all of
+    thumbnail j, both reduced to 8x8 (a window cut from 16x16 is too coarse for more)."""
+    out = np.empty(len(i), dtype=np.float32)
+    whole = _reduction(None)
+    b = thumbs[j].astype(np.float32) @ whole.T
+    for kind in np.unique(kinds):
+        rows = kinds == kind
+        window = _reduction(CROP_WINDOWS[int(kind) - CROP_KIND])
+        a = thumbs[i[rows]].astype(np.float32) @ window.T
+        out[rows] = np.einsum("ij,ij->i", _normalise(a), _normalise(b[rows]))
+    return out
+
+
+CROP_KIND = len(TRANSFORMS)  # Pairs.t of a crop pair: CROP_KIND + window index
 
 
 def high_pass(detail_map: bytes) -> F32:

@@ -21,7 +21,7 @@ _PRESET_HELP = {
     Similarity.IDENTICAL: "byte-identical files only",
     Similarity.SAME: "the same picture: resized, recompressed, converted, rotated by EXIF, "
     "lightly cropped or edited (default)",
-    Similarity.SIMILAR: "also heavier edits and crops",
+    Similarity.SIMILAR: "also heavier edits and larger crops",
     Similarity.LOOSE: "also pictures that merely look alike (check before removing!)",
 }
 

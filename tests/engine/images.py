@@ -47,6 +47,22 @@ def photo(seed: int, size: tuple[int, int] = (640, 480)) -> Image.Image:
     return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "RGB")
 
 
+def detailed_photo(seed: int, size: tuple[int, int] = (640, 480)) -> Image.Image:
+    """A busier photo-like picture: a finer colour field and many small round shapes, so
+    that a crop of a few per cent moves its perceptual hash as it does for real photos."""
+    rng = np.random.default_rng(seed)
+    w, h = size
+    coarse = rng.integers(0, 256, size=(9, 12, 3), dtype=np.uint8)
+    base = Image.fromarray(coarse, "RGB").resize((w, h), Image.Resampling.BICUBIC)
+    draw = ImageDraw.Draw(base)
+    for _ in range(40):
+        x0, y0 = int(rng.integers(0, w)), int(rng.integers(0, h))
+        side = int(rng.integers(w // 30, w // 8))
+        colour = tuple(int(c) for c in rng.integers(0, 256, size=3))
+        draw.ellipse((x0, y0, x0 + side, y0 + side), fill=colour)
+    return base
+
+
 def blank_page(seed: int, size: tuple[int, int] = (600, 800)) -> Image.Image:
     """A near-blank scan: a white page with a few small marks that depend on the seed."""
     rng = np.random.default_rng(seed)
@@ -92,6 +108,13 @@ def rotated90(img: Image.Image) -> Image.Image:
 
 def mirrored(img: Image.Image) -> Image.Image:
     return ImageOps.mirror(img)
+
+
+def cropped(img: Image.Image, sides: tuple[float, float, float, float]) -> Image.Image:
+    """`img` with fractions (left, top, right, bottom) of its width/height cut off."""
+    w, h = img.size
+    left, top, right, bottom = sides
+    return img.crop((round(w * left), round(h * top), w - round(w * right), h - round(h * bottom)))
 
 
 def third(img: Image.Image, which: str) -> Image.Image:

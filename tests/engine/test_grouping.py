@@ -41,6 +41,7 @@ SAME_PICTURE = {
     "stripped.jpg": lambda o, p: images.save(o, p, quality=88),
     "brighter.jpg": lambda o, p: images.save(images.brightened(o, 1.10), p),
     "stamped.jpg": lambda o, p: images.save(images.stamped(o), p),
+    "cropped.jpg": lambda o, p: images.save(images.cropped(o, (0.04, 0.03, 0.05, 0.04)), p),
 }
 TURNED = {
     "turned90.jpg": lambda o, p: images.save(images.rotated90(o), p),

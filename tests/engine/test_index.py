@@ -135,3 +135,22 @@ def test_variants_find_rotated_copies_with_the_best_variant(
     plain = _as_dict(find_pairs(base, 6))
     assert (10, 20) not in plain
     assert (30, 31) not in plain
+
+
+@pytest.mark.parametrize("lsh", [False, True])
+def test_variant_only_search_leaves_out_base_pairs(
+    lsh: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if lsh:
+        monkeypatch.setattr(cleaner.index, "BRUTE_FORCE_LIMIT", 0)
+    rng = np.random.default_rng(5)
+    base = rng.integers(0, 2**64, size=60, dtype=np.uint64)
+    windows = rng.integers(0, 2**64, size=(60, 1), dtype=np.uint64)
+    base[1] = base[0] ^ np.uint64(0b11)  # a plain pair: left to the other search
+    base[7] = windows[3, 0] ^ np.uint64(0b1)  # item 3's window is item 7, 1 bit off
+    windows[9, 0] = base[9]  # a picture's own window never pairs it with itself
+    pairs = find_pairs(base, 4, windows, base_pairs=False)
+    columns = (pairs.i.tolist(), pairs.j.tolist(), pairs.t.tolist(), pairs.d.tolist())
+    got = {(i, j): (t, d) for i, j, t, d in zip(*columns, strict=True)}
+    assert got == {(3, 7): (1, 1)}
+    assert (0, 1) in _as_dict(find_pairs(base, 4, windows))  # found when base pairs are wanted

@@ -1,0 +1,181 @@
+"""Which pictures are the same picture: candidate pairs from the index, then checks.
+
+Two searches over `cleaner.index`:
+
+1. every picture's hash against every other's, within the preset's Hamming
+   threshold (with its rotations and mirrorings too, when asked for);
+2. the hash of each picture's centre window (`cleaner.hashing.CROP_WINDOWS`)
+   against every other picture's hash, within the preset's crop threshold: a
+   copy with its edges cut off hashes like that window of its original.
+
+Every candidate is then confirmed (`confirm`: shape, thumbnails, low-detail
+check, see `cleaner.similarity`), and a pair found by both searches is kept once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from cleaner.hashing import CROP_WINDOWS
+from cleaner.index import Pairs, search_pairs
+from cleaner.models import DIHEDRAL_BYTES, Fingerprint, ImageMetrics
+from cleaner.similarity import (
+    CROP_KIND,
+    Thresholds,
+    aspect_log_ratio,
+    crop_correlation,
+    detail_correlation,
+    thumb_correlation,
+)
+
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
+BOOL = npt.NDArray[np.bool_]
+U64 = npt.NDArray[np.uint64]
+
+_CROP_BYTES = 8 * len(CROP_WINDOWS)
+
+
+@dataclass(frozen=True, slots=True)
+class Matches:
+    """Confirmed pairs (i, j), each once, with a strength (1 = same hash, higher is closer)."""
+
+    i: I64
+    j: I64
+    strength: F64
+
+    def __len__(self) -> int:
+        return len(self.i)
+
+
+def find_matches(
+    fps: Sequence[Fingerprint],
+    metrics: Sequence[ImageMetrics],
+    thresholds: Thresholds,
+    rotations: bool = False,
+) -> Generator[float, None, Matches]:
+    """Yield the fraction done (0-1) as the searches go, and return the `Matches`."""
+    pairs = yield from candidate_pairs(fps, thresholds, rotations)
+    keep = confirm(pairs, fps, metrics, thresholds)
+    i, j, d = pairs.i[keep], pairs.j[keep], pairs.d[keep]
+    # a pair found by both searches (or both ways round by the crop search) counts once,
+    # with its smallest distance
+    lo, hi = np.minimum(i, j), np.maximum(i, j)
+    order = np.lexsort((d, hi, lo))
+    lo, hi, d = lo[order], hi[order], d[order]
+    first = np.ones(len(lo), dtype=bool)
+    first[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
+    strength = 1.0 - d[first].astype(np.float64) / 64.0
+    return Matches(lo[first], hi[first], strength)
+
+
+def candidate_pairs(
+    fps: Sequence[Fingerprint], thresholds: Thresholds, rotations: bool = False
+) -> Generator[float, None, Pairs]:
+    """Candidate pairs of both searches. `Pairs.t` is the dihedral transform of picture
+    i (0 = as displayed) or `CROP_KIND + w` for crop window w of picture i."""
+    n = len(fps)
+    packed = b"".join(fp.hash_bytes[:DIHEDRAL_BYTES] for fp in fps)
+    hashes = np.frombuffer(packed, dtype=">u8").astype(np.uint64).reshape(n, -1)
+    base = np.ascontiguousarray(hashes[:, 0])
+    variants = np.ascontiguousarray(hashes[:, 1:]) if rotations else None
+    del hashes, packed
+    searches: list[tuple[int, U64 | None, bool]] = [(thresholds.hamming, variants, True)]
+    crops, has_crops = _crop_hashes(fps)
+    if crops is not None and thresholds.crop_hamming > 0:
+        searches.append((thresholds.crop_hamming, crops, False))
+    found: list[Pairs] = []
+    for step, (threshold, extra, base_pairs) in enumerate(searches):
+        search = search_pairs(base, threshold, extra, base_pairs=base_pairs)
+        while True:
+            try:
+                done, total = next(search)
+            except StopIteration as stop:
+                pairs: Pairs = stop.value
+                break
+            yield (step + done / max(total, 1)) / len(searches)
+        if not base_pairs:
+            # variant t of the crop search is window t - 1; a picture without crop hashes
+            # (none today, but a fingerprint could come from an older cache) has none
+            ok = has_crops[pairs.i]
+            pairs = Pairs(pairs.i[ok], pairs.j[ok], pairs.t[ok] - 1 + CROP_KIND, pairs.d[ok])
+        found.append(pairs)
+    yield 1.0
+    return Pairs(*(np.concatenate([getattr(p, f) for p in found]) for f in ("i", "j", "t", "d")))
+
+
+def _crop_hashes(fps: Sequence[Fingerprint]) -> tuple[U64 | None, BOOL]:
+    """(N, windows) crop-window hashes, zero where a fingerprint has none, and which have."""
+    has = np.array([len(fp.hash_bytes) == DIHEDRAL_BYTES + _CROP_BYTES for fp in fps])
+    if not _CROP_BYTES or not has.any():
+        return None, has
+    blank = bytes(_CROP_BYTES)
+    packed = b"".join(
+        fp.hash_bytes[DIHEDRAL_BYTES:] if ok else blank for fp, ok in zip(fps, has, strict=True)
+    )
+    crops = np.frombuffer(packed, dtype=">u8").astype(np.uint64).reshape(len(fps), -1)
+    return crops, has
+
+
+def confirm(
+    pairs: Pairs,
+    fps: Sequence[Fingerprint],
+    metrics: Sequence[ImageMetrics],
+    thresholds: Thresholds,
+) -> BOOL:
+    """Which candidate pairs are real matches: shape, thumbnail and low-detail checks."""
+    if len(pairs) == 0:
+        return np.zeros(0, dtype=bool)
+
+    def sides(side: str, index: I64) -> F64:
+        return np.array([getattr(metrics[int(k)], side) for k in index], dtype=np.float64)
+
+    aspect = aspect_log_ratio(
+        sides("width", pairs.i), sides("height", pairs.i),
+        sides("width", pairs.j), sides("height", pairs.j), pairs.t,
+    )  # fmt: skip
+    keep = aspect <= thresholds.aspect_tolerance
+    crop = pairs.t >= CROP_KIND
+    corr = np.full(len(pairs), -1.0, dtype=np.float32)
+    idx = np.nonzero(keep)[0]
+    # thumbnails of the pictures in a candidate pair only, not of the whole library
+    used, inverse = np.unique(np.concatenate([pairs.i[idx], pairs.j[idx]]), return_inverse=True)
+    thumbs = np.frombuffer(b"".join(fps[int(u)].thumb for u in used), dtype=np.uint8)
+    thumbs = thumbs.reshape(len(used), -1)
+    local_i, local_j = inverse[: len(idx)], inverse[len(idx) :]
+    plain = ~crop[idx]
+    corr[idx[plain]] = thumb_correlation(
+        thumbs, local_i[plain], local_j[plain], pairs.t[idx[plain]]
+    )
+    corr[idx[~plain]] = crop_correlation(
+        thumbs, local_i[~plain], local_j[~plain], pairs.t[idx[~plain]]
+    )
+    keep &= corr >= np.where(crop, thresholds.crop_correlation, thresholds.correlation)
+    low_i = np.array([metrics[int(k)].low_detail for k in pairs.i], dtype=bool)
+    low_j = np.array([metrics[int(k)].low_detail for k in pairs.j], dtype=bool)
+    # the high-pass check cannot be lined up with a crop window: no crop matches there
+    keep &= ~(crop & (low_i | low_j))
+    for k in np.nonzero(keep & (low_i | low_j))[0]:
+        a, b = fps[int(pairs.i[k])].detail_map, fps[int(pairs.j[k])].detail_map
+        if a is None or b is None:
+            keep[k] = False
+            continue
+        keep[k] = detail_correlation(a, b, int(pairs.t[k])) >= thresholds.detail_correlation
+    return keep
+
+
+def picture_distance(a: Fingerprint, b: Fingerprint) -> int:
+    """How far picture a is from picture b, in pHash bits: the closest of a in any
+    orientation or crop window to b as displayed, or of b's crop windows to a."""
+    target = b.hashes[0]
+    near = min(_hamming(h, target) for h in (*a.hashes, *a.crop_hashes))
+    shown = a.hashes[0]
+    return min([near, *(_hamming(h, shown) for h in b.crop_hashes)])
+
+
+def _hamming(a: int, b: int) -> int:
+    return (a ^ b).bit_count()

@@ -1,0 +1,152 @@
+"""Crop matching: a lightly cropped copy joins its original; crops never open a door
+to false matches (other photos, blank pages); each pair is counted once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import images
+import numpy as np
+import pytest
+
+import cleaner.similarity
+from cleaner.hashing import CROP_WINDOWS, fingerprint
+from cleaner.index import Pairs
+from cleaner.matching import candidate_pairs, confirm, find_matches, picture_distance
+from cleaner.models import Fingerprint, ImageMetrics, ScanResult, ScanSettings, Similarity
+from cleaner.scan import run_scan
+from cleaner.similarity import CROP_KIND, THRESHOLDS
+
+SAME = THRESHOLDS[Similarity.SAME]
+# fractions cut off (left, top, right, bottom): the light crops photo editors make
+CROPS = [(0.04, 0.03, 0.05, 0.04), (0.03, 0.05, 0.05, 0.03), (0.05, 0.05, 0.04, 0.04),
+         (0.03, 0.03, 0.03, 0.03), (0.05, 0.04, 0.03, 0.05), (0.04, 0.05, 0.04, 0.03)]  # fmt: skip
+SEEDS = range(201, 213)
+
+
+def _metrics(image_size: tuple[int, int], detail: float = 40.0) -> ImageMetrics:
+    w, h = image_size
+    return ImageMetrics(format="JPEG", width=w, height=h, lossless=False, jpeg_quality=90,
+                        sharpness=100.0, detail=detail, capture_time=None, camera=None,
+                        has_gps=False, has_exif=False, looks_like_screenshot=False,
+                        looks_like_export=False)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def crop_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("crops")
+    for n, seed in enumerate(SEEDS):
+        original = images.detailed_photo(seed)
+        images.save(original, root / "Originals" / f"photo{seed}.jpg", quality=95)
+        crop = images.cropped(original, CROPS[n % len(CROPS)])
+        images.save(crop, root / "edited" / f"photo{seed} crop.jpg", quality=90)
+    # negatives: other busy photos, their thirds, and blank pages with their crops
+    for seed in range(301, 305):
+        images.save(images.detailed_photo(seed), root / "others" / f"other{seed}.jpg")
+    wide = images.detailed_photo(400, (900, 300))
+    images.save(images.third(wide, "left"), root / "thirds" / "left.jpg")
+    images.save(images.third(wide, "right"), root / "thirds" / "right.jpg")
+    for seed in range(3):
+        page = images.blank_page(seed)
+        images.save(page, root / "scans" / f"page{seed}.png")
+        images.save(
+            images.cropped(page, (0.04, 0.04, 0.04, 0.04)), root / "scans" / f"page{seed}c.png"
+        )
+    return root
+
+
+def _scan(root: Path) -> ScanResult:
+    return run_scan(ScanSettings(roots=(str(root),), workers=2), cache_path=None)
+
+
+def _groups(result: ScanResult) -> list[set[str]]:
+    return [images.names(g) for g in result.groups]
+
+
+def test_every_light_crop_joins_its_original(crop_library: Path) -> None:
+    groups = _groups(_scan(crop_library))
+    for seed in SEEDS:
+        assert {f"photo{seed}.jpg", f"photo{seed} crop.jpg"} in groups, f"seed {seed}"
+
+
+def test_crops_bring_no_false_matches(crop_library: Path) -> None:
+    for group in _groups(_scan(crop_library)):
+        stems = {name.split(" ")[0].split(".")[0] for name in group}
+        # only a photo and its own crop; a blank page may only meet its own crop (exact
+        # detail check on the whole page), never another page
+        assert len(stems) == 1 or stems <= {"page0", "page0c"}, group
+        assert not any(name.startswith(("other", "left", "right")) for name in group), group
+
+
+def test_the_crop_search_is_what_finds_them(
+    crop_library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Guards the test above: without the window search, these crops are missed."""
+    from dataclasses import replace
+
+    monkeypatch.setitem(
+        cleaner.similarity.THRESHOLDS, Similarity.SAME, replace(SAME, crop_hamming=0)
+    )
+    groups = _groups(_scan(crop_library))
+    missed = [s for s in SEEDS if {f"photo{s}.jpg", f"photo{s} crop.jpg"} not in groups]
+    assert missed
+
+
+def test_crop_hashes_bring_a_crop_near_its_original() -> None:
+    for n, seed in enumerate(SEEDS):
+        original = images.detailed_photo(seed)
+        fp_o = fingerprint(original)
+        fp_c = fingerprint(images.cropped(original, CROPS[n % len(CROPS)]))
+        assert len(fp_o.crop_hashes) == len(CROP_WINDOWS)
+        window = min(bin(h ^ fp_c.hashes[0]).count("1") for h in fp_o.crop_hashes)
+        assert window <= SAME.crop_hamming
+        assert picture_distance(fp_c, fp_o) == picture_distance(fp_o, fp_c) <= window
+
+
+def test_crop_pairs_of_low_detail_pictures_are_refused() -> None:
+    page = images.blank_page(1)
+    fps = [fingerprint(page), fingerprint(images.cropped(page, (0.04, 0.04, 0.04, 0.04)))]
+    low = [_metrics(page.size, detail=2.0), _metrics(page.size, detail=2.0)]
+    pairs = Pairs(*(np.array([v], dtype=np.int64) for v in (0, 1, CROP_KIND, 0)))
+    # picture 0 is the original: its window is what the crop (picture 1) looks like
+    assert not confirm(pairs, fps, low, SAME).any()
+    # the same pair between detailed pictures passes the checks
+    photo = images.detailed_photo(5)
+    fps = [fingerprint(photo), fingerprint(images.cropped(photo, (0.04, 0.04, 0.04, 0.04)))]
+    rich = [_metrics(photo.size), _metrics(photo.size)]
+    assert confirm(pairs, fps, rich, SAME).all()
+
+
+def _drain(gen):  # type: ignore[no-untyped-def]
+    fractions = []
+    while True:
+        try:
+            fractions.append(next(gen))
+        except StopIteration as stop:
+            return fractions, stop.value
+
+
+def test_a_pair_found_by_both_searches_counts_once() -> None:
+    photo = images.detailed_photo(9)
+    # the same picture three times: every pair is found by the plain search, and some by
+    # the window search too
+    fps = [fingerprint(photo), fingerprint(images.resized(photo, 500)), fingerprint(photo)]
+    metrics = [_metrics(photo.size)] * 3
+    fractions, _ = _drain(candidate_pairs(fps, SAME))
+    assert fractions[-1] == 1.0
+    assert fractions == sorted(fractions)
+    _, matches = _drain(find_matches(fps, metrics, SAME))
+    got = sorted(zip(matches.i.tolist(), matches.j.tolist(), strict=True))
+    assert got == [(0, 1), (0, 2), (1, 2)]
+    assert float(matches.strength[got.index((0, 2))]) == 1.0
+
+
+def test_fingerprints_without_crop_hashes_still_match() -> None:
+    """A fingerprint with only the eight orientation hashes (as an older cache held)
+    takes part in the plain search and is left out of the window search."""
+    photo = images.detailed_photo(11)
+    full = fingerprint(photo)
+    old = Fingerprint.from_hashes(full.hashes, full.thumb, full.detail_map)
+    fps = [old, fingerprint(images.resized(photo, 480))]
+    _, matches = _drain(find_matches(fps, [_metrics(photo.size)] * 2, SAME))
+    assert len(matches) == 1
