@@ -6,21 +6,32 @@ the executor, so threads and processes are compared with everything else equal.
     python -m benchmarks.scan_runner ROOT --json OUT [--cache-dir DIR] \\
         [--executor threads|processes] [--workers N] [--rotations]
 
-prints one JSON line with the engine's own time (walk to scores, from ScanStats).
+prints one JSON line with the engine's own time (walk to scores, from ScanStats) and
+`stage_cpu`: CPU seconds (user + system) this process used in each stage, from the
+stage's start event to the next one. With the thread pool that is the whole scan's
+CPU; with the process pool the workers' CPU is not in it (only the sum at the end,
+`pool_cpu`, once the pool has exited).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import resource
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from cleaner.models import ScanSettings
+from cleaner.models import ScanResult, ScanSettings
+from cleaner.progress import ScanFinished, StageStarted
 from cleaner.resultio import save
-from cleaner.scan import run_scan
+from cleaner.scan import scan
+
+
+def _cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -34,12 +45,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     cache = Path(args.cache_dir) / "fingerprints.sqlite3" if args.cache_dir else None
     t0 = time.perf_counter()
-    result = run_scan(
+    stage_cpu: dict[str, float] = {}
+    stage, mark = "start", _cpu(resource.RUSAGE_SELF)
+    result: ScanResult | None = None
+    for event in scan(
         ScanSettings(roots=(args.root,), rotations=args.rotations, workers=args.workers),
         cache_path=cache,
         executor=args.executor,
-    )
+    ):
+        if isinstance(event, (StageStarted, ScanFinished)):
+            now = _cpu(resource.RUSAGE_SELF)
+            stage_cpu[stage] = stage_cpu.get(stage, 0.0) + now - mark
+            stage, mark = (event.stage if isinstance(event, StageStarted) else "end"), now
+        if isinstance(event, ScanFinished):
+            result = event.result
     engine_done = time.perf_counter() - t0
+    assert result is not None
     save(result, args.json)
     summary = {
         "engine_seconds": result.stats.seconds,
@@ -49,6 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "groups": result.stats.groups,
         "skipped": result.stats.skipped,
         "cache_hits": result.stats.cache_hits,
+        "stage_cpu": {k: round(v, 2) for k, v in stage_cpu.items()},
+        "pool_cpu": round(_cpu(resource.RUSAGE_CHILDREN), 2),
     }
     print(json.dumps(summary))
     return 0
