@@ -21,7 +21,14 @@ from cleaner.models import SkipReason
 
 # Long edge of the analysis image. Sharpness is measured at this size and the
 # fingerprint is taken from it, so it must not depend on the file's resolution.
-ANALYSIS_SIZE = 512
+# 256 lets every JPEG with a long edge of 2048 px or more (every camera picture)
+# decode at 1/8 DCT scale, the smallest libjpeg offers; at 512 a 12-24 MP JPEG
+# decoded at 1/4, about a quarter more work for the decoder.
+ANALYSIS_SIZE = 256
+# Modes Pillow reduces and resizes directly (RGBA and LA premultiplied): for these a
+# full decode (PNG, HEIF, WebP) is brought to the analysis size before anything else
+# touches its pixels, so no full-size copy or conversion is ever made.
+_RESIZABLE_MODES = frozenset({"RGB", "L", "RGBA", "LA"})
 
 RAW_EXTENSIONS = frozenset(
     {
@@ -71,7 +78,7 @@ class DecodeFailure:
 class Decoded:
     """A small decode of one picture and the facts read from its header."""
 
-    image: Image.Image  # RGB or L, long edge about ANALYSIS_SIZE (smaller if the file is)
+    image: Image.Image  # RGB or L, long edge about `size` (smaller if the file is)
     format: str
     width: int  # full size as displayed (after orientation)
     height: int
@@ -122,8 +129,10 @@ def describe_non_image(head: bytes) -> str:
     return ""
 
 
-def open_small(path: str, max_pixels: int) -> Decoded | DecodeFailure:
-    """Decode `path` small, as displayed. Never raises for a bad or vanished file."""
+def open_small(path: str, max_pixels: int, size: int = ANALYSIS_SIZE) -> Decoded | DecodeFailure:
+    """Decode `path` small, as displayed: long edge `size` (ANALYSIS_SIZE for the scan;
+    previews ask for more), or the file's own if smaller. Never raises for a bad or
+    vanished file."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(64)
@@ -135,8 +144,8 @@ def open_small(path: str, max_pixels: int) -> Decoded | DecodeFailure:
     ext = os.path.splitext(path)[1].lower()
     try:
         if kind == "RAW" or (ext in RAW_EXTENSIONS and kind in ("TIFF", "RAW", None)):
-            return _open_raw(path, max_pixels)
-        return _open_with_pillow(path, max_pixels, head)
+            return _open_raw(path, max_pixels, size)
+        return _open_with_pillow(path, max_pixels, head, size)
     except Image.DecompressionBombError as exc:
         return DecodeFailure(SkipReason.TOO_LARGE, _bomb_detail(str(exc)))
     except UnidentifiedImageError:
@@ -180,7 +189,9 @@ def _too_large(width: int, height: int, max_pixels: int) -> DecodeFailure | None
     return None
 
 
-def _open_with_pillow(path: str, max_pixels: int, head: bytes) -> Decoded | DecodeFailure:
+def _open_with_pillow(
+    path: str, max_pixels: int, head: bytes, size: int
+) -> Decoded | DecodeFailure:
     register_plugins()
     with Image.open(path) as im:
         fmt = (im.format or "UNKNOWN").upper()
@@ -197,17 +208,34 @@ def _open_with_pillow(path: str, max_pixels: int, head: bytes) -> Decoded | Deco
         quality = estimate_jpeg_quality(im) if fmt == "JPEG" else None
         if getattr(im, "n_frames", 1) > 1:
             im.seek(0)  # multi-page TIFF, animated GIF/WebP: the first frame
-        im.draft("RGB" if im.mode not in ("L", "1") else "L", (ANALYSIS_SIZE, ANALYSIS_SIZE))
+        # JPEG: the smallest DCT scale (1/8, 1/4, 1/2) whose long edge is still at least
+        # `size`; pillow-heif: the smallest embedded thumbnail that big, if any. Asking
+        # for the long edge only (draft wants both sides at least as big as the box)
+        # lets a 4:3 picture of 2048-2735 px decode at 1/8 too.
+        box = (size, 1) if im.width >= im.height else (1, size)
+        im.draft("RGB" if im.mode not in ("L", "1") else "L", box)
         im.load()
         # Some plugins turn the picture themselves while loading and drop the tag (Pillow's
         # TIFF reader does, and reports the displayed size from the start): turn it only once.
         to_apply = orientation if _orientation(dict(im.getexif().items())) != 1 else 1
-        small = _to_8bit(im)
-        small.thumbnail((ANALYSIS_SIZE, ANALYSIS_SIZE), Image.Resampling.BILINEAR, reducing_gap=2.0)
+        small = _to_8bit(_shrink(im, size) if im.mode in _RESIZABLE_MODES else im)
+        small.thumbnail((size, size), Image.Resampling.BILINEAR, reducing_gap=2.0)
     small = _apply_orientation(small, to_apply)
     if to_apply in (5, 6, 7, 8):
         width, height = height, width
     return Decoded(small, fmt, width, height, lossless, quality, exif, orientation)
+
+
+def _shrink(im: Image.Image, size: int) -> Image.Image:
+    """`im` with its long edge brought down to `size`, as a new picture (Pillow's
+    `thumbnail` box: an integer `reduce` first, while at least twice the target is left,
+    then bilinear). Returns `im` itself if it is small enough already."""
+    w, h = im.size
+    if max(w, h) <= size:
+        return im
+    scale = size / max(w, h)
+    target = (max(1, round(w * scale)), max(1, round(h * scale)))
+    return im.resize(target, Image.Resampling.BILINEAR, reducing_gap=2.0)
 
 
 def _to_8bit(im: Image.Image) -> Image.Image:
@@ -338,7 +366,7 @@ def estimate_jpeg_quality(im: Image.Image) -> int | None:
     return int(max(1, min(100, round(quality))))
 
 
-def _open_raw(path: str, max_pixels: int) -> Decoded | DecodeFailure:
+def _open_raw(path: str, max_pixels: int, size: int) -> Decoded | DecodeFailure:
     try:
         import rawpy
     except ImportError:
@@ -359,15 +387,17 @@ def _open_raw(path: str, max_pixels: int) -> Decoded | DecodeFailure:
             return failure
         if flip in (5, 6):
             width, height = height, width
-        small = _raw_preview(raw, rawpy, width, height, flip)
+        small = _raw_preview(raw, rawpy, width, height, flip, size)
         if small is None:  # no faithful preview: demosaic at half size
             rgb = raw.postprocess(half_size=True, use_camera_wb=True, output_bps=8)
             small = Image.fromarray(rgb)
-            small.thumbnail((ANALYSIS_SIZE, ANALYSIS_SIZE), Image.Resampling.BILINEAR)
+            small.thumbnail((size, size), Image.Resampling.BILINEAR)
     return Decoded(small, "RAW", width, height, True, None, exif, 1)
 
 
-def _raw_preview(raw: Any, rawpy: Any, width: int, height: int, flip: int) -> Image.Image | None:
+def _raw_preview(
+    raw: Any, rawpy: Any, width: int, height: int, flip: int, size: int
+) -> Image.Image | None:
     """The embedded preview, oriented, if it is big enough and has the picture's shape."""
     try:
         thumb = raw.extract_thumb()
@@ -378,7 +408,7 @@ def _raw_preview(raw: Any, rawpy: Any, width: int, height: int, flip: int) -> Im
     preview: Image.Image
     if thumb.format == rawpy.ThumbFormat.JPEG:
         jpeg = Image.open(io.BytesIO(thumb.data))
-        jpeg.draft("RGB", (ANALYSIS_SIZE, ANALYSIS_SIZE))
+        jpeg.draft("RGB", (size, size))
         preview = ImageOps.exif_transpose(jpeg.convert("RGB"))
     elif thumb.format == rawpy.ThumbFormat.BITMAP:
         preview = Image.fromarray(thumb.data)
@@ -395,7 +425,7 @@ def _raw_preview(raw: Any, rawpy: Any, width: int, height: int, flip: int) -> Im
     faithful = max(pw, ph) >= 256 and abs(pw / ph - width / height) < 0.05 * (width / height)
     if not faithful:
         return None
-    preview.thumbnail((ANALYSIS_SIZE, ANALYSIS_SIZE), Image.Resampling.BILINEAR)
+    preview.thumbnail((size, size), Image.Resampling.BILINEAR)
     return preview
 
 

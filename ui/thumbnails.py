@@ -23,16 +23,12 @@ from PIL import Image, ImageOps
 from PySide6.QtCore import QObject, QRunnable, QSize, QThreadPool, Signal, Slot
 from PySide6.QtGui import QImage, QPixmap
 
-from cleaner.decode import (
-    ANALYSIS_SIZE,
-    RAW_EXTENSIONS,
-    DecodeFailure,
-    open_small,
-    register_plugins,
-)
+from cleaner.decode import RAW_EXTENSIONS, DecodeFailure, open_small, register_plugins
 
 DEFAULT_CACHE_BYTES = 192 * 1024 * 1024
 MAX_SOURCE_PIXELS = 200_000_000  # refuse to even start on a bigger picture
+# Up to this long edge (device pixels) a thumbnail comes from the engine's small decode.
+SMALL_DECODE_MAX = 512
 
 # -- the pool registry (house style 8) -------------------------------------------------
 
@@ -75,15 +71,15 @@ class ThumbKey:
 def decode_image(path: str, width: int, height: int) -> QImage:
     """Decode `path` to a QImage that fits width x height device pixels (any thread).
 
-    Up to the engine's analysis size (512 px) this reuses the engine's small decode,
+    Up to SMALL_DECODE_MAX (512 px) this uses the engine's small decode at that size,
     which knows camera RAW previews, HEIF, 16-bit and EXIF orientation. Larger (for
     the compare view) it decodes with Pillow's `draft` + `exif_transpose`.
     Raises ValueError (or an OSError from Pillow) for a file that cannot be shown.
     """
     register_plugins()
     ext = os.path.splitext(path)[1].lower()
-    if max(width, height) <= ANALYSIS_SIZE or ext in RAW_EXTENSIONS:
-        decoded = open_small(path, MAX_SOURCE_PIXELS)
+    if max(width, height) <= SMALL_DECODE_MAX or ext in RAW_EXTENSIONS:
+        decoded = open_small(path, MAX_SOURCE_PIXELS, size=max(width, height))
         if isinstance(decoded, DecodeFailure):
             raise ValueError(decoded.reason.label)
         pic = decoded.image

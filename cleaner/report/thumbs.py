@@ -32,7 +32,7 @@ def make_thumbnail(
     """A JPEG preview whose long edge is at most `size` pixels, or None if unreadable."""
     register_plugins()  # HEIC through pillow-heif; cheap after the first call
     try:
-        decoded = open_small(path, max_pixels)
+        decoded = open_small(path, max_pixels, size=size)
         if isinstance(decoded, DecodeFailure):
             return None
         with decoded.image as im:

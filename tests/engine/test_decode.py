@@ -78,6 +78,42 @@ def test_large_jpeg_is_decoded_small(tmp_path: Path) -> None:
     assert max(decoded.image.size) <= ANALYSIS_SIZE
 
 
+def test_camera_size_jpeg_is_drafted_at_one_eighth(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 2400 px long edge: 1/8 still leaves 300 px >= ANALYSIS_SIZE, the decode floor's scale
+    path = images.save(images.photo(1, (2400, 1600)), tmp_path / "big.jpg")
+    drafted: list[tuple[int, int]] = []
+    real_load = Image.Image.load
+
+    def spy(self: Image.Image) -> object:
+        if getattr(self, "decoderconfig", None):
+            drafted.append(self.size)
+        return real_load(self)
+
+    monkeypatch.setattr(cleaner.decode.Image.Image, "load", spy)
+    decoded = _decode(path)
+    assert set(drafted) == {(300, 200)}  # the decoder ran at 2400/8 x 1600/8
+    assert decoded.image.size == (ANALYSIS_SIZE, round(ANALYSIS_SIZE * 1600 / 2400))
+
+
+def test_previews_ask_for_a_bigger_decode(tmp_path: Path) -> None:
+    path = images.save(images.photo(1, (2400, 1600)), tmp_path / "big.jpg")
+    decoded = open_small(str(path), DEFAULT_MAX_PIXELS, size=600)
+    assert isinstance(decoded, Decoded)
+    assert decoded.image.size == (600, 400)
+
+
+def test_large_transparent_png_is_shrunk_then_flattened(tmp_path: Path) -> None:
+    rgba = images.photo(3, (1800, 1200)).convert("RGBA")
+    rgba.putalpha(Image.new("L", rgba.size, 0).resize(rgba.size))  # fully transparent
+    path = images.save(rgba, tmp_path / "clear.png")
+    decoded = _decode(path)
+    assert decoded.image.mode == "RGB"
+    assert decoded.image.size == (ANALYSIS_SIZE, round(ANALYSIS_SIZE * 1200 / 1800))
+    assert np.asarray(decoded.image).min() == 255  # transparent is white, as before
+
+
 def test_multipage_tiff_uses_the_first_page(
     tmp_path: Path, original: Image.Image, other: Image.Image
 ) -> None:
