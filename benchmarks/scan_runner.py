@@ -6,11 +6,11 @@ the executor, so threads and processes are compared with everything else equal.
     python -m benchmarks.scan_runner ROOT --json OUT [--cache-dir DIR] \\
         [--executor threads|processes] [--workers N] [--rotations]
 
-prints one JSON line with the engine's own time (walk to scores, from ScanStats) and
-`stage_cpu`: CPU seconds (user + system) this process used in each stage, from the
-stage's start event to the next one. With the thread pool that is the whole scan's
-CPU; with the process pool the workers' CPU is not in it (only the sum at the end,
-`pool_cpu`, once the pool has exited).
+prints one JSON line with the engine's own time (walk to scores, from ScanStats),
+`stage_seconds` (wall) and `stage_cpu`: CPU seconds (user + system) this process used
+in each stage, from the stage's start event to the next one. With the thread pool
+that is the whole scan's CPU; with the process pool the workers' CPU is not in it
+(only their sum at the end, `pool_cpu`, once the pool has exited).
 """
 
 from __future__ import annotations
@@ -46,7 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     cache = Path(args.cache_dir) / "fingerprints.sqlite3" if args.cache_dir else None
     t0 = time.perf_counter()
     stage_cpu: dict[str, float] = {}
-    stage, mark = "start", _cpu(resource.RUSAGE_SELF)
+    stage_seconds: dict[str, float] = {}
+    stage, mark, wall = "start", _cpu(resource.RUSAGE_SELF), t0
     result: ScanResult | None = None
     for event in scan(
         ScanSettings(roots=(args.root,), rotations=args.rotations, workers=args.workers),
@@ -54,9 +55,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         executor=args.executor,
     ):
         if isinstance(event, (StageStarted, ScanFinished)):
-            now = _cpu(resource.RUSAGE_SELF)
+            now, now_wall = _cpu(resource.RUSAGE_SELF), time.perf_counter()
             stage_cpu[stage] = stage_cpu.get(stage, 0.0) + now - mark
-            stage, mark = (event.stage if isinstance(event, StageStarted) else "end"), now
+            stage_seconds[stage] = stage_seconds.get(stage, 0.0) + now_wall - wall
+            stage = event.stage if isinstance(event, StageStarted) else "end"
+            mark, wall = now, now_wall
         if isinstance(event, ScanFinished):
             result = event.result
     engine_done = time.perf_counter() - t0
@@ -70,6 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "groups": result.stats.groups,
         "skipped": result.stats.skipped,
         "cache_hits": result.stats.cache_hits,
+        "stage_seconds": {k: round(v, 2) for k, v in stage_seconds.items()},
         "stage_cpu": {k: round(v, 2) for k, v in stage_cpu.items()},
         "pool_cpu": round(_cpu(resource.RUSAGE_CHILDREN), 2),
     }
