@@ -106,6 +106,9 @@ def measure(kind: str, root: Path, work: Path) -> dict[str, Any]:
         "peak_rss_mb": run.peak_rss_mb,
         "images": data["images"],
         "groups": data["groups"],
+        "stage_seconds": data.get("stage_seconds", {}),
+        "stage_cpu": data.get("stage_cpu", {}),
+        "pool_cpu": data.get("pool_cpu", 0.0),
     }
 
 
