@@ -31,6 +31,11 @@ MISS_RATE = 0.001  # chance to miss a pair at exactly the threshold distance
 # pairs at the very edge of the threshold may be missed (closer pairs still are not).
 MAX_TABLES = 1500
 _BLOCK = 1 << 22  # comparisons per brute-force block (bounded memory)
+# The variant-only search (crop windows) on a huge library is held to about this many
+# entry lookups (tables x entries): ~20 s for a million pictures on a 2-core laptop.
+# Up to ~250,000 pictures it never binds; beyond, pairs at the very threshold may be
+# missed (at 1M pictures and threshold 10: ~23 % at distance 10, ~2 % at 8, none closer).
+VARIANT_WORK_BUDGET = 300_000_000
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -100,21 +105,40 @@ def search_pairs(
     empty = np.zeros(0, dtype=np.int64)
     if n < 2:
         return Pairs(empty, empty, empty, empty)
+    if not base_pairs:
+        if variants is None or variants.size == 0:
+            return Pairs(empty, empty, empty, empty)
+        return (yield from _variant_pairs(base, variants, threshold, seed))
     queries, owners, kinds = _queries(base, variants)
-    if not base_pairs and len(queries) == n:
-        return Pairs(empty, empty, empty, empty)
-    first = 0 if base_pairs else n  # the queries that are searched for
-    if (len(queries) - first) * n <= BRUTE_FORCE_LIMIT:
-        qi, bj = yield from _brute_force(queries[first:], base, threshold)
-        qi += first
+    if len(queries) * n <= BRUTE_FORCE_LIMIT:
+        qi, bj = yield from _brute_force(queries, base, threshold)
     else:
-        qi, bj = yield from _lsh(queries, base, threshold, seed, base_pairs)
+        qi, bj = yield from _lsh(queries, base, threshold, seed)
     i = owners[qi]
     t = kinds[qi]
     keep = (i != bj) & ((t > 0) | (i < bj))
     i, j, t = i[keep], bj[keep], t[keep]
     d = popcount64(queries[qi[keep]] ^ base[j])
     return _best_per_pair(i, j, t, d, n)
+
+
+def _variant_pairs(
+    base: U64, variants: U64, threshold: int, seed: int
+) -> Generator[tuple[int, int], None, Pairs]:
+    """`search_pairs` without base pairs. No (base + variants) copies are made: on a
+    big library this search runs at the memory peak of a scan."""
+    n = len(base)
+    per = variants.shape[1]
+    flat = np.ascontiguousarray(variants, dtype=np.uint64).reshape(-1)
+    if len(flat) * n <= BRUTE_FORCE_LIMIT:
+        v, j = yield from _brute_force(flat, base, threshold)
+    else:
+        v, j = yield from _lsh_variants(flat, per, base, threshold, seed)
+    i = v // per
+    keep = i != j
+    v, i, j = v[keep], i[keep], j[keep]
+    d = popcount64(flat[v] ^ base[j])
+    return _best_per_pair(i, j, v % per + 1, d, n)
 
 
 def _queries(base: U64, variants: U64 | None) -> tuple[U64, I64, I64]:
@@ -172,17 +196,28 @@ def lsh_plan(n: int, threshold: int, bits: int = 64) -> tuple[int, int]:
     return best[1], min(best[2], MAX_TABLES)
 
 
+def _tables_for(k: int, threshold: int, bits: int = 64) -> int:
+    """Tables that find a pair at exactly `threshold` with probability 1 - MISS_RATE."""
+    p = 1.0
+    for step in range(k):
+        p *= (bits - threshold - step) / (bits - step)
+    if p <= 0:
+        return MAX_TABLES
+    if p >= 1:
+        return 1
+    return min(MAX_TABLES, math.ceil(math.log(MISS_RATE) / math.log1p(-p)))
+
+
 _PAIR_COST = 1.5  # measured: a random pair costs about 1.5 times one entry's key and sort
 
 
 def _lsh(
-    queries: U64, base: U64, threshold: int, seed: int, base_pairs: bool = True
+    queries: U64, base: U64, threshold: int, seed: int
 ) -> Generator[tuple[int, int], None, tuple[I64, I64]]:
     """Bit-sampling LSH. Each table keys every entry by k randomly chosen bits; entries
     are sorted by (key, entry) packed in one uint64, and pairs are read off runs of
     equal keys. Entries are the queries; the first len(base) of them are the base
-    hashes themselves (see `_queries`). Without `base_pairs`, two base entries that
-    share a key are not a candidate."""
+    hashes themselves (see `_queries`)."""
     n = len(base)
     entries = queries
     count = len(entries)
@@ -209,8 +244,8 @@ def _lsh(
         order = (packed & mask).astype(np.int64)
         for a, b in _run_pairs(skeys, order):
             if has_variants:
-                # keep variant-base pairs, and base-base pairs if wanted; never two variants
-                keep = ((a < n) | (b < n)) if base_pairs else ((a < n) != (b < n))
+                # keep base-base and variant-base pairs; a variant never pairs a variant
+                keep = (a < n) | (b < n)
                 a, b = a[keep], b[keep]
                 q = np.where(a >= n, a, np.where(b >= n, b, a))  # the variant queries
                 t = np.where(a >= n, b, np.where(b >= n, a, b))
@@ -225,6 +260,77 @@ def _lsh(
             found = np.union1d(found, np.concatenate([found[:0], *pending]))
             pending, pending_size = [], 0
     return found // count, found % count
+
+
+def _lsh_variants(
+    variants: U64, per: int, base: U64, threshold: int, seed: int
+) -> Generator[tuple[int, int], None, tuple[I64, I64]]:
+    """Bit-sampling LSH for variant-to-base pairs only (the crop-window search).
+
+    Same tables as `_lsh`, but a run of equal keys is split into its base entries
+    (sorted first) and its variant entries, and only the pairs across the two are
+    read: the base-base pairs another pass already found are never enumerated, and a
+    variant of picture i meeting picture i itself (variant v belongs to picture
+    v // per) is dropped before any distance is taken. Returns (variant, base) indices.
+    """
+    n, m = len(base), len(variants)
+    count = n + m
+    # A picture's own window is usually near its own hash, so buckets hold more than
+    # random hashes would: one more key bit than the plan keeps them small.
+    k = min(lsh_plan(count, threshold)[0] + 1, 64 - threshold)
+    tables = _tables_for(k, threshold)
+    tables = max(1, min(tables, VARIANT_WORK_BUDGET // count))
+    rng = np.random.default_rng(seed)
+    entries = np.concatenate([base, variants])
+    word_columns = np.ascontiguousarray(
+        entries.astype(">u8").view(">u2").reshape(-1, 4).T.astype(np.intp)
+    )
+    del entries
+    index_bits = max(1, int(count - 1).bit_length())
+    if k + index_bits > 64:
+        raise ValueError("too many hashes for one index")
+    mask = np.uint64((1 << index_bits) - 1)
+    ids = np.arange(count, dtype=np.uint64)  # base first: in a run, its base entries lead
+    small = np.int32 if count < 2**31 else np.int64  # halves the per-table arrays
+    found = np.zeros(0, dtype=np.int64)  # pair keys v * n + b, sorted and unique
+    pending: list[I64] = []
+    pending_size = 0
+    for table in range(tables):
+        yield table, tables
+        keys = _sample_key(word_columns, rng.choice(64, size=k, replace=False))
+        keys <<= np.uint64(index_bits)
+        keys |= ids
+        keys.sort()
+        order = (keys & mask).astype(small)
+        keys >>= np.uint64(index_bits)
+        new = np.empty(count, dtype=bool)
+        new[0] = True
+        np.not_equal(keys[1:], keys[:-1], out=new[1:])
+        del keys
+        starts = np.flatnonzero(new)
+        run = np.cumsum(new, dtype=small)
+        run -= 1
+        del new
+        bases_in_run = np.add.reduceat((order < n).astype(small), starts)
+        # every variant entry whose run holds base entries: one pair per base entry
+        is_variant = order >= n
+        hit = np.flatnonzero(is_variant & (bases_in_run[run] > 0))
+        width = bases_in_run[run[hit]]
+        v = np.repeat(order[hit] - n, width)
+        first = np.repeat(starts[run[hit]], width)
+        step = np.arange(len(v)) - np.repeat(np.cumsum(width) - width, width)
+        b = order[first + step]
+        v = v.astype(np.int64)
+        b = b.astype(np.int64)
+        own = v // per != b
+        v, b = v[own], b[own]
+        near = _within(variants[v] ^ base[b], threshold)
+        pending.append(v[near] * n + b[near])
+        pending_size += len(pending[-1])
+        if pending_size > max(1 << 20, len(found)) or table == tables - 1:
+            found = np.union1d(found, np.concatenate([found[:0], *pending]))
+            pending, pending_size = [], 0
+    return found // n, found % n
 
 
 def _within(xor: U64, threshold: int) -> npt.NDArray[np.bool_]:

@@ -78,14 +78,8 @@ def candidate_pairs(
 ) -> Generator[float, None, Pairs]:
     """Candidate pairs of both searches. `Pairs.t` is the dihedral transform of picture
     i (0 = as displayed) or `CROP_KIND + w` for crop window w of picture i."""
-    n = len(fps)
-    packed = b"".join(fp.hash_bytes[:DIHEDRAL_BYTES] for fp in fps)
-    hashes = np.frombuffer(packed, dtype=">u8").astype(np.uint64).reshape(n, -1)
-    base = np.ascontiguousarray(hashes[:, 0])
-    variants = np.ascontiguousarray(hashes[:, 1:]) if rotations else None
-    del hashes, packed
+    base, variants, crops, has_crops = _hash_arrays(fps, rotations)
     searches: list[tuple[int, U64 | None, bool]] = [(thresholds.hamming, variants, True)]
-    crops, has_crops = _crop_hashes(fps)
     if crops is not None and thresholds.crop_hamming > 0:
         searches.append((thresholds.crop_hamming, crops, False))
     found: list[Pairs] = []
@@ -108,17 +102,30 @@ def candidate_pairs(
     return Pairs(*(np.concatenate([getattr(p, f) for p in found]) for f in ("i", "j", "t", "d")))
 
 
-def _crop_hashes(fps: Sequence[Fingerprint]) -> tuple[U64 | None, BOOL]:
-    """(N, windows) crop-window hashes, zero where a fingerprint has none, and which have."""
-    has = np.array([len(fp.hash_bytes) == DIHEDRAL_BYTES + _CROP_BYTES for fp in fps])
-    if not _CROP_BYTES or not has.any():
-        return None, has
-    blank = bytes(_CROP_BYTES)
-    packed = b"".join(
-        fp.hash_bytes[DIHEDRAL_BYTES:] if ok else blank for fp, ok in zip(fps, has, strict=True)
-    )
-    crops = np.frombuffer(packed, dtype=">u8").astype(np.uint64).reshape(len(fps), -1)
-    return crops, has
+def _hash_arrays(
+    fps: Sequence[Fingerprint], rotations: bool
+) -> tuple[U64, U64 | None, U64 | None, BOOL]:
+    """The hashes as arrays: as displayed (N,), the other orientations (N, 7) if wanted,
+    the crop windows (N, W) (zero where a fingerprint has none) and which have them."""
+    n = len(fps)
+    full = DIHEDRAL_BYTES + _CROP_BYTES
+    has = np.fromiter((len(fp.hash_bytes) == full for fp in fps), dtype=bool, count=n)
+    if has.all():
+        # one buffer of whole fingerprints: no per-picture slices (a million small objects)
+        table = np.frombuffer(b"".join(fp.hash_bytes for fp in fps), dtype=">u8")
+        table = table.reshape(n, full // 8)
+    else:  # some fingerprints from before crop windows (or none have them)
+        blank = bytes(_CROP_BYTES)
+        packed = b"".join(
+            fp.hash_bytes[:DIHEDRAL_BYTES] + (fp.hash_bytes[DIHEDRAL_BYTES:] if ok else blank)
+            for fp, ok in zip(fps, has, strict=True)
+        )
+        table = np.frombuffer(packed, dtype=">u8").reshape(n, full // 8)
+    columns = DIHEDRAL_BYTES // 8
+    base = table[:, 0].astype(np.uint64)
+    variants = table[:, 1:columns].astype(np.uint64) if rotations else None
+    crops = table[:, columns:].astype(np.uint64) if _CROP_BYTES and has.any() else None
+    return base, variants, crops, has
 
 
 def confirm(

@@ -154,3 +154,44 @@ def test_variant_only_search_leaves_out_base_pairs(
     got = {(i, j): (t, d) for i, j, t, d in zip(*columns, strict=True)}
     assert got == {(3, 7): (1, 1)}
     assert (0, 1) in _as_dict(find_pairs(base, 4, windows))  # found when base pairs are wanted
+
+
+def _flip(value: int, rng: np.random.Generator, bits: int) -> int:
+    for bit in rng.choice(64, size=bits, replace=False).tolist():
+        value ^= 1 << bit
+    return value
+
+
+def test_variant_lsh_finds_planted_window_pairs_among_20000(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Windows lie near their own picture's hash (as crop windows do); each planted
+    picture is another picture's window, 1..10 bits off."""
+    rng = np.random.default_rng(11)
+    n, planted, threshold = 20_000, 500, 10
+    base = rng.integers(0, 2**64, size=n, dtype=np.uint64)
+    windows = np.array(
+        [_flip(int(h), rng, int(rng.integers(2, 9))) for h in base.tolist()], dtype=np.uint64
+    ).reshape(n, 1)
+    owners = rng.choice(n // 2, size=planted, replace=False)
+    copies = n // 2 + rng.choice(n // 2, size=planted, replace=False)
+    for o, c in zip(owners.tolist(), copies.tolist(), strict=True):
+        base[c] = np.uint64(_flip(int(windows[o, 0]), rng, int(rng.integers(1, threshold + 1))))
+        windows[c, 0] = np.uint64(_flip(int(base[c]), rng, 4))
+    monkeypatch.setattr(cleaner.index, "BRUTE_FORCE_LIMIT", 0)
+    pairs = find_pairs(base, threshold, windows, base_pairs=False)
+    assert not np.any(pairs.i == pairs.j)
+    assert np.all(pairs.t == 1)
+    assert np.array_equal(popcount64(windows[pairs.i, 0] ^ base[pairs.j]), pairs.d)
+    assert int(pairs.d.max()) <= threshold
+    found = set(zip(pairs.i.tolist(), pairs.j.tolist(), strict=True))
+    recall = np.mean(
+        [(o, c) in found for o, c in zip(owners.tolist(), copies.tolist(), strict=True)]
+    )
+    assert recall >= 0.99
+    # every pair the exact search finds, the LSH found too (or it is at the threshold)
+    monkeypatch.setattr(cleaner.index, "BRUTE_FORCE_LIMIT", 10**12)
+    exact = find_pairs(base, threshold, windows, base_pairs=False)
+    close = exact.d < threshold - 2
+    exact_close = set(zip(exact.i[close].tolist(), exact.j[close].tolist(), strict=True))
+    assert exact_close <= found
