@@ -82,6 +82,9 @@ def thresholds_for(preset: Similarity, hamming: int | None = None) -> Thresholds
 
 F32 = npt.NDArray[np.float32]
 U8 = npt.NDArray[np.uint8]
+# Pairs compared per step: a step holds ~4 KiB of float copies per pair, so 8,192 pairs
+# keep it near 32 MiB, however many candidates a million pictures give.
+_PAIRS_PER_STEP = 8192
 
 
 def _normalise(rows: npt.NDArray[np.float32]) -> F32:
@@ -107,9 +110,8 @@ def thumb_correlation(
 ) -> F32:
     """Pearson correlation of the 16x16 thumbnails of pairs (i transformed by kind, j)."""
     out = np.empty(len(i), dtype=np.float32)
-    step = 65536
-    for start in range(0, len(i), step):
-        sl = slice(start, start + step)
+    for start in range(0, len(i), _PAIRS_PER_STEP):
+        sl = slice(start, start + _PAIRS_PER_STEP)
         a = _transform_thumbs(thumbs[i[sl]], kinds[sl], THUMB_SIDE).astype(np.float32)
         b = thumbs[j[sl]].astype(np.float32)
         out[sl] = np.einsum("ij,ij->i", _normalise(a), _normalise(b))
@@ -143,12 +145,17 @@ def crop_correlation(
     thumbnail j, both reduced to 8x8 (a window cut from 16x16 is too coarse for more)."""
     out = np.empty(len(i), dtype=np.float32)
     whole = _reduction(None)
-    b = thumbs[j].astype(np.float32) @ whole.T
-    for kind in np.unique(kinds):
-        rows = kinds == kind
-        window = _reduction(CROP_WINDOWS[int(kind) - CROP_KIND])
-        a = thumbs[i[rows]].astype(np.float32) @ window.T
-        out[rows] = np.einsum("ij,ij->i", _normalise(a), _normalise(b[rows]))
+    for start in range(0, len(i), _PAIRS_PER_STEP):
+        sl = slice(start, start + _PAIRS_PER_STEP)
+        b = thumbs[j[sl]].astype(np.float32) @ whole.T
+        part = kinds[sl]
+        for kind in np.unique(part):
+            rows = part == kind
+            window = _reduction(CROP_WINDOWS[int(kind) - CROP_KIND])
+            a = thumbs[i[sl][rows]].astype(np.float32) @ window.T
+            out[start : start + len(part)][rows] = np.einsum(
+                "ij,ij->i", _normalise(a), _normalise(b[rows])
+            )
     return out
 
 

@@ -150,3 +150,22 @@ def test_fingerprints_without_crop_hashes_still_match() -> None:
     fps = [old, fingerprint(images.resized(photo, 480))]
     _, matches = _drain(find_matches(fps, [_metrics(photo.size)] * 2, SAME))
     assert len(matches) == 1
+
+
+def test_correlations_are_the_same_in_small_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pairs are compared a step at a time (bounded memory); steps must not change results."""
+    rng = np.random.default_rng(4)
+    thumbs = rng.integers(0, 256, size=(12, 256), dtype=np.uint8)
+    i = rng.integers(0, 12, size=20).astype(np.int64)
+    j = rng.integers(0, 12, size=20).astype(np.int64)
+    turns = rng.integers(0, 8, size=20).astype(np.int64)
+    crops = np.full(20, CROP_KIND, dtype=np.int64)
+    whole_t = cleaner.similarity.thumb_correlation(thumbs, i, j, turns)
+    whole_c = cleaner.similarity.crop_correlation(thumbs, i, j, crops)
+    monkeypatch.setattr(cleaner.similarity, "_PAIRS_PER_STEP", 3)
+    np.testing.assert_allclose(
+        cleaner.similarity.thumb_correlation(thumbs, i, j, turns), whole_t, atol=1e-5
+    )
+    np.testing.assert_allclose(
+        cleaner.similarity.crop_correlation(thumbs, i, j, crops), whole_c, atol=1e-5
+    )
