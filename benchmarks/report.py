@@ -48,6 +48,12 @@ def _warm(r: dict[str, Any]) -> list[Row]:
     ]  # fmt: skip
 
 
+def _noisy(runs: Any) -> str:
+    """A note when other work used the machine during any of these runs."""
+    worst = max((run.get("other_cpu", 0.0) for run in runs), default=0.0)
+    return f" (noisy: other CPU up to {worst:.0f} s)" if worst >= 4.0 else ""
+
+
 def _cold(r: dict[str, Any]) -> list[Row]:
     med = r["median_seconds"]
     rows = [
@@ -60,10 +66,21 @@ def _cold(r: dict[str, Any]) -> list[Row]:
             f"({r['ratio_processes']:.2f}x floor)", "<= 1.1x floor",
             r["ratio_processes"] <= r["target_ratio"]),
     ]  # fmt: skip
+    if "cpu_ratio_threads" in r:
+        rows.append(
+            Row("cold_scan", "CPU seconds vs the floor's: threads / processes",
+                f"{r['cpu_ratio_threads']:.2f}x / {r['cpu_ratio_processes']:.2f}x", "", None)
+        )  # fmt: skip
+    if "quiet_runs" in r:
+        rows.append(
+            Row("cold_scan", "quiet runs (other CPU < 4 s) behind the times",
+                ", ".join(f"{k} {n}" for k, n in r["quiet_runs"].items()), "", None)
+        )  # fmt: skip
     if "cold_page_cache" in r:
         rows.append(
             Row("cold_scan", "cold page cache: threads / processes vs floor",
-                f"{r['cold_ratio_threads']:.2f}x / {r['cold_ratio_processes']:.2f}x", "", None)
+                f"{r['cold_ratio_threads']:.2f}x / {r['cold_ratio_processes']:.2f}x"
+                + _noisy(r["cold_page_cache"].values()), "", None)
         )  # fmt: skip
     return rows
 
