@@ -5,19 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
+# one byte formatter for the window, the reports and the command line
+from cleaner.humanize import human_bytes as human_bytes
 from cleaner.models import GroupMember
-
-
-def human_bytes(n: int) -> str:
-    """1 KB = 1000 bytes, as the file managers of Windows 11 and macOS count."""
-    value = float(n)
-    if value < 1000:
-        return f"{int(value)} bytes" if value != 1 else "1 byte"
-    for unit in ("KB", "MB", "GB", "TB"):
-        value /= 1000
-        if value < 1000 or unit == "TB":
-            return f"{value:.1f} {unit}" if value < 100 else f"{value:.0f} {unit}"
-    return f"{n} bytes"
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
