@@ -63,6 +63,14 @@ def _build_units(data: Any) -> list[Any]:
     variants = data["variants"].tolist() if "variants" in data else None
     crops = data["crops"].tolist() if "crops" in data else [()] * len(hashes)
     thumbs = data["thumbs"]
+    # Colour signatures: the synthetic pictures are grey, so each distinct picture gets a
+    # random 4x4 Cb/Cr grid and its planted copy the same grid +-3 (a re-encode): the
+    # memory of real fingerprints, and the colour check run on every candidate.
+    rng = np.random.default_rng(5)
+    colours = np.clip(rng.normal(128, 25, size=(len(hashes), 32)), 0, 255).astype(np.int16)
+    pi, pj = data["planted_i"], data["planted_j"]
+    colours[pj] = colours[pi] + rng.integers(-3, 4, size=(len(pj), 32))
+    colours = np.clip(colours, 0, 255).astype(np.uint8)
     units = []
     for k in range(len(hashes)):
         hs = (hashes[k], *variants[k]) if variants is not None else (hashes[k],) * 8
@@ -72,7 +80,9 @@ def _build_units(data: Any) -> list[Any]:
             capture_time=None, camera=None, has_gps=False, has_exif=True,
             looks_like_screenshot=False, looks_like_export=False,
         )  # fmt: skip
-        fp = Fingerprint.from_hashes(hs, thumbs[k].tobytes(), maps.get(k), crops[k])
+        fp = Fingerprint.from_hashes(
+            hs, thumbs[k].tobytes(), maps.get(k), crops[k], colours[k].tobytes()
+        )
         units.append(_Unit(files=[k], analysis=Analysis(metrics=metrics, fingerprint=fp)))
     return units
 

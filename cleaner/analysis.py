@@ -15,7 +15,13 @@ import numpy as np
 from PIL import Image
 
 from cleaner.decode import Decoded, DecodeFailure, open_small
-from cleaner.hashing import detail_of_grey32, fingerprint_of_grey, grey, grey32_of
+from cleaner.hashing import (
+    colour_signature,
+    detail_of_grey32,
+    fingerprint_of_grey,
+    grey,
+    grey32_of,
+)
 from cleaner.models import Analysis, ImageMetrics
 
 _SCREENSHOT_NAME = re.compile(
@@ -71,7 +77,8 @@ def analyse_decoded(decoded: Decoded, name: str) -> Analysis:
         looks_like_export=_looks_like_export(decoded, name),
         orientation=decoded.orientation,
     )
-    return Analysis(metrics=metrics, fingerprint=fingerprint_of_grey(g, grey32))
+    fingerprint = fingerprint_of_grey(g, grey32, colour_signature(decoded.image))
+    return Analysis(metrics=metrics, fingerprint=fingerprint)
 
 
 def sharpness(image: Image.Image) -> float:

@@ -23,7 +23,7 @@ from cleaner.hashing import ALGORITHM_VERSION
 from cleaner.models import Analysis, Fingerprint, SkipReason
 from cleaner.resultio import metrics_from_dict, metrics_to_dict
 
-SCHEMA_VERSION = 2  # 2: hashes stored as Fingerprint.hash_bytes (big-endian)
+SCHEMA_VERSION = 3  # 2: hashes stored as Fingerprint.hash_bytes (big-endian); 3: colour
 # Skips worth remembering: the file's bytes are the problem, so reading it again
 # gives the same answer until it changes. Permission and vanished are not cached.
 _CACHEABLE_SKIPS = frozenset(
@@ -45,7 +45,7 @@ _CACHEABLE_SKIPS = frozenset(
 _SAME = "(files.size = excluded.size AND files.mtime_ns = excluded.mtime_ns)"
 _NEW_VERDICT = "(excluded.metrics IS NOT NULL OR excluded.skip_reason IS NOT NULL)"
 _UPSERT = (
-    "INSERT INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(path) DO UPDATE SET "
+    "INSERT INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(path) DO UPDATE SET "
     + ", ".join(
         [
             f"{col} = CASE WHEN {_SAME} THEN COALESCE(excluded.{col}, files.{col}) "
@@ -55,7 +55,15 @@ _UPSERT = (
         + [
             f"{col} = CASE WHEN {_NEW_VERDICT} OR NOT {_SAME} THEN excluded.{col} "
             f"ELSE files.{col} END"
-            for col in ("metrics", "hashes", "thumb", "detail", "skip_reason", "skip_detail")
+            for col in (
+                "metrics",
+                "hashes",
+                "thumb",
+                "detail",
+                "colour",
+                "skip_reason",
+                "skip_detail",
+            )
         ]
         + ["size = excluded.size", "mtime_ns = excluded.mtime_ns"]
     )
@@ -141,6 +149,7 @@ class FingerprintCache:
                 hashes BLOB,
                 thumb BLOB,
                 detail BLOB,
+                colour BLOB,
                 skip_reason TEXT,
                 skip_detail TEXT
             )"""
@@ -156,19 +165,21 @@ class FingerprintCache:
             # read would drop what an earlier stage stored (the digest under the analysis).
             self.flush()
         row = self._conn.execute(
-            "SELECT size, mtime_ns, sha256, prefix, metrics, hashes, thumb, detail, "
+            "SELECT size, mtime_ns, sha256, prefix, metrics, hashes, thumb, detail, colour, "
             "skip_reason, skip_detail FROM files WHERE path=?",
             (os.fsencode(path),),
         ).fetchone()
         if row is None or row[0] != size or row[1] != mtime_ns:
             return None
-        sha, prefix, metrics, hashes, thumb, detail, skip_reason, skip_detail = row[2:]
+        sha, prefix, metrics, hashes, thumb, detail, colour, skip_reason, skip_detail = row[2:]
         analysis = None
         failure = None
         if metrics is not None and hashes is not None and thumb is not None:
             analysis = Analysis(
                 metrics=metrics_from_dict(json.loads(metrics)),
-                fingerprint=Fingerprint(hash_bytes=hashes, thumb=thumb, detail_map=detail),
+                fingerprint=Fingerprint(
+                    hash_bytes=hashes, thumb=thumb, detail_map=detail, colour=colour or b""
+                ),
             )
         elif skip_reason is not None:
             failure = DecodeFailure(SkipReason(skip_reason), skip_detail or "")
@@ -203,6 +214,7 @@ class FingerprintCache:
                 None if fp is None else fp.hash_bytes,
                 None if fp is None else fp.thumb,
                 None if fp is None else fp.detail_map,
+                None if fp is None else fp.colour,
                 None if failure is None else failure.reason.value,
                 None if failure is None else failure.detail,
             )

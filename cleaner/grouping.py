@@ -20,11 +20,16 @@ def star_clusters(
     i: npt.NDArray[np.int64],
     j: npt.NDArray[np.int64],
     weight: npt.NDArray[np.float64] | None = None,
+    first: npt.NDArray[np.bool_] | None = None,
 ) -> list[list[int]]:
     """Clusters (each with its representative first) of size >= 2 over `n` nodes.
 
     `weight` (optional, per edge, higher is closer) breaks ties between
-    representatives of equal degree in favour of the tighter star.
+    representatives of equal degree in favour of the tighter star. `first` (optional,
+    per node) marks the nodes that may be representatives before any other: matches
+    that are not transitive through some nodes (a black-and-white copy matches a red and
+    a green version of one design, which do not match each other) must not have such a
+    node at the centre of a star.
     """
     if len(i) == 0:
         return []
@@ -46,16 +51,17 @@ def star_clusters(
     # dropped is pushed back and met again later.
     import heapq
 
-    heap = [(-len(neighbours[v]), -strength.get(v, 0.0), v) for v in order]
+    later = [False] * n if first is None else (~first).tolist()
+    heap = [(later[v], -len(neighbours[v]), -strength.get(v, 0.0), v) for v in order]
     heapq.heapify(heap)
     while heap:
-        neg_degree, neg_strength, v = heapq.heappop(heap)
+        is_later, neg_degree, neg_strength, v = heapq.heappop(heap)
         if v not in free:
             continue
         members = [u for u in neighbours[v] if u in free]
         if len(members) != -neg_degree:
             if members:
-                heapq.heappush(heap, (-len(members), neg_strength, v))
+                heapq.heappush(heap, (is_later, -len(members), neg_strength, v))
             continue
         if not members:
             continue

@@ -63,7 +63,22 @@ def phash_int(grey32: Image.Image) -> int:
 def fingerprint(image: Image.Image) -> Fingerprint:
     """Fingerprint a small decode of a picture (any size, as displayed)."""
     g = grey(image)
-    return fingerprint_of_grey(g, grey32_of(g))
+    return fingerprint_of_grey(g, grey32_of(g), colour_signature(image))
+
+
+COLOUR_SIDE = 4
+
+
+def colour_signature(image: Image.Image) -> bytes:
+    """The picture's colour without its brightness: the Cb and Cr planes (YCbCr, 128 =
+    no colour) of a 4x4 reduction, 32 bytes, or b"" for a grey picture. Hashes and
+    thumbnails are grey, so this is what tells a red version of a design from a green
+    one; a black-and-white copy of a colour photo has none and is not compared."""
+    if image.mode not in ("RGB", "RGBA", "P", "CMYK", "YCbCr", "LAB", "HSV"):
+        return b""
+    small = image.convert("RGB").resize((COLOUR_SIDE, COLOUR_SIDE), Image.Resampling.BOX)
+    planes = np.asarray(small.convert("YCbCr"), dtype=np.uint8)[:, :, 1:]
+    return np.ascontiguousarray(planes.transpose(2, 0, 1)).tobytes()
 
 
 def grey32_of(g: Image.Image) -> Image.Image:
@@ -76,9 +91,10 @@ def detail_of_grey32(grey32: Image.Image) -> float:
     return float(np.asarray(grey32, dtype=np.float32).std())
 
 
-def fingerprint_of_grey(g: Image.Image, grey32: Image.Image) -> Fingerprint:
+def fingerprint_of_grey(g: Image.Image, grey32: Image.Image, colour: bytes = b"") -> Fingerprint:
     """The fingerprint from the grey picture and its 32x32 reduction (computed once by
-    the caller, which also needs them for the detail measure and sharpness)."""
+    the caller, which also needs them for the detail measure and sharpness), with the
+    colour signature of the picture it came from."""
     arr32 = np.asarray(grey32)
     hashes = tuple(
         phash_int(Image.fromarray(np.ascontiguousarray(transform(arr32))))
@@ -90,7 +106,7 @@ def fingerprint_of_grey(g: Image.Image, grey32: Image.Image) -> Fingerprint:
     # kept with a margin, so a copy just over the line can still be compared with one under it
     if detail_of_grey32(grey32) < LOW_DETAIL_STD * 1.5:
         detail_map = g.resize((DETAIL_SIDE, DETAIL_SIDE), Image.Resampling.BOX).tobytes()
-    return Fingerprint.from_hashes(hashes, thumb, detail_map, crops)
+    return Fingerprint.from_hashes(hashes, thumb, detail_map, crops, colour)
 
 
 def crop_grey32(g: Image.Image, window: tuple[float, float, float, float]) -> Image.Image:

@@ -8,8 +8,8 @@ Two searches over `cleaner.index`:
    against every other picture's hash, within the preset's crop threshold: a
    copy with its edges cut off hashes like that window of its original.
 
-Every candidate is then confirmed (`confirm`: shape, thumbnails, low-detail
-check, see `cleaner.similarity`), and a pair found by both searches is kept once.
+Every candidate is then confirmed (`confirm`: shape, thumbnails, colour,
+low-detail check, see `cleaner.similarity`), and a pair found by both searches is kept once.
 """
 
 from __future__ import annotations
@@ -20,15 +20,17 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from cleaner.hashing import CROP_WINDOWS
+from cleaner.hashing import COLOUR_SIDE, CROP_WINDOWS
 from cleaner.index import Pairs, search_pairs
 from cleaner.models import DIHEDRAL_BYTES, Fingerprint, ImageMetrics
 from cleaner.similarity import (
     CROP_KIND,
     Thresholds,
     aspect_log_ratio,
+    colour_agrees,
     crop_correlation,
     detail_correlation,
+    has_colour,
     thumb_correlation,
 )
 
@@ -47,6 +49,7 @@ class Matches:
     i: I64
     j: I64
     strength: F64
+    coloured: BOOL  # per picture: has colour to compare (its matches are transitive)
 
     def __len__(self) -> int:
         return len(self.i)
@@ -70,7 +73,11 @@ def find_matches(
     first = np.ones(len(lo), dtype=bool)
     first[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
     strength = 1.0 - d[first].astype(np.float64) / 64.0
-    return Matches(lo[first], hi[first], strength)
+    lo, hi = lo[first], hi[first]
+    coloured = np.zeros(len(fps), dtype=bool)
+    for k in np.unique(np.concatenate([lo, hi])).tolist():
+        coloured[k] = has_colour(fps[k].colour)
+    return Matches(lo, hi, strength, coloured)
 
 
 def candidate_pairs(
@@ -162,6 +169,12 @@ def confirm(
         thumbs, local_i[~plain], local_j[~plain], pairs.t[idx[~plain]]
     )
     keep &= corr >= np.where(crop, thresholds.crop_correlation, thresholds.correlation)
+    idx = np.nonzero(keep)[0]
+    colours, has = _colours(fps, pairs, idx)
+    keep[idx] = colour_agrees(
+        colours, has, np.arange(len(idx)), np.arange(len(idx), 2 * len(idx)), pairs.t[idx],
+        thresholds.colour_tolerance,
+    )  # fmt: skip
     low_i = np.array([metrics[int(k)].low_detail for k in pairs.i], dtype=bool)
     low_j = np.array([metrics[int(k)].low_detail for k in pairs.j], dtype=bool)
     # the high-pass check cannot be lined up with a crop window: no crop matches there
@@ -173,6 +186,18 @@ def confirm(
             continue
         keep[k] = detail_correlation(a, b, int(pairs.t[k])) >= thresholds.detail_correlation
     return keep
+
+
+def _colours(
+    fps: Sequence[Fingerprint], pairs: Pairs, idx: I64
+) -> tuple[npt.NDArray[np.uint8], BOOL]:
+    """Colour signatures of the i sides then the j sides of pairs `idx`, and which exist."""
+    sides = np.concatenate([pairs.i[idx], pairs.j[idx]])
+    size = 2 * COLOUR_SIDE * COLOUR_SIDE
+    has = np.fromiter((len(fps[int(k)].colour) == size for k in sides), bool, len(sides))
+    blank = bytes(size)
+    packed = b"".join(fps[int(k)].colour if ok else blank for k, ok in zip(sides, has, strict=True))
+    return np.frombuffer(packed, dtype=np.uint8).reshape(len(sides), size), has
 
 
 def picture_distance(a: Fingerprint, b: Fingerprint) -> int:

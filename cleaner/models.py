@@ -154,12 +154,15 @@ class Fingerprint:
     being the picture as displayed; `crop_hashes` the rest. Packed, a million
     fingerprints take 300 MB less than as Python ints. `thumb` is a 16x16 grey
     thumbnail (256 bytes) used to confirm candidate matches; `detail_map` is a 64x64
-    grey thumbnail kept only for low-detail pictures, where the stronger check needs it.
+    grey thumbnail kept only for low-detail pictures, where the stronger check needs it;
+    `colour` the picture's colour on a 4x4 grid (`cleaner.hashing.colour_signature`,
+    32 bytes; empty for a grey picture), since every hash and thumbnail is grey.
     """
 
     hash_bytes: bytes
     thumb: bytes
     detail_map: bytes | None = None
+    colour: bytes = b""
 
     @classmethod
     def from_hashes(
@@ -168,9 +171,10 @@ class Fingerprint:
         thumb: bytes,
         detail_map: bytes | None = None,
         crop_hashes: Sequence[int] = (),
+        colour: bytes = b"",
     ) -> Fingerprint:
         packed = b"".join(h.to_bytes(8, "big") for h in (*hashes, *crop_hashes))
-        return cls(packed, thumb, detail_map)
+        return cls(packed, thumb, detail_map, colour)
 
     @property
     def hashes(self) -> tuple[int, ...]:

@@ -504,7 +504,10 @@ def _group_stage(
             event = meter.advance(0)
             if event is not None:
                 yield event
-        for cluster in star_clusters(len(readable), matches.i, matches.j, matches.strength):
+        stars = star_clusters(
+            len(readable), matches.i, matches.j, matches.strength, matches.coloured
+        )
+        for cluster in stars:
             mapped: list[int] = readable[cluster].tolist()
             clusters.append(mapped)
             in_cluster.update(mapped)

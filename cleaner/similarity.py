@@ -1,8 +1,10 @@
 """When are two pictures the same picture?
 
 A pair is a match when (1) their pHashes are within the preset's Hamming
-threshold (found by `cleaner.index`), (2) their shapes agree, and (3) a second,
-independent check agrees: the correlation of their 16x16 grey thumbnails.
+threshold (found by `cleaner.index`), (2) their shapes agree, (3) a second,
+independent check agrees: the correlation of their 16x16 grey thumbnails, and
+(4) their colours agree where both have colour: everything above is grey, and a
+design printed in red and in green is two pictures.
 Low-detail pictures (near-blank scans, documents on white, plain sky) collide
 under any perceptual hash, so a pair where either side is low-detail must also
 pass a stronger check on the high-frequency content of a 64x64 thumbnail:
@@ -24,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from cleaner.hashing import CROP_WINDOWS, DETAIL_SIDE, THUMB_SIDE, TRANSFORMS
+from cleaner.hashing import COLOUR_SIDE, CROP_WINDOWS, DETAIL_SIDE, THUMB_SIDE, TRANSFORMS
 from cleaner.models import Similarity
 
 
@@ -36,15 +38,19 @@ class Thresholds:
     aspect_tolerance: float  # largest |log(aspect ratio a / aspect ratio b)|
     crop_hamming: int  # largest distance from a crop-window hash to a picture's hash
     crop_correlation: float  # smallest 8x8 correlation of the window with the other picture
+    colour_tolerance: float  # largest mean |Cb/Cr difference| (0-255) of two colour pictures
 
 
 THRESHOLDS: dict[Similarity, Thresholds] = {
     Similarity.SAME: Thresholds(hamming=10, correlation=0.90, detail_correlation=0.80,
-                                aspect_tolerance=0.25, crop_hamming=10, crop_correlation=0.85),
+                                aspect_tolerance=0.25, crop_hamming=10, crop_correlation=0.85,
+                                colour_tolerance=16.0),
     Similarity.SIMILAR: Thresholds(hamming=16, correlation=0.80, detail_correlation=0.70,
-                                   aspect_tolerance=0.40, crop_hamming=12, crop_correlation=0.75),
+                                   aspect_tolerance=0.40, crop_hamming=12, crop_correlation=0.75,
+                                   colour_tolerance=24.0),
     Similarity.LOOSE: Thresholds(hamming=20, correlation=0.65, detail_correlation=0.60,
-                                 aspect_tolerance=0.70, crop_hamming=14, crop_correlation=0.60),
+                                 aspect_tolerance=0.70, crop_hamming=14, crop_correlation=0.60,
+                                 colour_tolerance=40.0),
 }  # fmt: skip
 MAX_THRESHOLD = 32
 
@@ -77,6 +83,7 @@ def thresholds_for(preset: Similarity, hamming: int | None = None) -> Thresholds
         # never wider than the threshold itself: a crop is not more alike than a copy
         crop_hamming=min(hamming, round(between([t.crop_hamming for t in points]))),
         crop_correlation=between([t.crop_correlation for t in points]),
+        colour_tolerance=between([t.colour_tolerance for t in points]),
     )
 
 
@@ -160,6 +167,56 @@ def crop_correlation(
 
 
 CROP_KIND = len(TRANSFORMS)  # Pairs.t of a crop pair: CROP_KIND + window index
+
+# A picture whose colour never strays further than this from grey (Cb = Cr = 128) has no
+# colour worth comparing: black-and-white copies, sepia scans, night shots.
+CHROMA_MIN = 12
+
+
+def has_colour(signature: bytes) -> bool:
+    """Whether a colour signature strays far enough from grey to be compared."""
+    if not signature:
+        return False
+    values = np.frombuffer(signature, dtype=np.uint8).astype(np.int16)
+    return bool(np.abs(values - 128).max() >= CHROMA_MIN)
+
+
+def colour_agrees(
+    colours: U8,
+    has: npt.NDArray[np.bool_],
+    i: npt.NDArray[np.int64],
+    j: npt.NDArray[np.int64],
+    kinds: npt.NDArray[np.int64],
+    tolerance: float,
+) -> npt.NDArray[np.bool_]:
+    """Whether the colour of pairs (i transformed by kind, j) agrees.
+
+    `colours` holds 32-byte signatures (`cleaner.hashing.colour_signature`, rows where
+    `has` is False are unused). Grey pictures, and pairs where either side has no colour
+    to speak of, always agree; the shapes already matched, and a black-and-white copy of
+    a colour photo is still a copy. Otherwise the mean |Cb/Cr difference| over the 4x4
+    grid must be within `tolerance`: a red and a green version of one design are two
+    pictures, whatever their shapes say. Crop windows are compared on the whole grid:
+    at 4x4, a window of 92 % moves no cell by more than a third of itself.
+    """
+    out = np.ones(len(i), dtype=bool)
+    both = has[i] & has[j]
+    if not both.any():
+        return out
+    rows = np.flatnonzero(both)
+    a = colours[i[rows]].reshape(-1, 2, COLOUR_SIDE, COLOUR_SIDE).astype(np.float32)
+    b = colours[j[rows]].reshape(-1, 2, COLOUR_SIDE, COLOUR_SIDE).astype(np.float32)
+    turns = kinds[rows]
+    for kind in np.unique(turns[(turns > 0) & (turns < CROP_KIND)]):
+        sel = turns == kind
+        transform = TRANSFORMS[int(kind)][1]
+        a[sel] = np.stack([np.stack([transform(plane) for plane in grid]) for grid in a[sel]])
+    chroma_a = np.abs(a - 128.0).max(axis=(1, 2, 3))
+    chroma_b = np.abs(b - 128.0).max(axis=(1, 2, 3))
+    difference = np.abs(a - b).mean(axis=(1, 2, 3))
+    coloured = (chroma_a >= CHROMA_MIN) & (chroma_b >= CHROMA_MIN)
+    out[rows] = ~coloured | (difference <= tolerance)
+    return out
 
 
 def high_pass(detail_map: bytes) -> F32:

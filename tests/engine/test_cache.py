@@ -299,3 +299,22 @@ def test_each_step_merges_into_what_the_cache_knows(tmp_path: Path) -> None:
         changed = cache.get("/x/a.jpg", 11, 2)
         assert changed is not None
         assert (changed.prefix, changed.sha256, changed.failure) == ("q" * 64, None, None)
+
+
+def test_a_fingerprint_comes_back_whole(tmp_path: Path) -> None:
+    """Every part of a fingerprint (hashes with crop windows, thumbnail, colour) survives
+    the cache; a lost colour would quietly let recoloured copies match after a rescan."""
+    photo = images.photo(41, (320, 240))
+    path = tmp_path / "a.jpg"
+    images.save(photo, path)
+    analysis = cleaner.analysis.analyse_file(str(path), 10**9)
+    assert not isinstance(analysis, DecodeFailure)
+    st = path.stat()
+    with FingerprintCache(tmp_path / "c.sqlite3") as cache:
+        cache.put(str(path), st.st_size, st.st_mtime_ns, analysis=analysis)
+    with FingerprintCache(tmp_path / "c.sqlite3") as cache:
+        hit = cache.get(str(path), st.st_size, st.st_mtime_ns)
+    assert hit is not None
+    assert hit.analysis == analysis
+    assert len(analysis.fingerprint.colour) == 32
+    assert len(analysis.fingerprint.crop_hashes) == 1

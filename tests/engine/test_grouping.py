@@ -42,6 +42,7 @@ SAME_PICTURE = {
     "brighter.jpg": lambda o, p: images.save(images.brightened(o, 1.10), p),
     "stamped.jpg": lambda o, p: images.save(images.stamped(o), p),
     "cropped.jpg": lambda o, p: images.save(images.cropped(o, (0.04, 0.03, 0.05, 0.04)), p),
+    "black and white.jpg": lambda o, p: images.save(o.convert("L"), p),
 }
 TURNED = {
     "turned90.jpg": lambda o, p: images.save(images.rotated90(o), p),
@@ -232,3 +233,12 @@ def test_star_clusters_split_a_chain() -> None:
     assert all(len(c) <= 3 for c in clusters)
     assert not any({0, 4} <= set(c) for c in clusters)
     assert clusters[0][0] in (1, 2, 3)  # a middle node is the representative
+
+
+def test_star_clusters_put_preferred_nodes_at_the_centre() -> None:
+    # node 3 (a black-and-white copy) matches 0, 1 and 2; 2 (another colour) matches only 3
+    i = np.array([0, 0, 1, 3], dtype=np.int64)
+    j = np.array([1, 3, 3, 2], dtype=np.int64)
+    assert star_clusters(4, i, j) == [[3, 0, 1, 2]]  # by degree alone, 3 takes them all
+    first = np.array([True, True, True, False])
+    assert star_clusters(4, i, j, first=first) == [[0, 1, 3]]

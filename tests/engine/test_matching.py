@@ -8,6 +8,7 @@ from pathlib import Path
 import images
 import numpy as np
 import pytest
+from PIL import Image
 
 import cleaner.similarity
 from cleaner.hashing import CROP_WINDOWS, fingerprint
@@ -15,7 +16,7 @@ from cleaner.index import Pairs
 from cleaner.matching import candidate_pairs, confirm, find_matches, picture_distance
 from cleaner.models import Fingerprint, ImageMetrics, ScanResult, ScanSettings, Similarity
 from cleaner.scan import run_scan
-from cleaner.similarity import CROP_KIND, THRESHOLDS
+from cleaner.similarity import CROP_KIND, THRESHOLDS, colour_agrees
 
 SAME = THRESHOLDS[Similarity.SAME]
 # fractions cut off (left, top, right, bottom): the light crops photo editors make
@@ -169,3 +170,42 @@ def test_correlations_are_the_same_in_small_steps(monkeypatch: pytest.MonkeyPatc
     np.testing.assert_allclose(
         cleaner.similarity.crop_correlation(thumbs, i, j, crops), whole_c, atol=1e-5
     )
+
+
+def _other_colour(img: Image.Image) -> Image.Image:
+    """The same picture in opposite hues and the same brightness: identical in grey."""
+    y, cb, cr = img.convert("YCbCr").split()
+    flip = [255 - v for v in range(256)]
+    return Image.merge("YCbCr", (y, cb.point(flip), cr.point(flip))).convert("RGB")
+
+
+def test_a_recoloured_copy_is_another_picture(tmp_path: Path) -> None:
+    """Same shapes, other colours (a design in red and in green): not one picture."""
+    for seed in (21, 22, 23):
+        original = images.detailed_photo(seed)
+        images.save(original, tmp_path / f"design{seed}.jpg")
+        images.save(_other_colour(original), tmp_path / f"design{seed} other colour.jpg")
+        images.save(images.brightened(original, 1.1), tmp_path / f"design{seed} brighter.jpg")
+        images.save(original.convert("L"), tmp_path / f"design{seed} black and white.jpg")
+    groups = _groups(_scan(tmp_path))
+    for seed in (21, 22, 23):
+        expected = {f"design{seed}.jpg", f"design{seed} brighter.jpg",
+                    f"design{seed} black and white.jpg"}  # fmt: skip
+        assert expected in groups, groups
+
+
+def test_colour_is_compared_in_the_pair_s_orientation() -> None:
+    photo = images.detailed_photo(31)
+    turned = fingerprint(photo.transpose(Image.Transpose.ROTATE_90))
+    plain = fingerprint(photo)
+    colours = np.frombuffer(turned.colour + plain.colour, dtype=np.uint8).reshape(2, -1)
+    has = np.array([True, True])
+    one = np.array([0], dtype=np.int64)
+    zero = np.array([1], dtype=np.int64)
+    tol = SAME.colour_tolerance
+    # picture 0 turned by 270 degrees (kind 3) is picture 1 as displayed
+    assert colour_agrees(colours, has, one * 0, zero, np.array([3]), tol).all()
+    # with no colour on one side, there is nothing to disagree about
+    assert colour_agrees(colours, np.array([True, False]), one * 0, zero, np.array([0]), tol).all()
+    grey = fingerprint(photo.convert("L"))
+    assert grey.colour == b""
