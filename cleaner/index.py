@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Generator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -182,12 +183,9 @@ def lsh_plan(n: int, threshold: int, bits: int = 64) -> tuple[int, int]:
     """
     best: tuple[float, int, int] | None = None
     for k in range(8, min(bits - threshold, 40) + 1):
-        p = 1.0
-        for step in range(k):
-            p *= (bits - threshold - step) / (bits - step)
-        if p <= 0:
+        if _hit_probability(k, threshold, bits) <= 0:
             break
-        tables = math.ceil(math.log(MISS_RATE) / math.log1p(-p)) if p < 1 else 1
+        tables = _tables_for(k, threshold, bits, cap=False)
         cost = tables * (n + n * n / 2.0 ** (k + 1) * _PAIR_COST)
         if best is None or cost < best[0]:
             best = (cost, k, max(1, tables))
@@ -196,19 +194,72 @@ def lsh_plan(n: int, threshold: int, bits: int = 64) -> tuple[int, int]:
     return best[1], min(best[2], MAX_TABLES)
 
 
-def _tables_for(k: int, threshold: int, bits: int = 64) -> int:
-    """Tables that find a pair at exactly `threshold` with probability 1 - MISS_RATE."""
+def _hit_probability(k: int, threshold: int, bits: int = 64) -> float:
+    """Chance that two hashes `threshold` bits apart agree on k sampled bits."""
     p = 1.0
     for step in range(k):
         p *= (bits - threshold - step) / (bits - step)
+    return p
+
+
+def _tables_for(k: int, threshold: int, bits: int = 64, cap: bool = True) -> int:
+    """Tables that find a pair at exactly `threshold` with probability 1 - MISS_RATE
+    (at most MAX_TABLES with `cap`)."""
+    p = _hit_probability(k, threshold, bits)
     if p <= 0:
         return MAX_TABLES
-    if p >= 1:
-        return 1
-    return min(MAX_TABLES, math.ceil(math.log(MISS_RATE) / math.log1p(-p)))
+    tables = math.ceil(math.log(MISS_RATE) / math.log1p(-p)) if p < 1 else 1
+    return min(tables, MAX_TABLES) if cap else max(1, tables)
 
 
 _PAIR_COST = 1.5  # measured: a random pair costs about 1.5 times one entry's key and sort
+
+
+class _Tables:
+    """The entries of an LSH index: each `sorted(k_positions)` keys every entry by the
+    bits at those positions, then sorts (key, entry) packed in one uint64."""
+
+    def __init__(self, entries: U64, k: int) -> None:
+        count = len(entries)
+        # 16-bit word w of every hash (most significant first), as lookup indices
+        self.word_columns = np.ascontiguousarray(
+            entries.astype(">u8").view(">u2").reshape(-1, 4).T.astype(np.intp)
+        )
+        self.k = k
+        self.index_bits = max(1, int(count - 1).bit_length())
+        if k + self.index_bits > 64:
+            raise ValueError("too many hashes for one index")
+        self.ids = np.arange(count, dtype=np.uint64)
+
+    def sorted(self, positions: npt.NDArray[np.int64]) -> U64:
+        """(key << index_bits) | entry for every entry, sorted."""
+        keys = _sample_key(self.word_columns, positions)
+        keys <<= np.uint64(self.index_bits)
+        keys |= self.ids
+        keys.sort()
+        return keys
+
+    def split(self, packed: U64, dtype: type = np.int64) -> tuple[U64, npt.NDArray[Any]]:
+        """(keys, entries as `dtype`) of a sorted packed array."""
+        mask = np.uint64((1 << self.index_bits) - 1)
+        return packed >> np.uint64(self.index_bits), (packed & mask).astype(dtype)
+
+
+class _PairKeys:
+    """Pair keys found table by table, merged now and then: a true pair turns up in most
+    tables, so memory holds each pair about once instead of once per table."""
+
+    def __init__(self) -> None:
+        self.found = np.zeros(0, dtype=np.int64)  # sorted and unique
+        self.pending: list[I64] = []
+        self.size = 0
+
+    def add(self, keys: I64, last: bool) -> None:
+        self.pending.append(keys)
+        self.size += len(keys)
+        if self.size > max(1 << 20, len(self.found)) or last:
+            self.found = np.union1d(self.found, np.concatenate([self.found[:0], *self.pending]))
+            self.pending, self.size = [], 0
 
 
 def _lsh(
@@ -224,24 +275,12 @@ def _lsh(
     has_variants = count > n
     k, tables = lsh_plan(n, threshold)
     rng = np.random.default_rng(seed)
-    # 16-bit word w of every hash (most significant first), as indices for table lookups
-    word_columns = np.ascontiguousarray(
-        entries.astype(">u8").view(">u2").reshape(-1, 4).T.astype(np.intp)
-    )
-    index_bits = max(1, int(count - 1).bit_length())
-    if k + index_bits > 64:
-        raise ValueError("too many hashes for one index")
-    mask = np.uint64((1 << index_bits) - 1)
-    ids = np.arange(count, dtype=np.uint64)
-    found = np.zeros(0, dtype=np.int64)  # pair keys q * count + t, sorted and unique
-    pending: list[I64] = []
-    pending_size = 0
+    index = _Tables(entries, k)
+    pairs = _PairKeys()  # keys q * count + t
     for table in range(tables):
         yield table, tables
-        keys = _sample_key(word_columns, rng.choice(64, size=k, replace=False))
-        packed = np.sort((keys << np.uint64(index_bits)) | ids)
-        skeys = packed >> np.uint64(index_bits)
-        order = (packed & mask).astype(np.int64)
+        skeys, order = index.split(index.sorted(rng.choice(64, size=k, replace=False)))
+        found: list[I64] = []
         for a, b in _run_pairs(skeys, order):
             if has_variants:
                 # keep base-base and variant-base pairs; a variant never pairs a variant
@@ -252,14 +291,9 @@ def _lsh(
             else:
                 q, t = a, b
             near = _within(entries[q] ^ base[t], threshold)
-            pending.append(q[near] * count + t[near])
-            pending_size += len(pending[-1])
-        # A true pair turns up in most tables: merge now and then, so memory holds each
-        # pair about once instead of once per table.
-        if pending_size > max(1 << 20, len(found)) or table == tables - 1:
-            found = np.union1d(found, np.concatenate([found[:0], *pending]))
-            pending, pending_size = [], 0
-    return found // count, found % count
+            found.append(q[near] * count + t[near])
+        pairs.add(np.concatenate([pairs.found[:0], *found]), last=table == tables - 1)
+    return pairs.found // count, pairs.found % count
 
 
 def _lsh_variants(
@@ -281,28 +315,13 @@ def _lsh_variants(
     tables = _tables_for(k, threshold)
     tables = max(1, min(tables, VARIANT_WORK_BUDGET // count))
     rng = np.random.default_rng(seed)
-    entries = np.concatenate([base, variants])
-    word_columns = np.ascontiguousarray(
-        entries.astype(">u8").view(">u2").reshape(-1, 4).T.astype(np.intp)
-    )
-    del entries
-    index_bits = max(1, int(count - 1).bit_length())
-    if k + index_bits > 64:
-        raise ValueError("too many hashes for one index")
-    mask = np.uint64((1 << index_bits) - 1)
-    ids = np.arange(count, dtype=np.uint64)  # base first: in a run, its base entries lead
+    # base first: within a run of equal keys, its base entries lead
+    index = _Tables(np.concatenate([base, variants]), k)
     small = np.int32 if count < 2**31 else np.int64  # halves the per-table arrays
-    found = np.zeros(0, dtype=np.int64)  # pair keys v * n + b, sorted and unique
-    pending: list[I64] = []
-    pending_size = 0
+    pairs = _PairKeys()  # keys v * n + b
     for table in range(tables):
         yield table, tables
-        keys = _sample_key(word_columns, rng.choice(64, size=k, replace=False))
-        keys <<= np.uint64(index_bits)
-        keys |= ids
-        keys.sort()
-        order = (keys & mask).astype(small)
-        keys >>= np.uint64(index_bits)
+        keys, order = index.split(index.sorted(rng.choice(64, size=k, replace=False)), small)
         new = np.empty(count, dtype=bool)
         new[0] = True
         np.not_equal(keys[1:], keys[:-1], out=new[1:])
@@ -325,12 +344,8 @@ def _lsh_variants(
         own = v // per != b
         v, b = v[own], b[own]
         near = _within(variants[v] ^ base[b], threshold)
-        pending.append(v[near] * n + b[near])
-        pending_size += len(pending[-1])
-        if pending_size > max(1 << 20, len(found)) or table == tables - 1:
-            found = np.union1d(found, np.concatenate([found[:0], *pending]))
-            pending, pending_size = [], 0
-    return found // n, found % n
+        pairs.add(v[near] * n + b[near], last=table == tables - 1)
+    return pairs.found // n, pairs.found % n
 
 
 def _within(xor: U64, threshold: int) -> npt.NDArray[np.bool_]:
