@@ -84,7 +84,7 @@ def library_versions() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     parts = [f"schema={SCHEMA_VERSION}", f"algorithm={ALGORITHM_VERSION}"]
-    for dist in ("Pillow", "ImageHash", "pillow-heif", "rawpy", "numpy"):
+    for dist in ("Pillow", "ImageHash", "scipy", "pillow-heif", "rawpy", "numpy"):
         try:
             parts.append(f"{dist}={version(dist)}")
         except PackageNotFoundError:

@@ -13,7 +13,6 @@ import hashlib
 import os
 from collections.abc import Callable
 
-import imagehash
 import numpy as np
 from PIL import Image
 
@@ -21,8 +20,9 @@ from cleaner.models import LOW_DETAIL_STD, Fingerprint
 
 HASH_SIZE = 8  # pHash of 8x8 DCT coefficients: 64 bits
 # Bumped whenever a change to this module changes fingerprints; stored in the cache key.
-# 2: crop-window hashes added.
-ALGORITHM_VERSION = 2
+# 2: crop-window hashes added. 3: analysed at 256 px (cleaner.decode), colour signature,
+# the eight orientation hashes from one DCT.
+ALGORITHM_VERSION = 3
 
 # The dihedral group, as operations on a square numpy array, in Fingerprint.hashes order.
 TRANSFORMS: tuple[tuple[str, Callable[[np.ndarray], np.ndarray]], ...] = (
@@ -35,6 +35,8 @@ TRANSFORMS: tuple[tuple[str, Callable[[np.ndarray], np.ndarray]], ...] = (
     ("mirror+rotate180", lambda a: np.rot90(a[:, ::-1], 2)),
     ("mirror+rotate270", lambda a: np.rot90(a[:, ::-1], 3)),
 )
+
+_DCT_MOVES: tuple[tuple[bool, bool, bool], ...] = ()  # filled below, once TRANSFORMS exist
 
 THUMB_SIDE = 16
 DETAIL_SIDE = 64
@@ -53,11 +55,62 @@ def grey(image: Image.Image) -> Image.Image:
 
 def phash_int(grey32: Image.Image) -> int:
     """ImageHash's pHash of a 32x32 grey picture, as a 64-bit integer."""
-    bits = imagehash.phash(grey32, hash_size=HASH_SIZE).hash.flatten()
+    return _bits_above_median(_low_dct(np.asarray(grey32)))
+
+
+def _low_dct(pixels: np.ndarray) -> np.ndarray:
+    """The 8x8 lowest frequencies of the 2-D DCT of a 32x32 picture, exactly as
+    ImageHash's pHash takes them (scipy.fftpack's DCT-II, rows then columns)."""
+    import scipy.fftpack
+
+    dct = scipy.fftpack.dct(scipy.fftpack.dct(pixels, axis=0), axis=1)
+    return np.asarray(dct[:HASH_SIZE, :HASH_SIZE])
+
+
+def _bits_above_median(low: np.ndarray) -> int:
     value = 0
-    for bit in bits:
+    for bit in (low > np.median(low)).ravel().tolist():
         value = (value << 1) | int(bit)
     return value
+
+
+def _as_dct_sign_changes(transform: Callable[[np.ndarray], np.ndarray]) -> tuple[bool, bool, bool]:
+    """A dihedral transform as (transpose, flip rows, flip columns), applied in that order.
+
+    Flipping a picture along an axis multiplies its DCT coefficients along that axis by
+    (-1)^k, and transposing it transposes them: so the pHash of every turn and mirror
+    comes from one DCT instead of eight.
+    """
+    probe = np.arange(12).reshape(3, 4)
+    for t in (False, True):
+        for f0 in (False, True):
+            for f1 in (False, True):
+                a = probe.T if t else probe
+                a = a[::-1] if f0 else a
+                a = a[:, ::-1] if f1 else a
+                if a.shape == transform(probe).shape and np.array_equal(a, transform(probe)):
+                    return t, f0, f1
+    raise ValueError("not a dihedral transform")
+
+
+_SIGNS = np.array([(-1.0) ** k for k in range(HASH_SIZE)])
+
+
+def dihedral_phashes(grey32: Image.Image) -> tuple[int, ...]:
+    """pHash of the picture in each of `TRANSFORMS`, from one DCT (see
+    `_as_dct_sign_changes`). The first is exactly ImageHash's pHash; the others equal
+    the pHash of the turned picture except where a coefficient ties the median to within
+    rounding, which only a flat picture has (and those are low-detail, checked apart)."""
+    low = _low_dct(np.asarray(grey32))
+    out = []
+    for transpose, flip_rows, flip_columns in _DCT_MOVES:
+        moved = low.T if transpose else low
+        if flip_rows:
+            moved = moved * _SIGNS[:, None]
+        if flip_columns:
+            moved = moved * _SIGNS[None, :]
+        out.append(_bits_above_median(moved))
+    return tuple(out)
 
 
 def fingerprint(image: Image.Image) -> Fingerprint:
@@ -95,11 +148,7 @@ def fingerprint_of_grey(g: Image.Image, grey32: Image.Image, colour: bytes = b""
     """The fingerprint from the grey picture and its 32x32 reduction (computed once by
     the caller, which also needs them for the detail measure and sharpness), with the
     colour signature of the picture it came from."""
-    arr32 = np.asarray(grey32)
-    hashes = tuple(
-        phash_int(Image.fromarray(np.ascontiguousarray(transform(arr32))))
-        for _, transform in TRANSFORMS
-    )
+    hashes = dihedral_phashes(grey32)
     crops = tuple(phash_int(crop_grey32(g, window)) for window in CROP_WINDOWS)
     thumb = grey32.resize((THUMB_SIDE, THUMB_SIDE), Image.Resampling.BOX).tobytes()
     detail_map: bytes | None = None
@@ -140,3 +189,6 @@ def prefix_digest(path: str | os.PathLike[str]) -> str:
     """SHA-256 of the first 64 KiB: tells most same-size files apart with one small read."""
     with open(path, "rb") as fh:
         return hashlib.sha256(fh.read(PREFIX_BYTES)).hexdigest()
+
+
+_DCT_MOVES = tuple(_as_dct_sign_changes(transform) for _, transform in TRANSFORMS)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import imagehash
 import images
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,6 +18,7 @@ from cleaner.hashing import (
     PREFIX_BYTES,
     THUMB_SIDE,
     TRANSFORMS,
+    dihedral_phashes,
     fingerprint,
     phash_int,
     prefix_digest,
@@ -51,6 +53,19 @@ def test_phash_matches_imagehash() -> None:
     grey32 = images.photo(3, (32, 32)).convert("L")
     expected = imagehash.phash(grey32, hash_size=8)
     assert PerceptualHash(phash_int(grey32)).hex() == str(expected)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_all_eight_hashes_from_one_dct_equal_imagehash_on_the_turned_picture(seed: int) -> None:
+    grey32 = images.detailed_photo(seed, (32, 32)).convert("L")
+    if seed % 2:
+        grey32 = images.photo(seed, (32, 32)).convert("L")
+    pixels = np.asarray(grey32)
+    expected = tuple(
+        int(str(imagehash.phash(Image.fromarray(np.ascontiguousarray(turn(pixels))))), 16)
+        for _, turn in TRANSFORMS
+    )
+    assert dihedral_phashes(grey32) == expected
 
 
 def test_fingerprint_shape() -> None:
