@@ -21,8 +21,8 @@ from cleaner.models import LOW_DETAIL_STD, Fingerprint
 HASH_SIZE = 8  # pHash of 8x8 DCT coefficients: 64 bits
 # Bumped whenever a change to this module changes fingerprints; stored in the cache key.
 # 2: crop-window hashes added. 3: analysed at 256 px (cleaner.decode), colour signature,
-# the eight orientation hashes from one DCT.
-ALGORITHM_VERSION = 3
+# the eight orientation hashes from one DCT. 4: box reduction to the analysis size.
+ALGORITHM_VERSION = 4
 
 # The dihedral group, as operations on a square numpy array, in Fingerprint.hashes order.
 TRANSFORMS: tuple[tuple[str, Callable[[np.ndarray], np.ndarray]], ...] = (

@@ -337,3 +337,18 @@ def test_degenerate_sizes_do_not_crash(tmp_path: Path, size: tuple[int, int]) ->
     assert isinstance(result, Analysis), result
     assert (result.metrics.width, result.metrics.height) == size
     assert len(result.fingerprint.hashes) == 8
+
+
+def test_a_resized_copy_is_as_sharp_as_its_original(tmp_path: Path) -> None:
+    """Sharpness is a keeper criterion: a copy that was only halved must score like its
+    original, whichever JPEG scale each decodes at (4096 px at 1/8 is 512 px, brought to
+    256; 2048 px at 1/8 is 256 px already)."""
+    big = images.detailed_photo(8, (4096, 3072))
+    images.save(big, tmp_path / "original.jpg", quality=95)
+    images.save(images.resized(big, 2048), tmp_path / "half.jpg", quality=95)
+    original = analyse_file(str(tmp_path / "original.jpg"), 10**9)
+    half = analyse_file(str(tmp_path / "half.jpg"), 10**9)
+    assert not isinstance(original, DecodeFailure)
+    assert not isinstance(half, DecodeFailure)
+    ratio = half.metrics.sharpness / original.metrics.sharpness
+    assert 0.85 < ratio < 1.15, (original.metrics.sharpness, half.metrics.sharpness)
