@@ -168,18 +168,20 @@ def confirm(
     corr[idx[~plain]] = crop_correlation(
         thumbs, local_i[~plain], local_j[~plain], pairs.t[idx[~plain]]
     )
-    keep &= corr >= np.where(crop, thresholds.crop_correlation, thresholds.correlation)
+    low_i = np.array([metrics[int(k)].low_detail for k in pairs.i], dtype=bool)
+    low_j = np.array([metrics[int(k)].low_detail for k in pairs.j], dtype=bool)
+    low = low_i | low_j
+    passed = corr >= np.where(crop, thresholds.crop_correlation, thresholds.correlation)
+    keep &= passed | (low & ~crop)
     idx = np.nonzero(keep)[0]
     colours, has = _colours(fps, pairs, idx)
     keep[idx] = colour_agrees(
         colours, has, np.arange(len(idx)), np.arange(len(idx), 2 * len(idx)), pairs.t[idx],
         thresholds.colour_tolerance,
     )  # fmt: skip
-    low_i = np.array([metrics[int(k)].low_detail for k in pairs.i], dtype=bool)
-    low_j = np.array([metrics[int(k)].low_detail for k in pairs.j], dtype=bool)
     # the high-pass check cannot be lined up with a crop window: no crop matches there
-    keep &= ~(crop & (low_i | low_j))
-    for k in np.nonzero(keep & (low_i | low_j))[0]:
+    keep &= ~(crop & low)
+    for k in np.nonzero(keep & low)[0]:
         a, b = fps[int(pairs.i[k])].detail_map, fps[int(pairs.j[k])].detail_map
         if a is None or b is None:
             keep[k] = False

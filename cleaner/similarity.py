@@ -6,9 +6,10 @@ independent check agrees: the correlation of their 16x16 grey thumbnails, and
 (4) their colours agree where both have colour: everything above is grey, and a
 design printed in red and in green is two pictures.
 Low-detail pictures (near-blank scans, documents on white, plain sky) collide
-under any perceptual hash, so a pair where either side is low-detail must also
-pass a stronger check on the high-frequency content of a 64x64 thumbnail:
-the marks on two different blank pages do not line up.
+under any perceptual hash, and their 16x16 thumbnails are mostly noise, so a
+pair where either side is low-detail is decided by a stronger check on the
+high-frequency content of a 64x64 thumbnail instead of the thumbnails: the
+marks on two different blank pages do not line up, those of a copy do.
 
 Crops are found by a second search: the hash of a centre window of one picture
 against the plain hash of the other (`cleaner.hashing.CROP_WINDOWS`). Such a pair

@@ -77,6 +77,20 @@ def blank_page(seed: int, size: tuple[int, int] = (600, 800)) -> Image.Image:
     return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "L").convert("RGB")
 
 
+def faint_page(seed: int, size: tuple[int, int] = (600, 800)) -> Image.Image:
+    """An almost empty grey page: a few pale marks and sensor noise. Its small thumbnails
+    are mostly noise, so only the detail check can tell a copy from another page."""
+    rng = np.random.default_rng(seed)
+    w, h = size
+    page = Image.new("L", size, 200)
+    draw = ImageDraw.Draw(page)
+    for _ in range(6):
+        x, y = int(rng.integers(20, w - 140)), int(rng.integers(20, h - 30))
+        draw.text((x, y), f"ref {int(rng.integers(0, 99_999))}", fill=150)
+    arr = np.asarray(page, dtype=np.float32) + rng.normal(0, 2.0, size=(h, w))
+    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "L").convert("RGB")
+
+
 # ------------------------------------------------------------------------ variants
 
 

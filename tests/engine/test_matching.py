@@ -209,3 +209,15 @@ def test_colour_is_compared_in_the_pair_s_orientation() -> None:
     assert colour_agrees(colours, np.array([True, False]), one * 0, zero, np.array([0]), tol).all()
     grey = fingerprint(photo.convert("L"))
     assert grey.colour == b""
+
+
+def test_a_near_blank_page_and_its_darker_copy_match_on_detail(tmp_path: Path) -> None:
+    """On an almost empty page the 16x16 thumbnails are mostly noise (these two correlate
+    at 0.42), so their correlation says little either way: the detail check decides, for
+    copies and for other pages alike."""
+    page = images.faint_page(2)  # its darker copy is 8 bits away: a candidate
+    images.save(page, tmp_path / "page.png")
+    images.save(images.brightened(page, 0.9), tmp_path / "page darker.png")
+    for seed in (20, 21):
+        images.save(images.faint_page(seed), tmp_path / f"other{seed}.png")
+    assert _groups(_scan(tmp_path)) == [{"page.png", "page darker.png"}]
