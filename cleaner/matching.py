@@ -124,7 +124,7 @@ def _hash_arrays(
     else:  # some fingerprints from before crop windows (or none have them)
         blank = bytes(_CROP_BYTES)
         packed = b"".join(
-            fp.hash_bytes[:DIHEDRAL_BYTES] + (fp.hash_bytes[DIHEDRAL_BYTES:] if ok else blank)
+            fp.hash_bytes if ok else fp.hash_bytes[:DIHEDRAL_BYTES] + blank
             for fp, ok in zip(fps, has, strict=True)
         )
         table = np.frombuffer(packed, dtype=">u8").reshape(n, full // 8)

@@ -178,8 +178,14 @@ def has_colour(signature: bytes) -> bool:
     """Whether a colour signature strays far enough from grey to be compared."""
     if not signature:
         return False
-    values = np.frombuffer(signature, dtype=np.uint8).astype(np.int16)
-    return bool(np.abs(values - 128).max() >= CHROMA_MIN)
+    values = np.frombuffer(signature, dtype=np.uint8).astype(np.float32)
+    return bool(_coloured(values.reshape(1, -1))[0])
+
+
+def _coloured(signatures: npt.NDArray[np.float32]) -> npt.NDArray[np.bool_]:
+    """Per row of signatures: does some cell stray CHROMA_MIN or more from grey (128)?"""
+    flat = signatures.reshape(len(signatures), -1)
+    return np.asarray(np.abs(flat - 128.0).max(axis=1) >= CHROMA_MIN)
 
 
 def colour_agrees(
@@ -212,10 +218,8 @@ def colour_agrees(
         sel = turns == kind
         transform = TRANSFORMS[int(kind)][1]
         a[sel] = np.stack([np.stack([transform(plane) for plane in grid]) for grid in a[sel]])
-    chroma_a = np.abs(a - 128.0).max(axis=(1, 2, 3))
-    chroma_b = np.abs(b - 128.0).max(axis=(1, 2, 3))
     difference = np.abs(a - b).mean(axis=(1, 2, 3))
-    coloured = (chroma_a >= CHROMA_MIN) & (chroma_b >= CHROMA_MIN)
+    coloured = _coloured(a) & _coloured(b)
     out[rows] = ~coloured | (difference <= tolerance)
     return out
 
