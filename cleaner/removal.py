@@ -226,6 +226,14 @@ def plan_removal(
     refused: list[KeptFile] = []
     # Who goes, decided once per file before any survivor is chosen: a file that goes can
     # then never be counted as the copy that stays for some other group.
+    # A path the user keeps wins over another path to the same file object that is marked:
+    # moving that one would take the kept one with it.
+    kept_keys = {
+        key: m.path
+        for g in reversed(result.groups)
+        for m in reversed(g.members)
+        if m.path not in wanted and (key := _record_key(m)) is not None
+    }
     victims: dict[str, GroupMember] = {}  # path -> the first member that lists it
     victim_keys: dict[tuple[int, int], str] = {}  # the scan's (device, inode) -> path
     handled: set[str] = set()
@@ -236,7 +244,10 @@ def plan_removal(
             handled.add(m.path)
             problem = _path_problem(m.path, roots)
             key = _record_key(m)
-            if problem is None and key is not None and key in victim_keys:
+            if problem is None and key is not None and key in kept_keys:
+                detail = f"the same file as {kept_keys[key]}, which stays"
+                problem = KeptFile(m.path, KeepReason.SAME_FILE, detail)
+            elif problem is None and key is not None and key in victim_keys:
                 problem = KeptFile(
                     m.path, KeepReason.SAME_FILE, f"also listed as {victim_keys[key]}"
                 )

@@ -16,10 +16,20 @@ import pytest
 from images import photo, save
 from removal_helpers import Env, exact_result, group, isolate, member, result, write
 
+import cleaner.fileidentity
 from cleaner.models import ScanSettings
 from cleaner.removal import KeepReason, plan_removal, run_removal
 from cleaner.scan import run_scan
 from cleaner.undolog import UndoLog
+
+
+@pytest.fixture(autouse=True, params=["dir_fd", "lstat"])
+def path_walk(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs with the POSIX walk (O_NOFOLLOW, dir_fd) and with the portable
+    lstat-per-component one that Windows uses."""
+    if request.param == "lstat":
+        monkeypatch.setattr(cleaner.fileidentity, "_DIR_FD", False)
+    return str(request.param)
 
 
 @pytest.fixture
