@@ -232,10 +232,11 @@ def plan_removal(
         key: m.path
         for g in reversed(result.groups)
         for m in reversed(g.members)
-        if m.path not in wanted and (key := _record_key(m)) is not None
+        if m.path not in wanted
+        for key in _record_keys(m)
     }
     victims: dict[str, GroupMember] = {}  # path -> the first member that lists it
-    victim_keys: dict[tuple[int, int], str] = {}  # the scan's (device, inode) -> path
+    victim_keys: dict[_Key, str] = {}  # the scan's identity -> path
     handled: set[str] = set()
     for group in result.groups:
         for m in group.members:
@@ -243,20 +244,19 @@ def plan_removal(
                 continue
             handled.add(m.path)
             problem = _path_problem(m.path, roots)
-            key = _record_key(m)
-            if problem is None and key is not None and key in kept_keys:
-                detail = f"the same file as {kept_keys[key]}, which stays"
+            keys = _record_keys(m)
+            kept_as = _lookup(kept_keys, keys)
+            listed_as = _lookup(victim_keys, keys)
+            if problem is None and kept_as is not None:
+                detail = f"the same file as {kept_as}, which stays"
                 problem = KeptFile(m.path, KeepReason.SAME_FILE, detail)
-            elif problem is None and key is not None and key in victim_keys:
-                problem = KeptFile(
-                    m.path, KeepReason.SAME_FILE, f"also listed as {victim_keys[key]}"
-                )
+            elif problem is None and listed_as is not None:
+                problem = KeptFile(m.path, KeepReason.SAME_FILE, f"also listed as {listed_as}")
             if problem is not None:
                 refused.append(problem)
                 continue
             victims[m.path] = m
-            if key is not None:
-                victim_keys[key] = m.path
+            victim_keys.update((key, m.path) for key in keys)
     files: list[PlannedFile] = []
     for group in result.groups:
         chosen = list({m.path: m for m in group.members if victims.get(m.path) is m}.values())
@@ -283,10 +283,21 @@ def plan_removal(
     return RemovalPlan(tuple(files), tuple(refused), roots)
 
 
-def _record_key(member: GroupMember) -> tuple[int, int] | None:
-    """The scan's identity of a member; None where the file system gives none (inode 0)."""
+_Key = tuple[int, ...]
+
+
+def _record_keys(member: GroupMember) -> tuple[_Key, ...]:
+    """Keys that two records of one file object share: (device, inode), and (inode, size,
+    mtime) for a share mounted twice (see `cleaner.fileidentity.same_object`). None where
+    the file system gives no identity (inode 0)."""
     e = member.entry
-    return None if e.inode == 0 else (e.device, e.inode)
+    if e.inode == 0:
+        return ()
+    return ((0, e.device, e.inode), (1, e.inode, e.size, e.mtime_ns))
+
+
+def _lookup(index: dict[_Key, str], keys: tuple[_Key, ...]) -> str | None:
+    return next((index[k] for k in keys if k in index), None)
 
 
 def _path_problem(path: str, roots: tuple[str, ...]) -> KeptFile | None:
@@ -300,15 +311,16 @@ def _path_problem(path: str, roots: tuple[str, ...]) -> KeptFile | None:
 
 
 def _survivors(
-    others: list[GroupMember], roots: tuple[str, ...], victim_keys: dict[tuple[int, int], str]
+    others: list[GroupMember], roots: tuple[str, ...], victim_keys: dict[_Key, str]
 ) -> tuple[Survivor, ...]:
     """The members that stay and may count as the copy left: each path once, inside the
     scanned folders, and not the same file object as any file that goes."""
     seen: set[str] = set()
     kept: list[Survivor] = []
     for m in others:
-        key = _record_key(m)
-        if m.path in seen or _path_problem(m.path, roots) is not None or key in victim_keys:
+        if m.path in seen or _path_problem(m.path, roots) is not None:
+            continue
+        if _lookup(victim_keys, _record_keys(m)) is not None:
             continue
         seen.add(m.path)
         e = m.entry
@@ -317,9 +329,9 @@ def _survivors(
 
 
 def _why_no_survivor(
-    others: list[GroupMember], roots: tuple[str, ...], victim_keys: dict[tuple[int, int], str]
+    others: list[GroupMember], roots: tuple[str, ...], victim_keys: dict[_Key, str]
 ) -> str:
-    if any(_record_key(m) in victim_keys for m in others):
+    if any(_lookup(victim_keys, _record_keys(m)) is not None for m in others):
         return "the copy that would stay is a file that goes too, reached by another path"
     return "the copies that would stay are not files this scan could have found"
 

@@ -134,6 +134,41 @@ def test_a_bind_mount_inside_a_hand_built_result_is_never_a_survivor(
     assert_all_in_place(made)
 
 
+@pytest.fixture
+def second_mount(tmp_path: Path) -> object:
+    """`photos/a_view` shows `photos/z_real` under another device number with the same
+    inode numbers, as a network share mounted twice does (an overlay mount; needs root)."""
+    real = tmp_path / "photos" / "z_real"
+    view = tmp_path / "photos" / "a_view"
+    for folder in (real, view, tmp_path / "upper", tmp_path / "work"):
+        folder.mkdir(parents=True, exist_ok=True)
+    options = f"lowerdir={real},upperdir={tmp_path / 'upper'},workdir={tmp_path / 'work'}"
+    mounted = subprocess.run(
+        ["mount", "-t", "overlay", "overlay", "-o", options, str(view)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("overlay mounts need root")
+    yield real, view
+    subprocess.run(["umount", str(view)], capture_output=True, check=False)
+
+
+def test_a_share_mounted_twice_never_loses_its_only_copy(
+    env: Env, log: UndoLog, second_mount: tuple[Path, Path]
+) -> None:
+    """Caught on main: the second mount made 10 exact pairs and clean moved the real file of
+    each (the keeper was its other view), so both paths lost the picture."""
+    real, view = second_mount
+    made = pictures(real, 10)
+    # Written to the real folder after mounting: the view shows the same inodes.
+    assert os.stat(view / "IMG_000.png").st_ino == os.stat(real / "IMG_000.png").st_ino
+    res = run_scan(ScanSettings(roots=(str(env.photos),), workers=1), cache_path=None)
+    clean_everything(res, log)
+    assert_all_in_place(made)
+    assert env.trashed_names() == []
+
+
 def test_two_paths_to_one_inode_in_one_group_are_one_file(env: Env, log: UndoLog) -> None:
     """Caught on main: a group listing a picture and a second name of the same inode had the
     second name moved as a 'copy' of itself."""
