@@ -306,3 +306,49 @@ def test_a_folder_swapped_for_a_symlink_after_the_plan_is_seen_before_the_move(
     assert finished.removed == ()
     assert set(reasons(finished).values()) == {KeepReason.SYMLINK}
     assert_all_in_place(originals)
+
+
+def test_a_big_exact_group_reads_its_keeper_once_yet_sees_it_change(
+    env: Env, log: UndoLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """1,000 exact copies: the keeper is digested once, then only looked up before each
+    move; an edit of the keeper halfway (same size, mtime put back) stops the rest."""
+    import cleaner.removal
+    from cleaner.trash import move_to_trash
+
+    data = b"k" * 4096
+    keeper = write(env.photos / "keep" / "IMG_0.jpg", data, 1_700_000_000_000_000_000)
+    copies = [
+        write(env.photos / f"c{n // 100}" / f"IMG_{n}.jpg", data, 1_700_000_000_000_000_000)
+        for n in range(1, 1000)
+    ]
+    res = result(
+        [group(1, member(keeper, keeper=True), *(member(c, remove=True) for c in copies))],
+        roots=(str(env.photos),),
+    )
+    reads: list[str] = []
+    real_read = cleaner.removal.read_object
+
+    def counting_read(path: str, root: str | None = None) -> object:
+        reads.append(path)
+        return real_read(path, root)
+
+    monkeypatch.setattr(cleaner.removal, "read_object", counting_read)
+    moved = 0
+
+    def trash_then_edit_keeper(path: str) -> None:
+        nonlocal moved
+        move_to_trash(path)
+        moved += 1
+        if moved == 500:
+            st = os.stat(keeper)
+            keeper.write_bytes(b"e" * 4096)
+            os.utime(keeper, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+    finished = run_removal(plan_removal(res), log, trash=trash_then_edit_keeper)
+    assert len(finished.removed) == 500
+    assert set(reasons(finished).values()) == {KeepReason.NO_COPY_LEFT}
+    assert len(finished.kept) == 499
+    # Each victim once, the keeper once before the edit and once per victim after it.
+    assert reads.count(str(keeper)) == 1 + 499
+    assert len(reads) == 999 + reads.count(str(keeper))
