@@ -493,6 +493,14 @@ class _Checked:
     obj: FileObject
     sha256: str
 
+    @property
+    def size(self) -> int:
+        return self.obj.size
+
+    @property
+    def mtime_ns(self) -> int:
+        return self.obj.mtime_ns
+
 
 class _MoveGuard:
     """Just before each move: the file is the file object the scan recorded, reached with
@@ -617,7 +625,7 @@ def _remove_one(
     locator: FreedesktopTrash,
 ) -> FileRemoved | KeptFile:
     path = planned.path
-    now = checked.obj
+    now = checked  # the file as verified just now (size, mtime_ns, sha256)
     method = Method.QUARANTINE if opts.quarantine is QuarantineMode.ALWAYS else Method.TRASH
     destination = _quarantine_target(path, opts, batch_id) if method is Method.QUARANTINE else None
     started = time.time()
@@ -626,7 +634,7 @@ def _remove_one(
         path,
         size=now.size,
         mtime_ns=now.mtime_ns,
-        sha256=checked.sha256,
+        sha256=now.sha256,
         method=method,
         destination=destination,
     )
@@ -642,10 +650,10 @@ def _remove_one(
                 method = Method.QUARANTINE
                 destination = _quarantine_target(path, opts, batch_id)
                 log.set_destination(entry_id, method, destination)
-                move_to_quarantine(path, destination, checked.sha256)
+                move_to_quarantine(path, destination, now.sha256)
         else:
             assert destination is not None
-            move_to_quarantine(path, destination, checked.sha256)
+            move_to_quarantine(path, destination, now.sha256)
     except Exception as exc:  # one file's failure never stops the batch
         detail = describe_error(exc)
         log.mark_failed(entry_id, detail)
