@@ -207,28 +207,50 @@ def _is_redirect(st: os.stat_result) -> bool:
     return bool(attributes & _FILE_ATTRIBUTE_REPARSE_POINT) and bool(tag & _NAME_SURROGATE)
 
 
-def _lstat_components(path: str, root: str | None) -> os.stat_result:
+def _lstat_components(
+    path: str, root: str | None, known_folders: set[str] | None = None
+) -> os.stat_result:
+    """`lstat` of `path`'s file after checking each folder below the start; folders in
+    `known_folders` were checked a moment ago and are skipped, and checked ones are added."""
     start, names = _components(path, root)
     current = start
-    st = os.stat(start)
-    for name in names:
+    if known_folders is None or start not in known_folders:
+        os.stat(start)
+    for name in names[:-1]:
         current = os.path.join(current, name)
+        if known_folders is not None and current in known_folders:
+            continue
         st = os.lstat(current)
         if _is_redirect(st):
             raise SymlinkInPath(f"{path}: '{name}' on its path is a symbolic link")
-    return st
+        if not stat.S_ISDIR(st.st_mode):
+            raise NotADirectoryError(errno.ENOTDIR, "not a folder", current)
+        if known_folders is not None:
+            known_folders.add(current)
+    if known_folders is not None:
+        known_folders.add(start)
+    return os.lstat(os.path.join(current, names[-1]))
 
 
 # -- the public checks --------------------------------------------------------------------------
 
 
-def stat_object(path: str, root: str | None = None) -> FileObject:
+def stat_object(
+    path: str, root: str | None = None, *, known_folders: set[str] | None = None
+) -> FileObject:
     """The file object at `path` now, without following any link below `root`.
 
     Raises `SymlinkInPath`, `NotARegularFile`, `BadPathForm` or `OSError`
     (`FileNotFoundError` when it, or a folder on its path, is gone).
+
+    `known_folders` (a set kept by the caller) lets a pass over many files check each
+    folder once, by `lstat` (one call per file instead of one per folder on its path, which
+    matters on a network share). That is for a first look, such as building a plan; the
+    check just before a move must not pass it.
     """
-    if _DIR_FD:
+    if known_folders is not None:
+        st = _lstat_components(path, root, known_folders)
+    elif _DIR_FD:
         parent, name = _open_parent(path, root)
         try:
             st = os.stat(name, dir_fd=parent, follow_symlinks=False)
@@ -257,6 +279,8 @@ def read_object(path: str, root: str | None = None) -> tuple[FileObject, str]:
             os.close(parent)
     else:
         before = _lstat_components(path, root)
+        if _is_redirect(before):
+            raise SymlinkInPath(f"{path} is a symbolic link")
         if not stat.S_ISREG(before.st_mode):
             raise NotARegularFile(f"{path} is not a regular file")
         fd = os.open(path, _FILE_FLAGS)

@@ -258,6 +258,7 @@ def plan_removal(
             victims[m.path] = m
             victim_keys.update((key, m.path) for key in keys)
     files: list[PlannedFile] = []
+    folders: set[str] = set()  # checked for links once per plan, not once per file
     for group in result.groups:
         chosen = list({m.path: m for m in group.members if victims.get(m.path) is m}.values())
         if not chosen:
@@ -273,7 +274,7 @@ def plan_removal(
             root = root_of(member.path, roots)
             problem = _static_problem(member, protected)
             if problem is None and check_disk:
-                problem = _disk_problem(member, root)
+                problem = _disk_problem(member, root, folders)
             if problem is not None:
                 refused.append(problem)
             else:
@@ -368,10 +369,10 @@ def _static_problem(member: GroupMember, protected: tuple[str, ...]) -> KeptFile
     return None
 
 
-def _disk_problem(member: GroupMember, root: str | None) -> KeptFile | None:
+def _disk_problem(member: GroupMember, root: str | None, folders: set[str]) -> KeptFile | None:
     path = member.path
     try:
-        now = stat_object(path, root)
+        now = stat_object(path, root, known_folders=folders)
     except (FileNotFoundError, NotADirectoryError):
         return KeptFile(path, KeepReason.VANISHED)
     except SymlinkInPath as exc:

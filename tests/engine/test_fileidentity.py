@@ -115,3 +115,33 @@ def test_vanished_files_and_folders_are_file_not_found(tmp_path: Path, walk_mode
         stat_object(str(tmp_path / "gone" / "x.jpg"), str(tmp_path))
     with pytest.raises(FileNotFoundError):
         read_object(str(tmp_path / "x.jpg"), str(tmp_path))
+
+
+def test_a_pass_over_many_files_checks_each_folder_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Planning 2,000 files in 20 folders lstat-s each folder once, and still refuses a
+    folder that is a symbolic link."""
+    for d in range(20):
+        (tmp_path / "deep" / f"f{d}").mkdir(parents=True)
+        for i in range(100):
+            (tmp_path / "deep" / f"f{d}" / f"IMG_{i}.jpg").write_bytes(b"x")
+    (tmp_path / "deep" / "link").symlink_to(tmp_path / "deep" / "f0")
+    calls: list[str] = []
+    real_lstat = os.lstat
+
+    def counting_lstat(path: str, *args: object, **kwargs: object) -> os.stat_result:
+        calls.append(str(path))
+        return real_lstat(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fid.os, "lstat", counting_lstat)
+    known: set[str] = set()
+    for d in range(20):
+        for i in range(100):
+            path = str(tmp_path / "deep" / f"f{d}" / f"IMG_{i}.jpg")
+            assert stat_object(path, str(tmp_path), known_folders=known).size == 1
+    assert len(calls) == 2000 + 1 + 20  # every file, "deep" once, each folder once
+    with pytest.raises(SymlinkInPath):
+        stat_object(
+            str(tmp_path / "deep" / "link" / "IMG_1.jpg"), str(tmp_path), known_folders=known
+        )
