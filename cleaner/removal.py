@@ -2,13 +2,17 @@
 
 `plan_removal` turns a `ScanResult` and the set of marked paths into a `RemovalPlan`,
 refusing with a reason every file that must not go: the last copies of a group, files in
-protected folders, symbolic links, files that are not in the result, and (looking at the
-disk) files that vanished or changed since the scan.
+protected folders, symbolic links, files that are not in the result, paths that are not
+absolute and plain or lie outside the scanned folders, and (looking at the disk) files that
+vanished or changed since the scan. The plan is built from unique files: a path listed twice,
+or two paths to one file object (device and inode), is planned once, and a file that is to
+go never counts as the copy that stays for another group.
 
 `remove_files` carries a plan out as a generator of events, so the window can drive it
 from its single "mutations" thread and the command line from a loop. For each file, just
-before moving it, it checks again that the file is the one that was scanned (size, mtime,
-and SHA-256 where the scan computed one), that a copy of the picture is still in place,
+before moving it, it checks again that the file is the one that was scanned (the same file
+object, reached with no symbolic link on its path, with the scanned size, mtime and SHA-256),
+that another copy of the picture is still in place as a different file object,
 writes a durable record to the undo log, moves the file to the trash (or quarantine), and
 completes the record. A failure on one file is reported for that file and the batch goes
 on. Nothing is ever deleted permanently: when the trash cannot take a file, it is moved to
@@ -19,7 +23,6 @@ from __future__ import annotations
 
 import enum
 import os
-import stat
 import sys
 import time
 from collections.abc import Callable, Collection, Iterator
@@ -27,6 +30,16 @@ from dataclasses import dataclass
 
 import cleaner
 from cleaner.errors import Cancelled
+from cleaner.fileidentity import (
+    BadPathForm,
+    FileObject,
+    SymlinkInPath,
+    path_form_problem,
+    read_object,
+    root_of,
+    same_object,
+    stat_object,
+)
 from cleaner.models import DuplicateGroup, GroupMember, ScanResult
 from cleaner.progress import CancelToken, Progress, ProgressMeter, final_event
 from cleaner.restore import FreedesktopTrash
@@ -35,12 +48,12 @@ from cleaner.trash import (
     TrashUnavailable,
     default_quarantine_root,
     describe_error,
-    file_state,
     move_to_quarantine,
     move_to_trash,
     quarantine_destination,
 )
 from cleaner.undolog import Method, UndoLog
+from cleaner.walk import is_image_candidate
 
 STAGE = "Moving copies to the trash"
 
@@ -54,6 +67,8 @@ class KeepReason(str, enum.Enum):
     SYMLINK = "symlink"
     NOT_A_FILE = "not_a_file"
     NOT_IN_RESULT = "not_in_result"
+    BAD_PATH = "bad_path"
+    SAME_FILE = "same_file"
     CHANGED = "changed"
     VANISHED = "vanished"
     UNREADABLE = "unreadable"
@@ -72,6 +87,8 @@ _KEEP_LABELS = {
     KeepReason.SYMLINK: "a shortcut (symbolic link); PhotoSift never acts through one",
     KeepReason.NOT_A_FILE: "not a regular file",
     KeepReason.NOT_IN_RESULT: "not part of this scan",
+    KeepReason.BAD_PATH: "not a file this scan could have found",
+    KeepReason.SAME_FILE: "the same file as another path in the list (one file, two paths)",
     KeepReason.CHANGED: "changed since the scan",
     KeepReason.VANISHED: "no longer there",
     KeepReason.UNREADABLE: "could not be read",
@@ -101,6 +118,8 @@ class Survivor:
     size: int
     mtime_ns: int
     sha256: str | None
+    device: int = 0  # the file object the scan saw
+    inode: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +130,8 @@ class PlannedFile:
     sha256: str | None  # from the scan, when it computed one
     group_id: int
     survivors: tuple[Survivor, ...]  # the group's members that stay
+    device: int = 0  # the file object the scan saw: moved only if it is still that one
+    inode: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +151,7 @@ class KeptFile:
 class RemovalPlan:
     files: tuple[PlannedFile, ...]
     refused: tuple[KeptFile, ...]
+    roots: tuple[str, ...] = ()  # the scanned folders: no symbolic link is followed below them
 
     @property
     def bytes_total(self) -> int:
@@ -192,45 +214,136 @@ def plan_removal(
 ) -> RemovalPlan:
     """Decide which of the `marked` paths (default: the scan's suggestions) may go.
 
-    With `check_disk`, files that vanished, changed size or mtime, or became symbolic
-    links since the scan are refused now; `remove_files` checks again before each move.
+    Only absolute, plain paths inside the result's scanned folders are considered, each
+    once, and two paths to one file object (the scan's device and inode) are one file.
+    With `check_disk`, files that vanished, became another file object, changed size or
+    mtime, or are reached through a symbolic link are refused now; `remove_files` checks
+    again before each move.
     """
     wanted = suggested_paths(result) if marked is None else set(marked)
     protected = (*result.settings.protected, *protected_folders)
-    files: list[PlannedFile] = []
+    roots = tuple(r for r in result.settings.roots if path_form_problem(r) is None)
     refused: list[KeptFile] = []
-    seen: set[str] = set()
+    # Who goes, decided once per file before any survivor is chosen: a file that goes can
+    # then never be counted as the copy that stays for some other group.
+    # A path the user keeps wins over another path to the same file object that is marked:
+    # moving that one would take the kept one with it.
+    kept_keys = {
+        key: m.path
+        for g in reversed(result.groups)
+        for m in reversed(g.members)
+        if m.path not in wanted
+        for key in _record_keys(m)
+    }
+    victims: dict[str, GroupMember] = {}  # path -> the first member that lists it
+    victim_keys: dict[_Key, str] = {}  # the scan's identity -> path
+    handled: set[str] = set()
     for group in result.groups:
-        chosen = [m for m in group.members if m.path in wanted and m.path not in seen]
+        for m in group.members:
+            if m.path not in wanted or m.path in handled:
+                continue
+            handled.add(m.path)
+            problem = _path_problem(m.path, roots)
+            keys = _record_keys(m)
+            kept_as = _lookup(kept_keys, keys)
+            listed_as = _lookup(victim_keys, keys)
+            if problem is None and kept_as is not None:
+                detail = f"the same file as {kept_as}, which stays"
+                problem = KeptFile(m.path, KeepReason.SAME_FILE, detail)
+            elif problem is None and listed_as is not None:
+                problem = KeptFile(m.path, KeepReason.SAME_FILE, f"also listed as {listed_as}")
+            if problem is not None:
+                refused.append(problem)
+                continue
+            victims[m.path] = m
+            victim_keys.update((key, m.path) for key in keys)
+    files: list[PlannedFile] = []
+    folders: set[str] = set()  # checked for links once per plan, not once per file
+    for group in result.groups:
+        chosen = list({m.path: m for m in group.members if victims.get(m.path) is m}.values())
         if not chosen:
             continue
-        seen.update(m.path for m in chosen)
-        survivors = tuple(
-            Survivor(m.path, m.entry.size, m.entry.mtime_ns, m.sha256)
-            for m in group.members
-            if m.path not in wanted
-        )
+        others = [m for m in group.members if m.path not in wanted]
+        survivors = _survivors(others, roots, victim_keys)
         if not survivors:
-            refused.extend(KeptFile(m.path, KeepReason.ALL_COPIES) for m in chosen)
+            reason = KeepReason.ALL_COPIES if not others else KeepReason.NO_COPY_LEFT
+            detail = "" if not others else _why_no_survivor(others, roots, victim_keys)
+            refused.extend(KeptFile(m.path, reason, detail) for m in chosen)
             continue
         for member in chosen:
+            root = root_of(member.path, roots)
             problem = _static_problem(member, protected)
             if problem is None and check_disk:
-                problem = _disk_problem(member)
+                problem = _disk_problem(member, root, folders)
             if problem is not None:
                 refused.append(problem)
             else:
                 files.append(_planned(member, group, survivors))
     in_result = {m.path for g in result.groups for m in g.members}
-    refused.extend(KeptFile(p, KeepReason.NOT_IN_RESULT) for p in sorted(wanted - in_result - seen))
-    return RemovalPlan(tuple(files), tuple(refused))
+    refused.extend(KeptFile(p, KeepReason.NOT_IN_RESULT) for p in sorted(wanted - in_result))
+    return RemovalPlan(tuple(files), tuple(refused), roots)
+
+
+_Key = tuple[int, ...]
+
+
+def _record_keys(member: GroupMember) -> tuple[_Key, ...]:
+    """Keys that two records of one file object share: (device, inode), and (inode, size,
+    mtime) for a share mounted twice (see `cleaner.fileidentity.same_object`). None where
+    the file system gives no identity (inode 0)."""
+    e = member.entry
+    if e.inode == 0:
+        return ()
+    return ((0, e.device, e.inode), (1, e.inode, e.size, e.mtime_ns))
+
+
+def _lookup(index: dict[_Key, str], keys: tuple[_Key, ...]) -> str | None:
+    return next((index[k] for k in keys if k in index), None)
+
+
+def _path_problem(path: str, roots: tuple[str, ...]) -> KeptFile | None:
+    """A path the scan could not have produced (a hand-edited or foreign result)."""
+    problem = path_form_problem(path)
+    if problem is None and root_of(path, roots) is None:
+        problem = "outside the scanned folders"
+    if problem is None and not is_image_candidate(path):
+        problem = "not a picture's file name"
+    return None if problem is None else KeptFile(path, KeepReason.BAD_PATH, problem)
+
+
+def _survivors(
+    others: list[GroupMember], roots: tuple[str, ...], victim_keys: dict[_Key, str]
+) -> tuple[Survivor, ...]:
+    """The members that stay and may count as the copy left: each path once, inside the
+    scanned folders, and not the same file object as any file that goes."""
+    seen: set[str] = set()
+    kept: list[Survivor] = []
+    for m in others:
+        if m.path in seen or _path_problem(m.path, roots) is not None:
+            continue
+        if _lookup(victim_keys, _record_keys(m)) is not None:
+            continue
+        seen.add(m.path)
+        e = m.entry
+        kept.append(Survivor(m.path, e.size, e.mtime_ns, m.sha256, e.device, e.inode))
+    return tuple(kept)
+
+
+def _why_no_survivor(
+    others: list[GroupMember], roots: tuple[str, ...], victim_keys: dict[_Key, str]
+) -> str:
+    if any(_lookup(victim_keys, _record_keys(m)) is not None for m in others):
+        return "the copy that would stay is a file that goes too, reached by another path"
+    return "the copies that would stay are not files this scan could have found"
 
 
 def _planned(
     member: GroupMember, group: DuplicateGroup, survivors: tuple[Survivor, ...]
 ) -> PlannedFile:
     e = member.entry
-    return PlannedFile(e.path, e.size, e.mtime_ns, member.sha256, group.id, survivors)
+    return PlannedFile(
+        e.path, e.size, e.mtime_ns, member.sha256, group.id, survivors, e.device, e.inode
+    )
 
 
 def _forms(path: str) -> set[str]:
@@ -256,26 +369,40 @@ def _static_problem(member: GroupMember, protected: tuple[str, ...]) -> KeptFile
     return None
 
 
-def _disk_problem(member: GroupMember) -> KeptFile | None:
+def _disk_problem(member: GroupMember, root: str | None, folders: set[str]) -> KeptFile | None:
     path = member.path
     try:
-        st = os.lstat(path)
-    except FileNotFoundError:
+        now = stat_object(path, root, known_folders=folders)
+    except (FileNotFoundError, NotADirectoryError):
         return KeptFile(path, KeepReason.VANISHED)
+    except SymlinkInPath as exc:
+        return KeptFile(path, KeepReason.SYMLINK, _link_detail(path, exc))
+    except NotARegularFile:
+        return KeptFile(path, KeepReason.NOT_A_FILE)
+    except BadPathForm:
+        return KeptFile(path, KeepReason.BAD_PATH)
     except OSError as exc:
         return KeptFile(path, KeepReason.UNREADABLE, describe_error(exc))
-    if stat.S_ISLNK(st.st_mode):
-        return KeptFile(path, KeepReason.SYMLINK)
-    if not stat.S_ISREG(st.st_mode):
-        return KeptFile(path, KeepReason.NOT_A_FILE)
-    if st.st_size != member.entry.size or st.st_mtime_ns != member.entry.mtime_ns:
-        return KeptFile(path, KeepReason.CHANGED, _change_detail(member.entry.size, st))
+    e = member.entry
+    if now.key != (e.device, e.inode):
+        return KeptFile(path, KeepReason.CHANGED, _OTHER_OBJECT)
+    if now.size != e.size or now.mtime_ns != e.mtime_ns:
+        return KeptFile(path, KeepReason.CHANGED, _change_detail(e.size, now.size))
     return None
 
 
-def _change_detail(size: int, st: os.stat_result) -> str:
-    if st.st_size != size:
-        return f"size {size:,} → {st.st_size:,} bytes"
+_OTHER_OBJECT = "another file has this name now (or its drive was connected again); scan again"
+
+
+def _link_detail(path: str, exc: SymlinkInPath) -> str:
+    """Empty when the file itself is the link, else which folder on its path is one."""
+    text = str(exc)
+    return "" if text == f"{path} is a symbolic link" else text.removeprefix(f"{path}: ")
+
+
+def _change_detail(size: int, now_size: int) -> str:
+    if now_size != size:
+        return f"size {size:,} → {now_size:,} bytes"
     return "modified since the scan"
 
 
@@ -305,27 +432,26 @@ def remove_files(
     meter = ProgressMeter(STAGE, total=len(plan.files), bytes_total=plan.bytes_total)
     removed: list[FileRemoved] = []
     kept: list[KeptFile] = []
-    survivors_ok: dict[int, KeptFile | None] = {}
+    guard = _MoveGuard(plan.roots)
     locator = FreedesktopTrash()
     yield RemovalStarted(batch_id, len(plan.files), plan.bytes_total)
     try:
         for planned in plan.files:
             if cancel is not None:
                 cancel.check()
-            if planned.group_id not in survivors_ok:
-                survivors_ok[planned.group_id] = _check_survivors(planned)
-            problem = survivors_ok[planned.group_id]
-            if problem is not None:
-                outcome: FileRemoved | KeptFile = KeptFile(planned.path, problem.reason)
+            checked = guard.check(planned)
+            if isinstance(checked, KeptFile):
+                outcome: FileRemoved | KeptFile = checked
                 log.record_skipped(
                     batch_id,
                     planned.path,
                     size=planned.size,
                     mtime_ns=planned.mtime_ns,
-                    detail=problem.message,
+                    detail=checked.message,
                 )
             else:
-                outcome = _remove_one(planned, log, batch_id, opts, to_trash, locator)
+                outcome = _remove_one(planned, checked, log, batch_id, opts, to_trash, locator)
+                guard.moved(checked.obj)  # whatever came of it: never a survivor again
             if isinstance(outcome, FileRemoved):
                 removed.append(outcome)
                 yield outcome
@@ -358,27 +484,141 @@ def run_removal(
     return final_event(events, RemovalFinished)
 
 
-def _check_survivors(planned: PlannedFile) -> KeptFile | None:
-    """At least one member that stays must still be in place, as the scan saw it."""
-    for s in planned.survivors:
+# -- the checks just before each move ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """The file to move, as read a moment ago: the scan's file object and content."""
+
+    obj: FileObject
+    sha256: str
+
+    @property
+    def size(self) -> int:
+        return self.obj.size
+
+    @property
+    def mtime_ns(self) -> int:
+        return self.obj.mtime_ns
+
+
+class _MoveGuard:
+    """Just before each move: the file is the file object the scan recorded, reached with
+    no symbolic link on its path below its scanned folder, with the scanned size, mtime and
+    digest; and another member of its group is in place as a *different* file object (not
+    the victim, not any file already moved in this batch) with its own scanned content.
+
+    Cost: a survivor's bytes are digested once, then remembered with its change time
+    (ctime), which any write, rename or new link moves and no program can set back. Before
+    each later victim of the group the survivor is only looked up again (one stat per
+    folder on its path); if anything about it differs it is digested again. A group of
+    1,000 exact copies thus reads its keeper once, not 999 times, yet a keeper edited or
+    swapped between two moves is still seen. Survivors are remembered by their own record,
+    not by group id, so two groups sharing an id (an edited result) are checked apart.
+    """
+
+    def __init__(self, roots: tuple[str, ...]) -> None:
+        self._roots = roots
+        self._verified: dict[Survivor, FileObject] = {}
+        self._moved: dict[int, list[FileObject]] = {}  # by inode, for `same_object`
+
+    def moved(self, obj: FileObject) -> None:
+        self._moved.setdefault(obj.inode, []).append(obj)
+
+    def _is_moved(self, obj: FileObject) -> bool:
+        return any(same_object(obj, m) for m in self._moved.get(obj.inode, ()))
+
+    def check(self, planned: PlannedFile) -> _Checked | KeptFile:
+        path = planned.path
+        root = root_of(path, self._roots)
         try:
-            st = os.lstat(s.path)
-        except OSError:
-            continue
-        if not stat.S_ISREG(st.st_mode) or st.st_size != s.size or st.st_mtime_ns != s.mtime_ns:
-            continue
-        if s.sha256 is not None:
-            try:
-                if file_state(s.path).sha256 != s.sha256:
+            obj, sha = read_object(path, root)
+        except OSError as exc:
+            return _state_problem(path, exc)
+        except (NotARegularFile, BadPathForm) as exc:
+            return _state_problem(path, exc)
+        if obj.key != (planned.device, planned.inode):
+            return KeptFile(path, KeepReason.CHANGED, _OTHER_OBJECT)
+        if obj.size != planned.size or obj.mtime_ns != planned.mtime_ns:
+            return KeptFile(path, KeepReason.CHANGED, _change_detail(planned.size, obj.size))
+        if planned.sha256 is not None and sha != planned.sha256:
+            return KeptFile(path, KeepReason.CHANGED, "contents differ from the scan")
+        if self._is_moved(obj):
+            return KeptFile(path, KeepReason.SAME_FILE, "that file was moved a moment ago")
+        problem = self._survivor_problem(planned, obj)
+        if problem is not None:
+            return problem
+        try:  # the last look, right before the move: nothing changed while we checked
+            again = stat_object(path, root)
+        except (OSError, NotARegularFile, BadPathForm) as exc:
+            return _state_problem(path, exc)
+        if again != obj:
+            return KeptFile(path, KeepReason.CHANGED, "it changed while it was being checked")
+        return _Checked(obj, sha)
+
+    def _survivor_problem(self, planned: PlannedFile, victim: FileObject) -> KeptFile | None:
+        same_file = False
+        for s in planned.survivors:
+            obj = self._still_verified(s)
+            if obj is None:
+                obj = self._verify(s)
+                if obj is None:
                     continue
-            except (OSError, NotARegularFile):
+                self._verified[s] = obj
+            if same_object(obj, victim) or self._is_moved(obj):
+                same_file = True
                 continue
-        return None
-    return KeptFile(planned.path, KeepReason.NO_COPY_LEFT)
+            return None
+        if same_file:
+            detail = "the copy that would stay is this same file, reached by another path"
+            return KeptFile(planned.path, KeepReason.SAME_FILE, detail)
+        return KeptFile(planned.path, KeepReason.NO_COPY_LEFT)
+
+    def _still_verified(self, s: Survivor) -> FileObject | None:
+        """The survivor's object if it was digested before and nothing about it moved."""
+        before = self._verified.get(s)
+        if before is None:
+            return None
+        try:
+            now = stat_object(s.path, root_of(s.path, self._roots))
+        except (OSError, NotARegularFile, BadPathForm):
+            now = None
+        if now != before:
+            del self._verified[s]
+            return None
+        return now
+
+    def _verify(self, s: Survivor) -> FileObject | None:
+        """The survivor's object if it is the scanned file with the scanned content."""
+        root = root_of(s.path, self._roots)
+        try:
+            if s.sha256 is None:
+                obj, sha = stat_object(s.path, root), None
+            else:
+                obj, sha = read_object(s.path, root)
+        except (OSError, NotARegularFile, BadPathForm):
+            return None
+        if obj.key != (s.device, s.inode) or obj.size != s.size or obj.mtime_ns != s.mtime_ns:
+            return None
+        return obj if sha == s.sha256 else None
+
+
+def _state_problem(path: str, exc: Exception) -> KeptFile:
+    if isinstance(exc, (FileNotFoundError, NotADirectoryError)):
+        return KeptFile(path, KeepReason.VANISHED)
+    if isinstance(exc, SymlinkInPath):
+        return KeptFile(path, KeepReason.SYMLINK, _link_detail(path, exc))
+    if isinstance(exc, NotARegularFile):
+        return KeptFile(path, KeepReason.NOT_A_FILE)
+    if isinstance(exc, BadPathForm):
+        return KeptFile(path, KeepReason.BAD_PATH)
+    return KeptFile(path, KeepReason.UNREADABLE, describe_error(exc))
 
 
 def _remove_one(
     planned: PlannedFile,
+    checked: _Checked,
     log: UndoLog,
     batch_id: str,
     opts: RemovalOptions,
@@ -386,29 +626,7 @@ def _remove_one(
     locator: FreedesktopTrash,
 ) -> FileRemoved | KeptFile:
     path = planned.path
-
-    def skip(reason: KeepReason, detail: str = "") -> KeptFile:
-        kept = KeptFile(path, reason, detail)
-        log.record_skipped(
-            batch_id, path, size=planned.size, mtime_ns=planned.mtime_ns, detail=kept.message
-        )
-        return kept
-
-    # Is it still the file that was scanned? Read through one descriptor, no symlinks.
-    try:
-        now = file_state(path)
-    except FileNotFoundError:
-        return skip(KeepReason.VANISHED)
-    except NotARegularFile:
-        return skip(KeepReason.SYMLINK if os.path.islink(path) else KeepReason.NOT_A_FILE)
-    except OSError as exc:
-        return skip(KeepReason.UNREADABLE, describe_error(exc))
-    if now.size != planned.size or now.mtime_ns != planned.mtime_ns:
-        detail = f"size {planned.size:,} → {now.size:,} bytes" if now.size != planned.size else ""
-        return skip(KeepReason.CHANGED, detail or "modified since the scan")
-    if planned.sha256 is not None and now.sha256 != planned.sha256:
-        return skip(KeepReason.CHANGED, "contents differ from the scan")
-
+    now = checked  # the file as verified just now (size, mtime_ns, sha256)
     method = Method.QUARANTINE if opts.quarantine is QuarantineMode.ALWAYS else Method.TRASH
     destination = _quarantine_target(path, opts, batch_id) if method is Method.QUARANTINE else None
     started = time.time()

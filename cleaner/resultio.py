@@ -9,10 +9,12 @@ surrogate (``\\udced``) and reading it back gives the same `str`, so
 
 from __future__ import annotations
 
+import enum
 import json
+import math
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from cleaner.atomic import atomic_text_file
 from cleaner.errors import ResultFormatError
@@ -157,80 +159,268 @@ def _group_to_dict(g: DuplicateGroup) -> dict[str, Any]:
 
 
 def result_from_dict(data: dict[str, Any]) -> ScanResult:
+    """The result a dict (parsed JSON) describes; `ResultFormatError` with one line saying
+    where and what is wrong when any value is missing or of the wrong kind. Nothing in the
+    dict is trusted: it may have been edited by hand or written by another program."""
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         raise ResultFormatError("not a PhotoSift result file")
     version = data.get("schema_version")
-    if version != SCHEMA_VERSION:
+    if type(version) is not int or version != SCHEMA_VERSION:
+        shown = version if type(version) is int else "unknown"
         raise ResultFormatError(
-            f"result file has schema version {version}; this PhotoSift reads version "
+            f"result file has schema version {shown}; this PhotoSift reads version "
             f"{SCHEMA_VERSION}. Scan again to make a new one."
         )
     try:
-        s = data["settings"]
-        settings = ScanSettings(
-            roots=tuple(s["roots"]),
-            similarity=Similarity(s["similarity"]),
-            threshold=s.get("threshold"),
-            rotations=bool(s.get("rotations", False)),
-            excludes=tuple(s.get("excludes", ())),
-            follow_symlinks=bool(s.get("follow_symlinks", False)),
-            protected=tuple(s.get("protected", ())),
-            max_pixels=int(s.get("max_pixels", DEFAULT_MAX_PIXELS)),
-            workers=int(s.get("workers", 0)),
-            criteria=tuple(s.get("criteria", ())),
-            prefer_paths=tuple(s.get("prefer_paths", ())),
-            avoid_paths=tuple(s.get("avoid_paths", ())),
-        )
-        st = data["stats"]
-        stats = ScanStats(**{k: st[k] for k in ScanStats.__dataclass_fields__ if k in st})
-        groups = tuple(_group_from_dict(g) for g in data["groups"])
-        skipped = tuple(
-            SkippedFile(x["path"], SkipReason(x["reason"]), x.get("detail", ""))
-            for x in data["skipped"]
-        )
-        return ScanResult(
-            settings=settings,
-            groups=groups,
-            skipped=skipped,
-            stats=stats,
-            started_at=str(data["started_at"]),
-            finished_at=str(data["finished_at"]),
-            app_version=str(data["app_version"]),
-            machine=str(data.get("machine", "")),
-            cancelled=bool(data.get("cancelled", False)),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ResultFormatError(f"result file is damaged or incomplete ({exc!r})") from exc
+        return _result(data)
+    except ResultFormatError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError, RecursionError) as exc:
+        # A safety net only: every value is checked above; the reason stays one line.
+        raise ResultFormatError(
+            f"result file is damaged or incomplete ({type(exc).__name__})"
+        ) from exc
 
 
-def _group_from_dict(g: dict[str, Any]) -> DuplicateGroup:
-    members = tuple(
-        GroupMember(
-            entry=FileEntry(
-                path=m["path"],
-                size=int(m["size"]),
-                mtime_ns=int(m["mtime_ns"]),
-                device=int(m.get("device", 0)),
-                inode=int(m.get("inode", 0)),
-                hardlinks=tuple(m.get("hardlinks", ())),
-                nlink=int(m.get("nlink", 1)),
-            ),
-            metrics=None if m.get("metrics") is None else metrics_from_dict(m["metrics"]),
-            sha256=m.get("sha256"),
-            quality=int(m["quality"]),
-            distance=int(m["distance"]),
-            is_keeper=bool(m["keeper"]),
-            protected=bool(m.get("protected", False)),
-            suggested_remove=bool(m.get("suggested_remove", False)),
-        )
-        for m in g["members"]
+def _result(data: dict[str, Any]) -> ScanResult:
+    settings = _settings(_get(data, "settings", ""), "settings")
+    stats = _stats(_get(data, "stats", ""), "stats")
+    groups = tuple(
+        _group(g, f"groups[{n}]") for n, g in enumerate(_list(_get(data, "groups", ""), "groups"))
     )
+    skipped = tuple(
+        _skip(x, f"skipped[{n}]") for n, x in enumerate(_list(_get(data, "skipped", ""), "skipped"))
+    )
+    return ScanResult(
+        settings=settings,
+        groups=groups,
+        skipped=skipped,
+        stats=stats,
+        started_at=_text(_get(data, "started_at", ""), "started_at"),
+        finished_at=_text(_get(data, "finished_at", ""), "finished_at"),
+        app_version=_text(_get(data, "app_version", ""), "app_version"),
+        machine=_text(data.get("machine", ""), "machine"),
+        cancelled=_bool(data.get("cancelled", False), "cancelled"),
+    )
+
+
+# -- checked reading: each helper names the place in the file when a value is wrong ---------
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _wrong(where: str, expected: str, value: object) -> ResultFormatError:
+    return ResultFormatError(
+        f"result file is damaged or incomplete: {where} should be {expected}, not {_kind(value)}"
+    )
+
+
+def _at(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+def _get(d: dict[str, Any], key: str, where: str) -> Any:
+    if key not in d:
+        raise ResultFormatError(
+            f"result file is damaged or incomplete: {_at(where, key)} is missing"
+        )
+    return d[key]
+
+
+def _obj(value: object, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _wrong(where, "an object", value)
+    return value
+
+
+def _list(value: object, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise _wrong(where, "a list", value)
+    return value
+
+
+def _int(value: object, where: str, minimum: int | None = None) -> int:
+    if type(value) is not int:
+        raise _wrong(where, "a whole number", value)
+    if minimum is not None and value < minimum:
+        raise ResultFormatError(
+            f"result file is damaged or incomplete: {where} should be at least {minimum}"
+        )
+    return value
+
+
+def _opt_int(value: object, where: str) -> int | None:
+    return None if value is None else _int(value, where)
+
+
+def _number(value: object, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _wrong(where, "a number", value)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _wrong(where, "a finite number", value)
+    return float(value)
+
+
+def _bool(value: object, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise _wrong(where, "true or false", value)
+    return value
+
+
+def _text(value: object, where: str) -> str:
+    if not isinstance(value, str):
+        raise _wrong(where, "text", value)
+    return value
+
+
+def _opt_text(value: object, where: str) -> str | None:
+    return None if value is None else _text(value, where)
+
+
+def _path(value: object, where: str) -> str:
+    text = _text(value, where)
+    if not text or "\0" in text:
+        raise ResultFormatError(
+            f"result file is damaged or incomplete: {where} is not a usable path"
+        )
+    return text
+
+
+def _texts(value: object, where: str) -> tuple[str, ...]:
+    return tuple(_text(v, f"{where}[{n}]") for n, v in enumerate(_list(value, where)))
+
+
+def _paths(value: object, where: str) -> tuple[str, ...]:
+    return tuple(_path(v, f"{where}[{n}]") for n, v in enumerate(_list(value, where)))
+
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def _choice(cls: type[E], value: object, where: str) -> E:
+    for item in cls:
+        if isinstance(value, str) and item.value == value:
+            return item
+    choices = ", ".join(str(item.value) for item in cls)
+    raise ResultFormatError(
+        f"result file is damaged or incomplete: {where} should be one of {choices}"
+    )
+
+
+def _settings(value: object, where: str) -> ScanSettings:
+    s = _obj(value, where)
+    return ScanSettings(
+        roots=_paths(_get(s, "roots", where), _at(where, "roots")),
+        similarity=_choice(Similarity, _get(s, "similarity", where), _at(where, "similarity")),
+        threshold=_opt_int(s.get("threshold"), _at(where, "threshold")),
+        rotations=_bool(s.get("rotations", False), _at(where, "rotations")),
+        excludes=_texts(s.get("excludes", []), _at(where, "excludes")),
+        follow_symlinks=_bool(s.get("follow_symlinks", False), _at(where, "follow_symlinks")),
+        protected=_paths(s.get("protected", []), _at(where, "protected")),
+        max_pixels=_int(s.get("max_pixels", DEFAULT_MAX_PIXELS), _at(where, "max_pixels"), 1),
+        workers=_int(s.get("workers", 0), _at(where, "workers"), 0),
+        criteria=_texts(s.get("criteria", []), _at(where, "criteria")),
+        prefer_paths=_texts(s.get("prefer_paths", []), _at(where, "prefer_paths")),
+        avoid_paths=_texts(s.get("avoid_paths", []), _at(where, "avoid_paths")),
+    )
+
+
+def _stats(value: object, where: str) -> ScanStats:
+    st = _obj(value, where)
+    counts = {
+        k: _int(st[k], _at(where, k), 0)
+        for k in ScanStats.__dataclass_fields__
+        if k in st and k != "seconds"
+    }
+    seconds = _number(st.get("seconds", 0.0), _at(where, "seconds"))
+    return ScanStats(**counts, seconds=seconds)
+
+
+def _skip(value: object, where: str) -> SkippedFile:
+    x = _obj(value, where)
+    return SkippedFile(
+        _path(_get(x, "path", where), _at(where, "path")),
+        _choice(SkipReason, _get(x, "reason", where), _at(where, "reason")),
+        _text(x.get("detail", ""), _at(where, "detail")),
+    )
+
+
+def _group(value: object, where: str) -> DuplicateGroup:
+    g = _obj(value, where)
+    members = _list(_get(g, "members", where), _at(where, "members"))
     return DuplicateGroup(
-        id=int(g["id"]),
-        kind=GroupKind(g["kind"]),
-        members=members,
-        reason=str(g.get("reason", "")),
-        deciding_criterion=g.get("deciding_criterion"),
+        id=_int(_get(g, "id", where), _at(where, "id")),
+        kind=_choice(GroupKind, _get(g, "kind", where), _at(where, "kind")),
+        members=tuple(_member(m, f"{where}.members[{n}]") for n, m in enumerate(members)),
+        reason=_text(g.get("reason", ""), _at(where, "reason")),
+        deciding_criterion=_opt_text(g.get("deciding_criterion"), _at(where, "deciding_criterion")),
+    )
+
+
+def _member(value: object, where: str) -> GroupMember:
+    m = _obj(value, where)
+
+    def need(key: str) -> Any:
+        return _get(m, key, where)
+
+    metrics = m.get("metrics")
+    return GroupMember(
+        entry=FileEntry(
+            path=_path(need("path"), _at(where, "path")),
+            size=_int(need("size"), _at(where, "size"), 0),
+            mtime_ns=_int(need("mtime_ns"), _at(where, "mtime_ns")),
+            device=_int(need("device"), _at(where, "device"), 0),
+            inode=_int(need("inode"), _at(where, "inode"), 0),
+            hardlinks=_paths(m.get("hardlinks", []), _at(where, "hardlinks")),
+            nlink=_int(m.get("nlink", 1), _at(where, "nlink"), 0),
+        ),
+        metrics=None if metrics is None else _metrics(metrics, _at(where, "metrics")),
+        sha256=_opt_text(m.get("sha256"), _at(where, "sha256")),
+        quality=_int(need("quality"), _at(where, "quality")),
+        distance=_int(need("distance"), _at(where, "distance")),
+        is_keeper=_bool(need("keeper"), _at(where, "keeper")),
+        protected=_bool(m.get("protected", False), _at(where, "protected")),
+        suggested_remove=_bool(m.get("suggested_remove", False), _at(where, "suggested_remove")),
+    )
+
+
+def _metrics(value: object, where: str) -> ImageMetrics:
+    d = _obj(value, where)
+
+    def at(key: str) -> str:
+        return _at(where, key)
+
+    return ImageMetrics(
+        format=_text(_get(d, "format", where), at("format")),
+        width=_int(_get(d, "width", where), at("width"), 0),
+        height=_int(_get(d, "height", where), at("height"), 0),
+        lossless=_bool(_get(d, "lossless", where), at("lossless")),
+        jpeg_quality=_opt_int(d.get("jpeg_quality"), at("jpeg_quality")),
+        sharpness=_number(_get(d, "sharpness", where), at("sharpness")),
+        detail=_number(_get(d, "detail", where), at("detail")),
+        capture_time=_opt_text(d.get("capture_time"), at("capture_time")),
+        camera=_opt_text(d.get("camera"), at("camera")),
+        has_gps=_bool(d.get("has_gps", False), at("has_gps")),
+        has_exif=_bool(d.get("has_exif", False), at("has_exif")),
+        looks_like_screenshot=_bool(
+            d.get("looks_like_screenshot", False), at("looks_like_screenshot")
+        ),
+        looks_like_export=_bool(d.get("looks_like_export", False), at("looks_like_export")),
+        orientation=_int(d.get("orientation", 1), at("orientation")),
     )
 
 
@@ -255,6 +445,10 @@ def load(path: str | os.PathLike[str]) -> ScanResult:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ResultFormatError(f"{path} is not valid JSON ({exc.msg}, line {exc.lineno})") from exc
+    except RecursionError as exc:
+        raise ResultFormatError(f"{path} is not a result file (nested too deeply)") from exc
+    except ValueError as exc:  # e.g. a number with thousands of digits
+        raise ResultFormatError(f"{path} is not a result file (a value is out of range)") from exc
     return result_from_dict(data)
 
 

@@ -197,8 +197,16 @@ def _walk_stage(
 ) -> Iterator[ScanEvent]:
     yield StageStarted(Stage.WALK)
     meter = ProgressMeter(Stage.WALK, hz=hz)
-    by_inode: dict[tuple[int, int], int] = {}
-    track_all = settings.follow_symlinks
+    # One file reached by two paths (a hard link, a bind mount, a share mounted twice on
+    # one device, roots that overlap through a symbolic link) is one entry, its other
+    # paths recorded like hard links: identity is (device, inode), tracked for every file,
+    # never only for nlink > 1 (a bind mount shows nlink 1 under both paths).
+    # Memory, at 10^6-10^7 files: one dict per device keyed by the very inode int the entry
+    # holds and valued with the entry itself, so a file costs only its dict slot (~42 bytes;
+    # a dict of (device, inode) tuples to indices costs ~126). The rare second paths are
+    # gathered aside and attached once, after the walk.
+    by_inode: dict[int, dict[int, FileEntry]] = {}
+    aliases: dict[tuple[int, int], list[str]] = {}
     for item in walk(settings.roots, settings.excludes, settings.follow_symlinks):
         token.check()
         if isinstance(item, SkippedFile):
@@ -206,22 +214,30 @@ def _walk_stage(
             yield FileSkipped(item)
             continue
         state.files_seen += 1
-        key = (item.device, item.inode)
-        if (item.nlink > 1 or track_all) and key in by_inode:
-            index = by_inode[key]
-            first = state.entries[index]
-            state.entries[index] = replace(first, hardlinks=(*first.hardlinks, item.path))
-            state.hardlinks += 1
-            continue
+        known: dict[int, FileEntry] | None = None
+        if item.inode != 0:  # 0: the file system gives no identity (some network drives)
+            known = by_inode.get(item.device)
+            if known is None:
+                known = by_inode[item.device] = {}
+            if item.inode in known:
+                aliases.setdefault((item.device, item.inode), []).append(item.path)
+                state.hardlinks += 1
+                continue
         state.bytes_seen += item.size
         if not is_image_candidate(item.path):
             continue
-        if item.nlink > 1 or track_all:
-            by_inode[key] = len(state.entries)
-        state.entries.append(_entry(item))
+        entry = _entry(item)
+        if known is not None:
+            known[entry.inode] = entry
+        state.entries.append(entry)
         event = meter.advance(1, item.size)
         if event is not None:
             yield event
+    if aliases:
+        for index, entry in enumerate(state.entries):
+            extra = aliases.get((entry.device, entry.inode))
+            if extra:
+                state.entries[index] = replace(entry, hardlinks=(*entry.hardlinks, *extra))
     yield meter.snapshot()
 
 

@@ -101,8 +101,13 @@ def group(gid: int, *members: GroupMember, kind: GroupKind = GroupKind.EXACT) ->
 
 
 def result(
-    groups: list[DuplicateGroup], roots: tuple[str, ...] = (), protected: tuple[str, ...] = ()
+    groups: list[DuplicateGroup],
+    roots: tuple[str, ...] | None = None,
+    protected: tuple[str, ...] = (),
 ) -> ScanResult:
+    if roots is None:  # the folder holding every member, as a scan of it would record
+        folders = [os.path.dirname(m.path) for g in groups for m in g.members]
+        roots = (os.path.commonpath(folders),) if folders else ()
     return ScanResult(
         settings=ScanSettings(roots=roots, protected=protected),
         groups=tuple(groups),

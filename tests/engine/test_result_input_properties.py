@@ -1,0 +1,140 @@
+"""Property: whatever is changed in a valid result, reading it gives a `ScanResult` or one
+`ResultFormatError`, never another exception (issue 10, class 7)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cleaner import resultio
+from cleaner.errors import ResultFormatError
+from cleaner.models import (
+    DuplicateGroup,
+    FileEntry,
+    GroupKind,
+    GroupMember,
+    ImageMetrics,
+    ScanResult,
+    ScanSettings,
+    ScanStats,
+    SkippedFile,
+    SkipReason,
+)
+from cleaner.removal import plan_removal
+
+_METRICS = ImageMetrics("JPEG", 400, 300, False, 90, 120.5, 40.2, "2020-01-01 10:00:00",
+                        "Canon X", True, True, False, False, 6)  # fmt: skip
+
+
+def _valid() -> dict[str, Any]:
+    members = tuple(
+        GroupMember(
+            FileEntry(f"/lib/a{k}/IMG_1.jpg", 2048, 10**18 + k, 7, 100 + k, ("/lib/h.jpg",), 2),
+            _METRICS if k else None,
+            "ab" * 32,
+            80 - k,
+            k,
+            is_keeper=k == 0,
+            suggested_remove=k != 0,
+        )
+        for k in range(3)
+    )
+    result = ScanResult(
+        settings=ScanSettings(roots=("/lib",), protected=("/lib/a0",), criteria=("resolution",)),
+        groups=(DuplicateGroup(1, GroupKind.SIMILAR, members, "kept: bigger", "resolution"),),
+        skipped=(SkippedFile("/lib/x.jpg", SkipReason.CORRUPT, "bad"),),
+        stats=ScanStats(files_seen=4, groups=1, seconds=1.5),
+        started_at="2025-01-01T00:00:00+00:00",
+        finished_at="2025-01-01T00:00:01+00:00",
+        app_version="test",
+        machine="test",
+    )
+    data: dict[str, Any] = json.loads(resultio.dumps(result))
+    return data
+
+
+VALID = _valid()
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=12)
+    | st.sampled_from(["", "/lib/a1/IMG_1.jpg", "/lib/../x.jpg", "exact", "similar", "\0"]),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def _places(node: Any, found: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+    """Every (container, key) in the document, depth first."""
+    items: list[tuple[Any, Any]] = []
+    if isinstance(node, dict):
+        items = list(node.items())
+    elif isinstance(node, list):
+        items = list(enumerate(node))
+    for key, child in items:
+        found.append((node, key))
+        _places(child, found)
+    return found
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> dict[str, Any]:
+    data = copy.deepcopy(VALID)
+    for _ in range(draw(st.integers(1, 4))):
+        places = _places(data, [])
+        if not places:
+            break
+        container, key = places[draw(st.integers(0, len(places) - 1))]
+        action = draw(st.sampled_from(["replace", "delete", "add"]))
+        if action == "replace":
+            container[key] = draw(json_values)
+        elif action == "delete":
+            del container[key]
+        elif isinstance(container, dict):
+            container[draw(st.text(max_size=8))] = draw(json_values)
+        else:
+            container.insert(key, draw(json_values))
+    return data
+
+
+def _outcome(read: Any, source: Any) -> ScanResult | ResultFormatError:
+    try:
+        result: ScanResult = read(source)
+    except ResultFormatError as exc:
+        return exc
+    return result
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated())
+def test_result_from_dict_gives_a_result_or_one_clear_error(data: dict[str, Any]) -> None:
+    outcome = _outcome(resultio.result_from_dict, data)
+    if isinstance(outcome, ResultFormatError):
+        assert "\n" not in str(outcome)
+    else:
+        plan_removal(outcome)  # a result that reads must also plan without an exception
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated())
+def test_load_gives_a_result_or_one_clear_error(data: dict[str, Any]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "result.json"
+        path.write_text(json.dumps(data), encoding="utf-8")
+        outcome = _outcome(resultio.load, path)
+    assert not isinstance(outcome, ResultFormatError) or "\n" not in str(outcome)
+
+
+def test_the_unmutated_document_reads() -> None:
+    assert resultio.result_from_dict(copy.deepcopy(VALID)).groups[0].members[1].metrics == _METRICS
