@@ -10,7 +10,7 @@ from typing import Any
 from cleaner.cli.common import ProgressBar, error
 from cleaner.progress import Progress
 from cleaner.restore import FileRestore, RestoreFinished, RestoreState, restore_batch
-from cleaner.undolog import UndoLog, UndoLogError
+from cleaner.undolog import UndoLog, UndoLogError, open_log
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -43,7 +43,10 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        with UndoLog() as log:
+        log, recovery = open_log()
+        if recovery is not None:
+            error(recovery.message)
+        with log:
             if args.batch:
                 batch = log.batch(args.batch)
             else:
