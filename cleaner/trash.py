@@ -138,11 +138,20 @@ def move_to_trash(path: str) -> None:
 
     Raises `TrashUnavailable` when the trash cannot take it (the file is untouched), and
     `OSError` for other failures. After a normal return the file is no longer at `path`.
+    After a failure that left the file in place, whatever the attempt put in the trash (a
+    partial copy when a copy to another drive ran out of space, and its ``.trashinfo``
+    record) is removed: nothing in the trash may look like a copy of a file that never left.
     """
     if not trash_supported(path):
         raise TrashUnavailable("this drive has no trash (network drive)")
+    slots = _free_trash_slots(path)
     try:
-        send_to_trash(path)
+        try:
+            send_to_trash(path)
+        except BaseException:
+            if os.path.lexists(path):
+                _remove_left_behind(slots)
+            raise
     except PermissionError as exc:
         if type(exc).__name__ == "TrashPermissionError":
             raise TrashUnavailable("no trash folder can be created on this drive") from exc
@@ -154,6 +163,54 @@ def move_to_trash(path: str) -> None:
     if os.path.lexists(path):
         # Never seen with send2trash, but a "success" that left the file means nothing moved.
         raise OSError(errno.EIO, "the trash reported success but the file is still there")
+
+
+@dataclass(frozen=True, slots=True)
+class _TrashSlot:
+    """The name a freedesktop trash would give the file now: its data and record paths."""
+
+    data: str
+    info: str
+
+
+def _freedesktop_trash_dirs(path: str) -> list[str]:
+    home = os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share")
+    top = volume_root(path)
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    dirs = [
+        os.path.join(home, "Trash"),
+        os.path.join(top, ".Trash", str(uid)),
+        os.path.join(top, f".Trash-{uid}"),
+    ]
+    return list(dict.fromkeys(dirs))
+
+
+def _free_trash_slots(path: str) -> list[_TrashSlot]:
+    """Where send2trash's freedesktop backend would put `path` in each trash it may use:
+    the first name free in both ``files`` and ``info``, found as it finds it. What appears
+    there during a failed attempt was put there by that attempt."""
+    if sys.platform in ("win32", "darwin"):
+        return []
+    stem, ext = os.path.splitext(os.path.basename(path))
+    slots = []
+    for trash_dir in _freedesktop_trash_dirs(path):
+        for n in range(10_000):
+            name = f"{stem}{ext}" if n == 0 else f"{stem} {n}{ext}"
+            data = os.path.join(trash_dir, "files", name)
+            info = os.path.join(trash_dir, "info", name + ".trashinfo")
+            if not os.path.lexists(data) and not os.path.lexists(info):
+                slots.append(_TrashSlot(data, info))
+                break
+    return slots
+
+
+def _remove_left_behind(slots: list[_TrashSlot]) -> None:
+    """Remove what a failed attempt wrote in the free slots (never a folder or a link)."""
+    for slot in slots:
+        for leftover in (slot.data, slot.info):
+            with contextlib.suppress(OSError):
+                if stat.S_ISREG(os.lstat(leftover).st_mode):
+                    os.unlink(leftover)
 
 
 # -- quarantine folders ------------------------------------------------------------------
@@ -213,8 +270,26 @@ def move_to_quarantine(path: str, destination: str, sha256: str | None = None) -
     On the same volume this is a rename. On another volume the file is copied, flushed,
     verified by size (and `sha256` when given), and only then unlinked.
     """
+    created = _missing_folders(os.path.dirname(destination))
     os.makedirs(os.path.dirname(destination), exist_ok=True)
-    move_no_overwrite(path, destination, sha256)
+    try:
+        move_no_overwrite(path, destination, sha256)
+    except BaseException:
+        for folder in created:  # deepest first; only folders this call made, only if empty
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)
+        raise
+
+
+def _missing_folders(folder: str) -> list[str]:
+    missing = []
+    while folder and not os.path.lexists(folder):
+        missing.append(folder)
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return missing
 
 
 def move_no_overwrite(src: str, dst: str, sha256: str | None = None) -> None:
@@ -263,4 +338,10 @@ def _copy_verified_then_unlink(src: str, dst: str, sha256: str | None) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    os.unlink(src)
+    try:
+        os.unlink(src)
+    except BaseException:
+        # The original stays: the copy must not look like a moved file.
+        with contextlib.suppress(OSError):
+            os.unlink(dst)
+        raise
