@@ -36,6 +36,7 @@ from urllib.parse import unquote_to_bytes
 
 from cleaner.progress import CancelToken, Progress, ProgressMeter, final_event
 from cleaner.trash import (
+    QUARANTINE_INDEX_NAME,
     NotARegularFile,
     describe_error,
     file_state,
@@ -708,6 +709,8 @@ def _prune_quarantine_dirs(moved_from: str, batch_id: str) -> None:
         return
     current = os.path.dirname(moved_from)
     while True:
+        if os.path.basename(current) == batch_id:
+            _drop_spent_index(current)
         try:
             os.rmdir(current)  # only ever removes an empty folder
         except OSError:
@@ -715,6 +718,18 @@ def _prune_quarantine_dirs(moved_from: str, batch_id: str) -> None:
         if os.path.basename(current) == batch_id:
             return
         current = os.path.dirname(current)
+
+
+def _drop_spent_index(batch_dir: str) -> None:
+    """The batch folder's index, once it is the only thing left there, has nothing to
+    put back: remove it so the empty folder can go."""
+    try:
+        names = os.listdir(batch_dir)
+    except OSError:
+        return
+    if names == [QUARANTINE_INDEX_NAME]:
+        with contextlib.suppress(OSError):
+            os.unlink(os.path.join(batch_dir, QUARANTINE_INDEX_NAME))
 
 
 def beside_name(original: str, n: int) -> str:

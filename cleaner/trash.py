@@ -17,11 +17,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import json
 import ntpath
 import os
 import shutil
 import stat
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -272,13 +274,70 @@ def move_to_quarantine(path: str, destination: str, sha256: str | None = None) -
     """
     created = _missing_folders(os.path.dirname(destination))
     os.makedirs(os.path.dirname(destination), exist_ok=True)
+    new_index: str | None = None
     try:
+        new_index = _index_before_move(path, destination, sha256)
         move_no_overwrite(path, destination, sha256)
     except BaseException:
+        if new_index is not None:  # it names only this file, which did not move
+            with contextlib.suppress(OSError):
+                os.unlink(new_index)
         for folder in created:  # deepest first; only folders this call made, only if empty
             with contextlib.suppress(OSError):
                 os.rmdir(folder)
         raise
+
+
+QUARANTINE_INDEX_NAME = "photosift-batch.jsonl"
+QUARANTINE_INDEX_FORMAT = 1
+
+
+def quarantine_batch_dir(path: str, destination: str) -> tuple[str, str] | None:
+    """The batch folder of a `quarantine_destination` and the file's place below it, or
+    None when `destination` is not laid out that way."""
+    tail = os.path.splitdrive(os.path.abspath(path))[1].lstrip("\\/")
+    if not tail or not destination.endswith(os.sep + tail):
+        return None
+    return destination[: -len(tail) - 1], tail
+
+
+def _index_before_move(path: str, destination: str, sha256: str | None) -> str | None:
+    """Append the move to the batch folder's own index, durably, before it happens.
+
+    One JSON object per line: a header naming the batch, then one line per file (original
+    path, place below the batch folder, size, mtime, SHA-256). With it a quarantine batch
+    can be put back without the undo log (``photosift undo --from-trash``), and by hand.
+    """
+    where = quarantine_batch_dir(path, destination)
+    if where is None:
+        return None
+    batch_dir, tail = where
+    st = os.lstat(path)
+    index = os.path.join(batch_dir, QUARANTINE_INDEX_NAME)
+    lines = []
+    created = not os.path.lexists(index)
+    if created:
+        header = {
+            "photosift_quarantine_batch": os.path.basename(batch_dir),
+            "format": QUARANTINE_INDEX_FORMAT,
+            "created_at": time.time(),
+        }
+        lines.append(json.dumps(header))
+    record = {
+        "original": os.path.abspath(path),
+        "stored": tail,
+        "size": st.st_size,
+        "mtime_ns": st.st_mtime_ns,
+        "sha256": sha256,
+        "moved_at": time.time(),
+    }
+    lines.append(json.dumps(record))
+    fd = os.open(index, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "a", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    return index if created else None
 
 
 def _missing_folders(folder: str) -> list[str]:
