@@ -23,6 +23,7 @@ import os
 import re
 import secrets
 import sqlite3
+import struct
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -790,15 +791,29 @@ def recover_log(path: str | os.PathLike[str]) -> Recovery:
         unreadable = True
     else:
         try:
+            with contextlib.suppress(sqlite3.Error):  # the -wal's pages into the file
+                src.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             src.execute("PRAGMA query_only=1")
-            rows, bad = _salvage(src, "batches", "rowid", _BATCH_COLUMNS)
-            batches = rows
-            lost_batches = -1 if -1 in bad else len(bad)
+            batches, bad = _salvage(src, "batches", "rowid", _BATCH_COLUMNS)
             entries, lost = _salvage(src, "entries", "id", _ENTRY_COLUMNS)
-            unreadable = not batches and not entries and _unreadable(src)
         finally:
             with contextlib.suppress(sqlite3.Error):
                 src.close()
+        if lost or bad:
+            # Rows on pages the tree no longer leads to (a damaged root or inner page).
+            raw_batches, raw_entries = _scan_leaf_pages(aside)
+            have = {r[0] for r in entries}
+            extra = [raw_entries[i] for i in sorted(raw_entries) if i not in have]
+            entries = sorted([*entries, *extra], key=lambda r: r[0])
+            have = {r[0] for r in entries}
+            lost = [i for i in lost if i == -1 or i not in have]
+            have_b = {r[0] for r in batches}
+            more = [raw_batches[i] for i in sorted(raw_batches) if i not in have_b]
+            batches = sorted([*batches, *more], key=lambda r: r[0])
+            have_b = {r[0] for r in batches}
+            bad = [i for i in bad if i == -1 or i not in have_b]
+        lost_batches = -1 if -1 in bad else len(bad)
+        unreadable = not batches and not entries
 
     with UndoLog(log_path) as fresh:
         conn = fresh._conn
@@ -850,14 +865,6 @@ def recover_log(path: str | os.PathLike[str]) -> Recovery:
         unreadable=unreadable,
         uncounted=-1 in lost,
     )
-
-
-def _unreadable(conn: sqlite3.Connection) -> bool:
-    try:
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.Error:
-        return True
-    return False
 
 
 def _salvage(
@@ -939,3 +946,136 @@ def _iso(epoch: float | None) -> str:
         return datetime.fromtimestamp(epoch).astimezone().isoformat(timespec="seconds")
     except (OverflowError, OSError, ValueError):
         return _now_iso()
+
+
+# -- reading table rows straight from the file's pages ---------------------------------------
+
+
+def _scan_leaf_pages(
+    path: Path,
+) -> tuple[dict[int, tuple[Any, ...]], dict[int, tuple[Any, ...]]]:
+    """Every batch and file record found on the table leaf pages of the file, whether or
+    not the tree still leads to them (what SQLite's ``.recover`` does, for our two tables).
+
+    A row is taken for a file record when it has the 15 columns of one and `_entry` accepts
+    it, for a batch record when it has the 6 text columns of one. Where a freed page still
+    holds an older version of a record, the most advanced version wins (restored, then
+    moved, then pending).
+    """
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return {}, {}
+    page_size = int.from_bytes(data[16:18], "big") if len(data) >= 100 else 4096
+    if page_size == 1:
+        page_size = 65536
+    if page_size < 512 or page_size & (page_size - 1):
+        page_size = 4096
+    reserved = data[20] if len(data) >= 100 else 0
+    usable = page_size - reserved
+    batches: dict[int, tuple[Any, ...]] = {}
+    entries: dict[int, tuple[Any, ...]] = {}
+    for start in range(0, len(data) - page_size + 1, page_size):
+        page = data[start : start + page_size]
+        head = 100 if start == 0 else 0
+        if page[head] != 0x0D:  # a table leaf
+            continue
+        for rowid, values in _leaf_cells(page, head, usable):
+            if len(values) == 15:
+                row = (rowid, *values[1:])
+                try:
+                    _entry(row)
+                except (BadRecord, IndexError, TypeError, ValueError):
+                    continue
+                old = entries.get(rowid)
+                if old is None or _progress(row) > _progress(old):
+                    entries[rowid] = row
+            elif (
+                len(values) == 6
+                and all(isinstance(v, str) for v in values[:5])
+                and values[4] in _BATCH_STATES
+            ):
+                batches[rowid] = (rowid, *values)
+    return batches, entries
+
+
+_BATCH_STATES = frozenset(b.value for b in BatchState)
+
+
+def _progress(row: tuple[Any, ...]) -> tuple[float, float]:
+    restored = row[14] if isinstance(row[14], (int, float)) else 0.0
+    moved = row[11] if isinstance(row[11], (int, float)) else 0.0
+    return float(restored), float(moved)
+
+
+def _leaf_cells(page: bytes, head: int, usable: int) -> Iterator[tuple[int, list[Any]]]:
+    try:
+        count = int.from_bytes(page[head + 3 : head + 5], "big")
+    except IndexError:
+        return
+    max_local = usable - 35
+    for i in range(count):
+        at = head + 8 + 2 * i
+        if at + 2 > len(page):
+            return
+        offset = int.from_bytes(page[at : at + 2], "big")
+        try:
+            size, pos = _varint(page, offset)
+            rowid, pos = _varint(page, pos)
+            if size > max_local or pos + size > len(page):
+                continue  # spills onto overflow pages: not ours to chase
+            values = _record(page[pos : pos + size])
+        except (IndexError, ValueError, UnicodeDecodeError):
+            continue
+        yield rowid, values
+
+
+def _varint(buf: bytes, pos: int) -> tuple[int, int]:
+    value = 0
+    for i in range(9):
+        byte = buf[pos + i]
+        if i == 8:
+            return (value << 8) | byte, pos + 9
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            return value, pos + i + 1
+    raise ValueError("bad varint")  # pragma: no cover
+
+
+_INT_SIZES = {1: 1, 2: 2, 3: 3, 4: 4, 5: 6, 6: 8}
+
+
+def _record(payload: bytes) -> list[Any]:
+    header_size, pos = _varint(payload, 0)
+    if header_size > len(payload):
+        raise ValueError("bad record header")
+    types = []
+    while pos < header_size:
+        t, pos = _varint(payload, pos)
+        types.append(t)
+    body = header_size
+    values: list[Any] = []
+    for t in types:
+        if t == 0:
+            values.append(None)
+        elif t in _INT_SIZES:
+            n = _INT_SIZES[t]
+            values.append(int.from_bytes(payload[body : body + n], "big", signed=True))
+            body += n
+        elif t == 7:
+            values.append(struct.unpack(">d", payload[body : body + 8])[0])
+            body += 8
+        elif t in (8, 9):
+            values.append(t - 8)
+        elif t >= 12:
+            n = (t - 12) // 2
+            chunk = payload[body : body + n]
+            if len(chunk) != n:
+                raise ValueError("record cut short")
+            values.append(chunk if t % 2 == 0 else chunk.decode("utf-8"))
+            body += n
+        else:
+            raise ValueError("reserved serial type")
+    if body > len(payload):
+        raise ValueError("record cut short")
+    return values

@@ -142,7 +142,7 @@ def test_history_and_undo_recover_every_readable_record(
     assert len(env.trashed_names()) == lost
 
 
-def test_undo_recovers_too_and_a_log_with_nothing_readable_starts_afresh(
+def test_a_log_whose_header_is_gone_still_gives_its_records(
     env: Env, capsys: pytest.CaptureFixture[str]
 ) -> None:
     log_path = env.data_dir / LOG_FILE_NAME
@@ -151,6 +151,19 @@ def test_undo_recovers_too_and_a_log_with_nothing_readable_starts_afresh(
         fh.write(b"not a database at all" * 10)
     with pytest.raises(UndoLogDamaged):
         UndoLog(log_path)
+    assert cli("history") == 0
+    out, err = capsys.readouterr()
+    assert "Recovered 50 file records in 1 batches." in err
+    assert "interrupted or running" not in out
+
+
+def test_undo_recovers_too_and_a_log_with_nothing_readable_starts_afresh(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log_path = env.data_dir / LOG_FILE_NAME
+    write_batch(log_path, 50)
+    size = log_path.stat().st_size
+    log_path.write_bytes(bytes((i * 7 + 3) % 256 for i in range(size)))
     assert cli("undo") == 0
     out, err = capsys.readouterr()
     assert "Nothing in it could be read; a new, empty log was started." in err
@@ -170,3 +183,33 @@ def test_damage_found_while_reading_is_one_clear_error(env: Env) -> None:
             log.check_ready()
         with pytest.raises(UndoLogDamaged):
             log.entries(log.batches()[0].id)
+
+
+def test_a_damaged_root_page_loses_nothing_the_leaf_pages_still_hold(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The tree's root is gone, so no query reaches a single record; the rows are read
+    straight from the table's leaf pages, as SQLite's own .recover does."""
+    log_path = env.data_dir / LOG_FILE_NAME
+    batch = write_batch(log_path, 1_000)
+    with sqlite3.connect(log_path) as raw:
+        (root,) = raw.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'entries'"
+        ).fetchone()
+    raw.close()
+    with open(log_path, "r+b") as fh:
+        fh.seek((root - 1) * PAGE)
+        fh.write(b"\xff" * PAGE)
+    with UndoLog(log_path) as log, pytest.raises(UndoLogDamaged):
+        log.entries(batch)
+
+    assert cli("history", batch) == 0
+    out, err = capsys.readouterr()
+    assert "Recovered 1,000 file records in 1 batches. Every record could be read." in err
+    assert out.count("/photos/album") == 1_000
+    with UndoLog(log_path) as log:
+        entries = log.entries(batch)
+    assert [e.original_path for e in entries] == [
+        f"/photos/album{i % 10}/IMG_{i:04d}.jpg" for i in range(1_000)
+    ]
+    assert [e.id for e in entries] == list(range(1, 1_001))
