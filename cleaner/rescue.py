@@ -164,6 +164,10 @@ def _index_problem(r: dict[str, object]) -> str | None:
         return "the stored path is not valid"
     if os.pardir in stored.replace("\\", "/").split("/"):
         return "the stored path leaves the batch folder"
+    if stored != os.path.splitdrive(original)[1].lstrip("\\/"):
+        # The quarantine keeps each file at its original path below the batch folder:
+        # an index naming another original is not one PhotoSift wrote.
+        return "the stored path does not match the original path"
     if not isinstance(r.get("size"), int) or not isinstance(r.get("mtime_ns"), int):
         return "size or modification time is not a whole number"
     if not isinstance(sha, str) or len(sha) != 64:

@@ -98,6 +98,11 @@ def run(args: argparse.Namespace) -> int:
                 latest = log.latest_undoable()
                 if latest is None:
                     print("Nothing to undo.")
+                    if not log.batches(limit=1):
+                        print(
+                            "If files were moved before the undo log was lost: "
+                            "photosift undo --from-trash --folder DIR"
+                        )
                     return EXIT_OK
                 batch = latest
             print(f"Putting back the files of batch {batch.id} ({batch.created_at}).")

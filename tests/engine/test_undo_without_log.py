@@ -4,12 +4,15 @@ trash's records, lists them, asks, and puts them back."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from removal_helpers import Env, exact_result, isolate, photo_bytes, snapshot, write
 from test_removal_cli import cli
 from test_undolog_damage import damage_middle_page
@@ -159,3 +162,104 @@ def test_what_a_damaged_log_lost_comes_back_from_the_trash(
     assert f"{lost} of {lost} files put back." in capsys.readouterr().out
     assert snapshot(list(originals)) == originals
     assert env.trashed_names() == []
+
+
+def test_recycle_bin_records_inside_the_folder_are_offered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_restore import recycle_record
+
+    from cleaner import rescue
+
+    bin_dir = tmp_path / "$Recycle.Bin" / "S-1-5-21-42"
+    bin_dir.mkdir(parents=True)
+    photos = tmp_path / "photos"
+    ours = str(photos / "a.jpg")
+    theirs = str(tmp_path / "documents" / "b.txt")
+    for tag, original in (("AAA111", ours), ("BBB222", theirs)):
+        (bin_dir / f"$I{tag}.jpg").write_bytes(recycle_record(original, 5, 1_700_000_000.0))
+        (bin_dir / f"$R{tag}.jpg").write_bytes(b"bytes")
+    (bin_dir / "$ICCC333.jpg").write_bytes(b"\x02short")  # a damaged record: ignored
+    monkeypatch.setattr(rescue, "recycle_bin_dirs", lambda folder: [str(bin_dir)])
+    found = rescue.find_in_trash([str(photos)], platform="win32")
+    assert [(f.original_path, Path(f.data_path).name) for f in found] == [(ours, "$RAAA111.jpg")]
+    assert rescue.find_in_trash([str(photos)], since=1_800_000_000.0, platform="win32") == []
+    assert rescue.find_in_trash([str(photos)], platform="darwin") == []
+    assert rescue.find_in_trash([], platform="win32") == []  # never without a folder
+    (result,) = [rescue.put_back(f) for f in found]
+    assert result.ok
+    assert Path(ours).read_bytes() == b"bytes"
+    assert sorted(p.name for p in bin_dir.iterdir()) == [
+        "$IBBB222.jpg",
+        "$ICCC333.jpg",
+        "$RBBB222.jpg",
+    ]
+
+
+index_values = st.one_of(
+    st.none(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=20),
+    st.sampled_from(["../x", "ELSEWHERE", "a\x00b", "ab" * 32, "./x.jpg", "//x.jpg"]),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+
+
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    field=st.sampled_from(["original", "stored", "size", "mtime_ns", "sha256", "moved_at"]),
+    value=st.one_of(st.just("ELSEWHERE"), index_values),
+    raw_line=st.one_of(st.none(), st.text(max_size=40)),
+)
+def test_any_edit_of_a_quarantine_index_is_one_line_and_moves_only_its_own_files(
+    tmp_path_factory: pytest.TempPathFactory, field: str, value: object, raw_line: str | None
+) -> None:
+    from cleaner import rescue
+
+    root = tmp_path_factory.mktemp("q")
+    batch_dir = root / "quarantine" / "20250101-000000-abcd"
+    photos = root / "photos"
+    outsider = write(root / "documents" / "letter.txt", b"letter")
+    records = []
+    for i in range(3):
+        original = photos / f"IMG_{i}.jpg"
+        stored = str(original).lstrip("/")
+        data = photo_bytes(i, 300)
+        write(batch_dir / stored, data)
+        records.append(
+            {
+                "original": str(original),
+                "stored": stored,
+                "size": len(data),
+                "mtime_ns": 1_600_000_000_000_000_000,
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "moved_at": 1_700_000_000.0,
+            }
+        )
+    elsewhere = root / "elsewhere" / "IMG_0.jpg"
+    records[0][field] = str(elsewhere) if value == "ELSEWHERE" else value
+    lines = [json.dumps({"photosift_quarantine_batch": batch_dir.name, "format": 1})]
+    lines += [json.dumps(r) for r in records]
+    if raw_line is not None:
+        lines.append(raw_line)
+    (batch_dir / QUARANTINE_INDEX_NAME).write_text("\n".join(lines) + "\n")
+
+    found, problems = rescue.find_in_quarantine([str(root / "quarantine")])
+    extra_lines = len(raw_line.splitlines()) if raw_line is not None else 0
+    assert len(problems) <= 1 + extra_lines  # one line per line that is not a record
+    results = [rescue.put_back(f) for f in found]
+    assert all(isinstance(r.message, str) for r in results)
+    for i in (1, 2):  # the untouched records always come back
+        assert (photos / f"IMG_{i}.jpg").read_bytes() == photo_bytes(i, 300)
+    assert outsider.read_bytes() == b"letter"
+    assert not elsewhere.parent.exists()  # never to a path an edit chose
+    back = sorted(p.name for p in photos.iterdir())
+    assert set(back) <= {"IMG_0.jpg", "IMG_1.jpg", "IMG_2.jpg", "IMG_0 (restored).jpg"}
+    for p in photos.rglob("*"):  # only the batch's own bytes ever arrive
+        assert p.read_bytes() in {photo_bytes(i, 300) for i in range(3)}
