@@ -641,11 +641,20 @@ def restore_entry(log: UndoLog, entry: LogEntry, locate: Locator) -> FileRestore
         return done(RestoreState.IN_PLACE, entry.original_path)
 
     mismatched = False
+    linked: str | None = None
     for copy in candidates:
+        # Its folder and itself reached without a link (the link could lead anywhere).
+        link = symlink_below(os.path.dirname(os.path.dirname(copy.data_path)), copy.data_path)
+        if link is not None:
+            linked = linked or link
+            continue
         if not _matches(copy.data_path, entry):
             mismatched = True
             continue
         return _put_back(log, entry, copy, done)
+    if linked is not None:
+        detail = f"{linked} is a symbolic link; the copy behind it was left where it is"
+        return done(RestoreState.FAILED, detail=detail)
     if mismatched:
         return done(RestoreState.CHANGED)
     detail = (

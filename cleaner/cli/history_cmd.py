@@ -16,7 +16,9 @@ def add_parser(subparsers: Any) -> None:
         "history",
         help="list past removals (the undo log)",
         description="List the removal batches recorded in the undo log, newest first, or "
-        "every file of one batch: where it went and whether it was put back.",
+        "every file of one batch: where it went and whether it was put back. A damaged "
+        "undo log is set aside (renamed, dated) and rebuilt from every record that can "
+        "still be read; the command says which records could not be.",
         epilog="Exit codes: 0 success, 1 the undo log cannot be read or the batch is unknown.",
     )
     p.add_argument(

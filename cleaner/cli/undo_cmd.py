@@ -24,7 +24,10 @@ def add_parser(subparsers: Any) -> None:
         help="put back files moved by 'photosift clean'",
         description="Put back the files of a removal batch from the trash or the quarantine "
         "folder, verifying each one by size and SHA-256. A file whose original name is "
-        "taken comes back beside it as 'NAME (restored).EXT'; nothing is ever overwritten.",
+        "taken comes back beside it as 'NAME (restored).EXT'; nothing is ever overwritten, "
+        "and nothing goes back through a folder that is now a symbolic link. A record of "
+        "the undo log that is not valid (edited or damaged) is listed and skipped; a "
+        "damaged undo log is set aside and rebuilt from what can still be read.",
         epilog="Without the undo log: photosift undo --from-trash --folder ~/Pictures "
         "[--since 2025-01-31] [--quarantine DIR] [--yes]. "
         "Exit codes: 0 every file is back, 1 some could not be put back (each is "

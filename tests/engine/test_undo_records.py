@@ -122,7 +122,8 @@ def test_a_symlink_in_the_trash_is_never_taken_for_the_file(env: Env, tmp_path: 
     trashed.symlink_to(kept)  # same bytes, reached through a link
     with UndoLog() as log:
         (r,) = run_restore(log, batch).results
-    assert r.state is RestoreState.CHANGED
+    assert r.state is RestoreState.FAILED
+    assert "is a symbolic link" in r.detail
     assert not os.path.lexists(original)
     assert kept.exists()
 
@@ -227,3 +228,17 @@ def test_malformed_record_through_the_cli_names_the_record(
     assert "2 of 3 files put back" in out
     assert cli("history", batch) == 0
     assert "its method 'teleport' is not one PhotoSift writes" in capsys.readouterr().out
+
+
+def test_a_trash_folder_replaced_by_a_symlink_is_not_followed(env: Env, tmp_path: Path) -> None:
+    batch, originals = removed_batch(env, groups=2)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (env.trash / "files").rename(elsewhere / "files")
+    (env.trash / "files").symlink_to(elsewhere / "files", target_is_directory=True)
+    with UndoLog() as log:
+        done = run_restore(log, batch)
+    assert [r.state for r in done.results] == [RestoreState.FAILED] * 2
+    assert all("is a symbolic link" in r.detail for r in done.results)
+    assert not any(os.path.exists(p) for p in originals)
+    assert len(list((elsewhere / "files").iterdir())) == 2
