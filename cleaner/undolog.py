@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import mmap
 import os
 import re
 import secrets
@@ -963,9 +964,18 @@ def _scan_leaf_pages(
     moved, then pending).
     """
     try:
-        data = path.read_bytes()
-    except OSError:
+        with open(path, "rb") as fh:
+            if os.fstat(fh.fileno()).st_size == 0:
+                return {}, {}
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                return _scan_pages(data)
+    except (OSError, ValueError):
         return {}, {}
+
+
+def _scan_pages(
+    data: mmap.mmap,
+) -> tuple[dict[int, tuple[Any, ...]], dict[int, tuple[Any, ...]]]:
     page_size = int.from_bytes(data[16:18], "big") if len(data) >= 100 else 4096
     if page_size == 1:
         page_size = 65536
