@@ -502,9 +502,11 @@ def symlink_below(base: str, path: str) -> str | None:
 
 
 def symlink_on_the_way(path: str) -> str | None:
-    """The first existing folder on the way to `path` that is a symbolic link, or None.
-    A removal records only paths reached without one, so a link there now means the
-    folders were changed since: putting a file back through it would put it elsewhere."""
+    """The first existing folder on the way to `path` that is a symbolic link the user
+    could have made, or None. Such a link means the folders were changed since the file
+    was moved: putting it back through the link would put it somewhere else. A link in a
+    folder the user cannot write to (``/home`` -> ``/data/home``, macOS's ``/var``) is part
+    of the system, not a change, and is followed."""
     folder = os.path.dirname(path)
     anchor = os.path.splitdrive(folder)[0] + os.sep
     rel = os.path.relpath(folder, anchor) if folder != anchor else os.curdir
@@ -517,7 +519,7 @@ def symlink_on_the_way(path: str) -> str | None:
             st = os.lstat(current)
         except OSError:
             return None  # missing from here down: the restore creates real folders
-        if stat.S_ISLNK(st.st_mode):
+        if stat.S_ISLNK(st.st_mode) and os.access(os.path.dirname(current), os.W_OK):
             return current
     return None
 
@@ -625,7 +627,7 @@ def restore_entry(log: UndoLog, entry: LogEntry, locate: Locator) -> FileRestore
     if link is not None:
         return done(
             RestoreState.FAILED,
-            detail=f"the folder {link} is now a symbolic link; left in the trash",
+            detail=f"the folder {link} is now a symbolic link; the file was left where it is",
         )
     try:
         candidates = locate(entry)

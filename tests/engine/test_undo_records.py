@@ -242,3 +242,23 @@ def test_a_trash_folder_replaced_by_a_symlink_is_not_followed(env: Env, tmp_path
     assert all("is a symbolic link" in r.detail for r in done.results)
     assert not any(os.path.exists(p) for p in originals)
     assert len(list((elsewhere / "files").iterdir())) == 2
+
+
+def test_a_system_link_the_user_cannot_change_is_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``/home -> /data/home`` is no change since the scan: only a link in a folder the
+    user can write to stops a file going back."""
+    from cleaner import restore
+
+    (tmp_path / "data" / "home").mkdir(parents=True)
+    (tmp_path / "home").symlink_to(tmp_path / "data" / "home", target_is_directory=True)
+    original = str(tmp_path / "home" / "u" / "Pictures" / "a.jpg")
+    assert restore.symlink_on_the_way(original) == str(tmp_path / "home")
+    real_access = os.access
+
+    def access(path: str, mode: int) -> bool:
+        return False if path == str(tmp_path) else real_access(path, mode)
+
+    monkeypatch.setattr(restore.os, "access", access)
+    assert restore.symlink_on_the_way(original) is None
