@@ -428,6 +428,7 @@ def remove_files(
     """
     opts = options or RemovalOptions()
     to_trash = trash or move_to_trash
+    log.check_ready()  # a damaged or unwritable undo log: refuse before anything moves
     batch_id = log.begin_batch(app_version or cleaner.__version__, source)
     meter = ProgressMeter(STAGE, total=len(plan.files), bytes_total=plan.bytes_total)
     removed: list[FileRemoved] = []

@@ -36,6 +36,7 @@ from urllib.parse import unquote_to_bytes
 
 from cleaner.progress import CancelToken, Progress, ProgressMeter, final_event
 from cleaner.trash import (
+    QUARANTINE_INDEX_NAME,
     NotARegularFile,
     describe_error,
     file_state,
@@ -422,18 +423,105 @@ def _by_closeness(copies: list[TrashedCopy], near: float | None) -> list[Trashed
 
 
 def recorded_copy(entry: LogEntry) -> TrashedCopy | None:
-    """The destination written in the log, with its trash record, if it is still there."""
+    """The destination written in the log, with its trash record, if it is still there
+    and is a place PhotoSift puts files (see `tied_copy`); else None."""
     dest = entry.destination
     if dest is None or not os.path.lexists(dest):
         return None
+    return tied_copy(entry, dest)
+
+
+def tied_copy(entry: LogEntry, dest: str) -> TrashedCopy | None:
+    """`dest` as a copy of `entry`, only if the place itself ties it to the entry's
+    original path: a trash record (``.trashinfo``, ``$I``) naming that path, a macOS trash
+    folder holding a file of that name, or the quarantine layout
+    ``ROOT/BATCH/<original path below its drive>``; reached without symbolic links below
+    the trash or quarantine folder. An edited log cannot point `undo` at any other file.
+    """
     parent, name = os.path.split(dest)
-    info: str | None = None
-    if entry.method is Method.TRASH:
-        if os.path.basename(parent) == "files":
-            info = _info_file(os.path.dirname(parent), name)
-        elif name.upper().startswith("$R"):
-            info = os.path.join(parent, "$I" + name[2:])
-    return TrashedCopy(dest, info if info and os.path.lexists(info) else None)
+    if entry.method is Method.QUARANTINE:
+        tail = os.path.splitdrive(entry.original_path)[1].lstrip("\\/")
+        marker = os.sep + entry.batch_id + os.sep
+        if not tail or not dest.endswith(marker + tail):
+            return None
+        batch_dir = dest[: -len(tail) - 1]
+        return TrashedCopy(dest) if symlink_below(batch_dir, dest) is None else None
+    if os.path.basename(parent) == "files":
+        trash_dir = os.path.dirname(parent)
+        info = _info_file(trash_dir, name)
+        named = _trashinfo_names(info, trash_dir, entry.original_path)
+        return TrashedCopy(dest, info) if named and symlink_below(trash_dir, dest) is None else None
+    if name.upper().startswith("$R"):
+        info = os.path.join(parent, "$I" + name[2:])
+        try:
+            with open(info, "rb") as fh:
+                recorded = parse_recycle_info(fh.read(4096)).original_path
+        except (OSError, ValueError):
+            return None
+        same = ntpath.normcase(ntpath.normpath(recorded)) == ntpath.normcase(
+            ntpath.normpath(entry.original_path)
+        )
+        return TrashedCopy(dest, info) if same and symlink_below(parent, dest) is None else None
+    if sys.platform == "darwin" and parent in mac_trash_dirs(entry.original_path):
+        stem, ext = posixpath.splitext(posixpath.basename(entry.original_path))
+        if name == stem + ext or (name.startswith(stem + " ") and name.endswith(ext)):
+            return TrashedCopy(dest)
+    return None
+
+
+def _trashinfo_names(info_file: str, trash_dir: str, original: str) -> bool:
+    try:
+        with open(info_file, encoding="utf-8", errors="surrogateescape") as fh:
+            text = fh.read(65536)
+    except OSError:
+        return False
+    tops = (xdg_data_home(), os.path.dirname(trash_dir), volume_root(trash_dir))
+    wanted = os.path.normpath(original)
+    for top in tops:
+        info = parse_trashinfo(text, top)
+        if info is not None and info.original_path == wanted:
+            return True
+    return False
+
+
+def symlink_below(base: str, path: str) -> str | None:
+    """The first symbolic link among the components of `path` below `base` (and `path`
+    itself), or None. `path` must be inside `base`."""
+    rel = os.path.relpath(path, base)
+    if rel == os.curdir or rel.startswith(os.pardir):
+        return path
+    current = base
+    for part in rel.split(os.sep):
+        current = os.path.join(current, part)
+        try:
+            if stat.S_ISLNK(os.lstat(current).st_mode):
+                return current
+        except OSError:
+            return None
+    return None
+
+
+def symlink_on_the_way(path: str) -> str | None:
+    """The first existing folder on the way to `path` that is a symbolic link the user
+    could have made, or None. Such a link means the folders were changed since the file
+    was moved: putting it back through the link would put it somewhere else. A link in a
+    folder the user cannot write to (``/home`` -> ``/data/home``, macOS's ``/var``) is part
+    of the system, not a change, and is followed."""
+    folder = os.path.dirname(path)
+    anchor = os.path.splitdrive(folder)[0] + os.sep
+    rel = os.path.relpath(folder, anchor) if folder != anchor else os.curdir
+    if rel == os.curdir:
+        return None
+    current = anchor
+    for part in rel.split(os.sep):
+        current = os.path.join(current, part)
+        try:
+            st = os.lstat(current)
+        except OSError:
+            return None  # missing from here down: the restore creates real folders
+        if stat.S_ISLNK(st.st_mode) and os.access(os.path.dirname(current), os.W_OK):
+            return current
+    return None
 
 
 @dataclass
@@ -482,15 +570,18 @@ def restore_batch(
     file's failure never stops the others. Run it on one thread with its own `UndoLog`.
     """
     locate = locator if locator is not None else PlatformLocator()
-    entries = log.entries(batch_id)
-    if entry_ids is not None:
-        wanted_ids = set(entry_ids)
-        entries = [e for e in entries if e.id in wanted_ids]
+    entries, bad = log.entries_checked(batch_id, None if entry_ids is None else list(entry_ids))
     if paths is not None:
         wanted = {os.path.normpath(os.path.abspath(p)) for p in paths}
         entries = [e for e in entries if os.path.normpath(e.original_path) in wanted]
+        bad = []
     meter = ProgressMeter(STAGE, total=len(entries), bytes_total=sum(e.size for e in entries))
     results: list[FileRestore] = []
+    for record in bad:  # one line each; the other records are still restored
+        detail = f"the undo log record is not valid ({record.problem}); left where it is"
+        rid = record.id if isinstance(record.id, int) else -1
+        results.append(FileRestore(rid, record.original_path, RestoreState.FAILED, None, detail))
+        yield results[-1]
     cancelled = False
     for entry in entries:
         if cancel is not None and cancel.cancelled:
@@ -530,7 +621,14 @@ def restore_entry(log: UndoLog, entry: LogEntry, locate: Locator) -> FileRestore
         return done(RestoreState.NOT_MOVED, detail=entry.detail)
     if entry.restored:
         return done(RestoreState.ALREADY_RESTORED, entry.restored_to)
-    assert entry.sha256 is not None
+    if entry.sha256 is None:  # `cleaner.undolog` refuses such a record; never act on one
+        return done(RestoreState.FAILED, detail="the undo log has no SHA-256 for this file")
+    link = symlink_on_the_way(entry.original_path)
+    if link is not None:
+        return done(
+            RestoreState.FAILED,
+            detail=f"the folder {link} is now a symbolic link; the file was left where it is",
+        )
     try:
         candidates = locate(entry)
     except OSError as exc:
@@ -545,11 +643,20 @@ def restore_entry(log: UndoLog, entry: LogEntry, locate: Locator) -> FileRestore
         return done(RestoreState.IN_PLACE, entry.original_path)
 
     mismatched = False
+    linked: str | None = None
     for copy in candidates:
+        # Its folder and itself reached without a link (the link could lead anywhere).
+        link = symlink_below(os.path.dirname(os.path.dirname(copy.data_path)), copy.data_path)
+        if link is not None:
+            linked = linked or link
+            continue
         if not _matches(copy.data_path, entry):
             mismatched = True
             continue
         return _put_back(log, entry, copy, done)
+    if linked is not None:
+        detail = f"{linked} is a symbolic link; the copy behind it was left where it is"
+        return done(RestoreState.FAILED, detail=detail)
     if mismatched:
         return done(RestoreState.CHANGED)
     detail = (
@@ -613,6 +720,8 @@ def _prune_quarantine_dirs(moved_from: str, batch_id: str) -> None:
         return
     current = os.path.dirname(moved_from)
     while True:
+        if os.path.basename(current) == batch_id:
+            _drop_spent_index(current)
         try:
             os.rmdir(current)  # only ever removes an empty folder
         except OSError:
@@ -620,6 +729,18 @@ def _prune_quarantine_dirs(moved_from: str, batch_id: str) -> None:
         if os.path.basename(current) == batch_id:
             return
         current = os.path.dirname(current)
+
+
+def _drop_spent_index(batch_dir: str) -> None:
+    """The batch folder's index, once it is the only thing left there, has nothing to
+    put back: remove it so the empty folder can go."""
+    try:
+        names = os.listdir(batch_dir)
+    except OSError:
+        return
+    if names == [QUARANTINE_INDEX_NAME]:
+        with contextlib.suppress(OSError):
+            os.unlink(os.path.join(batch_dir, QUARANTINE_INDEX_NAME))
 
 
 def beside_name(original: str, n: int) -> str:

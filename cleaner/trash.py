@@ -17,11 +17,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import json
 import ntpath
 import os
 import shutil
 import stat
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -138,11 +140,20 @@ def move_to_trash(path: str) -> None:
 
     Raises `TrashUnavailable` when the trash cannot take it (the file is untouched), and
     `OSError` for other failures. After a normal return the file is no longer at `path`.
+    After a failure that left the file in place, whatever the attempt put in the trash (a
+    partial copy when a copy to another drive ran out of space, and its ``.trashinfo``
+    record) is removed: nothing in the trash may look like a copy of a file that never left.
     """
     if not trash_supported(path):
         raise TrashUnavailable("this drive has no trash (network drive)")
+    slots = _free_trash_slots(path)
     try:
-        send_to_trash(path)
+        try:
+            send_to_trash(path)
+        except BaseException:
+            if os.path.lexists(path):
+                _remove_left_behind(slots)
+            raise
     except PermissionError as exc:
         if type(exc).__name__ == "TrashPermissionError":
             raise TrashUnavailable("no trash folder can be created on this drive") from exc
@@ -154,6 +165,54 @@ def move_to_trash(path: str) -> None:
     if os.path.lexists(path):
         # Never seen with send2trash, but a "success" that left the file means nothing moved.
         raise OSError(errno.EIO, "the trash reported success but the file is still there")
+
+
+@dataclass(frozen=True, slots=True)
+class _TrashSlot:
+    """The name a freedesktop trash would give the file now: its data and record paths."""
+
+    data: str
+    info: str
+
+
+def _freedesktop_trash_dirs(path: str) -> list[str]:
+    home = os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share")
+    top = volume_root(path)
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    dirs = [
+        os.path.join(home, "Trash"),
+        os.path.join(top, ".Trash", str(uid)),
+        os.path.join(top, f".Trash-{uid}"),
+    ]
+    return list(dict.fromkeys(dirs))
+
+
+def _free_trash_slots(path: str) -> list[_TrashSlot]:
+    """Where send2trash's freedesktop backend would put `path` in each trash it may use:
+    the first name free in both ``files`` and ``info``, found as it finds it. What appears
+    there during a failed attempt was put there by that attempt."""
+    if sys.platform in ("win32", "darwin"):
+        return []
+    stem, ext = os.path.splitext(os.path.basename(path))
+    slots = []
+    for trash_dir in _freedesktop_trash_dirs(path):
+        for n in range(10_000):
+            name = f"{stem}{ext}" if n == 0 else f"{stem} {n}{ext}"
+            data = os.path.join(trash_dir, "files", name)
+            info = os.path.join(trash_dir, "info", name + ".trashinfo")
+            if not os.path.lexists(data) and not os.path.lexists(info):
+                slots.append(_TrashSlot(data, info))
+                break
+    return slots
+
+
+def _remove_left_behind(slots: list[_TrashSlot]) -> None:
+    """Remove what a failed attempt wrote in the free slots (never a folder or a link)."""
+    for slot in slots:
+        for leftover in (slot.data, slot.info):
+            with contextlib.suppress(OSError):
+                if stat.S_ISREG(os.lstat(leftover).st_mode):
+                    os.unlink(leftover)
 
 
 # -- quarantine folders ------------------------------------------------------------------
@@ -213,8 +272,83 @@ def move_to_quarantine(path: str, destination: str, sha256: str | None = None) -
     On the same volume this is a rename. On another volume the file is copied, flushed,
     verified by size (and `sha256` when given), and only then unlinked.
     """
+    created = _missing_folders(os.path.dirname(destination))
     os.makedirs(os.path.dirname(destination), exist_ok=True)
-    move_no_overwrite(path, destination, sha256)
+    new_index: str | None = None
+    try:
+        new_index = _index_before_move(path, destination, sha256)
+        move_no_overwrite(path, destination, sha256)
+    except BaseException:
+        if new_index is not None:  # it names only this file, which did not move
+            with contextlib.suppress(OSError):
+                os.unlink(new_index)
+        for folder in created:  # deepest first; only folders this call made, only if empty
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)
+        raise
+
+
+QUARANTINE_INDEX_NAME = "photosift-batch.jsonl"
+QUARANTINE_INDEX_FORMAT = 1
+
+
+def quarantine_batch_dir(path: str, destination: str) -> tuple[str, str] | None:
+    """The batch folder of a `quarantine_destination` and the file's place below it, or
+    None when `destination` is not laid out that way."""
+    tail = os.path.splitdrive(os.path.abspath(path))[1].lstrip("\\/")
+    if not tail or not destination.endswith(os.sep + tail):
+        return None
+    return destination[: -len(tail) - 1], tail
+
+
+def _index_before_move(path: str, destination: str, sha256: str | None) -> str | None:
+    """Append the move to the batch folder's own index, durably, before it happens.
+
+    One JSON object per line: a header naming the batch, then one line per file (original
+    path, place below the batch folder, size, mtime, SHA-256). With it a quarantine batch
+    can be put back without the undo log (``photosift undo --from-trash``), and by hand.
+    """
+    where = quarantine_batch_dir(path, destination)
+    if where is None:
+        return None
+    batch_dir, tail = where
+    st = os.lstat(path)
+    index = os.path.join(batch_dir, QUARANTINE_INDEX_NAME)
+    lines = []
+    created = not os.path.lexists(index)
+    if created:
+        header = {
+            "photosift_quarantine_batch": os.path.basename(batch_dir),
+            "format": QUARANTINE_INDEX_FORMAT,
+            "created_at": time.time(),
+        }
+        lines.append(json.dumps(header))
+    record = {
+        "original": os.path.abspath(path),
+        "stored": tail,
+        "size": st.st_size,
+        "mtime_ns": st.st_mtime_ns,
+        "sha256": sha256,
+        "moved_at": time.time(),
+    }
+    lines.append(json.dumps(record))
+    fd = os.open(index, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "a", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    return index if created else None
+
+
+def _missing_folders(folder: str) -> list[str]:
+    missing = []
+    while folder and not os.path.lexists(folder):
+        missing.append(folder)
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return missing
 
 
 def move_no_overwrite(src: str, dst: str, sha256: str | None = None) -> None:
@@ -263,4 +397,10 @@ def _copy_verified_then_unlink(src: str, dst: str, sha256: str | None) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    os.unlink(src)
+    try:
+        os.unlink(src)
+    except BaseException:
+        # The original stays: the copy must not look like a moved file.
+        with contextlib.suppress(OSError):
+            os.unlink(dst)
+        raise

@@ -54,8 +54,10 @@ from cleaner.undolog import (
     Method,
     Outcome,
     UndoLog,
+    UndoLogDamaged,
     UndoLogError,
     default_log_path,
+    open_log,
 )
 from ui.workers import register_thread
 
@@ -139,6 +141,13 @@ def batch_info(log: UndoLog, batch: Batch) -> BatchInfo:
     return BatchInfo(batch, trash, quarantine, tuple(sorted(dirs)))
 
 
+DAMAGED_LOG_TEXT = (
+    "The list of moved files (the undo log) is damaged. Nothing was moved. Open File → "
+    "History: PhotoSift then sets the damaged list aside, keeps every record it can still "
+    "read, and says what it could not."
+)
+
+
 # -- the worker (mutations thread) -----------------------------------------------------
 
 
@@ -157,6 +166,7 @@ class MutationWorker(QObject):
     entriesLoaded = Signal(int, str, list)  # job, batch id, list[LogEntry]
     latestLoaded = Signal(int, object)  # job, BatchInfo | None
     failed = Signal(int, str, str)  # job, message for the user, details
+    logRecovered = Signal(int, str)  # job, what was done with a damaged undo log
 
     def __init__(self, log_path: Path | None) -> None:
         super().__init__()
@@ -171,6 +181,13 @@ class MutationWorker(QObject):
 
     def _open_log(self) -> UndoLog:
         return UndoLog(self.log_path)
+
+    def _open_for_reading(self, job: int) -> UndoLog:
+        """A damaged log is set aside and rebuilt from what can be read; the window says so."""
+        log, recovery = open_log(self.log_path)
+        if recovery is not None:
+            self.logRecovered.emit(job, recovery.message)
+        return log
 
     @Slot(int, object)
     def run(self, job: int, task: Task) -> None:
@@ -189,6 +206,8 @@ class MutationWorker(QObject):
                 self._restore(job, task, token)
             else:
                 self._read(job, task)
+        except UndoLogDamaged as exc:
+            self.failed.emit(job, DAMAGED_LOG_TEXT, str(exc))
         except UndoLogError as exc:
             self.failed.emit(
                 job, f"The list of moved files (the undo log) has a problem: {exc}", ""
@@ -214,7 +233,7 @@ class MutationWorker(QObject):
             else:
                 self.latestLoaded.emit(job, None)
             return
-        with self._open_log() as log:
+        with self._open_for_reading(job) as log:
             if isinstance(task, HistoryTask):
                 infos = [batch_info(log, b) for b in log.batches(task.limit)]
                 self.historyLoaded.emit(job, infos)
@@ -270,7 +289,7 @@ class MutationWorker(QObject):
     def _restore(self, job: int, task: RestoreTask, token: CancelToken) -> None:
         results: list[FileRestore] = []
         last_flush = time.monotonic()
-        with self._open_log() as log:
+        with self._open_for_reading(job) as log:
             for event in restore_batch(log, task.batch_id, entry_ids=task.entry_ids, cancel=token):
                 if isinstance(event, FileRestore):
                     results.append(event)
@@ -309,6 +328,7 @@ class MutationController(QObject):
     entriesLoaded = Signal(str, list)  # batch id, list[LogEntry]
     latestLoaded = Signal(object)  # BatchInfo | None
     failed = Signal(str, str)  # message, details
+    logRecovered = Signal(str)  # what was done with a damaged undo log
     busyChanged = Signal(bool)
     _runRequested = Signal(int, object)
 
@@ -339,6 +359,8 @@ class MutationController(QObject):
         w.entriesLoaded.connect(self._on_entries)
         w.latestLoaded.connect(self._on_latest)
         w.failed.connect(self._on_failed)
+        w.logRecovered.connect(self._on_log_recovered)
+        self.recovery_notice = ""  # the last such message, until the history shows it
         self._thread.finished.connect(self._worker.deleteLater)
         self._thread.start()
         self._closed = False
@@ -466,6 +488,12 @@ class MutationController(QObject):
     def _on_latest(self, job: int, info: BatchInfo | None) -> None:
         if self._live(job):
             self.latestLoaded.emit(info)
+
+    @Slot(int, str)
+    def _on_log_recovered(self, job: int, message: str) -> None:
+        if self._live(job):
+            self.recovery_notice = message
+            self.logRecovered.emit(message)
 
     @Slot(int, str, str)
     def _on_failed(self, job: int, message: str, details: str) -> None:

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from cleaner.cli.common import error, human_bytes
-from cleaner.undolog import Batch, BatchState, LogEntry, Outcome, UndoLog, UndoLogError
+from cleaner.undolog import BadEntry, Batch, BatchState, LogEntry, Outcome, UndoLogError, open_log
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -16,7 +16,9 @@ def add_parser(subparsers: Any) -> None:
         "history",
         help="list past removals (the undo log)",
         description="List the removal batches recorded in the undo log, newest first, or "
-        "every file of one batch: where it went and whether it was put back.",
+        "every file of one batch: where it went and whether it was put back. A damaged "
+        "undo log is set aside (renamed, dated) and rebuilt from every record that can "
+        "still be read; the command says which records could not be.",
         epilog="Exit codes: 0 success, 1 the undo log cannot be read or the batch is unknown.",
     )
     p.add_argument(
@@ -29,10 +31,14 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        with UndoLog() as log:
+        log, recovery = open_log()
+        if recovery is not None:
+            error(recovery.message)
+        with log:
             if args.batch:
                 batch = log.batch(args.batch)
-                _print_batch(batch, log.entries(batch.id))
+                good, bad = log.entries_checked(batch.id)
+                _print_batch(batch, good, bad)
             else:
                 _print_batches(log.batches(limit=args.limit), log.path.as_posix())
     except UndoLogError as exc:
@@ -73,7 +79,7 @@ _OUTCOME_TEXT = {
 }
 
 
-def _print_batch(b: Batch, entries: list[LogEntry]) -> None:
+def _print_batch(b: Batch, entries: list[LogEntry], bad: list[BadEntry]) -> None:
     print(f"Batch {b.id}, {b.created_at}, PhotoSift {b.app_version}, {_state(b)}")
     if b.source:
         print(f"From: {b.source}")
@@ -89,3 +95,5 @@ def _print_batch(b: Batch, entries: list[LogEntry]) -> None:
             if e.restored_to and e.restored_to != e.original_path:
                 line += f" → {e.restored_to}"
         print(line)
+    for record in bad:
+        print(f"  {record.message}")

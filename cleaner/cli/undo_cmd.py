@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import Counter
+from datetime import datetime
 from typing import Any
 
+from cleaner import rescue
 from cleaner.cli.common import ProgressBar, error
 from cleaner.progress import Progress
 from cleaner.restore import FileRestore, RestoreFinished, RestoreState, restore_batch
-from cleaner.undolog import UndoLog, UndoLogError
+from cleaner.undolog import UndoLog, UndoLogError, open_log
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -21,8 +24,13 @@ def add_parser(subparsers: Any) -> None:
         help="put back files moved by 'photosift clean'",
         description="Put back the files of a removal batch from the trash or the quarantine "
         "folder, verifying each one by size and SHA-256. A file whose original name is "
-        "taken comes back beside it as 'NAME (restored).EXT'; nothing is ever overwritten.",
-        epilog="Exit codes: 0 every file is back, 1 some could not be put back (each is "
+        "taken comes back beside it as 'NAME (restored).EXT'; nothing is ever overwritten, "
+        "and nothing goes back through a folder that is now a symbolic link. A record of "
+        "the undo log that is not valid (edited or damaged) is listed and skipped; a "
+        "damaged undo log is set aside and rebuilt from what can still be read.",
+        epilog="Without the undo log: photosift undo --from-trash --folder ~/Pictures "
+        "[--since 2025-01-31] [--quarantine DIR] [--yes]. "
+        "Exit codes: 0 every file is back, 1 some could not be put back (each is "
         "listed with the reason) or the batch is unknown.",
     )
     p.add_argument(
@@ -39,17 +47,65 @@ def add_parser(subparsers: Any) -> None:
         metavar="PATH",
         help="only put back this file (its original path); may be repeated",
     )
+    lost = p.add_argument_group(
+        "without the undo log",
+        "When the undo log is gone or some of its records could not be read, --from-trash "
+        "looks for PhotoSift's moves in the quarantine folders (each batch folder keeps "
+        "its own index, with each file's SHA-256) and in the trash (files whose recorded "
+        "original place is inside a --folder). It lists what it found and asks before "
+        "putting anything back.",
+    )
+    lost.add_argument(
+        "--from-trash",
+        action="store_true",
+        help="find the files in the quarantine folders and the trash instead of the log",
+    )
+    lost.add_argument(
+        "--folder",
+        dest="folders",
+        action="append",
+        metavar="DIR",
+        help="only files that were in this folder (or below); needed to search the trash; "
+        "may be repeated",
+    )
+    lost.add_argument(
+        "--quarantine",
+        dest="quarantines",
+        action="append",
+        metavar="DIR",
+        help="a quarantine folder to search (default: the one PhotoSift uses for each "
+        "--folder); may be repeated",
+    )
+    lost.add_argument(
+        "--since",
+        metavar="DATE",
+        help="only files moved on or after this date (YYYY-MM-DD or YYYY-MM-DD HH:MM)",
+    )
+    lost.add_argument("--yes", action="store_true", help="do not ask before putting the files back")
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.from_trash:
+        return _run_from_trash(args)
+    if args.folders or args.quarantines or args.since or args.yes:
+        error("--folder, --quarantine, --since and --yes go with --from-trash")
+        return EXIT_FAILED
     try:
-        with UndoLog() as log:
+        log, recovery = open_log()
+        if recovery is not None:
+            error(recovery.message)
+        with log:
             if args.batch:
                 batch = log.batch(args.batch)
             else:
                 latest = log.latest_undoable()
                 if latest is None:
                     print("Nothing to undo.")
+                    if not log.batches(limit=1):
+                        print(
+                            "If files were moved before the undo log was lost: "
+                            "photosift undo --from-trash --folder DIR"
+                        )
                     return EXIT_OK
                 batch = latest
             print(f"Putting back the files of batch {batch.id} ({batch.created_at}).")
@@ -100,3 +156,77 @@ def _report(finished: RestoreFinished, files: list[str] | None) -> int:
         parts.append(f"{len(problems):,} could not be put back (listed above)")
     print("; ".join(parts) + ".")
     return EXIT_FAILED if problems else EXIT_OK
+
+
+# -- without the undo log ------------------------------------------------------------------
+
+
+def _run_from_trash(args: argparse.Namespace) -> int:
+    if args.batch or args.files:
+        error("--from-trash does not use the undo log: give --folder DIR instead of a batch")
+        return EXIT_FAILED
+    folders = [os.path.abspath(f) for f in args.folders or []]
+    if not folders and not args.quarantines:
+        error("say where to look: --folder DIR (where the files were) and/or --quarantine DIR")
+        return EXIT_FAILED
+    since: float | None = None
+    if args.since:
+        try:
+            since = datetime.fromisoformat(args.since).timestamp()
+        except (ValueError, OverflowError, OSError):
+            error(f"--since {args.since!r} is not a date like 2025-01-31 or 2025-01-31 14:30")
+            return EXIT_FAILED
+    roots = [*(args.quarantines or []), *rescue.quarantine_roots_for(folders)]
+    from_quarantine, problems = rescue.find_in_quarantine(roots, folders, since)
+    in_quarantine = {f.data_path for f in from_quarantine}
+    from_trash = [
+        f for f in rescue.find_in_trash(folders, since) if f.data_path not in in_quarantine
+    ]
+    for line in problems:
+        error(line)
+    found = from_quarantine + from_trash
+    if not found:
+        where = "the quarantine folders" + (" or the trash" if folders else "")
+        print(f"Nothing found to put back in {where}.")
+        return EXIT_OK
+    print(f"Found {len(found):,} files to put back:")
+    for f in found:
+        print(f"  {f.original_path}  (from {f.where})")
+    if from_trash:
+        print(
+            f"The {len(from_trash):,} from the trash are chosen by their original folder"
+            + (" and date" if since is not None else "")
+            + " only: the trash does not say who deleted them. Check the list."
+        )
+    if sys.platform == "darwin" and folders:
+        print("The macOS trash keeps no record of where files came from: not searched.")
+    if not args.yes:
+        answer = _ask(f"Put back these {len(found):,} files? [y/N] ")
+        if answer is None:
+            error("no answer on standard input; nothing was put back (use --yes)")
+            return EXIT_FAILED
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing was put back.")
+            return EXIT_OK
+    results = []
+    for f in found:
+        r = rescue.put_back(f)
+        results.append(r)
+        if r.state is not RestoreState.RESTORED:
+            stream = sys.stdout if r.ok else sys.stderr
+            print(f"  {r.original_path}: {r.message}", file=stream)
+    back = sum(r.ok for r in results)
+    problems_n = len(results) - back
+    text = f"{back:,} of {len(results):,} files put back"
+    if problems_n:
+        text += f"; {problems_n:,} could not be put back (listed above)"
+    print(text + ".")
+    return EXIT_FAILED if problems_n else EXIT_OK
+
+
+def _ask(prompt: str) -> str | None:
+    print(prompt, end="", flush=True)
+    line = sys.stdin.readline()
+    if not sys.stdin.isatty():
+        print()
+    return line if line else None

@@ -284,6 +284,7 @@ class HistoryDialog(QDialog):
         mutations.entriesLoaded.connect(self._on_entries)
         mutations.restoreFinished.connect(self._on_restored)
         mutations.busyChanged.connect(self._update_buttons)
+        mutations.logRecovered.connect(self._on_log_recovered)
         self._wanted_batch: str | None = None
         self.loaded = False  # set when the list of moves has arrived (tests wait on it)
         self.resize(960, 640)
@@ -297,6 +298,13 @@ class HistoryDialog(QDialog):
         current = self.current_batch()
         self._wanted_batch = select or (current.batch.id if current else None)
         self.mutations.load_history()
+        if self.mutations.recovery_notice:  # found before this window was open
+            self._on_log_recovered(self.mutations.recovery_notice)
+
+    @Slot(str)
+    def _on_log_recovered(self, message: str) -> None:
+        self.mutations.recovery_notice = ""
+        self.show_outcome(message)
 
     @Slot(list)
     def _on_history(self, infos: list[BatchInfo]) -> None:
