@@ -23,13 +23,14 @@ import stat
 import sys
 import time
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cleaner
 from cleaner.errors import Cancelled
-from cleaner.models import DuplicateGroup, GroupMember, ScanResult
+from cleaner.models import DuplicateGroup, GroupMember, ScanResult, Sidecar
 from cleaner.progress import CancelToken, Progress, ProgressMeter, final_event
 from cleaner.restore import FreedesktopTrash
+from cleaner.sidecars import belongs_to, find_sidecars, regular_stat, share_out, users
 from cleaner.trash import (
     NotARegularFile,
     TrashUnavailable,
@@ -59,6 +60,8 @@ class KeepReason(str, enum.Enum):
     UNREADABLE = "unreadable"
     TRASH_UNAVAILABLE = "trash_unavailable"
     FAILED = "failed"
+    SIDECAR_CHANGED = "sidecar_changed"
+    SIDECAR_IN_USE = "sidecar_in_use"
 
     @property
     def label(self) -> str:
@@ -77,6 +80,8 @@ _KEEP_LABELS = {
     KeepReason.UNREADABLE: "could not be read",
     KeepReason.TRASH_UNAVAILABLE: "the trash is not available on this drive",
     KeepReason.FAILED: "could not be moved",
+    KeepReason.SIDECAR_CHANGED: "its sidecar file changed since the scan",
+    KeepReason.SIDECAR_IN_USE: "this sidecar file is still used by another picture beside it",
 }
 
 
@@ -111,6 +116,9 @@ class PlannedFile:
     sha256: str | None  # from the scan, when it computed one
     group_id: int
     survivors: tuple[Survivor, ...]  # the group's members that stay
+    sidecars: tuple[Sidecar, ...] = ()  # its sidecar files that move with it
+    shared_sidecars: tuple[str, ...] = ()  # its sidecar files that stay (another picture's too)
+    keeper_has_no_sidecar: bool = False  # it has sidecars and no copy that stays has any
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +158,8 @@ class FileRemoved:
     method: Method
     destination: str | None  # the trashed file or quarantine path, when known
     entry_id: int
+    sidecars: tuple[FileRemoved, ...] = ()  # its sidecar files, moved right after it
+    sidecars_kept: tuple[KeptFile, ...] = ()  # its sidecar files that could not follow it
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,14 +233,27 @@ def plan_removal(
                 files.append(_planned(member, group, survivors))
     in_result = {m.path for g in result.groups for m in g.members}
     refused.extend(KeptFile(p, KeepReason.NOT_IN_RESULT) for p in sorted(wanted - in_result - seen))
-    return RemovalPlan(tuple(files), tuple(refused))
+    return RemovalPlan(_share_sidecars(files), tuple(refused))
 
 
 def _planned(
     member: GroupMember, group: DuplicateGroup, survivors: tuple[Survivor, ...]
 ) -> PlannedFile:
     e = member.entry
-    return PlannedFile(e.path, e.size, e.mtime_ns, member.sha256, group.id, survivors)
+    staying = {s.path for s in survivors}
+    lacks = bool(e.sidecars) and not any(
+        m.entry.sidecars for m in group.members if m.path in staying
+    )
+    return PlannedFile(
+        e.path,
+        e.size,
+        e.mtime_ns,
+        member.sha256,
+        group.id,
+        survivors,
+        sidecars=e.sidecars,
+        keeper_has_no_sidecar=lacks,
+    )
 
 
 def _forms(path: str) -> set[str]:
@@ -325,7 +348,13 @@ def remove_files(
                     detail=problem.message,
                 )
             else:
-                outcome = _remove_one(planned, log, batch_id, opts, to_trash, locator)
+                outcome = _sidecar_problem(planned, log, batch_id) or _remove_one(
+                    planned, log, batch_id, opts, to_trash, locator
+                )
+                if isinstance(outcome, FileRemoved) and planned.sidecars:
+                    outcome = _move_sidecars(
+                        outcome, planned, log, batch_id, opts, to_trash, locator
+                    )
             if isinstance(outcome, FileRemoved):
                 removed.append(outcome)
                 yield outcome
@@ -459,3 +488,92 @@ def _where_trashed(path: str, since: float, locator: FreedesktopTrash) -> str | 
     except OSError:
         return None
     return None if found is None else found.data_path
+
+
+# -- sidecar files ----------------------------------------------------------------------------
+
+
+def _share_sidecars(files: list[PlannedFile]) -> tuple[PlannedFile, ...]:
+    """Each sidecar moves with one planned picture, the last that uses it, and only when no
+    picture that uses it stays (`cleaner.sidecars.share_out`)."""
+    split = share_out([(f.path, f.sidecars) for f in files])
+    return tuple(
+        replace(f, sidecars=moving, shared_sidecars=staying) if f.sidecars else f
+        for f, (moving, staying) in zip(files, split, strict=True)
+    )
+
+
+def _sidecar_problem(planned: PlannedFile, log: UndoLog, batch_id: str) -> KeptFile | None:
+    """Before the picture moves: its sidecars must be the ones the scan saw. A sidecar that
+    changed, became a symlink or appeared since the scan keeps the picture (and itself) in
+    place, so keywords written after the scan never end up beside nothing."""
+    problem = _sidecar_change(planned)
+    if problem is None:
+        return None
+    log.record_skipped(
+        batch_id,
+        planned.path,
+        size=planned.size,
+        mtime_ns=planned.mtime_ns,
+        detail=problem.message,
+    )
+    return problem
+
+
+def _sidecar_change(planned: PlannedFile) -> KeptFile | None:
+    path = planned.path
+
+    def changed(detail: str) -> KeptFile:
+        return KeptFile(path, KeepReason.SIDECAR_CHANGED, detail)
+
+    for car in planned.sidecars:
+        if not belongs_to(car.path, path):
+            return changed(f"{car.path} is not one of its sidecar files")
+        if not os.path.lexists(car.path):
+            continue  # gone since the scan: nothing would be left behind
+        st = regular_stat(car.path)
+        if st is None or (st.st_size, st.st_mtime_ns) != (car.size, car.mtime_ns):
+            return changed(os.path.basename(car.path))
+    try:
+        names = os.listdir(os.path.dirname(path))
+    except OSError as exc:
+        return KeptFile(path, KeepReason.UNREADABLE, f"its folder: {describe_error(exc)}")
+    known = {c.path for c in planned.sidecars} | set(planned.shared_sidecars)
+    for found in find_sidecars(path, names):
+        if found not in known and regular_stat(found) is not None:
+            return changed(f"{os.path.basename(found)} appeared since the scan")
+    return None
+
+
+def _move_sidecars(
+    removed: FileRemoved,
+    planned: PlannedFile,
+    log: UndoLog,
+    batch_id: str,
+    opts: RemovalOptions,
+    to_trash: TrashFunc,
+    locator: FreedesktopTrash,
+) -> FileRemoved:
+    """Right after its picture moved: each sidecar, checked and logged like any file (its
+    own undo record, written before its move), unless a picture that uses it is still there."""
+    moved: list[FileRemoved] = []
+    kept: list[KeptFile] = []
+    for car in planned.sidecars:
+        if not os.path.lexists(car.path):
+            continue  # gone since the scan: nothing is left behind
+        try:
+            names = os.listdir(os.path.dirname(car.path))
+        except OSError as exc:
+            kept.append(KeptFile(car.path, KeepReason.UNREADABLE, describe_error(exc)))
+            continue
+        others = [p for p in users(car.path, names) if p != planned.path]
+        if others:
+            kept.append(KeptFile(car.path, KeepReason.SIDECAR_IN_USE, os.path.basename(others[0])))
+            continue
+        as_file = PlannedFile(car.path, car.size, car.mtime_ns, None, planned.group_id, ())
+        outcome = _remove_one(as_file, log, batch_id, opts, to_trash, locator)
+        if isinstance(outcome, FileRemoved):
+            moved.append(outcome)
+        else:
+            kept.append(outcome)
+    return replace(removed, sidecars=tuple(moved), sidecars_kept=tuple(kept))

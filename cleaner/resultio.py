@@ -26,10 +26,12 @@ from cleaner.models import (
     ScanResult,
     ScanSettings,
     ScanStats,
+    Sidecar,
     Similarity,
     SkippedFile,
     SkipReason,
 )
+from cleaner.sidecars import belongs_to
 
 SCHEMA = "photosift-result"
 SCHEMA_VERSION = 1
@@ -143,6 +145,7 @@ def _group_to_dict(g: DuplicateGroup) -> dict[str, Any]:
                 "inode": m.entry.inode,
                 "hardlinks": list(m.entry.hardlinks),
                 "nlink": m.entry.nlink,
+                "sidecars": [_sidecar_to_dict(c) for c in m.entry.sidecars],
                 "sha256": m.sha256,
                 "metrics": None if m.metrics is None else metrics_to_dict(m.metrics),
                 "quality": m.quality,
@@ -214,6 +217,7 @@ def _group_from_dict(g: dict[str, Any]) -> DuplicateGroup:
                 inode=int(m.get("inode", 0)),
                 hardlinks=tuple(m.get("hardlinks", ())),
                 nlink=int(m.get("nlink", 1)),
+                sidecars=_sidecars_from_list(m.get("sidecars", ()), m["path"]),
             ),
             metrics=None if m.get("metrics") is None else metrics_from_dict(m["metrics"]),
             sha256=m.get("sha256"),
@@ -232,6 +236,35 @@ def _group_from_dict(g: dict[str, Any]) -> DuplicateGroup:
         reason=str(g.get("reason", "")),
         deciding_criterion=g.get("deciding_criterion"),
     )
+
+
+def _sidecar_to_dict(c: Sidecar) -> dict[str, Any]:
+    return {
+        "path": c.path,
+        "size": c.size,
+        "mtime_ns": c.mtime_ns,
+        "shared_with": list(c.shared_with),
+    }
+
+
+def _sidecars_from_list(items: Any, picture: Any) -> tuple[Sidecar, ...]:
+    """A member's sidecars. Each must be a sidecar name of that picture in its own folder,
+    so an edited result cannot make `clean` move some other file "with" a picture."""
+    if not isinstance(items, (list, tuple)) or not isinstance(picture, str):
+        raise TypeError("sidecars must be a list")
+    out: list[Sidecar] = []
+    for d in items:
+        path = d["path"]
+        shared = d.get("shared_with", [])
+        if not isinstance(path, str) or not isinstance(shared, list):
+            raise TypeError(f"bad sidecar record {d!r}")
+        if not belongs_to(path, picture) or not all(isinstance(p, str) for p in shared):
+            raise ValueError(f"{path!r} is not a sidecar file of {picture!r}")
+        size, mtime_ns = d["size"], d["mtime_ns"]
+        if type(size) is not int or type(mtime_ns) is not int:
+            raise TypeError(f"bad sidecar size or time for {path!r}")
+        out.append(Sidecar(path, size, mtime_ns, tuple(shared)))
+    return tuple(out)
 
 
 def dumps(result: ScanResult) -> str:

@@ -19,8 +19,10 @@ from cleaner.errors import ResultFormatError
 from cleaner.progress import CancelToken, Progress
 from cleaner.removal import (
     FileKept,
+    FileRemoved,
     KeepReason,
     KeptFile,
+    PlannedFile,
     QuarantineMode,
     RemovalFinished,
     RemovalOptions,
@@ -143,6 +145,7 @@ def _print_plan(plan: RemovalPlan, options: RemovalOptions, source: str) -> None
         print(f"From {source}: {_files(len(plan.files))} ({size}) will be moved to {where}:")
         for f in plan.files:
             print(f"  {f.path}")
+            _print_sidecars(f)
     if plan.refused:
         print(f"{_files(len(plan.refused))} marked for removal will stay where they are:")
         for k in plan.refused:
@@ -150,6 +153,19 @@ def _print_plan(plan: RemovalPlan, options: RemovalOptions, source: str) -> None
     if options.quarantine is not QuarantineMode.OFF:
         folder = options.quarantine_dir or "'.photosift-quarantine' at the root of each drive"
         print(f"Quarantine folder: {folder}")
+
+
+def _print_sidecars(f: PlannedFile) -> None:
+    """A planned picture's sidecar files, right under it."""
+    for car in f.sidecars:
+        print(f"    + {car.path} (its sidecar file, moved with it)")
+    for path in f.shared_sidecars:
+        print(f"    = {path} (sidecar file shared with another picture; it stays)")
+    if f.keeper_has_no_sidecar:
+        print(
+            "    Note: the copy that stays has no sidecar file; keywords and captions "
+            "kept only in this one go to the trash with it."
+        )
 
 
 def _ask(prompt: str) -> str | None:
@@ -188,6 +204,10 @@ def _execute(
                 elif isinstance(event, FileKept):
                     bar.close()
                     print(f"  not moved: {event.kept.path}: {event.kept.message}", file=sys.stderr)
+                elif isinstance(event, FileRemoved) and event.sidecars_kept:
+                    bar.close()
+                    for k in event.sidecars_kept:
+                        print(f"  sidecar not moved: {k.path}: {k.message}", file=sys.stderr)
                 elif isinstance(event, RemovalFinished):
                     finished = event
         finally:
@@ -204,9 +224,11 @@ def _report(finished: RemovalFinished) -> int:
             f"{n:,} to the {'trash' if m == 'trash' else 'quarantine folder'}"
             for m, n in methods.items()
         )
+        sidecars = sum(len(r.sidecars) for r in removed)
+        also = "" if not sidecars else f" and {sidecars:,} sidecar file{'s' * (sidecars != 1)}"
         print(
-            f"Moved {_files(len(removed))} ({human_bytes(finished.bytes_removed)}): {where}. "
-            f"To put them back: photosift undo {finished.batch_id}"
+            f"Moved {_files(len(removed))}{also} ({human_bytes(finished.bytes_removed)}): "
+            f"{where}. To put them back: photosift undo {finished.batch_id}"
         )
     if finished.kept:
         print(f"{_files(len(finished.kept))} were not moved (listed above).")

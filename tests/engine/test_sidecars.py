@@ -1,0 +1,397 @@
+"""Sidecar files (XMP, Apple .AAE, .THM) travel with their picture, and never alone.
+
+Every test here scans real pictures and moves them to a real (isolated) trash: the
+sidecar must go with the copy it belongs to, come back with it on undo, be listed in the
+plan and the report, never be moved while another picture still uses it, and never be
+taken for a picture itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import images
+import pytest
+from removal_helpers import Env, isolate, snapshot
+
+from cleaner import resultio
+from cleaner.cli import clean_cmd, undo_cmd
+from cleaner.errors import ResultFormatError
+from cleaner.models import ScanResult, ScanSettings
+from cleaner.removal import KeepReason, plan_removal, run_removal
+from cleaner.restore import run_restore
+from cleaner.scan import run_scan
+from cleaner.undolog import Outcome, UndoLog
+
+XMP = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description>'
+    b"<dc:subject>Museum inventory 1987/12, gift of the Smith family</dc:subject>"
+    b"</rdf:Description></rdf:RDF></x:xmpmeta>\n"
+)
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Env:
+    return isolate(monkeypatch, tmp_path)
+
+
+def jpeg(path: Path, seed: int) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(images.jpeg_bytes(images.photo(seed, (320, 240))))
+    return path
+
+
+def copy(src: Path, dst: Path) -> Path:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    dst.write_bytes(src.read_bytes())
+    return dst
+
+
+def text(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def scan(env: Env) -> ScanResult:
+    return run_scan(ScanSettings(roots=(str(env.photos),)), cache_path=None)
+
+
+def cli(*argv: str) -> int:
+    parser = argparse.ArgumentParser(prog="photosift")
+    sub = parser.add_subparsers(dest="command")
+    for module in (clean_cmd, undo_cmd):
+        module.add_parser(sub)
+    args = parser.parse_args(argv)
+    return {"clean": clean_cmd, "undo": undo_cmd}[args.command].run(args)
+
+
+def library(env: Env, sidecar_name: str = "IMG_1234.xmp") -> tuple[Path, Path, Path]:
+    """An original in originals/ (the keeper) and an exact copy in copies/ that carries a
+    sidecar. Returns (keeper, copy, sidecar)."""
+    keeper = jpeg(env.photos / "originals" / "IMG_1234.JPG", 1)
+    dup = copy(keeper, env.photos / "copies" / "IMG_1234.JPG")
+    sidecar = text(env.photos / "copies" / sidecar_name, XMP)
+    return keeper, dup, sidecar
+
+
+# -- the sidecar goes with its picture and comes back with it -----------------------------
+
+
+@pytest.mark.parametrize(
+    "sidecar_name",
+    ["IMG_1234.xmp", "IMG_1234.JPG.xmp", "img_1234.XMP", "IMG_1234.AAE", "IMG_O1234.AAE"],
+)
+def test_the_sidecar_goes_to_the_trash_with_its_picture_and_comes_back(
+    env: Env, sidecar_name: str
+) -> None:
+    keeper, dup, sidecar = library(env, sidecar_name)
+    before = snapshot([str(dup), str(sidecar)])
+    res = scan(env)
+    (group,) = res.groups
+    assert [m.path for m in group.members if m.suggested_remove] == [str(dup)]
+    with UndoLog() as log:
+        finished = run_removal(plan_removal(res), log)
+        assert [r.path for r in finished.removed] == [str(dup)]
+        assert finished.kept == ()
+        assert not dup.exists() and not sidecar.exists()  # neither is left behind
+        assert sorted(env.trashed_names()) == sorted([dup.name, sidecar.name])
+        entries = log.entries(finished.batch_id)
+        assert [(e.original_path, e.outcome) for e in entries] == [
+            (str(dup), Outcome.MOVED),
+            (str(sidecar), Outcome.MOVED),
+        ]
+        undone = run_restore(log, finished.batch_id)
+    assert all(r.ok for r in undone.results)
+    assert len(undone.results) == 2
+    assert snapshot([str(dup), str(sidecar)]) == before
+    assert keeper.exists()
+
+
+def test_a_thm_thumbnail_goes_with_its_raw_and_is_never_a_picture(env: Env) -> None:
+    """A camera's .THM is a small JPEG. It must not be grouped as a copy of anything, and
+    it goes with the picture it belongs to."""
+    keeper = jpeg(env.photos / "originals" / "MVI_0042.JPG", 2)
+    dup = copy(keeper, env.photos / "copies" / "MVI_0042.JPG")
+    thm = copy(keeper, env.photos / "copies" / "MVI_0042.THM")  # a valid JPEG, same bytes
+    res = scan(env)
+    grouped = [m.path for g in res.groups for m in g.members]
+    assert str(thm) not in grouped
+    assert sorted(grouped) == sorted([str(keeper), str(dup)])
+    with UndoLog() as log:
+        finished = run_removal(plan_removal(res), log)
+    assert [r.path for r in finished.removed] == [str(dup)]
+    assert not thm.exists()
+    assert sorted(env.trashed_names()) == sorted([dup.name, thm.name])
+
+
+def test_the_cli_plan_lists_the_sidecar_and_undo_brings_both_back(
+    env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    keeper, dup, sidecar = library(env)
+    before = snapshot([str(dup), str(sidecar)])
+    result_file = tmp_path / "result.json"
+    resultio.save(scan(env), result_file)
+    assert cli("clean", "--from", str(result_file), "--dry-run") == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    at = lines.index(f"  {dup}")
+    assert str(sidecar) in lines[at + 1]  # listed right under its picture
+    assert "sidecar" in lines[at + 1]
+    assert sidecar.exists()
+
+    assert cli("clean", "--from", str(result_file), "--yes") == 0
+    out = capsys.readouterr().out
+    assert "Moved 1 file" in out
+    assert "1 sidecar file" in out
+    assert not sidecar.exists()
+    assert cli("undo") == 0
+    assert "2 of 2 files put back." in capsys.readouterr().out
+    assert snapshot([str(dup), str(sidecar)]) == before
+
+
+# -- the keeper has no sidecar: say so ------------------------------------------------------
+
+
+def test_the_plan_says_when_only_the_removed_copy_has_a_sidecar(
+    env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    library(env)
+    result_file = tmp_path / "result.json"
+    resultio.save(scan(env), result_file)
+    assert cli("clean", "--from", str(result_file), "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "the copy that stays has no sidecar file" in out
+    (planned,) = plan_removal(resultio.load(result_file)).files
+    assert planned.keeper_has_no_sidecar
+
+
+def test_no_note_when_the_keeper_has_its_own_sidecar(
+    env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    keeper, _dup, _sidecar = library(env)
+    text(keeper.with_suffix(".xmp"), XMP)
+    result_file = tmp_path / "result.json"
+    resultio.save(scan(env), result_file)
+    assert cli("clean", "--from", str(result_file), "--dry-run") == 0
+    assert "no sidecar" not in capsys.readouterr().out
+    (planned,) = plan_removal(resultio.load(result_file)).files
+    assert not planned.keeper_has_no_sidecar
+
+
+# -- a sidecar shared by two pictures of one name -------------------------------------------
+
+
+def test_a_sidecar_another_picture_still_uses_stays(env: Env) -> None:
+    """IMG_1234.JPG goes (a copy of the original), IMG_1234.CR2 beside it stays (it is
+    no copy of anything): the shared IMG_1234.xmp stays with the picture that stays."""
+    keeper, dup, sidecar = library(env)
+    raw = jpeg(env.photos / "copies" / "IMG_1234.CR2", 7)  # another picture, same name
+    res = scan(env)
+    assert [m.path for g in res.groups for m in g.members if m.suggested_remove] == [str(dup)]
+    with UndoLog() as log:
+        finished = run_removal(plan_removal(res), log)
+        assert [e.original_path for e in log.entries(finished.batch_id)] == [str(dup)]
+    assert not dup.exists()
+    assert sidecar.read_bytes() == XMP and raw.exists()
+
+
+def test_a_shared_sidecar_moves_once_with_the_last_picture_that_goes(env: Env) -> None:
+    """Both pictures named IMG_1234 in copies/ are copies of originals: the shared xmp
+    goes with the last of them, once, and comes back on undo."""
+    keeper, dup, sidecar = library(env)
+    keeper_png = env.photos / "originals" / "IMG_1234.PNG"
+    images.save(images.photo(8, (320, 240)), keeper_png)
+    dup_png = copy(keeper_png, env.photos / "copies" / "IMG_1234.PNG")
+    before = snapshot([str(dup), str(dup_png), str(sidecar)])
+    res = scan(env)
+    going = sorted(m.path for g in res.groups for m in g.members if m.suggested_remove)
+    assert going == sorted([str(dup), str(dup_png)])
+    plan = plan_removal(res)
+    assert [s.path for f in plan.files for s in f.sidecars] == [str(sidecar)]  # listed once
+    with UndoLog() as log:
+        finished = run_removal(plan, log)
+        entries = log.entries(finished.batch_id)
+        assert sorted(e.original_path for e in entries) == sorted(before)
+        assert [e.original_path for e in entries][-1] == str(sidecar)  # after both pictures
+        assert all(e.outcome is Outcome.MOVED for e in entries)
+        undone = run_restore(log, finished.batch_id)
+    assert all(r.ok for r in undone.results)
+    assert snapshot(list(before)) == before
+
+
+def test_a_shared_sidecar_stays_when_its_other_picture_is_kept_at_the_last_moment(
+    env: Env,
+) -> None:
+    """Both pictures were planned, but the first one changed before the move: it stays, so
+    the shared xmp must stay too (it is still that picture's sidecar)."""
+    keeper, dup, sidecar = library(env)
+    keeper_png = env.photos / "originals" / "IMG_1234.PNG"
+    images.save(images.photo(8, (320, 240)), keeper_png)
+    dup_png = copy(keeper_png, env.photos / "copies" / "IMG_1234.PNG")
+    res = scan(env)
+    plan = plan_removal(res)
+    first = Path(plan.files[0].path)
+    os.utime(first, ns=(1, 1))  # changed since the scan: it will be refused
+    with UndoLog() as log:
+        finished = run_removal(plan, log)
+    assert [k.path for k in finished.kept] == [str(first)]
+    assert first.exists() and sidecar.read_bytes() == XMP
+    assert not ({dup, dup_png} - {first}).pop().exists()
+
+
+# -- a sidecar that changed or appeared since the scan ---------------------------------------
+
+
+def test_a_sidecar_changed_since_the_scan_keeps_both_in_place(env: Env) -> None:
+    _keeper, dup, sidecar = library(env)
+    res = scan(env)
+    sidecar.write_bytes(XMP + b"<!-- keywords added after the scan -->\n")
+    with UndoLog() as log:
+        finished = run_removal(plan_removal(res), log)
+    assert finished.removed == ()
+    (kept,) = finished.kept
+    assert (kept.path, kept.reason) == (str(dup), KeepReason("sidecar_changed"))
+    assert "sidecar" in kept.message and sidecar.name in kept.message
+    assert dup.exists() and sidecar.exists()
+    assert env.trashed_names() == []
+
+
+def test_a_sidecar_that_appeared_since_the_scan_keeps_both_in_place(env: Env) -> None:
+    keeper = jpeg(env.photos / "originals" / "IMG_1234.JPG", 1)
+    dup = copy(keeper, env.photos / "copies" / "IMG_1234.JPG")
+    res = scan(env)
+    sidecar = text(env.photos / "copies" / "IMG_1234.xmp", XMP)  # written after the scan
+    with UndoLog() as log:
+        finished = run_removal(plan_removal(res), log)
+    assert finished.removed == ()
+    assert [(k.path, k.reason) for k in finished.kept] == [
+        (str(dup), KeepReason("sidecar_changed"))
+    ]
+    assert dup.exists() and sidecar.exists()
+
+
+def test_a_sidecar_replaced_by_a_symlink_keeps_both_in_place(env: Env, tmp_path: Path) -> None:
+    _keeper, dup, sidecar = library(env)
+    res = scan(env)
+    elsewhere = text(tmp_path / "elsewhere" / "notes.xmp", XMP)
+    st = sidecar.stat()
+    sidecar.unlink()
+    sidecar.symlink_to(elsewhere)
+    os.utime(sidecar, ns=(st.st_atime_ns, st.st_mtime_ns), follow_symlinks=False)
+    with UndoLog() as log:
+        finished = run_removal(plan_removal(res), log)
+    assert finished.removed == ()
+    assert dup.exists() and sidecar.is_symlink() and elsewhere.read_bytes() == XMP
+
+
+# -- the report and the result file -----------------------------------------------------------
+
+
+def test_the_result_json_records_sidecars_and_refuses_a_foreign_one(
+    env: Env, tmp_path: Path
+) -> None:
+    _keeper, dup, sidecar = library(env)
+    res = scan(env)
+    data = resultio.result_to_dict(res)
+    member = next(m for g in data["groups"] for m in g["members"] if m["path"] == str(dup))
+    (recorded,) = member["sidecars"]
+    assert recorded["path"] == str(sidecar)
+    assert recorded["size"] == len(XMP)
+    assert recorded["mtime_ns"] == sidecar.stat().st_mtime_ns
+    assert resultio.result_from_dict(json.loads(json.dumps(data))) == res
+    # A hand-edited result cannot make clean move a file that is no sidecar of the picture.
+    recorded["path"] = str(tmp_path / "home" / "notes.txt")
+    with pytest.raises(ResultFormatError, match="sidecar"):
+        resultio.result_from_dict(data)
+
+
+def test_the_html_and_csv_reports_list_each_members_sidecars(
+    env: Env, tmp_path: Path
+) -> None:
+    from cleaner.csvexport import write_csv
+    from cleaner.report import write_report
+
+    _keeper, dup, sidecar = library(env)
+    res = scan(env)
+    write_report(res, html=tmp_path / "report.html")
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert sidecar.name in html
+    assert "sidecar" in html.lower()
+    write_csv(res.groups, tmp_path / "report.csv")
+    with open(tmp_path / "report.csv", encoding="utf-8-sig", newline="") as fh:
+        table = list(csv.DictReader(fh))
+    by_path = {row["path"]: row for row in table}
+    assert by_path[str(dup)]["sidecars"] == str(sidecar)
+    assert all(row["sidecars"] == "" for p, row in by_path.items() if p != str(dup))
+
+
+# -- killed between the picture's move and its sidecar's ------------------------------------
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_killed_between_picture_and_sidecar_everything_is_recorded_and_undoable(
+    env: Env, tmp_path: Path, when: str
+) -> None:
+    """A child process moves the picture, then is killed (os._exit) just before its
+    sidecar moves, or just after the sidecar moved but before its record was completed."""
+    keeper, dup, sidecar = library(env)
+    result_file = tmp_path / "result.json"
+    resultio.save(scan(env), result_file)
+    before = snapshot([str(dup), str(sidecar)])
+    script = tmp_path / "child.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            import os, sys
+            from pathlib import Path
+            sys.path[:0] = [{str(Path(__file__).parents[2])!r}, {str(Path(__file__).parent)!r}]
+            import pytest
+            from removal_helpers import isolate
+            import cleaner.trash
+            from cleaner import resultio
+            from cleaner.removal import plan_removal, run_removal
+            from cleaner.undolog import UndoLog
+
+            mp = pytest.MonkeyPatch()
+            isolate(mp, Path({str(tmp_path)!r}))
+            plan = plan_removal(resultio.load({str(result_file)!r}))
+            calls = 0
+            def trash(path):
+                global calls
+                calls += 1
+                if calls == 2 and {when!r} == "before":
+                    os._exit(9)
+                cleaner.trash.send_to_trash(path)
+                if calls == 2:
+                    os._exit(9)
+            assert cleaner.trash.__file__.startswith({str(Path(__file__).parents[2])!r})
+            with UndoLog() as log:
+                run_removal(plan, log, trash=trash)
+            """
+        )
+    )
+    proc = subprocess.run(
+        [sys.executable, str(script)], cwd=str(Path(__file__).parents[2]), check=False
+    )
+    assert proc.returncode == 9
+    assert not dup.exists()
+    assert sidecar.exists() is (when == "before")
+    with UndoLog() as log:
+        (batch,) = log.batches()
+        entries = log.entries(batch.id)
+        assert [(e.original_path, e.outcome) for e in entries] == [
+            (str(dup), Outcome.MOVED),
+            (str(sidecar), Outcome.PENDING),
+        ]
+        undone = run_restore(log, batch.id)
+    assert all(r.ok for r in undone.results)
+    assert snapshot([str(dup), str(sidecar)]) == before
+    assert keeper.exists()
