@@ -30,7 +30,7 @@ from cleaner.errors import Cancelled
 from cleaner.models import DuplicateGroup, GroupMember, ScanResult, Sidecar
 from cleaner.progress import CancelToken, Progress, ProgressMeter, final_event
 from cleaner.restore import FreedesktopTrash
-from cleaner.sidecars import belongs_to, find_sidecars, regular_stat, share_out, users
+from cleaner.sidecars import FolderIndexes, belongs_to, regular_stat, share_out
 from cleaner.trash import (
     NotARegularFile,
     TrashUnavailable,
@@ -44,6 +44,9 @@ from cleaner.trash import (
 from cleaner.undolog import Method, UndoLog
 
 STAGE = "Moving copies to the trash"
+# How old (seconds) a folder listing may be when checking a picture's sidecars before its
+# move: a huge folder is not listed again before each of thousands of moves.
+SIDECAR_LISTING_MAX_AGE = 1.0
 
 
 class KeepReason(str, enum.Enum):
@@ -330,6 +333,7 @@ def remove_files(
     kept: list[KeptFile] = []
     survivors_ok: dict[int, KeptFile | None] = {}
     locator = FreedesktopTrash()
+    folders = FolderIndexes(max_age=SIDECAR_LISTING_MAX_AGE)
     yield RemovalStarted(batch_id, len(plan.files), plan.bytes_total)
     try:
         for planned in plan.files:
@@ -348,13 +352,9 @@ def remove_files(
                     detail=problem.message,
                 )
             else:
-                outcome = _sidecar_problem(planned, log, batch_id) or _remove_one(
-                    planned, log, batch_id, opts, to_trash, locator
+                outcome = _remove_with_sidecars(
+                    planned, log, batch_id, opts, to_trash, locator, folders
                 )
-                if isinstance(outcome, FileRemoved) and planned.sidecars:
-                    outcome = _move_sidecars(
-                        outcome, planned, log, batch_id, opts, to_trash, locator
-                    )
             if isinstance(outcome, FileRemoved):
                 removed.append(outcome)
                 yield outcome
@@ -503,24 +503,40 @@ def _share_sidecars(files: list[PlannedFile]) -> tuple[PlannedFile, ...]:
     )
 
 
-def _sidecar_problem(planned: PlannedFile, log: UndoLog, batch_id: str) -> KeptFile | None:
+def _remove_with_sidecars(
+    planned: PlannedFile,
+    log: UndoLog,
+    batch_id: str,
+    opts: RemovalOptions,
+    to_trash: TrashFunc,
+    locator: FreedesktopTrash,
+    folders: FolderIndexes,
+) -> FileRemoved | KeptFile:
+    """`_remove_one`, with the picture's sidecar files checked before and moved after it."""
+    problem = _sidecar_problem(planned, folders)
+    if problem is not None:
+        log.record_skipped(
+            batch_id,
+            planned.path,
+            size=planned.size,
+            mtime_ns=planned.mtime_ns,
+            detail=problem.message,
+        )
+        return problem
+    outcome = _remove_one(planned, log, batch_id, opts, to_trash, locator)
+    if isinstance(outcome, FileRemoved):
+        folders.moved(planned.path)
+        if planned.sidecars:
+            outcome = _move_sidecars(
+                outcome, planned, log, batch_id, opts, to_trash, locator, folders
+            )
+    return outcome
+
+
+def _sidecar_problem(planned: PlannedFile, folders: FolderIndexes) -> KeptFile | None:
     """Before the picture moves: its sidecars must be the ones the scan saw. A sidecar that
     changed, became a symlink or appeared since the scan keeps the picture (and itself) in
     place, so keywords written after the scan never end up beside nothing."""
-    problem = _sidecar_change(planned)
-    if problem is None:
-        return None
-    log.record_skipped(
-        batch_id,
-        planned.path,
-        size=planned.size,
-        mtime_ns=planned.mtime_ns,
-        detail=problem.message,
-    )
-    return problem
-
-
-def _sidecar_change(planned: PlannedFile) -> KeptFile | None:
     path = planned.path
 
     def changed(detail: str) -> KeptFile:
@@ -534,12 +550,13 @@ def _sidecar_change(planned: PlannedFile) -> KeptFile | None:
         st = regular_stat(car.path)
         if st is None or (st.st_size, st.st_mtime_ns) != (car.size, car.mtime_ns):
             return changed(os.path.basename(car.path))
+    folder, name = os.path.split(path)
     try:
-        names = os.listdir(os.path.dirname(path))
+        index = folders.index(folder)
     except OSError as exc:
         return KeptFile(path, KeepReason.UNREADABLE, f"its folder: {describe_error(exc)}")
     known = {c.path for c in planned.sidecars} | set(planned.shared_sidecars)
-    for found in find_sidecars(path, names):
+    for found in index.sidecars(name):
         if found not in known and regular_stat(found) is not None:
             return changed(f"{os.path.basename(found)} appeared since the scan")
     return None
@@ -553,6 +570,7 @@ def _move_sidecars(
     opts: RemovalOptions,
     to_trash: TrashFunc,
     locator: FreedesktopTrash,
+    folders: FolderIndexes,
 ) -> FileRemoved:
     """Right after its picture moved: each sidecar, checked and logged like any file (its
     own undo record, written before its move), unless a picture that uses it is still there."""
@@ -561,12 +579,12 @@ def _move_sidecars(
     for car in planned.sidecars:
         if not os.path.lexists(car.path):
             continue  # gone since the scan: nothing is left behind
+        folder, name = os.path.split(car.path)
         try:
-            names = os.listdir(os.path.dirname(car.path))
+            others = [p for p in folders.index(folder).users(name) if p != planned.path]
         except OSError as exc:
             kept.append(KeptFile(car.path, KeepReason.UNREADABLE, describe_error(exc)))
             continue
-        others = [p for p in users(car.path, names) if p != planned.path]
         if others:
             kept.append(KeptFile(car.path, KeepReason.SIDECAR_IN_USE, os.path.basename(others[0])))
             continue
@@ -574,6 +592,7 @@ def _move_sidecars(
         outcome = _remove_one(as_file, log, batch_id, opts, to_trash, locator)
         if isinstance(outcome, FileRemoved):
             moved.append(outcome)
+            folders.moved(car.path)
         else:
             kept.append(outcome)
     return replace(removed, sidecars=tuple(moved), sidecars_kept=tuple(kept))

@@ -24,6 +24,8 @@ from __future__ import annotations
 import os
 import re
 import stat
+import time
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
@@ -67,30 +69,76 @@ def belongs_to(sidecar_path: str, picture_path: str) -> bool:
     )
 
 
+# IMG_O1234.aae (case-folded) -> IMG_1234: the stem of the original it belongs to.
+_APPLE_ORIGINAL = re.compile(r"^(.*_)o(\d+)$", re.DOTALL)
+
+
+class FolderIndex:
+    """The names in one folder, indexed so that finding a picture's sidecars, or the
+    pictures that use a sidecar, costs one dictionary look-up however big the folder."""
+
+    def __init__(self, folder: str, names: Iterable[str]) -> None:
+        self.folder = folder
+        self._sidecars: dict[str, list[str]] = defaultdict(list)  # case-folded name -> names
+        self._pictures: dict[str, list[str]] = defaultdict(list)  # case-folded stem/name -> names
+        for name in names:
+            self.add(name)
+
+    def _picture_keys(self, name: str) -> set[str]:
+        folded = name.casefold()
+        return {folded, os.path.splitext(folded)[0]}
+
+    def add(self, name: str) -> None:
+        if is_sidecar_name(name):
+            self._sidecars[name.casefold()].append(name)
+        elif is_picture_name(name):
+            for key in self._picture_keys(name):
+                self._pictures[key].append(name)
+
+    def discard(self, name: str) -> None:
+        if is_sidecar_name(name):
+            keys = {name.casefold()}
+            table = self._sidecars
+        else:
+            keys = self._picture_keys(name)
+            table = self._pictures
+        for key in keys:
+            if name in table.get(key, ()):
+                table[key].remove(name)
+
+    def sidecars(self, picture_name: str) -> tuple[str, ...]:
+        """Paths of the sidecars of the picture named `picture_name`, sorted."""
+        found = {n for key in sidecar_keys(picture_name) for n in self._sidecars.get(key, ())}
+        found.discard(picture_name)
+        return tuple(sorted(os.path.join(self.folder, n) for n in found))
+
+    def users(self, sidecar_name: str) -> tuple[str, ...]:
+        """Paths of the pictures that use the sidecar named `sidecar_name`, sorted."""
+        key = sidecar_name.casefold()
+        stem = os.path.splitext(key)[0]
+        probes = {stem}
+        original = _APPLE_ORIGINAL.match(stem)
+        if original is not None:
+            probes.add(original[1] + original[2])
+        found = {
+            n
+            for probe in probes
+            for n in self._pictures.get(probe, ())
+            if n != sidecar_name and key in sidecar_keys(n)
+        }
+        return tuple(sorted(os.path.join(self.folder, n) for n in found))
+
+
 def find_sidecars(picture_path: str, names_in_folder: Iterable[str]) -> tuple[str, ...]:
     """Paths of the sidecars of `picture_path` among the names of its folder, sorted."""
     folder, name = os.path.split(picture_path)
-    keys = sidecar_keys(name)
-    return tuple(
-        sorted(
-            os.path.join(folder, n)
-            for n in names_in_folder
-            if n != name and is_sidecar_name(n) and n.casefold() in keys
-        )
-    )
+    return FolderIndex(folder, names_in_folder).sidecars(name)
 
 
 def users(sidecar_path: str, names_in_folder: Iterable[str]) -> tuple[str, ...]:
     """Paths of the pictures among the folder's names that use this sidecar, sorted."""
     folder, name = os.path.split(sidecar_path)
-    key = name.casefold()
-    return tuple(
-        sorted(
-            os.path.join(folder, n)
-            for n in names_in_folder
-            if n != name and is_picture_name(n) and key in sidecar_keys(n)
-        )
-    )
+    return FolderIndex(folder, names_in_folder).users(name)
 
 
 def regular_stat(path: str) -> os.stat_result | None:
@@ -102,41 +150,60 @@ def regular_stat(path: str) -> os.stat_result | None:
     return st if stat.S_ISREG(st.st_mode) else None
 
 
-class FolderNames:
-    """Names in each folder, read once per folder (one ``listdir`` per folder of a scan)."""
+class FolderIndexes:
+    """A `FolderIndex` per folder, read with one ``listdir`` and reused.
 
-    def __init__(self) -> None:
-        self._names: dict[str, tuple[str, ...]] = {}
+    The scan keeps each for the whole scan (`max_age` None). A removal batch rereads a
+    folder when its index is older than `max_age` seconds and tells it about its own moves
+    (`moved`), so that checking a huge folder before each of thousands of moves does not
+    list it thousands of times, and a file that appears is seen within that time.
+    """
 
-    def __call__(self, folder: str) -> tuple[str, ...]:
-        names = self._names.get(folder)
-        if names is None:
-            try:
-                names = tuple(os.listdir(folder))
-            except OSError:
-                names = ()
-            self._names[folder] = names
-        return names
+    def __init__(self, max_age: float | None = None) -> None:
+        self.max_age = max_age
+        self._indexes: dict[str, tuple[float, FolderIndex]] = {}
+
+    def index(self, folder: str) -> FolderIndex:
+        """The folder's index. Raises OSError when the folder cannot be listed."""
+        cached = self._indexes.get(folder)
+        now = time.monotonic()
+        if cached is not None and (self.max_age is None or now - cached[0] <= self.max_age):
+            return cached[1]
+        index = FolderIndex(folder, os.listdir(folder))
+        self._indexes[folder] = (now, index)
+        return index
+
+    def moved(self, path: str) -> None:
+        """`path` was moved away by this batch."""
+        folder, name = os.path.split(path)
+        cached = self._indexes.get(folder)
+        if cached is not None:
+            cached[1].discard(name)
 
 
-def sidecars_of(picture_path: str, names_in_folder: Sequence[str]) -> tuple[Sidecar, ...]:
-    """The picture's sidecars as they are now. Only regular files count: PhotoSift never
-    acts through a symbolic link."""
+def sidecars_of(picture_path: str, index: FolderIndex) -> tuple[Sidecar, ...]:
+    """The picture's sidecars as they are now, from its folder's index. Only regular files
+    count: PhotoSift never acts through a symbolic link."""
     found: list[Sidecar] = []
-    for path in find_sidecars(picture_path, names_in_folder):
+    for path in index.sidecars(os.path.basename(picture_path)):
         st = regular_stat(path)
         if st is None:
             continue
-        shared = tuple(p for p in users(path, names_in_folder) if p != picture_path)
+        shared = tuple(p for p in index.users(os.path.basename(path)) if p != picture_path)
         found.append(Sidecar(path, st.st_size, st.st_mtime_ns, shared))
     return tuple(found)
 
 
-def with_sidecars(group: DuplicateGroup, names: FolderNames) -> DuplicateGroup:
+def with_sidecars(group: DuplicateGroup, indexes: FolderIndexes) -> DuplicateGroup:
     """`group` with each member's sidecars recorded (scan time)."""
     members = []
     for m in group.members:
-        found = sidecars_of(m.path, names(os.path.dirname(m.path)))
+        folder = os.path.dirname(m.path)
+        try:
+            index = indexes.index(folder)
+        except OSError:  # the walk read it a moment ago; unreadable now: no sidecars known
+            index = FolderIndex(folder, ())
+        found = sidecars_of(m.path, index)
         members.append(replace(m, entry=replace(m.entry, sidecars=found)) if found else m)
     return replace(group, members=tuple(members))
 

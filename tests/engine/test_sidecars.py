@@ -19,6 +19,8 @@ from pathlib import Path
 
 import images
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from removal_helpers import Env, isolate, snapshot
 
 from cleaner import resultio
@@ -101,7 +103,8 @@ def test_the_sidecar_goes_to_the_trash_with_its_picture_and_comes_back(
         finished = run_removal(plan_removal(res), log)
         assert [r.path for r in finished.removed] == [str(dup)]
         assert finished.kept == ()
-        assert not dup.exists() and not sidecar.exists()  # neither is left behind
+        assert not dup.exists()
+        assert not sidecar.exists()
         assert sorted(env.trashed_names()) == sorted([dup.name, sidecar.name])
         entries = log.entries(finished.batch_id)
         assert [(e.original_path, e.outcome) for e in entries] == [
@@ -135,7 +138,7 @@ def test_a_thm_thumbnail_goes_with_its_raw_and_is_never_a_picture(env: Env) -> N
 def test_the_cli_plan_lists_the_sidecar_and_undo_brings_both_back(
     env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    keeper, dup, sidecar = library(env)
+    _keeper, dup, sidecar = library(env)
     before = snapshot([str(dup), str(sidecar)])
     result_file = tmp_path / "result.json"
     resultio.save(scan(env), result_file)
@@ -192,7 +195,7 @@ def test_no_note_when_the_keeper_has_its_own_sidecar(
 def test_a_sidecar_another_picture_still_uses_stays(env: Env) -> None:
     """IMG_1234.JPG goes (a copy of the original), IMG_1234.CR2 beside it stays (it is
     no copy of anything): the shared IMG_1234.xmp stays with the picture that stays."""
-    keeper, dup, sidecar = library(env)
+    _keeper, dup, sidecar = library(env)
     raw = jpeg(env.photos / "copies" / "IMG_1234.CR2", 7)  # another picture, same name
     res = scan(env)
     assert [m.path for g in res.groups for m in g.members if m.suggested_remove] == [str(dup)]
@@ -200,13 +203,14 @@ def test_a_sidecar_another_picture_still_uses_stays(env: Env) -> None:
         finished = run_removal(plan_removal(res), log)
         assert [e.original_path for e in log.entries(finished.batch_id)] == [str(dup)]
     assert not dup.exists()
-    assert sidecar.read_bytes() == XMP and raw.exists()
+    assert sidecar.read_bytes() == XMP
+    assert raw.exists()
 
 
 def test_a_shared_sidecar_moves_once_with_the_last_picture_that_goes(env: Env) -> None:
     """Both pictures named IMG_1234 in copies/ are copies of originals: the shared xmp
     goes with the last of them, once, and comes back on undo."""
-    keeper, dup, sidecar = library(env)
+    _keeper, dup, sidecar = library(env)
     keeper_png = env.photos / "originals" / "IMG_1234.PNG"
     images.save(images.photo(8, (320, 240)), keeper_png)
     dup_png = copy(keeper_png, env.photos / "copies" / "IMG_1234.PNG")
@@ -232,7 +236,7 @@ def test_a_shared_sidecar_stays_when_its_other_picture_is_kept_at_the_last_momen
 ) -> None:
     """Both pictures were planned, but the first one changed before the move: it stays, so
     the shared xmp must stay too (it is still that picture's sidecar)."""
-    keeper, dup, sidecar = library(env)
+    _keeper, dup, sidecar = library(env)
     keeper_png = env.photos / "originals" / "IMG_1234.PNG"
     images.save(images.photo(8, (320, 240)), keeper_png)
     dup_png = copy(keeper_png, env.photos / "copies" / "IMG_1234.PNG")
@@ -243,7 +247,8 @@ def test_a_shared_sidecar_stays_when_its_other_picture_is_kept_at_the_last_momen
     with UndoLog() as log:
         finished = run_removal(plan, log)
     assert [k.path for k in finished.kept] == [str(first)]
-    assert first.exists() and sidecar.read_bytes() == XMP
+    assert first.exists()
+    assert sidecar.read_bytes() == XMP
     assert not ({dup, dup_png} - {first}).pop().exists()
 
 
@@ -259,8 +264,10 @@ def test_a_sidecar_changed_since_the_scan_keeps_both_in_place(env: Env) -> None:
     assert finished.removed == ()
     (kept,) = finished.kept
     assert (kept.path, kept.reason) == (str(dup), KeepReason("sidecar_changed"))
-    assert "sidecar" in kept.message and sidecar.name in kept.message
-    assert dup.exists() and sidecar.exists()
+    assert "sidecar" in kept.message
+    assert sidecar.name in kept.message
+    assert dup.exists()
+    assert sidecar.exists()
     assert env.trashed_names() == []
 
 
@@ -275,7 +282,8 @@ def test_a_sidecar_that_appeared_since_the_scan_keeps_both_in_place(env: Env) ->
     assert [(k.path, k.reason) for k in finished.kept] == [
         (str(dup), KeepReason("sidecar_changed"))
     ]
-    assert dup.exists() and sidecar.exists()
+    assert dup.exists()
+    assert sidecar.exists()
 
 
 def test_a_sidecar_replaced_by_a_symlink_keeps_both_in_place(env: Env, tmp_path: Path) -> None:
@@ -289,7 +297,9 @@ def test_a_sidecar_replaced_by_a_symlink_keeps_both_in_place(env: Env, tmp_path:
     with UndoLog() as log:
         finished = run_removal(plan_removal(res), log)
     assert finished.removed == ()
-    assert dup.exists() and sidecar.is_symlink() and elsewhere.read_bytes() == XMP
+    assert dup.exists()
+    assert sidecar.is_symlink()
+    assert elsewhere.read_bytes() == XMP
 
 
 # -- the report and the result file -----------------------------------------------------------
@@ -313,9 +323,7 @@ def test_the_result_json_records_sidecars_and_refuses_a_foreign_one(
         resultio.result_from_dict(data)
 
 
-def test_the_html_and_csv_reports_list_each_members_sidecars(
-    env: Env, tmp_path: Path
-) -> None:
+def test_the_html_and_csv_reports_list_each_members_sidecars(env: Env, tmp_path: Path) -> None:
     from cleaner.csvexport import write_csv
     from cleaner.report import write_report
 
@@ -395,3 +403,120 @@ def test_killed_between_picture_and_sidecar_everything_is_recorded_and_undoable(
     assert all(r.ok for r in undone.results)
     assert snapshot([str(dup), str(sidecar)]) == before
     assert keeper.exists()
+
+
+# -- naming rules, and the folder index against its plain definition ---------------------------
+
+
+def test_which_names_are_sidecars_of_which_picture() -> None:
+    from cleaner.sidecars import find_sidecars, users
+
+    names = [
+        "IMG_1234.CR2", "IMG_1234.JPG", "IMG_1234.xmp", "IMG_1234.CR2.xmp", "IMG_1234.AAE",
+        "IMG_O1234.AAE", "IMG_E1234.HEIC", "IMG_1234.THM", "IMG_12345.xmp", "IMG_1234 copy.xmp",
+        "img_1234.Xmp", "notes.txt", "IMG_1234.JPG.xmp.bak",
+    ]  # fmt: skip
+    d = "/p"
+    assert find_sidecars("/p/IMG_1234.CR2", names) == tuple(
+        f"{d}/{n}"
+        for n in sorted(
+            ["IMG_1234.xmp", "IMG_1234.CR2.xmp", "IMG_1234.AAE", "IMG_O1234.AAE",
+             "IMG_1234.THM", "img_1234.Xmp"]
+        )
+    )  # fmt: skip
+    assert "/p/IMG_1234.CR2.xmp" not in find_sidecars("/p/IMG_1234.JPG", names)
+    assert find_sidecars("/p/IMG_E1234.HEIC", names) == ()  # the edited render has none
+    assert users("/p/IMG_1234.xmp", names) == ("/p/IMG_1234.CR2", "/p/IMG_1234.JPG")
+    assert users("/p/IMG_1234.CR2.xmp", names) == ("/p/IMG_1234.CR2",)
+    assert users("/p/IMG_O1234.AAE", names) == ("/p/IMG_1234.CR2", "/p/IMG_1234.JPG")
+    assert users("/p/IMG_12345.xmp", names) == ()
+
+
+NAME = st.builds(
+    lambda stem, num, ext: f"{stem}{num}{ext}",
+    st.sampled_from(["IMG_", "img_", "IMG_O", "DSC", "a", "A.", ""]),
+    st.sampled_from(["", "1", "12", "O1"]),
+    st.sampled_from(
+        ["", ".jpg", ".JPG", ".cr2", ".xmp", ".XMP", ".jpg.xmp", ".aae", ".AAE", ".thm", ".txt"]
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(names=st.lists(NAME, max_size=25, unique=True))
+def test_the_folder_index_agrees_with_the_plain_rule(names: list[str]) -> None:
+    """Looked up by index or by scanning every name with `sidecar_keys`: the same answer,
+    and a sidecar's users are exactly the pictures that list it among their sidecars."""
+    from cleaner.sidecars import FolderIndex, is_picture_name, is_sidecar_name, sidecar_keys
+
+    index = FolderIndex("/f", names)
+    for n in names:
+        if is_picture_name(n):
+            plain = sorted(
+                f"/f/{s}"
+                for s in names
+                if s != n and is_sidecar_name(s) and s.casefold() in sidecar_keys(n)
+            )
+            assert list(index.sidecars(n)) == plain
+        if is_sidecar_name(n):
+            plain = sorted(
+                f"/f/{p}"
+                for p in names
+                if p != n and is_picture_name(p) and n.casefold() in sidecar_keys(p)
+            )
+            assert list(index.users(n)) == plain
+
+
+# -- at scale: one listing per folder at scan time, few at removal time ---------------------
+
+
+def test_thousands_of_pictures_with_sidecars_list_each_folder_rarely(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """1,000 copies with an XMP each in one folder (and their originals in another): the
+    scan lists each folder once to find sidecars, the removal lists it a handful of times
+    (not once per file), and every sidecar goes with its picture and comes back."""
+    import cleaner.sidecars
+
+    n = 1000
+    originals, copies = env.photos / "originals", env.photos / "copies"
+    for d in (originals, copies):
+        d.mkdir(parents=True)
+    for i in range(n):
+        data = images.jpeg_bytes(images.photo(i, (96, 72)), quality=80)
+        (originals / f"IMG_{i:04d}.JPG").write_bytes(data)
+        (copies / f"IMG_{i:04d}.JPG").write_bytes(data)
+        (copies / f"IMG_{i:04d}.xmp").write_bytes(XMP + str(i).encode())
+    listed: list[str] = []
+    real_listdir = os.listdir
+
+    def counting_listdir(path: str) -> list[str]:
+        listed.append(path)
+        return real_listdir(path)
+
+    class CountingOs:
+        listdir = staticmethod(counting_listdir)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(os, name)
+
+    monkeypatch.setattr(cleaner.sidecars, "os", CountingOs())
+    res = scan(env)
+    assert len(res.groups) == n
+    assert sorted(listed) == sorted([str(originals), str(copies)])
+    plan = plan_removal(res)
+    assert len(plan.files) == n
+    assert all(len(f.sidecars) == 1 for f in plan.files)
+    before = snapshot([str(p) for p in copies.iterdir()])
+    listed.clear()
+    with UndoLog() as log:
+        finished = run_removal(plan, log)
+        assert len(finished.removed) == n
+        assert finished.kept == ()
+        assert sum(len(r.sidecars) for r in finished.removed) == n
+        assert list(copies.iterdir()) == []
+        assert 1 <= len(listed) < 100  # re-listed at most about once a second
+        undone = run_restore(log, finished.batch_id)
+    assert len(undone.results) == 2 * n
+    assert all(r.ok for r in undone.results)
+    assert snapshot(list(before)) == before
