@@ -287,9 +287,9 @@ class ConfirmRemovalDialog(QDialog):
         self.files.addTopLevelItems(items)
         for item in items[:50]:
             item.setExpanded(True)
-            for child in (item.child(k) for k in range(item.childCount())):
-                if child is not None and child.childCount():
-                    child.setExpanded(True)  # show its sidecar files
+            for row in (item.child(k) for k in range(item.childCount())):
+                if row is not None and row.childCount():
+                    row.setExpanded(True)  # show its sidecar files
         self.files.setColumnWidth(0, 330)
         self.files.setColumnWidth(1, 150)
         self.files.setColumnWidth(2, 290)
