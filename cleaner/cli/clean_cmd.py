@@ -44,7 +44,8 @@ def add_parser(subparsers: Any) -> None:
         "removing to the trash. Every move is recorded in the undo log first; "
         "'photosift undo' puts the files back. Never removes the last copy of a picture, "
         "a file in a protected folder, a symbolic link, or a file that changed since the "
-        "scan, and never deletes permanently.",
+        "scan, and never deletes permanently. A picture's sidecar files (.xmp, .aae, .thm) "
+        "go with it, unless another picture beside it still uses them.",
         epilog="Exit codes: 0 done (or declined), 1 some files were not moved or the "
         "confirmation was not given, 3 the result file cannot be read, 130 cancelled.",
     )
