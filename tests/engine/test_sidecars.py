@@ -520,3 +520,55 @@ def test_thousands_of_pictures_with_sidecars_list_each_folder_rarely(
     assert len(undone.results) == 2 * n
     assert all(r.ok for r in undone.results)
     assert snapshot(list(before)) == before
+
+
+def test_sidecar_extensions_are_never_picture_candidates() -> None:
+    from cleaner.sidecars import SIDECAR_EXTENSIONS
+    from cleaner.walk import is_image_candidate
+
+    for ext in SIDECAR_EXTENSIONS:
+        for spelled in (ext, ext.upper()):
+            assert not is_image_candidate(f"/p/IMG_1234{spelled}")
+            assert not is_image_candidate(f"/p/IMG_1234.CR2{spelled}")
+
+
+def test_the_sidecar_follows_its_picture_into_the_quarantine_folder_and_back(
+    env: Env, tmp_path: Path
+) -> None:
+    from cleaner.removal import QuarantineMode, RemovalOptions
+
+    _keeper, dup, sidecar = library(env, "IMG_1234.JPG.xmp")
+    before = snapshot([str(dup), str(sidecar)])
+    quarantine = tmp_path / "quarantine"
+    options = RemovalOptions(QuarantineMode.ALWAYS, str(quarantine))
+    with UndoLog() as log:
+        finished = run_removal(plan_removal(scan(env)), log, options=options)
+        (removed,) = finished.removed
+        (moved_sidecar,) = removed.sidecars
+        assert moved_sidecar.destination is not None
+        assert Path(moved_sidecar.destination).read_bytes() == XMP
+        assert env.trashed_names() == []
+        assert not sidecar.exists()
+        undone = run_restore(log, finished.batch_id)
+    assert all(r.ok for r in undone.results)
+    assert snapshot([str(dup), str(sidecar)]) == before
+
+
+def test_a_result_from_before_sidecars_were_recorded_keeps_a_copy_that_has_one(
+    env: Env, tmp_path: Path
+) -> None:
+    """An older result has no `sidecars`: clean cannot tell an old sidecar from a new one,
+    so the copy stays (scan again) rather than leave its keywords behind."""
+    _keeper, dup, sidecar = library(env)
+    data = resultio.result_to_dict(scan(env))
+    for g in data["groups"]:
+        for m in g["members"]:
+            del m["sidecars"]
+    with UndoLog() as log:
+        finished = run_removal(plan_removal(resultio.result_from_dict(data)), log)
+    assert finished.removed == ()
+    assert [(k.path, k.reason) for k in finished.kept] == [
+        (str(dup), KeepReason("sidecar_changed"))
+    ]
+    assert dup.exists()
+    assert sidecar.exists()
