@@ -75,36 +75,53 @@ _APPLE_ORIGINAL = re.compile(r"^(.*_)o(\d+)$", re.DOTALL)
 
 class FolderIndex:
     """The names in one folder, indexed so that finding a picture's sidecars, or the
-    pictures that use a sidecar, costs one dictionary look-up however big the folder."""
+    pictures that use a sidecar, costs one dictionary look-up however big the folder.
+    Pictures are indexed only once a sidecar's users are asked for: most folders have no
+    sidecar at all, and then only the cheap extension test runs on their names."""
 
     def __init__(self, folder: str, names: Iterable[str]) -> None:
         self.folder = folder
         self._sidecars: dict[str, list[str]] = defaultdict(list)  # case-folded name -> names
-        self._pictures: dict[str, list[str]] = defaultdict(list)  # case-folded stem/name -> names
+        self._others: set[str] = set()  # every other name, indexed on demand
+        self._pictures: dict[str, list[str]] | None = None  # case-folded stem/name -> names
         for name in names:
             self.add(name)
 
-    def _picture_keys(self, name: str) -> set[str]:
+    @staticmethod
+    def _picture_keys(name: str) -> set[str]:
         folded = name.casefold()
         return {folded, os.path.splitext(folded)[0]}
+
+    def _picture_index(self) -> dict[str, list[str]]:
+        if self._pictures is None:
+            self._pictures = defaultdict(list)
+            for name in self._others:
+                if is_picture_name(name):
+                    for key in self._picture_keys(name):
+                        self._pictures[key].append(name)
+            self._others = set()
+        return self._pictures
 
     def add(self, name: str) -> None:
         if is_sidecar_name(name):
             self._sidecars[name.casefold()].append(name)
+        elif self._pictures is None:
+            self._others.add(name)
         elif is_picture_name(name):
             for key in self._picture_keys(name):
                 self._pictures[key].append(name)
 
     def discard(self, name: str) -> None:
         if is_sidecar_name(name):
-            keys = {name.casefold()}
-            table = self._sidecars
+            entries = [self._sidecars.get(name.casefold(), [])]
+        elif self._pictures is None:
+            self._others.discard(name)
+            return
         else:
-            keys = self._picture_keys(name)
-            table = self._pictures
-        for key in keys:
-            if name in table.get(key, ()):
-                table[key].remove(name)
+            entries = [self._pictures.get(k, []) for k in self._picture_keys(name)]
+        for names in entries:
+            if name in names:
+                names.remove(name)
 
     def sidecars(self, picture_name: str) -> tuple[str, ...]:
         """Paths of the sidecars of the picture named `picture_name`, sorted."""
@@ -120,10 +137,11 @@ class FolderIndex:
         original = _APPLE_ORIGINAL.match(stem)
         if original is not None:
             probes.add(original[1] + original[2])
+        pictures = self._picture_index()
         found = {
             n
             for probe in probes
-            for n in self._pictures.get(probe, ())
+            for n in pictures.get(probe, ())
             if n != sidecar_name and key in sidecar_keys(n)
         }
         return tuple(sorted(os.path.join(self.folder, n) for n in found))

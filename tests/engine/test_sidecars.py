@@ -442,14 +442,10 @@ NAME = st.builds(
 )
 
 
-@settings(max_examples=300, deadline=None)
-@given(names=st.lists(NAME, max_size=25, unique=True))
-def test_the_folder_index_agrees_with_the_plain_rule(names: list[str]) -> None:
-    """Looked up by index or by scanning every name with `sidecar_keys`: the same answer,
-    and a sidecar's users are exactly the pictures that list it among their sidecars."""
+def agrees_with_the_plain_rule(index: object, names: list[str]) -> None:
     from cleaner.sidecars import FolderIndex, is_picture_name, is_sidecar_name, sidecar_keys
 
-    index = FolderIndex("/f", names)
+    assert isinstance(index, FolderIndex)
     for n in names:
         if is_picture_name(n):
             plain = sorted(
@@ -465,6 +461,29 @@ def test_the_folder_index_agrees_with_the_plain_rule(names: list[str]) -> None:
                 if p != n and is_picture_name(p) and n.casefold() in sidecar_keys(p)
             )
             assert list(index.users(n)) == plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    names=st.lists(NAME, max_size=25, unique=True),
+    gone=st.lists(st.booleans(), min_size=25, max_size=25),
+    warm=st.booleans(),
+)
+def test_the_folder_index_agrees_with_the_plain_rule(
+    names: list[str], gone: list[bool], warm: bool
+) -> None:
+    """Looked up by index or by scanning every name with `sidecar_keys`: the same answer,
+    and a sidecar's users are exactly the pictures that list it among their sidecars; also
+    after the batch's own moves were taken out of an index already used (`warm`) or not."""
+    from cleaner.sidecars import FolderIndex
+
+    index = FolderIndex("/f", names)
+    if warm:
+        agrees_with_the_plain_rule(index, names)
+    moved = [n for n, g in zip(names, gone[: len(names)], strict=True) if g]
+    for n in moved:
+        index.discard(n)
+    agrees_with_the_plain_rule(index, [n for n in names if n not in moved])
 
 
 # -- at scale: one listing per folder at scan time, few at removal time ---------------------
