@@ -28,7 +28,7 @@ from cleaner.cli import clean_cmd, undo_cmd
 from cleaner.errors import ResultFormatError
 from cleaner.models import ScanResult, ScanSettings
 from cleaner.removal import KeepReason, plan_removal, run_removal
-from cleaner.restore import run_restore
+from cleaner.restore import RestoreState, run_restore
 from cleaner.scan import run_scan
 from cleaner.undolog import Outcome, UndoLog
 
@@ -591,3 +591,33 @@ def test_a_result_from_before_sidecars_were_recorded_keeps_a_copy_that_has_one(
     ]
     assert dup.exists()
     assert sidecar.exists()
+
+
+def test_a_sidecar_the_trash_refuses_is_reported_and_its_picture_can_come_back(
+    env: Env,
+) -> None:
+    """The picture moved, then its sidecar could not be moved: the batch says so for the
+    sidecar (recorded as failed), and undo puts the picture back beside it."""
+    import cleaner.trash
+
+    _keeper, dup, sidecar = library(env)
+    before = snapshot([str(dup), str(sidecar)])
+
+    def trash(path: str) -> None:
+        if path.endswith(".xmp"):
+            raise PermissionError(13, "Permission denied", path)
+        cleaner.trash.send_to_trash(path)
+
+    with UndoLog() as log:
+        finished = run_removal(plan_removal(scan(env)), log, trash=trash)
+        (removed,) = finished.removed
+        assert removed.sidecars == ()
+        assert [(k.path, k.reason) for k in removed.sidecars_kept] == [
+            (str(sidecar), KeepReason.FAILED)
+        ]
+        outcomes = [(e.original_path, e.outcome) for e in log.entries(finished.batch_id)]
+        assert outcomes == [(str(dup), Outcome.MOVED), (str(sidecar), Outcome.FAILED)]
+        undone = run_restore(log, finished.batch_id)
+    # the sidecar's entry is the log's usual "never moved" one
+    assert [r.state for r in undone.results] == [RestoreState.RESTORED, RestoreState.NOT_MOVED]
+    assert snapshot([str(dup), str(sidecar)]) == before

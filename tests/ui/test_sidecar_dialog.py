@@ -40,3 +40,20 @@ def test_confirmation_lists_sidecars_and_warns_when_the_keeper_has_none(
     assert dialog.sidecar_note is not None
     assert "has no sidecar file" in dialog.sidecar_note.text()
     assert not dialog.sidecar_note.isHidden()
+
+
+def test_the_summary_lists_a_sidecar_that_could_not_follow_its_picture(
+    qtbot: QtBot, trash_env: Env
+) -> None:
+    from cleaner.removal import FileRemoved, KeepReason, KeptFile, RemovalFinished
+    from cleaner.undolog import Method
+    from ui.widgets.removal_dialogs import RemovalSummaryDialog
+
+    left = KeptFile("/p/copies/IMG_1234.xmp", KeepReason.FAILED, "permission denied")
+    removed = FileRemoved(
+        "/p/copies/IMG_1234.JPG", 10, Method.TRASH, None, 1, sidecars_kept=(left,)
+    )
+    dialog = RemovalSummaryDialog(RemovalFinished("b", (removed,), ()), 1)
+    qtbot.addWidget(dialog)
+    assert left in dialog.not_moved
+    assert dialog.kept.topLevelItem(0).text(0) == "IMG_1234.xmp"

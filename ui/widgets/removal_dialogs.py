@@ -438,7 +438,11 @@ class RemovalSummaryDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.finished_event = finished
-        self.not_moved = (*refused, *finished.kept)
+        self.not_moved = (
+            *refused,
+            *finished.kept,
+            *(k for r in finished.removed for k in r.sidecars_kept),  # sidecars left behind
+        )
         self.choice = SummaryChoice.CLOSE
         self.setWindowTitle("Moved to Trash" if finished.removed else "Nothing was moved")
         self.setWindowModality(Qt.WindowModality.WindowModal)
