@@ -42,6 +42,8 @@ class Sidecar:
     path: str
     size: int
     mtime_ns: int
+    device: int
+    inode: int
     # Other pictures in the folder that use the same sidecar (IMG_1234.CR2 and IMG_1234.JPG
     # share IMG_1234.xmp): it moves only when none of them stays.
     shared_with: tuple[str, ...] = ()

@@ -548,7 +548,11 @@ def _sidecar_problem(planned: PlannedFile, folders: FolderIndexes) -> KeptFile |
         if not os.path.lexists(car.path):
             continue  # gone since the scan: nothing would be left behind
         st = regular_stat(car.path)
-        if st is None or (st.st_size, st.st_mtime_ns) != (car.size, car.mtime_ns):
+        if (
+            st is None
+            or (st.st_size, st.st_mtime_ns) != (car.size, car.mtime_ns)
+            or (car.inode and (st.st_dev, st.st_ino) != (car.device, car.inode))
+        ):
             return changed(os.path.basename(car.path))
     folder, name = os.path.split(path)
     try:

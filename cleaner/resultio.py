@@ -243,6 +243,8 @@ def _sidecar_to_dict(c: Sidecar) -> dict[str, Any]:
         "path": c.path,
         "size": c.size,
         "mtime_ns": c.mtime_ns,
+        "device": c.device,
+        "inode": c.inode,
         "shared_with": list(c.shared_with),
     }
 
@@ -260,10 +262,10 @@ def _sidecars_from_list(items: Any, picture: Any) -> tuple[Sidecar, ...]:
             raise TypeError(f"bad sidecar record {d!r}")
         if not belongs_to(path, picture) or not all(isinstance(p, str) for p in shared):
             raise ValueError(f"{path!r} is not a sidecar file of {picture!r}")
-        size, mtime_ns = d["size"], d["mtime_ns"]
-        if type(size) is not int or type(mtime_ns) is not int:
-            raise TypeError(f"bad sidecar size or time for {path!r}")
-        out.append(Sidecar(path, size, mtime_ns, tuple(shared)))
+        numbers = (d["size"], d["mtime_ns"], d.get("device", 0), d.get("inode", 0))
+        if any(type(x) is not int for x in numbers):
+            raise TypeError(f"bad sidecar size, time or identity for {path!r}")
+        out.append(Sidecar(path, *numbers, shared_with=tuple(shared)))
     return tuple(out)
 
 

@@ -208,7 +208,7 @@ def sidecars_of(picture_path: str, index: FolderIndex) -> tuple[Sidecar, ...]:
         if st is None:
             continue
         shared = tuple(p for p in index.users(os.path.basename(path)) if p != picture_path)
-        found.append(Sidecar(path, st.st_size, st.st_mtime_ns, shared))
+        found.append(Sidecar(path, st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino, shared))
     return tuple(found)
 
 

@@ -302,6 +302,26 @@ def test_a_sidecar_replaced_by_a_symlink_keeps_both_in_place(env: Env, tmp_path:
     assert elsewhere.read_bytes() == XMP
 
 
+def test_a_sidecar_swapped_for_another_file_of_the_same_size_and_time_keeps_both(
+    env: Env, tmp_path: Path
+) -> None:
+    """Same size, same modification time, different file (another inode): not the sidecar
+    the scan saw, so neither it nor its picture moves."""
+    _keeper, dup, sidecar = library(env)
+    res = scan(env)
+    st = sidecar.stat()
+    other = text(sidecar.with_name("swap.tmp"), XMP.replace(b"Smith", b"Jones"))
+    os.utime(other, ns=(st.st_atime_ns, st.st_mtime_ns))
+    os.replace(other, sidecar)
+    assert (sidecar.stat().st_size, sidecar.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    with UndoLog() as log:
+        finished = run_removal(plan_removal(res), log)
+    assert finished.removed == ()
+    assert [k.reason for k in finished.kept] == [KeepReason("sidecar_changed")]
+    assert dup.exists()
+    assert b"Jones" in sidecar.read_bytes()
+
+
 # -- the report and the result file -----------------------------------------------------------
 
 
@@ -316,6 +336,7 @@ def test_the_result_json_records_sidecars_and_refuses_a_foreign_one(
     assert recorded["path"] == str(sidecar)
     assert recorded["size"] == len(XMP)
     assert recorded["mtime_ns"] == sidecar.stat().st_mtime_ns
+    assert (recorded["device"], recorded["inode"]) == (sidecar.stat().st_dev, sidecar.stat().st_ino)
     assert resultio.result_from_dict(json.loads(json.dumps(data))) == res
     # A hand-edited result cannot make clean move a file that is no sidecar of the picture.
     recorded["path"] = str(tmp_path / "home" / "notes.txt")
