@@ -144,9 +144,10 @@ def _print_plan(plan: RemovalPlan, options: RemovalOptions, source: str) -> None
     if plan.files:
         size = human_bytes(plan.bytes_total)
         print(f"From {source}: {_files(len(plan.files))} ({size}) will be moved to {where}:")
+        carriers = {c.path: f.path for f in plan.files for c in f.sidecars}
         for f in plan.files:
             print(f"  {f.path}")
-            _print_sidecars(f)
+            _print_sidecars(f, carriers)
     if plan.refused:
         print(f"{_files(len(plan.refused))} marked for removal will stay where they are:")
         for k in plan.refused:
@@ -156,16 +157,21 @@ def _print_plan(plan: RemovalPlan, options: RemovalOptions, source: str) -> None
         print(f"Quarantine folder: {folder}")
 
 
-def _print_sidecars(f: PlannedFile) -> None:
-    """A planned picture's sidecar files, right under it."""
+def _print_sidecars(f: PlannedFile, carriers: dict[str, str]) -> None:
+    """A planned picture's sidecar files, right under it. `carriers`: sidecar -> the
+    planned picture it moves with."""
     for car in f.sidecars:
         print(f"    + {car.path} (its sidecar file, moved with it)")
     for path in f.shared_sidecars:
-        print(f"    = {path} (sidecar file shared with another picture; it stays)")
+        with_other = carriers.get(path)
+        if with_other is not None:
+            print(f"    = {path} (sidecar file it shares: moved with {with_other})")
+        else:
+            print(f"    = {path} (sidecar file another picture beside it uses: it stays)")
     if f.keeper_has_no_sidecar:
         print(
-            "    Note: the copy that stays has no sidecar file; keywords and captions "
-            "kept only in this one go to the trash with it."
+            "    Note: the copy that stays has no sidecar file; keywords and captions found "
+            "only in this copy's sidecar go to the trash with it (undo puts them back)."
         )
 
 

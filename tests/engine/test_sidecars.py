@@ -642,3 +642,31 @@ def test_a_sidecar_the_trash_refuses_is_reported_and_its_picture_can_come_back(
     # the sidecar's entry is the log's usual "never moved" one
     assert [r.state for r in undone.results] == [RestoreState.RESTORED, RestoreState.NOT_MOVED]
     assert snapshot([str(dup), str(sidecar)]) == before
+
+
+def test_the_cli_plan_says_where_a_shared_sidecar_goes(
+    env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _keeper, dup, sidecar = library(env)
+    keeper_png = env.photos / "originals" / "IMG_1234.PNG"
+    images.save(images.photo(8, (320, 240)), keeper_png)
+    dup_png = copy(keeper_png, env.photos / "copies" / "IMG_1234.PNG")
+    raw = jpeg(env.photos / "copies" / "IMG_1234.CR2", 9)  # stays: no copy of anything
+    result_file = tmp_path / "result.json"
+    resultio.save(scan(env), result_file)
+    assert cli("clean", "--from", str(result_file), "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert f"    = {sidecar} (sidecar file another picture beside it uses: it stays)" in out
+    assert f"+ {sidecar}" not in out
+
+    raw.unlink()  # now both pictures that use it go: it moves once, with the last
+    resultio.save(scan(env), result_file)
+    assert cli("clean", "--from", str(result_file), "--dry-run") == 0
+    lines = capsys.readouterr().out.splitlines()
+    first, last = sorted([str(dup), str(dup_png)], key=lambda p: lines.index(f"  {p}"))
+    assert f"    = {sidecar} (sidecar file it shares: moved with {last})" in lines
+    assert lines[lines.index(f"  {last}") + 1] == (
+        f"    + {sidecar} (its sidecar file, moved with it)"
+    )
+    assert sum(str(sidecar) in line for line in lines) == 2
+    assert first != last
