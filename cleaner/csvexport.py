@@ -7,7 +7,7 @@ run as a formula (a cell starting with ``=``, ``+``, ``-``, ``@``, tab or carria
 return) gets a leading apostrophe, so a file named ``=HYPERLINK(...).jpg`` stays text.
 
 The report (`cleaner.report`) adds four columns saying what the undo log records for
-each file; without outcomes the columns are the original nineteen.
+each file; without outcomes there are only the COLUMNS.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ COLUMNS = (
     "protected",
     "hard_linked",
     "keeper_reason",
+    "sidecars",  # its sidecar files (XMP, .AAE, .THM), separated by " | "
 )
 
 # Written after COLUMNS when the caller passes outcomes (the report does).
@@ -99,6 +100,7 @@ def rows(groups: Iterable[DuplicateGroup]) -> Iterable[list[str]]:
                 "yes" if m.protected else "no",
                 "no" if m.entry.frees_space else "yes",
                 safe_cell(g.reason) if m.is_keeper else "",
+                safe_cell(" | ".join(display_path(c.path) for c in m.entry.sidecars)),
             ]
 
 

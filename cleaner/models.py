@@ -35,6 +35,21 @@ class PerceptualHash:
 
 
 @dataclass(frozen=True, slots=True)
+class Sidecar:
+    """A file beside a picture that belongs to it (XMP, Apple .AAE, .THM), as the scan saw
+    it. `cleaner.sidecars` finds them; they move to the trash with their picture."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    device: int
+    inode: int
+    # Other pictures in the folder that use the same sidecar (IMG_1234.CR2 and IMG_1234.JPG
+    # share IMG_1234.xmp): it moves only when none of them stays.
+    shared_with: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class FileEntry:
     """One file found by the walk. Hard links to the same inode are one entry."""
 
@@ -47,6 +62,7 @@ class FileEntry:
     # so removing one frees nothing: never counted as reclaimable space.
     hardlinks: tuple[str, ...] = ()
     nlink: int = 1  # the file system's link count, which sees links outside the scan too
+    sidecars: tuple[Sidecar, ...] = ()  # recorded for group members only, at score time
 
     @property
     def frees_space(self) -> bool:

@@ -26,7 +26,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cleaner
 from cleaner.errors import Cancelled
@@ -40,9 +40,10 @@ from cleaner.fileidentity import (
     same_object,
     stat_object,
 )
-from cleaner.models import DuplicateGroup, GroupMember, ScanResult
+from cleaner.models import DuplicateGroup, GroupMember, ScanResult, Sidecar
 from cleaner.progress import CancelToken, Progress, ProgressMeter, final_event
 from cleaner.restore import FreedesktopTrash
+from cleaner.sidecars import FolderIndexes, belongs_to, regular_stat, share_out
 from cleaner.trash import (
     NotARegularFile,
     TrashUnavailable,
@@ -56,6 +57,9 @@ from cleaner.undolog import Method, UndoLog
 from cleaner.walk import is_image_candidate
 
 STAGE = "Moving copies to the trash"
+# How old (seconds) a folder listing may be when checking a picture's sidecars before its
+# move: a huge folder is not listed again before each of thousands of moves.
+SIDECAR_LISTING_MAX_AGE = 1.0
 
 
 class KeepReason(str, enum.Enum):
@@ -74,6 +78,8 @@ class KeepReason(str, enum.Enum):
     UNREADABLE = "unreadable"
     TRASH_UNAVAILABLE = "trash_unavailable"
     FAILED = "failed"
+    SIDECAR_CHANGED = "sidecar_changed"
+    SIDECAR_IN_USE = "sidecar_in_use"
 
     @property
     def label(self) -> str:
@@ -94,6 +100,8 @@ _KEEP_LABELS = {
     KeepReason.UNREADABLE: "could not be read",
     KeepReason.TRASH_UNAVAILABLE: "the trash is not available on this drive",
     KeepReason.FAILED: "could not be moved",
+    KeepReason.SIDECAR_CHANGED: "its sidecar file changed since the scan",
+    KeepReason.SIDECAR_IN_USE: "this sidecar file is still used by another picture beside it",
 }
 
 
@@ -132,6 +140,9 @@ class PlannedFile:
     survivors: tuple[Survivor, ...]  # the group's members that stay
     device: int = 0  # the file object the scan saw: moved only if it is still that one
     inode: int = 0
+    sidecars: tuple[Sidecar, ...] = ()  # its sidecar files that move with it
+    shared_sidecars: tuple[str, ...] = ()  # its sidecar files that stay (another picture's too)
+    keeper_has_no_sidecar: bool = False  # it has sidecars and no copy that stays has any
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +183,8 @@ class FileRemoved:
     method: Method
     destination: str | None  # the trashed file or quarantine path, when known
     entry_id: int
+    sidecars: tuple[FileRemoved, ...] = ()  # its sidecar files, moved right after it
+    sidecars_kept: tuple[KeptFile, ...] = ()  # its sidecar files that could not follow it
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,7 +294,7 @@ def plan_removal(
                 files.append(_planned(member, group, survivors))
     in_result = {m.path for g in result.groups for m in g.members}
     refused.extend(KeptFile(p, KeepReason.NOT_IN_RESULT) for p in sorted(wanted - in_result))
-    return RemovalPlan(tuple(files), tuple(refused), roots)
+    return RemovalPlan(_share_sidecars(files), tuple(refused), roots)
 
 
 _Key = tuple[int, ...]
@@ -341,8 +354,21 @@ def _planned(
     member: GroupMember, group: DuplicateGroup, survivors: tuple[Survivor, ...]
 ) -> PlannedFile:
     e = member.entry
+    staying = {s.path for s in survivors}
+    lacks = bool(e.sidecars) and not any(
+        m.entry.sidecars for m in group.members if m.path in staying
+    )
     return PlannedFile(
-        e.path, e.size, e.mtime_ns, member.sha256, group.id, survivors, e.device, e.inode
+        e.path,
+        e.size,
+        e.mtime_ns,
+        member.sha256,
+        group.id,
+        survivors,
+        e.device,
+        e.inode,
+        sidecars=e.sidecars,
+        keeper_has_no_sidecar=lacks,
     )
 
 
@@ -435,6 +461,7 @@ def remove_files(
     kept: list[KeptFile] = []
     guard = _MoveGuard(plan.roots)
     locator = FreedesktopTrash()
+    folders = FolderIndexes(max_age=SIDECAR_LISTING_MAX_AGE)
     yield RemovalStarted(batch_id, len(plan.files), plan.bytes_total)
     try:
         for planned in plan.files:
@@ -451,8 +478,9 @@ def remove_files(
                     detail=checked.message,
                 )
             else:
-                outcome = _remove_one(planned, checked, log, batch_id, opts, to_trash, locator)
-                guard.moved(checked.obj)  # whatever came of it: never a survivor again
+                outcome = _remove_with_sidecars(
+                    planned, checked, guard, log, batch_id, opts, to_trash, locator, folders
+                )
             if isinstance(outcome, FileRemoved):
                 removed.append(outcome)
                 yield outcome
@@ -556,6 +584,21 @@ class _MoveGuard:
             return _state_problem(path, exc)
         if again != obj:
             return KeptFile(path, KeepReason.CHANGED, "it changed while it was being checked")
+        return _Checked(obj, sha)
+
+    def check_sidecar(self, car: Sidecar) -> _Checked | KeptFile:
+        """A sidecar about to follow its picture: the file the scan recorded, reached with no
+        symbolic link on its path, with the scanned size and mtime (no survivor needed: it
+        is no picture, and it moves only with the picture it belongs to)."""
+        path = car.path
+        try:
+            obj, sha = read_object(path, root_of(path, self._roots))
+        except (OSError, NotARegularFile, BadPathForm) as exc:
+            return _state_problem(path, exc)
+        if car.inode and obj.key != (car.device, car.inode):
+            return KeptFile(path, KeepReason.SIDECAR_CHANGED, _OTHER_OBJECT)
+        if obj.size != car.size or obj.mtime_ns != car.mtime_ns:
+            return KeptFile(path, KeepReason.SIDECAR_CHANGED, _change_detail(car.size, obj.size))
         return _Checked(obj, sha)
 
     def _survivor_problem(self, planned: PlannedFile, victim: FileObject) -> KeptFile | None:
@@ -678,3 +721,125 @@ def _where_trashed(path: str, since: float, locator: FreedesktopTrash) -> str | 
     except OSError:
         return None
     return None if found is None else found.data_path
+
+
+# -- sidecar files ----------------------------------------------------------------------------
+
+
+def _share_sidecars(files: list[PlannedFile]) -> tuple[PlannedFile, ...]:
+    """Each sidecar moves with one planned picture, the last that uses it, and only when no
+    picture that uses it stays (`cleaner.sidecars.share_out`)."""
+    split = share_out([(f.path, f.sidecars) for f in files])
+    return tuple(
+        replace(f, sidecars=moving, shared_sidecars=staying) if f.sidecars else f
+        for f, (moving, staying) in zip(files, split, strict=True)
+    )
+
+
+def _remove_with_sidecars(
+    planned: PlannedFile,
+    checked: _Checked,
+    guard: _MoveGuard,
+    log: UndoLog,
+    batch_id: str,
+    opts: RemovalOptions,
+    to_trash: TrashFunc,
+    locator: FreedesktopTrash,
+    folders: FolderIndexes,
+) -> FileRemoved | KeptFile:
+    """`_remove_one`, with the picture's sidecar files checked before and moved after it."""
+    problem = _sidecar_problem(planned, folders)
+    if problem is not None:
+        log.record_skipped(
+            batch_id,
+            planned.path,
+            size=planned.size,
+            mtime_ns=planned.mtime_ns,
+            detail=problem.message,
+        )
+        return problem
+    outcome = _remove_one(planned, checked, log, batch_id, opts, to_trash, locator)
+    guard.moved(checked.obj)  # whatever came of it: never a survivor again
+    if isinstance(outcome, FileRemoved):
+        folders.moved(planned.path)
+        if planned.sidecars:
+            outcome = _move_sidecars(
+                outcome, planned, guard, log, batch_id, opts, to_trash, locator, folders
+            )
+    return outcome
+
+
+def _sidecar_problem(planned: PlannedFile, folders: FolderIndexes) -> KeptFile | None:
+    """Before the picture moves: its sidecars must be the ones the scan saw. A sidecar that
+    changed, became a symlink or appeared since the scan keeps the picture (and itself) in
+    place, so keywords written after the scan never end up beside nothing."""
+    path = planned.path
+
+    def changed(detail: str) -> KeptFile:
+        return KeptFile(path, KeepReason.SIDECAR_CHANGED, detail)
+
+    for car in planned.sidecars:
+        if not belongs_to(car.path, path):
+            return changed(f"{car.path} is not one of its sidecar files")
+        if not os.path.lexists(car.path):
+            continue  # gone since the scan: nothing would be left behind
+        st = regular_stat(car.path)
+        if (
+            st is None
+            or (st.st_size, st.st_mtime_ns) != (car.size, car.mtime_ns)
+            or (car.inode and (st.st_dev, st.st_ino) != (car.device, car.inode))
+        ):
+            return changed(os.path.basename(car.path))
+    folder, name = os.path.split(path)
+    try:
+        index = folders.index(folder)
+    except OSError as exc:
+        return KeptFile(path, KeepReason.UNREADABLE, f"its folder: {describe_error(exc)}")
+    known = {c.path for c in planned.sidecars} | set(planned.shared_sidecars)
+    for found in index.sidecars(name):
+        if found not in known and regular_stat(found) is not None:
+            return changed(f"{os.path.basename(found)} appeared since the scan")
+    return None
+
+
+def _move_sidecars(
+    removed: FileRemoved,
+    planned: PlannedFile,
+    guard: _MoveGuard,
+    log: UndoLog,
+    batch_id: str,
+    opts: RemovalOptions,
+    to_trash: TrashFunc,
+    locator: FreedesktopTrash,
+    folders: FolderIndexes,
+) -> FileRemoved:
+    """Right after its picture moved: each sidecar, checked and logged like any file (its
+    own undo record, written before its move), unless a picture that uses it is still there."""
+    moved: list[FileRemoved] = []
+    kept: list[KeptFile] = []
+    for car in planned.sidecars:
+        if not os.path.lexists(car.path):
+            continue  # gone since the scan: nothing is left behind
+        folder, name = os.path.split(car.path)
+        try:
+            others = [p for p in folders.index(folder).users(name) if p != planned.path]
+        except OSError as exc:
+            kept.append(KeptFile(car.path, KeepReason.UNREADABLE, describe_error(exc)))
+            continue
+        if others:
+            kept.append(KeptFile(car.path, KeepReason.SIDECAR_IN_USE, os.path.basename(others[0])))
+            continue
+        checked = guard.check_sidecar(car)
+        if isinstance(checked, KeptFile):
+            kept.append(checked)
+            continue
+        as_file = PlannedFile(
+            car.path, car.size, car.mtime_ns, None, planned.group_id, (), car.device, car.inode
+        )
+        outcome = _remove_one(as_file, checked, log, batch_id, opts, to_trash, locator)
+        if isinstance(outcome, FileRemoved):
+            moved.append(outcome)
+            folders.moved(car.path)
+        else:
+            kept.append(outcome)
+    return replace(removed, sidecars=tuple(moved), sidecars_kept=tuple(kept))

@@ -28,10 +28,12 @@ from cleaner.models import (
     ScanResult,
     ScanSettings,
     ScanStats,
+    Sidecar,
     Similarity,
     SkippedFile,
     SkipReason,
 )
+from cleaner.sidecars import belongs_to
 
 SCHEMA = "photosift-result"
 SCHEMA_VERSION = 1
@@ -145,6 +147,7 @@ def _group_to_dict(g: DuplicateGroup) -> dict[str, Any]:
                 "inode": m.entry.inode,
                 "hardlinks": list(m.entry.hardlinks),
                 "nlink": m.entry.nlink,
+                "sidecars": [_sidecar_to_dict(c) for c in m.entry.sidecars],
                 "sha256": m.sha256,
                 "metrics": None if m.metrics is None else metrics_to_dict(m.metrics),
                 "quality": m.quality,
@@ -378,15 +381,17 @@ def _member(value: object, where: str) -> GroupMember:
         return _get(m, key, where)
 
     metrics = m.get("metrics")
+    path = _path(need("path"), _at(where, "path"))
     return GroupMember(
         entry=FileEntry(
-            path=_path(need("path"), _at(where, "path")),
+            path=path,
             size=_int(need("size"), _at(where, "size"), 0),
             mtime_ns=_int(need("mtime_ns"), _at(where, "mtime_ns")),
             device=_int(need("device"), _at(where, "device"), 0),
             inode=_int(need("inode"), _at(where, "inode"), 0),
             hardlinks=_paths(m.get("hardlinks", []), _at(where, "hardlinks")),
             nlink=_int(m.get("nlink", 1), _at(where, "nlink"), 0),
+            sidecars=_sidecars(m.get("sidecars", []), path, _at(where, "sidecars")),
         ),
         metrics=None if metrics is None else _metrics(metrics, _at(where, "metrics")),
         sha256=_opt_text(m.get("sha256"), _at(where, "sha256")),
@@ -422,6 +427,42 @@ def _metrics(value: object, where: str) -> ImageMetrics:
         looks_like_export=_bool(d.get("looks_like_export", False), at("looks_like_export")),
         orientation=_int(d.get("orientation", 1), at("orientation")),
     )
+
+
+def _sidecar_to_dict(c: Sidecar) -> dict[str, Any]:
+    return {
+        "path": c.path,
+        "size": c.size,
+        "mtime_ns": c.mtime_ns,
+        "device": c.device,
+        "inode": c.inode,
+        "shared_with": list(c.shared_with),
+    }
+
+
+def _sidecars(value: object, picture: str, where: str) -> tuple[Sidecar, ...]:
+    """A member's sidecars. Each must be a sidecar name of that picture in its own folder,
+    so an edited result cannot make `clean` move some other file "with" a picture."""
+    out: list[Sidecar] = []
+    for n, item in enumerate(_list(value, where)):
+        at = f"{where}[{n}]"
+        d = _obj(item, at)
+        path = _path(_get(d, "path", at), _at(at, "path"))
+        if not belongs_to(path, picture):
+            raise ResultFormatError(
+                f"result file is damaged or incomplete: {at} is not a sidecar file of its picture"
+            )
+        out.append(
+            Sidecar(
+                path,
+                _int(_get(d, "size", at), _at(at, "size"), 0),
+                _int(_get(d, "mtime_ns", at), _at(at, "mtime_ns")),
+                _int(d.get("device", 0), _at(at, "device"), 0),
+                _int(d.get("inode", 0), _at(at, "inode"), 0),
+                shared_with=_paths(d.get("shared_with", []), _at(at, "shared_with")),
+            )
+        )
+    return tuple(out)
 
 
 def dumps(result: ScanResult) -> str:

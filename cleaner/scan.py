@@ -63,6 +63,7 @@ from cleaner.quality import (
     parse_criteria,
     quality_score,
 )
+from cleaner.sidecars import FolderIndexes, with_sidecars
 from cleaner.similarity import Thresholds, thresholds_for
 from cleaner.walk import FoundFile, is_image_candidate, normalise_roots, walk
 
@@ -586,6 +587,8 @@ def _score_stage(
         event = meter.advance()
         if event is not None:
             yield event
+    folders = FolderIndexes()  # sidecars of members: one listdir per folder
+    groups = [with_sidecars(g, folders) for g in groups]
     groups.sort(key=lambda g: (-g.reclaimable_bytes, -g.size, g.members[0].path))
     groups = [replace(g, id=n) for n, g in enumerate(groups, start=1)]
     batch = 16

@@ -19,8 +19,10 @@ from cleaner.errors import ResultFormatError
 from cleaner.progress import CancelToken, Progress
 from cleaner.removal import (
     FileKept,
+    FileRemoved,
     KeepReason,
     KeptFile,
+    PlannedFile,
     QuarantineMode,
     RemovalFinished,
     RemovalOptions,
@@ -42,7 +44,8 @@ def add_parser(subparsers: Any) -> None:
         "removing to the trash. Every move is recorded in the undo log first; "
         "'photosift undo' puts the files back. Never removes the last copy of a picture, "
         "a file in a protected folder, a symbolic link, or a file that changed since the "
-        "scan, and never deletes permanently.",
+        "scan, and never deletes permanently. A picture's sidecar files (.xmp, .aae, .thm) "
+        "go with it, unless another picture beside it still uses them.",
         epilog="Exit codes: 0 done (or declined), 1 some files were not moved or the "
         "confirmation was not given, 3 the result file cannot be read, 130 cancelled.",
     )
@@ -141,8 +144,10 @@ def _print_plan(plan: RemovalPlan, options: RemovalOptions, source: str) -> None
     if plan.files:
         size = human_bytes(plan.bytes_total)
         print(f"From {source}: {_files(len(plan.files))} ({size}) will be moved to {where}:")
+        carriers = {c.path: f.path for f in plan.files for c in f.sidecars}
         for f in plan.files:
             print(f"  {f.path}")
+            _print_sidecars(f, carriers)
     if plan.refused:
         print(f"{_files(len(plan.refused))} marked for removal will stay where they are:")
         for k in plan.refused:
@@ -150,6 +155,24 @@ def _print_plan(plan: RemovalPlan, options: RemovalOptions, source: str) -> None
     if options.quarantine is not QuarantineMode.OFF:
         folder = options.quarantine_dir or "'.photosift-quarantine' at the root of each drive"
         print(f"Quarantine folder: {folder}")
+
+
+def _print_sidecars(f: PlannedFile, carriers: dict[str, str]) -> None:
+    """A planned picture's sidecar files, right under it. `carriers`: sidecar -> the
+    planned picture it moves with."""
+    for car in f.sidecars:
+        print(f"    + {car.path} (its sidecar file, moved with it)")
+    for path in f.shared_sidecars:
+        with_other = carriers.get(path)
+        if with_other is not None:
+            print(f"    = {path} (sidecar file it shares: moved with {with_other})")
+        else:
+            print(f"    = {path} (sidecar file another picture beside it uses: it stays)")
+    if f.keeper_has_no_sidecar:
+        print(
+            "    Note: the copy that stays has no sidecar file; keywords and captions found "
+            "only in this copy's sidecar go to the trash with it (undo puts them back)."
+        )
 
 
 def _ask(prompt: str) -> str | None:
@@ -188,6 +211,10 @@ def _execute(
                 elif isinstance(event, FileKept):
                     bar.close()
                     print(f"  not moved: {event.kept.path}: {event.kept.message}", file=sys.stderr)
+                elif isinstance(event, FileRemoved) and event.sidecars_kept:
+                    bar.close()
+                    for k in event.sidecars_kept:
+                        print(f"  sidecar not moved: {k.path}: {k.message}", file=sys.stderr)
                 elif isinstance(event, RemovalFinished):
                     finished = event
         finally:
@@ -204,9 +231,11 @@ def _report(finished: RemovalFinished) -> int:
             f"{n:,} to the {'trash' if m == 'trash' else 'quarantine folder'}"
             for m, n in methods.items()
         )
+        sidecars = sum(len(r.sidecars) for r in removed)
+        also = "" if not sidecars else f" and {sidecars:,} sidecar file{'s' * (sidecars != 1)}"
         print(
-            f"Moved {_files(len(removed))} ({human_bytes(finished.bytes_removed)}): {where}. "
-            f"To put them back: photosift undo {finished.batch_id}"
+            f"Moved {_files(len(removed))}{also} ({human_bytes(finished.bytes_removed)}): "
+            f"{where}. To put them back: photosift undo {finished.batch_id}"
         )
     if finished.kept:
         print(f"{_files(len(finished.kept))} were not moved (listed above).")

@@ -441,6 +441,9 @@ class _Writer:
         if m.entry.hardlinks:
             others = ", ".join(display_path(p) for p in m.entry.hardlinks)
             self.w(f'<div class="note">Also under these names (hard links): {esc(others)}</div>')
+        if m.entry.sidecars:
+            cars = ", ".join(esc_path(os.path.basename(c.path)) for c in m.entry.sidecars)
+            self.w(f'<div class="note">Sidecar files (keywords, captions, edits): {cars}</div>')
         dims = f"{metrics.width:,} × {metrics.height:,}" if metrics else "cannot be decoded"
         fmt = metrics.format if metrics else ""
         self.w(

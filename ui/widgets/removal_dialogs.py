@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from cleaner.progress import Progress
-from cleaner.removal import KeepReason, KeptFile, RemovalFinished, RemovalPlan
+from cleaner.removal import KeepReason, KeptFile, PlannedFile, RemovalFinished, RemovalPlan
 from cleaner.restore import FileRestore, RestoreState
 from cleaner.trash import QUARANTINE_DIR_NAME
 from cleaner.undolog import Method
@@ -135,6 +135,37 @@ def destination_words(method: Method | None, quarantine_dir: str | None = None) 
     return "the Trash"
 
 
+def _sidecar_note(plan: RemovalPlan) -> QLabel | None:
+    """Said when copies that go carry sidecar files (keywords, captions, edits) and the copy
+    that stays has none."""
+    n = sum(1 for f in plan.files if f.keeper_has_no_sidecar)
+    if not n:
+        return None
+    return _note(
+        f"{plural(n, 'file')} that go{'es' if n == 1 else ''} to the Trash "
+        f"{'has' if n == 1 else 'have'} a sidecar file (keywords, captions or edits) and the "
+        "copy that stays has no sidecar file. The sidecar files go to the Trash with "
+        "their picture; Undo puts them back."
+    )
+
+
+def _add_sidecars(item: QTreeWidgetItem, f: PlannedFile, roots: Sequence[str]) -> None:
+    """The sidecar files that go with a planned picture, under it."""
+    for car in f.sidecars:
+        row = QTreeWidgetItem(
+            [
+                os.path.basename(car.path),
+                "Goes with it (sidecar file)",
+                short_folder(car.path, roots),
+                human_bytes(car.size),
+            ]
+        )
+        row.setToolTip(0, car.path)
+        item.addChild(row)
+    if f.keeper_has_no_sidecar:
+        item.setToolTip(1, "The copy that stays has no sidecar file.")
+
+
 # -- confirm ---------------------------------------------------------------------------
 
 
@@ -172,6 +203,9 @@ class ConfirmRemovalDialog(QDialog):
         layout.addWidget(self.explain)
         if quarantine_note:
             layout.addWidget(_quiet(quarantine_note))
+        self.sidecar_note = _sidecar_note(plan)
+        if self.sidecar_note is not None:
+            layout.addWidget(self.sidecar_note)
 
         self.files = _tree(("File", "What happens", "Folder", "Size"), "Files to move")
         if n:
@@ -247,11 +281,15 @@ class ConfirmRemovalDialog(QDialog):
                 )
                 child.setToolTip(0, f.path)
                 child.setToolTip(2, os.path.dirname(f.path))
+                _add_sidecars(child, f, self.roots)
                 top.addChild(child)
             items.append(top)
         self.files.addTopLevelItems(items)
         for item in items[:50]:
             item.setExpanded(True)
+            for row in (item.child(k) for k in range(item.childCount())):
+                if row is not None and row.childCount():
+                    row.setExpanded(True)  # show its sidecar files
         self.files.setColumnWidth(0, 330)
         self.files.setColumnWidth(1, 150)
         self.files.setColumnWidth(2, 290)
@@ -400,7 +438,11 @@ class RemovalSummaryDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.finished_event = finished
-        self.not_moved = (*refused, *finished.kept)
+        self.not_moved = (
+            *refused,
+            *finished.kept,
+            *(k for r in finished.removed for k in r.sidecars_kept),  # sidecars left behind
+        )
         self.choice = SummaryChoice.CLOSE
         self.setWindowTitle("Moved to Trash" if finished.removed else "Nothing was moved")
         self.setWindowModality(Qt.WindowModality.WindowModal)
