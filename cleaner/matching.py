@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from cleaner.hashing import COLOUR_SIDE, CROP_WINDOWS
+from cleaner.hashing import COLOUR_SIDE, CROP_WINDOWS, THUMB_SIDE
 from cleaner.index import Pairs, search_pairs
 from cleaner.models import DIHEDRAL_BYTES, Fingerprint, ImageMetrics
 from cleaner.similarity import (
@@ -156,10 +156,12 @@ def confirm(
     crop = pairs.t >= CROP_KIND
     corr = np.full(len(pairs), -1.0, dtype=np.float32)
     idx = np.nonzero(keep)[0]
+    if len(idx) == 0:  # every pair refused by its shape (a squashed copy): nothing to confirm
+        return keep
     # thumbnails of the pictures in a candidate pair only, not of the whole library
     used, inverse = np.unique(np.concatenate([pairs.i[idx], pairs.j[idx]]), return_inverse=True)
     thumbs = np.frombuffer(b"".join(fps[int(u)].thumb for u in used), dtype=np.uint8)
-    thumbs = thumbs.reshape(len(used), -1)
+    thumbs = thumbs.reshape(len(used), THUMB_SIDE * THUMB_SIDE)
     local_i, local_j = inverse[: len(idx)], inverse[len(idx) :]
     plain = ~crop[idx]
     corr[idx[plain]] = thumb_correlation(
