@@ -18,6 +18,7 @@ from cleaner.atomic import atomic_text_file
 from cleaner.errors import ResultFormatError
 from cleaner.models import (
     DEFAULT_MAX_PIXELS,
+    DamageReason,
     DuplicateGroup,
     FileEntry,
     GroupKind,
@@ -105,6 +106,10 @@ def metrics_to_dict(m: ImageMetrics) -> dict[str, Any]:
         "looks_like_screenshot": m.looks_like_screenshot,
         "looks_like_export": m.looks_like_export,
         "orientation": m.orientation,
+        "damaged": None
+        if m.damage is None
+        else {"code": m.damage.value, "reason": m.damage.label, "detail": m.damage_detail},
+        "colour_count": m.colour_count,
     }
 
 
@@ -124,6 +129,9 @@ def metrics_from_dict(d: dict[str, Any]) -> ImageMetrics:
         looks_like_screenshot=bool(d.get("looks_like_screenshot", False)),
         looks_like_export=bool(d.get("looks_like_export", False)),
         orientation=int(d.get("orientation", 1)),
+        damage=None if not d.get("damaged") else DamageReason(d["damaged"]["code"]),
+        damage_detail=str(d["damaged"].get("detail", "")) if d.get("damaged") else "",
+        colour_count=None if d.get("colour_count") is None else int(d["colour_count"]),
     )
 
 
