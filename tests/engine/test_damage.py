@@ -10,7 +10,6 @@ damages a file.
 from __future__ import annotations
 
 import struct
-import zlib
 from pathlib import Path
 
 import images
@@ -70,7 +69,7 @@ def png_bad_checksum(img: Image.Image) -> bytes:
 def png_truncated_after_pixels(img: Image.Image) -> bytes:
     """Cut just before IEND: every pixel is there, the file's end is not."""
     data = images.png_bytes(img)
-    pos = [c for c in _png_chunks(data) if c[1] == b"IEND"][0][0]
+    pos = next(c for c in _png_chunks(data) if c[1] == b"IEND")[0]
     return data[:pos]
 
 
@@ -368,11 +367,13 @@ def test_choose_keeper_never_prefers_a_damaged_copy(
         assert "damaged" in choice.reason
 
 
-def test_only_damaged_copies_still_get_a_keeper() -> None:
-    a = Candidate("/a.jpg", 10, 1, _metrics(damage=DamageReason.TRUNCATED, damage_detail="x"))
-    b = Candidate("/b.jpg", 10, 1, _metrics(damage=DamageReason.JPEG_CORRUPT_DATA, damage_detail="y"))
-    choice = choose_keeper([a, b])
-    assert choice.keeper in (0, 1)
+def test_when_every_copy_is_damaged_the_criteria_still_decide() -> None:
+    cut = DamageReason.TRUNCATED
+    small = Candidate("/a.jpg", 10, 1, _metrics(width=800, height=600, damage=cut))
+    big = Candidate("/b.jpg", 10, 1, _metrics(damage=DamageReason.JPEG_CORRUPT_DATA))
+    choice = choose_keeper([small, big])
+    assert choice.keeper == 1
+    assert choice.deciding is Criterion.RESOLUTION
 
 
 def test_a_damaged_file_scores_low() -> None:
