@@ -40,6 +40,7 @@ COLUMNS = (
     "protected",
     "hard_linked",
     "keeper_reason",
+    "damaged",
 )
 
 # Written after COLUMNS when the caller passes outcomes (the report does).
@@ -99,6 +100,7 @@ def rows(groups: Iterable[DuplicateGroup]) -> Iterable[list[str]]:
                 "yes" if m.protected else "no",
                 "no" if m.entry.frees_space else "yes",
                 safe_cell(g.reason) if m.is_keeper else "",
+                safe_cell(metrics.damage_message) if metrics else "",
             ]
 
 

@@ -387,3 +387,21 @@ def test_every_damage_reason_has_words() -> None:
         assert reason.label
         assert reason.value == reason.value.lower()
     assert len({r.label for r in DamageReason}) == len(DamageReason)
+
+
+def test_the_report_shows_damaged_copies(damaged_library: Path, tmp_path: Path) -> None:
+    import csv
+
+    from cleaner.report import write_report
+
+    result = _scan(damaged_library)
+    html_out, csv_out = tmp_path / "r.html", tmp_path / "r.csv"
+    write_report(result, html=html_out, csv=csv_out)
+    page = html_out.read_text(encoding="utf-8")
+    flagged = [m for g in result.groups for m in g.members if m.metrics and m.metrics.damaged]
+    assert len(flagged) >= 5
+    assert page.count('class="badge damaged"') == len(flagged)
+    with csv_out.open(encoding="utf-8-sig") as fh:
+        rows = {Path(r["path"]).name: r for r in csv.DictReader(fh)}
+    assert rows["photo1 copy.png"]["damaged"].startswith("damaged: a checksum")
+    assert rows["photo1.jpg"]["damaged"] == ""

@@ -215,3 +215,22 @@ def test_models_pass_the_model_tester_when_moved_files_go_and_come_back(
     assert photos.rowCount() == 4
     assert session.marked_in_group(photos.group_row) == 0
     del testers
+
+
+def test_a_damaged_copy_says_so_in_its_tooltip(session: ReviewSession, qtbot: QtBot) -> None:
+    from cleaner.models import DamageReason
+
+    groups = _varied_groups()
+    member = groups[0].members[1]
+    assert member.metrics is not None
+    broken = replace(
+        member,
+        metrics=replace(member.metrics, damage=DamageReason.PNG_CHECKSUM, damage_detail="IDAT"),
+    )
+    groups[0] = replace(groups[0], members=(groups[0].members[0], broken))
+    session.add_groups(groups)
+    photos = PhotoGridModel(session)
+    photos.set_group(0)
+    tips = [photos.index(r).data(Qt.ItemDataRole.ToolTipRole) for r in range(2)]
+    assert "Damaged: a checksum inside the PNG file does not match (IDAT)" in tips[1]
+    assert "amaged" not in tips[0]
