@@ -134,24 +134,22 @@ class _Group:
     """What a copy's sort key needs to know about the other copies."""
 
     full_colour: bool  # some copy is a full-colour picture: palette copies are reductions
-    best_known_quality: int | None  # the highest JPEG quality read from any copy
 
     @classmethod
     def of(cls, candidates: Sequence[Candidate]) -> _Group:
-        full = any(c.metrics is not None and not palette_reduced(c.metrics) for c in candidates)
-        known = [
-            c.metrics.jpeg_quality
-            for c in candidates
-            if c.metrics is not None and c.metrics.jpeg_quality is not None
-        ]
-        return cls(full, max(known) if known else None)
+        return cls(
+            any(c.metrics is not None and not palette_reduced(c.metrics) for c in candidates)
+        )
 
     def reduced(self, m: ImageMetrics | None) -> bool:
         """A palette copy of a picture some other copy has in full colour: a lossy copy."""
         return self.full_colour and palette_reduced(m)
 
 
-_ALONE = _Group(full_colour=False, best_known_quality=None)
+_ALONE = _Group(full_colour=False)
+# The quality a lossy copy whose quality cannot be read (WebP, AVIF, HEIF) is taken for:
+# what encoders use when asked for nothing (WebP 75-80, phone HEIF about 85).
+UNKNOWN_LOSSY_QUALITY = 85
 
 
 def _unknown_lossy(m: ImageMetrics | None) -> bool:
@@ -180,9 +178,9 @@ def _sort_key(
         if group.reduced(m):
             return (1, 0)  # its colours were thrown away: below every full-colour copy
         if _unknown_lossy(m):
-            # no evidence of an original, nor of a worse copy: level with the best quality
-            # read from another copy, so other criteria decide
-            q = group.best_known_quality if group.best_known_quality is not None else 100
+            # no evidence of an original: taken for an encoder's usual default, so a
+            # quality-97 JPEG beats a WebP made from it and a quality-60 one does not
+            q = UNKNOWN_LOSSY_QUALITY
         else:
             q = m.jpeg_quality if m is not None and m.jpeg_quality is not None else 100
         return (0, -(q // 3))  # one or two points apart is the same quality
