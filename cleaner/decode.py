@@ -245,14 +245,18 @@ def _colour_count(im: Image.Image) -> int | None:
     """Distinct colours of a full decode if 256 or fewer and not all grey, else None."""
     if im.mode not in ("P", "PA", "RGB", "RGBA"):
         return None  # grey, 16-bit, CMYK...: not a palette reduction of a colour photo
-    # a palette picture: the entries its pixels use, not the 256 it may declare
-    rgb = im if im.mode == "RGB" else im.convert("RGB")
-    colours = rgb.getcolors(256)
-    if colours is None:
-        return None
-    if all(c[1][0] == c[1][1] == c[1][2] for c in colours):  # type: ignore[index]
+    if im.mode == "P":  # the entries its pixels use, not the 256 it may declare
+        used = im.getcolors(256) or []
+        palette = im.getpalette() or []
+        rgbs = [tuple(palette[3 * int(i) : 3 * int(i) + 3]) for _, i in used]  # type: ignore[arg-type]
+    else:
+        counted = (im if im.mode == "RGB" else im.convert("RGB")).getcolors(256)
+        if counted is None:
+            return None  # more than 256: full colour
+        rgbs = [tuple(c) for _, c in counted]  # type: ignore[arg-type]
+    if all(len(c) == 3 and c[0] == c[1] == c[2] for c in rgbs):
         return None  # a grey picture: 256 shades is all it has
-    return len(colours)
+    return len(rgbs)
 
 
 def _shrink(im: Image.Image, size: int) -> Image.Image:

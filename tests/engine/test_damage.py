@@ -405,3 +405,21 @@ def test_the_report_shows_damaged_copies(damaged_library: Path, tmp_path: Path) 
         rows = {Path(r["path"]).name: r for r in csv.DictReader(fh)}
     assert rows["photo1 copy.png"]["damaged"].startswith("damaged: a checksum")
     assert rows["photo1.jpg"]["damaged"] == ""
+
+
+def test_the_damage_flag_survives_the_fingerprint_cache(damaged_library: Path, tmp_path: Path):
+    cache = tmp_path / "cache.sqlite3"
+    settings = ScanSettings(roots=(str(damaged_library),), workers=2)
+    first = run_scan(settings, cache_path=cache)
+    second = run_scan(settings, cache_path=cache)
+    assert second.stats.cache_hits > 0
+
+    def flags(result: ScanResult) -> list[tuple[str, object]]:
+        return sorted(
+            (m.path, m.metrics.damage if m.metrics else None)
+            for g in result.groups
+            for m in g.members
+        )
+
+    assert flags(second) == flags(first)
+    assert sum(1 for _, damage in flags(second) if damage is not None) >= 5
