@@ -10,7 +10,12 @@ file's own structure, which is cheap next to decoding it:
 - JPEG: the marker segments, the restart markers of each scan in their 0-7 order, no
   marker inside the entropy-coded data that does not belong there, an end-of-image
   marker after the last scan, and no second end marker further on (two bytes flipped
-  into FF D9 end the picture early).
+  into FF D9 end the picture early);
+- HEIF/AVIF: the top-level boxes fit in the file, and every item's data (the `iloc`
+  extents) lies inside it and does not end in a run of zero bytes. libheif decodes a
+  tiled phone picture whose tiles are cut off or zero-filled (an interrupted copy into
+  a file given its full size beforehand) and paints the missing tiles grey, without
+  an error.
 
 Damage that stops the decoder (a zlib error, a JPEG cut short, a HEIC that libheif
 refuses) never gets here: `cleaner.decode` reports it as a skipped file. Flipped bytes
@@ -39,7 +44,7 @@ _SOS = 0xDA
 
 def file_damage(path: str, fmt: str) -> Damage | None:
     """The damage found in the file at `path` (format `fmt`, as Pillow named it), or None."""
-    if fmt not in ("PNG", "JPEG", "MPO"):
+    if fmt not in ("PNG", "JPEG", "MPO", "HEIF", "AVIF"):
         return None
     try:
         with open(path, "rb") as fh:
@@ -48,6 +53,8 @@ def file_damage(path: str, fmt: str) -> Damage | None:
         return None  # it decoded a moment ago; a read error now is not damage
     if fmt == "PNG":
         return png_damage(data)
+    if fmt in ("HEIF", "AVIF"):
+        return heif_damage(data)
     return jpeg_damage(data)
 
 
@@ -164,3 +171,120 @@ def _after_end(data: bytes, pos: int) -> Damage | None:
             f"an end marker at byte {pos - 2} cuts the picture data short",
         )
     return None
+
+
+# Item data that ends in this many zero bytes was never written: coded picture data does
+# not end that way (HEVC's emulation prevention forbids even three zeros in a row).
+_ZERO_TAIL = 64
+_CODED_ITEMS = frozenset({b"hvc1", b"av01"})
+
+
+def heif_damage(data: bytes) -> Damage | None:
+    """Check the box structure and the item extents of a HEIF or AVIF file."""
+    n = len(data)
+    meta: tuple[int, int] | None = None
+    for kind, start, end in _boxes(data, 0, n):
+        if end > n:
+            name = kind.decode("latin-1")
+            return DamageReason.TRUNCATED, f"the {name!r} box at byte {start} is cut short"
+        if kind == b"meta":
+            meta = (start, end)
+    if meta is None:
+        return None  # nothing to check against; the decoder took it
+    try:
+        extents, types = _items(data, meta[0] + 4, meta[1])  # meta is a FullBox
+    except (IndexError, ValueError, struct.error):
+        return None  # a layout this walk does not know: the decoder took it
+    written = len(data.rstrip(b"\x00"))
+    for item, offset, length in extents:
+        if offset + length > n:
+            return (
+                DamageReason.TRUNCATED,
+                f"the data of item {item} ends at byte {offset + length}, past the end of "
+                f"the file (byte {n})",
+            )
+        if types.get(item) in _CODED_ITEMS and offset + length > written + _ZERO_TAIL:
+            return (
+                DamageReason.TRUNCATED,
+                f"the data of item {item} ends in {offset + length - written} zero bytes "
+                "(never written)",
+            )
+    return None
+
+
+def _boxes(data: bytes, pos: int, end: int) -> list[tuple[bytes, int, int]]:
+    """(type, start of the payload, end) of the boxes in data[pos:end]; the last may run
+    past `end` when the file is cut short."""
+    out = []
+    while pos + 8 <= end:
+        size, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        header = 8
+        if size == 1:
+            if pos + 16 > len(data):
+                break
+            (size,) = struct.unpack(">Q", data[pos + 8 : pos + 16])
+            header = 16
+        elif size == 0:
+            size = len(data) - pos
+        if size < header:
+            break
+        out.append((kind, pos + header, pos + size))
+        pos += size
+    return out
+
+
+def _uint(data: bytes, pos: int, size: int) -> tuple[int, int]:
+    if size == 0:
+        return 0, pos
+    if pos + size > len(data):
+        raise IndexError(pos)
+    return int.from_bytes(data[pos : pos + size], "big"), pos + size
+
+
+def _items(data: bytes, pos: int, end: int) -> tuple[list[tuple[int, int, int]], dict[int, bytes]]:
+    """The file-offset extents (item, offset, length) of `iloc` and the item types of
+    `iinf`, from the payload of a `meta` box."""
+    extents: list[tuple[int, int, int]] = []
+    types: dict[int, bytes] = {}
+    for kind, start, stop in _boxes(data, pos, end):
+        if kind == b"iloc":
+            extents = _iloc(data, start, min(stop, end))
+        elif kind == b"iinf":
+            version = data[start]
+            first = start + 4 + (2 if version == 0 else 4)
+            for sub, s_start, _ in _boxes(data, first, min(stop, end)):
+                if sub != b"infe" or data[s_start] < 2:
+                    continue
+                id_size = 2 if data[s_start] == 2 else 4
+                item, p = _uint(data, s_start + 4, id_size)
+                types[item] = data[p + 2 : p + 6]
+    return extents, types
+
+
+def _iloc(data: bytes, pos: int, end: int) -> list[tuple[int, int, int]]:
+    version = data[pos]
+    pos += 4
+    sizes = data[pos], data[pos + 1]
+    offset_size, length_size = sizes[0] >> 4, sizes[0] & 15
+    base_size, index_size = sizes[1] >> 4, (sizes[1] & 15 if version in (1, 2) else 0)
+    pos += 2
+    count, pos = _uint(data, pos, 2 if version < 2 else 4)
+    out = []
+    for _ in range(count):
+        item, pos = _uint(data, pos, 2 if version < 2 else 4)
+        method = 0
+        if version in (1, 2):
+            method, pos = _uint(data, pos, 2)
+            method &= 15
+        pos += 2  # data_reference_index
+        base, pos = _uint(data, pos, base_size)
+        extent_count, pos = _uint(data, pos, 2)
+        for _ in range(extent_count):
+            _, pos = _uint(data, pos, index_size)
+            offset, pos = _uint(data, pos, offset_size)
+            length, pos = _uint(data, pos, length_size)
+            if method == 0 and length:
+                out.append((item, base + offset, length))
+        if pos > end:
+            raise ValueError("iloc runs past its box")
+    return out

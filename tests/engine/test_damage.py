@@ -106,15 +106,29 @@ def jpeg_truncated(img: Image.Image, quality: int = 95) -> bytes:
     return data[: int(len(data) * 0.9)]
 
 
-def heic_bytes(img: Image.Image) -> bytes:
+def heic_bytes(img: Image.Image, **options: object) -> bytes:
     import io
 
     import pillow_heif
 
     pillow_heif.register_heif_opener()
     buf = io.BytesIO()
-    img.save(buf, format="HEIF", quality=90)
+    img.save(buf, format="HEIF", quality=90, **options)
     return buf.getvalue()
+
+
+def heic_tiled_cut_in_half(img: Image.Image) -> bytes:
+    """A phone-style HEIC (a grid of 256-px tiles) cut at half its bytes: libheif paints
+    the missing tiles grey and reports nothing."""
+    data = heic_bytes(img, tile_size=256)
+    return data[: len(data) // 2]
+
+
+def heic_tiled_zero_filled(img: Image.Image) -> bytes:
+    """The same, copied into a file given its full size first: the tail is zeros."""
+    data = heic_bytes(img, tile_size=256)
+    kept = len(data) * 19 // 20
+    return data[:kept] + bytes(len(data) - kept)
 
 
 def heic_truncated(img: Image.Image) -> bytes:
@@ -163,6 +177,8 @@ def test_png_whose_pixels_fail_near_the_end_is_not_a_good_picture(
         (jpeg_flipped_near_end, ".jpg", DamageReason.JPEG_CORRUPT_DATA),
         (jpeg_without_end_marker, ".jpg", DamageReason.TRUNCATED),
         (jpeg_early_end_marker, ".jpg", DamageReason.JPEG_CORRUPT_DATA),
+        (heic_tiled_cut_in_half, ".heic", DamageReason.TRUNCATED),
+        (heic_tiled_zero_filled, ".heic", DamageReason.TRUNCATED),
     ],
 )
 def test_damage_that_still_decodes_is_flagged(
@@ -220,6 +236,17 @@ def test_the_samples_heic_is_not_flagged() -> None:
     assert result.damage is None
 
 
+@pytest.mark.parametrize("options", [{"tile_size": 256}, {"exif": images.exif_bytes()}])
+def test_intact_tiled_heic_and_heic_with_exif_are_not_flagged(
+    tmp_path: Path, picture: Image.Image, options: dict[str, object]
+) -> None:
+    path = tmp_path / "ok.heic"
+    path.write_bytes(heic_bytes(picture, **options))
+    result = _decode(path)
+    assert isinstance(result, Decoded)
+    assert result.damage is None
+
+
 # ----------------------------------------------------------------------------- scans
 
 
@@ -253,6 +280,10 @@ def damaged_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     original = images.photo(70, (640, 480))
     (root / "Originals" / "phone.heic").write_bytes(heic_bytes(original))
     (root / "copies" / "phone copy.heic").write_bytes(heic_truncated(original))
+    # a tiled HEIC original (kept as JPEG q80) and a copy whose last quarter is zeros
+    original = images.photo(71, (1024, 768))
+    images.save(original, root / "Originals" / "tiled.jpg", quality=80)
+    (root / "copies" / "tiled copy.heic").write_bytes(heic_tiled_zero_filled(original))
     return root
 
 
@@ -286,8 +317,12 @@ def test_a_damaged_copy_is_never_the_keeper(damaged_library: Path, criteria: tup
     for path in sorted((damaged_library / "copies").iterdir()):
         if path.name in grouped:
             assert grouped[path.name] is not None, path.name
-        else:
-            assert skipped.get(path.name) in (SkipReason.CORRUPT, SkipReason.TRUNCATED), path.name
+        elif path.name in skipped:
+            assert skipped[path.name] in (SkipReason.CORRUPT, SkipReason.TRUNCATED), path.name
+        else:  # too garbled to match its original: alone, but flagged all the same
+            decoded = _decode(path)
+            assert isinstance(decoded, Decoded)
+            assert decoded.damage is not None, path.name
 
 
 def test_damaged_copies_that_still_decode_are_grouped_as_the_worse_copy(
@@ -308,6 +343,7 @@ def test_damaged_copies_that_still_decode_are_grouped_as_the_worse_copy(
         "photo3 copy.jpg",
         "photo4 copy.jpg",
         "photo6 copy.jpg",
+        "tiled copy.heic",
     ]
     for g in result.groups:
         for m in g.members:
