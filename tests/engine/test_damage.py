@@ -459,3 +459,51 @@ def test_the_damage_flag_survives_the_fingerprint_cache(damaged_library: Path, t
 
     assert flags(second) == flags(first)
     assert sum(1 for _, damage in flags(second) if damage is not None) >= 5
+
+
+# ----------------------------------------------------------------------------- any bytes
+
+
+def _small_files() -> dict[str, bytes]:
+    img = images.photo(99, (128, 96))
+    return {
+        ".png": images.png_bytes(img),
+        ".jpg": images.jpeg_bytes(img, quality=90),
+        ".heic": heic_bytes(img, tile_size=64),
+    }
+
+
+_SMALL = _small_files()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    suffix=st.sampled_from(sorted(_SMALL)),
+    flips=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)), max_size=6),
+    cut=st.floats(0.05, 1.0),
+    pad=st.integers(0, 300),
+)
+def test_any_damage_gives_a_verdict_never_an_exception(
+    tmp_path_factory: pytest.TempPathFactory,
+    suffix: str,
+    flips: list[tuple[float, int]],
+    cut: float,
+    pad: int,
+) -> None:
+    from cleaner.damage import heif_damage, jpeg_damage, png_damage
+
+    data = bytearray(_SMALL[suffix])
+    for where, value in flips:
+        data[int(where * len(data))] = value
+    damaged = bytes(data[: max(1, int(len(data) * cut))]) + bytes(pad)
+    check = {".png": png_damage, ".jpg": jpeg_damage, ".heic": heif_damage}[suffix]
+    verdict = check(damaged)
+    assert verdict is None or (isinstance(verdict[0], DamageReason) and verdict[1])
+    path = tmp_path_factory.mktemp("any") / f"x{suffix}"
+    path.write_bytes(damaged)
+    result = _decode(path)
+    assert isinstance(result, (Decoded, DecodeFailure))
+    if isinstance(result, Decoded) and (cut < 0.999 or flips) and suffix == ".png":
+        # a PNG that lost bytes or had any changed decodes only if a checksum caught it
+        # or the change left the bytes as they were
+        assert result.damage is not None or bytes(damaged[: len(_SMALL[suffix])]) == _SMALL[suffix]
