@@ -159,18 +159,21 @@ def _skip_entropy_data(data: bytes, pos: int) -> tuple[int, Damage | None]:
 
 def _after_end(data: bytes, pos: int) -> Damage | None:
     """What follows the end-of-image marker. Cameras append whole pictures (MPF, starting
-    FF D8) and vendor trailers; padding is harmless. But when the file still ends with an
-    end marker further on, the first one was two bytes of picture data flipped into
-    FF D9, and the picture after it was thrown away."""
+    FF D8) and vendor trailers, and an editor that rewrote a file in place can leave the
+    tail of its older, longer version (zeros, then old bytes): all harmless. But when the
+    bytes right after it are more picture data (no padding, no marker but restart
+    markers) up to a second end marker that closes the file, the first one was two bytes
+    of picture data flipped into FF D9, and the picture after it was thrown away."""
     rest = data[pos:].rstrip(b"\x00")
-    if not rest or rest.startswith(b"\xff\xd8"):
+    if len(rest) < 3 or rest[0] == 0 or not rest.endswith(b"\xff\xd9"):
         return None
-    if rest.endswith(b"\xff\xd9") and b"\xff\xd8" not in rest:
-        return (
-            DamageReason.JPEG_CORRUPT_DATA,
-            f"an end marker at byte {pos - 2} cuts the picture data short",
-        )
-    return None
+    for found in _MARKER.finditer(rest, 0, len(rest) - 2):
+        if not 0xD0 <= rest[found.start() + 1] <= 0xD7:
+            return None  # a marker: not the rest of a scan
+    return (
+        DamageReason.JPEG_CORRUPT_DATA,
+        f"an end marker at byte {pos - 2} cuts the picture data short",
+    )
 
 
 # Item data that ends in this many zero bytes was never written: coded picture data does

@@ -507,3 +507,18 @@ def test_any_damage_gives_a_verdict_never_an_exception(
         # a PNG that lost bytes or had any changed decodes only if a checksum caught it
         # or the change left the bytes as they were
         assert result.damage is not None or bytes(damaged[: len(_SMALL[suffix])]) == _SMALL[suffix]
+
+
+def test_a_stale_tail_after_the_end_marker_is_not_damage(
+    tmp_path: Path, picture: Image.Image
+) -> None:
+    """An editor that rewrote a file in place can leave the tail of the older, longer
+    version after the new end marker: zeros, then old picture bytes ending in FF D9
+    (seen in the mate-backgrounds package's Wood.jpg). The picture itself is whole."""
+    data = images.jpeg_bytes(picture)
+    older = images.jpeg_bytes(images.photo(7, (640, 480)))
+    path = tmp_path / "rewritten.jpg"
+    path.write_bytes(data + bytes(300) + older[len(older) // 2 :])
+    result = _decode(path)
+    assert isinstance(result, Decoded)
+    assert result.damage is None
