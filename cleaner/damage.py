@@ -25,7 +25,9 @@ structure and are not found (JPEG and HEIC carry no checksum of their pixels).
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import struct
 import zlib
 
@@ -46,16 +48,33 @@ def file_damage(path: str, fmt: str) -> Damage | None:
     """The damage found in the file at `path` (format `fmt`, as Pillow named it), or None."""
     if fmt not in ("PNG", "JPEG", "MPO", "HEIF", "AVIF"):
         return None
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError:
+    data = _read_regular(path)
+    if data is None:
         return None  # it decoded a moment ago; a read error now is not damage
     if fmt == "PNG":
         return png_damage(data)
     if fmt in ("HEIF", "AVIF"):
         return heif_damage(data)
     return jpeg_damage(data)
+
+
+def _read_regular(path: str) -> bytes | None:
+    """The whole file, or None if it cannot be read or is no longer a regular file (a
+    FIFO put in its place would block a plain open() for good)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def png_damage(data: bytes) -> Damage | None:

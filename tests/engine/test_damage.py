@@ -522,3 +522,21 @@ def test_a_stale_tail_after_the_end_marker_is_not_damage(
     result = _decode(path)
     assert isinstance(result, Decoded)
     assert result.damage is None
+
+
+def test_the_damage_check_never_blocks_on_a_fifo(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    from cleaner.damage import file_damage
+
+    fifo = tmp_path / "photo.jpg"
+    os.mkfifo(fifo)
+    out: list[object] = []
+    worker = threading.Thread(
+        target=lambda: out.append(file_damage(str(fifo), "JPEG")), daemon=True
+    )
+    worker.start()
+    worker.join(timeout=5)
+    assert not worker.is_alive(), "file_damage blocked on a FIFO"
+    assert out == [None]
