@@ -194,8 +194,15 @@ def confirm(
         first, second = np.arange(len(flat)), np.arange(len(flat), 2 * len(flat))
         # two flat pictures have only their tone to tell them apart; where marks line up
         # (the detail check passed on them), a darker or lighter copy is still a copy
+        seen: dict[int, bool] = {}  # a blank page meets many others: test each one once
+
+        def bare_one(k: int) -> bool:
+            if k not in seen:
+                seen[k] = is_bare(fps[k].detail_map)
+            return seen[k]
+
         bare = np.array(
-            [is_bare(fps[int(a)].detail_map) and is_bare(fps[int(b)].detail_map)
+            [bare_one(a) and bare_one(b)
              for a, b in zip(pairs.i[flat].tolist(), pairs.j[flat].tolist(), strict=True)],
             dtype=bool,
         )  # fmt: skip
