@@ -540,3 +540,21 @@ def test_the_damage_check_never_blocks_on_a_fifo(tmp_path: Path) -> None:
     worker.join(timeout=5)
     assert not worker.is_alive(), "file_damage blocked on a FIFO"
     assert out == [None]
+
+
+def test_pillow_still_refuses_truncated_pictures() -> None:
+    """Every check above assumes Pillow raises on a picture cut short. A module that set
+    LOAD_TRUNCATED_IMAGES (a common 'fix' for decode errors) would turn every cut copy
+    into a half-grey picture again."""
+    import importlib
+    import pkgutil
+
+    from PIL import ImageFile
+
+    import cleaner
+
+    for module in pkgutil.walk_packages(cleaner.__path__, "cleaner."):
+        if module.name.endswith("__main__"):
+            continue
+        importlib.import_module(module.name)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
