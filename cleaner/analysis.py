@@ -76,6 +76,9 @@ def analyse_decoded(decoded: Decoded, name: str) -> Analysis:
         looks_like_screenshot=_looks_like_screenshot(decoded, name),
         looks_like_export=_looks_like_export(decoded, name),
         orientation=decoded.orientation,
+        damage=None if decoded.damage is None else decoded.damage[0],
+        damage_detail="" if decoded.damage is None else decoded.damage[1],
+        colour_count=decoded.colour_count,
     )
     fingerprint = fingerprint_of_grey(g, grey32, colour_signature(decoded.image))
     return Analysis(metrics=metrics, fingerprint=fingerprint)

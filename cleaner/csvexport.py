@@ -41,6 +41,7 @@ COLUMNS = (
     "hard_linked",
     "keeper_reason",
     "sidecars",  # its sidecar files (XMP, .AAE, .THM), separated by " | "
+    "damaged",
 )
 
 # Written after COLUMNS when the caller passes outcomes (the report does).
@@ -101,6 +102,7 @@ def rows(groups: Iterable[DuplicateGroup]) -> Iterable[list[str]]:
                 "no" if m.entry.frees_space else "yes",
                 safe_cell(g.reason) if m.is_keeper else "",
                 safe_cell(" | ".join(display_path(c.path) for c in m.entry.sidecars)),
+                safe_cell(metrics.damage_message) if metrics else "",
             ]
 
 

@@ -17,7 +17,8 @@ from typing import Any
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from cleaner.models import SkipReason
+from cleaner.damage import file_damage
+from cleaner.models import DamageReason, SkipReason
 
 # Long edge of the analysis image. Sharpness is measured at this size and the
 # fingerprint is taken from it, so it must not depend on the file's resolution.
@@ -86,6 +87,9 @@ class Decoded:
     jpeg_quality: int | None
     exif: dict[int, Any]
     orientation: int
+    # the file is damaged although it decodes (`cleaner.damage`): the reason and where
+    damage: tuple[DamageReason, str] | None = None
+    colour_count: int | None = None  # see ImageMetrics.colour_count
 
 
 def sniff(head: bytes) -> str | None:
@@ -149,6 +153,10 @@ def open_small(path: str, max_pixels: int, size: int = ANALYSIS_SIZE) -> Decoded
     except Image.DecompressionBombError as exc:
         return DecodeFailure(SkipReason.TOO_LARGE, _bomb_detail(str(exc)))
     except UnidentifiedImageError:
+        if kind in ("JPEG", "PNG", "GIF", "WEBP", "TIFF") or (
+            kind in ("HEIF", "AVIF") and register_plugins()["heif"]
+        ):  # a picture's signature, but no decoder takes it: its header is damaged
+            return DecodeFailure(SkipReason.CORRUPT, f"a damaged {kind} file")
         return DecodeFailure(SkipReason.NOT_AN_IMAGE, describe_non_image(head))
     except MemoryError:
         return DecodeFailure(SkipReason.TOO_LARGE, "not enough memory to decode it")
@@ -201,6 +209,11 @@ def _open_with_pillow(
         failure = _too_large(width, height, max_pixels)
         if failure is not None:
             return failure
+        if fmt == "PNG":
+            # PNG's getexif() loads the picture itself (an eXIf chunk may follow the
+            # pixels), and a decode error swallowed there left a half-decoded picture
+            # that the next load() returned as whole: load first, so the error is seen.
+            im.load()
         exif = _read_exif(im)
         # pillow-heif applies the HEIF transforms itself and resets the tag to 1.
         orientation = _orientation(exif)
@@ -215,6 +228,7 @@ def _open_with_pillow(
         box = (size, 1) if im.width >= im.height else (1, size)
         im.draft("RGB" if im.mode not in ("L", "1") else "L", box)
         im.load()
+        colours = _colour_count(im) if lossless else None
         # Some plugins turn the picture themselves while loading and drop the tag (Pillow's
         # TIFF reader does, and reports the displayed size from the start): turn it only once.
         to_apply = orientation if _orientation(dict(im.getexif().items())) != 1 else 1
@@ -223,7 +237,26 @@ def _open_with_pillow(
     small = _apply_orientation(small, to_apply)
     if to_apply in (5, 6, 7, 8):
         width, height = height, width
-    return Decoded(small, fmt, width, height, lossless, quality, exif, orientation)
+    damage = file_damage(path, fmt)
+    return Decoded(small, fmt, width, height, lossless, quality, exif, orientation, damage, colours)
+
+
+def _colour_count(im: Image.Image) -> int | None:
+    """Distinct colours of a full decode if 256 or fewer and not all grey, else None."""
+    if im.mode not in ("P", "PA", "RGB", "RGBA"):
+        return None  # grey, 16-bit, CMYK...: not a palette reduction of a colour photo
+    if im.mode == "P":  # the entries its pixels use, not the 256 it may declare
+        used = im.getcolors(256) or []
+        palette = im.getpalette() or []
+        rgbs = [tuple(palette[3 * int(i) : 3 * int(i) + 3]) for _, i in used]  # type: ignore[arg-type]
+    else:
+        counted = (im if im.mode == "RGB" else im.convert("RGB")).getcolors(256)
+        if counted is None:
+            return None  # more than 256: full colour
+        rgbs = [tuple(c) for _, c in counted]  # type: ignore[arg-type]
+    if all(len(c) == 3 and c[0] == c[1] == c[2] for c in rgbs):
+        return None  # a grey picture: 256 shades is all it has
+    return len(rgbs)
 
 
 def _shrink(im: Image.Image, size: int) -> Image.Image:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from cleaner.hashing import COLOUR_SIDE, CROP_WINDOWS
+from cleaner.hashing import COLOUR_SIDE, CROP_WINDOWS, THUMB_SIDE
 from cleaner.index import Pairs, search_pairs
 from cleaner.models import DIHEDRAL_BYTES, Fingerprint, ImageMetrics
 from cleaner.similarity import (
@@ -31,7 +31,9 @@ from cleaner.similarity import (
     crop_correlation,
     detail_correlation,
     has_colour,
+    is_bare,
     thumb_correlation,
+    tone_agrees,
 )
 
 I64 = npt.NDArray[np.int64]
@@ -156,10 +158,12 @@ def confirm(
     crop = pairs.t >= CROP_KIND
     corr = np.full(len(pairs), -1.0, dtype=np.float32)
     idx = np.nonzero(keep)[0]
+    if len(idx) == 0:  # every pair refused by its shape (a squashed copy): nothing to confirm
+        return keep
     # thumbnails of the pictures in a candidate pair only, not of the whole library
     used, inverse = np.unique(np.concatenate([pairs.i[idx], pairs.j[idx]]), return_inverse=True)
     thumbs = np.frombuffer(b"".join(fps[int(u)].thumb for u in used), dtype=np.uint8)
-    thumbs = thumbs.reshape(len(used), -1)
+    thumbs = thumbs.reshape(len(used), THUMB_SIDE * THUMB_SIDE)
     local_i, local_j = inverse[: len(idx)], inverse[len(idx) :]
     plain = ~crop[idx]
     corr[idx[plain]] = thumb_correlation(
@@ -181,6 +185,32 @@ def confirm(
     )  # fmt: skip
     # the high-pass check cannot be lined up with a crop window: no crop matches there
     keep &= ~(crop & low)
+    # a near-blank picture is all tone and colour: they must agree too
+    flat = np.nonzero(keep & low)[0]
+    if len(flat):
+        colours, _ = _colours(fps, pairs, flat)
+        ends = np.concatenate([pairs.i[flat], pairs.j[flat]])
+        flat_thumbs = np.frombuffer(b"".join(fps[int(k)].thumb for k in ends), dtype=np.uint8)
+        first, second = np.arange(len(flat)), np.arange(len(flat), 2 * len(flat))
+        # two flat pictures have only their tone to tell them apart; where marks line up
+        # (the detail check passed on them), a darker or lighter copy is still a copy
+        seen: dict[int, bool] = {}  # a blank page meets many others: test each one once
+
+        def bare_one(k: int) -> bool:
+            if k not in seen:
+                seen[k] = is_bare(fps[k].detail_map)
+            return seen[k]
+
+        bare = np.array(
+            [bare_one(a) and bare_one(b)
+             for a, b in zip(pairs.i[flat].tolist(), pairs.j[flat].tolist(), strict=True)],
+            dtype=bool,
+        )  # fmt: skip
+        grey_tolerance = np.where(bare, 1.0, 5.0) * thresholds.tone_tolerance
+        keep[flat] = tone_agrees(
+            flat_thumbs.reshape(len(ends), THUMB_SIDE * THUMB_SIDE), colours, first, second,
+            pairs.t[flat], grey_tolerance, thresholds.colour_tolerance / 2,
+        )  # fmt: skip
     for k in np.nonzero(keep & low)[0]:
         a, b = fps[int(pairs.i[k])].detail_map, fps[int(pairs.j[k])].detail_map
         if a is None or b is None:
@@ -197,7 +227,7 @@ def _colours(
     sides = np.concatenate([pairs.i[idx], pairs.j[idx]])
     size = 2 * COLOUR_SIDE * COLOUR_SIDE
     has = np.fromiter((len(fps[int(k)].colour) == size for k in sides), bool, len(sides))
-    blank = bytes(size)
+    blank = bytes([128]) * size  # no colour: what a grey picture's missing signature means
     packed = b"".join(fps[int(k)].colour if ok else blank for k, ok in zip(sides, has, strict=True))
     return np.frombuffer(packed, dtype=np.uint8).reshape(len(sides), size), has
 

@@ -107,6 +107,29 @@ _SKIP_LABELS = {
 }
 
 
+class DamageReason(str, enum.Enum):
+    """Why a picture that still decodes is damaged. The value is stable (it goes into JSON).
+
+    A damaged file is still grouped, so its intact copies are found, but it is never
+    chosen to keep over an intact copy. Damage that stops the decoder makes the file
+    a skipped one instead (`SkipReason.CORRUPT` or `SkipReason.TRUNCATED`)."""
+
+    PNG_CHECKSUM = "png_checksum"
+    JPEG_CORRUPT_DATA = "jpeg_corrupt_data"
+    TRUNCATED = "truncated"
+
+    @property
+    def label(self) -> str:
+        return _DAMAGE_LABELS[self]
+
+
+_DAMAGE_LABELS = {
+    DamageReason.PNG_CHECKSUM: "damaged: a checksum inside the PNG file does not match",
+    DamageReason.JPEG_CORRUPT_DATA: "damaged: the JPEG picture data is corrupt",
+    DamageReason.TRUNCATED: "damaged: the file is cut short (its end is missing)",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class SkippedFile:
     path: str
@@ -139,6 +162,26 @@ class ImageMetrics:
     looks_like_screenshot: bool
     looks_like_export: bool
     orientation: int = 1  # the EXIF orientation that was applied (1 = none)
+    damage: DamageReason | None = None  # the file is damaged although it decodes
+    damage_detail: str = ""  # where, in technical words ("bad CRC in IDAT chunk at byte 812")
+    # distinct colours of a lossless picture when it has 256 or fewer and is not grey (a
+    # palette PNG or GIF); None for full-colour, grey and lossy pictures
+    colour_count: int | None = None
+
+    @property
+    def damaged(self) -> bool:
+        return self.damage is not None
+
+    @property
+    def damage_message(self) -> str:
+        """The damage in words, or "" for an intact file."""
+        if self.damage is None:
+            return ""
+        return (
+            f"{self.damage.label} ({self.damage_detail})"
+            if self.damage_detail
+            else self.damage.label
+        )
 
     @property
     def pixels(self) -> int:

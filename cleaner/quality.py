@@ -120,6 +120,43 @@ def metadata_richness(m: ImageMetrics | None) -> int:
     return int(m.camera is not None) + int(m.capture_time is not None) + int(m.has_gps)
 
 
+def damaged(c: Candidate) -> bool:
+    return c.metrics is not None and c.metrics.damage is not None
+
+
+def palette_reduced(m: ImageMetrics | None) -> bool:
+    """A colour picture stored with 256 colours or fewer (a palette PNG or GIF)."""
+    return m is not None and m.colour_count is not None and m.colour_count <= 256
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """What a copy's sort key needs to know about the other copies."""
+
+    full_colour: bool  # some copy is a full-colour picture: palette copies are reductions
+
+    @classmethod
+    def of(cls, candidates: Sequence[Candidate]) -> _Group:
+        return cls(
+            any(c.metrics is not None and not palette_reduced(c.metrics) for c in candidates)
+        )
+
+    def reduced(self, m: ImageMetrics | None) -> bool:
+        """A palette copy of a picture some other copy has in full colour: a lossy copy."""
+        return self.full_colour and palette_reduced(m)
+
+
+_ALONE = _Group(full_colour=False)
+# The quality a lossy copy whose quality cannot be read (WebP, AVIF, HEIF) is taken for:
+# what encoders use when asked for nothing (WebP 75-80, phone HEIF about 85).
+UNKNOWN_LOSSY_QUALITY = 85
+
+
+def _unknown_lossy(m: ImageMetrics | None) -> bool:
+    """Lossy, and its quality cannot be read (WebP, AVIF, HEIF): no evidence either way."""
+    return m is not None and not m.lossless and m.jpeg_quality is None
+
+
 def _sharpness_bucket(m: ImageMetrics | None) -> int:
     # 10% steps on a log scale: differences smaller than that are noise, not quality
     if m is None or m.sharpness <= 0:
@@ -127,17 +164,26 @@ def _sharpness_bucket(m: ImageMetrics | None) -> int:
     return int(math.log(m.sharpness + 1.0) / math.log(1.10))
 
 
-def _sort_key(criterion: Criterion, c: Candidate, rules: PathRules) -> tuple[float, ...]:
+def _sort_key(
+    criterion: Criterion, c: Candidate, rules: PathRules, group: _Group = _ALONE
+) -> tuple[float, ...]:
     m = c.metrics
     if criterion is Criterion.RESOLUTION:
         return (-(m.pixels if m else 0),)
     if criterion is Criterion.METADATA:
         return (-metadata_richness(m),)
     if criterion is Criterion.LOSSLESS:
-        return (0 if m is not None and m.lossless else 1,)
+        return (0 if m is not None and m.lossless and not group.reduced(m) else 1,)
     if criterion is Criterion.JPEG_QUALITY:
-        q = m.jpeg_quality if m is not None and m.jpeg_quality is not None else 100
-        return (-(q // 3),)  # one or two points apart is the same quality
+        if group.reduced(m):
+            return (1, 0)  # its colours were thrown away: below every full-colour copy
+        if _unknown_lossy(m):
+            # no evidence of an original: taken for an encoder's usual default, so a
+            # quality-97 JPEG beats a WebP made from it and a quality-60 one does not
+            q = UNKNOWN_LOSSY_QUALITY
+        else:
+            q = m.jpeg_quality if m is not None and m.jpeg_quality is not None else 100
+        return (0, -(q // 3))  # one or two points apart is the same quality
     if criterion is Criterion.SHARPNESS:
         return (-_sharpness_bucket(m),)
     if criterion is Criterion.NOT_EXPORT:
@@ -160,7 +206,7 @@ def _time_key(text: str) -> float:
     return float(digits) if digits else 0.0
 
 
-def _describe(criterion: Criterion, c: Candidate, rules: PathRules) -> str:
+def _describe(criterion: Criterion, c: Candidate, rules: PathRules, group: _Group = _ALONE) -> str:
     m = c.metrics
     if criterion is Criterion.RESOLUTION:
         return f"{m.width}x{m.height}" if m else "unknown size"
@@ -175,8 +221,14 @@ def _describe(criterion: Criterion, c: Candidate, rules: PathRules) -> str:
         return ", ".join(parts) if parts else "no camera data"
     if criterion is Criterion.LOSSLESS:
         fmt = m.format if m else "file"
+        if group.reduced(m) and m is not None:
+            return f"{fmt} reduced to {m.colour_count} colours"
         return f"lossless {fmt}" if m is not None and m.lossless else f"compressed {fmt}"
     if criterion is Criterion.JPEG_QUALITY:
+        if group.reduced(m) and m is not None:
+            return f"reduced to {m.colour_count} colours"
+        if _unknown_lossy(m) and m is not None:
+            return f"compressed {m.format} (quality unknown)"
         q = m.jpeg_quality if m else None
         return f"JPEG quality {q}" if q is not None else "not recompressed"
     if criterion is Criterion.SHARPNESS:
@@ -234,12 +286,15 @@ def choose_keeper(
     rules = rules or PathRules()
     if not candidates:
         raise ValueError("no candidates")
+    group = _Group.of(candidates)
 
     def key(index: int) -> tuple[object, ...]:
         c = candidates[index]
-        parts: list[object] = [0 if c.protected else 1]
+        # a damaged copy never beats an intact one: not the criteria, not a protected
+        # folder (a protected copy is never suggested for removal anyway)
+        parts: list[object] = [1 if damaged(c) else 0, 0 if c.protected else 1]
         for criterion in criteria:
-            parts.extend(_sort_key(criterion, c, rules))
+            parts.extend(_sort_key(criterion, c, rules, group))
         parts.append(c.path)  # the final, stable tie-break
         return tuple(parts)
 
@@ -248,12 +303,22 @@ def choose_keeper(
     k = candidates[keeper]
     if len(candidates) == 1:
         return KeeperChoice(keeper, None, "kept: the only copy")
+    broken = [i for i in order[1:] if damaged(candidates[i])]
+    if broken and not damaged(k):
+        # decide among the intact copies, then say why the damaged ones lost
+        intact = [i for i in order if not damaged(candidates[i])]
+        inner = choose_keeper([candidates[i] for i in intact], criteria, rules)
+        reason = "kept: the only intact copy" if len(intact) == 1 else inner.reason
+        words = sorted({m.damage_message for i in broken if (m := candidates[i].metrics)})
+        subject = "the other copy is" if len(broken) == 1 else f"{len(broken)} copies are"
+        reason += f"; {subject} damaged ({'; '.join(words)})"
+        return KeeperChoice(intact[inner.keeper], inner.deciding, reason)
     deciding: Criterion | None = None
     beaten: dict[Criterion, list[int]] = {}
     for other in order[1:]:
         o = candidates[other]
         for criterion in criteria:
-            if _sort_key(criterion, k, rules) != _sort_key(criterion, o, rules):
+            if _sort_key(criterion, k, rules, group) != _sort_key(criterion, o, rules, group):
                 beaten.setdefault(criterion, []).append(other)
                 break
     if beaten:
@@ -263,8 +328,8 @@ def choose_keeper(
     if deciding is None:
         return KeeperChoice(keeper, None, "kept: all copies are identical; the first by name")
     others = beaten[deciding]
-    mine = _describe(deciding, k, rules)
-    theirs = sorted({_describe(deciding, candidates[i], rules) for i in others})
+    mine = _describe(deciding, k, rules, group)
+    theirs = sorted({_describe(deciding, candidates[i], rules, group) for i in others})
     extra = ""
     if deciding is Criterion.RESOLUTION and k.metrics is not None and k.metrics.camera:
         extra = ", original camera data"
@@ -300,6 +365,12 @@ def quality_score(m: ImageMetrics | None, size: int) -> int:
     """An absolute 0-100 grade of one file: resolution, compression, sharpness, provenance."""
     if m is None:
         return 0
+    if m.damage is not None:
+        return min(10, _grade(m, size) // 4)  # whatever it shows, part of it may be wrong
+    return _grade(m, size)
+
+
+def _grade(m: ImageMetrics, size: int) -> int:
     # resolution: 40 points, log scale, 24 MP and more is full marks
     mp = max(m.megapixels, 0.01)
     resolution = 40.0 * min(1.0, max(0.0, math.log(mp / 0.05) / math.log(24 / 0.05)))

@@ -20,6 +20,7 @@ from cleaner.atomic import atomic_text_file
 from cleaner.errors import ResultFormatError
 from cleaner.models import (
     DEFAULT_MAX_PIXELS,
+    DamageReason,
     DuplicateGroup,
     FileEntry,
     GroupKind,
@@ -109,6 +110,10 @@ def metrics_to_dict(m: ImageMetrics) -> dict[str, Any]:
         "looks_like_screenshot": m.looks_like_screenshot,
         "looks_like_export": m.looks_like_export,
         "orientation": m.orientation,
+        "damaged": None
+        if m.damage is None
+        else {"code": m.damage.value, "reason": m.damage.label, "detail": m.damage_detail},
+        "colour_count": m.colour_count,
     }
 
 
@@ -128,6 +133,9 @@ def metrics_from_dict(d: dict[str, Any]) -> ImageMetrics:
         looks_like_screenshot=bool(d.get("looks_like_screenshot", False)),
         looks_like_export=bool(d.get("looks_like_export", False)),
         orientation=int(d.get("orientation", 1)),
+        damage=None if not d.get("damaged") else DamageReason(d["damaged"]["code"]),
+        damage_detail=str(d["damaged"].get("detail", "")) if d.get("damaged") else "",
+        colour_count=None if d.get("colour_count") is None else int(d["colour_count"]),
     )
 
 
@@ -426,7 +434,23 @@ def _metrics(value: object, where: str) -> ImageMetrics:
         ),
         looks_like_export=_bool(d.get("looks_like_export", False), at("looks_like_export")),
         orientation=_int(d.get("orientation", 1), at("orientation")),
+        damage=_damage(d.get("damaged"), at("damaged")),
+        damage_detail=_damage_detail(d.get("damaged"), at("damaged")),
+        colour_count=_opt_int(d.get("colour_count"), at("colour_count")),
     )
+
+
+def _damage(value: object, where: str) -> DamageReason | None:
+    if value is None:
+        return None
+    d = _obj(value, where)
+    return _choice(DamageReason, _get(d, "code", where), _at(where, "code"))
+
+
+def _damage_detail(value: object, where: str) -> str:
+    if value is None:
+        return ""
+    return _text(_obj(value, where).get("detail", ""), _at(where, "detail"))
 
 
 def _sidecar_to_dict(c: Sidecar) -> dict[str, Any]:

@@ -40,18 +40,22 @@ class Thresholds:
     crop_hamming: int  # largest distance from a crop-window hash to a picture's hash
     crop_correlation: float  # smallest 8x8 correlation of the window with the other picture
     colour_tolerance: float  # largest mean |Cb/Cr difference| (0-255) of two colour pictures
+    # largest difference (0-255) of grey level in most (90 %) of the 16x16 thumbnail cells
+    # of two flat pictures (nothing but tone: a white and a black page are two pictures);
+    # low-detail pictures whose marks line up may differ five times as much (a darker copy)
+    tone_tolerance: float
 
 
 THRESHOLDS: dict[Similarity, Thresholds] = {
     Similarity.SAME: Thresholds(hamming=10, correlation=0.90, detail_correlation=0.80,
                                 aspect_tolerance=0.25, crop_hamming=10, crop_correlation=0.85,
-                                colour_tolerance=16.0),
+                                colour_tolerance=16.0, tone_tolerance=8.0),
     Similarity.SIMILAR: Thresholds(hamming=16, correlation=0.80, detail_correlation=0.70,
                                    aspect_tolerance=0.40, crop_hamming=12, crop_correlation=0.75,
-                                   colour_tolerance=24.0),
+                                   colour_tolerance=24.0, tone_tolerance=12.0),
     Similarity.LOOSE: Thresholds(hamming=20, correlation=0.65, detail_correlation=0.60,
                                  aspect_tolerance=0.70, crop_hamming=14, crop_correlation=0.60,
-                                 colour_tolerance=40.0),
+                                 colour_tolerance=40.0, tone_tolerance=16.0),
 }  # fmt: skip
 MAX_THRESHOLD = 32
 
@@ -85,6 +89,7 @@ def thresholds_for(preset: Similarity, hamming: int | None = None) -> Thresholds
         crop_hamming=min(hamming, round(between([t.crop_hamming for t in points]))),
         crop_correlation=between([t.crop_correlation for t in points]),
         colour_tolerance=between([t.colour_tolerance for t in points]),
+        tone_tolerance=between([t.tone_tolerance for t in points]),
     )
 
 
@@ -222,6 +227,53 @@ def colour_agrees(
     coloured = _coloured(a) & _coloured(b)
     out[rows] = ~coloured | (difference <= tolerance)
     return out
+
+
+def tone_agrees(
+    thumbs: U8,
+    colours: U8,
+    i: npt.NDArray[np.int64],
+    j: npt.NDArray[np.int64],
+    kinds: npt.NDArray[np.int64],
+    grey_tolerance: npt.NDArray[np.float64],
+    colour_tolerance: float,
+) -> npt.NDArray[np.bool_]:
+    """Whether low-detail pairs (i transformed by kind, j) agree in tone and colour.
+
+    A near-blank picture is all tone: a white, an off-white, a black and a blue page
+    have the same (empty) shapes, and a grey or faintly tinted picture has no colour
+    worth `colour_agrees`, so it lets them all through. Here the 16x16 grey thumbnails
+    must agree within `grey_tolerance` (per pair) and the Cb/Cr grids (`colours`, 128 =
+    no colour, which is what a grey picture's missing signature stands for) within
+    `colour_tolerance`, in 90 % of their cells: a frame of another colour changes a
+    quarter of them, a copy's resampling or compression none by much.
+    """
+    out = np.ones(len(i), dtype=bool)
+    if len(i) == 0:
+        return out
+    a = _transform_thumbs(thumbs[i], kinds, THUMB_SIDE).astype(np.float32)
+    b = thumbs[j].astype(np.float32)
+    grey_gap = np.percentile(np.abs(a - b), 90, axis=1)
+    ca = colours[i].reshape(-1, 2, COLOUR_SIDE, COLOUR_SIDE).astype(np.float32)
+    cb = colours[j].reshape(-1, 2, COLOUR_SIDE, COLOUR_SIDE).astype(np.float32)
+    for kind in np.unique(kinds[(kinds > 0) & (kinds < CROP_KIND)]):
+        sel = kinds == kind
+        transform = TRANSFORMS[int(kind)][1]
+        ca[sel] = np.stack([np.stack([transform(plane) for plane in grid]) for grid in ca[sel]])
+    colour_gap = np.percentile(np.abs(ca - cb).reshape(len(i), -1), 90, axis=1)
+    out[:] = (grey_gap <= grey_tolerance) & (colour_gap <= colour_tolerance)
+    return out
+
+
+# High-pass energy (standard deviation, grey levels) under which a 64x64 detail map holds
+# no marks at all: a solid colour, a 1x1 or 2x2 picture, sensor noise averaged away.
+# A faint page with pale pencil marks has 0.5 or more.
+BARE_DETAIL = 0.25
+
+
+def is_bare(detail_map: bytes | None) -> bool:
+    """Whether a low-detail picture has no marks at all: only its tone says what it is."""
+    return detail_map is not None and float(high_pass(detail_map).std()) < BARE_DETAIL
 
 
 def high_pass(detail_map: bytes) -> F32:

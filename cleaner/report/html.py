@@ -143,6 +143,7 @@ table.facts td.num { text-align: left; }
 .badge.keep { color: var(--keep); background: var(--keep-bg); border: 1px solid #9fd3b1; }
 .badge.remove { color: var(--remove); background: var(--remove-bg); border: 1px solid #efbf94; }
 .badge.protected { color: var(--accent); background: #e7eefb; border: 1px solid #a9c0e8; }
+.badge.damaged { color: #a11d1d; background: #fde8e8; border: 1px solid #e5a3a3; }
 tr.keeper td { background: #f6fbf8; }
 .group { border: 1px solid var(--line); border-radius: 10px; padding: 12px 14px; margin: 16px 0; }
 .group .why { color: var(--muted); font-size: 14px; }
@@ -438,6 +439,11 @@ class _Writer:
         )
         if m.sha256:
             self.w(f'<div class="hash">SHA-256 {esc(m.sha256)}</div>')
+        if metrics is not None and metrics.damaged:
+            self.w(
+                f'<div><span class="badge damaged">Damaged</span> '
+                f'<span class="note">{esc(metrics.damage_message)}</span></div>'
+            )
         if m.entry.hardlinks:
             others = ", ".join(display_path(p) for p in m.entry.hardlinks)
             self.w(f'<div class="note">Also under these names (hard links): {esc(others)}</div>')

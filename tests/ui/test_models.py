@@ -215,3 +215,59 @@ def test_models_pass_the_model_tester_when_moved_files_go_and_come_back(
     assert photos.rowCount() == 4
     assert session.marked_in_group(photos.group_row) == 0
     del testers
+
+
+def test_a_damaged_copy_says_so_in_its_tooltip(session: ReviewSession, qtbot: QtBot) -> None:
+    from cleaner.models import DamageReason
+
+    groups = _varied_groups()
+    member = groups[0].members[1]
+    assert member.metrics is not None
+    broken = replace(
+        member,
+        metrics=replace(member.metrics, damage=DamageReason.PNG_CHECKSUM, damage_detail="IDAT"),
+    )
+    groups[0] = replace(groups[0], members=(groups[0].members[0], broken))
+    session.add_groups(groups)
+    photos = PhotoGridModel(session)
+    photos.set_group(0)
+    tips = [photos.index(r).data(Qt.ItemDataRole.ToolTipRole) for r in range(2)]
+    assert "Damaged: a checksum inside the PNG file does not match (IDAT)" in tips[1]
+    assert "amaged" not in tips[0]
+
+
+def test_a_damaged_copy_wears_a_red_badge_on_its_tile(session: ReviewSession, qtbot: QtBot) -> None:
+    from PySide6.QtGui import QColor, QImage, QPainter
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from cleaner.models import DamageReason
+    from ui.delegates.paint import REMOVE_HUE
+    from ui.delegates.tile import TILE, PhotoTileDelegate
+
+    groups = _varied_groups()
+    member = groups[0].members[1]
+    assert member.metrics is not None
+    broken = replace(member, metrics=replace(member.metrics, damage=DamageReason.TRUNCATED))
+    groups[0] = replace(groups[0], members=(groups[0].members[0], broken))
+    session.add_groups(groups)
+    photos = PhotoGridModel(session)
+    delegate = PhotoTileDelegate()
+
+    def badge_pixels(group_row: int) -> int:
+        photos.set_group(group_row)
+        image = QImage(TILE, QImage.Format.Format_RGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        option = QStyleOptionViewItem()
+        option.rect = image.rect()
+        delegate.paint(painter, option, photos.index(1))
+        painter.end()
+        red = 0
+        for y in range(8, 40):  # the strip of pills on top of the picture
+            for x in range(8, TILE.width() - 8):
+                c = image.pixelColor(x, y)
+                red += abs(c.red() - REMOVE_HUE.red()) + abs(c.green() - REMOVE_HUE.green()) < 40
+        return red
+
+    assert badge_pixels(0) > 200
+    assert badge_pixels(1) == 0

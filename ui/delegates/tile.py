@@ -110,7 +110,9 @@ class PhotoTileDelegate(QStyledItemDelegate):
         if member.is_keeper:
             x = pill(painter, x, y, "★ Best copy", KEEPER_HUE, bold).right() + 4
         if locked:
-            pill(painter, x, y, "Protected", PROTECTED_HUE, bold)
+            x = pill(painter, x, y, "Protected", PROTECTED_HUE, bold).right() + 4
+        if member.metrics is not None and member.metrics.damaged:
+            pill(painter, x, y, "⚠ Damaged", REMOVE_HUE, bold)
 
         # text
         fm = QFontMetrics(option.font)

@@ -224,6 +224,8 @@ class PhotoGridModel(QAbstractListModel):
             lines = [m.path]
             if m.is_keeper:
                 lines.append(keeper_reason(group.reason))
+            if m.metrics is not None and m.metrics.damaged:
+                lines.append(m.metrics.damage_message[:1].upper() + m.metrics.damage_message[1:])
             if self.session.is_locked(self._row, i):
                 lines.append("In a protected folder: always kept.")
             if not m.entry.frees_space:

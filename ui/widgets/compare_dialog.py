@@ -91,6 +91,10 @@ ROWS: list[tuple[str, Callable[[GroupMember], str]]] = [
             )
         ),
     ),
+    (
+        "Condition",
+        lambda m: m.metrics.damage_message if m.metrics and m.metrics.damaged else "intact",
+    ),
     ("Camera", lambda m: (m.metrics.camera if m.metrics else None) or "—"),
     ("Date taken", lambda m: (m.metrics.capture_time if m.metrics else None) or "—"),
     ("Location (GPS)", lambda m: "yes" if m.metrics and m.metrics.has_gps else "no"),
