@@ -78,6 +78,7 @@ class KeepReason(str, enum.Enum):
     UNREADABLE = "unreadable"
     TRASH_UNAVAILABLE = "trash_unavailable"
     FAILED = "failed"
+    ONLY_DAMAGED_LEFT = "only_damaged_left"
     SIDECAR_CHANGED = "sidecar_changed"
     SIDECAR_IN_USE = "sidecar_in_use"
 
@@ -100,6 +101,8 @@ _KEEP_LABELS = {
     KeepReason.UNREADABLE: "could not be read",
     KeepReason.TRASH_UNAVAILABLE: "the trash is not available on this drive",
     KeepReason.FAILED: "could not be moved",
+    KeepReason.ONLY_DAMAGED_LEFT: "the copies that would stay are damaged; this is the last "
+    "intact copy",
     KeepReason.SIDECAR_CHANGED: "its sidecar file changed since the scan",
     KeepReason.SIDECAR_IN_USE: "this sidecar file is still used by another picture beside it",
 }
@@ -283,7 +286,16 @@ def plan_removal(
             detail = "" if not others else _why_no_survivor(others, roots, victim_keys)
             refused.extend(KeptFile(m.path, reason, detail) for m in chosen)
             continue
+        # An intact copy goes only while another intact copy stays: a damaged copy (half
+        # grey, garbled) is no copy of the picture to lean on. A damaged copy may go while
+        # any copy stays.
+        damaged = {m.path for m in others if _is_damaged(m)}
+        intact_survivors = tuple(s for s in survivors if s.path not in damaged)
         for member in chosen:
+            leans_on = survivors if _is_damaged(member) else intact_survivors
+            if not leans_on:
+                refused.append(KeptFile(member.path, KeepReason.ONLY_DAMAGED_LEFT))
+                continue
             root = root_of(member.path, roots)
             problem = _static_problem(member, protected)
             if problem is None and check_disk:
@@ -291,13 +303,17 @@ def plan_removal(
             if problem is not None:
                 refused.append(problem)
             else:
-                files.append(_planned(member, group, survivors))
+                files.append(_planned(member, group, leans_on))
     in_result = {m.path for g in result.groups for m in g.members}
     refused.extend(KeptFile(p, KeepReason.NOT_IN_RESULT) for p in sorted(wanted - in_result))
     return RemovalPlan(_share_sidecars(files), tuple(refused), roots)
 
 
 _Key = tuple[int, ...]
+
+
+def _is_damaged(member: GroupMember) -> bool:
+    return member.metrics is not None and member.metrics.damaged
 
 
 def _record_keys(member: GroupMember) -> tuple[_Key, ...]:
