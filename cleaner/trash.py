@@ -63,6 +63,7 @@ def file_state(path: str) -> FileState:
         kind = "a symbolic link" if stat.S_ISLNK(st.st_mode) else "not a regular file"
         raise NotARegularFile(f"{path} is {kind}")
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    flags |= getattr(os, "O_NONBLOCK", 0)  # a FIFO swapped in after the lstat must not block
     try:
         fd = os.open(path, flags)
     except OSError as exc:

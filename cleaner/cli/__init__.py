@@ -15,7 +15,9 @@ Exit codes (all subcommands):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -59,10 +61,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     module = importlib.import_module(f"cleaner.cli.{args.command}_cmd")
     try:
         code: int = module.run(args)
+        sys.stdout.flush()  # inside the try: a reader gone early shows up here too
     except KeyboardInterrupt:
         print("\nCancelled.", file=sys.stderr)
         return EXIT_CANCELLED
+    except BrokenPipeError:
+        return _reader_went_away()
     return code
+
+
+def _reader_went_away() -> int:
+    """The command's output was piped into something that stopped reading early
+    (`photosift history | head`): end quietly, without a traceback. As the Python docs
+    recommend (signal module, "Note on SIGPIPE"), point stdout at devnull so the flush at
+    exit does not fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    return EXIT_FAILED
 
 
 def _launch_window(argv: list[str]) -> int:
