@@ -11,9 +11,10 @@ from typing import Any
 from cleaner.cli.common import ProgressBar, error, human_bytes, human_duration
 from cleaner.errors import BadRootError, Cancelled
 from cleaner.models import ScanResult, ScanSettings, Similarity
-from cleaner.progress import CancelToken, Progress, ScanFinished
+from cleaner.progress import CancelToken, Notice, Progress, ScanFinished
 from cleaner.quality import Criterion, parse_criteria
 from cleaner.similarity import MAX_THRESHOLD
+from cleaner.textsafe import printable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 3, 130
 
@@ -165,6 +166,9 @@ def run(args: argparse.Namespace) -> int:
                 bar.update(event)
             elif isinstance(event, ScanFinished):
                 result = event.result
+            elif isinstance(event, Notice):
+                bar.close()
+                print(f"photosift: {printable(event.text)}", file=sys.stderr)
     except BadRootError as exc:
         bar.close()
         error(str(exc))
