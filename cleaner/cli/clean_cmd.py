@@ -31,6 +31,7 @@ from cleaner.removal import (
     remove_files,
 )
 from cleaner.resultio import load
+from cleaner.textsafe import printable, printable_path
 from cleaner.undolog import UndoLog, UndoLogError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 3, 130
@@ -143,18 +144,21 @@ def _print_plan(plan: RemovalPlan, options: RemovalOptions, source: str) -> None
     }[options.quarantine]
     if plan.files:
         size = human_bytes(plan.bytes_total)
-        print(f"From {source}: {_files(len(plan.files))} ({size}) will be moved to {where}:")
+        print(
+            f"From {printable_path(source)}: {_files(len(plan.files))} ({size}) "
+            f"will be moved to {where}:"
+        )
         carriers = {c.path: f.path for f in plan.files for c in f.sidecars}
         for f in plan.files:
-            print(f"  {f.path}")
+            print(f"  {printable_path(f.path)}")
             _print_sidecars(f, carriers)
     if plan.refused:
         print(f"{_files(len(plan.refused))} marked for removal will stay where they are:")
         for k in plan.refused:
-            print(f"  {k.path}: {k.message}")
+            print(f"  {printable_path(k.path)}: {printable(k.message)}")
     if options.quarantine is not QuarantineMode.OFF:
         folder = options.quarantine_dir or "'.photosift-quarantine' at the root of each drive"
-        print(f"Quarantine folder: {folder}")
+        print(f"Quarantine folder: {printable_path(folder)}")
 
 
 def _print_sidecars(f: PlannedFile, carriers: dict[str, str]) -> None:
@@ -210,11 +214,16 @@ def _execute(
                     bar.update(event)
                 elif isinstance(event, FileKept):
                     bar.close()
-                    print(f"  not moved: {event.kept.path}: {event.kept.message}", file=sys.stderr)
+                    kept = event.kept
+                    print(
+                        f"  not moved: {printable_path(kept.path)}: {printable(kept.message)}",
+                        file=sys.stderr,
+                    )
                 elif isinstance(event, FileRemoved) and event.sidecars_kept:
                     bar.close()
                     for k in event.sidecars_kept:
-                        print(f"  sidecar not moved: {k.path}: {k.message}", file=sys.stderr)
+                        shown = f"{printable_path(k.path)}: {printable(k.message)}"
+                        print(f"  sidecar not moved: {shown}", file=sys.stderr)
                 elif isinstance(event, RemovalFinished):
                     finished = event
         finally:

@@ -14,7 +14,7 @@ from cleaner.models import ScanResult, ScanSettings, Similarity
 from cleaner.progress import CancelToken, Notice, Progress, ScanFinished
 from cleaner.quality import Criterion, parse_criteria
 from cleaner.similarity import MAX_THRESHOLD
-from cleaner.textsafe import printable
+from cleaner.textsafe import printable, printable_path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 3, 130
 
@@ -219,10 +219,9 @@ def _write_outputs(result: ScanResult, args: argparse.Namespace) -> bool:
 def print_summary(result: ScanResult, listing: bool = False, out: Any = None) -> None:
     out = out or sys.stdout
     s = result.stats
-    from cleaner.csvexport import display_path
 
     def line(text: str = "") -> None:
-        print(text, file=out)
+        print(printable(text), file=out)  # names and reasons can hold control characters
 
     if listing:
         for g in result.groups:
@@ -232,7 +231,7 @@ def print_summary(result: ScanResult, listing: bool = False, out: Any = None) ->
                 dims = f"{m.metrics.width}x{m.metrics.height}" if m.metrics else "unreadable"
                 line(
                     f"  {mark} q{m.quality:3d} {dims:>11} {human_bytes(m.entry.size):>9}  "
-                    f"{display_path(m.path)}"
+                    f"{printable_path(m.path)}"
                 )
             line()
     line(f"Scanned {len(result.settings.roots)} folder(s) in {human_duration(s.seconds)}.")
@@ -253,4 +252,4 @@ def print_summary(result: ScanResult, listing: bool = False, out: Any = None) ->
         else:
             line()
             for k in result.skipped:
-                line(f"  skipped: {display_path(k.path)}: {k.message}")
+                line(f"  skipped: {printable_path(k.path)}: {k.message}")
