@@ -310,3 +310,27 @@ def test_scan_list_into_head_ends_quietly(tmp_path: Path, capsys) -> None:
     code, err = _head(["scan", str(photos), "--list", "--no-cache"], tmp_path)
     assert "Traceback" not in err
     assert code == 1
+
+
+@pytest.mark.parametrize("command", ["report", "clean"])
+def test_a_fifo_given_as_the_result_file_is_one_line_not_a_hang(
+    tmp_path: Path, command: str
+) -> None:
+    """Caught on main: `report --from FIFO` (and `clean --from FIFO`) waited for a writer
+    forever."""
+    fifo = tmp_path / "result.json"
+    os.mkfifo(fifo)
+    args = ["report", "--from", str(fifo), "--html", str(tmp_path / "r.html")]
+    if command == "clean":
+        args = ["clean", "--from", str(fifo), "--dry-run"]
+    proc, _, err = _spawn(args, tmp_path)
+    try:
+        code = proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        pytest.fail(f"{command} --from a FIFO hung")
+    text = err.read_text()
+    assert code == 3, text
+    assert text.count("\n") == 1, text
+    assert "not a regular file" in text
