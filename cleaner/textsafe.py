@@ -16,6 +16,7 @@ never do what the character would.
 from __future__ import annotations
 
 import os
+import re
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -29,14 +30,9 @@ _LAYOUT = frozenset(
 )
 
 
-def _needs_escape(ch: str) -> bool:
-    code = ord(ch)
-    return (
-        code < 0x20  # C0 controls: ESC, newline, bell, backspace...
-        or 0x7F <= code <= 0x9F  # DEL and the C1 controls (CSI is 0x9B)
-        or 0xD800 <= code <= 0xDFFF  # lone surrogates (bytes that are not UTF-8)
-        or ch in _LAYOUT
-    )
+# C0 controls (ESC, newline, bell, backspace...), DEL and the C1 controls (CSI is U+009B),
+# lone surrogates (bytes that are not UTF-8, kept by surrogateescape), and `_LAYOUT`.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff" + "".join(sorted(_LAYOUT)) + "]")
 
 
 def _escape(ch: str) -> str:
@@ -53,9 +49,9 @@ def _escape(ch: str) -> str:
 
 def printable(text: str) -> str:
     """`text` with every control, bidi and lone-surrogate character shown as an escape."""
-    if not any(_needs_escape(ch) for ch in text):
+    if _UNSAFE.search(text) is None:
         return text  # the common case: nothing to do
-    return "".join(_escape(ch) if _needs_escape(ch) else ch for ch in text)
+    return _UNSAFE.sub(lambda m: _escape(m.group()), text)
 
 
 def printable_path(path: str | os.PathLike[str]) -> str:

@@ -6,7 +6,8 @@ exposes `add_parser(subparsers)` and `run(args) -> int`.
 
 Exit codes (all subcommands):
   0  success
-  1  the command ran but something it was asked to do failed (see its message)
+  1  the command ran but something it was asked to do failed (see its message), or its
+     output went into a pipe that was closed early (`photosift history | head`)
   2  bad arguments or options
   3  a folder or file given on the command line cannot be used
   130 cancelled with Ctrl+C
