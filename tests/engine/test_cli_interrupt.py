@@ -42,13 +42,14 @@ def _spawn(
         f"\nimport sys\nfrom cleaner.cli import main\nsys.exit(main({args!r}))\n"
     )
     out, err = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        stdin=stdin,
-        stdout=stdout if stdout is not None else out.open("wb"),
-        stderr=err.open("wb"),
-    )
+    with out.open("wb") as out_fh, err.open("wb") as err_fh:  # the child keeps its copies
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            stdin=stdin,
+            stdout=stdout if stdout is not None else out_fh,
+            stderr=err_fh,
+        )
     return proc, out, err
 
 
@@ -84,17 +85,21 @@ def _assert_clean_exit(code: int, err: Path) -> None:
     assert "Cancelled" in text, text
 
 
-def _marker_prelude(marker: Path, module: str, name: str, delay: float) -> str:
-    """Wrap `module.name` so each call touches `marker` and then takes `delay` seconds."""
+def _marker_prelude(marker: Path, module: str, names: tuple[str, ...], delay: float) -> str:
+    """Wrap each of `names` that `module` has, so each call touches `marker` and then takes
+    `delay` seconds (several names: the per-file steps may be spelled differently)."""
     return f"""
         import pathlib, time, importlib
         _mod = importlib.import_module({module!r})
-        _real = getattr(_mod, {name!r})
-        def _slow(*a, **k):
-            pathlib.Path({str(marker)!r}).touch()
-            time.sleep({delay!r})
-            return _real(*a, **k)
-        setattr(_mod, {name!r}, _slow)
+        def _slowed(real):
+            def _slow(*a, **k):
+                pathlib.Path({str(marker)!r}).touch()
+                time.sleep({delay!r})
+                return real(*a, **k)
+            return _slow
+        for _name in {names!r}:
+            if hasattr(_mod, _name):
+                setattr(_mod, _name, _slowed(getattr(_mod, _name)))
     """
 
 
@@ -171,7 +176,7 @@ def test_ctrl_c_stops_a_report(saved_result: tuple[Path, list[Path]], tmp_path: 
     pictures[0].unlink()
     os.mkfifo(pictures[0])
     marker = tmp_path / "busy"
-    prelude = _marker_prelude(marker, "cleaner.report.thumbs", "make_thumbnail", 0.1)
+    prelude = _marker_prelude(marker, "cleaner.report.thumbs", ("make_thumbnail",), 0.1)
     proc, _, err = _spawn(
         ["report", "--from", str(result), "--html", str(tmp_path / "r.html")], tmp_path, prelude
     )
@@ -208,7 +213,7 @@ def _clean(planned: Path, quarantine: Path) -> list[str]:
 
 def test_ctrl_c_stops_clean_between_two_files(planned: Path, tmp_path: Path) -> None:
     marker = tmp_path / "busy"
-    prelude = _marker_prelude(marker, "cleaner.removal", "file_state", 0.02)
+    prelude = _marker_prelude(marker, "cleaner.removal", ("move_to_quarantine", "file_state"), 0.02)
     proc, _, err = _spawn(_clean(planned, tmp_path / "q"), tmp_path, prelude)
     _wait_for(marker.exists, proc, "the first move")
     code, _ = _interrupt(proc)
@@ -219,7 +224,7 @@ def test_ctrl_c_stops_undo(planned: Path, tmp_path: Path, capsys) -> None:
     assert main(_clean(planned, tmp_path / "q")) == 0
     capsys.readouterr()
     marker = tmp_path / "busy"
-    prelude = _marker_prelude(marker, "cleaner.restore", "file_state", 0.02)
+    prelude = _marker_prelude(marker, "cleaner.restore", ("file_state",), 0.02)
     proc, _, err = _spawn(["undo"], tmp_path, prelude)
     _wait_for(marker.exists, proc, "the first file put back")
     code, _ = _interrupt(proc)
@@ -249,7 +254,7 @@ def test_ctrl_c_while_history_waits_on_a_full_pipe(tmp_path: Path) -> None:
     was handled but the exit then blocked flushing the rest into the full pipe."""
     batch = _big_batch()
     marker = tmp_path / "busy"
-    prelude = _marker_prelude(marker, "cleaner.cli.history_cmd", "_print_batch", 0.0)
+    prelude = _marker_prelude(marker, "cleaner.cli.history_cmd", ("_print_batch",), 0.0)
     proc, _, err = _spawn(["history", batch], tmp_path, prelude, stdout=subprocess.PIPE)
     _wait_for(marker.exists, proc, "the listing")
     time.sleep(0.5)  # long enough to fill the pipe, which nobody reads
