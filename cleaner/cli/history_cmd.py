@@ -99,4 +99,4 @@ def _print_batch(b: Batch, entries: list[LogEntry], bad: list[BadEntry]) -> None
                 line += f" → {printable_path(e.restored_to)}"
         print(line)
     for record in bad:
-        print(f"  {record.message}")
+        print(f"  {printable(record.message)}")

@@ -193,7 +193,7 @@ def _run_from_trash(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"Found {len(found):,} files to put back:")
     for f in found:
-        print(f"  {f.original_path}  (from {f.where})")
+        print(f"  {printable_path(f.original_path)}  (from {printable(f.where)})")
     if from_trash:
         print(
             f"The {len(from_trash):,} from the trash are chosen by their original folder"
@@ -216,7 +216,7 @@ def _run_from_trash(args: argparse.Namespace) -> int:
         results.append(r)
         if r.state is not RestoreState.RESTORED:
             stream = sys.stdout if r.ok else sys.stderr
-            print(f"  {r.original_path}: {r.message}", file=stream)
+            print(f"  {printable_path(r.original_path)}: {printable(r.message)}", file=stream)
     back = sum(r.ok for r in results)
     problems_n = len(results) - back
     text = f"{back:,} of {len(results):,} files put back"
