@@ -60,7 +60,7 @@ def _state(b: Batch) -> str:
 
 def _print_batches(batches: list[Batch], log_path: str) -> None:
     if not batches:
-        print(f"No removals recorded yet (undo log: {log_path}).")
+        print(f"No removals recorded yet (undo log: {printable_path(log_path)}).")
         return
     print(f"{'BATCH':<21} {'WHEN':<25} {'MOVED':>7} {'SIZE':>10} {'BACK':>6}  STATE")
     for b in batches:
