@@ -165,13 +165,15 @@ def _print_sidecars(f: PlannedFile, carriers: dict[str, str]) -> None:
     """A planned picture's sidecar files, right under it. `carriers`: sidecar -> the
     planned picture it moves with."""
     for car in f.sidecars:
-        print(f"    + {car.path} (its sidecar file, moved with it)")
+        print(f"    + {printable_path(car.path)} (its sidecar file, moved with it)")
     for path in f.shared_sidecars:
         with_other = carriers.get(path)
+        shown = printable_path(path)
         if with_other is not None:
-            print(f"    = {path} (sidecar file it shares: moved with {with_other})")
+            with_shown = printable_path(with_other)
+            print(f"    = {shown} (sidecar file it shares: moved with {with_shown})")
         else:
-            print(f"    = {path} (sidecar file another picture beside it uses: it stays)")
+            print(f"    = {shown} (sidecar file another picture beside it uses: it stays)")
     if f.keeper_has_no_sidecar:
         print(
             "    Note: the copy that stays has no sidecar file; keywords and captions found "

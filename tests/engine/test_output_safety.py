@@ -226,3 +226,22 @@ def test_undo_from_the_trash_lists_names_escaped(hostile, tmp_path: Path, capsys
     assert len(listed) == len(copies)
     assert all(any(printable_path(str(c)) in line for line in listed) for c in copies)
     assert all(c.exists() for c in copies)
+
+
+def test_clean_plan_shows_sidecar_names_escaped(tmp_path: Path, capsys) -> None:
+    """A picture's sidecar (XMP) is listed under it in the plan: escaped like the picture."""
+    root = tmp_path / "photos"
+    (root / "copy").mkdir(parents=True)
+    data = images.jpeg_bytes(images.photo(8, (96, 72)))
+    name = "clear\x1b[2J\x1b[H"
+    (root / "original.jpg").write_bytes(data)
+    (root / "copy" / f"{name}.jpg").write_bytes(data)
+    (root / "copy" / f"{name}.xmp").write_bytes(b"<x:xmpmeta/>")
+    saved = tmp_path / "result.json"
+    assert main(["scan", str(root), "--no-cache", "--json", str(saved), "-q"]) == 0
+    capsys.readouterr()
+    code = main(["clean", "--from", str(saved), "--dry-run"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    _assert_safe(out)
+    assert "clear\\x1b[2J\\x1b[H.xmp (its sidecar file" in out
