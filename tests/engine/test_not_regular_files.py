@@ -256,3 +256,32 @@ def test_the_error_survives_a_process_pool(tmp_path: Path) -> None:
     assert isinstance(again, NotARegularFileError)
     assert again.kind == "a pipe (FIFO)"
     assert str(again) == "not a regular file: it is a pipe (FIFO)"
+
+
+def test_a_cross_drive_move_of_a_fifo_refuses_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The quarantine's cross-drive copy (and undo's copy back) opened its source with a
+    blocking open(): a FIFO swapped in after the checks hung clean, whose Ctrl+C only sets
+    a flag checked between files. Caught on main: still blocked after 2 s."""
+    import errno
+
+    from cleaner.trash import move_no_overwrite
+
+    def cross_device(src: str, dst: str, **kwargs: object) -> None:
+        raise OSError(errno.EXDEV, "cross-device link")
+
+    monkeypatch.setattr(os, "link", cross_device)
+    monkeypatch.setattr(os, "rename", cross_device)
+    fifo = tmp_path / "p.jpg"
+    os.mkfifo(fifo)
+    target = tmp_path / "elsewhere" / "p.jpg"
+    target.parent.mkdir()
+
+    def attempt() -> None:
+        with pytest.raises(NotARegularFileError):
+            move_no_overwrite(str(fifo), str(target))
+
+    _within(2.0, attempt, [fifo])
+    assert fifo.exists()
+    assert sorted(os.listdir(target.parent)) == []  # no partial copy left
