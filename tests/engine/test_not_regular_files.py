@@ -285,3 +285,18 @@ def test_a_cross_drive_move_of_a_fifo_refuses_at_once(
     _within(2.0, attempt, [fifo])
     assert fifo.exists()
     assert sorted(os.listdir(target.parent)) == []  # no partial copy left
+
+
+def test_undo_from_the_trash_skips_a_fifo_in_place_of_a_quarantine_index(tmp_path: Path) -> None:
+    """Caught on main: `undo --from-trash` read the quarantine folder's index with a
+    blocking open(): a FIFO named like the index hung it."""
+    from cleaner.rescue import read_index
+    from cleaner.trash import QUARANTINE_INDEX_NAME
+
+    batch = tmp_path / "20261127-101500-abcd"
+    batch.mkdir()
+    os.mkfifo(batch / QUARANTINE_INDEX_NAME)
+    found, problems = _within(2.0, lambda: read_index(str(batch)), [batch / QUARANTINE_INDEX_NAME])  # type: ignore[misc]
+    assert found == []
+    assert len(problems) == 1
+    assert "not a regular file" in problems[0]
