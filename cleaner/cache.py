@@ -37,7 +37,7 @@ from cleaner.hashing import (
     THUMB_SIDE,
     TRANSFORMS,
 )
-from cleaner.models import Analysis, Fingerprint, ImageMetrics, SkipReason
+from cleaner.models import Analysis, DamageReason, Fingerprint, ImageMetrics, SkipReason
 from cleaner.progress import Notice
 from cleaner.resultio import metrics_from_dict, metrics_to_dict
 
@@ -366,6 +366,9 @@ _METRIC_TYPES: dict[str, tuple[type, ...]] = {
     "looks_like_screenshot": (bool,),
     "looks_like_export": (bool,),
     "orientation": (int,),
+    "damage": (DamageReason, type(None)),
+    "damage_detail": (str,),
+    "colour_count": (int, type(None)),
 }
 
 
@@ -432,7 +435,7 @@ def _metrics_of(text: str) -> ImageMetrics | None:
         if not isinstance(data, dict):
             return None
         metrics = metrics_from_dict(data)
-    except (ValueError, TypeError, KeyError, OverflowError, RecursionError):
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError):
         return None
     for f in fields(metrics):
         value = getattr(metrics, f.name)

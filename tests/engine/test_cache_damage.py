@@ -22,6 +22,7 @@ from cleaner.cache import FingerprintCache
 from cleaner.cli import main
 from cleaner.models import Analysis, Fingerprint, ImageMetrics, ScanResult
 from cleaner.progress import Notice, ScanFinished
+from cleaner.resultio import metrics_to_dict
 from cleaner.scan import scan
 
 
@@ -195,6 +196,7 @@ def test_the_scan_command_says_so_in_one_line(library, tmp_path: Path, capsys) -
 
 # -- rows that do not hold what PhotoSift writes -----------------------------------------
 
+_GOOD_METRICS = json.dumps(metrics_to_dict(_metrics()))
 _GARBAGE = st.one_of(
     st.none(),
     st.integers(min_value=-(2**63), max_value=2**63 - 1),
@@ -209,6 +211,14 @@ _GARBAGE = st.one_of(
             json.dumps({"format": "JPEG"}),
             json.dumps({"width": "wide", "height": 1, "format": 3}),
             json.dumps([1, 2, 3]),
+            json.dumps({**json.loads(_GOOD_METRICS), "damaged": "truncated"}),
+            json.dumps({**json.loads(_GOOD_METRICS), "damaged": [1]}),
+            json.dumps({**json.loads(_GOOD_METRICS), "damaged": {"code": "nope"}}),
+            json.dumps({**json.loads(_GOOD_METRICS), "colour_count": "many"}),
+            json.dumps({**json.loads(_GOOD_METRICS), "width": -5}),
+            json.dumps({**json.loads(_GOOD_METRICS), "sharpness": 1e400}),
+            json.dumps({**json.loads(_GOOD_METRICS), "camera": 12}),
+            _GOOD_METRICS,
             "[" * 5000,
             "corrupt",
             "permission_denied",
@@ -283,3 +293,34 @@ def test_a_scan_over_garbage_rows_reads_the_pictures_again(library, tmp_path: Pa
     assert notices == []
     assert images.group_names(second) == images.group_names(first)
     assert second.stats.cache_hits == 0
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"damaged": "truncated"},
+        {"damaged": [1]},
+        {"damaged": {"code": "nope"}},
+        {"colour_count": "many"},
+        {"width": -5},
+        {"width": "wide"},
+        {"sharpness": float("inf")},
+        {"camera": 12},
+        {"capture_time": ["2020"]},
+    ],
+)
+def test_a_row_with_bad_metrics_is_a_miss(tmp_path: Path, change: dict[str, object]) -> None:
+    """A whole fingerprint with one bad metric (hand-edited, or written by a broken disk)
+    is read again, never handed to the scan: a camera that is a number or a width below
+    zero would break the keeper choice later."""
+    path = tmp_path / "fp.sqlite3"
+    with FingerprintCache(path) as cache:
+        cache.put("/p/a.jpg", 10, 20, analysis=_analysis())
+    with FingerprintCache(path) as cache:
+        assert cache.get("/p/a.jpg", 10, 20) is not None  # the row as written is a hit
+    metrics = {**json.loads(_GOOD_METRICS), **change}
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE files SET metrics = ?", (json.dumps(metrics),))
+    conn.close()
+    with FingerprintCache(path) as cache:
+        assert cache.get("/p/a.jpg", 10, 20) is None
