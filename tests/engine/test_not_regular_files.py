@@ -300,3 +300,37 @@ def test_undo_from_the_trash_skips_a_fifo_in_place_of_a_quarantine_index(tmp_pat
     assert found == []
     assert len(problems) == 1
     assert "not a regular file" in problems[0]
+
+
+def _trash_with_a_fifo_record(tmp_path: Path) -> tuple[object, Path, Path]:
+    """A freedesktop trash whose info folder holds a FIFO named like the record of
+    `photo.jpg`, next to a real record of `photo 1.jpg` (what send2trash writes when the
+    name is taken)."""
+    from cleaner.restore import TrashDir
+
+    trash = tmp_path / "Trash"
+    (trash / "info").mkdir(parents=True)
+    (trash / "files").mkdir()
+    original = tmp_path / "photos" / "photo.jpg"
+    fifo = trash / "info" / "photo.jpg.trashinfo"
+    os.mkfifo(fifo)
+    (trash / "files" / "photo 1.jpg").write_bytes(b"picture")
+    (trash / "info" / "photo 1.jpg.trashinfo").write_text(
+        f"[Trash Info]\nPath={original}\nDeletionDate=2030-01-01T00:00:00\n"
+    )
+    return TrashDir(str(trash), str(tmp_path)), original, fifo
+
+
+def test_finding_a_just_trashed_file_passes_a_fifo_record_by(tmp_path: Path) -> None:
+    """clean looks up the record send2trash has just written (find_just_moved); caught on
+    main: a FIFO named like a record blocked it for good (clean's Ctrl+C only sets a flag
+    checked between files)."""
+    from cleaner.restore import FreedesktopTrash
+
+    trash_dir, original, fifo = _trash_with_a_fifo_record(tmp_path)
+    trash = FreedesktopTrash([trash_dir])  # type: ignore[list-item]
+    found = _within(2.0, lambda: trash.find_just_moved(str(original), 0.0), [fifo])
+    assert found is not None
+    assert os.path.basename(found.data_path) == "photo 1.jpg"  # type: ignore[attr-defined]
+    copies = _within(2.0, lambda: FreedesktopTrash([trash_dir]).candidates(str(original)), [fifo])  # type: ignore[list-item]
+    assert [os.path.basename(c.data_path) for c in copies] == ["photo 1.jpg"]  # type: ignore[attr-defined]
