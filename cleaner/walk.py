@@ -96,7 +96,7 @@ def _ends_with_space(name: str) -> bool:
     trailing spaces, and would act on "photo.jpg", another file). It is listed as
     skipped, so the user can rename it, rather than silently left out."""
     stripped = name.rstrip(" ")
-    return stripped != name and os.path.splitext(stripped)[1].lower() in IMAGE_EXTENSIONS
+    return stripped != name and is_image_candidate(stripped) and not is_image_candidate(name)
 
 
 def normalise_roots(roots: Iterable[str]) -> tuple[str, ...]:

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import images
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cleaner.scan
 from cleaner import hashing
@@ -334,3 +336,56 @@ def test_finding_a_just_trashed_file_passes_a_fifo_record_by(tmp_path: Path) -> 
     assert os.path.basename(found.data_path) == "photo 1.jpg"  # type: ignore[attr-defined]
     copies = _within(2.0, lambda: FreedesktopTrash([trash_dir]).candidates(str(original)), [fifo])  # type: ignore[list-item]
     assert [os.path.basename(c.data_path) for c in copies] == ["photo 1.jpg"]  # type: ignore[attr-defined]
+
+
+_KINDS = st.sampled_from(["file", "fifo", "socket", "folder"])
+_NAMES = st.tuples(
+    st.sampled_from(["a", "b c", "IMG_0001", "._x", "photo"]),
+    st.sampled_from([".jpg", ".PNG", ".heic", ".txt", "", ".jpg ", ".png  "]),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    entries=st.lists(st.tuples(_NAMES, _KINDS), min_size=1, max_size=12, unique_by=lambda e: e[0])
+)
+def test_the_walk_accounts_for_every_picture_named_entry(
+    tmp_path_factory: pytest.TempPathFactory, entries: list[tuple[tuple[str, str], str]]
+) -> None:
+    """Whatever mix of files, FIFOs, sockets and folders: each entry named like a picture
+    is found or listed as skipped exactly once, regular files are found, and nothing that
+    is not a regular file is ever found."""
+    from cleaner.walk import is_image_candidate
+
+    root = tmp_path_factory.mktemp("walk")
+    sockets = []
+    expected_found: list[str] = []
+    expected_skipped: list[tuple[str, SkipReason]] = []
+    for (stem, ext), kind in entries:
+        name = stem + ext
+        path = root / name
+        if kind == "file":
+            path.write_bytes(b"x")
+            stripped = name.rstrip(" ")
+            if not is_image_candidate(name) and is_image_candidate(stripped):
+                expected_skipped.append((name, SkipReason.NAME_ENDS_WITH_SPACE))
+            else:
+                expected_found.append(name)
+        elif kind == "fifo":
+            os.mkfifo(path)
+        elif kind == "socket":
+            sock = socket.socket(socket.AF_UNIX)
+            sock.bind(str(path))
+            sockets.append(sock)
+        else:
+            path.mkdir()
+        if kind in ("fifo", "socket") and is_image_candidate(str(path)):
+            expected_skipped.append((name, SkipReason.NOT_A_FILE))
+    try:
+        found, skipped = _walk_items(root)
+    finally:
+        for sock in sockets:
+            sock.close()
+    assert sorted(os.path.basename(f.path) for f in found) == sorted(expected_found)
+    got = sorted((os.path.basename(s.path), s.reason) for s in skipped)  # type: ignore[attr-defined]
+    assert got == sorted(expected_skipped)
