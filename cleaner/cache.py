@@ -5,6 +5,12 @@ again. The algorithm version and the versions of the libraries that produce
 fingerprints are stored in a `meta` row; when any of them differs, the cache is
 emptied and rebuilt, because an upgrade of Pillow or ImageHash can change hashes.
 
+A cache is only ever a speed-up, so it never stops a scan. A damaged cache file (not
+a database, a damaged page found when opening or while reading or writing it, a folder
+in its place) is set aside under a dated name (``fingerprints.sqlite3.damaged-
+20261127-101500``), a new one is started, and `notices` says so in one line. A row
+that does not hold what PhotoSift writes (edited by hand, garbage) is a miss.
+
 One `FingerprintCache` object belongs to one thread (the scan's thread, which is
 the single writer); worker threads never touch it.
 """
@@ -13,14 +19,26 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
+import re
 import sqlite3
-from dataclasses import dataclass
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from cleaner.decode import DecodeFailure
-from cleaner.hashing import ALGORITHM_VERSION
-from cleaner.models import Analysis, Fingerprint, SkipReason
+from cleaner.hashing import (
+    ALGORITHM_VERSION,
+    COLOUR_SIDE,
+    CROP_WINDOWS,
+    DETAIL_SIDE,
+    THUMB_SIDE,
+    TRANSFORMS,
+)
+from cleaner.models import Analysis, DamageReason, Fingerprint, ImageMetrics, SkipReason
+from cleaner.progress import Notice
 from cleaner.resultio import metrics_from_dict, metrics_to_dict
 
 SCHEMA_VERSION = 3  # 2: hashes stored as Fingerprint.hash_bytes (big-endian); 3: colour
@@ -101,31 +119,61 @@ class CachedEntry:
 
 
 class FingerprintCache:
-    """Read and write cached analyses. Writes are batched; call `flush()` or `close()`."""
+    """Read and write cached analyses. Writes are batched; call `flush()` or `close()`.
+
+    Never raises for a damaged or unusable cache: see the module's docstring, and
+    `drain_notices()` for what the user should be told about it."""
 
     def __init__(self, path: Path | None, batch: int = 256) -> None:
         self.path = path
         self._pending: list[tuple[object, ...]] = []
         self._batch = batch
         self._conn: sqlite3.Connection | None = None
+        self._notices: list[str] = []
         if path is None:
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = self._open(path)
-        except (OSError, sqlite3.Error):
-            # A cache that cannot be opened (read-only home, damaged file) must not
-            # stop a scan: try once more from scratch, then scan without a cache.
-            with contextlib.suppress(OSError):
-                path.unlink()
-            try:
-                self._conn = self._open(path)
-            except (OSError, sqlite3.Error):
-                self._conn = None
+        except (OSError, sqlite3.Error) as exc:
+            if _is_damage(exc, path):
+                self._replace_damaged()
+            else:  # a read-only or full disk, a cache locked for too long: go without
+                self._notices.append(
+                    f"The fingerprint cache {path} cannot be used ({_short(exc)}); "
+                    "this scan reads every picture."
+                )
 
     @property
     def enabled(self) -> bool:
         return self._conn is not None
+
+    def drain_notices(self) -> Iterator[Notice]:
+        """What happened to the cache since the last call, as `Notice` events."""
+        while self._notices:
+            yield Notice(self._notices.pop(0))
+
+    def _replace_damaged(self) -> None:
+        """Set the damaged cache aside under a dated name and start a new one (or go on
+        without a cache if neither can be done), leaving one line in the notices."""
+        assert self.path is not None
+        path = self.path
+        if self._conn is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.close()
+            self._conn = None
+        self._pending.clear()
+        aside = _set_aside(path)
+        try:
+            self._conn = self._open(path)
+        except (OSError, sqlite3.Error):
+            self._conn = None
+        what = "could not be kept" if aside is None else f"was set aside as {aside.name}"
+        then = "a new one was started" if self._conn is not None else "none is used this time"
+        self._notices.append(
+            f"The fingerprint cache {path} was damaged: it {what} and {then}; "
+            "pictures are read again, nothing else is affected."
+        )
 
     @staticmethod
     def _open(path: Path) -> sqlite3.Connection:
@@ -164,26 +212,19 @@ class FingerprintCache:
             # Read our own writes: a `put` merges with `previous` from a `get`, so a stale
             # read would drop what an earlier stage stored (the digest under the analysis).
             self.flush()
-        row = self._conn.execute(
-            "SELECT size, mtime_ns, sha256, prefix, metrics, hashes, thumb, detail, colour, "
-            "skip_reason, skip_detail FROM files WHERE path=?",
-            (os.fsencode(path),),
-        ).fetchone()
+        try:
+            row = self._conn.execute(
+                "SELECT size, mtime_ns, sha256, prefix, metrics, hashes, thumb, detail, colour, "
+                "skip_reason, skip_detail FROM files WHERE path=?",
+                (os.fsencode(path),),
+            ).fetchone()
+        except sqlite3.Error as exc:
+            if _is_damage(exc, self.path):
+                self._replace_damaged()
+            return None
         if row is None or row[0] != size or row[1] != mtime_ns:
             return None
-        sha, prefix, metrics, hashes, thumb, detail, colour, skip_reason, skip_detail = row[2:]
-        analysis = None
-        failure = None
-        if metrics is not None and hashes is not None and thumb is not None:
-            analysis = Analysis(
-                metrics=metrics_from_dict(json.loads(metrics)),
-                fingerprint=Fingerprint(
-                    hash_bytes=hashes, thumb=thumb, detail_map=detail, colour=colour or b""
-                ),
-            )
-        elif skip_reason is not None:
-            failure = DecodeFailure(SkipReason(skip_reason), skip_detail or "")
-        return CachedEntry(sha, prefix, analysis, failure)
+        return _entry_of(row[2:])
 
     def put(
         self,
@@ -228,14 +269,17 @@ class FingerprintCache:
         try:
             with self._conn:
                 self._conn.executemany(_UPSERT, self._pending)
-        except sqlite3.Error:
-            pass  # a full disk or a locked cache costs speed next time, never the scan
+        except sqlite3.Error as exc:
+            # a full disk or a locked cache costs speed next time, never the scan
+            if _is_damage(exc, self.path):
+                self._replace_damaged()
         self._pending.clear()
 
     def close(self) -> None:
         self.flush()
         if self._conn is not None:
-            self._conn.close()
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.close()
             self._conn = None
 
     def __enter__(self) -> FingerprintCache:
@@ -243,3 +287,163 @@ class FingerprintCache:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# SQLite's result codes for a damaged file: SQLITE_CORRUPT and SQLITE_NOTADB. Others
+# (locked, read-only, full, I/O) are not damage: the file is left alone.
+_DAMAGE_CODES = frozenset({11, 26})
+
+
+def _is_damage(exc: BaseException, path: Path | None) -> bool:
+    if path is not None and path.is_dir():  # a folder where the cache file should be
+        return True
+    if not isinstance(exc, sqlite3.DatabaseError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return (code & 0xFF) in _DAMAGE_CODES
+    text = str(exc).lower()
+    return "malformed" in text or "not a database" in text
+
+
+def _short(exc: BaseException) -> str:
+    return (getattr(exc, "strerror", None) or str(exc) or type(exc).__name__)[:120]
+
+
+def _set_aside(path: Path) -> Path | None:
+    """Rename the damaged cache (and its -wal and -shm files) to a dated name; None if
+    it cannot be renamed (then it is removed if possible, so a new one can start)."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 1
+    while aside.exists():
+        n += 1
+        aside = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+    try:
+        os.replace(path, aside)
+    except OSError:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        aside_or_none = None
+    else:
+        aside_or_none = aside
+    for suffix in ("-wal", "-shm"):
+        extra = Path(str(path) + suffix)
+        if not extra.exists():
+            continue
+        try:
+            if aside_or_none is None:
+                extra.unlink()
+            else:
+                os.replace(extra, Path(str(aside_or_none) + suffix))
+        except OSError:
+            with contextlib.suppress(OSError):
+                extra.unlink()
+    return aside_or_none
+
+
+# -- reading one row back ---------------------------------------------------------------
+# A row is trusted only if it holds exactly what `put` writes; anything else (a row edited
+# by hand, garbage written by a broken disk) is a miss, and the file is read again.
+
+_DIGEST = re.compile(r"[0-9A-Za-z]{64}")  # what `put` stores: 64 hex digits (tests use letters)
+_HASH_BYTES = 8 * (len(TRANSFORMS) + len(CROP_WINDOWS))
+_THUMB_BYTES = THUMB_SIDE * THUMB_SIDE
+_DETAIL_BYTES = DETAIL_SIDE * DETAIL_SIDE
+_COLOUR_BYTES = 2 * COLOUR_SIDE * COLOUR_SIDE
+_METRIC_TYPES: dict[str, tuple[type, ...]] = {
+    "format": (str,),
+    "width": (int,),
+    "height": (int,),
+    "lossless": (bool,),
+    "jpeg_quality": (int, type(None)),
+    "sharpness": (float,),
+    "detail": (float,),
+    "capture_time": (str, type(None)),
+    "camera": (str, type(None)),
+    "has_gps": (bool,),
+    "has_exif": (bool,),
+    "looks_like_screenshot": (bool,),
+    "looks_like_export": (bool,),
+    "orientation": (int,),
+    "damage": (DamageReason, type(None)),
+    "damage_detail": (str,),
+    "colour_count": (int, type(None)),
+}
+
+
+def _digest_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) and _DIGEST.fullmatch(value) else None
+
+
+def _entry_of(values: tuple[object, ...]) -> CachedEntry | None:
+    """The entry a row's values describe, or None if they are not what `put` writes."""
+    sha, prefix, metrics, hashes, thumb, detail, colour, skip_reason, skip_detail = values
+    if (sha is not None and _digest_or_none(sha) is None) or (
+        prefix is not None and _digest_or_none(prefix) is None
+    ):
+        return None
+    analysis = None
+    failure = None
+    if metrics is not None and hashes is not None and thumb is not None:
+        analysis = _analysis_of(metrics, hashes, thumb, detail, colour)
+        if analysis is None:
+            return None
+    elif skip_reason is not None:
+        if not isinstance(skip_reason, str) or not isinstance(skip_detail, str | None):
+            return None
+        try:
+            reason = SkipReason(skip_reason)
+        except ValueError:
+            return None
+        if reason not in _CACHEABLE_SKIPS:
+            return None
+        failure = DecodeFailure(reason, skip_detail or "")
+    return CachedEntry(
+        sha if isinstance(sha, str) else None,
+        prefix if isinstance(prefix, str) else None,
+        analysis,
+        failure,
+    )
+
+
+def _analysis_of(
+    metrics: object, hashes: object, thumb: object, detail: object, colour: object
+) -> Analysis | None:
+    if not (
+        isinstance(hashes, bytes)
+        and len(hashes) == _HASH_BYTES
+        and isinstance(thumb, bytes)
+        and len(thumb) == _THUMB_BYTES
+        and (detail is None or (isinstance(detail, bytes) and len(detail) == _DETAIL_BYTES))
+        and (colour is None or (isinstance(colour, bytes) and len(colour) in (0, _COLOUR_BYTES)))
+        and isinstance(metrics, str)
+    ):
+        return None
+    parsed = _metrics_of(metrics)
+    if parsed is None:
+        return None
+    fingerprint = Fingerprint(
+        hash_bytes=hashes, thumb=thumb, detail_map=detail, colour=colour or b""
+    )
+    return Analysis(metrics=parsed, fingerprint=fingerprint)
+
+
+def _metrics_of(text: str) -> ImageMetrics | None:
+    try:
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            return None
+        metrics = metrics_from_dict(data)
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError):
+        return None
+    for f in fields(metrics):
+        value = getattr(metrics, f.name)
+        allowed = _METRIC_TYPES.get(f.name)
+        if allowed is not None and not isinstance(value, allowed):
+            return None
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+    if metrics.width <= 0 or metrics.height <= 0 or max(metrics.width, metrics.height) > 1 << 20:
+        return None
+    return metrics

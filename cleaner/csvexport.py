@@ -5,6 +5,9 @@ correctly. A name that is not valid UTF-8 is written with U+FFFD in place of
 the bad byte (a spreadsheet cannot hold the raw byte). Text that a spreadsheet would
 run as a formula (a cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage
 return) gets a leading apostrophe, so a file named ``=HYPERLINK(...).jpg`` stays text.
+Control and bidi characters in names (an escape sequence, a newline, a right-to-left
+override) are written as visible escapes (``\x1b``, ``\n``, ``\u202e``; see
+`cleaner.textsafe`), so a name cannot forge a row or read backwards.
 
 The report (`cleaner.report`) adds four columns saying what the undo log records for
 each file; without outcomes there are only the COLUMNS.
@@ -19,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 from cleaner.models import DuplicateGroup
+from cleaner.textsafe import printable
 
 COLUMNS = (
     "group_id",
@@ -64,13 +68,16 @@ class OutcomeLike(Protocol):
 
 
 def safe_cell(text: str) -> str:
-    """`text`, with an apostrophe in front if a spreadsheet would run it as a formula."""
+    """`text` with control and bidi characters escaped, and an apostrophe in front if a
+    spreadsheet would run it as a formula."""
+    text = printable(text)
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def display_path(path: str) -> str:
-    """A path as text anyone can show: undecodable bytes become U+FFFD."""
-    return os.fsencode(path).decode("utf-8", "replace")
+    """A path as text anyone can show: undecodable bytes become U+FFFD, and control and
+    bidi characters visible escapes (`cleaner.textsafe.printable`)."""
+    return printable(os.fsencode(path).decode("utf-8", "replace"))
 
 
 def rows(groups: Iterable[DuplicateGroup]) -> Iterable[list[str]]:
@@ -117,7 +124,7 @@ def rows_with_outcomes(
                 yield [*row, "", "", "", ""]
             else:
                 moved_to = "" if o.destination is None else safe_cell(display_path(o.destination))
-                yield [*row, str(o.fate.value), o.text, moved_to, o.batch_id]
+                yield [*row, str(o.fate.value), safe_cell(o.text), moved_to, o.batch_id]
 
 
 def write_csv(

@@ -19,6 +19,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from cleaner.damage import file_damage
 from cleaner.models import DamageReason, SkipReason
+from cleaner.safeopen import NotARegularFileError, open_regular
 
 # Long edge of the analysis image. Sharpness is measured at this size and the
 # fingerprint is taken from it, so it must not depend on the file's resolution.
@@ -138,7 +139,7 @@ def open_small(path: str, max_pixels: int, size: int = ANALYSIS_SIZE) -> Decoded
     previews ask for more), or the file's own if smaller. Never raises for a bad or
     vanished file."""
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:
             head = fh.read(64)
     except OSError as exc:
         return _os_failure(exc)
@@ -172,6 +173,8 @@ def open_small(path: str, max_pixels: int, size: int = ANALYSIS_SIZE) -> Decoded
 
 
 def _os_failure(exc: OSError) -> DecodeFailure:
+    if isinstance(exc, NotARegularFileError):
+        return DecodeFailure(SkipReason.NOT_A_FILE, exc.kind)
     if isinstance(exc, FileNotFoundError):
         return DecodeFailure(SkipReason.VANISHED)
     if isinstance(exc, PermissionError):
@@ -201,7 +204,7 @@ def _open_with_pillow(
     path: str, max_pixels: int, head: bytes, size: int
 ) -> Decoded | DecodeFailure:
     register_plugins()
-    with Image.open(path) as im:
+    with open_regular(path) as fh, Image.open(fh) as im:
         fmt = (im.format or "UNKNOWN").upper()
         if fmt in ("HEIF", "HEIC"):
             fmt = "HEIF"
@@ -358,7 +361,7 @@ def _webp_is_lossless(path: str, head: bytes) -> bool:
     if head[12:16] != b"VP8X":
         return False
     try:  # extended format: walk the chunks for the image data
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:
             data = fh.read(1 << 16)
     except OSError:
         return False
@@ -470,7 +473,7 @@ def _raw_preview(
 def _raw_exif(path: str) -> dict[int, Any]:
     """EXIF of TIFF-based RAW files (CR2, NEF, ARW, DNG...) through Pillow's TIFF reader."""
     try:
-        with Image.open(path) as im:
+        with open_regular(path) as fh, Image.open(fh) as im:
             return _read_exif(im)
     except Exception:
         return {}

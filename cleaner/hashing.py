@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image
 
 from cleaner.models import LOW_DETAIL_STD, Fingerprint
+from cleaner.safeopen import open_regular
 
 HASH_SIZE = 8  # pHash of 8x8 DCT coefficients: 64 bits
 # Bumped whenever a change to this module changes fingerprints; stored in the cache key.
@@ -176,9 +177,10 @@ PREFIX_BYTES = 64 * 1024
 
 
 def sha256_file(path: str | os.PathLike[str], check: Callable[[], None] | None = None) -> str:
-    """SHA-256 of a whole file, read in 1 MiB chunks; `check` is called between chunks."""
+    """SHA-256 of a whole file, read in 1 MiB chunks; `check` is called between chunks.
+    Raises `NotARegularFileError` (an OSError) at once for a pipe, device or socket."""
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:
         while chunk := fh.read(CHUNK):
             digest.update(chunk)
             if check is not None:
@@ -188,7 +190,7 @@ def sha256_file(path: str | os.PathLike[str], check: Callable[[], None] | None =
 
 def prefix_digest(path: str | os.PathLike[str]) -> str:
     """SHA-256 of the first 64 KiB: tells most same-size files apart with one small read."""
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:
         return hashlib.sha256(fh.read(PREFIX_BYTES)).hexdigest()
 
 

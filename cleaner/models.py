@@ -85,6 +85,8 @@ class SkipReason(str, enum.Enum):
     SYMLINK = "symlink"
     SYMLINK_LOOP = "symlink_loop"
     FOLDER_UNREADABLE = "folder_unreadable"
+    NOT_A_FILE = "not_a_file"
+    NAME_ENDS_WITH_SPACE = "name_ends_with_space"
 
     @property
     def label(self) -> str:
@@ -104,6 +106,8 @@ _SKIP_LABELS = {
     SkipReason.SYMLINK: "shortcut (symbolic link) not followed",
     SkipReason.SYMLINK_LOOP: "shortcut loop",
     SkipReason.FOLDER_UNREADABLE: "folder could not be opened",
+    SkipReason.NOT_A_FILE: "not a regular file (a pipe, device or socket)",
+    SkipReason.NAME_ENDS_WITH_SPACE: "name ends with a space; rename it to include it",
 }
 
 

@@ -97,7 +97,15 @@ class ScanFinished:
     result: ScanResult
 
 
-ScanEvent = Progress | StageStarted | FileSkipped | GroupsFound | ScanFinished
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the user should know that did not stop the work, as one line of plain
+    words (a damaged fingerprint cache set aside, for example)."""
+
+    text: str
+
+
+ScanEvent = Progress | StageStarted | FileSkipped | GroupsFound | ScanFinished | Notice
 
 
 class ProgressMeter:

@@ -40,6 +40,7 @@ from cleaner.restore import (
     symlink_below,
     symlink_on_the_way,
 )
+from cleaner.safeopen import open_regular
 from cleaner.trash import (
     QUARANTINE_INDEX_NAME,
     NotARegularFile,
@@ -117,8 +118,8 @@ def read_index(batch_dir: str) -> tuple[list[Found], list[str]]:
     found: list[Found] = []
     problems: list[str] = []
     try:
-        with open(index, encoding="utf-8", errors="surrogateescape") as fh:
-            lines = fh.read().splitlines()
+        with open_regular(index) as fh:  # a FIFO in its place must not hang undo
+            lines = fh.read().decode("utf-8", "surrogateescape").splitlines()
     except OSError as exc:
         return [], [f"{index}: cannot be read ({describe_error(exc)})"]
     for n, line in enumerate(lines, 1):
@@ -245,7 +246,7 @@ def _recycle_bin_records(bin_dir: str) -> list[Found]:
             continue
         info_file = os.path.join(bin_dir, name)
         try:
-            with open(info_file, "rb") as fh:
+            with open_regular(info_file) as fh:
                 info = parse_recycle_info(fh.read(4096))
         except (OSError, ValueError):
             continue

@@ -35,6 +35,7 @@ from datetime import datetime
 from urllib.parse import unquote_to_bytes
 
 from cleaner.progress import CancelToken, Progress, ProgressMeter, final_event
+from cleaner.safeopen import open_regular
 from cleaner.trash import (
     QUARANTINE_INDEX_NAME,
     NotARegularFile,
@@ -238,8 +239,8 @@ class FreedesktopTrash:
                 name = f"{stem}{ext}" if n == 0 else f"{stem} {n}{ext}"
                 info_file = _info_file(d.path, name)
                 try:
-                    with open(info_file, encoding="utf-8", errors="surrogateescape") as fh:
-                        info = parse_trashinfo(fh.read(), d.topdir)
+                    with open_regular(info_file) as fh:  # a FIFO here must not hang clean
+                        info = parse_trashinfo(_text(fh.read()), d.topdir)
                 except FileNotFoundError:
                     break
                 except OSError:
@@ -268,12 +269,8 @@ class FreedesktopTrash:
                 if not info_name.endswith(".trashinfo"):
                     continue
                 try:
-                    with open(
-                        os.path.join(info_dir, info_name),
-                        encoding="utf-8",
-                        errors="surrogateescape",
-                    ) as fh:
-                        info = parse_trashinfo(fh.read(), d.topdir)
+                    with open_regular(os.path.join(info_dir, info_name)) as fh:
+                        info = parse_trashinfo(_text(fh.read()), d.topdir)
                 except OSError:
                     continue
                 if info is not None:
@@ -281,6 +278,11 @@ class FreedesktopTrash:
                     index.setdefault(info.original_path, []).append(entry)
             self._index[d.path] = index
         return self._index[d.path]
+
+
+def _text(data: bytes) -> str:
+    """A record's bytes as text; bytes that are not UTF-8 kept as in a file name."""
+    return data.decode("utf-8", "surrogateescape")
 
 
 def _info_file(trash_dir: str, name: str) -> str:
@@ -349,7 +351,7 @@ def find_recycle_bin_copies(
                 continue
             info_file = os.path.join(d, name)
             try:
-                with open(info_file, "rb") as fh:
+                with open_regular(info_file) as fh:
                     info = parse_recycle_info(fh.read(4096))
             except (OSError, ValueError):
                 continue
@@ -454,7 +456,7 @@ def tied_copy(entry: LogEntry, dest: str) -> TrashedCopy | None:
     if name.upper().startswith("$R"):
         info = os.path.join(parent, "$I" + name[2:])
         try:
-            with open(info, "rb") as fh:
+            with open_regular(info) as fh:
                 recorded = parse_recycle_info(fh.read(4096)).original_path
         except (OSError, ValueError):
             return None
@@ -471,8 +473,8 @@ def tied_copy(entry: LogEntry, dest: str) -> TrashedCopy | None:
 
 def _trashinfo_names(info_file: str, trash_dir: str, original: str) -> bool:
     try:
-        with open(info_file, encoding="utf-8", errors="surrogateescape") as fh:
-            text = fh.read(65536)
+        with open_regular(info_file) as fh:
+            text = _text(fh.read(65536))
     except OSError:
         return False
     tops = (xdg_data_home(), os.path.dirname(trash_dir), volume_root(trash_dir))

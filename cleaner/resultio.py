@@ -34,6 +34,7 @@ from cleaner.models import (
     SkippedFile,
     SkipReason,
 )
+from cleaner.safeopen import open_regular
 from cleaner.sidecars import belongs_to
 
 SCHEMA = "photosift-result"
@@ -501,7 +502,8 @@ def save(result: ScanResult, path: str | os.PathLike[str]) -> None:
 
 def load(path: str | os.PathLike[str]) -> ScanResult:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with open_regular(path) as fh:  # a FIFO in its place must not hang the command
+            text = fh.read().decode("utf-8")
     except FileNotFoundError as exc:
         raise ResultFormatError(f"result file not found: {path}") from exc
     except (OSError, UnicodeDecodeError) as exc:

@@ -125,12 +125,14 @@ def scan(
     cache = FingerprintCache(path)
     pool: cf.Executor | None = None
     try:
+        yield from cache.drain_notices()
         yield from _walk_stage(settings, state, token, progress_hz)
         pool = _make_pool(executor, workers)
         yield from _digest_stage(state, cache, token, pool, progress_hz)
         units = _units(state)
         yield from _fingerprint_stage(settings, state, units, cache, token, pool, progress_hz)
         cache.flush()
+        yield from cache.drain_notices()
         clusters = yield from _group_stage(
             units, thresholds, settings.rotations, token, progress_hz
         )
@@ -138,6 +140,7 @@ def scan(
             state, units, clusters, criteria, rules, protected, cache, token, pool, progress_hz
         )
         cache.flush()
+        yield from cache.drain_notices()
         redundant = sum(1 for g in groups for m in g.members if m.suggested_remove)
         stats = ScanStats(
             files_seen=state.files_seen,

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from cleaner.errors import PhotoSiftError
+from cleaner.safeopen import open_regular
 
 QUARANTINE_DIR_NAME = ".photosift-quarantine"
 _CHUNK = 1 << 20
@@ -63,6 +64,7 @@ def file_state(path: str) -> FileState:
         kind = "a symbolic link" if stat.S_ISLNK(st.st_mode) else "not a regular file"
         raise NotARegularFile(f"{path} is {kind}")
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    flags |= getattr(os, "O_NONBLOCK", 0)  # a FIFO swapped in after the lstat must not block
     try:
         fd = os.open(path, flags)
     except OSError as exc:
@@ -381,7 +383,7 @@ def move_no_overwrite(src: str, dst: str, sha256: str | None = None) -> None:
 def _copy_verified_then_unlink(src: str, dst: str, sha256: str | None) -> None:
     tmp = f"{dst}.photosift-partial"
     try:
-        with open(src, "rb") as fin, open(tmp, "xb") as fout:
+        with open_regular(src, follow_symlinks=False) as fin, open(tmp, "xb") as fout:
             shutil.copyfileobj(fin, fout, _CHUNK)
             fout.flush()
             os.fsync(fout.fileno())

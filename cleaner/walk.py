@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from cleaner.errors import BadRootError
 from cleaner.models import SkippedFile, SkipReason
+from cleaner.safeopen import NotARegularFileError, kind_of
 
 # Folders that hold system files, trash or generated thumbnails: never photos to clean.
 SKIPPED_DIR_NAMES = frozenset(
@@ -87,6 +88,15 @@ def is_image_candidate(path: str) -> bool:
         return False  # macOS AppleDouble side files carry no picture
     ext = os.path.splitext(name)[1].lower()
     return ext in IMAGE_EXTENSIONS or ext == ""
+
+
+def _ends_with_space(name: str) -> bool:
+    """A picture's name with spaces after it ("photo.jpg "): its extension is ".jpg ",
+    so it is no candidate, and Windows cannot even open it by that name (it drops
+    trailing spaces, and would act on "photo.jpg", another file). It is listed as
+    skipped, so the user can rename it, rather than silently left out."""
+    stripped = name.rstrip(" ")
+    return stripped != name and is_image_candidate(stripped) and not is_image_candidate(name)
 
 
 def normalise_roots(roots: Iterable[str]) -> tuple[str, ...]:
@@ -209,7 +219,13 @@ def walk(
                         continue
                     visited_dirs.add(key)
                     subfolders.append(path)
-                elif stat.S_ISREG(st.st_mode):
+                elif not stat.S_ISREG(st.st_mode):
+                    # a FIFO, device or socket: reading it could block or never end
+                    if is_image_candidate(path):
+                        yield SkippedFile(path, SkipReason.NOT_A_FILE, kind_of(st.st_mode))
+                elif _ends_with_space(name):
+                    yield SkippedFile(path, SkipReason.NAME_ENDS_WITH_SPACE)
+                else:
                     yield FoundFile(
                         path=path,
                         size=st.st_size,
@@ -218,7 +234,6 @@ def walk(
                         inode=st.st_ino,
                         nlink=st.st_nlink,
                     )
-                # sockets, fifos, devices: not files anyone wants cleaned
             stack.extend(reversed(subfolders))
 
 
@@ -229,6 +244,8 @@ def _is_loop(exc: OSError) -> bool:
 
 
 def _reason_for(exc: OSError) -> SkipReason:
+    if isinstance(exc, NotARegularFileError):
+        return SkipReason.NOT_A_FILE
     if isinstance(exc, PermissionError):
         return SkipReason.PERMISSION_DENIED
     if isinstance(exc, FileNotFoundError):
@@ -237,6 +254,8 @@ def _reason_for(exc: OSError) -> SkipReason:
 
 
 def _os_detail(exc: OSError) -> str:
+    if isinstance(exc, NotARegularFileError):
+        return exc.kind
     return exc.strerror or str(exc)
 
 

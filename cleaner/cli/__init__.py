@@ -6,7 +6,8 @@ exposes `add_parser(subparsers)` and `run(args) -> int`.
 
 Exit codes (all subcommands):
   0  success
-  1  the command ran but something it was asked to do failed (see its message)
+  1  the command ran but something it was asked to do failed (see its message), or its
+     output went into a pipe that was closed early (`photosift history | head`)
   2  bad arguments or options
   3  a folder or file given on the command line cannot be used
   130 cancelled with Ctrl+C
@@ -15,7 +16,9 @@ Exit codes (all subcommands):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -59,10 +62,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     module = importlib.import_module(f"cleaner.cli.{args.command}_cmd")
     try:
         code: int = module.run(args)
+        sys.stdout.flush()  # inside the try: a reader gone early shows up here too
     except KeyboardInterrupt:
         print("\nCancelled.", file=sys.stderr)
         return EXIT_CANCELLED
+    except BrokenPipeError:
+        return _reader_went_away()
     return code
+
+
+def _reader_went_away() -> int:
+    """The command's output was piped into something that stopped reading early
+    (`photosift history | head`): end quietly, without a traceback. As the Python docs
+    recommend (signal module, "Note on SIGPIPE"), point stdout at devnull so the flush at
+    exit does not fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    return EXIT_FAILED
 
 
 def _launch_window(argv: list[str]) -> int:

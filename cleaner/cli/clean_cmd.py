@@ -31,6 +31,7 @@ from cleaner.removal import (
     remove_files,
 )
 from cleaner.resultio import load
+from cleaner.textsafe import printable, printable_path
 from cleaner.undolog import UndoLog, UndoLogError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 3, 130
@@ -143,31 +144,36 @@ def _print_plan(plan: RemovalPlan, options: RemovalOptions, source: str) -> None
     }[options.quarantine]
     if plan.files:
         size = human_bytes(plan.bytes_total)
-        print(f"From {source}: {_files(len(plan.files))} ({size}) will be moved to {where}:")
+        print(
+            f"From {printable_path(source)}: {_files(len(plan.files))} ({size}) "
+            f"will be moved to {where}:"
+        )
         carriers = {c.path: f.path for f in plan.files for c in f.sidecars}
         for f in plan.files:
-            print(f"  {f.path}")
+            print(f"  {printable_path(f.path)}")
             _print_sidecars(f, carriers)
     if plan.refused:
         print(f"{_files(len(plan.refused))} marked for removal will stay where they are:")
         for k in plan.refused:
-            print(f"  {k.path}: {k.message}")
+            print(f"  {printable_path(k.path)}: {printable(k.message)}")
     if options.quarantine is not QuarantineMode.OFF:
         folder = options.quarantine_dir or "'.photosift-quarantine' at the root of each drive"
-        print(f"Quarantine folder: {folder}")
+        print(f"Quarantine folder: {printable_path(folder)}")
 
 
 def _print_sidecars(f: PlannedFile, carriers: dict[str, str]) -> None:
     """A planned picture's sidecar files, right under it. `carriers`: sidecar -> the
     planned picture it moves with."""
     for car in f.sidecars:
-        print(f"    + {car.path} (its sidecar file, moved with it)")
+        print(f"    + {printable_path(car.path)} (its sidecar file, moved with it)")
     for path in f.shared_sidecars:
         with_other = carriers.get(path)
+        shown = printable_path(path)
         if with_other is not None:
-            print(f"    = {path} (sidecar file it shares: moved with {with_other})")
+            with_shown = printable_path(with_other)
+            print(f"    = {shown} (sidecar file it shares: moved with {with_shown})")
         else:
-            print(f"    = {path} (sidecar file another picture beside it uses: it stays)")
+            print(f"    = {shown} (sidecar file another picture beside it uses: it stays)")
     if f.keeper_has_no_sidecar:
         print(
             "    Note: the copy that stays has no sidecar file; keywords and captions found "
@@ -210,11 +216,16 @@ def _execute(
                     bar.update(event)
                 elif isinstance(event, FileKept):
                     bar.close()
-                    print(f"  not moved: {event.kept.path}: {event.kept.message}", file=sys.stderr)
+                    kept = event.kept
+                    print(
+                        f"  not moved: {printable_path(kept.path)}: {printable(kept.message)}",
+                        file=sys.stderr,
+                    )
                 elif isinstance(event, FileRemoved) and event.sidecars_kept:
                     bar.close()
                     for k in event.sidecars_kept:
-                        print(f"  sidecar not moved: {k.path}: {k.message}", file=sys.stderr)
+                        shown = f"{printable_path(k.path)}: {printable(k.message)}"
+                        print(f"  sidecar not moved: {shown}", file=sys.stderr)
                 elif isinstance(event, RemovalFinished):
                     finished = event
         finally:

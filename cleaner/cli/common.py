@@ -9,12 +9,15 @@ from typing import TextIO
 
 from cleaner.humanize import human_bytes, human_duration
 from cleaner.progress import Progress
+from cleaner.textsafe import printable
 
 __all__ = ["ProgressBar", "error", "human_bytes", "human_duration"]
 
 
 def error(message: str) -> None:
-    print(f"photosift: {message}", file=sys.stderr)
+    """One line on stderr. Control and bidi characters in the message (a file name in it)
+    are shown as escapes (`cleaner.textsafe`), so a message is always exactly one line."""
+    print(f"photosift: {printable(message)}", file=sys.stderr)
 
 
 class ProgressBar:

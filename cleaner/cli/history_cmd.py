@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from cleaner.cli.common import error, human_bytes
+from cleaner.textsafe import printable, printable_path
 from cleaner.undolog import BadEntry, Batch, BatchState, LogEntry, Outcome, UndoLogError, open_log
 
 EXIT_OK, EXIT_FAILED = 0, 1
@@ -59,13 +60,15 @@ def _state(b: Batch) -> str:
 
 def _print_batches(batches: list[Batch], log_path: str) -> None:
     if not batches:
-        print(f"No removals recorded yet (undo log: {log_path}).")
+        print(f"No removals recorded yet (undo log: {printable_path(log_path)}).")
         return
     print(f"{'BATCH':<21} {'WHEN':<25} {'MOVED':>7} {'SIZE':>10} {'BACK':>6}  STATE")
     for b in batches:
         print(
-            f"{b.id:<21} {b.created_at:<25} {b.moved:>7,} {human_bytes(b.bytes_moved):>10} "
-            f"{b.restored:>6,}  {_state(b)}"
+            printable(
+                f"{b.id:<21} {b.created_at:<25} {b.moved:>7,} {human_bytes(b.bytes_moved):>10} "
+                f"{b.restored:>6,}  {_state(b)}"
+            )
         )
     print("Details: photosift history BATCH    Put files back: photosift undo [BATCH]")
 
@@ -80,20 +83,20 @@ _OUTCOME_TEXT = {
 
 
 def _print_batch(b: Batch, entries: list[LogEntry], bad: list[BadEntry]) -> None:
-    print(f"Batch {b.id}, {b.created_at}, PhotoSift {b.app_version}, {_state(b)}")
+    print(printable(f"Batch {b.id}, {b.created_at}, PhotoSift {b.app_version}, {_state(b)}"))
     if b.source:
-        print(f"From: {b.source}")
+        print(f"From: {printable_path(b.source)}")
     for e in entries:
-        line = f"  {_OUTCOME_TEXT[e.outcome]:<10} {e.original_path}"
+        line = f"  {_OUTCOME_TEXT[e.outcome]:<10} {printable_path(e.original_path)}"
         if e.destination and e.outcome is Outcome.MOVED:
-            line += f"\n             → {e.method.value}: {e.destination}"
+            line += f"\n             → {e.method.value}: {printable_path(e.destination)}"
         if e.detail:
-            line += f"\n             ({e.detail})"
+            line += f"\n             ({printable(e.detail)})"
         if e.restore_state:
             back = e.restore_state.replace("_", " ")
-            line += f"\n             restore: {back}"
+            line += f"\n             restore: {printable(back)}"
             if e.restored_to and e.restored_to != e.original_path:
-                line += f" → {e.restored_to}"
+                line += f" → {printable_path(e.restored_to)}"
         print(line)
     for record in bad:
-        print(f"  {record.message}")
+        print(f"  {printable(record.message)}")

@@ -26,6 +26,7 @@ from cleaner.report.summary import (
     ReportOptions,
     ReportSummary,
 )
+from cleaner.textsafe import printable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
 
@@ -161,12 +162,12 @@ def run(args: argparse.Namespace) -> int:
         if args.undo_log:
             error(str(exc))
             return EXIT_BAD_INPUT
-        print(f"photosift: warning: {exc}; the report will not say what was moved.",
+        print(f"photosift: warning: {printable(str(exc))}; the report will not say what was moved.",
               file=sys.stderr)  # fmt: skip
     summary = summarize(result, options, outcomes)
     written, failed = write_formats(result, summary, args.html, args.csv, args.json)
     if written and not args.quiet:
-        print(f"Wrote {', '.join(written)}: {describe(summary)}")
+        print(printable(f"Wrote {', '.join(written)}: {describe(summary)}"))
     return EXIT_FAILED if failed else EXIT_OK
 
 

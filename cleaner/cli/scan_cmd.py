@@ -11,9 +11,10 @@ from typing import Any
 from cleaner.cli.common import ProgressBar, error, human_bytes, human_duration
 from cleaner.errors import BadRootError, Cancelled
 from cleaner.models import ScanResult, ScanSettings, Similarity
-from cleaner.progress import CancelToken, Progress, ScanFinished
+from cleaner.progress import CancelToken, Notice, Progress, ScanFinished
 from cleaner.quality import Criterion, parse_criteria
 from cleaner.similarity import MAX_THRESHOLD
+from cleaner.textsafe import printable, printable_path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 3, 130
 
@@ -165,6 +166,9 @@ def run(args: argparse.Namespace) -> int:
                 bar.update(event)
             elif isinstance(event, ScanFinished):
                 result = event.result
+            elif isinstance(event, Notice):
+                bar.close()
+                print(f"photosift: {printable(event.text)}", file=sys.stderr)
     except BadRootError as exc:
         bar.close()
         error(str(exc))
@@ -215,10 +219,9 @@ def _write_outputs(result: ScanResult, args: argparse.Namespace) -> bool:
 def print_summary(result: ScanResult, listing: bool = False, out: Any = None) -> None:
     out = out or sys.stdout
     s = result.stats
-    from cleaner.csvexport import display_path
 
     def line(text: str = "") -> None:
-        print(text, file=out)
+        print(printable(text), file=out)  # names and reasons can hold control characters
 
     if listing:
         for g in result.groups:
@@ -228,7 +231,7 @@ def print_summary(result: ScanResult, listing: bool = False, out: Any = None) ->
                 dims = f"{m.metrics.width}x{m.metrics.height}" if m.metrics else "unreadable"
                 line(
                     f"  {mark} q{m.quality:3d} {dims:>11} {human_bytes(m.entry.size):>9}  "
-                    f"{display_path(m.path)}"
+                    f"{printable_path(m.path)}"
                 )
             line()
     line(f"Scanned {len(result.settings.roots)} folder(s) in {human_duration(s.seconds)}.")
@@ -249,4 +252,4 @@ def print_summary(result: ScanResult, listing: bool = False, out: Any = None) ->
         else:
             line()
             for k in result.skipped:
-                line(f"  skipped: {display_path(k.path)}: {k.message}")
+                line(f"  skipped: {printable_path(k.path)}: {k.message}")

@@ -13,6 +13,7 @@ from cleaner import rescue
 from cleaner.cli.common import ProgressBar, error
 from cleaner.progress import Progress
 from cleaner.restore import FileRestore, RestoreFinished, RestoreState, restore_batch
+from cleaner.textsafe import printable, printable_path
 from cleaner.undolog import UndoLog, UndoLogError, open_log
 
 EXIT_OK, EXIT_FAILED = 0, 1
@@ -108,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
                         )
                     return EXIT_OK
                 batch = latest
-            print(f"Putting back the files of batch {batch.id} ({batch.created_at}).")
+            print(printable(f"Putting back the files of batch {batch.id} ({batch.created_at})."))
             finished = _run(log, batch.id, args.files)
     except UndoLogError as exc:
         error(str(exc))
@@ -130,7 +131,8 @@ def _run(log: UndoLog, batch_id: str, files: list[str] | None) -> RestoreFinishe
                     continue  # skipped or failed at removal time: nothing to put back
                 bar.close()
                 stream = sys.stdout if event.ok else sys.stderr
-                print(f"  {event.original_path}: {event.message}", file=stream)
+                shown = f"{printable_path(event.original_path)}: {printable(event.message)}"
+                print(f"  {shown}", file=stream)
             else:
                 finished = event
     finally:
@@ -191,7 +193,7 @@ def _run_from_trash(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"Found {len(found):,} files to put back:")
     for f in found:
-        print(f"  {f.original_path}  (from {f.where})")
+        print(f"  {printable_path(f.original_path)}  (from {printable(f.where)})")
     if from_trash:
         print(
             f"The {len(from_trash):,} from the trash are chosen by their original folder"
@@ -214,7 +216,7 @@ def _run_from_trash(args: argparse.Namespace) -> int:
         results.append(r)
         if r.state is not RestoreState.RESTORED:
             stream = sys.stdout if r.ok else sys.stderr
-            print(f"  {r.original_path}: {r.message}", file=stream)
+            print(f"  {printable_path(r.original_path)}: {printable(r.message)}", file=stream)
     back = sum(r.ok for r in results)
     problems_n = len(results) - back
     text = f"{back:,} of {len(results):,} files put back"

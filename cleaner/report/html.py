@@ -6,7 +6,9 @@ written, and dropped before the next one is made, so memory does not grow with t
 library. There is no JavaScript and no external resource: the page works offline and
 can be sent by email. Every piece of text that comes from the disk or the user (paths,
 names, reasons, settings) goes through `html.escape`, attributes included, and names
-that are not valid UTF-8 are shown with U+FFFD in place of the bad bytes.
+that are not valid UTF-8 are shown with U+FFFD in place of the bad bytes. Control and
+bidi characters are shown as visible escapes (``\x1b``, ``\u202e``: `cleaner.textsafe`),
+so no name can reorder the text around it or hide in the page.
 """
 
 from __future__ import annotations
@@ -23,11 +25,13 @@ from cleaner.humanize import human_bytes
 from cleaner.models import DuplicateGroup, GroupKind, GroupMember, ScanResult
 from cleaner.report import thumbs
 from cleaner.report.summary import Action, Fate, FileOutcome, ReportSummary, action_of
+from cleaner.textsafe import printable
 
 
 def esc(text: object) -> str:
-    """Escape for HTML text and for quoted attribute values."""
-    return html.escape(str(text), quote=True)
+    """Escape for HTML text and for quoted attribute values, control and bidi characters
+    shown as visible escapes (so text that is meant to be several lines is split first)."""
+    return html.escape(printable(str(text)), quote=True)
 
 
 def esc_path(path: str) -> str:

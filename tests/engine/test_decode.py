@@ -297,7 +297,7 @@ def test_permission_denied_file_simulated(
     def denied(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(cleaner.decode, "open", denied, raising=False)
+    monkeypatch.setattr(cleaner.decode, "open_regular", denied)
     assert _failure(path).reason is SkipReason.PERMISSION_DENIED
 
 

@@ -73,14 +73,14 @@ def test_permission_denied_file_is_skipped(
     lib = library()
     lib.add("a.jpg", images.photo(44, (300, 200)))
     locked = lib.add("locked.jpg", images.photo(45, (300, 220)))
-    real_open = open
+    real_open = cleaner.decode.open_regular
 
     def guarded_open(file, *args, **kwargs):  # type: ignore[no-untyped-def]
         if os.fspath(file) == str(locked):
             raise PermissionError(13, "Permission denied", str(locked))
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(cleaner.decode, "open", guarded_open, raising=False)
+    monkeypatch.setattr(cleaner.decode, "open_regular", guarded_open)
     result = lib.scan()
     assert _skips(result) == {"locked.jpg": SkipReason.PERMISSION_DENIED}
     assert result.stats.images == 1
