@@ -383,8 +383,8 @@ class MainWindow(QMainWindow):
 
     @Slot(list)
     def _on_groups(self, groups: list[DuplicateGroup]) -> None:
-        self.session.add_groups(groups)
-        self.progress_page.add_found(groups=len(groups))
+        refused = self.session.add_groups(groups)  # a set already shown is not counted again
+        self.progress_page.add_found(groups=len(groups) - len(refused))
 
     @Slot(list)
     def _on_skipped(self, files: list[SkippedFile]) -> None:
