@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import cleaner
 from cleaner.errors import Cancelled
 from cleaner.models import DuplicateGroup, GroupMember, ScanResult
+from cleaner.movelock import one_mover_at_a_time
 from cleaner.progress import CancelToken, Progress, ProgressMeter, final_event
 from cleaner.restore import FreedesktopTrash
 from cleaner.trash import (
@@ -282,6 +283,7 @@ def _change_detail(size: int, st: os.stat_result) -> str:
 # -- carrying out a plan --------------------------------------------------------------------
 
 
+@one_mover_at_a_time  # one removal or undo at a time per user, checks included
 def remove_files(
     plan: RemovalPlan,
     log: UndoLog,

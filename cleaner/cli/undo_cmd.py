@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 from collections import Counter
 from typing import Any
 
 from cleaner.cli.common import ProgressBar, error
+from cleaner.movelock import AnotherRemovalRunning, MoveLockError
 from cleaner.progress import Progress
 from cleaner.restore import FileRestore, RestoreFinished, RestoreState, restore_batch
-from cleaner.undolog import UndoLog, UndoLogError
+from cleaner.undolog import Batch, UndoLog, UndoLogError
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -23,7 +25,8 @@ def add_parser(subparsers: Any) -> None:
         "folder, verifying each one by size and SHA-256. A file whose original name is "
         "taken comes back beside it as 'NAME (restored).EXT'; nothing is ever overwritten.",
         epilog="Exit codes: 0 every file is back, 1 some could not be put back (each is "
-        "listed with the reason) or the batch is unknown.",
+        "listed with the reason), the batch is unknown, or another PhotoSift is moving "
+        "files (then nothing is put back).",
     )
     p.add_argument(
         "batch",
@@ -52,19 +55,21 @@ def run(args: argparse.Namespace) -> int:
                     print("Nothing to undo.")
                     return EXIT_OK
                 batch = latest
-            print(f"Putting back the files of batch {batch.id} ({batch.created_at}).")
-            finished = _run(log, batch.id, args.files)
-    except UndoLogError as exc:
+            finished = _run(log, batch, args.files)
+    except (UndoLogError, AnotherRemovalRunning, MoveLockError) as exc:
         error(str(exc))
         return EXIT_FAILED
     return _report(finished, args.files)
 
 
-def _run(log: UndoLog, batch_id: str, files: list[str] | None) -> RestoreFinished:
+def _run(log: UndoLog, batch: Batch, files: list[str] | None) -> RestoreFinished:
     bar = ProgressBar()
     finished: RestoreFinished | None = None
+    events = restore_batch(log, batch.id, paths=files)
+    first = next(events)  # raises AnotherRemovalRunning before saying anything
+    print(f"Putting back the files of batch {batch.id} ({batch.created_at}).")
     try:
-        for event in restore_batch(log, batch_id, paths=files):
+        for event in itertools.chain([first], events):
             if isinstance(event, Progress):
                 bar.update(event)
             elif isinstance(event, FileRestore):
