@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import ParamSpec, TypeVar
@@ -73,12 +73,15 @@ def moving_files(data_dir: str | os.PathLike[str] | None = None) -> Iterator[Non
         lock.release()
 
 
-def one_mover_at_a_time(func: Callable[P, Iterator[T]]) -> Callable[P, Iterator[T]]:
+def one_mover_at_a_time(
+    func: Callable[P, Iterator[T]],
+) -> Callable[P, Generator[T, None, None]]:
     """Make a generator of move events hold `moving_files()` from its first step until it
-    ends, is closed, or is cancelled. Nothing of `func` runs without the lock."""
+    ends, is closed, or is cancelled. Nothing of `func` runs without the lock. Callers
+    that stop early should `close()` it (or use `contextlib.closing`) to let go at once."""
 
     @functools.wraps(func)
-    def holding_the_lock(*args: P.args, **kwargs: P.kwargs) -> Iterator[T]:
+    def holding_the_lock(*args: P.args, **kwargs: P.kwargs) -> Generator[T, None, None]:
         with moving_files():
             yield from func(*args, **kwargs)
 
