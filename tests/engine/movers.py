@@ -7,8 +7,12 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+from removal_helpers import photo_bytes
+
+from cleaner.models import ScanResult
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = Path(__file__).resolve().parent / "mover_child.py"
@@ -66,3 +70,28 @@ def release_together(go: Path, count: int, timeout: float = 60.0) -> None:
             raise TimeoutError(f"only some children reached {go}")
         time.sleep(0.001)
     go.touch()
+
+
+def swapped_keepers(result: ScanResult) -> ScanResult:
+    """The same groups with the other copy kept: what a second scan (or an edit) says."""
+
+    def swap(group):  # type: ignore[no-untyped-def]
+        members = tuple(
+            replace(m, is_keeper=not m.is_keeper, suggested_remove=not m.suggested_remove)
+            for m in group.members
+        )
+        return replace(group, members=members)
+
+    return replace(result, groups=tuple(swap(g) for g in result.groups))
+
+
+def pictures_left(result: ScanResult) -> list[int]:
+    """How many copies of each group are still in place with their content."""
+    return [
+        sum(
+            1
+            for m in g.members
+            if os.path.isfile(m.path) and Path(m.path).read_bytes() == photo_bytes(g.id)
+        )
+        for g in result.groups
+    ]

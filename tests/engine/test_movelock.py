@@ -8,16 +8,13 @@ told so at once and moves nothing.
 
 from __future__ import annotations
 
-import os
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from movers import release_together, start
-from removal_helpers import Env, exact_result, isolate, photo_bytes
+from movers import pictures_left, release_together, start, swapped_keepers
+from removal_helpers import Env, exact_result, isolate
 
 from cleaner import resultio
-from cleaner.models import ScanResult
 from cleaner.movelock import AnotherRemovalRunning, MoveLockError, lock_path, moving_files
 from cleaner.progress import CancelToken
 from cleaner.removal import RemovalFinished, plan_removal, remove_files, run_removal
@@ -30,31 +27,6 @@ LOCKED = "photosift: another PhotoSift is moving files; wait for it to finish an
 @pytest.fixture
 def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Env:
     return isolate(monkeypatch, tmp_path)
-
-
-def swapped_keepers(result: ScanResult) -> ScanResult:
-    """The same groups with the other copy kept: what a second scan (or an edit) says."""
-
-    def swap(group):  # type: ignore[no-untyped-def]
-        members = tuple(
-            replace(m, is_keeper=not m.is_keeper, suggested_remove=not m.suggested_remove)
-            for m in group.members
-        )
-        return replace(group, members=members)
-
-    return replace(result, groups=tuple(swap(g) for g in result.groups))
-
-
-def pictures_left(result: ScanResult) -> list[int]:
-    """How many copies of each group are still in place with their content."""
-    return [
-        sum(
-            1
-            for m in g.members
-            if os.path.isfile(m.path) and Path(m.path).read_bytes() == photo_bytes(g.id)
-        )
-        for g in result.groups
-    ]
 
 
 def test_two_cleans_racing_never_move_every_copy(env: Env, tmp_path: Path) -> None:
