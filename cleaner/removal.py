@@ -41,6 +41,7 @@ from cleaner.fileidentity import (
     stat_object,
 )
 from cleaner.models import DuplicateGroup, GroupMember, ScanResult, Sidecar
+from cleaner.movelock import one_mover_at_a_time
 from cleaner.progress import CancelToken, Progress, ProgressMeter, final_event
 from cleaner.restore import FreedesktopTrash
 from cleaner.sidecars import FolderIndexes, belongs_to, regular_stat, share_out
@@ -451,6 +452,7 @@ def _change_detail(size: int, now_size: int) -> str:
 # -- carrying out a plan --------------------------------------------------------------------
 
 
+@one_mover_at_a_time  # one removal or undo at a time per user, checks included
 def remove_files(
     plan: RemovalPlan,
     log: UndoLog,

@@ -23,9 +23,10 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from cleaner.movelock import one_mover_at_a_time
 from cleaner.restore import (
     FileRestore,
     FreedesktopTrash,
@@ -263,6 +264,13 @@ def _regular(path: str) -> bool:
 
 
 # -- putting back --------------------------------------------------------------------------
+
+
+@one_mover_at_a_time  # one removal or undo at a time per user
+def put_back_all(found: Sequence[Found]) -> Iterator[FileRestore]:
+    """`put_back` each file in turn, holding the move lock (`AnotherRemovalRunning`)."""
+    for f in found:
+        yield put_back(f)
 
 
 def put_back(f: Found) -> FileRestore:

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import unquote_to_bytes
 
+from cleaner.movelock import one_mover_at_a_time
 from cleaner.progress import CancelToken, Progress, ProgressMeter, final_event
 from cleaner.safeopen import open_regular
 from cleaner.trash import (
@@ -557,6 +558,7 @@ class PlatformLocator:
 # -- restoring -----------------------------------------------------------------------------
 
 
+@one_mover_at_a_time  # one removal or undo at a time per user
 def restore_batch(
     log: UndoLog,
     batch_id: str,

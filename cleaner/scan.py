@@ -594,8 +594,9 @@ def _score_stage(
     groups = [with_sidecars(g, folders) for g in groups]
     groups.sort(key=lambda g: (-g.reclaimable_bytes, -g.size, g.members[0].path))
     groups = [replace(g, id=n) for n, g in enumerate(groups, start=1)]
-    batch = 16
-    for start in range(0, len(groups), batch):
+    # Growing batches, each group exactly once: the window shows the first sets at once.
+    start, batch = 0, 16
+    while start < len(groups):
         yield GroupsFound(tuple(groups[start : start + batch]))
         start += batch
         batch = min(batch * 2, 1024)

@@ -56,6 +56,7 @@ from ui.widgets.removal_dialogs import (
     OperationProgressDialog,
     RemovalSummaryDialog,
     SummaryChoice,
+    another_mover_box,
     moved_sentence,
     restore_details,
     restore_sentence,
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         self.undo_box: QMessageBox | None = None
         self.undo_confirm_button: QPushButton | None = None
         self.restore_box: QMessageBox | None = None
+        self.busy_box: QMessageBox | None = None  # another PhotoSift is moving files
         self.history_dialog: HistoryDialog | None = None
         self.export_dialog: ExportDialog | None = None
         self._retry_options: RemovalOptions | None = None
@@ -132,6 +134,7 @@ class MainWindow(QMainWindow):
         m.restored.connect(self._on_files_restored)
         m.restoreFinished.connect(self._on_restore_finished)
         m.latestLoaded.connect(self._on_latest_batch)
+        m.lockedOut.connect(self._on_locked_out)
         m.failed.connect(self._on_mutation_failed)
         m.busyChanged.connect(self._update_actions)
         self.reports.busyChanged.connect(self._update_actions)
@@ -383,8 +386,8 @@ class MainWindow(QMainWindow):
 
     @Slot(list)
     def _on_groups(self, groups: list[DuplicateGroup]) -> None:
-        self.session.add_groups(groups)
-        self.progress_page.add_found(groups=len(groups))
+        refused = self.session.add_groups(groups)  # a set already shown is not counted again
+        self.progress_page.add_found(groups=len(groups) - len(refused))
 
     @Slot(list)
     def _on_skipped(self, files: list[SkippedFile]) -> None:
@@ -746,6 +749,23 @@ class MainWindow(QMainWindow):
         box.setStandardButtons(QMessageBox.StandardButton.Close)
         self.restore_box = box
         box.open()
+
+    @Slot(str, bool)
+    def _on_locked_out(self, message: str, restoring: bool) -> None:
+        """Another PhotoSift holds the move lock: nothing happened; say so plainly."""
+        self._close_progress()
+        self._retry_options = None
+        text = message[:1].upper() + message[1:] + "."
+        self.statusBar().showMessage(text, 15000)
+        if self._closing:
+            return
+        if self.busy_box is not None:
+            self.busy_box.deleteLater()
+        parent: QWidget = self
+        if self.history_dialog is not None and self.history_dialog.isVisible():
+            parent = self.history_dialog
+        self.busy_box = another_mover_box(message, restoring, parent)
+        self.busy_box.open()
 
     @Slot(str, str)
     def _on_mutation_failed(self, message: str, details: str) -> None:

@@ -4,7 +4,7 @@
             ^                                                  |
             +-- planned / started / progress / removed / kept / removalFinished /
                 restored / restoreFinished / historyLoaded / entriesLoaded /
-                latestLoaded / failed          (every signal carries the job id)
+                latestLoaded / lockedOut / failed   (every signal carries the job id)
 
 Why one thread (house style 9): moving files and putting them back must never overlap,
 and the undo log's SQLite connection belongs to the thread that opened it (pitfall P12).
@@ -19,7 +19,11 @@ Rules kept here (house style 5-8, pitfalls P1-P4):
   does not queue 50,000 calls on the GUI thread;
 - cancel is a thread-safe `CancelToken` set from the GUI thread; the engine stops between
   files and marks the batch cancelled, so a stopped move is as undoable as a finished one;
-- `shutdown()` cancels, quits the thread and waits for it (bounded).
+- `shutdown()` cancels, quits the thread and waits for it (bounded);
+- another PhotoSift (window or command) moving files holds the engine's move lock: the
+  job ends with `lockedOut` and the lock's message, having moved nothing. The engine's
+  generators are closed as soon as their last event is in, so this window's own lock is
+  released at once, not when the garbage collector gets to it.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Collection
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +39,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from cleaner import __version__
 from cleaner.models import ScanResult
+from cleaner.movelock import AnotherRemovalRunning, MoveLockError
 from cleaner.progress import CancelToken, Progress
 from cleaner.removal import (
     FileKept,
@@ -165,6 +171,7 @@ class MutationWorker(QObject):
     historyLoaded = Signal(int, list)  # job, list[BatchInfo]
     entriesLoaded = Signal(int, str, list)  # job, batch id, list[LogEntry]
     latestLoaded = Signal(int, object)  # job, BatchInfo | None
+    lockedOut = Signal(int, str, bool)  # job, the lock's message, it was a restore
     failed = Signal(int, str, str)  # job, message for the user, details
     logRecovered = Signal(int, str)  # job, what was done with a damaged undo log
 
@@ -208,6 +215,10 @@ class MutationWorker(QObject):
                 self._read(job, task)
         except UndoLogDamaged as exc:
             self.failed.emit(job, DAMAGED_LOG_TEXT, str(exc))
+        except AnotherRemovalRunning as exc:  # raised before anything moved
+            self.lockedOut.emit(job, str(exc), isinstance(task, RestoreTask))
+        except MoveLockError as exc:
+            self.failed.emit(job, f"Nothing was changed: {exc}.", "")
         except UndoLogError as exc:
             self.failed.emit(
                 job, f"The list of moved files (the undo log) has a problem: {exc}", ""
@@ -268,41 +279,44 @@ class MutationWorker(QObject):
                 source=task.source,
                 trash=task.trash,
             )
-            for event in events:
-                if isinstance(event, RemovalStarted):
-                    self.started.emit(job, event)
-                elif isinstance(event, FileRemoved):
-                    removed.append(event)
-                elif isinstance(event, FileKept):
-                    kept.append(event.kept)
-                elif isinstance(event, Progress):
-                    flush()  # files first, so counts and progress agree
-                    self.progressChanged.emit(job, event)
-                elif isinstance(event, RemovalFinished):
-                    flush()
-                    self.removalFinished.emit(job, event)
-                    return
-                if time.monotonic() - last_flush >= FLUSH_S:
-                    flush()
+            with closing(events):  # closed on return: the move lock goes at once
+                for event in events:
+                    if isinstance(event, RemovalStarted):
+                        self.started.emit(job, event)
+                    elif isinstance(event, FileRemoved):
+                        removed.append(event)
+                    elif isinstance(event, FileKept):
+                        kept.append(event.kept)
+                    elif isinstance(event, Progress):
+                        flush()  # files first, so counts and progress agree
+                        self.progressChanged.emit(job, event)
+                    elif isinstance(event, RemovalFinished):
+                        flush()
+                        self.removalFinished.emit(job, event)
+                        return
+                    if time.monotonic() - last_flush >= FLUSH_S:
+                        flush()
         raise RuntimeError("the move ended without a result")
 
     def _restore(self, job: int, task: RestoreTask, token: CancelToken) -> None:
         results: list[FileRestore] = []
         last_flush = time.monotonic()
         with self._open_for_reading(job) as log:
-            for event in restore_batch(log, task.batch_id, entry_ids=task.entry_ids, cancel=token):
-                if isinstance(event, FileRestore):
-                    results.append(event)
-                elif isinstance(event, Progress):
-                    self.progressChanged.emit(job, event)
-                elif isinstance(event, RestoreFinished):
-                    if results:
+            events = restore_batch(log, task.batch_id, entry_ids=task.entry_ids, cancel=token)
+            with closing(events):  # closed on return: the move lock goes at once
+                for event in events:
+                    if isinstance(event, FileRestore):
+                        results.append(event)
+                    elif isinstance(event, Progress):
+                        self.progressChanged.emit(job, event)
+                    elif isinstance(event, RestoreFinished):
+                        if results:
+                            self.restored.emit(job, results)
+                        self.restoreFinished.emit(job, event)
+                        return
+                    if results and time.monotonic() - last_flush >= FLUSH_S:
                         self.restored.emit(job, results)
-                    self.restoreFinished.emit(job, event)
-                    return
-                if results and time.monotonic() - last_flush >= FLUSH_S:
-                    self.restored.emit(job, results)
-                    results, last_flush = [], time.monotonic()
+                        results, last_flush = [], time.monotonic()
         raise RuntimeError("putting files back ended without a result")
 
 
@@ -327,6 +341,7 @@ class MutationController(QObject):
     historyLoaded = Signal(list)  # list[BatchInfo]
     entriesLoaded = Signal(str, list)  # batch id, list[LogEntry]
     latestLoaded = Signal(object)  # BatchInfo | None
+    lockedOut = Signal(str, bool)  # another PhotoSift is moving files: message, was a restore
     failed = Signal(str, str)  # message, details
     logRecovered = Signal(str)  # what was done with a damaged undo log
     busyChanged = Signal(bool)
@@ -358,6 +373,7 @@ class MutationController(QObject):
         w.historyLoaded.connect(self._on_history)
         w.entriesLoaded.connect(self._on_entries)
         w.latestLoaded.connect(self._on_latest)
+        w.lockedOut.connect(self._on_locked_out)
         w.failed.connect(self._on_failed)
         w.logRecovered.connect(self._on_log_recovered)
         self.recovery_notice = ""  # the last such message, until the history shows it
@@ -494,6 +510,12 @@ class MutationController(QObject):
         if self._live(job):
             self.recovery_notice = message
             self.logRecovered.emit(message)
+
+    @Slot(int, str, bool)
+    def _on_locked_out(self, job: int, message: str, restoring: bool) -> None:
+        if self._live(job):
+            self._idle(job)
+            self.lockedOut.emit(message, restoring)
 
     @Slot(int, str, str)
     def _on_failed(self, job: int, message: str, details: str) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from cleaner.cli.common import ProgressBar, error, human_bytes
 from cleaner.errors import ResultFormatError
+from cleaner.movelock import AnotherRemovalRunning, MoveLockError
 from cleaner.progress import CancelToken, Progress
 from cleaner.removal import (
     FileKept,
@@ -47,8 +48,11 @@ def add_parser(subparsers: Any) -> None:
         "a file in a protected folder, a symbolic link, or a file that changed since the "
         "scan, and never deletes permanently. A picture's sidecar files (.xmp, .aae, .thm) "
         "go with it, unless another picture beside it still uses them.",
-        epilog="Exit codes: 0 done (or declined), 1 some files were not moved or the "
-        "confirmation was not given, 3 the result file cannot be read, 130 cancelled.",
+        epilog="Only one PhotoSift at a time moves files: while another one is moving or "
+        "putting back files, clean says so and moves nothing. "
+        "Exit codes: 0 done (or declined), 1 some files were not moved, the "
+        "confirmation was not given or another PhotoSift is moving files, "
+        "3 the result file cannot be read, 130 cancelled.",
     )
     p.add_argument(
         "--from",
@@ -121,6 +125,9 @@ def run(args: argparse.Namespace) -> int:
             finished = _execute(plan, log, options, args.result)
     except UndoLogError as exc:
         error(f"{exc}. Files already moved are in the log; nothing else was moved.")
+        return EXIT_FAILED
+    except (AnotherRemovalRunning, MoveLockError) as exc:  # raised before the first move
+        error(str(exc))
         return EXIT_FAILED
     return _report(finished)
 

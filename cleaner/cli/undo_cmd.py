@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
 from collections import Counter
@@ -11,10 +12,11 @@ from typing import Any
 
 from cleaner import rescue
 from cleaner.cli.common import ProgressBar, error
+from cleaner.movelock import AnotherRemovalRunning, MoveLockError
 from cleaner.progress import Progress
 from cleaner.restore import FileRestore, RestoreFinished, RestoreState, restore_batch
 from cleaner.textsafe import printable, printable_path
-from cleaner.undolog import UndoLog, UndoLogError, open_log
+from cleaner.undolog import Batch, UndoLog, UndoLogError, open_log
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -32,7 +34,8 @@ def add_parser(subparsers: Any) -> None:
         epilog="Without the undo log: photosift undo --from-trash --folder ~/Pictures "
         "[--since 2025-01-31] [--quarantine DIR] [--yes]. "
         "Exit codes: 0 every file is back, 1 some could not be put back (each is "
-        "listed with the reason) or the batch is unknown.",
+        "listed with the reason), the batch is unknown, or another PhotoSift is moving "
+        "files (then nothing is put back).",
     )
     p.add_argument(
         "batch",
@@ -109,19 +112,21 @@ def run(args: argparse.Namespace) -> int:
                         )
                     return EXIT_OK
                 batch = latest
-            print(printable(f"Putting back the files of batch {batch.id} ({batch.created_at})."))
-            finished = _run(log, batch.id, args.files)
-    except UndoLogError as exc:
+            finished = _run(log, batch, args.files)
+    except (UndoLogError, AnotherRemovalRunning, MoveLockError) as exc:
         error(str(exc))
         return EXIT_FAILED
     return _report(finished, args.files)
 
 
-def _run(log: UndoLog, batch_id: str, files: list[str] | None) -> RestoreFinished:
+def _run(log: UndoLog, batch: Batch, files: list[str] | None) -> RestoreFinished:
     bar = ProgressBar()
     finished: RestoreFinished | None = None
+    events = restore_batch(log, batch.id, paths=files)
+    first = next(events)  # raises AnotherRemovalRunning before saying anything
+    print(printable(f"Putting back the files of batch {batch.id} ({batch.created_at})."))
     try:
-        for event in restore_batch(log, batch_id, paths=files):
+        for event in itertools.chain([first], events):
             if isinstance(event, Progress):
                 bar.update(event)
             elif isinstance(event, FileRestore):
@@ -211,12 +216,15 @@ def _run_from_trash(args: argparse.Namespace) -> int:
             print("Nothing was put back.")
             return EXIT_OK
     results = []
-    for f in found:
-        r = rescue.put_back(f)
-        results.append(r)
-        if r.state is not RestoreState.RESTORED:
-            stream = sys.stdout if r.ok else sys.stderr
-            print(f"  {printable_path(r.original_path)}: {printable(r.message)}", file=stream)
+    try:
+        for r in rescue.put_back_all(found):
+            results.append(r)
+            if r.state is not RestoreState.RESTORED:
+                stream = sys.stdout if r.ok else sys.stderr
+                print(f"  {printable_path(r.original_path)}: {printable(r.message)}", file=stream)
+    except (AnotherRemovalRunning, MoveLockError) as exc:  # raised before the first file
+        error(str(exc))
+        return EXIT_FAILED
     back = sum(r.ok for r in results)
     problems_n = len(results) - back
     text = f"{back:,} of {len(results):,} files put back"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import images
 import pytest
+from copy_sets import write_copy_sets
 
 import cleaner.decode
 import cleaner.scan
@@ -182,6 +183,22 @@ def test_groups_found_events_carry_every_group(tmp_path: Path) -> None:
     (final,) = [e.result for e in events if isinstance(e, ScanFinished)]
     assert sent == list(final.groups)
     assert [g.id for g in final.groups] == list(range(1, 21))
+
+
+def test_thousands_of_groups_arrive_once_each_in_order(tmp_path: Path) -> None:
+    """Issue 10, class 12: past 32 sets the batches overlapped (122,608 groups sent for
+    2,500), and the window showed sets several times."""
+    n = 2500
+    write_copy_sets(tmp_path, n)
+    events = list(scan(ScanSettings(roots=(str(tmp_path),), workers=2), cache_path=None))
+    batches = [e.groups for e in events if isinstance(e, GroupsFound)]
+    (final,) = [e.result for e in events if isinstance(e, ScanFinished)]
+    assert [g.id for g in final.groups] == list(range(1, n + 1))
+    sent_ids = [g.id for batch in batches for g in batch]
+    assert sent_ids == [g.id for g in final.groups]  # each once, in order: a list, not a set
+    assert [g for batch in batches for g in batch] == list(final.groups)
+    assert len(batches) < 20  # still growing batches, not one event per group
+    assert [len(b) for b in batches][:3] == [16, 32, 64]
 
 
 def test_a_missing_root_raises_bad_root(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from movers import child_env
 from removal_helpers import Env, exact_result, isolate, photo_bytes, snapshot
 
 import cleaner.trash
@@ -216,7 +217,10 @@ def test_a_killed_process_leaves_a_log_that_undo_can_use(env: Env, tmp_path: Pat
         )
     )
     proc = subprocess.run(
-        [sys.executable, str(script)], cwd=str(Path(__file__).parents[2]), check=False
+        [sys.executable, str(script)],
+        cwd=str(Path(__file__).parents[2]),
+        env=child_env(),  # this checkout's cleaner, not the venv's editable install
+        check=False,
     )
     assert proc.returncode == 9
     with UndoLog() as log:

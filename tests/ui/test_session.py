@@ -114,3 +114,51 @@ def test_finish_adds_what_was_not_streamed(qtbot: QtBot) -> None:
     session.finish(result)
     assert [g.id for g in session.groups] == [1, 2, 3, 4, 5]
     assert session.result is result
+
+
+def test_a_group_sent_twice_is_shown_once(qtbot: QtBot) -> None:
+    """Issue 10, class 12: overlapping batches from the scan showed sets several times,
+    and Keep chosen on one showing left the file marked on the other."""
+    groups = synthetic_groups(40, per_group=2)
+    session = ReviewSession()
+    with qtbot.waitSignal(session.groupsInserted) as inserted:
+        session.add_groups(groups[:32])
+    assert inserted.args == [0, 31]
+    refused = session.add_groups(groups[16:40])  # overlaps the first batch by 16
+    assert [g.id for g in refused] == [g.id for g in groups[16:32]]
+    assert [g.id for g in session.groups] == [g.id for g in groups]
+    assert session.marked_count == 40
+    row = session.row_of_group(groups[20].id)
+    assert session.set_mark(row, 1, False) is None
+    kept = groups[20].members[1].path
+    assert kept not in session.paths_to_remove()
+    assert len(session.paths_to_remove()) == 39
+
+
+def test_a_group_holding_a_file_another_group_shows_is_refused(qtbot: QtBot) -> None:
+    """One file in two sets could be kept in one and removed from the other."""
+    a, b = synthetic_groups(2, per_group=3)
+    b_members = (b.members[0], a.members[1], b.members[2])  # a's marked copy, in b too
+    bad = replace(b, members=b_members)
+    twice = replace(b, id=7, members=(b.members[0], b.members[0]))  # one path twice
+    session = ReviewSession()
+    session.add_groups([a])
+    assert session.add_groups([bad, twice]) == [bad, twice]
+    assert [g.id for g in session.groups] == [a.id]
+    assert session.marked_count == 2
+    paths = session.paths_to_remove()
+    assert paths == [a.members[1].path, a.members[2].path]
+
+
+def test_a_group_put_back_after_a_move_is_accepted_again(qtbot: QtBot) -> None:
+    """Refusing known ids must not refuse a set that Undo brings back."""
+    groups = synthetic_groups(3, per_group=2)
+    session = ReviewSession()
+    session.add_groups(groups)
+    moved = groups[1].members[1].path
+    session.drop_files([moved])
+    assert [g.id for g in session.groups] == [1, 3]
+    assert session.restore_files([moved]) == 1
+    assert sorted(g.id for g in session.groups) == [1, 2, 3]
+    assert session.add_groups([groups[1]]) == [groups[1]]  # held again
+    assert len(session) == 3

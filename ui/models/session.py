@@ -5,7 +5,10 @@ engine's frozen `DuplicateGroup`s, in arrival order; marks are one `bytearray` p
 group (1 = remove). Two rules are enforced here, not in the views:
 
 - a group can never have all its copies marked (at least one copy stays);
-- a file in a protected folder is never marked.
+- a file in a protected folder is never marked;
+- a group is shown once, and a file in one group only: `add_groups` refuses a group whose
+  id it already holds or with a file another group (or the same group twice) holds, so
+  Keep chosen on a file is the file's only mark (issue 10, class 12).
 
 For the removal step, `paths_to_remove()` and `decisions()` give the final choice as
 plain data, and `current_result()` is the engine's `ScanResult` with the groups as they
@@ -113,6 +116,8 @@ class ReviewSession(QObject):
         # What drop_files took away, so restore_files can put it back:
         self._dropped_members: dict[str, tuple[int, GroupMember]] = {}  # path -> group id
         self._dropped_groups: dict[int, DuplicateGroup] = {}  # id -> what was left of it
+        self._held: dict[str, int] = {}  # path -> id of the group showing it
+        self._ids: set[int] = set()  # ids of the groups shown
 
     # -- loading -----------------------------------------------------------------------
 
@@ -128,13 +133,37 @@ class ReviewSession(QObject):
         self._marked_bytes = 0
         self._dropped_members = {}
         self._dropped_groups = {}
+        self._held = {}
+        self._ids = set()
         self.reset.emit()
         self.summaryChanged.emit()
 
-    def add_groups(self, groups: Sequence[DuplicateGroup], suggest: bool = True) -> None:
-        """Append groups, with the engine's suggestions preselected (`suggest`) or all kept."""
+    def add_groups(
+        self, groups: Sequence[DuplicateGroup], suggest: bool = True
+    ) -> list[DuplicateGroup]:
+        """Append groups, with the engine's suggestions preselected (`suggest`) or all kept.
+
+        Returns the groups refused: an id already shown, or a file already shown (in
+        another group, or twice in this one). Showing one file twice would let a Keep on
+        one showing be undone by a mark on the other.
+        """
+        refused: list[DuplicateGroup] = []
+        accepted: list[DuplicateGroup] = []
+        for group in groups:
+            paths = [m.path for m in group.members]
+            if (
+                group.id in self._ids
+                or len(set(paths)) != len(paths)
+                or any(p in self._held for p in paths)
+            ):
+                refused.append(group)
+                continue
+            self._ids.add(group.id)
+            self._held.update((p, group.id) for p in paths)
+            accepted.append(group)
+        groups = accepted
         if not groups:
-            return
+            return refused
         first = len(self.groups)
         last = first + len(groups) - 1
         self.aboutToInsertGroups.emit(first, last)
@@ -147,6 +176,7 @@ class ReviewSession(QObject):
                 self._apply_suggestion(len(self.groups) - 1)
         self.groupsInserted.emit(first, last)
         self.summaryChanged.emit()
+        return refused
 
     def add_skipped(self, files: Sequence[SkippedFile]) -> None:
         if not files:
@@ -319,6 +349,7 @@ class ReviewSession(QObject):
                 continue
             for i in idx:
                 self._dropped_members[group.members[i].path] = (group.id, group.members[i])
+                self._held.pop(group.members[i].path, None)
             if len(group.members) - len(idx) < 2:
                 emptied.append(row)
             else:
@@ -339,6 +370,8 @@ class ReviewSession(QObject):
                 for i, m in enumerate(group.members):
                     if self._marks[row][i]:
                         self._count(m, -1)
+                    self._held.pop(m.path, None)
+                self._ids.discard(group.id)
                 self._dropped_groups[group.id] = _without(group, drop)
             keep = [r for r in range(len(self.groups)) if r not in doomed]
             self.groups = [self.groups[r] for r in keep]
@@ -372,7 +405,12 @@ class ReviewSession(QObject):
             row = self.row_of_group(group_id)
             if row >= 0:
                 group = self.groups[row]
-                back = tuple(replace(m, is_keeper=False) for m in members)
+                back = tuple(
+                    replace(m, is_keeper=False) for m in members if m.path not in self._held
+                )
+                if not back:
+                    continue
+                self._held.update((m.path, group_id) for m in back)
                 self.membersAboutToBeInserted.emit(row, len(back))
                 self.groups[row] = replace(group, members=group.members + back)
                 self._marks[row].extend(bytes(len(back)))

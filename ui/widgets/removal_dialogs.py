@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QRadioButton,
@@ -585,6 +586,34 @@ def _drive_root_quarantine(path: str) -> str:
         return default_quarantine_root(path)
     except OSError:
         return QUARANTINE_DIR_NAME
+
+
+# -- another PhotoSift is moving files -------------------------------------------------
+
+
+def another_mover_box(message: str, restoring: bool, parent: QWidget) -> QMessageBox:
+    """The engine's move lock is held by another PhotoSift (window or command): say so,
+    and that nothing happened, so the person can simply try again later."""
+    box = QMessageBox(parent)
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setWindowTitle("Another PhotoSift is moving files")
+    box.setText(f"<b>{_capitalised(message)}.</b>")
+    nothing = (
+        "Nothing was put back yet."
+        if restoring
+        else "Nothing was moved, and your marks are as you left them."
+    )
+    box.setInformativeText(
+        "Another PhotoSift window, or the photosift command, is moving files to the Trash "
+        "or putting them back. Only one may do that at a time, so that one copy of every "
+        f"picture always stays.\n\n{nothing}"
+    )
+    # Wider than the default, so the sentences do not wrap every few words.
+    box.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 28em; }")
+    box.setStandardButtons(QMessageBox.StandardButton.Close)
+    box.setDefaultButton(QMessageBox.StandardButton.Close)
+    return box
 
 
 # -- putting back ----------------------------------------------------------------------

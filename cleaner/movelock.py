@@ -1,0 +1,88 @@
+"""One removal or undo at a time per user: an operating-system file lock.
+
+Two PhotoSift processes (two `photosift clean`, a window and a `clean`, two windows)
+moving files at the same time can each see the other's keeper still in place and move
+it: every copy of a picture gone. `moving_files()` holds an exclusive OS lock on
+``<data dir>/moves.lock`` (the undo log's folder, ``$PHOTOSIFT_DATA_DIR`` honoured) for
+as long as files are being moved or put back. It never waits: a second mover is told at
+once, before it moves anything, with `AnotherRemovalRunning`. The engine's movers
+(`cleaner.removal.remove_files`, `cleaner.restore.restore_batch`) take it themselves with
+`@one_mover_at_a_time`, so every caller (command line, window, scripts) is covered, and
+the survivor checks before each move happen under it.
+
+The lock is the `filelock` library's (``flock`` on Linux and macOS, ``LockFileEx`` on
+Windows): the operating system releases it when the process ends, however it ends, so a
+crash or a kill never leaves a stale lock behind.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+import filelock
+
+from cleaner.errors import PhotoSiftError
+from cleaner.undolog import default_data_dir
+
+LOCK_FILE_NAME = "moves.lock"
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class AnotherRemovalRunning(PhotoSiftError):
+    """Another PhotoSift (process or window) is moving files or putting them back."""
+
+    def __init__(self) -> None:
+        super().__init__("another PhotoSift is moving files; wait for it to finish and try again")
+
+
+class MoveLockError(PhotoSiftError):
+    """The lock file cannot be created (the data folder is not writable)."""
+
+
+def lock_path(data_dir: str | os.PathLike[str] | None = None) -> Path:
+    base = Path(data_dir) if data_dir is not None else default_data_dir()
+    return base / LOCK_FILE_NAME
+
+
+@contextmanager
+def moving_files(data_dir: str | os.PathLike[str] | None = None) -> Iterator[None]:
+    """Hold the per-user move lock for the body; raise `AnotherRemovalRunning` at once
+    if another mover holds it."""
+    path = lock_path(data_dir)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = filelock.FileLock(path, timeout=0)
+        lock.acquire()
+    except filelock.Timeout:
+        raise AnotherRemovalRunning() from None
+    except OSError as exc:
+        raise MoveLockError(
+            f"cannot create {path}, which keeps two PhotoSifts from moving files at once "
+            f"({exc.strerror or exc}); nothing was changed"
+        ) from exc
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def one_mover_at_a_time(
+    func: Callable[P, Iterator[T]],
+) -> Callable[P, Generator[T, None, None]]:
+    """Make a generator of move events hold `moving_files()` from its first step until it
+    ends, is closed, or is cancelled. Nothing of `func` runs without the lock. Callers
+    that stop early should `close()` it (or use `contextlib.closing`) to let go at once."""
+
+    @functools.wraps(func)
+    def holding_the_lock(*args: P.args, **kwargs: P.kwargs) -> Generator[T, None, None]:
+        with moving_files():
+            yield from func(*args, **kwargs)
+
+    return holding_the_lock
