@@ -749,7 +749,18 @@ def open_log(
         if problem is None:
             return log, None
         log.close()
-    recovery = recover_log(log_path)
+    # Setting the log aside while another PhotoSift writes to it would split its records
+    # between two files: recover only under the move lock (`cleaner.movelock`, imported
+    # here because it reads this module's data folder).
+    from cleaner.movelock import AnotherRemovalRunning, MoveLockError, moving_files
+
+    try:
+        with moving_files(log_path.parent):
+            recovery = recover_log(log_path)
+    except AnotherRemovalRunning as exc:
+        raise UndoLogError(f"the undo log is damaged, and {exc}; it will be repaired then") from exc
+    except MoveLockError as exc:
+        raise UndoLogError(str(exc)) from exc
     return UndoLog(log_path), recovery
 
 

@@ -213,3 +213,23 @@ def test_a_damaged_root_page_loses_nothing_the_leaf_pages_still_hold(
         f"/photos/album{i % 10}/IMG_{i:04d}.jpg" for i in range(1_000)
     ]
     assert [e.id for e in entries] == list(range(1, 1_001))
+
+
+def test_a_damaged_log_is_not_set_aside_while_another_photosift_moves_files(
+    env: Env,
+) -> None:
+    """Setting the log aside while a clean writes to it would split its records between two
+    files; recovery waits for the mover (the move lock), and says so in one line."""
+    from cleaner.movelock import moving_files
+
+    log_path = env.data_dir / "undo-log.sqlite3"
+    write_batch(log_path, 1_000)
+    damage_middle_page(log_path)
+    before = sorted(os.listdir(env.data_dir))
+    with moving_files(), pytest.raises(UndoLogError, match="another PhotoSift is moving files"):
+        open_log(log_path)
+    after = [n for n in sorted(os.listdir(env.data_dir)) if n != "moves.lock"]
+    assert after == before  # nothing renamed, nothing new
+    log, recovery = open_log(log_path)  # once the mover is done, recovery goes ahead
+    log.close()
+    assert recovery is not None
