@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         self.last_removal: RemovalFinished | None = None
         self.last_restore: RestoreFinished | None = None
         self._demo_dirs: list[Path] = []
+        self._notices: list[str] = []  # one-line notes from the current scan (Notice)
         self._last_settings: ScanSettings | None = None
         self._closing = False
 
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow):
         self.scanner.stageChanged.connect(self.progress_page.set_stage)
         self.scanner.groupsFound.connect(self._on_groups)
         self.scanner.skipped.connect(self._on_skipped)
+        self.scanner.notice.connect(self._on_notice)
         self.scanner.finished.connect(self._on_finished)
         self.scanner.cancelled.connect(self._on_cancelled)
         self.scanner.failed.connect(self._on_failed)
@@ -356,6 +358,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.progress_page)
         self.start_page.set_status("")
         self.statusBar().showMessage("Scanning…")
+        self._notices = []
         return self.scanner.start(settings)
 
     @Slot()
@@ -389,6 +392,13 @@ class MainWindow(QMainWindow):
         refused = self.session.add_groups(groups)  # a set already shown is not counted again
         self.progress_page.add_found(groups=len(groups) - len(refused))
 
+    @Slot(str)
+    def _on_notice(self, text: str) -> None:
+        """Something the scan wants the user to know that did not stop it (a damaged
+        fingerprint cache set aside): shown now, and again with the scan's summary."""
+        self._notices.append(text)
+        self.statusBar().showMessage(text)
+
     @Slot(list)
     def _on_skipped(self, files: list[SkippedFile]) -> None:
         self.session.add_skipped(files)
@@ -405,11 +415,12 @@ class MainWindow(QMainWindow):
                 f"No copies found among {plural(stats.images, 'picture')}. "
                 "Try “Similar pictures” on the first screen to look for looser matches."
             )
-        self.statusBar().showMessage(
+        summary = (
             f"Looked at {plural(stats.images, 'picture')} in {stats.seconds:.1f} s: "
             f"{plural(stats.groups, 'set')} of copies, "
             f"{human_bytes(stats.reclaimable_bytes)} could be freed."
         )
+        self.statusBar().showMessage(" ".join([summary, *self._notices]))
         self.review_page.grid.setFocus()
 
     @Slot()

@@ -34,6 +34,7 @@ from cleaner.progress import (
     CancelToken,
     FileSkipped,
     GroupsFound,
+    Notice,
     Progress,
     ScanFinished,
     StageStarted,
@@ -79,6 +80,7 @@ class ScanWorker(QObject):
     stageChanged = Signal(int, str)  # job, stage in words
     groupsFound = Signal(int, list)  # job, list[DuplicateGroup]
     skipped = Signal(int, list)  # job, list[SkippedFile]
+    notice = Signal(int, str)  # job, one line the user should know (cleaner.progress.Notice)
     finished = Signal(int, object)  # job, ScanResult
     cancelled = Signal(int)  # job
     failed = Signal(int, str, str)  # job, message for the user, details (traceback)
@@ -139,6 +141,8 @@ class ScanWorker(QObject):
                     skipped, last_skip_flush = [], now
             elif isinstance(event, GroupsFound):
                 self.groupsFound.emit(job, list(event.groups))
+            elif isinstance(event, Notice):
+                self.notice.emit(job, event.text)
             elif isinstance(event, ScanFinished):
                 if skipped:
                     self.skipped.emit(job, skipped)
@@ -163,6 +167,7 @@ class ScanController(QObject):
     stageChanged = Signal(str)
     groupsFound = Signal(list)  # list[DuplicateGroup]
     skipped = Signal(list)  # list[SkippedFile]
+    notice = Signal(str)  # one line the user should know, e.g. a damaged cache set aside
     finished = Signal(object)  # ScanResult
     cancelled = Signal()
     failed = Signal(str, str)  # message, details
@@ -188,6 +193,7 @@ class ScanController(QObject):
         self._worker.stageChanged.connect(self._on_stage)
         self._worker.groupsFound.connect(self._on_groups)
         self._worker.skipped.connect(self._on_skipped)
+        self._worker.notice.connect(self._on_notice)
         self._worker.finished.connect(self._on_finished)
         self._worker.cancelled.connect(self._on_cancelled)
         self._worker.failed.connect(self._on_failed)
@@ -257,6 +263,11 @@ class ScanController(QObject):
             self._queue.extend(groups)
             if not self._drain_timer.isActive():
                 self._drain_timer.start()
+
+    @Slot(int, str)
+    def _on_notice(self, job: int, text: str) -> None:
+        if self._current(job):
+            self.notice.emit(text)
 
     @Slot(int, list)
     def _on_skipped(self, job: int, files: list[SkippedFile]) -> None:
