@@ -129,7 +129,7 @@ class FingerprintCache:
         self._pending: list[tuple[object, ...]] = []
         self._batch = batch
         self._conn: sqlite3.Connection | None = None
-        self._notices: list[str] = []
+        self._notices: list[Notice] = []
         if path is None:
             return
         try:
@@ -140,8 +140,11 @@ class FingerprintCache:
                 self._replace_damaged()
             else:  # a read-only or full disk, a cache locked for too long: go without
                 self._notices.append(
-                    f"The fingerprint cache {path} cannot be used ({_short(exc)}); "
-                    "this scan reads every picture."
+                    Notice(
+                        f"The fingerprint cache {path} cannot be used ({_short(exc)}); "
+                        "this scan reads every picture.",
+                        "The fingerprint cache cannot be used: every picture is read again.",
+                    )
                 )
 
     @property
@@ -151,7 +154,7 @@ class FingerprintCache:
     def drain_notices(self) -> Iterator[Notice]:
         """What happened to the cache since the last call, as `Notice` events."""
         while self._notices:
-            yield Notice(self._notices.pop(0))
+            yield self._notices.pop(0)
 
     def _replace_damaged(self) -> None:
         """Set the damaged cache aside under a dated name and start a new one (or go on
@@ -171,8 +174,12 @@ class FingerprintCache:
         what = "could not be kept" if aside is None else f"was set aside as {aside.name}"
         then = "a new one was started" if self._conn is not None else "none is used this time"
         self._notices.append(
-            f"The fingerprint cache {path} was damaged: it {what} and {then}; "
-            "pictures are read again, nothing else is affected."
+            Notice(
+                f"The fingerprint cache {path} was damaged: it {what} and {then}; "
+                "pictures are read again, nothing else is affected.",
+                "The fingerprint cache was damaged, so a new one was started; "
+                "nothing else is affected.",
+            )
         )
 
     @staticmethod

@@ -100,9 +100,11 @@ class ScanFinished:
 @dataclass(frozen=True, slots=True)
 class Notice:
     """Something the user should know that did not stop the work, as one line of plain
-    words (a damaged fingerprint cache set aside, for example)."""
+    words (a damaged fingerprint cache set aside, for example). `short` says the gist in
+    a few words, for places with little room (the window's status bar); `text` is whole."""
 
     text: str
+    short: str = ""
 
 
 ScanEvent = Progress | StageStarted | FileSkipped | GroupsFound | ScanFinished | Notice

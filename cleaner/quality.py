@@ -309,7 +309,15 @@ def choose_keeper(
         intact = [i for i in order if not damaged(candidates[i])]
         inner = choose_keeper([candidates[i] for i in intact], criteria, rules)
         reason = "kept: the only intact copy" if len(intact) == 1 else inner.reason
-        words = sorted({m.damage_message for i in broken if (m := candidates[i].metrics)})
+        # plain words only ("a checksum inside the PNG file does not match"): the technical
+        # detail is in the copy's own flag (tooltip, compare, report)
+        words = sorted(
+            {
+                m.damage.label.removeprefix("damaged: ")
+                for i in broken
+                if (m := candidates[i].metrics) and m.damage
+            }
+        )
         subject = "the other copy is" if len(broken) == 1 else f"{len(broken)} copies are"
         reason += f"; {subject} damaged ({'; '.join(words)})"
         return KeeperChoice(intact[inner.keeper], inner.deciding, reason)

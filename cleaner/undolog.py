@@ -706,14 +706,18 @@ class Recovery:
         head = f"The undo log was damaged; it was set aside as {self.set_aside}."
         if self.unreadable:
             return f"{head} Nothing in it could be read; a new, empty log was started."
-        text = f"{head} Recovered {self.entries:,} file records in {self.batches:,} batches."
+        text = (
+            f"{head} Recovered {_how_many(self.entries, 'file record')} in "
+            f"{_how_many(self.batches, 'batch', 'batches')}."
+        )
         if self.lost_entries:
             ranges = ", ".join(
                 str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in self.lost_entries[:5]
             )
             more = ", ..." if len(self.lost_entries) > 5 else ""
             text += (
-                f" {self.lost_count:,} file records could not be read (numbers {ranges}{more}):"
+                f" {_how_many(self.lost_count, 'file record')} could not be read"
+                f" (numbers {ranges}{more}):"
                 " those files may still be in the trash ('photosift undo --from-trash')."
             )
         if self.uncounted:
@@ -722,12 +726,16 @@ class Recovery:
                 " may still be in the trash ('photosift undo --from-trash')."
             )
         if self.lost_batches > 0:
-            text += f" {self.lost_batches:,} batch records could not be read."
+            text += f" {_how_many(self.lost_batches, 'batch record')} could not be read."
         elif self.lost_batches < 0:
             text += " Some batch records could not be read (rebuilt from their files)."
         if not (self.lost_entries or self.lost_batches or self.uncounted):
             text += " Every record could be read."
         return text
+
+
+def _how_many(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
 def open_log(

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from cleaner import __version__
 from cleaner.demo import make_demo_library
 from cleaner.models import DuplicateGroup, ScanResult, ScanSettings, SkippedFile
-from cleaner.progress import Progress
+from cleaner.progress import Notice, Progress
 from cleaner.removal import (
     KeptFile,
     QuarantineMode,
@@ -359,6 +359,7 @@ class MainWindow(QMainWindow):
         self.start_page.set_status("")
         self.statusBar().showMessage("Scanning…")
         self._notices = []
+        self.statusBar().setToolTip("")
         return self.scanner.start(settings)
 
     @Slot()
@@ -392,12 +393,15 @@ class MainWindow(QMainWindow):
         refused = self.session.add_groups(groups)  # a set already shown is not counted again
         self.progress_page.add_found(groups=len(groups) - len(refused))
 
-    @Slot(str)
-    def _on_notice(self, text: str) -> None:
+    @Slot(object)
+    def _on_notice(self, notice: Notice) -> None:
         """Something the scan wants the user to know that did not stop it (a damaged
-        fingerprint cache set aside): shown now, and again with the scan's summary."""
-        self._notices.append(text)
-        self.statusBar().showMessage(text)
+        fingerprint cache set aside): its gist shown now and again with the scan's summary,
+        the whole of it in the status bar's tooltip."""
+        self._notices.append(notice.short or notice.text)
+        self.statusBar().showMessage(notice.short or notice.text)
+        tips = [self.statusBar().toolTip(), notice.text]
+        self.statusBar().setToolTip("\n".join(t for t in tips if t))
 
     @Slot(list)
     def _on_skipped(self, files: list[SkippedFile]) -> None:

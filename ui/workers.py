@@ -80,7 +80,7 @@ class ScanWorker(QObject):
     stageChanged = Signal(int, str)  # job, stage in words
     groupsFound = Signal(int, list)  # job, list[DuplicateGroup]
     skipped = Signal(int, list)  # job, list[SkippedFile]
-    notice = Signal(int, str)  # job, one line the user should know (cleaner.progress.Notice)
+    notice = Signal(int, object)  # job, cleaner.progress.Notice: one line the user should know
     finished = Signal(int, object)  # job, ScanResult
     cancelled = Signal(int)  # job
     failed = Signal(int, str, str)  # job, message for the user, details (traceback)
@@ -142,7 +142,7 @@ class ScanWorker(QObject):
             elif isinstance(event, GroupsFound):
                 self.groupsFound.emit(job, list(event.groups))
             elif isinstance(event, Notice):
-                self.notice.emit(job, event.text)
+                self.notice.emit(job, event)
             elif isinstance(event, ScanFinished):
                 if skipped:
                     self.skipped.emit(job, skipped)
@@ -167,7 +167,7 @@ class ScanController(QObject):
     stageChanged = Signal(str)
     groupsFound = Signal(list)  # list[DuplicateGroup]
     skipped = Signal(list)  # list[SkippedFile]
-    notice = Signal(str)  # one line the user should know, e.g. a damaged cache set aside
+    notice = Signal(object)  # Notice: one line the user should know (a damaged cache set aside)
     finished = Signal(object)  # ScanResult
     cancelled = Signal()
     failed = Signal(str, str)  # message, details
@@ -264,10 +264,10 @@ class ScanController(QObject):
             if not self._drain_timer.isActive():
                 self._drain_timer.start()
 
-    @Slot(int, str)
-    def _on_notice(self, job: int, text: str) -> None:
+    @Slot(int, object)
+    def _on_notice(self, job: int, notice: Notice) -> None:
         if self._current(job):
-            self.notice.emit(text)
+            self.notice.emit(notice)
 
     @Slot(int, list)
     def _on_skipped(self, job: int, files: list[SkippedFile]) -> None:

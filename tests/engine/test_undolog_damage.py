@@ -153,7 +153,7 @@ def test_a_log_whose_header_is_gone_still_gives_its_records(
         UndoLog(log_path)
     assert cli("history") == 0
     out, err = capsys.readouterr()
-    assert "Recovered 50 file records in 1 batches." in err
+    assert "Recovered 50 file records in 1 batch." in err
     assert "interrupted or running" not in out
 
 
@@ -205,7 +205,7 @@ def test_a_damaged_root_page_loses_nothing_the_leaf_pages_still_hold(
 
     assert cli("history", batch) == 0
     out, err = capsys.readouterr()
-    assert "Recovered 1,000 file records in 1 batches. Every record could be read." in err
+    assert "Recovered 1,000 file records in 1 batch. Every record could be read." in err
     assert out.count("/photos/album") == 1_000
     with UndoLog(log_path) as log:
         entries = log.entries(batch)

@@ -38,7 +38,8 @@ def test_confirmation_lists_sidecars_and_warns_when_the_keeper_has_none(
     assert picture.isExpanded()
     assert "sidecar" in sidecar.text(1).lower()
     assert dialog.sidecar_note is not None
-    assert "has no sidecar file" in dialog.sidecar_note.text()
+    assert "IMG_1234.JPG has a sidecar file" in dialog.sidecar_note.text()
+    assert "the copy that stays has none" in dialog.sidecar_note.text()
     assert not dialog.sidecar_note.isHidden()
 
 

@@ -93,7 +93,7 @@ ROWS: list[tuple[str, Callable[[GroupMember], str]]] = [
     ),
     (
         "Condition",
-        lambda m: m.metrics.damage_message if m.metrics and m.metrics.damaged else "intact",
+        lambda m: m.metrics.damage.label if m.metrics and m.metrics.damage else "intact",
     ),
     ("Camera", lambda m: (m.metrics.camera if m.metrics else None) or "—"),
     ("Date taken", lambda m: (m.metrics.capture_time if m.metrics else None) or "—"),

@@ -139,14 +139,17 @@ def destination_words(method: Method | None, quarantine_dir: str | None = None) 
 def _sidecar_note(plan: RemovalPlan) -> QLabel | None:
     """Said when copies that go carry sidecar files (keywords, captions, edits) and the copy
     that stays has none."""
-    n = sum(1 for f in plan.files if f.keeper_has_no_sidecar)
-    if not n:
+    names = [os.path.basename(f.path) for f in plan.files if f.keeper_has_no_sidecar]
+    if not names:
         return None
+    shown = ", ".join(names[:3]) + (f" and {plural(len(names) - 3, 'more')}" if names[3:] else "")
+    one = len(names) == 1
     return _note(
-        f"{plural(n, 'file')} that go{'es' if n == 1 else ''} to the Trash "
-        f"{'has' if n == 1 else 'have'} a sidecar file (keywords, captions or edits) and the "
-        "copy that stays has no sidecar file. The sidecar files go to the Trash with "
-        "their picture; Undo puts them back."
+        f"Keywords, captions or edits may be lost from view: {shown} "
+        f"{'has a sidecar file' if one else 'have sidecar files'} (listed under "
+        f"{'it' if one else 'them'}) and the copy that stays has none. The sidecar files go "
+        "to the Trash with their picture, and Undo puts them back; to keep them in place, "
+        "keep that copy instead."
     )
 
 
@@ -156,7 +159,7 @@ def _add_sidecars(item: QTreeWidgetItem, f: PlannedFile, roots: Sequence[str]) -
         row = QTreeWidgetItem(
             [
                 os.path.basename(car.path),
-                "Goes with it (sidecar file)",
+                "Sidecar, goes too",
                 short_folder(car.path, roots),
                 human_bytes(car.size),
             ]
