@@ -212,6 +212,7 @@ class FreedesktopTrash:
     def __init__(self, trash_dirs: Sequence[TrashDir] | None = None) -> None:
         self._fixed = None if trash_dirs is None else list(trash_dirs)
         self._index: dict[str, dict[str, list[tuple[str, TrashInfo]]]] = {}
+        self._next_free: dict[tuple[str, str, str], int] = {}  # see `find_just_moved`
 
     def dirs_for(self, original_path: str) -> list[TrashDir]:
         return self._fixed if self._fixed is not None else freedesktop_trash_dirs(original_path)
@@ -236,27 +237,47 @@ class FreedesktopTrash:
         wanted = os.path.normpath(original_path)
         stem, ext = os.path.splitext(os.path.basename(original_path))
         for d in self.dirs_for(original_path):
-            for n in range(10_000):
-                name = f"{stem}{ext}" if n == 0 else f"{stem} {n}{ext}"
-                info_file = _info_file(d.path, name)
-                try:
-                    with open_regular(info_file) as fh:  # a FIFO here must not hang clean
-                        info = parse_trashinfo(_text(fh.read()), d.topdir)
-                except FileNotFoundError:
-                    break
-                except OSError:
-                    continue
-                data = os.path.join(d.path, "files", name)
-                if (
-                    info is not None
-                    and info.original_path == wanted
-                    and (info.deleted_at is None or info.deleted_at >= int(since) - 1)
-                    and os.path.lexists(data)
-                ):
-                    return TrashedCopy(data, info_file, info.deleted_at)
+            # A batch that trashes thousands of files of one name (IMG_0001.jpg from many
+            # cards) would read every earlier record again for each move: start after the
+            # number found last time, where send2trash puts the next one unless a lower
+            # name was freed meanwhile, and look from the start only when that fails.
+            key = (d.path, stem, ext)
+            hint = self._next_free.get(key, 0)
+            starts = (hint, 0) if hint else (0,)
+            for start in starts:
+                found = self._probe(d, stem, ext, start, wanted, since)
+                if found is not None:
+                    copy, n = found
+                    self._next_free[key] = n + 1
+                    return copy
         # Named some other way (another backend): index afresh, this instance's may be stale.
         copies = FreedesktopTrash(self._fixed).candidates(original_path, near=since)
         return copies[0] if copies else None
+
+    def _probe(
+        self, d: TrashDir, stem: str, ext: str, start: int, wanted: str, since: float
+    ) -> tuple[TrashedCopy, int] | None:
+        """The record among ``stem ext``, ``stem 1 ext``, … from number `start` up to the
+        first free name, that names `wanted` and is no older than `since`."""
+        for n in range(start, 10_000):
+            name = f"{stem}{ext}" if n == 0 else f"{stem} {n}{ext}"
+            info_file = _info_file(d.path, name)
+            try:
+                with open_regular(info_file) as fh:  # a FIFO here must not hang clean
+                    info = parse_trashinfo(_text(fh.read()), d.topdir)
+            except FileNotFoundError:
+                return None
+            except OSError:
+                continue
+            data = os.path.join(d.path, "files", name)
+            if (
+                info is not None
+                and info.original_path == wanted
+                and (info.deleted_at is None or info.deleted_at >= int(since) - 1)
+                and os.path.lexists(data)
+            ):
+                return TrashedCopy(data, info_file, info.deleted_at), n
+        return None
 
     def _indexed(self, d: TrashDir) -> dict[str, list[tuple[str, TrashInfo]]]:
         if d.path not in self._index:
