@@ -182,7 +182,9 @@ def find_in_quarantine(
 ) -> tuple[list[Found], list[str]]:
     found: list[Found] = []
     problems: list[str] = []
-    for root in dict.fromkeys(roots):
+    # Absolute and plain (no trailing separator, no '.'): a batch folder's name is the
+    # last component of its path, and `put_back` finds the batch by that name.
+    for root in dict.fromkeys(os.path.abspath(r) for r in roots):
         for batch_dir in batch_dirs(root):
             files, bad = read_index(batch_dir)
             problems.extend(bad)

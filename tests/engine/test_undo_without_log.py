@@ -263,3 +263,37 @@ def test_any_edit_of_a_quarantine_index_is_one_line_and_moves_only_its_own_files
     assert set(back) <= {"IMG_0.jpg", "IMG_1.jpg", "IMG_2.jpg", "IMG_0 (restored).jpg"}
     for p in photos.rglob("*"):  # only the batch's own bytes ever arrive
         assert p.read_bytes() in {photo_bytes(i, 300) for i in range(3)}
+
+
+@pytest.mark.parametrize("spelling", ["relative", "trailing slash", "dot"])
+def test_a_quarantine_folder_named_any_way_is_searched_and_put_back(
+    env: Env,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    spelling: str,
+) -> None:
+    """Caught in review: `--quarantine BATCH/` (or a relative or `.` spelling of the batch
+    folder) found the files, then ended with a ValueError traceback before putting any back."""
+    quarantine = tmp_path / "quarantine"
+    res = exact_result(env.photos, groups=20)
+    plan = plan_removal(res)
+    originals = snapshot([f.path for f in plan.files])
+    with UndoLog() as log:
+        finished = run_removal(
+            plan, log, options=RemovalOptions(QuarantineMode.ALWAYS, str(quarantine))
+        )
+    lose_the_log(env)
+    batch_dir = quarantine / finished.batch_id
+    given_as = {
+        "relative": ("quarantine", tmp_path),
+        "trailing slash": (str(batch_dir) + os.sep, tmp_path),
+        "dot": (".", batch_dir),
+    }[spelling]
+    monkeypatch.chdir(given_as[1])
+    assert cli("undo", "--from-trash", "--quarantine", given_as[0], "--yes") == 0
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    assert f"(from quarantine batch {finished.batch_id})" in out
+    assert "20 of 20 files put back." in out
+    assert snapshot(list(originals)) == originals
