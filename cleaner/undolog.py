@@ -637,6 +637,10 @@ def _path_field(value: object, name: str, *, required: bool) -> str | None:
         raise BadRecord(f"its {name} is not readable text") from exc
     if "\x00" in path:
         raise BadRecord(f"its {name} contains a NUL character")
+    try:
+        os.fsencode(path)  # a lone surrogate no file name decodes to: every os call raises
+    except UnicodeError:
+        raise BadRecord(f"its {name} is not a name a file can have") from None
     if not os.path.isabs(path) or os.path.normpath(path) != path or path.startswith("//"):
         raise BadRecord(f"its {name} is not an absolute, normalised path")
     return path

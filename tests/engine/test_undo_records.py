@@ -262,3 +262,27 @@ def test_a_system_link_the_user_cannot_change_is_followed(
 
     monkeypatch.setattr(restore.os, "access", access)
     assert restore.symlink_on_the_way(original) is None
+
+
+def test_a_path_no_file_can_have_is_one_line_and_the_rest_restores(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Caught in review: a record whose path holds an encoded lone surrogate (UTF-8 bytes
+    ED A0 80, which no file name decodes to) made `undo` end in a UnicodeEncodeError
+    traceback, and the batch's other files were not put back."""
+    batch, originals = removed_batch(env, groups=3)
+    victim = min(originals)
+    odd = os.path.join(os.path.dirname(victim), "IMG").encode() + b"\xed\xa0\x80.jpg"
+    edit(
+        env, "UPDATE entries SET original_path = ? WHERE original_path = ?", (odd, victim.encode())
+    )
+    capsys.readouterr()
+    assert cli("history", batch) == 0
+    assert cli("undo", batch) == 1
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    assert len(err.strip().splitlines()) == 1
+    assert "could not be put back: the undo log record is not valid" in err
+    others = {p: v for p, v in originals.items() if p != victim}
+    assert snapshot(list(others)) == others
+    assert "2 of 3 files put back" in out
