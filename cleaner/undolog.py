@@ -469,7 +469,7 @@ class UndoLog:
         params: tuple[int, ...] = ()
         if limit is not None:
             sql += " LIMIT ?"
-            params = (limit,)
+            params = (min(limit, 2**63 - 1),)  # SQLite's largest integer: "all of them"
         with self._reading():
             rows = self._conn.execute(sql, params).fetchall()
         return [_batch(r) for r in rows]

@@ -167,3 +167,28 @@ def test_user_errors_are_one_line_without_traceback(
     err = capsys.readouterr().err
     assert err.strip() == "photosift: no removal batch 'nope' in the undo log"
     assert cli("clean", "--from", "x.json", "--quarantine-only") == 2
+
+
+@pytest.mark.parametrize("limit", ["99999999999999999999", "-3", "0"])
+def test_history_limit_of_any_size_is_no_traceback(
+    saved: tuple[Path, list[str]],
+    env: Env,
+    capsys: pytest.CaptureFixture[str],
+    limit: str,
+) -> None:
+    """Caught in review: `history --limit 99999999999999999999` ended in an OverflowError
+    traceback (the number went straight into SQLite); a limit below 1 is refused."""
+    result_file, _ = saved
+    assert cli("clean", "--from", str(result_file), "--yes") == 0
+    with UndoLog() as log:
+        (batch,) = log.batches()
+    capsys.readouterr()
+    if int(limit) < 1:
+        with pytest.raises(SystemExit) as stopped:
+            cli("history", "--limit", limit)
+        assert stopped.value.code == 2
+        err = capsys.readouterr().err
+        assert f"--limit: must be at least 1, not {limit}" in err
+        return
+    assert cli("history", "--limit", limit) == 0
+    assert batch.id in capsys.readouterr().out
