@@ -45,7 +45,7 @@ from cleaner.trash import (
     move_no_overwrite,
     volume_root,
 )
-from cleaner.undolog import LogEntry, Method, Outcome, UndoLog
+from cleaner.undolog import LogEntry, Method, Outcome, UndoLog, is_batch_id
 
 STAGE = "Putting files back"
 RESTORED_SUFFIX = "restored"
@@ -450,9 +450,11 @@ def tied_copy(entry: LogEntry, dest: str) -> TrashedCopy | None:
     """
     parent, name = os.path.split(dest)
     if entry.method is Method.QUARANTINE:
+        # The batch folder is named by the batch id: only an id PhotoSift writes, so an
+        # edited id cannot pass some other folder (a backup mirror of the disk) off as one.
         tail = os.path.splitdrive(entry.original_path)[1].lstrip("\\/")
         marker = os.sep + entry.batch_id + os.sep
-        if not tail or not dest.endswith(marker + tail):
+        if not tail or not is_batch_id(entry.batch_id) or not dest.endswith(marker + tail):
             return None
         batch_dir = dest[: -len(tail) - 1]
         return TrashedCopy(dest) if symlink_below(batch_dir, dest) is None else None

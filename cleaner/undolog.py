@@ -156,6 +156,14 @@ def new_batch_id(now: float | None = None) -> str:
     return f"{stamp}-{secrets.token_hex(2)}"
 
 
+_BATCH_ID = re.compile(r"[0-9]{8}-[0-9]{6}-[0-9a-f]{4}")
+
+
+def is_batch_id(text: str) -> bool:
+    """Whether `text` has the shape of a `new_batch_id` (every batch PhotoSift writes)."""
+    return _BATCH_ID.fullmatch(text) is not None
+
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS batches (

@@ -286,3 +286,44 @@ def test_a_path_no_file_can_have_is_one_line_and_the_rest_restores(
     others = {p: v for p, v in originals.items() if p != victim}
     assert snapshot(list(others)) == others
     assert "2 of 3 files put back" in out
+
+
+def test_an_edited_batch_id_cannot_pass_a_mirror_folder_off_as_a_quarantine(
+    env: Env, tmp_path: Path
+) -> None:
+    """Caught in review: a quarantine record's batch id is text the editor chooses, and
+    `undo` took any file at ``<somewhere>/<batch id>/<original path>`` for the quarantined
+    copy. A backup mirror of the disk (``/mnt/backup/home/...``) fits that shape with
+    the batch id ``backup``: `undo` moved the backup's file out of the backup to the
+    path the editor chose. A batch id is now only what PhotoSift writes."""
+    batch, originals = removed_batch(env, groups=2)
+    chosen = tmp_path / "home" / "letters" / "letter.txt"
+    mirror = tmp_path / "backup"
+    unrelated = write(mirror / str(chosen).lstrip(os.sep), b"the backup's letter")
+    first = min(originals)
+    with sqlite3.connect(env.data_dir / LOG_FILE_NAME) as conn:
+        conn.execute("PRAGMA foreign_keys=OFF")
+        conn.execute(
+            "INSERT INTO batches(id, created_at, app_version, source, state) "
+            "SELECT 'backup', created_at, app_version, source, state FROM batches WHERE id = ?",
+            (batch,),
+        )
+        conn.execute(
+            "UPDATE entries SET batch_id = 'backup', method = 'quarantine', destination = ?, "
+            "sha256 = ?, size = ?, original_path = ? WHERE original_path = ?",
+            (
+                str(unrelated).encode(),
+                sha(unrelated),
+                unrelated.stat().st_size,
+                str(chosen).encode(),
+                first.encode(),
+            ),
+        )
+    with UndoLog() as log:
+        done = run_restore(log, "backup")
+    assert unrelated.read_bytes() == b"the backup's letter"
+    assert not chosen.exists()
+    assert [r.state for r in done.results] == [RestoreState.NOT_IN_TRASH]
+    with UndoLog() as log:
+        rest = run_restore(log, batch)
+    assert [r.ok for r in rest.results] == [True]
