@@ -727,7 +727,9 @@ def _remove_one(
 
 
 def _quarantine_target(path: str, opts: RemovalOptions, batch_id: str) -> str:
-    root = opts.quarantine_dir or default_quarantine_root(path)
+    # Absolute: the undo log keeps only absolute destinations (and the current folder
+    # may be another one when the files are put back).
+    root = os.path.abspath(opts.quarantine_dir or default_quarantine_root(path))
     return quarantine_destination(path, root, batch_id)
 
 

@@ -192,3 +192,29 @@ def test_history_limit_of_any_size_is_no_traceback(
         return
     assert cli("history", "--limit", limit) == 0
     assert batch.id in capsys.readouterr().out
+
+
+def test_a_relative_quarantine_folder_can_be_undone(
+    saved: tuple[Path, list[str]],
+    env: Env,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Caught in review: `clean --quarantine q` (a folder named relative to the current
+    one) wrote each file's destination into the undo log as a relative path, which the log
+    then refuses as not valid: `undo` put back none of the files."""
+    result_file, copies = saved
+    originals = snapshot(copies)
+    monkeypatch.chdir(tmp_path)
+    argv = ("clean", "--from", str(result_file), "--yes", "--quarantine", "q")
+    assert cli(*argv, "--quarantine-only") == 0
+    assert not any(os.path.exists(c) for c in copies)
+    monkeypatch.chdir(env.home)  # undo from another folder
+    capsys.readouterr()
+    assert cli("undo") == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert "3 of 3 files put back." in out
+    assert snapshot(copies) == originals
+    assert list((tmp_path / "q").iterdir()) == []
