@@ -153,7 +153,9 @@ class TrashDir:
 
 
 def xdg_data_home() -> str:
-    return os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share")
+    # Normalised: "$HOME/.local/share" with a HOME ending in "/" has a doubled separator,
+    # and the undo log keeps only plain paths of the trashed files found below it.
+    return os.path.normpath(os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share"))
 
 
 def freedesktop_trash_dirs(original_path: str, uid: int | None = None) -> list[TrashDir]:

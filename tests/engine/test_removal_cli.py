@@ -218,3 +218,26 @@ def test_a_relative_quarantine_folder_can_be_undone(
     assert "3 of 3 files put back." in out
     assert snapshot(copies) == originals
     assert list((tmp_path / "q").iterdir()) == []
+
+
+def test_a_trash_folder_spelled_with_a_doubled_separator_can_be_undone(
+    saved: tuple[Path, list[str]],
+    env: Env,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Caught in review: with XDG_DATA_HOME spelled '/home/u//.local/share' (what
+    "$HOME/.local/share" gives when HOME ends in '/'), clean recorded each trashed file's
+    place with the doubled separator, which the undo log refuses as not valid: undo put
+    back none of the files, although they were in the trash."""
+    result_file, copies = saved
+    originals = snapshot(copies)
+    monkeypatch.setenv("XDG_DATA_HOME", f"{env.home}{os.sep}{os.sep}.local{os.sep}share")
+    assert cli("clean", "--from", str(result_file), "--yes") == 0
+    assert len(env.trashed_names()) == 3
+    capsys.readouterr()
+    assert cli("undo") == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert "3 of 3 files put back." in out
+    assert snapshot(copies) == originals
