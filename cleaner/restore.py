@@ -200,6 +200,8 @@ def parse_trashinfo(text: str, topdir: str) -> TrashInfo | None:
     if "Path" not in values:
         return None
     path = os.fsdecode(unquote_to_bytes(values["Path"]))
+    if "\x00" in path:  # %00: a name no file can have, so no record of a real one
+        return None
     if not os.path.isabs(path):
         path = os.path.join(topdir, path)
     deleted_at: float | None = None
