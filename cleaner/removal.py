@@ -488,13 +488,7 @@ def remove_files(
             checked = guard.check(planned)
             if isinstance(checked, KeptFile):
                 outcome: FileRemoved | KeptFile = checked
-                log.record_skipped(
-                    batch_id,
-                    planned.path,
-                    size=planned.size,
-                    mtime_ns=planned.mtime_ns,
-                    detail=checked.message,
-                )
+                _record_kept(log, batch_id, planned, checked)
             else:
                 outcome = _remove_with_sidecars(
                     planned, checked, guard, log, batch_id, opts, to_trash, locator, folders
@@ -678,6 +672,13 @@ def _state_problem(path: str, exc: Exception) -> KeptFile:
     return KeptFile(path, KeepReason.UNREADABLE, describe_error(exc))
 
 
+def _record_kept(log: UndoLog, batch_id: str, planned: PlannedFile, kept: KeptFile) -> None:
+    """Log a planned file that stays where it is, and why (it was not attempted)."""
+    log.record_skipped(
+        batch_id, planned.path, size=planned.size, mtime_ns=planned.mtime_ns, detail=kept.message
+    )
+
+
 def _remove_one(
     planned: PlannedFile,
     checked: _Checked,
@@ -726,7 +727,9 @@ def _remove_one(
 
 
 def _quarantine_target(path: str, opts: RemovalOptions, batch_id: str) -> str:
-    root = opts.quarantine_dir or default_quarantine_root(path)
+    # Absolute: the undo log keeps only absolute destinations (and the current folder
+    # may be another one when the files are put back).
+    root = os.path.abspath(opts.quarantine_dir or default_quarantine_root(path))
     return quarantine_destination(path, root, batch_id)
 
 
@@ -768,13 +771,7 @@ def _remove_with_sidecars(
     """`_remove_one`, with the picture's sidecar files checked before and moved after it."""
     problem = _sidecar_problem(planned, folders)
     if problem is not None:
-        log.record_skipped(
-            batch_id,
-            planned.path,
-            size=planned.size,
-            mtime_ns=planned.mtime_ns,
-            detail=problem.message,
-        )
+        _record_kept(log, batch_id, planned, problem)
         return problem
     outcome = _remove_one(planned, checked, log, batch_id, opts, to_trash, locator)
     guard.moved(checked.obj)  # whatever came of it: never a survivor again

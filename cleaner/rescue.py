@@ -28,16 +28,18 @@ from dataclasses import dataclass
 
 from cleaner.movelock import one_mover_at_a_time
 from cleaner.restore import (
+    NO_FREE_NAME,
     FileRestore,
     FreedesktopTrash,
     RestoreState,
     TrashDir,
     _prune_quarantine_dirs,
-    beside_name,
     find_recycle_bin_copies,
     freedesktop_trash_dirs,
-    parse_recycle_info,
+    move_back,
     recycle_bin_dirs,
+    recycle_bin_records,
+    set_mtime,
     symlink_below,
     symlink_on_the_way,
 )
@@ -48,7 +50,6 @@ from cleaner.trash import (
     default_quarantine_root,
     describe_error,
     file_state,
-    move_no_overwrite,
 )
 
 
@@ -182,7 +183,9 @@ def find_in_quarantine(
 ) -> tuple[list[Found], list[str]]:
     found: list[Found] = []
     problems: list[str] = []
-    for root in dict.fromkeys(roots):
+    # Absolute and plain (no trailing separator, no '.'): a batch folder's name is the
+    # last component of its path, and `put_back` finds the batch by that name.
+    for root in dict.fromkeys(os.path.abspath(r) for r in roots):
         for batch_dir in batch_dirs(root):
             files, bad = read_index(batch_dir)
             problems.extend(bad)
@@ -237,23 +240,10 @@ def find_in_trash(
 
 
 def _recycle_bin_records(bin_dir: str) -> list[Found]:
-    found = []
-    try:
-        names = os.listdir(bin_dir)
-    except OSError:
-        return []
-    for name in names:
-        if not name.upper().startswith("$I"):
-            continue
-        info_file = os.path.join(bin_dir, name)
-        try:
-            with open_regular(info_file) as fh:
-                info = parse_recycle_info(fh.read(4096))
-        except (OSError, ValueError):
-            continue
-        data = os.path.join(bin_dir, "$R" + name[2:])
-        found.append(Found(info.original_path, data, info_file, deleted_at=info.deleted_at))
-    return found
+    return [
+        Found(info.original_path, data, info_file, deleted_at=info.deleted_at)
+        for info, info_file, data in recycle_bin_records(bin_dir)
+    ]
 
 
 def _regular(path: str) -> bool:
@@ -299,18 +289,11 @@ def put_back(f: Found) -> FileRestore:
     if f.sha256 is not None and (state.sha256 != f.sha256 or state.size != f.size):
         return result(RestoreState.CHANGED)
     try:
-        os.makedirs(os.path.dirname(f.original_path), exist_ok=True)
-        target = f.original_path
-        for n in range(1, 10_000):
-            try:
-                move_no_overwrite(f.data_path, target, state.sha256)
-                break
-            except FileExistsError:
-                target = beside_name(f.original_path, n)
-        else:
-            return result(RestoreState.FAILED, detail="no free name beside the original")
-        if f.mtime_ns is not None and os.lstat(target).st_mtime_ns != f.mtime_ns:
-            os.utime(target, ns=(time.time_ns(), f.mtime_ns), follow_symlinks=False)
+        target = move_back(f.data_path, f.original_path, state.sha256)
+        if target is None:
+            return result(RestoreState.FAILED, detail=NO_FREE_NAME)
+        if f.mtime_ns is not None:
+            set_mtime(target, f.mtime_ns)
     except OSError as exc:
         return result(RestoreState.FAILED, detail=describe_error(exc))
     if f.info_path is not None:

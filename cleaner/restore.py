@@ -45,7 +45,7 @@ from cleaner.trash import (
     move_no_overwrite,
     volume_root,
 )
-from cleaner.undolog import LogEntry, Method, Outcome, UndoLog
+from cleaner.undolog import LogEntry, Method, Outcome, UndoLog, is_batch_id
 
 STAGE = "Putting files back"
 RESTORED_SUFFIX = "restored"
@@ -153,7 +153,9 @@ class TrashDir:
 
 
 def xdg_data_home() -> str:
-    return os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share")
+    # Normalised: "$HOME/.local/share" with a HOME ending in "/" has a doubled separator,
+    # and the undo log keeps only plain paths of the trashed files found below it.
+    return os.path.normpath(os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share"))
 
 
 def freedesktop_trash_dirs(original_path: str, uid: int | None = None) -> list[TrashDir]:
@@ -198,6 +200,8 @@ def parse_trashinfo(text: str, topdir: str) -> TrashInfo | None:
     if "Path" not in values:
         return None
     path = os.fsdecode(unquote_to_bytes(values["Path"]))
+    if "\x00" in path:  # %00: a name no file can have, so no record of a real one
+        return None
     if not os.path.isabs(path):
         path = os.path.join(topdir, path)
     deleted_at: float | None = None
@@ -364,25 +368,32 @@ def find_recycle_bin_copies(
     wanted = ntpath.normcase(ntpath.normpath(original_path))
     found: list[TrashedCopy] = []
     for d in bin_dirs:
-        try:
-            names = os.listdir(d)
-        except OSError:
-            continue
-        for name in names:
-            if not name.upper().startswith("$I"):
-                continue
-            info_file = os.path.join(d, name)
-            try:
-                with open_regular(info_file) as fh:
-                    info = parse_recycle_info(fh.read(4096))
-            except (OSError, ValueError):
-                continue
+        for info, info_file, data in recycle_bin_records(d):
             if ntpath.normcase(ntpath.normpath(info.original_path)) != wanted:
                 continue
-            data = os.path.join(d, "$R" + name[2:])
             if os.path.lexists(data):
                 found.append(TrashedCopy(data, info_file, info.deleted_at))
     return _by_closeness(found, near)
+
+
+def recycle_bin_records(bin_dir: str) -> Iterator[tuple[RecycleInfo, str, str]]:
+    """Each readable ``$I`` record of one Recycle Bin folder: what it says, its own path,
+    and the path of its ``$R`` data file (which may be gone). Records that cannot be read
+    are passed over, and so is a folder that cannot be listed."""
+    try:
+        names = os.listdir(bin_dir)
+    except OSError:
+        return
+    for name in names:
+        if not name.upper().startswith("$I"):
+            continue
+        info_file = os.path.join(bin_dir, name)
+        try:
+            with open_regular(info_file) as fh:
+                info = parse_recycle_info(fh.read(4096))
+        except (OSError, ValueError):
+            continue
+        yield info, info_file, os.path.join(bin_dir, "$R" + name[2:])
 
 
 def recycle_bin_dirs(original_path: str) -> list[str]:
@@ -464,9 +475,11 @@ def tied_copy(entry: LogEntry, dest: str) -> TrashedCopy | None:
     """
     parent, name = os.path.split(dest)
     if entry.method is Method.QUARANTINE:
+        # The batch folder is named by the batch id: only an id PhotoSift writes, so an
+        # edited id cannot pass some other folder (a backup mirror of the disk) off as one.
         tail = os.path.splitdrive(entry.original_path)[1].lstrip("\\/")
         marker = os.sep + entry.batch_id + os.sep
-        if not tail or not dest.endswith(marker + tail):
+        if not tail or not is_batch_id(entry.batch_id) or not dest.endswith(marker + tail):
             return None
         batch_dir = dest[: -len(tail) - 1]
         return TrashedCopy(dest) if symlink_below(batch_dir, dest) is None else None
@@ -710,21 +723,13 @@ def _put_back(
 ) -> FileRestore:
     original = entry.original_path
     try:
-        os.makedirs(os.path.dirname(original) or ".", exist_ok=True)
-        target = original
-        for n in range(1, 10_000):
-            try:
-                move_no_overwrite(copy.data_path, target, entry.sha256)
-                break
-            except FileExistsError:
-                target = beside_name(original, n)
-        else:
-            return done(RestoreState.FAILED, None, "no free name beside the original")
+        target = move_back(copy.data_path, original, entry.sha256)
+        if target is None:
+            return done(RestoreState.FAILED, None, NO_FREE_NAME)
         # Verify the file where it landed before it counts as restored.
         if not _matches(target, entry):
             return done(RestoreState.FAILED, target, "the restored file does not verify")
-        if os.lstat(target).st_mtime_ns != entry.mtime_ns:
-            os.utime(target, ns=(time.time_ns(), entry.mtime_ns), follow_symlinks=False)
+        set_mtime(target, entry.mtime_ns)
     except OSError as exc:
         return done(RestoreState.FAILED, None, describe_error(exc))
     if copy.info_path is not None:
@@ -736,6 +741,30 @@ def _put_back(
         log.mark_moved(entry.id, copy.data_path)
     state = RestoreState.RESTORED if target == original else RestoreState.RESTORED_BESIDE
     return done(state, target, "")
+
+
+NO_FREE_NAME = "no free name beside the original"
+
+
+def move_back(source: str, original: str, sha256: str | None) -> str | None:
+    """Move `source` to `original`, or beside it (`beside_name`) when that name is taken,
+    never over anything, creating the missing folders. Returns where it landed, or None
+    when no name was free. Raises OSError when the move fails."""
+    os.makedirs(os.path.dirname(original) or ".", exist_ok=True)
+    target = original
+    for n in range(1, 10_000):
+        try:
+            move_no_overwrite(source, target, sha256)
+            return target
+        except FileExistsError:
+            target = beside_name(original, n)
+    return None
+
+
+def set_mtime(path: str, mtime_ns: int) -> None:
+    """Give a put-back file its recorded modification time again, if it lost it."""
+    if os.lstat(path).st_mtime_ns != mtime_ns:
+        os.utime(path, ns=(time.time_ns(), mtime_ns), follow_symlinks=False)
 
 
 def _prune_quarantine_dirs(moved_from: str, batch_id: str) -> None:
@@ -797,6 +826,7 @@ __all__ = [
     "parse_recycle_info",
     "parse_trashinfo",
     "recorded_copy",
+    "recycle_bin_records",
     "restore_batch",
     "restore_entry",
     "run_restore",

@@ -305,11 +305,21 @@ def _opt_text(value: object, where: str) -> str | None:
 
 def _path(value: object, where: str) -> str:
     text = _text(value, where)
-    if not text or "\0" in text:
+    if not text or "\0" in text or not _encodable(text):
         raise ResultFormatError(
             f"result file is damaged or incomplete: {where} is not a usable path"
         )
     return text
+
+
+def _encodable(path: str) -> bool:
+    """Whether `path` is a name the file system could give (a lone surrogate that is no
+    `os.fsdecode()` spelling, such as ``\\ud800``, makes every `os` call raise)."""
+    try:
+        os.fsencode(path)
+    except UnicodeError:
+        return False
+    return True
 
 
 def _texts(value: object, where: str) -> tuple[str, ...]:

@@ -156,6 +156,14 @@ def new_batch_id(now: float | None = None) -> str:
     return f"{stamp}-{secrets.token_hex(2)}"
 
 
+_BATCH_ID = re.compile(r"[0-9]{8}-[0-9]{6}-[0-9a-f]{4}")
+
+
+def is_batch_id(text: str) -> bool:
+    """Whether `text` has the shape of a `new_batch_id` (every batch PhotoSift writes)."""
+    return _BATCH_ID.fullmatch(text) is not None
+
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS batches (
@@ -469,7 +477,7 @@ class UndoLog:
         params: tuple[int, ...] = ()
         if limit is not None:
             sql += " LIMIT ?"
-            params = (limit,)
+            params = (min(limit, 2**63 - 1),)  # SQLite's largest integer: "all of them"
         with self._reading():
             rows = self._conn.execute(sql, params).fetchall()
         return [_batch(r) for r in rows]
@@ -637,6 +645,10 @@ def _path_field(value: object, name: str, *, required: bool) -> str | None:
         raise BadRecord(f"its {name} is not readable text") from exc
     if "\x00" in path:
         raise BadRecord(f"its {name} contains a NUL character")
+    try:
+        os.fsencode(path)  # a lone surrogate no file name decodes to: every os call raises
+    except UnicodeError:
+        raise BadRecord(f"its {name} is not a name a file can have") from None
     if not os.path.isabs(path) or os.path.normpath(path) != path or path.startswith("//"):
         raise BadRecord(f"its {name} is not an absolute, normalised path")
     return path

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from cleaner.cli.common import ProgressBar, error, human_bytes
+from cleaner.cli.common import ProgressBar, ask, error, human_bytes
 from cleaner.errors import ResultFormatError
 from cleaner.movelock import AnotherRemovalRunning, MoveLockError
 from cleaner.progress import CancelToken, Progress
@@ -113,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
         print("Dry run: nothing was moved.")
         return EXIT_OK
     if not args.yes:
-        answer = _ask(f"Move {_files(len(plan.files))} ({human_bytes(plan.bytes_total)})? [y/N] ")
+        answer = ask(f"Move {_files(len(plan.files))} ({human_bytes(plan.bytes_total)})? [y/N] ")
         if answer is None:
             error("no answer on standard input; nothing was moved (use --yes to skip the question)")
             return EXIT_FAILED
@@ -186,14 +186,6 @@ def _print_sidecars(f: PlannedFile, carriers: dict[str, str]) -> None:
             "    Note: the copy that stays has no sidecar file; keywords and captions found "
             "only in this copy's sidecar go to the trash with it (undo puts them back)."
         )
-
-
-def _ask(prompt: str) -> str | None:
-    print(prompt, end="", flush=True)
-    line = sys.stdin.readline()
-    if not sys.stdin.isatty():
-        print()  # the answer was not echoed: end the prompt's line
-    return line if line else None
 
 
 @contextlib.contextmanager

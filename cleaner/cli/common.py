@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import sys
 import time
@@ -11,13 +12,33 @@ from cleaner.humanize import human_bytes, human_duration
 from cleaner.progress import Progress
 from cleaner.textsafe import printable
 
-__all__ = ["ProgressBar", "error", "human_bytes", "human_duration"]
+__all__ = ["ProgressBar", "ask", "error", "human_bytes", "human_duration", "positive_int"]
 
 
 def error(message: str) -> None:
     """One line on stderr. Control and bidi characters in the message (a file name in it)
     are shown as escapes (`cleaner.textsafe`), so a message is always exactly one line."""
     print(f"photosift: {printable(message)}", file=sys.stderr)
+
+
+def ask(prompt: str) -> str | None:
+    """The user's answer to a yes/no question on standard input; None when there is none."""
+    print(prompt, end="", flush=True)
+    line = sys.stdin.readline()
+    if not sys.stdin.isatty():
+        print()  # the answer was not echoed: end the prompt's line
+    return line if line else None
+
+
+def positive_int(text: str) -> int:
+    """argparse type for counts such as --times and --limit: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 class ProgressBar:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from cleaner.cli.common import error, human_bytes
+from cleaner.cli.common import error, human_bytes, positive_int
 from cleaner.textsafe import printable, printable_path
 from cleaner.undolog import BadEntry, Batch, BatchState, LogEntry, Outcome, UndoLogError, open_log
 
@@ -26,7 +26,11 @@ def add_parser(subparsers: Any) -> None:
         "batch", nargs="?", metavar="BATCH", help="a batch id (or the start of one) to show"
     )
     p.add_argument(
-        "--limit", type=int, default=20, metavar="N", help="show the N newest batches (20)"
+        "--limit",
+        type=positive_int,
+        default=20,
+        metavar="N",
+        help="show the N newest batches (20)",
     )
 
 

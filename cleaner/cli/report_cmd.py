@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cleaner.cli.common import error, human_bytes
+from cleaner.cli.common import error, human_bytes, positive_int
 from cleaner.errors import ResultFormatError
 from cleaner.models import ScanResult
 from cleaner.report.html import money
@@ -29,17 +29,6 @@ from cleaner.report.summary import (
 from cleaner.textsafe import printable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
-
-
-def positive_int(text: str) -> int:
-    """argparse type for --times: a whole number of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
 
 
 def price(text: str) -> float:

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from cleaner import rescue
-from cleaner.cli.common import ProgressBar, error
+from cleaner.cli.common import ProgressBar, ask, error
 from cleaner.movelock import AnotherRemovalRunning, MoveLockError
 from cleaner.progress import Progress
 from cleaner.restore import FileRestore, RestoreFinished, RestoreState, restore_batch
@@ -208,7 +208,7 @@ def _run_from_trash(args: argparse.Namespace) -> int:
     if sys.platform == "darwin" and folders:
         print("The macOS trash keeps no record of where files came from: not searched.")
     if not args.yes:
-        answer = _ask(f"Put back these {len(found):,} files? [y/N] ")
+        answer = ask(f"Put back these {len(found):,} files? [y/N] ")
         if answer is None:
             error("no answer on standard input; nothing was put back (use --yes)")
             return EXIT_FAILED
@@ -232,11 +232,3 @@ def _run_from_trash(args: argparse.Namespace) -> int:
         text += f"; {problems_n:,} could not be put back (listed above)"
     print(text + ".")
     return EXIT_FAILED if problems_n else EXIT_OK
-
-
-def _ask(prompt: str) -> str | None:
-    print(prompt, end="", flush=True)
-    line = sys.stdin.readline()
-    if not sys.stdin.isatty():
-        print()
-    return line if line else None

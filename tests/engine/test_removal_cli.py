@@ -167,3 +167,77 @@ def test_user_errors_are_one_line_without_traceback(
     err = capsys.readouterr().err
     assert err.strip() == "photosift: no removal batch 'nope' in the undo log"
     assert cli("clean", "--from", "x.json", "--quarantine-only") == 2
+
+
+@pytest.mark.parametrize("limit", ["99999999999999999999", "-3", "0"])
+def test_history_limit_of_any_size_is_no_traceback(
+    saved: tuple[Path, list[str]],
+    env: Env,
+    capsys: pytest.CaptureFixture[str],
+    limit: str,
+) -> None:
+    """Caught in review: `history --limit 99999999999999999999` ended in an OverflowError
+    traceback (the number went straight into SQLite); a limit below 1 is refused."""
+    result_file, _ = saved
+    assert cli("clean", "--from", str(result_file), "--yes") == 0
+    with UndoLog() as log:
+        (batch,) = log.batches()
+    capsys.readouterr()
+    if int(limit) < 1:
+        with pytest.raises(SystemExit) as stopped:
+            cli("history", "--limit", limit)
+        assert stopped.value.code == 2
+        err = capsys.readouterr().err
+        assert f"--limit: must be at least 1, not {limit}" in err
+        return
+    assert cli("history", "--limit", limit) == 0
+    assert batch.id in capsys.readouterr().out
+
+
+def test_a_relative_quarantine_folder_can_be_undone(
+    saved: tuple[Path, list[str]],
+    env: Env,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Caught in review: `clean --quarantine q` (a folder named relative to the current
+    one) wrote each file's destination into the undo log as a relative path, which the log
+    then refuses as not valid: `undo` put back none of the files."""
+    result_file, copies = saved
+    originals = snapshot(copies)
+    monkeypatch.chdir(tmp_path)
+    argv = ("clean", "--from", str(result_file), "--yes", "--quarantine", "q")
+    assert cli(*argv, "--quarantine-only") == 0
+    assert not any(os.path.exists(c) for c in copies)
+    monkeypatch.chdir(env.home)  # undo from another folder
+    capsys.readouterr()
+    assert cli("undo") == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert "3 of 3 files put back." in out
+    assert snapshot(copies) == originals
+    assert list((tmp_path / "q").iterdir()) == []
+
+
+def test_a_trash_folder_spelled_with_a_doubled_separator_can_be_undone(
+    saved: tuple[Path, list[str]],
+    env: Env,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Caught in review: with XDG_DATA_HOME spelled '/home/u//.local/share' (what
+    "$HOME/.local/share" gives when HOME ends in '/'), clean recorded each trashed file's
+    place with the doubled separator, which the undo log refuses as not valid: undo put
+    back none of the files, although they were in the trash."""
+    result_file, copies = saved
+    originals = snapshot(copies)
+    monkeypatch.setenv("XDG_DATA_HOME", f"{env.home}{os.sep}{os.sep}.local{os.sep}share")
+    assert cli("clean", "--from", str(result_file), "--yes") == 0
+    assert len(env.trashed_names()) == 3
+    capsys.readouterr()
+    assert cli("undo") == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert "3 of 3 files put back." in out
+    assert snapshot(copies) == originals

@@ -134,6 +134,9 @@ BAD_VALUES: list[tuple[str, tuple[object, ...], object]] = [
     ("path is null", (*MEMBER, "path"), None),
     ("path is a list", (*MEMBER, "path"), ["a", "b"]),
     ("path contains NUL", (*MEMBER, "path"), "/tmp/a\0b.jpg"),
+    # A lone surrogate that no file name decodes to: os.stat raised UnicodeEncodeError.
+    ("path is no possible name", (*MEMBER, "path"), "/tmp/a\ud800b.jpg"),
+    ("a root is no possible name", ("settings", "roots"), ["/tmp/\ud800"]),
     ("size is text", (*MEMBER, "size"), "big"),
     ("size is a numeric string", (*MEMBER, "size"), "2048"),
     ("size is huge", (*MEMBER, "size"), 1e400),

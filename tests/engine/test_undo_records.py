@@ -262,3 +262,68 @@ def test_a_system_link_the_user_cannot_change_is_followed(
 
     monkeypatch.setattr(restore.os, "access", access)
     assert restore.symlink_on_the_way(original) is None
+
+
+def test_a_path_no_file_can_have_is_one_line_and_the_rest_restores(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Caught in review: a record whose path holds an encoded lone surrogate (UTF-8 bytes
+    ED A0 80, which no file name decodes to) made `undo` end in a UnicodeEncodeError
+    traceback, and the batch's other files were not put back."""
+    batch, originals = removed_batch(env, groups=3)
+    victim = min(originals)
+    odd = os.path.join(os.path.dirname(victim), "IMG").encode() + b"\xed\xa0\x80.jpg"
+    edit(
+        env, "UPDATE entries SET original_path = ? WHERE original_path = ?", (odd, victim.encode())
+    )
+    capsys.readouterr()
+    assert cli("history", batch) == 0
+    assert cli("undo", batch) == 1
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    assert len(err.strip().splitlines()) == 1
+    assert "could not be put back: the undo log record is not valid" in err
+    others = {p: v for p, v in originals.items() if p != victim}
+    assert snapshot(list(others)) == others
+    assert "2 of 3 files put back" in out
+
+
+def test_an_edited_batch_id_cannot_pass_a_mirror_folder_off_as_a_quarantine(
+    env: Env, tmp_path: Path
+) -> None:
+    """Caught in review: a quarantine record's batch id is text the editor chooses, and
+    `undo` took any file at ``<somewhere>/<batch id>/<original path>`` for the quarantined
+    copy. A backup mirror of the disk (``/mnt/backup/home/...``) fits that shape with
+    the batch id ``backup``: `undo` moved the backup's file out of the backup to the
+    path the editor chose. A batch id is now only what PhotoSift writes."""
+    batch, originals = removed_batch(env, groups=2)
+    chosen = tmp_path / "home" / "letters" / "letter.txt"
+    mirror = tmp_path / "backup"
+    unrelated = write(mirror / str(chosen).lstrip(os.sep), b"the backup's letter")
+    first = min(originals)
+    with sqlite3.connect(env.data_dir / LOG_FILE_NAME) as conn:
+        conn.execute("PRAGMA foreign_keys=OFF")
+        conn.execute(
+            "INSERT INTO batches(id, created_at, app_version, source, state) "
+            "SELECT 'backup', created_at, app_version, source, state FROM batches WHERE id = ?",
+            (batch,),
+        )
+        conn.execute(
+            "UPDATE entries SET batch_id = 'backup', method = 'quarantine', destination = ?, "
+            "sha256 = ?, size = ?, original_path = ? WHERE original_path = ?",
+            (
+                str(unrelated).encode(),
+                sha(unrelated),
+                unrelated.stat().st_size,
+                str(chosen).encode(),
+                first.encode(),
+            ),
+        )
+    with UndoLog() as log:
+        done = run_restore(log, "backup")
+    assert unrelated.read_bytes() == b"the backup's letter"
+    assert not chosen.exists()
+    assert [r.state for r in done.results] == [RestoreState.NOT_IN_TRASH]
+    with UndoLog() as log:
+        rest = run_restore(log, batch)
+    assert [r.ok for r in rest.results] == [True]

@@ -263,3 +263,64 @@ def test_any_edit_of_a_quarantine_index_is_one_line_and_moves_only_its_own_files
     assert set(back) <= {"IMG_0.jpg", "IMG_1.jpg", "IMG_2.jpg", "IMG_0 (restored).jpg"}
     for p in photos.rglob("*"):  # only the batch's own bytes ever arrive
         assert p.read_bytes() in {photo_bytes(i, 300) for i in range(3)}
+
+
+@pytest.mark.parametrize("spelling", ["relative", "trailing slash", "dot"])
+def test_a_quarantine_folder_named_any_way_is_searched_and_put_back(
+    env: Env,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    spelling: str,
+) -> None:
+    """Caught in review: `--quarantine BATCH/` (or a relative or `.` spelling of the batch
+    folder) found the files, then ended with a ValueError traceback before putting any back."""
+    quarantine = tmp_path / "quarantine"
+    res = exact_result(env.photos, groups=20)
+    plan = plan_removal(res)
+    originals = snapshot([f.path for f in plan.files])
+    with UndoLog() as log:
+        finished = run_removal(
+            plan, log, options=RemovalOptions(QuarantineMode.ALWAYS, str(quarantine))
+        )
+    lose_the_log(env)
+    batch_dir = quarantine / finished.batch_id
+    given_as = {
+        "relative": ("quarantine", tmp_path),
+        "trailing slash": (str(batch_dir) + os.sep, tmp_path),
+        "dot": (".", batch_dir),
+    }[spelling]
+    monkeypatch.chdir(given_as[1])
+    assert cli("undo", "--from-trash", "--quarantine", given_as[0], "--yes") == 0
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    assert f"(from quarantine batch {finished.batch_id})" in out
+    assert "20 of 20 files put back." in out
+    assert snapshot(list(originals)) == originals
+
+
+def test_a_trash_record_naming_no_possible_file_is_passed_over(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Caught in review: a `.trashinfo` record whose Path holds %00 (a NUL no file name can
+    have) inside the named folder was offered, and putting it back ended in a ValueError
+    traceback ("embedded null byte"), with files still waiting to come back."""
+    res = exact_result(env.photos, groups=5)
+    plan = plan_removal(res)
+    originals = snapshot([f.path for f in plan.files])
+    with UndoLog() as log:
+        assert len(run_removal(plan, log).removed) == 5
+    lose_the_log(env)
+    odd = write(env.photos / "odd.jpg", photo_bytes(77))
+    cleaner.trash.move_to_trash(str(odd))
+    (info,) = [p for p in (env.trash / "info").iterdir() if p.name.startswith("odd.jpg")]
+    info.write_text(info.read_text().replace("odd.jpg", "o%00dd.jpg"))
+    capsys.readouterr()
+
+    assert cli("undo", "--from-trash", "--folder", str(env.photos), "--yes") == 0
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    assert "Found 5 files to put back:" in out
+    assert "5 of 5 files put back." in out
+    assert snapshot(list(originals)) == originals
+    assert env.trashed_names() == ["odd.jpg"]  # not PhotoSift's to put anywhere
