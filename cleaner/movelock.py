@@ -3,8 +3,11 @@
 Two PhotoSift processes (two `photosift clean`, a window and a `clean`, two windows)
 moving files at the same time can each see the other's keeper still in place and move
 it: every copy of a picture gone. `moving_files()` holds an exclusive OS lock on
-``<data dir>/moves.lock`` (the undo log's folder, ``$PHOTOSIFT_DATA_DIR`` honoured) for
-as long as files are being moved or put back. It never waits: a second mover is told at
+``moves.lock`` in the user's own data folder (``platformdirs.user_data_dir``) for as long
+as files are being moved or put back. It is one lock per user, not per undo log: a
+portable window (``--portable DIR``, ``$PHOTOSIFT_DATA_DIR``: its own undo log) and an
+installed ``photosift clean`` still take turns. ``$PHOTOSIFT_LOCK_DIR`` moves it (tests,
+which run side by side, each in its own folders). It never waits: a second mover is told at
 once, before it moves anything, with `AnotherRemovalRunning`. The engine's movers
 (`cleaner.removal.remove_files`, `cleaner.restore.restore_batch`) take it themselves with
 `@one_mover_at_a_time`, so every caller (command line, window, scripts) is covered, and
@@ -25,11 +28,12 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 import filelock
+import platformdirs
 
 from cleaner.errors import PhotoSiftError
-from cleaner.undolog import default_data_dir
 
 LOCK_FILE_NAME = "moves.lock"
+ENV_LOCK_DIR = "PHOTOSIFT_LOCK_DIR"
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -46,16 +50,20 @@ class MoveLockError(PhotoSiftError):
     """The lock file cannot be created (the data folder is not writable)."""
 
 
-def lock_path(data_dir: str | os.PathLike[str] | None = None) -> Path:
-    base = Path(data_dir) if data_dir is not None else default_data_dir()
-    return base / LOCK_FILE_NAME
+def lock_path(lock_dir: str | os.PathLike[str] | None = None) -> Path:
+    """``moves.lock`` in `lock_dir`, ``$PHOTOSIFT_LOCK_DIR``, or the user's data folder."""
+    if lock_dir is None:
+        lock_dir = os.environ.get(ENV_LOCK_DIR) or platformdirs.user_data_dir(
+            "photosift", appauthor=False
+        )
+    return Path(lock_dir) / LOCK_FILE_NAME
 
 
 @contextmanager
-def moving_files(data_dir: str | os.PathLike[str] | None = None) -> Iterator[None]:
+def moving_files(lock_dir: str | os.PathLike[str] | None = None) -> Iterator[None]:
     """Hold the per-user move lock for the body; raise `AnotherRemovalRunning` at once
     if another mover holds it."""
-    path = lock_path(data_dir)
+    path = lock_path(lock_dir)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         lock = filelock.FileLock(path, timeout=0)

@@ -775,7 +775,7 @@ def open_log(
     from cleaner.movelock import AnotherRemovalRunning, MoveLockError, moving_files
 
     try:
-        with moving_files(log_path.parent):
+        with moving_files():
             recovery = recover_log(log_path)
     except AnotherRemovalRunning as exc:
         raise UndoLogError(f"the undo log is damaged, and {exc}; it will be repaired then") from exc

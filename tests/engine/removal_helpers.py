@@ -57,6 +57,7 @@ def isolate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Env:
     monkeypatch.setenv("HOME", str(env.home))
     monkeypatch.setenv("XDG_DATA_HOME", str(env.data_home))
     monkeypatch.setenv("PHOTOSIFT_DATA_DIR", str(env.data_dir))
+    monkeypatch.setenv("PHOTOSIFT_LOCK_DIR", str(env.data_dir))  # the move lock (per user)
     # send2trash reads XDG_DATA_HOME once, when it is imported: point it here too.
     monkeypatch.setattr(plat_other, "XDG_DATA_HOME", os.fsencode(env.data_home))
     monkeypatch.setattr(plat_other, "HOMETRASH_B", os.fsencode(env.trash))

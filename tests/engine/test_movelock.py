@@ -133,7 +133,7 @@ def test_an_unwritable_data_folder_is_one_clear_error(
 ) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
-    monkeypatch.setenv("PHOTOSIFT_DATA_DIR", str(blocker / "data"))
+    monkeypatch.setenv("PHOTOSIFT_LOCK_DIR", str(blocker / "data"))
     expected = "keeps two PhotoSifts from moving files at once"
     with pytest.raises(MoveLockError, match=expected), moving_files():
         pass
@@ -157,3 +157,18 @@ def test_undo_from_the_trash_while_another_moves_is_told_and_puts_nothing_back(
     ).finish()
     assert code == 0, err
     assert pictures_left(res) == [2] * 4
+
+
+def test_one_mover_per_user_even_with_another_data_folder(
+    env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A portable window (`--portable DIR`, its own undo log) and an installed `photosift
+    clean` are the same user moving files: the lock is per user, not per undo-log folder."""
+    monkeypatch.delenv("PHOTOSIFT_LOCK_DIR", raising=False)
+    monkeypatch.setenv("PHOTOSIFT_DATA_DIR", str(tmp_path / "portable" / "data"))
+    with moving_files():
+        monkeypatch.setenv("PHOTOSIFT_DATA_DIR", str(tmp_path / "installed" / "data"))
+        with pytest.raises(AnotherRemovalRunning), moving_files():
+            pass
+    # where it lives: the user's own data folder, whatever PHOTOSIFT_DATA_DIR says
+    assert lock_path().parent == env.data_home / "photosift"

@@ -167,6 +167,7 @@ def test_send2trash_cross_device_fallback_on_a_full_drive(
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("XDG_DATA_HOME", str(data_home))
     monkeypatch.setenv("PHOTOSIFT_DATA_DIR", str(tmp_path / "photosift-data"))
+    monkeypatch.setenv("PHOTOSIFT_LOCK_DIR", str(tmp_path / "photosift-data"))
     home_trash = data_home / "Trash"
     monkeypatch.setattr(plat_other, "XDG_DATA_HOME", os.fsencode(data_home))
     monkeypatch.setattr(plat_other, "HOMETRASH_B", os.fsencode(home_trash))

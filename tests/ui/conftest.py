@@ -41,6 +41,7 @@ def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PHOTOSIFT_CONFIG_DIR", str(base / "config"))
     monkeypatch.setenv("PHOTOSIFT_CACHE_DIR", str(base / "cache"))
     monkeypatch.setenv("PHOTOSIFT_DATA_DIR", str(base / "data"))
+    monkeypatch.setenv("PHOTOSIFT_LOCK_DIR", str(base / "data"))  # the move lock (per user)
     return base
 
 

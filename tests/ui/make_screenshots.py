@@ -31,6 +31,7 @@ os.environ["SHOTS_SANDBOX"] = tempfile.mkdtemp(prefix="shots-home-")
 os.environ["HOME"] = os.environ["SHOTS_SANDBOX"]
 os.environ["XDG_DATA_HOME"] = os.path.join(os.environ["SHOTS_SANDBOX"], ".local", "share")
 os.environ["PHOTOSIFT_DATA_DIR"] = os.path.join(os.environ["SHOTS_SANDBOX"], "photosift-data")
+os.environ["PHOTOSIFT_LOCK_DIR"] = os.environ["PHOTOSIFT_DATA_DIR"]
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
