@@ -40,7 +40,7 @@ from cleaner.fileidentity import (
     same_object,
     stat_object,
 )
-from cleaner.models import DuplicateGroup, GroupMember, ScanResult, Sidecar
+from cleaner.models import DuplicateGroup, GroupKind, GroupMember, ScanResult, Sidecar
 from cleaner.movelock import one_mover_at_a_time
 from cleaner.progress import CancelToken, Progress, ProgressMeter, final_event
 from cleaner.restore import FreedesktopTrash
@@ -80,6 +80,7 @@ class KeepReason(str, enum.Enum):
     TRASH_UNAVAILABLE = "trash_unavailable"
     FAILED = "failed"
     ONLY_DAMAGED_LEFT = "only_damaged_left"
+    NOT_COPIES = "not_copies"
     SIDECAR_CHANGED = "sidecar_changed"
     SIDECAR_IN_USE = "sidecar_in_use"
 
@@ -102,6 +103,8 @@ _KEEP_LABELS = {
     KeepReason.UNREADABLE: "could not be read",
     KeepReason.TRASH_UNAVAILABLE: "the trash is not available on this drive",
     KeepReason.FAILED: "could not be moved",
+    KeepReason.NOT_COPIES: "the result file says these are identical copies, but their "
+    "contents differ: the result was edited",
     KeepReason.ONLY_DAMAGED_LEFT: "the copies that would stay are damaged; this is the last "
     "intact copy",
     KeepReason.SIDECAR_CHANGED: "its sidecar file changed since the scan",
@@ -279,6 +282,10 @@ def plan_removal(
     for group in result.groups:
         chosen = list({m.path: m for m in group.members if victims.get(m.path) is m}.values())
         if not chosen:
+            continue
+        if group.kind is GroupKind.EXACT and len({m.sha256 for m in group.members} - {None}) > 1:
+            # byte-identical copies have one digest: a result that says otherwise was edited
+            refused.extend(KeptFile(m.path, KeepReason.NOT_COPIES) for m in chosen)
             continue
         others = [m for m in group.members if m.path not in wanted]
         survivors = _survivors(others, roots, victim_keys)

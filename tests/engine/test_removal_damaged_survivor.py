@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from removal_helpers import Env, group, isolate, member, photo_bytes, result, write
 
-from cleaner.models import DamageReason, GroupMember, ImageMetrics
+from cleaner.models import DamageReason, DuplicateGroup, GroupKind, GroupMember, ImageMetrics
 from cleaner.removal import KeepReason, plan_removal, run_removal
 from cleaner.undolog import UndoLog
 
@@ -21,6 +21,11 @@ from cleaner.undolog import UndoLog
 @pytest.fixture
 def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Env:
     return isolate(monkeypatch, tmp_path)
+
+
+def similar(gid: int, *members: GroupMember) -> DuplicateGroup:
+    """A set of the same picture in different files (a damaged copy has other bytes)."""
+    return group(gid, *members, kind=GroupKind.SIMILAR)
 
 
 def _metrics(damage: DamageReason | None) -> ImageMetrics:
@@ -66,7 +71,7 @@ def _library(env: Env, n: int) -> list[tuple[GroupMember, GroupMember, GroupMemb
 
 def test_the_last_intact_copy_stays_when_only_damaged_copies_would(env: Env) -> None:
     lib = _library(env, 300)
-    res = result([group(g + 1, *ms) for g, ms in enumerate(lib)])
+    res = result([similar(g + 1, *ms) for g, ms in enumerate(lib)])
     intact = [ms[0].path for ms in lib]
     plan = plan_removal(res, marked=intact)
     assert [f.path for f in plan.files] == []
@@ -80,7 +85,7 @@ def test_the_last_intact_copy_stays_when_only_damaged_copies_would(env: Env) -> 
 
 def test_damaged_copies_still_go_while_an_intact_copy_stays(env: Env) -> None:
     lib = _library(env, 200)
-    res = result([group(g + 1, *ms) for g, ms in enumerate(lib)])
+    res = result([similar(g + 1, *ms) for g, ms in enumerate(lib)])
     damaged = [m.path for ms in lib for m in ms[1:]]
     plan = plan_removal(res, marked=damaged)
     assert [f.path for f in plan.files] == damaged
@@ -98,7 +103,7 @@ def test_an_intact_copy_may_go_while_another_intact_copy_stays(env: Env) -> None
     for g, (intact, broken, _) in enumerate(lib):
         second = write(Path(intact.path).with_name(f"IMG_{g:04d}_2.png"), photo_bytes(g))
         keep.append(str(second))
-        groups.append(group(g + 1, intact, broken, _with(member(second), None)))
+        groups.append(similar(g + 1, intact, broken, _with(member(second), None)))
     plan = plan_removal(result(groups), marked=[ms[0].path for ms in lib])
     assert [f.path for f in plan.files] == [ms[0].path for ms in lib]
     assert all([s.path for s in f.survivors] == [keep[f.group_id - 1]] for f in plan.files)
@@ -106,6 +111,6 @@ def test_an_intact_copy_may_go_while_another_intact_copy_stays(env: Env) -> None
 
 def test_a_group_of_only_damaged_copies_can_still_be_thinned(env: Env) -> None:
     lib = _library(env, 20)
-    res = result([group(g + 1, ms[1], ms[2]) for g, ms in enumerate(lib)])
+    res = result([similar(g + 1, ms[1], ms[2]) for g, ms in enumerate(lib)])
     plan = plan_removal(res, marked=[ms[2].path for ms in lib])
     assert [f.path for f in plan.files] == [ms[2].path for ms in lib]
