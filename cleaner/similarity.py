@@ -261,7 +261,14 @@ def tone_agrees(
         transform = TRANSFORMS[int(kind)][1]
         ca[sel] = np.stack([np.stack([transform(plane) for plane in grid]) for grid in ca[sel]])
     colour_gap = np.percentile(np.abs(ca - cb).reshape(len(i), -1), 90, axis=1)
-    out[:] = (grey_gap <= grey_tolerance) & (colour_gap <= colour_tolerance)
+    # A grey picture (no signature: all 128) next to one with real colour (`_coloured`,
+    # the rule `colour_agrees` uses) is a black-and-white copy, which joins its colour
+    # original as `colour_agrees` promises: its tone decides. A grey and a merely tinted
+    # picture are compared: a white and a cream page are two pictures.
+    # (only the pairs' own rows: the whole table is a million rows at the memory peak)
+    grey_a, grey_b = (np.all(c.reshape(len(i), -1) == 128.0, axis=1) for c in (ca, cb))
+    bw_copy = (grey_a & _coloured(cb)) | (_coloured(ca) & grey_b)
+    out[:] = (grey_gap <= grey_tolerance) & ((colour_gap <= colour_tolerance) | bw_copy)
     return out
 
 

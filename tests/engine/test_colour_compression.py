@@ -177,3 +177,33 @@ def test_a_palette_copy_is_lossy_only_next_to_a_full_colour_copy() -> None:
     choice = choose_keeper([png, palette], [Criterion.LOSSLESS, Criterion.LARGEST_FILE])
     assert choice.deciding is Criterion.LARGEST_FILE
     assert choice.keeper == 1
+
+
+SKIES = (
+    ((40.0, 90.0, 160.0), (75.0, 135.0, 205.0)),  # dusk blue, left to right
+    ((60.0, 140.0, 80.0), (100.0, 170.0, 110.0)),  # a green field, out of focus
+)
+
+
+def _soft_gradient(seed: int) -> Image.Image:
+    """A low-detail colour picture (a sky, a field): a gentle gradient, a little noise."""
+    rng = np.random.default_rng(seed)
+    t = np.linspace(0.0, 1.0, 640)[None, :, None]
+    top = np.array(SKIES[seed][0])[None, None, :]
+    bottom = np.array(SKIES[seed][1])[None, None, :]
+    arr = np.broadcast_to(top + (bottom - top) * t, (480, 640, 3)).copy()
+    arr += rng.normal(0, 1.5, size=arr.shape)
+    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "RGB")
+
+
+def test_a_black_and_white_copy_of_a_plain_colour_picture_still_groups(tmp_path: Path) -> None:
+    """The tone check must not undo the colour rule's promise: a grey copy joins its colour
+    original (the kit's seed-2 corpus lost four such pairs when a missing colour signature
+    was read as 'no colour' and compared)."""
+    for n in range(len(SKIES)):
+        picture = _soft_gradient(n)
+        picture.save(tmp_path / f"dusk{n}.jpg", quality=92)
+        picture.convert("L").save(tmp_path / f"dusk{n} (B&W).jpg", quality=92)
+    result = _scan(tmp_path)
+    assert all(m.metrics and m.metrics.low_detail for g in result.groups for m in g.members)
+    assert _groups(result) == [[f"dusk{n} (B&W).jpg", f"dusk{n}.jpg"] for n in range(len(SKIES))]
