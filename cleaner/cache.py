@@ -19,16 +19,16 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import os
 import re
 import sqlite3
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 from cleaner.decode import DecodeFailure
+from cleaner.errors import ResultFormatError
 from cleaner.hashing import (
     ALGORITHM_VERSION,
     COLOUR_SIDE,
@@ -37,7 +37,7 @@ from cleaner.hashing import (
     THUMB_SIDE,
     TRANSFORMS,
 )
-from cleaner.models import Analysis, DamageReason, Fingerprint, ImageMetrics, SkipReason
+from cleaner.models import Analysis, Fingerprint, ImageMetrics, SkipReason
 from cleaner.progress import Notice
 from cleaner.resultio import metrics_from_dict, metrics_to_dict
 
@@ -358,25 +358,6 @@ _HASH_BYTES = 8 * (len(TRANSFORMS) + len(CROP_WINDOWS))
 _THUMB_BYTES = THUMB_SIDE * THUMB_SIDE
 _DETAIL_BYTES = DETAIL_SIDE * DETAIL_SIDE
 _COLOUR_BYTES = 2 * COLOUR_SIDE * COLOUR_SIDE
-_METRIC_TYPES: dict[str, tuple[type, ...]] = {
-    "format": (str,),
-    "width": (int,),
-    "height": (int,),
-    "lossless": (bool,),
-    "jpeg_quality": (int, type(None)),
-    "sharpness": (float,),
-    "detail": (float,),
-    "capture_time": (str, type(None)),
-    "camera": (str, type(None)),
-    "has_gps": (bool,),
-    "has_exif": (bool,),
-    "looks_like_screenshot": (bool,),
-    "looks_like_export": (bool,),
-    "orientation": (int,),
-    "damage": (DamageReason, type(None)),
-    "damage_detail": (str,),
-    "colour_count": (int, type(None)),
-}
 
 
 def _digest_or_none(value: object) -> str | None:
@@ -441,16 +422,10 @@ def _metrics_of(text: str) -> ImageMetrics | None:
         data = json.loads(text)
         if not isinstance(data, dict):
             return None
+        # every value checked: its type, finite numbers, a known damage code
         metrics = metrics_from_dict(data)
-    except (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError):
+    except (ResultFormatError, ValueError, TypeError, KeyError, OverflowError, RecursionError):
         return None
-    for f in fields(metrics):
-        value = getattr(metrics, f.name)
-        allowed = _METRIC_TYPES.get(f.name)
-        if allowed is not None and not isinstance(value, allowed):
-            return None
-        if isinstance(value, float) and not math.isfinite(value):
-            return None
     if metrics.width <= 0 or metrics.height <= 0 or max(metrics.width, metrics.height) > 1 << 20:
         return None
     return metrics

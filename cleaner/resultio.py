@@ -119,25 +119,9 @@ def metrics_to_dict(m: ImageMetrics) -> dict[str, Any]:
 
 
 def metrics_from_dict(d: dict[str, Any]) -> ImageMetrics:
-    return ImageMetrics(
-        format=str(d["format"]),
-        width=int(d["width"]),
-        height=int(d["height"]),
-        lossless=bool(d["lossless"]),
-        jpeg_quality=None if d.get("jpeg_quality") is None else int(d["jpeg_quality"]),
-        sharpness=float(d["sharpness"]),
-        detail=float(d["detail"]),
-        capture_time=d.get("capture_time"),
-        camera=d.get("camera"),
-        has_gps=bool(d.get("has_gps", False)),
-        has_exif=bool(d.get("has_exif", False)),
-        looks_like_screenshot=bool(d.get("looks_like_screenshot", False)),
-        looks_like_export=bool(d.get("looks_like_export", False)),
-        orientation=int(d.get("orientation", 1)),
-        damage=None if not d.get("damaged") else DamageReason(d["damaged"]["code"]),
-        damage_detail=str(d["damaged"].get("detail", "")) if d.get("damaged") else "",
-        colour_count=None if d.get("colour_count") is None else int(d["colour_count"]),
-    )
+    """Metrics written by `metrics_to_dict`, every value checked (the fingerprint cache
+    reads them back through this too). Raises `ResultFormatError` in one line."""
+    return _metrics(d, "metrics")
 
 
 def _group_to_dict(g: DuplicateGroup) -> dict[str, Any]:
