@@ -25,13 +25,12 @@ structure and are not found (JPEG and HEIC carry no checksum of their pixels).
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 import struct
 import zlib
 
 from cleaner.models import DamageReason
+from cleaner.safeopen import open_regular
 
 Damage = tuple[DamageReason, str]
 
@@ -60,21 +59,12 @@ def file_damage(path: str, fmt: str) -> Damage | None:
 
 def _read_regular(path: str) -> bytes | None:
     """The whole file, or None if it cannot be read or is no longer a regular file (a
-    FIFO put in its place would block a plain open() for good)."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    FIFO put in its place would block a plain open() for good: `open_regular`)."""
     try:
-        fd = os.open(path, flags)
-    except OSError:
-        return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as fh:
+        with open_regular(path) as fh:
             return fh.read()
     except OSError:
         return None
-    finally:
-        os.close(fd)
 
 
 def png_damage(data: bytes) -> Damage | None:
