@@ -423,16 +423,8 @@ def _disk_problem(member: GroupMember, root: str | None, folders: set[str]) -> K
     path = member.path
     try:
         now = stat_object(path, root, known_folders=folders)
-    except (FileNotFoundError, NotADirectoryError):
-        return KeptFile(path, KeepReason.VANISHED)
-    except SymlinkInPath as exc:
-        return KeptFile(path, KeepReason.SYMLINK, _link_detail(path, exc))
-    except NotARegularFile:
-        return KeptFile(path, KeepReason.NOT_A_FILE)
-    except BadPathForm:
-        return KeptFile(path, KeepReason.BAD_PATH)
-    except OSError as exc:
-        return KeptFile(path, KeepReason.UNREADABLE, describe_error(exc))
+    except (OSError, NotARegularFile, BadPathForm) as exc:
+        return _state_problem(path, exc)
     e = member.entry
     if now.key != (e.device, e.inode):
         return KeptFile(path, KeepReason.CHANGED, _OTHER_OBJECT)
@@ -582,9 +574,7 @@ class _MoveGuard:
         root = root_of(path, self._roots)
         try:
             obj, sha = read_object(path, root)
-        except OSError as exc:
-            return _state_problem(path, exc)
-        except (NotARegularFile, BadPathForm) as exc:
+        except (OSError, NotARegularFile, BadPathForm) as exc:
             return _state_problem(path, exc)
         if obj.key != (planned.device, planned.inode):
             return KeptFile(path, KeepReason.CHANGED, _OTHER_OBJECT)
