@@ -26,6 +26,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from cleaner.fileidentity import path_form_problem
 from cleaner.movelock import one_mover_at_a_time
 from cleaner.restore import (
     NO_FREE_NAME,
@@ -161,7 +162,7 @@ def _index_problem(r: dict[str, object]) -> str | None:
     original, stored, sha = r.get("original"), r.get("stored"), r.get("sha256")
     if not isinstance(original, str) or "\x00" in original:
         return "the original path is not valid"
-    if not os.path.isabs(original) or os.path.normpath(original) != original:
+    if path_form_problem(original) is not None:  # the one rule for a plain, absolute path
         return "the original path is not absolute and normalised"
     if not isinstance(stored, str) or "\x00" in stored or os.path.isabs(stored):
         return "the stored path is not valid"

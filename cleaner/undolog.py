@@ -36,6 +36,7 @@ from typing import Any, TypeVar
 import platformdirs
 
 from cleaner.errors import PhotoSiftError
+from cleaner.fileidentity import path_form_problem
 
 ENV_DATA_DIR = "PHOTOSIFT_DATA_DIR"
 LOG_FILE_NAME = "undo-log.sqlite3"
@@ -649,7 +650,7 @@ def _path_field(value: object, name: str, *, required: bool) -> str | None:
         os.fsencode(path)  # a lone surrogate no file name decodes to: every os call raises
     except UnicodeError:
         raise BadRecord(f"its {name} is not a name a file can have") from None
-    if not os.path.isabs(path) or os.path.normpath(path) != path or path.startswith("//"):
+    if path_form_problem(path) is not None:  # the one rule for a plain, absolute path
         raise BadRecord(f"its {name} is not an absolute, normalised path")
     return path
 
