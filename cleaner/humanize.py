@@ -4,6 +4,11 @@ the reports and the window."""
 from __future__ import annotations
 
 
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """``1 file``, ``2 files``, ``1,000 batches`` (with `many` for irregular plurals)."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
 def human_bytes(n: float) -> str:
     """1 KB = 1000 bytes, as the file managers of Windows 11 and macOS count."""
     value = float(n)

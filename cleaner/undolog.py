@@ -37,6 +37,7 @@ import platformdirs
 
 from cleaner.errors import PhotoSiftError
 from cleaner.fileidentity import path_form_problem
+from cleaner.humanize import plural
 
 ENV_DATA_DIR = "PHOTOSIFT_DATA_DIR"
 LOG_FILE_NAME = "undo-log.sqlite3"
@@ -720,8 +721,8 @@ class Recovery:
         if self.unreadable:
             return f"{head} Nothing in it could be read; a new, empty log was started."
         text = (
-            f"{head} Recovered {_how_many(self.entries, 'file record')} in "
-            f"{_how_many(self.batches, 'batch', 'batches')}."
+            f"{head} Recovered {plural(self.entries, 'file record')} in "
+            f"{plural(self.batches, 'batch', 'batches')}."
         )
         if self.lost_entries:
             ranges = ", ".join(
@@ -729,7 +730,7 @@ class Recovery:
             )
             more = ", ..." if len(self.lost_entries) > 5 else ""
             text += (
-                f" {_how_many(self.lost_count, 'file record')} could not be read"
+                f" {plural(self.lost_count, 'file record')} could not be read"
                 f" (numbers {ranges}{more}):"
                 " those files may still be in the trash ('photosift undo --from-trash')."
             )
@@ -739,16 +740,12 @@ class Recovery:
                 " may still be in the trash ('photosift undo --from-trash')."
             )
         if self.lost_batches > 0:
-            text += f" {_how_many(self.lost_batches, 'batch record')} could not be read."
+            text += f" {plural(self.lost_batches, 'batch record')} could not be read."
         elif self.lost_batches < 0:
             text += " Some batch records could not be read (rebuilt from their files)."
         if not (self.lost_entries or self.lost_batches or self.uncounted):
             text += " Every record could be read."
         return text
-
-
-def _how_many(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
 def open_log(

@@ -7,11 +7,8 @@ from collections.abc import Sequence
 
 # one byte formatter for the window, the reports and the command line
 from cleaner.humanize import human_bytes as human_bytes
+from cleaner.humanize import plural as plural
 from cleaner.models import GroupMember
-
-
-def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
 def human_duration(seconds: float | None) -> str:

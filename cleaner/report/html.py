@@ -21,7 +21,7 @@ from typing import TextIO
 
 from cleaner.atomic import atomic_text_file
 from cleaner.csvexport import display_path
-from cleaner.humanize import human_bytes
+from cleaner.humanize import human_bytes, plural
 from cleaner.models import DuplicateGroup, GroupKind, GroupMember, ScanResult
 from cleaner.report import thumbs
 from cleaner.report.summary import Action, Fate, FileOutcome, ReportSummary, action_of
@@ -51,10 +51,6 @@ def write_html(result: ScanResult, summary: ReportSummary, path: str | os.PathLi
 
 def n(value: int) -> str:
     return f"{value:,}"
-
-
-def plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count:,} {one if count == 1 else (many or one + 's')}"
 
 
 def money(amount: float, currency: str) -> str:
