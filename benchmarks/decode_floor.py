@@ -31,9 +31,10 @@ from collections.abc import Sequence
 
 from PIL import Image
 
-from cleaner.decode import register_plugins
-from cleaner.hashing import sha256_file
-from cleaner.walk import FoundFile, is_image_candidate, normalise_roots, walk
+from cleaner.detect.decode import register_plugins
+from cleaner.detect.fingerprint import sha256_file
+from cleaner.detect.walk import FoundFile, normalise_roots, walk
+from cleaner.formats import is_image_candidate
 
 
 def image_files(root: str, distinct: bool = False) -> list[str]:

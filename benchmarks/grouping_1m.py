@@ -3,8 +3,8 @@
 The fingerprints come from `benchmarks.synth_fingerprints` (generation is not
 timed) and are saved to a scratch file. A subprocess then loads them, builds the
 engine's own objects (one `_Unit` with an `Analysis` per picture, as a scan holds
-them before grouping) and runs `cleaner.scan._group_stage`, the very code a scan
-runs: `cleaner.matching.candidate_pairs` (two `search_pairs` over the LSH index:
+them before grouping) and runs `cleaner.detect.scan._group_stage`, the very code a scan
+runs: `cleaner.detect.matching.candidate_pairs` (two `search_pairs` over the LSH index:
 plain hashes, then crop windows), `confirm` (shape, thumbnail, crop and
 low-detail checks) and `star_clusters`. Each step is timed by wrapping the engine's own
 functions, so the profile and the total come from the same run. Peak RSS is the
@@ -53,8 +53,8 @@ def _reset_peak() -> bool:
 
 def _build_units(data: Any) -> list[Any]:
     """The engine's per-picture objects, as the fingerprint stage leaves them."""
+    from cleaner.detect.scan import _Unit
     from cleaner.models import Analysis, Fingerprint, ImageMetrics
-    from cleaner.scan import _Unit
 
     maps: dict[int, bytes] = {
         int(k): data["detail_maps"][n].tobytes() for n, k in enumerate(data["detail_index"])
@@ -119,14 +119,13 @@ class _Timer:
 
 def measure(path: Path, rotations: bool) -> dict[str, Any]:
     """Runs in the subprocess: load, build the engine's objects, time the group stage."""
-    import cleaner.grouping
-    import cleaner.index
-    import cleaner.matching
-    import cleaner.scan
-    import cleaner.similarity
-    from cleaner.models import Similarity
+    import cleaner.detect.checks
+    import cleaner.detect.grouping
+    import cleaner.detect.index
+    import cleaner.detect.matching
+    import cleaner.detect.scan
+    from cleaner.models import THRESHOLDS, Similarity
     from cleaner.progress import CancelToken
-    from cleaner.similarity import THRESHOLDS
 
     data = dict(np.load(path))
     t0 = time.perf_counter()
@@ -142,17 +141,17 @@ def measure(path: Path, rotations: bool) -> dict[str, Any]:
     # grouping is the engine's objects plus what grouping itself allocates.
     peak_reset = _reset_peak()
     timer = _Timer()
-    timer.wrap(cleaner.matching, "search_pairs", generator=True)
-    timer.wrap(cleaner.index, "_lsh", generator=True)
-    timer.wrap(cleaner.index, "_brute_force", generator=True)
-    timer.wrap(cleaner.index, "_best_per_pair")
-    timer.wrap(cleaner.matching, "candidate_pairs", generator=True)
-    timer.wrap(cleaner.matching, "confirm")
-    timer.wrap(cleaner.matching, "thumb_correlation")
-    timer.wrap(cleaner.matching, "crop_correlation")
-    timer.wrap(cleaner.matching, "detail_correlation")
-    timer.wrap(cleaner.scan, "star_clusters")
-    stage = cleaner.scan._group_stage(
+    timer.wrap(cleaner.detect.matching, "search_pairs", generator=True)
+    timer.wrap(cleaner.detect.index, "_lsh", generator=True)
+    timer.wrap(cleaner.detect.index, "_brute_force", generator=True)
+    timer.wrap(cleaner.detect.index, "_best_per_pair")
+    timer.wrap(cleaner.detect.matching, "candidate_pairs", generator=True)
+    timer.wrap(cleaner.detect.matching, "confirm")
+    timer.wrap(cleaner.detect.matching, "thumb_correlation")
+    timer.wrap(cleaner.detect.matching, "crop_correlation")
+    timer.wrap(cleaner.detect.matching, "detail_correlation")
+    timer.wrap(cleaner.detect.scan, "star_clusters")
+    stage = cleaner.detect.scan._group_stage(
         units, THRESHOLDS[Similarity.SAME], rotations, CancelToken(), 15.0
     )
     t0 = time.perf_counter()
@@ -213,8 +212,7 @@ def _recall(data: Any, pairs: Any, keep: Any, clusters: list[list[int]]) -> dict
 
 
 def run(count: int = 1_000_000, planted: int = 100_000, rotations: bool = False) -> dict[str, Any]:
-    from cleaner.models import Similarity
-    from cleaner.similarity import THRESHOLDS
+    from cleaner.models import THRESHOLDS, Similarity
 
     threshold = THRESHOLDS[Similarity.SAME].hamming
     runs: dict[str, Any] = {}

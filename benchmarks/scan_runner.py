@@ -23,10 +23,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from cleaner.detect.scan import scan
 from cleaner.models import ScanResult, ScanSettings
 from cleaner.progress import ScanFinished, StageStarted
 from cleaner.resultio import save
-from cleaner.scan import scan
 
 
 def _cpu(who: int) -> float:

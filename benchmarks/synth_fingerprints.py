@@ -3,10 +3,10 @@
 Each picture is a random smooth 64x64 grey image (a coarse and a finer random
 field, bicubic-like interpolation, plus a few small marks so the high-pass
 check of low-detail pictures has something to compare). From it, as
-`cleaner.hashing.fingerprint` does: the 32x32 grey picture (2x2 box mean here,
+`cleaner.detect.fingerprint.fingerprint` does: the 32x32 grey picture (2x2 box mean here,
 standing in for the resize of the 512-px decode), its pHash (ImageHash's DCT
 pHash, computed in batches as matrix products and checked bit for bit against
-`cleaner.hashing.phash_int` on a sample), the 16x16 BOX thumbnail, the detail
+`cleaner.detect.fingerprint.phash_int` on a sample), the 16x16 BOX thumbnail, the detail
 (standard deviation of the 32x32) and, for low-detail pictures, the 64x64 map.
 
 Planted near-duplicates are the same picture perturbed (brightness, sub-pixel
@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from cleaner.hashing import CROP_WINDOWS, DETAIL_SIDE, TRANSFORMS, crop_grey32, phash_int
+from cleaner.detect.fingerprint import CROP_WINDOWS, DETAIL_SIDE, TRANSFORMS, crop_grey32, phash_int
 from cleaner.models import LOW_DETAIL_STD
 
 U8 = npt.NDArray[np.uint8]
@@ -103,7 +103,7 @@ _DCT = (2 * np.cos(np.pi * np.arange(8)[:, None] * (2 * _N[None, :] + 1) / 64)).
 
 
 def phash_batch(grey32: U8) -> U64:
-    """pHash of each 32x32 grey picture, as `cleaner.hashing.phash_int` computes it."""
+    """pHash of each 32x32 grey picture, as `cleaner.detect.fingerprint.phash_int` computes it."""
     x = grey32.astype(np.float64)
     low = _DCT @ x @ _DCT.T  # (n, 8, 8)
     flat = low.reshape(len(x), 64)
@@ -135,8 +135,9 @@ def _window_matrix(window: tuple[float, float, float, float], side: int) -> F32:
 
 
 def crop_hashes(q64: U8) -> U64:
-    """(n, windows) pHashes of the crop windows, `cleaner.hashing.crop_grey32` style (from the
-    64x64 picture here, as the rest of this module stands in for the 512-px decode)."""
+    """(n, windows) pHashes of the crop windows, `cleaner.detect.fingerprint.crop_grey32`
+    style (from the 64x64 picture here, as the rest of this module stands in for the
+    512-px decode)."""
     cols = []
     for window in CROP_WINDOWS:
         m = _window_matrix(window, q64.shape[1])

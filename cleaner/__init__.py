@@ -1,12 +1,194 @@
 """PhotoSift's engine: find duplicate and near-duplicate photos, score them, and
-remove rejected copies safely. Never imports Qt (checked by import-linter)."""
+remove rejected copies safely. Never imports Qt (checked by import-linter).
+
+This module is the front door: the names the window, the command line and scripts use.
+The window imports nothing else from the engine (an import-linter contract checks it),
+so what is listed here is the engine's public surface; everything else may change.
+
+The rooms behind it (see docs/architecture.md):
+
+- `cleaner.detect`: walk, decode, fingerprint, match and group (a scan);
+- `cleaner.keep`: score the copies and choose the one to keep;
+- `cleaner.removal`: move rejected copies safely, record them, put them back;
+- `cleaner.report`: the HTML, CSV and JSON reports;
+- `cleaner.cli`: the `photosift` subcommands; `cleaner.demo`: sample photos, smoke test;
+- shared by all of them: `models`, `errors`, `progress`, `formats`, `resultio`,
+  `sidecars`, `safeopen`, `atomic`, `humanize`, `textsafe`.
+
+A scan::
+
+    import cleaner
+
+    token = cleaner.CancelToken()
+    for event in cleaner.scan(cleaner.ScanSettings(roots=("/photos",)), token):
+        if isinstance(event, cleaner.ScanFinished):
+            result = event.result
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _dist_version
+from pathlib import Path
 
 try:
     __version__ = _dist_version("photosift")
 except PackageNotFoundError:  # running from a source tree that was not installed
     __version__ = "0.0.0+source"
+
+# Defined before the rooms are imported: `cleaner.detect.scan` and the report read it.
+from cleaner.demo.library import make_demo_library
+from cleaner.demo.smoke import check_samples
+from cleaner.detect.decode import DecodeFailure, open_small, register_plugins
+from cleaner.detect.scan import scan
+from cleaner.errors import BadRootError, Cancelled, PhotoSiftError, ResultFormatError
+from cleaner.formats import RAW_EXTENSIONS, is_image_candidate
+from cleaner.humanize import human_bytes, plural
+from cleaner.models import (
+    DuplicateGroup,
+    GroupMember,
+    ScanResult,
+    ScanSettings,
+    Similarity,
+    SkippedFile,
+)
+from cleaner.progress import (
+    CancelToken,
+    FileSkipped,
+    GroupsFound,
+    Notice,
+    Progress,
+    ScanFinished,
+    Stage,
+    StageStarted,
+)
+from cleaner.removal.movelock import AnotherRemovalRunning, MoveLockError
+from cleaner.removal.plan import (
+    FileKept,
+    FileRemoved,
+    KeepReason,
+    KeptFile,
+    PlannedFile,
+    QuarantineMode,
+    RemovalFinished,
+    RemovalOptions,
+    RemovalPlan,
+    RemovalStarted,
+    TrashFunc,
+    plan_removal,
+    remove_files,
+)
+from cleaner.removal.restore import FileRestore, RestoreFinished, RestoreState, restore_batch
+from cleaner.removal.trash import QUARANTINE_DIR_NAME, default_quarantine_root, describe_error
+from cleaner.removal.undolog import (
+    Batch,
+    BatchState,
+    LogEntry,
+    Method,
+    Outcome,
+    UndoLog,
+    UndoLogDamaged,
+    UndoLogError,
+    default_log_path,
+    open_log,
+)
+from cleaner.report import FileOutcome, ReportOptions, ReportSummary, write_report
+from cleaner.report.summary import outcomes_from_log
+from cleaner.resultio import load as load_result
+from cleaner.resultio import save as save_result
+from cleaner.version import __version__
+
+
+def load_outcomes(
+    result: ScanResult,
+    log_path: str | os.PathLike[str] | None = None,
+    batch_ids: Iterable[str] | None = None,
+) -> dict[str, FileOutcome]:
+    """What the undo log records for the files of `result` (for a report); {} if there is
+    no undo log. Here, at the front door, because it joins two rooms that never import
+    each other: the report reads a log through its `UndoLogReader` protocol, and this
+    hands it PhotoSift's.
+
+    `log_path` defaults to the user's undo log (``$PHOTOSIFT_DATA_DIR`` honoured). A log
+    that does not exist is not created. Raises `UndoLogError` when the log exists but
+    cannot be read.
+    """
+    path = Path(log_path) if log_path is not None else default_log_path()
+    if not path.is_file():
+        return {}
+    with UndoLog(path) as log:
+        return outcomes_from_log(log, result, batch_ids)
+
+
+__all__ = [
+    "QUARANTINE_DIR_NAME",
+    "RAW_EXTENSIONS",
+    "AnotherRemovalRunning",
+    "BadRootError",
+    "Batch",
+    "BatchState",
+    "CancelToken",
+    "Cancelled",
+    "DecodeFailure",
+    "DuplicateGroup",
+    "FileKept",
+    "FileOutcome",
+    "FileRemoved",
+    "FileRestore",
+    "FileSkipped",
+    "GroupMember",
+    "GroupsFound",
+    "KeepReason",
+    "KeptFile",
+    "LogEntry",
+    "Method",
+    "MoveLockError",
+    "Notice",
+    "Outcome",
+    "PhotoSiftError",
+    "PlannedFile",
+    "Progress",
+    "QuarantineMode",
+    "RemovalFinished",
+    "RemovalOptions",
+    "RemovalPlan",
+    "RemovalStarted",
+    "ReportOptions",
+    "ReportSummary",
+    "RestoreFinished",
+    "RestoreState",
+    "ResultFormatError",
+    "ScanFinished",
+    "ScanResult",
+    "ScanSettings",
+    "Similarity",
+    "SkippedFile",
+    "Stage",
+    "StageStarted",
+    "TrashFunc",
+    "UndoLog",
+    "UndoLogDamaged",
+    "UndoLogError",
+    "__version__",
+    "check_samples",
+    "default_log_path",
+    "default_quarantine_root",
+    "describe_error",
+    "human_bytes",
+    "is_image_candidate",
+    "load_outcomes",
+    "load_result",
+    "make_demo_library",
+    "open_log",
+    "open_small",
+    "plan_removal",
+    "plural",
+    "register_plugins",
+    "remove_files",
+    "restore_batch",
+    "save_result",
+    "scan",
+    "write_report",
+]

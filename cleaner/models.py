@@ -202,7 +202,7 @@ class ImageMetrics:
 
 # A 32x32 grey thumbnail whose standard deviation is under this is near-blank
 # (a white page, a grey sky): plain perceptual hashes collide on such pictures,
-# so their matches need the stronger check in `cleaner.similarity`.
+# so their matches need the stronger check in `cleaner.detect.checks`.
 LOW_DETAIL_STD = 14.0
 
 
@@ -212,13 +212,13 @@ class Fingerprint:
 
     `hash_bytes` packs (8 bytes each, big-endian) the pHash of the picture as displayed
     and of its seven other rotations/mirrorings (the dihedral group), in
-    `cleaner.hashing.TRANSFORMS` order, then the pHash of each crop window
-    (`cleaner.hashing.CROP_WINDOWS`). `hashes` unpacks the first eight, `hashes[0]`
+    `cleaner.detect.fingerprint.TRANSFORMS` order, then the pHash of each crop window
+    (`cleaner.detect.fingerprint.CROP_WINDOWS`). `hashes` unpacks the first eight, `hashes[0]`
     being the picture as displayed; `crop_hashes` the rest. Packed, a million
     fingerprints take 300 MB less than as Python ints. `thumb` is a 16x16 grey
     thumbnail (256 bytes) used to confirm candidate matches; `detail_map` is a 64x64
     grey thumbnail kept only for low-detail pictures, where the stronger check needs it;
-    `colour` the picture's colour on a 4x4 grid (`cleaner.hashing.colour_signature`,
+    `colour` the picture's colour on a 4x4 grid (`cleaner.detect.fingerprint.colour_signature`,
     32 bytes; empty for a grey picture), since every hash and thumbnail is grey.
     """
 
@@ -310,7 +310,7 @@ class DuplicateGroup:
 
 
 class Similarity(str, enum.Enum):
-    """Presets a non-programmer can pick. `cleaner.similarity.THRESHOLDS` maps them."""
+    """Presets a non-programmer can pick. `THRESHOLDS` below maps them."""
 
     IDENTICAL = "identical"
     SAME = "same"
@@ -325,6 +325,36 @@ class Similarity(str, enum.Enum):
             Similarity.SIMILAR: "Similar",
             Similarity.LOOSE: "Loose",
         }[self]
+
+
+# The presets' numbers live beside the presets, so that the report can state a preset's
+# distance without reaching into detection (`cleaner.detect.checks` applies them).
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    hamming: int  # largest pHash distance (of 64 bits) for a candidate
+    correlation: float  # smallest thumbnail correlation for a match
+    detail_correlation: float  # smallest high-pass correlation when a side is low-detail
+    aspect_tolerance: float  # largest |log(aspect ratio a / aspect ratio b)|
+    crop_hamming: int  # largest distance from a crop-window hash to a picture's hash
+    crop_correlation: float  # smallest 8x8 correlation of the window with the other picture
+    colour_tolerance: float  # largest mean |Cb/Cr difference| (0-255) of two colour pictures
+    # largest difference (0-255) of grey level in most (90 %) of the 16x16 thumbnail cells
+    # of two flat pictures (nothing but tone: a white and a black page are two pictures);
+    # low-detail pictures whose marks line up may differ five times as much (a darker copy)
+    tone_tolerance: float
+
+
+THRESHOLDS: dict[Similarity, Thresholds] = {
+    Similarity.SAME: Thresholds(hamming=10, correlation=0.90, detail_correlation=0.80,
+                                aspect_tolerance=0.25, crop_hamming=10, crop_correlation=0.85,
+                                colour_tolerance=16.0, tone_tolerance=8.0),
+    Similarity.SIMILAR: Thresholds(hamming=16, correlation=0.80, detail_correlation=0.70,
+                                   aspect_tolerance=0.40, crop_hamming=12, crop_correlation=0.75,
+                                   colour_tolerance=24.0, tone_tolerance=12.0),
+    Similarity.LOOSE: Thresholds(hamming=20, correlation=0.65, detail_correlation=0.60,
+                                 aspect_tolerance=0.70, crop_hamming=14, crop_correlation=0.60,
+                                 colour_tolerance=40.0, tone_tolerance=16.0),
+}  # fmt: skip
 
 
 # Twice Pillow's warning level: the size at which Pillow itself refuses a picture.

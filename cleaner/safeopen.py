@@ -29,7 +29,7 @@ class NotARegularFileError(OSError):
     """The path is a pipe, device, socket or folder, not a file: nothing was read.
 
     An `OSError`, so every per-file handler that turns a read error into a skip reason
-    handles it (`cleaner.walk.reason_for_os_error` gives `SkipReason.NOT_A_FILE`). Its
+    handles it (`cleaner.detect.walk.reason_for_os_error` gives `SkipReason.NOT_A_FILE`). Its
     one argument is what the path is instead (`kind_of`), kept in `args` so the error
     survives a process pool's pickling."""
 
@@ -67,7 +67,7 @@ def open_regular(path: str | os.PathLike[str], *, follow_symlinks: bool = True) 
     a symbolic link when `follow_symlinks` is False), and the usual `OSError` otherwise.
     Links are followed by default: the scan reads through them when asked to follow
     links, and reading is harmless; whatever moves files checks links itself
-    (`cleaner.trash.file_state`).
+    (`cleaner.removal.trash.file_state`).
     """
     flags = _FLAGS if follow_symlinks else _FLAGS | getattr(os, "O_NOFOLLOW", 0)
     try:

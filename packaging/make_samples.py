@@ -1,10 +1,11 @@
-"""Write the tiny sample pictures that `photosift --smoke-test` decodes (cleaner/samples/).
+"""Write the tiny sample pictures that `photosift --smoke-test` decodes
+(cleaner/demo/smoke_samples/).
 
     python packaging/make_samples.py [OUTPUT_DIR]
 
 The samples are committed; run this only to regenerate them. Every sample shows the
 same scene (a red left half, a blue right half, and a white square in the middle of
-the left half) so cleaner/smoke.py can check that the decoders return the right
+the left half) so cleaner/demo/smoke.py can check that the decoders return the right
 pixels, not just an image of the right size. The RAW sample is a minimal
 uncompressed DNG written by hand: a 16-bit RGGB Bayer mosaic with the DNG tags
 LibRaw needs (no embedded preview, so decoding it exercises demosaicing).
@@ -126,7 +127,7 @@ def write_dng(path: Path, rgb: np.ndarray) -> None:
 
 
 def main(argv: list[str]) -> int:
-    default = Path(__file__).resolve().parent.parent / "cleaner" / "samples"
+    default = Path(__file__).resolve().parent.parent / "cleaner" / "demo" / "smoke_samples"
     out = Path(argv[1]) if len(argv) > 1 else default
     out.mkdir(parents=True, exist_ok=True)
     rgb = scene()

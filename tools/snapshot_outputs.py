@@ -32,6 +32,7 @@ _VOLATILE = [
     # how long it took
     (re.compile(r"(Time the scan took</th><td[^>]*>)[^<]*"), r"\1<T>"),
     (re.compile(r"\b\d+(\.\d+)? ?(s|seconds|ms|sec)\b"), "<T>"),
+    (re.compile(r"(Scanned .* in )\d+(:\d\d)+"), r"\1<T>"),
 ]
 
 

@@ -112,16 +112,14 @@ def _smoke_test(app: object, window: object) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from cleaner.decode import register_plugins
-    from cleaner.demo import make_demo_library
-    from cleaner.models import ScanResult, ScanSettings
+    from cleaner import ScanResult, ScanSettings, make_demo_library, register_plugins
     from ui.main_window import MainWindow
 
     assert isinstance(app, QApplication)
     assert isinstance(window, MainWindow)
     plugins = register_plugins()
     # Engine half: every image plugin loads and the bundled JPEG/PNG/HEIC/RAW samples decode.
-    from cleaner.smoke import check_samples
+    from cleaner import check_samples
 
     problems = check_samples()
     if problems:

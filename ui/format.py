@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
+from cleaner import GroupMember
+
 # one byte formatter for the window, the reports and the command line
-from cleaner.humanize import human_bytes as human_bytes
-from cleaner.humanize import plural as plural
-from cleaner.models import GroupMember
+from cleaner import human_bytes as human_bytes
+from cleaner import plural as plural
 
 
 def human_duration(seconds: float | None) -> str:

@@ -26,18 +26,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cleaner import __version__
-from cleaner.demo import make_demo_library
-from cleaner.models import DuplicateGroup, ScanResult, ScanSettings, SkippedFile
-from cleaner.progress import Notice, Progress
-from cleaner.removal import (
+from cleaner import (
+    DuplicateGroup,
+    FileRestore,
     KeptFile,
+    Notice,
+    Progress,
     QuarantineMode,
     RemovalFinished,
     RemovalOptions,
     RemovalPlan,
+    RestoreFinished,
+    RestoreState,
+    ScanResult,
+    ScanSettings,
+    SkippedFile,
+    __version__,
+    make_demo_library,
 )
-from cleaner.restore import FileRestore, RestoreFinished, RestoreState
 from ui.desktop import open_file, reveal_in_file_manager
 from ui.format import human_bytes, plural
 from ui.icons import app_icon

@@ -37,33 +37,35 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from cleaner import __version__
-from cleaner.models import ScanResult
-from cleaner.movelock import AnotherRemovalRunning, MoveLockError
-from cleaner.progress import CancelToken, Progress
-from cleaner.removal import (
+from cleaner import (
+    AnotherRemovalRunning,
+    Batch,
+    CancelToken,
     FileKept,
     FileRemoved,
+    FileRestore,
     KeptFile,
+    LogEntry,
+    Method,
+    MoveLockError,
+    Outcome,
+    Progress,
     RemovalFinished,
     RemovalOptions,
     RemovalPlan,
     RemovalStarted,
+    RestoreFinished,
+    ScanResult,
     TrashFunc,
-    plan_removal,
-    remove_files,
-)
-from cleaner.restore import FileRestore, RestoreFinished, restore_batch
-from cleaner.undolog import (
-    Batch,
-    LogEntry,
-    Method,
-    Outcome,
     UndoLog,
     UndoLogDamaged,
     UndoLogError,
+    __version__,
     default_log_path,
     open_log,
+    plan_removal,
+    remove_files,
+    restore_batch,
 )
 from ui.workers import register_thread
 

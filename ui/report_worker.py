@@ -15,10 +15,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from cleaner.models import ScanResult
-from cleaner.report import ReportOptions, ReportSummary, load_outcomes, write_report
-from cleaner.trash import describe_error
-from cleaner.undolog import UndoLogError
+from cleaner import (
+    ReportOptions,
+    ReportSummary,
+    ScanResult,
+    UndoLogError,
+    describe_error,
+    load_outcomes,
+    write_report,
+)
 from ui.thumbnails import register_pool
 
 FORMATS = ("html", "csv", "json")

@@ -27,7 +27,7 @@ from typing import Any, Generic, TypeVar, cast
 import platformdirs
 from PySide6.QtCore import QByteArray, QSettings
 
-from cleaner.models import ScanSettings, Similarity
+from cleaner import ScanSettings, Similarity
 
 T = TypeVar("T")
 
@@ -44,7 +44,7 @@ def use_portable_dir(folder: Path | str) -> None:
     global _portable_dir
     _portable_dir = Path(folder).expanduser().resolve()
     os.environ[ENV_CONFIG_DIR] = str(_portable_dir / "config")
-    os.environ[ENV_CACHE_DIR] = str(_portable_dir / "cache")  # read by cleaner.cache too
+    os.environ[ENV_CACHE_DIR] = str(_portable_dir / "cache")  # read by cleaner.detect.cache too
     os.environ.setdefault("PHOTOSIFT_DATA_DIR", str(_portable_dir / "data"))  # the undo log
 
 

@@ -23,7 +23,7 @@ from PIL import Image, ImageOps
 from PySide6.QtCore import QObject, QRunnable, QSize, QThreadPool, Signal, Slot
 from PySide6.QtGui import QImage, QPixmap
 
-from cleaner.decode import RAW_EXTENSIONS, DecodeFailure, open_small, register_plugins
+from cleaner import RAW_EXTENSIONS, DecodeFailure, open_small, register_plugins
 
 DEFAULT_CACHE_BYTES = 192 * 1024 * 1024
 MAX_SOURCE_PIXELS = 200_000_000  # refuse to even start on a bigger picture

@@ -1,4 +1,4 @@
-"""The scan runs here: one worker QObject in one QThread drives `cleaner.scan.scan`.
+"""The scan runs here: one worker QObject in one QThread drives `cleaner.detect.scan.scan`.
 
     ScanController (GUI thread)  --start(job, settings)-->  ScanWorker (scan thread)
            ^                                                   |
@@ -28,18 +28,22 @@ from typing import Literal
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from cleaner.errors import BadRootError, Cancelled
-from cleaner.models import DuplicateGroup, ScanResult, ScanSettings, SkippedFile
-from cleaner.progress import (
+from cleaner import (
+    BadRootError,
+    Cancelled,
     CancelToken,
+    DuplicateGroup,
     FileSkipped,
     GroupsFound,
     Notice,
     Progress,
     ScanFinished,
+    ScanResult,
+    ScanSettings,
+    SkippedFile,
     StageStarted,
+    scan,
 )
-from cleaner.scan import scan
 
 PROGRESS_HZ = 15.0
 GUI_BUDGET_S = 0.050  # time the GUI thread spends applying groups per event-loop turn

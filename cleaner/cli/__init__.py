@@ -22,7 +22,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from cleaner import __version__
+from cleaner.version import __version__
 
 SUBCOMMANDS = ["scan", "clean", "history", "undo", "report"]
 

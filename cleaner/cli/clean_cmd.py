@@ -16,9 +16,9 @@ from typing import Any
 
 from cleaner.cli.common import ProgressBar, ask, error, human_bytes
 from cleaner.errors import ResultFormatError
-from cleaner.movelock import AnotherRemovalRunning, MoveLockError
 from cleaner.progress import CancelToken, Progress
-from cleaner.removal import (
+from cleaner.removal.movelock import AnotherRemovalRunning, MoveLockError
+from cleaner.removal.plan import (
     FileKept,
     FileRemoved,
     KeepReason,
@@ -31,9 +31,9 @@ from cleaner.removal import (
     plan_removal,
     remove_files,
 )
+from cleaner.removal.undolog import UndoLog, UndoLogError
 from cleaner.resultio import load
 from cleaner.textsafe import printable, printable_path
-from cleaner.undolog import UndoLog, UndoLogError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 3, 130
 

@@ -6,8 +6,16 @@ import argparse
 from typing import Any
 
 from cleaner.cli.common import error, human_bytes, positive_int
+from cleaner.removal.undolog import (
+    BadEntry,
+    Batch,
+    BatchState,
+    LogEntry,
+    Outcome,
+    UndoLogError,
+    open_log,
+)
 from cleaner.textsafe import printable, printable_path
-from cleaner.undolog import BadEntry, Batch, BatchState, LogEntry, Outcome, UndoLogError, open_log
 
 EXIT_OK, EXIT_FAILED = 0, 1
 

@@ -112,9 +112,10 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cleaner.report import load_outcomes, summarize
+    from cleaner import load_outcomes
+    from cleaner.removal.undolog import UndoLogError
+    from cleaner.report import summarize
     from cleaner.resultio import load
-    from cleaner.undolog import UndoLogError
 
     targets = [t for t in (args.html, args.csv, args.json) if t]
     if not targets:
@@ -168,7 +169,7 @@ def write_formats(
     json: str | None,
 ) -> tuple[list[str], bool]:
     """Write each format given; one error line per file that fails, the others still go."""
-    from cleaner.csvexport import write_csv
+    from cleaner.report.csv import write_csv
     from cleaner.report.html import write_html
     from cleaner.report.jsonout import write_json
 

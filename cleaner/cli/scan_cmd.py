@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.cli.common import ProgressBar, error, human_bytes, human_duration
+from cleaner.detect.checks import MAX_THRESHOLD
 from cleaner.errors import BadRootError, Cancelled
+from cleaner.keep.quality import Criterion, parse_criteria
 from cleaner.models import ScanResult, ScanSettings, Similarity
 from cleaner.progress import CancelToken, Notice, Progress, ScanFinished
-from cleaner.quality import Criterion, parse_criteria
-from cleaner.similarity import MAX_THRESHOLD
 from cleaner.textsafe import printable, printable_path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 3, 130
@@ -141,7 +141,7 @@ def settings_from_args(args: argparse.Namespace) -> ScanSettings:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cleaner.scan import scan
+    from cleaner.detect.scan import scan
 
     try:
         settings = settings_from_args(args)
@@ -198,7 +198,7 @@ def _write_outputs(result: ScanResult, args: argparse.Namespace) -> bool:
             error(f"cannot write {args.json}: {exc.strerror or exc}")
             failed = True
     if args.csv:
-        from cleaner.csvexport import write_csv
+        from cleaner.report.csv import write_csv
 
         try:
             write_csv(result.groups, args.csv)

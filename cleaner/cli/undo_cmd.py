@@ -10,13 +10,13 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from cleaner import rescue
 from cleaner.cli.common import ProgressBar, ask, error
-from cleaner.movelock import AnotherRemovalRunning, MoveLockError
 from cleaner.progress import Progress
-from cleaner.restore import FileRestore, RestoreFinished, RestoreState, restore_batch
+from cleaner.removal import rescue
+from cleaner.removal.movelock import AnotherRemovalRunning, MoveLockError
+from cleaner.removal.restore import FileRestore, RestoreFinished, RestoreState, restore_batch
+from cleaner.removal.undolog import Batch, UndoLog, UndoLogError, open_log
 from cleaner.textsafe import printable, printable_path
-from cleaner.undolog import Batch, UndoLog, UndoLogError, open_log
 
 EXIT_OK, EXIT_FAILED = 0, 1
 

@@ -3,7 +3,7 @@
 The window's "Export report..." and ``photosift report`` / ``photosift scan --report``
 all go through `write_report`::
 
-    from cleaner.report import ReportOptions, load_outcomes, write_report
+    from cleaner import ReportOptions, load_outcomes, write_report
 
     outcomes = load_outcomes(result)          # what the undo log says was moved ({} if none)
     summary = write_report(
@@ -16,15 +16,15 @@ all go through `write_report`::
 Every writer streams to a temporary file that replaces the target at the end, and the
 HTML makes its previews one at a time, so a 50,000-file result never holds more than one
 preview in memory. Run it off the GUI thread: previews read the pictures from disk.
-Writers raise `OSError` when a file cannot be written; `load_outcomes` raises
-`cleaner.undolog.UndoLogError` when the undo log exists but cannot be read.
+Writers raise `OSError` when a file cannot be written. The report never opens the undo
+log itself: it reads one through the `UndoLogReader` protocol, and `cleaner.load_outcomes`
+(the front door, which may see both rooms) hands it PhotoSift's.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
-from pathlib import Path
+from collections.abc import Mapping
 
 from cleaner.models import ScanResult
 from cleaner.report.summary import (
@@ -61,32 +61,12 @@ __all__ = [
     "Totals",
     "UndoLogReader",
     "action_of",
-    "load_outcomes",
     "outcomes_from_log",
     "summarize",
     "write_report",
 ]
 
 PathLike = str | os.PathLike[str]
-
-
-def load_outcomes(
-    result: ScanResult,
-    log_path: PathLike | None = None,
-    batch_ids: Iterable[str] | None = None,
-) -> dict[str, FileOutcome]:
-    """What the undo log records for the files of `result`; {} if there is no undo log.
-
-    `log_path` defaults to the user's undo log (``$PHOTOSIFT_DATA_DIR`` honoured). A log
-    that does not exist is not created.
-    """
-    from cleaner.undolog import UndoLog, default_log_path
-
-    path = Path(log_path) if log_path is not None else default_log_path()
-    if not path.is_file():
-        return {}
-    with UndoLog(path) as log:
-        return outcomes_from_log(log, result, batch_ids)
 
 
 def write_report(
@@ -103,7 +83,7 @@ def write_report(
     Raises OSError from the first format that cannot be written (the ones before it are
     complete). To write each format independently, call this once per format.
     """
-    from cleaner.csvexport import write_csv
+    from cleaner.report.csv import write_csv
     from cleaner.report.html import write_html
     from cleaner.report.jsonout import write_json
 

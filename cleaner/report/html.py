@@ -20,10 +20,10 @@ from datetime import datetime
 from typing import TextIO
 
 from cleaner.atomic import atomic_text_file
-from cleaner.csvexport import display_path
 from cleaner.humanize import human_bytes, plural
 from cleaner.models import DuplicateGroup, GroupKind, GroupMember, ScanResult
 from cleaner.report import thumbs
+from cleaner.report.csv import display_path
 from cleaner.report.summary import Action, Fate, FileOutcome, ReportSummary, action_of
 from cleaner.textsafe import printable
 

@@ -18,8 +18,8 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Protocol
 
-from cleaner.models import DuplicateGroup, GroupKind, GroupMember, ScanResult
-from cleaner.similarity import THRESHOLDS
+from cleaner.models import THRESHOLDS, DuplicateGroup, GroupKind, GroupMember, ScanResult
+from cleaner.version import __version__
 
 # Standard cloud object storage (e.g. Amazon S3 Standard, first 50 TB), per GB-month.
 DEFAULT_PRICE_PER_GB_MONTH = 0.023
@@ -133,7 +133,7 @@ class FileOutcome:
 
 
 class BatchLike(Protocol):
-    """The fields of `cleaner.undolog.Batch` the report reads."""
+    """The fields of `cleaner.removal.undolog.Batch` the report reads."""
 
     @property
     def id(self) -> str: ...
@@ -142,7 +142,7 @@ class BatchLike(Protocol):
 
 
 class EntryLike(Protocol):
-    """The fields of `cleaner.undolog.LogEntry` the report reads."""
+    """The fields of `cleaner.removal.undolog.LogEntry` the report reads."""
 
     @property
     def batch_id(self) -> str: ...
@@ -167,7 +167,7 @@ class EntryLike(Protocol):
 
 
 class UndoLogReader(Protocol):
-    """The read side of `cleaner.undolog.UndoLog` that the report needs."""
+    """The read side of `cleaner.removal.undolog.UndoLog` that the report needs."""
 
     def batches(self) -> Iterable[BatchLike]: ...
     def entries(self, batch_id: str) -> Iterable[EntryLike]: ...
@@ -324,8 +324,6 @@ def summarize(
     now: datetime | None = None,
 ) -> ReportSummary:
     """Compute every figure of the report. One pass over the groups; no file is opened."""
-    import cleaner
-
     opts = options or ReportOptions()
     outcomes = MappingProxyType(dict(outcomes or {}))
     s = result.stats
@@ -408,7 +406,7 @@ def summarize(
         options=opts,
         removal=_removal_totals(result, outcomes),
         generated_at=(now or datetime.now().astimezone()).isoformat("T", "seconds"),
-        generated_by=generated_by or cleaner.__version__,
+        generated_by=generated_by or __version__,
         outcomes=outcomes,
     )
 

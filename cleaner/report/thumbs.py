@@ -1,6 +1,6 @@
 """Small JPEG previews for the HTML report, made one at a time and never kept.
 
-`make_thumbnail` decodes one file small (through `cleaner.decode.open_small`, which
+`make_thumbnail` decodes one file small (through `cleaner.detect.decode.open_small`, which
 uses Pillow's draft mode, applies the EXIF orientation, bounds the pixel count and
 knows HEIC and camera RAW files) and returns a base64 ``data:`` URI a few kilobytes
 long. It never raises for a bad, missing or huge file: it returns None and the report
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from cleaner.decode import DecodeFailure, open_small, register_plugins
+from cleaner.detect.decode import DecodeFailure, open_small, register_plugins
 from cleaner.models import DEFAULT_MAX_PIXELS
 
 

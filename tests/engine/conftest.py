@@ -17,8 +17,8 @@ import images
 import pytest
 from PIL import Image
 
+from cleaner.detect.scan import run_scan
 from cleaner.models import ScanResult, ScanSettings
-from cleaner.scan import run_scan
 
 
 @pytest.fixture(autouse=True)

@@ -28,7 +28,7 @@ sys.path.insert(0, str(HERE))
 import pytest  # noqa: E402
 from removal_helpers import isolate  # noqa: E402
 
-import cleaner.trash  # noqa: E402
+import cleaner.removal.trash  # noqa: E402
 from cleaner.cli import clean_cmd, undo_cmd  # noqa: E402
 from cleaner.cli import main as photosift  # noqa: E402
 
@@ -39,7 +39,7 @@ def main(argv: list[str]) -> int:
     base, go, die_at, *args = argv
     isolate(pytest.MonkeyPatch(), Path(base))
     if die_at != "-":
-        real, limit = cleaner.trash.send_to_trash, int(die_at)
+        real, limit = cleaner.removal.trash.send_to_trash, int(die_at)
         calls = 0
 
         def dying_trash(path: str) -> None:
@@ -49,7 +49,7 @@ def main(argv: list[str]) -> int:
                 os._exit(DIED)
             real(path)
 
-        cleaner.trash.send_to_trash = dying_trash
+        cleaner.removal.trash.send_to_trash = dying_trash
     if go != "-":
         for module, name in ((clean_cmd, "remove_files"), (undo_cmd, "restore_batch")):
             setattr(module, name, _after_go(getattr(module, name), go))

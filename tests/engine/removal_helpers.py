@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-import cleaner.trash
+import cleaner.removal.trash
 from cleaner.models import (
     DuplicateGroup,
     FileEntry,
@@ -63,7 +63,7 @@ def isolate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Env:
     monkeypatch.setattr(plat_other, "HOMETRASH_B", os.fsencode(env.trash))
     monkeypatch.setattr(plat_other, "HOMETRASH", str(env.trash))
     # Never the gio backend (it would use the real user's trash).
-    monkeypatch.setattr(cleaner.trash, "send_to_trash", plat_other.send2trash)
+    monkeypatch.setattr(cleaner.removal.trash, "send_to_trash", plat_other.send2trash)
     return env
 
 

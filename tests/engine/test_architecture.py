@@ -1,4 +1,5 @@
-"""The engine never imports Qt or the window: checked statically and at run time."""
+"""The engine never imports Qt or the window, and its rooms keep to their places: checked
+statically (import-linter) and at run time."""
 
 from __future__ import annotations
 
@@ -33,6 +34,55 @@ def test_import_linter_contracts_hold() -> None:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "The engine never imports Qt or the window KEPT" in proc.stdout
+    assert "The window reads the engine through its front door only KEPT" in proc.stdout
+    assert "The shared modules import no room KEPT" in proc.stdout
+    assert "The engine's rooms: commands above, rooms apart, keep below detect KEPT" in proc.stdout
+
+
+ROOMS = {"cli", "demo", "detect", "keep", "removal", "report"}
+
+
+def _contract(name: str) -> dict[str, object]:
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    found: dict[str, object] = next(c for c in contracts if c["name"] == name)
+    return found
+
+
+def _top_level_parts() -> set[str]:
+    """Every module and package directly under cleaner/ (what a contract must name)."""
+    package_dir = Path(cleaner.__file__).parent
+    return {
+        p.stem if p.is_file() else p.name
+        for p in package_dir.iterdir()
+        if (p.suffix == ".py" and p.stem not in ("__init__", "__main__"))
+        or (p.is_dir() and (p / "__init__.py").exists())
+    }
+
+
+def test_every_engine_module_is_a_room_or_a_shared_module() -> None:
+    """A new module under cleaner/ must be placed: in a room, or named as shared (and so
+    forbidden from importing rooms). Otherwise the contracts would silently not see it."""
+    shared = _contract("The shared modules import no room")["source_modules"]
+    assert isinstance(shared, list)
+    names = {m.removeprefix("cleaner.") for m in shared}
+    assert _top_level_parts() == ROOMS | names
+
+
+def test_the_window_is_barred_from_every_engine_module_but_the_front_door() -> None:
+    forbidden = _contract("The window reads the engine through its front door only")[
+        "forbidden_modules"
+    ]
+    assert isinstance(forbidden, list)
+    assert {m.removeprefix("cleaner.") for m in forbidden} == _top_level_parts()
+
+
+def test_the_front_door_exports_what_it_imports() -> None:
+    """`from cleaner import X` in the window works only for names in `__all__` (mypy and
+    readers rely on it), and every name listed there is really there."""
+    for name in cleaner.__all__:
+        assert hasattr(cleaner, name), name
 
 
 def test_importing_every_engine_module_loads_no_qt() -> None:
@@ -44,7 +94,7 @@ def test_importing_every_engine_module_loads_no_qt() -> None:
         for p in package_dir.rglob("*.py")
         if p.name != "__main__.py"
     )
-    assert "cleaner.scan" in modules
+    assert "cleaner.detect.scan" in modules
     assert "cleaner.cli.scan_cmd" in modules
     script = textwrap.dedent(
         f"""

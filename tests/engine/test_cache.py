@@ -9,11 +9,11 @@ from pathlib import Path
 import images
 import pytest
 
-import cleaner.analysis
-import cleaner.cache
-import cleaner.scan
-from cleaner.cache import FingerprintCache, default_cache_path
-from cleaner.decode import DecodeFailure
+import cleaner.detect.analysis
+import cleaner.detect.cache
+import cleaner.detect.scan
+from cleaner.detect.cache import FingerprintCache, default_cache_path
+from cleaner.detect.decode import DecodeFailure
 from cleaner.models import SkipReason
 
 
@@ -33,19 +33,19 @@ def _forbid_decoding(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*args: object, **kwargs: object) -> None:
         raise AssertionError("a cached file was decoded again")
 
-    monkeypatch.setattr(cleaner.analysis, "analyse_file", boom)
-    monkeypatch.setattr(cleaner.scan, "analyse_file", boom)
+    monkeypatch.setattr(cleaner.detect.analysis, "analyse_file", boom)
+    monkeypatch.setattr(cleaner.detect.scan, "analyse_file", boom)
 
 
 def _count_decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
-    real = cleaner.scan.analyse_file
+    real = cleaner.detect.scan.analyse_file
 
     def counting(path: str, max_pixels: int):  # type: ignore[no-untyped-def]
         seen.append(os.path.basename(path))
         return real(path, max_pixels)
 
-    monkeypatch.setattr(cleaner.scan, "analyse_file", counting)
+    monkeypatch.setattr(cleaner.detect.scan, "analyse_file", counting)
     return seen
 
 
@@ -107,9 +107,9 @@ def test_the_default_cache_is_used_and_lives_in_the_redirected_folder(
     lib = library()
     lib.add("a.jpg", images.photo(33, (200, 150)))
     settings = lib.settings(workers=1)
-    cleaner.scan.run_scan(settings)  # cache_path="default"
+    cleaner.detect.scan.run_scan(settings)  # cache_path="default"
     assert (user_dirs["PHOTOSIFT_CACHE_DIR"] / "fingerprints.sqlite3").exists()
-    again = cleaner.scan.run_scan(settings)
+    again = cleaner.detect.scan.run_scan(settings)
     assert again.stats.cache_hits == 1
 
 
@@ -155,8 +155,8 @@ def test_a_version_change_empties_the_cache(
     readable = _fill(lib)
     cache = tmp_path / "fp.sqlite3"
     lib.scan(cache=cache)
-    real = cleaner.cache.library_versions()
-    monkeypatch.setattr(cleaner.cache, "library_versions", lambda: real + ";Pillow=99.0")
+    real = cleaner.detect.cache.library_versions()
+    monkeypatch.setattr(cleaner.detect.cache, "library_versions", lambda: real + ";Pillow=99.0")
     decoded = _count_decodes(monkeypatch)
     result = lib.scan(cache=cache)
     assert result.stats.cache_hits == 0
@@ -266,7 +266,7 @@ def test_a_rescan_of_an_unchanged_folder_opens_no_file(
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError(f"a file was opened on an unchanged rescan: {args[:1]}")
 
-    from cleaner import scan as scan_module
+    from cleaner.detect import scan as scan_module
 
     for name in ("analyse_file", "prefix_digest", "sha256_file"):
         monkeypatch.setattr(scan_module, name, refuse)
@@ -280,7 +280,7 @@ def test_a_rescan_of_an_unchanged_folder_opens_no_file(
 def test_each_step_merges_into_what_the_cache_knows(tmp_path: Path) -> None:
     """Prefix, digest and verdict arrive in separate steps and must all be kept; a
     changed file (other size or mtime) starts from nothing."""
-    from cleaner.cache import FingerprintCache
+    from cleaner.detect.cache import FingerprintCache
 
     with FingerprintCache(tmp_path / "fp.sqlite3") as cache:
         cache.put("/x/a.jpg", 10, 1, prefix="p" * 64)
@@ -307,7 +307,7 @@ def test_a_fingerprint_comes_back_whole(tmp_path: Path) -> None:
     photo = images.photo(41, (320, 240))
     path = tmp_path / "a.jpg"
     images.save(photo, path)
-    analysis = cleaner.analysis.analyse_file(str(path), 10**9)
+    analysis = cleaner.detect.analysis.analyse_file(str(path), 10**9)
     assert not isinstance(analysis, DecodeFailure)
     st = path.stat()
     with FingerprintCache(tmp_path / "c.sqlite3") as cache:

@@ -18,12 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaner.cache import FingerprintCache
 from cleaner.cli import main
+from cleaner.detect.cache import FingerprintCache
+from cleaner.detect.scan import scan
 from cleaner.models import Analysis, Fingerprint, ImageMetrics, ScanResult
 from cleaner.progress import Notice, ScanFinished
 from cleaner.resultio import metrics_to_dict
-from cleaner.scan import scan
 
 
 def _library(library, pictures: int = 12):

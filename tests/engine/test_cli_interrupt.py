@@ -23,7 +23,7 @@ from removal_helpers import exact_result
 
 from cleaner import resultio
 from cleaner.cli import main
-from cleaner.undolog import UndoLog
+from cleaner.removal.undolog import UndoLog
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and FIFOs")
 
@@ -113,7 +113,7 @@ def test_ctrl_c_stops_a_scan_with_a_picture_turned_into_a_fifo(library, tmp_path
     marker = tmp_path / "walked"
     prelude = f"""
         import os, pathlib, time
-        import cleaner.scan as _scan
+        import cleaner.detect.scan as _scan
         _real_walk = _scan.walk
         def _walk(*a, **k):
             yield from _real_walk(*a, **k)
@@ -213,7 +213,9 @@ def _clean(planned: Path, quarantine: Path) -> list[str]:
 
 def test_ctrl_c_stops_clean_between_two_files(planned: Path, tmp_path: Path) -> None:
     marker = tmp_path / "busy"
-    prelude = _marker_prelude(marker, "cleaner.removal", ("move_to_quarantine", "file_state"), 0.02)
+    prelude = _marker_prelude(
+        marker, "cleaner.removal.plan", ("move_to_quarantine", "file_state"), 0.02
+    )
     proc, _, err = _spawn(_clean(planned, tmp_path / "q"), tmp_path, prelude)
     _wait_for(marker.exists, proc, "the first move")
     code, _ = _interrupt(proc)
@@ -224,7 +226,7 @@ def test_ctrl_c_stops_undo(planned: Path, tmp_path: Path, capsys) -> None:
     assert main(_clean(planned, tmp_path / "q")) == 0
     capsys.readouterr()
     marker = tmp_path / "busy"
-    prelude = _marker_prelude(marker, "cleaner.restore", ("file_state",), 0.02)
+    prelude = _marker_prelude(marker, "cleaner.removal.restore", ("file_state",), 0.02)
     proc, _, err = _spawn(["undo"], tmp_path, prelude)
     _wait_for(marker.exists, proc, "the first file put back")
     code, _ = _interrupt(proc)

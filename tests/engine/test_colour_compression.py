@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from cleaner.detect.scan import run_scan
+from cleaner.keep.quality import Candidate, Criterion, choose_keeper
 from cleaner.models import ImageMetrics, ScanResult, ScanSettings
-from cleaner.quality import Candidate, Criterion, choose_keeper
-from cleaner.scan import run_scan
 
 
 def _scan(root: Path, **kwargs: object) -> ScanResult:

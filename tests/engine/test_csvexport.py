@@ -9,8 +9,8 @@ from pathlib import Path
 import images
 import pytest
 
-from cleaner.csvexport import COLUMNS, display_path, write_csv
 from cleaner.models import ScanResult
+from cleaner.report.csv import COLUMNS, display_path, write_csv
 
 
 def _read(path: Path) -> list[dict[str, str]]:

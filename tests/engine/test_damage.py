@@ -19,7 +19,9 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from cleaner import resultio
-from cleaner.decode import Decoded, DecodeFailure, open_small
+from cleaner.detect.decode import Decoded, DecodeFailure, open_small
+from cleaner.detect.scan import run_scan
+from cleaner.keep.quality import Candidate, Criterion, choose_keeper, parse_criteria, quality_score
 from cleaner.models import (
     DamageReason,
     ImageMetrics,
@@ -27,8 +29,6 @@ from cleaner.models import (
     ScanSettings,
     SkipReason,
 )
-from cleaner.quality import Candidate, Criterion, choose_keeper, parse_criteria, quality_score
-from cleaner.scan import run_scan
 
 MAX_PIXELS = 10**9
 
@@ -230,7 +230,7 @@ def test_progressive_jpeg_with_restart_markers_and_trailer_is_not_flagged(
 
 
 def test_the_samples_heic_is_not_flagged() -> None:
-    sample = Path(__file__).parents[2] / "cleaner" / "samples" / "sample.heic"
+    sample = Path(__file__).parents[2] / "cleaner" / "demo" / "smoke_samples" / "sample.heic"
     result = _decode(sample)
     assert isinstance(result, Decoded)
     assert result.damage is None
@@ -490,7 +490,7 @@ def test_any_damage_gives_a_verdict_never_an_exception(
     cut: float,
     pad: int,
 ) -> None:
-    from cleaner.damage import heif_damage, jpeg_damage, png_damage
+    from cleaner.detect.damage import heif_damage, jpeg_damage, png_damage
 
     data = bytearray(_SMALL[suffix])
     for where, value in flips:
@@ -528,7 +528,7 @@ def test_the_damage_check_never_blocks_on_a_fifo(tmp_path: Path) -> None:
     import os
     import threading
 
-    from cleaner.damage import file_damage
+    from cleaner.detect.damage import file_damage
 
     fifo = tmp_path / "photo.jpg"
     os.mkfifo(fifo)

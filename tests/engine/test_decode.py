@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import cleaner.decode
-from cleaner.analysis import analyse_file
-from cleaner.decode import ANALYSIS_SIZE, Decoded, DecodeFailure, open_small
-from cleaner.hashing import fingerprint
+import cleaner.detect.decode
+from cleaner.detect.analysis import analyse_file
+from cleaner.detect.decode import ANALYSIS_SIZE, Decoded, DecodeFailure, open_small
+from cleaner.detect.fingerprint import fingerprint
 from cleaner.models import DEFAULT_MAX_PIXELS, Analysis, SkipReason
 
 SIZE = (400, 300)
@@ -91,7 +91,7 @@ def test_camera_size_jpeg_is_drafted_at_one_eighth(
             drafted.append(self.size)
         return real_load(self)
 
-    monkeypatch.setattr(cleaner.decode.Image.Image, "load", spy)
+    monkeypatch.setattr(cleaner.detect.decode.Image.Image, "load", spy)
     decoded = _decode(path)
     assert set(drafted) == {(300, 200)}  # the decoder ran at 2400/8 x 1600/8
     assert decoded.image.size == (ANALYSIS_SIZE, round(ANALYSIS_SIZE * 1600 / 2400))
@@ -297,7 +297,7 @@ def test_permission_denied_file_simulated(
     def denied(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(cleaner.decode, "open_regular", denied)
+    monkeypatch.setattr(cleaner.detect.decode, "open_regular", denied)
     assert _failure(path).reason is SkipReason.PERMISSION_DENIED
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from cleaner.demo import DemoLibrary, make_demo_library
+from cleaner.demo.library import DemoLibrary, make_demo_library
+from cleaner.detect.scan import run_scan
 from cleaner.models import ScanSettings
-from cleaner.scan import run_scan
 
 
 @pytest.fixture(scope="module")

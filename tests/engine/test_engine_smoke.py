@@ -6,8 +6,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from cleaner.detect.scan import run_scan
 from cleaner.models import ScanSettings
-from cleaner.scan import run_scan
 
 
 def _photo(path: Path, size: tuple[int, int] = (640, 480)) -> None:

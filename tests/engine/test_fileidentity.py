@@ -1,4 +1,4 @@
-"""`cleaner.fileidentity`: the shape of a path, and the file object it names now."""
+"""`cleaner.removal.fileidentity`: the shape of a path, and the file object it names now."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-import cleaner.fileidentity as fid
-from cleaner.fileidentity import (
+import cleaner.removal.fileidentity as fid
+from cleaner.removal.fileidentity import (
     FileObject,
     SymlinkInPath,
     path_form_problem,
@@ -19,7 +19,7 @@ from cleaner.fileidentity import (
     same_object,
     stat_object,
 )
-from cleaner.trash import NotARegularFile
+from cleaner.removal.trash import NotARegularFile
 
 
 @pytest.fixture(params=["dir_fd", "lstat"])

@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import cleaner.scan
-from cleaner.grouping import star_clusters
-from cleaner.hashing import THUMB_SIDE
+import cleaner.detect.scan
+from cleaner.detect.fingerprint import THUMB_SIDE
+from cleaner.detect.grouping import star_clusters
+from cleaner.detect.scan import run_scan
 from cleaner.models import (
     Analysis,
     Fingerprint,
@@ -23,7 +24,6 @@ from cleaner.models import (
     ScanSettings,
     Similarity,
 )
-from cleaner.scan import run_scan
 
 SIZE = (640, 480)
 
@@ -180,7 +180,7 @@ def test_no_chaining_through_a_middle_picture(
     def fake_analyse(path: str, max_pixels: int) -> Analysis:
         return _synthetic_analysis(hashes[os.path.basename(path)[0]])
 
-    monkeypatch.setattr(cleaner.scan, "analyse_file", fake_analyse)
+    monkeypatch.setattr(cleaner.detect.scan, "analyse_file", fake_analyse)
     result = _scan(tmp_path)
     threshold = 12
     assert result.groups, "the chain's links must still be found"

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from cleaner.hashing import (
+from cleaner.detect.fingerprint import (
     DETAIL_SIDE,
     PREFIX_BYTES,
     THUMB_SIDE,

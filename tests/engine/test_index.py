@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import cleaner.index
-from cleaner.index import find_pairs, lsh_plan, popcount64
+import cleaner.detect.index
+from cleaner.detect.index import find_pairs, lsh_plan, popcount64
 
 
 def _popcount(x: int) -> int:
@@ -25,7 +25,7 @@ def _brute(hashes: list[int], threshold: int) -> dict[tuple[int, int], int]:
     return out
 
 
-def _as_dict(pairs: cleaner.index.Pairs) -> dict[tuple[int, int], int]:
+def _as_dict(pairs: cleaner.detect.index.Pairs) -> dict[tuple[int, int], int]:
     out = {}
     for i, j, d in zip(pairs.i.tolist(), pairs.j.tolist(), pairs.d.tolist(), strict=True):
         key = (min(i, j), max(i, j))
@@ -57,7 +57,7 @@ def test_lsh_path_never_reports_a_pair_beyond_the_threshold(
 ) -> None:
     base = np.array(hashes, dtype=np.uint64)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(cleaner.index, "BRUTE_FORCE_LIMIT", 0)
+        mp.setattr(cleaner.detect.index, "BRUTE_FORCE_LIMIT", 0)
         found = _as_dict(find_pairs(base, threshold))
     truth = _brute(hashes, threshold)
     assert set(found) <= set(truth)
@@ -83,7 +83,7 @@ def test_lsh_finds_planted_near_pairs_among_20000(monkeypatch: pytest.MonkeyPatc
         (a, b) for a, b in planted_pairs if _popcount(int(base[a]) ^ int(base[b])) <= threshold
     }
     assert len(planted_pairs) > 400
-    monkeypatch.setattr(cleaner.index, "BRUTE_FORCE_LIMIT", 0)
+    monkeypatch.setattr(cleaner.detect.index, "BRUTE_FORCE_LIMIT", 0)
     pairs = find_pairs(base, threshold)
     found = _as_dict(pairs)
     recall = len(planted_pairs & set(found)) / len(planted_pairs)
@@ -111,7 +111,7 @@ def test_variants_find_rotated_copies_with_the_best_variant(
     lsh: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if lsh:
-        monkeypatch.setattr(cleaner.index, "BRUTE_FORCE_LIMIT", 0)
+        monkeypatch.setattr(cleaner.detect.index, "BRUTE_FORCE_LIMIT", 0)
     rng = np.random.default_rng(3)
     base = rng.integers(0, 2**64, size=50, dtype=np.uint64)
     variants = rng.integers(0, 2**64, size=(50, 7), dtype=np.uint64)
@@ -142,7 +142,7 @@ def test_variant_only_search_leaves_out_base_pairs(
     lsh: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if lsh:
-        monkeypatch.setattr(cleaner.index, "BRUTE_FORCE_LIMIT", 0)
+        monkeypatch.setattr(cleaner.detect.index, "BRUTE_FORCE_LIMIT", 0)
     rng = np.random.default_rng(5)
     base = rng.integers(0, 2**64, size=60, dtype=np.uint64)
     windows = rng.integers(0, 2**64, size=(60, 1), dtype=np.uint64)
@@ -178,7 +178,7 @@ def test_variant_lsh_finds_planted_window_pairs_among_20000(
     for o, c in zip(owners.tolist(), copies.tolist(), strict=True):
         base[c] = np.uint64(_flip(int(windows[o, 0]), rng, int(rng.integers(1, threshold + 1))))
         windows[c, 0] = np.uint64(_flip(int(base[c]), rng, 4))
-    monkeypatch.setattr(cleaner.index, "BRUTE_FORCE_LIMIT", 0)
+    monkeypatch.setattr(cleaner.detect.index, "BRUTE_FORCE_LIMIT", 0)
     pairs = find_pairs(base, threshold, windows, base_pairs=False)
     assert not np.any(pairs.i == pairs.j)
     assert np.all(pairs.t == 1)
@@ -190,7 +190,7 @@ def test_variant_lsh_finds_planted_window_pairs_among_20000(
     )
     assert recall >= 0.99
     # every pair the exact search finds, the LSH found too (or it is at the threshold)
-    monkeypatch.setattr(cleaner.index, "BRUTE_FORCE_LIMIT", 10**12)
+    monkeypatch.setattr(cleaner.detect.index, "BRUTE_FORCE_LIMIT", 10**12)
     exact = find_pairs(base, threshold, windows, base_pairs=False)
     close = exact.d < threshold - 2
     exact_close = set(zip(exact.i[close].tolist(), exact.j[close].tolist(), strict=True))

@@ -37,7 +37,7 @@ from removal_helpers import Env, exact_result, isolate, snapshot
 from cleaner import resultio
 from cleaner.cli import main as photosift
 from cleaner.models import ScanResult
-from cleaner.undolog import LogEntry, Outcome, UndoLog
+from cleaner.removal.undolog import LogEntry, Outcome, UndoLog
 
 FILES = 1000  # pairs of exact copies: one copy of each to move
 RUNS = 50

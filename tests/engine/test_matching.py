@@ -10,13 +10,20 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import cleaner.similarity
-from cleaner.hashing import CROP_WINDOWS, fingerprint
-from cleaner.index import Pairs
-from cleaner.matching import candidate_pairs, confirm, find_matches, picture_distance
-from cleaner.models import Fingerprint, ImageMetrics, ScanResult, ScanSettings, Similarity
-from cleaner.scan import run_scan
-from cleaner.similarity import CROP_KIND, THRESHOLDS, colour_agrees
+import cleaner.detect.checks
+from cleaner.detect.checks import CROP_KIND, colour_agrees
+from cleaner.detect.fingerprint import CROP_WINDOWS, fingerprint
+from cleaner.detect.index import Pairs
+from cleaner.detect.matching import candidate_pairs, confirm, find_matches, picture_distance
+from cleaner.detect.scan import run_scan
+from cleaner.models import (
+    THRESHOLDS,
+    Fingerprint,
+    ImageMetrics,
+    ScanResult,
+    ScanSettings,
+    Similarity,
+)
 
 SAME = THRESHOLDS[Similarity.SAME]
 # fractions cut off (left, top, right, bottom): the light crops photo editors make
@@ -86,7 +93,7 @@ def test_the_crop_search_is_what_finds_them(
     from dataclasses import replace
 
     monkeypatch.setitem(
-        cleaner.similarity.THRESHOLDS, Similarity.SAME, replace(SAME, crop_hamming=0)
+        cleaner.detect.checks.THRESHOLDS, Similarity.SAME, replace(SAME, crop_hamming=0)
     )
     groups = _groups(_scan(crop_library))
     missed = [s for s in SEEDS if {f"photo{s}.jpg", f"photo{s} crop.jpg"} not in groups]
@@ -161,14 +168,14 @@ def test_correlations_are_the_same_in_small_steps(monkeypatch: pytest.MonkeyPatc
     j = rng.integers(0, 12, size=20).astype(np.int64)
     turns = rng.integers(0, 8, size=20).astype(np.int64)
     crops = np.full(20, CROP_KIND, dtype=np.int64)
-    whole_t = cleaner.similarity.thumb_correlation(thumbs, i, j, turns)
-    whole_c = cleaner.similarity.crop_correlation(thumbs, i, j, crops)
-    monkeypatch.setattr(cleaner.similarity, "_PAIRS_PER_STEP", 3)
+    whole_t = cleaner.detect.checks.thumb_correlation(thumbs, i, j, turns)
+    whole_c = cleaner.detect.checks.crop_correlation(thumbs, i, j, crops)
+    monkeypatch.setattr(cleaner.detect.checks, "_PAIRS_PER_STEP", 3)
     np.testing.assert_allclose(
-        cleaner.similarity.thumb_correlation(thumbs, i, j, turns), whole_t, atol=1e-5
+        cleaner.detect.checks.thumb_correlation(thumbs, i, j, turns), whole_t, atol=1e-5
     )
     np.testing.assert_allclose(
-        cleaner.similarity.crop_correlation(thumbs, i, j, crops), whole_c, atol=1e-5
+        cleaner.detect.checks.crop_correlation(thumbs, i, j, crops), whole_c, atol=1e-5
     )
 
 

@@ -2,7 +2,7 @@
 
 Two `photosift clean` processes on overlapping results with different keepers each saw
 the other's keeper still in place and moved it: every copy of some pictures gone. The
-move lock (cleaner/movelock.py) lets one mover at a time move files; a second one is
+move lock (cleaner/removal/movelock.py) lets one mover at a time move files; a second one is
 told so at once and moves nothing.
 """
 
@@ -15,11 +15,11 @@ from movers import pictures_left, release_together, start, swapped_keepers
 from removal_helpers import Env, exact_result, isolate
 
 from cleaner import resultio
-from cleaner.movelock import AnotherRemovalRunning, MoveLockError, lock_path, moving_files
 from cleaner.progress import CancelToken
-from cleaner.removal import RemovalFinished, plan_removal, remove_files, run_removal
-from cleaner.restore import restore_batch, run_restore
-from cleaner.undolog import Outcome, UndoLog
+from cleaner.removal.movelock import AnotherRemovalRunning, MoveLockError, lock_path, moving_files
+from cleaner.removal.plan import RemovalFinished, plan_removal, remove_files, run_removal
+from cleaner.removal.restore import restore_batch, run_restore
+from cleaner.removal.undolog import Outcome, UndoLog
 
 LOCKED = "photosift: another PhotoSift is moving files; wait for it to finish and try again"
 

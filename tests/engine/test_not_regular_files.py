@@ -21,14 +21,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import cleaner.scan
-from cleaner import hashing
-from cleaner.decode import DecodeFailure, open_small
+import cleaner.detect.scan
+from cleaner.detect import fingerprint as hashing
+from cleaner.detect.decode import DecodeFailure, open_small
+from cleaner.detect.walk import FoundFile, normalise_roots, walk
 from cleaner.models import DEFAULT_MAX_PIXELS, ScanResult, SkipReason
+from cleaner.removal.trash import NotARegularFile, file_state
 from cleaner.report import thumbs
 from cleaner.safeopen import NotARegularFileError, open_regular
-from cleaner.trash import NotARegularFile, file_state
-from cleaner.walk import FoundFile, normalise_roots, walk
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs (POSIX)")
 
@@ -158,7 +158,7 @@ def test_file_state_refuses_a_fifo_swapped_in_after_its_lstat(
 
 def _walk_then_swap(victims: list[Path]) -> Callable[..., Iterator[object]]:
     """The real walk, after which each of `victims` is replaced by a FIFO of that name."""
-    real_walk = cleaner.scan.walk
+    real_walk = cleaner.detect.scan.walk
 
     def patched(*args: object, **kwargs: object) -> Iterator[object]:
         yield from real_walk(*args, **kwargs)  # type: ignore[arg-type]
@@ -176,7 +176,7 @@ def test_scan_with_pictures_replaced_by_fifos_after_the_walk_finishes(
         lib.add(f"p{i:02d}.jpg", images.photo(i, (96, 72)))
     lib.copy("p00.jpg", "copy/p00.jpg")
     victims = [lib.path("p03.jpg"), lib.path("p17.jpg"), lib.path("copy/p00.jpg")]
-    monkeypatch.setattr(cleaner.scan, "walk", _walk_then_swap(victims))
+    monkeypatch.setattr(cleaner.detect.scan, "walk", _walk_then_swap(victims))
 
     result = _within(20.0, lambda: lib.scan(workers=2), victims)
 
@@ -268,7 +268,7 @@ def test_a_cross_drive_move_of_a_fifo_refuses_at_once(
     a flag checked between files. Caught on main: still blocked after 2 s."""
     import errno
 
-    from cleaner.trash import move_no_overwrite
+    from cleaner.removal.trash import move_no_overwrite
 
     def cross_device(src: str, dst: str, **kwargs: object) -> None:
         raise OSError(errno.EXDEV, "cross-device link")
@@ -292,8 +292,8 @@ def test_a_cross_drive_move_of_a_fifo_refuses_at_once(
 def test_undo_from_the_trash_skips_a_fifo_in_place_of_a_quarantine_index(tmp_path: Path) -> None:
     """Caught on main: `undo --from-trash` read the quarantine folder's index with a
     blocking open(): a FIFO named like the index hung it."""
-    from cleaner.rescue import read_index
-    from cleaner.trash import QUARANTINE_INDEX_NAME
+    from cleaner.removal.rescue import read_index
+    from cleaner.removal.trash import QUARANTINE_INDEX_NAME
 
     batch = tmp_path / "20261127-101500-abcd"
     batch.mkdir()
@@ -308,7 +308,7 @@ def _trash_with_a_fifo_record(tmp_path: Path) -> tuple[object, Path, Path]:
     """A freedesktop trash whose info folder holds a FIFO named like the record of
     `photo.jpg`, next to a real record of `photo 1.jpg` (what send2trash writes when the
     name is taken)."""
-    from cleaner.restore import TrashDir
+    from cleaner.removal.restore import TrashDir
 
     trash = tmp_path / "Trash"
     (trash / "info").mkdir(parents=True)
@@ -327,7 +327,7 @@ def test_finding_a_just_trashed_file_passes_a_fifo_record_by(tmp_path: Path) -> 
     """clean looks up the record send2trash has just written (find_just_moved); caught on
     main: a FIFO named like a record blocked it for good (clean's Ctrl+C only sets a flag
     checked between files)."""
-    from cleaner.restore import FreedesktopTrash
+    from cleaner.removal.restore import FreedesktopTrash
 
     trash_dir, original, fifo = _trash_with_a_fifo_record(tmp_path)
     trash = FreedesktopTrash([trash_dir])  # type: ignore[list-item]
@@ -355,7 +355,7 @@ def test_the_walk_accounts_for_every_picture_named_entry(
     """Whatever mix of files, FIFOs, sockets and folders: each entry named like a picture
     is found or listed as skipped exactly once, regular files are found, and nothing that
     is not a regular file is ever found."""
-    from cleaner.walk import is_image_candidate
+    from cleaner.formats import is_image_candidate
 
     root = tmp_path_factory.mktemp("walk")
     sockets = []

@@ -208,7 +208,7 @@ def test_csv_shows_names_escaped_and_never_as_a_formula(tmp_path: Path) -> None:
 
 def test_undo_from_the_trash_lists_names_escaped(hostile, tmp_path: Path, capsys) -> None:
     """With the undo log gone, `undo --from-trash` lists what it found: escaped too."""
-    from cleaner.undolog import default_log_path
+    from cleaner.removal.undolog import default_log_path
 
     saved, copies = hostile
     quarantine = tmp_path / "q"

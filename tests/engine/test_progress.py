@@ -10,7 +10,8 @@ from pathlib import Path
 import images
 import pytest
 
-import cleaner.scan
+import cleaner.detect.scan
+from cleaner.detect.scan import scan
 from cleaner.errors import Cancelled
 from cleaner.models import ScanSettings
 from cleaner.progress import (
@@ -23,7 +24,6 @@ from cleaner.progress import (
     iter_with_progress,
     overall_fraction,
 )
-from cleaner.scan import scan
 
 STAGE_ORDER = [Stage.WALK, Stage.DIGEST, Stage.FINGERPRINT, Stage.GROUP, Stage.SCORE]
 
@@ -111,14 +111,14 @@ def test_cancel_from_another_thread_during_fingerprinting(
     token = CancelToken()
     entered = threading.Event()
     release = threading.Event()
-    real = cleaner.scan.analyse_file
+    real = cleaner.detect.scan.analyse_file
 
     def slow_analyse(path: str, max_pixels: int):  # type: ignore[no-untyped-def]
         entered.set()
         release.wait(timeout=10)  # held until the test has cancelled
         return real(path, max_pixels)
 
-    monkeypatch.setattr(cleaner.scan, "analyse_file", slow_analyse)
+    monkeypatch.setattr(cleaner.detect.scan, "analyse_file", slow_analyse)
 
     cancelled_at: list[float] = []
 

@@ -10,10 +10,9 @@ import images
 import pytest
 from PIL import Image
 
-from cleaner.analysis import analyse_file
-from cleaner.decode import estimate_jpeg_quality
-from cleaner.models import DEFAULT_MAX_PIXELS, Analysis, ImageMetrics
-from cleaner.quality import (
+from cleaner.detect.analysis import analyse_file
+from cleaner.detect.decode import estimate_jpeg_quality
+from cleaner.keep.quality import (
     DEFAULT_CRITERIA,
     Candidate,
     Criterion,
@@ -22,6 +21,7 @@ from cleaner.quality import (
     parse_criteria,
     quality_score,
 )
+from cleaner.models import DEFAULT_MAX_PIXELS, Analysis, ImageMetrics
 
 BASE = ImageMetrics(
     format="JPEG", width=4000, height=3000, lossless=False, jpeg_quality=92, sharpness=300.0,

@@ -10,7 +10,7 @@ import pytest
 from removal_helpers import Env, exact_result, group, isolate, member, result, write
 
 from cleaner.progress import CancelToken, Progress
-from cleaner.removal import (
+from cleaner.removal.plan import (
     FileKept,
     FileRemoved,
     KeepReason,
@@ -21,9 +21,9 @@ from cleaner.removal import (
     remove_files,
     run_removal,
 )
-from cleaner.restore import RestoreState, run_restore
-from cleaner.trash import TrashUnavailable, quarantine_destination
-from cleaner.undolog import BatchState, Method, Outcome, UndoLog
+from cleaner.removal.restore import RestoreState, run_restore
+from cleaner.removal.trash import TrashUnavailable, quarantine_destination
+from cleaner.removal.undolog import BatchState, Method, Outcome, UndoLog
 
 
 @pytest.fixture
@@ -238,7 +238,7 @@ def test_nothing_moves_when_the_copy_that_stays_is_gone(env: Env, log: UndoLog) 
 
 
 def test_one_failure_does_not_stop_the_batch(env: Env, log: UndoLog) -> None:
-    from cleaner import trash as trash_mod
+    from cleaner.removal import trash as trash_mod
 
     res = exact_result(env.photos, groups=5)
     plan = plan_removal(res)

@@ -12,8 +12,8 @@ from removal_helpers import Env, exact_result, isolate, snapshot
 
 from cleaner import resultio
 from cleaner.cli import clean_cmd, history_cmd, undo_cmd
-from cleaner.trash import TrashUnavailable
-from cleaner.undolog import UndoLog
+from cleaner.removal.trash import TrashUnavailable
+from cleaner.removal.undolog import UndoLog
 
 
 @pytest.fixture
@@ -139,7 +139,7 @@ def test_trash_unavailable_hint_and_quarantine_option(
     def no_trash(path: str) -> None:
         raise TrashUnavailable("no trash folder can be created on this drive")
 
-    monkeypatch.setattr("cleaner.removal.move_to_trash", no_trash)
+    monkeypatch.setattr("cleaner.removal.plan.move_to_trash", no_trash)
     assert cli("clean", "--from", str(result_file), "--yes") == 1
     captured = capsys.readouterr()
     assert "--quarantine DIR" in captured.out

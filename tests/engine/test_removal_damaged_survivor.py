@@ -14,8 +14,8 @@ import pytest
 from removal_helpers import Env, group, isolate, member, photo_bytes, result, write
 
 from cleaner.models import DamageReason, DuplicateGroup, GroupKind, GroupMember, ImageMetrics
-from cleaner.removal import KeepReason, plan_removal, run_removal
-from cleaner.undolog import UndoLog
+from cleaner.removal.plan import KeepReason, plan_removal, run_removal
+from cleaner.removal.undolog import UndoLog
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from removal_helpers import Env, group, isolate, member, photo_bytes, result, write
 
 from cleaner.models import GroupKind
-from cleaner.removal import KeepReason, plan_removal
+from cleaner.removal.plan import KeepReason, plan_removal
 
 
 @pytest.fixture

@@ -16,11 +16,11 @@ import pytest
 from images import photo, save
 from removal_helpers import Env, exact_result, group, isolate, member, result, write
 
-import cleaner.fileidentity
+import cleaner.removal.fileidentity
+from cleaner.detect.scan import run_scan
 from cleaner.models import ScanSettings
-from cleaner.removal import KeepReason, plan_removal, run_removal
-from cleaner.scan import run_scan
-from cleaner.undolog import UndoLog
+from cleaner.removal.plan import KeepReason, plan_removal, run_removal
+from cleaner.removal.undolog import UndoLog
 
 
 @pytest.fixture(autouse=True, params=["dir_fd", "lstat"])
@@ -28,7 +28,7 @@ def path_walk(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
     """Every test runs with the POSIX walk (O_NOFOLLOW, dir_fd) and with the portable
     lstat-per-component one that Windows uses."""
     if request.param == "lstat":
-        monkeypatch.setattr(cleaner.fileidentity, "_DIR_FD", False)
+        monkeypatch.setattr(cleaner.removal.fileidentity, "_DIR_FD", False)
     return str(request.param)
 
 
@@ -313,8 +313,8 @@ def test_a_big_exact_group_reads_its_keeper_once_yet_sees_it_change(
 ) -> None:
     """1,000 exact copies: the keeper is digested once, then only looked up before each
     move; an edit of the keeper halfway (same size, mtime put back) stops the rest."""
-    import cleaner.removal
-    from cleaner.trash import move_to_trash
+    import cleaner.removal.plan
+    from cleaner.removal.trash import move_to_trash
 
     data = b"k" * 4096
     keeper = write(env.photos / "keep" / "IMG_0.jpg", data, 1_700_000_000_000_000_000)
@@ -327,13 +327,13 @@ def test_a_big_exact_group_reads_its_keeper_once_yet_sees_it_change(
         roots=(str(env.photos),),
     )
     reads: list[str] = []
-    real_read = cleaner.removal.read_object
+    real_read = cleaner.removal.plan.read_object
 
     def counting_read(path: str, root: str | None = None) -> object:
         reads.append(path)
         return real_read(path, root)
 
-    monkeypatch.setattr(cleaner.removal, "read_object", counting_read)
+    monkeypatch.setattr(cleaner.removal.plan, "read_object", counting_read)
     moved = 0
 
     def trash_then_edit_keeper(path: str) -> None:

@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from removal_helpers import group, isolate, member, photo_bytes, result, write
 
-from cleaner.removal import plan_removal, run_removal
-from cleaner.undolog import UndoLog
+from cleaner.removal.plan import plan_removal, run_removal
+from cleaner.removal.undolog import UndoLog
 
 MTIME = 1_600_000_000_000_000_000
 

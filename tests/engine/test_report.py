@@ -20,17 +20,17 @@ from pathlib import Path
 
 import pytest
 
+from cleaner import load_outcomes
 from cleaner.cli import main as cli_main
-from cleaner.csvexport import COLUMNS, OUTCOME_COLUMNS
 from cleaner.models import GroupKind, ScanResult
 from cleaner.report import (
     Fate,
     ReportOptions,
-    load_outcomes,
     outcomes_from_log,
     summarize,
     write_report,
 )
+from cleaner.report.csv import COLUMNS, OUTCOME_COLUMNS
 from cleaner.report.html import money
 from cleaner.resultio import load, result_to_dict, save
 
@@ -276,7 +276,7 @@ def test_csv_has_one_row_per_file_with_the_group_id(scanned: Scanned, tmp_path: 
 
 
 def test_csv_written_by_scan_keeps_its_columns(scanned: Scanned, tmp_path: Path) -> None:
-    from cleaner.csvexport import write_csv
+    from cleaner.report.csv import write_csv
 
     out = tmp_path / "scan.csv"
     write_csv(scanned.result.groups, out)
@@ -318,8 +318,8 @@ def test_json_report_reads_back_as_the_same_result(scanned: Scanned, tmp_path: P
 
 
 def test_outcomes_of_moved_files_come_from_the_undo_log(scanned: Scanned, tmp_path: Path) -> None:
-    from cleaner.removal import QuarantineMode, RemovalOptions, plan_removal, run_removal
-    from cleaner.undolog import UndoLog
+    from cleaner.removal.plan import QuarantineMode, RemovalOptions, plan_removal, run_removal
+    from cleaner.removal.undolog import UndoLog
 
     result = scanned.result
     quarantine = tmp_path / "quarantine"

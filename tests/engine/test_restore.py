@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from removal_helpers import Env, exact_result, group, isolate, member, result, snapshot, write
 
-from cleaner.removal import plan_removal, run_removal
-from cleaner.restore import (
+from cleaner.removal.plan import plan_removal, run_removal
+from cleaner.removal.restore import (
     FileRestore,
     FreedesktopTrash,
     RestoreFinished,
@@ -29,7 +29,7 @@ from cleaner.restore import (
     restore_batch,
     run_restore,
 )
-from cleaner.undolog import LogEntry, Method, Outcome, UndoLog
+from cleaner.removal.undolog import LogEntry, Method, Outcome, UndoLog
 
 
 @pytest.fixture
@@ -373,7 +373,7 @@ def test_many_files_of_one_name_read_each_trash_record_about_once(
     """1,500 files all named IMG_0001.jpg (many cards, many folders): finding where each one
     went must not read every earlier record again (1,500 moves read ~1.1 million records
     before), and a name freed below the others (the trash partly emptied) is still found."""
-    import cleaner.restore
+    import cleaner.removal.restore
 
     n = 1_500
     members = []
@@ -384,14 +384,14 @@ def test_many_files_of_one_name_read_each_trash_record_about_once(
         members.append((member(keeper, keeper=True), member(copy, remove=True)))
     res = result([group(i + 1, *ms) for i, ms in enumerate(members)], roots=(str(env.photos),))
     reads = 0
-    real = cleaner.restore.parse_trashinfo
+    real = cleaner.removal.restore.parse_trashinfo
 
-    def counting(text: str, topdir: str) -> cleaner.restore.TrashInfo | None:
+    def counting(text: str, topdir: str) -> cleaner.removal.restore.TrashInfo | None:
         nonlocal reads
         reads += 1
         return real(text, topdir)
 
-    monkeypatch.setattr(cleaner.restore, "parse_trashinfo", counting)
+    monkeypatch.setattr(cleaner.removal.restore, "parse_trashinfo", counting)
     plan = plan_removal(res)
     half = run_removal(plan.__class__(plan.files[:750], (), plan.roots), log)
     assert [r.destination for r in half.removed] == [

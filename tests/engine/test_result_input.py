@@ -18,7 +18,7 @@ from removal_helpers import Env, exact_result, isolate, photo_bytes, write
 from cleaner import resultio
 from cleaner.cli import main as cli_main
 from cleaner.errors import ResultFormatError
-from cleaner.removal import KeepReason, plan_removal
+from cleaner.removal.plan import KeepReason, plan_removal
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from cleaner.models import (
     SkippedFile,
     SkipReason,
 )
-from cleaner.removal import plan_removal
+from cleaner.removal.plan import plan_removal
 
 _METRICS = ImageMetrics("JPEG", 400, 300, False, 90, 120.5, 40.2, "2020-01-01 10:00:00",
                         "Canon X", True, True, False, False, 6)  # fmt: skip

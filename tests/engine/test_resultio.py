@@ -18,8 +18,8 @@ from cleaner.models import ScanResult
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> ScanResult:
     """A real result with similar and exact groups, hard links, protection and skips."""
+    from cleaner.detect.scan import run_scan
     from cleaner.models import ScanSettings
-    from cleaner.scan import run_scan
 
     root = tmp_path_factory.mktemp("rt")
     original = images.photo(71, (400, 300))

@@ -9,12 +9,12 @@ import images
 import pytest
 from copy_sets import write_copy_sets
 
-import cleaner.decode
-import cleaner.scan
+import cleaner.detect.decode
+import cleaner.detect.scan
+from cleaner.detect.scan import run_scan, scan
 from cleaner.errors import BadRootError
 from cleaner.models import GroupKind, ScanSettings, SkipReason
 from cleaner.progress import FileSkipped, GroupsFound, ScanFinished
-from cleaner.scan import run_scan, scan
 
 
 @pytest.fixture
@@ -74,14 +74,14 @@ def test_permission_denied_file_is_skipped(
     lib = library()
     lib.add("a.jpg", images.photo(44, (300, 200)))
     locked = lib.add("locked.jpg", images.photo(45, (300, 220)))
-    real_open = cleaner.decode.open_regular
+    real_open = cleaner.detect.decode.open_regular
 
     def guarded_open(file, *args, **kwargs):  # type: ignore[no-untyped-def]
         if os.fspath(file) == str(locked):
             raise PermissionError(13, "Permission denied", str(locked))
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(cleaner.decode, "open_regular", guarded_open)
+    monkeypatch.setattr(cleaner.detect.decode, "open_regular", guarded_open)
     result = lib.scan()
     assert _skips(result) == {"locked.jpg": SkipReason.PERMISSION_DENIED}
     assert result.stats.images == 1
@@ -140,14 +140,14 @@ def test_a_crash_inside_one_decode_does_not_stop_the_scan(
     lib = library()
     lib.add("a.jpg", images.photo(47, (300, 200)))
     lib.add("b.jpg", images.photo(48, (300, 200)))
-    real = cleaner.decode._open_with_pillow
+    real = cleaner.detect.decode._open_with_pillow
 
     def flaky(path: str, *args):  # type: ignore[no-untyped-def]
         if path.endswith("b.jpg"):
             raise RuntimeError("decoder bug")
         return real(path, *args)
 
-    monkeypatch.setattr(cleaner.decode, "_open_with_pillow", flaky)
+    monkeypatch.setattr(cleaner.detect.decode, "_open_with_pillow", flaky)
     result = lib.scan()
     assert _skips(result) == {"b.jpg": SkipReason.CORRUPT}
     assert result.stats.images == 1

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-import cleaner.scan as scan_module
+import cleaner.detect.scan as scan_module
+from cleaner.detect.walk import FoundFile, normalise_roots
 from cleaner.models import ScanSettings
 from cleaner.progress import CancelToken
-from cleaner.walk import FoundFile, normalise_roots
 
 
 def walk_entries(roots: tuple[str, ...]) -> scan_module._State:

@@ -25,12 +25,12 @@ from removal_helpers import Env, isolate, snapshot
 
 from cleaner import resultio
 from cleaner.cli import clean_cmd, undo_cmd
+from cleaner.detect.scan import run_scan
 from cleaner.errors import ResultFormatError
 from cleaner.models import ScanResult, ScanSettings
-from cleaner.removal import KeepReason, plan_removal, run_removal
-from cleaner.restore import RestoreState, run_restore
-from cleaner.scan import run_scan
-from cleaner.undolog import Outcome, UndoLog
+from cleaner.removal.plan import KeepReason, plan_removal, run_removal
+from cleaner.removal.restore import RestoreState, run_restore
+from cleaner.removal.undolog import Outcome, UndoLog
 
 XMP = (
     b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description>'
@@ -345,8 +345,8 @@ def test_the_result_json_records_sidecars_and_refuses_a_foreign_one(
 
 
 def test_the_html_and_csv_reports_list_each_members_sidecars(env: Env, tmp_path: Path) -> None:
-    from cleaner.csvexport import write_csv
     from cleaner.report import write_report
+    from cleaner.report.csv import write_csv
 
     _keeper, dup, sidecar = library(env)
     res = scan(env)
@@ -384,10 +384,10 @@ def test_killed_between_picture_and_sidecar_everything_is_recorded_and_undoable(
             sys.path[:0] = [{str(Path(__file__).parents[2])!r}, {str(Path(__file__).parent)!r}]
             import pytest
             from removal_helpers import isolate
-            import cleaner.trash
+            import cleaner.removal.trash
             from cleaner import resultio
-            from cleaner.removal import plan_removal, run_removal
-            from cleaner.undolog import UndoLog
+            from cleaner.removal.plan import plan_removal, run_removal
+            from cleaner.removal.undolog import UndoLog
 
             mp = pytest.MonkeyPatch()
             isolate(mp, Path({str(tmp_path)!r}))
@@ -398,10 +398,10 @@ def test_killed_between_picture_and_sidecar_everything_is_recorded_and_undoable(
                 calls += 1
                 if calls == 2 and {when!r} == "before":
                     os._exit(9)
-                cleaner.trash.send_to_trash(path)
+                cleaner.removal.trash.send_to_trash(path)
                 if calls == 2:
                     os._exit(9)
-            assert cleaner.trash.__file__.startswith({str(Path(__file__).parents[2])!r})
+            assert cleaner.removal.trash.__file__.startswith({str(Path(__file__).parents[2])!r})
             with UndoLog() as log:
                 run_removal(plan, log, trash=trash)
             """
@@ -563,8 +563,8 @@ def test_thousands_of_pictures_with_sidecars_list_each_folder_rarely(
 
 
 def test_sidecar_extensions_are_never_picture_candidates() -> None:
+    from cleaner.formats import is_image_candidate
     from cleaner.sidecars import SIDECAR_EXTENSIONS
-    from cleaner.walk import is_image_candidate
 
     for ext in SIDECAR_EXTENSIONS:
         for spelled in (ext, ext.upper()):
@@ -575,7 +575,7 @@ def test_sidecar_extensions_are_never_picture_candidates() -> None:
 def test_the_sidecar_follows_its_picture_into_the_quarantine_folder_and_back(
     env: Env, tmp_path: Path
 ) -> None:
-    from cleaner.removal import QuarantineMode, RemovalOptions
+    from cleaner.removal.plan import QuarantineMode, RemovalOptions
 
     _keeper, dup, sidecar = library(env, "IMG_1234.JPG.xmp")
     before = snapshot([str(dup), str(sidecar)])
@@ -619,7 +619,7 @@ def test_a_sidecar_the_trash_refuses_is_reported_and_its_picture_can_come_back(
 ) -> None:
     """The picture moved, then its sidecar could not be moved: the batch says so for the
     sidecar (recorded as failed), and undo puts the picture back beside it."""
-    import cleaner.trash
+    import cleaner.removal.trash
 
     _keeper, dup, sidecar = library(env)
     before = snapshot([str(dup), str(sidecar)])
@@ -627,7 +627,7 @@ def test_a_sidecar_the_trash_refuses_is_reported_and_its_picture_can_come_back(
     def trash(path: str) -> None:
         if path.endswith(".xmp"):
             raise PermissionError(13, "Permission denied", path)
-        cleaner.trash.send_to_trash(path)
+        cleaner.removal.trash.send_to_trash(path)
 
     with UndoLog() as log:
         finished = run_removal(plan_removal(scan(env)), log, trash=trash)

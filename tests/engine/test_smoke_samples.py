@@ -1,4 +1,4 @@
-"""The engine half of `photosift --smoke-test` (cleaner/smoke.py) and its bundled samples."""
+"""The engine half of `photosift --smoke-test` (cleaner/demo/smoke.py) and its bundled samples."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from cleaner import smoke
-from cleaner.smoke import SAMPLES, SAMPLES_DIR, check_sample, check_samples, load_plugins
+from cleaner.demo import smoke
+from cleaner.demo.smoke import SAMPLES, SAMPLES_DIR, check_sample, check_samples, load_plugins
 
 
 @pytest.fixture
@@ -83,7 +83,9 @@ def test_wrong_size_is_reported(samples_copy: Path) -> None:
 
 
 def test_a_missing_decoder_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("cleaner.decode.register_plugins", lambda: {"heif": True, "raw": False})
+    monkeypatch.setattr(
+        "cleaner.detect.decode.register_plugins", lambda: {"heif": True, "raw": False}
+    )
     assert "the RAW decoder (rawpy) cannot be imported" in load_plugins()
 
 

@@ -16,18 +16,18 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.grouping import star_clusters
-from cleaner.hashing import fingerprint
-from cleaner.index import Pairs, search_pairs
-from cleaner.matching import candidate_pairs, confirm, find_matches
-from cleaner.models import Fingerprint, ImageMetrics, ScanSettings, Similarity
-from cleaner.scan import run_scan
-from cleaner.similarity import (
+from cleaner.detect.checks import (
     THRESHOLDS,
     colour_agrees,
     crop_correlation,
     thumb_correlation,
 )
+from cleaner.detect.fingerprint import fingerprint
+from cleaner.detect.grouping import star_clusters
+from cleaner.detect.index import Pairs, search_pairs
+from cleaner.detect.matching import candidate_pairs, confirm, find_matches
+from cleaner.detect.scan import run_scan
+from cleaner.models import Fingerprint, ImageMetrics, ScanSettings, Similarity
 
 SAME = THRESHOLDS[Similarity.SAME]
 EMPTY = np.zeros(0, dtype=np.int64)

@@ -11,8 +11,8 @@ import pytest
 from removal_helpers import write
 from send2trash import TrashPermissionError
 
-import cleaner.trash
-from cleaner.trash import (
+import cleaner.removal.trash
+from cleaner.removal.trash import (
     NotARegularFile,
     TrashUnavailable,
     describe_error,
@@ -101,7 +101,7 @@ def test_trash_permission_error_means_unavailable_and_nothing_changes(
     def refuses(path: str) -> None:
         raise TrashPermissionError(path)
 
-    monkeypatch.setattr(cleaner.trash, "send_to_trash", refuses)
+    monkeypatch.setattr(cleaner.removal.trash, "send_to_trash", refuses)
     with pytest.raises(TrashUnavailable):
         move_to_trash(str(p))
     assert p.exists()
@@ -109,14 +109,14 @@ def test_trash_permission_error_means_unavailable_and_nothing_changes(
     def no_mount(path: str) -> None:
         raise OSError(f"Couldn't find mount point for {path}")
 
-    monkeypatch.setattr(cleaner.trash, "send_to_trash", no_mount)
+    monkeypatch.setattr(cleaner.removal.trash, "send_to_trash", no_mount)
     with pytest.raises(TrashUnavailable):
         move_to_trash(str(p))
 
     def plain_permission(path: str) -> None:
         raise PermissionError(errno.EACCES, "Permission denied", path)
 
-    monkeypatch.setattr(cleaner.trash, "send_to_trash", plain_permission)
+    monkeypatch.setattr(cleaner.removal.trash, "send_to_trash", plain_permission)
     with pytest.raises(PermissionError) as info:
         move_to_trash(str(p))
     assert not isinstance(info.value, TrashUnavailable)
@@ -126,7 +126,7 @@ def test_a_trash_that_says_yes_but_leaves_the_file_is_a_failure(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     p = write(tmp_path / "a.jpg", b"x")
-    monkeypatch.setattr(cleaner.trash, "send_to_trash", lambda path: None)
+    monkeypatch.setattr(cleaner.removal.trash, "send_to_trash", lambda path: None)
     with pytest.raises(OSError, match="still there"):
         move_to_trash(str(p))
 
@@ -151,7 +151,7 @@ def test_quarantine_goes_to_the_highest_writable_folder_of_the_volume(
 ) -> None:
     """A system drive's root is not writable for a normal user: the quarantine must then
     go to the first writable folder below it, never to a path the move cannot create."""
-    from cleaner import trash as trash_module
+    from cleaner.removal import trash as trash_module
 
     photo = tmp_path / "home" / "ann" / "Pictures" / "a.jpg"
     photo.parent.mkdir(parents=True)

@@ -13,16 +13,16 @@ from pathlib import Path
 import pytest
 from removal_helpers import Env, exact_result, isolate, snapshot, write
 
-import cleaner.trash
-from cleaner.removal import (
+import cleaner.removal.trash
+from cleaner.removal.plan import (
     KeepReason,
     QuarantineMode,
     RemovalOptions,
     plan_removal,
     run_removal,
 )
-from cleaner.restore import RestoreState, run_restore
-from cleaner.undolog import Outcome, UndoLog
+from cleaner.removal.restore import RestoreState, run_restore
+from cleaner.removal.undolog import Outcome, UndoLog
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def test_a_cross_drive_trash_copy_that_runs_out_of_space_leaves_nothing(
         (env.trash / "files" / name).write_bytes(data[: len(data) // 2])
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(cleaner.trash, "send_to_trash", full_drive_trash)
+    monkeypatch.setattr(cleaner.removal.trash, "send_to_trash", full_drive_trash)
     res = exact_result(env.photos, groups=20)
     plan = plan_removal(res)
     before = snapshot([f.path for f in plan.files])
@@ -126,7 +126,7 @@ def test_a_quarantine_copy_whose_original_cannot_be_unlinked_is_taken_back(
 
     monkeypatch.setattr(os, "unlink", unlink)
     with pytest.raises(PermissionError):
-        cleaner.trash._copy_verified_then_unlink(str(src), str(dst), None)
+        cleaner.removal.trash._copy_verified_then_unlink(str(src), str(dst), None)
     assert src.read_bytes() == b"picture" * 100
     assert list(dst.parent.iterdir()) == []
 
@@ -172,7 +172,7 @@ def test_send2trash_cross_device_fallback_on_a_full_drive(
     monkeypatch.setattr(plat_other, "XDG_DATA_HOME", os.fsencode(data_home))
     monkeypatch.setattr(plat_other, "HOMETRASH_B", os.fsencode(home_trash))
     monkeypatch.setattr(plat_other, "HOMETRASH", str(home_trash))
-    monkeypatch.setattr(cleaner.trash, "send_to_trash", plat_other.send2trash)
+    monkeypatch.setattr(cleaner.removal.trash, "send_to_trash", plat_other.send2trash)
     # The photo drive's trash folder lives on the small drive: the rename into it fails
     # with EXDEV and send2trash falls back to copying into the home trash, which fills up.
     (small / "volume-trash").mkdir()

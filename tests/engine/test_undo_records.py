@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from removal_helpers import Env, exact_result, isolate, snapshot, write
 from test_removal_cli import cli
 
-from cleaner.removal import QuarantineMode, RemovalOptions, plan_removal, run_removal
-from cleaner.restore import RestoreState, run_restore
-from cleaner.undolog import LOG_FILE_NAME, UndoLog
+from cleaner.removal.plan import QuarantineMode, RemovalOptions, plan_removal, run_removal
+from cleaner.removal.restore import RestoreState, run_restore
+from cleaner.removal.undolog import LOG_FILE_NAME, UndoLog
 
 
 @pytest.fixture
@@ -249,7 +249,7 @@ def test_a_system_link_the_user_cannot_change_is_followed(
 ) -> None:
     """``/home -> /data/home`` is no change since the scan: only a link in a folder the
     user can write to stops a file going back."""
-    from cleaner import restore
+    from cleaner.removal import restore
 
     (tmp_path / "data" / "home").mkdir(parents=True)
     (tmp_path / "home").symlink_to(tmp_path / "data" / "home", target_is_directory=True)

@@ -17,10 +17,10 @@ from removal_helpers import Env, exact_result, isolate, photo_bytes, snapshot, w
 from test_removal_cli import cli
 from test_undolog_damage import damage_middle_page
 
-import cleaner.trash
-from cleaner.removal import QuarantineMode, RemovalOptions, plan_removal, run_removal
-from cleaner.trash import QUARANTINE_INDEX_NAME
-from cleaner.undolog import LOG_FILE_NAME, UndoLog
+import cleaner.removal.trash
+from cleaner.removal.plan import QuarantineMode, RemovalOptions, plan_removal, run_removal
+from cleaner.removal.trash import QUARANTINE_INDEX_NAME
+from cleaner.removal.undolog import LOG_FILE_NAME, UndoLog
 
 
 @pytest.fixture
@@ -84,9 +84,9 @@ def test_the_trash_is_searched_only_inside_the_named_folder_and_since_a_date(
         assert len(run_removal(plan, log).removed) == 20
     # The user's own deletions: one from another folder, one from the photos long ago.
     other = write(tmp_path / "documents" / "notes.txt", b"notes")
-    cleaner.trash.move_to_trash(str(other))
+    cleaner.removal.trash.move_to_trash(str(other))
     old = write(env.photos / "old.jpg", photo_bytes(999))
-    cleaner.trash.move_to_trash(str(old))
+    cleaner.removal.trash.move_to_trash(str(old))
     (info,) = [p for p in (env.trash / "info").iterdir() if p.name.startswith("old.jpg")]
     info.write_text(
         info.read_text().replace(
@@ -169,7 +169,7 @@ def test_recycle_bin_records_inside_the_folder_are_offered(
 ) -> None:
     from test_restore import recycle_record
 
-    from cleaner import rescue
+    from cleaner.removal import rescue
 
     bin_dir = tmp_path / "$Recycle.Bin" / "S-1-5-21-42"
     bin_dir.mkdir(parents=True)
@@ -220,7 +220,7 @@ index_values = st.one_of(
 def test_any_edit_of_a_quarantine_index_is_one_line_and_moves_only_its_own_files(
     tmp_path_factory: pytest.TempPathFactory, field: str, value: object, raw_line: str | None
 ) -> None:
-    from cleaner import rescue
+    from cleaner.removal import rescue
 
     root = tmp_path_factory.mktemp("q")
     batch_dir = root / "quarantine" / "20250101-000000-abcd"
@@ -312,7 +312,7 @@ def test_a_trash_record_naming_no_possible_file_is_passed_over(
         assert len(run_removal(plan, log).removed) == 5
     lose_the_log(env)
     odd = write(env.photos / "odd.jpg", photo_bytes(77))
-    cleaner.trash.move_to_trash(str(odd))
+    cleaner.removal.trash.move_to_trash(str(odd))
     (info,) = [p for p in (env.trash / "info").iterdir() if p.name.startswith("odd.jpg")]
     info.write_text(info.read_text().replace("odd.jpg", "o%00dd.jpg"))
     capsys.readouterr()

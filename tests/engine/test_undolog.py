@@ -12,10 +12,10 @@ import pytest
 from movers import child_env
 from removal_helpers import Env, exact_result, isolate, photo_bytes, snapshot
 
-import cleaner.trash
-from cleaner.removal import plan_removal, remove_files, run_removal
-from cleaner.restore import RestoreState, run_restore
-from cleaner.undolog import (
+import cleaner.removal.trash
+from cleaner.removal.plan import plan_removal, remove_files, run_removal
+from cleaner.removal.restore import RestoreState, run_restore
+from cleaner.removal.undolog import (
     LOG_FILE_NAME,
     BatchState,
     Method,
@@ -87,7 +87,7 @@ def test_every_field_survives_reopening(env: Env) -> None:
 
 def test_batches_are_found_by_prefix(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
     ids = iter(["20250101-100000-aaaa", "20250101-100000-aabb", "20250102-090000-cccc"])
-    monkeypatch.setattr("cleaner.undolog.new_batch_id", lambda: next(ids))
+    monkeypatch.setattr("cleaner.removal.undolog.new_batch_id", lambda: next(ids))
     with UndoLog() as log:
         for _ in range(3):
             log.begin_batch("1")
@@ -112,7 +112,7 @@ def test_the_record_is_durable_before_the_move_starts(env: Env) -> None:
             entry = other.entries(batch.id)[-1]
         seen.append((entry.original_path, entry.outcome))
         assert os.path.exists(path)  # and the file has not moved yet
-        cleaner.trash.send_to_trash(path)
+        cleaner.removal.trash.send_to_trash(path)
 
     with UndoLog() as log:
         run_removal(plan, log, trash=spy)
@@ -134,7 +134,7 @@ def test_a_crash_after_k_of_n_moves_leaves_exactly_k_in_the_log_and_undo_restore
         calls += 1
         if calls > k:
             raise Crash
-        cleaner.trash.send_to_trash(path)
+        cleaner.removal.trash.send_to_trash(path)
 
     with UndoLog() as log, pytest.raises(Crash):
         for _ in remove_files(plan, log, trash=dies_after_k):
@@ -169,7 +169,7 @@ def test_a_crash_between_the_move_and_its_completion_is_recovered(env: Env) -> N
     def dies_after_moving_the_second(path: str) -> None:
         nonlocal calls
         calls += 1
-        cleaner.trash.send_to_trash(path)
+        cleaner.removal.trash.send_to_trash(path)
         if calls == 2:
             raise Crash
 
@@ -197,9 +197,9 @@ def test_a_killed_process_leaves_a_log_that_undo_can_use(env: Env, tmp_path: Pat
             sys.path.insert(0, {str(Path(__file__).parent)!r})
             import pytest
             from removal_helpers import exact_result, isolate
-            import cleaner.trash
-            from cleaner.removal import plan_removal, run_removal
-            from cleaner.undolog import UndoLog
+            import cleaner.removal.trash
+            from cleaner.removal.plan import plan_removal, run_removal
+            from cleaner.removal.undolog import UndoLog
 
             mp = pytest.MonkeyPatch()
             env = isolate(mp, Path({str(tmp_path)!r}))
@@ -210,7 +210,7 @@ def test_a_killed_process_leaves_a_log_that_undo_can_use(env: Env, tmp_path: Pat
                 calls += 1
                 if calls > {k}:
                     os._exit(9)
-                cleaner.trash.send_to_trash(path)
+                cleaner.removal.trash.send_to_trash(path)
             with UndoLog() as log:
                 run_removal(plan, log, trash=trash)
             """

@@ -12,8 +12,8 @@ from removal_helpers import Env, exact_result, isolate, snapshot
 from test_removal_cli import cli
 
 from cleaner import resultio
-from cleaner.removal import plan_removal, run_removal
-from cleaner.undolog import (
+from cleaner.removal.plan import plan_removal, run_removal
+from cleaner.removal.undolog import (
     LOG_FILE_NAME,
     Method,
     UndoLog,
@@ -220,7 +220,7 @@ def test_a_damaged_log_is_not_set_aside_while_another_photosift_moves_files(
 ) -> None:
     """Setting the log aside while a clean writes to it would split its records between two
     files; recovery waits for the mover (the move lock), and says so in one line."""
-    from cleaner.movelock import moving_files
+    from cleaner.removal.movelock import moving_files
 
     log_path = env.data_dir / "undo-log.sqlite3"
     write_batch(log_path, 1_000)

@@ -8,13 +8,13 @@ from pathlib import Path
 import images
 import pytest
 
-import cleaner.scan
-import cleaner.walk
+import cleaner.detect.scan
+import cleaner.detect.walk
 from cleaner import resultio
 from cleaner.cli import main
+from cleaner.detect.walk import FoundFile, normalise_roots, walk
 from cleaner.errors import BadRootError
 from cleaner.models import SkippedFile, SkipReason
-from cleaner.walk import FoundFile, normalise_roots, walk
 
 
 def _touch(path: Path, data: bytes = b"x") -> Path:
@@ -65,7 +65,7 @@ def test_overlapping_roots_count_each_file_once_in_a_scan(library, make_photo) -
     lib.add("sub/b.png", make_photo(2, (200, 150)))
     settings = lib.settings(workers=1)
     settings = type(settings)(roots=(str(lib.root / "sub"), str(lib.root)), workers=1)
-    result = cleaner.scan.run_scan(settings, cache_path=None)
+    result = cleaner.detect.scan.run_scan(settings, cache_path=None)
     assert result.stats.files_seen == 2
     assert result.stats.images == 2
     assert result.settings.roots == (str(lib.root),)
@@ -269,7 +269,7 @@ def test_folder_that_cannot_be_listed_is_reported_in_a_scan(
             raise PermissionError(13, "Permission denied", os.fspath(path))
         return real_scandir(path)
 
-    monkeypatch.setattr(cleaner.walk.os, "scandir", scandir)
+    monkeypatch.setattr(cleaner.detect.walk.os, "scandir", scandir)
     result = lib.scan()
     assert result.stats.images == 1
     assert [(os.path.basename(s.path), s.reason) for s in result.skipped] == [
@@ -279,7 +279,7 @@ def test_folder_that_cannot_be_listed_is_reported_in_a_scan(
 
 def _vanish_after_walk(monkeypatch: pytest.MonkeyPatch, victim: str) -> None:
     """Delete `victim` right after the walk has reported it, before anything reads it."""
-    real_walk = cleaner.scan.walk
+    real_walk = cleaner.detect.scan.walk
 
     def walk_then_delete(*args, **kwargs):  # type: ignore[no-untyped-def]
         for item in real_walk(*args, **kwargs):
@@ -287,7 +287,7 @@ def _vanish_after_walk(monkeypatch: pytest.MonkeyPatch, victim: str) -> None:
             if isinstance(item, FoundFile) and os.path.basename(item.path) == victim:
                 os.unlink(item.path)
 
-    monkeypatch.setattr(cleaner.scan, "walk", walk_then_delete)
+    monkeypatch.setattr(cleaner.detect.scan, "walk", walk_then_delete)
 
 
 def test_file_vanishing_between_walk_and_decode_is_skipped(
@@ -324,7 +324,7 @@ def test_a_file_that_vanishes_before_its_digest_is_announced_as_skipped(
 ) -> None:
     """The window lists skipped files as events arrive, so a skip found while digesting
     must be sent as a FileSkipped event too, not only recorded in the result."""
-    from cleaner import scan as scan_module
+    from cleaner.detect import scan as scan_module
     from cleaner.models import ScanSettings, SkipReason
     from cleaner.progress import FileSkipped, ScanFinished
 

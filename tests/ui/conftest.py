@@ -64,7 +64,7 @@ def _no_leftover_threads() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def demo_library(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from cleaner.demo import make_demo_library
+    from cleaner.demo.library import make_demo_library
 
     return make_demo_library(tmp_path_factory.mktemp("demo") / "Sample photos")
 
@@ -81,6 +81,6 @@ def trash_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, user_dirs: Path):
 @pytest.fixture
 def library(trash_env):  # type: ignore[no-untyped-def]
     """A fresh copy of the sample library for each test: these tests move its files."""
-    from cleaner.demo import make_demo_library
+    from cleaner.demo.library import make_demo_library
 
     return make_demo_library(trash_env.photos / "Sample photos")

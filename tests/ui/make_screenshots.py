@@ -36,7 +36,7 @@ os.environ["PHOTOSIFT_LOCK_DIR"] = os.environ["PHOTOSIFT_DATA_DIR"]
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from cleaner.demo import make_demo_library
+from cleaner.demo.library import make_demo_library
 from ui.main_window import MainWindow
 from ui.settings import Keys
 from ui.thumbnails import drain_pools
@@ -159,10 +159,10 @@ def removal_screens(window: MainWindow, out: Path) -> None:
     """Confirm, progress, summary with the quarantine offer, history, undo, export."""
     from send2trash import plat_other
 
-    import cleaner.trash
-    from cleaner.trash import TrashUnavailable
+    import cleaner.removal.trash
+    from cleaner.removal.trash import TrashUnavailable
 
-    cleaner.trash.send_to_trash = plat_other.send2trash  # never the desktop's own trash
+    cleaner.removal.trash.send_to_trash = plat_other.send2trash  # never the desktop's own trash
     rp = window.review_page
     window.session.apply_suggestions()
     marked = window.session.paths_to_remove()
@@ -179,7 +179,7 @@ def removal_screens(window: MainWindow, out: Path) -> None:
         time.sleep(0.04)  # slow enough to see the progress
         if share and os.path.dirname(path) == share:
             raise TrashUnavailable("this drive has no trash (network drive)")
-        cleaner.trash.move_to_trash(path)
+        cleaner.removal.trash.move_to_trash(path)
 
     window.mutations.trash = trash
     rp.trash_button.click()

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from removal_helpers import Env
 from removal_support import TIMEOUT, move_marked, scan
 
-from cleaner.demo import DemoLibrary
+from cleaner.demo.library import DemoLibrary
 from ui.format import human_bytes
 from ui.main_window import MainWindow
 from ui.settings import Keys, Settings

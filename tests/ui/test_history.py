@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from removal_helpers import Env, snapshot
 from removal_support import TIMEOUT, move_marked, scan
 
-from cleaner.demo import DemoLibrary
+from cleaner.demo.library import DemoLibrary
 from ui.main_window import MainWindow
 from ui.widgets.history_dialog import HistoryDialog
 

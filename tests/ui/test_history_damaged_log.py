@@ -11,8 +11,8 @@ from removal_helpers import Env, exact_result
 from removal_support import TIMEOUT
 from test_undolog_damage import damage_middle_page
 
-from cleaner.removal import RemovalOptions, plan_removal, run_removal
-from cleaner.undolog import LOG_FILE_NAME, UndoLog
+from cleaner.removal.plan import RemovalOptions, plan_removal, run_removal
+from cleaner.removal.undolog import LOG_FILE_NAME, UndoLog
 from ui.main_window import MainWindow
 from ui.removal_worker import MutationController
 

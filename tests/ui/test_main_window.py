@@ -13,7 +13,7 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from cleaner.demo import DemoLibrary
+from cleaner.demo.library import DemoLibrary
 from cleaner.models import ScanSettings, Similarity
 from cleaner.progress import CancelToken, Progress, ScanEvent, Stage, StageStarted
 from ui import workers

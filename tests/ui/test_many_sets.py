@@ -20,7 +20,7 @@ from removal_helpers import Env
 from removal_support import confirm_and_wait, press_move
 
 from cleaner.models import ScanResult, ScanSettings
-from cleaner.removal import plan_removal
+from cleaner.removal.plan import plan_removal
 from ui.main_window import MainWindow
 
 SETS = 2100

@@ -1,6 +1,6 @@
 """Another PhotoSift is moving files: the window says so plainly (issue 10, class 3).
 
-The move lock (cleaner/movelock.py) is held here by the test itself, as another window or
+The move lock (cleaner/removal/movelock.py) is held here by the test itself, as another window or
 a `photosift clean` would hold it; flock locks of two open files conflict within one
 process as between two.
 """
@@ -15,8 +15,8 @@ from pytestqt.qtbot import QtBot
 from removal_helpers import Env, snapshot
 from removal_support import TIMEOUT, move_marked, press_move, scan
 
-from cleaner.demo import DemoLibrary
-from cleaner.movelock import moving_files
+from cleaner.demo.library import DemoLibrary
+from cleaner.removal.movelock import moving_files
 from ui.main_window import MainWindow
 from ui.widgets.error_dialog import ErrorDialog
 

@@ -18,11 +18,11 @@ from pytestqt.qtbot import QtBot
 from removal_helpers import Env, snapshot
 from removal_support import TIMEOUT, confirm_and_wait, group_names, move_marked, press_move, scan
 
-import cleaner.trash
-from cleaner.demo import DemoLibrary
-from cleaner.removal import KeepReason
-from cleaner.trash import TrashUnavailable
-from cleaner.undolog import BatchState, UndoLog
+import cleaner.removal.trash
+from cleaner.demo.library import DemoLibrary
+from cleaner.removal.plan import KeepReason
+from cleaner.removal.trash import TrashUnavailable
+from cleaner.removal.undolog import BatchState, UndoLog
 from ui.main_window import MainWindow
 from ui.settings import Keys, Settings
 from ui.workers import running_threads
@@ -181,15 +181,15 @@ def test_trash_unavailable_offers_the_quarantine_folder(
 ) -> None:
     scan(window, qtbot, library.root)
     on_share = _path(library, "Downloads/harbour.jpg")
-    real_trash = cleaner.trash.send_to_trash
+    real_trash = cleaner.removal.trash.send_to_trash
 
     def trash(path: str) -> None:
         if path == on_share:
             raise TrashUnavailable("this drive has no trash (network drive)")
-        cleaner.trash.move_to_trash(path)
+        cleaner.removal.trash.move_to_trash(path)
 
     window.mutations.trash = trash
-    assert real_trash is cleaner.trash.send_to_trash
+    assert real_trash is cleaner.removal.trash.send_to_trash
     before = snapshot([on_share])
     move_marked(window, qtbot)
     summary = window.summary_dialog
@@ -242,7 +242,7 @@ def test_closing_the_window_during_a_move_waits_for_it(
 
     def slow_trash(path: str) -> None:
         time.sleep(0.3)
-        cleaner.trash.move_to_trash(path)
+        cleaner.removal.trash.move_to_trash(path)
 
     window.mutations.trash = slow_trash
     press_move(window, qtbot)
@@ -270,7 +270,7 @@ def test_nothing_to_undo(window: MainWindow, qtbot: QtBot, trash_env: Env) -> No
 
 
 def test_keep_reason_words_cover_every_reason() -> None:
-    from cleaner.removal import KeptFile
+    from cleaner.removal.plan import KeptFile
     from ui.widgets.removal_dialogs import kept_reason_text
 
     for reason in KeepReason:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from cleaner.demo import DemoLibrary
+from cleaner.demo.library import DemoLibrary
 from cleaner.models import ScanSettings
 from ui.main_window import MainWindow
 

@@ -7,9 +7,9 @@ import images
 from pytestqt.qtbot import QtBot
 from removal_helpers import Env
 
+from cleaner.detect.scan import run_scan
 from cleaner.models import ScanSettings
-from cleaner.removal import plan_removal
-from cleaner.scan import run_scan
+from cleaner.removal.plan import plan_removal
 from ui.widgets.removal_dialogs import ConfirmRemovalDialog
 
 
@@ -46,8 +46,8 @@ def test_confirmation_lists_sidecars_and_warns_when_the_keeper_has_none(
 def test_the_summary_lists_a_sidecar_that_could_not_follow_its_picture(
     qtbot: QtBot, trash_env: Env
 ) -> None:
-    from cleaner.removal import FileRemoved, KeepReason, KeptFile, RemovalFinished
-    from cleaner.undolog import Method
+    from cleaner.removal.plan import FileRemoved, KeepReason, KeptFile, RemovalFinished
+    from cleaner.removal.undolog import Method
     from ui.widgets.removal_dialogs import RemovalSummaryDialog
 
     left = KeptFile("/p/copies/IMG_1234.xmp", KeepReason.FAILED, "permission denied")

@@ -10,7 +10,7 @@ from PySide6.QtCore import QSize, QThread
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
-from cleaner.demo import DemoLibrary
+from cleaner.demo.library import DemoLibrary
 from ui import thumbnails
 from ui.thumbnails import ThumbnailLoader, decode_image
 

@@ -12,7 +12,7 @@ from PIL import Image
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
-from cleaner.demo import DemoLibrary
+from cleaner.demo.library import DemoLibrary
 from cleaner.models import ScanResult, ScanSettings
 from cleaner.progress import CancelToken, Progress, ScanEvent, Stage, StageStarted
 from ui import workers

@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from cleaner.models import DuplicateGroup
+from cleaner import DuplicateGroup
 from ui.delegates.paint import REMOVE_HUE, draw_centered_pixmap, placeholder, tint
 from ui.format import human_bytes, plural
 from ui.models import roles

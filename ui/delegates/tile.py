@@ -25,7 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from cleaner.models import GroupMember
+from cleaner import GroupMember
 from ui.delegates.paint import (
     KEEP_HUE,
     KEEPER_HUE,

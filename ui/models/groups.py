@@ -24,7 +24,7 @@ from PySide6.QtCore import (
     Slot,
 )
 
-from cleaner.models import DuplicateGroup
+from cleaner import DuplicateGroup
 from ui.format import folder_name, human_bytes, keeper_reason, plural
 from ui.models import roles
 from ui.models.session import ReviewSession

@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     Slot,
 )
 
-from cleaner.models import DuplicateGroup, GroupMember
+from cleaner import DuplicateGroup, GroupMember
 from ui.format import format_label, human_bytes, keeper_reason, resolution
 from ui.models import roles
 from ui.models.session import ReviewSession

@@ -12,7 +12,7 @@ group (1 = remove). Two rules are enforced here, not in the views:
 
 For the removal step, `paths_to_remove()` and `decisions()` give the final choice as
 plain data, and `current_result()` is the engine's `ScanResult` with the groups as they
-are now, which `cleaner.removal.plan_removal(result, marked=paths)` expects. `result`
+are now, which `cleaner.removal.plan.plan_removal(result, marked=paths)` expects. `result`
 stays the scan's own result (the report reads it with the undo log's outcomes).
 
 After a move, `drop_files(paths)` takes the moved files out of their groups and removes
@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, Signal
 
-from cleaner.models import DuplicateGroup, GroupMember, ScanResult, SkippedFile
+from cleaner import DuplicateGroup, GroupMember, ScanResult, SkippedFile
 
 
 class Decision(str, enum.Enum):

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cleaner.models import GroupMember
+from cleaner import GroupMember
 from ui.delegates.paint import KEEPER_HUE, REMOVE_HUE, tint
 from ui.desktop import open_file, reveal_in_file_manager
 from ui.format import format_label, human_bytes, resolution

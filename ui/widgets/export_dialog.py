@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cleaner.models import ScanResult
-from cleaner.report import ReportOptions
+from cleaner import ReportOptions, ScanResult
 from ui.desktop import open_file, reveal_in_file_manager
 from ui.format import human_bytes, plural
 from ui.report_worker import FORMATS, ExportDone, ExportRequest, ReportController

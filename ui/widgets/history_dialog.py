@@ -35,8 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cleaner.restore import RestoreFinished
-from cleaner.undolog import BatchState, LogEntry, Method, Outcome
+from cleaner import BatchState, LogEntry, Method, Outcome, RestoreFinished
 from ui.format import human_bytes, plural
 from ui.removal_worker import BatchInfo, MutationController
 

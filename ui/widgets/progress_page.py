@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
-from cleaner.progress import Progress, Stage
+from cleaner import Progress, Stage
 from ui.format import human_duration, plural
 
 # What the counted items of each stage are, in words.

@@ -39,11 +39,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cleaner.progress import Progress
-from cleaner.removal import KeepReason, KeptFile, PlannedFile, RemovalFinished, RemovalPlan
-from cleaner.restore import FileRestore, RestoreState
-from cleaner.trash import QUARANTINE_DIR_NAME
-from cleaner.undolog import Method
+from cleaner import (
+    QUARANTINE_DIR_NAME,
+    FileRestore,
+    KeepReason,
+    KeptFile,
+    Method,
+    PlannedFile,
+    Progress,
+    RemovalFinished,
+    RemovalPlan,
+    RestoreState,
+)
 from ui.format import human_bytes, plural, short_folder
 
 MAX_LISTED = 2000  # rows in a list; the rest is summed up in one line
@@ -583,7 +590,7 @@ def quarantine_folders(finished: RemovalFinished) -> list[str]:
 
 
 def _drive_root_quarantine(path: str) -> str:
-    from cleaner.trash import default_quarantine_root
+    from cleaner import default_quarantine_root
 
     try:
         return default_quarantine_root(path)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cleaner.models import Similarity
+from cleaner import Similarity
 from ui.settings import Keys, Settings
 
 SIMILARITY_TEXT: dict[Similarity, tuple[str, str]] = {

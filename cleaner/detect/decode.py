@@ -17,7 +17,8 @@ from typing import Any
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from cleaner.damage import file_damage
+from cleaner.detect.damage import file_damage
+from cleaner.formats import RAW_EXTENSIONS
 from cleaner.models import DamageReason, SkipReason
 from cleaner.safeopen import NotARegularFileError, open_regular
 
@@ -32,13 +33,6 @@ ANALYSIS_SIZE = 256
 # touches its pixels, so no full-size copy or conversion is ever made.
 _RESIZABLE_MODES = frozenset({"RGB", "L", "RGBA", "LA"})
 
-RAW_EXTENSIONS = frozenset(
-    {
-        ".dng", ".cr2", ".cr3", ".crw", ".nef", ".nrw", ".arw", ".srf", ".sr2", ".raf",
-        ".orf", ".rw2", ".rwl", ".pef", ".srw", ".x3f", ".3fr", ".iiq", ".erf", ".kdc",
-        ".mrw", ".mef", ".mos",
-    }
-)  # fmt: skip
 
 _LOSSLESS_FORMATS = frozenset({"PNG", "BMP", "GIF", "PPM", "TGA", "PCX", "ICO", "DIB"})
 _LOSSY_TIFF_COMPRESSIONS = frozenset({"jpeg", "tiff_jpeg", "webp", "jpeg2000"})
@@ -88,7 +82,7 @@ class Decoded:
     jpeg_quality: int | None
     exif: dict[int, Any]
     orientation: int
-    # the file is damaged although it decodes (`cleaner.damage`): the reason and where
+    # the file is damaged although it decodes (`cleaner.detect.damage`): the reason and where
     damage: tuple[DamageReason, str] | None = None
     colour_count: int | None = None  # see ImageMetrics.colour_count
 

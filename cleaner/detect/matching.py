@@ -1,15 +1,15 @@
 """Which pictures are the same picture: candidate pairs from the index, then checks.
 
-Two searches over `cleaner.index`:
+Two searches over `cleaner.detect.index`:
 
 1. every picture's hash against every other's, within the preset's Hamming
    threshold (with its rotations and mirrorings too, when asked for);
-2. the hash of each picture's centre window (`cleaner.hashing.CROP_WINDOWS`)
+2. the hash of each picture's centre window (`cleaner.detect.fingerprint.CROP_WINDOWS`)
    against every other picture's hash, within the preset's crop threshold: a
    copy with its edges cut off hashes like that window of its original.
 
 Every candidate is then confirmed (`confirm`: shape, thumbnails, colour,
-low-detail check, see `cleaner.similarity`), and a pair found by both searches is kept once.
+low-detail check, see `cleaner.detect.checks`), and a pair found by both searches is kept once.
 """
 
 from __future__ import annotations
@@ -20,12 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from cleaner.hashing import COLOUR_SIDE, CROP_WINDOWS, THUMB_SIDE
-from cleaner.index import Pairs, search_pairs
-from cleaner.models import DIHEDRAL_BYTES, Fingerprint, ImageMetrics
-from cleaner.similarity import (
+from cleaner.detect.checks import (
     CROP_KIND,
-    Thresholds,
     aspect_log_ratio,
     colour_agrees,
     crop_correlation,
@@ -35,6 +31,9 @@ from cleaner.similarity import (
     thumb_correlation,
     tone_agrees,
 )
+from cleaner.detect.fingerprint import COLOUR_SIDE, CROP_WINDOWS, THUMB_SIDE
+from cleaner.detect.index import Pairs, search_pairs
+from cleaner.models import DIHEDRAL_BYTES, Fingerprint, ImageMetrics, Thresholds
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]

@@ -21,7 +21,7 @@ from cleaner.safeopen import open_regular
 
 HASH_SIZE = 8  # pHash of 8x8 DCT coefficients: 64 bits
 # Bumped whenever a change to this module changes fingerprints; stored in the cache key.
-# 2: crop-window hashes added. 3: analysed at 256 px (cleaner.decode), colour signature,
+# 2: crop-window hashes added. 3: analysed at 256 px (cleaner.detect.decode), colour signature,
 # the eight orientation hashes from one DCT. 4: box reduction to the analysis size.
 # 5: metrics carry damage found in the file and the colour count of palette pictures.
 ALGORITHM_VERSION = 5

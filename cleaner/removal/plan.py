@@ -28,9 +28,11 @@ import time
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 
-import cleaner
 from cleaner.errors import Cancelled
-from cleaner.fileidentity import (
+from cleaner.formats import is_image_candidate
+from cleaner.models import DuplicateGroup, GroupKind, GroupMember, ScanResult, Sidecar
+from cleaner.progress import CancelToken, Progress, ProgressMeter, final_event
+from cleaner.removal.fileidentity import (
     BadPathForm,
     FileObject,
     SymlinkInPath,
@@ -40,12 +42,9 @@ from cleaner.fileidentity import (
     same_object,
     stat_object,
 )
-from cleaner.models import DuplicateGroup, GroupKind, GroupMember, ScanResult, Sidecar
-from cleaner.movelock import one_mover_at_a_time
-from cleaner.progress import CancelToken, Progress, ProgressMeter, final_event
-from cleaner.restore import FreedesktopTrash
-from cleaner.sidecars import FolderIndexes, belongs_to, regular_stat, share_out
-from cleaner.trash import (
+from cleaner.removal.movelock import one_mover_at_a_time
+from cleaner.removal.restore import FreedesktopTrash
+from cleaner.removal.trash import (
     NotARegularFile,
     TrashUnavailable,
     default_quarantine_root,
@@ -54,8 +53,9 @@ from cleaner.trash import (
     move_to_trash,
     quarantine_destination,
 )
-from cleaner.undolog import Method, UndoLog
-from cleaner.walk import is_image_candidate
+from cleaner.removal.undolog import Method, UndoLog
+from cleaner.sidecars import FolderIndexes, belongs_to, regular_stat, share_out
+from cleaner.version import __version__
 
 STAGE = "Moving copies to the trash"
 # How old (seconds) a folder listing may be when checking a picture's sidecars before its
@@ -326,7 +326,7 @@ def _is_damaged(member: GroupMember) -> bool:
 
 def _record_keys(member: GroupMember) -> tuple[_Key, ...]:
     """Keys that two records of one file object share: (device, inode), and (inode, size,
-    mtime) for a share mounted twice (see `cleaner.fileidentity.same_object`). None where
+    mtime) for a share mounted twice (see `cleaner.removal.fileidentity.same_object`). None where
     the file system gives no identity (inode 0)."""
     e = member.entry
     if e.inode == 0:
@@ -472,7 +472,7 @@ def remove_files(
     opts = options or RemovalOptions()
     to_trash = trash or move_to_trash
     log.check_ready()  # a damaged or unwritable undo log: refuse before anything moves
-    batch_id = log.begin_batch(app_version or cleaner.__version__, source)
+    batch_id = log.begin_batch(app_version or __version__, source)
     meter = ProgressMeter(STAGE, total=len(plan.files), bytes_total=plan.bytes_total)
     removed: list[FileRemoved] = []
     kept: list[KeptFile] = []
@@ -733,7 +733,7 @@ def _quarantine_target(path: str, opts: RemovalOptions, batch_id: str) -> str:
 def _where_trashed(path: str, since: float, locator: FreedesktopTrash) -> str | None:
     """The trashed file's new path, where the platform lets us know it cheaply."""
     if sys.platform in ("win32", "darwin"):
-        return None  # found at restore time by `cleaner.restore.PlatformLocator`
+        return None  # found at restore time by `cleaner.removal.restore.PlatformLocator`
     try:
         found = locator.find_just_moved(path, since)
     except OSError:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from cleaner.errors import BadRootError
+from cleaner.formats import is_image_candidate
 from cleaner.models import SkippedFile, SkipReason
 from cleaner.safeopen import NotARegularFileError, kind_of
 
@@ -49,22 +50,6 @@ SKIPPED_DIR_NAMES = frozenset(
 SKIPPED_DIR_PREFIXES = (".trash",)  # .Trash, .Trash-1000, .Trashes (case-insensitive)
 
 # File names that are never pictures even when their contents might say so.
-SKIPPED_FILE_NAMES = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})
-
-# Extensions of files worth opening. Content decides the format; the extension only
-# decides whether a file is worth a look, so a PNG named .jpg is still read as PNG.
-# Files without an extension are looked at too (cameras and some exports write them).
-IMAGE_EXTENSIONS = frozenset(
-    {
-        ".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".apng", ".gif", ".bmp", ".dib",
-        ".tif", ".tiff", ".webp", ".heic", ".heif", ".hif", ".avif", ".jp2", ".j2k",
-        ".jxl", ".ico", ".tga", ".ppm", ".pgm", ".pbm", ".pcx",
-        # camera RAW
-        ".dng", ".cr2", ".cr3", ".crw", ".nef", ".nrw", ".arw", ".srf", ".sr2", ".raf",
-        ".orf", ".rw2", ".rwl", ".pef", ".srw", ".x3f", ".3fr", ".iiq", ".erf", ".kdc",
-        ".mrw", ".mef", ".mos",
-    }
-)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,14 +65,6 @@ class FoundFile:
 
 
 WalkItem = FoundFile | SkippedFile
-
-
-def is_image_candidate(path: str) -> bool:
-    name = os.path.basename(path)
-    if name.casefold() in SKIPPED_FILE_NAMES or name.startswith("._"):
-        return False  # macOS AppleDouble side files carry no picture
-    ext = os.path.splitext(name)[1].lower()
-    return ext in IMAGE_EXTENSIONS or ext == ""
 
 
 def _ends_with_space(name: str) -> bool:

@@ -4,7 +4,7 @@ Every file PhotoSift moves out of the way is recorded here *before* the move, in
 committed SQLite transaction (WAL, ``synchronous=FULL``, so the record survives a crash or
 a power cut), and the record is completed after the move. A crash in the middle therefore
 leaves at most one record per batch in the ``pending`` state: that file may or may not have
-moved, and `cleaner.restore.reconcile` settles it by looking at the disk.
+moved, and `cleaner.removal.restore.reconcile` settles it by looking at the disk.
 
 The database lives in ``platformdirs.user_data_dir("photosift")``; the ``PHOTOSIFT_DATA_DIR``
 environment variable or the ``data_dir`` parameter puts it elsewhere (portable mode, tests).
@@ -36,8 +36,8 @@ from typing import Any, TypeVar
 import platformdirs
 
 from cleaner.errors import PhotoSiftError
-from cleaner.fileidentity import path_form_problem
 from cleaner.humanize import plural
+from cleaner.removal.fileidentity import path_form_problem
 
 ENV_DATA_DIR = "PHOTOSIFT_DATA_DIR"
 LOG_FILE_NAME = "undo-log.sqlite3"
@@ -114,7 +114,7 @@ class LogEntry:
     detail: str
     started_at: float  # epoch seconds, written before the move
     moved_at: float | None  # epoch seconds, written after the move
-    restore_state: str | None  # a `cleaner.restore.RestoreState` value once tried
+    restore_state: str | None  # a `cleaner.removal.restore.RestoreState` value once tried
     restored_to: str | None
     restored_at: float | None
 
@@ -123,7 +123,8 @@ class LogEntry:
         return self.restore_state in RESTORED_STATES
 
 
-# `cleaner.restore.RestoreState` values that mean the file is back (kept here to avoid a cycle).
+# `cleaner.removal.restore.RestoreState` values that mean the file is back (kept here to
+# avoid a cycle).
 RESTORED_STATES = frozenset({"restored", "restored_beside", "in_place"})
 
 
@@ -264,7 +265,7 @@ class UndoLog:
         before a move is. Completions use ``NORMAL``: still atomic, and safe when the
         process dies; only a power cut can lose one, and then it becomes durable with the
         next FULL commit, which fsyncs the whole WAL, or reads back as ``pending``, which
-        `cleaner.restore` settles by looking at the disk. This halves the fsyncs per file.
+        `cleaner.removal.restore` settles by looking at the disk. This halves the fsyncs per file.
         """
         level = "FULL" if durable else "NORMAL"
         try:
@@ -447,7 +448,7 @@ class UndoLog:
     def mark_restore(
         self, entry_id: int, state: str, restored_to: str | None, detail: str = ""
     ) -> None:
-        """Record the result of a restore attempt (a `cleaner.restore.RestoreState` value)."""
+        """Record the result of a restore attempt (a `restore.RestoreState` value)."""
         with self._transaction(durable=False):
             self._conn.execute(
                 "UPDATE entries SET restore_state = ?, restored_to = ?, restored_at = ?, "
@@ -768,9 +769,9 @@ def open_log(
             return log, None
         log.close()
     # Setting the log aside while another PhotoSift writes to it would split its records
-    # between two files: recover only under the move lock (`cleaner.movelock`, imported
+    # between two files: recover only under the move lock (`cleaner.removal.movelock`, imported
     # here because it reads this module's data folder).
-    from cleaner.movelock import AnotherRemovalRunning, MoveLockError, moving_files
+    from cleaner.removal.movelock import AnotherRemovalRunning, MoveLockError, moving_files
 
     try:
         with moving_files():

@@ -25,13 +25,23 @@ from typing import Literal, TypeVar
 
 import numpy as np
 
-from cleaner import __version__
-from cleaner.analysis import analyse_file
-from cleaner.cache import FingerprintCache, default_cache_path
-from cleaner.decode import DecodeFailure, register_plugins
-from cleaner.grouping import star_clusters
-from cleaner.hashing import prefix_digest, sha256_file
-from cleaner.matching import Matches, find_matches, picture_distance
+from cleaner.detect.analysis import analyse_file
+from cleaner.detect.cache import FingerprintCache, default_cache_path
+from cleaner.detect.checks import thresholds_for
+from cleaner.detect.decode import DecodeFailure, register_plugins
+from cleaner.detect.fingerprint import prefix_digest, sha256_file
+from cleaner.detect.grouping import star_clusters
+from cleaner.detect.matching import Matches, find_matches, picture_distance
+from cleaner.detect.walk import FoundFile, normalise_roots, walk
+from cleaner.formats import is_image_candidate
+from cleaner.keep.quality import (
+    Candidate,
+    Criterion,
+    PathRules,
+    choose_keeper,
+    parse_criteria,
+    quality_score,
+)
 from cleaner.models import (
     Analysis,
     DuplicateGroup,
@@ -43,6 +53,7 @@ from cleaner.models import (
     ScanStats,
     SkippedFile,
     SkipReason,
+    Thresholds,
 )
 from cleaner.progress import (
     CancelToken,
@@ -55,17 +66,8 @@ from cleaner.progress import (
     StageStarted,
     final_event,
 )
-from cleaner.quality import (
-    Candidate,
-    Criterion,
-    PathRules,
-    choose_keeper,
-    parse_criteria,
-    quality_score,
-)
 from cleaner.sidecars import FolderIndexes, with_sidecars
-from cleaner.similarity import Thresholds, thresholds_for
-from cleaner.walk import FoundFile, is_image_candidate, normalise_roots, walk
+from cleaner.version import __version__
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -383,7 +385,7 @@ def _run_pool(
 
 
 def _os_skip(path: str, exc: OSError) -> SkippedFile:
-    from cleaner.walk import reason_for_os_error
+    from cleaner.detect.walk import reason_for_os_error
 
     reason, detail = reason_for_os_error(exc)
     return SkippedFile(path, reason, detail)

@@ -1,7 +1,7 @@
 """When are two pictures the same picture?
 
 A pair is a match when (1) their pHashes are within the preset's Hamming
-threshold (found by `cleaner.index`), (2) their shapes agree, (3) a second,
+threshold (found by `cleaner.detect.index`), (2) their shapes agree, (3) a second,
 independent check agrees: the correlation of their 16x16 grey thumbnails, and
 (4) their colours agree where both have colour: everything above is grey, and a
 design printed in red and in green is two pictures.
@@ -12,7 +12,7 @@ high-frequency content of a 64x64 thumbnail instead of the thumbnails: the
 marks on two different blank pages do not line up, those of a copy do.
 
 Crops are found by a second search: the hash of a centre window of one picture
-against the plain hash of the other (`cleaner.hashing.CROP_WINDOWS`). Such a pair
+against the plain hash of the other (`cleaner.detect.fingerprint.CROP_WINDOWS`). Such a pair
 is confirmed on 8x8 reductions, the window resampled from one thumbnail against
 the whole of the other, and never for a low-detail picture, where the stronger
 check cannot be lined up with a window.
@@ -20,43 +20,21 @@ check cannot be lined up with a window.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from cleaner.hashing import COLOUR_SIDE, CROP_WINDOWS, DETAIL_SIDE, THUMB_SIDE, TRANSFORMS
-from cleaner.models import Similarity
+from cleaner.detect.fingerprint import (
+    COLOUR_SIDE,
+    CROP_WINDOWS,
+    DETAIL_SIDE,
+    THUMB_SIDE,
+    TRANSFORMS,
+)
+from cleaner.models import THRESHOLDS, Similarity, Thresholds
 
-
-@dataclass(frozen=True, slots=True)
-class Thresholds:
-    hamming: int  # largest pHash distance (of 64 bits) for a candidate
-    correlation: float  # smallest thumbnail correlation for a match
-    detail_correlation: float  # smallest high-pass correlation when a side is low-detail
-    aspect_tolerance: float  # largest |log(aspect ratio a / aspect ratio b)|
-    crop_hamming: int  # largest distance from a crop-window hash to a picture's hash
-    crop_correlation: float  # smallest 8x8 correlation of the window with the other picture
-    colour_tolerance: float  # largest mean |Cb/Cr difference| (0-255) of two colour pictures
-    # largest difference (0-255) of grey level in most (90 %) of the 16x16 thumbnail cells
-    # of two flat pictures (nothing but tone: a white and a black page are two pictures);
-    # low-detail pictures whose marks line up may differ five times as much (a darker copy)
-    tone_tolerance: float
-
-
-THRESHOLDS: dict[Similarity, Thresholds] = {
-    Similarity.SAME: Thresholds(hamming=10, correlation=0.90, detail_correlation=0.80,
-                                aspect_tolerance=0.25, crop_hamming=10, crop_correlation=0.85,
-                                colour_tolerance=16.0, tone_tolerance=8.0),
-    Similarity.SIMILAR: Thresholds(hamming=16, correlation=0.80, detail_correlation=0.70,
-                                   aspect_tolerance=0.40, crop_hamming=12, crop_correlation=0.75,
-                                   colour_tolerance=24.0, tone_tolerance=12.0),
-    Similarity.LOOSE: Thresholds(hamming=20, correlation=0.65, detail_correlation=0.60,
-                                 aspect_tolerance=0.70, crop_hamming=14, crop_correlation=0.60,
-                                 colour_tolerance=40.0, tone_tolerance=16.0),
-}  # fmt: skip
 MAX_THRESHOLD = 32
 
 
@@ -203,7 +181,7 @@ def colour_agrees(
 ) -> npt.NDArray[np.bool_]:
     """Whether the colour of pairs (i transformed by kind, j) agrees.
 
-    `colours` holds 32-byte signatures (`cleaner.hashing.colour_signature`, rows where
+    `colours` holds 32-byte signatures (`cleaner.detect.fingerprint.colour_signature`, rows where
     `has` is False are unused). Grey pictures, and pairs where either side has no colour
     to speak of, always agree; the shapes already matched, and a black-and-white copy of
     a colour photo is still a copy. Otherwise the mean |Cb/Cr difference| over the 4x4

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from cleaner.decode import Decoded, DecodeFailure, open_small
-from cleaner.hashing import (
+from cleaner.detect.decode import Decoded, DecodeFailure, open_small
+from cleaner.detect.fingerprint import (
     colour_signature,
     detail_of_grey32,
     fingerprint_of_grey,

@@ -18,7 +18,7 @@ file's own structure, which is cheap next to decoding it:
   an error.
 
 Damage that stops the decoder (a zlib error, a JPEG cut short, a HEIC that libheif
-refuses) never gets here: `cleaner.decode` reports it as a skipped file. Flipped bytes
+refuses) never gets here: `cleaner.detect.decode` reports it as a skipped file. Flipped bytes
 that only change pixel values inside JPEG or HEVC data leave no trace in the file's
 structure and are not found (JPEG and HEIC carry no checksum of their pixels).
 """

@@ -6,7 +6,7 @@ the smoke test loads every image plugin, then decodes a tiny bundled sample of e
 kind through the engine's own `open_small`, and checks the pixels, not just that
 something came back.
 
-The samples (cleaner/samples/, written by packaging/make_samples.py) all show the
+The samples (cleaner/demo/smoke_samples/, written by packaging/make_samples.py) all show the
 same 48x32 scene: red left half, blue right half, a white square in the left half.
 
 `check_samples()` prints one line per check and returns the problems found, each a
@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
+SAMPLES_DIR = Path(__file__).resolve().parent / "smoke_samples"
 
 SAMPLE_WIDTH, SAMPLE_HEIGHT = 48, 32
 
@@ -59,7 +59,7 @@ def load_plugins() -> list[str]:
     except ImportError as exc:  # pragma: no cover - Pillow is a hard dependency
         return [f"Pillow cannot be imported: {exc}"]
     Image.init()
-    from cleaner.decode import register_plugins
+    from cleaner.detect.decode import register_plugins
 
     status = register_plugins()
     for name, loaded in sorted(status.items()):
@@ -85,7 +85,7 @@ def load_plugins() -> list[str]:
 
 def check_sample(sample: Sample, folder: Path = SAMPLES_DIR) -> str | None:
     """Decode one sample with the engine; None if it is right, else the reason."""
-    from cleaner.decode import Decoded, open_small
+    from cleaner.detect.decode import Decoded, open_small
 
     path = folder / sample.filename
     if not path.is_file():
@@ -126,7 +126,7 @@ def check_samples(report: Callable[[str], None] = print, folder: Path = SAMPLES_
 
 
 def main() -> int:
-    """`python -m cleaner.smoke`: the engine half alone, without Qt."""
+    """`python -m cleaner.demo.smoke`: the engine half alone, without Qt."""
     import sys
 
     problems = check_samples()

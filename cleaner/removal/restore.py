@@ -34,10 +34,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import unquote_to_bytes
 
-from cleaner.movelock import one_mover_at_a_time
 from cleaner.progress import CancelToken, Progress, ProgressMeter, final_event
-from cleaner.safeopen import open_regular
-from cleaner.trash import (
+from cleaner.removal.movelock import one_mover_at_a_time
+from cleaner.removal.trash import (
     QUARANTINE_INDEX_NAME,
     NotARegularFile,
     describe_error,
@@ -45,7 +44,8 @@ from cleaner.trash import (
     move_no_overwrite,
     volume_root,
 )
-from cleaner.undolog import LogEntry, Method, Outcome, UndoLog, is_batch_id
+from cleaner.removal.undolog import LogEntry, Method, Outcome, UndoLog, is_batch_id
+from cleaner.safeopen import open_regular
 
 STAGE = "Putting files back"
 RESTORED_SUFFIX = "restored"
@@ -659,7 +659,7 @@ def restore_entry(log: UndoLog, entry: LogEntry, locate: Locator) -> FileRestore
         return done(RestoreState.NOT_MOVED, detail=entry.detail)
     if entry.restored:
         return done(RestoreState.ALREADY_RESTORED, entry.restored_to)
-    if entry.sha256 is None:  # `cleaner.undolog` refuses such a record; never act on one
+    if entry.sha256 is None:  # `cleaner.removal.undolog` refuses such a record; never act on one
         return done(RestoreState.FAILED, detail="the undo log has no SHA-256 for this file")
     link = symlink_on_the_way(entry.original_path)
     if link is not None:

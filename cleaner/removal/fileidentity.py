@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cleaner.errors import PhotoSiftError
-from cleaner.trash import NotARegularFile
+from cleaner.removal.trash import NotARegularFile
 
 _CHUNK = 1 << 20
 # Windows reparse points that redirect a path to another place (symbolic links, junctions)

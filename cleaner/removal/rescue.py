@@ -3,7 +3,7 @@
 Two sources, both narrow:
 
 - Quarantine folders: every batch folder holds its own index, ``photosift-batch.jsonl``,
-  written before each move (see `cleaner.trash.move_to_quarantine`). Each entry there is
+  written before each move (see `cleaner.removal.trash.move_to_quarantine`). Each entry there is
   PhotoSift's own and carries the file's SHA-256, checked before the file goes back.
 - The trash (freedesktop ``.trashinfo`` records, Windows ``$I`` records): a record names the
   original path and the deletion time but not who deleted the file, so only records whose
@@ -26,9 +26,9 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from cleaner.fileidentity import path_form_problem
-from cleaner.movelock import one_mover_at_a_time
-from cleaner.restore import (
+from cleaner.removal.fileidentity import path_form_problem
+from cleaner.removal.movelock import one_mover_at_a_time
+from cleaner.removal.restore import (
     NO_FREE_NAME,
     FileRestore,
     FreedesktopTrash,
@@ -44,14 +44,14 @@ from cleaner.restore import (
     symlink_below,
     symlink_on_the_way,
 )
-from cleaner.safeopen import open_regular
-from cleaner.trash import (
+from cleaner.removal.trash import (
     QUARANTINE_INDEX_NAME,
     NotARegularFile,
     default_quarantine_root,
     describe_error,
     file_state,
 )
+from cleaner.safeopen import open_regular
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,9 +27,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from cleaner.decode import DecodeFailure
-from cleaner.errors import ResultFormatError
-from cleaner.hashing import (
+from cleaner.detect.decode import DecodeFailure
+from cleaner.detect.fingerprint import (
     ALGORITHM_VERSION,
     COLOUR_SIDE,
     CROP_WINDOWS,
@@ -37,6 +36,7 @@ from cleaner.hashing import (
     THUMB_SIDE,
     TRANSFORMS,
 )
+from cleaner.errors import ResultFormatError
 from cleaner.models import Analysis, Fingerprint, ImageMetrics, SkipReason
 from cleaner.progress import Notice
 from cleaner.resultio import metrics_from_dict, metrics_to_dict
