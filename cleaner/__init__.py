@@ -46,6 +46,7 @@ from cleaner.detect.scan import scan
 from cleaner.errors import BadRootError, Cancelled, PhotoSiftError, ResultFormatError
 from cleaner.formats import RAW_EXTENSIONS, is_image_candidate
 from cleaner.humanize import human_bytes, plural
+from cleaner.keep import KeeperReason
 from cleaner.models import (
     DuplicateGroup,
     GroupMember,
@@ -141,6 +142,7 @@ __all__ = [
     "GroupMember",
     "GroupsFound",
     "KeepReason",
+    "KeeperReason",
     "KeptFile",
     "LogEntry",
     "Method",

@@ -294,7 +294,7 @@ class DuplicateGroup:
     kind: GroupKind
     members: tuple[GroupMember, ...]
     reason: str  # in words: why the keeper was picked
-    deciding_criterion: str | None  # Criterion.value that decided, None if all tied
+    deciding_criterion: str | None  # the key of the criterion that decided, None if all tied
 
     @property
     def keeper(self) -> GroupMember:
@@ -372,7 +372,7 @@ class ScanSettings:
     protected: tuple[str, ...] = ()  # folders whose files are never suggested for removal
     max_pixels: int = DEFAULT_MAX_PIXELS  # larger pictures are skipped as too large
     workers: int = 0  # 0: one per core
-    criteria: tuple[str, ...] = ()  # keeper criteria in order; () = the default order
+    criteria: tuple[str, ...] = ()  # keeper criteria keys in order; () = the default order
     prefer_paths: tuple[str, ...] = ("originals",)  # path fragments that win a tie
     avoid_paths: tuple[str, ...] = ()  # extra fragments that lose a tie (defaults built in)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from cleaner import GroupMember
+from cleaner import GroupMember, KeeperReason
 
 # one byte formatter for the window, the reports and the command line
 from cleaner import human_bytes as human_bytes
@@ -47,11 +47,11 @@ def resolution(member: GroupMember) -> str:
 
 
 def keeper_reason(reason: str, short: bool = False) -> str:
-    """The engine's "kept: ..." phrase as a sentence. `short` drops the "(other copies
-    differ by ...)" aside, which is detail for a tooltip rather than a headline."""
-    text = reason.removeprefix("kept: ")
-    if short and " (other copies differ by" in text:
-        text = text.split(" (other copies differ by", 1)[0]
+    """A group's stored keeper reason as a sentence. `short` shows the headline only: the
+    aside ("other copies differ by ...") is detail for a tooltip. The engine splits the
+    reason (`KeeperReason`), so the window never depends on its wording."""
+    parts = KeeperReason.from_stored(reason)
+    text = parts.headline if short else parts.full
     return f"Suggested to keep: {text}." if text else "Suggested to keep."
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from cleaner.cli.common import ProgressBar, error, human_bytes, human_duration
 from cleaner.detect.checks import MAX_THRESHOLD
 from cleaner.errors import BadRootError, Cancelled
-from cleaner.keep.quality import Criterion, parse_criteria
+from cleaner.keep import CRITERIA_KEYS, parse_criteria
 from cleaner.models import ScanResult, ScanSettings, Similarity
 from cleaner.progress import CancelToken, Notice, Progress, ScanFinished
 from cleaner.textsafe import printable, printable_path
@@ -75,7 +75,7 @@ def add_parser(subparsers: Any) -> None:
         "--keep-order",
         metavar="LIST",
         help="comma-separated criteria that decide the copy to keep, most important first: "
-        + ", ".join(c.value for c in Criterion),
+        + ", ".join(CRITERIA_KEYS),
     )
     p.add_argument(
         "--prefer", action="append", default=[], metavar="TEXT",

@@ -34,9 +34,9 @@ from cleaner.detect.grouping import star_clusters
 from cleaner.detect.matching import Matches, find_matches, picture_distance
 from cleaner.detect.walk import FoundFile, normalise_roots, walk
 from cleaner.formats import is_image_candidate
-from cleaner.keep.quality import (
+from cleaner.keep import (
     Candidate,
-    Criterion,
+    KeeperCriterion,
     PathRules,
     choose_keeper,
     parse_criteria,
@@ -554,7 +554,7 @@ def _score_stage(
     state: _State,
     units: list[_Unit],
     clusters: list[list[int]],
-    criteria: tuple[Criterion, ...],
+    criteria: tuple[KeeperCriterion, ...],
     rules: PathRules,
     protected: tuple[str, ...],
     cache: FingerprintCache,
@@ -626,7 +626,7 @@ def _build_group(
     state: _State,
     units: list[_Unit],
     cluster: list[int],
-    criteria: tuple[Criterion, ...],
+    criteria: tuple[KeeperCriterion, ...],
     rules: PathRules,
     protected: tuple[str, ...],
 ) -> DuplicateGroup | None:
@@ -673,5 +673,5 @@ def _build_group(
         kind=kind,
         members=tuple(members),
         reason=choice.reason,
-        deciding_criterion=None if choice.deciding is None else choice.deciding.value,
+        deciding_criterion=None if choice.deciding is None else choice.deciding.key,
     )

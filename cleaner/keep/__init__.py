@@ -1,2 +1,38 @@
 """Choosing the copy to keep: score every copy of a picture and rank them by the
-user's criteria. Reads only `cleaner.models`; the scan calls it at the end."""
+user's criteria. Reads only `cleaner.models` (and `cleaner.humanize` for sizes); the
+scan calls it at the end.
+
+- `candidate`: one copy as the choice sees it, and the user's path rules;
+- `criteria`: the table of keeper criteria (one entry per criterion);
+- `quality`: the 0-100 score and the keeper choice, which reads the table;
+- `reason`: the stored keeper reason, written and split into its parts.
+"""
+
+from cleaner.keep.candidate import Candidate, PathRules
+from cleaner.keep.criteria import (
+    CRITERIA,
+    CRITERIA_BY_KEY,
+    CRITERIA_KEYS,
+    DEFAULT_CRITERIA,
+    CopyContext,
+    KeeperCriterion,
+    parse_criteria,
+)
+from cleaner.keep.quality import KeeperChoice, choose_keeper, quality_score
+from cleaner.keep.reason import KeeperReason
+
+__all__ = [
+    "CRITERIA",
+    "CRITERIA_BY_KEY",
+    "CRITERIA_KEYS",
+    "DEFAULT_CRITERIA",
+    "Candidate",
+    "CopyContext",
+    "KeeperChoice",
+    "KeeperCriterion",
+    "KeeperReason",
+    "PathRules",
+    "choose_keeper",
+    "parse_criteria",
+    "quality_score",
+]

@@ -13,7 +13,8 @@ import images
 import pytest
 
 from cleaner import __version__
-from cleaner.cli import main
+from cleaner.cli import build_parser, main
+from cleaner.keep import CRITERIA_KEYS
 from cleaner.resultio import SCHEMA, SCHEMA_VERSION
 
 BIN = Path(sys.executable).parent
@@ -135,6 +136,28 @@ def test_bad_options_exit_2(photos, bad: list[str], capsys) -> None:
     assert code == 2
     assert "Traceback" not in err
     assert err.strip()
+
+
+def test_keep_order_help_lists_exactly_the_criteria_table_in_order(capsys) -> None:
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    scan = sub.choices["scan"]  # type: ignore[index]
+    (keep_order,) = (a for a in scan._actions if "--keep-order" in a.option_strings)
+    intro = "comma-separated criteria that decide the copy to keep, most important first: "
+    assert keep_order.help == intro + ", ".join(CRITERIA_KEYS)
+    # and so does the printed help, however argparse wraps it
+    with pytest.raises(SystemExit):
+        main(["scan", "--help"])
+    printed = " ".join(capsys.readouterr().out.split())
+    listed = printed.split(intro.strip() + " ", 1)[1].split(" --", 1)[0]
+    assert listed.split(", ") == list(CRITERIA_KEYS)
+
+
+def test_unknown_keep_order_lists_the_criteria_table(photos, capsys) -> None:
+    code, _, err = _run(["scan", str(photos.root), "--no-cache", "--keep-order", "x"], capsys)
+    assert code == 2
+    assert err == (
+        "photosift: unknown keeper criterion 'x'; choose from " + ", ".join(CRITERIA_KEYS) + "\n"
+    )
 
 
 def test_version(capsys) -> None:

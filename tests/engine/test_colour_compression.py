@@ -16,8 +16,12 @@ import pytest
 from PIL import Image
 
 from cleaner.detect.scan import run_scan
-from cleaner.keep.quality import Candidate, Criterion, choose_keeper
+from cleaner.keep import CRITERIA_BY_KEY, Candidate, choose_keeper
 from cleaner.models import ImageMetrics, ScanResult, ScanSettings
+
+LOSSLESS = CRITERIA_BY_KEY["lossless"]
+JPEG_QUALITY = CRITERIA_BY_KEY["jpeg_quality"]
+LARGEST_FILE = CRITERIA_BY_KEY["largest_file"]
 
 
 def _scan(root: Path, **kwargs: object) -> ScanResult:
@@ -153,14 +157,14 @@ def _metrics(**kw: object) -> ImageMetrics:
 def test_quality_that_cannot_be_read_is_no_evidence_of_an_original(fmt: str) -> None:
     jpeg = Candidate("/a/original.jpg", 500_000, 1, _metrics())
     lossy = Candidate("/a/copy", 200_000, 2, _metrics(format=fmt, jpeg_quality=None))
-    for order in ([Criterion.JPEG_QUALITY], [Criterion.LOSSLESS, Criterion.JPEG_QUALITY]):
+    for order in ([JPEG_QUALITY], [LOSSLESS, JPEG_QUALITY]):
         choice = choose_keeper([lossy, jpeg], order)
         assert choice.keeper == 1
-        assert choice.deciding is Criterion.JPEG_QUALITY
+        assert choice.deciding is JPEG_QUALITY
         assert "quality unknown" in choice.reason
     # nor evidence of a worse copy: a heavily compressed JPEG stays behind it
     worse = Candidate("/a/copy.jpg", 600_000, 0, _metrics(jpeg_quality=60))
-    choice = choose_keeper([worse, lossy], [Criterion.JPEG_QUALITY, Criterion.LARGEST_FILE])
+    choice = choose_keeper([worse, lossy], [JPEG_QUALITY, LARGEST_FILE])
     assert choice.keeper == 1
 
 
@@ -174,8 +178,8 @@ def test_a_palette_copy_is_lossy_only_next_to_a_full_colour_copy() -> None:
     assert choice.keeper == 1
     assert "reduced to 32 colours" in choice.reason
     # two palette copies of one graphic: lossless as before, the criteria go on
-    choice = choose_keeper([png, palette], [Criterion.LOSSLESS, Criterion.LARGEST_FILE])
-    assert choice.deciding is Criterion.LARGEST_FILE
+    choice = choose_keeper([png, palette], [LOSSLESS, LARGEST_FILE])
+    assert choice.deciding is LARGEST_FILE
     assert choice.keeper == 1
 
 

@@ -21,7 +21,15 @@ from PIL import Image
 from cleaner import resultio
 from cleaner.detect.decode import Decoded, DecodeFailure, open_small
 from cleaner.detect.scan import run_scan
-from cleaner.keep.quality import Candidate, Criterion, choose_keeper, parse_criteria, quality_score
+from cleaner.keep import (
+    CRITERIA,
+    CRITERIA_BY_KEY,
+    Candidate,
+    KeeperCriterion,
+    choose_keeper,
+    parse_criteria,
+    quality_score,
+)
 from cleaner.models import (
     DamageReason,
     ImageMetrics,
@@ -289,8 +297,8 @@ def damaged_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 ORDERS = [
     (),
-    tuple(reversed([c.value for c in Criterion])),
-    *[(c.value,) for c in Criterion],
+    tuple(reversed([c.key for c in CRITERIA])),
+    *[(c.key,) for c in CRITERIA],
 ]
 
 
@@ -372,13 +380,13 @@ def _metrics(**kw: object) -> ImageMetrics:
 
 @settings(max_examples=200, deadline=None)
 @given(
-    order=st.permutations(list(Criterion)),
+    order=st.permutations(list(CRITERIA)),
     damaged_better=st.booleans(),
     protected=st.sampled_from(["none", "damaged", "intact", "both"]),
     reason=st.sampled_from(list(DamageReason)),
 )
 def test_choose_keeper_never_prefers_a_damaged_copy(
-    order: list[Criterion], damaged_better: bool, protected: str, reason: DamageReason
+    order: list[KeeperCriterion], damaged_better: bool, protected: str, reason: DamageReason
 ) -> None:
     good = dict(width=6000, height=4000, lossless=True, format="PNG", sharpness=900.0)
     poor = dict(width=1000, height=750, jpeg_quality=40, sharpness=5.0, camera=None,
@@ -398,7 +406,7 @@ def test_choose_keeper_never_prefers_a_damaged_copy(
         protected=protected in ("intact", "both"),
     )
     for candidates in ([damaged, intact], [intact, damaged]):
-        choice = choose_keeper(candidates, parse_criteria([c.value for c in order]))
+        choice = choose_keeper(candidates, parse_criteria([c.key for c in order]))
         assert candidates[choice.keeper] is intact
         assert "damaged" in choice.reason
 
@@ -409,7 +417,7 @@ def test_when_every_copy_is_damaged_the_criteria_still_decide() -> None:
     big = Candidate("/b.jpg", 10, 1, _metrics(damage=DamageReason.JPEG_CORRUPT_DATA))
     choice = choose_keeper([small, big])
     assert choice.keeper == 1
-    assert choice.deciding is Criterion.RESOLUTION
+    assert choice.deciding is CRITERIA_BY_KEY["resolution"]
 
 
 def test_a_damaged_file_scores_low() -> None:

@@ -12,10 +12,10 @@ from PIL import Image
 
 from cleaner.detect.analysis import analyse_file
 from cleaner.detect.decode import estimate_jpeg_quality
-from cleaner.keep.quality import (
+from cleaner.keep import (
+    CRITERIA_BY_KEY,
     DEFAULT_CRITERIA,
     Candidate,
-    Criterion,
     PathRules,
     choose_keeper,
     parse_criteria,
@@ -86,7 +86,7 @@ def test_path_rules_decide_between_exact_copies(winner: str, loser: str) -> None
     for cands in ([_c(winner), _c(loser)], [_c(loser), _c(winner)]):
         choice = choose_keeper(cands)
         assert cands[choice.keeper].path == winner
-        assert choice.deciding is Criterion.PATH_RULES
+        assert choice.deciding is CRITERIA_BY_KEY["path_rules"]
         assert "preferred" in choice.reason
 
 
@@ -139,19 +139,19 @@ def test_protected_files_are_never_suggested_for_removal(library) -> None:
 def test_reason_names_the_deciding_criterion() -> None:
     lossless = replace(BASE, format="PNG", lossless=True, jpeg_quality=None)
     choice = choose_keeper([_c("/a.jpg"), _c("/b.png", lossless)])
-    assert choice.deciding is Criterion.LOSSLESS
+    assert choice.deciding is CRITERIA_BY_KEY["lossless"]
     assert "lossless PNG" in choice.reason
     assert "compressed JPEG" in choice.reason
 
     q60 = replace(BASE, jpeg_quality=60)
     choice = choose_keeper([_c("/a.jpg", q60), _c("/b.jpg")])
-    assert choice.deciding is Criterion.JPEG_QUALITY
+    assert choice.deciding is CRITERIA_BY_KEY["jpeg_quality"]
     assert "JPEG quality 92" in choice.reason
     assert "JPEG quality 60" in choice.reason
 
     bare = replace(BASE, camera=None, capture_time=None)
     choice = choose_keeper([_c("/a.jpg", bare), _c("/b.jpg")])
-    assert choice.deciding is Criterion.METADATA
+    assert choice.deciding is CRITERIA_BY_KEY["metadata"]
     assert "Canon EOS 5D" in choice.reason
 
 
@@ -168,10 +168,10 @@ def test_reordered_criteria_change_the_keeper() -> None:
     cands = [big_small_file, small_big_file]
     assert _keeper(cands) == "/a.jpg"
     reordered = parse_criteria(["largest_file"])
-    assert reordered[0] is Criterion.LARGEST_FILE
+    assert reordered[0] is CRITERIA_BY_KEY["largest_file"]
     choice = choose_keeper(cands, reordered)
     assert cands[choice.keeper].path == "/b.png"
-    assert choice.deciding is Criterion.LARGEST_FILE
+    assert choice.deciding is CRITERIA_BY_KEY["largest_file"]
     assert "9.0 MB" in choice.reason
 
 
@@ -222,7 +222,7 @@ def test_quality_score_is_bounded_for_extreme_metrics() -> None:
 def test_path_rule_reason_names_the_copies_even_in_one_folder() -> None:
     """Regression: the reason said 'kept: in p; the other copy is ... (in p)'."""
     choice = choose_keeper([_c("/x/p/IMG (1).jpg"), _c("/x/p/IMG.jpg")])
-    assert choice.deciding is Criterion.PATH_RULES
+    assert choice.deciding is CRITERIA_BY_KEY["path_rules"]
     assert "IMG.jpg" in choice.reason
     assert "IMG (1).jpg" in choice.reason
 

@@ -1,0 +1,324 @@
+"""The keeper criteria: one table, one entry per criterion.
+
+A criterion is a small object: its key (what `--keep-order` and a result file's
+settings name it by), its label (what a person reads), how two copies compare (a sort
+key of one copy: smaller is better) and how the difference is said (the winner's words,
+the losers' phrase). `CRITERIA` lists them in the default order; everything that lists,
+parses or applies criteria reads it: the keeper choice (`cleaner.keep.quality`), the
+scan's settings, the CLI's `--keep-order` and its help text. Adding a criterion is one
+entry in `CRITERIA`, with its small functions above it.
+
+There is no `Criterion` enum beside the table any more: an enum would be a second list
+of the same names to keep in step, so a new criterion would touch two places. The keys
+are what outlives a run (a result file stores them in `settings.criteria` and in each
+group's `deciding_criterion`), so a key is never renamed; the objects themselves are
+compared by identity, one per criterion.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from cleaner.humanize import human_bytes
+from cleaner.keep.candidate import Candidate, PathRules, metadata_richness, palette_reduced
+from cleaner.models import ImageMetrics
+
+
+@dataclass(frozen=True, slots=True)
+class CopyContext:
+    """What a criterion knows besides the copy itself: the user's path rules and what
+    the other copies of the picture are."""
+
+    rules: PathRules
+    full_colour: bool  # some copy is a full-colour picture: palette copies are reductions
+
+    @classmethod
+    def of(cls, candidates: Sequence[Candidate], rules: PathRules) -> CopyContext:
+        return cls(
+            rules,
+            any(c.metrics is not None and not palette_reduced(c.metrics) for c in candidates),
+        )
+
+    def reduced(self, m: ImageMetrics | None) -> bool:
+        """A palette copy of a picture some other copy has in full colour: a lossy copy."""
+        return self.full_colour and palette_reduced(m)
+
+
+SortKey = tuple[float, ...]
+
+
+def _no_note(c: Candidate) -> str:
+    return ""
+
+
+# eq=False: there is one object per criterion, so identity is equality (and hashing by
+# identity lets a criterion be a dict key without hashing its functions)
+@dataclass(frozen=True, slots=True, eq=False)
+class KeeperCriterion:
+    """One way to rank the copies of a picture."""
+
+    key: str  # stored in result files and typed on the command line: never rename
+    label: str  # "Highest resolution"; lower-cased in "(other copies differ by ...)"
+    sort_key: Callable[[Candidate, CopyContext], SortKey]  # smaller is better
+    describe: Callable[[Candidate, CopyContext], str]  # one copy in words: "6000x4000"
+    # how the copies that lost are said: (subject, their descriptions) -> phrase, where the
+    # subject is "the other copy is" or "others are"
+    others_phrase: Callable[[str, str], str]
+    # what the keeper's words add when this criterion decided (", original camera data")
+    keeper_note: Callable[[Candidate], str] = _no_note
+
+    def __repr__(self) -> str:
+        return f"KeeperCriterion({self.key!r})"
+
+
+# ----------------------------------------------------------------------------- resolution
+
+
+def _resolution_key(c: Candidate, ctx: CopyContext) -> SortKey:
+    return (-(c.metrics.pixels if c.metrics else 0),)
+
+
+def _resolution_words(c: Candidate, ctx: CopyContext) -> str:
+    m = c.metrics
+    return f"{m.width}x{m.height}" if m else "unknown size"
+
+
+def _camera_note(c: Candidate) -> str:
+    return ", original camera data" if c.metrics is not None and c.metrics.camera else ""
+
+
+# ----------------------------------------------------------------------------- metadata
+
+
+def _metadata_key(c: Candidate, ctx: CopyContext) -> SortKey:
+    return (-metadata_richness(c.metrics),)
+
+
+def _metadata_words(c: Candidate, ctx: CopyContext) -> str:
+    m = c.metrics
+    parts = []
+    if m is not None and m.camera:
+        parts.append(f"camera data ({m.camera})")
+    if m is not None and m.capture_time:
+        parts.append("capture date")
+    if m is not None and m.has_gps:
+        parts.append("GPS")
+    return ", ".join(parts) if parts else "no camera data"
+
+
+# ----------------------------------------------------------------------------- lossless
+
+
+def _lossless_key(c: Candidate, ctx: CopyContext) -> SortKey:
+    m = c.metrics
+    return (0 if m is not None and m.lossless and not ctx.reduced(m) else 1,)
+
+
+def _lossless_words(c: Candidate, ctx: CopyContext) -> str:
+    m = c.metrics
+    fmt = m.format if m else "file"
+    if ctx.reduced(m) and m is not None:
+        return f"{fmt} reduced to {m.colour_count} colours"
+    return f"lossless {fmt}" if m is not None and m.lossless else f"compressed {fmt}"
+
+
+# ----------------------------------------------------------------------------- compression
+
+# The quality a lossy copy whose quality cannot be read (WebP, AVIF, HEIF) is taken for:
+# what encoders use when asked for nothing (WebP 75-80, phone HEIF about 85).
+UNKNOWN_LOSSY_QUALITY = 85
+
+
+def _unknown_lossy(m: ImageMetrics | None) -> bool:
+    """Lossy, and its quality cannot be read (WebP, AVIF, HEIF): no evidence either way."""
+    return m is not None and not m.lossless and m.jpeg_quality is None
+
+
+def _compression_key(c: Candidate, ctx: CopyContext) -> SortKey:
+    m = c.metrics
+    if ctx.reduced(m):
+        return (1, 0)  # its colours were thrown away: below every full-colour copy
+    if _unknown_lossy(m):
+        # no evidence of an original: taken for an encoder's usual default, so a
+        # quality-97 JPEG beats a WebP made from it and a quality-60 one does not
+        q = UNKNOWN_LOSSY_QUALITY
+    else:
+        q = m.jpeg_quality if m is not None and m.jpeg_quality is not None else 100
+    return (0, -(q // 3))  # one or two points apart is the same quality
+
+
+def _compression_words(c: Candidate, ctx: CopyContext) -> str:
+    m = c.metrics
+    if ctx.reduced(m) and m is not None:
+        return f"reduced to {m.colour_count} colours"
+    if _unknown_lossy(m) and m is not None:
+        return f"compressed {m.format} (quality unknown)"
+    q = m.jpeg_quality if m else None
+    return f"JPEG quality {q}" if q is not None else "not recompressed"
+
+
+# ----------------------------------------------------------------------------- sharpness
+
+
+def _sharpness_key(c: Candidate, ctx: CopyContext) -> SortKey:
+    return (-_sharpness_bucket(c.metrics),)
+
+
+def _sharpness_bucket(m: ImageMetrics | None) -> int:
+    # 10% steps on a log scale: differences smaller than that are noise, not quality
+    if m is None or m.sharpness <= 0:
+        return 0
+    return int(math.log(m.sharpness + 1.0) / math.log(1.10))
+
+
+# ----------------------------------------------------------------------------- not an export
+
+
+def _derived_key(c: Candidate, ctx: CopyContext) -> SortKey:
+    m = c.metrics
+    looks_derived = m is not None and (m.looks_like_export or m.looks_like_screenshot)
+    return (1 if looks_derived else 0,)
+
+
+def _derived_words(c: Candidate, ctx: CopyContext) -> str:
+    m = c.metrics
+    if m is not None and m.looks_like_screenshot:
+        return "a screenshot"
+    if m is not None and m.looks_like_export:
+        return "an export or thumbnail"
+    return "an original"
+
+
+# ----------------------------------------------------------------------------- capture date
+
+
+def _capture_key(c: Candidate, ctx: CopyContext) -> SortKey:
+    t = c.metrics.capture_time if c.metrics is not None else None
+    return (0, _time_key(t)) if t else (1, 0.0)
+
+
+def _time_key(text: str) -> float:
+    digits = re.sub(r"\D", "", text)
+    return float(digits) if digits else 0.0
+
+
+def _capture_words(c: Candidate, ctx: CopyContext) -> str:
+    t = c.metrics.capture_time if c.metrics else None
+    return f"taken {t}" if t else "no capture date"
+
+
+# ----------------------------------------------------------------------------- path rules
+
+
+def _path_key(c: Candidate, ctx: CopyContext) -> SortKey:
+    return (ctx.rules.score(c.path),)
+
+
+def _path_words(c: Candidate, ctx: CopyContext) -> str:
+    # folder and name: copies in one folder differ by name ("IMG (1).jpg", "IMG copy.jpg")
+    # as text anyone can show: a name that is not UTF-8 gets U+FFFD, not a lone surrogate
+    shown = os.fsencode(c.path).decode("utf-8", "replace")
+    folder = os.path.basename(os.path.dirname(shown))
+    name = os.path.basename(shown)
+    return f"{folder}/{name}" if folder else name
+
+
+# ----------------------------------------------------------------------------- the table
+
+CRITERIA: tuple[KeeperCriterion, ...] = (
+    KeeperCriterion(
+        key="resolution",
+        label="Highest resolution",
+        sort_key=_resolution_key,
+        describe=_resolution_words,
+        others_phrase=lambda who, theirs: f"{who} smaller ({theirs})",
+        keeper_note=_camera_note,
+    ),
+    KeeperCriterion(
+        key="metadata",
+        label="Richest metadata (camera, date, GPS)",
+        sort_key=_metadata_key,
+        describe=_metadata_words,
+        others_phrase=lambda who, theirs: f"{who} without that metadata ({theirs})",
+    ),
+    KeeperCriterion(
+        key="lossless",
+        label="Lossless format",
+        sort_key=_lossless_key,
+        describe=_lossless_words,
+        others_phrase=lambda who, theirs: f"{who} {theirs}",
+    ),
+    KeeperCriterion(
+        key="jpeg_quality",
+        label="Least compressed",
+        sort_key=_compression_key,
+        describe=_compression_words,
+        others_phrase=lambda who, theirs: f"{who} more compressed ({theirs})",
+    ),
+    KeeperCriterion(
+        key="sharpness",
+        label="Sharpest",
+        sort_key=_sharpness_key,
+        describe=lambda c, ctx: "sharper" if c.metrics else "unknown sharpness",
+        others_phrase=lambda who, theirs: f"{who} blurrier",
+    ),
+    KeeperCriterion(
+        key="not_export",
+        label="Not an export, thumbnail or screenshot",
+        sort_key=_derived_key,
+        describe=_derived_words,
+        others_phrase=lambda who, theirs: f"{who} {theirs}",
+    ),
+    KeeperCriterion(
+        key="oldest_capture",
+        label="Oldest capture date",
+        sort_key=_capture_key,
+        describe=_capture_words,
+        others_phrase=lambda who, theirs: f"{who} newer ({theirs})",
+    ),
+    KeeperCriterion(
+        key="path_rules",
+        label="Preferred folders and names",
+        sort_key=_path_key,
+        describe=_path_words,
+        others_phrase=lambda who, theirs: f"{who} in less preferred places ({theirs})",
+    ),
+    KeeperCriterion(
+        key="largest_file",
+        label="Largest file",
+        sort_key=lambda c, ctx: (-c.size,),
+        describe=lambda c, ctx: human_bytes(c.size),
+        others_phrase=lambda who, theirs: f"{who} smaller files ({theirs})",
+    ),
+    KeeperCriterion(
+        key="oldest_file",
+        label="Oldest file",
+        sort_key=lambda c, ctx: (c.mtime_ns,),
+        describe=lambda c, ctx: "older file",
+        others_phrase=lambda who, theirs: f"{who} newer files",
+    ),
+)
+
+# The table's order is the default order, and the order in which the CLI's help and the
+# "choose from" error list the keys.
+DEFAULT_CRITERIA: tuple[KeeperCriterion, ...] = CRITERIA
+CRITERIA_BY_KEY: Mapping[str, KeeperCriterion] = MappingProxyType({c.key: c for c in CRITERIA})
+CRITERIA_KEYS: tuple[str, ...] = tuple(CRITERIA_BY_KEY)
+
+
+def parse_criteria(names: Sequence[str]) -> tuple[KeeperCriterion, ...]:
+    """Criteria in the user's order, then the remaining defaults in theirs."""
+    chosen: list[KeeperCriterion] = []
+    for name in names:
+        criterion = CRITERIA_BY_KEY.get(name)
+        if criterion is None:
+            valid = ", ".join(CRITERIA_KEYS)
+            raise ValueError(f"unknown keeper criterion {name!r}; choose from {valid}")
+        if criterion not in chosen:
+            chosen.append(criterion)
+    return tuple(chosen) + tuple(c for c in DEFAULT_CRITERIA if c not in chosen)
