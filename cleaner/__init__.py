@@ -54,6 +54,7 @@ from cleaner.models import (
     Similarity,
     SkippedFile,
 )
+from cleaner.paths import cache_dir, config_dir, use_portable_dir
 from cleaner.progress import (
     CancelToken,
     FileSkipped,
@@ -172,7 +173,9 @@ __all__ = [
     "UndoLogDamaged",
     "UndoLogError",
     "__version__",
+    "cache_dir",
     "check_samples",
+    "config_dir",
     "default_log_path",
     "default_quarantine_root",
     "describe_error",
@@ -190,5 +193,6 @@ __all__ = [
     "restore_batch",
     "save_result",
     "scan",
+    "use_portable_dir",
     "write_report",
 ]
