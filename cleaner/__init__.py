@@ -55,6 +55,7 @@ from cleaner.models import (
     Similarity,
     SkippedFile,
 )
+from cleaner.paths import cache_dir, config_dir, use_portable_dir
 from cleaner.progress import (
     CancelToken,
     FileSkipped,
@@ -174,7 +175,9 @@ __all__ = [
     "UndoLogDamaged",
     "UndoLogError",
     "__version__",
+    "cache_dir",
     "check_samples",
+    "config_dir",
     "default_log_path",
     "default_quarantine_root",
     "describe_error",
@@ -192,5 +195,6 @@ __all__ = [
     "restore_batch",
     "save_result",
     "scan",
+    "use_portable_dir",
     "write_report",
 ]

@@ -1,5 +1,5 @@
 """Write the tiny sample pictures that `photosift --smoke-test` decodes
-(cleaner/demo/smoke_samples/).
+(cleaner/demo/smoke_samples/: the `smoke_sample` of each row of cleaner/formats.py).
 
     python packaging/make_samples.py [OUTPUT_DIR]
 

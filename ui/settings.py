@@ -5,11 +5,10 @@ JSON text inside a `QSettings` INI file, so lists and booleans come back with th
 type they went in with on every platform (QSettings alone returns a one-item list
 as a string and `false` as the text "false").
 
-Where the files live, in order:
-
-1. `--portable DIR` on the command line (`use_portable_dir`): DIR/config and DIR/cache;
-2. `PHOTOSIFT_CONFIG_DIR` / `PHOTOSIFT_CACHE_DIR` (tests set these);
-3. `platformdirs.user_config_dir("photosift")` / `user_cache_dir("photosift")`.
+Where the files live is the engine's to say (`cleaner.paths`, which documents the
+overrides): the settings in `config_dir()`, the fingerprint cache in `cache_dir()`, and
+`--portable DIR` on the command line (`use_portable_dir`) puts both, and the undo log,
+under DIR.
 
 The engine never sees `QSettings`: `scan_settings()` turns the stored values into
 a plain `cleaner.models.ScanSettings`.
@@ -18,48 +17,22 @@ a plain `cleaner.models.ScanSettings`.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
-import platformdirs
 from PySide6.QtCore import QByteArray, QSettings
 
-from cleaner import ScanSettings, Similarity
+from cleaner import ScanSettings, Similarity, config_dir
+
+# Re-exported for the window (`--portable DIR`, the fingerprint cache's place).
+from cleaner import cache_dir as cache_dir
+from cleaner import use_portable_dir as use_portable_dir
 
 T = TypeVar("T")
 
 SCHEMA_VERSION = 2
-ENV_CONFIG_DIR = "PHOTOSIFT_CONFIG_DIR"
-ENV_CACHE_DIR = "PHOTOSIFT_CACHE_DIR"
-_APP = "photosift"
-
-_portable_dir: Path | None = None
-
-
-def use_portable_dir(folder: Path | str) -> None:
-    """Keep every file under `folder` (the `--portable DIR` option)."""
-    global _portable_dir
-    _portable_dir = Path(folder).expanduser().resolve()
-    os.environ[ENV_CONFIG_DIR] = str(_portable_dir / "config")
-    os.environ[ENV_CACHE_DIR] = str(_portable_dir / "cache")  # read by cleaner.detect.cache too
-    os.environ.setdefault("PHOTOSIFT_DATA_DIR", str(_portable_dir / "data"))  # the undo log
-
-
-def config_dir() -> Path:
-    override = os.environ.get(ENV_CONFIG_DIR)
-    if override:
-        return Path(override)
-    return Path(platformdirs.user_config_dir(_APP, appauthor=False))
-
-
-def cache_dir() -> Path:
-    override = os.environ.get(ENV_CACHE_DIR)
-    if override:
-        return Path(override)
-    return Path(platformdirs.user_cache_dir(_APP, appauthor=False))
 
 
 def settings_path() -> Path:

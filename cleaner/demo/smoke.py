@@ -20,14 +20,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from cleaner.formats import FORMATS, Decoder
+
 SAMPLES_DIR = Path(__file__).resolve().parent / "smoke_samples"
 
 SAMPLE_WIDTH, SAMPLE_HEIGHT = 48, 32
 
 # Pillow's open plugins that the README promises (format IDs in Image.OPEN).
-REQUIRED_PILLOW_FORMATS = ("JPEG", "PNG", "TIFF", "WEBP", "GIF", "BMP", "AVIF")
+REQUIRED_PILLOW_FORMATS = tuple(f.name for f in FORMATS if f.bundle_reader)
 # Codecs compiled into Pillow that those formats need (PIL.features names).
-REQUIRED_PILLOW_FEATURES = ("jpg", "zlib", "webp", "avif")
+REQUIRED_PILLOW_FEATURES = tuple(f.bundle_codec for f in FORMATS if f.bundle_codec is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,11 +38,12 @@ class Sample:
     format: str  # Decoded.format expected from open_small
 
 
-SAMPLES = (
-    Sample("sample.jpg", "JPEG"),
-    Sample("sample.png", "PNG"),
-    Sample("sample.heic", "HEIF"),
-    Sample("sample.dng", "RAW"),
+# One per format that has a sample: Pillow's first, then each optional decoder's (a
+# stable sort, so the table's order within each decoder).
+SAMPLES = tuple(
+    Sample(f.smoke_sample, f.name)
+    for f in sorted(FORMATS, key=lambda f: list(Decoder).index(f.decoder))
+    if f.smoke_sample is not None
 )
 
 # (name, x, y as fractions of the picture, test on the RGB value)
@@ -64,7 +67,7 @@ def load_plugins() -> list[str]:
     status = register_plugins()
     for name, loaded in sorted(status.items()):
         if not loaded:
-            module = {"heif": "pillow_heif", "raw": "rawpy"}.get(name, name)
+            module = Decoder(name).module
             problems.append(f"the {name.upper()} decoder ({module}) cannot be imported")
     for fmt in REQUIRED_PILLOW_FORMATS:
         if fmt not in Image.OPEN:

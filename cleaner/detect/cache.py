@@ -38,6 +38,7 @@ from cleaner.detect.fingerprint import (
 )
 from cleaner.errors import ResultFormatError
 from cleaner.models import Analysis, Fingerprint, ImageMetrics, SkipReason
+from cleaner.paths import cache_dir
 from cleaner.progress import Notice
 from cleaner.resultio import metrics_from_dict, metrics_to_dict
 
@@ -89,12 +90,8 @@ _UPSERT = (
 
 
 def default_cache_path() -> Path:
-    override = os.environ.get("PHOTOSIFT_CACHE_DIR")
-    if override:
-        return Path(override) / "fingerprints.sqlite3"
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("photosift", appauthor=False)) / "fingerprints.sqlite3"
+    """``fingerprints.sqlite3`` in the cache folder (`cleaner.paths.cache_dir`)."""
+    return cache_dir() / "fingerprints.sqlite3"
 
 
 def library_versions() -> str:

@@ -10,7 +10,6 @@ reason; nothing here raises for a bad file.
 from __future__ import annotations
 
 import io
-import os
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +17,15 @@ from typing import Any
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from cleaner.detect.damage import file_damage
-from cleaner.formats import RAW_EXTENSIONS
+from cleaner.formats import (
+    Decoder,
+    ImageFormat,
+    Lossless,
+    format_named,
+    format_of_contents,
+    raw_format,
+    reported_name,
+)
 from cleaner.models import DamageReason, SkipReason
 from cleaner.safeopen import NotARegularFileError, open_regular
 
@@ -32,10 +39,6 @@ ANALYSIS_SIZE = 256
 # full decode (PNG, HEIF, WebP) is brought to the analysis size before anything else
 # touches its pixels, so no full-size copy or conversion is ever made.
 _RESIZABLE_MODES = frozenset({"RGB", "L", "RGBA", "LA"})
-
-
-_LOSSLESS_FORMATS = frozenset({"PNG", "BMP", "GIF", "PPM", "TGA", "PCX", "ICO", "DIB"})
-_LOSSY_TIFF_COMPRESSIONS = frozenset({"jpeg", "tiff_jpeg", "webp", "jpeg2000"})
 
 _plugins_lock = threading.Lock()
 _plugins_ready = False
@@ -89,30 +92,8 @@ class Decoded:
 
 def sniff(head: bytes) -> str | None:
     """A format name from the first bytes, for messages and RAW routing; None if unknown."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "JPEG"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "PNG"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "GIF"
-    if head.startswith(b"BM"):
-        return "BMP"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "WEBP"
-    if head.startswith(b"FUJIFILMCCD-RAW"):
-        return "RAW"
-    if head[:4] in (b"IIRO", b"IIRS", b"MMOR") or head[:4] == b"IIU\x00":
-        return "RAW"  # Olympus ORF, Panasonic RW2
-    if head[:4] in (b"II*\x00", b"MM\x00*"):
-        return "RAW" if head[8:10] == b"CR" else "TIFF"
-    if head[4:8] == b"ftyp":
-        brand = head[8:12]
-        if brand == b"crx ":
-            return "RAW"  # Canon CR3
-        if brand in (b"avif", b"avis"):
-            return "AVIF"
-        return "HEIF"
-    return None
+    row = format_of_contents(head)
+    return row.name if row is not None else None
 
 
 def describe_non_image(head: bytes) -> str:
@@ -139,19 +120,18 @@ def open_small(path: str, max_pixels: int, size: int = ANALYSIS_SIZE) -> Decoded
         return _os_failure(exc)
     if not head:
         return DecodeFailure(SkipReason.EMPTY)
-    kind = sniff(head)
-    ext = os.path.splitext(path)[1].lower()
+    contents = format_of_contents(head)
     try:
-        if kind == "RAW" or (ext in RAW_EXTENSIONS and kind in ("TIFF", "RAW", None)):
-            return _open_raw(path, max_pixels, size)
+        raw = raw_format(path, contents)
+        if raw is not None:
+            return _open_raw(path, max_pixels, size, raw)
         return _open_with_pillow(path, max_pixels, head, size)
     except Image.DecompressionBombError as exc:
         return DecodeFailure(SkipReason.TOO_LARGE, _bomb_detail(str(exc)))
     except UnidentifiedImageError:
-        if kind in ("JPEG", "PNG", "GIF", "WEBP", "TIFF") or (
-            kind in ("HEIF", "AVIF") and register_plugins()["heif"]
-        ):  # a picture's signature, but no decoder takes it: its header is damaged
-            return DecodeFailure(SkipReason.CORRUPT, f"a damaged {kind} file")
+        if contents is not None and _signature_proves_damage(contents):
+            # a picture's signature, but no decoder takes it: its header is damaged
+            return DecodeFailure(SkipReason.CORRUPT, f"a damaged {contents.name} file")
         return DecodeFailure(SkipReason.NOT_AN_IMAGE, describe_non_image(head))
     except MemoryError:
         return DecodeFailure(SkipReason.TOO_LARGE, "not enough memory to decode it")
@@ -164,6 +144,15 @@ def open_small(path: str, max_pixels: int, size: int = ANALYSIS_SIZE) -> Decoded
         return DecodeFailure(SkipReason.CORRUPT, message[:200])
     except Exception as exc:  # a broken file must never stop the scan
         return DecodeFailure(SkipReason.CORRUPT, f"{type(exc).__name__}: {exc}"[:200])
+
+
+def _signature_proves_damage(contents: ImageFormat) -> bool:
+    decoder = contents.unreadable_means_damaged
+    if decoder is None:
+        return False
+    # Pillow is always there; an optional decoder proves it only once it has loaded
+    # (without pillow-heif, a whole HEIF file is refused just like a damaged one).
+    return decoder is Decoder.PILLOW or register_plugins()[decoder.value]
 
 
 def _os_failure(exc: OSError) -> DecodeFailure:
@@ -199,9 +188,7 @@ def _open_with_pillow(
 ) -> Decoded | DecodeFailure:
     register_plugins()
     with open_regular(path) as fh, Image.open(fh) as im:
-        fmt = (im.format or "UNKNOWN").upper()
-        if fmt in ("HEIF", "HEIC"):
-            fmt = "HEIF"
+        fmt = reported_name((im.format or "UNKNOWN").upper())
         width, height = im.size
         failure = _too_large(width, height, max_pixels)
         if failure is not None:
@@ -339,14 +326,15 @@ def _orientation(exif: dict[int, Any]) -> int:
 
 
 def _is_lossless(im: Image.Image, fmt: str, head: bytes, path: str) -> bool:
-    if fmt in _LOSSLESS_FORMATS:
-        return True
-    if fmt == "TIFF":
+    row = format_named(fmt)
+    if row is None:
+        return False  # a format no row describes (Pillow's MPO, EPS...): say lossy
+    if row.lossless is Lossless.UNLESS_LOSSY_COMPRESSION:
         compression = str(im.info.get("compression", "raw")).lower()
-        return compression not in _LOSSY_TIFF_COMPRESSIONS
-    if fmt == "WEBP":
+        return compression not in row.lossy_compressions
+    if row.lossless is Lossless.IF_VP8L_CHUNK:
         return _webp_is_lossless(path, head)
-    return False
+    return row.lossless is Lossless.ALWAYS
 
 
 def _webp_is_lossless(path: str, head: bytes) -> bool:
@@ -401,7 +389,9 @@ def estimate_jpeg_quality(im: Image.Image) -> int | None:
     return int(max(1, min(100, round(quality))))
 
 
-def _open_raw(path: str, max_pixels: int, size: int) -> Decoded | DecodeFailure:
+def _open_raw(path: str, max_pixels: int, size: int, row: ImageFormat) -> Decoded | DecodeFailure:
+    """Decode a camera RAW file with rawpy; `row` (its registry row) names the format
+    and says whether it is lossless."""
     try:
         import rawpy
     except ImportError:
@@ -427,7 +417,7 @@ def _open_raw(path: str, max_pixels: int, size: int) -> Decoded | DecodeFailure:
             rgb = raw.postprocess(half_size=True, use_camera_wb=True, output_bps=8)
             small = Image.fromarray(rgb)
             small.thumbnail((size, size), Image.Resampling.BILINEAR)
-    return Decoded(small, "RAW", width, height, True, None, exif, 1)
+    return Decoded(small, row.name, width, height, row.lossless is Lossless.ALWAYS, None, exif, 1)
 
 
 def _raw_preview(

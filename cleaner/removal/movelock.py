@@ -3,7 +3,7 @@
 Two PhotoSift processes (two `photosift clean`, a window and a `clean`, two windows)
 moving files at the same time can each see the other's keeper still in place and move
 it: every copy of a picture gone. `moving_files()` holds an exclusive OS lock on
-``moves.lock`` in the user's own data folder (``platformdirs.user_data_dir``) for as long
+``moves.lock`` in the user's own data folder (`cleaner.paths.lock_dir`) for as long
 as files are being moved or put back. It is one lock per user, not per undo log: a
 portable window (``--portable DIR``, ``$PHOTOSIFT_DATA_DIR``: its own undo log) and an
 installed ``photosift clean`` still take turns. ``$PHOTOSIFT_LOCK_DIR`` moves it (tests,
@@ -28,12 +28,11 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 import filelock
-import platformdirs
 
 from cleaner.errors import PhotoSiftError
+from cleaner.paths import lock_dir as default_lock_dir
 
 LOCK_FILE_NAME = "moves.lock"
-ENV_LOCK_DIR = "PHOTOSIFT_LOCK_DIR"
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -52,11 +51,7 @@ class MoveLockError(PhotoSiftError):
 
 def lock_path(lock_dir: str | os.PathLike[str] | None = None) -> Path:
     """``moves.lock`` in `lock_dir`, ``$PHOTOSIFT_LOCK_DIR``, or the user's data folder."""
-    if lock_dir is None:
-        lock_dir = os.environ.get(ENV_LOCK_DIR) or platformdirs.user_data_dir(
-            "photosift", appauthor=False
-        )
-    return Path(lock_dir) / LOCK_FILE_NAME
+    return Path(lock_dir if lock_dir is not None else default_lock_dir()) / LOCK_FILE_NAME
 
 
 @contextmanager

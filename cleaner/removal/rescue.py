@@ -33,12 +33,9 @@ from cleaner.removal.restore import (
     FileRestore,
     FreedesktopTrash,
     RestoreState,
-    TrashDir,
     _prune_quarantine_dirs,
     find_recycle_bin_copies,
-    freedesktop_trash_dirs,
     move_back,
-    recycle_bin_dirs,
     recycle_bin_records,
     set_mtime,
     symlink_below,
@@ -51,6 +48,7 @@ from cleaner.removal.trash import (
     describe_error,
     file_state,
 )
+from cleaner.removal.trash_places import TrashDir, freedesktop_trash_dirs, recycle_bin_dirs
 from cleaner.safeopen import open_regular
 
 

@@ -42,7 +42,14 @@ from cleaner.removal.trash import (
     describe_error,
     file_state,
     move_no_overwrite,
+)
+from cleaner.removal.trash_places import (
+    TrashDir,
+    freedesktop_trash_dirs,
+    mac_trash_dirs,
+    recycle_bin_dirs,
     volume_root,
+    xdg_data_home,
 )
 from cleaner.removal.undolog import LogEntry, Method, Outcome, UndoLog, is_batch_id
 from cleaner.safeopen import open_regular
@@ -142,40 +149,6 @@ Locator = Callable[[LogEntry], list[TrashedCopy]]
 
 
 # -- freedesktop.org trash ----------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class TrashDir:
-    """One freedesktop trash folder and the folder its relative ``Path=`` keys start from."""
-
-    path: str
-    topdir: str
-
-
-def xdg_data_home() -> str:
-    # Normalised: "$HOME/.local/share" with a HOME ending in "/" has a doubled separator,
-    # and the undo log keeps only plain paths of the trashed files found below it.
-    return os.path.normpath(os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share"))
-
-
-def freedesktop_trash_dirs(original_path: str, uid: int | None = None) -> list[TrashDir]:
-    """The home trash and the trashes of the volume that held `original_path`."""
-    uid = os.getuid() if uid is None else uid
-    home = xdg_data_home()
-    top = volume_root(original_path)
-    dirs = [
-        TrashDir(os.path.join(home, "Trash"), home),
-        TrashDir(os.path.join(top, ".Trash", str(uid)), top),
-        TrashDir(os.path.join(top, f".Trash-{uid}"), top),
-    ]
-    seen: set[str] = set()
-    unique = []
-    for d in dirs:
-        key = os.path.realpath(d.path)
-        if key not in seen:
-            seen.add(key)
-            unique.append(d)
-    return unique
 
 
 @dataclass(frozen=True, slots=True)
@@ -396,15 +369,6 @@ def recycle_bin_records(bin_dir: str) -> Iterator[tuple[RecycleInfo, str, str]]:
         yield info, info_file, os.path.join(bin_dir, "$R" + name[2:])
 
 
-def recycle_bin_dirs(original_path: str) -> list[str]:
-    """The per-user folders of the Recycle Bin on the drive of `original_path`."""
-    root = os.path.join(volume_root(original_path), "$Recycle.Bin")
-    try:
-        return [os.path.join(root, n) for n in sorted(os.listdir(root))]
-    except OSError:
-        return []
-
-
 # -- macOS trash ---------------------------------------------------------------------------
 
 
@@ -435,14 +399,6 @@ def find_mac_trash_copies(
                 # The trash keeps no deletion date; the move to it changed the ctime.
                 found.append(TrashedCopy(e.path, None, st.st_ctime))
     return _by_closeness(found, near)
-
-
-def mac_trash_dirs(original_path: str) -> list[str]:
-    dirs = [os.path.expanduser("~/.Trash")]
-    top = volume_root(original_path)
-    if top != "/":
-        dirs.append(os.path.join(top, ".Trashes", str(os.getuid())))
-    return dirs
 
 
 # -- choosing a locator --------------------------------------------------------------------
@@ -814,7 +770,6 @@ __all__ = [
     "RestoreEvent",
     "RestoreFinished",
     "RestoreState",
-    "TrashDir",
     "TrashInfo",
     "TrashedCopy",
     "beside_name",
@@ -822,7 +777,6 @@ __all__ = [
     "filetime_to_epoch",
     "find_mac_trash_copies",
     "find_recycle_bin_copies",
-    "freedesktop_trash_dirs",
     "parse_recycle_info",
     "parse_trashinfo",
     "recorded_copy",

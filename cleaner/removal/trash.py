@@ -8,6 +8,8 @@ a drive without a Recycle Bin is to delete. `move_to_quarantine` renames the fil
 folder on the same volume (or copies, verifies and only then unlinks, when the folder the
 user picked is on another volume).
 
+Where the trash is on each platform lives in `cleaner.removal.trash_places`.
+
 Also here: the SHA-256 of a file read through a descriptor that refuses symbolic links, so
 the bytes digested and the size/mtime checked belong to the very same file.
 """
@@ -18,7 +20,6 @@ import contextlib
 import errno
 import hashlib
 import json
-import ntpath
 import os
 import shutil
 import stat
@@ -28,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from cleaner.errors import PhotoSiftError
+from cleaner.removal.trash_places import send2trash_trash_dirs, trash_supported, volume_root
 from cleaner.safeopen import open_regular
 
 QUARANTINE_DIR_NAME = ".photosift-quarantine"
@@ -123,20 +125,6 @@ def _send2trash(path: str) -> None:
 send_to_trash: Callable[[str], None] = _send2trash
 
 
-def trash_supported(path: str) -> bool:
-    """False where the trash is known not to exist for `path` (Windows network drives)."""
-    if sys.platform == "win32":
-        import ctypes
-
-        drive = ntpath.splitdrive(os.path.abspath(path))[0]
-        if drive.startswith(("\\\\", "//")):
-            return False  # UNC share: no Recycle Bin
-        drive_remote = 4
-        kind: int = ctypes.windll.kernel32.GetDriveTypeW(drive + "\\")
-        return kind != drive_remote
-    return True
-
-
 def move_to_trash(path: str) -> None:
     """Move `path` to the operating system's trash.
 
@@ -177,18 +165,6 @@ class _TrashSlot:
     info: str
 
 
-def _freedesktop_trash_dirs(path: str) -> list[str]:
-    home = os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share")
-    top = volume_root(path)
-    uid = os.getuid() if hasattr(os, "getuid") else 0
-    dirs = [
-        os.path.join(home, "Trash"),
-        os.path.join(top, ".Trash", str(uid)),
-        os.path.join(top, f".Trash-{uid}"),
-    ]
-    return list(dict.fromkeys(dirs))
-
-
 def _free_trash_slots(path: str) -> list[_TrashSlot]:
     """Where send2trash's freedesktop backend would put `path` in each trash it may use:
     the first name free in both ``files`` and ``info``, found as it finds it. What appears
@@ -197,7 +173,7 @@ def _free_trash_slots(path: str) -> list[_TrashSlot]:
         return []
     stem, ext = os.path.splitext(os.path.basename(path))
     slots = []
-    for trash_dir in _freedesktop_trash_dirs(path):
+    for trash_dir in send2trash_trash_dirs(path):
         for n in range(10_000):
             name = f"{stem}{ext}" if n == 0 else f"{stem} {n}{ext}"
             data = os.path.join(trash_dir, "files", name)
@@ -218,21 +194,6 @@ def _remove_left_behind(slots: list[_TrashSlot]) -> None:
 
 
 # -- quarantine folders ------------------------------------------------------------------
-
-
-def volume_root(path: str) -> str:
-    """The mount point (POSIX) or drive/share root (Windows) holding `path`."""
-    path = os.path.abspath(path)
-    if sys.platform == "win32":
-        drive = ntpath.splitdrive(path)[0]
-        return drive + "\\"
-    current = os.path.dirname(path) if not os.path.isdir(path) else path
-    while not os.path.ismount(current):
-        parent = os.path.dirname(current)
-        if parent == current:
-            break
-        current = parent
-    return current
 
 
 def default_quarantine_root(path: str) -> str:

@@ -6,8 +6,8 @@ a power cut), and the record is completed after the move. A crash in the middle 
 leaves at most one record per batch in the ``pending`` state: that file may or may not have
 moved, and `cleaner.removal.restore.reconcile` settles it by looking at the disk.
 
-The database lives in ``platformdirs.user_data_dir("photosift")``; the ``PHOTOSIFT_DATA_DIR``
-environment variable or the ``data_dir`` parameter puts it elsewhere (portable mode, tests).
+The database lives in the data folder (`cleaner.paths.data_dir`: ``$PHOTOSIFT_DATA_DIR`` or
+``platformdirs.user_data_dir("photosift")``); the ``data_dir`` parameter puts it elsewhere.
 
 SQLite connections belong to the thread that opened them: open one `UndoLog` per thread
 (the window runs every removal and restore on its single "mutations" thread).
@@ -33,13 +33,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-import platformdirs
-
 from cleaner.errors import PhotoSiftError
 from cleaner.humanize import plural
+from cleaner.paths import data_dir as default_data_dir
 from cleaner.removal.fileidentity import path_form_problem
 
-ENV_DATA_DIR = "PHOTOSIFT_DATA_DIR"
 LOG_FILE_NAME = "undo-log.sqlite3"
 SCHEMA_VERSION = 1
 
@@ -126,14 +124,6 @@ class LogEntry:
 # `cleaner.removal.restore.RestoreState` values that mean the file is back (kept here to
 # avoid a cycle).
 RESTORED_STATES = frozenset({"restored", "restored_beside", "in_place"})
-
-
-def default_data_dir() -> Path:
-    """``$PHOTOSIFT_DATA_DIR`` if set, else the platform's per-user data folder."""
-    env = os.environ.get(ENV_DATA_DIR)
-    if env:
-        return Path(env)
-    return Path(platformdirs.user_data_dir("photosift", appauthor=False))
 
 
 def default_log_path(data_dir: str | os.PathLike[str] | None = None) -> Path:

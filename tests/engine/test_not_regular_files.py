@@ -308,7 +308,7 @@ def _trash_with_a_fifo_record(tmp_path: Path) -> tuple[object, Path, Path]:
     """A freedesktop trash whose info folder holds a FIFO named like the record of
     `photo.jpg`, next to a real record of `photo 1.jpg` (what send2trash writes when the
     name is taken)."""
-    from cleaner.removal.restore import TrashDir
+    from cleaner.removal.trash_places import TrashDir
 
     trash = tmp_path / "Trash"
     (trash / "info").mkdir(parents=True)

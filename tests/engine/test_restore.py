@@ -18,7 +18,6 @@ from cleaner.removal.restore import (
     FreedesktopTrash,
     RestoreFinished,
     RestoreState,
-    TrashDir,
     TrashedCopy,
     beside_name,
     epoch_to_filetime,
@@ -29,6 +28,7 @@ from cleaner.removal.restore import (
     restore_batch,
     run_restore,
 )
+from cleaner.removal.trash_places import TrashDir
 from cleaner.removal.undolog import LogEntry, Method, Outcome, UndoLog
 
 

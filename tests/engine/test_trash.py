@@ -21,8 +21,8 @@ from cleaner.removal.trash import (
     move_to_quarantine,
     move_to_trash,
     quarantine_destination,
-    volume_root,
 )
+from cleaner.removal.trash_places import volume_root
 
 
 def test_file_state_reads_size_mtime_and_digest(tmp_path: Path) -> None:

@@ -41,7 +41,6 @@ def test_portable_redirects_config_and_cache(
 ) -> None:
     from ui import settings
 
-    monkeypatch.setattr(settings, "_portable_dir", None)
     args, rest = app_mod.parse_args(["--portable", str(tmp_path / "p"), "-style", "fusion"])
     assert args.portable == str(tmp_path / "p")
     assert rest == ["-style", "fusion"]

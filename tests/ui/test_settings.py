@@ -108,7 +108,6 @@ def test_portable_dir_redirects_everything(
 ) -> None:
     for name in ("PHOTOSIFT_CONFIG_DIR", "PHOTOSIFT_CACHE_DIR", "PHOTOSIFT_DATA_DIR"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(settings_mod, "_portable_dir", None)
     settings_mod.use_portable_dir(tmp_path / "stick")
     assert settings_mod.config_dir() == tmp_path / "stick" / "config"
     assert settings_mod.cache_dir() == tmp_path / "stick" / "cache"
