@@ -48,10 +48,8 @@ from ui.desktop import open_file, reveal_in_file_manager
 from ui.format import human_bytes, plural
 from ui.icons import app_icon
 from ui.models.session import ReviewSession
-from ui.removal_worker import BatchInfo, MutationController
-from ui.report_worker import ReportController
 from ui.settings import Keys, Settings, cache_dir
-from ui.thumbnails import ThumbnailLoader, drain_pools
+from ui.thumbnails import ThumbnailLoader
 from ui.widgets.compare_dialog import CompareDialog
 from ui.widgets.error_dialog import ErrorDialog
 from ui.widgets.export_dialog import ExportDialog
@@ -69,7 +67,10 @@ from ui.widgets.removal_dialogs import (
 )
 from ui.widgets.review_page import ReviewPage
 from ui.widgets.start_page import StartPage
-from ui.workers import CachePath, ScanController
+from ui.workers.base import drain_pools
+from ui.workers.mutations import BatchInfo, MutationController
+from ui.workers.report import ReportController
+from ui.workers.scan import CachePath, ScanController
 
 SHUTDOWN_WAIT_MS = 5000
 

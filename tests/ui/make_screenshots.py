@@ -39,7 +39,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from cleaner.demo.library import make_demo_library
 from ui.main_window import MainWindow
 from ui.settings import Keys
-from ui.thumbnails import drain_pools
+from ui.workers.base import drain_pools
 
 _SANDBOX = Path(os.environ["SHOTS_SANDBOX"])
 

@@ -14,7 +14,7 @@ from test_undolog_damage import damage_middle_page
 from cleaner.removal.plan import RemovalOptions, plan_removal, run_removal
 from cleaner.removal.undolog import LOG_FILE_NAME, UndoLog
 from ui.main_window import MainWindow
-from ui.removal_worker import MutationController
+from ui.workers.mutations import MutationController
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from cleaner.removal.trash import TrashUnavailable
 from cleaner.removal.undolog import BatchState, UndoLog
 from ui.main_window import MainWindow
 from ui.settings import Keys, Settings
-from ui.workers import running_threads
+from ui.workers.base import running_threads
 
 FAIL = QAbstractItemModelTester.FailureReportingMode.Fatal
 
