@@ -48,8 +48,8 @@ def test_history_sets_a_damaged_log_aside_and_says_so(qtbot: QtBot, damaged: Env
     qtbot.addWidget(window)
     window.show()
     try:
-        window.show_history()
-        history = window.history_dialog
+        window.removal.show_history()
+        history = window.removal.history_dialog
         assert history is not None
         qtbot.waitUntil(lambda: history.loaded, timeout=TIMEOUT)
         qtbot.waitUntil(lambda: history.outcome.isVisible(), timeout=TIMEOUT)
