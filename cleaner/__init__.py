@@ -39,6 +39,7 @@ except PackageNotFoundError:  # running from a source tree that was not installe
     __version__ = "0.0.0+source"
 
 # Defined before the rooms are imported: `cleaner.detect.scan` and the report read it.
+from cleaner.cli import main as run_command_line
 from cleaner.demo.library import make_demo_library
 from cleaner.demo.smoke import check_samples
 from cleaner.detect.decode import DecodeFailure, open_small, register_plugins
@@ -193,6 +194,7 @@ __all__ = [
     "register_plugins",
     "remove_files",
     "restore_batch",
+    "run_command_line",
     "save_result",
     "scan",
     "use_portable_dir",

@@ -87,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from ui.icons import app_icon
     from ui.main_window import MainWindow
-    from ui.thumbnails import drain_pools
+    from ui.workers.base import drain_pools
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     QCoreApplication.setApplicationName("PhotoSift")

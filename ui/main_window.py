@@ -1,4 +1,6 @@
-"""The main window: start page -> progress page -> review page, plus menus and shortcuts."""
+"""The main window: start page -> progress page -> review page, plus menus and shortcuts.
+Moving files to the Trash and putting them back, with their dialogs, is `self.removal`
+(`ui.removal_flow`); the window owns it and connects its actions to it."""
 
 from __future__ import annotations
 
@@ -8,36 +10,13 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, Slot
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QGuiApplication,
-    QIcon,
-    QKeySequence,
-    QScreen,
-    QShowEvent,
-)
-from PySide6.QtWidgets import (
-    QApplication,
-    QMainWindow,
-    QMessageBox,
-    QPushButton,
-    QStackedWidget,
-    QWidget,
-)
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QScreen, QShowEvent
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QWidget
 
 from cleaner import (
     DuplicateGroup,
-    FileRestore,
-    KeptFile,
     Notice,
     Progress,
-    QuarantineMode,
-    RemovalFinished,
-    RemovalOptions,
-    RemovalPlan,
-    RestoreFinished,
-    RestoreState,
     ScanResult,
     ScanSettings,
     SkippedFile,
@@ -48,28 +27,19 @@ from ui.desktop import open_file, reveal_in_file_manager
 from ui.format import human_bytes, plural
 from ui.icons import app_icon
 from ui.models.session import ReviewSession
-from ui.removal_worker import BatchInfo, MutationController
-from ui.report_worker import ReportController
+from ui.removal_flow import RemovalFlow
 from ui.settings import Keys, Settings, cache_dir
-from ui.thumbnails import ThumbnailLoader, drain_pools
+from ui.thumbnails import ThumbnailLoader
 from ui.widgets.compare_dialog import CompareDialog
 from ui.widgets.error_dialog import ErrorDialog
 from ui.widgets.export_dialog import ExportDialog
-from ui.widgets.history_dialog import HistoryDialog, when_text
 from ui.widgets.progress_page import ProgressPage
-from ui.widgets.removal_dialogs import (
-    ConfirmRemovalDialog,
-    OperationProgressDialog,
-    RemovalSummaryDialog,
-    SummaryChoice,
-    another_mover_box,
-    moved_sentence,
-    restore_details,
-    restore_sentence,
-)
 from ui.widgets.review_page import ReviewPage
 from ui.widgets.start_page import StartPage
-from ui.workers import CachePath, ScanController
+from ui.workers.base import drain_pools
+from ui.workers.mutations import MutationController
+from ui.workers.report import ReportController
+from ui.workers.scan import CachePath, ScanController
 
 SHUTDOWN_WAIT_MS = 5000
 
@@ -92,25 +62,9 @@ class MainWindow(QMainWindow):
         self.scanner = ScanController(cache_path, self)
         self.mutations = MutationController(parent=self)
         self.reports = ReportController(self)
-        # Dialogs of the removal steps (kept so tests and screenshots can reach them).
-        self.confirm_dialog: ConfirmRemovalDialog | None = None
-        self.progress_dialog: OperationProgressDialog | None = None
-        self.summary_dialog: RemovalSummaryDialog | None = None
-        self.undo_box: QMessageBox | None = None
-        self.undo_confirm_button: QPushButton | None = None
-        self.restore_box: QMessageBox | None = None
-        self.busy_box: QMessageBox | None = None  # another PhotoSift is moving files
-        self.history_dialog: HistoryDialog | None = None
         self.export_dialog: ExportDialog | None = None
-        self._retry_options: RemovalOptions | None = None
-        self._planned_count = 0
-        self._plan_refused: tuple[KeptFile, ...] = ()
-        self._undo_asked = False
-        self.last_removal: RemovalFinished | None = None
-        self.last_restore: RestoreFinished | None = None
         self._demo_dirs: list[Path] = []
         self._notices: list[str] = []  # one-line notes from the current scan (Notice)
-        self._last_settings: ScanSettings | None = None
         self._closing = False
 
         self.start_page = StartPage(self.settings)
@@ -120,6 +74,15 @@ class MainWindow(QMainWindow):
         for page in (self.start_page, self.progress_page, self.review_page):
             self.pages.addWidget(page)
         self.setCentralWidget(self.pages)
+        self.removal = RemovalFlow(
+            self,
+            self.session,
+            self.settings,
+            self.mutations,
+            self.review_page,
+            reviewing=lambda: self.pages.currentWidget() is self.review_page,
+            scanning=lambda: self.pages.currentWidget() is self.progress_page,
+        )
 
         self.start_page.scanRequested.connect(self.start_scan)
         self.start_page.sampleRequested.connect(self.try_sample)
@@ -127,23 +90,12 @@ class MainWindow(QMainWindow):
         self.review_page.compareRequested.connect(self.compare_selected)
         self.review_page.newScanRequested.connect(self.show_start)
         self.review_page.status.connect(self._show_status)
-        self.review_page.open_button.clicked.connect(self.open_selected)
-        self.review_page.reveal_button.clicked.connect(self.reveal_selected)
-        self.review_page.trash_button.clicked.connect(self.move_marked)
-        self.review_page.export_button.clicked.connect(self.export_report)
+        self.review_page.openRequested.connect(self.open_selected)
+        self.review_page.revealRequested.connect(self.reveal_selected)
+        self.review_page.moveRequested.connect(self.removal.move_marked)
+        self.review_page.exportRequested.connect(self.export_report)
         self.session.summaryChanged.connect(self._update_actions)
-        m = self.mutations
-        m.planned.connect(self._on_planned)
-        m.progressChanged.connect(self._on_mutation_progress)
-        m.removed.connect(self._on_files_removed)
-        m.kept.connect(self._on_files_kept)
-        m.removalFinished.connect(self._on_removal_finished)
-        m.restored.connect(self._on_files_restored)
-        m.restoreFinished.connect(self._on_restore_finished)
-        m.latestLoaded.connect(self._on_latest_batch)
-        m.lockedOut.connect(self._on_locked_out)
-        m.failed.connect(self._on_mutation_failed)
-        m.busyChanged.connect(self._update_actions)
+        self.mutations.busyChanged.connect(self._update_actions)
         self.reports.busyChanged.connect(self._update_actions)
         self.scanner.progressChanged.connect(self._on_progress)
         self.scanner.stageChanged.connect(self.progress_page.set_stage)
@@ -197,19 +149,19 @@ class MainWindow(QMainWindow):
         self.act_move = self._action(
             "&Move marked files to Trash…",
             "Ctrl+Delete",
-            self.move_marked,
+            self.removal.move_marked,
             "Move the marked copies to the Trash (you see the list first)",
         )
         self.act_undo = self._action(
             "&Undo last move",
             QKeySequence.StandardKey.Undo,
-            self.undo_last,
+            self.removal.undo_last,
             "Put back the files of the last move",
         )
         self.act_history = self._action(
             "&History of moved files…",
             "Ctrl+Shift+H",
-            self.show_history,
+            self.removal.show_history,
             "See every move and put back all or some files",
         )
         self.act_export = self._action(
@@ -224,9 +176,8 @@ class MainWindow(QMainWindow):
             rp.toggle_selected,
             "Switch the selected copies between keep and remove",
         )
-        self.act_toggle.setShortcutContext(
-            Qt.ShortcutContext.WidgetShortcut
-        )  # the grid handles Space
+        # The grid handles Space itself (the action shows the key in the menu).
+        self.act_toggle.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.act_apply = self._action(
             "&Use suggestions for all",
             "Ctrl+Shift+A",
@@ -255,12 +206,12 @@ class MainWindow(QMainWindow):
             "Show the selected copy in your file manager",
         )
         self.act_tab_groups = self._action(
-            "Copies &found", "Ctrl+1", lambda: rp.tabs.setCurrentIndex(0), "Show the sets of copies"
+            "Copies &found", "Ctrl+1", rp.show_copies_tab, "Show the sets of copies"
         )
         self.act_tab_skipped = self._action(
             "S&kipped files",
             "Ctrl+2",
-            lambda: rp.tabs.setCurrentIndex(1),
+            rp.show_skipped_tab,
             "Show the files that could not be read",
         )
         self.act_keys = self._action(
@@ -318,11 +269,10 @@ class MainWindow(QMainWindow):
         busy = self.mutations.busy()
         has_result = reviewing and self.session.result is not None
         self.act_move.setEnabled(has_result and self.session.marked_count > 0 and not busy)
-        self.review_page.trash_button.setEnabled(self.act_move.isEnabled())
         self.act_undo.setEnabled(not scanning and not busy)
         self.act_history.setEnabled(not scanning)
         self.act_export.setEnabled(has_result and not self.reports.busy())
-        self.review_page.export_button.setEnabled(self.act_export.isEnabled())
+        self.review_page.set_actions_enabled(self.act_move.isEnabled(), self.act_export.isEnabled())
 
     # -- start -------------------------------------------------------------------------
 
@@ -356,7 +306,6 @@ class MainWindow(QMainWindow):
 
     def run_scan(self, settings: ScanSettings) -> int:
         """Scan with `settings` (used by the start page, the sample and tests)."""
-        self._last_settings = settings
         self.thumbnails.clear()
         self.session.clear(settings.protected)
         self.review_page.show_empty("")
@@ -431,7 +380,7 @@ class MainWindow(QMainWindow):
             f"{human_bytes(stats.reclaimable_bytes)} could be freed."
         )
         self.statusBar().showMessage(" ".join([summary, *self._notices]))
-        self.review_page.grid.setFocus()
+        self.review_page.focus_copies()
 
     @Slot()
     def _on_cancelled(self) -> None:
@@ -459,14 +408,10 @@ class MainWindow(QMainWindow):
 
     def compare_dialog(self) -> CompareDialog | None:
         """The compare dialog for the selected copies (2 or more), or all copies shown."""
-        rp = self.review_page
-        row = rp.current_group_row()
-        group = rp.photo_model.group
-        if row < 0 or group is None:
+        chosen = self.review_page.compare_members()
+        if chosen is None:
             return None
-        indices = rp.selected_member_indices()
-        if len(indices) < 2:  # the keeper and the next copies, as many as fit side by side
-            indices = [rp.photo_model.member_index(r) for r in range(min(len(group.members), 4))]
+        row, indices = chosen
         return CompareDialog(self.session, row, indices, self)
 
     @Slot()
@@ -505,312 +450,6 @@ class MainWindow(QMainWindow):
             "suggests the best copy of each, and lets you choose what to remove.</p>",
         )
 
-    # -- moving files to the Trash ----------------------------------------------------
-
-    def removal_options(self) -> RemovalOptions:
-        """Trash only, unless the person chose to use a quarantine folder without asking."""
-        if self.settings.get(Keys.QUARANTINE) == "fallback":
-            folder = self.settings.get(Keys.QUARANTINE_DIR) or None
-            return RemovalOptions(QuarantineMode.FALLBACK, folder)
-        return RemovalOptions()
-
-    def _quarantine_note(self) -> str:
-        if self.settings.get(Keys.QUARANTINE) != "fallback":
-            return ""
-        folder = self.settings.get(Keys.QUARANTINE_DIR)
-        where = folder or "a .photosift-quarantine folder at the top of their drive"
-        return f"Files on a drive without a Trash (network drives) go to {where}."
-
-    def _roots(self) -> tuple[str, ...]:
-        return self.session.result.settings.roots if self.session.result is not None else ()
-
-    @Slot()
-    def move_marked(self) -> None:
-        """Check the marked files (on the mutations thread), then ask to confirm."""
-        result = self.session.current_result()
-        if (
-            result is None
-            or self.mutations.busy()
-            or self.pages.currentWidget() is not (self.review_page)
-        ):
-            return
-        marked = self.session.paths_to_remove()
-        if not marked:
-            self.statusBar().showMessage("No files are marked for removal.", 6000)
-            return
-        self._retry_options = None
-        self.statusBar().showMessage(f"Checking {plural(len(marked), 'marked file')}…")
-        self.mutations.plan(result, marked)
-
-    @Slot(object)
-    def _on_planned(self, plan: RemovalPlan) -> None:
-        if self._closing:
-            return
-        self.statusBar().clearMessage()
-        if self._retry_options is not None:  # the quarantine offer, accepted: no new question
-            options, self._retry_options = self._retry_options, None
-            if plan.files:
-                n = len(plan.files)
-                self._start_move(
-                    plan, options, f"Moving {plural(n, 'file')} to the quarantine folder…"
-                )
-            return
-        if self.confirm_dialog is not None:
-            self.confirm_dialog.deleteLater()
-        dialog = ConfirmRemovalDialog(
-            plan, roots=self._roots(), quarantine_note=self._quarantine_note(), parent=self
-        )
-        dialog.accepted.connect(self._removal_confirmed)
-        self.confirm_dialog = dialog
-        dialog.open()
-
-    @Slot()
-    def _removal_confirmed(self) -> None:
-        dialog = self.confirm_dialog
-        if dialog is None or not dialog.plan.files:
-            return
-        n = len(dialog.plan.files)
-        self._start_move(
-            dialog.plan, self.removal_options(), f"Moving {plural(n, 'file')} to the Trash…"
-        )
-
-    def _start_move(self, plan: RemovalPlan, options: RemovalOptions, text: str) -> None:
-        self._planned_count = len(plan.files)
-        self._plan_refused = plan.refused
-        self._open_progress("Moving files", text, len(plan.files))
-        roots = ", ".join(self.session.result.settings.roots) if self.session.result else ""
-        self.mutations.remove(plan, options, source=f"window: {roots}")
-
-    def _open_progress(self, title: str, text: str, total: int) -> OperationProgressDialog:
-        if self.progress_dialog is not None:
-            self.progress_dialog.deleteLater()
-        parent: QWidget = self
-        if self.history_dialog is not None and self.history_dialog.isVisible():
-            parent = self.history_dialog
-        dialog = OperationProgressDialog(title, text, total, parent)
-        dialog.stopRequested.connect(self.mutations.cancel)
-        self.progress_dialog = dialog
-        dialog.open()
-        return dialog
-
-    def _close_progress(self) -> None:
-        if self.progress_dialog is not None:
-            self.progress_dialog.hide()
-            self.progress_dialog.deleteLater()
-            self.progress_dialog = None
-
-    @Slot(object)
-    def _on_mutation_progress(self, progress: Progress) -> None:
-        if self.progress_dialog is not None:
-            self.progress_dialog.set_progress(progress)
-
-    @Slot(list)
-    def _on_files_removed(self, files: list[object]) -> None:
-        if self.progress_dialog is not None:
-            self.progress_dialog.add(ok=len(files))
-
-    @Slot(list)
-    def _on_files_kept(self, files: list[KeptFile]) -> None:
-        if self.progress_dialog is not None:
-            self.progress_dialog.add(not_ok=len(files))
-
-    @Slot(object)
-    def _on_removal_finished(self, finished: RemovalFinished) -> None:
-        self._close_progress()
-        self.last_removal = finished
-        self.session.drop_files(r.path for r in finished.removed)
-        if not len(self.session) and self.session.result is not None:
-            self.review_page.show_empty(
-                "No copies left to review: every picture now has one copy. "
-                "Use Undo (Ctrl+Z) or History to put moved files back."
-            )
-        self.statusBar().showMessage(moved_sentence(finished), 15000)
-        if self._closing:
-            return
-        if self.summary_dialog is not None:
-            self.summary_dialog.deleteLater()
-        dialog = RemovalSummaryDialog(
-            finished,
-            self._planned_count,
-            refused=self._plan_refused,
-            quarantine_dir=self.settings.get(Keys.QUARANTINE_DIR),
-            roots=self._roots(),
-            parent=self,
-        )
-        dialog.chosen.connect(self._summary_choice)
-        self.summary_dialog = dialog
-        dialog.open()
-
-    @Slot(str)
-    def _summary_choice(self, value: str) -> None:
-        dialog, finished = self.summary_dialog, self.last_removal
-        if dialog is None or finished is None:
-            return
-        choice = SummaryChoice(value)
-        if choice is SummaryChoice.UNDO:
-            self.restore_batch(finished.batch_id, None)
-        elif choice is SummaryChoice.HISTORY:
-            self.show_history()
-        elif choice is SummaryChoice.QUARANTINE:
-            picked = dialog.quarantine_choice()
-            if picked.remember:
-                self.settings.set(Keys.QUARANTINE, "fallback")
-                self.settings.set(Keys.QUARANTINE_DIR, picked.folder or "")
-            result = self.session.current_result()
-            paths = [k.path for k in dialog.no_trash]
-            if result is None or not paths:
-                return
-            self._retry_options = RemovalOptions(QuarantineMode.FALLBACK, picked.folder)
-            self.mutations.plan(result, paths)
-
-    # -- putting files back ------------------------------------------------------------
-
-    @Slot()
-    def undo_last(self) -> None:
-        """Ctrl+Z: find the last move that can be undone, then ask before putting back."""
-        if self.mutations.busy() or self.pages.currentWidget() is self.progress_page:
-            return
-        self._undo_asked = True
-        self.mutations.load_latest()
-
-    @Slot(object)
-    def _on_latest_batch(self, info: BatchInfo | None) -> None:
-        if not self._undo_asked or self._closing:
-            return
-        self._undo_asked = False
-        if self.undo_box is not None:
-            self.undo_box.deleteLater()
-        box = QMessageBox(self)
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.setIcon(QMessageBox.Icon.Question)
-        self.undo_box = box
-        if info is None:
-            box.setWindowTitle("Nothing to undo")
-            box.setText("There are no moved files to put back.")
-            box.setStandardButtons(QMessageBox.StandardButton.Close)
-            self.undo_confirm_button = None
-            box.open()
-            return
-        batch = info.batch
-        n = batch.undoable
-        where = {"Trash": "the Trash", "Quarantine folder": "the quarantine folder"}.get(
-            info.where, "the Trash and the quarantine folder"
-        )
-        box.setWindowTitle("Undo last move")
-        box.setText(
-            f"<b>Put back {plural(n, 'file')} ({human_bytes(batch.bytes_moved)})?</b><br>"
-            f"{'It was' if n == 1 else 'They were'} moved to {where} on "
-            f"{when_text(batch.created_at)}."
-        )
-        box.setInformativeText(
-            f"{'It goes' if n == 1 else 'They go'} back to the folder "
-            f"{'it' if n == 1 else 'they'} came from. Nothing is overwritten: if a file with "
-            "the same name is there now, the one put back gets “(restored)” added to its name."
-        )
-        put_back = box.addButton("Put back", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(put_back)
-        self.undo_confirm_button = put_back
-        batch_id = batch.id
-        put_back.clicked.connect(lambda: self.restore_batch(batch_id, None))
-        box.open()
-
-    @Slot(str, object)
-    def restore_batch(self, batch_id: str, entry_ids: object) -> None:
-        """Put back a whole move (`entry_ids` None) or some of its files."""
-        if self.mutations.busy():
-            return
-        ids = tuple(int(i) for i in entry_ids) if isinstance(entry_ids, tuple | list) else None
-        total = 0 if ids is None else len(ids)
-        dialog = self._open_progress("Putting files back", "Putting files back…", total)
-        dialog.set_words(
-            "put back",
-            "could not be put back",
-            "You can stop at any time; the files not put back yet stay where they are.",
-        )
-        self.mutations.restore(batch_id, ids)
-
-    @Slot(list)
-    def _on_files_restored(self, results: list[FileRestore]) -> None:
-        if self.progress_dialog is not None:
-            ok = sum(1 for r in results if r.ok)
-            self.progress_dialog.add(ok=ok, not_ok=len(results) - ok)
-
-    @Slot(object)
-    def _on_restore_finished(self, finished: RestoreFinished) -> None:
-        self._close_progress()
-        self.last_restore = finished
-        back = [
-            r.original_path
-            for r in finished.results
-            if r.state in (RestoreState.RESTORED, RestoreState.IN_PLACE)
-            or (r.state is RestoreState.ALREADY_RESTORED and r.restored_to == r.original_path)
-        ]
-        if back:
-            self.session.restore_files(back)
-            if len(self.session):
-                self.review_page.show_empty("")
-        text = restore_sentence(finished.results, finished.cancelled)
-        details = restore_details(finished.results)
-        self.statusBar().showMessage(text, 15000)
-        if self._closing:
-            return
-        if self.history_dialog is not None and self.history_dialog.isVisible():
-            self.history_dialog.show_outcome(text + ("\n" + details if details else ""))
-            return
-        if self.restore_box is not None:
-            self.restore_box.deleteLater()
-        box = QMessageBox(self)
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.setWindowTitle("Put back")
-        box.setIcon(QMessageBox.Icon.Information)
-        box.setText(f"<b>{text}</b>")
-        if details:
-            box.setInformativeText(details)
-        box.setStandardButtons(QMessageBox.StandardButton.Close)
-        self.restore_box = box
-        box.open()
-
-    @Slot(str, bool)
-    def _on_locked_out(self, message: str, restoring: bool) -> None:
-        """Another PhotoSift holds the move lock: nothing happened; say so plainly."""
-        self._close_progress()
-        self._retry_options = None
-        text = message[:1].upper() + message[1:] + "."
-        self.statusBar().showMessage(text, 15000)
-        if self._closing:
-            return
-        if self.busy_box is not None:
-            self.busy_box.deleteLater()
-        parent: QWidget = self
-        if self.history_dialog is not None and self.history_dialog.isVisible():
-            parent = self.history_dialog
-        self.busy_box = another_mover_box(message, restoring, parent)
-        self.busy_box.open()
-
-    @Slot(str, str)
-    def _on_mutation_failed(self, message: str, details: str) -> None:
-        self._close_progress()
-        self._retry_options = None
-        self.statusBar().showMessage(message, 15000)
-        if self._closing:
-            return
-        dialog = ErrorDialog(message, details, "Files could not be moved or put back", self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-
-    @Slot()
-    def show_history(self) -> None:
-        if self.history_dialog is None:
-            self.history_dialog = HistoryDialog(self.mutations, self)
-            self.history_dialog.restoreRequested.connect(self.restore_batch)
-        was_open = self.history_dialog.isVisible()
-        self.history_dialog.show_outcome("")
-        self.history_dialog.reload()
-        self.history_dialog.show()
-        if was_open:  # behind the window: bring it to the front
-            self.history_dialog.raise_()
-
     # -- report ------------------------------------------------------------------------
 
     @Slot()
@@ -839,6 +478,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> bool:
         """Cancel the scan, wait for its thread (bounded) and for every pool. Idempotent."""
         self._closing = True
+        self.removal.window_closing()
         stopped = self.scanner.shutdown(SHUTDOWN_WAIT_MS)
         # A move stops after the file it is on (the log stays consistent, and what was
         # moved can be put back from History); a report being written is waited for.
@@ -856,13 +496,3 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.shutdown()
         super().closeEvent(event)
-
-
-def app_instance() -> QApplication:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    return app
-
-
-def window_icon() -> QIcon:
-    return app_icon()

@@ -9,13 +9,13 @@
 - The GUI thread turns it into a QPixmap, sets its device pixel ratio (pitfall P7),
   stores it in an LRU capped by bytes, and emits `thumbnailReady(path)`.
 - `cancel_pending()` clears the queue when the view changes (a new group is shown).
-- Every pool is registered in `POOLS`; `drain_pools()` runs at shutdown.
+- The pool is registered with the workers' registry (`ui.workers.base`), so the window's
+  shutdown drains it with every other pool.
 """
 
 from __future__ import annotations
 
 import os
-import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -24,33 +24,12 @@ from PySide6.QtCore import QObject, QRunnable, QSize, QThreadPool, Signal, Slot
 from PySide6.QtGui import QImage, QPixmap
 
 from cleaner import RAW_EXTENSIONS, DecodeFailure, open_small, register_plugins
+from ui.workers.base import register_pool
 
 DEFAULT_CACHE_BYTES = 192 * 1024 * 1024
 MAX_SOURCE_PIXELS = 200_000_000  # refuse to even start on a bigger picture
 # Up to this long edge (device pixels) a thumbnail comes from the engine's small decode.
 SMALL_DECODE_MAX = 512
-
-# -- the pool registry (house style 8) -------------------------------------------------
-
-POOLS: weakref.WeakSet[QThreadPool] = weakref.WeakSet()
-
-
-def register_pool(pool: QThreadPool) -> QThreadPool:
-    POOLS.add(pool)
-    return pool
-
-
-def drain_pools(timeout_ms: int = 3000) -> bool:
-    """Drop queued work on every registered pool and wait for running work. True if idle."""
-    idle = True
-    for pool in list(POOLS):
-        pool.clear()
-        idle = bool(pool.waitForDone(timeout_ms)) and idle
-    return idle
-
-
-def busy_pools() -> list[QThreadPool]:
-    return [p for p in list(POOLS) if p.activeThreadCount() > 0]
 
 
 def thumbnail_threads() -> int:

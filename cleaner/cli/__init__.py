@@ -1,8 +1,10 @@
-"""The `photosift` command.
+"""The `photosift` command line: `photosift scan|clean|undo|history|report`.
 
-With no arguments it opens the window. `photosift scan|clean|undo|history|report`
-is the command line; each subcommand lives in `cleaner/cli/<name>_cmd.py` and
-exposes `add_parser(subparsers)` and `run(args) -> int`.
+Each subcommand lives in `cleaner/cli/<name>_cmd.py` and exposes `add_parser(subparsers)`
+and `run(args) -> int`. The `photosift` program itself starts in `ui/launch.py`, which
+opens the window when no command is given and hands everything else to `main` here: the
+engine never loads the window, not even by name. `python -m cleaner` is this command
+line alone; without a command it is a usage error (see `main`).
 
 Exit codes (all subcommands):
   0  success
@@ -53,12 +55,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list or args_list == ["--smoke-test"] or args_list[:1] == ["--portable"]:
-        return _launch_window(args_list)
     parser = build_parser()
     args = parser.parse_args(args_list)
     if args.command is None:
-        return _launch_window(args_list)
+        # Reached by `python -m cleaner` (or a script) without a command: the window is the
+        # `photosift` program's, not the engine's. Treated like any other missing argument
+        # (usage on stderr, exit 2) rather than printing the whole help, so a script that
+        # forgot its command fails loudly instead of succeeding with help on stdout.
+        parser.error(
+            f"no command given: choose one of {', '.join(SUBCOMMANDS)} "
+            "(the window opens when the photosift program is run without a command)"
+        )
     module = importlib.import_module(f"cleaner.cli.{args.command}_cmd")
     try:
         code: int = module.run(args)
@@ -81,22 +88,6 @@ def _reader_went_away() -> int:
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
     return EXIT_FAILED
-
-
-def _launch_window(argv: list[str]) -> int:
-    # Imported by name so that the engine package never imports Qt (import-linter checks
-    # static imports; this one runs only when the window is asked for).
-    try:
-        app = importlib.import_module("ui.app")
-    except ImportError as exc:
-        print(
-            f"photosift: the window needs PySide6, which is not installed ({exc}). "
-            "The command line works without it: photosift --help",
-            file=sys.stderr,
-        )
-        return EXIT_FAILED
-    code: int = app.main(argv)
-    return code
 
 
 if __name__ == "__main__":

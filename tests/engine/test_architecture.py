@@ -3,6 +3,7 @@ statically (import-linter) and at run time."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -120,3 +121,44 @@ def test_importing_every_engine_module_loads_no_qt() -> None:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert f"LOADED {len(modules)}" in proc.stdout
+
+
+# -- the engine never loads the window, not even by name ---------------------------------
+
+# A module name that is the window's package or Qt's, at the start of a string.
+_WINDOW_NAME = re.compile(r"""["'](?:ui|PySide6|shiboken6)(?:\.[\w.]*)?["']""")
+# Anything that imports a module named in a string rather than in an import statement.
+_DYNAMIC_IMPORT = re.compile(r"\b(?:importlib|import_module|__import__|find_spec)\b")
+
+
+def dynamic_window_imports(text: str) -> list[str]:
+    """Lines of `text` that import the window or Qt by name: import-linter sees only
+    `import` statements, so `importlib.import_module("ui.app")` would slip past it."""
+    found = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if _DYNAMIC_IMPORT.search(line) and _WINDOW_NAME.search(line):
+            found.append(f"{number}: {line.strip()}")
+    # A name built on one line and imported on the next (f-strings, constants).
+    for match in re.finditer(r"(?:import_module|__import__|find_spec)\(\s*([A-Za-z_]\w*)", text):
+        assignment = re.search(rf"^\s*{match.group(1)}\s*=\s*(.+)$", text, re.MULTILINE)
+        if assignment and _WINDOW_NAME.search(assignment.group(1)):
+            found.append(f"{match.group(1)} = {assignment.group(1).strip()}")
+    return found
+
+
+def test_the_check_for_dynamic_window_imports_sees_one() -> None:
+    assert dynamic_window_imports('app = importlib.import_module("ui.app")')
+    assert dynamic_window_imports("Qt = __import__('PySide6.QtWidgets')")
+    assert dynamic_window_imports('NAME = "ui.app"\nmodule = import_module(NAME)')
+    assert not dynamic_window_imports('module = importlib.import_module(f"cleaner.cli.{x}")')
+    assert not dynamic_window_imports('print("ui")')
+
+
+def test_no_engine_module_imports_the_window_by_name() -> None:
+    package_dir = Path(cleaner.__file__).parent
+    offenders = {
+        str(path.relative_to(REPO)): lines
+        for path in sorted(package_dir.rglob("*.py"))
+        if (lines := dynamic_window_imports(path.read_text(encoding="utf-8")))
+    }
+    assert offenders == {}, "the engine must not load the window (ui/launch.py starts it)"

@@ -24,7 +24,7 @@ from ui.models.session import ReviewSession
 from ui.settings import Settings
 from ui.thumbnails import ThumbnailLoader
 from ui.widgets.review_page import ReviewPage
-from ui.workers import GUI_CHUNK
+from ui.workers.scan import GUI_CHUNK
 
 
 def timed(label: str, fn: object) -> float:

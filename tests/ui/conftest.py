@@ -49,8 +49,7 @@ def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def _no_leftover_threads() -> Iterator[None]:
     """Fail a test that leaves a scan thread running or a pool busy (torn down after qtbot)."""
     yield
-    from ui.thumbnails import busy_pools, drain_pools
-    from ui.workers import running_threads
+    from ui.workers.base import busy_pools, drain_pools, running_threads
 
     threads = running_threads()
     pools = busy_pools()

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from cleaner.demo.library import make_demo_library
 from ui.main_window import MainWindow
 from ui.settings import Keys
-from ui.thumbnails import drain_pools
+from ui.workers.base import drain_pools
 
 _SANDBOX = Path(os.environ["SHOTS_SANDBOX"])
 
@@ -183,18 +183,27 @@ def removal_screens(window: MainWindow, out: Path) -> None:
 
     window.mutations.trash = trash
     rp.trash_button.click()
-    wait_until(lambda: window.confirm_dialog is not None and window.confirm_dialog.isVisible())
+    wait_until(
+        lambda: (
+            window.removal.confirm_dialog is not None and window.removal.confirm_dialog.isVisible()
+        )
+    )
     settle(200)
-    confirm = window.confirm_dialog
+    confirm = window.removal.confirm_dialog
     assert confirm is not None
     shot(confirm, out / "confirm.png")
     confirm.move_button.click()
-    wait_until(lambda: window.progress_dialog is not None and window.progress_dialog.done_ok > 5)
-    if window.progress_dialog is not None:
-        shot(window.progress_dialog, out / "progress.png")
-    wait_until(lambda: window.summary_dialog is not None, 300)
+    wait_until(
+        lambda: (
+            window.removal.progress_dialog is not None
+            and window.removal.progress_dialog.done_ok > 5
+        )
+    )
+    if window.removal.progress_dialog is not None:
+        shot(window.removal.progress_dialog, out / "progress.png")
+    wait_until(lambda: window.removal.summary_dialog is not None, 300)
     settle(200)
-    summary = window.summary_dialog
+    summary = window.removal.summary_dialog
     assert summary is not None
     shot(summary, out / "summary.png")
     quarantine = _SANDBOX / "Quarantine"
@@ -203,25 +212,27 @@ def removal_screens(window: MainWindow, out: Path) -> None:
         summary.q_path.setText(str(quarantine))
         summary.q_custom.setChecked(True)
         summary.q_button.click()
-        wait_until(lambda: window.summary_dialog is not summary, 120)
+        wait_until(lambda: window.removal.summary_dialog is not summary, 120)
         settle(200)
-        if window.summary_dialog is not None:
-            shot(window.summary_dialog, out / "quarantine.png")
-    if window.summary_dialog is not None:
-        window.summary_dialog.close()
+        if window.removal.summary_dialog is not None:
+            shot(window.removal.summary_dialog, out / "quarantine.png")
+    if window.removal.summary_dialog is not None:
+        window.removal.summary_dialog.close()
     wait_until(lambda: window.thumbnails.pool.activeThreadCount() == 0, 20)
     settle(400)
     shot(window, out / "after-move.png")
 
-    window.undo_last()
-    wait_until(lambda: window.undo_box is not None and window.undo_box.isVisible(), 20)
+    window.removal.undo_last()
+    wait_until(
+        lambda: window.removal.undo_box is not None and window.removal.undo_box.isVisible(), 20
+    )
     settle(100)
-    if window.undo_box is not None:
-        shot(window.undo_box, out / "undo.png")
-        window.undo_box.close()
+    if window.removal.undo_box is not None:
+        shot(window.removal.undo_box, out / "undo.png")
+        window.removal.undo_box.close()
 
-    window.show_history()
-    history = window.history_dialog
+    window.removal.show_history()
+    history = window.removal.history_dialog
     assert history is not None
     wait_until(lambda: history.loaded and history.entry_model.rowCount() > 0, 20)
     history.batches.selectRow(history.batch_model.rowCount() - 1)  # the big move

@@ -28,21 +28,25 @@ def group_names(window: MainWindow) -> list[list[str]]:
 
 def press_move(window: MainWindow, qtbot: QtBot) -> None:
     """Click "Move N files to Trash…" and wait for the confirmation."""
-    window.confirm_dialog = None
+    window.removal.confirm_dialog = None
     with qtbot.waitSignal(window.mutations.planned, timeout=TIMEOUT):
         window.review_page.trash_button.click()
-    qtbot.waitUntil(lambda: window.confirm_dialog is not None, timeout=TIMEOUT)
-    qtbot.waitUntil(lambda: window.confirm_dialog is not None and window.confirm_dialog.isVisible())
+    qtbot.waitUntil(lambda: window.removal.confirm_dialog is not None, timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: (
+            window.removal.confirm_dialog is not None and window.removal.confirm_dialog.isVisible()
+        )
+    )
 
 
 def confirm_and_wait(window: MainWindow, qtbot: QtBot) -> None:
     """Accept the confirmation, wait for the move to end and the summary to show."""
-    dialog = window.confirm_dialog
+    dialog = window.removal.confirm_dialog
     assert dialog is not None
-    window.summary_dialog = None
+    window.removal.summary_dialog = None
     with qtbot.waitSignal(window.mutations.removalFinished, timeout=TIMEOUT):
         dialog.move_button.click()
-    qtbot.waitUntil(lambda: window.summary_dialog is not None, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.removal.summary_dialog is not None, timeout=TIMEOUT)
 
 
 def move_marked(window: MainWindow, qtbot: QtBot) -> None:

@@ -16,10 +16,11 @@ from ui.widgets.error_dialog import ErrorDialog
 
 
 def test_smoke_test_scans_a_generated_library(tmp_path: Path) -> None:
-    """In a child process, as a packaged build runs it (it owns its QApplication.exec)."""
+    """In a child process, through the `photosift` entry point as a packaged build runs it
+    (it owns its QApplication.exec)."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     done = subprocess.run(
-        [sys.executable, "-m", "ui.app", "--smoke-test"],
+        [sys.executable, "-m", "ui.launch", "--smoke-test"],
         env=env,
         capture_output=True,
         text=True,

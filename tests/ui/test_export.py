@@ -43,8 +43,8 @@ def test_export_writes_three_files_whose_numbers_match(
 ) -> None:
     scan(window, qtbot, library.root)
     move_marked(window, qtbot)  # so the report also says what was moved
-    assert window.summary_dialog is not None
-    window.summary_dialog.close_button.click()
+    assert window.removal.summary_dialog is not None
+    window.removal.summary_dialog.close_button.click()
 
     dialog = _open_export(window)
     # defaults: every format, more than 3 times, 0.023 USD per GB-month

@@ -28,8 +28,8 @@ def window(qtbot: QtBot, trash_env: Env) -> Iterator[MainWindow]:
 
 
 def _open_history(window: MainWindow, qtbot: QtBot) -> HistoryDialog:
-    window.show_history()
-    history = window.history_dialog
+    window.removal.show_history()
+    history = window.removal.history_dialog
     assert history is not None
     qtbot.waitUntil(lambda: history.loaded, timeout=TIMEOUT)
     qtbot.waitUntil(lambda: history.entry_model.rowCount() > 0, timeout=TIMEOUT)
@@ -66,8 +66,8 @@ def test_history_lists_the_move_and_puts_back_per_file_then_all(
     marked = window.session.paths_to_remove()
     before = snapshot(marked)
     move_marked(window, qtbot)
-    assert window.summary_dialog is not None
-    window.summary_dialog.close_button.click()
+    assert window.removal.summary_dialog is not None
+    window.removal.summary_dialog.close_button.click()
 
     history = _open_history(window, qtbot)
     assert history.batch_model.rowCount() == 1
@@ -141,8 +141,8 @@ def test_history_says_when_the_trash_was_emptied(
 
 
 def test_empty_history(window: MainWindow, qtbot: QtBot, trash_env: Env, tmp_path: Path) -> None:
-    window.show_history()
-    history = window.history_dialog
+    window.removal.show_history()
+    history = window.removal.history_dialog
     assert history is not None
     qtbot.waitUntil(lambda: history.loaded, timeout=TIMEOUT)
     assert history.batch_model.rowCount() == 0

@@ -14,7 +14,7 @@ from test_undolog_damage import damage_middle_page
 from cleaner.removal.plan import RemovalOptions, plan_removal, run_removal
 from cleaner.removal.undolog import LOG_FILE_NAME, UndoLog
 from ui.main_window import MainWindow
-from ui.removal_worker import MutationController
+from ui.workers.mutations import MutationController
 
 
 @pytest.fixture
@@ -48,8 +48,8 @@ def test_history_sets_a_damaged_log_aside_and_says_so(qtbot: QtBot, damaged: Env
     qtbot.addWidget(window)
     window.show()
     try:
-        window.show_history()
-        history = window.history_dialog
+        window.removal.show_history()
+        history = window.removal.history_dialog
         assert history is not None
         qtbot.waitUntil(lambda: history.loaded, timeout=TIMEOUT)
         qtbot.waitUntil(lambda: history.outcome.isVisible(), timeout=TIMEOUT)

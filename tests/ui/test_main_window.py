@@ -16,11 +16,12 @@ from pytestqt.qtbot import QtBot
 from cleaner.demo.library import DemoLibrary
 from cleaner.models import ScanSettings, Similarity
 from cleaner.progress import CancelToken, Progress, ScanEvent, Stage, StageStarted
-from ui import workers
 from ui.delegates.tile import PhotoTileDelegate
 from ui.main_window import MainWindow
 from ui.models import roles
 from ui.settings import Keys, Settings
+from ui.workers import base
+from ui.workers import scan as scan_module
 
 
 @pytest.fixture
@@ -193,7 +194,7 @@ def _slow_scan(
 def test_progress_page_and_cancel(
     window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(workers, "scan", _slow_scan)
+    monkeypatch.setattr(scan_module, "scan", _slow_scan)
     with qtbot.waitSignal(window.scanner.progressChanged, timeout=5000):
         window.run_scan(ScanSettings(roots=("/x",)))
     qtbot.waitUntil(lambda: "of 1,000,000 pictures" in window.progress_page.counts.text())
@@ -206,7 +207,7 @@ def test_progress_page_and_cancel(
 
 
 def test_closing_during_a_scan_stops_cleanly(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(workers, "scan", _slow_scan)
+    monkeypatch.setattr(scan_module, "scan", _slow_scan)
     w = MainWindow(cache_path=None)
     w.show()
     with qtbot.waitSignal(w.scanner.progressChanged, timeout=5000):
@@ -214,7 +215,7 @@ def test_closing_during_a_scan_stops_cleanly(qtbot: QtBot, monkeypatch: pytest.M
     t0 = time.monotonic()
     assert w.close()
     assert time.monotonic() - t0 < 2.0
-    assert workers.running_threads() == []
+    assert base.running_threads() == []
     w.deleteLater()
 
 

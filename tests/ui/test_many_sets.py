@@ -82,7 +82,7 @@ def test_thousands_of_sets_are_shown_once_and_keep_is_honoured(
     assert session.marked_count == len(wanted)
 
     press_move(window, qtbot)
-    dialog = window.confirm_dialog
+    dialog = window.removal.confirm_dialog
     assert dialog is not None
     planned = [f.path for f in dialog.plan.files]
     assert planned == wanted
@@ -90,7 +90,7 @@ def test_thousands_of_sets_are_shown_once_and_keep_is_honoured(
     assert dialog.headline.text().startswith(f"Move {len(wanted):,} files (")
 
     confirm_and_wait(window, qtbot)
-    finished_event = window.last_removal
+    finished_event = window.removal.last_removal
     assert finished_event is not None
     assert sorted(r.path for r in finished_event.removed) == sorted(wanted)
     assert finished_event.kept == ()

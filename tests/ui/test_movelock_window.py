@@ -48,34 +48,36 @@ def test_moving_while_another_photosift_moves_says_so_and_moves_nothing(
     marked = window.session.paths_to_remove()
     before = snapshot(marked)
     press_move(window, qtbot)
-    dialog = window.confirm_dialog
+    dialog = window.removal.confirm_dialog
     assert dialog is not None
     with moving_files():  # another PhotoSift is moving files
         dialog.move_button.click()
         _wait_idle(window, qtbot)
-        qtbot.waitUntil(lambda: window.busy_box is not None and window.busy_box.isVisible())
+        qtbot.waitUntil(
+            lambda: window.removal.busy_box is not None and window.removal.busy_box.isVisible()
+        )
 
     assert _error_dialogs(window) == []  # no "unexpected problem", no traceback
-    box = window.busy_box
+    box = window.removal.busy_box
     assert box is not None
     assert box.windowTitle() == "Another PhotoSift is moving files"
     assert box.text() == f"<b>{MESSAGE}</b>"
     assert "Nothing was moved" in box.informativeText()
     assert "Traceback" not in box.informativeText() + box.detailedText()
-    assert window.progress_dialog is None
+    assert window.removal.progress_dialog is None
     assert MESSAGE in window.statusBar().currentMessage()
     # Nothing moved, nothing logged, the marks are still there to try again.
     assert snapshot(marked) == before
     assert trash_env.trashed_names() == []
     assert window.session.paths_to_remove() == marked
-    assert window.last_removal is None
+    assert window.removal.last_removal is None
     box.button(box.StandardButton.Close).click()
     assert window.act_move.isEnabled()
 
     # The other one has finished: the same button works.
     move_marked(window, qtbot)
-    assert window.last_removal is not None
-    assert sorted(r.path for r in window.last_removal.removed) == sorted(marked)
+    assert window.removal.last_removal is not None
+    assert sorted(r.path for r in window.removal.last_removal.removed) == sorted(marked)
 
 
 def test_undo_while_another_photosift_moves_says_so_and_puts_nothing_back(
@@ -84,23 +86,25 @@ def test_undo_while_another_photosift_moves_says_so_and_puts_nothing_back(
     scan(window, qtbot, library.root)
     marked = window.session.paths_to_remove()
     move_marked(window, qtbot)
-    assert window.summary_dialog is not None
-    window.summary_dialog.close_button.click()
+    assert window.removal.summary_dialog is not None
+    window.removal.summary_dialog.close_button.click()
     trashed = trash_env.trashed_names()
     assert len(trashed) == len(marked)
 
     window.act_undo.trigger()
-    qtbot.waitUntil(lambda: window.undo_confirm_button is not None, timeout=TIMEOUT)
-    assert window.undo_confirm_button is not None
+    qtbot.waitUntil(lambda: window.removal.undo_confirm_button is not None, timeout=TIMEOUT)
+    assert window.removal.undo_confirm_button is not None
     with moving_files():
-        window.undo_confirm_button.click()
+        window.removal.undo_confirm_button.click()
         _wait_idle(window, qtbot)
-        qtbot.waitUntil(lambda: window.busy_box is not None and window.busy_box.isVisible())
+        qtbot.waitUntil(
+            lambda: window.removal.busy_box is not None and window.removal.busy_box.isVisible()
+        )
     assert _error_dialogs(window) == []
-    box = window.busy_box
+    box = window.removal.busy_box
     assert box is not None
     assert box.text() == f"<b>{MESSAGE}</b>"
     assert "Nothing was put back" in box.informativeText()
     assert trash_env.trashed_names() == trashed
     assert not any(os.path.exists(p) for p in marked)
-    assert window.last_restore is None
+    assert window.removal.last_restore is None

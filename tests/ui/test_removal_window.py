@@ -25,7 +25,7 @@ from cleaner.removal.trash import TrashUnavailable
 from cleaner.removal.undolog import BatchState, UndoLog
 from ui.main_window import MainWindow
 from ui.settings import Keys, Settings
-from ui.workers import running_threads
+from ui.workers.base import running_threads
 
 FAIL = QAbstractItemModelTester.FailureReportingMode.Fatal
 
@@ -69,7 +69,7 @@ def test_move_to_trash_updates_groups_and_undo_puts_back(
     assert rp.trash_button.isEnabled()
 
     press_move(window, qtbot)
-    dialog = window.confirm_dialog
+    dialog = window.removal.confirm_dialog
     assert dialog is not None
     assert dialog.headline.text().startswith("Move 5 files (")
     assert dialog.headline.text().endswith(") to the Trash?")
@@ -90,7 +90,7 @@ def test_move_to_trash_updates_groups_and_undo_puts_back(
     assert window.session.marked_count == 0
     assert rp.tabs.tabText(0) == "Copies found (1)"
     # the summary
-    summary = window.summary_dialog
+    summary = window.removal.summary_dialog
     assert summary is not None
     assert summary.isVisible()
     assert summary.headline.text().startswith("Moved 5 files (")
@@ -102,20 +102,20 @@ def test_move_to_trash_updates_groups_and_undo_puts_back(
 
     # Ctrl+Z asks, then puts everything back, byte for byte
     window.act_undo.trigger()
-    qtbot.waitUntil(lambda: window.undo_confirm_button is not None, timeout=TIMEOUT)
-    assert window.undo_box is not None
-    assert "Put back 5 files (" in window.undo_box.text()
-    assert "moved to the Trash on" in window.undo_box.text()
+    qtbot.waitUntil(lambda: window.removal.undo_confirm_button is not None, timeout=TIMEOUT)
+    assert window.removal.undo_box is not None
+    assert "Put back 5 files (" in window.removal.undo_box.text()
+    assert "moved to the Trash on" in window.removal.undo_box.text()
     with qtbot.waitSignal(window.mutations.restoreFinished, timeout=TIMEOUT):
-        window.undo_confirm_button.click()
+        window.removal.undo_confirm_button.click()
     assert snapshot(marked) == before
     assert trash_env.trashed_names() == []
     # the groups are back, with the files put back kept (not marked again)
     assert group_names(window) == groups_before
     assert window.session.marked_count == 0
     assert rp.group_model.rowCount() == len(groups_before)
-    assert window.restore_box is not None
-    assert "Put back 5 files." in window.restore_box.text()
+    assert window.removal.restore_box is not None
+    assert "Put back 5 files." in window.removal.restore_box.text()
     del testers
 
 
@@ -128,7 +128,7 @@ def test_undo_button_in_the_summary(
     move_marked(window, qtbot)
     assert window.session.groups == []
     assert "No copies left" in window.review_page.empty.text()
-    summary = window.summary_dialog
+    summary = window.removal.summary_dialog
     assert summary is not None
     with qtbot.waitSignal(window.mutations.restoreFinished, timeout=TIMEOUT):
         summary.undo_button.click()
@@ -145,7 +145,7 @@ def test_file_changed_after_the_scan_is_not_moved(
     with open(changed_before, "ab") as fh:  # edited after the scan, before "Move"
         fh.write(b"edited")
     press_move(window, qtbot)
-    dialog = window.confirm_dialog
+    dialog = window.removal.confirm_dialog
     assert dialog is not None
     assert dialog.headline.text().startswith("Move 5 files (")
     assert dialog.refused.topLevelItemCount() == 1
@@ -161,7 +161,7 @@ def test_file_changed_after_the_scan_is_not_moved(
     assert os.path.exists(changed_before)
     assert os.path.exists(changed_during)
     assert len(trash_env.trashed_names()) == 4
-    summary = window.summary_dialog
+    summary = window.removal.summary_dialog
     assert summary is not None
     assert summary.headline.text().startswith("Moved 4 files (")
     assert summary.headline.text().endswith("2 files were not moved:")
@@ -192,7 +192,7 @@ def test_trash_unavailable_offers_the_quarantine_folder(
     assert real_trash is cleaner.removal.trash.send_to_trash
     before = snapshot([on_share])
     move_marked(window, qtbot)
-    summary = window.summary_dialog
+    summary = window.removal.summary_dialog
     assert summary is not None
     assert summary.headline.text().startswith("Moved 5 files (")
     assert os.path.exists(on_share)  # never deleted, left where it was
@@ -207,11 +207,11 @@ def test_trash_unavailable_offers_the_quarantine_folder(
     summary.q_path.setText(str(quarantine))
     summary.q_custom.setChecked(True)
     summary.q_remember.setChecked(True)
-    first = window.last_removal
+    first = window.removal.last_removal
     with qtbot.waitSignal(window.mutations.removalFinished, timeout=TIMEOUT):
         summary.q_button.click()
-    qtbot.waitUntil(lambda: window.summary_dialog is not summary, timeout=TIMEOUT)
-    second = window.summary_dialog
+    qtbot.waitUntil(lambda: window.removal.summary_dialog is not summary, timeout=TIMEOUT)
+    second = window.removal.summary_dialog
     assert second is not None
     assert second.headline.text().startswith("Moved 1 file (")
     assert second.headline.text().endswith("to the quarantine folder.")
@@ -222,13 +222,13 @@ def test_trash_unavailable_offers_the_quarantine_folder(
     moved = [p for p in quarantine.rglob("*") if p.is_file() and p.suffix != ".jsonl"]
     assert [p.name for p in moved] == ["harbour.jpg"]
     assert snapshot([str(moved[0])])[str(moved[0])][0] == before[on_share][0]
-    assert window.last_removal is not None
+    assert window.removal.last_removal is not None
     assert first is not None
-    assert window.last_removal.batch_id != first.batch_id
+    assert window.removal.last_removal.batch_id != first.batch_id
     settings = Settings()
     assert settings.get(Keys.QUARANTINE) == "fallback"
     assert settings.get(Keys.QUARANTINE_DIR) == str(quarantine)
-    assert window.removal_options().quarantine_dir == str(quarantine)
+    assert window.removal.options().quarantine_dir == str(quarantine)
     assert window.session.groups == []
 
 
@@ -246,11 +246,11 @@ def test_closing_the_window_during_a_move_waits_for_it(
 
     window.mutations.trash = slow_trash
     press_move(window, qtbot)
-    assert window.confirm_dialog is not None
+    assert window.removal.confirm_dialog is not None
     with qtbot.waitSignal(window.mutations.removed, timeout=TIMEOUT):
-        window.confirm_dialog.move_button.click()
-    assert window.progress_dialog is not None
-    assert window.progress_dialog.isVisible()
+        window.removal.confirm_dialog.move_button.click()
+    assert window.removal.progress_dialog is not None
+    assert window.removal.progress_dialog.isVisible()
     window.close()  # cancels after the current file and waits for the thread
     assert not running_threads()
     with UndoLog() as log:
@@ -262,10 +262,10 @@ def test_closing_the_window_during_a_move_waits_for_it(
 
 def test_nothing_to_undo(window: MainWindow, qtbot: QtBot, trash_env: Env) -> None:
     window.act_undo.trigger()
-    qtbot.waitUntil(lambda: window.undo_box is not None, timeout=TIMEOUT)
-    assert window.undo_box is not None
-    assert window.undo_confirm_button is None
-    assert "no moved files" in window.undo_box.text()
+    qtbot.waitUntil(lambda: window.removal.undo_box is not None, timeout=TIMEOUT)
+    assert window.removal.undo_box is not None
+    assert window.removal.undo_confirm_button is None
+    assert "no moved files" in window.removal.undo_box.text()
     assert not (trash_env.data_dir / "undo-log.sqlite3").exists()
 
 

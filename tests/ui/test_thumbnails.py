@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from cleaner.demo.library import DemoLibrary
 from ui import thumbnails
 from ui.thumbnails import ThumbnailLoader, decode_image
+from ui.workers import base
 
 
 def test_exif_rotated_copy_is_shown_upright(demo_library: DemoLibrary) -> None:
@@ -91,5 +92,5 @@ def test_unreadable_files_get_a_reason_not_a_retry_loop(qtbot: QtBot, tmp_path: 
 
 def test_pools_are_registered_and_drained(qtbot: QtBot) -> None:
     loader = ThumbnailLoader()
-    assert loader.pool in thumbnails.POOLS
-    assert thumbnails.drain_pools(1000)
+    assert loader.pool in base.registered_pools()
+    assert base.drain_pools(1000)

@@ -15,8 +15,9 @@ from pytestqt.qtbot import QtBot
 from cleaner.demo.library import DemoLibrary
 from cleaner.models import ScanResult, ScanSettings
 from cleaner.progress import CancelToken, Progress, ScanEvent, Stage, StageStarted
-from ui import workers
-from ui.workers import ScanController
+from ui.workers import base
+from ui.workers import scan as scan_module
+from ui.workers.scan import ScanController
 
 
 def _slow_scan(
@@ -57,7 +58,7 @@ def test_scan_delivers_groups_then_the_result(
 def test_cancel_stops_within_a_second(
     controller: ScanController, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(workers, "scan", _slow_scan)
+    monkeypatch.setattr(scan_module, "scan", _slow_scan)
     with qtbot.waitSignal(controller.progressChanged, timeout=5000):
         controller.start(ScanSettings(roots=("/x",)))
     t0 = time.monotonic()
@@ -73,7 +74,7 @@ def test_rescan_ignores_the_old_job(
     monkeypatch: pytest.MonkeyPatch,
     demo_library: DemoLibrary,
 ) -> None:
-    real_scan = workers.scan
+    real_scan = scan_module.scan
     calls: list[str] = []
 
     def fake(settings: ScanSettings, **kw: object) -> Iterator[ScanEvent]:
@@ -82,7 +83,7 @@ def test_rescan_ignores_the_old_job(
             return _slow_scan(settings, cancel=kw["cancel"])  # type: ignore[arg-type]
         return real_scan(settings, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(workers, "scan", fake)
+    monkeypatch.setattr(scan_module, "scan", fake)
     cancelled: list[bool] = []
     controller.cancelled.connect(lambda: cancelled.append(True))
     with qtbot.waitSignal(controller.progressChanged, timeout=5000):
@@ -110,13 +111,13 @@ def test_an_engine_crash_becomes_failed_not_a_dead_thread(
         yield StageStarted(Stage.WALK)
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(workers, "scan", broken)
+    monkeypatch.setattr(scan_module, "scan", broken)
     with qtbot.waitSignal(controller.failed, timeout=5000) as failed:
         controller.start(ScanSettings(roots=("/x",)))
     assert "boom" in failed.args[0]
     assert "ZeroDivisionError" in failed.args[1]
     # the thread is still usable
-    monkeypatch.setattr(workers, "scan", _slow_scan)
+    monkeypatch.setattr(scan_module, "scan", _slow_scan)
     with qtbot.waitSignal(controller.progressChanged, timeout=5000):
         controller.start(ScanSettings(roots=("/x",)))
     with qtbot.waitSignal(controller.cancelled, timeout=2000):
@@ -126,12 +127,12 @@ def test_an_engine_crash_becomes_failed_not_a_dead_thread(
 def test_shutdown_during_a_scan_stops_the_thread(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(workers, "scan", _slow_scan)
+    monkeypatch.setattr(scan_module, "scan", _slow_scan)
     c = ScanController(cache_path=None)
     with qtbot.waitSignal(c.progressChanged, timeout=5000):
         c.start(ScanSettings(roots=("/x",)))
     assert c.shutdown(2000)
-    assert workers.running_threads() == []
+    assert base.running_threads() == []
 
 
 def test_progress_is_throttled(
@@ -143,14 +144,14 @@ def test_progress_is_throttled(
             yield Progress(Stage.FINGERPRINT, i, 200_000)
         raise RuntimeError("no result")
 
-    monkeypatch.setattr(workers, "scan", fast)
+    monkeypatch.setattr(scan_module, "scan", fast)
     seen: list[Progress] = []
     controller.progressChanged.connect(seen.append)
     t0 = time.monotonic()
     with qtbot.waitSignal(controller.failed, timeout=30_000):
         controller.start(ScanSettings(roots=("/x",)))
     elapsed = time.monotonic() - t0
-    assert len(seen) <= workers.PROGRESS_HZ * elapsed + 3
+    assert len(seen) <= scan_module.PROGRESS_HZ * elapsed + 3
 
 
 def _noisy_library(folder: Path, n: int) -> None:

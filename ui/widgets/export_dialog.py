@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 from cleaner import ReportOptions, ScanResult
 from ui.desktop import open_file, reveal_in_file_manager
 from ui.format import human_bytes, plural
-from ui.report_worker import FORMATS, ExportDone, ExportRequest, ReportController
 from ui.settings import Keys, Settings
+from ui.workers.report import FORMATS, ExportDone, ExportRequest, ReportController
 
 FORMAT_LABELS = {
     "html": "Web page (.html): to read, print or send",

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from cleaner import BatchState, LogEntry, Method, Outcome, RestoreFinished
 from ui.format import human_bytes, plural
-from ui.removal_worker import BatchInfo, MutationController
+from ui.workers.mutations import BatchInfo, MutationController
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _INVALID = QModelIndex()

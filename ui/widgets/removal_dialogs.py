@@ -137,12 +137,6 @@ def fill_kept(tree: QTreeWidget, kept: Iterable[KeptFile], roots: Sequence[str] 
     return n
 
 
-def destination_words(method: Method | None, quarantine_dir: str | None = None) -> str:
-    if method is Method.QUARANTINE:
-        return f"the quarantine folder ({quarantine_dir})" if quarantine_dir else "quarantine"
-    return "the Trash"
-
-
 def _sidecar_note(plan: RemovalPlan) -> QLabel | None:
     """Said when copies that go carry sidecar files (keywords, captions, edits) and the copy
     that stays has none."""

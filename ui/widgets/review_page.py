@@ -2,7 +2,8 @@
 
 Marks (keep / remove) start as the engine's suggestion. A click on a tile's bottom
 bar, or Space on the selected tiles, switches them; the summary at the top counts
-what is marked. Removing files is a separate step (`trash_button` is its hook).
+what is marked. The page's buttons for what the window does (open, show in folder,
+move, export) only ask, through signals; the window decides and says which are enabled.
 """
 
 from __future__ import annotations
@@ -98,6 +99,10 @@ class GroupListView(QListView):
 class ReviewPage(QWidget):
     compareRequested = Signal()
     newScanRequested = Signal()
+    openRequested = Signal()  # open the selected copies in the picture viewer
+    revealRequested = Signal()  # show the selected copy in the file manager
+    moveRequested = Signal()  # move the marked files to the Trash
+    exportRequested = Signal()  # save a report of the scan
     status = Signal(str)
 
     def __init__(
@@ -139,10 +144,12 @@ class ReviewPage(QWidget):
             "Move the marked copies to the Trash. You will see the list first, "
             "and you can put them back with Undo (Ctrl+Z) or from History."
         )
+        self.trash_button.clicked.connect(self.moveRequested)
         self.export_button = QPushButton("Export report…")
         self.export_button.setToolTip(
             "Save a report of this scan as a web page, a spreadsheet or data (Ctrl+Shift+E)"
         )
+        self.export_button.clicked.connect(self.exportRequested)
         self.new_scan_button = QPushButton("New scan")
         self.new_scan_button.setToolTip("Go back to choose folders (Ctrl+N)")
         self.new_scan_button.clicked.connect(self.newScanRequested)
@@ -209,8 +216,10 @@ class ReviewPage(QWidget):
         self.compare_button.clicked.connect(self.compareRequested)
         self.open_button = QPushButton("Open")
         self.open_button.setToolTip("Open the selected copy in your picture viewer (Ctrl+Return)")
+        self.open_button.clicked.connect(self.openRequested)
         self.reveal_button = QPushButton("Show in folder")
         self.reveal_button.setToolTip("Show the selected copy in your file manager (Ctrl+Shift+R)")
+        self.reveal_button.clicked.connect(self.revealRequested)
         self.grid = PhotoGridView()
         self.grid.setModel(self.photo_model)
         self.grid.setItemDelegate(PhotoTileDelegate(self.grid))
@@ -344,6 +353,18 @@ class ReviewPage(QWidget):
         )
         self.group_view.scrollTo(index)
 
+    @Slot()
+    def show_copies_tab(self) -> None:
+        self.tabs.setCurrentIndex(0)
+
+    @Slot()
+    def show_skipped_tab(self) -> None:
+        self.tabs.setCurrentIndex(1)
+
+    def focus_copies(self) -> None:
+        """Keyboard focus to the grid of copies (Space, arrows)."""
+        self.grid.setFocus()
+
     def step_group(self, delta: int) -> None:
         row = self.group_view.currentIndex().row()
         self.select_group_at(max(0, min(self.group_model.rowCount() - 1, row + delta)))
@@ -426,6 +447,19 @@ class ReviewPage(QWidget):
         """Indices into the group's `members` of the selected tiles."""
         return [self.photo_model.member_index(r) for r in self.selected_rows()]
 
+    def compare_members(self) -> tuple[int, list[int]] | None:
+        """What to compare side by side: the shown group's session row and the member
+        indices of the selected copies (2 or more), else of the keeper and the next copies,
+        as many as fit side by side. None when no group is shown."""
+        row = self.current_group_row()
+        group = self.photo_model.group
+        if row < 0 or group is None:
+            return None
+        indices = self.selected_member_indices()
+        if len(indices) < 2:
+            indices = [self.photo_model.member_index(r) for r in range(min(len(group.members), 4))]
+        return row, indices
+
     @Slot()
     def toggle_selected(self) -> None:
         rows = self.selected_rows()
@@ -473,6 +507,12 @@ class ReviewPage(QWidget):
         has_tile = bool(self.selected_rows()) and has_group
         self.open_button.setEnabled(has_tile)
         self.reveal_button.setEnabled(has_tile)
+
+    def set_actions_enabled(self, move: bool, export: bool) -> None:
+        """The window's Move and Export actions decide these buttons too (it knows whether a
+        move or a report is under way)."""
+        self.trash_button.setEnabled(move)
+        self.export_button.setEnabled(export)
 
     def show_empty(self, text: str) -> None:
         self.empty.setText(text)

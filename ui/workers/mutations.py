@@ -11,10 +11,10 @@ and the undo log's SQLite connection belongs to the thread that opened it (pitfa
 Every task opens its own `UndoLog` in this thread and closes it when done, so reading the
 history also waits for a move in progress and always sees a consistent log.
 
-Rules kept here (house style 5-8, pitfalls P1-P4):
+The job ids, the catch-all (every exception becomes `failed` with a sentence for the user
+and the traceback for the report) and the thread registry come from `ui.workers.base`.
+Kept here:
 
-- the worker never touches a widget; it catches every exception and emits `failed` with a
-  sentence for the user and the traceback for the report;
 - per-file results are sent in batches at most ~15 times a second, so a 50,000-file move
   does not queue 50,000 calls on the GUI thread;
 - cancel is a thread-safe `CancelToken` set from the GUI thread; the engine stops between
@@ -29,13 +29,12 @@ Rules kept here (house style 5-8, pitfalls P1-P4):
 from __future__ import annotations
 
 import time
-import traceback
 from collections.abc import Collection
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from cleaner import (
     AnotherRemovalRunning,
@@ -67,7 +66,7 @@ from cleaner import (
     remove_files,
     restore_batch,
 )
-from ui.workers import register_thread
+from ui.workers.base import JobController, JobWorker, stop_thread, worker_thread
 
 FLUSH_S = 1.0 / 15.0  # per-file results go to the GUI at most this often
 HISTORY_LIMIT = 200
@@ -159,7 +158,7 @@ DAMAGED_LOG_TEXT = (
 # -- the worker (mutations thread) -----------------------------------------------------
 
 
-class MutationWorker(QObject):
+class MutationWorker(JobWorker):
     """Lives in the mutations thread. `run` is invoked through a queued signal."""
 
     planned = Signal(int, object)  # job, RemovalPlan
@@ -174,19 +173,15 @@ class MutationWorker(QObject):
     entriesLoaded = Signal(int, str, list)  # job, batch id, list[LogEntry]
     latestLoaded = Signal(int, object)  # job, BatchInfo | None
     lockedOut = Signal(int, str, bool)  # job, the lock's message, it was a restore
-    failed = Signal(int, str, str)  # job, message for the user, details
+    # failed (job, message for the user, details) comes from JobWorker
     logRecovered = Signal(int, str)  # job, what was done with a damaged undo log
 
     def __init__(self, log_path: Path | None) -> None:
         super().__init__()
         self.log_path = log_path
-        self._tokens: dict[int, CancelToken] = {}
-
-    def token_for(self, job: int) -> CancelToken:
-        """Called from the GUI thread before the job is queued; dict ops are atomic."""
-        token = CancelToken()
-        self._tokens[job] = token
-        return token
+        # Whether the job running now is a restore (one job at a time on this thread),
+        # so a lock held by another PhotoSift is reported for the right action.
+        self._restoring = False
 
     def _open_log(self) -> UndoLog:
         return UndoLog(self.log_path)
@@ -200,41 +195,38 @@ class MutationWorker(QObject):
 
     @Slot(int, object)
     def run(self, job: int, task: Task) -> None:
-        token = self._tokens.get(job) or CancelToken()
-        try:
-            if isinstance(task, PlanTask):
-                self.planned.emit(
-                    job,
-                    plan_removal(
-                        task.result, task.marked, protected_folders=task.protected_folders
-                    ),
-                )
-            elif isinstance(task, RemoveTask):
-                self._remove(job, task, token)
-            elif isinstance(task, RestoreTask):
-                self._restore(job, task, token)
-            else:
-                self._read(job, task)
-        except UndoLogDamaged as exc:
+        self._restoring = isinstance(task, RestoreTask)
+        self.run_job(job, lambda token: self._do(job, task, token))
+
+    def _do(self, job: int, task: Task, token: CancelToken) -> None:
+        if isinstance(task, PlanTask):
+            self.planned.emit(
+                job,
+                plan_removal(task.result, task.marked, protected_folders=task.protected_folders),
+            )
+        elif isinstance(task, RemoveTask):
+            self._remove(job, task, token)
+        elif isinstance(task, RestoreTask):
+            self._restore(job, task, token)
+        else:
+            self._read(job, task)
+
+    def known_failure(self, job: int, exc: Exception) -> bool:
+        if isinstance(exc, UndoLogDamaged):
             self.failed.emit(job, DAMAGED_LOG_TEXT, str(exc))
-        except AnotherRemovalRunning as exc:  # raised before anything moved
-            self.lockedOut.emit(job, str(exc), isinstance(task, RestoreTask))
-        except MoveLockError as exc:
+        elif isinstance(exc, AnotherRemovalRunning):  # raised before anything moved
+            self.lockedOut.emit(job, str(exc), self._restoring)
+        elif isinstance(exc, MoveLockError):
             self.failed.emit(job, f"Nothing was changed: {exc}.", "")
-        except UndoLogError as exc:
+        elif isinstance(exc, UndoLogError):
             self.failed.emit(
                 job, f"The list of moved files (the undo log) has a problem: {exc}", ""
             )
-        except MemoryError:
+        elif isinstance(exc, MemoryError):
             self.failed.emit(job, "The computer ran out of memory.", "")
-        except Exception as exc:  # the catch-all: a worker must never die silently
-            self.failed.emit(
-                job,
-                f"PhotoSift stopped because of an unexpected problem: {exc}",
-                traceback.format_exc(),
-            )
-        finally:
-            self._tokens.pop(job, None)
+        else:
+            return False
+        return True
 
     def _read(self, job: int, task: HistoryTask | EntriesTask | LatestTask) -> None:
         path = self.log_path if self.log_path is not None else default_log_path()
@@ -325,7 +317,7 @@ class MutationWorker(QObject):
 # -- the controller (GUI thread) -------------------------------------------------------
 
 
-class MutationController(QObject):
+class MutationController(JobController):
     """Owns the mutations thread; re-emits the current job's events without the job id.
 
     Removals and restores are one at a time (`busy()`); reads of the log can be asked for
@@ -354,13 +346,10 @@ class MutationController(QObject):
         self.log_path = log_path
         # Where removed files go when the OS trash is used; tests put a failing one here.
         self.trash: TrashFunc | None = None
-        self._job = 0
         self._busy_job = 0  # the removal/restore in flight (0: none)
         self._token: CancelToken | None = None
-        self._thread = register_thread(QThread())
-        self._thread.setObjectName("photosift-mutations")
         self._worker = MutationWorker(log_path)
-        self._worker.moveToThread(self._thread)
+        self._thread = worker_thread("photosift-mutations", self._worker)
         # Connected after moveToThread, to bound methods marked @Slot (pitfall P3).
         self._runRequested.connect(self._worker.run)
         w = self._worker
@@ -379,7 +368,6 @@ class MutationController(QObject):
         w.failed.connect(self._on_failed)
         w.logRecovered.connect(self._on_log_recovered)
         self.recovery_notice = ""  # the last such message, until the history shows it
-        self._thread.finished.connect(self._worker.deleteLater)
         self._thread.start()
         self._closed = False
 
@@ -392,13 +380,13 @@ class MutationController(QObject):
     def _submit(self, task: Task, busy: bool) -> int:
         if self._closed:
             return 0
-        self._job += 1
-        token = self._worker.token_for(self._job)
+        job = self._next_job()
+        token = self._worker.token_for(job)
         if busy:
-            self._busy_job, self._token = self._job, token
+            self._busy_job, self._token = job, token
             self.busyChanged.emit(True)
-        self._runRequested.emit(self._job, task)
-        return self._job
+        self._runRequested.emit(job, task)
+        return job
 
     def plan(
         self, result: ScanResult, marked: Collection[str], protected: Collection[str] = ()
@@ -430,14 +418,10 @@ class MutationController(QObject):
         """Stop after the current file, quit the thread and wait (bounded). Idempotent."""
         self._closed = True
         self.cancel()
-        for token in list(self._worker._tokens.values()):
-            token.cancel()
-        self._job += 1  # anything still in flight is now stale
+        self._worker.cancel_all()
+        self._expire_jobs()
         self._busy_job = 0
-        if not self._thread.isRunning():
-            return True
-        self._thread.quit()
-        return bool(self._thread.wait(timeout_ms))
+        return stop_thread(self._thread, timeout_ms)
 
     # -- worker signals (GUI thread) ---------------------------------------------------
 

@@ -5,10 +5,8 @@
            +--- progressChanged / stageChanged / groupsFound / skipped / finished / failed
                 (every signal carries the job id; stale jobs are ignored)
 
-Rules kept here (house style 5-8, pitfalls P1-P4):
+The job ids, the catch-all and the thread registry come from `ui.workers.base`. Kept here:
 
-- the worker never touches a widget, and catches every exception in `run`;
-- cancel is a thread-safe `CancelToken` set from the GUI thread directly;
 - progress is throttled to about 15 Hz and skipped files go out in batches;
 - the controller applies incoming groups within about 50 ms per event-loop turn, so a
   result with 100,000 groups cannot starve painting;
@@ -18,15 +16,12 @@ Rules kept here (house style 5-8, pitfalls P1-P4):
 
 from __future__ import annotations
 
-import atexit
 import time
-import traceback
-import weakref
 from collections import deque
 from pathlib import Path
 from typing import Literal
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from cleaner import (
     BadRootError,
@@ -44,40 +39,16 @@ from cleaner import (
     StageStarted,
     scan,
 )
+from ui.workers.base import JobController, JobWorker, stop_thread, worker_thread
 
 PROGRESS_HZ = 15.0
 GUI_BUDGET_S = 0.050  # time the GUI thread spends applying groups per event-loop turn
 GUI_CHUNK = 256  # groups handed to the window at a time within that budget
 
-# Every worker thread ever started (the scan's and the mutations thread), so tests and
-# shutdown can check none is left running.
-_threads: weakref.WeakSet[QThread] = weakref.WeakSet()
-
-
-def register_thread(thread: QThread) -> QThread:
-    """Every worker QThread goes here, so tests and shutdown can check none is left."""
-    _threads.add(thread)
-    return thread
-
-
-def running_threads() -> list[QThread]:
-    return [t for t in list(_threads) if t.isRunning()]
-
-
-def _stop_at_exit() -> None:
-    """Last resort when Python exits without closing the window (a script, a crash)."""
-    for controller in list(_controllers):
-        controller.shutdown(2000)
-
-
-_controllers: weakref.WeakSet[ScanController] = weakref.WeakSet()
-atexit.register(_stop_at_exit)
-
-
 CachePath = Path | Literal["default"] | None
 
 
-class ScanWorker(QObject):
+class ScanWorker(JobWorker):
     """Lives in the scan thread. `run` is invoked through a queued signal."""
 
     progressChanged = Signal(int, object)  # job, cleaner.progress.Progress
@@ -87,37 +58,23 @@ class ScanWorker(QObject):
     notice = Signal(int, object)  # job, cleaner.progress.Notice: one line the user should know
     finished = Signal(int, object)  # job, ScanResult
     cancelled = Signal(int)  # job
-    failed = Signal(int, str, str)  # job, message for the user, details (traceback)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._tokens: dict[int, CancelToken] = {}
-
-    def token_for(self, job: int) -> CancelToken:
-        """Called from the GUI thread before the job is queued; dict ops are atomic."""
-        token = CancelToken()
-        self._tokens[job] = token
-        return token
+    # failed (job, message for the user, details) comes from JobWorker
+    stopped = "The scan stopped"
 
     @Slot(int, object, object)
     def run(self, job: int, settings: ScanSettings, cache_path: CachePath) -> None:
-        token = self._tokens.get(job) or CancelToken()
-        try:
-            self._drive(job, settings, token, cache_path)
-        except Cancelled:
+        self.run_job(job, lambda token: self._drive(job, settings, token, cache_path))
+
+    def known_failure(self, job: int, exc: Exception) -> bool:
+        if isinstance(exc, Cancelled):
             self.cancelled.emit(job)
-        except BadRootError as exc:
+        elif isinstance(exc, BadRootError):
             self.failed.emit(job, str(exc), "")
-        except MemoryError:
+        elif isinstance(exc, MemoryError):
             self.failed.emit(job, "The computer ran out of memory during the scan.", "")
-        except Exception as exc:  # the catch-all: a worker must never die silently
-            self.failed.emit(
-                job,
-                f"The scan stopped because of an unexpected problem: {exc}",
-                traceback.format_exc(),
-            )
-        finally:
-            self._tokens.pop(job, None)
+        else:
+            return False
+        return True
 
     def _drive(
         self, job: int, settings: ScanSettings, token: CancelToken, cache_path: CachePath
@@ -158,7 +115,7 @@ class ScanWorker(QObject):
         raise RuntimeError("the scan ended without a result")
 
 
-class ScanController(QObject):
+class ScanController(JobController):
     """Owns the scan thread and its worker; lives in the GUI thread.
 
     Re-emits the current job's events without the job id. Groups are queued and handed
@@ -180,17 +137,12 @@ class ScanController(QObject):
     def __init__(self, cache_path: CachePath = "default", parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.cache_path = cache_path
-        self._job = 0
         self._token: CancelToken | None = None
         self._running = False
         self._queue: deque[DuplicateGroup] = deque()
         self._final: ScanResult | None = None
-        self._thread = QThread()
-        self._thread.setObjectName("photosift-scan")
-        _threads.add(self._thread)
-        _controllers.add(self)
         self._worker = ScanWorker()
-        self._worker.moveToThread(self._thread)
+        self._thread = worker_thread("photosift-scan", self._worker)
         # Connected after moveToThread, to bound methods marked @Slot (pitfall P3).
         self._runRequested.connect(self._worker.run)
         self._worker.progressChanged.connect(self._on_progress)
@@ -201,7 +153,6 @@ class ScanController(QObject):
         self._worker.finished.connect(self._on_finished)
         self._worker.cancelled.connect(self._on_cancelled)
         self._worker.failed.connect(self._on_failed)
-        self._thread.finished.connect(self._worker.deleteLater)
         self._drain_timer = QTimer(self)
         self._drain_timer.setSingleShot(True)
         self._drain_timer.setInterval(0)
@@ -210,24 +161,20 @@ class ScanController(QObject):
 
     # -- commands (GUI thread) ---------------------------------------------------------
 
-    @property
-    def job(self) -> int:
-        return self._job
-
     def is_running(self) -> bool:
         return self._running
 
     def start(self, settings: ScanSettings) -> int:
         """Start a scan, cancelling any scan in progress. Returns the new job id."""
         self.cancel()
-        self._job += 1
+        job = self._next_job()
         self._queue.clear()
         self._final = None
-        self._token = self._worker.token_for(self._job)
+        self._token = self._worker.token_for(job)
         self._running = True
         self.started.emit()
-        self._runRequested.emit(self._job, settings, self.cache_path)
-        return self._job
+        self._runRequested.emit(job, settings, self.cache_path)
+        return job
 
     def cancel(self) -> None:
         """Ask the current scan to stop; `cancelled` follows within about a second."""
@@ -237,19 +184,16 @@ class ScanController(QObject):
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Cancel, stop the thread and wait for it (bounded). True if it stopped."""
         self.cancel()
-        self._job += 1  # anything still in flight is now stale
+        self._expire_jobs()
         self._running = False
         self._drain_timer.stop()
         self._queue.clear()
-        if not self._thread.isRunning():
-            return True
-        self._thread.quit()
-        return bool(self._thread.wait(timeout_ms))
+        return stop_thread(self._thread, timeout_ms)
 
     # -- worker signals (GUI thread) ---------------------------------------------------
 
     def _current(self, job: int) -> bool:
-        return job == self._job and self._running
+        return self._is_newest(job) and self._running
 
     @Slot(int, object)
     def _on_progress(self, job: int, progress: Progress) -> None:

@@ -1,7 +1,7 @@
 """Writing a de-duplication report off the GUI thread.
 
 `cleaner.report.write_report` reads every keeper picture for the HTML previews, so it runs
-as a `QRunnable` on a one-thread "reports" pool registered with `register_pool()` (so the
+as a `JobRunnable` on a one-thread "reports" pool registered with `register_pool()` (so the
 window's shutdown waits for it, bounded). The runnable emits the controller's internal
 signal from the pool thread; Qt queues it to the controller in the GUI thread (the same
 pattern as `ui.thumbnails`), and the controller re-emits it for the current job only.
@@ -9,11 +9,10 @@ pattern as `ui.thumbnails`), and the controller re-emits it for the current job 
 
 from __future__ import annotations
 
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
 from cleaner import (
     ReportOptions,
@@ -24,7 +23,7 @@ from cleaner import (
     load_outcomes,
     write_report,
 )
-from ui.thumbnails import register_pool
+from ui.workers.base import JobController, JobRunnable, register_pool
 
 FORMATS = ("html", "csv", "json")
 
@@ -77,36 +76,31 @@ def export(request: ExportRequest) -> ExportDone:
     return ExportDone(request, summary, tuple(paths.values()), tuple(warnings))
 
 
-class _ExportRun(QRunnable):
+class _ExportRun(JobRunnable):
+    stopped = "The report could not be made"
+
     def __init__(self, controller: ReportController, job: int, request: ExportRequest) -> None:
-        super().__init__()
+        super().__init__(job, controller._failed)
         self._controller = controller
-        self._job = job
         self._request = request
-        self.setAutoDelete(True)
 
-    def run(self) -> None:
-        try:
-            done = export(self._request)
-        except OSError as exc:
-            where = exc.filename or self._request.folder
-            self._controller._failed.emit(
-                self._job,
-                f"The report could not be saved: {describe_error(exc)} ({where}). "
-                "Try another folder.",
-                "",
-            )
-        except Exception as exc:  # never die silently
-            self._controller._failed.emit(
-                self._job,
-                f"The report could not be made because of an unexpected problem: {exc}",
-                traceback.format_exc(),
-            )
-        else:
-            self._controller._done.emit(self._job, done)
+    def work(self) -> None:
+        done = export(self._request)
+        self._controller._done.emit(self.job, done)
+
+    def known_failure(self, exc: Exception) -> bool:
+        if not isinstance(exc, OSError):
+            return False
+        where = exc.filename or self._request.folder
+        self._failed.emit(
+            self.job,
+            f"The report could not be saved: {describe_error(exc)} ({where}). Try another folder.",
+            "",
+        )
+        return True
 
 
-class ReportController(QObject):
+class ReportController(JobController):
     """Lives in the GUI thread; one export at a time."""
 
     finished = Signal(object)  # ExportDone
@@ -119,37 +113,39 @@ class ReportController(QObject):
         super().__init__(parent)
         self.pool = register_pool(QThreadPool())
         self.pool.setMaxThreadCount(1)
-        self._job = 0
-        self._running = 0
+        self._running = False
         self._done.connect(self._on_done)
         self._failed.connect(self._on_failed)
 
     def busy(self) -> bool:
-        return self._running != 0
+        return self._running
 
     def start(self, request: ExportRequest) -> int:
-        self._job += 1
-        self._running = self._job
+        job = self._next_job()
+        self._running = True
         self.busyChanged.emit(True)
-        self.pool.start(_ExportRun(self, self._job, request))
-        return self._job
+        self.pool.start(_ExportRun(self, job, request))
+        return job
 
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
-        self._job += 1
-        self._running = 0
+        self._expire_jobs()
+        self._running = False
         self.pool.clear()
         return bool(self.pool.waitForDone(timeout_ms))
 
+    def _current(self, job: int) -> bool:
+        return self._running and self._is_newest(job)
+
     @Slot(int, object)
     def _on_done(self, job: int, done: ExportDone) -> None:
-        if job == self._running:
-            self._running = 0
+        if self._current(job):
+            self._running = False
             self.busyChanged.emit(False)
             self.finished.emit(done)
 
     @Slot(int, str, str)
     def _on_failed(self, job: int, message: str, details: str) -> None:
-        if job == self._running:
-            self._running = 0
+        if self._current(job):
+            self._running = False
             self.busyChanged.emit(False)
             self.failed.emit(message, details)

@@ -1,0 +1,415 @@
+"""Moving files to the Trash and putting them back, as the window shows it:
+
+    move_marked -> plan (mutations thread) -> ConfirmRemovalDialog -> progress dialog
+        -> RemovalSummaryDialog (undo, history, or retry into a quarantine folder)
+    undo_last -> the newest undoable move -> "Put back?" -> progress -> what came back
+    show_history -> HistoryDialog -> put back all or some files of any move
+
+The window owns one `RemovalFlow`, connects its actions to it, and tells it when the
+window closes; the flow owns the dialogs of these steps (kept as attributes so tests and
+screenshots can reach them) and talks to the files only through `MutationController`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QPushButton, QWidget
+
+from cleaner import (
+    FileRestore,
+    KeptFile,
+    Progress,
+    QuarantineMode,
+    RemovalFinished,
+    RemovalOptions,
+    RemovalPlan,
+    RestoreFinished,
+    RestoreState,
+)
+from ui.format import human_bytes, plural
+from ui.models.session import ReviewSession
+from ui.settings import Keys, Settings
+from ui.widgets.error_dialog import ErrorDialog
+from ui.widgets.history_dialog import HistoryDialog, when_text
+from ui.widgets.removal_dialogs import (
+    ConfirmRemovalDialog,
+    OperationProgressDialog,
+    RemovalSummaryDialog,
+    SummaryChoice,
+    another_mover_box,
+    moved_sentence,
+    restore_details,
+    restore_sentence,
+)
+from ui.widgets.review_page import ReviewPage
+from ui.workers.mutations import BatchInfo, MutationController
+
+
+class RemovalFlow(QObject):
+    """Confirm, progress, summary, undo and history of moving files, for one window."""
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        session: ReviewSession,
+        settings: Settings,
+        mutations: MutationController,
+        review_page: ReviewPage,
+        *,
+        reviewing: Callable[[], bool],
+        scanning: Callable[[], bool],
+    ) -> None:
+        """`reviewing` and `scanning` say which page the window shows: files are moved
+        only from the review page, and nothing is put back while a scan runs."""
+        super().__init__(window)
+        self._window = window
+        self._session = session
+        self._settings = settings
+        self._mutations = mutations
+        self._review_page = review_page
+        self._reviewing = reviewing
+        self._scanning = scanning
+        self.confirm_dialog: ConfirmRemovalDialog | None = None
+        self.progress_dialog: OperationProgressDialog | None = None
+        self.summary_dialog: RemovalSummaryDialog | None = None
+        self.undo_box: QMessageBox | None = None
+        self.undo_confirm_button: QPushButton | None = None
+        self.restore_box: QMessageBox | None = None
+        self.busy_box: QMessageBox | None = None  # another PhotoSift is moving files
+        self.history_dialog: HistoryDialog | None = None
+        self.last_removal: RemovalFinished | None = None
+        self.last_restore: RestoreFinished | None = None
+        self._retry_options: RemovalOptions | None = None
+        self._planned_count = 0
+        self._plan_refused: tuple[KeptFile, ...] = ()
+        self._undo_asked = False
+        self._closing = False
+
+        m = mutations
+        m.planned.connect(self._on_planned)
+        m.progressChanged.connect(self._on_mutation_progress)
+        m.removed.connect(self._on_files_removed)
+        m.kept.connect(self._on_files_kept)
+        m.removalFinished.connect(self._on_removal_finished)
+        m.restored.connect(self._on_files_restored)
+        m.restoreFinished.connect(self._on_restore_finished)
+        m.latestLoaded.connect(self._on_latest_batch)
+        m.lockedOut.connect(self._on_locked_out)
+        m.failed.connect(self._on_mutation_failed)
+
+    def window_closing(self) -> None:
+        """From now on results only update the status bar and the session: no new dialog."""
+        self._closing = True
+
+    def _status(self, text: str, timeout_ms: int = 0) -> None:
+        self._window.statusBar().showMessage(text, timeout_ms)
+
+    def _dialog_parent(self) -> QWidget:
+        """The history dialog while it is open (its outcomes are shown there), else the window."""
+        if self.history_dialog is not None and self.history_dialog.isVisible():
+            return self.history_dialog
+        return self._window
+
+    # -- moving files to the Trash ----------------------------------------------------
+
+    def options(self) -> RemovalOptions:
+        """Trash only, unless the person chose to use a quarantine folder without asking."""
+        if self._settings.get(Keys.QUARANTINE) == "fallback":
+            folder = self._settings.get(Keys.QUARANTINE_DIR) or None
+            return RemovalOptions(QuarantineMode.FALLBACK, folder)
+        return RemovalOptions()
+
+    def _quarantine_note(self) -> str:
+        if self._settings.get(Keys.QUARANTINE) != "fallback":
+            return ""
+        folder = self._settings.get(Keys.QUARANTINE_DIR)
+        where = folder or "a .photosift-quarantine folder at the top of their drive"
+        return f"Files on a drive without a Trash (network drives) go to {where}."
+
+    def _roots(self) -> tuple[str, ...]:
+        result = self._session.result
+        return result.settings.roots if result is not None else ()
+
+    @Slot()
+    def move_marked(self) -> None:
+        """Check the marked files (on the mutations thread), then ask to confirm."""
+        result = self._session.current_result()
+        if result is None or self._mutations.busy() or not self._reviewing():
+            return
+        marked = self._session.paths_to_remove()
+        if not marked:
+            self._status("No files are marked for removal.", 6000)
+            return
+        self._retry_options = None
+        self._status(f"Checking {plural(len(marked), 'marked file')}…")
+        self._mutations.plan(result, marked)
+
+    @Slot(object)
+    def _on_planned(self, plan: RemovalPlan) -> None:
+        if self._closing:
+            return
+        self._window.statusBar().clearMessage()
+        if self._retry_options is not None:  # the quarantine offer, accepted: no new question
+            options, self._retry_options = self._retry_options, None
+            if plan.files:
+                n = len(plan.files)
+                self._start_move(
+                    plan, options, f"Moving {plural(n, 'file')} to the quarantine folder…"
+                )
+            return
+        if self.confirm_dialog is not None:
+            self.confirm_dialog.deleteLater()
+        dialog = ConfirmRemovalDialog(
+            plan, roots=self._roots(), quarantine_note=self._quarantine_note(), parent=self._window
+        )
+        dialog.accepted.connect(self._removal_confirmed)
+        self.confirm_dialog = dialog
+        dialog.open()
+
+    @Slot()
+    def _removal_confirmed(self) -> None:
+        dialog = self.confirm_dialog
+        if dialog is None or not dialog.plan.files:
+            return
+        n = len(dialog.plan.files)
+        self._start_move(dialog.plan, self.options(), f"Moving {plural(n, 'file')} to the Trash…")
+
+    def _start_move(self, plan: RemovalPlan, options: RemovalOptions, text: str) -> None:
+        self._planned_count = len(plan.files)
+        self._plan_refused = plan.refused
+        self._open_progress("Moving files", text, len(plan.files))
+        self._mutations.remove(plan, options, source=f"window: {', '.join(self._roots())}")
+
+    def _open_progress(self, title: str, text: str, total: int) -> OperationProgressDialog:
+        if self.progress_dialog is not None:
+            self.progress_dialog.deleteLater()
+        dialog = OperationProgressDialog(title, text, total, self._dialog_parent())
+        dialog.stopRequested.connect(self._mutations.cancel)
+        self.progress_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _close_progress(self) -> None:
+        if self.progress_dialog is not None:
+            self.progress_dialog.hide()
+            self.progress_dialog.deleteLater()
+            self.progress_dialog = None
+
+    @Slot(object)
+    def _on_mutation_progress(self, progress: Progress) -> None:
+        if self.progress_dialog is not None:
+            self.progress_dialog.set_progress(progress)
+
+    @Slot(list)
+    def _on_files_removed(self, files: list[object]) -> None:
+        if self.progress_dialog is not None:
+            self.progress_dialog.add(ok=len(files))
+
+    @Slot(list)
+    def _on_files_kept(self, files: list[KeptFile]) -> None:
+        if self.progress_dialog is not None:
+            self.progress_dialog.add(not_ok=len(files))
+
+    @Slot(object)
+    def _on_removal_finished(self, finished: RemovalFinished) -> None:
+        self._close_progress()
+        self.last_removal = finished
+        self._session.drop_files(r.path for r in finished.removed)
+        if not len(self._session) and self._session.result is not None:
+            self._review_page.show_empty(
+                "No copies left to review: every picture now has one copy. "
+                "Use Undo (Ctrl+Z) or History to put moved files back."
+            )
+        self._status(moved_sentence(finished), 15000)
+        if self._closing:
+            return
+        if self.summary_dialog is not None:
+            self.summary_dialog.deleteLater()
+        dialog = RemovalSummaryDialog(
+            finished,
+            self._planned_count,
+            refused=self._plan_refused,
+            quarantine_dir=self._settings.get(Keys.QUARANTINE_DIR),
+            roots=self._roots(),
+            parent=self._window,
+        )
+        dialog.chosen.connect(self._summary_choice)
+        self.summary_dialog = dialog
+        dialog.open()
+
+    @Slot(str)
+    def _summary_choice(self, value: str) -> None:
+        dialog, finished = self.summary_dialog, self.last_removal
+        if dialog is None or finished is None:
+            return
+        choice = SummaryChoice(value)
+        if choice is SummaryChoice.UNDO:
+            self.restore_batch(finished.batch_id, None)
+        elif choice is SummaryChoice.HISTORY:
+            self.show_history()
+        elif choice is SummaryChoice.QUARANTINE:
+            picked = dialog.quarantine_choice()
+            if picked.remember:
+                self._settings.set(Keys.QUARANTINE, "fallback")
+                self._settings.set(Keys.QUARANTINE_DIR, picked.folder or "")
+            result = self._session.current_result()
+            paths = [k.path for k in dialog.no_trash]
+            if result is None or not paths:
+                return
+            self._retry_options = RemovalOptions(QuarantineMode.FALLBACK, picked.folder)
+            self._mutations.plan(result, paths)
+
+    # -- putting files back ------------------------------------------------------------
+
+    @Slot()
+    def undo_last(self) -> None:
+        """Ctrl+Z: find the last move that can be undone, then ask before putting back."""
+        if self._mutations.busy() or self._scanning():
+            return
+        self._undo_asked = True
+        self._mutations.load_latest()
+
+    @Slot(object)
+    def _on_latest_batch(self, info: BatchInfo | None) -> None:
+        if not self._undo_asked or self._closing:
+            return
+        self._undo_asked = False
+        if self.undo_box is not None:
+            self.undo_box.deleteLater()
+        box = QMessageBox(self._window)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.setIcon(QMessageBox.Icon.Question)
+        self.undo_box = box
+        if info is None:
+            box.setWindowTitle("Nothing to undo")
+            box.setText("There are no moved files to put back.")
+            box.setStandardButtons(QMessageBox.StandardButton.Close)
+            self.undo_confirm_button = None
+            box.open()
+            return
+        _ask_to_put_back(box, info)
+        put_back = box.addButton("Put back", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(put_back)
+        self.undo_confirm_button = put_back
+        batch_id = info.batch.id
+        put_back.clicked.connect(lambda: self.restore_batch(batch_id, None))
+        box.open()
+
+    @Slot(str, object)
+    def restore_batch(self, batch_id: str, entry_ids: object) -> None:
+        """Put back a whole move (`entry_ids` None) or some of its files."""
+        if self._mutations.busy():
+            return
+        ids = tuple(int(i) for i in entry_ids) if isinstance(entry_ids, tuple | list) else None
+        total = 0 if ids is None else len(ids)
+        dialog = self._open_progress("Putting files back", "Putting files back…", total)
+        dialog.set_words(
+            "put back",
+            "could not be put back",
+            "You can stop at any time; the files not put back yet stay where they are.",
+        )
+        self._mutations.restore(batch_id, ids)
+
+    @Slot(list)
+    def _on_files_restored(self, results: list[FileRestore]) -> None:
+        if self.progress_dialog is not None:
+            ok = sum(1 for r in results if r.ok)
+            self.progress_dialog.add(ok=ok, not_ok=len(results) - ok)
+
+    @Slot(object)
+    def _on_restore_finished(self, finished: RestoreFinished) -> None:
+        self._close_progress()
+        self.last_restore = finished
+        back = [
+            r.original_path
+            for r in finished.results
+            if r.state in (RestoreState.RESTORED, RestoreState.IN_PLACE)
+            or (r.state is RestoreState.ALREADY_RESTORED and r.restored_to == r.original_path)
+        ]
+        if back:
+            self._session.restore_files(back)
+            if len(self._session):
+                self._review_page.show_empty("")
+        text = restore_sentence(finished.results, finished.cancelled)
+        details = restore_details(finished.results)
+        self._status(text, 15000)
+        if self._closing:
+            return
+        if self.history_dialog is not None and self.history_dialog.isVisible():
+            self.history_dialog.show_outcome(text + ("\n" + details if details else ""))
+            return
+        if self.restore_box is not None:
+            self.restore_box.deleteLater()
+        box = QMessageBox(self._window)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.setWindowTitle("Put back")
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setText(f"<b>{text}</b>")
+        if details:
+            box.setInformativeText(details)
+        box.setStandardButtons(QMessageBox.StandardButton.Close)
+        self.restore_box = box
+        box.open()
+
+    # -- when nothing could be done ----------------------------------------------------
+
+    @Slot(str, bool)
+    def _on_locked_out(self, message: str, restoring: bool) -> None:
+        """Another PhotoSift holds the move lock: nothing happened; say so plainly."""
+        self._close_progress()
+        self._retry_options = None
+        self._status(message[:1].upper() + message[1:] + ".", 15000)
+        if self._closing:
+            return
+        if self.busy_box is not None:
+            self.busy_box.deleteLater()
+        self.busy_box = another_mover_box(message, restoring, self._dialog_parent())
+        self.busy_box.open()
+
+    @Slot(str, str)
+    def _on_mutation_failed(self, message: str, details: str) -> None:
+        self._close_progress()
+        self._retry_options = None
+        self._status(message, 15000)
+        if self._closing:
+            return
+        dialog = ErrorDialog(message, details, "Files could not be moved or put back", self._window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    # -- history -----------------------------------------------------------------------
+
+    @Slot()
+    def show_history(self) -> None:
+        if self.history_dialog is None:
+            self.history_dialog = HistoryDialog(self._mutations, self._window)
+            self.history_dialog.restoreRequested.connect(self.restore_batch)
+        was_open = self.history_dialog.isVisible()
+        self.history_dialog.show_outcome("")
+        self.history_dialog.reload()
+        self.history_dialog.show()
+        if was_open:  # behind the window: bring it to the front
+            self.history_dialog.raise_()
+
+
+def _ask_to_put_back(box: QMessageBox, info: BatchInfo) -> None:
+    """The words of the "Put back?" question for the newest undoable move."""
+    batch = info.batch
+    n = batch.undoable
+    where = {"Trash": "the Trash", "Quarantine folder": "the quarantine folder"}.get(
+        info.where, "the Trash and the quarantine folder"
+    )
+    box.setWindowTitle("Undo last move")
+    box.setText(
+        f"<b>Put back {plural(n, 'file')} ({human_bytes(batch.bytes_moved)})?</b><br>"
+        f"{'It was' if n == 1 else 'They were'} moved to {where} on "
+        f"{when_text(batch.created_at)}."
+    )
+    box.setInformativeText(
+        f"{'It goes' if n == 1 else 'They go'} back to the folder "
+        f"{'it' if n == 1 else 'they'} came from. Nothing is overwritten: if a file with "
+        "the same name is there now, the one put back gets “(restored)” added to its name."
+    )
