@@ -94,7 +94,15 @@ from cleaner.removal.undolog import (
     default_log_path,
     open_log,
 )
-from cleaner.report import FileOutcome, ReportOptions, ReportSummary, write_report
+from cleaner.report import (
+    REPORT_WRITERS,
+    FileOutcome,
+    ReportOptions,
+    ReportSummary,
+    ReportWriter,
+    report_writer,
+    write_report,
+)
 from cleaner.report.summary import outcomes_from_log
 from cleaner.resultio import load as load_result
 from cleaner.resultio import save as save_result
@@ -125,6 +133,7 @@ def load_outcomes(
 __all__ = [
     "QUARANTINE_DIR_NAME",
     "RAW_EXTENSIONS",
+    "REPORT_WRITERS",
     "AnotherRemovalRunning",
     "BadRootError",
     "Batch",
@@ -157,6 +166,7 @@ __all__ = [
     "RemovalStarted",
     "ReportOptions",
     "ReportSummary",
+    "ReportWriter",
     "RestoreFinished",
     "RestoreState",
     "ResultFormatError",
@@ -187,6 +197,7 @@ __all__ = [
     "plural",
     "register_plugins",
     "remove_files",
+    "report_writer",
     "restore_batch",
     "save_result",
     "scan",

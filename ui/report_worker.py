@@ -66,14 +66,7 @@ def export(request: ExportRequest) -> ExportDone:
         )
     request.folder.mkdir(parents=True, exist_ok=True)
     paths = {f: request.path(f) for f in request.formats}
-    summary = write_report(
-        request.result,
-        html=paths.get("html"),
-        csv=paths.get("csv"),
-        json=paths.get("json"),
-        options=request.options,
-        outcomes=outcomes,
-    )
+    summary = write_report(request.result, paths, options=request.options, outcomes=outcomes)
     return ExportDone(request, summary, tuple(paths.values()), tuple(warnings))
 
 
