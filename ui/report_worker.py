@@ -22,11 +22,10 @@ from cleaner import (
     UndoLogError,
     describe_error,
     load_outcomes,
+    report_writer,
     write_report,
 )
 from ui.thumbnails import register_pool
-
-FORMATS = ("html", "csv", "json")
 
 
 @dataclass(frozen=True)
@@ -34,12 +33,12 @@ class ExportRequest:
     result: ScanResult
     folder: Path
     name: str  # file name without extension
-    formats: tuple[str, ...]  # a subset of FORMATS, in that order
+    formats: tuple[str, ...]  # keys of cleaner.REPORT_WRITERS, in the registry's order
     options: ReportOptions
     log_path: Path | None = None  # None: the user's undo log
 
     def path(self, fmt: str) -> Path:
-        return self.folder / f"{self.name}.{fmt}"
+        return self.folder / f"{self.name}.{report_writer(fmt).extension}"
 
     def paths(self) -> list[Path]:
         return [self.path(f) for f in self.formats]
