@@ -155,14 +155,14 @@ def test_the_dialog_shows_one_row_per_report_writer(qtbot: QtBot, tmp_path: Path
     dialog = _dialog_alone(qtbot)
     assert list(dialog.format_checks) == [w.key for w in REPORT_WRITERS]
     assert len(dialog.findChildren(QCheckBox)) == len(REPORT_WRITERS)
-    labels = [dialog.format_checks[w.key].text() for w in REPORT_WRITERS]
-    assert labels == [w.label for w in REPORT_WRITERS]
+    labels = {key: check.text() for key, check in dialog.format_checks.items()}
+    assert labels == {w.key: w.label for w in REPORT_WRITERS}
     # the words the window has always shown, now read from the registry
-    assert labels == [
-        "Web page (.html): to read, print or send",
-        "Spreadsheet (.csv): one row per file, for Excel or LibreOffice",
-        "Data (.json): for other programs",
-    ]
+    assert {k: labels[k] for k in ("html", "csv", "json")} == {
+        "html": "Web page (.html): to read, print or send",
+        "csv": "Spreadsheet (.csv): one row per file, for Excel or LibreOffice",
+        "json": "Data (.json): for other programs",
+    }
     # every format by default, each file named with its writer's extension
     assert dialog.formats() == tuple(w.key for w in REPORT_WRITERS)
     dialog.folder.setText(str(tmp_path))
