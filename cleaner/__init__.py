@@ -12,7 +12,7 @@ The rooms behind it (see docs/architecture.md):
 - `cleaner.removal`: move rejected copies safely, record them, put them back;
 - `cleaner.report`: the HTML, CSV and JSON reports;
 - `cleaner.cli`: the `photosift` subcommands; `cleaner.demo`: sample photos, smoke test;
-- shared by all of them: `models`, `errors`, `progress`, `formats`, `resultio`,
+- shared by all of them: `models`, `errors`, `progress`, `formats`, `paths`, `resultio`,
   `sidecars`, `safeopen`, `atomic`, `humanize`, `textsafe`.
 
 A scan::
@@ -29,16 +29,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as _dist_version
 from pathlib import Path
 
-try:
-    __version__ = _dist_version("photosift")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0.0.0+source"
-
-# Defined before the rooms are imported: `cleaner.detect.scan` and the report read it.
 from cleaner.cli import main as run_command_line
 from cleaner.demo.library import make_demo_library
 from cleaner.demo.smoke import check_samples
@@ -97,7 +89,15 @@ from cleaner.removal.undolog import (
     default_log_path,
     open_log,
 )
-from cleaner.report import FileOutcome, ReportOptions, ReportSummary, write_report
+from cleaner.report import (
+    REPORT_WRITERS,
+    FileOutcome,
+    ReportOptions,
+    ReportSummary,
+    ReportWriter,
+    report_writer,
+    write_report,
+)
 from cleaner.report.summary import outcomes_from_log
 from cleaner.resultio import load as load_result
 from cleaner.resultio import save as save_result
@@ -128,6 +128,7 @@ def load_outcomes(
 __all__ = [
     "QUARANTINE_DIR_NAME",
     "RAW_EXTENSIONS",
+    "REPORT_WRITERS",
     "AnotherRemovalRunning",
     "BadRootError",
     "Batch",
@@ -161,6 +162,7 @@ __all__ = [
     "RemovalStarted",
     "ReportOptions",
     "ReportSummary",
+    "ReportWriter",
     "RestoreFinished",
     "RestoreState",
     "ResultFormatError",
@@ -193,6 +195,7 @@ __all__ = [
     "plural",
     "register_plugins",
     "remove_files",
+    "report_writer",
     "restore_batch",
     "run_command_line",
     "save_result",

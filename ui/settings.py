@@ -24,7 +24,7 @@ from typing import Any, Generic, TypeVar, cast
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from cleaner import ScanSettings, Similarity, config_dir
+from cleaner import REPORT_WRITERS, ScanSettings, Similarity, config_dir
 
 # Re-exported for the window (`--portable DIR`, the fingerprint cache's place).
 from cleaner import cache_dir as cache_dir
@@ -87,7 +87,7 @@ class Keys:
     QUARANTINE_DIR = Key[str](
         "removal/quarantine_dir", str, "", "'' = .photosift-quarantine at the drive's root"
     )
-    REPORT_FORMATS = Key[list[str]]("report/formats", list, ["html", "csv", "json"])
+    REPORT_FORMATS = Key[list[str]]("report/formats", list, [w.key for w in REPORT_WRITERS])
     REPORT_TIMES = Key[int]("report/times", int, 3, "list pictures appearing more than N times")
     REPORT_PRICE = Key[float]("report/price_per_gb_month", float, 0.023)
     REPORT_CURRENCY = Key[str]("report/currency", str, "USD")

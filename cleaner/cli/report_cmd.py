@@ -1,5 +1,9 @@
 """`photosift report --from RESULT.json`: write a de-duplication report (HTML, CSV, JSON).
 
+Its options for the files to write, and the messages that name them, come from the
+report's registry of writers (`cleaner.report.writers`), so a new report format shows up
+here without a change to this module.
+
 The report says what was scanned, what was found (totals, storage cost, pictures that
 appear more than N times, every group with its copies) and, when copies were moved,
 what happened to each file according to the undo log.
@@ -10,7 +14,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +30,7 @@ from cleaner.report.summary import (
     ReportOptions,
     ReportSummary,
 )
+from cleaner.report.writers import REPORT_WRITERS
 from cleaner.textsafe import printable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
@@ -59,13 +64,22 @@ def add_times_option(p: argparse.ArgumentParser) -> None:
     )
 
 
+def in_words(items: Sequence[str], last_joint: str) -> str:
+    """'a, b and c' (last_joint "and") or 'a, b or c'; the one item alone."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {last_joint} {items[-1]}"
+
+
 def add_parser(subparsers: Any) -> None:
+    names = ", ".join(w.name for w in REPORT_WRITERS)
+    flags = [w.option for w in REPORT_WRITERS]
     p: argparse.ArgumentParser = subparsers.add_parser(
         "report",
-        help="write a de-duplication report (HTML, CSV, JSON) from a saved scan",
+        help=f"write a de-duplication report ({names}) from a saved scan",
         description="Write a report of a saved scan (photosift scan --json FILE) that can be "
         "filed or sent: what was scanned, what was found, what it costs to store, and what "
-        "was moved. Give at least one of --html, --csv and --json.",
+        f"was moved. Give at least one of {in_words(flags, 'and')}.",
         epilog="Exit codes: 0 report written, 1 a report file could not be written, "
         "2 bad options, 3 the result file (or an output folder) cannot be used.",
     )
@@ -76,9 +90,8 @@ def add_parser(subparsers: Any) -> None:
         metavar="RESULT.json",
         help="a result saved by 'photosift scan --json' (or a JSON report)",
     )
-    p.add_argument("--html", metavar="FILE", help="write a self-contained HTML report")
-    p.add_argument("--csv", metavar="FILE", help="write one row per file (UTF-8 with BOM)")
-    p.add_argument("--json", metavar="FILE", help="write the full result plus the report figures")
+    for writer in REPORT_WRITERS:
+        p.add_argument(writer.option, dest=writer.key, metavar="FILE", help=writer.help)
     add_times_option(p)
     p.add_argument(
         "--price-per-gb-month",
@@ -117,12 +130,14 @@ def run(args: argparse.Namespace) -> int:
     from cleaner.report import summarize
     from cleaner.resultio import load
 
-    targets = [t for t in (args.html, args.csv, args.json) if t]
+    outputs = requested_outputs(args)
+    targets = list(outputs.values())
+    flags = [w.option for w in REPORT_WRITERS]
     if not targets:
-        error("nothing to write: give --html FILE, --csv FILE or --json FILE")
+        error(f"nothing to write: give {in_words([f'{f} FILE' for f in flags], 'or')}")
         return EXIT_USAGE
     if len({Path(t).resolve() for t in targets}) < len(targets):
-        error("--html, --csv and --json must name different files")
+        error(f"{in_words(flags, 'and')} must name different files")
         return EXIT_USAGE
     if any(Path(t).resolve() == Path(args.source).resolve() for t in targets):
         error(f"refusing to overwrite the result file {args.source} with the report")
@@ -155,36 +170,31 @@ def run(args: argparse.Namespace) -> int:
         print(f"photosift: warning: {printable(str(exc))}; the report will not say what was moved.",
               file=sys.stderr)  # fmt: skip
     summary = summarize(result, options, outcomes)
-    written, failed = write_formats(result, summary, args.html, args.csv, args.json)
+    written, failed = write_formats(result, summary, outputs)
     if written and not args.quiet:
         print(printable(f"Wrote {', '.join(written)}: {describe(summary)}"))
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def write_formats(
-    result: ScanResult,
-    summary: ReportSummary,
-    html: str | None,
-    csv: str | None,
-    json: str | None,
-) -> tuple[list[str], bool]:
-    """Write each format given; one error line per file that fails, the others still go."""
-    from cleaner.report.csv import write_csv
-    from cleaner.report.html import write_html
-    from cleaner.report.jsonout import write_json
+def requested_outputs(args: argparse.Namespace) -> dict[str, str]:
+    """The files asked for: writer key -> path, in the registry's order."""
+    return {w.key: getattr(args, w.key) for w in REPORT_WRITERS if getattr(args, w.key)}
 
+
+def write_formats(
+    result: ScanResult, summary: ReportSummary, outputs: dict[str, str]
+) -> tuple[list[str], bool]:
+    """Write each format given (writer key -> path); one error line per file that fails,
+    the others still go (which is why this does not call `write_report`, which stops at
+    the first failure)."""
     written: list[str] = []
     failed = False
-    jobs: list[tuple[str | None, Callable[[str], None]]] = [
-        (html, lambda p: write_html(result, summary, p)),
-        (csv, lambda p: write_csv(result.groups, p, outcomes=summary.outcomes)),
-        (json, lambda p: write_json(result, summary, p)),
-    ]
-    for target, job in jobs:
+    for writer in REPORT_WRITERS:
+        target = outputs.get(writer.key)
         if not target:
             continue
         try:
-            job(target)
+            writer.write(result, summary, target)
         except OSError as exc:
             error(f"cannot write {target}: {exc.strerror or exc}")
             failed = True

@@ -188,6 +188,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_outputs(result: ScanResult, args: argparse.Namespace) -> bool:
+    # Only --report is a report (the HTML row of `cleaner.report.writers`). --json saves
+    # the scan result itself (`cleaner.resultio`, what `clean` and `report` read back) and
+    # --csv the scan's CSV, without the undo log's columns: so neither comes from the
+    # report's registry, and a new report format adds no option here.
     failed = False
     if args.json:
         from cleaner.resultio import save
@@ -209,7 +213,7 @@ def _write_outputs(result: ScanResult, args: argparse.Namespace) -> bool:
         from cleaner.report import ReportOptions, write_report
 
         try:
-            write_report(result, html=args.report, options=ReportOptions(times=args.times))
+            write_report(result, {"html": args.report}, options=ReportOptions(times=args.times))
         except OSError as exc:
             error(f"cannot write {args.report}: {exc.strerror or exc}")
             failed = True

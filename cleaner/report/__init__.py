@@ -1,14 +1,15 @@
 """De-duplication reports an agency or studio can file: HTML, CSV and JSON.
 
-The window's "Export report..." and ``photosift report`` / ``photosift scan --report``
-all go through `write_report`::
+The formats are the rows of `REPORT_WRITERS` (`cleaner.report.writers`), which the
+window's "Export report...", ``photosift report`` and ``photosift scan --report`` all
+read; `write_report` writes the ones it is given a path for::
 
     from cleaner import ReportOptions, load_outcomes, write_report
 
     outcomes = load_outcomes(result)          # what the undo log says was moved ({} if none)
     summary = write_report(
         result,
-        html="report.html", csv="report.csv", json="report.json",  # any subset
+        {"html": "report.html", "csv": "report.csv", "json": "report.json"},  # any subset
         options=ReportOptions(times=3, price_per_gb_month=0.023, currency="USD"),
         outcomes=outcomes,
     )
@@ -45,11 +46,13 @@ from cleaner.report.summary import (
     outcomes_from_log,
     summarize,
 )
+from cleaner.report.writers import REPORT_WRITERS, ReportWriter, report_writer
 
 __all__ = [
     "DEFAULT_CURRENCY",
     "DEFAULT_PRICE_PER_GB_MONTH",
     "DEFAULT_TIMES",
+    "REPORT_WRITERS",
     "Action",
     "Fate",
     "FileOutcome",
@@ -57,11 +60,13 @@ __all__ = [
     "RemovalTotals",
     "ReportOptions",
     "ReportSummary",
+    "ReportWriter",
     "ScanHeader",
     "Totals",
     "UndoLogReader",
     "action_of",
     "outcomes_from_log",
+    "report_writer",
     "summarize",
     "write_report",
 ]
@@ -71,27 +76,22 @@ PathLike = str | os.PathLike[str]
 
 def write_report(
     result: ScanResult,
+    outputs: Mapping[str, PathLike],
     *,
-    html: PathLike | None = None,
-    csv: PathLike | None = None,
-    json: PathLike | None = None,
     options: ReportOptions | None = None,
     outcomes: Mapping[str, FileOutcome] | None = None,
 ) -> ReportSummary:
-    """Write the report in each format given a path; return its figures.
+    """Write the report to each path in `outputs` (a writer's key -> its file, any subset of
+    `REPORT_WRITERS`), in the registry's order; return its figures.
 
-    Raises OSError from the first format that cannot be written (the ones before it are
+    Raises ValueError for a key that is no writer's, before writing anything. Raises
+    OSError from the first format that cannot be written (the ones before it are
     complete). To write each format independently, call this once per format.
     """
-    from cleaner.report.csv import write_csv
-    from cleaner.report.html import write_html
-    from cleaner.report.jsonout import write_json
-
+    for key in outputs:
+        report_writer(key)  # check them all before the first file is written
     summary = summarize(result, options, outcomes)
-    if html is not None:
-        write_html(result, summary, html)
-    if csv is not None:
-        write_csv(result.groups, csv, outcomes=summary.outcomes)
-    if json is not None:
-        write_json(result, summary, json)
+    for writer in REPORT_WRITERS:
+        if writer.key in outputs:
+            writer.write(result, summary, outputs[writer.key])
     return summary

@@ -9,8 +9,9 @@ Control and bidi characters in names (an escape sequence, a newline, a right-to-
 override) are written as visible escapes (``\x1b``, ``\n``, ``\u202e``; see
 `cleaner.textsafe`), so a name cannot forge a row or read backwards.
 
-The report (`cleaner.report`) adds four columns saying what the undo log records for
-each file; without outcomes there are only the COLUMNS.
+The report's CSV (`write_csv_report`) adds four columns saying what the undo log records
+for each file; the scan's (`photosift scan --csv`, `write_csv` without outcomes) has only
+the COLUMNS.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Protocol
 
-from cleaner.models import DuplicateGroup
+from cleaner.models import DuplicateGroup, ScanResult
+from cleaner.report.summary import ReportSummary
 from cleaner.textsafe import printable
 
 COLUMNS = (
@@ -148,3 +150,11 @@ def write_csv(
         else:
             writer.writerow((*COLUMNS, *OUTCOME_COLUMNS))
             writer.writerows(rows_with_outcomes(groups, outcomes))
+
+
+def write_csv_report(
+    result: ScanResult, summary: ReportSummary, path: str | os.PathLike[str]
+) -> None:
+    """The report's CSV (`cleaner.report.writers`): every file of `result` with what the
+    undo log records for it (`summary.outcomes`), so always with the OUTCOME_COLUMNS."""
+    write_csv(result.groups, path, outcomes=summary.outcomes)

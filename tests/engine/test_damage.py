@@ -440,7 +440,7 @@ def test_the_report_shows_damaged_copies(damaged_library: Path, tmp_path: Path) 
 
     result = _scan(damaged_library)
     html_out, csv_out = tmp_path / "r.html", tmp_path / "r.csv"
-    write_report(result, html=html_out, csv=csv_out)
+    write_report(result, {"html": html_out, "csv": csv_out})
     page = html_out.read_text(encoding="utf-8")
     flagged = [m for g in result.groups for m in g.members if m.metrics and m.metrics.damaged]
     assert len(flagged) >= 5

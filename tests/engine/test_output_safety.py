@@ -170,7 +170,7 @@ def test_scan_list_shows_names_escaped(tmp_path: Path, capsys) -> None:
 def test_html_report_shows_names_as_visible_escapes(hostile, tmp_path: Path) -> None:
     saved, _ = hostile
     out = tmp_path / "report.html"
-    write_report(resultio.load(saved), html=out)
+    write_report(resultio.load(saved), {"html": out})
     text = out.read_text(encoding="utf-8")
     _assert_safe(text)
     text = text.replace("<wbr>", "")  # line-break hints after folder separators
@@ -193,7 +193,7 @@ def test_csv_shows_names_escaped_and_never_as_a_formula(tmp_path: Path) -> None:
         copy.write_bytes(data)
         groups.append(group(i, member(keeper, keeper=True), member(copy, remove=True)))
     out = tmp_path / "files.csv"
-    write_report(result(groups, roots=(str(root),)), csv=out)
+    write_report(result(groups, roots=(str(root),)), {"csv": out})
     text = out.read_text(encoding="utf-8-sig")
     _assert_safe(text.replace("\r\n", "\n"))
     rows = list(csv.DictReader(io.StringIO(text)))

@@ -150,7 +150,7 @@ def _parse(text: str) -> _TagCollector:
 
 def test_html_escapes_every_name_and_shows_bad_bytes_as_fffd(scanned: Scanned, tmp_path: Path):
     out = tmp_path / "report.html"
-    write_report(scanned.result, html=out)
+    write_report(scanned.result, {"html": out})
     text = out.read_text(encoding="utf-8")  # also proves there is no lone surrogate in it
     parsed = _parse(text)
     # The hostile name is text, never a tag or an attribute.
@@ -177,7 +177,9 @@ def test_html_shows_the_numbers_the_over_represented_first_and_skipped_last(
 ) -> None:
     out = tmp_path / "report.html"
     summary = write_report(
-        scanned.result, html=out, options=ReportOptions(price_per_gb_month=3.0, currency="EUR")
+        scanned.result,
+        {"html": out},
+        options=ReportOptions(price_per_gb_month=3.0, currency="EUR"),
     )
     text = out.read_text(encoding="utf-8")
     t = summary.totals
@@ -207,7 +209,7 @@ def test_html_embeds_previews_and_placeholders(scanned: Scanned, tmp_path: Path)
     )
     os.unlink(victim)  # gone since the scan
     out = tmp_path / "report.html"
-    write_report(scanned.result, html=out)
+    write_report(scanned.result, {"html": out})
     text = out.read_text(encoding="utf-8")
     previews = text.count('src="data:image/jpeg;base64,')
     # one per distinct file content in each group (the 5 identical copies share one),
@@ -216,12 +218,12 @@ def test_html_embeds_previews_and_placeholders(scanned: Scanned, tmp_path: Path)
     assert "No preview: file missing or unreadable" in text
     assert text.count("Same bytes as a copy above") == 4 + 1  # the non-UTF-8 twin too
 
-    write_report(scanned.result, html=out, options=ReportOptions(thumbnails=False))
+    write_report(scanned.result, {"html": out}, options=ReportOptions(thumbnails=False))
     text = out.read_text(encoding="utf-8")
     assert "data:image" not in text
     assert "Previews turned off" in text
 
-    write_report(scanned.result, html=out, options=ReportOptions(max_thumbnails=1))
+    write_report(scanned.result, {"html": out}, options=ReportOptions(max_thumbnails=1))
     assert out.read_text(encoding="utf-8").count("data:image/jpeg") == 1
 
 
@@ -233,7 +235,7 @@ def test_html_preview_of_a_heic_file(library: Callable[..., object], make_photo,
     result = lib.scan()
     assert len(result.groups) == 1
     out = tmp_path / "r.html"
-    write_report(result, html=out)
+    write_report(result, {"html": out})
     assert out.read_text(encoding="utf-8").count("data:image/jpeg;base64,") == 2
 
 
@@ -241,7 +243,7 @@ def test_html_says_so_when_nothing_was_found(library: Callable[..., object], mak
     lib = library("single")
     lib.add("a.jpg", make_photo(1))
     out = tmp_path / "r.html"
-    write_report(lib.scan(), html=out)
+    write_report(lib.scan(), {"html": out})
     text = out.read_text(encoding="utf-8")
     assert "No duplicates were found" in text
     assert "No picture appears more than 3 times" in text
@@ -258,7 +260,7 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
 
 def test_csv_has_one_row_per_file_with_the_group_id(scanned: Scanned, tmp_path: Path) -> None:
     out = tmp_path / "report.csv"
-    write_report(scanned.result, csv=out)
+    write_report(scanned.result, {"csv": out})
     rows = _read_csv(out)
     assert list(rows[0].keys()) == [*COLUMNS, *OUTCOME_COLUMNS]
     expected = {(str(g.id), m.path) for g in scanned.result.groups for m in g.members}
@@ -288,7 +290,7 @@ def test_csv_cells_that_look_like_formulas_stay_text(tmp_path: Path, library, ma
     lib.add("=HYPERLINK(1).jpg", make_photo(4))
     lib.copy("=HYPERLINK(1).jpg", "@copy.jpg")
     out = tmp_path / "f.csv"
-    write_report(lib.scan(), csv=out)
+    write_report(lib.scan(), {"csv": out})
     names = sorted(r["name"] for r in _read_csv(out))
     assert names == ["'=HYPERLINK(1).jpg", "'@copy.jpg"]
 
@@ -298,7 +300,7 @@ def test_csv_cells_that_look_like_formulas_stay_text(tmp_path: Path, library, ma
 
 def test_json_report_reads_back_as_the_same_result(scanned: Scanned, tmp_path: Path) -> None:
     out = tmp_path / "report.json"
-    summary = write_report(scanned.result, json=out, options=ReportOptions(times=1))
+    summary = write_report(scanned.result, {"json": out}, options=ReportOptions(times=1))
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["schema"] == "photosift-result"
     assert data["schema_version"] == 1
@@ -337,7 +339,9 @@ def test_outcomes_of_moved_files_come_from_the_undo_log(scanned: Scanned, tmp_pa
     assert {o.fate for o in outcomes.values()} == {Fate.MOVED}
 
     html_out, csv_out, json_out = tmp_path / "r.html", tmp_path / "r.csv", tmp_path / "r.json"
-    summary = write_report(result, html=html_out, csv=csv_out, json=json_out, outcomes=outcomes)
+    summary = write_report(
+        result, {"html": html_out, "csv": csv_out, "json": json_out}, outcomes=outcomes
+    )
     assert summary.removal is not None
     assert summary.removal.moved == 6
     assert summary.removal.moved_bytes == result.stats.reclaimable_bytes
@@ -512,7 +516,7 @@ def test_report_files_are_readable_by_others(scanned: Scanned, tmp_path: Path) -
     if sys.platform == "win32":
         pytest.skip("POSIX permissions")
     out = tmp_path / "r.html"
-    write_report(scanned.result, html=out)
+    write_report(scanned.result, {"html": out})
     assert out.stat().st_mode & 0o044 == 0o044
 
 

@@ -134,7 +134,7 @@ def test_a_50000_file_result_is_complete_in_every_format(
     counter = LiveCounter(thumbs.make_thumbnail)
     monkeypatch.setattr(thumbs, "make_thumbnail", counter)
     h, c, j = tmp_path / "big.html", tmp_path / "big.csv", tmp_path / "big.json"
-    summary = write_report(big, html=h, csv=c, json=j, options=ReportOptions(times=5))
+    summary = write_report(big, {"html": h, "csv": c, "json": j}, options=ReportOptions(times=5))
 
     # previews: every grouped file was tried (plus the over-represented keepers), the
     # real files got one, and never more than one was alive at a time

@@ -350,7 +350,7 @@ def test_the_html_and_csv_reports_list_each_members_sidecars(env: Env, tmp_path:
 
     _keeper, dup, sidecar = library(env)
     res = scan(env)
-    write_report(res, html=tmp_path / "report.html")
+    write_report(res, {"html": tmp_path / "report.html"})
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert sidecar.name in html
     assert "sidecar" in html.lower()

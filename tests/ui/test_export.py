@@ -5,18 +5,24 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QCheckBox
 from pytestqt.qtbot import QtBot
 from removal_helpers import Env
 from removal_support import TIMEOUT, move_marked, scan
+from synthetic_result import synthetic_result
 
+from cleaner import REPORT_WRITERS
 from cleaner.demo.library import DemoLibrary
 from ui.format import human_bytes
 from ui.main_window import MainWindow
 from ui.settings import Keys, Settings
+from ui.widgets import export_dialog
 from ui.widgets.export_dialog import ExportDialog
+from ui.workers.report import ReportController
 
 
 @pytest.fixture
@@ -137,3 +143,40 @@ def test_export_is_in_the_file_menu(window: MainWindow, qtbot: QtBot, library: D
     assert window.export_dialog is not None
     assert window.export_dialog.isVisible()
     window.export_dialog.reject()
+
+
+def _dialog_alone(qtbot: QtBot) -> ExportDialog:
+    dialog = ExportDialog(synthetic_result(2), ReportController(), Settings())
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_the_dialog_shows_one_row_per_report_writer(qtbot: QtBot, tmp_path: Path) -> None:
+    dialog = _dialog_alone(qtbot)
+    assert list(dialog.format_checks) == [w.key for w in REPORT_WRITERS]
+    assert len(dialog.findChildren(QCheckBox)) == len(REPORT_WRITERS)
+    labels = {key: check.text() for key, check in dialog.format_checks.items()}
+    assert labels == {w.key: w.label for w in REPORT_WRITERS}
+    # the words the window has always shown, now read from the registry
+    assert {k: labels[k] for k in ("html", "csv", "json")} == {
+        "html": "Web page (.html): to read, print or send",
+        "csv": "Spreadsheet (.csv): one row per file, for Excel or LibreOffice",
+        "json": "Data (.json): for other programs",
+    }
+    # every format by default, each file named with its writer's extension
+    assert dialog.formats() == tuple(w.key for w in REPORT_WRITERS)
+    dialog.folder.setText(str(tmp_path))
+    dialog.name.setText("museum.json")  # a typed extension is dropped
+    assert dialog.request().paths() == [tmp_path / f"museum.{w.extension}" for w in REPORT_WRITERS]
+
+
+def test_a_new_registry_row_is_a_new_checkbox(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    extra = replace(REPORT_WRITERS[-1], key="xml", extension="xml", label="Data (.xml)")
+    monkeypatch.setattr(export_dialog, "REPORT_WRITERS", (*REPORT_WRITERS, extra))
+    dialog = _dialog_alone(qtbot)
+    assert list(dialog.format_checks) == [*(w.key for w in REPORT_WRITERS), "xml"]
+    assert dialog.format_checks["xml"].text() == "Data (.xml)"
+    # ticked only if the saved choice names it (here the default, made from the real rows)
+    assert not dialog.format_checks["xml"].isChecked()

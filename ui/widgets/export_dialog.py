@@ -1,5 +1,9 @@
 """Export report…: choose formats, the "appears more than N times" number and the storage
-price, then write the report off the GUI thread; on success, open it or show its folder."""
+price, then write the report off the GUI thread; on success, open it or show its folder.
+
+The formats are the engine's registry of report writers (`cleaner.REPORT_WRITERS`): one
+checkbox per row, labelled and ordered as the row says, so a new report format appears
+here without a change to this dialog."""
 
 from __future__ import annotations
 
@@ -26,17 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cleaner import ReportOptions, ScanResult
+from cleaner import REPORT_WRITERS, ReportOptions, ScanResult
 from ui.desktop import open_file, reveal_in_file_manager
 from ui.format import human_bytes, plural
 from ui.settings import Keys, Settings
-from ui.workers.report import FORMATS, ExportDone, ExportRequest, ReportController
-
-FORMAT_LABELS = {
-    "html": "Web page (.html): to read, print or send",
-    "csv": "Spreadsheet (.csv): one row per file, for Excel or LibreOffice",
-    "json": "Data (.json): for other programs",
-}
+from ui.workers.report import ExportDone, ExportRequest, ReportController
 
 
 def default_report_folder() -> Path:
@@ -66,15 +64,15 @@ class ExportDialog(QDialog):
         intro.setWordWrap(True)
 
         stored: list[str] = settings.get(Keys.REPORT_FORMATS)
-        chosen = set(stored) or set(FORMATS)
-        self.format_checks: dict[str, QCheckBox] = {}
+        chosen = set(stored) or {w.key for w in REPORT_WRITERS}
+        self.format_checks: dict[str, QCheckBox] = {}  # writer key -> its checkbox
         formats = QVBoxLayout()
         formats.setSpacing(2)
-        for fmt in FORMATS:
-            check = QCheckBox(FORMAT_LABELS[fmt])
-            check.setChecked(fmt in chosen)
+        for writer in REPORT_WRITERS:
+            check = QCheckBox(writer.label)
+            check.setChecked(writer.key in chosen)
             check.toggled.connect(self._update)
-            self.format_checks[fmt] = check
+            self.format_checks[writer.key] = check
             formats.addWidget(check)
 
         self.times = QSpinBox()
@@ -175,7 +173,7 @@ class ExportDialog(QDialog):
     # -- choices ---------------------------------------------------------------------
 
     def formats(self) -> tuple[str, ...]:
-        return tuple(f for f in FORMATS if self.format_checks[f].isChecked())
+        return tuple(w.key for w in REPORT_WRITERS if self.format_checks[w.key].isChecked())
 
     def request(self) -> ExportRequest:
         options = ReportOptions(
@@ -184,8 +182,8 @@ class ExportDialog(QDialog):
             currency=self.currency.text().strip() or "USD",
         )
         name = self.name.text().strip()
-        for ext in FORMATS:
-            name = name.removesuffix(f".{ext}")
+        for writer in REPORT_WRITERS:
+            name = name.removesuffix(f".{writer.extension}")
         return ExportRequest(
             self.scan_result, Path(self.folder.text().strip()), name, self.formats(), options
         )
@@ -275,7 +273,9 @@ class ExportDialog(QDialog):
     def main_file(self) -> Path | None:
         if self.done_event is None or not self.done_event.files:
             return None
-        return self.done_event.files[0]  # the HTML when it was chosen: the one to read
+        # the registry lists first the format people read (the HTML), so it is this one
+        # when it was chosen
+        return self.done_event.files[0]
 
     @Slot()
     def open_report(self) -> None:

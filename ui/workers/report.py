@@ -21,11 +21,10 @@ from cleaner import (
     UndoLogError,
     describe_error,
     load_outcomes,
+    report_writer,
     write_report,
 )
 from ui.workers.base import JobController, JobRunnable, register_pool
-
-FORMATS = ("html", "csv", "json")
 
 
 @dataclass(frozen=True)
@@ -33,12 +32,12 @@ class ExportRequest:
     result: ScanResult
     folder: Path
     name: str  # file name without extension
-    formats: tuple[str, ...]  # a subset of FORMATS, in that order
+    formats: tuple[str, ...]  # keys of cleaner.REPORT_WRITERS, in the registry's order
     options: ReportOptions
     log_path: Path | None = None  # None: the user's undo log
 
     def path(self, fmt: str) -> Path:
-        return self.folder / f"{self.name}.{fmt}"
+        return self.folder / f"{self.name}.{report_writer(fmt).extension}"
 
     def paths(self) -> list[Path]:
         return [self.path(f) for f in self.formats]
@@ -65,14 +64,7 @@ def export(request: ExportRequest) -> ExportDone:
         )
     request.folder.mkdir(parents=True, exist_ok=True)
     paths = {f: request.path(f) for f in request.formats}
-    summary = write_report(
-        request.result,
-        html=paths.get("html"),
-        csv=paths.get("csv"),
-        json=paths.get("json"),
-        options=request.options,
-        outcomes=outcomes,
-    )
+    summary = write_report(request.result, paths, options=request.options, outcomes=outcomes)
     return ExportDone(request, summary, tuple(paths.values()), tuple(warnings))
 
 
