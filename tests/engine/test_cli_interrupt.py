@@ -17,13 +17,13 @@ import textwrap
 import time
 from pathlib import Path
 
-import images
 import pytest
-from removal_helpers import exact_result
 
 from cleaner import resultio
 from cleaner.cli import main
 from cleaner.removal.undolog import UndoLog
+from tests.helpers import images
+from tests.helpers.removal_helpers import exact_result
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and FIFOs")
 

@@ -9,12 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import images
 import pytest
 
 from cleaner import __version__
 from cleaner.cli import main
 from cleaner.resultio import SCHEMA, SCHEMA_VERSION
+from tests.helpers import images
 
 BIN = Path(sys.executable).parent
 

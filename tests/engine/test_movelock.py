@@ -11,8 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from movers import pictures_left, release_together, start, swapped_keepers
-from removal_helpers import Env, exact_result, isolate
 
 from cleaner import resultio
 from cleaner.progress import CancelToken
@@ -20,6 +18,8 @@ from cleaner.removal.movelock import AnotherRemovalRunning, MoveLockError, lock_
 from cleaner.removal.plan import RemovalFinished, plan_removal, remove_files, run_removal
 from cleaner.removal.restore import restore_batch, run_restore
 from cleaner.removal.undolog import Outcome, UndoLog
+from tests.helpers.movers import pictures_left, release_together, start, swapped_keepers
+from tests.helpers.removal_helpers import Env, exact_result, isolate
 
 LOCKED = "photosift: another PhotoSift is moving files; wait for it to finish and try again"
 

@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from removal_helpers import group, isolate, member, photo_bytes, result, write
 
 from cleaner.removal.plan import plan_removal, run_removal
 from cleaner.removal.undolog import UndoLog
+from tests.helpers.removal_helpers import group, isolate, member, photo_bytes, result, write
 
 MTIME = 1_600_000_000_000_000_000
 

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from removal_helpers import Env, exact_result, group, isolate, member, result, snapshot, write
 
 from cleaner.removal.plan import plan_removal, run_removal
 from cleaner.removal.restore import (
@@ -21,7 +20,6 @@ from cleaner.removal.restore import (
     TrashDir,
     TrashedCopy,
     beside_name,
-    epoch_to_filetime,
     find_mac_trash_copies,
     find_recycle_bin_copies,
     parse_recycle_info,
@@ -30,6 +28,17 @@ from cleaner.removal.restore import (
     run_restore,
 )
 from cleaner.removal.undolog import LogEntry, Method, Outcome, UndoLog
+from tests.helpers.recycle_bin import recycle_record
+from tests.helpers.removal_helpers import (
+    Env,
+    exact_result,
+    group,
+    isolate,
+    member,
+    result,
+    snapshot,
+    write,
+)
 
 
 @pytest.fixture
@@ -236,16 +245,6 @@ def test_per_volume_trashes_match_by_path_and_deletion_time(tmp_path: Path) -> N
 
 
 # -- Windows Recycle Bin layouts ------------------------------------------------------------
-
-
-def recycle_record(path: str, size: int, deleted_at: float, version: int = 2) -> bytes:
-    """A ``$I`` file as Windows writes it (documented layout, little-endian)."""
-    head = version.to_bytes(8, "little") + size.to_bytes(8, "little")
-    head += epoch_to_filetime(deleted_at).to_bytes(8, "little")
-    if version == 1:
-        return head + (path + "\0").encode("utf-16-le").ljust(520, b"\0")
-    chars = len(path) + 1
-    return head + chars.to_bytes(4, "little") + (path + "\0").encode("utf-16-le")
 
 
 def test_parse_recycle_bin_records_version_1_and_2() -> None:

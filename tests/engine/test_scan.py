@@ -5,9 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import images
 import pytest
-from copy_sets import write_copy_sets
 
 import cleaner.detect.decode
 import cleaner.detect.scan
@@ -15,6 +13,8 @@ from cleaner.detect.scan import run_scan, scan
 from cleaner.errors import BadRootError
 from cleaner.models import GroupKind, ScanSettings, SkipReason
 from cleaner.progress import FileSkipped, GroupsFound, ScanFinished
+from tests.helpers import images
+from tests.helpers.copy_sets import write_copy_sets
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
-from removal_helpers import Env
-from removal_support import TIMEOUT, move_marked, scan
 
 from cleaner.demo.library import DemoLibrary
+from tests.helpers.removal_helpers import Env
+from tests.helpers.removal_support import TIMEOUT, move_marked, scan
 from ui.format import human_bytes
 from ui.main_window import MainWindow
 from ui.settings import Keys, Settings

@@ -8,9 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 from pytestqt.qtbot import QtBot
-from synthetic_result import synthetic_groups
 
 from cleaner.models import DuplicateGroup, SkippedFile, SkipReason
+from tests.helpers.synthetic_result import synthetic_groups
 from ui.models import roles
 from ui.models.groups import GroupListModel
 from ui.models.photos import PhotoGridModel
