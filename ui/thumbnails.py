@@ -5,9 +5,10 @@
 - A `QRunnable` on the loader's own `QThreadPool` (cores - 1 threads) decodes with
   Pillow: `draft()` for a fast JPEG/HEIF reduction, `exif_transpose`, `thumbnail()` at
   logical size x device pixel ratio, into a **QImage** (never a QPixmap off the GUI
-  thread, pitfall P2).
-- The GUI thread turns it into a QPixmap, sets its device pixel ratio (pitfall P7),
-  stores it in an LRU capped by bytes, and emits `thumbnailReady(path)`.
+  thread: a QPixmap made outside the GUI thread crashes or draws garbage).
+- The GUI thread turns it into a QPixmap, sets its device pixel ratio (else it looks
+  blurry on a high-DPI screen), stores it in an LRU capped by bytes, and emits
+  `thumbnailReady(path)`.
 - `cancel_pending()` clears the queue when the view changes (a new group is shown).
 - Every pool is registered in `POOLS`; `drain_pools()` runs at shutdown.
 """
@@ -30,7 +31,7 @@ MAX_SOURCE_PIXELS = 200_000_000  # refuse to even start on a bigger picture
 # Up to this long edge (device pixels) a thumbnail comes from the engine's small decode.
 SMALL_DECODE_MAX = 512
 
-# -- the pool registry (house style 8) -------------------------------------------------
+# -- the pool registry: one list, so shutdown waits for every pool and forgets none ----
 
 POOLS: weakref.WeakSet[QThreadPool] = weakref.WeakSet()
 

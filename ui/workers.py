@@ -5,7 +5,7 @@
            +--- progressChanged / stageChanged / groupsFound / skipped / finished / failed
                 (every signal carries the job id; stale jobs are ignored)
 
-Rules kept here (house style 5-8, pitfalls P1-P4):
+Rules kept here, so the window never freezes, crashes from a worker or exits mid-thread:
 
 - the worker never touches a widget, and catches every exception in `run`;
 - cancel is a thread-safe `CancelToken` set from the GUI thread directly;
@@ -191,7 +191,7 @@ class ScanController(QObject):
         _controllers.add(self)
         self._worker = ScanWorker()
         self._worker.moveToThread(self._thread)
-        # Connected after moveToThread, to bound methods marked @Slot (pitfall P3).
+        # Connected after moveToThread, to @Slot methods: a lambda could run in the wrong thread.
         self._runRequested.connect(self._worker.run)
         self._worker.progressChanged.connect(self._on_progress)
         self._worker.stageChanged.connect(self._on_stage)
