@@ -88,10 +88,6 @@ class GroupListModel(QAbstractListModel):
     def sort_by(self) -> str:
         return self._sort_by
 
-    @property
-    def min_copies(self) -> int:
-        return self._min_copies
-
     def _accepts(self, session_row: int) -> bool:
         return self._min_copies <= 0 or self.session.groups[session_row].size > self._min_copies
 
