@@ -222,6 +222,7 @@ def test_ctrl_c_stops_clean_between_two_files(planned: Path, tmp_path: Path) -> 
     _assert_clean_exit(code, err)
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_undo(planned: Path, tmp_path: Path, capsys) -> None:
     assert main(_clean(planned, tmp_path / "q")) == 0
     capsys.readouterr()

@@ -29,6 +29,7 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Env:
     return isolate(monkeypatch, tmp_path)
 
 
+@pytest.mark.slow
 def test_two_cleans_racing_never_move_every_copy(env: Env, tmp_path: Path) -> None:
     n = 1000
     first = exact_result(env.photos, groups=n)

@@ -131,6 +131,7 @@ def build(root: Path, alias_root: Path, shape: Shape) -> tuple[list, list[Path]]
     return groups, paths
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(shapes())
 def test_a_copy_always_stays_and_nothing_outside_the_plan_moves(

@@ -184,6 +184,7 @@ def test_restore_yields_progress_and_one_event_per_file(env: Env, log: UndoLog) 
     assert len(events[-1].restored) == 3
 
 
+@pytest.mark.slow
 def test_thousand_file_round_trip(env: Env, log: UndoLog) -> None:
     res = exact_result(env.photos, groups=1000, size=512)
     plan = plan_removal(res)
@@ -366,6 +367,7 @@ def test_pending_entry_found_in_place_is_settled(env: Env, log: UndoLog) -> None
     assert log.entry(eid).outcome is Outcome.NOT_MOVED
 
 
+@pytest.mark.slow
 def test_many_files_of_one_name_read_each_trash_record_about_once(
     env: Env, log: UndoLog, monkeypatch: pytest.MonkeyPatch
 ) -> None:

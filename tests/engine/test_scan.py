@@ -185,6 +185,7 @@ def test_groups_found_events_carry_every_group(tmp_path: Path) -> None:
     assert [g.id for g in final.groups] == list(range(1, 21))
 
 
+@pytest.mark.slow
 def test_thousands_of_groups_arrive_once_each_in_order(tmp_path: Path) -> None:
     """Issue 10, class 12: past 32 sets the batches overlapped (122,608 groups sent for
     2,500), and the window showed sets several times."""

@@ -513,6 +513,7 @@ def test_the_folder_index_agrees_with_the_plain_rule(
 # -- at scale: one listing per folder at scan time, few at removal time ---------------------
 
 
+@pytest.mark.slow
 def test_thousands_of_pictures_with_sidecars_list_each_folder_rarely(
     env: Env, monkeypatch: pytest.MonkeyPatch
 ) -> None:

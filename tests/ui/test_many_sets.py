@@ -45,6 +45,7 @@ def _row_and_index(window: MainWindow, path: str) -> list[tuple[int, int]]:
     ]
 
 
+@pytest.mark.slow
 def test_thousands_of_sets_are_shown_once_and_keep_is_honoured(
     window: MainWindow, qtbot: QtBot, trash_env: Env
 ) -> None:
