@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HEADLESS := .venv-headless
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck test-engine-headless bench bundle clean-venv
+.PHONY: run test test-fast lint typecheck test-engine-headless bench bundle clean-venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ run: $(STAMP)
 ## and the standalone Linux build with its smoke test: about 2 minutes more).
 test: $(STAMP) lint typecheck test-engine-headless
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+## The edit-test loop: lint, types and every test not marked slow (no kill-at-random-point
+## runs, no tests at scale, no wheel or standalone build). `make test` before pushing.
+test-fast: $(STAMP) lint typecheck
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not slow" --ignore=tests/smoke
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

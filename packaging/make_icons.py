@@ -1,10 +1,11 @@
-"""Render the app icon (resources/icons/photosift.svg) to PNG, ICO and ICNS at build time.
+"""Render the app icon (ui/resources/icons/photosift.svg) to PNG, ICO and ICNS at build time.
 
     python packaging/make_icons.py OUTPUT_DIR
 
 Writes photosift.png (256 px, for Linux), photosift.ico (Windows, 16-256 px) and
 photosift.icns (macOS, 16-1024 px). The SVG stays the only source; the rasters are
-build products (house style: generate resources at build time).
+build products, made afresh by every build, so they can never drift from the SVG and no
+binary copy of the icon is kept (or hand-edited) in the repository.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
-SVG = ROOT / "resources" / "icons" / "photosift.svg"
+SVG = ROOT / "ui" / "resources" / "icons" / "photosift.svg"
 
 
 def render(svg: Path, size: int) -> Image.Image:

@@ -1,4 +1,9 @@
-"""Icons: SVG files under `resources/icons` (scalable, sharp at every DPI)."""
+"""Icons: SVG files under `ui/resources/icons` (scalable, sharp at every DPI).
+
+They live inside the `ui` package, so one path finds them in the source tree, an editable
+install, an installed wheel (package data) and the frozen bundle (the spec copies them to
+the same place beside the `ui` modules).
+"""
 
 from __future__ import annotations
 
@@ -7,18 +12,12 @@ from pathlib import Path
 
 from PySide6.QtGui import QIcon
 
-_CANDIDATES = (
-    Path(__file__).resolve().parent.parent / "resources" / "icons",  # source tree / editable
-    Path(__file__).resolve().parent / "resources" / "icons",  # installed package data
-)
+ICONS_DIR = Path(__file__).resolve().parent / "resources" / "icons"
 
 
 def icon_path(name: str) -> Path | None:
-    for folder in _CANDIDATES:
-        path = folder / f"{name}.svg"
-        if path.is_file():
-            return path
-    return None
+    path = ICONS_DIR / f"{name}.svg"
+    return path if path.is_file() else None
 
 
 @cache

@@ -5,9 +5,10 @@
 - A `QRunnable` on the loader's own `QThreadPool` (cores - 1 threads) decodes with
   Pillow: `draft()` for a fast JPEG/HEIF reduction, `exif_transpose`, `thumbnail()` at
   logical size x device pixel ratio, into a **QImage** (never a QPixmap off the GUI
-  thread, pitfall P2).
-- The GUI thread turns it into a QPixmap, sets its device pixel ratio (pitfall P7),
-  stores it in an LRU capped by bytes, and emits `thumbnailReady(path)`.
+  thread: a QPixmap made outside the GUI thread crashes or draws garbage).
+- The GUI thread turns it into a QPixmap, sets its device pixel ratio (else it looks
+  blurry on a high-DPI screen), stores it in an LRU capped by bytes, and emits
+  `thumbnailReady(path)`.
 - `cancel_pending()` clears the queue when the view changes (a new group is shown).
 - The pool is registered with the workers' registry (`ui.workers.base`), so the window's
   shutdown drains it with every other pool.

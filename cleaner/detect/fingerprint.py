@@ -167,11 +167,6 @@ def crop_grey32(g: Image.Image, window: tuple[float, float, float, float]) -> Im
     return g.resize((32, 32), Image.Resampling.LANCZOS, box=box)
 
 
-def detail_of(image: Image.Image) -> float:
-    """Standard deviation of the 32x32 grey thumbnail: how much is going on in the picture."""
-    return detail_of_grey32(grey32_of(grey(image)))
-
-
 CHUNK = 1 << 20
 PREFIX_BYTES = 64 * 1024
 

@@ -83,10 +83,6 @@ def file_state(path: str) -> FileState:
     return FileState(st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino, digest.hexdigest())
 
 
-def sha256_of(path: str) -> str:
-    return file_state(path).sha256
-
-
 def describe_error(exc: BaseException) -> str:
     """One short line for the user about why a file could not be moved."""
     if isinstance(exc, PhotoSiftError):

@@ -13,12 +13,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import images
 import pytest
 from PIL import Image
 
 from cleaner.detect.scan import run_scan
 from cleaner.models import ScanResult, ScanSettings
+from tests.helpers import images
 
 
 @pytest.fixture(autouse=True)

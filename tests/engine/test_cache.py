@@ -6,7 +6,6 @@ import os
 import sqlite3
 from pathlib import Path
 
-import images
 import pytest
 
 import cleaner.detect.analysis
@@ -15,6 +14,7 @@ import cleaner.detect.scan
 from cleaner.detect.cache import FingerprintCache, default_cache_path
 from cleaner.detect.decode import DecodeFailure
 from cleaner.models import SkipReason
+from tests.helpers import images
 
 
 def _fill(lib, broken: bool = True) -> int:

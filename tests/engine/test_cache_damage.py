@@ -13,7 +13,6 @@ import os
 import sqlite3
 from pathlib import Path
 
-import images
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,6 +23,7 @@ from cleaner.detect.scan import scan
 from cleaner.models import Analysis, Fingerprint, ImageMetrics, ScanResult
 from cleaner.progress import Notice, ScanFinished
 from cleaner.resultio import metrics_to_dict
+from tests.helpers import images
 
 
 def _library(library, pictures: int = 12):
@@ -241,6 +241,7 @@ _COLUMNS = (
 )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

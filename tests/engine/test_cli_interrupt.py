@@ -17,13 +17,13 @@ import textwrap
 import time
 from pathlib import Path
 
-import images
 import pytest
-from removal_helpers import exact_result
 
 from cleaner import resultio
 from cleaner.cli import main
 from cleaner.removal.undolog import UndoLog
+from tests.helpers import images
+from tests.helpers.removal_helpers import exact_result
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and FIFOs")
 
@@ -222,6 +222,7 @@ def test_ctrl_c_stops_clean_between_two_files(planned: Path, tmp_path: Path) -> 
     _assert_clean_exit(code, err)
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_undo(planned: Path, tmp_path: Path, capsys) -> None:
     assert main(_clean(planned, tmp_path / "q")) == 0
     capsys.readouterr()

@@ -9,13 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import images
 import pytest
 
 from cleaner import __version__
 from cleaner.cli import build_parser, main
 from cleaner.keep import CRITERIA_KEYS
 from cleaner.resultio import SCHEMA, SCHEMA_VERSION
+from tests.helpers import images
 
 BIN = Path(sys.executable).parent
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import images
 import numpy as np
 import pytest
 from PIL import Image
@@ -18,6 +17,7 @@ from PIL import Image
 from cleaner.detect.scan import run_scan
 from cleaner.keep import CRITERIA_BY_KEY, Candidate, choose_keeper
 from cleaner.models import ImageMetrics, ScanResult, ScanSettings
+from tests.helpers import images
 
 LOSSLESS = CRITERIA_BY_KEY["lossless"]
 JPEG_QUALITY = CRITERIA_BY_KEY["jpeg_quality"]

@@ -6,11 +6,11 @@ import csv
 import os
 from pathlib import Path
 
-import images
 import pytest
 
 from cleaner.models import ScanResult
 from cleaner.report.csv import COLUMNS, display_path, write_csv
+from tests.helpers import images
 
 
 def _read(path: Path) -> list[dict[str, str]]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
-import images
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -37,6 +36,7 @@ from cleaner.models import (
     ScanSettings,
     SkipReason,
 )
+from tests.helpers import images
 
 MAX_PIXELS = 10**9
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import images
 import numpy as np
 import pytest
 from PIL import Image
@@ -15,6 +14,7 @@ from cleaner.detect.analysis import analyse_file
 from cleaner.detect.decode import ANALYSIS_SIZE, Decoded, DecodeFailure, open_small
 from cleaner.detect.fingerprint import fingerprint
 from cleaner.models import DEFAULT_MAX_PIXELS, Analysis, SkipReason
+from tests.helpers import images
 
 SIZE = (400, 300)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import images
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -24,6 +23,7 @@ from cleaner.models import (
     ScanSettings,
     Similarity,
 )
+from tests.helpers import images
 
 SIZE = (640, 480)
 

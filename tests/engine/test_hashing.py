@@ -6,7 +6,6 @@ import hashlib
 from pathlib import Path
 
 import imagehash
-import images
 import numpy as np
 import pytest
 from hypothesis import given
@@ -25,6 +24,7 @@ from cleaner.detect.fingerprint import (
     sha256_file,
 )
 from cleaner.models import PerceptualHash
+from tests.helpers import images
 
 U64 = st.integers(min_value=0, max_value=2**64 - 1)
 

@@ -13,7 +13,7 @@ After each run:
 - `photosift undo` of every batch puts every file back, byte for byte, mtime too, and
   leaves the trash empty.
 
-The children run the real command line (tests/engine/mover_child.py) with HOME, the
+The children run the real command line (tests/helpers/mover_child.py) with HOME, the
 trash and the undo log in the run's own temporary folder. ``PHOTOSIFT_KILL_SEED`` picks
 another set of random points; a failure names its run's seed.
 """
@@ -30,14 +30,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from mover_child import DIED
-from movers import Child, pictures_left, release_together, start, swapped_keepers
-from removal_helpers import Env, exact_result, isolate, snapshot
 
 from cleaner import resultio
 from cleaner.cli import main as photosift
 from cleaner.models import ScanResult
 from cleaner.removal.undolog import LogEntry, Outcome, UndoLog
+from tests.helpers.mover_child import DIED
+from tests.helpers.movers import Child, pictures_left, release_together, start, swapped_keepers
+from tests.helpers.removal_helpers import Env, exact_result, isolate, snapshot
 
 FILES = 1000  # pairs of exact copies: one copy of each to move
 RUNS = 50

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import images
 import numpy as np
 import pytest
 from PIL import Image
@@ -24,6 +23,7 @@ from cleaner.models import (
     ScanSettings,
     Similarity,
 )
+from tests.helpers import images
 
 SAME = THRESHOLDS[Similarity.SAME]
 # fractions cut off (left, top, right, bottom): the light crops photo editors make

@@ -11,8 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from movers import pictures_left, release_together, start, swapped_keepers
-from removal_helpers import Env, exact_result, isolate
 
 from cleaner import resultio
 from cleaner.progress import CancelToken
@@ -20,6 +18,8 @@ from cleaner.removal.movelock import AnotherRemovalRunning, MoveLockError, lock_
 from cleaner.removal.plan import RemovalFinished, plan_removal, remove_files, run_removal
 from cleaner.removal.restore import restore_batch, run_restore
 from cleaner.removal.undolog import Outcome, UndoLog
+from tests.helpers.movers import pictures_left, release_together, start, swapped_keepers
+from tests.helpers.removal_helpers import Env, exact_result, isolate
 
 LOCKED = "photosift: another PhotoSift is moving files; wait for it to finish and try again"
 
@@ -29,6 +29,7 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Env:
     return isolate(monkeypatch, tmp_path)
 
 
+@pytest.mark.slow
 def test_two_cleans_racing_never_move_every_copy(env: Env, tmp_path: Path) -> None:
     n = 1000
     first = exact_result(env.photos, groups=n)

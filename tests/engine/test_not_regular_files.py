@@ -16,7 +16,6 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import images
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -29,6 +28,7 @@ from cleaner.models import DEFAULT_MAX_PIXELS, ScanResult, SkipReason
 from cleaner.removal.trash import NotARegularFile, file_state
 from cleaner.report import thumbs
 from cleaner.safeopen import NotARegularFileError, open_regular
+from tests.helpers import images
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs (POSIX)")
 

@@ -15,16 +15,16 @@ import os
 import sys
 from pathlib import Path
 
-import images
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from removal_helpers import group, member, result
 
 from cleaner import resultio
 from cleaner.cli import main
 from cleaner.report import write_report
 from cleaner.textsafe import printable, printable_path
+from tests.helpers import images
+from tests.helpers.removal_helpers import group, member, result
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="these names are POSIX-only")
 

@@ -7,7 +7,6 @@ import threading
 import time
 from pathlib import Path
 
-import images
 import pytest
 
 import cleaner.detect.scan
@@ -24,6 +23,7 @@ from cleaner.progress import (
     iter_with_progress,
     overall_fraction,
 )
+from tests.helpers import images
 
 STAGE_ORDER = [Stage.WALK, Stage.DIGEST, Stage.FINGERPRINT, Stage.GROUP, Stage.SCORE]
 

@@ -6,7 +6,6 @@ import io
 import os
 from dataclasses import replace
 
-import images
 import pytest
 from PIL import Image
 
@@ -22,6 +21,7 @@ from cleaner.keep import (
     quality_score,
 )
 from cleaner.models import DEFAULT_MAX_PIXELS, Analysis, ImageMetrics
+from tests.helpers import images
 
 BASE = ImageMetrics(
     format="JPEG", width=4000, height=3000, lossless=False, jpeg_quality=92, sharpness=300.0,

@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 import pytest
-from removal_helpers import Env, exact_result, group, isolate, member, result, write
 
 from cleaner.progress import CancelToken, Progress
 from cleaner.removal.plan import (
@@ -24,6 +23,7 @@ from cleaner.removal.plan import (
 from cleaner.removal.restore import RestoreState, run_restore
 from cleaner.removal.trash import TrashUnavailable, quarantine_destination
 from cleaner.removal.undolog import BatchState, Method, Outcome, UndoLog
+from tests.helpers.removal_helpers import Env, exact_result, group, isolate, member, result, write
 
 
 @pytest.fixture

@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-import argparse
 import io
 import os
 from pathlib import Path
 
 import pytest
-from removal_helpers import Env, exact_result, isolate, snapshot
 
 from cleaner import resultio
-from cleaner.cli import clean_cmd, history_cmd, undo_cmd
 from cleaner.removal.trash import TrashUnavailable
 from cleaner.removal.undolog import UndoLog
+from tests.helpers.removal_cli import cli
+from tests.helpers.removal_helpers import Env, exact_result, isolate, snapshot
 
 
 @pytest.fixture
 def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Env:
     return isolate(monkeypatch, tmp_path)
-
-
-def cli(*argv: str) -> int:
-    parser = argparse.ArgumentParser(prog="photosift")
-    sub = parser.add_subparsers(dest="command")
-    for module in (clean_cmd, history_cmd, undo_cmd):
-        module.add_parser(sub)
-    args = parser.parse_args(argv)
-    module = {"clean": clean_cmd, "history": history_cmd, "undo": undo_cmd}[args.command]
-    return module.run(args)
 
 
 @pytest.fixture

@@ -11,11 +11,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from removal_helpers import Env, group, isolate, member, photo_bytes, result, write
 
 from cleaner.models import DamageReason, DuplicateGroup, GroupKind, GroupMember, ImageMetrics
 from cleaner.removal.plan import KeepReason, plan_removal, run_removal
 from cleaner.removal.undolog import UndoLog
+from tests.helpers.removal_helpers import Env, group, isolate, member, photo_bytes, result, write
 
 
 @pytest.fixture

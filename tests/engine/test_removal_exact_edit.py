@@ -7,10 +7,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from removal_helpers import Env, group, isolate, member, photo_bytes, result, write
 
 from cleaner.models import GroupKind
 from cleaner.removal.plan import KeepReason, plan_removal
+from tests.helpers.removal_helpers import Env, group, isolate, member, photo_bytes, result, write
 
 
 @pytest.fixture

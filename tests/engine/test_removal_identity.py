@@ -13,14 +13,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from images import photo, save
-from removal_helpers import Env, exact_result, group, isolate, member, result, write
 
 import cleaner.removal.fileidentity
 from cleaner.detect.scan import run_scan
 from cleaner.models import ScanSettings
 from cleaner.removal.plan import KeepReason, plan_removal, run_removal
 from cleaner.removal.undolog import UndoLog
+from tests.helpers.images import photo, save
+from tests.helpers.removal_helpers import Env, exact_result, group, isolate, member, result, write
 
 
 @pytest.fixture(autouse=True, params=["dir_fd", "lstat"])

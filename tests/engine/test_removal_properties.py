@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from removal_helpers import group, isolate, member, photo_bytes, result, write
 
 from cleaner.removal.plan import plan_removal, run_removal
 from cleaner.removal.undolog import UndoLog
+from tests.helpers.removal_helpers import group, isolate, member, photo_bytes, result, write
 
 MTIME = 1_600_000_000_000_000_000
 
@@ -131,6 +131,7 @@ def build(root: Path, alias_root: Path, shape: Shape) -> tuple[list, list[Path]]
     return groups, paths
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(shapes())
 def test_a_copy_always_stays_and_nothing_outside_the_plan_moves(

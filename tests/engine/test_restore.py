@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from removal_helpers import Env, exact_result, group, isolate, member, result, snapshot, write
 
 from cleaner.removal.plan import plan_removal, run_removal
 from cleaner.removal.restore import (
@@ -20,7 +19,6 @@ from cleaner.removal.restore import (
     RestoreState,
     TrashedCopy,
     beside_name,
-    epoch_to_filetime,
     find_mac_trash_copies,
     find_recycle_bin_copies,
     parse_recycle_info,
@@ -30,6 +28,17 @@ from cleaner.removal.restore import (
 )
 from cleaner.removal.trash_places import TrashDir
 from cleaner.removal.undolog import LogEntry, Method, Outcome, UndoLog
+from tests.helpers.recycle_bin import recycle_record
+from tests.helpers.removal_helpers import (
+    Env,
+    exact_result,
+    group,
+    isolate,
+    member,
+    result,
+    snapshot,
+    write,
+)
 
 
 @pytest.fixture
@@ -175,6 +184,7 @@ def test_restore_yields_progress_and_one_event_per_file(env: Env, log: UndoLog) 
     assert len(events[-1].restored) == 3
 
 
+@pytest.mark.slow
 def test_thousand_file_round_trip(env: Env, log: UndoLog) -> None:
     res = exact_result(env.photos, groups=1000, size=512)
     plan = plan_removal(res)
@@ -236,16 +246,6 @@ def test_per_volume_trashes_match_by_path_and_deletion_time(tmp_path: Path) -> N
 
 
 # -- Windows Recycle Bin layouts ------------------------------------------------------------
-
-
-def recycle_record(path: str, size: int, deleted_at: float, version: int = 2) -> bytes:
-    """A ``$I`` file as Windows writes it (documented layout, little-endian)."""
-    head = version.to_bytes(8, "little") + size.to_bytes(8, "little")
-    head += epoch_to_filetime(deleted_at).to_bytes(8, "little")
-    if version == 1:
-        return head + (path + "\0").encode("utf-16-le").ljust(520, b"\0")
-    chars = len(path) + 1
-    return head + chars.to_bytes(4, "little") + (path + "\0").encode("utf-16-le")
 
 
 def test_parse_recycle_bin_records_version_1_and_2() -> None:
@@ -367,6 +367,7 @@ def test_pending_entry_found_in_place_is_settled(env: Env, log: UndoLog) -> None
     assert log.entry(eid).outcome is Outcome.NOT_MOVED
 
 
+@pytest.mark.slow
 def test_many_files_of_one_name_read_each_trash_record_about_once(
     env: Env, log: UndoLog, monkeypatch: pytest.MonkeyPatch
 ) -> None:

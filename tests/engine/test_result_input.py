@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from removal_helpers import Env, exact_result, isolate, photo_bytes, write
 
 from cleaner import resultio
 from cleaner.cli import main as cli_main
 from cleaner.errors import ResultFormatError
 from cleaner.removal.plan import KeepReason, plan_removal
+from tests.helpers.removal_helpers import Env, exact_result, isolate, photo_bytes, write
 
 
 @pytest.fixture

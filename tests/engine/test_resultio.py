@@ -7,12 +7,12 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-import images
 import pytest
 
 from cleaner import resultio
 from cleaner.errors import ResultFormatError
 from cleaner.models import ScanResult
+from tests.helpers import images
 
 
 @pytest.fixture(scope="module")

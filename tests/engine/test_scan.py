@@ -5,9 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import images
 import pytest
-from copy_sets import write_copy_sets
 
 import cleaner.detect.decode
 import cleaner.detect.scan
@@ -15,6 +13,8 @@ from cleaner.detect.scan import run_scan, scan
 from cleaner.errors import BadRootError
 from cleaner.models import GroupKind, ScanSettings, SkipReason
 from cleaner.progress import FileSkipped, GroupsFound, ScanFinished
+from tests.helpers import images
+from tests.helpers.copy_sets import write_copy_sets
 
 
 @pytest.fixture
@@ -185,6 +185,7 @@ def test_groups_found_events_carry_every_group(tmp_path: Path) -> None:
     assert [g.id for g in final.groups] == list(range(1, 21))
 
 
+@pytest.mark.slow
 def test_thousands_of_groups_arrive_once_each_in_order(tmp_path: Path) -> None:
     """Issue 10, class 12: past 32 sets the batches overlapped (122,608 groups sent for
     2,500), and the window showed sets several times."""

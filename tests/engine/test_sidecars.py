@@ -17,11 +17,9 @@ import sys
 import textwrap
 from pathlib import Path
 
-import images
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from removal_helpers import Env, isolate, snapshot
 
 from cleaner import resultio
 from cleaner.cli import clean_cmd, undo_cmd
@@ -31,6 +29,9 @@ from cleaner.models import ScanResult, ScanSettings
 from cleaner.removal.plan import KeepReason, plan_removal, run_removal
 from cleaner.removal.restore import RestoreState, run_restore
 from cleaner.removal.undolog import Outcome, UndoLog
+from tests.helpers import images
+from tests.helpers.movers import child_env
+from tests.helpers.removal_helpers import Env, isolate, snapshot
 
 XMP = (
     b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description>'
@@ -381,9 +382,8 @@ def test_killed_between_picture_and_sidecar_everything_is_recorded_and_undoable(
             f"""
             import os, sys
             from pathlib import Path
-            sys.path[:0] = [{str(Path(__file__).parents[2])!r}, {str(Path(__file__).parent)!r}]
             import pytest
-            from removal_helpers import isolate
+            from tests.helpers.removal_helpers import isolate
             import cleaner.removal.trash
             from cleaner import resultio
             from cleaner.removal.plan import plan_removal, run_removal
@@ -408,7 +408,10 @@ def test_killed_between_picture_and_sidecar_everything_is_recorded_and_undoable(
         )
     )
     proc = subprocess.run(
-        [sys.executable, str(script)], cwd=str(Path(__file__).parents[2]), check=False
+        [sys.executable, str(script)],
+        cwd=str(Path(__file__).parents[2]),
+        env=child_env(),  # this checkout's cleaner and tests.helpers first
+        check=False,
     )
     assert proc.returncode == 9
     assert not dup.exists()
@@ -510,6 +513,7 @@ def test_the_folder_index_agrees_with_the_plain_rule(
 # -- at scale: one listing per folder at scan time, few at removal time ---------------------
 
 
+@pytest.mark.slow
 def test_thousands_of_pictures_with_sidecars_list_each_folder_rarely(
     env: Env, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import images
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -28,6 +27,7 @@ from cleaner.detect.index import Pairs, search_pairs
 from cleaner.detect.matching import candidate_pairs, confirm, find_matches
 from cleaner.detect.scan import run_scan
 from cleaner.models import Fingerprint, ImageMetrics, ScanSettings, Similarity
+from tests.helpers import images
 
 SAME = THRESHOLDS[Similarity.SAME]
 EMPTY = np.zeros(0, dtype=np.int64)

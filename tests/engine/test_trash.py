@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 import pytest
-from removal_helpers import write
 from send2trash import TrashPermissionError
 
 import cleaner.removal.trash
@@ -23,6 +22,7 @@ from cleaner.removal.trash import (
     quarantine_destination,
 )
 from cleaner.removal.trash_places import volume_root
+from tests.helpers.removal_helpers import write
 
 
 def test_file_state_reads_size_mtime_and_digest(tmp_path: Path) -> None:

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from removal_helpers import Env, exact_result, isolate, snapshot, write
 
 import cleaner.removal.trash
 from cleaner.removal.plan import (
@@ -23,6 +22,7 @@ from cleaner.removal.plan import (
 )
 from cleaner.removal.restore import RestoreState, run_restore
 from cleaner.removal.undolog import Outcome, UndoLog
+from tests.helpers.removal_helpers import Env, exact_result, isolate, snapshot, write
 
 
 @pytest.fixture

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from removal_helpers import Env, exact_result, isolate, snapshot, write
-from test_removal_cli import cli
 
 from cleaner.removal.plan import QuarantineMode, RemovalOptions, plan_removal, run_removal
 from cleaner.removal.restore import RestoreState, run_restore
 from cleaner.removal.undolog import LOG_FILE_NAME, UndoLog
+from tests.helpers.removal_cli import cli
+from tests.helpers.removal_helpers import Env, exact_result, isolate, snapshot, write
 
 
 @pytest.fixture

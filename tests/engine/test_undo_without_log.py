@@ -13,14 +13,15 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from removal_helpers import Env, exact_result, isolate, photo_bytes, snapshot, write
-from test_removal_cli import cli
-from test_undolog_damage import damage_middle_page
 
 import cleaner.removal.trash
 from cleaner.removal.plan import QuarantineMode, RemovalOptions, plan_removal, run_removal
 from cleaner.removal.trash import QUARANTINE_INDEX_NAME
 from cleaner.removal.undolog import LOG_FILE_NAME, UndoLog
+from tests.helpers.damaged_log import damage_middle_page
+from tests.helpers.recycle_bin import recycle_record
+from tests.helpers.removal_cli import cli
+from tests.helpers.removal_helpers import Env, exact_result, isolate, photo_bytes, snapshot, write
 
 
 @pytest.fixture
@@ -167,8 +168,6 @@ def test_what_a_damaged_log_lost_comes_back_from_the_trash(
 def test_recycle_bin_records_inside_the_folder_are_offered(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from test_restore import recycle_record
-
     from cleaner.removal import rescue
 
     bin_dir = tmp_path / "$Recycle.Bin" / "S-1-5-21-42"

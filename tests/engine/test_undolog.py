@@ -9,8 +9,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from movers import child_env
-from removal_helpers import Env, exact_result, isolate, photo_bytes, snapshot
 
 import cleaner.removal.trash
 from cleaner.removal.plan import plan_removal, remove_files, run_removal
@@ -24,6 +22,8 @@ from cleaner.removal.undolog import (
     UndoLogError,
     default_log_path,
 )
+from tests.helpers.movers import child_env
+from tests.helpers.removal_helpers import Env, exact_result, isolate, photo_bytes, snapshot
 
 
 @pytest.fixture
@@ -194,9 +194,8 @@ def test_a_killed_process_leaves_a_log_that_undo_can_use(env: Env, tmp_path: Pat
             f"""
             import os, sys
             from pathlib import Path
-            sys.path.insert(0, {str(Path(__file__).parent)!r})
             import pytest
-            from removal_helpers import exact_result, isolate
+            from tests.helpers.removal_helpers import exact_result, isolate
             import cleaner.removal.trash
             from cleaner.removal.plan import plan_removal, run_removal
             from cleaner.removal.undolog import UndoLog

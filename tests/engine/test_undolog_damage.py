@@ -8,8 +8,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from removal_helpers import Env, exact_result, isolate, snapshot
-from test_removal_cli import cli
 
 from cleaner import resultio
 from cleaner.removal.plan import plan_removal, run_removal
@@ -21,24 +19,14 @@ from cleaner.removal.undolog import (
     UndoLogError,
     open_log,
 )
-
-PAGE = 4096
+from tests.helpers.damaged_log import PAGE, damage_middle_page
+from tests.helpers.removal_cli import cli
+from tests.helpers.removal_helpers import Env, exact_result, isolate, snapshot
 
 
 @pytest.fixture
 def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Env:
     return isolate(monkeypatch, tmp_path)
-
-
-def damage_middle_page(log_path: Path) -> int:
-    """Overwrite one page in the middle of a (closed, checkpointed) log with garbage."""
-    assert not Path(f"{log_path}-wal").exists() or Path(f"{log_path}-wal").stat().st_size == 0
-    pages = log_path.stat().st_size // PAGE
-    page = pages // 2
-    with open(log_path, "r+b") as fh:
-        fh.seek(page * PAGE + 8)  # keep nothing of the page header or its cells
-        fh.write(bytes((i * 37 + 11) % 251 for i in range(PAGE - 8)))
-    return page
 
 
 def write_batch(log_path: Path, n: int) -> str:

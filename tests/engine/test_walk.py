@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import images
 import pytest
 
 import cleaner.detect.scan
@@ -15,6 +14,7 @@ from cleaner.cli import main
 from cleaner.detect.walk import FoundFile, normalise_roots, walk
 from cleaner.errors import BadRootError
 from cleaner.models import SkippedFile, SkipReason
+from tests.helpers import images
 
 
 def _touch(path: Path, data: bytes = b"x") -> Path:

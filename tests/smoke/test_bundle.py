@@ -126,6 +126,11 @@ def test_tarball_has_installer_menu_entry_and_icons(unpacked: Path) -> None:
     assert "\nIcon=photosift\n" in desktop
 
 
+def test_window_icon_is_where_the_window_looks_for_it(unpacked: Path) -> None:
+    # ui/icons.py looks beside its own module, which is _internal/ui/ in the bundle.
+    assert (unpacked / "photosift/_internal/ui/resources/icons/photosift.svg").is_file()
+
+
 def test_installer_puts_a_working_menu_entry_in_the_users_folders(
     unpacked: Path, tmp_path: Path
 ) -> None:

@@ -1,6 +1,6 @@
 """Benchmark: load 20,000 groups / 60,000 files into the review page and scroll.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python tests/ui/bench_models.py [N_GROUPS]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.ui.bench_models [N_GROUPS]
 
 Prints the time of each step. Not a test: numbers depend on the machine.
 """
@@ -12,14 +12,12 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
 os.environ.setdefault("PHOTOSIFT_CONFIG_DIR", tempfile.mkdtemp(prefix="bench-config-"))
 
 from PySide6.QtWidgets import QApplication
-from synthetic_result import synthetic_groups
 
+from tests.helpers.synthetic_result import synthetic_groups
 from ui.models.session import ReviewSession
 from ui.settings import Settings
 from ui.thumbnails import ThumbnailLoader

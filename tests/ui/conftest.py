@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,9 +23,6 @@ if binding_problem() is not None:  # a known-crashing PySide6 would abort the wh
     pytest.exit(str(binding_problem()), returncode=2)
 
 _HERE = Path(__file__).parent
-# The engine tests' helpers isolate the trash (send2trash reads XDG_DATA_HOME once, at
-# import): reused here rather than copied, so both suites isolate it the same way.
-sys.path.insert(0, str(_HERE.parent / "engine"))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -71,8 +67,8 @@ def demo_library(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-u
 @pytest.fixture
 def trash_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, user_dirs: Path):  # type: ignore[no-untyped-def]
     """HOME, XDG_DATA_HOME (the trash) and PHOTOSIFT_DATA_DIR (the undo log) in tmp_path,
-    and send2trash's freedesktop backend pointed there (tests/engine/removal_helpers.py)."""
-    from removal_helpers import isolate
+    and send2trash's freedesktop backend pointed there (tests/helpers/removal_helpers.py)."""
+    from tests.helpers.removal_helpers import isolate
 
     return isolate(monkeypatch, tmp_path)
 

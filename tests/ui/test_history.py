@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from pytestqt.qtbot import QtBot
-from removal_helpers import Env, snapshot
-from removal_support import TIMEOUT, move_marked, scan
 
 from cleaner.demo.library import DemoLibrary
+from tests.helpers.removal_helpers import Env, snapshot
+from tests.helpers.removal_support import TIMEOUT, move_marked, scan
 from ui.main_window import MainWindow
 from ui.widgets.history_dialog import HistoryDialog
 

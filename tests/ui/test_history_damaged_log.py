@@ -7,12 +7,12 @@ import os
 
 import pytest
 from pytestqt.qtbot import QtBot
-from removal_helpers import Env, exact_result
-from removal_support import TIMEOUT
-from test_undolog_damage import damage_middle_page
 
 from cleaner.removal.plan import RemovalOptions, plan_removal, run_removal
 from cleaner.removal.undolog import LOG_FILE_NAME, UndoLog
+from tests.helpers.damaged_log import damage_middle_page
+from tests.helpers.removal_helpers import Env, exact_result
+from tests.helpers.removal_support import TIMEOUT
 from ui.main_window import MainWindow
 from ui.workers.mutations import MutationController
 

@@ -14,13 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from copy_sets import write_copy_sets
 from pytestqt.qtbot import QtBot
-from removal_helpers import Env
-from removal_support import confirm_and_wait, press_move
 
 from cleaner.models import ScanResult, ScanSettings
 from cleaner.removal.plan import plan_removal
+from tests.helpers.copy_sets import write_copy_sets
+from tests.helpers.removal_helpers import Env
+from tests.helpers.removal_support import confirm_and_wait, press_move
 from ui.main_window import MainWindow
 
 SETS = 2100
@@ -45,6 +45,7 @@ def _row_and_index(window: MainWindow, path: str) -> list[tuple[int, int]]:
     ]
 
 
+@pytest.mark.slow
 def test_thousands_of_sets_are_shown_once_and_keep_is_honoured(
     window: MainWindow, qtbot: QtBot, trash_env: Env
 ) -> None:

@@ -8,9 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 from pytestqt.qtbot import QtBot
-from synthetic_result import synthetic_groups
 
 from cleaner.models import DuplicateGroup, SkippedFile, SkipReason
+from tests.helpers.synthetic_result import synthetic_groups
 from ui.models import roles
 from ui.models.groups import GroupListModel
 from ui.models.photos import PhotoGridModel
@@ -81,7 +81,7 @@ def test_group_rows_expose_python_values(session: ReviewSession, qtbot: QtBot) -
 def test_groups_sort_on_python_values(session: ReviewSession, qtbot: QtBot, key: str) -> None:
     model = GroupListModel(session)
     big = _varied_groups()
-    # a reclaimable size beyond 32 bits must still sort right (pitfall P13)
+    # a reclaimable size beyond 32 bits must still sort right (Qt's own sort truncates it)
     huge = replace(big[0].members[1], entry=replace(big[0].members[1].entry, size=5 * 2**32))
     big[0] = replace(big[0], members=(big[0].members[0], huge))
     session.add_groups(big)

@@ -12,11 +12,11 @@ from collections.abc import Iterator
 
 import pytest
 from pytestqt.qtbot import QtBot
-from removal_helpers import Env, snapshot
-from removal_support import TIMEOUT, move_marked, press_move, scan
 
 from cleaner.demo.library import DemoLibrary
 from cleaner.removal.movelock import moving_files
+from tests.helpers.removal_helpers import Env, snapshot
+from tests.helpers.removal_support import TIMEOUT, move_marked, press_move, scan
 from ui.main_window import MainWindow
 from ui.widgets.error_dialog import ErrorDialog
 

@@ -1,7 +1,7 @@
 """Moving marked copies to the (temporary) Trash from the real window, and Undo.
 
 The trash, the undo log and HOME are in tmp_path (`trash_env`, which reuses
-tests/engine/removal_helpers.py); each test scans its own copy of the sample library.
+tests/helpers/removal_helpers.py); each test scans its own copy of the sample library.
 """
 
 from __future__ import annotations
@@ -15,14 +15,21 @@ import pytest
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
-from removal_helpers import Env, snapshot
-from removal_support import TIMEOUT, confirm_and_wait, group_names, move_marked, press_move, scan
 
 import cleaner.removal.trash
 from cleaner.demo.library import DemoLibrary
 from cleaner.removal.plan import KeepReason
 from cleaner.removal.trash import TrashUnavailable
 from cleaner.removal.undolog import BatchState, UndoLog
+from tests.helpers.removal_helpers import Env, snapshot
+from tests.helpers.removal_support import (
+    TIMEOUT,
+    confirm_and_wait,
+    group_names,
+    move_marked,
+    press_move,
+    scan,
+)
 from ui.main_window import MainWindow
 from ui.settings import Keys, Settings
 from ui.workers.base import running_threads

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
-from synthetic_result import synthetic_groups
 
+from tests.helpers.synthetic_result import synthetic_groups
 from ui.models.session import ReviewSession
 from ui.settings import Settings
 from ui.thumbnails import ThumbnailLoader

@@ -6,9 +6,9 @@ from dataclasses import replace
 
 import pytest
 from pytestqt.qtbot import QtBot
-from synthetic_result import synthetic_groups
 
 from cleaner.models import DuplicateGroup
+from tests.helpers.synthetic_result import synthetic_groups
 from ui.models.session import Decision, MarkRefused, ReviewSession
 
 
@@ -106,7 +106,7 @@ def test_final_choice_as_plain_data(session: ReviewSession) -> None:
 
 
 def test_finish_adds_what_was_not_streamed(qtbot: QtBot) -> None:
-    from synthetic_result import synthetic_result
+    from tests.helpers.synthetic_result import synthetic_result
 
     result = synthetic_result(5)
     session = ReviewSession()

@@ -3,13 +3,13 @@ stays has none (class 13 of issue 10). The plan comes from a real scan of real f
 
 from __future__ import annotations
 
-import images
 from pytestqt.qtbot import QtBot
-from removal_helpers import Env
 
 from cleaner.detect.scan import run_scan
 from cleaner.models import ScanSettings
 from cleaner.removal.plan import plan_removal
+from tests.helpers import images
+from tests.helpers.removal_helpers import Env
 from ui.widgets.removal_dialogs import ConfirmRemovalDialog
 
 

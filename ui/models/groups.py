@@ -5,7 +5,8 @@ Why not a QSortFilterProxyModel: with 20,000 groups its `lessThan` is called abo
 (measured with tests/ui/bench_models.py), a visible stall. Here the model keeps the
 display order as a Python list of session rows and sorts it with `sorted()` (tens of
 milliseconds). Sort keys are Python tuples, so byte counts over 2^31 compare right
-(pitfall P13), and a re-sort is a layout change that keeps selection and scroll.
+(Qt's own sort cut large integers to 32 bits), and a re-sort is a layout change that keeps
+selection and scroll.
 """
 
 from __future__ import annotations
@@ -86,10 +87,6 @@ class GroupListModel(QAbstractListModel):
     @property
     def sort_by(self) -> str:
         return self._sort_by
-
-    @property
-    def min_copies(self) -> int:
-        return self._min_copies
 
     def _accepts(self, session_row: int) -> bool:
         return self._min_copies <= 0 or self.session.groups[session_row].size > self._min_copies

@@ -1,6 +1,7 @@
 """The review session: the engine's groups plus the user's keep/remove marks.
 
-This is the one source of truth the Qt models adapt (house style 11). Groups are the
+This is the one source of truth the Qt models adapt; they keep no copy of their own, so
+no view can disagree with another or with what a removal acts on. Groups are the
 engine's frozen `DuplicateGroup`s, in arrival order; marks are one `bytearray` per
 group (1 = remove). Two rules are enforced here, not in the views:
 

@@ -9,7 +9,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtGui import (
-    QColor,
     QKeySequence,
     QPainter,
     QPalette,
@@ -415,7 +414,3 @@ class CompareDialog(QDialog):
     def done(self, result: int) -> None:
         self.loader.shutdown()
         super().done(result)
-
-    @staticmethod
-    def highlight_colour(palette: QPalette) -> QColor:
-        return tint(palette, KEEPER_HUE, 0.28)

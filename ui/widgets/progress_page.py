@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
@@ -74,12 +72,10 @@ class ProgressPage(QWidget):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._groups = 0
         self._skipped = 0
-        self._started = time.monotonic()
 
     def reset(self, folders: list[str]) -> None:
         self._groups = 0
         self._skipped = 0
-        self._started = time.monotonic()
         shown = ", ".join(folders[:3]) + (
             f" and {len(folders) - 3} more" if len(folders) > 3 else ""
         )

@@ -6,8 +6,8 @@
                 restored / restoreFinished / historyLoaded / entriesLoaded /
                 latestLoaded / lockedOut / failed   (every signal carries the job id)
 
-Why one thread (house style 9): moving files and putting them back must never overlap,
-and the undo log's SQLite connection belongs to the thread that opened it (pitfall P12).
+Why one thread: moving files and putting them back must never overlap, and the undo
+log's SQLite connection may only be used by the thread that opened it (sqlite3 refuses).
 Every task opens its own `UndoLog` in this thread and closes it when done, so reading the
 history also waits for a move in progress and always sees a consistent log.
 
@@ -350,7 +350,7 @@ class MutationController(JobController):
         self._token: CancelToken | None = None
         self._worker = MutationWorker(log_path)
         self._thread = worker_thread("photosift-mutations", self._worker)
-        # Connected after moveToThread, to bound methods marked @Slot (pitfall P3).
+        # Connected after moveToThread, to @Slot methods: a lambda could run in the wrong thread.
         self._runRequested.connect(self._worker.run)
         w = self._worker
         w.planned.connect(self._on_planned)

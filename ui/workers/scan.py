@@ -143,7 +143,7 @@ class ScanController(JobController):
         self._final: ScanResult | None = None
         self._worker = ScanWorker()
         self._thread = worker_thread("photosift-scan", self._worker)
-        # Connected after moveToThread, to bound methods marked @Slot (pitfall P3).
+        # Connected after moveToThread, to @Slot methods: a lambda could run in the wrong thread.
         self._runRequested.connect(self._worker.run)
         self._worker.progressChanged.connect(self._on_progress)
         self._worker.stageChanged.connect(self._on_stage)

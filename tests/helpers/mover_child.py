@@ -1,6 +1,6 @@
 """`photosift ARGS...` in a child process, with the user's folders in a test folder.
 
-Usage: python mover_child.py BASE GO DIE_AT ARGS...
+Usage: python -m tests.helpers.mover_child BASE GO DIE_AT ARGS...
 
 - BASE: the folder `removal_helpers.isolate()` fills (HOME, trash, undo log, photos);
   children given the same BASE share one trash, one undo log and one move lock.
@@ -10,8 +10,8 @@ Usage: python mover_child.py BASE GO DIE_AT ARGS...
 - DIE_AT: ``N`` to end the process with ``os._exit(9)`` as the N-th file is about to
   go to the trash (a crash at a chosen point), or ``-``.
 
-Run it with the checkout on PYTHONPATH (see `run_child`): the venv may hold an editable
-install of another checkout.
+Run it from the checkout with the checkout on PYTHONPATH (see `movers.start`): the venv may
+hold an editable install of another checkout.
 """
 
 from __future__ import annotations
@@ -22,15 +22,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+import pytest
 
-import pytest  # noqa: E402
-from removal_helpers import isolate  # noqa: E402
-
-import cleaner.removal.trash  # noqa: E402
-from cleaner.cli import clean_cmd, undo_cmd  # noqa: E402
-from cleaner.cli import main as photosift  # noqa: E402
+import cleaner.removal.trash
+from cleaner.cli import clean_cmd, undo_cmd
+from cleaner.cli import main as photosift
+from tests.helpers.removal_helpers import isolate
 
 DIED = 9
 

@@ -10,12 +10,11 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from removal_helpers import photo_bytes
-
 from cleaner.models import ScanResult
+from tests.helpers.removal_helpers import photo_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
-CHILD = Path(__file__).resolve().parent / "mover_child.py"
+CHILD = "tests.helpers.mover_child"  # run with -m from ROOT
 
 
 def child_env() -> dict[str, str]:
@@ -47,7 +46,8 @@ def start(base: Path, *args: str, go: Path | None = None, die_at: int | None = N
     """`photosift ARGS` in a child isolated under `base` (see mover_child.py)."""
     command = [
         sys.executable,
-        str(CHILD),
+        "-m",
+        CHILD,
         str(base),
         "-" if go is None else str(go),
         "-" if die_at is None else str(die_at),

@@ -1,4 +1,4 @@
-"""Helpers for the removal, history and export tests: scan in the window, then move."""
+"""Helpers for the window's removal, history and export tests: scan in the window, then move."""
 
 from __future__ import annotations
 
