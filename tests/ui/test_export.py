@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QCheckBox
 from pytestqt.qtbot import QtBot
-from tests.helpers.synthetic_result import synthetic_result
 
 from cleaner import REPORT_WRITERS
 from cleaner.demo.library import DemoLibrary
 from tests.helpers.removal_helpers import Env
 from tests.helpers.removal_support import TIMEOUT, move_marked, scan
+from tests.helpers.synthetic_result import synthetic_result
 from ui.format import human_bytes
 from ui.main_window import MainWindow
 from ui.settings import Keys, Settings
