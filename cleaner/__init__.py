@@ -59,22 +59,18 @@ from cleaner.progress import (
     Stage,
     StageStarted,
 )
-from cleaner.removal.movelock import AnotherRemovalRunning, MoveLockError
-from cleaner.removal.plan import (
+from cleaner.removal.move import (
     FileKept,
     FileRemoved,
-    KeepReason,
-    KeptFile,
-    PlannedFile,
     QuarantineMode,
     RemovalFinished,
     RemovalOptions,
-    RemovalPlan,
     RemovalStarted,
     TrashFunc,
-    plan_removal,
     remove_files,
 )
+from cleaner.removal.movelock import AnotherRemovalRunning, MoveLockError
+from cleaner.removal.plan import KeepReason, KeptFile, PlannedFile, RemovalPlan, plan_removal
 from cleaner.removal.restore import FileRestore, RestoreFinished, RestoreState, restore_batch
 from cleaner.removal.trash import QUARANTINE_DIR_NAME, default_quarantine_root, describe_error
 from cleaner.removal.undolog import (

@@ -12,7 +12,7 @@ An archive's keywords, captions and edits often live beside the picture, not in 
 The names are matched case-insensitively in the picture's own folder. A ``<stem>.xmp``,
 ``.aae`` or ``.thm`` is shared by every picture of that stem in the folder (``IMG_1234.CR2``
 and ``IMG_1234.JPG`` both use ``IMG_1234.xmp``): it may go only when no picture that uses it
-stays. `cleaner.removal.plan` moves a sidecar right after its picture, with its own undo record,
+stays. `cleaner.removal.move` moves a sidecar right after its picture, with its own undo record,
 and leaves both where they are when a sidecar changed since the scan.
 
 The walk never takes these files for pictures: their extensions are not picture extensions

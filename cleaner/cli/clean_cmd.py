@@ -17,20 +17,16 @@ from typing import Any
 from cleaner.cli.common import ProgressBar, ask, error, human_bytes
 from cleaner.errors import ResultFormatError
 from cleaner.progress import CancelToken, Progress
-from cleaner.removal.movelock import AnotherRemovalRunning, MoveLockError
-from cleaner.removal.plan import (
+from cleaner.removal.move import (
     FileKept,
     FileRemoved,
-    KeepReason,
-    KeptFile,
-    PlannedFile,
     QuarantineMode,
     RemovalFinished,
     RemovalOptions,
-    RemovalPlan,
-    plan_removal,
     remove_files,
 )
+from cleaner.removal.movelock import AnotherRemovalRunning, MoveLockError
+from cleaner.removal.plan import KeepReason, KeptFile, PlannedFile, RemovalPlan, plan_removal
 from cleaner.removal.undolog import UndoLog, UndoLogError
 from cleaner.resultio import load
 from cleaner.textsafe import printable, printable_path

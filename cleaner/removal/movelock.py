@@ -9,7 +9,7 @@ portable window (``--portable DIR``, ``$PHOTOSIFT_DATA_DIR``: its own undo log) 
 installed ``photosift clean`` still take turns. ``$PHOTOSIFT_LOCK_DIR`` moves it (tests,
 which run side by side, each in its own folders). It never waits: a second mover is told at
 once, before it moves anything, with `AnotherRemovalRunning`. The engine's movers
-(`cleaner.removal.plan.remove_files`, `cleaner.removal.restore.restore_batch`) take it
+(`cleaner.removal.move.remove_files`, `cleaner.removal.restore.restore_batch`) take it
 themselves with `@one_mover_at_a_time`, so every caller (command line, window, scripts) is
 covered, and the survivor checks before each move happen under it.
 

@@ -214,7 +214,7 @@ def _clean(planned: Path, quarantine: Path) -> list[str]:
 def test_ctrl_c_stops_clean_between_two_files(planned: Path, tmp_path: Path) -> None:
     marker = tmp_path / "busy"
     prelude = _marker_prelude(
-        marker, "cleaner.removal.plan", ("move_to_quarantine", "file_state"), 0.02
+        marker, "cleaner.removal.move", ("move_to_quarantine", "file_state"), 0.02
     )
     proc, _, err = _spawn(_clean(planned, tmp_path / "q"), tmp_path, prelude)
     _wait_for(marker.exists, proc, "the first move")

@@ -14,8 +14,9 @@ import pytest
 
 from cleaner import resultio
 from cleaner.progress import CancelToken
+from cleaner.removal.move import RemovalFinished, remove_files, run_removal
 from cleaner.removal.movelock import AnotherRemovalRunning, MoveLockError, lock_path, moving_files
-from cleaner.removal.plan import RemovalFinished, plan_removal, remove_files, run_removal
+from cleaner.removal.plan import plan_removal
 from cleaner.removal.restore import restore_batch, run_restore
 from cleaner.removal.undolog import Outcome, UndoLog
 from tests.helpers.movers import pictures_left, release_together, start, swapped_keepers

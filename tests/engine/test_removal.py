@@ -9,17 +9,16 @@ from pathlib import Path
 import pytest
 
 from cleaner.progress import CancelToken, Progress
-from cleaner.removal.plan import (
+from cleaner.removal.move import (
     FileKept,
     FileRemoved,
-    KeepReason,
     QuarantineMode,
     RemovalFinished,
     RemovalOptions,
-    plan_removal,
     remove_files,
     run_removal,
 )
+from cleaner.removal.plan import KeepReason, plan_removal
 from cleaner.removal.restore import RestoreState, run_restore
 from cleaner.removal.trash import TrashUnavailable, quarantine_destination
 from cleaner.removal.undolog import BatchState, Method, Outcome, UndoLog

@@ -128,7 +128,7 @@ def test_trash_unavailable_hint_and_quarantine_option(
     def no_trash(path: str) -> None:
         raise TrashUnavailable("no trash folder can be created on this drive")
 
-    monkeypatch.setattr("cleaner.removal.plan.move_to_trash", no_trash)
+    monkeypatch.setattr("cleaner.removal.move.move_to_trash", no_trash)
     assert cli("clean", "--from", str(result_file), "--yes") == 1
     captured = capsys.readouterr()
     assert "--quarantine DIR" in captured.out

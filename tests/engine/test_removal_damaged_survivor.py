@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from cleaner.models import DamageReason, DuplicateGroup, GroupKind, GroupMember, ImageMetrics
-from cleaner.removal.plan import KeepReason, plan_removal, run_removal
+from cleaner.removal.move import run_removal
+from cleaner.removal.plan import KeepReason, plan_removal
 from cleaner.removal.undolog import UndoLog
 from tests.helpers.removal_helpers import Env, group, isolate, member, photo_bytes, result, write
 

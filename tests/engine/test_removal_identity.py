@@ -17,7 +17,8 @@ import pytest
 import cleaner.removal.fileidentity
 from cleaner.detect.scan import run_scan
 from cleaner.models import ScanSettings
-from cleaner.removal.plan import KeepReason, plan_removal, run_removal
+from cleaner.removal.move import run_removal
+from cleaner.removal.plan import KeepReason, plan_removal
 from cleaner.removal.undolog import UndoLog
 from tests.helpers.images import photo, save
 from tests.helpers.removal_helpers import Env, exact_result, group, isolate, member, result, write
@@ -313,7 +314,7 @@ def test_a_big_exact_group_reads_its_keeper_once_yet_sees_it_change(
 ) -> None:
     """1,000 exact copies: the keeper is digested once, then only looked up before each
     move; an edit of the keeper halfway (same size, mtime put back) stops the rest."""
-    import cleaner.removal.plan
+    import cleaner.removal.move
     from cleaner.removal.trash import move_to_trash
 
     data = b"k" * 4096
@@ -327,13 +328,13 @@ def test_a_big_exact_group_reads_its_keeper_once_yet_sees_it_change(
         roots=(str(env.photos),),
     )
     reads: list[str] = []
-    real_read = cleaner.removal.plan.read_object
+    real_read = cleaner.removal.move.read_object
 
     def counting_read(path: str, root: str | None = None) -> object:
         reads.append(path)
         return real_read(path, root)
 
-    monkeypatch.setattr(cleaner.removal.plan, "read_object", counting_read)
+    monkeypatch.setattr(cleaner.removal.move, "read_object", counting_read)
     moved = 0
 
     def trash_then_edit_keeper(path: str) -> None:

@@ -22,7 +22,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaner.removal.plan import plan_removal, run_removal
+from cleaner.removal.move import run_removal
+from cleaner.removal.plan import plan_removal
 from cleaner.removal.undolog import UndoLog
 from tests.helpers.removal_helpers import group, isolate, member, photo_bytes, result, write
 

@@ -320,7 +320,8 @@ def test_json_report_reads_back_as_the_same_result(scanned: Scanned, tmp_path: P
 
 
 def test_outcomes_of_moved_files_come_from_the_undo_log(scanned: Scanned, tmp_path: Path) -> None:
-    from cleaner.removal.plan import QuarantineMode, RemovalOptions, plan_removal, run_removal
+    from cleaner.removal.move import QuarantineMode, RemovalOptions, run_removal
+    from cleaner.removal.plan import plan_removal
     from cleaner.removal.undolog import UndoLog
 
     result = scanned.result

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.removal.plan import plan_removal, run_removal
+from cleaner.removal.move import run_removal
+from cleaner.removal.plan import plan_removal
 from cleaner.removal.restore import (
     FileRestore,
     FreedesktopTrash,

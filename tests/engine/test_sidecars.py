@@ -26,7 +26,8 @@ from cleaner.cli import clean_cmd, undo_cmd
 from cleaner.detect.scan import run_scan
 from cleaner.errors import ResultFormatError
 from cleaner.models import ScanResult, ScanSettings
-from cleaner.removal.plan import KeepReason, plan_removal, run_removal
+from cleaner.removal.move import run_removal
+from cleaner.removal.plan import KeepReason, plan_removal
 from cleaner.removal.restore import RestoreState, run_restore
 from cleaner.removal.undolog import Outcome, UndoLog
 from tests.helpers import images
@@ -386,7 +387,8 @@ def test_killed_between_picture_and_sidecar_everything_is_recorded_and_undoable(
             from tests.helpers.removal_helpers import isolate
             import cleaner.removal.trash
             from cleaner import resultio
-            from cleaner.removal.plan import plan_removal, run_removal
+            from cleaner.removal.move import run_removal
+            from cleaner.removal.plan import plan_removal
             from cleaner.removal.undolog import UndoLog
 
             mp = pytest.MonkeyPatch()
@@ -579,7 +581,7 @@ def test_sidecar_extensions_are_never_picture_candidates() -> None:
 def test_the_sidecar_follows_its_picture_into_the_quarantine_folder_and_back(
     env: Env, tmp_path: Path
 ) -> None:
-    from cleaner.removal.plan import QuarantineMode, RemovalOptions
+    from cleaner.removal.move import QuarantineMode, RemovalOptions
 
     _keeper, dup, sidecar = library(env, "IMG_1234.JPG.xmp")
     before = snapshot([str(dup), str(sidecar)])

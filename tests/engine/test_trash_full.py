@@ -13,13 +13,8 @@ from pathlib import Path
 import pytest
 
 import cleaner.removal.trash
-from cleaner.removal.plan import (
-    KeepReason,
-    QuarantineMode,
-    RemovalOptions,
-    plan_removal,
-    run_removal,
-)
+from cleaner.removal.move import QuarantineMode, RemovalOptions, run_removal
+from cleaner.removal.plan import KeepReason, plan_removal
 from cleaner.removal.restore import RestoreState, run_restore
 from cleaner.removal.undolog import Outcome, UndoLog
 from tests.helpers.removal_helpers import Env, exact_result, isolate, snapshot, write

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaner.removal.plan import QuarantineMode, RemovalOptions, plan_removal, run_removal
+from cleaner.removal.move import QuarantineMode, RemovalOptions, run_removal
+from cleaner.removal.plan import plan_removal
 from cleaner.removal.restore import RestoreState, run_restore
 from cleaner.removal.undolog import LOG_FILE_NAME, UndoLog
 from tests.helpers.removal_cli import cli

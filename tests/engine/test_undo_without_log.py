@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cleaner.removal.trash
-from cleaner.removal.plan import QuarantineMode, RemovalOptions, plan_removal, run_removal
+from cleaner.removal.move import QuarantineMode, RemovalOptions, run_removal
+from cleaner.removal.plan import plan_removal
 from cleaner.removal.trash import QUARANTINE_INDEX_NAME
 from cleaner.removal.undolog import LOG_FILE_NAME, UndoLog
 from tests.helpers.damaged_log import damage_middle_page

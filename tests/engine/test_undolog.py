@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 import cleaner.removal.trash
-from cleaner.removal.plan import plan_removal, remove_files, run_removal
+from cleaner.removal.move import remove_files, run_removal
+from cleaner.removal.plan import plan_removal
 from cleaner.removal.restore import RestoreState, run_restore
 from cleaner.removal.undolog import (
     LOG_FILE_NAME,
@@ -197,7 +198,8 @@ def test_a_killed_process_leaves_a_log_that_undo_can_use(env: Env, tmp_path: Pat
             import pytest
             from tests.helpers.removal_helpers import exact_result, isolate
             import cleaner.removal.trash
-            from cleaner.removal.plan import plan_removal, run_removal
+            from cleaner.removal.move import run_removal
+            from cleaner.removal.plan import plan_removal
             from cleaner.removal.undolog import UndoLog
 
             mp = pytest.MonkeyPatch()

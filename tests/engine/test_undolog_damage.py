@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from cleaner import resultio
-from cleaner.removal.plan import plan_removal, run_removal
+from cleaner.removal.move import run_removal
+from cleaner.removal.plan import plan_removal
 from cleaner.removal.undolog import (
     LOG_FILE_NAME,
     Method,

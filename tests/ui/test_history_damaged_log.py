@@ -8,7 +8,8 @@ import os
 import pytest
 from pytestqt.qtbot import QtBot
 
-from cleaner.removal.plan import RemovalOptions, plan_removal, run_removal
+from cleaner.removal.move import RemovalOptions, run_removal
+from cleaner.removal.plan import plan_removal
 from cleaner.removal.undolog import LOG_FILE_NAME, UndoLog
 from tests.helpers.damaged_log import damage_middle_page
 from tests.helpers.removal_helpers import Env, exact_result

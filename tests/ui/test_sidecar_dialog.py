@@ -46,7 +46,8 @@ def test_confirmation_lists_sidecars_and_warns_when_the_keeper_has_none(
 def test_the_summary_lists_a_sidecar_that_could_not_follow_its_picture(
     qtbot: QtBot, trash_env: Env
 ) -> None:
-    from cleaner.removal.plan import FileRemoved, KeepReason, KeptFile, RemovalFinished
+    from cleaner.removal.move import FileRemoved, RemovalFinished
+    from cleaner.removal.plan import KeepReason, KeptFile
     from cleaner.removal.undolog import Method
     from ui.widgets.removal_dialogs import RemovalSummaryDialog
 
