@@ -83,8 +83,8 @@ from cleaner.removal.undolog import (
     UndoLogDamaged,
     UndoLogError,
     default_log_path,
-    open_log,
 )
+from cleaner.removal.undolog_open import open_log
 from cleaner.report import (
     REPORT_WRITERS,
     FileOutcome,

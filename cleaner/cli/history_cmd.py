@@ -13,8 +13,8 @@ from cleaner.removal.undolog import (
     LogEntry,
     Outcome,
     UndoLogError,
-    open_log,
 )
+from cleaner.removal.undolog_open import open_log
 from cleaner.textsafe import printable, printable_path
 
 EXIT_OK, EXIT_FAILED = 0, 1

@@ -15,7 +15,8 @@ from cleaner.progress import Progress
 from cleaner.removal import rescue
 from cleaner.removal.movelock import AnotherRemovalRunning, MoveLockError
 from cleaner.removal.restore import FileRestore, RestoreFinished, RestoreState, restore_batch
-from cleaner.removal.undolog import Batch, UndoLog, UndoLogError, open_log
+from cleaner.removal.undolog import Batch, UndoLog, UndoLogError
+from cleaner.removal.undolog_open import open_log
 from cleaner.textsafe import printable, printable_path
 
 EXIT_OK, EXIT_FAILED = 0, 1

@@ -13,18 +13,24 @@ SQLite connections belong to the thread that opened them: open one `UndoLog` per
 (the window runs every removal and restore on its single "mutations" thread).
 Paths are stored as BLOBs (UTF-8 with ``surrogatepass``) so that any `str` path, including
 the ``os.fsdecode()`` spelling of a non-UTF-8 name, comes back identical.
+
+This module is the log itself and what its records mean: the schema, writing and reading
+batches and file records, checking each record read back, and the path BLOB encoding.
+A damaged log is someone else's job, kept apart because it is a different kind of work
+(reading a broken file any way it can): `cleaner.removal.undolog_recovery` sets it aside
+and rebuilds it, `cleaner.removal.undolog_pages` reads records straight from its pages,
+and `cleaner.removal.undolog_open.open_log` opens the log for reading and calls for a
+recovery under the move lock.
 """
 
 from __future__ import annotations
 
 import contextlib
 import enum
-import mmap
 import os
 import re
 import secrets
 import sqlite3
-import struct
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -34,7 +40,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from cleaner.errors import PhotoSiftError
-from cleaner.humanize import plural
 from cleaner.paths import data_dir as default_data_dir
 from cleaner.removal.fileidentity import path_form_problem
 
@@ -47,7 +52,8 @@ class UndoLogError(PhotoSiftError):
 
 
 class UndoLogDamaged(UndoLogError):
-    """The undo log file is damaged: `recover_log` sets it aside and keeps what it can read."""
+    """The undo log file is damaged: `cleaner.removal.undolog_recovery.recover_log` sets it
+    aside and keeps what it can read."""
 
 
 class BadRecord(ValueError):
@@ -139,7 +145,7 @@ def decode_path(blob: bytes | str) -> str:
     return blob if isinstance(blob, str) else blob.decode("utf-8", "surrogatepass")
 
 
-def _now_iso() -> str:
+def now_iso() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
@@ -187,7 +193,7 @@ CREATE TABLE IF NOT EXISTS entries (
 CREATE INDEX IF NOT EXISTS entries_batch ON entries(batch_id, id);
 """
 
-_ENTRY_COLUMNS = (
+ENTRY_COLUMNS = (
     "id, batch_id, original_path, size, mtime_ns, sha256, method, destination, outcome, "
     "detail, started_at, moved_at, restore_state, restored_to, restored_at"
 )
@@ -313,7 +319,7 @@ class UndoLog:
         problem = self.damage()
         if problem is not None:
             raise UndoLogDamaged(_damaged_text(self.path, problem))
-        stamp = f"{_now_iso()} {secrets.token_hex(4)}"
+        stamp = f"{now_iso()} {secrets.token_hex(4)}"
         with self._transaction():  # synchronous=FULL: fsync'd before it returns
             self._conn.execute(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES ('write_check', ?)", (stamp,)
@@ -333,7 +339,7 @@ class UndoLog:
             self._conn.execute(
                 "INSERT INTO batches(id, created_at, app_version, source, state) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (batch_id, _now_iso(), app_version, source, BatchState.RUNNING.value),
+                (batch_id, now_iso(), app_version, source, BatchState.RUNNING.value),
             )
         return batch_id
 
@@ -424,7 +430,7 @@ class UndoLog:
         with self._transaction():
             self._conn.execute(
                 "UPDATE batches SET state = ?, finished_at = ? WHERE id = ?",
-                (state.value, _now_iso(), batch_id),
+                (state.value, now_iso(), batch_id),
             )
 
     def set_destination(self, entry_id: int, method: Method, destination: str | None) -> None:
@@ -501,7 +507,7 @@ class UndoLog:
         (edited by hand or damaged), each with one line saying what is wrong."""
         with self._reading():
             rows = self._conn.execute(
-                f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE batch_id = ? ORDER BY id", (batch_id,)
+                f"SELECT {ENTRY_COLUMNS} FROM entries WHERE batch_id = ? ORDER BY id", (batch_id,)
             ).fetchall()
         wanted = None if ids is None else set(ids)
         good: list[LogEntry] = []
@@ -510,7 +516,7 @@ class UndoLog:
             if wanted is not None and r[0] not in wanted:
                 continue
             try:
-                good.append(_entry(r))
+                good.append(entry_from_row(r))
             except BadRecord as exc:
                 bad.append(BadEntry(r[0], _printable_path(r[2]), str(exc)))
         return good, bad
@@ -518,12 +524,12 @@ class UndoLog:
     def entry(self, entry_id: int) -> LogEntry:
         with self._reading():
             row = self._conn.execute(
-                f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE id = ?", (entry_id,)
+                f"SELECT {ENTRY_COLUMNS} FROM entries WHERE id = ?", (entry_id,)
             ).fetchone()
         if row is None:
             raise UndoLogError(f"no undo log entry {entry_id}")
         try:
-            return _entry(row)
+            return entry_from_row(row)
         except BadRecord as exc:
             raise UndoLogError(f"undo log entry {entry_id} is not valid: {exc}") from exc
 
@@ -585,7 +591,7 @@ def _damaged_text(path: Path, detail: str) -> str:
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
-def _entry(r: Any) -> LogEntry:
+def entry_from_row(r: Any) -> LogEntry:
     """A record as PhotoSift writes it, or `BadRecord` saying (in one line) what is wrong."""
     if not isinstance(r[0], int):
         raise BadRecord("its number is not a whole number")
@@ -682,430 +688,3 @@ def _printable_path(value: object) -> str:
     if not isinstance(value, str):
         return _short(value)
     return value if value.isprintable() and len(value) <= 200 else _short(value)
-
-
-# -- a damaged log -------------------------------------------------------------------------
-
-_CHUNK_ROWS = 256
-_BATCH_COLUMNS = "rowid, id, created_at, app_version, source, state, finished_at"
-
-
-@dataclass(frozen=True, slots=True)
-class Recovery:
-    """What `recover_log` did with a damaged undo log."""
-
-    set_aside: Path  # the damaged file, renamed and dated
-    batches: int  # batch records recovered (or rebuilt from their entries)
-    entries: int  # file records recovered
-    lost_entries: tuple[tuple[int, int], ...]  # ranges of record numbers that could not be read
-    lost_batches: int  # batch records that could not be read (-1: some, how many unknown)
-    unreadable: bool = False  # nothing at all could be read
-    uncounted: bool = False  # some file records could not be read, how many is unknown
-
-    @property
-    def lost_count(self) -> int:
-        return sum(hi - lo + 1 for lo, hi in self.lost_entries)
-
-    @property
-    def message(self) -> str:
-        head = f"The undo log was damaged; it was set aside as {self.set_aside}."
-        if self.unreadable:
-            return f"{head} Nothing in it could be read; a new, empty log was started."
-        text = (
-            f"{head} Recovered {plural(self.entries, 'file record')} in "
-            f"{plural(self.batches, 'batch', 'batches')}."
-        )
-        if self.lost_entries:
-            ranges = ", ".join(
-                str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in self.lost_entries[:5]
-            )
-            more = ", ..." if len(self.lost_entries) > 5 else ""
-            text += (
-                f" {plural(self.lost_count, 'file record')} could not be read"
-                f" (numbers {ranges}{more}):"
-                " those files may still be in the trash ('photosift undo --from-trash')."
-            )
-        if self.uncounted:
-            text += (
-                " Some file records could not be read (how many is not known): those files"
-                " may still be in the trash ('photosift undo --from-trash')."
-            )
-        if self.lost_batches > 0:
-            text += f" {plural(self.lost_batches, 'batch record')} could not be read."
-        elif self.lost_batches < 0:
-            text += " Some batch records could not be read (rebuilt from their files)."
-        if not (self.lost_entries or self.lost_batches or self.uncounted):
-            text += " Every record could be read."
-        return text
-
-
-def open_log(
-    path: str | os.PathLike[str] | None = None,
-    *,
-    data_dir: str | os.PathLike[str] | None = None,
-    check: bool = True,
-) -> tuple[UndoLog, Recovery | None]:
-    """Open the undo log for reading it (history, undo). A damaged log is set aside and
-    rebuilt from every record that can still be read; the `Recovery` says what happened."""
-    log_path = Path(path) if path is not None else default_log_path(data_dir)
-    problem: str | None
-    try:
-        log = UndoLog(log_path)
-    except UndoLogDamaged as exc:
-        problem = str(exc)
-    else:
-        problem = log.damage() if check else None
-        if problem is None:
-            return log, None
-        log.close()
-    # Setting the log aside while another PhotoSift writes to it would split its records
-    # between two files: recover only under the move lock (`cleaner.removal.movelock`, imported
-    # here because it reads this module's data folder).
-    from cleaner.removal.movelock import AnotherRemovalRunning, MoveLockError, moving_files
-
-    try:
-        with moving_files():
-            recovery = recover_log(log_path)
-    except AnotherRemovalRunning as exc:
-        raise UndoLogError(f"the undo log is damaged, and {exc}; it will be repaired then") from exc
-    except MoveLockError as exc:
-        raise UndoLogError(str(exc)) from exc
-    return UndoLog(log_path), recovery
-
-
-def set_aside_name(path: Path, now: float | None = None) -> Path:
-    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now))
-    candidate = path.with_name(f"{path.stem}.damaged-{stamp}{path.suffix}")
-    n = 2
-    while candidate.exists():
-        candidate = path.with_name(f"{path.stem}.damaged-{stamp}-{n}{path.suffix}")
-        n += 1
-    return candidate
-
-
-def recover_log(path: str | os.PathLike[str]) -> Recovery:
-    """Rename the damaged log (with its ``-wal``) aside, dated, and write a new one at
-    `path` with every batch and file record that can still be read, record by record.
-
-    The record numbers are kept, so what the user saw in `history` still matches. A file
-    record whose batch record is lost gets a rebuilt batch, dated from its first record.
-    """
-    log_path = Path(path)
-    aside = set_aside_name(log_path)
-    try:
-        os.replace(log_path, aside)
-        for suffix in ("-wal", "-shm"):
-            side = Path(f"{log_path}{suffix}")
-            if side.exists():
-                os.replace(side, f"{aside}{suffix}")
-    except OSError as exc:
-        raise UndoLogError(f"cannot set the damaged undo log {log_path} aside: {exc}") from exc
-
-    batches: list[tuple[Any, ...]] = []
-    entries: list[tuple[Any, ...]] = []
-    lost: list[int] = []
-    lost_batches = 0
-    unreadable = False
-    try:
-        src = sqlite3.connect(aside, isolation_level=None)
-    except sqlite3.Error:
-        unreadable = True
-    else:
-        try:
-            with contextlib.suppress(sqlite3.Error):  # the -wal's pages into the file
-                src.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            src.execute("PRAGMA query_only=1")
-            batches, bad = _salvage(src, "batches", "rowid", _BATCH_COLUMNS)
-            entries, lost = _salvage(src, "entries", "id", _ENTRY_COLUMNS)
-        finally:
-            with contextlib.suppress(sqlite3.Error):
-                src.close()
-        if lost or bad:
-            # Rows on pages the tree no longer leads to (a damaged root or inner page).
-            raw_batches, raw_entries = _scan_leaf_pages(aside)
-            have = {r[0] for r in entries}
-            extra = [raw_entries[i] for i in sorted(raw_entries) if i not in have]
-            entries = sorted([*entries, *extra], key=lambda r: r[0])
-            have = {r[0] for r in entries}
-            lost = [i for i in lost if i == -1 or i not in have]
-            have_b = {r[0] for r in batches}
-            more = [raw_batches[i] for i in sorted(raw_batches) if i not in have_b]
-            batches = sorted([*batches, *more], key=lambda r: r[0])
-            have_b = {r[0] for r in batches}
-            bad = [i for i in bad if i == -1 or i not in have_b]
-        lost_batches = -1 if -1 in bad else len(bad)
-        unreadable = not batches and not entries
-
-    with UndoLog(log_path) as fresh:
-        conn = fresh._conn
-        with fresh._transaction():
-            known: set[str] = set()
-            for b in batches:
-                with contextlib.suppress(sqlite3.Error):
-                    conn.execute(
-                        "INSERT INTO batches(rowid, id, created_at, app_version, source, state, "
-                        "finished_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        b,
-                    )
-                    known.add(b[1])
-            kept = 0
-            for e in entries:
-                batch_id = e[1]
-                if batch_id not in known and isinstance(batch_id, str):
-                    started = e[10] if isinstance(e[10], (int, float)) else None
-                    with contextlib.suppress(sqlite3.Error):
-                        conn.execute(
-                            "INSERT INTO batches(id, created_at, app_version, source, state, "
-                            "finished_at) VALUES (?, ?, '?', ?, ?, NULL)",
-                            (
-                                batch_id,
-                                _iso(started),
-                                "(rebuilt: its own record in the damaged log could not be read)",
-                                BatchState.FINISHED.value,
-                            ),
-                        )
-                        known.add(batch_id)
-                try:
-                    conn.execute(
-                        f"INSERT INTO entries({_ENTRY_COLUMNS}) VALUES ({', '.join('?' * 15)})",
-                        e,
-                    )
-                    kept += 1
-                except sqlite3.Error:
-                    lost.append(e[0])
-            conn.execute(
-                "INSERT OR REPLACE INTO meta(key, value) VALUES ('recovered_from', ?)",
-                (f"{aside} at {_now_iso()}",),
-            )
-    return Recovery(
-        set_aside=aside,
-        batches=len(known),
-        entries=kept,
-        lost_entries=_ranges(sorted(x for x in lost if isinstance(x, int) and x > 0)),
-        lost_batches=lost_batches,
-        unreadable=unreadable,
-        uncounted=-1 in lost,
-    )
-
-
-def _salvage(
-    conn: sqlite3.Connection, table: str, key: str, columns: str
-) -> tuple[list[tuple[Any, ...]], list[int]]:
-    """Every row of `table` that can be read, by ranges of its rowid, then row by row
-    inside a range that fails. Returns the rows and the rowids that could not be read."""
-    top = _top_rowid(conn, table, key)
-    rows: list[tuple[Any, ...]] = []
-    lost: list[int] = []
-    lo = 1
-    empty = 0
-    while True:
-        hi = lo + _CHUNK_ROWS - 1
-        try:
-            chunk = conn.execute(
-                f"SELECT {columns} FROM {table} WHERE {key} BETWEEN ? AND ? ORDER BY {key}",
-                (lo, hi),
-            ).fetchall()
-        except sqlite3.Error:
-            chunk = []
-            for rowid in range(lo, hi + 1):
-                try:
-                    row = conn.execute(
-                        f"SELECT {columns} FROM {table} WHERE {key} = ?", (rowid,)
-                    ).fetchone()
-                except sqlite3.Error:
-                    # Beyond a known top there is nothing; with no top, -1 counts "some".
-                    if top is None or rowid <= top:
-                        lost.append(rowid if top is not None else -1)
-                    continue
-                if row is not None:
-                    chunk.append(tuple(row))
-            failed = True
-        else:
-            failed = False
-        rows.extend(tuple(r) for r in chunk)
-        empty = 0 if chunk else empty + 1
-        # Record numbers are dense (never deleted): past the top, stop at the first range
-        # that reads cleanly and holds nothing (or after a few that hold nothing).
-        if (top is None or hi >= top) and ((not chunk and not failed) or empty > 4):
-            break
-        lo = hi + 1
-    if top is not None:  # numbers are dense: every one up to the top that is missing is lost
-        found = {r[0] for r in rows}
-        lost = [i for i in range(1, top + 1) if i not in found]
-    return rows, lost
-
-
-def _top_rowid(conn: sqlite3.Connection, table: str, key: str) -> int | None:
-    queries = [f"SELECT max({key}) FROM {table}"]
-    if table == "entries":
-        queries.insert(0, "SELECT seq FROM sqlite_sequence WHERE name = 'entries'")
-    best: int | None = None
-    for sql in queries:
-        try:
-            row = conn.execute(sql).fetchone()
-        except sqlite3.Error:
-            continue
-        if row is not None and isinstance(row[0], int):
-            best = row[0] if best is None else max(best, row[0])
-    return best
-
-
-def _ranges(ids: list[int]) -> tuple[tuple[int, int], ...]:
-    out: list[tuple[int, int]] = []
-    for i in ids:
-        if out and i <= out[-1][1] + 1:
-            out[-1] = (out[-1][0], max(out[-1][1], i))
-        else:
-            out.append((i, i))
-    return tuple(out)
-
-
-def _iso(epoch: float | None) -> str:
-    if epoch is None:
-        return _now_iso()
-    try:
-        return datetime.fromtimestamp(epoch).astimezone().isoformat(timespec="seconds")
-    except (OverflowError, OSError, ValueError):
-        return _now_iso()
-
-
-# -- reading table rows straight from the file's pages ---------------------------------------
-
-
-def _scan_leaf_pages(
-    path: Path,
-) -> tuple[dict[int, tuple[Any, ...]], dict[int, tuple[Any, ...]]]:
-    """Every batch and file record found on the table leaf pages of the file, whether or
-    not the tree still leads to them (what SQLite's ``.recover`` does, for our two tables).
-
-    A row is taken for a file record when it has the 15 columns of one and `_entry` accepts
-    it, for a batch record when it has the 6 text columns of one. Where a freed page still
-    holds an older version of a record, the most advanced version wins (restored, then
-    moved, then pending).
-    """
-    try:
-        with open(path, "rb") as fh:
-            if os.fstat(fh.fileno()).st_size == 0:
-                return {}, {}
-            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
-                return _scan_pages(data)
-    except (OSError, ValueError):
-        return {}, {}
-
-
-def _scan_pages(
-    data: mmap.mmap,
-) -> tuple[dict[int, tuple[Any, ...]], dict[int, tuple[Any, ...]]]:
-    page_size = int.from_bytes(data[16:18], "big") if len(data) >= 100 else 4096
-    if page_size == 1:
-        page_size = 65536
-    if page_size < 512 or page_size & (page_size - 1):
-        page_size = 4096
-    reserved = data[20] if len(data) >= 100 else 0
-    usable = page_size - reserved
-    batches: dict[int, tuple[Any, ...]] = {}
-    entries: dict[int, tuple[Any, ...]] = {}
-    for start in range(0, len(data) - page_size + 1, page_size):
-        page = data[start : start + page_size]
-        head = 100 if start == 0 else 0
-        if page[head] != 0x0D:  # a table leaf
-            continue
-        for rowid, values in _leaf_cells(page, head, usable):
-            if len(values) == 15:
-                row = (rowid, *values[1:])
-                try:
-                    _entry(row)
-                except (BadRecord, IndexError, TypeError, ValueError):
-                    continue
-                old = entries.get(rowid)
-                if old is None or _progress(row) > _progress(old):
-                    entries[rowid] = row
-            elif (
-                len(values) == 6
-                and all(isinstance(v, str) for v in values[:5])
-                and values[4] in _BATCH_STATES
-            ):
-                batches[rowid] = (rowid, *values)
-    return batches, entries
-
-
-_BATCH_STATES = frozenset(b.value for b in BatchState)
-
-
-def _progress(row: tuple[Any, ...]) -> tuple[float, float]:
-    restored = row[14] if isinstance(row[14], (int, float)) else 0.0
-    moved = row[11] if isinstance(row[11], (int, float)) else 0.0
-    return float(restored), float(moved)
-
-
-def _leaf_cells(page: bytes, head: int, usable: int) -> Iterator[tuple[int, list[Any]]]:
-    try:
-        count = int.from_bytes(page[head + 3 : head + 5], "big")
-    except IndexError:
-        return
-    max_local = usable - 35
-    for i in range(count):
-        at = head + 8 + 2 * i
-        if at + 2 > len(page):
-            return
-        offset = int.from_bytes(page[at : at + 2], "big")
-        try:
-            size, pos = _varint(page, offset)
-            rowid, pos = _varint(page, pos)
-            if size > max_local or pos + size > len(page):
-                continue  # spills onto overflow pages: not ours to chase
-            values = _record(page[pos : pos + size])
-        except (IndexError, ValueError, UnicodeDecodeError):
-            continue
-        yield rowid, values
-
-
-def _varint(buf: bytes, pos: int) -> tuple[int, int]:
-    value = 0
-    for i in range(9):
-        byte = buf[pos + i]
-        if i == 8:
-            return (value << 8) | byte, pos + 9
-        value = (value << 7) | (byte & 0x7F)
-        if not byte & 0x80:
-            return value, pos + i + 1
-    raise ValueError("bad varint")  # pragma: no cover
-
-
-_INT_SIZES = {1: 1, 2: 2, 3: 3, 4: 4, 5: 6, 6: 8}
-
-
-def _record(payload: bytes) -> list[Any]:
-    header_size, pos = _varint(payload, 0)
-    if header_size > len(payload):
-        raise ValueError("bad record header")
-    types = []
-    while pos < header_size:
-        t, pos = _varint(payload, pos)
-        types.append(t)
-    body = header_size
-    values: list[Any] = []
-    for t in types:
-        if t == 0:
-            values.append(None)
-        elif t in _INT_SIZES:
-            n = _INT_SIZES[t]
-            values.append(int.from_bytes(payload[body : body + n], "big", signed=True))
-            body += n
-        elif t == 7:
-            values.append(struct.unpack(">d", payload[body : body + 8])[0])
-            body += 8
-        elif t in (8, 9):
-            values.append(t - 8)
-        elif t >= 12:
-            n = (t - 12) // 2
-            chunk = payload[body : body + n]
-            if len(chunk) != n:
-                raise ValueError("record cut short")
-            values.append(chunk if t % 2 == 0 else chunk.decode("utf-8"))
-            body += n
-        else:
-            raise ValueError("reserved serial type")
-    if body > len(payload):
-        raise ValueError("record cut short")
-    return values

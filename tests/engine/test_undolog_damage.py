@@ -18,8 +18,8 @@ from cleaner.removal.undolog import (
     UndoLog,
     UndoLogDamaged,
     UndoLogError,
-    open_log,
 )
+from cleaner.removal.undolog_open import open_log
 from tests.helpers.damaged_log import PAGE, damage_middle_page
 from tests.helpers.removal_cli import cli
 from tests.helpers.removal_helpers import Env, exact_result, isolate, snapshot
