@@ -70,6 +70,14 @@ def test_every_engine_module_is_a_room_or_a_shared_module() -> None:
     assert isinstance(shared, list)
     names = {m.removeprefix("cleaner.") for m in shared}
     assert _top_level_parts() == ROOMS | names
+    # the rooms' contract is exhaustive: it must name the same rooms and shared modules
+    rooms = _contract("The engine's rooms: commands above, rooms apart, keep below detect")
+    layers = rooms["layers"]
+    ignores = rooms["exhaustive_ignores"]
+    assert isinstance(layers, list)
+    assert isinstance(ignores, list)
+    assert {r.strip() for layer in layers for r in layer.split("|")} == ROOMS
+    assert set(ignores) == names | {"__main__"}
 
 
 def test_the_window_is_barred_from_every_engine_module_but_the_front_door() -> None:
