@@ -327,8 +327,10 @@ def _orientation(exif: dict[int, Any]) -> int:
 
 def _is_lossless(im: Image.Image, fmt: str, head: bytes, path: str) -> bool:
     row = format_named(fmt)
-    if row is None:
-        return False  # a format no row describes (Pillow's MPO, EPS...): say lossy
+    if row is None or row.decoder is Decoder.RAWPY:
+        # a format no row describes (Pillow's MPO, EPS...), or a Pillow plugin that calls
+        # its format "RAW" (the RAW row is rawpy's, never Pillow's): say lossy
+        return False
     if row.lossless is Lossless.UNLESS_LOSSY_COMPRESSION:
         compression = str(im.info.get("compression", "raw")).lower()
         return compression not in row.lossy_compressions

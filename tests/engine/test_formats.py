@@ -224,3 +224,14 @@ def test_raw_sample_is_decoded_as_raw_and_lossless() -> None:
     result = open_small(str(SAMPLES_DIR / "sample.dng"), max_pixels=10_000_000)
     assert isinstance(result, Decoded), result
     assert (result.format, result.lossless) == ("RAW", True)
+
+
+def test_a_pillow_format_named_raw_is_not_taken_for_rawpys_lossless_row() -> None:
+    """Before the registry, only rawpy's decode was lossless RAW; a Pillow plugin that
+    reports "RAW" (none ships today) was lossy, like any format the engine does not know."""
+    from PIL import Image
+
+    from cleaner.detect.decode import _is_lossless
+
+    assert not _is_lossless(Image.new("RGB", (4, 4)), "RAW", b"", "/x/a.raw")
+    assert _is_lossless(Image.new("RGB", (4, 4)), "PNG", b"", "/x/a.png")

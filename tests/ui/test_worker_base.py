@@ -159,3 +159,24 @@ def test_a_pool_jobs_exception_becomes_failed_with_details(qtbot: QtBot) -> None
     assert failed.args[:2] == [job, "The test job stopped because of an unexpected problem: boom"]
     assert "RuntimeError: boom" in failed.args[2]
     assert controller.shutdown(TIMEOUT)
+
+
+def test_the_exit_hook_stops_every_controller_even_when_a_windows_qt_side_is_gone(
+    qtbot: QtBot,
+) -> None:
+    """The registry holds the mutations controller too; a scan controller whose window was
+    deleted (its timer with it) must not stop the hook before it reaches the others."""
+    import shiboken6
+    from PySide6.QtCore import QObject
+
+    from ui.workers.mutations import MutationController
+    from ui.workers.scan import ScanController
+
+    parent = QObject()
+    scan = ScanController(None, parent)
+    mutations = MutationController(parent=parent)
+    threads = (scan._thread, mutations._thread)
+    assert all(t.isRunning() for t in threads)
+    shiboken6.delete(parent)
+    base._stop_at_exit()
+    assert not any(t.isRunning() for t in threads)

@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import traceback
 import weakref
 from collections.abc import Callable
@@ -74,7 +75,10 @@ def _stop_at_exit() -> None:
     """Last resort when Python exits without closing the window (a script, a crash): a
     QThread destroyed while running aborts the process."""
     for controller in list(_controllers):
-        controller.shutdown(2000)
+        # one controller whose Qt side is already gone (its window was deleted) must not
+        # keep the others, the mutations thread among them, from being stopped
+        with contextlib.suppress(RuntimeError):
+            controller.shutdown(2000)
 
 
 atexit.register(_stop_at_exit)

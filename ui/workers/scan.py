@@ -16,6 +16,7 @@ The job ids, the catch-all and the thread registry come from `ui.workers.base`. 
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import deque
 from pathlib import Path
@@ -186,9 +187,12 @@ class ScanController(JobController):
         self.cancel()
         self._expire_jobs()
         self._running = False
-        self._drain_timer.stop()
         self._queue.clear()
-        return stop_thread(self._thread, timeout_ms)
+        stopped = stop_thread(self._thread, timeout_ms)
+        # last: at exit the timer may be gone with a deleted window, the thread never is
+        with contextlib.suppress(RuntimeError):
+            self._drain_timer.stop()
+        return stopped
 
     # -- worker signals (GUI thread) ---------------------------------------------------
 
