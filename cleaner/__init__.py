@@ -20,7 +20,7 @@ A scan::
     import cleaner
 
     token = cleaner.CancelToken()
-    for event in cleaner.scan(cleaner.ScanSettings(roots=("/photos",)), token):
+    for event in cleaner.scan(cleaner.ScanSettings(roots=("/photos",)), cancel=token):
         if isinstance(event, cleaner.ScanFinished):
             result = event.result
 """
