@@ -97,6 +97,7 @@ from cleaner.report import (
 from cleaner.report.summary import outcomes_from_log
 from cleaner.resultio import load as load_result
 from cleaner.resultio import save as save_result
+from cleaner.textsafe import printable
 from cleaner.version import __version__
 
 
@@ -189,6 +190,7 @@ __all__ = [
     "open_small",
     "plan_removal",
     "plural",
+    "printable",
     "register_plugins",
     "remove_files",
     "report_writer",

@@ -307,7 +307,7 @@ class MainWindow(QMainWindow):
     def run_scan(self, settings: ScanSettings) -> int:
         """Scan with `settings` (used by the start page, the sample and tests)."""
         self.thumbnails.clear()
-        self.session.clear(settings.protected)
+        self.session.clear(settings.protected, settings.roots)
         self.review_page.show_empty("")
         self.progress_page.reset(list(settings.roots))
         self.pages.setCurrentWidget(self.progress_page)

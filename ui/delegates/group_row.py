@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-import os
-
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from cleaner import DuplicateGroup
 from ui.delegates.paint import REMOVE_HUE, draw_centered_pixmap, placeholder, tint
-from ui.format import human_bytes, plural
 from ui.models import roles
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
-ROW_H = 76
+ROW_H = 76  # the least: a large system font makes rows taller, not the text clipped
 THUMB = QSize(64, 64)
+# Paint text left to right whatever script a name starts with, so "folder/sub" keeps its order
+LTR = Qt.TextFlag.TextForceLeftToRight
+
+
+def row_height(font: QFont) -> int:
+    return max(ROW_H, 3 * QFontMetrics(font).height() + 12)
 
 
 class GroupRowDelegate(QStyledItemDelegate):
@@ -28,7 +31,29 @@ class GroupRowDelegate(QStyledItemDelegate):
         return QSize(THUMB)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
-        return QSize(260, ROW_H)
+        return QSize(260, row_height(option.font))
+
+    @staticmethod
+    def text_lines(option: QStyleOptionViewItem, index: AnyIndex) -> list[tuple[QRect, str]]:
+        """The row's three lines as painted (title, marks, the keeper's folder from the
+        scanned folder), each elided in the middle to the row's width."""
+        lines: tuple[str, str, str] | None = index.data(roles.LinesRole)
+        if not lines:
+            return []
+        rect: QRect = option.rect
+        bold = QFont(option.font)
+        bold.setBold(True)
+        fm = QFontMetrics(option.font)
+        x = rect.x() + 6 + THUMB.width() + 10
+        w = rect.right() - x - 6
+        y = rect.y() + (rect.height() - 3 * fm.height()) // 2
+        middle = Qt.TextElideMode.ElideMiddle
+        title, status, folder = lines
+        return [
+            (QRect(x, y, w, fm.height()), QFontMetrics(bold).elidedText(title, middle, w)),
+            (QRect(x, y + fm.height(), w, fm.height()), fm.elidedText(status, middle, w)),
+            (QRect(x, y + 2 * fm.height(), w, fm.height()), fm.elidedText(folder, middle, w)),
+        ]
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         group: DuplicateGroup | None = index.data(roles.GroupRole)
@@ -64,36 +89,12 @@ class GroupRowDelegate(QStyledItemDelegate):
         font = QFont(option.font)
         bold = QFont(font)
         bold.setBold(True)
-        fm = QFontMetrics(font)
-        x = area.right() + 10
-        w = rect.right() - x - 6
-        y = rect.y() + (rect.height() - 3 * fm.height()) // 2
-        painter.setFont(bold)
-        painter.setPen(text_colour)
-        title = f"{plural(group.size, 'copy', 'copies')} of {os.path.basename(group.keeper.path)}"
-        painter.drawText(
-            QRect(x, y, w, fm.height()),
-            Qt.AlignmentFlag.AlignLeft,
-            QFontMetrics(bold).elidedText(title, Qt.TextElideMode.ElideMiddle, w),
-        )
-        y += fm.height()
-        painter.setFont(font)
+        lines = self.text_lines(option, index)
         marked = int(index.data(roles.MarkedCountRole) or 0)
-        if marked:
-            freed = int(index.data(roles.MarkedBytesRole) or 0)
-            line = f"{marked} to remove · {human_bytes(freed)}"
-            if not selected:
-                painter.setPen(tint(palette, REMOVE_HUE, 0.9))
-        else:
-            line = "Nothing marked"
-            painter.setPen(dim)
-        painter.drawText(QRect(x, y, w, fm.height()), Qt.AlignmentFlag.AlignLeft, line)
-        y += fm.height()
-        painter.setPen(dim)
-        folder = os.path.dirname(group.keeper.path)
-        painter.drawText(
-            QRect(x, y, w, fm.height()),
-            Qt.AlignmentFlag.AlignLeft,
-            fm.elidedText(folder, Qt.TextElideMode.ElideLeft, w),
-        )
+        red = tint(palette, REMOVE_HUE, 0.9)
+        pens = (text_colour, dim if not marked else text_colour if selected else red, dim)
+        for n, (box, text) in enumerate(lines):
+            painter.setFont(bold if n == 0 else font)
+            painter.setPen(pens[n])
+            painter.drawText(box, Qt.AlignmentFlag.AlignLeft | LTR, text)
         painter.restore()

@@ -6,7 +6,8 @@
 |                        |
 | Quality 87    1600×1200|
 | 2.4 MB · JPEG          |
-| folder name            |
+| harbour.jpg            |   <- the file name and its folder from the scanned folder,
+| Photos/2019 Summer     |      elided in the middle (the full path is in the tooltip)
 | [   ✓ Keep            ]|   <- click (or Space) to switch Keep / Remove
 +------------------------+
 """
@@ -37,15 +38,36 @@ from ui.delegates.paint import (
     text_on,
     tint,
 )
-from ui.format import folder_name, format_label, human_bytes, resolution
 from ui.models import roles
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
-TILE = QSize(224, 292)  # logical pixels, fixed: uniform items, no per-item size queries
+TILE = QSize(224, 300)  # logical pixels, the least: uniform items, no per-item size queries
 PAD = 8
 IMAGE = QSize(TILE.width() - 2 * PAD, 172)
 BAR_H = 30
+TEXT_LINES = 4
+# Paint text left to right whatever script a name starts with, so "folder/sub" keeps its order
+LTR = Qt.TextFlag.TextForceLeftToRight
+
+
+def tile_size(font: QFont) -> QSize:
+    """A tile for text in `font`: the picture, four lines of text and the bar, never less
+    than `TILE` (a large system font makes the tiles taller, not the text clipped)."""
+    line_h = QFontMetrics(font).height()
+    height = 6 + PAD + IMAGE.height() + 6 + TEXT_LINES * line_h + 4 + BAR_H + PAD
+    return QSize(TILE.width(), max(TILE.height(), height))
+
+
+class TextLine:
+    """One line of a tile's text as painted: where, what (already elided), how."""
+
+    __slots__ = ("align", "dim", "font", "rect", "text")
+
+    def __init__(
+        self, rect: QRect, text: str, font: QFont, align: Qt.AlignmentFlag, dim: bool = False
+    ) -> None:
+        self.rect, self.text, self.font, self.align, self.dim = rect, text, font, align, dim
 
 
 class PhotoTileDelegate(QStyledItemDelegate):
@@ -57,7 +79,56 @@ class PhotoTileDelegate(QStyledItemDelegate):
         return QSize(IMAGE)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
-        return QSize(TILE)
+        return tile_size(option.font)
+
+    @staticmethod
+    def text_lines(option: QStyleOptionViewItem, index: AnyIndex) -> list[TextLine]:
+        """The tile's text, laid out and elided to the tile's width: quality and resolution,
+        size and format, file name, folder (the model's `LinesRole`, in that order)."""
+        lines: tuple[str, ...] | None = index.data(roles.LinesRole)
+        if not lines:
+            return []
+        quality, size, kind, name, folder = lines
+        tile = option.rect.adjusted(3, 3, -3, -3)
+        fm = QFontMetrics(option.font)
+        small = QFont(option.font)
+        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.9))
+        bold = QFont(small)
+        bold.setBold(True)
+        x, w, line_h = tile.x() + PAD, tile.width() - 2 * PAD, fm.height()
+        y = tile.y() + PAD + IMAGE.height() + 6
+        left, right = Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignRight
+        size_w = QFontMetrics(small).horizontalAdvance(size)
+        quality_w = max(0, w - size_w - 6)
+        middle = Qt.TextElideMode.ElideMiddle
+        return [
+            TextLine(
+                QRect(x, y, quality_w, line_h),
+                QFontMetrics(bold).elidedText(quality, Qt.TextElideMode.ElideRight, quality_w),
+                bold,
+                left,
+            ),
+            TextLine(QRect(x + w - size_w, y, size_w, line_h), size, small, right),
+            TextLine(
+                QRect(x, y + line_h, w, line_h),
+                QFontMetrics(small).elidedText(kind, Qt.TextElideMode.ElideRight, w),
+                small,
+                left,
+            ),
+            TextLine(
+                QRect(x, y + 2 * line_h, w, line_h),
+                fm.elidedText(name, middle, w),
+                QFont(option.font),
+                left,
+            ),
+            TextLine(
+                QRect(x, y + 3 * line_h, w, line_h),
+                QFontMetrics(small).elidedText(folder, middle, w),
+                small,
+                left,
+                dim=True,
+            ),
+        ]
 
     @staticmethod
     def bar_rect(tile: QRect) -> QRect:
@@ -115,37 +186,12 @@ class PhotoTileDelegate(QStyledItemDelegate):
             pill(painter, x, y, "⚠ Damaged", REMOVE_HUE, bold)
 
         # text
-        fm = QFontMetrics(option.font)
-        text_x = tile.x() + PAD
-        text_w = tile.width() - 2 * PAD
-        line_h = fm.height()
-        ty = area.bottom() + 6
         text_colour = palette.color(QPalette.ColorRole.Text)
         dim = palette.color(QPalette.ColorRole.PlaceholderText)
-        painter.setPen(text_colour)
-        painter.setFont(bold)
-        painter.drawText(
-            QRect(text_x, ty, text_w, line_h),
-            Qt.AlignmentFlag.AlignLeft,
-            f"Quality {member.quality}",
-        )
-        painter.setFont(small)
-        painter.drawText(
-            QRect(text_x, ty, text_w, line_h), Qt.AlignmentFlag.AlignRight, resolution(member)
-        )
-        ty += line_h
-        painter.drawText(
-            QRect(text_x, ty, text_w, line_h),
-            Qt.AlignmentFlag.AlignLeft,
-            f"{human_bytes(member.entry.size)} · {format_label(member)}",
-        )
-        ty += line_h
-        painter.setPen(dim)
-        sfm = QFontMetrics(small)
-        folder = sfm.elidedText(
-            "in " + folder_name(member.path), Qt.TextElideMode.ElideMiddle, text_w
-        )
-        painter.drawText(QRect(text_x, ty, text_w, line_h), Qt.AlignmentFlag.AlignLeft, folder)
+        for line in self.text_lines(option, index):
+            painter.setPen(dim if line.dim else text_colour)
+            painter.setFont(line.font)
+            painter.drawText(line.rect, line.align | LTR, line.text)
 
         # the keep / remove bar
         bar = self.bar_rect(tile)

@@ -25,8 +25,8 @@ from PySide6.QtCore import (
     Slot,
 )
 
-from cleaner import DuplicateGroup
-from ui.format import folder_name, human_bytes, keeper_reason, plural
+from cleaner import DuplicateGroup, printable
+from ui.format import folder_in_scan, human_bytes, keeper_reason, plain_tooltip, plural
 from ui.models import roles
 from ui.models.session import ReviewSession
 from ui.thumbnails import ThumbnailLoader
@@ -248,6 +248,16 @@ class GroupListModel(QAbstractListModel):
             return self.session.bytes_in_group(row)
         if role == roles.ReasonRole:
             return group.reason
+        if role == roles.LinesRole:  # what the row says, line by line (see the delegate)
+            name = printable(os.path.basename(group.keeper.path))
+            marked = self.session.marked_in_group(row)
+            return (
+                f"{plural(group.size, 'copy', 'copies')} of {name}",
+                f"{marked} to remove · {human_bytes(self.session.bytes_in_group(row))}"
+                if marked
+                else "Nothing marked",
+                printable(folder_in_scan(group.keeper.path, self.session.roots)),
+            )
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             marked = self.session.marked_in_group(row)
             text = (
@@ -257,8 +267,10 @@ class GroupListModel(QAbstractListModel):
                 text += f", {marked} marked, {human_bytes(self.session.bytes_in_group(row))}"
             return text
         if role == Qt.ItemDataRole.ToolTipRole:
-            folders = sorted({folder_name(m.path) for m in group.members})
-            return f"{keeper_reason(group.reason)}\nFolders: {', '.join(folders[:6])}" + (
-                " …" if len(folders) > 6 else ""
+            roots = self.session.roots
+            folders = sorted({printable(folder_in_scan(m.path, roots)) for m in group.members})
+            return plain_tooltip(
+                f"{printable(group.keeper.path)}\n{keeper_reason(group.reason)}\n"
+                f"Folders: {', '.join(folders[:6])}" + (" …" if len(folders) > 6 else "")
             )
         return None

@@ -17,8 +17,15 @@ from PySide6.QtCore import (
     Slot,
 )
 
-from cleaner import DuplicateGroup, GroupMember
-from ui.format import format_label, human_bytes, keeper_reason, resolution
+from cleaner import DuplicateGroup, GroupMember, printable
+from ui.format import (
+    file_and_folder,
+    format_label,
+    human_bytes,
+    keeper_reason,
+    plain_tooltip,
+    resolution,
+)
 from ui.models import roles
 from ui.models.session import ReviewSession
 from ui.thumbnails import ThumbnailLoader
@@ -210,6 +217,15 @@ class PhotoGridModel(QAbstractListModel):
             return m.is_keeper
         if role == roles.ReasonRole:
             return group.reason
+        if role == roles.LinesRole:  # what the tile says, line by line (see the delegate)
+            name, folder = file_and_folder(m.path, self.session.roots)
+            return (
+                f"Quality {m.quality}",
+                resolution(m),
+                f"{human_bytes(m.entry.size)} · {format_label(m)}",
+                name,
+                folder,
+            )
         if role == Qt.ItemDataRole.DisplayRole:
             return os.path.basename(m.path)
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -218,10 +234,11 @@ class PhotoGridModel(QAbstractListModel):
             extra += ", protected folder" if self.session.is_locked(self._row, i) else ""
             return (
                 f"{os.path.basename(m.path)}, {state}{extra}, quality {m.quality}, "
-                f"{resolution(m)}, {human_bytes(m.entry.size)}, {format_label(m)}"
+                f"{resolution(m)}, {human_bytes(m.entry.size)}, {format_label(m)}, "
+                f"in {file_and_folder(m.path, self.session.roots)[1]}"
             )
         if role == Qt.ItemDataRole.ToolTipRole:
-            lines = [m.path]
+            lines = [printable(m.path)]  # the full path, on its own line at the top
             if m.is_keeper:
                 lines.append(keeper_reason(group.reason))
             if m.metrics is not None and m.metrics.damaged:
@@ -235,7 +252,7 @@ class PhotoGridModel(QAbstractListModel):
             if m.metrics is not None and m.metrics.capture_time:
                 lines.append(f"Taken: {m.metrics.capture_time}")
             lines.append("Click the bar at the bottom (or press Space) to keep or remove.")
-            return "\n".join(lines)
+            return plain_tooltip("\n".join(lines))
         return None
 
     def setData(self, index: AnyIndex, value: Any, role: int = roles.MarkedRole) -> bool:

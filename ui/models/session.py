@@ -112,6 +112,7 @@ class ReviewSession(QObject):
         self._marks: list[bytearray] = []
         self._locked: list[bytearray] = []  # 1 = protected, cannot be marked
         self._protected: tuple[str, ...] = ()
+        self._roots: tuple[str, ...] = ()
         self._marked_count = 0
         self._marked_bytes = 0
         # What drop_files took away, so restore_files can put it back:
@@ -122,7 +123,9 @@ class ReviewSession(QObject):
 
     # -- loading -----------------------------------------------------------------------
 
-    def clear(self, protected_folders: Iterable[str] = ()) -> None:
+    def clear(self, protected_folders: Iterable[str] = (), roots: Iterable[str] = ()) -> None:
+        """Empty the review. `roots`: the folders being scanned (paths are shown from them
+        until the result names its own)."""
         self.aboutToReset.emit()
         self.groups = []
         self.skipped = []
@@ -130,6 +133,7 @@ class ReviewSession(QObject):
         self._marks = []
         self._locked = []
         self._protected = tuple(_norm(p) for p in protected_folders)
+        self._roots = tuple(roots)
         self._marked_count = 0
         self._marked_bytes = 0
         self._dropped_members = {}
@@ -196,6 +200,11 @@ class ReviewSession(QObject):
         self.add_skipped([s for s in result.skipped if s.path not in known])
 
     # -- queries -----------------------------------------------------------------------
+
+    @property
+    def roots(self) -> tuple[str, ...]:
+        """The scanned folders: the result's once there is one, else those being scanned."""
+        return self.result.settings.roots if self.result is not None else self._roots
 
     def __len__(self) -> int:
         return len(self.groups)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtGui import (
+    QBrush,
     QKeySequence,
     QPainter,
     QPalette,
@@ -35,16 +36,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cleaner import GroupMember
+from cleaner import GroupMember, printable
 from ui.delegates.paint import KEEPER_HUE, REMOVE_HUE, tint
 from ui.desktop import open_file, reveal_in_file_manager
-from ui.format import format_label, human_bytes, resolution
+from ui.format import file_and_folder, format_label, human_bytes, resolution
 from ui.models.session import ReviewSession
 from ui.thumbnails import ThumbnailLoader
+from ui.widgets.copy_chooser import CopyChooser
+from ui.widgets.elided_label import ElidedLabel
 
 PREVIEW_SIDE = 4096  # decoded size for zooming in (device pixels, long side)
 OVERVIEW_SIDE = 1024  # decoded size for "Fit": QGraphicsView scales bilinearly, and
 # shrinking a 4096-pixel picture into a 300-pixel panel that way shows moiré
+PANEL_WIDTH = 180  # the least width a picture is worth comparing at
+
+
+def copies_that_fit(screen_width: int, panel_width: int) -> int:
+    """How many panels of `panel_width` (at least `PANEL_WIDTH`) fit side by side."""
+    return max(2, (screen_width - 40) // max(PANEL_WIDTH, panel_width))
 
 
 class ZoomView(QGraphicsView):
@@ -107,11 +116,15 @@ class _Panel(QWidget):
     def __init__(self, dialog: CompareDialog, index: int, member: GroupMember) -> None:
         super().__init__()
         self.member = member
-        self.name = QLabel(f"<b>{os.path.basename(member.path)}</b>")
-        self.name.setToolTip(member.path)
-        self.where = QLabel(os.path.dirname(member.path))
+        name, folder = file_and_folder(member.path, dialog.session.roots)
+        self.name = ElidedLabel(f"Copy {index + 1}: {name}")
+        bold = self.name.font()
+        bold.setBold(True)
+        self.name.setFont(bold)
+        self.name.setToolTip(printable(member.path))
+        self.where = ElidedLabel(folder)
         self.where.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.where.setToolTip(member.path)
+        self.where.setToolTip(printable(member.path))
         self.view = ZoomView(dialog.zoom_by)
         self.view.setAccessibleName(f"Picture: {os.path.basename(member.path)}")
         self.scene = QGraphicsScene(self.view)
@@ -143,7 +156,10 @@ class _Panel(QWidget):
 
 
 class CompareDialog(QDialog):
-    """Compare copies `indices` of session group `row`."""
+    """Compare copies of session group `row`: `indices` (into its members) are shown
+    first; "Choose copies…" shows or hides any copy of the set. Every copy has its panel
+    and its column, numbered in the grid's order (the best copy first); those not chosen
+    are hidden, and their pictures are not decoded until they are shown."""
 
     def __init__(
         self,
@@ -155,10 +171,13 @@ class CompareDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.row = row
-        self.indices = indices
         group = session.groups[row]
         self.group_id = group.id  # rows and indices shift when moved files leave the session
-        self.members = [group.members[i] for i in indices]
+        every = sorted(range(len(group.members)), key=lambda i: not group.members[i].is_keeper)
+        self.indices = every  # the grid's order: the suggested keeper first
+        self.members = [group.members[i] for i in every]
+        wanted = set(indices)
+        self.shown = [n for n, i in enumerate(every) if i in wanted] or list(range(len(every)))
         self.setWindowTitle(f"Compare {len(self.members)} copies")
         self.setSizeGripEnabled(True)
         self.loader = ThumbnailLoader(max_bytes=256 * 1024 * 1024, threads=2, parent=self)
@@ -186,9 +205,34 @@ class CompareDialog(QDialog):
         zoom_out.clicked.connect(lambda: self.zoom_by(0.8))
         self.zoom_label = QLabel()
         self.message = QLabel()
+        self.count_label = QLabel()  # "Showing 4 of 7 copies"
+        bold = self.count_label.font()
+        bold.setBold(True)
+        self.count_label.setFont(bold)
+        screen = (parent.screen() if parent is not None else self.screen()).availableGeometry()
+        names = [file_and_folder(m.path, session.roots) for m in self.members]
+        self.chooser = CopyChooser(
+            [
+                self.fontMetrics().elidedText(
+                    f"Copy {n + 1}: {name}  ({folder})" + (" — best copy" if m.is_keeper else ""),
+                    Qt.TextElideMode.ElideMiddle,
+                    min(720, screen.width() * 2 // 3),
+                )
+                for n, ((name, folder), m) in enumerate(zip(names, self.members, strict=True))
+            ],
+            [printable(m.path) for m in self.members],
+            self.shown,
+            len(self.members),  # until the panels are built and measured, below
+            self,
+        )
+        self.chooser.chosenChanged.connect(self.show_copies)
         tools = QHBoxLayout()
-        tools.addWidget(QLabel("All pictures are shown at the same size; drag to move around."))
-        tools.addStretch(1)
+        tools.addWidget(self.count_label)
+        tools.addWidget(self.chooser)
+        tools.addSpacing(12)
+        hint = QLabel("All pictures are shown at the same size; drag to move around.")
+        hint.setWordWrap(True)  # wraps rather than widening a dialog on a small screen
+        tools.addWidget(hint, 1)
         tools.addWidget(self.message)
         tools.addWidget(self.zoom_label)
         for b in (fit, actual, zoom_out, zoom_in):
@@ -206,6 +250,11 @@ class CompareDialog(QDialog):
             panel.view.verticalScrollBar().valueChanged.connect(self._sync_scroll)
             panel.scene.setSceneRect(0, 0, self.ref.width(), self.ref.height())
 
+        # as many copies as fit the screen side by side (each panel has its buttons)
+        most = copies_that_fit(screen.width(), self.panels[0].minimumSizeHint().width() + 8)
+        self.shown = self.shown[:most]
+        self.chooser.set_limit(most, self.shown)
+
         # details
         self.table = QTableWidget(len(ROWS), len(self.members))
         self.table.setAccessibleName("Details of each copy")
@@ -213,6 +262,7 @@ class CompareDialog(QDialog):
         self.table.setVerticalHeaderLabels([name for name, _ in ROWS])
         self.table.setHorizontalHeaderLabels([f"Copy {n + 1}" for n in range(len(self.members))])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.table.setWordWrap(False)
         self.differs: list[str] = []
@@ -265,13 +315,58 @@ class CompareDialog(QDialog):
             QShortcut(QKeySequence(key), self, handler)
         session.marksChanged.connect(self._update_marks)
         self._update_marks()
-        self.resize(1200, 820)
+        self.resize(min(1200, screen.width()), min(820, screen.height()))
+        self.show_copies(self.shown)
+
+    # -- which copies --------------------------------------------------------------------
+
+    def visible_panels(self) -> list[_Panel]:
+        return [self.panels[n] for n in self.shown]
+
+    @Slot(list)
+    def show_copies(self, shown: list[int]) -> None:
+        """Show copies `shown` (positions in the grid's order), hide the others."""
+        self.shown = sorted(n for n in set(shown) if 0 <= n < len(self.members))
+        self.shown = self.shown or [0]
+        total = len(self.members)
+        for n, panel in enumerate(self.panels):
+            panel.setVisible(n in self.shown)
+        for n in range(total):
+            self.table.setColumnHidden(n, n not in self.shown)
+        self.count_label.setText(
+            f"Showing all {total} copies"
+            if len(self.shown) == total
+            else f"Showing {len(self.shown)} of {total} copies"
+        )
+        self.setWindowTitle(
+            f"Compare {len(self.shown)} copies"
+            if len(self.shown) == total
+            else f"Compare {len(self.shown)} of {total} copies"
+        )
+        # rows that differ, among the copies shown
+        highlight = tint(self.palette(), KEEPER_HUE, 0.28)
+        self.differs = []
+        for r, (name, _fn) in enumerate(ROWS):
+            items = [self.table.item(r, c) for c in self.shown]
+            differs = len({i.text() for i in items if i is not None}) > 1
+            if differs:
+                self.differs.append(name)
+            for c in range(total):
+                item = self.table.item(r, c)
+                if item is not None:
+                    marked = differs and name not in ("Folder", "File name")
+                    item.setBackground(highlight if marked else QBrush())
+        if self.isVisible():
+            width = self.pictures.width() // max(1, len(self.shown))
+            self.pictures.setSizes([width if n in self.shown else 0 for n in range(total)])
+            if self._fitted:
+                self.fit()
         self._request_images()
 
     # -- images ------------------------------------------------------------------------
 
     def _request_images(self) -> None:
-        for panel in self.panels:
+        for panel in self.visible_panels():
             self._show(panel)
 
     def _pixmap_for(self, panel: _Panel) -> tuple[QPixmap | None, str | None]:
@@ -309,7 +404,7 @@ class CompareDialog(QDialog):
 
     @Slot(str)
     def _image_ready(self, path: str) -> None:
-        for panel in self.panels:
+        for panel in self.visible_panels():
             if panel.member.path == path:
                 self._show(panel)
         if not self._fitted:
@@ -318,7 +413,8 @@ class CompareDialog(QDialog):
 
     def images_loaded(self) -> bool:
         return all(
-            p.item.pixmap() is not None and not p.item.pixmap().isNull() for p in self.panels
+            p.item.pixmap() is not None and not p.item.pixmap().isNull()
+            for p in self.visible_panels()
         )
 
     # -- zoom and pan ------------------------------------------------------------------
@@ -326,8 +422,8 @@ class CompareDialog(QDialog):
     @Slot()
     def fit(self) -> None:
         """The whole picture in the smallest panel (all panels share one zoom)."""
-        w = min(p.view.viewport().width() for p in self.panels)
-        h = min(p.view.viewport().height() for p in self.panels)
+        w = min(p.view.viewport().width() for p in self.visible_panels())
+        h = min(p.view.viewport().height() for p in self.visible_panels())
         self.set_zoom(0.98 * min(w / max(1, self.ref.width()), h / max(1, self.ref.height())))
 
     def zoom_by(self, factor: float) -> None:
@@ -335,7 +431,7 @@ class CompareDialog(QDialog):
 
     def set_zoom(self, z: float) -> None:
         self.zoom = max(0.01, min(z, 16.0))
-        for panel in self.panels:
+        for panel in self.visible_panels():
             panel.view.setTransform(QTransform.fromScale(self.zoom, self.zoom))
             self._show(panel)
         self.zoom_label.setText(f"{self.zoom * 100:.0f}%")
@@ -408,8 +504,9 @@ class CompareDialog(QDialog):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        width = self.pictures.width() // max(1, len(self.panels))
-        self.pictures.setSizes([width] * len(self.panels))  # equal panels, equal views
+        width = self.pictures.width() // max(1, len(self.shown))
+        sizes = [width if n in self.shown else 0 for n in range(len(self.panels))]
+        self.pictures.setSizes(sizes)  # equal panels, equal views
 
     def done(self, result: int) -> None:
         self.loader.shutdown()

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.delegates.group_row import ROW_H, GroupRowDelegate
-from ui.delegates.tile import TILE, PhotoTileDelegate
+from ui.delegates.tile import PhotoTileDelegate, tile_size
 from ui.format import folder_name, human_bytes, keeper_reason, plural
 from ui.models.groups import GroupListModel
 from ui.models.photos import PhotoGridModel
@@ -65,7 +65,8 @@ class PhotoGridView(QListView):
         self.setMovement(QListView.Movement.Static)
         self.setResizeMode(QListView.ResizeMode.Adjust)  # one group: a handful of tiles
         self.setUniformItemSizes(True)
-        self.setGridSize(QSize(TILE.width() + 6, TILE.height() + 6))
+        tile = tile_size(self.font())
+        self.setGridSize(QSize(tile.width() + 6, tile.height() + 6))
         self.setSpacing(0)
         self.setWrapping(True)
         self.setLayoutMode(QListView.LayoutMode.Batched)
