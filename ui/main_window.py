@@ -26,6 +26,7 @@ from cleaner import (
 from ui.desktop import open_file, reveal_in_file_manager
 from ui.format import human_bytes, plural
 from ui.icons import app_icon
+from ui.marks_menu import MarksMenu
 from ui.models.session import ReviewSession
 from ui.removal_flow import RemovalFlow
 from ui.settings import Keys, Settings, cache_dir
@@ -84,6 +85,13 @@ class MainWindow(QMainWindow):
             scanning=lambda: self.pages.currentWidget() is self.progress_page,
         )
 
+        self.marks_menu = MarksMenu(  # bulk marks and the ignore list
+            self,
+            self.session,
+            self.review_page.current_group_row,
+            reviewing=lambda: self.pages.currentWidget() is self.review_page,
+        )
+        self.marks_menu.status.connect(lambda text: self.statusBar().showMessage(text, 20000))
         self.start_page.scanRequested.connect(self.start_scan)
         self.start_page.sampleRequested.connect(self.try_sample)
         self.progress_page.cancelRequested.connect(self.cancel_scan)
@@ -233,6 +241,7 @@ class MainWindow(QMainWindow):
         marks = bar.addMenu("&Marks")
         for a in (self.act_toggle, self.act_apply, self.act_clear):
             marks.addAction(a)
+        self.marks_menu.add_to(marks)
         view = bar.addMenu("&View")
         for a in (self.act_next, self.act_prev, self.act_compare, self.act_open, self.act_reveal):
             view.addAction(a)
