@@ -378,7 +378,7 @@ class MainWindow(QMainWindow):
         self.review_page.finish_loading()
         self.pages.setCurrentWidget(self.review_page)
         stats = result.stats
-        if not result.groups:
+        if not self.session.groups:
             self.review_page.show_empty(
                 f"No copies found among {plural(stats.images, 'picture')}. "
                 "Try “Similar pictures” on the first screen to look for looser matches."
@@ -388,6 +388,8 @@ class MainWindow(QMainWindow):
             f"{plural(stats.groups, 'set')} of copies, "
             f"{human_bytes(stats.reclaimable_bytes)} could be freed."
         )
+        if hidden := self.marks_menu.hidden_count():  # the ignore list's sets are not shown
+            summary += f" {plural(hidden, 'set')} of them you said are not copies: not shown."
         self.statusBar().showMessage(" ".join([summary, *self._notices]))
         self.review_page.focus_copies()
 

@@ -298,10 +298,11 @@ class IgnoredDialog(QDialog):
     def _fill(self) -> None:
         self.list.clear()
         for entry in self.menu.ignore.entries():
-            names = [os.path.basename(f) for f in entry.files] or ["(files not recorded)"]
-            shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
-            date = entry.added[:10]
-            item = QListWidgetItem(f"{shown}" + (f"   (ignored {date})" if date else ""))
+            first = os.path.basename(entry.files[0]) if entry.files else "a set"
+            text = f"{len(entry.files)} copies of {first}" if entry.files else "A set"
+            if entry.added:
+                text += f"  ·  ignored {entry.added[:10]}"
+            item = QListWidgetItem(text)
             item.setToolTip("\n".join(entry.files))
             item.setData(Qt.ItemDataRole.UserRole, entry.key)
             self.list.addItem(item)

@@ -307,3 +307,32 @@ def test_session_replace_marks_and_remove_groups_hold_the_rules(qtbot: QtBot) ->
     assert session.marked_count == count - 3
     assert len(session) == 198
     assert session.add_groups(gone) == []  # their files are free to be shown again
+
+
+def test_a_rescan_in_the_window_leaves_an_ignored_set_out(
+    window: MainWindow, qtbot: QtBot, demo_library
+) -> None:
+    from cleaner.models import ScanSettings
+
+    settings = ScanSettings(roots=(str(demo_library.root),))
+
+    def scan() -> None:
+        with qtbot.waitSignal(window.scanner.finished, timeout=60_000):
+            window.run_scan(settings)
+        qtbot.waitUntil(lambda: window.pages.currentWidget() is window.review_page)
+
+    scan()
+    total = len(window.session)
+    assert total >= 2
+    window.review_page.select_group_at(0)
+    row = window.review_page.current_group_row()
+    gone = sorted(m.path for m in window.session.groups[row].members)
+    window.marks_menu.act_not_copies.trigger()
+    scan()
+    assert len(window.session) == total - 1
+    assert gone not in [sorted(m.path for m in g.members) for g in window.session.groups]
+    assert "1 set of them you said are not copies: not shown." in (
+        window.statusBar().currentMessage()
+    )
+    window.marks_menu.unignore_keys(window.marks_menu.ignored_keys())
+    assert len(window.session) == total
