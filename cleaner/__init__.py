@@ -41,6 +41,7 @@ from cleaner.detect.ignore import (
     IgnoreListError,
     default_ignore_path,
     group_key,
+    is_ignore_key,
     split_ignored,
 )
 from cleaner.detect.scan import scan
@@ -194,6 +195,7 @@ __all__ = [
     "describe_error",
     "group_key",
     "human_bytes",
+    "is_ignore_key",
     "is_image_candidate",
     "load_outcomes",
     "load_result",

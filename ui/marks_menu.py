@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cleaner import DuplicateGroup, IgnoreList, IgnoreListError, group_key
+from cleaner import DuplicateGroup, IgnoreList, IgnoreListError, group_key, is_ignore_key
 from ui.format import plural
 from ui.marking import BulkOutcome, Pick, invert_set, keep_in_folder, keep_one, mark_folder
 from ui.models.session import ReviewSession
@@ -62,10 +62,8 @@ class MarksMenu(QObject):
         self.choose_folder: FolderChooser = _choose_folder  # tests put their own
         self.last_outcome: BulkOutcome | None = None
         self._hidden: dict[str, list[DuplicateGroup]] = {}  # key -> this scan's sets it hides
-        self._keys: dict[int, str] = {}  # group id -> key, computed once per set
         session.group_filter = self._shows
         session.aboutToReset.connect(self._hidden.clear)
-        session.aboutToReset.connect(self._keys.clear)
 
         def act(text: str, slot: Callable[[], object], tip: str) -> QAction:
             action = QAction(text, window)
@@ -184,10 +182,8 @@ class MarksMenu(QObject):
     # -- the ignore list -----------------------------------------------------------------
 
     def _key(self, group: DuplicateGroup) -> str:
-        key = self._keys.get(group.id)
-        if key is None:
-            key = self._keys[group.id] = group_key(group)
-        return key
+        # not cached: a set's copies change when some are moved away (and come back)
+        return group_key(group)
 
     def _shows(self, group: DuplicateGroup) -> bool:
         if not len(self.ignore):
@@ -236,8 +232,9 @@ class MarksMenu(QObject):
 
     def ignore_keys(self, keys: Iterable[str]) -> int:
         """Ignore the sets with these keys (e.g. restored from a saved review); sets of this
-        scan with such a key leave the review. Returns how many sets left it."""
-        keys = [k for k in keys if k not in self.ignore]
+        scan with such a key leave the review. Returns how many sets left it. A string that
+        is no key (a damaged saved review) is passed over."""
+        keys = [k for k in keys if is_ignore_key(k) and k not in self.ignore]
         for key in keys:
             self.ignore.add_key(key)
         wanted = set(keys)

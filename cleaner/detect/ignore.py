@@ -164,7 +164,7 @@ class IgnoreList:
         return key
 
     def add_key(self, key: str, files: Sequence[str] = ()) -> None:
-        if not _is_key(key):
+        if not is_ignore_key(key):
             raise ValueError(f"not an ignore-list key: {key!r}")
         if key not in self._entries:
             added = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -200,7 +200,8 @@ class IgnoreList:
         self._damaged = False
 
 
-def _is_key(value: object) -> bool:
+def is_ignore_key(value: object) -> bool:
+    """Whether `value` has the form of a set's key (64 lowercase hex digits)."""
     return (
         isinstance(value, str)
         and len(value) == _KEY_LENGTH
@@ -209,7 +210,7 @@ def _is_key(value: object) -> bool:
 
 
 def _entry(item: Any) -> IgnoredSet | None:
-    if not isinstance(item, dict) or not _is_key(item.get("key")):
+    if not isinstance(item, dict) or not is_ignore_key(item.get("key")):
         return None
     files = item.get("files", [])
     if not isinstance(files, list) or not all(isinstance(f, str) for f in files):

@@ -257,7 +257,7 @@ def test_autosave_api(window: MainWindow) -> None:
     result = _result(100)
     _load(window, result)
     keys = [group_key(g) for g in result.groups[10:13]]
-    assert window.marks_menu.ignore_keys(keys) == 3
+    assert window.marks_menu.ignore_keys(["not a key", *keys]) == 3  # garbage passed over
     assert len(window.session) == 97
     assert window.marks_menu.ignored_keys() == keys
     assert window.marks_menu.unignore_keys(keys[:1]) == 1
