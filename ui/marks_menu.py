@@ -204,8 +204,11 @@ class MarksMenu(QObject):
         try:
             self.ignore.save()
         except IgnoreListError as exc:
+            why = str(exc)
             QMessageBox.warning(
-                self._window, "PhotoSift", f"{exc}.\nThe change holds until you quit."
+                self._window,
+                "PhotoSift",
+                f"{why[:1].upper()}{why[1:]}.\nThe change holds until you quit.",
             )
             return False
         finally:

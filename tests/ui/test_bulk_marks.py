@@ -336,3 +336,25 @@ def test_a_rescan_in_the_window_leaves_an_ignored_set_out(
     )
     window.marks_menu.unignore_keys(window.marks_menu.ignored_keys())
     assert len(window.session) == total
+
+
+def test_an_unwritable_list_is_said_and_the_set_still_leaves(
+    qtbot: QtBot, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    blocker = tmp_path / "not a folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("PHOTOSIFT_DATA_DIR", str(blocker))  # the list's folder is a file
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warnings.append(text))
+    w = MainWindow(cache_path=None)
+    qtbot.addWidget(w)
+    _load(w, _result(20))
+    w.review_page.select_group_at(0)
+    w.marks_menu.act_not_copies.trigger()
+    assert len(w.session) == 19
+    assert len(warnings) == 1
+    assert "Cannot save the ignore list" in warnings[0]
+    assert "The change holds until you quit." in warnings[0]
+    w.close()
