@@ -35,6 +35,15 @@ from cleaner.cli import main as run_command_line
 from cleaner.demo.library import make_demo_library
 from cleaner.demo.smoke import check_samples
 from cleaner.detect.decode import DecodeFailure, open_small, register_plugins
+from cleaner.detect.ignore import (
+    IgnoredSet,
+    IgnoreList,
+    IgnoreListError,
+    default_ignore_path,
+    group_key,
+    is_ignore_key,
+    split_ignored,
+)
 from cleaner.detect.scan import scan
 from cleaner.errors import BadRootError, Cancelled, PhotoSiftError, ResultFormatError
 from cleaner.formats import RAW_EXTENSIONS, is_image_candidate
@@ -141,6 +150,9 @@ __all__ = [
     "FileSkipped",
     "GroupMember",
     "GroupsFound",
+    "IgnoreList",
+    "IgnoreListError",
+    "IgnoredSet",
     "KeepReason",
     "KeeperReason",
     "KeptFile",
@@ -178,10 +190,13 @@ __all__ = [
     "cache_dir",
     "check_samples",
     "config_dir",
+    "default_ignore_path",
     "default_log_path",
     "default_quarantine_root",
     "describe_error",
+    "group_key",
     "human_bytes",
+    "is_ignore_key",
     "is_image_candidate",
     "load_outcomes",
     "load_result",
@@ -198,6 +213,7 @@ __all__ = [
     "run_command_line",
     "save_result",
     "scan",
+    "split_ignored",
     "use_portable_dir",
     "write_report",
 ]

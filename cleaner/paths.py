@@ -5,7 +5,7 @@ environment variable names another one. An empty variable counts as unset.
 
 - `cache_dir()`: the fingerprint cache (``fingerprints.sqlite3``).
   ``$PHOTOSIFT_CACHE_DIR``, else ``platformdirs.user_cache_dir("photosift")``.
-- `data_dir()`: the undo log (``undo-log.sqlite3``).
+- `data_dir()`: the undo log (``undo-log.sqlite3``) and the ignore list (``ignored-sets.json``).
   ``$PHOTOSIFT_DATA_DIR``, else ``platformdirs.user_data_dir("photosift")``.
 - `config_dir()`: the window's settings (``photosift.ini``).
   ``$PHOTOSIFT_CONFIG_DIR``, else ``platformdirs.user_config_dir("photosift")``.

@@ -26,6 +26,7 @@ from cleaner import (
 from ui.desktop import open_file, reveal_in_file_manager
 from ui.format import human_bytes, plural
 from ui.icons import app_icon
+from ui.marks_menu import MarksMenu
 from ui.models.session import ReviewSession
 from ui.removal_flow import RemovalFlow
 from ui.settings import Keys, Settings, cache_dir
@@ -84,6 +85,13 @@ class MainWindow(QMainWindow):
             scanning=lambda: self.pages.currentWidget() is self.progress_page,
         )
 
+        self.marks_menu = MarksMenu(  # bulk marks and the ignore list
+            self,
+            self.session,
+            self.review_page.current_group_row,
+            reviewing=lambda: self.pages.currentWidget() is self.review_page,
+        )
+        self.marks_menu.status.connect(lambda text: self.statusBar().showMessage(text, 20000))
         self.start_page.scanRequested.connect(self.start_scan)
         self.start_page.sampleRequested.connect(self.try_sample)
         self.progress_page.cancelRequested.connect(self.cancel_scan)
@@ -233,6 +241,7 @@ class MainWindow(QMainWindow):
         marks = bar.addMenu("&Marks")
         for a in (self.act_toggle, self.act_apply, self.act_clear):
             marks.addAction(a)
+        self.marks_menu.add_to(marks)
         view = bar.addMenu("&View")
         for a in (self.act_next, self.act_prev, self.act_compare, self.act_open, self.act_reveal):
             view.addAction(a)
@@ -369,7 +378,7 @@ class MainWindow(QMainWindow):
         self.review_page.finish_loading()
         self.pages.setCurrentWidget(self.review_page)
         stats = result.stats
-        if not result.groups:
+        if not self.session.groups:
             self.review_page.show_empty(
                 f"No copies found among {plural(stats.images, 'picture')}. "
                 "Try “Similar pictures” on the first screen to look for looser matches."
@@ -379,6 +388,8 @@ class MainWindow(QMainWindow):
             f"{plural(stats.groups, 'set')} of copies, "
             f"{human_bytes(stats.reclaimable_bytes)} could be freed."
         )
+        if hidden := self.marks_menu.hidden_count():  # the ignore list's sets are not shown
+            summary += f" {plural(hidden, 'set')} of them you said are not copies: not shown."
         self.statusBar().showMessage(" ".join([summary, *self._notices]))
         self.review_page.focus_copies()
 

@@ -108,6 +108,16 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument(
         "--list", action="store_true", help="print every group with its files, not only totals"
     )
+    ignore = p.add_mutually_exclusive_group()
+    ignore.add_argument(
+        "--ignore-list",
+        metavar="FILE",
+        help="leave out the sets this ignore list holds (default: the list the window keeps, "
+        "ignored-sets.json in PhotoSift's data folder)",
+    )
+    ignore.add_argument(
+        "--no-ignore-list", action="store_true", help="show every set, even ignored ones"
+    )
 
 
 def settings_from_args(args: argparse.Namespace) -> ScanSettings:
@@ -152,6 +162,9 @@ def run(args: argparse.Namespace) -> int:
         if target and not Path(target).resolve().parent.is_dir():
             error(f"cannot write {target}: its folder does not exist")
             return EXIT_BAD_INPUT
+    if args.ignore_list and not Path(args.ignore_list).is_file():
+        error(f"cannot read the ignore list {args.ignore_list}: there is no such file")
+        return EXIT_BAD_INPUT
     cache_path: Path | str | None = "default"
     if args.no_cache:
         cache_path = None
@@ -181,10 +194,24 @@ def run(args: argparse.Namespace) -> int:
     if result is None:
         error("the scan ended without a result")
         return EXIT_FAILED
+    result = _without_ignored(result, args)
     failed = _write_outputs(result, args)
     if not args.quiet:
         print_summary(result, listing=args.list)
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _without_ignored(result: ScanResult, args: argparse.Namespace) -> ScanResult:
+    """The result without the sets the ignore list holds; a damaged list is said and
+    skipped over (the scan's work is not thrown away for it)."""
+    if args.no_ignore_list:
+        return result
+    from cleaner.detect.ignore import IgnoreList, without_ignored
+
+    ignore = IgnoreList.load(args.ignore_list)
+    if ignore.problem:
+        print(f"photosift: {printable(ignore.problem)}", file=sys.stderr)
+    return without_ignored(result, ignore)[0]
 
 
 def _write_outputs(result: ScanResult, args: argparse.Namespace) -> bool:
@@ -242,6 +269,9 @@ def print_summary(result: ScanResult, listing: bool = False, out: Any = None) ->
     line(f"  Files seen:          {s.files_seen:,} ({human_bytes(s.bytes_seen)})")
     line(f"  Pictures read:       {s.images:,} ({s.cache_hits:,} from the cache)")
     line(f"  Duplicate groups:    {s.groups:,}")
+    if result.extra.get("ignored_sets"):
+        hidden = int(result.extra["ignored_sets"])
+        line(f"  Ignored sets:        {hidden:,} (left out; --no-ignore-list shows them)")
     line(f"  Redundant copies:    {s.redundant_copies:,}")
     line(f"  Space to reclaim:    {human_bytes(s.reclaimable_bytes)}")
     if s.hardlinks:

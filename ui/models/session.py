@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import enum
 import os
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, Signal
@@ -120,6 +120,8 @@ class ReviewSession(QObject):
         self._dropped_groups: dict[int, DuplicateGroup] = {}  # id -> what was left of it
         self._held: dict[str, int] = {}  # path -> id of the group showing it
         self._ids: set[int] = set()  # ids of the groups shown
+        # Groups for which this says False are not shown (the ignore list, `ui.marks_menu`).
+        self.group_filter: Callable[[DuplicateGroup], bool] | None = None
 
     # -- loading -----------------------------------------------------------------------
 
@@ -157,7 +159,8 @@ class ReviewSession(QObject):
         for group in groups:
             paths = [m.path for m in group.members]
             if (
-                group.id in self._ids
+                (self.group_filter is not None and not self.group_filter(group))
+                or group.id in self._ids
                 or len(set(paths)) != len(paths)
                 or any(p in self._held for p in paths)
             ):
@@ -342,6 +345,50 @@ class ReviewSession(QObject):
         self._marked_bytes = 0
         self.marksChanged.emit(-1)
         self.summaryChanged.emit()
+
+    def replace_marks(self, changes: Mapping[int, Sequence[bool]]) -> list[int]:
+        """Set the whole mark list of many groups at once (`ui.marking`), one signal for
+        all. A group whose new marks would mark a protected copy or every copy is left
+        as it was; returns those rows."""
+        refused: list[int] = []
+        for row, wanted in changes.items():
+            marks, locked = self._marks[row], self._locked[row]
+            if len(wanted) != len(marks) or all(wanted):
+                refused.append(row)
+                continue
+            if any(w and lk for w, lk in zip(wanted, locked, strict=True)):
+                refused.append(row)
+                continue
+            for i, (w, m) in enumerate(zip(wanted, self.groups[row].members, strict=True)):
+                if bool(marks[i]) != bool(w):
+                    marks[i] = 1 if w else 0
+                    self._count(m, 1 if w else -1)
+        self.marksChanged.emit(-1)
+        self.summaryChanged.emit()
+        return refused
+
+    def remove_groups(self, rows: Sequence[int]) -> list[DuplicateGroup]:
+        """Take whole groups out of the review (the user said they are not copies); their
+        files stay where they are. Returns the groups taken out."""
+        doomed = sorted(set(rows))
+        if not doomed:
+            return []
+        self.groupsAboutToBeRemoved.emit(doomed)
+        gone = [self.groups[r] for r in doomed]
+        for row in doomed:
+            for i, m in enumerate(self.groups[row].members):
+                if self._marks[row][i]:
+                    self._count(m, -1)
+                self._held.pop(m.path, None)
+            self._ids.discard(self.groups[row].id)
+        dropped = set(doomed)
+        keep = [r for r in range(len(self.groups)) if r not in dropped]
+        self.groups = [self.groups[r] for r in keep]
+        self._marks = [self._marks[r] for r in keep]
+        self._locked = [self._locked[r] for r in keep]
+        self.groupsRemoved.emit(doomed)
+        self.summaryChanged.emit()
+        return gone
 
     # -- files moved away and put back ------------------------------------------------
 

@@ -1,0 +1,338 @@
+"""The Marks menu's bulk actions and the ignore list, for the window.
+
+`MarksMenu` owns the actions (the window adds them to its Marks menu with `add_to`), runs
+`ui.marking` on the review session, says what happened in the status bar, and keeps the
+ignore list (`cleaner.IgnoreList`): "These are not copies" takes the current set out of
+the review and remembers it; sets the list holds are never shown (`ReviewSession.
+group_filter`); "Ignored sets (N)…" shows them and puts them back.
+
+For the autosave of the review: `ignored_keys()`, `ignore_keys(keys)`, `unignore_keys(keys)`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cleaner import DuplicateGroup, IgnoreList, IgnoreListError, group_key, is_ignore_key
+from ui.format import plural
+from ui.marking import BulkOutcome, Pick, invert_set, keep_in_folder, keep_one, mark_folder
+from ui.models.session import ReviewSession
+
+FolderChooser = Callable[[QWidget, str, str], str]  # (parent, title, start) -> folder or ""
+
+
+def _choose_folder(parent: QWidget, title: str, start: str) -> str:
+    return QFileDialog.getExistingDirectory(parent, title, start)
+
+
+class MarksMenu(QObject):
+    status = Signal(str)  # one sentence for the status bar
+    ignoredChanged = Signal()
+
+    def __init__(
+        self,
+        window: QWidget,
+        session: ReviewSession,
+        current_row: Callable[[], int],
+        reviewing: Callable[[], bool],
+        ignore: IgnoreList | None = None,
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self.session = session
+        self._current_row = current_row
+        self._reviewing = reviewing
+        self.ignore = ignore if ignore is not None else IgnoreList.load()
+        self.choose_folder: FolderChooser = _choose_folder  # tests put their own
+        self.last_outcome: BulkOutcome | None = None
+        self._hidden: dict[str, list[DuplicateGroup]] = {}  # key -> this scan's sets it hides
+        session.group_filter = self._shows
+        session.aboutToReset.connect(self._hidden.clear)
+
+        def act(text: str, slot: Callable[[], object], tip: str) -> QAction:
+            action = QAction(text, window)
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+            action.triggered.connect(slot)
+            return action
+
+        self.act_folder = act(
+            "Mark every copy in a &folder…",
+            self.mark_folder,
+            "Mark for removal every copy inside a folder and its subfolders, in every set",
+        )
+        self.act_newest = act(
+            "Keep the &newest in every set",
+            lambda: self.keep(Pick.NEWEST),
+            "Keep the most recently changed copy of each set; mark the others",
+        )
+        self.act_oldest = act(
+            "Keep the &oldest in every set",
+            lambda: self.keep(Pick.OLDEST),
+            "Keep the copy changed longest ago in each set; mark the others",
+        )
+        self.act_largest = act(
+            "Keep the &largest file in every set",
+            lambda: self.keep(Pick.LARGEST),
+            "Keep the biggest file of each set; mark the others",
+        )
+        self.act_keep_folder = act(
+            "Keep the copy &inside a folder in every set…",
+            self.keep_folder,
+            "In every set with a copy inside a folder you choose, keep that copy; mark the others",
+        )
+        self.act_invert = act(
+            "In&vert marks in this set",
+            self.invert,
+            "Marked copies of this set become kept, kept ones marked",
+        )
+        self.act_not_copies = act(
+            "These are &not copies",
+            self.not_copies,
+            "Take this set out of the review and leave it out of later scans",
+        )
+        self.act_ignored = act(
+            "I&gnored sets…",
+            self.show_ignored,
+            "See the sets you said are not copies, and show them again",
+        )
+        if self.ignore.problem:  # said once the window listens
+            QTimer.singleShot(0, lambda: self.status.emit(self.ignore.problem))
+
+    # -- the menu ------------------------------------------------------------------------
+
+    def add_to(self, menu: QMenu) -> None:
+        menu.addSeparator()
+        for a in (self.act_folder, self.act_newest, self.act_oldest, self.act_largest):
+            menu.addAction(a)
+        menu.addAction(self.act_keep_folder)
+        menu.addSeparator()
+        menu.addAction(self.act_invert)
+        menu.addAction(self.act_not_copies)
+        menu.addAction(self.act_ignored)
+        menu.aboutToShow.connect(self.update_actions)
+
+    def update_actions(self) -> None:
+        has_sets = self._reviewing() and len(self.session) > 0
+        for a in (
+            self.act_folder,
+            self.act_newest,
+            self.act_oldest,
+            self.act_largest,
+            self.act_keep_folder,
+        ):
+            a.setEnabled(has_sets)
+        one = has_sets and 0 <= self._current_row() < len(self.session)
+        self.act_invert.setEnabled(one)
+        self.act_not_copies.setEnabled(one)
+        self.act_ignored.setText(f"I&gnored sets ({len(self.ignore)})…")
+        self.act_ignored.setEnabled(len(self.ignore) > 0)
+
+    # -- bulk marks ----------------------------------------------------------------------
+
+    def _start_folder(self) -> str:
+        roots = self.session.result.settings.roots if self.session.result else ()
+        return roots[0] if roots else os.path.expanduser("~")
+
+    def _say(self, outcome: BulkOutcome, skipped_words: str = "") -> None:
+        self.last_outcome = outcome
+        self.status.emit(outcome.message(skipped_words))
+
+    def mark_folder(self) -> None:
+        folder = self.choose_folder(
+            self._window, "Mark every copy in this folder", self._start_folder()
+        )
+        if folder:
+            self._say(mark_folder(self.session, folder), "have no copy in that folder")
+
+    def keep(self, pick: Pick) -> None:
+        self._say(keep_one(self.session, pick))
+
+    def keep_folder(self) -> None:
+        folder = self.choose_folder(
+            self._window, "Keep the copy inside this folder", self._start_folder()
+        )
+        if folder:
+            self._say(
+                keep_in_folder(self.session, folder),
+                "have no copy in that folder, left as they were",
+            )
+
+    def invert(self) -> None:
+        row = self._current_row()
+        if 0 <= row < len(self.session):
+            self._say(invert_set(self.session, row))
+
+    # -- the ignore list -----------------------------------------------------------------
+
+    def _key(self, group: DuplicateGroup) -> str:
+        # not cached: a set's copies change when some are moved away (and come back)
+        return group_key(group)
+
+    def _shows(self, group: DuplicateGroup) -> bool:
+        if not len(self.ignore):
+            return True
+        key = self._key(group)
+        if key not in self.ignore:
+            return True
+        hidden = self._hidden.setdefault(key, [])
+        if all(g.id != group.id for g in hidden):
+            hidden.append(group)
+        return False
+
+    def hidden_count(self) -> int:
+        """How many sets of this scan the ignore list leaves out."""
+        return sum(len(v) for v in self._hidden.values())
+
+    def _save(self) -> bool:
+        try:
+            self.ignore.save()
+        except IgnoreListError as exc:
+            why = str(exc)
+            QMessageBox.warning(
+                self._window,
+                "PhotoSift",
+                f"{why[:1].upper()}{why[1:]}.\nThe change holds until you quit.",
+            )
+            return False
+        finally:
+            self.ignoredChanged.emit()
+        return True
+
+    def not_copies(self) -> None:
+        row = self._current_row()
+        if not 0 <= row < len(self.session):
+            return
+        group = self.session.groups[row]
+        key = self._key(group)
+        self.ignore.add_key(key, [m.path for m in group.members])
+        self._hidden.setdefault(key, []).append(group)
+        self.session.remove_groups([row])
+        self._save()
+        self.status.emit(
+            f"This set of {plural(len(group.members), 'picture')} is no longer shown, and later "
+            "scans leave it out. Marks → Ignored sets shows it again."
+        )
+
+    def ignored_keys(self) -> list[str]:
+        return self.ignore.keys()
+
+    def ignore_keys(self, keys: Iterable[str]) -> int:
+        """Ignore the sets with these keys (e.g. restored from a saved review); sets of this
+        scan with such a key leave the review. Returns how many sets left it. A string that
+        is no key (a damaged saved review) is passed over."""
+        keys = [k for k in keys if is_ignore_key(k) and k not in self.ignore]
+        for key in keys:
+            self.ignore.add_key(key)
+        wanted = set(keys)
+        rows = [r for r, g in enumerate(self.session.groups) if self._key(g) in wanted]
+        for group in self.session.remove_groups(rows):
+            self._hidden.setdefault(self._key(group), []).append(group)
+        if keys:
+            self._save()
+        return len(rows)
+
+    def unignore_keys(self, keys: Iterable[str]) -> int:
+        """Show these sets again; sets of this scan come back at once. Returns how many."""
+        back: list[DuplicateGroup] = []
+        changed = False
+        for key in keys:
+            changed |= self.ignore.remove(key)
+            back.extend(self._hidden.pop(key, []))
+        if back:
+            self.session.add_groups(back)
+        if changed:
+            self._save()
+        return len(back)
+
+    def show_ignored(self) -> None:
+        dialog = IgnoredDialog(self, self._window)
+        dialog.exec()
+
+
+class IgnoredDialog(QDialog):
+    """The ignored sets, one line each, to show again."""
+
+    def __init__(self, menu: MarksMenu, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.menu = menu
+        self.setWindowTitle("Ignored sets")
+        self.resize(640, 400)
+        layout = QVBoxLayout(self)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        layout.addWidget(self.label)
+        self.list = QListWidget()
+        self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
+        layout.addWidget(self.list)
+        buttons = QDialogButtonBox()
+        self.show_selected = buttons.addButton(
+            "Show selected again", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.show_all = buttons.addButton("Show all again", QDialogButtonBox.ButtonRole.ActionRole)
+        close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        close.setDefault(True)
+        self.show_selected.clicked.connect(lambda: self._unignore(selected_only=True))
+        self.show_all.clicked.connect(lambda: self._unignore(selected_only=False))
+        buttons.rejected.connect(self.reject)
+        self.list.itemSelectionChanged.connect(self._update)
+        layout.addWidget(buttons)
+        self._fill()
+
+    def _fill(self) -> None:
+        self.list.clear()
+        for entry in self.menu.ignore.entries():
+            first = os.path.basename(entry.files[0]) if entry.files else "a set"
+            text = f"{len(entry.files)} copies of {first}" if entry.files else "A set"
+            if entry.added:
+                text += f"  ·  ignored {entry.added[:10]}"
+            item = QListWidgetItem(text)
+            item.setToolTip("\n".join(entry.files))
+            item.setData(Qt.ItemDataRole.UserRole, entry.key)
+            self.list.addItem(item)
+        n = self.list.count()
+        self.label.setText(
+            f"{plural(n, 'set')} you said are not copies. Scans leave them out; a set shows "
+            "again by itself when a copy is added to it or taken from it."
+            if n
+            else "No set is ignored."
+        )
+        self._update()
+
+    def _update(self) -> None:
+        self.show_selected.setEnabled(bool(self.list.selectedItems()))
+        self.show_all.setEnabled(self.list.count() > 0)
+
+    def _unignore(self, selected_only: bool) -> None:
+        items = (
+            self.list.selectedItems()
+            if selected_only
+            else [self.list.item(i) for i in range(self.list.count())]
+        )
+        keys = [str(item.data(Qt.ItemDataRole.UserRole)) for item in items]
+        back = self.menu.unignore_keys(keys)
+        self.menu.status.emit(
+            f"{plural(len(keys), 'set')} no longer ignored"
+            + (
+                f"; {plural(back, 'set')} of this scan shown again."
+                if back
+                else "; later scans show them."
+            )
+        )
+        self._fill()
