@@ -39,7 +39,7 @@ from cleaner.detect.scan import scan
 from cleaner.errors import BadRootError, Cancelled, PhotoSiftError, ResultFormatError
 from cleaner.formats import RAW_EXTENSIONS, is_image_candidate
 from cleaner.humanize import human_bytes, plural
-from cleaner.keep import KeeperReason
+from cleaner.keep import CRITERIA, KeeperCriterion, KeeperReason
 from cleaner.models import (
     DuplicateGroup,
     GroupMember,
@@ -122,6 +122,7 @@ def load_outcomes(
 
 
 __all__ = [
+    "CRITERIA",
     "QUARANTINE_DIR_NAME",
     "RAW_EXTENSIONS",
     "REPORT_WRITERS",
@@ -141,6 +142,7 @@ __all__ = [
     "GroupMember",
     "GroupsFound",
     "KeepReason",
+    "KeeperCriterion",
     "KeeperReason",
     "KeptFile",
     "LogEntry",
