@@ -245,3 +245,21 @@ def test_cli_help_explains_the_flags(capsys: pytest.CaptureFixture[str]) -> None
     assert "e.g. 50KB" in text
     assert "--min-dimensions WxH" in text
     assert "turned either way" in text
+
+
+def test_the_report_says_what_was_left_out_as_too_small(library, tmp_path: Path) -> None:
+    from cleaner.report import write_report
+
+    lib = library()
+    lib.add("a.jpg", images.photo(78, (300, 200)))
+    plain = tmp_path / "plain.html"
+    write_report(lib.scan(), {"html": str(plain)})
+    assert "Left out as too small" not in plain.read_text(encoding="utf-8")  # as before
+    limited = tmp_path / "limited.html"
+    write_report(
+        lib.scan(min_file_size=50_000, min_width=640, min_height=480), {"html": str(limited)}
+    )
+    text = limited.read_text(encoding="utf-8")
+    assert "Left out as too small" in text
+    assert "files under 50.0 KB" in text
+    assert "pictures under 640x480 pixels (either way round)" in text
