@@ -4,6 +4,11 @@ next scan in the window."""
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +26,7 @@ from ui.settings import Keys, Settings
 from ui.widgets.scan_settings_dialog import DEFAULT_ORDER, ScanSettingsDialog
 
 KEYS = [c.key for c in CRITERIA]
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -284,3 +290,17 @@ def test_dialog_is_a_real_dialog_with_save(dialog: ScanSettingsDialog) -> None:
     assert isinstance(dialog, QDialog)
     assert dialog.tabs.count() == 2
     assert [dialog.tabs.tabText(i) for i in range(2)] == ["Which copy to keep", "What to leave out"]
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs xvfb-run for a real drag")
+def test_a_real_mouse_drag_moves_a_criterion(tmp_path: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="xcb", PYTHONPATH=str(REPO))
+    env["PHOTOSIFT_CONFIG_DIR"] = str(tmp_path / "config")
+    done = subprocess.run(
+        ["xvfb-run", "-a", "-s", "-screen 0 1280x900x24", sys.executable,
+         "-m", "tests.helpers.criteria_drag"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    order = json.loads(done.stdout.strip().splitlines()[-1])
+    assert order == [KEYS[-1], *KEYS[:-1]]  # the last point, dragged to the top
