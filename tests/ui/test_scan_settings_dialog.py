@@ -128,7 +128,9 @@ def _fill(d: ScanSettingsDialog) -> None:
     d.prefer.set_values(["Masters"])
     d.avoid.set_values(["Old phone", "Export"])
     d.excludes.set_values(["Thumbnails", "*.gif"])
+    d.size_limit.setChecked(True)
     d.min_size.setValue(20)
+    d.dims_limit.setChecked(True)
     d.min_width.setValue(640)
     d.min_height.setValue(480)
 
@@ -149,6 +151,8 @@ def test_saved_settings_are_remembered_and_build_the_next_scans_settings(
     assert reopened.excludes.values() == ["Thumbnails", "*.gif"]
     assert (reopened.min_size.value(), reopened.min_width.value()) == (20, 640)
     assert reopened.min_height.value() == 480
+    assert reopened.size_limit.isChecked()
+    assert reopened.dims_limit.isChecked()
     again.set(Keys.FOLDERS, ["/photos"])
     s = again.scan_settings()
     assert s.criteria[:2] == ("path_rules", "metadata")
@@ -177,7 +181,31 @@ def test_defaults_keep_the_scan_as_before(qtbot: QtBot, dialog: ScanSettingsDial
     assert built.prefer_paths == ("originals",)
     assert (built.avoid_paths, built.excludes) == ((), ())
     assert (built.min_file_size, built.min_width, built.min_height) == (0, 0, 0)
-    assert dialog.min_size.text() == "No limit"
+    assert not dialog.size_limit.isChecked()
+    assert not dialog.dims_limit.isChecked()
+    assert not dialog.min_size.isEnabled()
+    assert not dialog.min_width.isEnabled()
+
+
+def test_a_limit_counts_only_while_ticked(qtbot: QtBot, dialog: ScanSettingsDialog) -> None:
+    dialog.size_limit.setChecked(True)
+    assert dialog.min_size.isEnabled()
+    assert dialog.min_size.value() == 50  # offered first
+    dialog.dims_limit.setChecked(True)
+    dialog.min_width.setValue(800)
+    dialog.dims_limit.setChecked(False)  # changed their mind: the numbers stay, unused
+    dialog.accept()
+    s = Settings()
+    assert (s.get(Keys.MIN_FILE_SIZE), s.get(Keys.MIN_WIDTH), s.get(Keys.MIN_HEIGHT)) == (
+        50_000,
+        0,
+        0,
+    )
+    reopened = ScanSettingsDialog(s)
+    qtbot.addWidget(reopened)
+    assert reopened.size_limit.isChecked()
+    assert reopened.min_size.isEnabled()
+    assert not reopened.dims_limit.isChecked()
 
 
 def test_odd_stored_values_are_cleaned(qtbot: QtBot) -> None:
@@ -215,8 +243,10 @@ def test_opened_from_the_start_page_and_the_menu(qtbot: QtBot) -> None:
         seen.append("save")
         modal.criteria.set_order(["oldest_capture"])
         modal.excludes.set_values(["Thumbnails", "*.gif"])
+        modal.dims_limit.setChecked(True)
         modal.min_width.setValue(640)
         modal.min_height.setValue(480)
+        modal.size_limit.setChecked(True)
         modal.min_size.setValue(20)
         modal.accept()
 
@@ -248,6 +278,7 @@ def test_the_next_scan_in_the_window_uses_them(
     qtbot.addWidget(d)
     d.criteria.set_order(["oldest_file"])
     d.excludes.set_values(["*.png"])
+    d.dims_limit.setChecked(True)
     d.min_width.setValue(1000)
     d.min_height.setValue(800)
     d.accept()

@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QGroupBox,
@@ -284,10 +285,10 @@ def _group(title: str, help_text: str, *widgets: QWidget) -> QGroupBox:
     return box
 
 
-def _limit_spin(suffix: str, maximum: int, accessible: str) -> QSpinBox:
+def _limit_spin(suffix: str, maximum: int, value: int, accessible: str) -> QSpinBox:
     spin = QSpinBox()
-    spin.setRange(0, maximum)
-    spin.setSpecialValueText("No limit")  # shown at 0
+    spin.setRange(1, maximum)
+    spin.setValue(value)  # what ticking the box offers first
     spin.setSuffix(suffix)
     spin.setAccessibleName(accessible)
     spin.setMinimumWidth(110)
@@ -339,19 +340,20 @@ class ScanSettingsDialog(QDialog):
         self.excludes = TextListEditor(
             "A name or pattern, e.g. Thumbnails or *.gif", "Folders and files to leave out"
         )
-        self.min_size = _limit_spin(" KB", 1_000_000, "Smallest file size, in kilobytes")
-        self.min_width = _limit_spin(" px", 100_000, "Smallest width, in pixels")
-        self.min_height = _limit_spin(" px", 100_000, "Smallest height, in pixels")
+        self.min_size = _limit_spin(" KB", 1_000_000, 50, "Smallest file size, in kilobytes")
+        self.min_width = _limit_spin(" px", 100_000, 640, "Smallest width, in pixels")
+        self.min_height = _limit_spin(" px", 100_000, 480, "Smallest height, in pixels")
+        self.size_limit = QCheckBox("Leave out files smaller than")
+        self.dims_limit = QCheckBox("Leave out pictures smaller than")
+        self.size_limit.toggled.connect(self.min_size.setEnabled)
+        self.dims_limit.toggled.connect(self.min_width.setEnabled)
+        self.dims_limit.toggled.connect(self.min_height.setEnabled)
         size_row = QHBoxLayout()
-        size_label = QLabel("Leave out files smaller than")
-        size_label.setBuddy(self.min_size)
-        size_row.addWidget(size_label)
+        size_row.addWidget(self.size_limit)
         size_row.addWidget(self.min_size)
         size_row.addStretch(1)
         dims_row = QHBoxLayout()
-        dims_label = QLabel("Leave out pictures smaller than")
-        dims_label.setBuddy(self.min_width)
-        dims_row.addWidget(dims_label)
+        dims_row.addWidget(self.dims_limit)
         dims_row.addWidget(self.min_width)
         dims_row.addWidget(QLabel("×"))
         dims_row.addWidget(self.min_height)
@@ -407,9 +409,17 @@ class ScanSettingsDialog(QDialog):
         self.prefer.set_values(s.get(Keys.PREFER))
         self.avoid.set_values(s.get(Keys.AVOID))
         self.excludes.set_values(s.get(Keys.EXCLUDES))
-        self.min_size.setValue(max(0, s.get(Keys.MIN_FILE_SIZE)) // KB)
-        self.min_width.setValue(max(0, s.get(Keys.MIN_WIDTH)))
-        self.min_height.setValue(max(0, s.get(Keys.MIN_HEIGHT)))
+        size = max(0, s.get(Keys.MIN_FILE_SIZE))
+        width, height = max(0, s.get(Keys.MIN_WIDTH)), max(0, s.get(Keys.MIN_HEIGHT))
+        self.size_limit.setChecked(size > 0)
+        if size > 0:
+            self.min_size.setValue(max(1, round(size / KB)))
+        self.dims_limit.setChecked(width > 0 or height > 0)
+        if width > 0 or height > 0:
+            self.min_width.setValue(max(1, width))
+            self.min_height.setValue(max(1, height))
+        for box in (self.size_limit, self.dims_limit):
+            box.toggled.emit(box.isChecked())  # the spin boxes follow, ticked or not
 
     def save(self) -> None:
         s = self.settings
@@ -419,9 +429,10 @@ class ScanSettingsDialog(QDialog):
         s.set(Keys.PREFER, self.prefer.values())
         s.set(Keys.AVOID, self.avoid.values())
         s.set(Keys.EXCLUDES, self.excludes.values())
-        s.set(Keys.MIN_FILE_SIZE, self.min_size.value() * KB)
-        s.set(Keys.MIN_WIDTH, self.min_width.value())
-        s.set(Keys.MIN_HEIGHT, self.min_height.value())
+        dims = self.dims_limit.isChecked()
+        s.set(Keys.MIN_FILE_SIZE, self.min_size.value() * KB if self.size_limit.isChecked() else 0)
+        s.set(Keys.MIN_WIDTH, self.min_width.value() if dims else 0)
+        s.set(Keys.MIN_HEIGHT, self.min_height.value() if dims else 0)
         s.sync()
 
     def accept(self) -> None:
