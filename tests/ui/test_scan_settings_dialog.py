@@ -335,3 +335,38 @@ def test_a_real_mouse_drag_moves_a_criterion(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     order = json.loads(done.stdout.strip().splitlines()[-1])
     assert order == [KEYS[-1], *KEYS[:-1]]  # the last point, dragged to the top
+
+
+def test_a_folder_is_chosen_to_leave_out(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from cleaner.detect.scan import run_scan
+    from tests.helpers import images
+    from ui.widgets import scan_settings_dialog as module
+
+    root = tmp_path / "Photos"
+    picture = images.photo(81, (320, 240))
+    for rel in ("2019/a.jpg", "2019/Scans [old]/a.jpg", "Scans [old]/a.jpg"):
+        images.save(picture, root / rel)
+    outside = tmp_path / "Elsewhere"
+    outside.mkdir()
+    s = Settings()
+    s.set(Keys.FOLDERS, [str(root)])
+    d = ScanSettingsDialog(s)
+    qtbot.addWidget(d)
+    answers = [str(root / "2019" / "Scans [old]"), str(outside), str(root), ""]
+    shown: list[str] = []
+    monkeypatch.setattr(module.QFileDialog, "getExistingDirectory", lambda *a, **k: answers.pop(0))
+    monkeypatch.setattr(
+        module.QMessageBox, "information", lambda parent, title, text: shown.append(text)
+    )
+    for _ in range(4):
+        d.exclude_folder.click()
+    assert d.excludes.values() == ["/2019/Scans [[]old]"]  # brackets taken literally
+    assert len(shown) == 2  # outside the scanned folders, and a scanned folder itself
+    assert "inside one of the folders to scan" in shown[0]
+    d.accept()
+    result = run_scan(Settings().scan_settings(), cache_path=None)
+    members = sorted(m.path.removeprefix(str(root) + "/") for g in result.groups for m in g.members)
+    # only that folder is left out: the one of the same name at the top is still scanned
+    assert members == ["2019/a.jpg", "Scans [old]/a.jpg"]

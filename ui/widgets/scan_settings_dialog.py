@@ -13,6 +13,9 @@ engine's table (`cleaner.CRITERIA`), so a new criterion appears here by itself.
 
 from __future__ import annotations
 
+import os
+import re
+
 from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
@@ -27,12 +30,14 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
     QListWidget,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTabWidget,
@@ -129,6 +134,20 @@ class CriteriaModel(QAbstractListModel):
         self.dataChanged.emit(self.index(0), self.index(n - 1))
         self.orderChanged.emit()
         return True
+
+
+def exclude_pattern_for(folder: str, roots: list[str]) -> str | None:
+    """The pattern that leaves out `folder`, a folder inside one of `roots`: its path from
+    that root, with a leading / so that only that place matches ("/2019/Scans"), and the
+    glob characters of its name taken literally. None for a folder outside every root, or
+    a root itself."""
+    folder = os.path.abspath(folder)
+    for root in roots:
+        root = os.path.abspath(root)
+        if folder.startswith(root.rstrip(os.sep) + os.sep):
+            rel = os.path.relpath(folder, root).replace(os.sep, "/")
+            return "/" + re.sub(r"([*?\[])", r"[\1]", rel)
+    return None
 
 
 def _help(text: str) -> QLabel:
@@ -234,14 +253,14 @@ class TextListEditor(QWidget):
         self.add_button.clicked.connect(self.add_entry)
         self.remove_button.clicked.connect(self.remove_selected)
         self.list.itemSelectionChanged.connect(self._update_buttons)
-        entry_row = QHBoxLayout()
-        entry_row.addWidget(self.entry, 1)
-        entry_row.addWidget(self.add_button)
-        entry_row.addWidget(self.remove_button)
+        self.entry_row = QHBoxLayout()
+        self.entry_row.addWidget(self.entry, 1)
+        self.entry_row.addWidget(self.add_button)
+        self.entry_row.addWidget(self.remove_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.list)
-        layout.addLayout(entry_row)
+        layout.addLayout(self.entry_row)
         self._update_buttons()
 
     def values(self) -> list[str]:
@@ -252,6 +271,10 @@ class TextListEditor(QWidget):
         self.list.clear()
         for value in values:
             self._add(value)
+
+    def add_value(self, text: str) -> bool:
+        """Add `text` unless it is blank or listed already."""
+        return self._add(text)
 
     def _add(self, text: str) -> bool:
         text = text.strip()
@@ -340,6 +363,11 @@ class ScanSettingsDialog(QDialog):
         self.excludes = TextListEditor(
             "A name or pattern, e.g. Thumbnails or *.gif", "Folders and files to leave out"
         )
+        self.exclude_folder = QPushButton("Choose folder…")
+        self.exclude_folder.setAutoDefault(False)
+        self.exclude_folder.setToolTip("Pick a folder inside the folders to scan to leave it out")
+        self.exclude_folder.clicked.connect(self.choose_excluded_folder)
+        self.excludes.entry_row.insertWidget(1, self.exclude_folder)
         self.min_size = _limit_spin(" KB", 1_000_000, 50, "Smallest file size, in kilobytes")
         self.min_width = _limit_spin(" px", 100_000, 640, "Smallest width, in pixels")
         self.min_height = _limit_spin(" px", 100_000, 480, "Smallest height, in pixels")
@@ -371,7 +399,7 @@ class ScanSettingsDialog(QDialog):
                 "Folders and files with one of these names are not looked at, wherever "
                 "they are. * stands for any letters: *.gif leaves out every GIF, Backup* "
                 "every folder whose name starts with Backup. With a / it is a path inside "
-                "a scanned folder: 2019/Scans.",
+                "a scanned folder: 2019/Scans. Or click Choose folder… to pick one.",
                 self.excludes,
             )
         )
@@ -402,6 +430,24 @@ class ScanSettingsDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(720, 640)
         self.load()
+
+    @Slot()
+    def choose_excluded_folder(self) -> None:
+        roots: list[str] = self.settings.get(Keys.FOLDERS)
+        start = roots[0] if roots else ""
+        folder = QFileDialog.getExistingDirectory(self, "Choose a folder to leave out", start)
+        if not folder:
+            return
+        pattern = exclude_pattern_for(folder, roots)
+        if pattern is None:
+            QMessageBox.information(
+                self,
+                "Leave out a folder",
+                "Choose a folder inside one of the folders to scan. To leave out a whole "
+                "folder you scan, take it off the list on the first page.",
+            )
+            return
+        self.excludes.add_value(pattern)
 
     def load(self) -> None:
         s = self.settings
