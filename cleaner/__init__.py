@@ -48,7 +48,7 @@ from cleaner.detect.scan import scan
 from cleaner.errors import BadRootError, Cancelled, PhotoSiftError, ResultFormatError
 from cleaner.formats import RAW_EXTENSIONS, is_image_candidate
 from cleaner.humanize import human_bytes, plural
-from cleaner.keep import KeeperReason
+from cleaner.keep import CRITERIA, KeeperCriterion, KeeperReason
 from cleaner.models import (
     DuplicateGroup,
     GroupMember,
@@ -132,6 +132,7 @@ def load_outcomes(
 
 
 __all__ = [
+    "CRITERIA",
     "QUARANTINE_DIR_NAME",
     "RAW_EXTENSIONS",
     "REPORT_WRITERS",
@@ -154,6 +155,7 @@ __all__ = [
     "IgnoreListError",
     "IgnoredSet",
     "KeepReason",
+    "KeeperCriterion",
     "KeeperReason",
     "KeptFile",
     "LogEntry",

@@ -87,6 +87,7 @@ class SkipReason(str, enum.Enum):
     FOLDER_UNREADABLE = "folder_unreadable"
     NOT_A_FILE = "not_a_file"
     NAME_ENDS_WITH_SPACE = "name_ends_with_space"
+    TOO_SMALL = "too_small"  # under the smallest file size or dimensions the user set
 
     @property
     def label(self) -> str:
@@ -108,6 +109,7 @@ _SKIP_LABELS = {
     SkipReason.FOLDER_UNREADABLE: "folder could not be opened",
     SkipReason.NOT_A_FILE: "not a regular file (a pipe, device or socket)",
     SkipReason.NAME_ENDS_WITH_SPACE: "name ends with a space; rename it to include it",
+    SkipReason.TOO_SMALL: "smaller than the minimum size you set",
 }
 
 
@@ -375,6 +377,26 @@ class ScanSettings:
     criteria: tuple[str, ...] = ()  # keeper criteria keys in order; () = the default order
     prefer_paths: tuple[str, ...] = ("originals",)  # path fragments that win a tie
     avoid_paths: tuple[str, ...] = ()  # extra fragments that lose a tie (defaults built in)
+    # Smaller files are left out by the walk (0: none); pictures whose width and height,
+    # either way round, are under min_width x min_height are left out once decoded.
+    min_file_size: int = 0  # bytes
+    min_width: int = 0  # pixels
+    min_height: int = 0  # pixels
+
+    def __post_init__(self) -> None:
+        for name in ("min_file_size", "min_width", "min_height"):
+            value = getattr(self, name)
+            if type(value) is not int or value < 0:
+                raise ValueError(f"{name} must be a whole number, 0 or more, not {value!r}")
+
+    def below_min_dimensions(self, width: int, height: int) -> bool:
+        """Whether a width x height picture is under the smallest dimensions, turned
+        either way (a 600x800 portrait passes an 800x600 minimum)."""
+        if not (self.min_width or self.min_height):
+            return False
+        short_min, long_min = sorted((self.min_width, self.min_height))
+        short, long = sorted((width, height))
+        return short < short_min or long < long_min
 
 
 @dataclass(frozen=True, slots=True)

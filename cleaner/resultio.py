@@ -74,6 +74,9 @@ def _settings_to_dict(s: ScanSettings) -> dict[str, Any]:
         "criteria": list(s.criteria),
         "prefer_paths": list(s.prefer_paths),
         "avoid_paths": list(s.avoid_paths),
+        "min_file_size": s.min_file_size,
+        "min_width": s.min_width,
+        "min_height": s.min_height,
     }
 
 
@@ -342,6 +345,10 @@ def _settings(value: object, where: str) -> ScanSettings:
         criteria=_texts(s.get("criteria", []), _at(where, "criteria")),
         prefer_paths=_texts(s.get("prefer_paths", []), _at(where, "prefer_paths")),
         avoid_paths=_texts(s.get("avoid_paths", []), _at(where, "avoid_paths")),
+        # absent from results written before they existed: 0, no limit
+        min_file_size=_int(s.get("min_file_size", 0), _at(where, "min_file_size"), 0),
+        min_width=_int(s.get("min_width", 0), _at(where, "min_width"), 0),
+        min_height=_int(s.get("min_height", 0), _at(where, "min_height"), 0),
     )
 
 

@@ -149,6 +149,12 @@ class MainWindow(QMainWindow):
         self.act_sample = self._action(
             "&Try with sample photos", None, self.try_sample, "Scan a small set of sample pictures"
         )
+        self.act_settings = self._action(
+            "Scan se&ttings…",
+            "Ctrl+,",
+            self.start_page.open_settings,
+            "Which copy to keep, what to leave out: used for the next scan",
+        )
         self.act_cancel = self._action("&Cancel scan", "Esc", self.cancel_scan, "Stop the scan")
         self.act_new = self._action(
             "&New scan", "Ctrl+N", self.show_start, "Go back to choose folders"
@@ -231,6 +237,7 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         for a in (self.act_add, self.act_scan, self.act_sample, self.act_cancel, self.act_new):
             file_menu.addAction(a)
+        file_menu.addAction(self.act_settings)
         file_menu.addSeparator()
         for a in (self.act_move, self.act_undo, self.act_history):
             file_menu.addAction(a)

@@ -24,7 +24,7 @@ from typing import Any, Generic, TypeVar, cast
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from cleaner import REPORT_WRITERS, ScanSettings, Similarity, config_dir
+from cleaner import CRITERIA, REPORT_WRITERS, ScanSettings, Similarity, config_dir
 
 # Re-exported for the window (`--portable DIR`, the fingerprint cache's place).
 from cleaner import cache_dir as cache_dir
@@ -72,6 +72,22 @@ class Keys:
     PROTECTED = Key[list[str]]("scan/protected", list, [], "folders never suggested for removal")
     SIMILARITY = Key[str]("scan/similarity", str, Similarity.SAME.value)
     ROTATIONS = Key[bool]("scan/rotations", bool, False, "also match rotated/mirrored copies")
+    # The scan settings dialog (`ui.widgets.scan_settings_dialog`); the engine's names in
+    # `ScanSettings` and the command line's options are given with each.
+    KEEP_ORDER = Key[list[str]](
+        "scan/keep_order",
+        list,
+        [],
+        "keeper criteria keys, first decides (--keep-order); [] = default",
+    )
+    PREFER = Key[list[str]](
+        "scan/prefer", list, ["originals"], "path fragments of copies to keep (--prefer)"
+    )
+    AVOID = Key[list[str]]("scan/avoid", list, [], "path fragments of copies to remove (--avoid)")
+    EXCLUDES = Key[list[str]]("scan/excludes", list, [], "names or patterns left out (--exclude)")
+    MIN_FILE_SIZE = Key[int]("scan/min_file_size", int, 0, "bytes; 0 = no limit (--min-size)")
+    MIN_WIDTH = Key[int]("scan/min_width", int, 0, "pixels; 0 = no limit (--min-dimensions)")
+    MIN_HEIGHT = Key[int]("scan/min_height", int, 0, "pixels; 0 = no limit (--min-dimensions)")
     SORT = Key[str]("review/sort", str, "space")
     MIN_COPIES_ON = Key[bool]("review/min_copies_enabled", bool, False)
     MIN_COPIES = Key[int]("review/min_copies", int, 3, "'appears more than N times' filter")
@@ -187,4 +203,23 @@ class Settings:
             similarity=self.similarity(),
             rotations=self.get(Keys.ROTATIONS),
             protected=protected,
+            criteria=self.keep_order(),
+            prefer_paths=_texts(self.get(Keys.PREFER)),
+            avoid_paths=_texts(self.get(Keys.AVOID)),
+            excludes=_texts(self.get(Keys.EXCLUDES)),
+            min_file_size=max(0, self.get(Keys.MIN_FILE_SIZE)),
+            min_width=max(0, self.get(Keys.MIN_WIDTH)),
+            min_height=max(0, self.get(Keys.MIN_HEIGHT)),
         )
+
+    def keep_order(self) -> tuple[str, ...]:
+        """The stored keeper criteria order, keys this PhotoSift knows only (a file written
+        by a newer one may name more); () for the default order."""
+        known = {c.key for c in CRITERIA}
+        stored: list[str] = self.get(Keys.KEEP_ORDER)
+        return tuple(dict.fromkeys(k for k in stored if k in known))
+
+
+def _texts(values: list[str]) -> tuple[str, ...]:
+    """Stripped, without blanks and repeats, in the user's order."""
+    return tuple(dict.fromkeys(v.strip() for v in values if v.strip()))

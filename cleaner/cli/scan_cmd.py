@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -93,6 +94,19 @@ def add_parser(subparsers: Any) -> None:
         metavar="MP",
         help="skip pictures larger than this (default: 179)",
     )
+    p.add_argument(
+        "--min-size",
+        metavar="SIZE",
+        help="leave out picture files smaller than SIZE: bytes, or with KB or MB "
+        "(1 KB = 1000 bytes), e.g. 50KB; they are listed as skipped",
+    )
+    p.add_argument(
+        "--min-dimensions",
+        metavar="WxH",
+        help="leave out pictures smaller than W by H pixels, turned either way "
+        "(800x600 also lets a 600x800 picture through), e.g. 640x480; they are listed "
+        "as skipped",
+    )
     p.add_argument("--workers", type=int, default=0, metavar="N", help="parallel readers")
     p.add_argument("--json", metavar="FILE", help="save the full result as JSON")
     p.add_argument("--csv", metavar="FILE", help="save one row per file in a group as CSV")
@@ -134,6 +148,10 @@ def settings_from_args(args: argparse.Namespace) -> ScanSettings:
         if args.max_megapixels <= 0:
             raise ValueError("--max-megapixels must be positive")
         kwargs["max_pixels"] = int(args.max_megapixels * 1_000_000)
+    if args.min_size is not None:
+        kwargs["min_file_size"] = parse_size(args.min_size)
+    if args.min_dimensions is not None:
+        kwargs["min_width"], kwargs["min_height"] = parse_dimensions(args.min_dimensions)
     return ScanSettings(
         roots=tuple(args.paths),
         similarity=Similarity(args.similarity),
@@ -148,6 +166,26 @@ def settings_from_args(args: argparse.Namespace) -> ScanSettings:
         avoid_paths=tuple(args.avoid),
         **kwargs,
     )
+
+
+_SIZE_UNITS = {"": 1, "b": 1, "kb": 1000, "k": 1000, "mb": 1000**2, "m": 1000**2}
+
+
+def parse_size(text: str) -> int:
+    """'50KB', '1.5 MB', '20000' -> bytes. Raises ValueError with the option's name."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", text)
+    unit = match.group(2).lower() if match else ""
+    if match is None or unit not in _SIZE_UNITS:
+        raise ValueError(f"--min-size {text!r}: give a size such as 50000, 50KB or 1.5MB")
+    return int(float(match.group(1)) * _SIZE_UNITS[unit])
+
+
+def parse_dimensions(text: str) -> tuple[int, int]:
+    """'640x480' (or 640X480, 640×480) -> (640, 480). Raises ValueError with the option."""
+    match = re.fullmatch(r"\s*(\d{1,6})\s*[xX×]\s*(\d{1,6})\s*", text)
+    if match is None:
+        raise ValueError(f"--min-dimensions {text!r}: give width x height, such as 640x480")
+    return int(match.group(1)), int(match.group(2))
 
 
 def run(args: argparse.Namespace) -> int:

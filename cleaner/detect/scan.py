@@ -34,6 +34,7 @@ from cleaner.detect.grouping import star_clusters
 from cleaner.detect.matching import Matches, find_matches, picture_distance
 from cleaner.detect.walk import FoundFile, normalise_roots, walk
 from cleaner.formats import is_image_candidate
+from cleaner.humanize import human_bytes
 from cleaner.keep import (
     Candidate,
     KeeperCriterion,
@@ -232,6 +233,13 @@ def _walk_stage(
         state.bytes_seen += item.size
         if not is_image_candidate(item.path):
             continue
+        if 0 < item.size < settings.min_file_size:  # an empty file is still called empty
+            skip = SkippedFile(
+                item.path, SkipReason.TOO_SMALL, _under(item.size, settings.min_file_size)
+            )
+            state.skipped.append(skip)
+            yield FileSkipped(skip)
+            continue
         entry = _entry(item)
         if known is not None:
             known[entry.inode] = entry
@@ -245,6 +253,14 @@ def _walk_stage(
             if extra:
                 state.entries[index] = replace(entry, hardlinks=(*entry.hardlinks, *extra))
     yield meter.snapshot()
+
+
+def _under(size: int, limit: int) -> str:
+    """'12 KB, under 20 KB', in bytes when the rounded sizes would read the same."""
+    shown, limit_shown = human_bytes(size), human_bytes(limit)
+    if shown == limit_shown:
+        shown, limit_shown = f"{size:,} bytes", f"{limit:,} bytes"
+    return f"{shown}, under {limit_shown}"
 
 
 def _entry(found: FoundFile) -> FileEntry:
@@ -475,6 +491,7 @@ def _fingerprint_stage(
         event = meter.advance(1, e.size)
         if event is not None:
             yield event
+    _leave_out_small(settings, units)
     # Skips: a failed unit is skipped, unless it is a set of exact copies of something
     # that looks like a picture (those are still reported as exact copies).
     for unit in units:
@@ -487,6 +504,22 @@ def _fingerprint_stage(
             state.skipped.append(skip)
             yield FileSkipped(skip)
     yield meter.snapshot()
+
+
+def _leave_out_small(settings: ScanSettings, units: list[_Unit]) -> None:
+    """Pictures under the smallest dimensions the user set become skips. Done on the
+    metrics of the small decode (or the cache), so the limit can change between runs
+    without reading any file again, and a huge picture is never decoded in full for it."""
+    if not (settings.min_width or settings.min_height):
+        return
+    for unit in units:
+        m = None if unit.analysis is None else unit.analysis.metrics
+        if m is not None and settings.below_min_dimensions(m.width, m.height):
+            unit.analysis = None
+            unit.failure = DecodeFailure(
+                SkipReason.TOO_SMALL,
+                f"{m.width}x{m.height}, under {settings.min_width}x{settings.min_height}",
+            )
 
 
 # --------------------------------------------------------------------------- group

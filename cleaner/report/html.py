@@ -24,7 +24,14 @@ from cleaner.humanize import human_bytes, plural
 from cleaner.models import DuplicateGroup, GroupKind, GroupMember, ScanResult
 from cleaner.report import thumbs
 from cleaner.report.csv import display_path
-from cleaner.report.summary import Action, Fate, FileOutcome, ReportSummary, action_of
+from cleaner.report.summary import (
+    Action,
+    Fate,
+    FileOutcome,
+    ReportSummary,
+    ScanHeader,
+    action_of,
+)
 from cleaner.textsafe import printable
 
 
@@ -339,6 +346,16 @@ class _Writer:
             )
         self.w("</tbody></table>\n")
 
+    @staticmethod
+    def _smallest(h: ScanHeader) -> list[tuple[str, str]]:
+        """The smallest files and pictures looked at, when the scan had such limits."""
+        limits = []
+        if h.min_file_size:
+            limits.append(f"files under {human_bytes(h.min_file_size)}")
+        if h.min_width or h.min_height:
+            limits.append(f"pictures under {h.min_width}x{h.min_height} pixels (either way round)")
+        return [("Left out as too small", "\n".join(limits))] if limits else []
+
     def _details(self) -> None:
         h = self.s.header
         if h.max_distance is None:
@@ -355,6 +372,7 @@ class _Writer:
                 "Protected folders (never suggested for removal)",
                 "\n".join(display_path(p) for p in h.protected) or "none",
             ),
+            *self._smallest(h),
             ("How alike copies must be", likeness),
             ("Rotated or mirrored copies", "matched" if h.rotations else "not matched"),
             ("Scan started", when(h.started_at)),

@@ -287,6 +287,9 @@ class ScanHeader:
     app_version: str  # the PhotoSift that scanned
     machine: str
     cancelled: bool
+    min_file_size: int = 0  # bytes; smaller picture files were left out (0: no limit)
+    min_width: int = 0  # pictures under min_width x min_height, either way round, too
+    min_height: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,6 +401,9 @@ def summarize(
         app_version=result.app_version,
         machine=result.machine,
         cancelled=result.cancelled,
+        min_file_size=settings.min_file_size,
+        min_width=settings.min_width,
+        min_height=settings.min_height,
     )
     return ReportSummary(
         header=header,

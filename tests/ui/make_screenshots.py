@@ -9,6 +9,8 @@ PHOTOS_DIR is copied to a temporary folder first, because the removal screens re
 files: to a temporary Trash (XDG_DATA_HOME and HOME point at a temporary folder before
 send2trash is imported), with a temporary undo log. Nothing of yours is touched.
 
+Scan settings: `scan-settings.png`, `scan-settings-leave-out.png` (the dialog's two tabs).
+
 Removal screens: `confirm.png`, `progress.png`, `summary.png` (a file changed since the
 scan, files on a "drive without a Trash", and the quarantine offer), `quarantine.png`,
 `after-move.png`, `undo.png`, `history.png`, `export.png`, `export-done.png`.
@@ -108,6 +110,16 @@ def main() -> int:
     window.settings.set(Keys.PROTECTED, [])
     window.start_page.load()
     shot(window, out / "start.png")
+    from ui.widgets.scan_settings_dialog import ScanSettingsDialog
+
+    scan_settings = ScanSettingsDialog(window.settings, window)  # shown, never saved
+    scan_settings.show()
+    settle()
+    shot(scan_settings, out / "scan-settings.png")
+    scan_settings.tabs.setCurrentIndex(1)
+    settle()
+    shot(scan_settings, out / "scan-settings-leave-out.png")
+    scan_settings.reject()
 
     window.start_scan()
     wait_until(

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from cleaner import Similarity
 from ui.settings import Keys, Settings
+from ui.widgets.scan_settings_dialog import edit_scan_settings, settings_summary
 
 SIMILARITY_TEXT: dict[Similarity, tuple[str, str]] = {
     Similarity.IDENTICAL: (
@@ -147,6 +148,16 @@ class StartPage(QWidget):
         sim_row.addWidget(sim_label)
         sim_row.addWidget(self.similarity)
         sim_row.addStretch(1)
+        self.settings_button = QPushButton("More settings…")
+        self.settings_button.setToolTip(
+            "Which copy to keep, folders to prefer or avoid, what to leave out, the "
+            "smallest pictures to look at (Ctrl+,)"
+        )
+        self.settings_button.clicked.connect(self.open_settings)
+        sim_row.addWidget(self.settings_button)
+        self.settings_summary = QLabel()  # what "More settings…" changes, when it does
+        self.settings_summary.setWordWrap(True)
+        self.settings_summary.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
         self.rotations = QCheckBox("Also find copies that were rotated or mirrored")
         self.rotations.setToolTip(
@@ -194,6 +205,7 @@ class StartPage(QWidget):
         layout.addLayout(sim_row)
         layout.addWidget(self.similarity_help)
         layout.addWidget(self.rotations)
+        layout.addWidget(self.settings_summary)
         layout.addSpacing(10)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
@@ -214,6 +226,8 @@ class StartPage(QWidget):
             self.similarity.setCurrentIndex(max(0, self.similarity.findData(value)))
             self._similarity_changed()
             self.rotations.setChecked(self.settings.get(Keys.ROTATIONS))
+            self.settings_summary.setText(settings_summary(self.settings))
+            self.settings_summary.setVisible(bool(self.settings_summary.text()))
         finally:
             self._loading = False
         self._update_buttons()
@@ -235,6 +249,14 @@ class StartPage(QWidget):
         preset = Similarity(str(self.similarity.currentData()))
         self.similarity_help.setText(SIMILARITY_TEXT[preset][1])
         self._save()
+
+    @Slot()
+    def open_settings(self) -> bool:
+        """More settings… (also File → Scan settings…): for the next scan."""
+        saved = edit_scan_settings(self.settings, self.window())
+        if saved:
+            self.load()
+        return saved
 
     # -- folders -----------------------------------------------------------------------
 
