@@ -28,6 +28,7 @@ from ui.format import human_bytes, plural
 from ui.icons import app_icon
 from ui.models.session import ReviewSession
 from ui.removal_flow import RemovalFlow
+from ui.saved_review import SavedReviewFlow
 from ui.settings import Keys, Settings, cache_dir
 from ui.thumbnails import ThumbnailLoader
 from ui.widgets.compare_dialog import CompareDialog
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         self.scanner.failed.connect(self._on_failed)
         self.pages.currentChanged.connect(self._update_actions)
 
+        self.saved_review = SavedReviewFlow(self)  # autosave, Continue, Open results
         self._make_actions()
         self.statusBar().showMessage("Ready")
         geometry = self.settings.geometry()
@@ -140,6 +142,12 @@ class MainWindow(QMainWindow):
         )
         self.act_sample = self._action(
             "&Try with sample photos", None, self.try_sample, "Scan a small set of sample pictures"
+        )
+        self.act_open_results = self._action(
+            "Open &results…",
+            "Ctrl+Shift+O",
+            self.saved_review.open_results,
+            "Open a saved result file (from this window or “photosift scan --json”)",
         )
         self.act_cancel = self._action("&Cancel scan", "Esc", self.cancel_scan, "Stop the scan")
         self.act_new = self._action(
@@ -221,7 +229,9 @@ class MainWindow(QMainWindow):
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for a in (self.act_add, self.act_scan, self.act_sample, self.act_cancel, self.act_new):
+        for a in (self.act_add, self.act_scan, self.act_sample, self.act_open_results):
+            file_menu.addAction(a)
+        for a in (self.act_cancel, self.act_new):
             file_menu.addAction(a)
         file_menu.addSeparator()
         for a in (self.act_move, self.act_undo, self.act_history):
@@ -284,6 +294,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def show_start(self) -> None:
         self.start_page.load()
+        self.saved_review.refresh_start_page()
         self.pages.setCurrentWidget(self.start_page)
 
     @Slot()
@@ -494,5 +505,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.set_geometry(QByteArray(self.saveGeometry()))
         self.settings.sync()
+        self.saved_review.window_closing()  # the review is written before the window goes
         self.shutdown()
         super().closeEvent(event)
