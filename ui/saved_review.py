@@ -17,14 +17,16 @@ and actions to it (like `ui.removal_flow`). What it does:
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QVBoxLayout
 
+from cleaner import ScanResult
 from ui.autosave import Autosaver, human_when, marks_path, result_path, saved_review_summary
 from ui.format import plural
 from ui.workers.review_load import GONE, LoadedReview, ReviewLoader
@@ -72,6 +74,14 @@ class ChangedBanner(QFrame):
 
 
 class SavedReviewFlow(QObject):
+    """Signals:
+    ignoredSetsRestored(ids): a saved review was opened; `ids` are the sets its ignore list
+        held (the ignore list's hook; the autosave reads them back through
+        `autosaver.ignored_sets`).
+    """
+
+    ignoredSetsRestored = Signal(list)
+
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
@@ -116,10 +126,19 @@ class SavedReviewFlow(QObject):
     # -- saving --------------------------------------------------------------------------
 
     @Slot(object)
-    def _scan_finished(self, _result: object) -> None:
+    def _scan_finished(self, result: ScanResult) -> None:
         # connected after the window's own handler: the session holds the result now
         self.banner.show_changed({})
+        if self._is_sample(result):  # the sample's folder goes at close: the review stays
+            return
         self.autosaver.start(result_changed=True)
+
+    def _is_sample(self, result: ScanResult) -> bool:
+        samples = [str(folder) for folder in self.window._demo_dirs]
+        return bool(samples) and all(
+            any(root == s or root.startswith(s + os.sep) for s in samples)
+            for root in result.settings.roots
+        )
 
     @Slot()
     def _session_reset(self) -> None:
@@ -158,6 +177,7 @@ class SavedReviewFlow(QObject):
     @Slot()
     def open_results(self) -> None:
         if not self._can_open():
+            self.window.statusBar().showMessage("Wait for the scan or the move to finish.", 6000)
             return
         name, _ = QFileDialog.getOpenFileName(
             self.window, "Open results", str(Path.home()), "Result files (*.json);;All files (*)"
@@ -193,6 +213,7 @@ class SavedReviewFlow(QObject):
         window._on_finished(loaded.result)
         if loaded.marks is not None:
             window.session.set_marked_paths(loaded.marks.remove)
+            self.ignoredSetsRestored.emit(list(loaded.marks.ignored_sets))
         if loaded.changed:
             window.session.set_changed(loaded.changed)
         self.banner.show_changed(loaded.changed)

@@ -131,7 +131,7 @@ def test_no_continue_button_without_a_saved_review(window: MainWindow) -> None:
     assert not window.start_page.continue_button.isVisible()
 
 
-def test_ignored_sets_hook_is_saved(
+def test_ignored_sets_hook_is_saved_and_given_back(
     window: MainWindow, qtbot: QtBot, demo_library: DemoLibrary
 ) -> None:
     window.saved_review.autosaver.ignored_sets = lambda: [7, 3]
@@ -140,6 +140,13 @@ def test_ignored_sets_hook_is_saved(
     data = json.loads(marks_path().read_text(encoding="utf-8"))
     assert data["ignored_sets"] == [7, 3]
     assert data["schema"] == "photosift-review-marks"
+    second = _window(qtbot)
+    try:
+        with qtbot.waitSignal(second.saved_review.ignoredSetsRestored, timeout=30000) as got:
+            second.start_page.continue_button.click()
+        assert got.args == [[7, 3]]
+    finally:
+        second.close()
 
 
 def test_open_results_made_by_the_command_line(
@@ -429,3 +436,23 @@ def test_new_scan_then_continue_brings_back_the_last_mark_made(
     assert window.pages.currentWidget() is window.start_page
     _continue(window, qtbot)
     assert window.session.paths_to_remove() == chosen
+
+
+def test_the_sample_scan_does_not_replace_the_saved_review(
+    window: MainWindow, qtbot: QtBot, demo_library: DemoLibrary
+) -> None:
+    _scan(window, qtbot, demo_library.root)
+    window.session.clear_marks()
+    window.act_new.trigger()  # the start page flushes the review just left
+    qtbot.waitUntil(lambda: marks_path().is_file() and _saved_marks() == [], timeout=10000)
+    saved = result_path().read_bytes()
+    with qtbot.waitSignal(window.scanner.finished, timeout=60000):
+        window.try_sample()
+    window.act_new.trigger()
+    window.saved_review.autosaver.pool.waitForDone(10000)
+    assert result_path().read_bytes() == saved
+    assert _saved_marks() == []
+    sets = json.loads(saved)["groups"]
+    assert window.start_page.continue_button.text().startswith(
+        f"Continue reviewing ({len(sets)} sets"
+    )
