@@ -173,6 +173,8 @@ class SavedReviewFlow(QObject):
     def continue_review(self) -> None:
         if self._can_open():
             self._open(result_path(), marks_path())
+        else:
+            self.window.statusBar().showMessage("Wait for the scan or the move to finish.", 6000)
 
     @Slot()
     def open_results(self) -> None:

@@ -119,6 +119,7 @@ def test_quit_with_fresh_marks_loses_nothing_and_relaunch_restores_them(
         sets = len(first.session.groups)
         text = second.start_page.continue_button.text()
         assert text.startswith(f"Continue reviewing ({sets} sets, saved today at ")
+        assert second.start_page.continue_hint.isVisible()  # a new scan replaces it
         _continue(second, qtbot)
         assert second.session.paths_to_remove() == chosen
         assert [g.id for g in second.session.groups] == [g.id for g in first.session.groups]
@@ -129,6 +130,7 @@ def test_quit_with_fresh_marks_loses_nothing_and_relaunch_restores_them(
 
 def test_no_continue_button_without_a_saved_review(window: MainWindow) -> None:
     assert not window.start_page.continue_button.isVisible()
+    assert not window.start_page.continue_hint.isVisible()
 
 
 def test_ignored_sets_hook_is_saved_and_given_back(

@@ -107,7 +107,15 @@ class StartPage(QWidget):
         self.continue_button.setToolTip("Open the review you were working on, with your marks")
         self.continue_button.setMinimumHeight(36)
         self.continue_button.clicked.connect(self.continueRequested)
+        self.continue_hint = QLabel(
+            "A new scan starts a new review: this one is replaced when the scan ends."
+        )
+        self.continue_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        continue_row = QHBoxLayout()
+        continue_row.addWidget(self.continue_button)
+        continue_row.addWidget(self.continue_hint, 1)
         self.continue_button.hide()
+        self.continue_hint.hide()
 
         folders_label = QLabel("<b>Folders to scan</b>")
         self.add_button = QPushButton(
@@ -192,7 +200,7 @@ class StartPage(QWidget):
         layout.setSpacing(10)
         layout.addWidget(title)
         layout.addWidget(intro)
-        layout.addWidget(self.continue_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addLayout(continue_row)
         layout.addSpacing(10)
         layout.addLayout(head)
         layout.addWidget(self.folders, 1)
@@ -319,6 +327,7 @@ class StartPage(QWidget):
         """Offer to continue a saved review ("" hides the button)."""
         self.continue_button.setText(text)
         self.continue_button.setVisible(bool(text))
+        self.continue_hint.setVisible(bool(text))
 
     # -- drag and drop -----------------------------------------------------------------
 
