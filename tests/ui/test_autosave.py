@@ -458,3 +458,26 @@ def test_the_sample_scan_does_not_replace_the_saved_review(
     assert window.start_page.continue_button.text().startswith(
         f"Continue reviewing ({len(sets)} sets"
     )
+
+
+def test_a_move_is_part_of_the_saved_review(
+    qtbot: QtBot, library: DemoLibrary, trash_env: object
+) -> None:
+    from tests.helpers.removal_support import group_names, move_marked
+
+    first = _window(qtbot)
+    _scan(first, qtbot, library.root)
+    moved = first.session.paths_to_remove()
+    move_marked(first, qtbot)
+    assert not any(os.path.exists(p) for p in moved)
+    after = group_names(first)
+    first.close()
+    second = _window(qtbot)
+    try:
+        _continue(second, qtbot)
+        assert group_names(second) == after
+        kept = [m.path for g in second.session.groups for m in g.members]
+        assert not set(kept) & set(moved)
+        assert not second.saved_review.banner.isVisible()  # moved files are not "gone"
+    finally:
+        second.close()
