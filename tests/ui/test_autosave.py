@@ -189,6 +189,9 @@ def _fifo(path: Path) -> Path:
         pytest.param(lambda p: p.write_text("[" * 100000), id="nested-deeply"),
         pytest.param(_fifo, id="fifo"),
         pytest.param(lambda p: p.mkdir(), id="folder"),
+        pytest.param(lambda p: p.write_bytes(b"\xff\xd8\xff\xe0" + b"x" * 5000), id="a-photo"),
+        # 3 GB (sparse): refused from its first bytes, never read whole into memory
+        pytest.param(lambda p: (p.touch(), os.truncate(p, 3 << 30)), id="huge"),
     ],
 )
 def test_a_bad_file_gives_a_clear_message(

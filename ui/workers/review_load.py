@@ -10,6 +10,7 @@ that is gone, or whose size or modification time differs from the result, is "ch
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,7 +49,23 @@ def changed_files(result: ScanResult) -> dict[str, str]:
     return changed
 
 
+def _sniff(path: Path) -> None:
+    """Refuse at once a regular file that does not start like JSON (a photo or a video
+    picked by mistake, perhaps gigabytes long), before the engine reads all of it. Anything
+    else (a pipe, a folder, a missing file) is left to `load_result`'s own checks."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return
+        with open(path, "rb") as fh:
+            head = fh.read(4096).lstrip(b" \t\r\n\xef\xbb\xbf")
+    except OSError:
+        return
+    if head and not head.startswith(b"{"):
+        raise ResultFormatError(f"{path} is not a result file (it does not start like one)")
+
+
 def load_review(result_file: Path, marks_file: Path | None) -> LoadedReview:
+    _sniff(result_file)
     result = load_result(result_file)
     marks: SavedMarks | None = None
     problem = ""
