@@ -31,6 +31,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from cleaner.atomic import atomic_text_file
 from cleaner.cli import main as run_command_line
 from cleaner.demo.library import make_demo_library
 from cleaner.demo.smoke import check_samples
@@ -57,7 +58,7 @@ from cleaner.models import (
     Similarity,
     SkippedFile,
 )
-from cleaner.paths import cache_dir, config_dir, use_portable_dir
+from cleaner.paths import cache_dir, config_dir, data_dir, use_portable_dir
 from cleaner.progress import (
     CancelToken,
     FileSkipped,
@@ -189,9 +190,11 @@ __all__ = [
     "UndoLogDamaged",
     "UndoLogError",
     "__version__",
+    "atomic_text_file",
     "cache_dir",
     "check_samples",
     "config_dir",
+    "data_dir",
     "default_ignore_path",
     "default_log_path",
     "default_quarantine_root",

@@ -29,6 +29,7 @@ from ui.icons import app_icon
 from ui.marks_menu import MarksMenu
 from ui.models.session import ReviewSession
 from ui.removal_flow import RemovalFlow
+from ui.saved_review import SavedReviewFlow
 from ui.settings import Keys, Settings, cache_dir
 from ui.thumbnails import ThumbnailLoader
 from ui.widgets.compare_dialog import CompareDialog
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         self.scanner.failed.connect(self._on_failed)
         self.pages.currentChanged.connect(self._update_actions)
 
+        self.saved_review = SavedReviewFlow(self)  # autosave, Continue, Open results
         self._make_actions()
         self.statusBar().showMessage("Ready")
         geometry = self.settings.geometry()
@@ -154,6 +156,12 @@ class MainWindow(QMainWindow):
             "Ctrl+,",
             self.start_page.open_settings,
             "Which copy to keep, what to leave out: used for the next scan",
+        )
+        self.act_open_results = self._action(
+            "Open &results…",
+            "Ctrl+Shift+O",
+            self.saved_review.open_results,
+            "Open a saved result file (from this window or “photosift scan --json”)",
         )
         self.act_cancel = self._action("&Cancel scan", "Esc", self.cancel_scan, "Stop the scan")
         self.act_new = self._action(
@@ -235,7 +243,9 @@ class MainWindow(QMainWindow):
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for a in (self.act_add, self.act_scan, self.act_sample, self.act_cancel, self.act_new):
+        for a in (self.act_add, self.act_scan, self.act_sample, self.act_open_results):
+            file_menu.addAction(a)
+        for a in (self.act_cancel, self.act_new):
             file_menu.addAction(a)
         file_menu.addAction(self.act_settings)
         file_menu.addSeparator()
@@ -300,6 +310,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def show_start(self) -> None:
         self.start_page.load()
+        self.saved_review.refresh_start_page()
         self.pages.setCurrentWidget(self.start_page)
 
     @Slot()
@@ -512,5 +523,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.set_geometry(QByteArray(self.saveGeometry()))
         self.settings.sync()
+        self.saved_review.window_closing()  # the review is written before the window goes
         self.shutdown()
         super().closeEvent(event)

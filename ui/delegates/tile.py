@@ -143,6 +143,7 @@ class PhotoTileDelegate(QStyledItemDelegate):
         state = option.state
         marked = bool(index.data(roles.MarkedRole))
         locked = bool(index.data(roles.LockedRole))
+        changed = bool(index.data(roles.ChangedRole))
         selected = bool(state & QStyle.StateFlag.State_Selected)
         painter.save()
         tile = rect.adjusted(3, 3, -3, -3)
@@ -180,7 +181,9 @@ class PhotoTileDelegate(QStyledItemDelegate):
         y = area.y() + 4
         if member.is_keeper:
             x = pill(painter, x, y, "★ Best copy", KEEPER_HUE, bold).right() + 4
-        if locked:
+        if changed:
+            x = pill(painter, x, y, "Changed since saved", REMOVE_HUE, bold).right() + 4
+        elif locked:
             x = pill(painter, x, y, "Protected", PROTECTED_HUE, bold).right() + 4
         if member.metrics is not None and member.metrics.damaged:
             pill(painter, x, y, "⚠ Damaged", REMOVE_HUE, bold)
@@ -195,7 +198,9 @@ class PhotoTileDelegate(QStyledItemDelegate):
 
         # the keep / remove bar
         bar = self.bar_rect(tile)
-        if locked:
+        if changed:
+            colour, label = tint(palette, PROTECTED_HUE, 0.22), "Kept: scan again to review"
+        elif locked:
             colour, label = tint(palette, PROTECTED_HUE, 0.22), "Always kept (protected)"
         elif marked:
             colour, label = tint(palette, REMOVE_HUE, 0.85), "✗  Remove"

@@ -213,6 +213,8 @@ class PhotoGridModel(QAbstractListModel):
             return self.session.is_marked(self._row, i)
         if role == roles.LockedRole:
             return self.session.is_locked(self._row, i)
+        if role == roles.ChangedRole:
+            return self.session.is_changed(self._row, i)
         if role == roles.KeeperRole:
             return m.is_keeper
         if role == roles.ReasonRole:
@@ -243,7 +245,9 @@ class PhotoGridModel(QAbstractListModel):
                 lines.append(keeper_reason(group.reason))
             if m.metrics is not None and m.metrics.damaged:
                 lines.append(m.metrics.damage_message[:1].upper() + m.metrics.damage_message[1:])
-            if self.session.is_locked(self._row, i):
+            if self.session.is_changed(self._row, i):
+                lines.append("Changed since this review was saved: scan again to include it.")
+            elif self.session.is_locked(self._row, i):
                 lines.append("In a protected folder: always kept.")
             if not m.entry.frees_space:
                 lines.append("Hard-linked: removing this name frees no space.")

@@ -24,3 +24,4 @@ PathRole = _BASE + 15  # str
 SessionRowRole = _BASE + 16  # int: the row of the group in ReviewSession.groups
 # (30: apart from the roles above, so roles added beside them do not collide)
 LinesRole = _BASE + 30  # tuple[str, ...]: the text a delegate paints, before eliding
+ChangedRole = _BASE + 40  # bool: changed on disk since a saved review, cannot be marked

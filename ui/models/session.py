@@ -44,6 +44,7 @@ class MarkRefused(str, enum.Enum):
 
     PROTECTED = "This copy is in a protected folder, so it is always kept."
     LAST_COPY = "At least one copy of each picture is always kept."
+    CHANGED = "This file changed since the review was saved: scan again to include it."
 
 
 def _norm(path: str) -> str:
@@ -122,6 +123,7 @@ class ReviewSession(QObject):
         self._ids: set[int] = set()  # ids of the groups shown
         # Groups for which this says False are not shown (the ignore list, `ui.marks_menu`).
         self.group_filter: Callable[[DuplicateGroup], bool] | None = None
+        self._changed: set[str] = set()  # changed on disk since a saved review: never marked
 
     # -- loading -----------------------------------------------------------------------
 
@@ -142,6 +144,7 @@ class ReviewSession(QObject):
         self._dropped_groups = {}
         self._held = {}
         self._ids = set()
+        self._changed = set()
         self.reset.emit()
         self.summaryChanged.emit()
 
@@ -247,10 +250,14 @@ class ReviewSession(QObject):
         """Bytes the marked files give back (hard-linked files free nothing)."""
         return self._marked_bytes
 
+    def is_changed(self, row: int, index: int) -> bool:
+        return bool(self._changed) and self.groups[row].members[index].path in self._changed
+
     def can_mark(self, row: int, index: int) -> MarkRefused | None:
         """None if the copy may be marked for removal, else why not."""
         if self._locked[row][index]:
-            return MarkRefused.PROTECTED
+            changed = self.is_changed(row, index)
+            return MarkRefused.CHANGED if changed else MarkRefused.PROTECTED
         marks = self._marks[row]
         if not marks[index] and sum(marks) + 1 >= len(marks):
             return MarkRefused.LAST_COPY
@@ -304,7 +311,7 @@ class ReviewSession(QObject):
         if remove:
             for i in indices:
                 if self._locked[row][i]:
-                    return MarkRefused.PROTECTED
+                    return self.can_mark(row, i)
             if sum(1 for i, m in enumerate(marks) if m or i in indices) >= len(marks):
                 return MarkRefused.LAST_COPY
         changed = False
@@ -389,6 +396,42 @@ class ReviewSession(QObject):
         self.groupsRemoved.emit(doomed)
         self.summaryChanged.emit()
         return gone
+
+    # -- a saved review (ui.autosave) --------------------------------------------------
+
+    def set_marked_paths(self, paths: Collection[str]) -> int:
+        """Marks as saved: exactly these paths marked, every other copy kept; the rules
+        still hold (a locked copy, or one that would leave no copy, stays kept). Returns
+        how many marks were set."""
+        wanted = set(paths)
+        for row, group in enumerate(self.groups):
+            marks, locked = self._marks[row], self._locked[row]
+            for i, m in enumerate(group.members):
+                if marks[i]:
+                    self._count(m, -1)
+                marks[i] = 1 if m.path in wanted and not locked[i] else 0
+            while marks and all(marks):  # never all copies of a picture
+                marks[marks.rindex(1)] = 0
+            for i, m in enumerate(group.members):
+                if marks[i]:
+                    self._count(m, 1)
+        self.marksChanged.emit(-1)
+        self.summaryChanged.emit()
+        return self._marked_count
+
+    def set_changed(self, paths: Collection[str]) -> None:
+        """Files that changed or vanished since the result was made: kept and locked, so
+        they cannot be marked until a new scan looks at them again."""
+        self._changed = set(paths)
+        for row, group in enumerate(self.groups):
+            for i, m in enumerate(group.members):
+                if m.path in self._changed:
+                    self._locked[row][i] = 1
+                    if self._marks[row][i]:
+                        self._marks[row][i] = 0
+                        self._count(m, -1)
+        self.marksChanged.emit(-1)
+        self.summaryChanged.emit()
 
     # -- files moved away and put back ------------------------------------------------
 

@@ -86,6 +86,7 @@ class FolderList(QTreeWidget):
 class StartPage(QWidget):
     scanRequested = Signal()
     sampleRequested = Signal()
+    continueRequested = Signal()
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -103,6 +104,19 @@ class StartPage(QWidget):
             "copies it suggests the best one to keep. Nothing is deleted until you decide."
         )
         intro.setWordWrap(True)
+        self.continue_button = QPushButton()  # "Continue reviewing (N sets, saved …)"
+        self.continue_button.setToolTip("Open the review you were working on, with your marks")
+        self.continue_button.setMinimumHeight(36)
+        self.continue_button.clicked.connect(self.continueRequested)
+        self.continue_hint = QLabel(
+            "A new scan starts a new review: this one is replaced when the scan ends."
+        )
+        self.continue_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        continue_row = QHBoxLayout()
+        continue_row.addWidget(self.continue_button)
+        continue_row.addWidget(self.continue_hint, 1)
+        self.continue_button.hide()
+        self.continue_hint.hide()
 
         folders_label = QLabel("<b>Folders to scan</b>")
         self.add_button = QPushButton(
@@ -197,6 +211,7 @@ class StartPage(QWidget):
         layout.setSpacing(10)
         layout.addWidget(title)
         layout.addWidget(intro)
+        layout.addLayout(continue_row)
         layout.addSpacing(10)
         layout.addLayout(head)
         layout.addWidget(self.folders, 1)
@@ -329,6 +344,12 @@ class StartPage(QWidget):
 
     def set_status(self, text: str) -> None:
         self.status.setText(text)
+
+    def set_continue(self, text: str) -> None:
+        """Offer to continue a saved review ("" hides the button)."""
+        self.continue_button.setText(text)
+        self.continue_button.setVisible(bool(text))
+        self.continue_hint.setVisible(bool(text))
 
     # -- drag and drop -----------------------------------------------------------------
 

@@ -1,0 +1,486 @@
+"""Work that survives a closed window (issue 12, point 7): the autosave, Continue
+reviewing, File → Open results…, and the re-check of a saved review's files."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from cleaner import run_command_line
+from cleaner.demo.library import DemoLibrary
+from cleaner.models import (
+    DuplicateGroup,
+    FileEntry,
+    GroupKind,
+    GroupMember,
+    ScanResult,
+    ScanSettings,
+    ScanStats,
+)
+from cleaner.resultio import save as save_result
+from ui.autosave import (
+    DEBOUNCE_MS,
+    MarksFormatError,
+    SavedMarks,
+    human_when,
+    marks_from_json,
+    marks_path,
+    marks_to_json,
+    result_path,
+)
+from ui.main_window import MainWindow
+from ui.models.session import MarkRefused
+
+
+def _window(qtbot: QtBot) -> MainWindow:
+    w = MainWindow(cache_path=None)
+    qtbot.addWidget(w)
+    w.resize(1300, 850)
+    w.show()
+    return w
+
+
+@pytest.fixture
+def window(qtbot: QtBot) -> Iterator[MainWindow]:
+    w = _window(qtbot)
+    yield w
+    w.close()
+
+
+def _saved_marks() -> list[str]:
+    return list(json.loads(marks_path().read_text(encoding="utf-8"))["remove"])
+
+
+def _scan(w: MainWindow, qtbot: QtBot, root: Path) -> None:
+    with qtbot.waitSignal(w.scanner.finished, timeout=60000):
+        w.run_scan(ScanSettings(roots=(str(root),)))
+
+
+def _first_unmarked(w: MainWindow) -> tuple[int, int]:
+    s = w.session
+    for row, group in enumerate(s.groups):
+        for i in range(len(group.members)):
+            if not s.is_marked(row, i) and s.can_mark(row, i) is None:
+                return row, i
+    raise AssertionError("no copy left to mark")
+
+
+def _continue(w: MainWindow, qtbot: QtBot) -> None:
+    assert w.start_page.continue_button.isVisible()
+    with qtbot.waitSignal(w.saved_review.loader.finished, timeout=30000):
+        w.start_page.continue_button.click()
+    assert w.pages.currentWidget() is w.review_page
+
+
+def test_autosave_after_scan_and_debounced_after_marks(
+    window: MainWindow, qtbot: QtBot, demo_library: DemoLibrary
+) -> None:
+    _scan(window, qtbot, demo_library.root)
+    qtbot.waitUntil(lambda: marks_path().is_file() and result_path().is_file(), timeout=10000)
+    assert _saved_marks() == window.session.paths_to_remove()
+    qtbot.waitUntil(lambda: "saved" in window.saved_review.saved_label.text())
+
+    window.session.clear_marks()
+    row, i = _first_unmarked(window)
+    assert window.session.set_mark(row, i, True) is None
+    expected = window.session.paths_to_remove()
+    assert len(expected) == 1
+    assert _saved_marks() != expected  # debounced: not written at once
+    assert window.saved_review.autosaver.timer.isActive()
+    assert window.saved_review.autosaver.timer.interval() == DEBOUNCE_MS
+    qtbot.waitUntil(lambda: _saved_marks() == expected, timeout=DEBOUNCE_MS + 5000)
+
+
+def test_quit_with_fresh_marks_loses_nothing_and_relaunch_restores_them(
+    qtbot: QtBot, demo_library: DemoLibrary
+) -> None:
+    first = _window(qtbot)
+    _scan(first, qtbot, demo_library.root)
+    # the user's own choice, unlike the suggestions: keep all, then mark one per set
+    first.session.clear_marks()
+    for row, group in enumerate(first.session.groups):
+        index = next(i for i, m in enumerate(group.members) if m.is_keeper)
+        if first.session.can_mark(row, index) is None:
+            first.session.set_mark(row, index, True)
+    chosen = first.session.paths_to_remove()
+    assert chosen
+    first.act_quit.trigger()  # Ctrl+Q right away: no wait for the debounce
+    assert _saved_marks() == chosen
+
+    second = _window(qtbot)
+    try:
+        sets = len(first.session.groups)
+        text = second.start_page.continue_button.text()
+        assert text.startswith(f"Continue reviewing ({sets} sets, saved today at ")
+        assert second.start_page.continue_hint.isVisible()  # a new scan replaces it
+        _continue(second, qtbot)
+        assert second.session.paths_to_remove() == chosen
+        assert [g.id for g in second.session.groups] == [g.id for g in first.session.groups]
+        assert not second.saved_review.banner.isVisible()
+    finally:
+        second.close()
+
+
+def test_no_continue_button_without_a_saved_review(window: MainWindow) -> None:
+    assert not window.start_page.continue_button.isVisible()
+    assert not window.start_page.continue_hint.isVisible()
+
+
+def test_ignored_sets_hook_is_saved_and_given_back(
+    window: MainWindow, qtbot: QtBot, demo_library: DemoLibrary
+) -> None:
+    window.saved_review.autosaver.ignored_sets = lambda: [7, 3]
+    _scan(window, qtbot, demo_library.root)
+    window.close()
+    data = json.loads(marks_path().read_text(encoding="utf-8"))
+    assert data["ignored_sets"] == [7, 3]
+    assert data["schema"] == "photosift-review-marks"
+    second = _window(qtbot)
+    try:
+        with qtbot.waitSignal(second.saved_review.ignoredSetsRestored, timeout=30000) as got:
+            second.start_page.continue_button.click()
+        assert got.args == [[7, 3]]
+    finally:
+        second.close()
+
+
+def test_open_results_made_by_the_command_line(
+    window: MainWindow, qtbot: QtBot, demo_library: DemoLibrary, tmp_path: Path
+) -> None:
+    out = tmp_path / "cli-result.json"
+    assert run_command_line(["scan", str(demo_library.root), "--json", str(out), "-q"]) == 0
+    cli_groups = json.loads(out.read_text(encoding="utf-8"))["groups"]
+    with qtbot.waitSignal(window.saved_review.loader.finished, timeout=30000):
+        window.saved_review.open_file(out)
+    assert window.pages.currentWidget() is window.review_page
+    assert [g.id for g in window.session.groups] == [g["id"] for g in cli_groups]
+    suggested = [m["path"] for g in cli_groups for m in g["members"] if m["suggested_remove"]]
+    assert window.session.paths_to_remove() == suggested
+    # the opened result becomes the saved review
+    qtbot.waitUntil(lambda: marks_path().is_file(), timeout=10000)
+    assert _saved_marks() == suggested
+
+
+def _fifo(path: Path) -> Path:
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda p: p.write_text('{"schema": "photosift-res'), id="truncated"),
+        pytest.param(lambda p: p.write_text(""), id="empty"),
+        pytest.param(lambda p: p.write_text("[1, 2, 3]"), id="not-an-object"),
+        pytest.param(
+            lambda p: p.write_text(
+                json.dumps({"schema": "photosift-result", "schema_version": 1, "groups": "x"})
+            ),
+            id="wrong-types",
+        ),
+        pytest.param(lambda p: p.write_bytes(b"\xff\xfe\x00garbage"), id="not-utf8"),
+        pytest.param(lambda p: p.write_text("[" * 100000), id="nested-deeply"),
+        pytest.param(_fifo, id="fifo"),
+        pytest.param(lambda p: p.mkdir(), id="folder"),
+        pytest.param(lambda p: p.write_bytes(b"\xff\xd8\xff\xe0" + b"x" * 5000), id="a-photo"),
+        # 3 GB (sparse): refused from its first bytes, never read whole into memory
+        pytest.param(lambda p: (p.touch(), os.truncate(p, 3 << 30)), id="huge"),
+    ],
+)
+def test_a_bad_file_gives_a_clear_message(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, make: object
+) -> None:
+    path = tmp_path / "result.json"
+    make(path)  # type: ignore[operator]
+    with qtbot.waitSignal(window.saved_review.loader.failed, timeout=10000) as blocker:
+        window.saved_review.open_file(path)
+    message, details = blocker.args
+    assert "cannot be opened" in message
+    assert "Traceback" not in message
+    assert details == ""  # a known problem, not an unexpected one
+    box = window.saved_review._last_box
+    assert isinstance(box, QMessageBox)
+    assert box.isVisible()
+    box.close()
+    assert window.pages.currentWidget() is window.start_page
+    assert not marks_path().exists()  # nothing was saved from it
+
+
+def test_a_damaged_saved_marks_file_falls_back_to_the_suggestions(
+    qtbot: QtBot, demo_library: DemoLibrary
+) -> None:
+    first = _window(qtbot)
+    _scan(first, qtbot, demo_library.root)
+    suggested = first.session.paths_to_remove()
+    first.close()
+    marks_path().write_text('{"schema": "photosift-review-marks", "remove": 5}')
+    second = _window(qtbot)
+    try:
+        # the start page does not offer what it cannot read
+        assert not second.start_page.continue_button.isVisible()
+        with qtbot.waitSignal(second.saved_review.loader.finished, timeout=30000):
+            second.saved_review.continue_review()
+        assert second.session.paths_to_remove() == suggested
+        assert "could not be read" in second.statusBar().currentMessage()
+    finally:
+        second.close()
+
+
+def test_marks_file_reader_checks_every_value() -> None:
+    good = {
+        "schema": "photosift-review-marks",
+        "schema_version": 1,
+        "saved_at": 1.5,
+        "sets": 2,
+        "ignored_sets": [1],
+        "remove": ["/a"],
+    }
+    assert marks_from_json(json.dumps(good)).remove == ("/a",)
+    # a name that is not valid UTF-8 (os.fsdecode's lone surrogate) reads back the same
+    odd = os.fsdecode(b"/photos/caf\xe9.jpg")
+    saved = SavedMarks(remove=(odd,), ignored_sets=(), sets=1, saved_at=2.0)
+    text = marks_to_json(saved)
+    assert text.isascii()
+    assert marks_from_json(text) == saved
+    for key, bad in [
+        ("remove", [1]),
+        ("remove", "/a"),
+        ("ignored_sets", ["x"]),
+        ("ignored_sets", [True]),
+        ("sets", -1),
+        ("sets", "2"),
+        ("saved_at", None),
+        ("schema", "photosift-result"),
+        ("schema_version", 2),
+    ]:
+        with pytest.raises(MarksFormatError):
+            marks_from_json(json.dumps({**good, key: bad}))
+    with pytest.raises(MarksFormatError):
+        marks_from_json('{"schema": ')
+
+
+def test_files_changed_since_the_review_are_rechecked(
+    qtbot: QtBot, demo_library: DemoLibrary, tmp_path: Path
+) -> None:
+    root = tmp_path / "lib"
+    shutil.copytree(demo_library.root, root)
+    first = _window(qtbot)
+    _scan(first, qtbot, root)
+    marked = first.session.paths_to_remove()
+    assert len(marked) >= 2
+    changed, gone = marked[0], marked[1]
+    first.close()
+    with open(changed, "ab") as fh:
+        fh.write(b"edited")
+    os.unlink(gone)
+
+    second = _window(qtbot)
+    try:
+        _continue(second, qtbot)
+        s = second.session
+        banner = second.saved_review.banner
+        assert banner.isVisible()
+        assert banner.label.text().startswith(
+            "1 file changed and 1 file can no longer be found since this review was saved."
+        )
+        assert s.paths_to_remove() == marked[2:]  # the two are kept now
+        for path in (changed, gone):
+            row = next(r for r, g in enumerate(s.groups) if path in [m.path for m in g.members])
+            index = [m.path for m in s.groups[row].members].index(path)
+            assert s.is_changed(row, index)
+            assert s.can_mark(row, index) is MarkRefused.CHANGED
+            assert s.set_mark(row, index, True) is MarkRefused.CHANGED
+        untouched = next(
+            (r, i)
+            for r, g in enumerate(s.groups)
+            for i, m in enumerate(g.members)
+            if m.path not in (changed, gone)
+        )
+        assert not s.is_changed(*untouched)
+        # a new scan takes the banner away
+        _scan(second, qtbot, root)
+        assert not banner.isVisible()
+    finally:
+        second.close()
+
+
+def _real_result(root: Path, n_groups: int) -> ScanResult:
+    """A result of `n_groups` sets of 2 or 3 real (tiny) files, with their real size and
+    mtime, so the re-check finds them unchanged."""
+    groups = []
+    for g in range(n_groups):
+        folder = root / f"f{g % 50:02d}"
+        folder.mkdir(exist_ok=True)
+        members = []
+        for k in range(2 + g % 2):
+            path = folder / f"IMG_{g:05d}_{k}.jpg"
+            path.write_bytes(b"x" * (10 + k))
+            st = path.stat()
+            entry = FileEntry(
+                path=str(path),
+                size=st.st_size,
+                mtime_ns=st.st_mtime_ns,
+                device=st.st_dev,
+                inode=st.st_ino,
+            )
+            members.append(
+                GroupMember(
+                    entry=entry,
+                    metrics=None,
+                    sha256=None,
+                    quality=80 - k,
+                    distance=k,
+                    is_keeper=k == 0,
+                    suggested_remove=k != 0,
+                )
+            )
+        groups.append(
+            DuplicateGroup(
+                id=g + 1,
+                kind=GroupKind.SIMILAR,
+                members=tuple(members),
+                reason="kept: test",
+                deciding_criterion="resolution",
+            )
+        )
+    return ScanResult(
+        settings=ScanSettings(roots=(str(root),)),
+        groups=tuple(groups),
+        skipped=(),
+        stats=ScanStats(groups=len(groups)),
+        started_at="2026-01-01T00:00:00+00:00",
+        finished_at="2026-01-01T00:01:00+00:00",
+        app_version="test",
+        machine="test",
+    )
+
+
+def test_five_thousand_sets_round_trip(qtbot: QtBot, tmp_path: Path) -> None:
+    root = tmp_path / "big"
+    root.mkdir()
+    result = _real_result(root, 5000)
+    source = tmp_path / "big-result.json"
+    save_result(result, source)
+
+    first = _window(qtbot)
+    with qtbot.waitSignal(first.saved_review.loader.finished, timeout=60000):
+        first.saved_review.open_file(source)
+    s = first.session
+    assert len(s.groups) == 5000
+    # marks unlike the suggestions: every third set keeps its second copy instead
+    for row in range(0, len(s.groups), 3):
+        s.set_marks(row, list(range(len(s.groups[row].members))), False)
+        s.set_mark(row, 0, True)
+    chosen = s.paths_to_remove()
+    first.close()
+    assert _saved_marks() == chosen
+
+    second = _window(qtbot)
+    try:
+        assert second.start_page.continue_button.text().startswith(
+            "Continue reviewing (5,000 sets, saved today at "
+        )
+        _continue(second, qtbot)
+        assert second.session.paths_to_remove() == chosen
+        assert [g.id for g in second.session.groups] == [g.id for g in result.groups]
+        assert not second.saved_review.banner.isVisible()
+    finally:
+        second.close()
+
+
+def test_human_when() -> None:
+    import time
+
+    now = time.mktime((2026, 11, 27, 15, 0, 0, 0, 0, -1))
+    assert human_when(now - 3600, now) == "today at 14:00"
+    assert human_when(now - 86400, now) == "yesterday at 15:00"
+    assert human_when(now - 10 * 86400, now) == "on 17 Nov 2026 at 15:00"
+
+
+def test_names_that_are_not_utf8_survive_the_round_trip(
+    qtbot: QtBot, demo_library: DemoLibrary, tmp_path: Path
+) -> None:
+    root = tmp_path / "lib"
+    shutil.copytree(demo_library.root, root)
+    moved = root / demo_library.groups[0].removable[0]
+    odd = os.path.join(os.fsencode(moved.parent), b"caf\xe9.jpg")
+    os.rename(moved, odd)
+    first = _window(qtbot)
+    _scan(first, qtbot, root)
+    paths = [m.path for g in first.session.groups for m in g.members]
+    assert os.fsdecode(odd) in paths
+    first.session.apply_suggestions()
+    chosen = first.session.paths_to_remove()
+    first.close()
+    assert _saved_marks() == chosen
+    second = _window(qtbot)
+    try:
+        _continue(second, qtbot)
+        assert second.session.paths_to_remove() == chosen
+        assert not second.saved_review.banner.isVisible()
+    finally:
+        second.close()
+
+
+def test_new_scan_then_continue_brings_back_the_last_mark_made(
+    window: MainWindow, qtbot: QtBot, demo_library: DemoLibrary
+) -> None:
+    _scan(window, qtbot, demo_library.root)
+    window.session.clear_marks()
+    row, i = _first_unmarked(window)
+    window.session.set_mark(row, i, True)  # within the debounce: not on disk yet
+    chosen = window.session.paths_to_remove()
+    window.act_new.trigger()
+    assert window.pages.currentWidget() is window.start_page
+    _continue(window, qtbot)
+    assert window.session.paths_to_remove() == chosen
+
+
+def test_the_sample_scan_does_not_replace_the_saved_review(
+    window: MainWindow, qtbot: QtBot, demo_library: DemoLibrary
+) -> None:
+    _scan(window, qtbot, demo_library.root)
+    window.session.clear_marks()
+    window.act_new.trigger()  # the start page flushes the review just left
+    qtbot.waitUntil(lambda: marks_path().is_file() and _saved_marks() == [], timeout=10000)
+    saved = result_path().read_bytes()
+    with qtbot.waitSignal(window.scanner.finished, timeout=60000):
+        window.try_sample()
+    window.act_new.trigger()
+    window.saved_review.autosaver.pool.waitForDone(10000)
+    assert result_path().read_bytes() == saved
+    assert _saved_marks() == []
+    sets = json.loads(saved)["groups"]
+    assert window.start_page.continue_button.text().startswith(
+        f"Continue reviewing ({len(sets)} sets"
+    )
+
+
+def test_a_move_is_part_of_the_saved_review(
+    qtbot: QtBot, library: DemoLibrary, trash_env: object
+) -> None:
+    from tests.helpers.removal_support import group_names, move_marked
+
+    first = _window(qtbot)
+    _scan(first, qtbot, library.root)
+    moved = first.session.paths_to_remove()
+    move_marked(first, qtbot)
+    assert not any(os.path.exists(p) for p in moved)
+    after = group_names(first)
+    first.close()
+    second = _window(qtbot)
+    try:
+        _continue(second, qtbot)
+        assert group_names(second) == after
+        kept = [m.path for g in second.session.groups for m in g.members]
+        assert not set(kept) & set(moved)
+        assert not second.saved_review.banner.isVisible()  # moved files are not "gone"
+    finally:
+        second.close()
