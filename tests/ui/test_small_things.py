@@ -1,0 +1,163 @@
+"""Issue 12, point 8: keyboard and small things in the window."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from cleaner.demo.library import DemoLibrary
+from tests.helpers.removal_helpers import Env, snapshot
+from tests.helpers.removal_support import TIMEOUT, move_marked, press_move, scan
+from ui.main_window import MainWindow
+from ui.settings import Settings
+from ui.widgets import start_page as start_page_module
+
+
+@pytest.fixture
+def window(qtbot: QtBot) -> Iterator[MainWindow]:
+    w = MainWindow(cache_path=None)
+    qtbot.addWidget(w)
+    w.resize(1300, 850)
+    w.show()
+    yield w
+    w.close()
+
+
+def test_space_on_a_folder_row_switches_protected(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    a, b = tmp_path / "Originals", tmp_path / "Downloads"
+    a.mkdir()
+    b.mkdir()
+    sp = window.start_page
+    assert sp.add_folders([str(a), str(b)]) == 2
+    tree = sp.folders
+    tree.setFocus()
+    tree.setCurrentItem(tree.topLevelItem(1))
+    role = Qt.ItemDataRole.AccessibleTextRole
+    assert "not protected" in tree.topLevelItem(1).data(0, role)
+    qtbot.keyClick(tree, Qt.Key.Key_Space)
+    assert sp.protected_paths() == [str(b)]
+    assert tree.topLevelItem(1).data(0, role) == f"{b}, protected (Space switches)"
+    assert tree.topLevelItem(1).data(1, role) == "Protected"
+    assert Settings().scan_settings().protected == (str(b),)  # remembered like a click
+    qtbot.keyClick(tree, Qt.Key.Key_Space)
+    assert sp.protected_paths() == []
+    assert "not protected" in tree.topLevelItem(1).data(0, role)
+
+
+def test_folder_chooser_opens_in_pictures(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    opened: list[str] = []
+
+    def chooser(parent: QWidget, caption: str, folder: str = "") -> str:
+        opened.append(folder)
+        return ""
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", chooser)
+    window.start_page.choose_folder()  # no Pictures folder: home
+    (home / "Pictures").mkdir()
+    window.start_page.choose_folder()
+    assert opened == [str(home), str(home / "Pictures")]
+    assert start_page_module.pictures_folder() == str(home / "Pictures")
+
+
+@pytest.fixture
+def mover(qtbot: QtBot, trash_env: Env) -> Iterator[MainWindow]:
+    """A window whose moves go to the test's own trash and undo log."""
+    w = MainWindow(cache_path=None)
+    qtbot.addWidget(w)
+    w.resize(1300, 850)
+    w.show()
+    yield w
+    w.close()
+
+
+def test_enter_in_the_move_confirmation_cancels(
+    mover: MainWindow, qtbot: QtBot, library: DemoLibrary, trash_env: Env
+) -> None:
+    scan(mover, qtbot, library.root)
+    marked = mover.session.paths_to_remove()
+    before = snapshot(marked)
+    press_move(mover, qtbot)
+    dialog = mover.removal.confirm_dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert not dialog.move_button.isDefault()
+    assert dialog.cancel_button.isDefault()
+    assert QApplication.focusWidget() is dialog.cancel_button
+    with qtbot.waitSignal(dialog.rejected, timeout=TIMEOUT):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Rejected
+    assert snapshot(marked) == before
+    assert trash_env.trashed_names() == []
+    # Enter on the focused list of files does not move either
+    press_move(mover, qtbot)
+    dialog = mover.removal.confirm_dialog
+    assert dialog is not None
+    dialog.files.setFocus()
+    qtbot.keyClick(dialog.files, Qt.Key.Key_Return)
+    qtbot.wait(300)
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert not mover.mutations.busy()
+    assert trash_env.trashed_names() == []
+    dialog.reject()
+    # the Move button, focused on purpose, takes Enter
+    press_move(mover, qtbot)
+    dialog = mover.removal.confirm_dialog
+    assert dialog is not None
+    dialog.move_button.setFocus()
+    with qtbot.waitSignal(mover.mutations.removalFinished, timeout=TIMEOUT):
+        qtbot.keyClick(dialog.move_button, Qt.Key.Key_Return)
+    assert len(trash_env.trashed_names()) == len(marked)
+
+
+def _questions(window: MainWindow) -> list[QMessageBox]:
+    return [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+
+
+def test_undo_asks_once_from_the_menu_and_from_the_summary(
+    mover: MainWindow, qtbot: QtBot, library: DemoLibrary, trash_env: Env
+) -> None:
+    scan(mover, qtbot, library.root)
+    marked = mover.session.paths_to_remove()
+    move_marked(mover, qtbot)
+    summary = mover.removal.summary_dialog
+    assert summary is not None
+    # the summary's Put back asks, in the words Undo uses
+    summary.undo_button.click()
+    qtbot.waitUntil(lambda: mover.removal.undo_confirm_button is not None, timeout=TIMEOUT)
+    box = mover.removal.undo_box
+    assert box is not None
+    words = box.text()
+    assert f"Put back {len(marked)} files (" in words
+    assert len(_questions(mover)) == 1
+    assert trash_env.trashed_names() != []  # nothing put back before the answer
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    qtbot.waitUntil(lambda: not box.isVisible())
+
+    # Undo from the menu: one question, even when asked again while it is open
+    mover.removal.undo_confirm_button = None
+    mover.act_undo.trigger()
+    qtbot.waitUntil(lambda: mover.removal.undo_confirm_button is not None, timeout=TIMEOUT)
+    first = mover.removal.undo_box
+    assert first is not None
+    assert first.text() == words
+    mover.act_undo.trigger()
+    mover.act_undo.trigger()
+    qtbot.wait(300)
+    assert mover.removal.undo_box is first
+    assert _questions(mover) == [first]
+    with qtbot.waitSignal(mover.mutations.restoreFinished, timeout=TIMEOUT):
+        mover.removal.undo_confirm_button.click()
+    assert trash_env.trashed_names() == []
