@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,11 +12,13 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, Q
 from pytestqt.qtbot import QtBot
 
 from cleaner.demo.library import DemoLibrary
+from cleaner.progress import Progress, Stage, overall_fraction
 from tests.helpers.removal_helpers import Env, snapshot
 from tests.helpers.removal_support import TIMEOUT, move_marked, press_move, scan
 from ui.main_window import MainWindow
 from ui.settings import Settings
 from ui.widgets import start_page as start_page_module
+from ui.widgets.progress_page import ProgressPage, overall_left
 
 
 @pytest.fixture
@@ -161,3 +164,45 @@ def test_undo_asks_once_from_the_menu_and_from_the_summary(
     with qtbot.waitSignal(mover.mutations.restoreFinished, timeout=TIMEOUT):
         mover.removal.undo_confirm_button.click()
     assert trash_env.trashed_names() == []
+
+
+def test_progress_page_says_the_whole_scans_time_next_to_the_steps(qtbot: QtBot) -> None:
+    page = ProgressPage()
+    qtbot.addWidget(page)
+    now = [1000.0]
+    page.clock = lambda: now[0]
+    page.reset(["/photos"])
+    step = Progress(Stage.FINGERPRINT, 100, 1000, rate=50.0, eta_seconds=18.0)
+    early = replace(step, overall=overall_fraction(Stage.FINGERPRINT, 100, 1000))
+    now[0] += 1.0  # too early to say anything about the whole scan
+    page.set_progress(early)
+    assert page.speed.text() == "50 pictures per second · 18 seconds left in this step"
+    now[0] += 59.0  # a minute in, 22.5 % done: about 3.4 more minutes in all
+    page.set_progress(early)
+    assert early.overall == pytest.approx(0.225)
+    assert page.speed.text() == (
+        "50 pictures per second · 18 seconds left in this step · about 3 minutes left in all"
+    )
+    # never less than the step's own estimate
+    assert overall_left(60.0, 0.9, 120.0) == 120.0
+    assert overall_left(60.0, 0.5, None) == 60.0
+    assert overall_left(60.0, 1.0, None) is None
+
+
+def test_a_new_step_does_not_keep_the_last_steps_counts(qtbot: QtBot) -> None:
+    """The sample scan showed "Reading pictures…" over "4 of 4 files compared"."""
+    page = ProgressPage()
+    qtbot.addWidget(page)
+    page.reset(["/photos"])
+    page.set_stage(Stage.DIGEST)
+    page.set_progress(Progress(Stage.DIGEST, 4, 4, overall=0.15))
+    assert (page.stage.text(), page.counts.text()) == (
+        "Comparing file contents…",
+        "4 of 4 files compared",
+    )
+    page.set_stage(Stage.FINGERPRINT)
+    assert page.stage.text() == "Reading pictures…"
+    assert page.counts.text().strip() == ""
+    assert page.speed.text().strip() == ""
+    page.set_progress(Progress(Stage.FINGERPRINT, 1, 4, overall=0.34))
+    assert (page.stage.text(), page.counts.text()) == ("Reading pictures…", "1 of 4 pictures")

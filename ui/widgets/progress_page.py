@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
@@ -17,6 +20,19 @@ UNITS: dict[str, tuple[str, str]] = {
     Stage.GROUP: ("step", "steps"),
     Stage.SCORE: ("file", "files"),
 }
+
+# The whole scan's estimate needs a little history to mean anything.
+OVERALL_AFTER_S = 3.0
+OVERALL_AFTER_FRACTION = 0.02
+
+
+def overall_left(elapsed: float, overall: float, step_left: float | None) -> float | None:
+    """Seconds the whole scan still needs, from the time so far and the share done (the
+    stages weighted by `Stage.WEIGHTS`); never less than the current step's own estimate."""
+    if elapsed < OVERALL_AFTER_S or overall < OVERALL_AFTER_FRACTION or overall >= 1.0:
+        return None
+    left = elapsed * (1.0 - overall) / overall
+    return max(left, step_left or 0.0)
 
 
 class ProgressPage(QWidget):
@@ -72,6 +88,8 @@ class ProgressPage(QWidget):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._groups = 0
         self._skipped = 0
+        self.clock: Callable[[], float] = time.monotonic
+        self._started = self.clock()
 
     def reset(self, folders: list[str]) -> None:
         self._groups = 0
@@ -86,12 +104,18 @@ class ProgressPage(QWidget):
         self.counts.setText(" ")
         self.speed.setText(" ")
         self.found.setText("Nothing is moved or deleted during the scan.")
+        self._started = self.clock()
         self.cancel_button.setEnabled(True)
         self.cancel_button.setText("Cancel scan")
 
     @Slot(str)
     def set_stage(self, stage: str) -> None:
-        self.stage.setText(f"{stage}…")
+        """A new step: its name, and no counts until its own progress comes (the last
+        step's "4 of 4 files compared" must not stay under the next step's name)."""
+        if self.stage.text() != f"{stage}…":
+            self.stage.setText(f"{stage}…")
+            self.counts.setText(" ")
+            self.speed.setText(" ")
 
     @Slot(object)
     def set_progress(self, progress: Progress) -> None:
@@ -109,6 +133,13 @@ class ProgressPage(QWidget):
         eta = human_duration(progress.eta_seconds)
         if eta and progress.total:
             parts.append(f"{eta} left in this step")
+        whole = overall_left(
+            self.clock() - self._started,
+            progress.overall,
+            progress.eta_seconds if progress.total else None,
+        )
+        if whole is not None:
+            parts.append(f"{human_duration(whole)} left in all")
         self.speed.setText(" · ".join(parts) or " ")
 
     def add_found(self, groups: int = 0, skipped: int = 0) -> None:
