@@ -3,6 +3,8 @@ the reports and the window."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 
 def plural(n: int, one: str, many: str | None = None) -> str:
     """``1 file``, ``2 files``, ``1,000 batches`` (with `many` for irregular plurals)."""
@@ -27,3 +29,27 @@ def human_duration(seconds: float) -> str:
     h, rest = divmod(total, 3600)
     m, s = divmod(rest, 60)
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def plain_number(value: float) -> str:
+    """A number as people write it, never in scientific notation: 0.00001, 0.023, 3."""
+    text = format(Decimal(repr(float(value))), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def money(amount: float, currency: str) -> str:
+    """An amount in plain decimals: ``1,234.50 USD``, ``0.02 USD``; below a cent it is
+    ``less than 0.01 USD`` (never ``5.1e-05 USD``)."""
+    if amount == 0:
+        return f"0 {currency}"
+    if abs(amount) < 0.005:
+        return f"less than 0.01 {currency}"
+    return f"{amount:,.2f} {currency}"
+
+
+def about_money(amount: float, currency: str) -> str:
+    """``about 1.25 USD``, or ``less than 0.01 USD`` (which needs no "about")."""
+    text = money(amount, currency)
+    return text if text.startswith("less than") or amount == 0 else f"about {text}"
