@@ -12,13 +12,17 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, Q
 from pytestqt.qtbot import QtBot
 
 from cleaner.demo.library import DemoLibrary
+from cleaner.models import SkippedFile, SkipReason
 from cleaner.progress import Progress, Stage, overall_fraction
 from tests.helpers.removal_helpers import Env, snapshot
 from tests.helpers.removal_support import TIMEOUT, move_marked, press_move, scan
 from ui.main_window import MainWindow
+from ui.models.session import ReviewSession
+from ui.models.skipped import SkippedModel
 from ui.settings import Settings
 from ui.widgets import start_page as start_page_module
 from ui.widgets.progress_page import ProgressPage, overall_left
+from ui.widgets.skipped_view import SkippedView
 
 
 @pytest.fixture
@@ -206,3 +210,20 @@ def test_a_new_step_does_not_keep_the_last_steps_counts(qtbot: QtBot) -> None:
     assert page.speed.text().strip() == ""
     page.set_progress(Progress(Stage.FINGERPRINT, 1, 4, overall=0.34))
     assert (page.stage.text(), page.counts.text()) == ("Reading pictures…", "1 of 4 pictures")
+
+
+def test_skipped_list_buttons_are_disabled_while_it_is_empty(qtbot: QtBot) -> None:
+    session = ReviewSession()
+    view = SkippedView(SkippedModel(session))
+    qtbot.addWidget(view)
+    assert not view.copy_button.isEnabled()
+    assert not view.reveal_button.isEnabled()
+    files = [SkippedFile(f"/photos/broken{i}.jpg", SkipReason.NOT_AN_IMAGE) for i in range(3)]
+    session.add_skipped(files)
+    assert view.copy_button.isEnabled()
+    assert not view.reveal_button.isEnabled()  # nothing selected yet
+    view.table.selectRow(1)
+    assert view.reveal_button.isEnabled()
+    session.clear()  # a new scan
+    assert not view.copy_button.isEnabled()
+    assert not view.reveal_button.isEnabled()
