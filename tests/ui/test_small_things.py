@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics, QTextDocument
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -227,3 +228,30 @@ def test_skipped_list_buttons_are_disabled_while_it_is_empty(qtbot: QtBot) -> No
     session.clear()  # a new scan
     assert not view.copy_button.isEnabled()
     assert not view.reveal_button.isEnabled()
+
+
+def test_review_header_fits_a_900_by_600_window(
+    window: MainWindow, qtbot: QtBot, library: DemoLibrary
+) -> None:
+    scan(window, qtbot, library.root)
+    rp = window.review_page
+    assert window.session.marked_count > 0
+    window.resize(900, 600)
+    qtbot.waitUntil(lambda: window.width() == 900 and window.height() == 600)
+    label = rp.summary
+    doc = QTextDocument()
+    doc.setHtml(label.text())
+    text = doc.toPlainText()
+    assert text.endswith("to free")
+    box = label.contentsRect()
+    needed = QFontMetrics(label.font()).boundingRect(box, Qt.TextFlag.TextWordWrap, text)
+    assert needed.width() <= box.width()
+    assert needed.height() <= box.height()  # wrapped onto a second line, not cut
+    page = rp.rect()
+    for button in (
+        rp.apply_button, rp.clear_button, rp.trash_button, rp.export_button, rp.new_scan_button
+    ):  # fmt: skip
+        assert button.isVisible()
+        assert button.width() >= button.sizeHint().width(), button.text()
+        corner = button.mapTo(rp, button.rect().bottomRight())
+        assert page.contains(corner), button.text()
