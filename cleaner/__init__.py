@@ -38,7 +38,7 @@ from cleaner.detect.decode import DecodeFailure, open_small, register_plugins
 from cleaner.detect.scan import scan
 from cleaner.errors import BadRootError, Cancelled, PhotoSiftError, ResultFormatError
 from cleaner.formats import RAW_EXTENSIONS, is_image_candidate
-from cleaner.humanize import human_bytes, plural
+from cleaner.humanize import human_bytes, human_time, plural
 from cleaner.keep import KeeperReason
 from cleaner.models import (
     DuplicateGroup,
@@ -181,6 +181,7 @@ __all__ = [
     "default_quarantine_root",
     "describe_error",
     "human_bytes",
+    "human_time",
     "is_image_candidate",
     "load_outcomes",
     "load_result",

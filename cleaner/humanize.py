@@ -3,6 +3,7 @@ the reports and the window."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 
@@ -53,3 +54,19 @@ def about_money(amount: float, currency: str) -> str:
     """``about 1.25 USD``, or ``less than 0.01 USD`` (which needs no "about")."""
     text = money(amount, currency)
     return text if text.startswith("less than") or amount == 0 else f"about {text}"
+
+
+def human_time(iso: str) -> str:
+    """``27 Nov 2026, 12:27`` in local time from an ISO 8601 time (one without a time zone
+    is taken as local); the text itself if it does not parse."""
+    try:
+        when = datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return iso
+    if when.tzinfo is not None:
+        when = when.astimezone()
+    return f"{when.day} {MONTHS[when.month - 1]} {when.year}, {when:%H:%M}"
+
+
+# English month names, whatever the locale (the rest of the output is English too).
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

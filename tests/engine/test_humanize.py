@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from cleaner.cli import main as cli_main
 from cleaner.demo.library import make_demo_library
-from cleaner.humanize import about_money, money, plain_number
+from cleaner.humanize import about_money, human_time, money, plain_number
 
 
 @pytest.mark.parametrize(
@@ -66,3 +68,34 @@ def test_a_small_library_report_has_no_scientific_notation(
     visible = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]*>", " ", text, flags=re.S)
     assert not number.search(visible), number.search(visible)
     assert json.loads(result.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def berlin(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_human_time_is_a_local_date_people_read(berlin: None) -> None:
+    assert human_time("2026-11-27T11:27:05.123456+00:00") == "27 Nov 2026, 12:27"
+    assert human_time("2026-07-01T22:05:00+00:00") == "2 Jul 2026, 00:05"  # summer time
+    assert human_time("2026-11-27T12:27:00") == "27 Nov 2026, 12:27"  # no zone: local
+    assert human_time("not a date") == "not a date"
+
+
+def test_scan_says_folder_in_the_singular_and_its_report_help_is_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_demo_library(tmp_path / "photos").root
+    assert cli_main(["scan", str(root), "--no-cache"]) == 0
+    out = capsys.readouterr().out
+    assert "Scanned 1 folder in " in out
+    assert "folder(s)" not in out
+    with pytest.raises(SystemExit):
+        cli_main(["scan", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "write a self-contained HTML report to FILE.html (one file: open it in a " in help_text
+    assert "to file or send" not in help_text
