@@ -188,10 +188,13 @@ def test_progress_page_says_the_whole_scans_time_next_to_the_steps(qtbot: QtBot)
     assert page.speed.text() == (
         "50 pictures per second · 18 seconds left in this step · about 3 minutes left in all"
     )
-    # never less than the step's own estimate
-    assert overall_left(60.0, 0.9, 120.0) == 120.0
+    # the step's own estimate plus the steps after it (at the pace so far), if longer
+    assert overall_left(60.0, 0.9, 120.0) == 120.0  # the last stage: nothing after it
+    assert overall_left(60.0, 0.9, 120.0, Stage.SCORE) == 120.0
+    assert overall_left(40.0, 0.5, 58.0, Stage.FINGERPRINT) == pytest.approx(58.0 + 80 * 0.10)
     assert overall_left(60.0, 0.5, None) == 60.0
     assert overall_left(60.0, 1.0, None) is None
+    assert overall_left(2.0, 0.5, None) is None  # too early
 
 
 def test_a_new_step_does_not_keep_the_last_steps_counts(qtbot: QtBot) -> None:

@@ -26,13 +26,21 @@ OVERALL_AFTER_S = 3.0
 OVERALL_AFTER_FRACTION = 0.02
 
 
-def overall_left(elapsed: float, overall: float, step_left: float | None) -> float | None:
+def overall_left(
+    elapsed: float, overall: float, step_left: float | None, stage: str = ""
+) -> float | None:
     """Seconds the whole scan still needs, from the time so far and the share done (the
-    stages weighted by `Stage.WEIGHTS`); never less than the current step's own estimate."""
+    stages weighted by `Stage.WEIGHTS`). When the step has its own estimate, that plus
+    the steps after it at the scan's pace so far, whichever is longer."""
     if elapsed < OVERALL_AFTER_S or overall < OVERALL_AFTER_FRACTION or overall >= 1.0:
         return None
-    left = elapsed * (1.0 - overall) / overall
-    return max(left, step_left or 0.0)
+    per_whole = elapsed / overall  # seconds the whole scan takes at this pace
+    left = per_whole * (1.0 - overall)
+    if step_left is None:
+        return left
+    names = list(Stage.WEIGHTS)
+    after = names[names.index(stage) + 1 :] if stage in names else []
+    return max(left, step_left + per_whole * sum(Stage.WEIGHTS[n] for n in after))
 
 
 class ProgressPage(QWidget):
@@ -137,6 +145,7 @@ class ProgressPage(QWidget):
             self.clock() - self._started,
             progress.overall,
             progress.eta_seconds if progress.total else None,
+            progress.stage,
         )
         if whole is not None:
             parts.append(f"{human_duration(whole)} left in all")
