@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 
 from cleaner import GroupMember, KeeperReason
@@ -66,3 +67,9 @@ def short_folder(path: str, roots: Sequence[str] = ()) -> str:
             name = os.path.basename(root) or root
             return name if rel == "." else os.path.join(name, rel)
     return folder
+
+
+def breakable(name: str) -> str:
+    """`name` with invisible break points (zero-width spaces) after _ - and ., so a long
+    file name can wrap in a narrow window instead of widening it or being cut."""
+    return re.sub(r"([_\-.])(?=.)", "\\1\u200b", name)

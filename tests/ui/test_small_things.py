@@ -17,6 +17,7 @@ from cleaner.models import SkippedFile, SkipReason
 from cleaner.progress import Progress, Stage, overall_fraction
 from tests.helpers.removal_helpers import Env, snapshot
 from tests.helpers.removal_support import TIMEOUT, move_marked, press_move, scan
+from ui.format import breakable
 from ui.main_window import MainWindow
 from ui.models.session import ReviewSession
 from ui.models.skipped import SkippedModel
@@ -258,3 +259,17 @@ def test_review_header_fits_a_900_by_600_window(
         assert button.width() >= button.sizeHint().width(), button.text()
         corner = button.mapTo(rp, button.rect().bottomRight())
         assert page.contains(corner), button.text()
+
+
+def test_a_long_file_name_in_the_set_title_can_wrap(window: MainWindow) -> None:
+    """The set title ("6 copies of PXL_20201123_073133396.jpg") kept a 900-pixel window
+    from being that narrow: its name was one unbreakable word."""
+    name = "PXL_20201123_073133396_long-export.version.jpg"
+    assert breakable(name).replace("\u200b", "") == name
+    assert breakable(name) == (
+        "PXL_\u200b20201123_\u200b073133396_\u200blong-\u200bexport.\u200bversion.\u200bjpg"
+    )
+    title = window.review_page.group_title
+    whole = QFontMetrics(title.font()).horizontalAdvance(name)
+    title.setText(f"6 copies of {breakable(name)}")
+    assert title.minimumSizeHint().width() < whole / 3

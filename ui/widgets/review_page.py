@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from ui.delegates.group_row import ROW_H, GroupRowDelegate
 from ui.delegates.tile import TILE, PhotoTileDelegate
-from ui.format import folder_name, human_bytes, keeper_reason, plural
+from ui.format import breakable, folder_name, human_bytes, keeper_reason, plural
 from ui.models.groups import GroupListModel
 from ui.models.photos import PhotoGridModel
 from ui.models.session import ReviewSession
@@ -406,7 +406,8 @@ class ReviewPage(QWidget):
             return
         folders = sorted({folder_name(m.path) for m in group.members})
         self.group_title.setText(
-            f"{plural(group.size, 'copy', 'copies')} of {os.path.basename(group.keeper.path)}"
+            f"{plural(group.size, 'copy', 'copies')} of "
+            f"{breakable(os.path.basename(group.keeper.path))}"
         )
         where = ", ".join(folders[:4]) + (" …" if len(folders) > 4 else "")
         self.group_reason.setText(f"{keeper_reason(group.reason, short=True)} Copies in: {where}")
