@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from collections.abc import Sequence
 
 from cleaner import GroupMember, KeeperReason, printable
@@ -120,3 +121,9 @@ def plain_tooltip(text: str) -> str:
         return text
     body = html.escape(text, quote=False).replace("\n", "<br>")
     return f"<p style='white-space:pre'>{body}</p>"
+
+
+def breakable(name: str) -> str:
+    """`name` with invisible break points (zero-width spaces) after _ - and ., so a long
+    file name can wrap in a narrow window instead of widening it or being cut."""
+    return re.sub(r"([_\-.])(?=.)", "\\1\u200b", name)

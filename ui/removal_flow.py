@@ -246,7 +246,7 @@ class RemovalFlow(QObject):
             return
         choice = SummaryChoice(value)
         if choice is SummaryChoice.UNDO:
-            self.restore_batch(finished.batch_id, None)
+            self.ask_to_put_back(finished.batch_id)
         elif choice is SummaryChoice.HISTORY:
             self.show_history()
         elif choice is SummaryChoice.QUARANTINE:
@@ -266,10 +266,18 @@ class RemovalFlow(QObject):
     @Slot()
     def undo_last(self) -> None:
         """Ctrl+Z: find the last move that can be undone, then ask before putting back."""
-        if self._mutations.busy() or self._scanning():
+        self.ask_to_put_back(None)
+
+    def ask_to_put_back(self, batch_id: str | None) -> None:
+        """Ask once, in the same words, before putting back a move: the newest undoable
+        one (Undo) or `batch_id` (the summary's Put back). While the question is open (or
+        on its way), asking again does nothing."""
+        if self._mutations.busy() or self._scanning() or self._undo_asked:
+            return
+        if self.undo_box is not None and self.undo_box.isVisible():  # the question is open
             return
         self._undo_asked = True
-        self._mutations.load_latest()
+        self._mutations.load_latest(batch_id)
 
     @Slot(object)
     def _on_latest_batch(self, info: BatchInfo | None) -> None:
@@ -360,6 +368,7 @@ class RemovalFlow(QObject):
     def _on_locked_out(self, message: str, restoring: bool) -> None:
         """Another PhotoSift holds the move lock: nothing happened; say so plainly."""
         self._close_progress()
+        self._undo_asked = False
         self._retry_options = None
         self._status(message[:1].upper() + message[1:] + ".", 15000)
         if self._closing:
@@ -372,6 +381,7 @@ class RemovalFlow(QObject):
     @Slot(str, str)
     def _on_mutation_failed(self, message: str, details: str) -> None:
         self._close_progress()
+        self._undo_asked = False
         self._retry_options = None
         self._status(message, 15000)
         if self._closing:

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from cleaner.cli.common import error, human_bytes, positive_int
+from cleaner.humanize import human_time
 from cleaner.removal.undolog import (
     BadEntry,
     Batch,
@@ -74,11 +75,12 @@ def _print_batches(batches: list[Batch], log_path: str) -> None:
     if not batches:
         print(f"No removals recorded yet (undo log: {printable_path(log_path)}).")
         return
-    print(f"{'BATCH':<21} {'WHEN':<25} {'MOVED':>7} {'SIZE':>10} {'BACK':>6}  STATE")
+    print(f"{'BATCH':<21} {'WHEN':<19} {'MOVED':>7} {'SIZE':>10} {'BACK':>6}  STATE")
     for b in batches:
+        when = human_time(b.created_at)
         print(
             printable(
-                f"{b.id:<21} {b.created_at:<25} {b.moved:>7,} {human_bytes(b.bytes_moved):>10} "
+                f"{b.id:<21} {when:<19} {b.moved:>7,} {human_bytes(b.bytes_moved):>10} "
                 f"{b.restored:>6,}  {_state(b)}"
             )
         )
@@ -95,7 +97,11 @@ _OUTCOME_TEXT = {
 
 
 def _print_batch(b: Batch, entries: list[LogEntry], bad: list[BadEntry]) -> None:
-    print(printable(f"Batch {b.id}, {b.created_at}, PhotoSift {b.app_version}, {_state(b)}"))
+    print(
+        printable(
+            f"Batch {b.id}, {human_time(b.created_at)}, PhotoSift {b.app_version}, {_state(b)}"
+        )
+    )
     if b.source:
         print(f"From: {printable_path(b.source)}")
     for e in entries:

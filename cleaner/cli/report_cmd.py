@@ -20,8 +20,8 @@ from typing import Any
 
 from cleaner.cli.common import error, human_bytes, positive_int
 from cleaner.errors import ResultFormatError
+from cleaner.humanize import about_money
 from cleaner.models import ScanResult
-from cleaner.report.html import money
 from cleaner.report.summary import (
     DEFAULT_CURRENCY,
     DEFAULT_PRICE_PER_GB_MONTH,
@@ -210,6 +210,6 @@ def describe(summary: ReportSummary) -> str:
     return (
         f"{t.groups:,} pictures with copies, {t.redundant_copies:,} extra copies, "
         f"{human_bytes(t.reclaimable_bytes)} reclaimable "
-        f"(about {money(t.cost_per_month, o.currency)} a month); "
+        f"({about_money(t.cost_per_month, o.currency)} a month); "
         f"{over:,} pictures appear more than {o.times} times."
     )

@@ -12,6 +12,7 @@ from typing import Any
 from cleaner.cli.common import ProgressBar, error, human_bytes, human_duration
 from cleaner.detect.checks import MAX_THRESHOLD
 from cleaner.errors import BadRootError, Cancelled
+from cleaner.humanize import plural
 from cleaner.keep import CRITERIA_KEYS, parse_criteria
 from cleaner.models import ScanResult, ScanSettings, Similarity
 from cleaner.progress import CancelToken, Notice, Progress, ScanFinished
@@ -111,7 +112,10 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--json", metavar="FILE", help="save the full result as JSON")
     p.add_argument("--csv", metavar="FILE", help="save one row per file in a group as CSV")
     p.add_argument(
-        "--report", metavar="FILE.html", help="write a self-contained HTML report to file or send"
+        "--report",
+        metavar="FILE.html",
+        help="write a self-contained HTML report to FILE.html (one file: open it in a "
+        "browser, print it or send it)",
     )
     from cleaner.cli.report_cmd import add_times_option
 
@@ -303,7 +307,7 @@ def print_summary(result: ScanResult, listing: bool = False, out: Any = None) ->
                     f"{printable_path(m.path)}"
                 )
             line()
-    line(f"Scanned {len(result.settings.roots)} folder(s) in {human_duration(s.seconds)}.")
+    line(f"Scanned {plural(len(result.settings.roots), 'folder')} in {human_duration(s.seconds)}.")
     line(f"  Files seen:          {s.files_seen:,} ({human_bytes(s.bytes_seen)})")
     line(f"  Pictures read:       {s.images:,} ({s.cache_hits:,} from the cache)")
     line(f"  Duplicate groups:    {s.groups:,}")

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from cleaner.cli.common import ProgressBar, ask, error
+from cleaner.humanize import human_time
 from cleaner.progress import Progress
 from cleaner.removal import rescue
 from cleaner.removal.movelock import AnotherRemovalRunning, MoveLockError
@@ -125,7 +126,9 @@ def _run(log: UndoLog, batch: Batch, files: list[str] | None) -> RestoreFinished
     finished: RestoreFinished | None = None
     events = restore_batch(log, batch.id, paths=files)
     first = next(events)  # raises AnotherRemovalRunning before saying anything
-    print(printable(f"Putting back the files of batch {batch.id} ({batch.created_at})."))
+    print(
+        printable(f"Putting back the files of batch {batch.id} ({human_time(batch.created_at)}).")
+    )
     try:
         for event in itertools.chain([first], events):
             if isinstance(event, Progress):

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import TextIO
 
 from cleaner.atomic import atomic_text_file
-from cleaner.humanize import human_bytes, plural
+from cleaner.humanize import about_money, human_bytes, money, plain_number, plural
 from cleaner.models import DuplicateGroup, GroupKind, GroupMember, ScanResult
 from cleaner.report import thumbs
 from cleaner.report.csv import display_path
@@ -58,15 +58,6 @@ def write_html(result: ScanResult, summary: ReportSummary, path: str | os.PathLi
 
 def n(value: int) -> str:
     return f"{value:,}"
-
-
-def money(amount: float, currency: str) -> str:
-    """Two decimals; small amounts keep two significant digits (0.0015 USD, not 0.00)."""
-    if amount == 0:
-        return f"0 {currency}"
-    if amount < 0.01:
-        return f"{amount:.2g} {currency}"
-    return f"{amount:,.2f} {currency}"
 
 
 def percent(share: float) -> str:
@@ -232,15 +223,15 @@ class _Writer:
         else:
             self.w(
                 f'<p class="big">{esc(plural(t.groups, "picture has", "pictures have"))} copies; '
-                f"{esc(human_bytes(t.reclaimable_bytes))} could be freed, about "
-                f"{esc(money(t.cost_per_month, cur))} per month.</p>\n"
+                f"{esc(human_bytes(t.reclaimable_bytes))} could be freed, "
+                f"{esc(about_money(t.cost_per_month, cur))} per month.</p>\n"
                 f"<p>There are {esc(plural(t.redundant_copies, 'extra copy', 'extra copies'))} "
                 f"in total: {esc(percent(t.redundant_share))} of the "
                 f"{esc(plural(t.images, 'picture'))} read, using "
                 f"{esc(percent(t.reclaimable_share))} of the space of the scanned files.</p>\n"
-                f"<p>At {esc(f'{o.price_per_gb_month:g}')} {esc(cur)} per GB per month "
-                "(standard cloud storage), keeping the extra copies costs about "
-                f"{esc(money(t.cost_per_year, cur))} a year.</p>\n"
+                f"<p>At {esc(plain_number(o.price_per_gb_month))} {esc(cur)} per GB per month "
+                "(standard cloud storage), keeping the extra copies costs "
+                f"{esc(about_money(t.cost_per_year, cur))} a year.</p>\n"
             )
             if t.protected_copies:
                 self.w(
@@ -300,7 +291,7 @@ class _Writer:
                 "Storage cost of the extra copies",
                 f"{money(t.cost_per_month, o.currency)} per month, "
                 f"{money(t.cost_per_year, o.currency)} per year "
-                f"(at {o.price_per_gb_month:g} {o.currency} per GB-month)",
+                f"(at {plain_number(o.price_per_gb_month)} {o.currency} per GB-month)",
             ),
         ]
         if t.protected_copies:

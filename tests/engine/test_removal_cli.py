@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import resultio
+from cleaner.humanize import human_time
 from cleaner.removal.trash import TrashUnavailable
 from cleaner.removal.undolog import UndoLog
 from tests.helpers.removal_cli import cli
@@ -78,8 +79,11 @@ def test_clean_history_undo_round_trip(
     listing = capsys.readouterr().out
     assert batch.id in listing
     assert "finished" in listing
+    assert human_time(batch.created_at) in listing  # "27 Nov 2026, 12:27", local time
+    assert batch.created_at not in listing
     assert cli("history", batch.id[:12]) == 0
     detail = capsys.readouterr().out
+    assert f"Batch {batch.id}, {human_time(batch.created_at)}, PhotoSift" in detail
     assert all(c in detail for c in copies)
     assert str(env.trash / "files") in detail
 

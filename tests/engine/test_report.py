@@ -22,6 +22,7 @@ import pytest
 
 from cleaner import load_outcomes
 from cleaner.cli import main as cli_main
+from cleaner.humanize import money
 from cleaner.models import GroupKind, ScanResult
 from cleaner.report import (
     Fate,
@@ -31,7 +32,6 @@ from cleaner.report import (
     write_report,
 )
 from cleaner.report.csv import COLUMNS, OUTCOME_COLUMNS
-from cleaner.report.html import money
 from cleaner.resultio import load, result_to_dict, save
 
 EVIL = "<img src=x onerror=alert(1)>.jpg"

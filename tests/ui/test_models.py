@@ -209,11 +209,15 @@ def test_models_pass_the_model_tester_when_moved_files_go_and_come_back(
     assert after == {gid: sorted(paths) for gid, paths in before.items()}
     assert back == len(gone) == 5
     assert all(sum(m.is_keeper for m in g.members) == 1 for g in session.groups)
-    # what came back is kept, not marked again
+    # what came back shows the scan's suggestion again: copies suggested for removal are
+    # marked, the rest kept (issue 12)
     assert session.marked_count == sum(session.marked_in_group(r) for r in range(len(session)))
     photos.set_group(session.row_of_group(big.id))
     assert photos.rowCount() == 4
-    assert session.marked_in_group(photos.group_row) == 0
+    row = photos.group_row
+    members = session.groups[row].members
+    assert [session.is_marked(row, i) for i in range(4)] == [m.suggested_remove for m in members]
+    assert session.marked_in_group(row) == sum(m.suggested_remove for m in members) >= 1
     del testers
 
 

@@ -117,9 +117,10 @@ def test_move_to_trash_updates_groups_and_undo_puts_back(
         window.removal.undo_confirm_button.click()
     assert snapshot(marked) == before
     assert trash_env.trashed_names() == []
-    # the groups are back, with the files put back kept (not marked again)
+    # the groups are back, with the files put back suggested for removal again (issue
+    # 12); the small lake stayed and keeps its Keep
     assert group_names(window) == groups_before
-    assert window.session.marked_count == 0
+    assert sorted(window.session.paths_to_remove()) == sorted(marked)
     assert rp.group_model.rowCount() == len(groups_before)
     assert window.removal.restore_box is not None
     assert "Put back 5 files." in window.removal.restore_box.text()
@@ -137,8 +138,13 @@ def test_undo_button_in_the_summary(
     assert "No copies left" in window.review_page.empty.text()
     summary = window.removal.summary_dialog
     assert summary is not None
+    summary.undo_button.click()  # asks first, the same way as Undo (issue 12)
+    qtbot.waitUntil(lambda: window.removal.undo_confirm_button is not None, timeout=TIMEOUT)
+    assert window.removal.undo_box is not None
+    assert f"Put back {len(marked)} files (" in window.removal.undo_box.text()
+    assert window.session.groups == []  # nothing put back yet
     with qtbot.waitSignal(window.mutations.restoreFinished, timeout=TIMEOUT):
-        summary.undo_button.click()
+        window.removal.undo_confirm_button.click()
     assert snapshot(marked) == before
     assert len(window.session.groups) == len(library.groups)
     assert window.review_page.empty.isHidden()

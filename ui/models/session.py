@@ -493,7 +493,8 @@ class ReviewSession(QObject):
 
     def restore_files(self, paths: Iterable[str]) -> int:
         """Put back files that `drop_files` took out (they are back on disk, at the same
-        path). They come back kept (not marked). Returns how many came back."""
+        path). They come back as the scan suggested them: a copy suggested for removal is
+        marked again (unless protected), the others are kept. Returns how many came back."""
         by_group: dict[int, list[GroupMember]] = {}
         for path in paths:
             found = self._dropped_members.pop(path, None)
@@ -513,8 +514,18 @@ class ReviewSession(QObject):
                 self._held.update((m.path, group_id) for m in back)
                 self.membersAboutToBeInserted.emit(row, len(back))
                 self.groups[row] = replace(group, members=group.members + back)
-                self._marks[row].extend(bytes(len(back)))
-                self._locked[row].extend(1 if self._is_protected(m) else 0 for m in back)
+                locked = [1 if self._is_protected(m) else 0 for m in back]
+                marks = [
+                    1 if m.suggested_remove and not lock else 0
+                    for m, lock in zip(back, locked, strict=True)
+                ]
+                if all(self._marks[row]) and all(marks):  # a guard: one copy always stays
+                    marks[-1] = 0
+                self._marks[row].extend(marks)
+                self._locked[row].extend(locked)
+                for m, mark in zip(back, marks, strict=True):
+                    if mark:
+                        self._count(m, 1)
                 self.membersInserted.emit(row, len(back))
                 count += len(back)
                 continue
@@ -533,7 +544,7 @@ class ReviewSession(QObject):
                 for m in back:
                     self._dropped_members[m.path] = (group_id, m)
         if new_groups:
-            self.add_groups(new_groups, suggest=False)
+            self.add_groups(new_groups, suggest=True)
         if count:
             self.marksChanged.emit(-1)
             self.summaryChanged.emit()

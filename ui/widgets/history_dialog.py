@@ -9,7 +9,6 @@ this dialog reloads when it is done.
 from __future__ import annotations
 
 import os
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -35,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cleaner import BatchState, LogEntry, Method, Outcome, RestoreFinished
+from cleaner import BatchState, LogEntry, Method, Outcome, RestoreFinished, human_time
 from ui.format import human_bytes, plural
 from ui.workers.mutations import BatchInfo, MutationController
 
@@ -44,12 +43,9 @@ _INVALID = QModelIndex()
 
 
 def when_text(iso: str) -> str:
-    """ "31 Jan 2025, 14:25" from an ISO time; the text itself if it does not parse."""
-    try:
-        when = datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return f"{when.day} {when:%b %Y, %H:%M}"
+    """ "31 Jan 2025, 14:25" in local time from an ISO time, as the command line says it;
+    the text itself if it does not parse."""
+    return human_time(iso)
 
 
 def batch_state_text(info: BatchInfo) -> str:

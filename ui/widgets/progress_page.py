@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
@@ -17,6 +20,27 @@ UNITS: dict[str, tuple[str, str]] = {
     Stage.GROUP: ("step", "steps"),
     Stage.SCORE: ("file", "files"),
 }
+
+# The whole scan's estimate needs a little history to mean anything.
+OVERALL_AFTER_S = 3.0
+OVERALL_AFTER_FRACTION = 0.02
+
+
+def overall_left(
+    elapsed: float, overall: float, step_left: float | None, stage: str = ""
+) -> float | None:
+    """Seconds the whole scan still needs, from the time so far and the share done (the
+    stages weighted by `Stage.WEIGHTS`). When the step has its own estimate, that plus
+    the steps after it at the scan's pace so far, whichever is longer."""
+    if elapsed < OVERALL_AFTER_S or overall < OVERALL_AFTER_FRACTION or overall >= 1.0:
+        return None
+    per_whole = elapsed / overall  # seconds the whole scan takes at this pace
+    left = per_whole * (1.0 - overall)
+    if step_left is None:
+        return left
+    names = list(Stage.WEIGHTS)
+    after = names[names.index(stage) + 1 :] if stage in names else []
+    return max(left, step_left + per_whole * sum(Stage.WEIGHTS[n] for n in after))
 
 
 class ProgressPage(QWidget):
@@ -72,6 +96,8 @@ class ProgressPage(QWidget):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._groups = 0
         self._skipped = 0
+        self.clock: Callable[[], float] = time.monotonic
+        self._started = self.clock()
 
     def reset(self, folders: list[str]) -> None:
         self._groups = 0
@@ -86,12 +112,18 @@ class ProgressPage(QWidget):
         self.counts.setText(" ")
         self.speed.setText(" ")
         self.found.setText("Nothing is moved or deleted during the scan.")
+        self._started = self.clock()
         self.cancel_button.setEnabled(True)
         self.cancel_button.setText("Cancel scan")
 
     @Slot(str)
     def set_stage(self, stage: str) -> None:
-        self.stage.setText(f"{stage}…")
+        """A new step: its name, and no counts until its own progress comes (the last
+        step's "4 of 4 files compared" must not stay under the next step's name)."""
+        if self.stage.text() != f"{stage}…":
+            self.stage.setText(f"{stage}…")
+            self.counts.setText(" ")
+            self.speed.setText(" ")
 
     @Slot(object)
     def set_progress(self, progress: Progress) -> None:
@@ -109,6 +141,14 @@ class ProgressPage(QWidget):
         eta = human_duration(progress.eta_seconds)
         if eta and progress.total:
             parts.append(f"{eta} left in this step")
+        whole = overall_left(
+            self.clock() - self._started,
+            progress.overall,
+            progress.eta_seconds if progress.total else None,
+            progress.stage,
+        )
+        if whole is not None:
+            parts.append(f"{human_duration(whole)} left in all")
         self.speed.setText(" · ".join(parts) or " ")
 
     def add_found(self, groups: int = 0, skipped: int = 0) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QFont, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -233,19 +233,28 @@ class ConfirmRemovalDialog(QDialog):
             self.refused.hide()
 
         buttons = QDialogButtonBox()
+        self.cancel_button: QPushButton | None = None
         if n:
             self.move_button = buttons.addButton(
                 f"Move {plural(n, 'file')} to Trash", QDialogButtonBox.ButtonRole.AcceptRole
             )
-            self.move_button.setDefault(True)
-            buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+            # Enter must never be the destructive choice: Cancel is the default and has
+            # the focus; Move takes a click, or Tab to it and then Enter or Space.
+            self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         else:
             self.move_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
             self.move_button.setEnabled(True)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        if self.cancel_button is not None:  # once in the dialog, so the dialog knows it
+            self.cancel_button.setDefault(True)
         self.resize(920, 620)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.cancel_button is not None:  # not the Move button, which Qt would focus
+            self.cancel_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _fill_files(self) -> int:
         by_group: dict[int, list[int]] = {}

@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QFont, QKeyEvent, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from ui.delegates.group_row import ROW_H, GroupRowDelegate
 from ui.delegates.tile import PhotoTileDelegate, tile_size
-from ui.format import folder_name, human_bytes, keeper_reason, plural
+from ui.format import breakable, folder_name, human_bytes, keeper_reason, plural
 from ui.models.groups import GroupListModel
 from ui.models.photos import PhotoGridModel
 from ui.models.session import ReviewSession
@@ -183,6 +183,10 @@ class ReviewPage(QWidget):
         font.setBold(True)
         self.summary.setFont(font)
         self.summary.setAccessibleName("Marked files")
+        # In a narrow window (900 px) the count wraps onto a second line instead of being
+        # cut ("… to fr") or pushing the buttons out of the window.
+        self.summary.setWordWrap(True)
+        self.summary.setMinimumWidth(QFontMetrics(font).horizontalAdvance("000.0 MB to free"))
         self.apply_button = QPushButton("Use suggestions for all")
         self.apply_button.setToolTip(
             "Mark every copy except the suggested best one, in every set (Ctrl+Shift+A)"
@@ -264,6 +268,7 @@ class ReviewPage(QWidget):
         title_font.setPointSizeF(title_font.pointSizeF() * 1.2)
         title_font.setBold(True)
         self.group_title.setFont(title_font)
+        self.group_title.setWordWrap(True)  # a long name goes below "6 copies of" when narrow
         self.group_reason = QLabel()
         self.group_reason.setWordWrap(True)
         self.compare_button = QPushButton("Compare side by side")
@@ -402,7 +407,8 @@ class ReviewPage(QWidget):
             return
         folders = sorted({folder_name(m.path) for m in group.members})
         self.group_title.setText(
-            f"{plural(group.size, 'copy', 'copies')} of {os.path.basename(group.keeper.path)}"
+            f"{plural(group.size, 'copy', 'copies')} of "
+            f"{breakable(os.path.basename(group.keeper.path))}"
         )
         where = ", ".join(folders[:4]) + (" …" if len(folders) > 4 else "")
         self.group_reason.setText(f"{keeper_reason(group.reason, short=True)} Copies in: {where}")
@@ -486,9 +492,11 @@ class ReviewPage(QWidget):
     def _update_summary(self) -> None:
         n = self.session.marked_count
         if n:
-            self.summary.setText(
-                f"{plural(n, 'file')} marked, {human_bytes(self.session.marked_bytes)} to free"
-            )
+            # When the window is narrow the line breaks after the comma, never inside
+            # "183 MB to free".
+            size = human_bytes(self.session.marked_bytes)
+            together = f"<span style='white-space:nowrap'>{size} to free</span>"
+            self.summary.setText(f"{plural(n, 'file')} marked, {together}")
         else:
             self.summary.setText("No files marked for removal")
         self.clear_button.setEnabled(n > 0)

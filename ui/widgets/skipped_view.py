@@ -57,6 +57,21 @@ class SkippedView(QWidget):
         layout.addWidget(intro)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
+        for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
+            signal.connect(self._update_buttons)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self._update_buttons()
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        """Nothing to copy or show while the list is empty (or nothing is selected)."""
+        has_rows = self.model.rowCount() > 0
+        self.copy_button.setEnabled(has_rows)
+        selected = self.table.selectionModel().hasSelection()
+        self.reveal_button.setEnabled(has_rows and selected)
+        self.reveal_button.setToolTip(
+            "Show the selected file in your file manager" if has_rows else "No files were skipped"
+        )
 
     @Slot()
     def copy_list(self) -> None:
@@ -64,6 +79,7 @@ class SkippedView(QWidget):
 
     @Slot()
     def reveal_selected(self) -> None:
-        index = self.table.currentIndex()
-        if index.isValid():
+        rows = self.table.selectionModel().selectedRows()
+        index = rows[0] if rows else self.table.currentIndex()
+        if index.isValid() and index.row() < len(self.model.session.skipped):
             reveal_in_file_manager(self.model.session.skipped[index.row()].path)

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QEvent, Qt, Signal, Slot
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont, QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import QEvent, QStandardPaths, Qt, Signal, Slot
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDropEvent,
+    QFont,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -49,6 +57,14 @@ SIMILARITY_TEXT: dict[Similarity, tuple[str, str]] = {
 }
 
 
+def pictures_folder() -> str:
+    """Where the folder chooser opens: the user's Pictures folder, else their home."""
+    for place in QStandardPaths.standardLocations(QStandardPaths.StandardLocation.PicturesLocation):
+        if place and os.path.isdir(place):
+            return place
+    return os.path.expanduser("~")
+
+
 class FolderList(QTreeWidget):
     """Folders to scan, each with a "Protected" checkbox. Shows a hint while empty."""
 
@@ -68,6 +84,21 @@ class FolderList(QTreeWidget):
         )
         self.setAccessibleName("Folders to scan")
         self.setAcceptDrops(False)  # the page takes the drops
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Space ticks or unticks Protected on the focused row (and on every selected row
+        with it), so the box works from the keyboard; the row's spoken text follows."""
+        if event.key() == Qt.Key.Key_Space and not event.modifiers():
+            current = self.currentItem()
+            if current is not None:
+                turn_on = current.checkState(1) != Qt.CheckState.Checked
+                rows = self.selectedItems() if current.isSelected() else [current]
+                state = Qt.CheckState.Checked if turn_on else Qt.CheckState.Unchecked
+                for item in rows:
+                    item.setCheckState(1, state)
+                event.accept()
+                return
+        super().keyPressEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -136,6 +167,7 @@ class StartPage(QWidget):
         head.addWidget(self.remove_button)
 
         self.folders = FolderList()
+        self.folders.itemChanged.connect(self._describe)
         self.folders.itemChanged.connect(self._save)
         self.folders.itemSelectionChanged.connect(self._update_buttons)
         protect_hint = QLabel(
@@ -304,8 +336,21 @@ class StartPage(QWidget):
         if not os.path.isdir(folder):
             item.setText(0, f"{folder}  (not found)")
             item.setForeground(0, self.palette().color(QPalette.ColorRole.PlaceholderText))
+        self._describe(item)
         self.folders.addTopLevelItem(item)
         return item
+
+    @Slot(QTreeWidgetItem)
+    def _describe(self, item: QTreeWidgetItem) -> None:
+        """The words a screen reader says for the row: the folder and whether it is
+        protected (Space switches it)."""
+        protected = item.checkState(1) == Qt.CheckState.Checked
+        words = "protected" if protected else "not protected"
+        role = Qt.ItemDataRole.AccessibleTextRole
+        text = f"{item.data(0, Qt.ItemDataRole.UserRole)}, {words} (Space switches)"
+        if item.data(0, role) != text:
+            item.setData(0, role, text)
+            item.setData(1, role, "Protected" if protected else "Not protected")
 
     def add_folders(self, paths: list[str]) -> int:
         """Add folders that are not on the list yet. Returns how many were added."""
@@ -326,7 +371,9 @@ class StartPage(QWidget):
 
     @Slot()
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Choose a folder to scan")
+        folder = QFileDialog.getExistingDirectory(
+            self, "Choose a folder to scan", pictures_folder()
+        )
         if folder:
             self.add_folders([folder])
 

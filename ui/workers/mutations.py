@@ -108,7 +108,10 @@ class EntriesTask:
 
 @dataclass(frozen=True)
 class LatestTask:
-    """The newest batch that still has files to put back."""
+    """The newest batch that still has files to put back (or the batch `batch_id`, when
+    it still has some)."""
+
+    batch_id: str | None = None
 
 
 Task = PlanTask | RemoveTask | RestoreTask | HistoryTask | EntriesTask | LatestTask
@@ -245,7 +248,11 @@ class MutationWorker(JobWorker):
             elif isinstance(task, EntriesTask):
                 self.entriesLoaded.emit(job, task.batch_id, log.entries(task.batch_id))
             else:
-                latest = log.latest_undoable()
+                if task.batch_id is None:
+                    latest = log.latest_undoable()
+                else:
+                    found = next((b for b in log.batches() if b.id == task.batch_id), None)
+                    latest = found if found is not None and found.undoable > 0 else None
                 self.latestLoaded.emit(job, None if latest is None else batch_info(log, latest))
 
     def _remove(self, job: int, task: RemoveTask, token: CancelToken) -> None:
@@ -406,8 +413,9 @@ class MutationController(JobController):
     def load_entries(self, batch_id: str) -> int:
         return self._submit(EntriesTask(batch_id), busy=False)
 
-    def load_latest(self) -> int:
-        return self._submit(LatestTask(), busy=False)
+    def load_latest(self, batch_id: str | None = None) -> int:
+        """The newest undoable move, or the move `batch_id` if it can still be undone."""
+        return self._submit(LatestTask(batch_id), busy=False)
 
     def cancel(self) -> None:
         """Ask the removal or restore in flight to stop after the file it is on."""
