@@ -39,10 +39,14 @@ from cleaner.detect.scan import scan
 from cleaner.errors import BadRootError, Cancelled, PhotoSiftError, ResultFormatError
 from cleaner.formats import RAW_EXTENSIONS, is_image_candidate
 from cleaner.humanize import human_bytes, plural
-from cleaner.keep import KeeperReason
+from cleaner.keep import CRITERIA_BY_KEY, KeeperReason
 from cleaner.models import (
+    KEPT_OVER_DAMAGED,
+    KEPT_OVER_PROTECTED,
+    KEPT_OVER_TIE,
     DuplicateGroup,
     GroupMember,
+    KeptOver,
     ScanResult,
     ScanSettings,
     Similarity,
@@ -122,6 +126,10 @@ def load_outcomes(
 
 
 __all__ = [
+    "CRITERIA_BY_KEY",
+    "KEPT_OVER_DAMAGED",
+    "KEPT_OVER_PROTECTED",
+    "KEPT_OVER_TIE",
     "QUARANTINE_DIR_NAME",
     "RAW_EXTENSIONS",
     "REPORT_WRITERS",
@@ -143,6 +151,7 @@ __all__ = [
     "KeepReason",
     "KeeperReason",
     "KeptFile",
+    "KeptOver",
     "LogEntry",
     "Method",
     "MoveLockError",

@@ -14,13 +14,20 @@ every tile, that does not depend on the other copies.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cleaner.keep.candidate import Candidate, PathRules, damaged, metadata_richness
 from cleaner.keep.criteria import DEFAULT_CRITERIA, CopyContext, KeeperCriterion
 from cleaner.keep.reason import KEPT_PREFIX, aside
-from cleaner.models import ImageMetrics
+from cleaner.models import (
+    KEPT_OVER_DAMAGED,
+    KEPT_OVER_PROTECTED,
+    KEPT_OVER_TIE,
+    ImageMetrics,
+    KeptOver,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,12 +36,45 @@ class KeeperChoice:
     # the first criterion that set the keeper apart; None: a full tie
     deciding: KeeperCriterion | None
     reason: str
+    # per candidate, why the keeper won over it (None for the keeper itself)
+    kept_over: tuple[KeptOver | None, ...] = ()
+
+
+def _shown(path: str) -> str:
+    shown = os.fsencode(path).decode("utf-8", "replace")
+    folder = os.path.basename(os.path.dirname(shown))
+    name = os.path.basename(shown)
+    return f"{folder}/{name}" if folder else name
+
+
+def kept_over(
+    keeper: Candidate,
+    other: Candidate,
+    criteria: Sequence[KeeperCriterion],
+    ctx: CopyContext,
+) -> KeptOver:
+    """Why `keeper` goes before `other` in the keeper choice: the first part of the choice's
+    sort key on which they differ (damage, then a protected folder, then each criterion in
+    the user's order), with both copies' values in words; a tie when none differs."""
+    if damaged(other) and not damaged(keeper):
+        m = other.metrics
+        words = m.damage_message if m is not None else "damaged"
+        return KeptOver(KEPT_OVER_DAMAGED, "intact", words)
+    if keeper.protected and not other.protected:
+        return KeptOver(KEPT_OVER_PROTECTED, "in a protected folder", "not in a protected folder")
+    for criterion in criteria:
+        if criterion.sort_key(keeper, ctx) != criterion.sort_key(other, ctx):
+            mine, theirs = criterion.compare(keeper, other, ctx)
+            return KeptOver(criterion.key, mine, theirs)
+    return KeptOver(KEPT_OVER_TIE, _shown(keeper.path), _shown(other.path))
 
 
 def choose_keeper(
     candidates: Sequence[Candidate],
     criteria: Sequence[KeeperCriterion] = DEFAULT_CRITERIA,
     rules: PathRules | None = None,
+    *,
+    _others: int = 0,  # how many other copies the reason speaks of (0: all but the keeper)
 ) -> KeeperChoice:
     """Pick the copy to keep and say why, in words."""
     rules = rules or PathRules()
@@ -56,12 +96,14 @@ def choose_keeper(
     keeper = order[0]
     k = candidates[keeper]
     if len(candidates) == 1:
-        return KeeperChoice(keeper, None, KEPT_PREFIX + "the only copy")
+        return KeeperChoice(keeper, None, KEPT_PREFIX + "the only copy", (None,))
     broken = [i for i in order[1:] if damaged(candidates[i])]
     if broken and not damaged(k):
         # decide among the intact copies, then say why the damaged ones lost
         intact = [i for i in order if not damaged(candidates[i])]
-        inner = choose_keeper([candidates[i] for i in intact], criteria, rules)
+        inner = choose_keeper(
+            [candidates[i] for i in intact], criteria, rules, _others=len(candidates) - 1
+        )
         reason = (KEPT_PREFIX + "the only intact copy") if len(intact) == 1 else inner.reason
         # plain words only ("a checksum inside the PNG file does not match"): the technical
         # detail is in the copy's own flag (tooltip, compare, report)
@@ -72,9 +114,26 @@ def choose_keeper(
                 if (m := candidates[i].metrics) and m.damage
             }
         )
-        subject = "the other copy is" if len(broken) == 1 else f"{len(broken)} copies are"
+        if len(candidates) == 2:
+            subject = "the other copy is"
+        else:
+            of = f"of the {len(candidates) - 1} other copies"
+            subject = f"1 {of} is" if len(broken) == 1 else f"{len(broken)} {of} are"
         reason += f"; {subject} damaged ({'; '.join(words)})"
-        return KeeperChoice(intact[inner.keeper], inner.deciding, reason)
+        chosen = intact[inner.keeper]
+        per_copy: list[KeptOver | None] = []
+        won = candidates[chosen]
+        for i, c in enumerate(candidates):
+            if i == chosen:
+                per_copy.append(None)
+            elif damaged(c):
+                per_copy.append(kept_over(won, c, criteria, ctx))
+            else:  # the intact copies were ranked among themselves
+                per_copy.append(inner.kept_over[intact.index(i)])
+        return KeeperChoice(chosen, inner.deciding, reason, tuple(per_copy))
+    over = tuple(
+        None if i == keeper else kept_over(k, c, criteria, ctx) for i, c in enumerate(candidates)
+    )
     deciding: KeeperCriterion | None = None
     beaten: dict[KeeperCriterion, list[int]] = {}
     for other in order[1:]:
@@ -86,20 +145,28 @@ def choose_keeper(
     if beaten:
         deciding = min(beaten, key=lambda c: list(criteria).index(c))
     if k.protected and any(not candidates[i].protected for i in order[1:]):
-        return KeeperChoice(keeper, deciding, KEPT_PREFIX + "in a protected folder")
+        return KeeperChoice(keeper, deciding, KEPT_PREFIX + "in a protected folder", over)
     if deciding is None:
         return KeeperChoice(
-            keeper, None, KEPT_PREFIX + "all copies are identical; the first by name"
+            keeper, None, KEPT_PREFIX + "all copies are identical; the first by name", over
         )
     others = beaten[deciding]
     mine = deciding.describe(k, ctx) + deciding.keeper_note(k)
     theirs = sorted({deciding.describe(candidates[i], ctx) for i in others})
-    subject = "the other copy is" if len(others) == 1 else "others are"
+    # true of every copy it speaks of: "the other copy" only when there is one other,
+    # "others" only when the criterion beat all of them, else how many of how many
+    rest = _others or len(candidates) - 1
+    if len(others) == rest:
+        subject = "the other copy is" if rest == 1 else "others are"
+    elif len(others) == 1:
+        subject = f"1 of the {rest} other copies is"
+    else:
+        subject = f"{len(others)} of the {rest} other copies are"
     joined = ", ".join(theirs[:3]) + (" ..." if len(theirs) > 3 else "")
     reason = f"{KEPT_PREFIX}{mine}; " + deciding.others_phrase(subject, joined)
     if len(beaten) > 1:
         reason += aside(c.label.lower() for c in criteria if c in beaten and c is not deciding)
-    return KeeperChoice(keeper, deciding, reason)
+    return KeeperChoice(keeper, deciding, reason, over)
 
 
 def quality_score(m: ImageMetrics | None, size: int) -> int:
