@@ -39,7 +39,7 @@ from cleaner.detect.scan import scan
 from cleaner.errors import BadRootError, Cancelled, PhotoSiftError, ResultFormatError
 from cleaner.formats import RAW_EXTENSIONS, is_image_candidate
 from cleaner.humanize import human_bytes, plural
-from cleaner.keep import CRITERIA_BY_KEY, KeeperReason
+from cleaner.keep import CRITERIA_BY_KEY, KeeperReason, kept_over_words
 from cleaner.models import (
     KEPT_OVER_DAMAGED,
     KEPT_OVER_PROTECTED,
@@ -191,6 +191,7 @@ __all__ = [
     "describe_error",
     "human_bytes",
     "is_image_candidate",
+    "kept_over_words",
     "load_outcomes",
     "load_result",
     "make_demo_library",

@@ -5,7 +5,17 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from cleaner import GroupMember, KeeperReason
+from cleaner import (
+    CRITERIA_BY_KEY,
+    KEPT_OVER_DAMAGED,
+    KEPT_OVER_PROTECTED,
+    KEPT_OVER_TIE,
+    DuplicateGroup,
+    GroupMember,
+    KeeperReason,
+    KeptOver,
+    kept_over_words,
+)
 
 # one byte formatter for the window, the reports and the command line
 from cleaner import human_bytes as human_bytes
@@ -66,3 +76,91 @@ def short_folder(path: str, roots: Sequence[str] = ()) -> str:
             name = os.path.basename(root) or root
             return name if rel == "." else os.path.join(name, rel)
     return folder
+
+
+def copy_name(path: str) -> str:
+    """A copy as "folder/name": enough to tell copies of one picture apart at a glance."""
+    folder = folder_name(path)
+    return f"{folder}/{os.path.basename(path)}" if folder else os.path.basename(path)
+
+
+def criterion_label(key: str) -> str:
+    criterion = CRITERIA_BY_KEY.get(key)
+    return (
+        criterion.label[:1].lower() + criterion.label[1:]
+        if criterion is not None
+        else key.replace("_", " ")
+    )
+
+
+def _clause(k: KeptOver, copies: list[GroupMember]) -> str:
+    """One "Kept over ..." sentence for the copies the keeper beat the same way."""
+    who = copy_name(copies[0].path) if len(copies) == 1 else plural(len(copies), "copy", "copies")
+    if k.criterion == KEPT_OVER_TIE:
+        return f"Kept over {who}: equal on every criterion, first by name."
+    if k.criterion == KEPT_OVER_DAMAGED:
+        return f"Kept over {who}: {'it is' if len(copies) == 1 else 'they are'} damaged."
+    if k.criterion == KEPT_OVER_PROTECTED:
+        return f"Kept over {who}: in a protected folder."
+    theirs = sorted({m.kept_over.copy_value for m in copies if m.kept_over is not None})
+    shown = ", ".join(theirs[:2]) + (", …" if len(theirs) > 2 else "")
+    return f"Kept over {who}: {k.keeper_value} vs. {shown}."
+
+
+def keeper_header(group: DuplicateGroup, limit: int = 2) -> str:
+    """The group's header: which copy is suggested and, short, why it beat the others:
+    "Suggested to keep: harbour.jpg. Kept over Downloads/harbour.jpg: in a preferred folder
+    (Originals) vs. in an avoided folder (Downloads)." Copies beaten the same way (same
+    criterion, same keeper value) share one sentence; past `limit` sentences, the rest is
+    on each copy's tile. A result saved before copies carried their reason shows the
+    group's stored reason."""
+    keeper = group.keeper
+    beaten = [m for m in group.members if not m.is_keeper and m.kept_over is not None]
+    if not beaten:
+        return keeper_reason(group.reason, short=True)
+    by_way: dict[tuple[str, str], list[GroupMember]] = {}
+    for m in beaten:
+        assert m.kept_over is not None
+        by_way.setdefault((m.kept_over.criterion, m.kept_over.keeper_value), []).append(m)
+    clauses = [_clause(ms[0].kept_over, ms) for ms in by_way.values() if ms[0].kept_over]
+    text = f"Suggested to keep: {os.path.basename(keeper.path)}. " + " ".join(clauses[:limit])
+    if len(clauses) > limit:
+        text += " Point at a copy to see why the others were not kept."
+    return text
+
+
+def kept_over_text(member: GroupMember, keeper: GroupMember | None) -> str:
+    """Why this copy is not the suggested one, for its tile's tooltip; "" for the keeper
+    and for copies of a result that did not record it."""
+    k = member.kept_over
+    if k is None or member.is_keeper:
+        return ""
+    name = os.path.basename(keeper.path) if keeper is not None else "the kept copy"
+    if k.criterion == KEPT_OVER_TIE:
+        return (
+            f"Not suggested to keep: this copy and {name} are equal on every criterion; "
+            f"{name} comes first by name ({k.keeper_value} before {k.copy_value})."
+        )
+    if k.criterion == KEPT_OVER_DAMAGED:
+        return f"Not suggested to keep: this copy is {k.copy_value}; {name} is intact."
+    if k.criterion == KEPT_OVER_PROTECTED:
+        return f"Not suggested to keep: {name} is in a protected folder, this copy is not."
+    return (
+        f"Not suggested to keep: {name} wins on “{criterion_label(k.criterion)}”, the first "
+        f"of your criteria where they differ.\n"
+        f"  {name}: {k.keeper_value}\n  this copy: {k.copy_value}"
+    )
+
+
+def group_reason_tooltip(group: DuplicateGroup) -> str:
+    """The header's tooltip: every copy's reason in full, then the group's stored one."""
+    lines = [
+        f"{copy_name(m.path)}: {kept_over_words(m.kept_over)}"
+        for m in group.members
+        if m.kept_over is not None and not m.is_keeper
+    ]
+    if lines:
+        lines.insert(0, f"Why {os.path.basename(group.keeper.path)} is kept over each copy:")
+        lines.append("")
+    lines.append(keeper_reason(group.reason))
+    return "\n".join(lines)

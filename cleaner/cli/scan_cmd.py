@@ -11,7 +11,7 @@ from typing import Any
 from cleaner.cli.common import ProgressBar, error, human_bytes, human_duration
 from cleaner.detect.checks import MAX_THRESHOLD
 from cleaner.errors import BadRootError, Cancelled
-from cleaner.keep import CRITERIA_KEYS, parse_criteria
+from cleaner.keep import CRITERIA_KEYS, kept_over_words, parse_criteria
 from cleaner.models import ScanResult, ScanSettings, Similarity
 from cleaner.progress import CancelToken, Notice, Progress, ScanFinished
 from cleaner.textsafe import printable, printable_path
@@ -237,6 +237,8 @@ def print_summary(result: ScanResult, listing: bool = False, out: Any = None) ->
                     f"  {mark} q{m.quality:3d} {dims:>11} {human_bytes(m.entry.size):>9}  "
                     f"{printable_path(m.path)}"
                 )
+                if m.kept_over is not None:
+                    line(f"{'':9}not kept: {kept_over_words(m.kept_over)}")
             line()
     line(f"Scanned {len(result.settings.roots)} folder(s) in {human_duration(s.seconds)}.")
     line(f"  Files seen:          {s.files_seen:,} ({human_bytes(s.bytes_seen)})")

@@ -19,7 +19,7 @@ from cleaner.keep.criteria import (
     parse_criteria,
 )
 from cleaner.keep.quality import KeeperChoice, choose_keeper, quality_score
-from cleaner.keep.reason import KeeperReason
+from cleaner.keep.reason import KeeperReason, kept_over_words
 
 __all__ = [
     "CRITERIA",
@@ -33,6 +33,7 @@ __all__ = [
     "KeeperReason",
     "PathRules",
     "choose_keeper",
+    "kept_over_words",
     "parse_criteria",
     "quality_score",
 ]

@@ -303,3 +303,60 @@ def test_a_scan_records_why_for_every_copy_but_the_keeper(tmp_path: object) -> N
     )
     again = resultio.result_from_dict(json.loads(resultio.dumps(result)))
     assert again.groups[0].members == group.members
+
+
+# ----------------------------------------------------------------------------- the outputs
+
+
+def _small_result() -> object:
+    from tests.helpers.synthetic_result import synthetic_result
+
+    result = synthetic_result(1)
+    (group,) = result.groups
+    kept = KeptOver(
+        "path_rules", "in a preferred folder (Originals)", "in an avoided folder (Downloads)"
+    )
+    members = tuple(m if m.is_keeper else replace(m, kept_over=kept) for m in group.members)
+    return replace(result, groups=(replace(group, members=members),))
+
+
+def test_scan_list_prints_each_copys_reason() -> None:
+    import io
+
+    from cleaner.cli.scan_cmd import print_summary
+
+    out = io.StringIO()
+    print_summary(_small_result(), listing=True, out=out)  # type: ignore[arg-type]
+    lines = out.getvalue().splitlines()
+    assert (
+        lines.count(
+            "         not kept: preferred folders and names: "
+            "in a preferred folder (Originals) vs. in an avoided folder (Downloads)"
+        )
+        == 2
+    )
+
+
+def test_csv_and_html_carry_each_copys_reason(tmp_path: object) -> None:
+    import csv
+    from pathlib import Path
+
+    from cleaner import write_report
+
+    out = Path(str(tmp_path))
+    write_report(_small_result(), {"csv": out / "r.csv", "html": out / "r.html"})  # type: ignore[arg-type]
+    with open(out / "r.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["kept_over"] for r in rows] == [
+        "",
+        "path_rules: in a preferred folder (Originals) vs. in an avoided folder (Downloads)",
+        "path_rules: in a preferred folder (Originals) vs. in an avoided folder (Downloads)",
+    ]
+    html = (out / "r.html").read_text(encoding="utf-8")
+    assert (
+        html.count(
+            "Why the kept copy is preferred (path_rules): in a preferred folder (Originals) "
+            "vs. in an avoided folder (Downloads)"
+        )
+        == 2
+    )

@@ -18,7 +18,7 @@ from PySide6.QtCore import (
 )
 
 from cleaner import DuplicateGroup, GroupMember
-from ui.format import format_label, human_bytes, keeper_reason, resolution
+from ui.format import format_label, human_bytes, keeper_reason, kept_over_text, resolution
 from ui.models import roles
 from ui.models.session import ReviewSession
 from ui.thumbnails import ThumbnailLoader
@@ -224,6 +224,8 @@ class PhotoGridModel(QAbstractListModel):
             lines = [m.path]
             if m.is_keeper:
                 lines.append(keeper_reason(group.reason))
+            elif why := kept_over_text(m, next((k for k in group.members if k.is_keeper), None)):
+                lines.append(why)
             if m.metrics is not None and m.metrics.damaged:
                 lines.append(m.metrics.damage_message[:1].upper() + m.metrics.damage_message[1:])
             if self.session.is_locked(self._row, i):
