@@ -39,7 +39,15 @@ from cleaner.detect.scan import scan
 from cleaner.errors import BadRootError, Cancelled, PhotoSiftError, ResultFormatError
 from cleaner.formats import RAW_EXTENSIONS, is_image_candidate
 from cleaner.humanize import human_bytes, plural
-from cleaner.keep import CRITERIA_BY_KEY, KeeperReason, kept_over_words
+from cleaner.keep import (
+    CRITERIA_BY_KEY,
+    KeeperReason,
+    QualityBreakdown,
+    QualityPart,
+    kept_over_words,
+    quality_breakdown,
+    relative_sharpness,
+)
 from cleaner.models import (
     KEPT_OVER_DAMAGED,
     KEPT_OVER_PROTECTED,
@@ -160,6 +168,8 @@ __all__ = [
     "PhotoSiftError",
     "PlannedFile",
     "Progress",
+    "QualityBreakdown",
+    "QualityPart",
     "QuarantineMode",
     "RemovalFinished",
     "RemovalOptions",
@@ -199,7 +209,9 @@ __all__ = [
     "open_small",
     "plan_removal",
     "plural",
+    "quality_breakdown",
     "register_plugins",
+    "relative_sharpness",
     "remove_files",
     "report_writer",
     "restore_batch",

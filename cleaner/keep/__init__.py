@@ -17,8 +17,16 @@ from cleaner.keep.criteria import (
     CopyContext,
     KeeperCriterion,
     parse_criteria,
+    relative_sharpness,
 )
-from cleaner.keep.quality import KeeperChoice, choose_keeper, quality_score
+from cleaner.keep.quality import (
+    KeeperChoice,
+    QualityBreakdown,
+    QualityPart,
+    choose_keeper,
+    quality_breakdown,
+    quality_score,
+)
 from cleaner.keep.reason import KeeperReason, kept_over_words
 
 __all__ = [
@@ -32,8 +40,12 @@ __all__ = [
     "KeeperCriterion",
     "KeeperReason",
     "PathRules",
+    "QualityBreakdown",
+    "QualityPart",
     "choose_keeper",
     "kept_over_words",
     "parse_criteria",
+    "quality_breakdown",
     "quality_score",
+    "relative_sharpness",
 ]
