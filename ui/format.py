@@ -15,6 +15,8 @@ from cleaner import (
     KeeperReason,
     KeptOver,
     kept_over_words,
+    quality_breakdown,
+    relative_sharpness,
 )
 
 # one byte formatter for the window, the reports and the command line
@@ -163,4 +165,29 @@ def group_reason_tooltip(group: DuplicateGroup) -> str:
         lines.insert(0, f"Why {os.path.basename(group.keeper.path)} is kept over each copy:")
         lines.append("")
     lines.append(keeper_reason(group.reason))
+    return "\n".join(lines)
+
+
+def sharpest(group: DuplicateGroup) -> float:
+    """The highest sharpness among the copies of a set (0 when none is known)."""
+    return max((m.metrics.sharpness for m in group.members if m.metrics is not None), default=0.0)
+
+
+def sharpness_words(member: GroupMember, group: DuplicateGroup) -> str:
+    """ "the sharpest of the set" / "34% as sharp as the sharpest" / "—"."""
+    if member.metrics is None:
+        return "—"
+    return relative_sharpness(member.metrics.sharpness, sharpest(group))
+
+
+def quality_tooltip(member: GroupMember, group: DuplicateGroup) -> str:
+    """What the quality number is made of, part by part, in points and words."""
+    parts = quality_breakdown(member.metrics, member.entry.size, sharpest(group)).parts
+    lines = [f"Quality {member.quality} of 100, made of:"]
+    for p in parts:
+        points = f"{p.points:+d}" if p.max_points == 0 else f"{p.points} of {p.max_points}"
+        lines.append(f"  {p.label}: {points} — {p.words}")
+    total = sum(p.points for p in parts)
+    if total != member.quality:  # a result saved by another version scored it differently
+        lines.append(f"(This PhotoSift would score it {total}.)")
     return "\n".join(lines)

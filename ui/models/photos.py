@@ -18,7 +18,14 @@ from PySide6.QtCore import (
 )
 
 from cleaner import DuplicateGroup, GroupMember
-from ui.format import format_label, human_bytes, keeper_reason, kept_over_text, resolution
+from ui.format import (
+    format_label,
+    human_bytes,
+    keeper_reason,
+    kept_over_text,
+    quality_tooltip,
+    resolution,
+)
 from ui.models import roles
 from ui.models.session import ReviewSession
 from ui.thumbnails import ThumbnailLoader
@@ -210,6 +217,8 @@ class PhotoGridModel(QAbstractListModel):
             return m.is_keeper
         if role == roles.ReasonRole:
             return group.reason
+        if role == roles.QualityTipRole:
+            return quality_tooltip(m, group)
         if role == Qt.ItemDataRole.DisplayRole:
             return os.path.basename(m.path)
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -236,6 +245,7 @@ class PhotoGridModel(QAbstractListModel):
                 lines.append(f"Camera: {m.metrics.camera}")
             if m.metrics is not None and m.metrics.capture_time:
                 lines.append(f"Taken: {m.metrics.capture_time}")
+            lines.append(f"Quality {m.quality}: point at the number to see what it is made of.")
             lines.append("Click the bar at the bottom (or press Space) to keep or remove.")
             return "\n".join(lines)
         return None

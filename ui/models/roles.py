@@ -22,3 +22,4 @@ MarkedCountRole = _BASE + 13  # int: copies marked in the group
 MarkedBytesRole = _BASE + 14  # int: bytes the group's marks free
 PathRole = _BASE + 15  # str
 SessionRowRole = _BASE + 16  # int: the row of the group in ReviewSession.groups
+QualityTipRole = _BASE + 17  # str: what the quality score is made of, in words
