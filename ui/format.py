@@ -80,10 +80,21 @@ def short_folder(path: str, roots: Sequence[str] = ()) -> str:
     return folder
 
 
-def copy_name(path: str) -> str:
-    """A copy as "folder/name": enough to tell copies of one picture apart at a glance."""
-    folder = folder_name(path)
-    return f"{folder}/{os.path.basename(path)}" if folder else os.path.basename(path)
+def copy_name(path: str, group: DuplicateGroup | None = None) -> str:
+    """A copy as its path below the folder all the set's copies share, its middle folders
+    elided ("Backup of Photos/…/2021-03 Block C/IMG_0747.JPG"): enough to tell copies of
+    one picture apart at a glance, where "folder/name" can read the same for two."""
+    parts = path.replace("\\", "/").split("/")
+    if group is not None and group.members:
+        common = os.path.commonpath([os.path.dirname(m.path) for m in group.members])
+        below = os.path.relpath(path, common) if common else path
+        parts = below.replace("\\", "/").split("/")
+    else:
+        parts = parts[-2:]
+    parts = [p for p in parts if p]
+    if len(parts) > 3:
+        parts = [parts[0], "…", parts[-2], parts[-1]]
+    return "/".join(parts)
 
 
 def criterion_label(key: str) -> str:
@@ -95,9 +106,13 @@ def criterion_label(key: str) -> str:
     )
 
 
-def _clause(k: KeptOver, copies: list[GroupMember]) -> str:
+def _clause(k: KeptOver, copies: list[GroupMember], group: DuplicateGroup) -> str:
     """One "Kept over ..." sentence for the copies the keeper beat the same way."""
-    who = copy_name(copies[0].path) if len(copies) == 1 else plural(len(copies), "copy", "copies")
+    who = (
+        copy_name(copies[0].path, group)
+        if len(copies) == 1
+        else plural(len(copies), "copy", "copies")
+    )
     if k.criterion == KEPT_OVER_TIE:
         return f"Kept over {who}: equal on every criterion, first by name."
     if k.criterion == KEPT_OVER_DAMAGED:
@@ -124,7 +139,7 @@ def keeper_header(group: DuplicateGroup, limit: int = 2) -> str:
     for m in beaten:
         assert m.kept_over is not None
         by_way.setdefault((m.kept_over.criterion, m.kept_over.keeper_value), []).append(m)
-    clauses = [_clause(ms[0].kept_over, ms) for ms in by_way.values() if ms[0].kept_over]
+    clauses = [_clause(ms[0].kept_over, ms, group) for ms in by_way.values() if ms[0].kept_over]
     text = f"Suggested to keep: {os.path.basename(keeper.path)}. " + " ".join(clauses[:limit])
     if len(clauses) > limit:
         text += " Point at a copy to see why the others were not kept."
@@ -157,7 +172,7 @@ def kept_over_text(member: GroupMember, keeper: GroupMember | None) -> str:
 def group_reason_tooltip(group: DuplicateGroup) -> str:
     """The header's tooltip: every copy's reason in full, then the group's stored one."""
     lines = [
-        f"{copy_name(m.path)}: {kept_over_words(m.kept_over)}"
+        f"{copy_name(m.path, group)}: {kept_over_words(m.kept_over)}"
         for m in group.members
         if m.kept_over is not None and not m.is_keeper
     ]

@@ -302,7 +302,7 @@ def _path_value(c: Candidate, ctx: CopyContext) -> str:
         return ", ".join(words)
     shown = os.fsencode(c.path).decode("utf-8", "replace")
     folder = os.path.basename(os.path.dirname(shown)) or shown
-    return f"in {folder} (no folder preference)"
+    return f"in {folder} (neither preferred nor avoided)"
 
 
 # ----------------------------------------------------------------------------- file date

@@ -120,4 +120,6 @@ def test_compare_says_sharpness_in_words_and_explains_the_score(qtbot: QtBot) ->
     tip = dialog.table.item(q, 1).toolTip()
     assert tip.startswith(f"Quality {session.groups[0].members[1].quality} of 100, made of:")
     assert "Metadata: 0 of 10" in tip
+    # the pictures do not exist: wait until the dialog has said so, then close it
+    qtbot.waitUntil(lambda: all("Loading" not in p.loading.text() for p in dialog.panels))
     dialog.done(0)
