@@ -128,3 +128,31 @@ def test_many_ways_are_cut_short_in_the_header(qtbot: QtBot) -> None:
     header = page.group_reason.text()
     assert "Point at a copy to see why the others were not kept." in header
     assert "equal on every criterion" not in header
+
+
+def test_reasons_that_named_a_keeper_that_went_are_dropped(qtbot: QtBot) -> None:
+    """When the suggested copy is moved away, the window picks another keeper: the copies'
+    reasons spoke of the old one and would be false, so they go."""
+    session = ReviewSession()
+    group = _group(
+        ("/lib/a/harbour.jpg", KeptOver("resolution", "2560x1600", "1024x640")),
+        ("/lib/b/harbour.jpg", KeptOver("resolution", "2560x1600", "800x500")),
+    )
+    session.add_groups([group])
+    session.drop_files(["/lib/Originals/harbour.jpg"])
+    left = session.groups[0]
+    assert [m.kept_over for m in left.members] == [None, None]
+    assert left.deciding_criterion is None
+    # and the old keeper coming back does not bring stale reasons with it
+    assert session.restore_files(["/lib/Originals/harbour.jpg"]) == 1
+    assert all(m.kept_over is None for m in session.groups[0].members)
+
+
+def test_an_undone_move_brings_a_copy_back_with_its_reason(qtbot: QtBot) -> None:
+    session = ReviewSession()
+    reason = KeptOver("resolution", "2560x1600", "1024x640")
+    session.add_groups([_group(("/lib/a/harbour.jpg", reason))])
+    session.drop_files(["/lib/a/harbour.jpg"])  # the group is left with its keeper alone
+    assert session.restore_files(["/lib/a/harbour.jpg"]) == 1
+    (group,) = session.groups
+    assert [m.kept_over for m in group.members] == [None, reason]
