@@ -355,7 +355,7 @@ def test_csv_and_html_carry_each_copys_reason(tmp_path: object) -> None:
     html = (out / "r.html").read_text(encoding="utf-8")
     assert (
         html.count(
-            "Why the kept copy is preferred (path_rules): in a preferred folder (Originals) "
+            "Why the kept copy is preferred (path rules): in a preferred folder (Originals) "
             "vs. in an avoided folder (Downloads)"
         )
         == 2
