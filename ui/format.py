@@ -153,19 +153,19 @@ def kept_over_text(member: GroupMember, keeper: GroupMember | None) -> str:
     if k is None or member.is_keeper:
         return ""
     name = os.path.basename(keeper.path) if keeper is not None else "the kept copy"
+    why = f"Why {name} is suggested instead:"
     if k.criterion == KEPT_OVER_TIE:
         return (
-            f"Not suggested to keep: this copy and {name} are equal on every criterion; "
-            f"{name} comes first by name ({k.keeper_value} before {k.copy_value})."
+            f"{why} the two are equal on every criterion, and {name} comes first by name "
+            f"({k.keeper_value} before {k.copy_value})."
         )
     if k.criterion == KEPT_OVER_DAMAGED:
-        return f"Not suggested to keep: this copy is {k.copy_value}; {name} is intact."
+        return f"{why} this copy is {k.copy_value}; {name} is intact."
     if k.criterion == KEPT_OVER_PROTECTED:
-        return f"Not suggested to keep: {name} is in a protected folder, this copy is not."
+        return f"{why} it is in a protected folder, this copy is not."
     return (
-        f"Not suggested to keep: {name} wins on “{criterion_label(k.criterion)}”, the first "
-        f"of your criteria where they differ.\n"
-        f"  {name}: {k.keeper_value}\n  this copy: {k.copy_value}"
+        f"{why} it wins on “{criterion_label(k.criterion)}”, the first of your criteria "
+        f"where they differ.\n  {name}: {k.keeper_value}\n  this copy: {k.copy_value}"
     )
 
 

@@ -106,7 +106,9 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--cache-dir", metavar="DIR", help="keep the fingerprint cache here")
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     p.add_argument(
-        "--list", action="store_true", help="print every group with its files, not only totals"
+        "--list",
+        action="store_true",
+        help="print every group with its files and why each is not the one kept, not only totals",
     )
 
 

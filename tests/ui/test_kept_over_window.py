@@ -98,13 +98,13 @@ def test_copies_beaten_differently_each_get_their_own_true_reason(qtbot: QtBot) 
         for r in range(model.rowCount())
     }
     assert (
-        "Not suggested to keep: harbour.jpg wins on “richest metadata (camera, date, GPS)”, "
+        "Why harbour.jpg is suggested instead: it wins on “richest metadata (camera, date, GPS)”, "
         "the first of your criteria where they differ.\n"
         "  harbour.jpg: camera data (Canon EOS 80D)\n"
         "  this copy: no camera data"
     ) in tips["/lib/Scans/harbour.png"]
     assert "this copy: 2000x1249" in tips["/lib/Web/harbour.jpg"]
-    assert "Not suggested" not in tips["/lib/Originals/harbour.jpg"]
+    assert "suggested instead" not in tips["/lib/Originals/harbour.jpg"]
 
 
 def test_a_result_without_per_copy_reasons_shows_the_groups_reason(qtbot: QtBot) -> None:
@@ -156,3 +156,22 @@ def test_an_undone_move_brings_a_copy_back_with_its_reason(qtbot: QtBot) -> None
     assert session.restore_files(["/lib/a/harbour.jpg"]) == 1
     (group,) = session.groups
     assert [m.kept_over for m in group.members] == [None, reason]
+
+
+def test_the_tile_says_a_tie_damage_and_a_protected_keeper_in_words(qtbot: QtBot) -> None:
+    from ui.format import kept_over_text
+
+    group = _group(
+        ("/lib/a/harbour.jpg", KeptOver("tie", "Originals/harbour.jpg", "a/harbour.jpg")),
+        ("/lib/b/harbour.jpg", KeptOver("damaged", "intact", "damaged: the file is cut short")),
+        ("/lib/c/harbour.jpg", KeptOver("protected", "in a protected folder", "not")),
+    )
+    keeper = group.members[0]
+    assert [kept_over_text(m, keeper) for m in group.members] == [
+        "",
+        "Why harbour.jpg is suggested instead: the two are equal on every criterion, and "
+        "harbour.jpg comes first by name (Originals/harbour.jpg before a/harbour.jpg).",
+        "Why harbour.jpg is suggested instead: this copy is damaged: the file is cut short; "
+        "harbour.jpg is intact.",
+        "Why harbour.jpg is suggested instead: it is in a protected folder, this copy is not.",
+    ]
