@@ -94,6 +94,31 @@ def _check(cands: list[Candidate], order: list[KeeperCriterion], rules: PathRule
         assert over.criterion == first.key
         assert first.sort_key(k, ctx) < first.sort_key(c, ctx)
         assert (over.keeper_value, over.copy_value) == first.compare(k, c, ctx)
+        _values_are_the_copies(over, k, c)
+
+
+def _values_are_the_copies(over: KeptOver, k: Candidate, c: Candidate) -> None:
+    """The words said of each copy, checked against the copy itself (not the table's own
+    wording functions) for the criteria whose words are plain facts."""
+    for value, cand in ((over.keeper_value, k), (over.copy_value, c)):
+        m = cand.metrics
+        if over.criterion == "resolution":
+            assert value == (f"{m.width}x{m.height}" if m else "unknown size")
+        elif over.criterion == "metadata":
+            assert (m is not None and m.camera is not None) == value.startswith("camera data (")
+            if m is not None and m.camera:
+                assert f"({m.camera})" in value
+            assert ("GPS" in value) == (m is not None and m.has_gps)
+        elif over.criterion == "jpeg_quality" and m is not None and m.jpeg_quality:
+            if "colours" not in value and "unknown" not in value and not m.lossless:
+                assert value == f"JPEG quality {m.jpeg_quality}"
+        elif over.criterion == "largest_file":
+            assert value.endswith(("B", "bytes"))
+            if value.endswith("bytes"):
+                assert value == f"{cand.size:,} bytes"
+        elif over.criterion == "oldest_capture":
+            t = m.capture_time if m else None
+            assert value == (f"taken {t}" if t else "no capture date")
 
 
 @settings(max_examples=400, deadline=None)
