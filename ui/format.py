@@ -142,7 +142,7 @@ def keeper_header(group: DuplicateGroup, limit: int = 2) -> str:
     clauses = [_clause(ms[0].kept_over, ms, group) for ms in by_way.values() if ms[0].kept_over]
     text = f"Suggested to keep: {os.path.basename(keeper.path)}. " + " ".join(clauses[:limit])
     if len(clauses) > limit:
-        text += " Point at a copy to see why the others were not kept."
+        text += " Point at a copy for why it was not kept."
     return text
 
 

@@ -126,7 +126,7 @@ def test_many_ways_are_cut_short_in_the_header(qtbot: QtBot) -> None:
         ),
     )
     header = page.group_reason.text()
-    assert "Point at a copy to see why the others were not kept." in header
+    assert "Point at a copy for why it was not kept." in header
     assert "equal on every criterion" not in header
 
 
