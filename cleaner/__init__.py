@@ -49,10 +49,24 @@ from cleaner.detect.scan import scan
 from cleaner.errors import BadRootError, Cancelled, PhotoSiftError, ResultFormatError
 from cleaner.formats import RAW_EXTENSIONS, is_image_candidate
 from cleaner.humanize import human_bytes, human_time, plural
-from cleaner.keep import CRITERIA, KeeperCriterion, KeeperReason
+from cleaner.keep import (
+    CRITERIA,
+    CRITERIA_BY_KEY,
+    KeeperCriterion,
+    KeeperReason,
+    QualityBreakdown,
+    QualityPart,
+    kept_over_words,
+    quality_breakdown,
+    relative_sharpness,
+)
 from cleaner.models import (
+    KEPT_OVER_DAMAGED,
+    KEPT_OVER_PROTECTED,
+    KEPT_OVER_TIE,
     DuplicateGroup,
     GroupMember,
+    KeptOver,
     ScanResult,
     ScanSettings,
     Similarity,
@@ -134,6 +148,10 @@ def load_outcomes(
 
 __all__ = [
     "CRITERIA",
+    "CRITERIA_BY_KEY",
+    "KEPT_OVER_DAMAGED",
+    "KEPT_OVER_PROTECTED",
+    "KEPT_OVER_TIE",
     "QUARANTINE_DIR_NAME",
     "RAW_EXTENSIONS",
     "REPORT_WRITERS",
@@ -159,6 +177,7 @@ __all__ = [
     "KeeperCriterion",
     "KeeperReason",
     "KeptFile",
+    "KeptOver",
     "LogEntry",
     "Method",
     "MoveLockError",
@@ -167,6 +186,8 @@ __all__ = [
     "PhotoSiftError",
     "PlannedFile",
     "Progress",
+    "QualityBreakdown",
+    "QualityPart",
     "QuarantineMode",
     "RemovalFinished",
     "RemovalOptions",
@@ -204,6 +225,7 @@ __all__ = [
     "human_time",
     "is_ignore_key",
     "is_image_candidate",
+    "kept_over_words",
     "load_outcomes",
     "load_result",
     "make_demo_library",
@@ -212,7 +234,9 @@ __all__ = [
     "plan_removal",
     "plural",
     "printable",
+    "quality_breakdown",
     "register_plugins",
+    "relative_sharpness",
     "remove_files",
     "report_writer",
     "restore_batch",

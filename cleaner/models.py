@@ -274,6 +274,37 @@ class GroupKind(str, enum.Enum):
     SIMILAR = "similar"  # the same picture in different files
 
 
+# `KeptOver.criterion` values that are no criterion of the table (`cleaner.keep.criteria`):
+# what comes before the criteria and what comes after them.
+KEPT_OVER_DAMAGED = "damaged"  # this copy is damaged, the keeper is intact
+KEPT_OVER_PROTECTED = "protected"  # the keeper is in a protected folder, this copy is not
+KEPT_OVER_TIE = "tie"  # equal on every criterion: the keeper's path comes first
+KEPT_OVER_SPECIAL = (KEPT_OVER_DAMAGED, KEPT_OVER_PROTECTED, KEPT_OVER_TIE)
+
+
+@dataclass(frozen=True, slots=True)
+class KeptOver:
+    """Why the keeper was chosen over one other copy: the first thing, in the user's order
+    of criteria, on which the keeper is better, with both copies' values in words
+    ("path_rules", "in a preferred folder (Originals)", "in an avoided folder (Downloads)").
+
+    `criterion` is a criterion key of `cleaner.keep.criteria`, or one of
+    `KEPT_OVER_SPECIAL`: "damaged" (checked before every criterion), "protected" (the
+    keeper is in a protected folder) or "tie" (equal on every criterion; the values are
+    then the two files' folder and name, and the keeper's comes first)."""
+
+    criterion: str
+    keeper_value: str
+    copy_value: str
+
+    @property
+    def summary(self) -> str:
+        """Both values in one phrase: "2560x1600 vs. 1024x640"; for a tie, that it is one."""
+        if self.criterion == KEPT_OVER_TIE:
+            return "equal on every criterion; the kept copy comes first by name"
+        return f"{self.keeper_value} vs. {self.copy_value}"
+
+
 @dataclass(frozen=True, slots=True)
 class GroupMember:
     entry: FileEntry
@@ -284,6 +315,9 @@ class GroupMember:
     is_keeper: bool
     protected: bool = False  # inside a protected folder: never suggested for removal
     suggested_remove: bool = False
+    # why the keeper was chosen over this copy; None for the keeper, and for every copy
+    # of a result saved before this was recorded
+    kept_over: KeptOver | None = None
 
     @property
     def path(self) -> str:

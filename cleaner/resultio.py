@@ -13,6 +13,7 @@ import enum
 import json
 import math
 import os
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,12 +21,14 @@ from cleaner.atomic import atomic_text_file
 from cleaner.errors import ResultFormatError
 from cleaner.models import (
     DEFAULT_MAX_PIXELS,
+    KEPT_OVER_SPECIAL,
     DamageReason,
     DuplicateGroup,
     FileEntry,
     GroupKind,
     GroupMember,
     ImageMetrics,
+    KeptOver,
     ScanResult,
     ScanSettings,
     ScanStats,
@@ -151,10 +154,17 @@ def _group_to_dict(g: DuplicateGroup) -> dict[str, Any]:
                 "keeper": m.is_keeper,
                 "protected": m.protected,
                 "suggested_remove": m.suggested_remove,
+                "kept_over": _kept_over_to_dict(m.kept_over),
             }
             for m in g.members
         ],
     }
+
+
+def _kept_over_to_dict(k: KeptOver | None) -> dict[str, Any] | None:
+    if k is None:
+        return None
+    return {"criterion": k.criterion, "keeper": k.keeper_value, "copy": k.copy_value}
 
 
 def result_from_dict(data: dict[str, Any]) -> ScanResult:
@@ -410,7 +420,41 @@ def _member(value: object, where: str) -> GroupMember:
         is_keeper=_bool(need("keeper"), _at(where, "keeper")),
         protected=_bool(m.get("protected", False), _at(where, "protected")),
         suggested_remove=_bool(m.get("suggested_remove", False), _at(where, "suggested_remove")),
+        kept_over=_kept_over(m.get("kept_over"), _at(where, "kept_over")),
     )
+
+
+def _kept_over(value: object, where: str) -> KeptOver | None:
+    """A member's `kept_over`: absent or null (the keeper, or an older result) is None."""
+    if value is None:
+        return None
+    d = _obj(value, where)
+    criterion = _text(_get(d, "criterion", where), _at(where, "criterion"))
+    # the criteria are a room's table and this module reads no room: it takes any key
+    # written like one, and the window says an unknown one in plain words
+    if not (criterion in KEPT_OVER_SPECIAL or _KEY.fullmatch(criterion)):
+        raise ResultFormatError(
+            f"result file is damaged or incomplete: {_at(where, 'criterion')} "
+            "is not a keeper criterion"
+        )
+    return KeptOver(
+        criterion,
+        _short_text(_get(d, "keeper", where), _at(where, "keeper")),
+        _short_text(_get(d, "copy", where), _at(where, "copy")),
+    )
+
+
+_KEY = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
+_MAX_WORDS = 4096  # a value in words; anything longer was not written by PhotoSift
+
+
+def _short_text(value: object, where: str) -> str:
+    text = _text(value, where)
+    if len(text) > _MAX_WORDS:
+        raise ResultFormatError(
+            f"result file is damaged or incomplete: {where} is longer than {_MAX_WORDS} characters"
+        )
+    return text
 
 
 def _metrics(value: object, where: str) -> ImageMetrics:

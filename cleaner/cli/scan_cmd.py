@@ -13,7 +13,7 @@ from cleaner.cli.common import ProgressBar, error, human_bytes, human_duration
 from cleaner.detect.checks import MAX_THRESHOLD
 from cleaner.errors import BadRootError, Cancelled
 from cleaner.humanize import plural
-from cleaner.keep import CRITERIA_KEYS, parse_criteria
+from cleaner.keep import CRITERIA_KEYS, kept_over_words, parse_criteria
 from cleaner.models import ScanResult, ScanSettings, Similarity
 from cleaner.progress import CancelToken, Notice, Progress, ScanFinished
 from cleaner.textsafe import printable, printable_path
@@ -124,7 +124,9 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--cache-dir", metavar="DIR", help="keep the fingerprint cache here")
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     p.add_argument(
-        "--list", action="store_true", help="print every group with its files, not only totals"
+        "--list",
+        action="store_true",
+        help="print every group with its files and why each is not the one kept, not only totals",
     )
     ignore = p.add_mutually_exclusive_group()
     ignore.add_argument(
@@ -306,6 +308,8 @@ def print_summary(result: ScanResult, listing: bool = False, out: Any = None) ->
                     f"  {mark} q{m.quality:3d} {dims:>11} {human_bytes(m.entry.size):>9}  "
                     f"{printable_path(m.path)}"
                 )
+                if m.kept_over is not None:
+                    line(f"{'':9}not kept: {kept_over_words(m.kept_over)}")
             line()
     line(f"Scanned {plural(len(result.settings.roots), 'folder')} in {human_duration(s.seconds)}.")
     line(f"  Files seen:          {s.files_seen:,} ({human_bytes(s.bytes_seen)})")

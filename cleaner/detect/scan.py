@@ -698,6 +698,7 @@ def _build_group(
                 is_keeper=is_keeper,
                 protected=cand.protected,
                 suggested_remove=not is_keeper and not cand.protected,
+                kept_over=choice.kept_over[n],
             )
         )
     kind = GroupKind.EXACT if len(cluster) == 1 else GroupKind.SIMILAR

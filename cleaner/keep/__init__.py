@@ -17,9 +17,17 @@ from cleaner.keep.criteria import (
     CopyContext,
     KeeperCriterion,
     parse_criteria,
+    relative_sharpness,
 )
-from cleaner.keep.quality import KeeperChoice, choose_keeper, quality_score
-from cleaner.keep.reason import KeeperReason
+from cleaner.keep.quality import (
+    KeeperChoice,
+    QualityBreakdown,
+    QualityPart,
+    choose_keeper,
+    quality_breakdown,
+    quality_score,
+)
+from cleaner.keep.reason import KeeperReason, kept_over_words
 
 __all__ = [
     "CRITERIA",
@@ -32,7 +40,12 @@ __all__ = [
     "KeeperCriterion",
     "KeeperReason",
     "PathRules",
+    "QualityBreakdown",
+    "QualityPart",
     "choose_keeper",
+    "kept_over_words",
     "parse_criteria",
+    "quality_breakdown",
     "quality_score",
+    "relative_sharpness",
 ]

@@ -59,6 +59,73 @@ class PathRules:
         return s
 
 
+_SEPARATORS = re.compile(r"[/\\]")
+
+
+@dataclass(frozen=True, slots=True)
+class PathMatch:
+    """One part of a path that a path rule matched: a folder's name or the file's."""
+
+    part: str  # as spelled in the path
+    index: int  # which part of the path (0: the first)
+    is_name: bool  # the file's name, not a folder's
+    preferred: bool  # a preferred fragment (else an avoided one)
+    builtin: bool  # one of DEFAULT_AVOID (names and folders that mark a copy)
+
+
+def path_matches(rules: PathRules, path: str) -> list[PathMatch]:
+    """What `rules.score(path)` counted, part by part, in the order it counts them."""
+    low = path.lower()
+    parts = _SEPARATORS.split(path)
+    low_parts = _SEPARATORS.split(low)
+    if len(parts) != len(low_parts):  # lower() never adds a separator, but be safe
+        parts = low_parts
+    starts: list[int] = []
+    at = 0
+    for part in low_parts:
+        starts.append(at)
+        at += len(part) + 1
+
+    def part_at(pos: int) -> int:
+        if 0 <= pos < len(low) and low[pos] in "/\\" and pos + 1 < len(low):
+            pos += 1  # a pattern that starts at the separator before a folder
+        n = 0
+        for k, start in enumerate(starts):
+            if start <= pos:
+                n = k
+        return n
+
+    found: list[PathMatch] = []
+
+    def add(pos: int, preferred: bool, builtin: bool) -> None:
+        k = part_at(pos)
+        found.append(PathMatch(parts[k], k, k == len(parts) - 1, preferred, builtin))
+
+    for fragment in rules.prefer:
+        if fragment and (pos := low.find(fragment.lower())) >= 0:
+            add(pos, True, False)
+    for fragment in rules.avoid:
+        if fragment and (pos := low.find(fragment.lower())) >= 0:
+            add(pos, False, False)
+    for pattern in DEFAULT_AVOID:
+        if (hit := re.search(pattern, low)) is not None:
+            add(hit.start(), False, True)
+    return found
+
+
+def shared_folder_parts(paths: list[str]) -> int:
+    """How many leading parts of their paths all these files' folders share."""
+    folders = [_SEPARATORS.split(p)[:-1] for p in paths]
+    if not folders:
+        return 0
+    n = 0
+    for column in zip(*folders, strict=False):
+        if any(part != column[0] for part in column):
+            break
+        n += 1
+    return n
+
+
 def metadata_richness(m: ImageMetrics | None) -> int:
     if m is None:
         return 0

@@ -17,6 +17,7 @@ compared by identity, one per criterion.
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 import os
 import re
@@ -25,7 +26,14 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from cleaner.humanize import human_bytes
-from cleaner.keep.candidate import Candidate, PathRules, metadata_richness, palette_reduced
+from cleaner.keep.candidate import (
+    Candidate,
+    PathRules,
+    metadata_richness,
+    palette_reduced,
+    path_matches,
+    shared_folder_parts,
+)
 from cleaner.models import ImageMetrics
 
 
@@ -36,12 +44,18 @@ class CopyContext:
 
     rules: PathRules
     full_colour: bool  # some copy is a full-colour picture: palette copies are reductions
+    sharpest: float = 0.0  # the highest sharpness of the copies (0: none is known)
+    # leading parts of the path every copy's folder shares ("/home/ann/tmp"): a rule they
+    # all match there is no difference between them, so their words leave it out
+    shared_parts: int = 0
 
     @classmethod
     def of(cls, candidates: Sequence[Candidate], rules: PathRules) -> CopyContext:
         return cls(
             rules,
             any(c.metrics is not None and not palette_reduced(c.metrics) for c in candidates),
+            max((c.metrics.sharpness for c in candidates if c.metrics is not None), default=0.0),
+            shared_folder_parts([c.path for c in candidates]),
         )
 
     def reduced(self, m: ImageMetrics | None) -> bool:
@@ -71,6 +85,22 @@ class KeeperCriterion:
     others_phrase: Callable[[str, str], str]
     # what the keeper's words add when this criterion decided (", original camera data")
     keeper_note: Callable[[Candidate], str] = _no_note
+    # one copy's value when the keeper is compared with one other copy (`compare`); None:
+    # `describe`. Two copies this criterion tells apart must get different words.
+    value: Callable[[Candidate, CopyContext], str] | None = None
+    # finer words for when two copies' values read the same ("2.4 MB" and "2.4 MB")
+    exact: Callable[[Candidate, CopyContext], str] | None = None
+
+    def compare(self, keeper: Candidate, other: Candidate, ctx: CopyContext) -> tuple[str, str]:
+        """The keeper's value and the other copy's, in words that tell them apart."""
+        words = self.value or self.describe
+        mine, theirs = words(keeper, ctx), words(other, ctx)
+        if mine == theirs and self.exact is not None:
+            mine, theirs = self.exact(keeper, ctx), self.exact(other, ctx)
+        if mine == theirs:  # a last resort no real pair of copies should reach
+            mine = f"{mine} (ranked {self.sort_key(keeper, ctx)})"
+            theirs = f"{theirs} (ranked {self.sort_key(other, ctx)})"
+        return mine, theirs
 
     def __repr__(self) -> str:
         return f"KeeperCriterion({self.key!r})"
@@ -169,6 +199,29 @@ def _sharpness_key(c: Candidate, ctx: CopyContext) -> SortKey:
     return (-_sharpness_bucket(c.metrics),)
 
 
+def relative_sharpness(sharpness: float, sharpest: float) -> str:
+    """One copy's sharpness against the sharpest copy of the set, in words. Sharpness is
+    the variance of the Laplacian, which grows with the square of the edges' strength:
+    its square root is what is compared ("60% as sharp" has edges 60% as strong)."""
+    if sharpest <= 0 or sharpness >= sharpest:
+        return "the sharpest of the set"
+    share = math.sqrt(max(sharpness, 0.0) / sharpest)
+    percent = math.floor(share * 100)
+    if percent >= 98:
+        return "as sharp as the sharpest"
+    return f"{percent}% as sharp as the sharpest"
+
+
+def _sharpness_value(c: Candidate, ctx: CopyContext) -> str:
+    m = c.metrics
+    return relative_sharpness(m.sharpness, ctx.sharpest) if m else "unknown sharpness"
+
+
+def _sharpness_exact(c: Candidate, ctx: CopyContext) -> str:
+    m = c.metrics
+    return f"sharpness {m.sharpness!r}" if m else "unknown sharpness"
+
+
 def _sharpness_bucket(m: ImageMetrics | None) -> int:
     # 10% steps on a log scale: differences smaller than that are noise, not quality
     if m is None or m.sharpness <= 0:
@@ -228,6 +281,49 @@ def _path_words(c: Candidate, ctx: CopyContext) -> str:
     return f"{folder}/{name}" if folder else name
 
 
+def _path_value(c: Candidate, ctx: CopyContext) -> str:
+    """What the path rules saw in this copy's path: "in a preferred folder (Originals)",
+    "in an avoided folder (Downloads)", "named like a copy (IMG (1).jpg)"."""
+    words: list[str] = []
+    for hit in path_matches(ctx.rules, c.path):
+        if hit.index < ctx.shared_parts:
+            continue  # every copy is under this folder: it tells none apart
+        part = os.fsencode(hit.part).decode("utf-8", "replace")
+        if hit.preferred:
+            phrase = "with a preferred name" if hit.is_name else "in a preferred folder"
+        elif hit.is_name:
+            phrase = "named like a copy" if hit.builtin else "with an avoided name"
+        else:
+            phrase = "in an avoided folder"
+        text = f"{phrase} ({part})"
+        if text not in words:
+            words.append(text)
+    if words:
+        return ", ".join(words)
+    shown = os.fsencode(c.path).decode("utf-8", "replace")
+    folder = os.path.basename(os.path.dirname(shown)) or shown
+    return f"in {folder} (neither preferred nor avoided)"
+
+
+# ----------------------------------------------------------------------------- file date
+
+
+def _file_date(c: Candidate, ctx: CopyContext) -> str:
+    return "modified " + _modified(c.mtime_ns, "%Y-%m-%d %H:%M")
+
+
+def _file_date_exact(c: Candidate, ctx: CopyContext) -> str:
+    return "modified " + _modified(c.mtime_ns, "%Y-%m-%d %H:%M:%S") + f" +{c.mtime_ns % 10**9} ns"
+
+
+def _modified(ns: int, fmt: str) -> str:
+    try:
+        when = _dt.datetime.fromtimestamp(ns / 1e9, _dt.timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return f"at {ns} ns"
+    return when.strftime(fmt) + " UTC"
+
+
 # ----------------------------------------------------------------------------- the table
 
 CRITERIA: tuple[KeeperCriterion, ...] = (
@@ -266,6 +362,8 @@ CRITERIA: tuple[KeeperCriterion, ...] = (
         sort_key=_sharpness_key,
         describe=lambda c, ctx: "sharper" if c.metrics else "unknown sharpness",
         others_phrase=lambda who, theirs: f"{who} blurrier",
+        value=_sharpness_value,
+        exact=_sharpness_exact,
     ),
     KeeperCriterion(
         key="not_export",
@@ -287,6 +385,8 @@ CRITERIA: tuple[KeeperCriterion, ...] = (
         sort_key=_path_key,
         describe=_path_words,
         others_phrase=lambda who, theirs: f"{who} in less preferred places ({theirs})",
+        value=_path_value,
+        exact=lambda c, ctx: os.fsencode(c.path).decode("utf-8", "replace"),
     ),
     KeeperCriterion(
         key="largest_file",
@@ -294,6 +394,7 @@ CRITERIA: tuple[KeeperCriterion, ...] = (
         sort_key=lambda c, ctx: (-c.size,),
         describe=lambda c, ctx: human_bytes(c.size),
         others_phrase=lambda who, theirs: f"{who} smaller files ({theirs})",
+        exact=lambda c, ctx: f"{c.size:,} bytes",
     ),
     KeeperCriterion(
         key="oldest_file",
@@ -301,6 +402,8 @@ CRITERIA: tuple[KeeperCriterion, ...] = (
         sort_key=lambda c, ctx: (c.mtime_ns,),
         describe=lambda c, ctx: "older file",
         others_phrase=lambda who, theirs: f"{who} newer files",
+        value=_file_date,
+        exact=_file_date_exact,
     ),
 )
 

@@ -14,13 +14,25 @@ every tile, that does not depend on the other copies.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cleaner.keep.candidate import Candidate, PathRules, damaged, metadata_richness
-from cleaner.keep.criteria import DEFAULT_CRITERIA, CopyContext, KeeperCriterion
+from cleaner.keep.criteria import (
+    DEFAULT_CRITERIA,
+    CopyContext,
+    KeeperCriterion,
+    relative_sharpness,
+)
 from cleaner.keep.reason import KEPT_PREFIX, aside
-from cleaner.models import ImageMetrics
+from cleaner.models import (
+    KEPT_OVER_DAMAGED,
+    KEPT_OVER_PROTECTED,
+    KEPT_OVER_TIE,
+    ImageMetrics,
+    KeptOver,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,12 +41,45 @@ class KeeperChoice:
     # the first criterion that set the keeper apart; None: a full tie
     deciding: KeeperCriterion | None
     reason: str
+    # per candidate, why the keeper won over it (None for the keeper itself)
+    kept_over: tuple[KeptOver | None, ...] = ()
+
+
+def _shown(path: str) -> str:
+    shown = os.fsencode(path).decode("utf-8", "replace")
+    folder = os.path.basename(os.path.dirname(shown))
+    name = os.path.basename(shown)
+    return f"{folder}/{name}" if folder else name
+
+
+def kept_over(
+    keeper: Candidate,
+    other: Candidate,
+    criteria: Sequence[KeeperCriterion],
+    ctx: CopyContext,
+) -> KeptOver:
+    """Why `keeper` goes before `other` in the keeper choice: the first part of the choice's
+    sort key on which they differ (damage, then a protected folder, then each criterion in
+    the user's order), with both copies' values in words; a tie when none differs."""
+    if damaged(other) and not damaged(keeper):
+        m = other.metrics
+        words = m.damage_message if m is not None else "damaged"
+        return KeptOver(KEPT_OVER_DAMAGED, "intact", words)
+    if keeper.protected and not other.protected:
+        return KeptOver(KEPT_OVER_PROTECTED, "in a protected folder", "not in a protected folder")
+    for criterion in criteria:
+        if criterion.sort_key(keeper, ctx) != criterion.sort_key(other, ctx):
+            mine, theirs = criterion.compare(keeper, other, ctx)
+            return KeptOver(criterion.key, mine, theirs)
+    return KeptOver(KEPT_OVER_TIE, _shown(keeper.path), _shown(other.path))
 
 
 def choose_keeper(
     candidates: Sequence[Candidate],
     criteria: Sequence[KeeperCriterion] = DEFAULT_CRITERIA,
     rules: PathRules | None = None,
+    *,
+    _others: int = 0,  # how many other copies the reason speaks of (0: all but the keeper)
 ) -> KeeperChoice:
     """Pick the copy to keep and say why, in words."""
     rules = rules or PathRules()
@@ -56,12 +101,14 @@ def choose_keeper(
     keeper = order[0]
     k = candidates[keeper]
     if len(candidates) == 1:
-        return KeeperChoice(keeper, None, KEPT_PREFIX + "the only copy")
+        return KeeperChoice(keeper, None, KEPT_PREFIX + "the only copy", (None,))
     broken = [i for i in order[1:] if damaged(candidates[i])]
     if broken and not damaged(k):
         # decide among the intact copies, then say why the damaged ones lost
         intact = [i for i in order if not damaged(candidates[i])]
-        inner = choose_keeper([candidates[i] for i in intact], criteria, rules)
+        inner = choose_keeper(
+            [candidates[i] for i in intact], criteria, rules, _others=len(candidates) - 1
+        )
         reason = (KEPT_PREFIX + "the only intact copy") if len(intact) == 1 else inner.reason
         # plain words only ("a checksum inside the PNG file does not match"): the technical
         # detail is in the copy's own flag (tooltip, compare, report)
@@ -72,9 +119,26 @@ def choose_keeper(
                 if (m := candidates[i].metrics) and m.damage
             }
         )
-        subject = "the other copy is" if len(broken) == 1 else f"{len(broken)} copies are"
+        if len(candidates) == 2:
+            subject = "the other copy is"
+        else:
+            of = f"of the {len(candidates) - 1} other copies"
+            subject = f"1 {of} is" if len(broken) == 1 else f"{len(broken)} {of} are"
         reason += f"; {subject} damaged ({'; '.join(words)})"
-        return KeeperChoice(intact[inner.keeper], inner.deciding, reason)
+        chosen = intact[inner.keeper]
+        per_copy: list[KeptOver | None] = []
+        won = candidates[chosen]
+        for i, c in enumerate(candidates):
+            if i == chosen:
+                per_copy.append(None)
+            elif damaged(c):
+                per_copy.append(kept_over(won, c, criteria, ctx))
+            else:  # the intact copies were ranked among themselves
+                per_copy.append(inner.kept_over[intact.index(i)])
+        return KeeperChoice(chosen, inner.deciding, reason, tuple(per_copy))
+    over = tuple(
+        None if i == keeper else kept_over(k, c, criteria, ctx) for i, c in enumerate(candidates)
+    )
     deciding: KeeperCriterion | None = None
     beaten: dict[KeeperCriterion, list[int]] = {}
     for other in order[1:]:
@@ -86,47 +150,138 @@ def choose_keeper(
     if beaten:
         deciding = min(beaten, key=lambda c: list(criteria).index(c))
     if k.protected and any(not candidates[i].protected for i in order[1:]):
-        return KeeperChoice(keeper, deciding, KEPT_PREFIX + "in a protected folder")
+        return KeeperChoice(keeper, deciding, KEPT_PREFIX + "in a protected folder", over)
     if deciding is None:
         return KeeperChoice(
-            keeper, None, KEPT_PREFIX + "all copies are identical; the first by name"
+            keeper, None, KEPT_PREFIX + "all copies are identical; the first by name", over
         )
     others = beaten[deciding]
     mine = deciding.describe(k, ctx) + deciding.keeper_note(k)
     theirs = sorted({deciding.describe(candidates[i], ctx) for i in others})
-    subject = "the other copy is" if len(others) == 1 else "others are"
+    # true of every copy it speaks of: "the other copy" only when there is one other,
+    # "others" only when the criterion beat all of them, else how many of how many
+    rest = _others or len(candidates) - 1
+    if len(others) == rest:
+        subject = "the other copy is" if rest == 1 else "others are"
+    elif len(others) == 1:
+        subject = f"1 of the {rest} other copies is"
+    else:
+        subject = f"{len(others)} of the {rest} other copies are"
     joined = ", ".join(theirs[:3]) + (" ..." if len(theirs) > 3 else "")
     reason = f"{KEPT_PREFIX}{mine}; " + deciding.others_phrase(subject, joined)
     if len(beaten) > 1:
         reason += aside(c.label.lower() for c in criteria if c in beaten and c is not deciding)
-    return KeeperChoice(keeper, deciding, reason)
+    return KeeperChoice(keeper, deciding, reason, over)
+
+
+@dataclass(frozen=True, slots=True)
+class QualityPart:
+    """One part of the quality score: what it grades, its points and why, in words."""
+
+    key: str  # "resolution", "compression", "sharpness", "metadata", "origin", "damage"
+    label: str  # "Resolution"
+    points: int  # negative for damage, which takes points away
+    max_points: int  # the most this part gives (0 for damage)
+    words: str  # "2560x1600, 4.1 megapixels (24 or more get full marks)"
+
+
+@dataclass(frozen=True, slots=True)
+class QualityBreakdown:
+    """The 0-100 quality score as the sum of its parts."""
+
+    parts: tuple[QualityPart, ...]
+
+    @property
+    def score(self) -> int:
+        return sum(p.points for p in self.parts)
 
 
 def quality_score(m: ImageMetrics | None, size: int) -> int:
     """An absolute 0-100 grade of one file: resolution, compression, sharpness, provenance."""
+    return quality_breakdown(m, size).score
+
+
+def quality_breakdown(
+    m: ImageMetrics | None, size: int, sharpest: float | None = None
+) -> QualityBreakdown:
+    """The score's parts, whose points add up to `quality_score(m, size)`. The points do
+    not depend on the other copies; with `sharpest` (the highest sharpness among the
+    copies of the picture), the sharpness part's words compare this copy with it."""
     if m is None:
-        return 0
-    if m.damage is not None:
-        return min(10, _grade(m, size) // 4)  # whatever it shows, part of it may be wrong
-    return _grade(m, size)
+        return QualityBreakdown(
+            (QualityPart("unreadable", "Picture", 0, 100, "cannot be decoded, so no score"),)
+        )
+    raw = _raw_parts(m, size, sharpest)
+    # each part rounded so that they add up to the rounded total (floor(x + 0.5) keeps
+    # every part within its own 0..max)
+    parts: list[QualityPart] = []
+    before = 0.0
+    for key, label, value, top, words in raw:
+        points = math.floor(before + value + 0.5) - math.floor(before + 0.5)
+        before += value
+        parts.append(QualityPart(key, label, points, top, words))
+    grade = sum(p.points for p in parts)
+    if m.damage is not None:  # whatever it shows, part of it may be wrong
+        score = min(10, grade // 4)
+        parts.append(
+            QualityPart(
+                "damage",
+                "Damage",
+                score - grade,
+                0,
+                f"{m.damage.label}: a damaged file scores a quarter, at most 10",
+            )
+        )
+    return QualityBreakdown(tuple(parts))
 
 
-def _grade(m: ImageMetrics, size: int) -> int:
+def _raw_parts(
+    m: ImageMetrics, size: int, sharpest: float | None
+) -> list[tuple[str, str, float, int, str]]:
     # resolution: 40 points, log scale, 24 MP and more is full marks
     mp = max(m.megapixels, 0.01)
     resolution = 40.0 * min(1.0, max(0.0, math.log(mp / 0.05) / math.log(24 / 0.05)))
+    res_words = f"{m.width}x{m.height}, {m.megapixels:.1f} megapixels (24 or more get full marks)"
     # compression: 25 points
     if m.lossless:
         compression = 25.0
+        comp_words = f"lossless {m.format}: nothing lost to compression"
     elif m.jpeg_quality is not None:
         compression = 25.0 * min(1.0, max(0.0, (m.jpeg_quality - 40) / 55))
+        comp_words = f"JPEG quality {m.jpeg_quality} (95 or more gets full marks)"
     else:
         bpp = size * 8 / max(m.pixels, 1)  # HEIF/WebP/AVIF: bits per pixel as a proxy
         compression = 25.0 * min(1.0, bpp / 2.0)
+        comp_words = f"compressed {m.format}, {bpp:.1f} bits per pixel (2 or more get full marks)"
     # sharpness: 20 points, log scale
     sharp = 20.0 * min(1.0, max(0.0, math.log1p(m.sharpness) / math.log1p(800.0)))
-    # provenance: 15 points
-    provenance = 5.0 * min(metadata_richness(m), 2) + (
-        0.0 if (m.looks_like_export or m.looks_like_screenshot) else 5.0
-    )
-    return round(min(100.0, resolution + compression + sharp + provenance))
+    if sharpest is not None and sharpest > 0:
+        sharp_words = relative_sharpness(m.sharpness, sharpest)
+    else:
+        sharp_words = "fine detail at full strength" if sharp >= 19.5 else "some fine detail"
+    # provenance: 15 points, 10 for metadata and 5 for not being an export
+    richness = min(metadata_richness(m), 2)
+    found = [
+        name
+        for name, present in (
+            (f"camera data ({m.camera})" if m.camera else "", bool(m.camera)),
+            ("capture date", bool(m.capture_time)),
+            ("GPS", m.has_gps),
+        )
+        if present
+    ]
+    meta_words = ", ".join(found) if found else "no camera data, capture date or GPS"
+    derived = m.looks_like_export or m.looks_like_screenshot
+    if m.looks_like_screenshot:
+        origin_words = "looks like a screenshot"
+    elif m.looks_like_export:
+        origin_words = "looks like an export or thumbnail"
+    else:
+        origin_words = "looks like an original"
+    return [
+        ("resolution", "Resolution", resolution, 40, res_words),
+        ("compression", "Compression", compression, 25, comp_words),
+        ("sharpness", "Sharpness", sharp, 20, sharp_words),
+        ("metadata", "Metadata", 5.0 * richness, 10, meta_words + " (5 points each, up to 10)"),
+        ("origin", "Origin", 0.0 if derived else 5.0, 5, origin_words),
+    ]

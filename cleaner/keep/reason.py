@@ -12,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from cleaner.keep.criteria import CRITERIA_BY_KEY
+from cleaner.models import KEPT_OVER_DAMAGED, KEPT_OVER_PROTECTED, KEPT_OVER_TIE, KeptOver
+
 KEPT_PREFIX = "kept: "
 # opens the aside that names the other criteria the losing copies also differ by
 _ASIDE_MARK = " (other copies differ by"
@@ -47,3 +50,21 @@ class KeeperReason:
     def full(self) -> str:
         """Headline and aside together, as stored (without "kept: ")."""
         return f"{self.headline} {self.aside}" if self.aside else self.headline
+
+
+def kept_over_words(k: KeptOver) -> str:
+    """Why the keeper won over one copy, in one phrase that names the criterion:
+    "highest resolution: 2560x1600 vs. 1024x640"; "this copy is damaged (...)"."""
+    if k.criterion == KEPT_OVER_DAMAGED:
+        return f"this copy is {k.copy_value}"
+    if k.criterion == KEPT_OVER_PROTECTED:
+        return "the kept copy is in a protected folder"
+    if k.criterion == KEPT_OVER_TIE:
+        return k.summary
+    criterion = CRITERIA_BY_KEY.get(k.criterion)
+    label = (
+        criterion.label[:1].lower() + criterion.label[1:]
+        if criterion is not None
+        else k.criterion.replace("_", " ")
+    )
+    return f"{label}: {k.summary}"

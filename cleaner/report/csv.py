@@ -48,6 +48,7 @@ COLUMNS = (
     "keeper_reason",
     "sidecars",  # its sidecar files (XMP, .AAE, .THM), separated by " | "
     "damaged",
+    "kept_over",  # why the kept copy was preferred to this one: "criterion: keeper vs. this"
 )
 
 # Written after COLUMNS when the caller passes outcomes (the report does).
@@ -112,6 +113,9 @@ def rows(groups: Iterable[DuplicateGroup]) -> Iterable[list[str]]:
                 safe_cell(g.reason) if m.is_keeper else "",
                 safe_cell(" | ".join(display_path(c.path) for c in m.entry.sidecars)),
                 safe_cell(metrics.damage_message) if metrics else "",
+                safe_cell(f"{m.kept_over.criterion}: {m.kept_over.summary}")
+                if m.kept_over is not None
+                else "",
             ]
 
 

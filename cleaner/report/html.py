@@ -453,6 +453,13 @@ class _Writer:
                 f'<div><span class="badge damaged">Damaged</span> '
                 f'<span class="note">{esc(metrics.damage_message)}</span></div>'
             )
+        if m.kept_over is not None:
+            # the criterion's key in words ("path rules"): the report reads no other room
+            on = m.kept_over.criterion.replace("_", " ")
+            self.w(
+                f'<div class="note">Why the kept copy is preferred ({esc(on)}): '
+                f"{esc(m.kept_over.summary)}</div>"
+            )
         if m.entry.hardlinks:
             others = ", ".join(display_path(p) for p in m.entry.hardlinks)
             self.w(f'<div class="note">Also under these names (hard links): {esc(others)}</div>')

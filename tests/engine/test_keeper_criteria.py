@@ -269,8 +269,9 @@ def test_the_reasons_choose_keeper_writes_split_into_their_parts() -> None:
         ]
     )
     parts = KeeperReason.from_stored(choice.reason)
+    # one of two other copies is smaller: "the other copy" would be false of the blurred one
     assert parts.headline == (
-        "4000x3000, original camera data; the other copy is smaller (800x600)"
+        "4000x3000, original camera data; 1 of the 2 other copies is smaller (800x600)"
     )
     assert parts.aside == "(other copies differ by sharpest)"
     alone = choose_keeper([Candidate("/a/IMG.jpg", 10, 1, BASE)])

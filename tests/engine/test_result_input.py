@@ -163,7 +163,21 @@ BAD_VALUES: list[tuple[str, tuple[object, ...], object]] = [
     ("a skip reason unknown", ("skipped",), [{"path": "/a", "reason": "bored"}]),
     ("started_at is a number", ("started_at",), 5),
     ("settings missing", ("settings",), None),
-]
+    # issue 12: why the keeper won over a copy, checked like every other value
+    ("kept_over is text", (*MEMBER, "kept_over"), "resolution"),
+    ("kept_over is a list", (*MEMBER, "kept_over"), ["resolution", "a", "b"]),
+    ("kept_over criterion is a number", (*MEMBER, "kept_over"),
+     {"criterion": 3, "keeper": "a", "copy": "b"}),
+    ("kept_over criterion is no key", (*MEMBER, "kept_over"),
+     {"criterion": "Bigger! <b>", "keeper": "a", "copy": "b"}),
+    ("kept_over criterion is empty", (*MEMBER, "kept_over"),
+     {"criterion": "", "keeper": "a", "copy": "b"}),
+    ("kept_over keeper missing", (*MEMBER, "kept_over"), {"criterion": "resolution", "copy": "b"}),
+    ("kept_over copy is a list", (*MEMBER, "kept_over"),
+     {"criterion": "resolution", "keeper": "a", "copy": []}),
+    ("kept_over value is huge", (*MEMBER, "kept_over"),
+     {"criterion": "resolution", "keeper": "x" * 5000, "copy": "b"}),
+]  # fmt: skip
 MISSING: list[tuple[str, tuple[object, ...]]] = [
     ("no settings", ("settings",)),
     ("no groups", ("groups",)),

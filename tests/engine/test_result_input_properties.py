@@ -20,6 +20,7 @@ from cleaner.models import (
     GroupKind,
     GroupMember,
     ImageMetrics,
+    KeptOver,
     ScanResult,
     ScanSettings,
     ScanStats,
@@ -42,6 +43,7 @@ def _valid() -> dict[str, Any]:
             k,
             is_keeper=k == 0,
             suggested_remove=k != 0,
+            kept_over=KeptOver("resolution", "400x300", "200x150") if k else None,
         )
         for k in range(3)
     )

@@ -23,8 +23,15 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtGui import QFont, QFontMetrics, QHelpEvent, QMouseEvent, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolTip,
+    QWidget,
+)
 
 from cleaner import GroupMember
 from ui.delegates.paint import (
@@ -133,6 +140,29 @@ class PhotoTileDelegate(QStyledItemDelegate):
     @staticmethod
     def bar_rect(tile: QRect) -> QRect:
         return QRect(tile.x() + PAD, tile.bottom() - PAD - BAR_H + 1, tile.width() - 2 * PAD, BAR_H)
+
+    @staticmethod
+    def quality_rect(tile: QRect, fm: QFontMetrics) -> QRect:
+        """Where "Quality 87" is painted (its line, left half of the tile)."""
+        y = tile.y() + PAD + IMAGE.height() + 6
+        return QRect(tile.x() + PAD, y, (tile.width() - 2 * PAD) // 2, fm.height())
+
+    def helpEvent(
+        self,
+        event: QHelpEvent,
+        view: QAbstractItemView,
+        option: QStyleOptionViewItem,
+        index: AnyIndex,
+    ) -> bool:
+        """Over the quality number, what the score is made of; elsewhere the tile's tip."""
+        if event is not None and index.isValid():
+            tile = option.rect.adjusted(3, 3, -3, -3)
+            if self.quality_rect(tile, QFontMetrics(option.font)).contains(event.pos()):
+                text = index.data(roles.QualityTipRole)
+                if text:
+                    QToolTip.showText(event.globalPos(), text, view)
+                    return True
+        return super().helpEvent(event, view, option, index)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         member: GroupMember | None = index.data(roles.MemberRole)

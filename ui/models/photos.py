@@ -23,7 +23,9 @@ from ui.format import (
     format_label,
     human_bytes,
     keeper_reason,
+    kept_over_text,
     plain_tooltip,
+    quality_tooltip,
     resolution,
 )
 from ui.models import roles
@@ -228,6 +230,8 @@ class PhotoGridModel(QAbstractListModel):
                 name,
                 folder,
             )
+        if role == roles.QualityTipRole:
+            return quality_tooltip(m, group)
         if role == Qt.ItemDataRole.DisplayRole:
             return os.path.basename(m.path)
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -243,6 +247,8 @@ class PhotoGridModel(QAbstractListModel):
             lines = [printable(m.path)]  # the full path, on its own line at the top
             if m.is_keeper:
                 lines.append(keeper_reason(group.reason))
+            elif why := kept_over_text(m, next((k for k in group.members if k.is_keeper), None)):
+                lines.append(why)
             if m.metrics is not None and m.metrics.damaged:
                 lines.append(m.metrics.damage_message[:1].upper() + m.metrics.damage_message[1:])
             if self.session.is_changed(self._row, i):
@@ -255,6 +261,7 @@ class PhotoGridModel(QAbstractListModel):
                 lines.append(f"Camera: {m.metrics.camera}")
             if m.metrics is not None and m.metrics.capture_time:
                 lines.append(f"Taken: {m.metrics.capture_time}")
+            lines.append(f"Quality {m.quality}: point at the number to see what it is made of.")
             lines.append("Click the bar at the bottom (or press Space) to keep or remove.")
             return plain_tooltip("\n".join(lines))
         return None

@@ -22,6 +22,7 @@ MarkedCountRole = _BASE + 13  # int: copies marked in the group
 MarkedBytesRole = _BASE + 14  # int: bytes the group's marks free
 PathRole = _BASE + 15  # str
 SessionRowRole = _BASE + 16  # int: the row of the group in ReviewSession.groups
+QualityTipRole = _BASE + 17  # str: what the quality score is made of, in words
 # (30: apart from the roles above, so roles added beside them do not collide)
 LinesRole = _BASE + 30  # tuple[str, ...]: the text a delegate paints, before eliding
 ChangedRole = _BASE + 40  # bool: changed on disk since a saved review, cannot be marked

@@ -71,7 +71,19 @@ def _without(group: DuplicateGroup, drop: Collection[int]) -> DuplicateGroup:
     if members and not any(m.is_keeper for m in members):
         best = max(range(len(members)), key=lambda i: members[i].quality)
         members[best] = replace(members[best], is_keeper=True, suggested_remove=False)
+        # each copy's reason named the keeper that went: none is true of the new one,
+        # and no criterion decided it
+        members = [replace(m, kept_over=None) for m in members]
+        return replace(group, members=tuple(members), deciding_criterion=None)
     return replace(group, members=tuple(members))
+
+
+def _reasons_hold(group: DuplicateGroup) -> bool:
+    """Whether the copies' reasons (`kept_over`) still speak of this group's keeper: a
+    group whose keeper was replaced has none left and no deciding criterion (`_without`)."""
+    return group.deciding_criterion is not None or any(
+        m.kept_over is not None for m in group.members
+    )
 
 
 class ReviewSession(QObject):
@@ -506,8 +518,11 @@ class ReviewSession(QObject):
             row = self.row_of_group(group_id)
             if row >= 0:
                 group = self.groups[row]
+                holds = _reasons_hold(group)
                 back = tuple(
-                    replace(m, is_keeper=False) for m in members if m.path not in self._held
+                    replace(m, is_keeper=False, kept_over=m.kept_over if holds else None)
+                    for m in members
+                    if m.path not in self._held
                 )
                 if not back:
                     continue
@@ -533,7 +548,13 @@ class ReviewSession(QObject):
             if left is None:  # not a group this session knows: nothing to show
                 continue
             keeper_known = any(m.is_keeper for m in left.members)
-            back = tuple(replace(m, is_keeper=False) if keeper_known else m for m in members)
+            holds = keeper_known and _reasons_hold(left)
+            back = tuple(
+                replace(m, is_keeper=False, kept_over=m.kept_over if holds else None)
+                if keeper_known
+                else m
+                for m in members
+            )
             group = _without(replace(left, members=left.members + back), ())
             if len(group.members) >= 2:
                 self._dropped_groups.pop(group_id, None)

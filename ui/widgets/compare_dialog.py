@@ -39,7 +39,14 @@ from PySide6.QtWidgets import (
 from cleaner import GroupMember, printable
 from ui.delegates.paint import KEEPER_HUE, REMOVE_HUE, tint
 from ui.desktop import open_file, reveal_in_file_manager
-from ui.format import file_and_folder, format_label, human_bytes, resolution
+from ui.format import (
+    file_and_folder,
+    format_label,
+    human_bytes,
+    quality_tooltip,
+    resolution,
+    sharpness_words,
+)
 from ui.models.session import ReviewSession
 from ui.thumbnails import ThumbnailLoader
 from ui.widgets.copy_chooser import CopyChooser
@@ -106,7 +113,7 @@ ROWS: list[tuple[str, Callable[[GroupMember], str]]] = [
     ("Camera", lambda m: (m.metrics.camera if m.metrics else None) or "—"),
     ("Date taken", lambda m: (m.metrics.capture_time if m.metrics else None) or "—"),
     ("Location (GPS)", lambda m: "yes" if m.metrics and m.metrics.has_gps else "no"),
-    ("Sharpness", lambda m: f"{m.metrics.sharpness:,.0f}" if m.metrics else "—"),
+    ("Sharpness", lambda m: "—"),  # against the sharpest copy of the set: see CompareDialog
     ("File modified", lambda m: _when(m.entry.mtime_ns)),
     ("Suggestion", lambda m: "Best copy (keep)" if m.is_keeper else "Remove"),
 ]
@@ -269,12 +276,16 @@ class CompareDialog(QDialog):
         highlight = tint(self.palette(), KEEPER_HUE, 0.28)
         for r, (name, fn) in enumerate(ROWS):
             values = [fn(m) for m in self.members]
+            if name == "Sharpness":  # words, against the sharpest of all the set's copies
+                values = [sharpness_words(m, group) for m in self.members]
             differs = len(set(values)) > 1
             if differs:
                 self.differs.append(name)
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
-                item.setToolTip(value)
+                item.setToolTip(
+                    quality_tooltip(self.members[c], group) if name == "Quality score" else value
+                )
                 if differs and name != "Folder" and name != "File name":
                     item.setBackground(highlight)
                 self.table.setItem(r, c, item)

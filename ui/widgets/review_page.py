@@ -38,7 +38,14 @@ from PySide6.QtWidgets import (
 
 from ui.delegates.group_row import ROW_H, GroupRowDelegate
 from ui.delegates.tile import PhotoTileDelegate, tile_size
-from ui.format import breakable, folder_name, human_bytes, keeper_reason, plural
+from ui.format import (
+    breakable,
+    folder_name,
+    group_reason_tooltip,
+    human_bytes,
+    keeper_header,
+    plural,
+)
 from ui.models.groups import GroupListModel
 from ui.models.photos import PhotoGridModel
 from ui.models.session import ReviewSession
@@ -411,8 +418,8 @@ class ReviewPage(QWidget):
             f"{breakable(os.path.basename(group.keeper.path))}"
         )
         where = ", ".join(folders[:4]) + (" …" if len(folders) > 4 else "")
-        self.group_reason.setText(f"{keeper_reason(group.reason, short=True)} Copies in: {where}")
-        self.group_reason.setToolTip(keeper_reason(group.reason))
+        self.group_reason.setText(f"{keeper_header(group)} Copies in: {where}")
+        self.group_reason.setToolTip(group_reason_tooltip(group))
 
     @Slot()
     def _scrolled(self) -> None:
