@@ -68,6 +68,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, qt_args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.smoke_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # Before anything loads Qt's display plugin: a missing X11 library would abort the
+    # process inside Qt; say instead which packages to install (ui/platform_libs.py).
+    from ui.platform_libs import check_before_qt
+
+    refused = check_before_qt(qt_args)
+    if refused is not None:
+        return refused
     from ui.settings import use_portable_dir
 
     if args.portable:
