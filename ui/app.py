@@ -109,6 +109,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.show()
     if args.smoke_test:
         return _smoke_test(app, window)
+    from ui import window_check
+
+    seconds = window_check.requested()
+    if seconds is not None:
+        outcome = window_check.arm(app, window, seconds)
+        app.exec()
+        drain_pools()
+        return outcome["code"]
     code = int(app.exec())
     drain_pools()
     return code
