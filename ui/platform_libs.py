@@ -93,10 +93,12 @@ GLIBC = re.compile(
 
 # The libraries a standalone build takes from the user's system and never carries: the X11
 # client libraries must match the system's libxcb (which PyInstaller never bundles), and the
-# graphics stack its drivers. packaging/photosift.spec leaves them out of the bundle.
+# graphics stack its drivers. packaging/photosift.spec leaves them out of the bundle. A
+# wheel's own renamed copy (auditwheel: libxcb-9065bb12.so.1.1.0, Pillow's) is not one.
 SYSTEM_ONLY = re.compile(
-    r"^lib(xcb(-[\w-]+)?|X11(-xcb)?|Xau|Xdmcp|xkbcommon(-x11)?|E?GLX?|OpenGL|GLdispatch|drm"
-    r"|wayland-(client|cursor|egl))\.so(\.\d+)*$"
+    r"^(?!.*-[0-9a-f]{8}\.so)"
+    r"lib(xcb(-[\w-]+)?|X11(-xcb)?|Xau|Xdmcp|xkbcommon(-x11)?"
+    r"|E?GLX?|OpenGL|GLdispatch|drm|wayland-(client|cursor|egl))\.so(\.\d+)*$"
 )
 
 
@@ -382,17 +384,18 @@ def _is_terminal(stream: TextIO) -> bool:
 # --- the build: what the .deb depends on ------------------------------------------------
 
 
-def bundle_system_sonames(bundle: Path) -> list[str]:
+def bundle_system_sonames(bundle: Path, xcb_only: bool = False) -> list[str]:
     """The sonames a standalone build (its _internal folder) takes from the system for its
-    desktop platform plugins (xcb, Wayland, the xcb GL integrations)."""
+    desktop platform plugins (xcb, Wayland, the xcb GL integrations), or for xcb alone."""
     qt = find_qt(bundle)
     if qt is None:
         raise SystemExit(f"platform_libs: no PySide6/Qt/plugins under {bundle}")
-    roots = sorted((qt.plugins / "platforms").glob("libq*.so"))
-    roots = [p for p in roots if p.name == "libqxcb.so" or p.name.startswith("libqwayland")]
-    roots += sorted((qt.plugins / "xcbglintegrations").glob("*.so"))
-    if xcb_plugin(qt) not in roots:
+    if not xcb_plugin(qt).is_file():
         raise SystemExit(f"platform_libs: {xcb_plugin(qt)} is missing")
+    roots = [xcb_plugin(qt)]
+    if not xcb_only:
+        roots += sorted((qt.plugins / "platforms").glob("libqwayland*.so"))
+        roots += sorted((qt.plugins / "xcbglintegrations").glob("*.so"))
     return system_sonames(roots, qt.lib_dirs)
 
 
@@ -420,13 +423,13 @@ def _dpkg_search(soname: str) -> str | None:
 
 def main(argv: Sequence[str]) -> int:
     """`deb-depends BUNDLE`: the packages, comma-separated; `system-libs BUNDLE`: one
-    "soname package" per line (install.sh checks them)."""
+    "soname package" per line for the xcb plugin (install.sh checks them)."""
     if len(argv) != 2 or argv[0] not in ("deb-depends", "system-libs"):
         print(
             "usage: platform_libs.py deb-depends|system-libs BUNDLE_INTERNAL_DIR", file=sys.stderr
         )
         return 2
-    sonames = bundle_system_sonames(Path(argv[1]))
+    sonames = bundle_system_sonames(Path(argv[1]), xcb_only=argv[0] == "system-libs")
     if argv[0] == "deb-depends":
         print(", ".join(sorted({package_of(s) for s in sonames})))
     else:

@@ -265,3 +265,54 @@ def test_photosift_says_what_to_install_instead_of_letting_qt_abort(
     # Qt never started: no QApplication was made.
     qtwidgets = sys.modules.get("PySide6.QtWidgets")
     assert qtwidgets is None or qtwidgets.QApplication.instance() is None
+
+
+# --- the build ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "system"),
+    [
+        ("libxcb.so.1", True),
+        ("libxcb-cursor.so.0", True),
+        ("libX11-xcb.so.1", True),
+        ("libxkbcommon-x11.so.0", True),
+        ("libGL.so.1", True),
+        ("libEGL.so.1", True),
+        ("libwayland-client.so.0", True),
+        # A wheel's renamed copy (auditwheel) is that wheel's own, never the system's.
+        ("libxcb-9065bb12.so.1.1.0", False),
+        ("libQt6XcbQpa.so.6", False),
+        ("libfontconfig.so.1", False),
+        ("libpython3.11.so.1.0", False),
+    ],
+)
+def test_which_libraries_a_bundle_takes_from_the_system(name: str, system: bool) -> None:
+    assert bool(platform_libs.SYSTEM_ONLY.match(name)) is system
+
+
+def test_a_soname_not_in_the_table_asks_dpkg_and_else_stops_the_build() -> None:
+    assert platform_libs.package_of("libxcb-cursor.so.0", lambda s: "wrong") == "libxcb-cursor0"
+    assert platform_libs.package_of("libnew.so.1", lambda s: "libnew1") == "libnew1"
+    with pytest.raises(SystemExit, match=r"no package known for libnew\.so\.1: add it to"):
+        platform_libs.package_of("libnew.so.1", lambda s: None)
+
+
+@needs_qt
+def test_the_build_lists_what_a_bundle_takes_from_the_system(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A bundle's layout (PyInstaller's _internal) made of the installed PySide6's files.
+    assert QT is not None
+    bundle = tmp_path / "_internal"
+    platforms = bundle / "PySide6/Qt/plugins/platforms"
+    platforms.mkdir(parents=True)
+    (platforms / "libqxcb.so").symlink_to(platform_libs.xcb_plugin(QT))
+    (bundle / "PySide6/Qt/lib").symlink_to(QT.lib_dirs[0])
+    assert platform_libs.main(["system-libs", str(bundle)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "libxcb-cursor.so.0 libxcb-cursor0" in lines
+    assert platform_libs.main(["deb-depends", str(bundle)]) == 0
+    depends = capsys.readouterr().out.strip().split(", ")
+    assert "libxcb-cursor0" in depends
+    assert depends == sorted(set(depends))

@@ -7,7 +7,10 @@ builds into temporary folders, so it never touches packaging/dist, then:
   and runs `photosift --smoke-test` offscreen: every image plugin, the bundled JPEG,
   PNG, HEIC and RAW samples, the main window, a scan of a generated library;
 - fails on a non-zero exit or on anything unexpected on stderr;
-- checks the .deb's metadata and layout, and that the bundle stays lean.
+- checks the .deb's metadata and layout, and that the bundle stays lean;
+- checks that the X11 libraries Qt's xcb plugin needs come from the system: the .deb
+  depends on them, install.sh checks them, the bundle does not carry them; and, where
+  Xvfb is installed, that the installed app opens its window on the real xcb platform.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -22,6 +26,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from ui import platform_libs
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -177,3 +183,93 @@ def test_bundle_is_lean(dist: Path) -> None:
     assert sorted(n for n in names if unwanted.search(n)) == []
     size = sum(p.stat().st_size for p in internal.rglob("*") if p.is_file() and not p.is_symlink())
     assert size < MAX_BUNDLE_MB * 1024 * 1024, f"bundle is {size / 2**20:.0f} MB"
+
+
+# --- the X11 libraries: declared, checked, and the window opens on xcb ---------------------
+
+
+def deb_depends(dist: Path) -> list[str]:
+    (deb,) = dist.glob("photosift_*.deb")
+    field = subprocess.run(
+        ["dpkg-deb", "--field", str(deb), "Depends"], capture_output=True, text=True, check=True
+    ).stdout
+    return [part.strip().split(" ")[0] for part in field.split(",")]
+
+
+def test_deb_depends_on_what_the_bundled_xcb_plugin_loads(dist: Path) -> None:
+    depends = deb_depends(dist)
+    for package in ("libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxkbcommon-x11-0"):
+        assert package in depends
+    assert depends[0] == "libc6"
+    assert len(depends) == len(set(depends))
+    # Derived from the plugin (ldd-like walk), not written by hand: every library the
+    # bundled libqxcb.so takes from the system has its package listed.
+    sonames = platform_libs.bundle_system_sonames(dist / "photosift" / "_internal")
+    assert {platform_libs.package_of(s) for s in sonames} <= set(depends)
+
+
+def test_bundle_takes_the_x11_libraries_from_the_system(dist: Path) -> None:
+    internal = dist / "photosift" / "_internal"
+    carried = sorted(p.name for p in internal.iterdir() if platform_libs.SYSTEM_ONLY.match(p.name))
+    assert carried == []
+
+
+def fake_ldconfig(folder: Path, without: str) -> Path:
+    """A `ldconfig` whose cache lists every library this system has, except `without`."""
+    real = subprocess.run(
+        ["/sbin/ldconfig", "-p"], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    kept = [line for line in real if line.strip().split(" ")[0] != without]
+    (folder / "ldconfig.txt").write_text("\n".join(kept) + "\n", "utf-8")
+    script = folder / "ldconfig"
+    script.write_text(f"#!/bin/sh\ncat '{folder / 'ldconfig.txt'}'\n", "utf-8")
+    script.chmod(0o755)
+    return folder
+
+
+def test_install_sh_names_a_missing_library_and_the_command(unpacked: Path, tmp_path: Path) -> None:
+    listed = (unpacked / "system-libraries.txt").read_text("utf-8").splitlines()
+    assert "libxcb-cursor.so.0 libxcb-cursor0" in listed
+    ok = subprocess.run(
+        [str(unpacked / "install.sh"), "--check"],
+        env={"PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (ok.returncode, ok.stdout) == (0, "")
+    bin_dir = fake_ldconfig(tmp_path, without="libxcb-cursor.so.0")
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(tmp_path)}
+    check = subprocess.run(
+        [str(unpacked / "install.sh"), "--check"], env=env, capture_output=True, text=True
+    )
+    assert check.returncode == 1
+    assert check.stdout == (
+        "PhotoSift's window needs system libraries that this computer lacks: libxcb-cursor.so.0\n"
+        "Install them with:\n\n    sudo apt-get install -y libxcb-cursor0\n\n"
+    )
+    # A full installation goes on, and says the same at its end.
+    install = subprocess.run(
+        [str(unpacked / "install.sh")], env=env, capture_output=True, text=True, check=True
+    )
+    assert install.stdout.endswith(check.stdout)
+    assert (tmp_path / ".local/opt/photosift/photosift").is_file()
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (xvfb-run)")
+def test_installed_app_opens_its_window_on_xcb(unpacked: Path, tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    subprocess.run([str(unpacked / "install.sh")], env=env, check=True, capture_output=True)
+    exe = tmp_path / ".local/bin/photosift"
+    result = subprocess.run(
+        ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", str(exe)],
+        env={**env, "LANG": "C.UTF-8", "PHOTOSIFT_QUIT_AFTER_SHOWN": "3"},
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, f"{result.stdout}\n--- stderr\n{result.stderr}"
+    assert re.search(
+        r"^window check: 'PhotoSift' shown on xcb, .*stayed up 3 s$", result.stdout, re.M
+    )
