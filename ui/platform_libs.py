@@ -386,7 +386,7 @@ def _is_terminal(stream: TextIO) -> bool:
 
 def bundle_system_sonames(bundle: Path, xcb_only: bool = False) -> list[str]:
     """The sonames a standalone build (its _internal folder) takes from the system for its
-    desktop platform plugins (xcb, Wayland, the xcb GL integrations), or for xcb alone."""
+    desktop platform plugins (xcb, Wayland, and the plugins they load), or for xcb alone."""
     qt = find_qt(bundle)
     if qt is None:
         raise SystemExit(f"platform_libs: no PySide6/Qt/plugins under {bundle}")
@@ -395,8 +395,19 @@ def bundle_system_sonames(bundle: Path, xcb_only: bool = False) -> list[str]:
     roots = [xcb_plugin(qt)]
     if not xcb_only:
         roots += sorted((qt.plugins / "platforms").glob("libqwayland*.so"))
-        roots += sorted((qt.plugins / "xcbglintegrations").glob("*.so"))
+        for folder in DESKTOP_PLUGIN_FOLDERS:
+            roots += sorted((qt.plugins / folder).glob("*.so"))
     return system_sonames(roots, qt.lib_dirs)
+
+
+# The plugins the xcb and Wayland platforms load beside themselves.
+DESKTOP_PLUGIN_FOLDERS = (
+    "xcbglintegrations",
+    "platforminputcontexts",
+    "wayland-decoration-client",
+    "wayland-graphics-integration-client",
+    "wayland-shell-integration",
+)
 
 
 def package_of(soname: str, dpkg_search: Callable[[str], str | None] | None = None) -> str:
