@@ -2,7 +2,7 @@
 # The first run, proved: start PhotoSift with the README's own command (`make run`) on the
 # REAL X11 (xcb) platform under Xvfb, not offscreen, and check that the main window comes
 # up and stays up (ui/window_check.py: PHOTOSIFT_QUIT_AFTER_SHOWN). Called by .ci/run
-# after `make test`.
+# before `make test`, so that the .venv has only what `make run` installs.
 #
 # Only the virtual screen (Xvfb) is installed here: a desktop has its own. The X11
 # libraries Qt needs are NOT installed by this script: if one is missing, the app's own
@@ -32,9 +32,12 @@ start() {
     env -u QT_QPA_PLATFORM -u WAYLAND_DISPLAY -u XDG_SESSION_TYPE \
         HOME="$HOME_DIR" XDG_CONFIG_HOME="$HOME_DIR/.config" XDG_CACHE_HOME="$HOME_DIR/.cache" \
         XDG_DATA_HOME="$HOME_DIR/.local/share" PHOTOSIFT_QUIT_AFTER_SHOWN="$SECONDS_UP" \
-        timeout 300 xvfb-run -a -s "-screen 0 1280x800x24" make --no-print-directory run \
+        timeout 120 xvfb-run -a -s "-screen 0 1280x800x24" make --no-print-directory run \
         </dev/null >"$HOME_DIR/out" 2>"$HOME_DIR/err"
 }
+
+# Install first (pip may take minutes), so that the timeout below is the window's alone.
+make --no-print-directory .venv/.installed-app
 
 attempt=1
 while :; do
