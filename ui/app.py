@@ -5,6 +5,12 @@
 `--portable DIR` keeps settings, the fingerprint cache and the undo log under DIR.
 `--smoke-test` opens the main window offscreen, scans a generated sample library,
 checks that copies were found, and exits 0 (1 on any failure), for packaged builds.
+
+Before Qt starts on X11, the libraries Qt's xcb plugin needs are checked
+(ui/platform_libs.py): when one is missing it prints the apt-get command that installs
+it (offering to run it from a terminal) and exits 4, instead of Qt's abort.
+`PHOTOSIFT_QUIT_AFTER_SHOWN=SECONDS` quits once the window has been shown that long
+(ui/window_check.py: CI's proof that the window opens).
 """
 
 from __future__ import annotations
