@@ -4,18 +4,26 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HEADLESS := .venv-headless
-STAMP := $(VENV)/.installed
+# One .venv, one stamp per extra: `make run` installs PhotoSift and what it needs to run,
+# nothing more; the test targets add the test tools ([test]) to the same .venv.
+APP_STAMP := $(VENV)/.installed-app
+STAMP := $(VENV)/.installed-test
 
 .PHONY: run test test-fast lint typecheck test-engine-headless bench bundle clean-venv
 
-$(STAMP): pyproject.toml
+$(APP_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
 
-## Install PhotoSift into .venv and open the window.
-run: $(STAMP)
+$(STAMP): $(APP_STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+## Install PhotoSift into .venv and open the window (the app's dependencies only).
+## Where Qt's X11 libraries are missing, it says which packages to install first.
+run: $(APP_STAMP)
 	$(BIN)/photosift
 
 ## Install everything and run the whole test suite (lint, types, architecture, engine, window,
@@ -53,7 +61,7 @@ test-engine-headless: $(HEADLESS)/.installed
 
 ## Build the standalone app for this OS into packaging/dist (Linux: onedir, tarball, .deb).
 ## `make test` also builds it (in a temporary folder) and smoke-tests it: tests/smoke.
-bundle: $(STAMP)
+bundle: $(APP_STAMP)
 	PYTHON=$(abspath $(BIN))/python packaging/build.sh
 
 ## Run the benchmarks (slow; writes results under benchmarks/out/).

@@ -107,7 +107,7 @@ if [ "$ONEDIR_ONLY" = 0 ]; then
     case "$(uname -s)" in
         Linux)
             log "Tarball and .deb"
-            "$HERE/linux/package.sh" "$APP" "$VERSION" "$DIST"
+            PYTHON="$PYTHON" "$HERE/linux/package.sh" "$APP" "$VERSION" "$DIST"
             ;;
         Darwin)
             log "Sign, notarize, disk image"

@@ -5,6 +5,12 @@
 `--portable DIR` keeps settings, the fingerprint cache and the undo log under DIR.
 `--smoke-test` opens the main window offscreen, scans a generated sample library,
 checks that copies were found, and exits 0 (1 on any failure), for packaged builds.
+
+Before Qt starts on X11, the libraries Qt's xcb plugin needs are checked
+(ui/platform_libs.py): when one is missing it prints the apt-get command that installs
+it (offering to run it from a terminal) and exits 4, instead of Qt's abort.
+`PHOTOSIFT_QUIT_AFTER_SHOWN=SECONDS` quits once the window has been shown that long
+(ui/window_check.py: CI's proof that the window opens).
 """
 
 from __future__ import annotations
@@ -68,6 +74,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, qt_args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.smoke_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # Before anything loads Qt's display plugin: a missing X11 library would abort the
+    # process inside Qt; say instead which packages to install (ui/platform_libs.py).
+    from ui.platform_libs import check_before_qt
+
+    refused = check_before_qt(qt_args)
+    if refused is not None:
+        return refused
     from ui.settings import use_portable_dir
 
     if args.portable:
@@ -102,6 +115,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.show()
     if args.smoke_test:
         return _smoke_test(app, window)
+    from ui import window_check
+
+    seconds = window_check.requested()
+    if seconds is not None:
+        outcome = window_check.arm(app, window, seconds)
+        app.exec()
+        drain_pools()
+        return outcome["code"]
     code = int(app.exec())
     drain_pools()
     return code

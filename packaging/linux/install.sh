@@ -3,6 +3,9 @@
 # the app goes to ~/.local/opt/photosift, a menu entry and icon to ~/.local/share,
 # and a `photosift` command to ~/.local/bin. Run it again to update;
 # `./install.sh --uninstall` removes it all (your settings and undo history stay).
+# It also checks that the system has the X11 libraries the window needs
+# (system-libraries.txt, written by the build) and prints the command that installs any
+# that are missing; `./install.sh --check` does only that (exit 1 if one is missing).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,6 +24,39 @@ refresh_menus() {
     command -v update-desktop-database >/dev/null && update-desktop-database -q "$DATA/applications" || true
     command -v gtk-update-icon-cache >/dev/null && gtk-update-icon-cache -q -t "$DATA/icons/hicolor" || true
 }
+
+# Each line of system-libraries.txt: a soname and its Debian/Ubuntu package.
+check_system_libraries() {
+    local list="$HERE/system-libraries.txt" ldconfig known missing="" packages=""
+    [ -f "$list" ] || return 0
+    ldconfig="$(command -v ldconfig || true)"
+    [ -n "$ldconfig" ] || [ ! -x /sbin/ldconfig ] || ldconfig=/sbin/ldconfig
+    [ -n "$ldconfig" ] || return 0
+    known="$("$ldconfig" -p 2>/dev/null | awk '{print $1}')" || return 0
+    while read -r soname package; do
+        [ -n "$soname" ] || continue
+        if ! grep -qxF "$soname" <<<"$known"; then
+            missing="$missing $soname"
+            case " $packages " in *" $package "*) ;; *) packages="$packages $package" ;; esac
+        fi
+    done <"$list"
+    [ -n "$missing" ] || return 0
+    echo "PhotoSift's window needs system libraries that this computer lacks:$missing"
+    if command -v apt-get >/dev/null; then
+        echo "Install them with:"
+        echo
+        echo "    sudo apt-get install -y${packages}"
+        echo
+    else
+        echo "Install the packages that provide them (on Debian or Ubuntu:${packages})."
+    fi
+    return 1
+}
+
+if [ "${1:-}" = "--check" ]; then
+    check_system_libraries
+    exit $?
+fi
 
 if [ "${1:-}" = "--uninstall" ]; then
     uninstall
@@ -42,3 +78,4 @@ sed -e "s|^Exec=.*|Exec=\"$DEST/photosift\"|" -e "s|^TryExec=.*|TryExec=$DEST/ph
 chmod 644 "$DATA/applications/photosift.desktop"
 refresh_menus
 echo "PhotoSift is installed: open it from your applications menu, or run: $DEST/photosift"
+check_system_libraries || true

@@ -16,6 +16,12 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 ICONS="${PHOTOSIFT_ICON_DIR:-$ROOT/packaging/build/icons}"
 SVG="$ROOT/ui/resources/icons/photosift.svg"
 ARCH="$(uname -m)"
+PYTHON="${PYTHON:-python3}"
+# What the bundled Qt platform plugins need from the system (ui/platform_libs.py reads
+# their ELF dependencies, like ldd, and maps sonames to packages with its table, or
+# `dpkg -S`): the .deb depends on the packages, install.sh checks the xcb plugin's.
+PLATFORM_LIBS="$ROOT/ui/platform_libs.py"
+SYSTEM_DEPENDS="$("$PYTHON" "$PLATFORM_LIBS" deb-depends "$APP/_internal")"
 mkdir -p "$OUT"
 STAGE="$(mktemp -d)"
 trap 'rm -rf "$STAGE"' EXIT
@@ -25,6 +31,7 @@ NAME="PhotoSift-$VERSION-linux-$ARCH"
 mkdir -p "$STAGE/$NAME"
 cp -a "$APP" "$STAGE/$NAME/photosift"
 cp "$HERE/install.sh" "$HERE/photosift.desktop" "$ICONS/photosift.png" "$SVG" "$STAGE/$NAME/"
+"$PYTHON" "$PLATFORM_LIBS" system-libs "$APP/_internal" > "$STAGE/$NAME/system-libraries.txt"
 cat > "$STAGE/$NAME/README.txt" <<TXT
 PhotoSift $VERSION for Linux
 
@@ -33,6 +40,9 @@ this folder and run:   ./install.sh
 PhotoSift then appears in your applications menu. To remove it: ./install.sh --uninstall
 
 To try it without installing, run:   ./photosift/photosift
+
+The window needs the X11 libraries listed in system-libraries.txt (most desktops have
+them); ./install.sh --check says which are missing and how to install them.
 TXT
 COMPRESS="${PHOTOSIFT_COMPRESS:-gzip}"
 case "$COMPRESS" in
@@ -63,7 +73,9 @@ PhotoSift $VERSION, GPL-3.0-or-later. The bundled libraries (Qt for Python, Pill
 pillow-heif/libheif, rawpy/LibRaw, NumPy, SciPy, CPython) keep their own licences.
 TXT
 # The bundle needs at least the glibc it was built against (the build machine's), and
-# carries everything but the graphics stack, which must match the system.
+# carries everything but the X11 libraries and the graphics stack, which must match the
+# system (SYSTEM_DEPENDS, derived above); fontconfig is the configuration its bundled
+# libfontconfig reads.
 GLIBC="$(ldd --version 2>/dev/null | head -n 1 | grep -oE '[0-9]+\.[0-9]+$' || true)"
 LIBC_DEP="libc6${GLIBC:+ (>= $GLIBC)}"
 cat > "$PKG/DEBIAN/control" <<CTRL
@@ -72,7 +84,7 @@ Version: $VERSION
 Architecture: $DEB_ARCH
 Maintainer: PhotoSift developers <photosift@users.noreply.github.com>
 Installed-Size: $(du -sk "$PKG" | cut -f1)
-Depends: $LIBC_DEP, libgl1, libegl1, libdrm2, libxcb1, libxcb-icccm4, libxcb-keysyms1, libwayland-client0, libwayland-cursor0, libwayland-egl1, fontconfig
+Depends: $LIBC_DEP, $SYSTEM_DEPENDS, fontconfig
 Section: graphics
 Priority: optional
 Homepage: https://github.com/photosift/photosift

@@ -7,7 +7,10 @@ builds into temporary folders, so it never touches packaging/dist, then:
   and runs `photosift --smoke-test` offscreen: every image plugin, the bundled JPEG,
   PNG, HEIC and RAW samples, the main window, a scan of a generated library;
 - fails on a non-zero exit or on anything unexpected on stderr;
-- checks the .deb's metadata and layout, and that the bundle stays lean.
+- checks the .deb's metadata and layout, and that the bundle stays lean;
+- checks that the X11 libraries Qt's xcb plugin needs come from the system: the .deb
+  depends on them, install.sh checks them, the bundle does not carry them; and, where
+  Xvfb is installed, that the installed app opens its window on the real xcb platform.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -22,6 +26,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from ui import platform_libs
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -177,3 +183,102 @@ def test_bundle_is_lean(dist: Path) -> None:
     assert sorted(n for n in names if unwanted.search(n)) == []
     size = sum(p.stat().st_size for p in internal.rglob("*") if p.is_file() and not p.is_symlink())
     assert size < MAX_BUNDLE_MB * 1024 * 1024, f"bundle is {size / 2**20:.0f} MB"
+
+
+# --- the X11 libraries: declared, checked, and the window opens on xcb ---------------------
+
+
+def deb_depends(dist: Path) -> list[str]:
+    (deb,) = dist.glob("photosift_*.deb")
+    field = subprocess.run(
+        ["dpkg-deb", "--field", str(deb), "Depends"], capture_output=True, text=True, check=True
+    ).stdout
+    return [part.strip().split(" ")[0] for part in field.split(",")]
+
+
+def test_deb_depends_on_what_the_bundled_xcb_plugin_loads(dist: Path) -> None:
+    depends = deb_depends(dist)
+    for package in ("libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxkbcommon-x11-0"):
+        assert package in depends
+    assert depends[0] == "libc6"
+    assert len(depends) == len(set(depends))
+    # Derived from the plugin (ldd-like walk), not written by hand: every library the
+    # bundled libqxcb.so takes from the system has its package listed.
+    sonames = platform_libs.bundle_system_sonames(dist / "photosift" / "_internal")
+    assert {platform_libs.package_of(s) for s in sonames} <= set(depends)
+
+
+def test_bundle_takes_the_x11_libraries_from_the_system(dist: Path) -> None:
+    internal = dist / "photosift" / "_internal"
+    carried = sorted(p.name for p in internal.iterdir() if platform_libs.SYSTEM_ONLY.match(p.name))
+    assert carried == []
+
+
+def fake_ldconfig(folder: Path, sonames: list[str]) -> dict[str, str]:
+    """The environment of an install.sh whose `ldconfig -p` lists exactly these libraries."""
+    lines = [f"{len(sonames)} libs found in cache `/etc/ld.so.cache'"]
+    lines += [f"\t{name} (libc6,x86-64) => /usr/lib/x86_64-linux-gnu/{name}" for name in sonames]
+    (folder / "ldconfig.txt").write_text("\n".join(lines) + "\n", "utf-8")
+    script = folder / "ldconfig"
+    script.write_text(f"#!/bin/sh\ncat '{folder / 'ldconfig.txt'}'\n", "utf-8")
+    script.chmod(0o755)
+    return {"PATH": f"{folder}:/usr/bin:/bin", "HOME": str(folder / "home")}
+
+
+def test_install_sh_names_a_missing_library_and_the_command(unpacked: Path, tmp_path: Path) -> None:
+    listed = [
+        line.split(" ")
+        for line in (unpacked / "system-libraries.txt").read_text("utf-8").splitlines()
+    ]
+    assert ["libxcb-cursor.so.0", "libxcb-cursor0"] in listed
+    sonames = [soname for soname, _package in listed]
+
+    def check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(unpacked / "install.sh"), "--check"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    everything = check(fake_ldconfig(tmp_path, ["libfoo.so.1", *sonames]))
+    assert (everything.returncode, everything.stdout) == (0, "")
+    without = [s for s in sonames if s not in ("libxcb-cursor.so.0", "libxcb-icccm.so.4")]
+    env = fake_ldconfig(tmp_path, without)
+    lacking = check(env)
+    assert lacking.returncode == 1
+    assert lacking.stdout == (
+        "PhotoSift's window needs system libraries that this computer lacks: "
+        "libxcb-cursor.so.0 libxcb-icccm.so.4\n"
+        "Install them with:\n\n    sudo apt-get install -y libxcb-cursor0 libxcb-icccm4\n\n"
+    )
+    # A full installation goes on, and says the same at its end.
+    install = subprocess.run(
+        [str(unpacked / "install.sh")], env=env, capture_output=True, text=True, check=True
+    )
+    assert install.stdout.endswith(lacking.stdout)
+    assert (tmp_path / "home/.local/opt/photosift/photosift").is_file()
+
+
+# CI (.ci/run) sets PHOTOSIFT_REQUIRE_XCB=1: there, a missing Xvfb fails instead of skipping.
+XVFB_MISSING = shutil.which("xvfb-run") is None and not os.environ.get("PHOTOSIFT_REQUIRE_XCB")
+
+
+@pytest.mark.skipif(XVFB_MISSING, reason="needs Xvfb (xvfb-run)")
+def test_installed_app_opens_its_window_on_xcb(unpacked: Path, tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    subprocess.run([str(unpacked / "install.sh")], env=env, check=True, capture_output=True)
+    exe = tmp_path / ".local/bin/photosift"
+    result = subprocess.run(
+        ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", str(exe)],
+        env={**env, "LANG": "C.UTF-8", "PHOTOSIFT_QUIT_AFTER_SHOWN": "3"},
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, f"{result.stdout}\n--- stderr\n{result.stderr}"
+    assert re.search(
+        r"^window check: 'PhotoSift' shown on xcb, .*stayed up 3 s$", result.stdout, re.M
+    )
