@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QScreen, QShowEvent
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QWidget
+from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
 from cleaner import (
     DuplicateGroup,
@@ -20,13 +20,13 @@ from cleaner import (
     ScanResult,
     ScanSettings,
     SkippedFile,
-    __version__,
     make_demo_library,
 )
 from ui.desktop import open_file, reveal_in_file_manager
 from ui.format import human_bytes, plural
 from ui.icons import app_icon
 from ui.marks_menu import MarksMenu
+from ui.menu_bar import build_menu_bar
 from ui.models.session import ReviewSession
 from ui.removal_flow import RemovalFlow
 from ui.saved_review import SavedReviewFlow
@@ -35,6 +35,7 @@ from ui.thumbnails import ThumbnailLoader
 from ui.widgets.compare_dialog import CompareDialog
 from ui.widgets.error_dialog import ErrorDialog
 from ui.widgets.export_dialog import ExportDialog
+from ui.widgets.help_dialogs import show_about, show_shortcuts
 from ui.widgets.progress_page import ProgressPage
 from ui.widgets.review_page import ReviewPage
 from ui.widgets.start_page import StartPage
@@ -241,33 +242,7 @@ class MainWindow(QMainWindow):
         )
         self.act_about = self._action("&About PhotoSift", None, self.show_about, "About")
 
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        for a in (self.act_add, self.act_scan, self.act_sample, self.act_open_results):
-            file_menu.addAction(a)
-        for a in (self.act_cancel, self.act_new):
-            file_menu.addAction(a)
-        file_menu.addAction(self.act_settings)
-        file_menu.addSeparator()
-        for a in (self.act_move, self.act_undo, self.act_history):
-            file_menu.addAction(a)
-        file_menu.addSeparator()
-        file_menu.addAction(self.act_export)
-        file_menu.addSeparator()
-        file_menu.addAction(self.act_quit)
-        marks = bar.addMenu("&Marks")
-        for a in (self.act_toggle, self.act_apply, self.act_clear):
-            marks.addAction(a)
-        self.marks_menu.add_to(marks)
-        view = bar.addMenu("&View")
-        for a in (self.act_next, self.act_prev, self.act_compare, self.act_open, self.act_reveal):
-            view.addAction(a)
-        view.addSeparator()
-        view.addAction(self.act_tab_groups)
-        view.addAction(self.act_tab_skipped)
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.act_keys)
-        help_menu.addAction(self.act_about)
+        build_menu_bar(self)
 
     @Slot()
     def _update_actions(self) -> None:
@@ -463,21 +438,11 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_shortcuts(self) -> None:
-        rows = []
-        for a in self.actions():
-            if not a.shortcut().isEmpty():
-                key = a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-                rows.append(f"<tr><td><b>{key}</b></td><td>{a.text().replace('&', '')}</td></tr>")
-        QMessageBox.information(self, "Keyboard shortcuts", "<table>" + "".join(rows) + "</table>")
+        show_shortcuts(self, self.actions())
 
     @Slot()
     def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About PhotoSift",
-            f"<b>PhotoSift {__version__}</b><p>Finds duplicate and near-duplicate photos, "
-            "suggests the best copy of each, and lets you choose what to remove.</p>",
-        )
+        show_about(self)
 
     # -- report ------------------------------------------------------------------------
 
