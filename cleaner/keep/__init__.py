@@ -19,15 +19,9 @@ from cleaner.keep.criteria import (
     parse_criteria,
     relative_sharpness,
 )
-from cleaner.keep.quality import (
-    KeeperChoice,
-    QualityBreakdown,
-    QualityPart,
-    choose_keeper,
-    quality_breakdown,
-    quality_score,
-)
+from cleaner.keep.quality import KeeperChoice, choose_keeper
 from cleaner.keep.reason import KeeperReason, kept_over_words
+from cleaner.keep.score import QualityBreakdown, QualityPart, quality_breakdown, quality_score
 
 __all__ = [
     "CRITERIA",
