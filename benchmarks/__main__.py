@@ -1,6 +1,7 @@
 """Run the benchmarks: `python -m benchmarks [NAME...] [--out DIR]`.
 
-Names: accuracy, warm_rescan, cold_scan, naive_baseline, grouping_1m (default: all).
+Names: accuracy, warm_rescan, cold_scan, naive_baseline, grouping_1m, review_100k
+(default: all).
 Each writes `<out>/<name>.json`; `<out>/machine.json` describes the machine and a
 Markdown summary table is printed at the end (and saved as `<out>/summary.md`).
 """
@@ -17,11 +18,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks import accuracy, cold_scan, grouping_1m, naive_baseline, warm_rescan
+from benchmarks import (
+    accuracy,
+    cold_scan,
+    grouping_1m,
+    naive_baseline,
+    review_100k,
+    warm_rescan,
+)
 from benchmarks.common import ENV_ACC, ENV_SCALE, MissingCorpusError, corpus, machine
 from benchmarks.report import Row, rows_for, table
 
-NAMES = ("accuracy", "warm_rescan", "cold_scan", "naive_baseline", "grouping_1m")
+NAMES = ("accuracy", "warm_rescan", "cold_scan", "naive_baseline", "grouping_1m", "review_100k")
 
 
 def _runners(args: argparse.Namespace) -> dict[str, Callable[[], dict[str, Any]]]:
@@ -32,6 +40,9 @@ def _runners(args: argparse.Namespace) -> dict[str, Callable[[], dict[str, Any]]
         "naive_baseline": lambda: naive_baseline.run(corpus(ENV_SCALE, args.scale)),
         "grouping_1m": lambda: grouping_1m.run(
             count=args.fingerprints, planted=args.planted, rotations=args.rotations
+        ),
+        "review_100k": lambda: review_100k.run(
+            args.review_library, review_100k.TINY if args.tiny else review_100k.Size()
         ),
     }
 
@@ -50,6 +61,12 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--fingerprints", type=int, default=1_000_000)
     p.add_argument("--planted", type=int, default=100_000)
     p.add_argument("--rotations", action="store_true", help="grouping_1m with rotations too")
+    p.add_argument(
+        "--review-library",
+        type=Path,
+        help="folder for review_100k's hard-linked pictures (default: $TMPDIR)",
+    )
+    p.add_argument("--tiny", action="store_true", help="review_100k at a tiny size (a smoke run)")
     args = p.parse_args(argv)
     unknown = [n for n in args.names if n not in NAMES]
     if unknown:
