@@ -27,7 +27,7 @@ import weakref
 from collections.abc import Callable
 from typing import ClassVar
 
-from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, SignalInstance
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, SignalInstance, Slot
 
 from cleaner import CancelToken
 
@@ -219,3 +219,61 @@ class JobController(QObject):
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Stop whatever runs and wait for it (bounded). True if it stopped. Idempotent."""
         raise NotImplementedError
+
+
+class PoolJobController(JobController):
+    """Base of a controller whose jobs run one at a time on its own registered thread
+    pool (a report, opening a saved review). Only the newest job's result (`finished`)
+    or failure (`failed`) is passed on; `busyChanged` says when one starts and ends.
+    A job is a `JobRunnable` that emits `_done(job, value)` or `_failed(job, ...)`."""
+
+    finished = Signal(object)
+    failed = Signal(str, str)  # message, details
+    busyChanged = Signal(bool)
+    _done = Signal(int, object)
+    _failed = Signal(int, str, str)
+    # how long `shutdown()` waits for a running job by default
+    shutdown_wait_ms: ClassVar[int] = 5000
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = register_pool(QThreadPool())
+        self.pool.setMaxThreadCount(1)
+        self._running = False
+        self._done.connect(self._on_done)
+        self._failed.connect(self._on_failed)
+
+    def busy(self) -> bool:
+        return self._running
+
+    def _start(self, make_job: Callable[[int], QRunnable]) -> int:
+        job = self._next_job()
+        self._running = True
+        self.busyChanged.emit(True)
+        self.pool.start(make_job(job))
+        return job
+
+    def shutdown(self, timeout_ms: int | None = None) -> bool:
+        self._expire_jobs()
+        self._running = False
+        self.pool.clear()
+        wait = self.shutdown_wait_ms if timeout_ms is None else timeout_ms
+        return bool(self.pool.waitForDone(wait))
+
+    def _settle(self, job: int) -> bool:
+        """True (and no longer busy) if `job` is the one still awaited."""
+        if not (self._running and self._is_newest(job)):
+            return False
+        self._running = False
+        self.busyChanged.emit(False)
+        return True
+
+    @Slot(int, object)
+    def _on_done(self, job: int, value: object) -> None:
+        if self._settle(job):
+            self.finished.emit(value)
+
+    @Slot(int, str, str)
+    def _on_failed(self, job: int, message: str, details: str) -> None:
+        if self._settle(job):
+            self.failed.emit(message, details)

@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
-
 from cleaner import (
     ReportOptions,
     ReportSummary,
@@ -24,7 +22,7 @@ from cleaner import (
     report_writer,
     write_report,
 )
-from ui.workers.base import JobController, JobRunnable, register_pool
+from ui.workers.base import JobRunnable, PoolJobController
 
 
 @dataclass(frozen=True)
@@ -92,52 +90,10 @@ class _ExportRun(JobRunnable):
         return True
 
 
-class ReportController(JobController):
-    """Lives in the GUI thread; one export at a time."""
+class ReportController(PoolJobController):
+    """Lives in the GUI thread; one export at a time. `finished` carries an `ExportDone`."""
 
-    finished = Signal(object)  # ExportDone
-    failed = Signal(str, str)  # message, details
-    busyChanged = Signal(bool)
-    _done = Signal(int, object)
-    _failed = Signal(int, str, str)
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.pool = register_pool(QThreadPool())
-        self.pool.setMaxThreadCount(1)
-        self._running = False
-        self._done.connect(self._on_done)
-        self._failed.connect(self._on_failed)
-
-    def busy(self) -> bool:
-        return self._running
+    shutdown_wait_ms = 10_000
 
     def start(self, request: ExportRequest) -> int:
-        job = self._next_job()
-        self._running = True
-        self.busyChanged.emit(True)
-        self.pool.start(_ExportRun(self, job, request))
-        return job
-
-    def shutdown(self, timeout_ms: int = 10_000) -> bool:
-        self._expire_jobs()
-        self._running = False
-        self.pool.clear()
-        return bool(self.pool.waitForDone(timeout_ms))
-
-    def _current(self, job: int) -> bool:
-        return self._running and self._is_newest(job)
-
-    @Slot(int, object)
-    def _on_done(self, job: int, done: ExportDone) -> None:
-        if self._current(job):
-            self._running = False
-            self.busyChanged.emit(False)
-            self.finished.emit(done)
-
-    @Slot(int, str, str)
-    def _on_failed(self, job: int, message: str, details: str) -> None:
-        if self._current(job):
-            self._running = False
-            self.busyChanged.emit(False)
-            self.failed.emit(message, details)
+        return self._start(lambda job: _ExportRun(self, job, request))

@@ -14,11 +14,11 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
+from PySide6.QtCore import QThreadPool
 
 from cleaner import ResultFormatError, ScanResult, load_result
 from ui.autosave import MarksFormatError, SavedMarks, marks_from_json
-from ui.workers.base import JobController, JobRunnable, register_pool
+from ui.workers.base import JobRunnable, PoolJobController
 
 GONE = "gone"
 CHANGED = "changed"
@@ -112,48 +112,12 @@ class _LoadJob(JobRunnable):
         return False
 
 
-class ReviewLoader(JobController):
-    """Lives in the GUI thread; one open at a time (a newer one makes the older stale)."""
-
-    finished = Signal(object)  # LoadedReview
-    failed = Signal(str, str)  # message, details
-    _done = Signal(int, object)
-    _failed = Signal(int, str, str)
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.pool = register_pool(QThreadPool())
-        self.pool.setMaxThreadCount(1)
-        self._running = False
-        self._done.connect(self._on_done)
-        self._failed.connect(self._on_failed)
-
-    def busy(self) -> bool:
-        return self._running
+class ReviewLoader(PoolJobController):
+    """Lives in the GUI thread; one open at a time (a newer one makes the older stale).
+    `finished` carries a `LoadedReview`."""
 
     def start(
         self, result_file: Path, marks_file: Path | None = None, after: QThreadPool | None = None
     ) -> int:
         """Open `result_file` (and `marks_file`), once the jobs of `after` are done."""
-        job = self._next_job()
-        self._running = True
-        self.pool.start(_LoadJob(self, job, result_file, marks_file, after))
-        return job
-
-    def shutdown(self, timeout_ms: int = 5000) -> bool:
-        self._expire_jobs()
-        self._running = False
-        self.pool.clear()
-        return bool(self.pool.waitForDone(timeout_ms))
-
-    @Slot(int, object)
-    def _on_done(self, job: int, loaded: LoadedReview) -> None:
-        if self._running and self._is_newest(job):
-            self._running = False
-            self.finished.emit(loaded)
-
-    @Slot(int, str, str)
-    def _on_failed(self, job: int, message: str, details: str) -> None:
-        if self._running and self._is_newest(job):
-            self._running = False
-            self.failed.emit(message, details)
+        return self._start(lambda job: _LoadJob(self, job, result_file, marks_file, after))
