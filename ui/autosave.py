@@ -18,6 +18,7 @@ the window goes.
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -33,6 +34,9 @@ from ui.workers.base import JobController, JobRunnable, register_pool
 MARKS_SCHEMA = "photosift-review-marks"
 MARKS_VERSION = 1
 DEBOUNCE_MS = 2000
+
+# 1 January 3000: later than any real save, well inside what the platform's clock can show
+_LATEST_TIME = 32_503_680_000.0
 
 
 def review_dir() -> Path:
@@ -107,6 +111,9 @@ def marks_from_json(text: str) -> SavedMarks:
         raise MarksFormatError("“sets” must be a whole number")
     if not isinstance(saved_at, int | float) or isinstance(saved_at, bool):
         raise MarksFormatError("“saved_at” must be a number")
+    # a time the clock can show: NaN, infinity or 1e300 would stop the start page
+    if not math.isfinite(saved_at) or not 0 <= saved_at < _LATEST_TIME:
+        raise MarksFormatError("“saved_at” is not a time PhotoSift could have written")
     return SavedMarks(tuple(remove), tuple(ignored), sets, float(saved_at))
 
 

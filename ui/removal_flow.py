@@ -144,7 +144,7 @@ class RemovalFlow(QObject):
             return
         self._retry_options = None
         self._status(f"Checking {plural(len(marked), 'marked file')}…")
-        self._mutations.plan(result, marked)
+        self._mutations.plan(result, marked, self._protected())
 
     @Slot(object)
     def _on_planned(self, plan: RemovalPlan) -> None:
@@ -259,7 +259,14 @@ class RemovalFlow(QObject):
             if result is None or not paths:
                 return
             self._retry_options = RemovalOptions(QuarantineMode.FALLBACK, picked.folder)
-            self._mutations.plan(result, paths)
+            self._mutations.plan(result, paths, self._protected())
+
+    def _protected(self) -> list[str]:
+        """The folders protected now in the window, besides those the result was scanned
+        with: a review continued or opened after the user protected a folder must not
+        move a file in it (plan_removal refuses both)."""
+        stored: list[str] = self._settings.get(Keys.PROTECTED)
+        return [p for p in stored if isinstance(p, str) and p]
 
     # -- putting files back ------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QMessage
 from cleaner import ScanResult
 from ui.autosave import Autosaver, human_when, marks_path, result_path, saved_review_summary
 from ui.format import plural
+from ui.settings import Keys
 from ui.workers.review_load import GONE, LoadedReview, ReviewLoader
 
 if TYPE_CHECKING:
@@ -210,7 +211,10 @@ class SavedReviewFlow(QObject):
         self.autosaver.flush_async()  # the review shown so far is saved before it goes
         self.autosaver.active = False
         window.thumbnails.clear()
-        window.session.clear(loaded.result.settings.protected)
+        # the result's own protected folders and those protected now in the window
+        now: list[str] = window.settings.get(Keys.PROTECTED)
+        protected = (*loaded.result.settings.protected, *(p for p in now if isinstance(p, str)))
+        window.session.clear(protected)
         window.review_page.show_empty("")
         window._on_finished(loaded.result)
         if loaded.marks is not None:

@@ -37,6 +37,7 @@ from typing import Any
 from cleaner.atomic import atomic_text_file
 from cleaner.models import DuplicateGroup, GroupMember, ScanResult
 from cleaner.paths import data_dir
+from cleaner.safeopen import NotARegularFileError, open_regular
 
 IGNORE_FILE_NAME = "ignored-sets.json"
 FORMAT_NAME = "photosift-ignore-list"
@@ -97,9 +98,13 @@ class IgnoreList:
         target = Path(path) if path is not None else default_ignore_path()
         ignore = cls(target)
         try:
-            with open(target, "rb") as fh:
+            # never a plain open(): a FIFO in the list's place would block the scan forever
+            with open_regular(target) as fh:
                 data = fh.read(MAX_FILE_BYTES + 1)
         except FileNotFoundError:
+            return ignore
+        except NotARegularFileError as exc:
+            ignore._fail(f"it is not a regular file but {exc.kind}")
             return ignore
         except OSError as exc:
             ignore._fail(f"cannot read it ({exc.strerror or exc})")

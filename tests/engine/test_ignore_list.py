@@ -183,7 +183,7 @@ def test_an_unreadable_place_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(IgnoreListError, match="cannot save the ignore list"):
         ignore.save()
     folder_list = IgnoreList.load(tmp_path)  # a folder, not a file
-    assert "cannot read it" in folder_list.problem
+    assert "not a regular file but a folder" in folder_list.problem
 
 
 # -- the command line -------------------------------------------------------------------
@@ -246,3 +246,13 @@ def test_cli_refuses_a_missing_list_before_scanning(two_sets, tmp_path, capsys) 
     assert out == ""
     with pytest.raises(SystemExit):
         main(["scan", str(two_sets.root), "--ignore-list", "x", "--no-ignore-list"])
+
+
+def test_a_fifo_in_the_lists_place_does_not_hang(tmp_path: Path) -> None:
+    """A plain open() of a FIFO blocks until a writer comes: the scan and the window
+    would wait forever. The list is read only if it is a regular file."""
+    fifo = tmp_path / "ignored-sets.json"
+    os.mkfifo(fifo)
+    ignore = IgnoreList.load(fifo)
+    assert "not a regular file" in ignore.problem
+    assert list(ignore.keys()) == []

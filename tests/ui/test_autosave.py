@@ -37,6 +37,7 @@ from ui.autosave import (
 )
 from ui.main_window import MainWindow
 from ui.models.session import MarkRefused
+from ui.settings import Keys
 
 
 def _window(qtbot: QtBot) -> MainWindow:
@@ -257,6 +258,10 @@ def test_marks_file_reader_checks_every_value() -> None:
         ("sets", -1),
         ("sets", "2"),
         ("saved_at", None),
+        ("saved_at", float("nan")),
+        ("saved_at", float("inf")),
+        ("saved_at", 1e300),  # "year 31 billion": datetime cannot show it
+        ("saved_at", -5.0),
         ("schema", "photosift-result"),
         ("schema_version", 2),
     ]:
@@ -484,3 +489,54 @@ def test_a_move_is_part_of_the_saved_review(
         assert not second.saved_review.banner.isVisible()  # moved files are not "gone"
     finally:
         second.close()
+
+
+def test_a_saved_time_no_clock_can_show_does_not_stop_the_window(qtbot: QtBot) -> None:
+    """A hand-edited marks file with saved_at 1e300 used to raise OverflowError while the
+    window was being built, on every launch."""
+    marks_path().parent.mkdir(parents=True, exist_ok=True)
+    marks_path().write_text(
+        '{"schema": "photosift-review-marks", "schema_version": 1, "saved_at": 1e300,'
+        ' "sets": 1, "remove": []}'
+    )
+    w = _window(qtbot)
+    try:
+        assert w.pages.currentWidget() is w.start_page
+        assert not w.start_page.continue_button.isVisible()  # not offered: unreadable
+    finally:
+        w.close()
+
+
+def test_a_folder_protected_now_is_protected_in_an_opened_result(
+    window: MainWindow, qtbot: QtBot, demo_library: DemoLibrary, tmp_path: Path
+) -> None:
+    """A result made before the user protected a folder (here by the command line) must
+    not move a file in that folder: the open locks it, and the plan refuses it."""
+    out = tmp_path / "cli-result.json"
+    assert run_command_line(["scan", str(demo_library.root), "--json", str(out), "-q"]) == 0
+    suggested = [
+        m["path"]
+        for g in json.loads(out.read_text(encoding="utf-8"))["groups"]
+        for m in g["members"]
+        if m["suggested_remove"]
+    ]
+    protected = os.path.dirname(suggested[0])
+    window.settings.set(Keys.PROTECTED, [protected])
+    with qtbot.waitSignal(window.saved_review.loader.finished, timeout=30000):
+        window.saved_review.open_file(out)
+    marked = window.session.paths_to_remove()
+    inside = [p for p in suggested if os.path.dirname(p) == protected]
+    assert inside
+    assert not set(inside) & set(marked)  # locked: not marked
+    for row, group in enumerate(window.session.groups):
+        for i, m in enumerate(group.members):
+            if m.path in inside:
+                assert window.session.can_mark(row, i) is not None
+    # and the plan itself refuses it, whatever the marks say
+    with qtbot.waitSignal(window.mutations.planned, timeout=30000) as blocker:
+        window.mutations.plan(
+            window.session.current_result(), [*marked, inside[0]], window.removal._protected()
+        )
+    plan = blocker.args[0]
+    assert inside[0] not in [f.path for f in plan.files]
+    assert inside[0] in [k.path for k in plan.refused]
