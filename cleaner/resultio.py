@@ -385,10 +385,22 @@ def _skip(value: object, where: str) -> SkippedFile:
 def _group(value: object, where: str) -> DuplicateGroup:
     g = _obj(value, where)
     members = _list(_get(g, "members", where), _at(where, "members"))
+    parsed = tuple(_member(m, f"{where}.members[{n}]") for n, m in enumerate(members))
+    # a set is two or more copies with one suggested keeper, which is never suggested for
+    # removal: the review, the plan and the report all lean on that
+    if len(parsed) < 2:
+        raise ResultFormatError(f"{_at(where, 'members')}: a set needs at least 2 copies")
+    keepers = [m for m in parsed if m.is_keeper]
+    if len(keepers) != 1:
+        raise ResultFormatError(
+            f"{_at(where, 'members')}: a set needs exactly 1 keeper, not {len(keepers)}"
+        )
+    if keepers[0].suggested_remove:
+        raise ResultFormatError(f"{_at(where, 'members')}: the keeper is suggested for removal")
     return DuplicateGroup(
         id=_int(_get(g, "id", where), _at(where, "id")),
         kind=_choice(GroupKind, _get(g, "kind", where), _at(where, "kind")),
-        members=tuple(_member(m, f"{where}.members[{n}]") for n, m in enumerate(members)),
+        members=parsed,
         reason=_text(g.get("reason", ""), _at(where, "reason")),
         deciding_criterion=_opt_text(g.get("deciding_criterion"), _at(where, "deciding_criterion")),
     )

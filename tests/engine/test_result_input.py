@@ -262,3 +262,34 @@ def test_unreadable_json_is_one_clear_line(
     path = tmp_path / "bad.json"
     path.write_text(text, encoding="utf-8")
     check_one_line_error(path, capsys)
+
+
+def _set_members(data: dict[str, Any], members: list[dict[str, Any]]) -> None:
+    data["groups"][0]["members"] = members
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        pytest.param(lambda ms: [], id="no-copies"),
+        pytest.param(lambda ms: ms[:1], id="one-copy"),
+        pytest.param(lambda ms: [{**m, "keeper": False} for m in ms], id="no-keeper"),
+        pytest.param(lambda ms: [{**m, "keeper": True} for m in ms], id="two-keepers"),
+        pytest.param(
+            lambda ms: [
+                {**m, "suggested_remove": m["keeper"] or m["suggested_remove"]} for m in ms
+            ],
+            id="keeper-to-remove",
+        ),
+    ],
+)
+def test_a_set_that_is_not_a_set_is_one_clear_line(
+    edit: Any, env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hand-edited sets the review, the plan and the report cannot stand on (the window
+    crashed on an empty set opened with File → Open results) are refused on reading."""
+    data = valid_dict(tmp_path)
+    _set_members(data, edit(copy.deepcopy(data["groups"][0]["members"])))
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    check_one_line_error(path, capsys)
