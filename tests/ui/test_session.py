@@ -162,3 +162,20 @@ def test_a_group_put_back_after_a_move_is_accepted_again(qtbot: QtBot) -> None:
     assert sorted(g.id for g in session.groups) == [1, 2, 3]
     assert session.add_groups([groups[1]]) == [groups[1]]  # held again
     assert len(session) == 3
+
+
+def test_a_changed_copy_stays_locked_when_its_set_comes_back(qtbot: QtBot) -> None:
+    """A copy changed since a saved review is kept; taking its set out (these are not
+    copies) and showing it again, or an undo that brings the set back, must not unlock
+    it (it was re-marked from the suggestions before)."""
+    session = ReviewSession()
+    session.add_groups(synthetic_groups(3))
+    changed = session.groups[0].members[1].path
+    session.set_changed({changed})
+    assert session.can_mark(0, 1) is MarkRefused.CHANGED
+    gone = session.remove_groups([0])
+    session.add_groups(gone)
+    row = next(r for r, g in enumerate(session.groups) if g.id == gone[0].id)
+    index = next(i for i, m in enumerate(session.groups[row].members) if m.path == changed)
+    assert session.can_mark(row, index) is MarkRefused.CHANGED
+    assert changed not in session.paths_to_remove()

@@ -191,7 +191,7 @@ class ReviewSession(QObject):
         last = first + len(groups) - 1
         self.aboutToInsertGroups.emit(first, last)
         for group in groups:
-            locked = bytearray(1 if self._is_protected(m) else 0 for m in group.members)
+            locked = bytearray(1 if self._locks(m) else 0 for m in group.members)
             self.groups.append(group)
             self._locked.append(locked)
             self._marks.append(bytearray(len(group.members)))
@@ -529,7 +529,7 @@ class ReviewSession(QObject):
                 self._held.update((m.path, group_id) for m in back)
                 self.membersAboutToBeInserted.emit(row, len(back))
                 self.groups[row] = replace(group, members=group.members + back)
-                locked = [1 if self._is_protected(m) else 0 for m in back]
+                locked = [1 if self._locks(m) else 0 for m in back]
                 marks = [
                     1 if m.suggested_remove and not lock else 0
                     for m, lock in zip(back, locked, strict=True)
@@ -570,6 +570,12 @@ class ReviewSession(QObject):
             self.marksChanged.emit(-1)
             self.summaryChanged.emit()
         return count
+
+    def _locks(self, member: GroupMember) -> bool:
+        """Whether a copy is kept whatever the user marks: in a protected folder, or
+        changed on disk since a saved review (one rule for every way a set comes in:
+        a scan, an undo, a set shown again from the ignore list)."""
+        return self._is_protected(member) or member.path in self._changed
 
     def _is_protected(self, member: GroupMember) -> bool:
         return member.protected or bool(
