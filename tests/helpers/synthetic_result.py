@@ -30,41 +30,55 @@ _METRICS = ImageMetrics(
 )
 
 
+def synthetic_group(
+    gid: int,
+    entries: list[FileEntry],
+    *,
+    metrics: ImageMetrics | None = _METRICS,
+    reason: str = "kept: 4000x3000; others are smaller",
+) -> DuplicateGroup:
+    """One set of copies: the first entry is the keeper, the others are suggested for
+    removal, quality falling and distance rising with their place."""
+    members = tuple(
+        GroupMember(
+            entry=entry,
+            metrics=metrics,
+            sha256=None,
+            quality=80 - k,
+            distance=k,
+            is_keeper=k == 0,
+            suggested_remove=k != 0,
+        )
+        for k, entry in enumerate(entries)
+    )
+    return DuplicateGroup(
+        id=gid,
+        kind=GroupKind.SIMILAR,
+        members=members,
+        reason=reason,
+        deciding_criterion="resolution",
+    )
+
+
 def synthetic_groups(
     n_groups: int, per_group: int = 3, root: str = "/nonexistent/lib"
 ) -> list[DuplicateGroup]:
-    groups = []
-    for g in range(n_groups):
-        members = []
-        for k in range(per_group):
-            entry = FileEntry(
-                path=f"{root}/folder{g % 97:02d}/copy{k}/IMG_{g:06d}.jpg",
-                size=1_000_000 + (g * 7919 + k * 104729) % 9_000_000,
-                mtime_ns=1_600_000_000_000_000_000 + g,
-                device=1,
-                inode=g * 10 + k,
-            )
-            members.append(
-                GroupMember(
-                    entry=entry,
-                    metrics=_METRICS,
-                    sha256=None,
-                    quality=80 - k,
-                    distance=k,
-                    is_keeper=k == 0,
-                    suggested_remove=k != 0,
+    return [
+        synthetic_group(
+            g + 1,
+            [
+                FileEntry(
+                    path=f"{root}/folder{g % 97:02d}/copy{k}/IMG_{g:06d}.jpg",
+                    size=1_000_000 + (g * 7919 + k * 104729) % 9_000_000,
+                    mtime_ns=1_600_000_000_000_000_000 + g,
+                    device=1,
+                    inode=g * 10 + k,
                 )
-            )
-        groups.append(
-            DuplicateGroup(
-                id=g + 1,
-                kind=GroupKind.SIMILAR,
-                members=tuple(members),
-                reason="kept: 4000x3000; others are smaller",
-                deciding_criterion="resolution",
-            )
+                for k in range(per_group)
+            ],
         )
-    return groups
+        for g in range(n_groups)
+    ]
 
 
 def synthetic_result(n_groups: int, per_group: int = 3) -> ScanResult:

@@ -16,15 +16,13 @@ from pytestqt.qtbot import QtBot
 from cleaner import run_command_line
 from cleaner.demo.library import DemoLibrary
 from cleaner.models import (
-    DuplicateGroup,
     FileEntry,
-    GroupKind,
-    GroupMember,
     ScanResult,
     ScanSettings,
     ScanStats,
 )
 from cleaner.resultio import save as save_result
+from tests.helpers.synthetic_result import synthetic_group
 from ui.autosave import (
     DEBOUNCE_MS,
     MarksFormatError,
@@ -323,38 +321,21 @@ def _real_result(root: Path, n_groups: int) -> ScanResult:
     for g in range(n_groups):
         folder = root / f"f{g % 50:02d}"
         folder.mkdir(exist_ok=True)
-        members = []
+        entries = []
         for k in range(2 + g % 2):
             path = folder / f"IMG_{g:05d}_{k}.jpg"
             path.write_bytes(b"x" * (10 + k))
             st = path.stat()
-            entry = FileEntry(
-                path=str(path),
-                size=st.st_size,
-                mtime_ns=st.st_mtime_ns,
-                device=st.st_dev,
-                inode=st.st_ino,
-            )
-            members.append(
-                GroupMember(
-                    entry=entry,
-                    metrics=None,
-                    sha256=None,
-                    quality=80 - k,
-                    distance=k,
-                    is_keeper=k == 0,
-                    suggested_remove=k != 0,
+            entries.append(
+                FileEntry(
+                    path=str(path),
+                    size=st.st_size,
+                    mtime_ns=st.st_mtime_ns,
+                    device=st.st_dev,
+                    inode=st.st_ino,
                 )
             )
-        groups.append(
-            DuplicateGroup(
-                id=g + 1,
-                kind=GroupKind.SIMILAR,
-                members=tuple(members),
-                reason="kept: test",
-                deciding_criterion="resolution",
-            )
-        )
+        groups.append(synthetic_group(g + 1, entries, metrics=None, reason="kept: test"))
     return ScanResult(
         settings=ScanSettings(roots=(str(root),)),
         groups=tuple(groups),
