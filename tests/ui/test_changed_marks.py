@@ -176,3 +176,57 @@ def test_a_set_brought_back_keeps_a_copy_still_as_scanned(
     gone = session.remove_groups(rows)
     session.add_groups(gone)  # shown again from the ignore list: the engine's suggestion
     assert _sound_stays(session, changed) == []
+
+
+PROTECTED = f"{ROOT}/folder05/copy1"  # copy1 of every set with g % 97 == 5
+
+
+def test_a_changed_copy_kept_by_a_bulk_action_is_counted_as_changed(
+    groups: list[DuplicateGroup], qtbot: QtBot
+) -> None:
+    changed = _changed_paths(groups)
+    session = ReviewSession()
+    session.clear([PROTECTED])
+    session.add_groups(groups)
+    session.set_changed(changed)
+    session.clear_marks()
+    outcome = mark_folder(session, ROOT)
+    in_protected = [m.path for g in groups for m in g.members if m.path.startswith(PROTECTED)]
+    assert len(in_protected) > 0
+    assert outcome.kept[KeptBecause.CHANGED] == len(changed)
+    assert outcome.kept[KeptBecause.PROTECTED] == len([p for p in in_protected if p not in changed])
+    assert len([p for p in in_protected if p in changed]) > 0  # changed wins: it says why
+    text = outcome.message()
+    assert f"{len(changed)} copies changed or gone since the review was saved" in text
+    assert _sound_stays(session, changed) == []
+
+
+def test_a_changed_copy_is_not_called_protected_to_a_screen_reader(
+    groups: list[DuplicateGroup], qtbot: QtBot
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from ui.models import roles
+    from ui.models.photos import PhotoGridModel
+
+    changed = _changed_paths(groups)
+    session = ReviewSession()
+    session.clear([PROTECTED])
+    session.add_groups(groups)
+    session.set_changed(changed)
+    photos = PhotoGridModel(session)
+    row = next(r for r in range(N) if r % 97 == 5 and _changed_copies(r) == (0,))
+    photos.set_group(row)
+    said = {
+        photos.index(r).data(roles.PathRole): photos.index(r).data(
+            Qt.ItemDataRole.AccessibleTextRole
+        )
+        for r in range(3)
+    }
+    texts = [said[m.path] for m in groups[row].members]
+    assert "changed since the review was saved" in texts[0]
+    assert "protected" not in texts[0]
+    assert "protected folder" in texts[1]
+    assert "changed" not in texts[1]
+    assert "protected" not in texts[2]
+    assert "changed" not in texts[2]
