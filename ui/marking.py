@@ -4,8 +4,11 @@ oldest / largest / the one inside a folder in every set, invert one set's marks.
 Each action works out the wanted marks of every set, then `_settle` holds them to the
 review's rules before `ReviewSession.replace_marks` sets them in one go:
 
-- a copy in a protected folder is never marked (`ReviewSession.is_locked`);
-- a copy of the picture stays in every set (at least one copy unmarked);
+- a locked copy is never marked (`ReviewSession.is_locked`): one in a protected folder, or
+  one changed or gone since the review was saved (counted apart: it is not protected);
+- a copy of the picture stays in every set (at least one copy unmarked), and one still as
+  scanned: a copy that changed or vanished since the review was saved
+  (`ReviewSession.is_changed`) is no copy to lean on;
 - an intact copy is marked only while another intact copy stays: a damaged copy is no copy
   to lean on (the same rule as `cleaner.plan_removal`'s "only damaged copies left").
 
@@ -28,8 +31,10 @@ from ui.models.session import ReviewSession, in_folders
 
 class KeptBecause(str, enum.Enum):
     PROTECTED = "in a protected folder"
+    CHANGED = "changed or gone since the review was saved"  # locked by `set_changed`
     LAST_COPY = "the last copy of its set"
     ONLY_DAMAGED_LEFT = "the last intact copy of its set"
+    OTHERS_CHANGED = "the last copy of its set not changed or gone"
 
 
 @dataclass
@@ -67,31 +72,36 @@ def _settle(
     """`wanted` held to the rules; copies it had to keep are counted in `outcome`."""
     members = session.groups[row].members
     before = [session.is_marked(row, i) for i in range(len(members))]
+    # changed since the review was saved: locked (never marked), and no copy to lean on
+    changed = [session.is_changed(row, i) for i in range(len(members))]
     for i in range(len(members)):
         if wanted[i] and session.is_locked(row, i):
             wanted[i] = False
             if not before[i]:
-                outcome.kept[KeptBecause.PROTECTED] += 1
+                outcome.kept[KeptBecause.CHANGED if changed[i] else KeptBecause.PROTECTED] += 1
 
     def best_marked(candidates: list[int]) -> int:
         # keep back a copy this action marked rather than one the user had marked; the
         # best of them (quality), so the copy that stays is the one worth keeping
         return max(candidates, key=lambda i: (not before[i], members[i].quality, -i))
 
-    intact = [i for i, m in enumerate(members) if not is_damaged(m)]
+    # the copies that may count as the one that stays
+    sound = [i for i in range(len(members)) if not changed[i]]
+    last = KeptBecause.OTHERS_CHANGED if any(changed) else KeptBecause.LAST_COPY
+    intact = [i for i in sound if not is_damaged(members[i])]
     if intact and all(wanted[i] for i in intact):
         i = best_marked(intact)
         wanted[i] = False
         # only damaged copies would stay: or none at all, when they are marked too
-        damaged_stay = any(not wanted[k] for k in range(len(members)) if k not in intact)
-        reason = KeptBecause.ONLY_DAMAGED_LEFT if damaged_stay else KeptBecause.LAST_COPY
+        damaged_stay = any(not wanted[k] for k in sound if k not in intact)
+        reason = KeptBecause.ONLY_DAMAGED_LEFT if damaged_stay else last
         if not before[i]:
             outcome.kept[reason] += 1
-    if all(wanted):  # every copy damaged, every one marked
-        i = best_marked(list(range(len(members))))
+    if sound and all(wanted[i] for i in sound):  # every sound copy damaged, every one marked
+        i = best_marked(sound)
         wanted[i] = False
         if not before[i]:
-            outcome.kept[KeptBecause.LAST_COPY] += 1
+            outcome.kept[last] += 1
     return wanted
 
 

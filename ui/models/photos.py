@@ -237,7 +237,10 @@ class PhotoGridModel(QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             state = "marked for removal" if self.session.is_marked(self._row, i) else "kept"
             extra = ", suggested keeper" if m.is_keeper else ""
-            extra += ", protected folder" if self.session.is_locked(self._row, i) else ""
+            if self.session.is_changed(self._row, i):
+                extra += ", changed since the review was saved"
+            elif self.session.is_locked(self._row, i):
+                extra += ", protected folder"
             return (
                 f"{os.path.basename(m.path)}, {state}{extra}, quality {m.quality}, "
                 f"{resolution(m)}, {human_bytes(m.entry.size)}, {format_label(m)}, "

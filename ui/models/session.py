@@ -5,7 +5,9 @@ no view can disagree with another or with what a removal acts on. Groups are the
 engine's frozen `DuplicateGroup`s, in arrival order; marks are one `bytearray` per
 group (1 = remove). Two rules are enforced here, not in the views:
 
-- a group can never have all its copies marked (at least one copy stays);
+- a group can never have all its copies marked (at least one copy stays), and a copy that
+  changed or vanished since the review was saved (`set_changed`) is no copy that stays:
+  while the group has a copy still as scanned, one of those stays unmarked;
 - a file in a protected folder is never marked;
 - a group is shown once, and a file in one group only: `add_groups` refuses a group whose
   id it already holds or with a file another group (or the same group twice) holds, so
@@ -45,6 +47,10 @@ class MarkRefused(str, enum.Enum):
     PROTECTED = "This copy is in a protected folder, so it is always kept."
     LAST_COPY = "At least one copy of each picture is always kept."
     CHANGED = "This file changed since the review was saved: scan again to include it."
+    OTHERS_CHANGED = (
+        "The other copies of this picture changed or are gone since the review was saved, "
+        "so this one is kept: at least one copy of each picture is always kept."
+    )
 
 
 def _norm(path: str) -> str:
@@ -271,9 +277,35 @@ class ReviewSession(QObject):
             changed = self.is_changed(row, index)
             return MarkRefused.CHANGED if changed else MarkRefused.PROTECTED
         marks = self._marks[row]
-        if not marks[index] and sum(marks) + 1 >= len(marks):
-            return MarkRefused.LAST_COPY
+        if not marks[index]:
+            return self._leaves_no_copy(row, [i == index or bool(m) for i, m in enumerate(marks)])
         return None
+
+    def _leaves_no_copy(self, row: int, wanted: Sequence[bool] | bytearray) -> MarkRefused | None:
+        """Why marks `wanted` on group `row` would leave no copy that stays, or None: every
+        copy marked, or every copy left unmarked changed since the review was saved."""
+        if all(wanted):
+            return MarkRefused.LAST_COPY
+        if self._changed and not self._sound_stays(row, wanted):
+            return MarkRefused.OTHERS_CHANGED
+        return None
+
+    def _sound_stays(self, row: int, wanted: Sequence[bool] | bytearray) -> bool:
+        """Whether a copy still as scanned stays unmarked, or the group has none to keep."""
+        members = self.groups[row].members
+        sound = [i for i, m in enumerate(members) if m.path not in self._changed]
+        return not sound or any(not wanted[i] for i in sound)
+
+    def _hold_a_sound_copy(self, row: int) -> None:
+        """Marks changed so a copy still as scanned stays: if every one is marked, the best
+        of them (the keeper, else the best quality) is kept. Counts are updated."""
+        if not self._changed or self._sound_stays(row, self._marks[row]):
+            return
+        members = self.groups[row].members
+        sound = [i for i, m in enumerate(members) if m.path not in self._changed]
+        best = max(sound, key=lambda i: (members[i].is_keeper, members[i].quality, -i))
+        self._marks[row][best] = 0
+        self._count(members[best], -1)
 
     def paths_to_remove(self) -> list[str]:
         """The user's final choice: every marked path, in group order."""
@@ -324,8 +356,10 @@ class ReviewSession(QObject):
             for i in indices:
                 if self._locked[row][i]:
                     return self.can_mark(row, i)
-            if sum(1 for i, m in enumerate(marks) if m or i in indices) >= len(marks):
-                return MarkRefused.LAST_COPY
+            after = [bool(m) or i in indices for i, m in enumerate(marks)]
+            refused = self._leaves_no_copy(row, after)
+            if refused is not None:
+                return refused
         changed = False
         for i in indices:
             if bool(marks[i]) != remove:
@@ -349,6 +383,7 @@ class ReviewSession(QObject):
         for i, m in enumerate(group.members):
             if marks[i]:
                 self._count(m, 1)
+        self._hold_a_sound_copy(row)  # the keeper changed since the review was saved
 
     def apply_suggestions(self) -> None:
         """Every group back to the engine's suggestion."""
@@ -367,12 +402,13 @@ class ReviewSession(QObject):
 
     def replace_marks(self, changes: Mapping[int, Sequence[bool]]) -> list[int]:
         """Set the whole mark list of many groups at once (`ui.marking`), one signal for
-        all. A group whose new marks would mark a protected copy or every copy is left
-        as it was; returns those rows."""
+        all. A group whose new marks would mark a locked copy or every copy, or leave only
+        copies that changed since the review was saved, is left as it was; returns those
+        rows."""
         refused: list[int] = []
         for row, wanted in changes.items():
             marks, locked = self._marks[row], self._locked[row]
-            if len(wanted) != len(marks) or all(wanted):
+            if len(wanted) != len(marks) or self._leaves_no_copy(row, wanted) is not None:
                 refused.append(row)
                 continue
             if any(w and lk for w, lk in zip(wanted, locked, strict=True)):
@@ -413,8 +449,8 @@ class ReviewSession(QObject):
 
     def set_marked_paths(self, paths: Collection[str]) -> int:
         """Marks as saved: exactly these paths marked, every other copy kept; the rules
-        still hold (a locked copy, or one that would leave no copy, stays kept). Returns
-        how many marks were set."""
+        still hold (a locked copy, or one that would leave no copy or only changed ones,
+        stays kept). Returns how many marks were set."""
         wanted = set(paths)
         for row, group in enumerate(self.groups):
             marks, locked = self._marks[row], self._locked[row]
@@ -427,13 +463,16 @@ class ReviewSession(QObject):
             for i, m in enumerate(group.members):
                 if marks[i]:
                     self._count(m, 1)
+            self._hold_a_sound_copy(row)
         self.marksChanged.emit(-1)
         self.summaryChanged.emit()
         return self._marked_count
 
     def set_changed(self, paths: Collection[str]) -> None:
         """Files that changed or vanished since the result was made: kept and locked, so
-        they cannot be marked until a new scan looks at them again."""
+        they cannot be marked until a new scan looks at them again. Nor do they count as
+        the copy that stays: a group whose copies still as scanned are all marked keeps
+        the best of them."""
         self._changed = set(paths)
         for row, group in enumerate(self.groups):
             for i, m in enumerate(group.members):
@@ -442,6 +481,7 @@ class ReviewSession(QObject):
                     if self._marks[row][i]:
                         self._marks[row][i] = 0
                         self._count(m, -1)
+            self._hold_a_sound_copy(row)
         self.marksChanged.emit(-1)
         self.summaryChanged.emit()
 
@@ -541,6 +581,7 @@ class ReviewSession(QObject):
                 for m, mark in zip(back, marks, strict=True):
                     if mark:
                         self._count(m, 1)
+                self._hold_a_sound_copy(row)
                 self.membersInserted.emit(row, len(back))
                 count += len(back)
                 continue
