@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QVBoxLayout
 
@@ -75,13 +75,9 @@ class ChangedBanner(QFrame):
 
 
 class SavedReviewFlow(QObject):
-    """Signals:
-    ignoredSetsRestored(ids): a saved review was opened; `ids` are the sets its ignore list
-        held (the ignore list's hook; the autosave reads them back through
-        `autosaver.ignored_sets`).
-    """
-
-    ignoredSetsRestored = Signal(list)
+    """Saves the review as it goes and opens a saved one. Sets the user said are not copies
+    need nothing here: the ignore list keeps them and `ReviewSession.group_filter` (the
+    Marks menu's) leaves them out of every result shown, a continued review too."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -219,7 +215,6 @@ class SavedReviewFlow(QObject):
         window._on_finished(loaded.result)
         if loaded.marks is not None:
             window.session.set_marked_paths(loaded.marks.remove)
-            self.ignoredSetsRestored.emit(list(loaded.marks.ignored_sets))
         if loaded.changed:
             window.session.set_changed(loaded.changed)
         self.banner.show_changed(loaded.changed)
