@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QMessage
 
 from cleaner import ScanResult
 from ui.autosave import Autosaver, human_when, marks_path, result_path, saved_review_summary
-from ui.format import plural
+from ui.format import plain_tooltip, plural
 from ui.settings import Keys
 from ui.workers.review_load import GONE, LoadedReview, ReviewLoader
 
@@ -152,7 +152,7 @@ class SavedReviewFlow(QObject):
     @Slot(str)
     def _save_failed(self, message: str) -> None:
         self.saved_label.setText("Your review is NOT saved")
-        self.saved_label.setToolTip(message)
+        self.saved_label.setToolTip(plain_tooltip(message))
         self.window.statusBar().showMessage(message, 10000)
 
     def window_closing(self) -> None:
@@ -234,6 +234,7 @@ class SavedReviewFlow(QObject):
         box = QMessageBox(
             QMessageBox.Icon.Warning, "Cannot open this file", message, parent=self.window
         )
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the message names the file
         if details:
             box.setDetailedText(details)
         box.open()
