@@ -2,8 +2,9 @@
 
 The saved review lives in ``<data folder>/review/`` (``$PHOTOSIFT_DATA_DIR`` honoured):
 
-- ``result.json``: the result as it is now (moved files taken out), in the engine's own
-  result format (`cleaner.save_result`, read back by the validating `cleaner.load_result`);
+- ``result.json``: the result as it is now (moved files taken out, sets the ignore list
+  hides kept), in the engine's own result format (`cleaner.save_result`, read back by the
+  validating `cleaner.load_result`);
 - ``marks.json``: the user's decisions (`MARKS_SCHEMA`): the paths marked for removal
   (every other copy of a saved set is kept), the number of sets and when. Sets the user
   said are not copies are not in it: the ignore list (`cleaner.IgnoreList`, saved at once)
@@ -21,13 +22,14 @@ from __future__ import annotations
 import json
 import math
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, SignalInstance, Slot
 
-from cleaner import ScanResult, atomic_text_file, data_dir, save_result
+from cleaner import DuplicateGroup, ScanResult, atomic_text_file, data_dir, save_result
 from ui.models.session import ReviewSession
 from ui.workers.base import JobController, JobRunnable, register_pool
 
@@ -184,6 +186,10 @@ class Autosaver(JobController):
     def __init__(self, session: ReviewSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        # The sets the ignore list leaves out of the review (the window's Marks menu sets
+        # it): saved in result.json with the others, so a continued review can show them
+        # again; they stay hidden because every result shown goes through the ignore list.
+        self.hidden_groups: Callable[[], Sequence[DuplicateGroup]] = lambda: ()
         self.active = False  # a finished result is shown: changes are saved
         self._result_dirty = False
         self._marks_dirty = False
@@ -241,6 +247,8 @@ class Autosaver(JobController):
 
     def _snapshot(self) -> Snapshot:
         result = self.session.current_result() if self._result_dirty else None
+        if result is not None and (hidden := tuple(self.hidden_groups())):
+            result = replace(result, groups=(*result.groups, *hidden))
         marks = SavedMarks(
             remove=tuple(self.session.paths_to_remove()),
             sets=len(self.session.groups),

@@ -201,6 +201,11 @@ class MarksMenu(QObject):
         """How many sets of this scan the ignore list leaves out."""
         return sum(len(v) for v in self._hidden.values())
 
+    def hidden_groups(self) -> list[DuplicateGroup]:
+        """The sets of this scan the ignore list leaves out (the saved review keeps them,
+        so that "Show again" in a continued review brings them back at once)."""
+        return [g for groups in self._hidden.values() for g in groups]
+
     def _save(self) -> bool:
         try:
             self.ignore.save()

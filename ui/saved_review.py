@@ -76,13 +76,15 @@ class ChangedBanner(QFrame):
 
 class SavedReviewFlow(QObject):
     """Saves the review as it goes and opens a saved one. Sets the user said are not copies
-    need nothing here: the ignore list keeps them and `ReviewSession.group_filter` (the
-    Marks menu's) leaves them out of every result shown, a continued review too."""
+    are kept in the saved result (`Autosaver.hidden_groups`); the ignore list keeps which
+    they are, and `ReviewSession.group_filter` (the Marks menu's) leaves them out of every
+    result shown, a continued review too."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.autosaver = Autosaver(window.session, self)
+        self.autosaver.hidden_groups = window.marks_menu.hidden_groups
         self.loader = ReviewLoader(self)
         self.banner = ChangedBanner()
         layout = window.review_page.layout()

@@ -169,6 +169,14 @@ def test_a_set_ignored_during_a_review_stays_out_when_it_is_continued(
         assert dialog.list.count() == 1
         assert dialog.list.item(0).data(Qt.ItemDataRole.UserRole) == group_key(gone)
         assert os.path.basename(gone_paths[0]) in dialog.list.item(0).toolTip()
+        assert second.marks_menu.hidden_count() == 1  # the saved review still holds the set
+        # Show it again: it comes back at once, in this continued review, with its files
+        with qtbot.waitSignal(second.marks_menu.status) as said:
+            dialog.show_all.click()
+        assert said.args[0] == "1 set no longer ignored; 1 set of this scan shown again."
+        back = [sorted(m.path for m in g.members) for g in second.session.groups]
+        assert sorted(back) == sorted([*shown, gone_paths])
+        assert IgnoreList.load().keys() == []
     finally:
         second.close()
 
