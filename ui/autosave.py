@@ -1,12 +1,14 @@
-"""The review saved as it goes, so a closed window loses nothing (docs/autosave.md).
+"""The review saved as it goes, so a closed window loses nothing (docs/saved-review.md).
 
 The saved review lives in ``<data folder>/review/`` (``$PHOTOSIFT_DATA_DIR`` honoured):
 
-- ``result.json``: the result as it is now (moved files taken out), in the engine's own
-  result format (`cleaner.save_result`, read back by the validating `cleaner.load_result`);
+- ``result.json``: the result as it is now (moved files taken out, sets the ignore list
+  hides kept), in the engine's own result format (`cleaner.save_result`, read back by the
+  validating `cleaner.load_result`);
 - ``marks.json``: the user's decisions (`MARKS_SCHEMA`): the paths marked for removal
-  (every other copy of a saved set is kept), the ids of the sets the user said are not
-  copies (``ignored_sets``, filled by the ignore list), the number of sets and when.
+  (every other copy of a saved set is kept), the number of sets and when. Sets the user
+  said are not copies are not in it: the ignore list (`cleaner.IgnoreList`, saved at once)
+  holds them, and every window filters every result through it, a continued review too.
 
 Both are written atomically (a temporary file replaced at the end), the result first, so
 a crash leaves the old review or the new one. `Autosaver` writes after a scan ends or a
@@ -21,13 +23,13 @@ import json
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, SignalInstance, Slot
 
-from cleaner import ScanResult, atomic_text_file, data_dir, save_result
+from cleaner import DuplicateGroup, ScanResult, atomic_text_file, data_dir, save_result
 from ui.models.session import ReviewSession
 from ui.workers.base import JobController, JobRunnable, register_pool
 
@@ -56,7 +58,6 @@ class SavedMarks:
     """What ``marks.json`` holds."""
 
     remove: tuple[str, ...]
-    ignored_sets: tuple[int, ...]
     sets: int
     saved_at: float  # seconds since the epoch
 
@@ -76,7 +77,6 @@ def marks_to_json(marks: SavedMarks) -> str:
             "schema_version": MARKS_VERSION,
             "saved_at": marks.saved_at,
             "sets": marks.sets,
-            "ignored_sets": list(marks.ignored_sets),
             "remove": list(marks.remove),
         },
         # ASCII: a name that is not valid UTF-8 keeps its os.fsdecode() spelling (a lone
@@ -99,14 +99,12 @@ def marks_from_json(text: str) -> SavedMarks:
         raise MarksFormatError("not a PhotoSift marks file")
     if data.get("schema_version") != MARKS_VERSION:
         raise MarksFormatError(f"marks format {data.get('schema_version')!r} is not known")
-    remove, ignored = data.get("remove"), data.get("ignored_sets", [])
+    # "ignored_sets" (set ids, written by earlier builds, never filled) is passed over:
+    # the ignore list says which sets are ignored, and a stale value must not lose marks.
+    remove = data.get("remove")
     sets, saved_at = data.get("sets"), data.get("saved_at")
     if not isinstance(remove, list) or not all(isinstance(p, str) for p in remove):
         raise MarksFormatError("“remove” must be a list of paths")
-    if not isinstance(ignored, list) or not all(
-        isinstance(i, int) and not isinstance(i, bool) for i in ignored
-    ):
-        raise MarksFormatError("“ignored_sets” must be a list of set ids")
     if not isinstance(sets, int) or isinstance(sets, bool) or sets < 0:
         raise MarksFormatError("“sets” must be a whole number")
     if not isinstance(saved_at, int | float) or isinstance(saved_at, bool):
@@ -114,7 +112,7 @@ def marks_from_json(text: str) -> SavedMarks:
     # a time the clock can show: NaN, infinity or 1e300 would stop the start page
     if not math.isfinite(saved_at) or not 0 <= saved_at < _LATEST_TIME:
         raise MarksFormatError("“saved_at” is not a time PhotoSift could have written")
-    return SavedMarks(tuple(remove), tuple(ignored), sets, float(saved_at))
+    return SavedMarks(tuple(remove), sets, float(saved_at))
 
 
 def read_marks(path: Path | None = None) -> SavedMarks | None:
@@ -188,8 +186,10 @@ class Autosaver(JobController):
     def __init__(self, session: ReviewSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        # The ignore list's hook: the ids of the sets the user said are not copies.
-        self.ignored_sets: Callable[[], Sequence[int]] = lambda: ()
+        # The sets the ignore list leaves out of the review (the window's Marks menu sets
+        # it): saved in result.json with the others, so a continued review can show them
+        # again; they stay hidden because every result shown goes through the ignore list.
+        self.hidden_groups: Callable[[], Sequence[DuplicateGroup]] = lambda: ()
         self.active = False  # a finished result is shown: changes are saved
         self._result_dirty = False
         self._marks_dirty = False
@@ -247,9 +247,10 @@ class Autosaver(JobController):
 
     def _snapshot(self) -> Snapshot:
         result = self.session.current_result() if self._result_dirty else None
+        if result is not None and (hidden := tuple(self.hidden_groups())):
+            result = replace(result, groups=(*result.groups, *hidden))
         marks = SavedMarks(
             remove=tuple(self.session.paths_to_remove()),
-            ignored_sets=tuple(self.ignored_sets()),
             sets=len(self.session.groups),
             saved_at=time.time(),
         )

@@ -23,7 +23,7 @@ from cleaner import (
     make_demo_library,
 )
 from ui.desktop import open_file, reveal_in_file_manager
-from ui.format import human_bytes, plural
+from ui.format import human_bytes, plain_tooltip, plural
 from ui.icons import app_icon
 from ui.marks_menu import MarksMenu
 from ui.menu_bar import build_menu_bar
@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self.export_dialog: ExportDialog | None = None
         self._demo_dirs: list[Path] = []
         self._notices: list[str] = []  # one-line notes from the current scan (Notice)
+        self._notice_tips: list[str] = []  # their whole text, for the status bar's tooltip
         self._closing = False
 
         self.start_page = StartPage(self.settings)
@@ -316,6 +317,7 @@ class MainWindow(QMainWindow):
         self.start_page.set_status("")
         self.statusBar().showMessage("Scanning…")
         self._notices = []
+        self._notice_tips = []
         self.statusBar().setToolTip("")
         return self.scanner.start(settings)
 
@@ -357,8 +359,8 @@ class MainWindow(QMainWindow):
         the whole of it in the status bar's tooltip."""
         self._notices.append(notice.short or notice.text)
         self.statusBar().showMessage(notice.short or notice.text)
-        tips = [self.statusBar().toolTip(), notice.text]
-        self.statusBar().setToolTip("\n".join(t for t in tips if t))
+        self._notice_tips.append(notice.text)
+        self.statusBar().setToolTip(plain_tooltip("\n".join(self._notice_tips)))
 
     @Slot(list)
     def _on_skipped(self, files: list[SkippedFile]) -> None:

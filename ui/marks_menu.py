@@ -11,6 +11,7 @@ For the autosave of the review: `ignored_keys()`, `ignore_keys(keys)`, `unignore
 
 from __future__ import annotations
 
+import html
 import os
 from collections.abc import Callable, Iterable
 
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from cleaner import DuplicateGroup, IgnoreList, IgnoreListError, group_key, is_ignore_key
-from ui.format import plural
+from ui.format import plain_tooltip, plural
 from ui.marking import BulkOutcome, Pick, invert_set, keep_in_folder, keep_one, mark_folder
 from ui.models.session import ReviewSession
 
@@ -200,16 +201,20 @@ class MarksMenu(QObject):
         """How many sets of this scan the ignore list leaves out."""
         return sum(len(v) for v in self._hidden.values())
 
+    def hidden_groups(self) -> list[DuplicateGroup]:
+        """The sets of this scan the ignore list leaves out (the saved review keeps them,
+        so that "Show again" in a continued review brings them back at once)."""
+        return [g for groups in self._hidden.values() for g in groups]
+
     def _save(self) -> bool:
         try:
             self.ignore.save()
         except IgnoreListError as exc:
             why = str(exc)
-            QMessageBox.warning(
-                self._window,
-                "PhotoSift",
-                f"{why[:1].upper()}{why[1:]}.\nThe change holds until you quit.",
-            )
+            text = f"{why[:1].upper()}{why[1:]}.\nThe change holds until you quit."
+            # rich text with the file's name escaped: "<b>" in a folder's name shows as written
+            body = html.escape(text, quote=False).replace("\n", "<br>")
+            QMessageBox.warning(self._window, "PhotoSift", f"<p>{body}</p>")
             return False
         finally:
             self.ignoredChanged.emit()
@@ -303,7 +308,7 @@ class IgnoredDialog(QDialog):
             if entry.added:
                 text += f"  ·  ignored {entry.added[:10]}"
             item = QListWidgetItem(text)
-            item.setToolTip("\n".join(entry.files))
+            item.setToolTip(plain_tooltip("\n".join(entry.files)))
             item.setData(Qt.ItemDataRole.UserRole, entry.key)
             self.list.addItem(item)
         n = self.list.count()

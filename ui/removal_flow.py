@@ -12,6 +12,7 @@ screenshots can reach them) and talks to the files only through `MutationControl
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, Slot
@@ -362,9 +363,10 @@ class RemovalFlow(QObject):
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.setWindowTitle("Put back")
         box.setIcon(QMessageBox.Icon.Information)
-        box.setText(f"<b>{text}</b>")
+        box.setTextFormat(Qt.TextFormat.RichText)  # bold words; the file names escaped
+        box.setText(f"<b>{html.escape(text)}</b>")
         if details:
-            box.setInformativeText(details)
+            box.setInformativeText(html.escape(details).replace("\n", "<br>"))
         box.setStandardButtons(QMessageBox.StandardButton.Close)
         self.restore_box = box
         box.open()

@@ -22,13 +22,13 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QVBoxLayout
 
 from cleaner import ScanResult
 from ui.autosave import Autosaver, human_when, marks_path, result_path, saved_review_summary
-from ui.format import plural
+from ui.format import plain_tooltip, plural
 from ui.settings import Keys
 from ui.workers.review_load import GONE, LoadedReview, ReviewLoader
 
@@ -75,18 +75,16 @@ class ChangedBanner(QFrame):
 
 
 class SavedReviewFlow(QObject):
-    """Signals:
-    ignoredSetsRestored(ids): a saved review was opened; `ids` are the sets its ignore list
-        held (the ignore list's hook; the autosave reads them back through
-        `autosaver.ignored_sets`).
-    """
-
-    ignoredSetsRestored = Signal(list)
+    """Saves the review as it goes and opens a saved one. Sets the user said are not copies
+    are kept in the saved result (`Autosaver.hidden_groups`); the ignore list keeps which
+    they are, and `ReviewSession.group_filter` (the Marks menu's) leaves them out of every
+    result shown, a continued review too."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.autosaver = Autosaver(window.session, self)
+        self.autosaver.hidden_groups = window.marks_menu.hidden_groups
         self.loader = ReviewLoader(self)
         self.banner = ChangedBanner()
         layout = window.review_page.layout()
@@ -156,7 +154,7 @@ class SavedReviewFlow(QObject):
     @Slot(str)
     def _save_failed(self, message: str) -> None:
         self.saved_label.setText("Your review is NOT saved")
-        self.saved_label.setToolTip(message)
+        self.saved_label.setToolTip(plain_tooltip(message))
         self.window.statusBar().showMessage(message, 10000)
 
     def window_closing(self) -> None:
@@ -219,7 +217,6 @@ class SavedReviewFlow(QObject):
         window._on_finished(loaded.result)
         if loaded.marks is not None:
             window.session.set_marked_paths(loaded.marks.remove)
-            self.ignoredSetsRestored.emit(list(loaded.marks.ignored_sets))
         if loaded.changed:
             window.session.set_changed(loaded.changed)
         self.banner.show_changed(loaded.changed)
@@ -239,6 +236,7 @@ class SavedReviewFlow(QObject):
         box = QMessageBox(
             QMessageBox.Icon.Warning, "Cannot open this file", message, parent=self.window
         )
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the message names the file
         if details:
             box.setDetailedText(details)
         box.open()

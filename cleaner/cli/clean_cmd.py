@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import signal
 import sys
 from collections import Counter
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from cleaner.cli.common import ProgressBar, ask, error, human_bytes
+from cleaner.detect.ignore import IgnoreList, without_ignored
 from cleaner.errors import ResultFormatError
 from cleaner.progress import CancelToken, Progress
 from cleaner.removal.move import (
@@ -43,12 +45,13 @@ def add_parser(subparsers: Any) -> None:
         "'photosift undo' puts the files back. Never removes the last copy of a picture, "
         "a file in a protected folder, a symbolic link, or a file that changed since the "
         "scan, and never deletes permanently. A picture's sidecar files (.xmp, .aae, .thm) "
-        "go with it, unless another picture beside it still uses them.",
+        "go with it, unless another picture beside it still uses them. Sets you marked "
+        "as not copies (the ignore list, as in 'photosift scan') are left alone.",
         epilog="Only one PhotoSift at a time moves files: while another one is moving or "
         "putting back files, clean says so and moves nothing. "
         "Exit codes: 0 done (or declined), 1 some files were not moved, the "
         "confirmation was not given or another PhotoSift is moving files, "
-        "3 the result file cannot be read, 130 cancelled.",
+        "3 the result file or the ignore list cannot be read, 130 cancelled.",
     )
     p.add_argument(
         "--from",
@@ -88,6 +91,19 @@ def add_parser(subparsers: Any) -> None:
         help="never use the trash: move every file to the quarantine folder "
         "(needs --quarantine DIR or --quarantine-auto)",
     )
+    ignore = p.add_mutually_exclusive_group()
+    ignore.add_argument(
+        "--ignore-list",
+        metavar="FILE",
+        help="leave alone the sets this ignore list holds (default: the list the window keeps, "
+        "ignored-sets.json in PhotoSift's data folder); if it cannot be fully read, nothing "
+        "is moved",
+    )
+    ignore.add_argument(
+        "--no-ignore-list",
+        action="store_true",
+        help="clean every set of the result file, even sets you marked as not copies",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -99,8 +115,20 @@ def run(args: argparse.Namespace) -> int:
     except ResultFormatError as exc:
         error(str(exc))
         return EXIT_BAD_INPUT
+    ignore = _ignore_list(args)
+    if isinstance(ignore, str):
+        error(ignore)
+        return EXIT_BAD_INPUT
+    result, left_alone = without_ignored(result, ignore)
     plan = plan_removal(result, protected_folders=args.protect)
     options = _options(args)
+    if left_alone:
+        n = len(left_alone)
+        print(
+            f"{n:,} set{'' if n == 1 else 's'} you marked as not copies (ignore list) "
+            f"{'is' if n == 1 else 'are'} left alone; --no-ignore-list cleans "
+            f"{'it' if n == 1 else 'them'} too."
+        )
     _print_plan(plan, options, args.result)
     if not plan.files:
         print("Nothing to remove.")
@@ -126,6 +154,27 @@ def run(args: argparse.Namespace) -> int:
         error(str(exc))
         return EXIT_FAILED
     return _report(finished)
+
+
+def _ignore_list(args: argparse.Namespace) -> IgnoreList | str | None:
+    """The ignore list to honour (None with --no-ignore-list), or what is wrong with it.
+
+    Unlike `scan`, which only shows less, `clean` moves files: with a list it could not
+    fully read it might move a copy of a set the user said is no set, so it refuses.
+    `IgnoreList.load` never opens a FIFO or a folder (no hang) and never raises; `error`
+    shows control characters in the message as escapes."""
+    if args.no_ignore_list:
+        return None
+    if args.ignore_list and not os.path.lexists(args.ignore_list):
+        return f"cannot read the ignore list {args.ignore_list}: there is no such file"
+    ignore = IgnoreList.load(args.ignore_list)
+    if ignore.problem:
+        return (
+            f"{ignore.problem} Nothing was moved, since sets you marked as not "
+            "copies could be among them: fix or remove that file, or use --no-ignore-list "
+            "to clean every set."
+        )
+    return ignore
 
 
 def _options(args: argparse.Namespace) -> RemovalOptions:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -132,22 +133,69 @@ def test_no_continue_button_without_a_saved_review(window: MainWindow) -> None:
     assert not window.start_page.continue_hint.isVisible()
 
 
-def test_ignored_sets_hook_is_saved_and_given_back(
-    window: MainWindow, qtbot: QtBot, demo_library: DemoLibrary
+def test_a_set_ignored_during_a_review_stays_out_when_it_is_continued(
+    qtbot: QtBot, demo_library: DemoLibrary
 ) -> None:
-    window.saved_review.autosaver.ignored_sets = lambda: [7, 3]
-    _scan(window, qtbot, demo_library.root)
-    window.close()
+    """The ignore list is the one place ignored sets live: saved at once by "These are not
+    copies", read by every window. The continued review does not show the set, the Ignored
+    sets dialog lists it, and marks.json carries no second, stale copy of it."""
+    from cleaner import IgnoreList, group_key
+    from ui.marks_menu import IgnoredDialog
+
+    first = _window(qtbot)
+    _scan(first, qtbot, demo_library.root)
+    assert len(first.session) >= 2
+    first.review_page.select_group_at(0)
+    row = first.review_page.current_group_row()
+    gone = first.session.groups[row]
+    gone_paths = sorted(m.path for m in gone.members)
+    first.marks_menu.act_not_copies.trigger()
+    shown = [sorted(m.path for m in g.members) for g in first.session.groups]
+    assert gone_paths not in shown
+    first.act_quit.trigger()  # the autosave writes what is pending
     data = json.loads(marks_path().read_text(encoding="utf-8"))
-    assert data["ignored_sets"] == [7, 3]
-    assert data["schema"] == "photosift-review-marks"
+    assert "ignored_sets" not in data  # not a second list that says "none"
+    assert IgnoreList.load().keys() == [group_key(gone)]
+
     second = _window(qtbot)
     try:
-        with qtbot.waitSignal(second.saved_review.ignoredSetsRestored, timeout=30000) as got:
-            second.start_page.continue_button.click()
-        assert got.args == [[7, 3]]
+        _continue(second, qtbot)
+        again = [sorted(m.path for m in g.members) for g in second.session.groups]
+        assert again == shown
+        assert gone_paths not in again
+        second.marks_menu.update_actions()
+        assert second.marks_menu.act_ignored.text() == "I&gnored sets (1)…"
+        dialog = IgnoredDialog(second.marks_menu, second)
+        assert dialog.list.count() == 1
+        assert dialog.list.item(0).data(Qt.ItemDataRole.UserRole) == group_key(gone)
+        assert os.path.basename(gone_paths[0]) in dialog.list.item(0).toolTip()
+        assert second.marks_menu.hidden_count() == 1  # the saved review still holds the set
+        # Show it again: it comes back at once, in this continued review, with its files
+        with qtbot.waitSignal(second.marks_menu.status) as said:
+            dialog.show_all.click()
+        assert said.args[0] == "1 set no longer ignored; 1 set of this scan shown again."
+        back = [sorted(m.path for m in g.members) for g in second.session.groups]
+        assert sorted(back) == sorted([*shown, gone_paths])
+        assert IgnoreList.load().keys() == []
     finally:
         second.close()
+
+
+def test_marks_of_an_older_review_with_ignored_set_ids_are_kept() -> None:
+    """Earlier builds wrote "ignored_sets" (set ids, never filled). Whatever it holds, the
+    marks are read: the ignore list, not marks.json, says which sets are ignored."""
+    for old in ([], [1, 2], ["a" * 64], "garbage"):
+        text = json.dumps(
+            {
+                "schema": "photosift-review-marks",
+                "schema_version": 1,
+                "saved_at": 1.5,
+                "sets": 2,
+                "ignored_sets": old,
+                "remove": ["/a"],
+            }
+        )
+        assert marks_from_json(text).remove == ("/a",)
 
 
 def test_open_results_made_by_the_command_line(
@@ -238,21 +286,18 @@ def test_marks_file_reader_checks_every_value() -> None:
         "schema_version": 1,
         "saved_at": 1.5,
         "sets": 2,
-        "ignored_sets": [1],
         "remove": ["/a"],
     }
     assert marks_from_json(json.dumps(good)).remove == ("/a",)
     # a name that is not valid UTF-8 (os.fsdecode's lone surrogate) reads back the same
     odd = os.fsdecode(b"/photos/caf\xe9.jpg")
-    saved = SavedMarks(remove=(odd,), ignored_sets=(), sets=1, saved_at=2.0)
+    saved = SavedMarks(remove=(odd,), sets=1, saved_at=2.0)
     text = marks_to_json(saved)
     assert text.isascii()
     assert marks_from_json(text) == saved
     for key, bad in [
         ("remove", [1]),
         ("remove", "/a"),
-        ("ignored_sets", ["x"]),
-        ("ignored_sets", [True]),
         ("sets", -1),
         ("sets", "2"),
         ("saved_at", None),

@@ -14,6 +14,7 @@ from PySide6.QtCore import (
     Slot,
 )
 
+from ui.format import plain_tooltip
 from ui.models.session import ReviewSession
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -60,7 +61,10 @@ class SkippedModel(QAbstractTableModel):
         if not index.isValid() or index.row() >= len(self.session.skipped):
             return None
         item = self.session.skipped[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.ToolTipRole:  # a name with "<b>" shows as written
+            text = self.data(index, Qt.ItemDataRole.DisplayRole)
+            return plain_tooltip(text) if isinstance(text, str) else None
+        if role == Qt.ItemDataRole.DisplayRole:
             col = index.column()
             if col == 0:
                 return os.path.basename(item.path) or item.path

@@ -43,6 +43,7 @@ from ui.format import (
     file_and_folder,
     format_label,
     human_bytes,
+    plain_tooltip,
     quality_tooltip,
     resolution,
     sharpness_words,
@@ -128,10 +129,10 @@ class _Panel(QWidget):
         bold = self.name.font()
         bold.setBold(True)
         self.name.setFont(bold)
-        self.name.setToolTip(printable(member.path))
+        self.name.setToolTip(plain_tooltip(printable(member.path)))
         self.where = ElidedLabel(folder)
         self.where.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.where.setToolTip(printable(member.path))
+        self.where.setToolTip(plain_tooltip(printable(member.path)))
         self.view = ZoomView(dialog.zoom_by)
         self.view.setAccessibleName(f"Picture: {os.path.basename(member.path)}")
         self.scene = QGraphicsScene(self.view)
@@ -140,6 +141,7 @@ class _Panel(QWidget):
         self.scene.addItem(self.item)
         self.view.setScene(self.scene)
         self.loading = QLabel("Loading…")
+        self.loading.setTextFormat(Qt.TextFormat.PlainText)  # the reason may name the file
         self.mark = QPushButton()
         self.mark.setCheckable(True)
         self.mark.setToolTip("Switch between keeping and removing this copy")
@@ -284,7 +286,9 @@ class CompareDialog(QDialog):
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setToolTip(
-                    quality_tooltip(self.members[c], group) if name == "Quality score" else value
+                    quality_tooltip(self.members[c], group)
+                    if name == "Quality score"
+                    else plain_tooltip(value)
                 )
                 if differs and name != "Folder" and name != "File name":
                     item.setBackground(highlight)

@@ -8,6 +8,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
+from ui.format import plain_tooltip
+
 
 class _StayOpenMenu(QMenu):
     """A click (or Space) on a tickable entry ticks it and leaves the menu open."""
@@ -33,9 +35,10 @@ class _StayOpenMenu(QMenu):
 
 
 class CopyChooser(QToolButton):
-    """Entries `labels` (one per copy, with `tips` as tooltips), `chosen` ticked; at least
-    one and at most `most` can be ticked. `chosenChanged(list)` gives the ticked entries'
-    positions, in order, after each change."""
+    """Entries `labels` (one per copy, with `tips` as tooltips, plain text: a name with
+    "<b>" shows as written), `chosen` ticked; at least one and at most `most` can be
+    ticked. `chosenChanged(list)` gives the ticked entries' positions, in order, after
+    each change."""
 
     chosenChanged = Signal(list)
 
@@ -55,11 +58,12 @@ class CopyChooser(QToolButton):
         menu = _StayOpenMenu(self)
         menu.setToolTipsVisible(True)
         self.actions_: list[QAction] = []
+        self._tips = list(tips)
         for n, (label, tip) in enumerate(zip(labels, tips, strict=True)):
             action = QAction(label.replace("&", "&&"), menu)  # "&" is not a shortcut here
             action.setCheckable(True)
             action.setChecked(n in chosen)
-            action.setToolTip(tip)
+            action.setToolTip(plain_tooltip(tip))
             action.toggled.connect(self._toggled)
             menu.addAction(action)
             self.actions_.append(action)
@@ -90,11 +94,10 @@ class CopyChooser(QToolButton):
     def _update_enabled(self) -> None:
         chosen = self.chosen()
         full = len(chosen) >= self.most
-        for action in self.actions_:
+        for action, tip in zip(self.actions_, self._tips, strict=True):
             ticked = action.isChecked()
             # the last shown copy stays; no more than fit side by side
             action.setEnabled((ticked and len(chosen) > 1) or (not ticked and not full))
-            tip = action.toolTip().split("\n")[0]
             if not ticked and full:
                 tip += f"\nUp to {self.most} copies fit side by side: untick one first."
-            action.setToolTip(tip)
+            action.setToolTip(plain_tooltip(tip))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 import sys
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -39,8 +39,13 @@ class ErrorDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.report = report_text(message, details)
-        headline = QLabel(f"<b>{title}</b>")
+        headline = QLabel(title)
+        bold = headline.font()
+        bold.setBold(True)
+        headline.setFont(bold)
         text = QLabel(message)
+        for label in (headline, text):  # a file name in the message shows as written
+            label.setTextFormat(Qt.TextFormat.PlainText)
         text.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(headline)

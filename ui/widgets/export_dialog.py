@@ -7,6 +7,7 @@ here without a change to this dialog."""
 
 from __future__ import annotations
 
+import html
 import math
 from datetime import date
 from pathlib import Path
@@ -214,7 +215,7 @@ class ExportDialog(QDialog):
                     f"{plural(len(existing), 'file')} with this name "
                     f"{'is' if len(existing) == 1 else 'are'} already there and will be replaced."
                 )
-            self.status.setText(problem)
+            self._say(problem)
 
     # -- running ---------------------------------------------------------------------
 
@@ -230,26 +231,33 @@ class ExportDialog(QDialog):
         self.settings.set(Keys.REPORT_FOLDER, str(request.folder))
         self.done_event = None
         self.busy.show()
-        self.status.setText("Writing the report… (previews of the pictures take a moment)")
+        self._say("Writing the report… (previews of the pictures take a moment)")
         self.export_button.setEnabled(False)
         self.close_button.setEnabled(False)
         self.reports.start(request)
 
     @Slot(object)
+    def _say(self, text: str, rich: bool = False) -> None:
+        """The status line: plain text (a file or folder name shows as written), or the
+        dialog's own rich text with every name in it escaped."""
+        self.status.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+        self.status.setText(text)
+
     def _on_done(self, done: ExportDone) -> None:
         self.done_event = done
         self.busy.hide()
         t = done.summary.totals
-        names = ", ".join(p.name for p in done.files)
+        names = html.escape(", ".join(p.name for p in done.files), quote=False)
+        folder = html.escape(str(done.request.folder), quote=False)
         text = (
-            f"<b>Report saved</b> in {done.request.folder}: {names}.<br>"
+            f"<b>Report saved</b> in {folder}: {names}.<br>"
             f"{plural(t.groups, 'picture')} with copies; "
             f"{plural(t.redundant_copies, 'extra copy', 'extra copies')} "
             f"taking {human_bytes(t.reclaimable_bytes)}."
         )
         for warning in done.warnings:
-            text += f"<br>{warning}"
-        self.status.setText(text)
+            text += f"<br>{html.escape(warning, quote=False)}"
+        self._say(text, rich=True)
         self.close_button.setEnabled(True)
         self.close_button.setText("Close")
         self.export_button.hide()
@@ -262,7 +270,7 @@ class ExportDialog(QDialog):
         self.busy.hide()
         self.close_button.setEnabled(True)
         self._update()
-        self.status.setText(message)
+        self._say(message)
         if details:
             from ui.widgets.error_dialog import ErrorDialog
 

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from cleaner import BatchState, LogEntry, Method, Outcome, RestoreFinished, human_time
-from ui.format import human_bytes, plural
+from ui.format import human_bytes, plain_tooltip, plural
 from ui.workers.mutations import BatchInfo, MutationController
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -157,7 +157,7 @@ class BatchTableModel(_RowsTableModel):
             if col == 4:
                 return batch_state_text(info)
         if role == Qt.ItemDataRole.ToolTipRole and info.quarantine_dirs:
-            return "Quarantine folder: " + ", ".join(info.quarantine_dirs)
+            return plain_tooltip("Quarantine folder: " + ", ".join(info.quarantine_dirs))
         return None
 
 
@@ -181,14 +181,16 @@ class EntryTableModel(_RowsTableModel):
             col = index.column()
             if col == 0:
                 if role == Qt.ItemDataRole.ToolTipRole:
-                    return e.original_path
+                    return plain_tooltip(e.original_path)
                 return os.path.basename(e.original_path)
             if col == 1:
-                return os.path.dirname(e.original_path)
+                folder = os.path.dirname(e.original_path)
+                return plain_tooltip(folder) if role == Qt.ItemDataRole.ToolTipRole else folder
             if col == 2:
                 text = entry_text(e)
-                if role == Qt.ItemDataRole.ToolTipRole and e.destination:
-                    return f"{text}\nWent to: {e.destination}"
+                if role == Qt.ItemDataRole.ToolTipRole:
+                    went = f"\nWent to: {e.destination}" if e.destination else ""
+                    return plain_tooltip(text + went)
                 return text
         return None
 
@@ -240,6 +242,7 @@ class HistoryDialog(QDialog):
         self.empty.setVisible(False)
         self.files_title = QLabel()
         self.outcome = QLabel()
+        self.outcome.setTextFormat(Qt.TextFormat.PlainText)  # it names files
         self.outcome.setWordWrap(True)
         self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.outcome.hide()

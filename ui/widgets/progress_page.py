@@ -54,6 +54,7 @@ class ProgressPage(QWidget):
         font.setBold(True)
         self.title.setFont(font)
         self.folders = QLabel()
+        self.folders.setTextFormat(Qt.TextFormat.PlainText)  # folder names as written
         self.folders.setWordWrap(True)
         self.stage = QLabel("Starting…")
         stage_font = QFont(self.stage.font())

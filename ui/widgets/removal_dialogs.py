@@ -11,6 +11,7 @@ version); "put back", as the Trash itself says, rather than "restore".
 from __future__ import annotations
 
 import enum
+import html
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -51,13 +52,14 @@ from cleaner import (
     RemovalPlan,
     RestoreState,
 )
-from ui.format import human_bytes, plural, short_folder
+from ui.format import human_bytes, plain_tooltip, plural, short_folder
 
 MAX_LISTED = 2000  # rows in a list; the rest is summed up in one line
 
 
 def _headline(text: str) -> QLabel:
     label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # it may name a file
     font = QFont(label.font())
     font.setPointSizeF(font.pointSizeF() * 1.2)
     font.setBold(True)
@@ -67,8 +69,11 @@ def _headline(text: str) -> QLabel:
     return label
 
 
-def _note(text: str) -> QLabel:
+def _note(text: str, rich: bool = False) -> QLabel:
+    """A paragraph: plain text (a file or folder name in it shows as written), or the
+    window's own rich text (`rich`), which must escape any name it holds."""
     label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     return label
 
@@ -125,9 +130,9 @@ def fill_kept(tree: QTreeWidget, kept: Iterable[KeptFile], roots: Sequence[str] 
             continue
         why = kept_reason_text(k)
         item = QTreeWidgetItem([os.path.basename(k.path), short_folder(k.path, roots), why])
-        item.setToolTip(0, k.path)
-        item.setToolTip(1, os.path.dirname(k.path))
-        item.setToolTip(2, kept_reason_tooltip(k))
+        item.setToolTip(0, plain_tooltip(k.path))
+        item.setToolTip(1, plain_tooltip(os.path.dirname(k.path)))
+        item.setToolTip(2, plain_tooltip(kept_reason_tooltip(k)))
         items.append(item)
     if n > MAX_LISTED:
         items.append(QTreeWidgetItem([f"… and {n - MAX_LISTED:,} more", "", ""]))
@@ -165,7 +170,7 @@ def _add_sidecars(item: QTreeWidgetItem, f: PlannedFile, roots: Sequence[str]) -
                 human_bytes(car.size),
             ]
         )
-        row.setToolTip(0, car.path)
+        row.setToolTip(0, plain_tooltip(car.path))
         item.addChild(row)
     if f.keeper_has_no_sidecar:
         item.setToolTip(1, "The copy that stays has no sidecar file.")
@@ -216,7 +221,10 @@ class ConfirmRemovalDialog(QDialog):
         if n:
             groups = self._fill_files()
             layout.addWidget(
-                _note(f"<b>What happens</b>, picture by picture ({plural(groups, 'picture')}):")
+                _note(
+                    f"<b>What happens</b>, picture by picture ({plural(groups, 'picture')}):",
+                    rich=True,
+                )
             )
             layout.addWidget(self.files, 3)
         else:
@@ -226,7 +234,10 @@ class ConfirmRemovalDialog(QDialog):
         count = fill_kept(self.refused, plan.refused, self.roots)
         if count:
             layout.addWidget(
-                _note(f"<b>{plural(count, 'marked file')} will not be moved</b> (they stay):")
+                _note(
+                    f"<b>{plural(count, 'marked file')} will not be moved</b> (they stay):",
+                    rich=True,
+                )
             )
             layout.addWidget(self.refused, 1)
         else:
@@ -279,8 +290,8 @@ class ConfirmRemovalDialog(QDialog):
                 ]
             )
             if keeper is not None:
-                top.setToolTip(0, keeper.path)
-                top.setToolTip(2, os.path.dirname(keeper.path))
+                top.setToolTip(0, plain_tooltip(keeper.path))
+                top.setToolTip(2, plain_tooltip(os.path.dirname(keeper.path)))
             font = QFont(top.font(0))
             font.setBold(True)
             top.setFont(0, font)
@@ -293,8 +304,8 @@ class ConfirmRemovalDialog(QDialog):
                         human_bytes(f.size),
                     ]
                 )
-                child.setToolTip(0, f.path)
-                child.setToolTip(2, os.path.dirname(f.path))
+                child.setToolTip(0, plain_tooltip(f.path))
+                child.setToolTip(2, plain_tooltip(os.path.dirname(f.path)))
                 _add_sidecars(child, f, self.roots)
                 top.addChild(child)
             items.append(top)
@@ -469,7 +480,8 @@ class RemovalSummaryDialog(QDialog):
                 _note(
                     f"Changed your mind? <b>Put back</b> puts {them} back where "
                     f"{'it was' if them == 'it' else 'they were'}. You can also do it later "
-                    "with Undo (Ctrl+Z) or from <b>History</b> (File menu)."
+                    "with Undo (Ctrl+Z) or from <b>History</b> (File menu).",
+                    rich=True,
                 )
             )
         q_dirs = quarantine_folders(finished)
@@ -518,7 +530,8 @@ class RemovalSummaryDialog(QDialog):
                 f"{'it is' if n == 1 else 'they are'}.<br>You can move "
                 f"{'it' if n == 1 else 'them'} to a <b>quarantine folder</b> instead: "
                 f"out of the way, and you can put {'it' if n == 1 else 'them'} back from "
-                "History at any time."
+                "History at any time.",
+                rich=True,
             )
         )
         roots = sorted({_drive_root_quarantine(k.path) for k in self.no_trash})
@@ -611,7 +624,8 @@ def another_mover_box(message: str, restoring: bool, parent: QWidget) -> QMessag
     box.setWindowModality(Qt.WindowModality.WindowModal)
     box.setIcon(QMessageBox.Icon.Information)
     box.setWindowTitle("Another PhotoSift is moving files")
-    box.setText(f"<b>{_capitalised(message)}.</b>")
+    box.setTextFormat(Qt.TextFormat.RichText)
+    box.setText(f"<b>{html.escape(_capitalised(message))}.</b>")
     nothing = (
         "Nothing was put back yet."
         if restoring

@@ -45,6 +45,7 @@ from ui.format import (
     group_reason_tooltip,
     human_bytes,
     keeper_header,
+    plain_tooltip,
     plural,
 )
 from ui.models.groups import GroupListModel
@@ -291,6 +292,8 @@ class ReviewPage(QWidget):
         self.group_title.setWordWrap(True)  # a long name goes below "6 copies of" when narrow
         self.group_reason = QLabel()
         self.group_reason.setWordWrap(True)
+        for label in (self.group_title, self.group_reason):  # a name with "<b>" as written
+            label.setTextFormat(Qt.TextFormat.PlainText)
         self.compare_button = QPushButton("Compare side by side")
         self.compare_button.setToolTip(
             "Look at the selected copies (or all copies) side by side (Ctrl+E)"
@@ -432,7 +435,7 @@ class ReviewPage(QWidget):
         )
         where = ", ".join(folders[:4]) + (" …" if len(folders) > 4 else "")
         self.group_reason.setText(f"{keeper_header(group)} Copies in: {where}")
-        self.group_reason.setToolTip(group_reason_tooltip(group))
+        self.group_reason.setToolTip(plain_tooltip(group_reason_tooltip(group)))
 
     @Slot()
     def _scrolled(self) -> None:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from cleaner import Similarity
+from ui.format import plain_tooltip
 from ui.settings import Keys, Settings
 from ui.widgets.scan_settings_dialog import edit_scan_settings, settings_summary
 
@@ -235,6 +236,7 @@ class StartPage(QWidget):
         buttons.addWidget(self.scan_button)
 
         self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # a folder's name as written
         self.status.setWordWrap(True)
         self.status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
 
@@ -325,7 +327,7 @@ class StartPage(QWidget):
         item = QTreeWidgetItem([folder, "Protected"])
         item.setData(0, Qt.ItemDataRole.UserRole, folder)
         item.setIcon(0, self.style().standardIcon(QStyle.StandardPixmap.SP_DirIcon))
-        item.setToolTip(0, folder)
+        item.setToolTip(0, plain_tooltip(folder))
         item.setFlags(
             Qt.ItemFlag.ItemIsEnabled
             | Qt.ItemFlag.ItemIsSelectable
