@@ -231,6 +231,20 @@ def kept_over_text(member: GroupMember, keeper: GroupMember | None) -> str:
     )
 
 
+def keeper_changed_text(member: GroupMember, group: DuplicateGroup, stays: Sequence[str]) -> str:
+    """For a copy's tooltip when the suggested copy changed or is gone since the review was
+    saved: that (instead of why it was suggested), and which copies stay now (`stays`: the
+    unmarked copies still as scanned, in set order)."""
+    keeper = copy_name(group.keeper.path, group)
+    text = f"{keeper}, the copy suggested to keep, changed or is gone since this review was saved."
+    names = ["This copy" if p == member.path else copy_name(p, group) for p in stays]
+    names.sort(key=lambda n: n != "This copy")
+    if not names:
+        return f"{text} No copy of this picture is as scanned now: scan again to review it."
+    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"{text} {who} {'stays' if len(names) == 1 else 'stay'} now."
+
+
 def group_reason_tooltip(group: DuplicateGroup) -> str:
     """The header's tooltip: every copy's reason in full, then the group's stored one."""
     lines = [
