@@ -145,14 +145,15 @@ def breakable(name: str) -> str:
 def copy_name(path: str, group: DuplicateGroup | None = None) -> str:
     """A copy as its path below the folder all the set's copies share, its middle folders
     elided ("Backup of Photos/…/2021-03 Block C/IMG_0747.JPG"): enough to tell copies of
-    one picture apart at a glance, where "folder/name" can read the same for two."""
+    one picture apart at a glance, where "folder/name" can read the same for two. The
+    folder is named by the tiles' rule (`folder_in_scan`), from the shared folder here
+    instead of the scanned one."""
     parts = path.replace("\\", "/").split("/")
-    if group is not None and group.members:
-        common = os.path.commonpath([os.path.dirname(m.path) for m in group.members])
-        below = os.path.relpath(path, common) if common else path
-        parts = below.replace("\\", "/").split("/")
-    else:
+    if group is None or not group.members:
         parts = parts[-2:]
+    elif common := os.path.commonpath([os.path.dirname(m.path) for m in group.members]):
+        folder = "" if os.path.dirname(path) == common else folder_in_scan(path, [common])
+        parts = [*folder.replace("\\", "/").split("/"), os.path.basename(path)]
     parts = [p for p in parts if p]
     if len(parts) > 3:
         parts = [parts[0], "…", parts[-2], parts[-1]]
