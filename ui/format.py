@@ -246,6 +246,16 @@ def keeper_changed_text(member: GroupMember, group: DuplicateGroup, stays: Seque
     return f"{text} {who} {'stays' if len(names) == 1 else 'stay'} now."
 
 
+def keeper_changed_header(group: DuplicateGroup) -> str:
+    """The set's header when its suggested copy changed or is gone since the review was
+    saved: no longer presented as the suggestion (see `keeper_changed_text`)."""
+    name = copy_name(group.keeper.path, group)
+    return (
+        f"Suggested to keep when this review was saved: {name}, which changed or is gone "
+        "since. The copies marked Keep stay now."
+    )
+
+
 def group_reason_tooltip(group: DuplicateGroup) -> str:
     """The header's tooltip: every copy's reason in full, then the group's stored one."""
     lines = [

@@ -91,3 +91,36 @@ def test_a_gone_keeper_is_not_presented_as_the_suggestion(qtbot: QtBot) -> None:
     tips = _tips(photos, row, groups[row])
     assert tips[1].count(f"This copy and copy2/IMG_{row:06d}.jpg stay now.") == 1
     assert tips[2].count(f"This copy and copy1/IMG_{row:06d}.jpg stay now.") == 1
+
+
+def test_the_header_does_not_present_a_gone_keeper_as_the_suggestion(qtbot: QtBot) -> None:
+    from tests.helpers.named_copies import named_result
+    from ui.main_window import MainWindow
+
+    groups = _groups()[:50]
+    w = MainWindow(cache_path=None)
+    qtbot.addWidget(w)
+    w.show()
+    w.session.clear((), (ROOT,))
+    w.session.add_groups(groups)
+    w._on_finished(named_result(groups, (ROOT,)))
+    rp = w.review_page
+    rp.select_group_at(0)
+    shown = rp.photo_model.group
+    assert shown is not None
+    name = shown.keeper.path.rsplit("/", 1)[1]
+    assert rp.group_reason.text().startswith(f"Suggested to keep: {name}. Kept over")
+    # the re-check of an opened review answers while its first set is on show
+    w.session.set_changed([shown.keeper.path])
+    gone = (
+        f"Suggested to keep when this review was saved: copy0/{name}, which changed or is "
+        "gone since. The copies marked Keep stay now."
+    )
+    assert rp.group_reason.text().startswith(gone)
+    assert "Kept over" not in rp.group_reason.text()
+    assert rp.group_reason.toolTip().startswith("When this review was saved:\n")
+    rp.select_group_at(1)  # a set whose keeper is as scanned: as before
+    assert rp.group_reason.text().startswith("Suggested to keep: IMG_")
+    rp.select_group_at(0)
+    assert rp.group_reason.text().startswith(gone)
+    w.close()
