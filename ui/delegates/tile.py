@@ -240,14 +240,23 @@ class PhotoTileDelegate(QStyledItemDelegate):
 
         # the keep / remove bar
         bar = self.bar_rect(tile)
+        wordings: tuple[str, ...]
         if changed:
-            colour, label = tint(palette, PROTECTED_HUE, 0.22), "Kept: scan again to review"
+            colour = tint(palette, PROTECTED_HUE, 0.22)
+            wordings = ("Kept: scan again to review", "Kept: scan again", "Kept")
         elif locked:
-            colour, label = tint(palette, PROTECTED_HUE, 0.22), "Always kept (protected)"
+            colour = tint(palette, PROTECTED_HUE, 0.22)
+            wordings = ("Always kept (protected)", "Always kept")
         elif marked:
-            colour, label = tint(palette, REMOVE_HUE, 0.85), "✗  Remove"
+            colour, wordings = tint(palette, REMOVE_HUE, 0.85), ("✗  Remove",)
         else:
-            colour, label = tint(palette, KEEP_HUE, 0.22), "✓  Keep"
+            colour, wordings = tint(palette, KEEP_HUE, 0.22), ("✓  Keep",)
+        # the longest wording that fits the bar (a large font), else elided: never clipped
+        bar_fm = QFontMetrics(bold)
+        room = bar.width() - 8
+        label = next((t for t in wordings if bar_fm.horizontalAdvance(t) <= room), None)
+        if label is None:
+            label = bar_fm.elidedText(wordings[-1], Qt.TextElideMode.ElideRight, room)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colour)
