@@ -110,7 +110,7 @@ def test_dry_run_lists_a_set_whose_keeper_is_gone_as_staying(
     assert "2 files (4.1 KB) will be moved" in out, out
     assert f"  {goes}\n" in out
     assert f"  {gone}\n" not in out
-    assert "1 file marked for removal will stay where they are:" in out
+    assert "1 file marked for removal will stay where it is:" in out
     assert (
         f"  {gone}: the copy that would stay is missing or changed "
         f"({res.groups[1].keeper.path}: no longer there)" in out
