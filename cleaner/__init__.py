@@ -48,7 +48,7 @@ from cleaner.detect.ignore import (
 from cleaner.detect.scan import scan
 from cleaner.errors import BadRootError, Cancelled, PhotoSiftError, ResultFormatError
 from cleaner.formats import RAW_EXTENSIONS, is_image_candidate
-from cleaner.humanize import human_bytes, human_time, plural
+from cleaner.humanize import human_bytes, human_day, human_time, plural
 from cleaner.keep import (
     CRITERIA,
     CRITERIA_BY_KEY,
@@ -222,6 +222,7 @@ __all__ = [
     "describe_error",
     "group_key",
     "human_bytes",
+    "human_day",
     "human_time",
     "is_ignore_key",
     "is_image_candidate",

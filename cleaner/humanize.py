@@ -3,7 +3,7 @@ the reports and the window."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 
@@ -65,7 +65,13 @@ def human_time(iso: str) -> str:
         return iso
     if when.tzinfo is not None:
         when = when.astimezone()
-    return f"{when.day} {MONTHS[when.month - 1]} {when.year}, {when:%H:%M}"
+    return f"{human_day(when)}, {when:%H:%M}"
+
+
+def human_day(when: date) -> str:
+    """``27 Nov 2026``: English month names whatever the locale, as everywhere PhotoSift
+    names a day (the command line's history, the window's saved review)."""
+    return f"{when.day} {MONTHS[when.month - 1]} {when.year}"
 
 
 # English month names, whatever the locale (the rest of the output is English too).

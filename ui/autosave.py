@@ -29,7 +29,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, SignalInstance, Slot
 
-from cleaner import DuplicateGroup, ScanResult, atomic_text_file, data_dir, save_result
+from cleaner import (
+    DuplicateGroup,
+    ScanResult,
+    atomic_text_file,
+    data_dir,
+    human_day,
+    save_result,
+)
 from ui.models.session import ReviewSession
 from ui.workers.base import JobController, JobRunnable, register_pool
 
@@ -137,7 +144,8 @@ def write_snapshot(snapshot: Snapshot) -> None:
 
 
 def human_when(saved_at: float, now: float | None = None) -> str:
-    """'today at 14:05', 'yesterday at 09:10', 'on 3 Nov 2026 at 18:00'."""
+    """'today at 14:05', 'yesterday at 09:10', 'on 3 Nov 2026 at 18:00' (the day as the
+    engine names it, `cleaner.human_day`: the same month names whatever the locale)."""
     when = datetime.fromtimestamp(saved_at)
     today = datetime.fromtimestamp(now if now is not None else time.time()).date()
     clock = when.strftime("%H:%M")
@@ -146,7 +154,7 @@ def human_when(saved_at: float, now: float | None = None) -> str:
         return f"today at {clock}"
     if days == 1:
         return f"yesterday at {clock}"
-    return f"on {when.day} {when.strftime('%b %Y')} at {clock}"
+    return f"on {human_day(when)} at {clock}"
 
 
 class _SaveJob(JobRunnable):

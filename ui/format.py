@@ -145,14 +145,15 @@ def breakable(name: str) -> str:
 def copy_name(path: str, group: DuplicateGroup | None = None) -> str:
     """A copy as its path below the folder all the set's copies share, its middle folders
     elided ("Backup of Photos/…/2021-03 Block C/IMG_0747.JPG"): enough to tell copies of
-    one picture apart at a glance, where "folder/name" can read the same for two."""
+    one picture apart at a glance, where "folder/name" can read the same for two. The
+    folder is named by the tiles' rule (`folder_in_scan`), from the shared folder here
+    instead of the scanned one."""
     parts = path.replace("\\", "/").split("/")
-    if group is not None and group.members:
-        common = os.path.commonpath([os.path.dirname(m.path) for m in group.members])
-        below = os.path.relpath(path, common) if common else path
-        parts = below.replace("\\", "/").split("/")
-    else:
+    if group is None or not group.members:
         parts = parts[-2:]
+    elif common := os.path.commonpath([os.path.dirname(m.path) for m in group.members]):
+        folder = "" if os.path.dirname(path) == common else folder_in_scan(path, [common])
+        parts = [*folder.replace("\\", "/").split("/"), os.path.basename(path)]
     parts = [p for p in parts if p]
     if len(parts) > 3:
         parts = [parts[0], "…", parts[-2], parts[-1]]
@@ -228,6 +229,30 @@ def kept_over_text(member: GroupMember, keeper: GroupMember | None) -> str:
     return (
         f"{why} it wins on “{criterion_label(k.criterion)}”, the first of your criteria "
         f"where they differ.\n  {name}: {k.keeper_value}\n  this copy: {k.copy_value}"
+    )
+
+
+def keeper_changed_text(member: GroupMember, group: DuplicateGroup, stays: Sequence[str]) -> str:
+    """For a copy's tooltip when the suggested copy changed or is gone since the review was
+    saved: that (instead of why it was suggested), and which copies stay now (`stays`: the
+    unmarked copies still as scanned, in set order)."""
+    keeper = copy_name(group.keeper.path, group)
+    text = f"{keeper}, the copy suggested to keep, changed or is gone since this review was saved."
+    names = ["This copy" if p == member.path else copy_name(p, group) for p in stays]
+    names.sort(key=lambda n: n != "This copy")
+    if not names:
+        return f"{text} No copy of this picture is as scanned now: scan again to review it."
+    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"{text} {who} {'stays' if len(names) == 1 else 'stay'} now."
+
+
+def keeper_changed_header(group: DuplicateGroup) -> str:
+    """The set's header when its suggested copy changed or is gone since the review was
+    saved: no longer presented as the suggestion (see `keeper_changed_text`)."""
+    name = copy_name(group.keeper.path, group)
+    return (
+        f"Suggested to keep when this review was saved: {name}, which changed or is gone "
+        "since. The copies marked Keep stay now."
     )
 
 

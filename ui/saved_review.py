@@ -54,7 +54,10 @@ class ChangedBanner(QFrame):
         layout.addWidget(self.label, 1)
         self.hide()
 
-    def show_changed(self, changed: dict[str, str]) -> None:
+    def show_changed(self, changed: dict[str, str], held: int = 0, saved: bool = True) -> None:
+        """Say how many files changed or are gone, and how many marked copies (`held`:
+        marked in the saved review, or suggested when `saved` is False) are kept now
+        because the other copies of their picture are among them."""
         if not changed:
             self.label.setText("")
             self.hide()
@@ -69,9 +72,21 @@ class ChangedBanner(QFrame):
         self.label.setText(
             " and ".join(parts)
             + " since this review was saved. They are kept and cannot be marked: "
-            "scan again to include them."
+            "scan again to include them." + held_text(held, saved)
         )
         self.show()
+
+
+def held_text(held: int, saved: bool = True) -> str:
+    """ " 2 copies you had marked are kept now, because …" ("" for none)."""
+    if held <= 0:
+        return ""
+    one = held == 1
+    marked = "you had marked" if saved else "suggested for removal"
+    return (
+        f" {plural(held, 'copy', 'copies')} {marked} {'is' if one else 'are'} kept now, "
+        f"because the other copies of {'its' if one else 'their'} picture changed or are gone."
+    )
 
 
 class SavedReviewFlow(QObject):
@@ -217,9 +232,8 @@ class SavedReviewFlow(QObject):
         window._on_finished(loaded.result)
         if loaded.marks is not None:
             window.session.set_marked_paths(loaded.marks.remove)
-        if loaded.changed:
-            window.session.set_changed(loaded.changed)
-        self.banner.show_changed(loaded.changed)
+        held = window.session.set_changed(loaded.changed) if loaded.changed else 0
+        self.banner.show_changed(loaded.changed, held, saved_review)
         # A plain result file becomes the saved review; a continued one is already saved.
         self.autosaver.start(result_changed=not saved_review)
         if loaded.marks is not None:

@@ -205,7 +205,8 @@ def _print_plan(plan: RemovalPlan, options: RemovalOptions, source: str) -> None
             print(f"  {printable_path(f.path)}")
             _print_sidecars(f, carriers)
     if plan.refused:
-        print(f"{_files(len(plan.refused))} marked for removal will stay where they are:")
+        where = "it is" if len(plan.refused) == 1 else "they are"
+        print(f"{_files(len(plan.refused))} marked for removal will stay where {where}:")
         for k in plan.refused:
             print(f"  {printable_path(k.path)}: {printable(k.message)}")
     if options.quarantine is not QuarantineMode.OFF:

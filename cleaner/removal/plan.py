@@ -154,8 +154,10 @@ def plan_removal(
     Only absolute, plain paths inside the result's scanned folders are considered, each
     once, and two paths to one file object (the scan's device and inode) are one file.
     With `check_disk`, files that vanished, became another file object, changed size or
-    mtime, or are reached through a symbolic link are refused now;
-    `cleaner.removal.move.remove_files` checks again before each move.
+    mtime, or are reached through a symbolic link are refused now, and so is a file whose
+    copies that would stay are all gone or changed so (NO_COPY_LEFT, saying which): the
+    plan then lists only what the move will do. `cleaner.removal.move.remove_files`
+    checks again before each move, the survivors' contents too.
     """
     wanted = suggested_paths(result) if marked is None else set(marked)
     protected = (*result.settings.protected, *protected_folders)
@@ -206,9 +208,14 @@ def plan_removal(
             continue
         others = [m for m in group.members if m.path not in wanted]
         survivors = _survivors(others, roots, victim_keys)
+        lost: list[str] = []  # survivors gone or changed on disk, in words
+        if check_disk and survivors:
+            survivors, lost = _still_on_disk(survivors, roots, folders)
         if not survivors:
             reason = KeepReason.ALL_COPIES if not others else KeepReason.NO_COPY_LEFT
             detail = "" if not others else _why_no_survivor(others, roots, victim_keys)
+            if lost:
+                detail = "; ".join(lost[:3]) + ("; …" if len(lost) > 3 else "")
             refused.extend(KeptFile(m.path, reason, detail) for m in chosen)
             continue
         # An intact copy goes only while another intact copy stays: a damaged copy (half
@@ -281,6 +288,28 @@ def _survivors(
         e = m.entry
         kept.append(Survivor(m.path, e.size, e.mtime_ns, m.sha256, e.device, e.inode))
     return tuple(kept)
+
+
+def _still_on_disk(
+    survivors: tuple[Survivor, ...], roots: tuple[str, ...], folders: set[str]
+) -> tuple[tuple[Survivor, ...], list[str]]:
+    """The survivors still on disk as the scan saw them (the same file object, size and
+    mtime, no symbolic link on the path: the move's identity rules, without reading the
+    bytes), and what became of the others ("<path>: no longer there"). One stat each: the
+    move checks them again, contents included, right before each move."""
+    kept: list[Survivor] = []
+    lost: list[str] = []
+    for s in survivors:
+        try:
+            now = stat_object(s.path, root_of(s.path, roots), known_folders=folders)
+        except (OSError, NotARegularFile, BadPathForm) as exc:
+            lost.append(f"{s.path}: {state_problem(s.path, exc).message}")
+            continue
+        if now.key != (s.device, s.inode) or now.size != s.size or now.mtime_ns != s.mtime_ns:
+            lost.append(f"{s.path}: {KeepReason.CHANGED.label}")
+            continue
+        kept.append(s)
+    return tuple(kept), lost
 
 
 def _why_no_survivor(

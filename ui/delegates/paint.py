@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap
 
@@ -30,10 +32,39 @@ def text_on(background: QColor) -> QColor:
     return QColor(Qt.GlobalColor.black) if background.lightnessF() > 0.6 else QColor("white")
 
 
-def pill(painter: QPainter, x: int, y: int, text: str, background: QColor, font: QFont) -> QRect:
-    """A rounded label; returns its rectangle."""
+PILL_PAD = 12  # the text's margin inside a pill, both sides together
+
+
+def fit_pills(
+    font: QFont, area: QRect, labels: Sequence[tuple[Sequence[str], QColor]]
+) -> list[tuple[QRect, str, QColor]]:
+    """Pills laid out left to right inside `area`, never past its right edge: each takes
+    the first of its texts (longest first) that fits the rest of the line; when none does,
+    it starts a new line, and a text too wide even for a whole line is elided ("…")."""
     fm = QFontMetrics(font)
-    rect = QRect(x, y, fm.horizontalAdvance(text) + 12, fm.height() + 4)
+    height = fm.height() + 4
+    x, y = area.x(), area.y()
+    out: list[tuple[QRect, str, QColor]] = []
+
+    def fitting(room: int, texts: Sequence[str]) -> str | None:
+        return next((t for t in texts if fm.horizontalAdvance(t) + PILL_PAD <= room), None)
+
+    for texts, colour in labels:
+        text = fitting(area.right() + 1 - x, texts)
+        if text is None and x > area.x():  # on a line of its own
+            x, y = area.x(), y + height + 3
+            text = fitting(area.width(), texts)
+        if text is None:
+            elide = Qt.TextElideMode.ElideRight
+            text = fm.elidedText(texts[-1], elide, max(0, area.width() - PILL_PAD))
+        rect = QRect(x, y, fm.horizontalAdvance(text) + PILL_PAD, height)
+        out.append((rect, text, colour))
+        x = rect.right() + 4
+    return out
+
+
+def draw_pill(painter: QPainter, rect: QRect, text: str, background: QColor, font: QFont) -> None:
+    """A rounded label in `rect` (from `fit_pills`)."""
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(Qt.PenStyle.NoPen)
@@ -43,6 +74,13 @@ def pill(painter: QPainter, x: int, y: int, text: str, background: QColor, font:
     painter.setPen(text_on(background))
     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
     painter.restore()
+
+
+def pill(painter: QPainter, x: int, y: int, text: str, background: QColor, font: QFont) -> QRect:
+    """A rounded label at (x, y), as wide as its text; returns its rectangle."""
+    fm = QFontMetrics(font)
+    rect = QRect(x, y, fm.horizontalAdvance(text) + PILL_PAD, fm.height() + 4)
+    draw_pill(painter, rect, text, background, font)
     return rect
 
 

@@ -23,7 +23,16 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QFont, QFontMetrics, QHelpEvent, QMouseEvent, QPainter, QPalette, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QStyle,
@@ -40,7 +49,8 @@ from ui.delegates.paint import (
     PROTECTED_HUE,
     REMOVE_HUE,
     draw_centered_pixmap,
-    pill,
+    draw_pill,
+    fit_pills,
     placeholder,
     text_on,
     tint,
@@ -207,16 +217,18 @@ class PhotoTileDelegate(QStyledItemDelegate):
         small.setPointSizeF(max(7.0, small.pointSizeF() * 0.9))
         bold = QFont(small)
         bold.setBold(True)
-        x = area.x() + 4
-        y = area.y() + 4
+        # the labels on the picture, shortened or on a line of their own to fit the tile
+        labels: list[tuple[tuple[str, ...], QColor]] = []
         if member.is_keeper:
-            x = pill(painter, x, y, "★ Best copy", KEEPER_HUE, bold).right() + 4
+            labels.append((("★ Best copy",), KEEPER_HUE))
         if changed:
-            x = pill(painter, x, y, "Changed since saved", REMOVE_HUE, bold).right() + 4
+            labels.append((("Changed since saved", "Changed"), REMOVE_HUE))
         elif locked:
-            x = pill(painter, x, y, "Protected", PROTECTED_HUE, bold).right() + 4
+            labels.append((("Protected",), PROTECTED_HUE))
         if member.metrics is not None and member.metrics.damaged:
-            pill(painter, x, y, "⚠ Damaged", REMOVE_HUE, bold)
+            labels.append((("⚠ Damaged",), REMOVE_HUE))
+        for rect, text, hue in fit_pills(bold, area.adjusted(4, 4, -4, -4), labels):
+            draw_pill(painter, rect, text, hue, bold)
 
         # text
         text_colour = palette.color(QPalette.ColorRole.Text)
@@ -228,14 +240,23 @@ class PhotoTileDelegate(QStyledItemDelegate):
 
         # the keep / remove bar
         bar = self.bar_rect(tile)
+        wordings: tuple[str, ...]
         if changed:
-            colour, label = tint(palette, PROTECTED_HUE, 0.22), "Kept: scan again to review"
+            colour = tint(palette, PROTECTED_HUE, 0.22)
+            wordings = ("Kept: scan again to review", "Kept: scan again", "Kept")
         elif locked:
-            colour, label = tint(palette, PROTECTED_HUE, 0.22), "Always kept (protected)"
+            colour = tint(palette, PROTECTED_HUE, 0.22)
+            wordings = ("Always kept (protected)", "Always kept")
         elif marked:
-            colour, label = tint(palette, REMOVE_HUE, 0.85), "✗  Remove"
+            colour, wordings = tint(palette, REMOVE_HUE, 0.85), ("✗  Remove",)
         else:
-            colour, label = tint(palette, KEEP_HUE, 0.22), "✓  Keep"
+            colour, wordings = tint(palette, KEEP_HUE, 0.22), ("✓  Keep",)
+        # the longest wording that fits the bar (a large font), else elided: never clipped
+        bar_fm = QFontMetrics(bold)
+        room = bar.width() - 8
+        label = next((t for t in wordings if bar_fm.horizontalAdvance(t) <= room), None)
+        if label is None:
+            label = bar_fm.elidedText(wordings[-1], Qt.TextElideMode.ElideRight, room)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colour)

@@ -22,6 +22,7 @@ from ui.format import (
     file_and_folder,
     format_label,
     human_bytes,
+    keeper_changed_text,
     keeper_reason,
     kept_over_text,
     plain_tooltip,
@@ -248,7 +249,20 @@ class PhotoGridModel(QAbstractListModel):
             )
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [printable(m.path)]  # the full path, on its own line at the top
-            if m.is_keeper:
+            keeper_at = next((k for k, c in enumerate(group.members) if c.is_keeper), -1)
+            if keeper_at >= 0 and self.session.is_changed(self._row, keeper_at):
+                # the suggestion is gone: never present it as one; say what stays now
+                if m.is_keeper:
+                    lines.append("Suggested to keep when this review was saved.")
+                else:
+                    stays = [
+                        c.path
+                        for k, c in enumerate(group.members)
+                        if not self.session.is_marked(self._row, k)
+                        and not self.session.is_changed(self._row, k)
+                    ]
+                    lines.append(keeper_changed_text(m, group, stays))
+            elif m.is_keeper:
                 lines.append(keeper_reason(group.reason))
             elif why := kept_over_text(m, next((k for k in group.members if k.is_keeper), None)):
                 lines.append(why)

@@ -296,16 +296,18 @@ class ReviewSession(QObject):
         sound = [i for i, m in enumerate(members) if m.path not in self._changed]
         return not sound or any(not wanted[i] for i in sound)
 
-    def _hold_a_sound_copy(self, row: int) -> None:
+    def _hold_a_sound_copy(self, row: int) -> bool:
         """Marks changed so a copy still as scanned stays: if every one is marked, the best
-        of them (the keeper, else the best quality) is kept. Counts are updated."""
+        of them (the keeper, else the best quality) is kept. Counts are updated. Whether a
+        marked copy was kept back."""
         if not self._changed or self._sound_stays(row, self._marks[row]):
-            return
+            return False
         members = self.groups[row].members
         sound = [i for i, m in enumerate(members) if m.path not in self._changed]
         best = max(sound, key=lambda i: (members[i].is_keeper, members[i].quality, -i))
         self._marks[row][best] = 0
         self._count(members[best], -1)
+        return True
 
     def paths_to_remove(self) -> list[str]:
         """The user's final choice: every marked path, in group order."""
@@ -468,12 +470,14 @@ class ReviewSession(QObject):
         self.summaryChanged.emit()
         return self._marked_count
 
-    def set_changed(self, paths: Collection[str]) -> None:
+    def set_changed(self, paths: Collection[str]) -> int:
         """Files that changed or vanished since the result was made: kept and locked, so
         they cannot be marked until a new scan looks at them again. Nor do they count as
         the copy that stays: a group whose copies still as scanned are all marked keeps
-        the best of them."""
+        the best of them. Returns how many marked copies were kept back so (the banner
+        says it)."""
         self._changed = set(paths)
+        held = 0
         for row, group in enumerate(self.groups):
             for i, m in enumerate(group.members):
                 if m.path in self._changed:
@@ -481,9 +485,10 @@ class ReviewSession(QObject):
                     if self._marks[row][i]:
                         self._marks[row][i] = 0
                         self._count(m, -1)
-            self._hold_a_sound_copy(row)
+            held += self._hold_a_sound_copy(row)
         self.marksChanged.emit(-1)
         self.summaryChanged.emit()
+        return held
 
     # -- files moved away and put back ------------------------------------------------
 

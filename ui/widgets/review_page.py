@@ -44,6 +44,7 @@ from ui.format import (
     folder_name,
     group_reason_tooltip,
     human_bytes,
+    keeper_changed_header,
     keeper_header,
     plain_tooltip,
     plural,
@@ -174,6 +175,7 @@ class ReviewPage(QWidget):
         layout.addWidget(self.tabs, 1)
 
         session.summaryChanged.connect(self._update_summary)
+        session.marksChanged.connect(self._marks_changed)
         session.groupsInserted.connect(self._groups_inserted)
         session.reset.connect(self._session_reset)
         session.skippedAdded.connect(self._update_tabs)
@@ -434,8 +436,19 @@ class ReviewPage(QWidget):
             f"{breakable(os.path.basename(group.keeper.path))}"
         )
         where = ", ".join(folders[:4]) + (" …" if len(folders) > 4 else "")
-        self.group_reason.setText(f"{keeper_header(group)} Copies in: {where}")
-        self.group_reason.setToolTip(plain_tooltip(group_reason_tooltip(group)))
+        tip = group_reason_tooltip(group)
+        header = keeper_header(group)
+        row = self.photo_model.group_row
+        keeper_at = next((i for i, m in enumerate(group.members) if m.is_keeper), -1)
+        if keeper_at >= 0 and self.session.is_changed(row, keeper_at):  # not a suggestion now
+            header, tip = keeper_changed_header(group), f"When this review was saved:\n{tip}"
+        self.group_reason.setText(f"{header} Copies in: {where}")
+        self.group_reason.setToolTip(plain_tooltip(tip))
+
+    @Slot(int)
+    def _marks_changed(self, row: int) -> None:
+        if row == -1:  # every set: files found changed (`set_changed`) among them
+            self._update_group_header()
 
     @Slot()
     def _scrolled(self) -> None:
