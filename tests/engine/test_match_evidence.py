@@ -326,3 +326,53 @@ def test_exact_sets_are_exact_copies(tmp_path: Path) -> None:
         if not m.is_keeper:
             assert m.match == MatchEvidence(MatchKind.EXACT, keeper, MatchSearch.DIGEST)
             assert match_words(m.match).short == "exact copy"
+
+
+# -- where a volunteer reads it: --list, the HTML and CSV reports ---------------------
+
+
+def test_scan_list_says_what_matched_each_copy(evidence_library: Path, capsys) -> None:
+    from cleaner.cli import main
+
+    code = main(["scan", str(evidence_library), "--rotations", "--no-cache", "--list"])
+    out = capsys.readouterr().out
+    assert code == 0
+    lines = out.splitlines()
+
+    def under(name: str) -> str:
+        """The line below a copy's line in the list."""
+        n = next(k for k, line in enumerate(lines) if line.endswith(name))
+        return lines[n + 1].strip()
+
+    assert under(os.path.join("backup", "harbour.jpg")) == "exact copy"
+    turned = under("harbour turned.jpg")
+    assert turned.startswith("turned 90° left (hash ")
+    assert "of 64 bits apart, thumbnails " in turned
+    assert under("harbour crop.jpg").startswith("cropped (hash ")
+    assert under("harbour small.jpg").startswith("same picture, resized (hash ")
+    assert under("harbour mirrored.jpg").startswith("mirrored (hash ")
+    keeper = next(k for k, line in enumerate(lines) if line.strip().startswith("keep   q"))
+    assert not lines[keeper + 1].strip().startswith(("exact", "turned", "cropped", "same"))
+
+
+def test_reports_say_what_matched_each_copy(evidence_result: ScanResult, tmp_path: Path) -> None:
+    import csv
+
+    from cleaner.report import write_report
+
+    write_report(evidence_result, {"html": tmp_path / "r.html", "csv": tmp_path / "r.csv"})
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    for phrase in ("turned 90° left", "mirrored", "cropped", "exact copy", "same picture, resized"):
+        assert f'<span class="badge match">{phrase}</span>' in page
+    assert "thumbnails " in page
+    assert "% alike" in page
+    assert "of 64 bits apart" in page
+    rows = list(csv.DictReader((tmp_path / "r.csv").read_text("utf-8-sig").splitlines()))
+    by_name = {r["path"]: r["match"] for r in rows}
+    kept = evidence_result.groups[0].keeper.path
+    assert by_name[kept] == ""  # the keeper matched nothing: it is what the others matched
+    turned = next(v for k, v in by_name.items() if k.endswith("harbour turned.jpg"))
+    assert turned.startswith("turned 90° left (hash ")
+    market = sorted(v for k, v in by_name.items() if os.path.basename(k).startswith("market."))
+    assert market[0] == ""
+    assert market[1].startswith("same picture, other file type (hash ")
