@@ -17,6 +17,7 @@ from cleaner import (
     KeeperReason,
     KeptOver,
     kept_over_words,
+    match_words,
     printable,
     quality_breakdown,
     relative_sharpness,
@@ -229,6 +230,25 @@ def kept_over_text(member: GroupMember, keeper: GroupMember | None) -> str:
         f"{why} it wins on “{criterion_label(k.criterion)}”, the first of your criteria "
         f"where they differ.\n  {name}: {k.keeper_value}\n  this copy: {k.copy_value}"
     )
+
+
+def match_short(member: GroupMember, group: DuplicateGroup) -> str:
+    """What matched this copy, in a few words for its tile ("turned 90° left", "exact
+    copy"); "" for the kept copy and where it is not known (say nothing, never guess)."""
+    if member.is_keeper:
+        return ""
+    words = match_words(member.match, group.keeper.path)
+    return "" if words is None else words.short[:1].upper() + words.short[1:]
+
+
+def match_tooltip(member: GroupMember, group: DuplicateGroup) -> str:
+    """What matched this copy, with the numbers, for its tooltip: "How it matched: The
+    same picture as the kept copy (harbour.jpg), turned 90° left. Hash 6 of 64 bits apart,
+    thumbnails 97% alike."; "" for the kept copy and where it is not known."""
+    if member.is_keeper:
+        return ""
+    words = match_words(member.match, group.keeper.path)
+    return "" if words is None else f"How it matched: {words.details}"
 
 
 def group_reason_tooltip(group: DuplicateGroup) -> str:
