@@ -29,7 +29,7 @@ from cleaner.detect.analysis import analyse_file
 from cleaner.detect.cache import FingerprintCache, default_cache_path
 from cleaner.detect.checks import thresholds_for
 from cleaner.detect.decode import DecodeFailure, register_plugins
-from cleaner.detect.evidence import Link, group_evidence, star_links
+from cleaner.detect.evidence import Links, StarLinks, group_evidence, star_links
 from cleaner.detect.fingerprint import prefix_digest, sha256_file
 from cleaner.detect.grouping import star_clusters
 from cleaner.detect.matching import Matches, find_matches, picture_distance
@@ -138,7 +138,7 @@ def scan(
         yield from _fingerprint_stage(settings, state, units, cache, token, pool, progress_hz)
         cache.flush()
         yield from cache.drain_notices()
-        links: dict[tuple[int, int], Link] = {}
+        links: list[StarLinks] = []  # what matched, per copy (filled by the group stage)
         clusters = yield from _group_stage(
             units, thresholds, settings.rotations, token, progress_hz, links
         )
@@ -535,7 +535,7 @@ def _group_stage(
     rotations: bool,
     token: CancelToken,
     hz: float,
-    links: dict[tuple[int, int], Link] | None = None,
+    links: list[StarLinks] | None = None,
 ) -> Generator[ScanEvent, None, list[list[int]]]:
     """Clusters of unit indices: similar pictures (stars) plus lone exact-copy sets.
     `links`, if given, receives what matched between each star's members and its
@@ -570,7 +570,7 @@ def _group_stage(
             len(readable), matches.i, matches.j, matches.strength, matches.coloured
         )
         if links is not None:
-            links.update(star_links(matches, stars, readable))
+            links.append(star_links(matches, stars, readable))
         for cluster in stars:
             mapped: list[int] = readable[cluster].tolist()
             clusters.append(mapped)
@@ -607,7 +607,7 @@ def _score_stage(
     token: CancelToken,
     pool: cf.Executor,
     hz: float,
-    links: dict[tuple[int, int], Link] | None = None,
+    links: list[StarLinks] | None = None,
 ) -> Generator[ScanEvent, None, list[DuplicateGroup]]:
     """Digest every member (for the report and the safety check before removal), score
     each file, pick each group's keeper, and send groups out in growing batches."""
@@ -633,7 +633,9 @@ def _score_stage(
     groups: list[DuplicateGroup] = []
     for cluster in clusters:
         token.check()
-        group = _build_group(state, units, cluster, criteria, rules, protected, links or {})
+        group = _build_group(
+            state, units, cluster, criteria, rules, protected, links[0] if links else None
+        )
         if group is not None:
             groups.append(group)
         event = meter.advance()
@@ -676,7 +678,7 @@ def _build_group(
     criteria: tuple[KeeperCriterion, ...],
     rules: PathRules,
     protected: tuple[str, ...],
-    links: dict[tuple[int, int], Link] | None = None,
+    links: Links | None = None,
 ) -> DuplicateGroup | None:
     files: list[tuple[int, _Unit]] = [
         (i, units[k]) for k in cluster for i in units[k].files if i not in state.gone
@@ -707,6 +709,7 @@ def _build_group(
         choice.keeper,
         lambda k: _metrics_of(units[k]),
         links or {},
+        lambda k: None if (a := units[k].analysis) is None else a.fingerprint,
     )
     members: list[GroupMember] = []
     for n, ((i, unit), cand) in enumerate(zip(files, candidates, strict=True)):

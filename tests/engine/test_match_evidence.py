@@ -307,11 +307,18 @@ def test_star_links_find_each_member_with_its_representative() -> None:
     )
     units = np.array([10, 11, 12, 13, 14], dtype=np.int64)
     links = star_links(m, [[0, 1, 2], [4, 3]], units)
-    assert links[10, 11] == Link(11, 10, 1, 3, pytest.approx(0.98))
-    assert links[10, 12].t == len(TRANSFORMS)
-    assert links[10, 12].i == 10
-    assert links[14, 13].distance == 0
-    assert star_links(Matches(m.i, m.j, m.strength, m.coloured), [[0, 1]], units) == {}
+    assert links.get((10, 11)) == Link(11, 10, 1, 3, pytest.approx(0.98))
+    crop = links.get((10, 12))
+    assert crop is not None
+    assert crop.t == len(TRANSFORMS)
+    assert crop.i == 10
+    other = links.get((14, 13))
+    assert other is not None
+    assert other.distance == 0
+    assert links.get((10, 13)) is None  # not that member's representative
+    assert links.get((13, 10)) is None  # a representative has no pair of its own
+    blind = star_links(Matches(m.i, m.j, m.strength, m.coloured), [[0, 1]], units)
+    assert blind.get((10, 11)) is None  # nothing recorded: nothing said
 
 
 def test_exact_sets_are_exact_copies(tmp_path: Path) -> None:
@@ -376,3 +383,53 @@ def test_reports_say_what_matched_each_copy(evidence_result: ScanResult, tmp_pat
     market = sorted(v for k, v in by_name.items() if os.path.basename(k).startswith("market."))
     assert market[0] == ""
     assert market[1].startswith("same picture, other file type (hash ")
+
+
+def test_two_turns_through_the_set_centre_make_one_measured_on_the_keeper() -> None:
+    """The keeper is a mirrored copy of the set's centre and a copy is a smaller centre:
+    next to the keeper, the copy is mirrored (never "resized" of a picture it is not shown
+    beside), and its numbers are measured on the copy and the keeper themselves."""
+    from cleaner.detect.fingerprint import fingerprint
+
+    centre = images.detailed_photo(11, (640, 480))
+    shots = {0: centre, 1: images.mirrored(centre), 2: images.resized(centre, 320)}
+    fps = {k: fingerprint(img) for k, img in shots.items()}
+    sizes = {k: img.size for k, img in shots.items()}
+    # the keeper (unit 1) is the centre mirrored; the copy (unit 2) the centre, smaller
+    links = {(0, 1): Link(0, 1, 4, 0, 0.99), (0, 2): Link(2, 0, 0, 1, 0.99)}
+    files = [("/centre.jpg", 0), ("/keeper.jpg", 1), ("/small.jpg", 2)]
+    out = group_evidence([0, 1, 2], files, 1, lambda k: _metrics(sizes[k]), links, fps.get)
+    small = out[2]
+    assert small is not None
+    assert small.against == "/keeper.jpg"
+    assert small.kind is MatchKind.MIRRORED
+    assert small.transform == "mirror"
+    assert small.distance is not None
+    assert small.distance <= 4
+    assert small.correlation is not None
+    assert small.correlation > 0.95
+    # a turn on one side and a mirroring on the other make a mirrored turn
+    links[0, 2] = Link(0, 2, 1, 0, 0.99)  # the copy is the centre turned left
+    shots[2] = images.rotated90(centre)
+    fps[2], sizes[2] = fingerprint(shots[2]), shots[2].size
+    out = group_evidence([0, 1, 2], files, 1, lambda k: _metrics(sizes[k]), links, fps.get)
+    turned = out[2]
+    assert turned is not None
+    assert turned.transform == TRANSFORMS[_compose_name(1, 4)][0]
+    assert turned.kind is MatchKind.MIRRORED
+    assert turned.correlation is not None
+    assert turned.correlation > 0.95
+    # a crop on either side cannot be combined: said next to the centre, named
+    links[0, 2] = Link(0, 2, len(TRANSFORMS), 3, 0.95)
+    out = group_evidence([0, 1, 2], files, 1, lambda k: _metrics(sizes[k]), links, fps.get)
+    assert out[2] is not None
+    assert out[2].against == "/centre.jpg"
+    assert out[2].kind is MatchKind.CROPPED
+
+
+def _compose_name(a: int, b_inverse_of: int) -> int:
+    """The index of TRANSFORMS[a] after the inverse of TRANSFORMS[b_inverse_of] (a mirror
+    is its own inverse)."""
+    probe = np.arange(9).reshape(3, 3)
+    want = TRANSFORMS[a][1](TRANSFORMS[b_inverse_of][1](probe))
+    return next(c for c, (_, f) in enumerate(TRANSFORMS) if np.array_equal(f(probe), want))
