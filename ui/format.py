@@ -234,8 +234,10 @@ def kept_over_text(member: GroupMember, keeper: GroupMember | None) -> str:
 
 def match_short(member: GroupMember, group: DuplicateGroup) -> str:
     """What matched this copy, in a few words for its tile ("turned 90° left", "exact
-    copy"); "" for the kept copy and where it is not known (say nothing, never guess)."""
-    if member.is_keeper:
+    copy"), which shows it beside the kept copy; "" for the kept copy, where it is not
+    known (say nothing, never guess), and where the copy was compared with another copy
+    of the set (its tooltip says which)."""
+    if member.is_keeper or member.match is None or member.match.against != group.keeper.path:
         return ""
     words = match_words(member.match, group.keeper.path)
     return "" if words is None else words.short[:1].upper() + words.short[1:]

@@ -134,3 +134,37 @@ def test_the_phrase_is_painted_on_the_picture(qtbot: QtBot, tmp_path: Path) -> N
         if turned.pixelColor(x, y).lightness() < 90
     )
     assert dark > 200
+
+
+def test_a_copy_compared_with_another_copy_says_so_only_in_its_tooltip(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The tile shows its phrase beside the kept copy: a copy compared with the set's
+    centre (a crop of a turned copy) says nothing there, and its tooltip names the
+    centre. When a file the evidence speaks of leaves the set, nothing is said of it."""
+    result = synthetic_result(40)
+    result = replace(result, groups=tuple(_with_evidence(g) for g in result.groups))
+    group = result.groups[5]
+    centre = group.members[1].path
+    crop = group.members[2].match
+    assert crop is not None
+    moved = replace(group.members[2], match=replace(crop, against=centre))
+    result = replace(
+        result,
+        groups=(
+            *result.groups[:5],
+            replace(group, members=(*group.members[:2], moved)),
+            *result.groups[6:],
+        ),
+    )
+    page = _page(qtbot, result)
+    _show(qtbot, page, group.id)
+    model = page.photo_model
+    assert model.index(2).data(roles.MatchRole) == ""
+    tip = model.index(2).data(0x0003)
+    assert f"How it matched: A cropped part of {Path(centre).name}" in tip
+    assert "the kept copy" not in tip.split("How it matched:")[1]
+    # the turned copy (the centre the crop was compared with) goes to the trash
+    page.session.drop_files([centre])
+    qtbot.waitUntil(lambda: model.rowCount() == 2)
+    assert "How it matched" not in model.index(1).data(0x0003)
