@@ -126,7 +126,8 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument(
         "--list",
         action="store_true",
-        help="print every group with its files and why each is not the one kept, not only totals",
+        help='print every group with its files, what matched each to the one kept ("turned '
+        '90° left", with the numbers) and why it is not the one kept, not only totals',
     )
     ignore = p.add_mutually_exclusive_group()
     ignore.add_argument(

@@ -144,6 +144,9 @@ def star_links(
         if matches.correlation is None
         else matches.correlation[rows].astype(np.float32)
     )
+    # `confirm` starts every pair at -1 (no check ran on it): a confirmed pair still there
+    # was confirmed some other way (a check that records nothing), so no number is said
+    corr[corr == -1.0] = np.nan
     row_of = np.full(int(units.max()) + 1, -1, dtype=np.int64)
     row_of[units[members[found]]] = np.arange(len(rows), dtype=np.int64)
     return StarLinks(

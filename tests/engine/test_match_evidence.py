@@ -433,3 +433,27 @@ def _compose_name(a: int, b_inverse_of: int) -> int:
     probe = np.arange(9).reshape(3, 3)
     want = TRANSFORMS[a][1](TRANSFORMS[b_inverse_of][1](probe))
     return next(c for c, (_, f) in enumerate(TRANSFORMS) if np.array_equal(f(probe), want))
+
+
+def test_a_pair_no_check_measured_says_no_number() -> None:
+    """`confirm` starts each pair's correlation at -1: a pair confirmed by a check that
+    records none says its hash distance only, never "thumbnails 0% alike"."""
+    m = Matches(
+        i=np.array([0], dtype=np.int64),
+        j=np.array([1], dtype=np.int64),
+        strength=np.ones(1),
+        coloured=np.zeros(2, dtype=bool),
+        t=np.array([0], dtype=np.int64),
+        swapped=np.array([False]),
+        distance=np.array([5], dtype=np.int64),
+        correlation=np.array([-1.0], dtype=np.float32),
+    )
+    link = star_links(m, [[0, 1]], np.array([0, 1], dtype=np.int64)).get((0, 1))
+    assert link is not None
+    e = member_evidence(link, 1, 0, "/a.jpg", _metrics((640, 480)), _metrics((640, 480)))
+    assert e is not None
+    assert e.correlation is None
+    assert e.distance == 5
+    words = match_words(e)
+    assert words is not None
+    assert words.numbers == "hash 5 of 64 bits apart"
