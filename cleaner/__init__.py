@@ -48,7 +48,14 @@ from cleaner.detect.ignore import (
 from cleaner.detect.scan import scan
 from cleaner.errors import BadRootError, Cancelled, PhotoSiftError, ResultFormatError
 from cleaner.formats import RAW_EXTENSIONS, is_image_candidate
-from cleaner.humanize import human_bytes, human_day, human_time, plural
+from cleaner.humanize import (
+    MatchWords,
+    human_bytes,
+    human_day,
+    human_time,
+    match_words,
+    plural,
+)
 from cleaner.keep import (
     CRITERIA,
     CRITERIA_BY_KEY,
@@ -67,6 +74,8 @@ from cleaner.models import (
     DuplicateGroup,
     GroupMember,
     KeptOver,
+    MatchEvidence,
+    MatchKind,
     ScanResult,
     ScanSettings,
     Similarity,
@@ -179,6 +188,9 @@ __all__ = [
     "KeptFile",
     "KeptOver",
     "LogEntry",
+    "MatchEvidence",
+    "MatchKind",
+    "MatchWords",
     "Method",
     "MoveLockError",
     "Notice",
@@ -230,6 +242,7 @@ __all__ = [
     "load_outcomes",
     "load_result",
     "make_demo_library",
+    "match_words",
     "open_log",
     "open_small",
     "plan_removal",

@@ -3,8 +3,13 @@ the reports and the window."""
 
 from __future__ import annotations
 
+import math
+import os
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+
+from cleaner.models import MatchEvidence, MatchKind, MatchSearch
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
@@ -76,3 +81,113 @@ def human_day(when: date) -> str:
 
 # English month names, whatever the locale (the rest of the output is English too).
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+# -- what matched, in words (`cleaner.models.MatchEvidence`) ------------------------------
+# Every phrase the window, the report and the command line show for it is here, so that
+# they say it the same way (and can be translated in one place).
+
+
+@dataclass(frozen=True, slots=True)
+class MatchWords:
+    """A copy's evidence in words: `short` beside the copy ("turned 90° left"), `details`
+    for its tooltip or a report's note, with the numbers ("Compared with harbour.jpg:
+    hash 6 of 64 bits apart, thumbnails 97% alike.")."""
+
+    short: str
+    details: str
+    numbers: str = ""  # "hash 6 of 64 bits apart, thumbnails 97% alike"; "" for an exact copy
+    against: str = ""  # the file name of the copy compared with, when it is not the keeper
+
+    def one_line(self) -> str:
+        """For a list or a spreadsheet cell: "turned 90° left (hash 6 of 64 bits apart,
+        thumbnails 97% alike)", with "compared with NAME" when that is not the keeper."""
+        extra = [
+            x for x in (self.numbers, f"compared with {self.against}" if self.against else "") if x
+        ]
+        return f"{self.short} ({'; '.join(extra)})" if extra else self.short
+
+
+_KIND_WORDS = {
+    MatchKind.EXACT: "exact copy",
+    MatchKind.RESAVED: "same picture, re-saved",
+    MatchKind.RESIZED: "same picture, resized",
+    MatchKind.CONVERTED: "same picture, other file type",
+    MatchKind.SQUASHED: "squashed or stretched",
+    MatchKind.CROPPED: "cropped",
+    MatchKind.UNCROPPED: "uncropped",
+}
+
+# How `against` was turned or mirrored into this copy (`TRANSFORM_NAMES`): numpy's and
+# Pillow's quarter turn ("rotate90") is anticlockwise, a turn to the left.
+_TRANSFORM_WORDS = {
+    "identity": "",
+    "rotate90": "turned 90° left",
+    "rotate180": "turned upside down",
+    "rotate270": "turned 90° right",
+    "mirror": "mirrored",
+    "mirror+rotate90": "mirrored and turned 90° left",
+    "mirror+rotate180": "mirrored top to bottom",
+    "mirror+rotate270": "mirrored and turned 90° right",
+}
+
+_KIND_SENTENCES = {
+    MatchKind.EXACT: "The same file contents, byte for byte, as {name}.",
+    MatchKind.RESAVED: "The same picture as {name}, saved again.",
+    MatchKind.RESIZED: "The same picture as {name}, at another size.",
+    MatchKind.CONVERTED: "The same picture as {name}, saved as another file type.",
+    MatchKind.SQUASHED: "The same picture as {name}, resized without keeping its proportions.",
+    MatchKind.TURNED: "The same picture as {name}, {turn}.",
+    MatchKind.MIRRORED: "The same picture as {name}, {turn}.",
+    MatchKind.CROPPED: "A cropped part of {name}: it shows about {share}% of it.",
+    MatchKind.UNCROPPED: "{Name} is a cropped part of this copy: about {share}% of it.",
+}
+
+
+def match_words(evidence: MatchEvidence | None, keeper: str | None = None) -> MatchWords | None:
+    """What matched, in words; None when it is not known (a result saved before it was
+    recorded): say nothing rather than guess. `keeper` is the path of the set's kept
+    copy: the copy compared with is called "the kept copy" when it is that one, and by
+    its file name otherwise."""
+    if evidence is None:
+        return None
+    turn = _TRANSFORM_WORDS.get(evidence.transform, "")
+    short = turn if evidence.kind in (MatchKind.TURNED, MatchKind.MIRRORED) else ""
+    short = short or _KIND_WORDS.get(evidence.kind, evidence.kind.value)
+    name = os.path.basename(evidence.against) or evidence.against
+    named = f"the kept copy ({name})" if evidence.against == keeper else name
+    share = 100
+    if evidence.window is not None:
+        left, top, right, bottom = evidence.window
+        share = round(100 * (right - left) * (bottom - top))
+    sentence = _KIND_SENTENCES[evidence.kind].format(
+        name=named, Name=named[:1].upper() + named[1:], turn=turn, share=share
+    )
+    if evidence.kind in (MatchKind.CROPPED, MatchKind.UNCROPPED) and turn:
+        sentence = sentence[:-1] + f", {turn}."
+    numbers = []
+    if evidence.distance is not None:
+        numbers.append(f"hash {evidence.distance} of 64 bits apart")
+    if evidence.correlation is not None:
+        alike = f"{_percent(evidence.correlation)}% alike"
+        if evidence.detail:
+            numbers.append(f"fine detail {alike}")
+        elif evidence.search is MatchSearch.CROP:
+            numbers.append(f"the cropped part {alike}")
+        else:
+            numbers.append(f"thumbnails {alike}")
+    joined = ", ".join(numbers)
+    details = sentence
+    if joined:
+        details += " " + joined[:1].upper() + joined[1:] + "."
+    if evidence.detail:
+        details += " A plain picture: compared on its fine detail, not its thumbnail."
+    if evidence.search is MatchSearch.SMOOTH:
+        details += " Found by the second search for smooth pictures (sky, soft backgrounds)."
+    against = "" if keeper is None or evidence.against == keeper else name
+    return MatchWords(short, details, joined, against)
+
+
+def _percent(correlation: float) -> int:
+    """A correlation as a whole percentage, rounded down (0.996 is "99%", not "100%")."""
+    return max(0, min(100, math.floor(correlation * 100 + 1e-9)))

@@ -305,6 +305,65 @@ class KeptOver:
         return f"{self.keeper_value} vs. {self.copy_value}"
 
 
+# The eight turns and mirrorings, in `Fingerprint.hashes` order (and in the order of
+# `cleaner.detect.fingerprint.TRANSFORMS`, which a test checks): `MatchEvidence.transform`
+# and the result file name one of these.
+TRANSFORM_NAMES = (
+    "identity", "rotate90", "rotate180", "rotate270",
+    "mirror", "mirror+rotate90", "mirror+rotate180", "mirror+rotate270",
+)  # fmt: skip
+
+
+class MatchKind(str, enum.Enum):
+    """What a copy is, next to the copy it was compared with (`MatchEvidence.against`).
+    The value is stable (it goes into JSON); `cleaner.humanize.match_words` says it."""
+
+    EXACT = "exact"  # the same bytes (found by the file digest, not by the picture)
+    RESAVED = "resaved"  # the same picture, same pixel size and format: saved again
+    RESIZED = "resized"  # the same picture at another pixel size
+    CONVERTED = "converted"  # the same picture, same size, in another file format
+    SQUASHED = "squashed"  # resized without keeping its proportions
+    TURNED = "turned"  # turned by 90, 180 or 270 degrees (`MatchEvidence.transform`)
+    MIRRORED = "mirrored"  # mirrored, maybe turned as well
+    CROPPED = "cropped"  # this copy shows a part of the other (`MatchEvidence.window`)
+    UNCROPPED = "uncropped"  # the other copy shows a part of this one
+
+
+class MatchSearch(str, enum.Enum):
+    """Which search found a pair. The value is stable (it goes into JSON)."""
+
+    DIGEST = "digest"  # same SHA-256: exact copies
+    HASH = "hash"  # the pictures' perceptual hashes (turned and mirrored ones too)
+    CROP = "crop"  # the hash of a window of one picture against the other's
+    SMOOTH = "smooth"  # the second search for smooth pictures (thumbnail SimHash)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchEvidence:
+    """What matched between a copy and the copy it was compared with, `against`: the
+    set's keeper when the copy was matched to it directly, else the picture the set was
+    built around (every copy of a set matched that one directly, see
+    `cleaner.detect.grouping`). Codes and numbers only: `cleaner.humanize.match_words`
+    turns them into words.
+
+    `transform` (one of `TRANSFORM_NAMES`) turns `against` into this copy. `distance` is
+    how many of the 64 bits of the perceptual hashes differ (of the window for a crop);
+    `correlation` (-1 to 1) how alike the 16x16 grey thumbnails are (the window and the
+    cropped copy, reduced to 8x8, for a crop; the 64x64 fine-detail maps when `detail`:
+    a plain picture is compared on its fine detail). Both are None for an exact copy.
+    `window` (left, top, right, bottom as fractions) is the part of the larger picture
+    that the cropped one shows."""
+
+    kind: MatchKind
+    against: str
+    search: MatchSearch = MatchSearch.HASH
+    transform: str = "identity"
+    distance: int | None = None
+    correlation: float | None = None
+    detail: bool = False
+    window: tuple[float, float, float, float] | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class GroupMember:
     entry: FileEntry
@@ -318,6 +377,10 @@ class GroupMember:
     # why the keeper was chosen over this copy; None for the keeper, and for every copy
     # of a result saved before this was recorded
     kept_over: KeptOver | None = None
+    # what matched between this copy and the keeper (or the picture its set was built
+    # around); None for the keeper, and for every copy of a result saved before this was
+    # recorded
+    match: MatchEvidence | None = None
 
     @property
     def path(self) -> str:

@@ -22,6 +22,7 @@ from cleaner.errors import ResultFormatError
 from cleaner.models import (
     DEFAULT_MAX_PIXELS,
     KEPT_OVER_SPECIAL,
+    TRANSFORM_NAMES,
     DamageReason,
     DuplicateGroup,
     FileEntry,
@@ -29,6 +30,9 @@ from cleaner.models import (
     GroupMember,
     ImageMetrics,
     KeptOver,
+    MatchEvidence,
+    MatchKind,
+    MatchSearch,
     ScanResult,
     ScanSettings,
     ScanStats,
@@ -155,6 +159,7 @@ def _group_to_dict(g: DuplicateGroup) -> dict[str, Any]:
                 "protected": m.protected,
                 "suggested_remove": m.suggested_remove,
                 "kept_over": _kept_over_to_dict(m.kept_over),
+                "match": _match_to_dict(m.match),
             }
             for m in g.members
         ],
@@ -165,6 +170,21 @@ def _kept_over_to_dict(k: KeptOver | None) -> dict[str, Any] | None:
     if k is None:
         return None
     return {"criterion": k.criterion, "keeper": k.keeper_value, "copy": k.copy_value}
+
+
+def _match_to_dict(e: MatchEvidence | None) -> dict[str, Any] | None:
+    if e is None:
+        return None
+    return {
+        "kind": e.kind.value,
+        "against": e.against,
+        "search": e.search.value,
+        "transform": e.transform,
+        "distance": e.distance,
+        "correlation": e.correlation,
+        "detail": e.detail,
+        "window": None if e.window is None else list(e.window),
+    }
 
 
 def result_from_dict(data: dict[str, Any]) -> ScanResult:
@@ -433,6 +453,7 @@ def _member(value: object, where: str) -> GroupMember:
         protected=_bool(m.get("protected", False), _at(where, "protected")),
         suggested_remove=_bool(m.get("suggested_remove", False), _at(where, "suggested_remove")),
         kept_over=_kept_over(m.get("kept_over"), _at(where, "kept_over")),
+        match=_match(m.get("match"), _at(where, "match")),
     )
 
 
@@ -454,6 +475,59 @@ def _kept_over(value: object, where: str) -> KeptOver | None:
         _short_text(_get(d, "keeper", where), _at(where, "keeper")),
         _short_text(_get(d, "copy", where), _at(where, "copy")),
     )
+
+
+def _match(value: object, where: str) -> MatchEvidence | None:
+    """A member's `match`: absent or null (the keeper, or an older result) is None."""
+    if value is None:
+        return None
+    d = _obj(value, where)
+    transform = d.get("transform", TRANSFORM_NAMES[0])
+    if transform not in TRANSFORM_NAMES:
+        raise ResultFormatError(
+            f"result file is damaged or incomplete: {_at(where, 'transform')} should be one "
+            f"of {', '.join(TRANSFORM_NAMES)}"
+        )
+    distance = d.get("distance")
+    if distance is not None and not 0 <= _int(distance, _at(where, "distance")) <= 64:
+        raise ResultFormatError(
+            f"result file is damaged or incomplete: {_at(where, 'distance')} should be "
+            "between 0 and 64"
+        )
+    correlation = d.get("correlation")
+    if correlation is not None and not -1 <= _number(correlation, _at(where, "correlation")) <= 1:
+        raise ResultFormatError(
+            f"result file is damaged or incomplete: {_at(where, 'correlation')} should be "
+            "between -1 and 1"
+        )
+    return MatchEvidence(
+        kind=_choice(MatchKind, _get(d, "kind", where), _at(where, "kind")),
+        against=_path(_get(d, "against", where), _at(where, "against")),
+        search=_choice(MatchSearch, d.get("search", "hash"), _at(where, "search")),
+        transform=str(transform),
+        distance=None if distance is None else int(distance),
+        correlation=None if correlation is None else float(correlation),
+        detail=_bool(d.get("detail", False), _at(where, "detail")),
+        window=_window(d.get("window"), _at(where, "window")),
+    )
+
+
+def _window(value: object, where: str) -> tuple[float, float, float, float] | None:
+    """A crop window: left, top, right, bottom as fractions, left < right, top < bottom."""
+    if value is None:
+        return None
+    items = _list(value, where)
+    numbers = [_number(v, f"{where}[{n}]") for n, v in enumerate(items)]
+    if (
+        len(numbers) != 4
+        or not all(0 <= v <= 1 for v in numbers)
+        or not (numbers[0] < numbers[2] and numbers[1] < numbers[3])
+    ):
+        raise ResultFormatError(
+            f"result file is damaged or incomplete: {where} should be 4 fractions "
+            "(left, top, right, bottom, each 0 to 1, left before right, top before bottom)"
+        )
+    return numbers[0], numbers[1], numbers[2], numbers[3]
 
 
 _KEY = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")

@@ -17,6 +17,7 @@ from cleaner import (
     KeeperReason,
     KeptOver,
     kept_over_words,
+    match_words,
     printable,
     quality_breakdown,
     relative_sharpness,
@@ -254,6 +255,27 @@ def keeper_changed_header(group: DuplicateGroup) -> str:
         f"Suggested to keep when this review was saved: {name}, which changed or is gone "
         "since. The copies marked Keep stay now."
     )
+
+
+def match_short(member: GroupMember, group: DuplicateGroup) -> str:
+    """What matched this copy, in a few words for its tile ("turned 90° left", "exact
+    copy"), which shows it beside the kept copy; "" for the kept copy, where it is not
+    known (say nothing, never guess), and where the copy was compared with another copy
+    of the set (its tooltip says which)."""
+    if member.is_keeper or member.match is None or member.match.against != group.keeper.path:
+        return ""
+    words = match_words(member.match, group.keeper.path)
+    return "" if words is None else words.short[:1].upper() + words.short[1:]
+
+
+def match_tooltip(member: GroupMember, group: DuplicateGroup) -> str:
+    """What matched this copy, with the numbers, for its tooltip: "How it matched: The
+    same picture as the kept copy (harbour.jpg), turned 90° left. Hash 6 of 64 bits apart,
+    thumbnails 97% alike."; "" for the kept copy and where it is not known."""
+    if member.is_keeper:
+        return ""
+    words = match_words(member.match, group.keeper.path)
+    return "" if words is None else f"How it matched: {words.details}"
 
 
 def group_reason_tooltip(group: DuplicateGroup) -> str:

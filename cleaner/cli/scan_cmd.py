@@ -12,7 +12,7 @@ from typing import Any
 from cleaner.cli.common import ProgressBar, error, human_bytes, human_duration
 from cleaner.detect.checks import MAX_THRESHOLD
 from cleaner.errors import BadRootError, Cancelled
-from cleaner.humanize import plural
+from cleaner.humanize import match_words, plural
 from cleaner.keep import CRITERIA_KEYS, kept_over_words, parse_criteria
 from cleaner.models import ScanResult, ScanSettings, Similarity
 from cleaner.progress import CancelToken, Notice, Progress, ScanFinished
@@ -126,7 +126,8 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument(
         "--list",
         action="store_true",
-        help="print every group with its files and why each is not the one kept, not only totals",
+        help='print every group with its files, what matched each to the one kept ("turned '
+        '90° left", with the numbers) and why it is not the one kept, not only totals',
     )
     ignore = p.add_mutually_exclusive_group()
     ignore.add_argument(
@@ -308,6 +309,8 @@ def print_summary(result: ScanResult, listing: bool = False, out: Any = None) ->
                     f"  {mark} q{m.quality:3d} {dims:>11} {human_bytes(m.entry.size):>9}  "
                     f"{printable_path(m.path)}"
                 )
+                if words := match_words(m.match, g.keeper.path):
+                    line(f"{'':9}{words.one_line()}")
                 if m.kept_over is not None:
                     line(f"{'':9}not kept: {kept_over_words(m.kept_over)}")
             line()

@@ -51,6 +51,14 @@ class Matches:
     j: I64
     strength: F64
     coloured: BOOL  # per picture: has colour to compare (its matches are transitive)
+    # what matched, per pair (`cleaner.detect.evidence` says it): the transform as the pair
+    # was found (`Pairs.t`, of picture j when `swapped`, else of picture i), its hash
+    # distance, and the thumbnail (crop, or fine-detail for a low-detail picture)
+    # correlation that confirmed it (NaN where none was computed). None: not recorded.
+    t: I64 | None = None
+    swapped: BOOL | None = None
+    distance: I64 | None = None
+    correlation: npt.NDArray[np.float32] | None = None
 
     def __len__(self) -> int:
         return len(self.i)
@@ -64,8 +72,11 @@ def find_matches(
 ) -> Generator[float, None, Matches]:
     """Yield the fraction done (0-1) as the searches go, and return the `Matches`."""
     pairs = yield from candidate_pairs(fps, thresholds, rotations)
-    keep = confirm(pairs, fps, metrics, thresholds)
+    scores: list[npt.NDArray[np.float32]] = []
+    keep = confirm(pairs, fps, metrics, thresholds, scores)
     i, j, d = pairs.i[keep], pairs.j[keep], pairs.d[keep]
+    t = pairs.t[keep].astype(np.int64)
+    corr = scores[0][keep] if scores else np.full(len(i), np.nan, dtype=np.float32)
     # a pair found by both searches (or both ways round by the crop search) counts once,
     # with its smallest distance
     lo, hi = np.minimum(i, j), np.maximum(i, j)
@@ -75,10 +86,12 @@ def find_matches(
     first[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
     strength = 1.0 - d[first].astype(np.float64) / 64.0
     lo, hi = lo[first], hi[first]
+    t, swapped, corr = t[order][first], (i > j)[order][first], corr[order][first]
     coloured = np.zeros(len(fps), dtype=bool)
     for k in np.unique(np.concatenate([lo, hi])).tolist():
         coloured[k] = has_colour(fps[k].colour)
-    return Matches(lo, hi, strength, coloured)
+    distance = d[first].astype(np.int64)
+    return Matches(lo, hi, strength, coloured, t, swapped, distance, corr)
 
 
 def candidate_pairs(
@@ -141,8 +154,11 @@ def confirm(
     fps: Sequence[Fingerprint],
     metrics: Sequence[ImageMetrics],
     thresholds: Thresholds,
+    scores: list[npt.NDArray[np.float32]] | None = None,
 ) -> BOOL:
-    """Which candidate pairs are real matches: shape, thumbnail and low-detail checks."""
+    """Which candidate pairs are real matches: shape, thumbnail and low-detail checks.
+    `scores`, if given, receives the correlation that decided each pair (thumbnail, crop
+    window, or fine detail for a low-detail picture; -1 where none was computed)."""
     if len(pairs) == 0:
         return np.zeros(0, dtype=bool)
 
@@ -156,6 +172,8 @@ def confirm(
     keep = aspect <= thresholds.aspect_tolerance
     crop = pairs.t >= CROP_KIND
     corr = np.full(len(pairs), -1.0, dtype=np.float32)
+    if scores is not None:
+        scores.append(corr)  # filled as the checks go (the evidence of each match)
     idx = np.nonzero(keep)[0]
     if len(idx) == 0:  # every pair refused by its shape (a squashed copy): nothing to confirm
         return keep
@@ -215,7 +233,9 @@ def confirm(
         if a is None or b is None:
             keep[k] = False
             continue
-        keep[k] = detail_correlation(a, b, int(pairs.t[k])) >= thresholds.detail_correlation
+        score = detail_correlation(a, b, int(pairs.t[k]))
+        corr[k] = score
+        keep[k] = score >= thresholds.detail_correlation
     return keep
 
 

@@ -29,6 +29,7 @@ from cleaner.detect.analysis import analyse_file
 from cleaner.detect.cache import FingerprintCache, default_cache_path
 from cleaner.detect.checks import thresholds_for
 from cleaner.detect.decode import DecodeFailure, register_plugins
+from cleaner.detect.evidence import Links, StarLinks, group_evidence, star_links
 from cleaner.detect.fingerprint import prefix_digest, sha256_file
 from cleaner.detect.grouping import star_clusters
 from cleaner.detect.matching import Matches, find_matches, picture_distance
@@ -49,6 +50,7 @@ from cleaner.models import (
     FileEntry,
     GroupKind,
     GroupMember,
+    ImageMetrics,
     ScanResult,
     ScanSettings,
     ScanStats,
@@ -136,12 +138,14 @@ def scan(
         yield from _fingerprint_stage(settings, state, units, cache, token, pool, progress_hz)
         cache.flush()
         yield from cache.drain_notices()
+        links: list[StarLinks] = []  # what matched, per copy (filled by the group stage)
         clusters = yield from _group_stage(
-            units, thresholds, settings.rotations, token, progress_hz
+            units, thresholds, settings.rotations, token, progress_hz, links
         )
         groups = yield from _score_stage(
-            state, units, clusters, criteria, rules, protected, cache, token, pool, progress_hz
-        )
+            state, units, clusters, criteria, rules, protected, cache, token, pool, progress_hz,
+            links,
+        )  # fmt: skip
         cache.flush()
         yield from cache.drain_notices()
         redundant = sum(1 for g in groups for m in g.members if m.suggested_remove)
@@ -531,8 +535,11 @@ def _group_stage(
     rotations: bool,
     token: CancelToken,
     hz: float,
+    links: list[StarLinks] | None = None,
 ) -> Generator[ScanEvent, None, list[list[int]]]:
-    """Clusters of unit indices: similar pictures (stars) plus lone exact-copy sets."""
+    """Clusters of unit indices: similar pictures (stars) plus lone exact-copy sets.
+    `links`, if given, receives what matched between each star's members and its
+    representative (`cleaner.detect.evidence.star_links`)."""
     yield StageStarted(Stage.GROUP)
     meter = ProgressMeter(Stage.GROUP, total=1, hz=hz)
     clusters: list[list[int]] = []
@@ -562,6 +569,8 @@ def _group_stage(
         stars = star_clusters(
             len(readable), matches.i, matches.j, matches.strength, matches.coloured
         )
+        if links is not None:
+            links.append(star_links(matches, stars, readable))
         for cluster in stars:
             mapped: list[int] = readable[cluster].tolist()
             clusters.append(mapped)
@@ -572,6 +581,10 @@ def _group_stage(
     meter.done = meter.total
     yield meter.snapshot()
     return clusters
+
+
+def _metrics_of(unit: _Unit) -> ImageMetrics | None:
+    return None if unit.analysis is None else unit.analysis.metrics
 
 
 def _groupable(unit: _Unit) -> bool:
@@ -594,6 +607,7 @@ def _score_stage(
     token: CancelToken,
     pool: cf.Executor,
     hz: float,
+    links: list[StarLinks] | None = None,
 ) -> Generator[ScanEvent, None, list[DuplicateGroup]]:
     """Digest every member (for the report and the safety check before removal), score
     each file, pick each group's keeper, and send groups out in growing batches."""
@@ -619,7 +633,9 @@ def _score_stage(
     groups: list[DuplicateGroup] = []
     for cluster in clusters:
         token.check()
-        group = _build_group(state, units, cluster, criteria, rules, protected)
+        group = _build_group(
+            state, units, cluster, criteria, rules, protected, links[0] if links else None
+        )
         if group is not None:
             groups.append(group)
         event = meter.advance()
@@ -662,6 +678,7 @@ def _build_group(
     criteria: tuple[KeeperCriterion, ...],
     rules: PathRules,
     protected: tuple[str, ...],
+    links: Links | None = None,
 ) -> DuplicateGroup | None:
     files: list[tuple[int, _Unit]] = [
         (i, units[k]) for k in cluster for i in units[k].files if i not in state.gone
@@ -681,6 +698,19 @@ def _build_group(
     choice = choose_keeper(candidates, criteria, rules)
     keeper_unit = files[choice.keeper][1]
     keeper_fp = None if keeper_unit.analysis is None else keeper_unit.analysis.fingerprint
+    evidence = group_evidence(  # what matched, copy by copy (files in the same order)
+        cluster,
+        [
+            (state.entries[i].path, k)
+            for k in cluster
+            for i in units[k].files
+            if i not in state.gone
+        ],
+        choice.keeper,
+        lambda k: _metrics_of(units[k]),
+        links or {},
+        lambda k: None if (a := units[k].analysis) is None else a.fingerprint,
+    )
     members: list[GroupMember] = []
     for n, ((i, unit), cand) in enumerate(zip(files, candidates, strict=True)):
         fp = None if unit.analysis is None else unit.analysis.fingerprint
@@ -699,6 +729,7 @@ def _build_group(
                 protected=cand.protected,
                 suggested_remove=not is_keeper and not cand.protected,
                 kept_over=choice.kept_over[n],
+                match=evidence[n],
             )
         )
     kind = GroupKind.EXACT if len(cluster) == 1 else GroupKind.SIMILAR

@@ -22,6 +22,7 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Protocol
 
+from cleaner.humanize import match_words
 from cleaner.models import DuplicateGroup, ScanResult
 from cleaner.report.summary import ReportSummary
 from cleaner.textsafe import printable
@@ -49,6 +50,7 @@ COLUMNS = (
     "sidecars",  # its sidecar files (XMP, .AAE, .THM), separated by " | "
     "damaged",
     "kept_over",  # why the kept copy was preferred to this one: "criterion: keeper vs. this"
+    "match",  # what matched it: "turned 90° left (hash 3 of 64 bits apart, ...)"
 )
 
 # Written after COLUMNS when the caller passes outcomes (the report does).
@@ -115,6 +117,9 @@ def rows(groups: Iterable[DuplicateGroup]) -> Iterable[list[str]]:
                 safe_cell(metrics.damage_message) if metrics else "",
                 safe_cell(f"{m.kept_over.criterion}: {m.kept_over.summary}")
                 if m.kept_over is not None
+                else "",
+                safe_cell(words.one_line())
+                if (words := match_words(m.match, g.keeper.path)) is not None
                 else "",
             ]
 

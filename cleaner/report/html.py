@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import TextIO
 
 from cleaner.atomic import atomic_text_file
-from cleaner.humanize import about_money, human_bytes, money, plain_number, plural
+from cleaner.humanize import about_money, human_bytes, match_words, money, plain_number, plural
 from cleaner.models import DuplicateGroup, GroupKind, GroupMember, ScanResult
 from cleaner.report import thumbs
 from cleaner.report.csv import display_path
@@ -142,6 +142,7 @@ table.facts td.num { text-align: left; }
 .badge.remove { color: var(--remove); background: var(--remove-bg); border: 1px solid #efbf94; }
 .badge.protected { color: var(--accent); background: #e7eefb; border: 1px solid #a9c0e8; }
 .badge.damaged { color: #a11d1d; background: #fde8e8; border: 1px solid #e5a3a3; }
+.badge.match { color: #3d3d3d; background: #f1f1ec; border: 1px solid #cfcfc4; }
 tr.keeper td { background: #f6fbf8; }
 .group { border: 1px solid var(--line); border-radius: 10px; padding: 12px 14px; margin: 16px 0; }
 .group .why { color: var(--muted); font-size: 14px; }
@@ -425,10 +426,10 @@ class _Writer:
         )
         shown_hashes: set[str] = set()
         for m in _keeper_first(g.members):
-            self._member(m, shown_hashes)
+            self._member(m, shown_hashes, g.keeper.path)
         self.w("</tbody></table>\n</section>\n")
 
-    def _member(self, m: GroupMember, shown_hashes: set[str]) -> None:
+    def _member(self, m: GroupMember, shown_hashes: set[str], keeper: str) -> None:
         action = action_of(m)
         badge = {Action.KEEP: "keep", Action.REMOVE: "remove", Action.KEEP_PROTECTED: "protected"}
         metrics = m.metrics
@@ -452,6 +453,11 @@ class _Writer:
             self.w(
                 f'<div><span class="badge damaged">Damaged</span> '
                 f'<span class="note">{esc(metrics.damage_message)}</span></div>'
+            )
+        if (words := match_words(m.match, keeper)) is not None:
+            self.w(
+                f'<div class="match"><span class="badge match">{esc(words.short)}</span> '
+                f'<span class="note">{esc(words.details)}</span></div>'
             )
         if m.kept_over is not None:
             # the criterion's key in words ("path rules"): the report reads no other room

@@ -11,6 +11,7 @@ KEEP_HUE = QColor(46, 125, 50)  # green
 REMOVE_HUE = QColor(198, 40, 40)  # red
 PROTECTED_HUE = QColor(21, 101, 192)  # blue
 KEEPER_HUE = QColor(230, 160, 0)  # amber
+MATCH_HUE = QColor(55, 65, 81)  # slate: what matched a copy, on its picture
 
 
 def is_dark(palette: QPalette) -> bool:

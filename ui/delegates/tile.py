@@ -3,7 +3,7 @@
 +------------------------+
 | [Best copy]            |
 |        picture         |
-|                        |
+| [Turned 90° left]      |   <- what matched it to the kept copy (not on the keeper)
 | Quality 87    1600×1200|
 | 2.4 MB · JPEG          |
 | harbour.jpg            |   <- the file name and its folder from the scanned folder,
@@ -46,11 +46,13 @@ from cleaner import GroupMember
 from ui.delegates.paint import (
     KEEP_HUE,
     KEEPER_HUE,
+    MATCH_HUE,
     PROTECTED_HUE,
     REMOVE_HUE,
     draw_centered_pixmap,
     draw_pill,
     fit_pills,
+    pill,
     placeholder,
     text_on,
     tint,
@@ -229,6 +231,12 @@ class PhotoTileDelegate(QStyledItemDelegate):
             labels.append((("⚠ Damaged",), REMOVE_HUE))
         for rect, text, hue in fit_pills(bold, area.adjusted(4, 4, -4, -4), labels):
             draw_pill(painter, rect, text, hue, bold)
+        match = index.data(roles.MatchRole)
+        if match:  # what matched it to the kept copy, at the picture's bottom left
+            room = area.width() - 8 - 12
+            text = QFontMetrics(small).elidedText(match, Qt.TextElideMode.ElideRight, room)
+            bottom = area.bottom() - 4 - (QFontMetrics(small).height() + 4) + 1
+            pill(painter, area.x() + 4, bottom, text, MATCH_HUE, small)
 
         # text
         text_colour = palette.color(QPalette.ColorRole.Text)

@@ -25,6 +25,8 @@ from ui.format import (
     keeper_changed_text,
     keeper_reason,
     kept_over_text,
+    match_short,
+    match_tooltip,
     plain_tooltip,
     quality_tooltip,
     resolution,
@@ -233,6 +235,8 @@ class PhotoGridModel(QAbstractListModel):
             )
         if role == roles.QualityTipRole:
             return quality_tooltip(m, group)
+        if role == roles.MatchRole:  # what matched, in a few words ("" for the keeper)
+            return match_short(m, group)
         if role == Qt.ItemDataRole.DisplayRole:
             return os.path.basename(m.path)
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -242,6 +246,7 @@ class PhotoGridModel(QAbstractListModel):
                 extra += ", changed since the review was saved"
             elif self.session.is_locked(self._row, i):
                 extra += ", protected folder"
+            extra += f", {match.lower()}" if (match := match_short(m, group)) else ""
             return (
                 f"{os.path.basename(m.path)}, {state}{extra}, quality {m.quality}, "
                 f"{resolution(m)}, {human_bytes(m.entry.size)}, {format_label(m)}, "
@@ -266,6 +271,8 @@ class PhotoGridModel(QAbstractListModel):
                 lines.append(keeper_reason(group.reason))
             elif why := kept_over_text(m, next((k for k in group.members if k.is_keeper), None)):
                 lines.append(why)
+            if how := match_tooltip(m, group):
+                lines.append(how)
             if m.metrics is not None and m.metrics.damaged:
                 lines.append(m.metrics.damage_message[:1].upper() + m.metrics.damage_message[1:])
             if self.session.is_changed(self._row, i):

@@ -26,3 +26,4 @@ QualityTipRole = _BASE + 17  # str: what the quality score is made of, in words
 # (30: apart from the roles above, so roles added beside them do not collide)
 LinesRole = _BASE + 30  # tuple[str, ...]: the text a delegate paints, before eliding
 ChangedRole = _BASE + 40  # bool: changed on disk since a saved review, cannot be marked
+MatchRole = _BASE + 50  # str: what matched a copy, in a few words ("" for the keeper)

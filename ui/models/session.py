@@ -74,6 +74,13 @@ class DropSummary:
 def _without(group: DuplicateGroup, drop: Collection[int]) -> DuplicateGroup:
     """`group` minus the members at `drop`; if the keeper went, the best copy left is."""
     members = [m for i, m in enumerate(group.members) if i not in drop]
+    # what matched a copy was measured against one copy of the set: once that one is out
+    # of the set, it is not said any more
+    left = {m.path for m in members}
+    members = [
+        replace(m, match=None) if m.match is not None and m.match.against not in left else m
+        for m in members
+    ]
     if members and not any(m.is_keeper for m in members):
         best = max(range(len(members)), key=lambda i: members[i].quality)
         members[best] = replace(members[best], is_keeper=True, suggested_remove=False)
