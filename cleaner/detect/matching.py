@@ -14,7 +14,7 @@ low-detail check, see `cleaner.detect.checks`), and a pair found by both searche
 
 from __future__ import annotations
 
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +30,15 @@ from cleaner.detect.checks import (
     is_bare,
     thumb_correlation,
     tone_agrees,
+)
+from cleaner.detect.crops import (
+    GRID_KIND,
+    HEAVY_CROP_PREFILTER,
+    HEAVY_CROP_THUMB_ONLY,
+    crop_alignment,
+    heavy_crop_pairs,
+    second_look,
+    structured,
 )
 from cleaner.detect.fingerprint import COLOUR_SIDE, CROP_WINDOWS, THUMB_SIDE
 from cleaner.detect.index import Pairs, search_pairs
@@ -61,10 +70,13 @@ def find_matches(
     metrics: Sequence[ImageMetrics],
     thresholds: Thresholds,
     rotations: bool = False,
+    pixels: Callable[[int], npt.NDArray[np.float32] | None] | None = None,
 ) -> Generator[float, None, Matches]:
-    """Yield the fraction done (0-1) as the searches go, and return the `Matches`."""
+    """Yield the fraction done (0-1) as the searches go, and return the `Matches`.
+    `pixels(k)`, when given, decodes picture k again for the heavy-crop second look
+    (`cleaner.detect.crops.second_look`)."""
     pairs = yield from candidate_pairs(fps, thresholds, rotations)
-    keep = confirm(pairs, fps, metrics, thresholds)
+    keep = confirm(pairs, fps, metrics, thresholds, pixels)
     i, j, d = pairs.i[keep], pairs.j[keep], pairs.d[keep]
     # a pair found by both searches (or both ways round by the crop search) counts once,
     # with its smallest distance
@@ -99,13 +111,22 @@ def candidate_pairs(
             except StopIteration as stop:
                 pairs: Pairs = stop.value
                 break
-            yield (step + done / max(total, 1)) / len(searches)
+            yield (step + done / max(total, 1)) / (len(searches) + 1)
         if not base_pairs:
             # variant t of the crop search is window t - 1; a picture without crop hashes
             # (none today, but a fingerprint could come from an older cache) has none
             ok = has_crops[pairs.i]
             pairs = Pairs(pairs.i[ok], pairs.j[ok], pairs.t[ok] - 1 + CROP_KIND, pairs.d[ok])
         found.append(pairs)
+    if thresholds.crop_hamming > 0 and len(fps) > 1:  # heavy crops: cleaner.detect.crops
+        heavy = heavy_crop_pairs(fps, thresholds.crop_hamming)
+        while True:
+            try:
+                done, total = next(heavy)
+            except StopIteration as stop:
+                found.append(stop.value)
+                break
+            yield (len(searches) + done / max(total, 1)) / (len(searches) + 1)
     yield 1.0
     return Pairs(*(np.concatenate([getattr(p, f) for p in found]) for f in ("i", "j", "t", "d")))
 
@@ -141,6 +162,7 @@ def confirm(
     fps: Sequence[Fingerprint],
     metrics: Sequence[ImageMetrics],
     thresholds: Thresholds,
+    pixels: Callable[[int], npt.NDArray[np.float32] | None] | None = None,
 ) -> BOOL:
     """Which candidate pairs are real matches: shape, thumbnail and low-detail checks."""
     if len(pairs) == 0:
@@ -165,16 +187,22 @@ def confirm(
     thumbs = thumbs.reshape(len(used), THUMB_SIDE * THUMB_SIDE)
     local_i, local_j = inverse[: len(idx)], inverse[len(idx) :]
     plain = ~crop[idx]
+    heavy = pairs.t[idx] >= GRID_KIND
+    light = ~plain & ~heavy
     corr[idx[plain]] = thumb_correlation(
         thumbs, local_i[plain], local_j[plain], pairs.t[idx[plain]]
     )
-    corr[idx[~plain]] = crop_correlation(
-        thumbs, local_i[~plain], local_j[~plain], pairs.t[idx[~plain]]
-    )
+    corr[idx[light]] = crop_correlation(thumbs, local_i[light], local_j[light], pairs.t[idx[light]])
+    corr[idx[heavy]] = crop_alignment(thumbs, local_i[heavy], local_j[heavy], pairs.t[idx[heavy]])
     low_i = np.array([metrics[int(k)].low_detail for k in pairs.i], dtype=bool)
     low_j = np.array([metrics[int(k)].low_detail for k in pairs.j], dtype=bool)
     low = low_i | low_j
     passed = corr >= np.where(crop, thresholds.crop_correlation, thresholds.correlation)
+    grid = pairs.t >= GRID_KIND
+    heavy_floor = HEAVY_CROP_THUMB_ONLY if pixels is None else HEAVY_CROP_PREFILTER
+    passed[grid] = corr[grid] >= heavy_floor
+    heavy_rows = idx[heavy]
+    passed[heavy_rows] &= structured(thumbs[local_i[heavy]]) & structured(thumbs[local_j[heavy]])
     keep &= passed | (low & ~crop)
     idx = np.nonzero(keep)[0]
     colours, has = _colours(fps, pairs, idx)
@@ -184,6 +212,21 @@ def confirm(
     )  # fmt: skip
     # the high-pass check cannot be lined up with a crop window: no crop matches there
     keep &= ~(crop & low)
+    second = np.nonzero(keep & grid)[0]
+    if len(second) and pixels is not None:
+        # a pair another search already confirmed needs no second look (it counts once)
+        n = len(fps)
+        direct = keep & ~grid
+        known = np.minimum(pairs.i[direct], pairs.j[direct]) * n + np.maximum(
+            pairs.i[direct], pairs.j[direct]
+        )
+        lo, hi = pairs.i[second], pairs.j[second]
+        again = np.isin(np.minimum(lo, hi) * n + np.maximum(lo, hi), known)
+        keep[second[again]] = False
+        second = second[~again]
+        # the thumbnail check alone settles the clearest pairs; the band below is looked at
+        second = second[corr[second] < HEAVY_CROP_THUMB_ONLY]
+        keep[second] = second_look(pairs.i[second], pairs.j[second], corr[second], pixels)
     # a near-blank picture is all tone and colour: they must agree too
     flat = np.nonzero(keep & low)[0]
     if len(flat):

@@ -24,11 +24,13 @@ from pathlib import Path
 from typing import Literal, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 
 from cleaner.detect.analysis import analyse_file
 from cleaner.detect.cache import FingerprintCache, default_cache_path
 from cleaner.detect.checks import thresholds_for
-from cleaner.detect.decode import DecodeFailure, register_plugins
+from cleaner.detect.crops import fine_pixels
+from cleaner.detect.decode import DecodeFailure, open_small, register_plugins
 from cleaner.detect.fingerprint import prefix_digest, sha256_file
 from cleaner.detect.grouping import star_clusters
 from cleaner.detect.matching import Matches, find_matches, picture_distance
@@ -137,8 +139,9 @@ def scan(
         cache.flush()
         yield from cache.drain_notices()
         clusters = yield from _group_stage(
-            units, thresholds, settings.rotations, token, progress_hz
-        )
+            units, thresholds, settings.rotations, token, progress_hz,
+            lambda k: _fine_pixels(state, units[k], settings.max_pixels),
+        )  # fmt: skip
         groups = yield from _score_stage(
             state, units, clusters, criteria, rules, protected, cache, token, pool, progress_hz
         )
@@ -531,8 +534,10 @@ def _group_stage(
     rotations: bool,
     token: CancelToken,
     hz: float,
+    pixels: Callable[[int], npt.NDArray[np.float32] | None] | None = None,
 ) -> Generator[ScanEvent, None, list[list[int]]]:
-    """Clusters of unit indices: similar pictures (stars) plus lone exact-copy sets."""
+    """Clusters of unit indices: similar pictures (stars) plus lone exact-copy sets.
+    `pixels(unit)` decodes a unit again for the heavy-crop second look."""
     yield StageStarted(Stage.GROUP)
     meter = ProgressMeter(Stage.GROUP, total=1, hz=hz)
     clusters: list[list[int]] = []
@@ -546,7 +551,8 @@ def _group_stage(
         fps = [a.fingerprint for a in analyses]
         metrics = [a.metrics for a in analyses]
         del analyses
-        search = find_matches(fps, metrics, thresholds, rotations)
+        again = None if pixels is None else (lambda k: pixels(int(readable[k])))
+        search = find_matches(fps, metrics, thresholds, rotations, again)
         meter.total = 1000
         while True:
             try:
@@ -709,3 +715,15 @@ def _build_group(
         reason=choice.reason,
         deciding_criterion=None if choice.deciding is None else choice.deciding.key,
     )
+
+
+def _fine_pixels(state: _State, unit: _Unit, max_pixels: int) -> npt.NDArray[np.float32] | None:
+    """A unit's picture decoded again, 64x64 grey, for the heavy-crop second look (None
+    when it no longer reads: the pair is then not confirmed)."""
+    for k in unit.files:
+        if k in state.gone:
+            continue
+        decoded = open_small(state.entries[k].path, max_pixels)
+        if not isinstance(decoded, DecodeFailure):
+            return fine_pixels(decoded.image)
+    return None
