@@ -6,19 +6,22 @@ pHash windows would need a grid of ~80 positions to catch an 80 % crop anywhere.
 search works on the 16x16 thumbnail every fingerprint already carries instead, at
 grouping time (nothing is added to fingerprints or the cache):
 
-1. candidates: each picture's `GRID` windows (80 % of each side, 3 x 3 positions)
-   and every picture as a whole are reduced to `SKETCH_SIDE` x `SKETCH_SIDE` and
-   hashed by random-hyperplane SimHash (64 bits, whose Hamming distance follows the
-   angle between the mean-removed vectors): a window is searched against every other
-   picture's whole-picture sketch, like the pHash crop windows, within
-   `Thresholds.crop_hamming` + `SKETCH_SLACK`;
-2. confirmation (`crop_alignment`): the window is slid over every position within
-   half a grid step of its own (steps of `ALIGN_STEP`), each resampled from the
-   thumbnail to `ALIGN_SIDE` x `ALIGN_SIDE` and correlated with the other picture
-   reduced to the same size; the best position must correlate at
-   `HEAVY_CROP_CORRELATION` or more. The search is over 0.8-scale windows only: a copy
-   that is not an 80 % window of the other (two crops of different parts of one photo,
-   two pictures with the same layout) does not line up everywhere at once.
+1. candidates: each picture's `GRID` windows (80 % of each side, 4 x 4 positions, so
+   every crop is within 0.033 of one) and every picture as a whole are reduced to 6x6,
+   mean-removed and hashed by random-hyperplane SimHash (64 bits, whose Hamming
+   distance follows the angle between the vectors); each picture's `NEAREST` closest
+   windows of other pictures (within `SKETCH_LIMIT`) are its candidates;
+2. the thumbnail check (`crop_alignment`): the window is slid over every position
+   within half a grid step of its own (steps of `ALIGN_STEP`), resampled to 8x8 and
+   correlated with the other picture at 8x8; the best position counts;
+3. the second look (`second_look`, when the scan can decode the two files again): both
+   pictures at 64x64, the window searched anywhere at 32x32 (`fine_alignment`). Pairs
+   the thumbnails settle (`HEAVY_CROP_THUMB_ONLY`) are not decoded again.
+
+Only 0.8-scale windows are searched: a copy that is not an 80 % window of the other (two
+crops of different parts of one photo, two pictures with the same layout) does not line
+up everywhere at once. Low-detail pictures and pictures that are only a gradient
+(`structured`) are refused: nothing in them says where a window lies.
 
 `Pairs.t` of such a pair is `GRID_KIND + g` for window g of picture i.
 """
@@ -34,7 +37,7 @@ from PIL import Image
 
 from cleaner.detect.checks import CROP_KIND
 from cleaner.detect.fingerprint import CROP_WINDOWS, THUMB_SIDE
-from cleaner.detect.index import BRUTE_FORCE_LIMIT, Pairs, popcount64, search_pairs
+from cleaner.detect.index import Pairs, popcount64
 from cleaner.models import Fingerprint
 
 F32 = npt.NDArray[np.float32]
@@ -54,12 +57,11 @@ GRID_KIND = CROP_KIND + len(CROP_WINDOWS)  # Pairs.t of a heavy-crop pair: GRID_
 SKETCH_SIDE = 6  # the SimHash sketches are of 6x6 reductions (low-pass: slides little)
 NEAREST = 5  # candidates per picture: its 5 nearest windows of other pictures ...
 SKETCH_LIMIT = 20  # ... within this many bits
-# On big libraries (past brute force) the sketches go through the LSH index instead,
-# within the preset's crop_hamming plus SKETCH_SLACK, held to HEAVY_WORK_BUDGET entry
-# lookups (a few seconds); past HEAVY_CROP_MAX_PICTURES the heavy-crop search is not run.
-SKETCH_SLACK = 4
-HEAVY_WORK_BUDGET = 60_000_000
-HEAVY_CROP_MAX_PICTURES = 250_000
+# Every window is compared with every picture: n^2 x 16 sketch distances, about 0.4 s
+# for 2,000 pictures and 3 s for 5,000 here. Larger libraries are not searched for heavy
+# crops yet (the LSH index would need far more tables than a big library affords: true
+# pairs are up to 20 bits apart).
+HEAVY_CROP_MAX_PICTURES = 5_000
 ALIGN_SIDE = 8  # thumbnail check on 8x8 reductions (a window of 16x16 holds 12.8 pixels)
 ALIGN_STEP = 0.0125  # positions tried, per axis, a fifth of a thumbnail pixel apart
 HEAVY_CROP_CORRELATION = 0.95
@@ -130,66 +132,50 @@ def thumb_table(fps: Sequence[Fingerprint]) -> U8:
     return np.frombuffer(packed, dtype=np.uint8).reshape(len(fps), THUMB_SIDE * THUMB_SIDE)
 
 
-def heavy_crop_pairs(
-    fps: Sequence[Fingerprint], threshold: int
-) -> Generator[tuple[int, int], None, Pairs]:
+def heavy_crop_pairs(fps: Sequence[Fingerprint]) -> Generator[tuple[int, int], None, Pairs]:
     """Candidate heavy-crop pairs: window g of picture i near picture j as a whole, as
     `Pairs` with t = GRID_KIND + g and d the sketch distance; for each j, only its
-    `NEAREST` closest pictures i (the sketch ranks well, see the module's docstring, but
-    its distances spread: a fixed threshold would take thousands of pairs per picture in
-    a library of similar pictures, or miss a crop between two grid positions)."""
+    `NEAREST` closest pictures i (the sketch ranks well, but its distances spread: a
+    fixed threshold would take thousands of pairs per picture in a library of similar
+    pictures, or miss a crop between two grid positions). Exact (every window against
+    every picture) up to HEAVY_CROP_MAX_PICTURES; larger libraries are not searched."""
     n = len(fps)
-    if n > HEAVY_CROP_MAX_PICTURES:
+    if n > HEAVY_CROP_MAX_PICTURES or n < 2:
         empty = np.zeros(0, dtype=np.int64)
         return Pairs(empty, empty, empty, empty)
     whole, windows = sketches(thumb_table(fps))
-    if n * n * len(GRID) <= BRUTE_FORCE_LIMIT:
-        return (yield from _nearest_brute(whole, windows, SKETCH_LIMIT))
-    pairs: Pairs = yield from search_pairs(
-        whole, threshold + SKETCH_SLACK, windows, base_pairs=False, budget=HEAVY_WORK_BUDGET
-    )
-    return _nearest_only(Pairs(pairs.i, pairs.j, pairs.t - 1 + GRID_KIND, pairs.d), n)
+    return (yield from _nearest(whole, windows, SKETCH_LIMIT))
 
 
-def _nearest_brute(whole: U64, windows: U64, limit: int) -> Generator[tuple[int, int], None, Pairs]:
+def _nearest(whole: U64, windows: U64, limit: int) -> Generator[tuple[int, int], None, Pairs]:
     """Every picture's `NEAREST` closest windows of other pictures, within `limit`."""
     n = len(whole)
-    block = max(1, (1 << 22) // max(1, n * len(GRID)))
-    found: list[tuple[I64, I64, I64, I64]] = []
+    per = windows.shape[1]
+    by_window = np.ascontiguousarray(windows.T)  # (W, n)
+    block = max(1, (1 << 22) // (n * per))  # 4M distances (32 MiB of XORs) a step
+    keep = min(NEAREST, n - 1)
+    found: list[tuple[I64, ...]] = []
     steps = -(-n // block)
     for step, start in enumerate(range(0, n, block)):
         cols = whole[start : start + block]
-        xor = windows[:, :, None] ^ cols[None, None, :]
-        dist = popcount64(xor.reshape(-1)).reshape(xor.shape)  # (n, W, b)
-        best_g = dist.argmin(axis=1)
-        best = np.take_along_axis(dist, best_g[:, None, :], axis=1)[:, 0, :].astype(np.int64)
+        xor = by_window[:, :, None] ^ cols[None, None, :]  # (W, n, columns)
+        dist = popcount64(xor.reshape(-1)).reshape(xor.shape).astype(np.uint8)
+        del xor
+        best_g = dist.argmin(axis=0)
+        best = dist.min(axis=0)
+        del dist
         js = np.arange(start, start + len(cols))
-        best[js, np.arange(len(cols))] = 99  # a picture is not its own crop
-        keep = min(NEAREST, n - 1)
-        near = np.argpartition(best, keep - 1, axis=0)[:keep] if keep > 0 else best[:0]
-        for c in range(len(cols)):
-            i = near[:, c]
-            d = best[i, c]
-            ok = d <= limit
-            found.append(
-                (i[ok], np.full(int(ok.sum()), js[c]), best_g[i[ok], c] + GRID_KIND, d[ok])
-            )
+        best[js, np.arange(len(cols))] = 255  # a picture is not its own crop
+        near = np.argpartition(best, keep - 1, axis=0)[:keep]  # (keep, columns)
+        d = np.take_along_axis(best, near, axis=0).astype(np.int64)
+        window = np.take_along_axis(best_g, near, axis=0)
+        ok = d <= limit
+        column = np.broadcast_to(js[None, :], near.shape)
+        found.append(
+            (near[ok].astype(np.int64), column[ok].astype(np.int64), window[ok] + GRID_KIND, d[ok])
+        )
         yield step + 1, steps
-    if not found:
-        empty = np.zeros(0, dtype=np.int64)
-        return Pairs(empty, empty, empty, empty)
-    return Pairs(*(np.concatenate([f[k] for f in found]).astype(np.int64) for k in range(4)))
-
-
-def _nearest_only(pairs: Pairs, n: int) -> Pairs:
-    """Of candidate pairs, each j's `NEAREST` closest i (ties: the smaller window index)."""
-    order = np.lexsort((pairs.t, pairs.d, pairs.j))
-    j = pairs.j[order]
-    first = np.ones(len(j), dtype=bool)
-    first[1:] = j[1:] != j[:-1]
-    starts = np.maximum.accumulate(np.where(first, np.arange(len(j)), 0))
-    keep = order[np.arange(len(j)) - starts < NEAREST]
-    return Pairs(pairs.i[keep], pairs.j[keep], pairs.t[keep], pairs.d[keep])
+    return Pairs(*(np.concatenate([f[k] for f in found]) for k in range(4)))
 
 
 def _offsets(start: float) -> tuple[float, ...]:

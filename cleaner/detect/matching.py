@@ -1,12 +1,14 @@
 """Which pictures are the same picture: candidate pairs from the index, then checks.
 
-Two searches over `cleaner.detect.index`:
+Three searches, the first two over `cleaner.detect.index`:
 
 1. every picture's hash against every other's, within the preset's Hamming
    threshold (with its rotations and mirrorings too, when asked for);
 2. the hash of each picture's centre window (`cleaner.detect.fingerprint.CROP_WINDOWS`)
    against every other picture's hash, within the preset's crop threshold: a
-   copy with its edges cut off hashes like that window of its original.
+   copy with its edges cut off hashes like that window of its original;
+3. heavy crops (`cleaner.detect.crops`): 80 % windows anywhere in a picture, found and
+   lined up on the thumbnails, checked again on the files when the scan can read them.
 
 Every candidate is then confirmed (`confirm`: shape, thumbnails, colour,
 low-detail check, see `cleaner.detect.checks`), and a pair found by both searches is kept once.
@@ -119,7 +121,7 @@ def candidate_pairs(
             pairs = Pairs(pairs.i[ok], pairs.j[ok], pairs.t[ok] - 1 + CROP_KIND, pairs.d[ok])
         found.append(pairs)
     if thresholds.crop_hamming > 0 and len(fps) > 1:  # heavy crops: cleaner.detect.crops
-        heavy = heavy_crop_pairs(fps, thresholds.crop_hamming)
+        heavy = heavy_crop_pairs(fps)
         while True:
             try:
                 done, total = next(heavy)
@@ -202,7 +204,9 @@ def confirm(
     heavy_floor = HEAVY_CROP_THUMB_ONLY if pixels is None else HEAVY_CROP_PREFILTER
     passed[grid] = corr[grid] >= heavy_floor
     heavy_rows = idx[heavy]
-    passed[heavy_rows] &= structured(thumbs[local_i[heavy]]) & structured(thumbs[local_j[heavy]])
+    if len(heavy_rows):
+        shaped = structured(thumbs)
+        passed[heavy_rows] &= shaped[local_i[heavy]] & shaped[local_j[heavy]]
     keep &= passed | (low & ~crop)
     idx = np.nonzero(keep)[0]
     colours, has = _colours(fps, pairs, idx)
