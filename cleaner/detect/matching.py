@@ -39,6 +39,7 @@ from cleaner.detect.crops import (
     HEAVY_CROP_THUMB_ONLY,
     crop_alignment,
     heavy_crop_pairs,
+    low_detail_crops,
     second_look,
     structured,
 )
@@ -207,6 +208,7 @@ def confirm(
     if len(heavy_rows):
         shaped = structured(thumbs)
         passed[heavy_rows] &= shaped[local_i[heavy]] & shaped[local_j[heavy]]
+    low_crops = np.nonzero(keep & crop & low)[0]  # decided apart: `low_detail_crops`
     keep &= passed | (low & ~crop)
     idx = np.nonzero(keep)[0]
     colours, has = _colours(fps, pairs, idx)
@@ -263,6 +265,14 @@ def confirm(
             keep[k] = False
             continue
         keep[k] = detail_correlation(a, b, int(pairs.t[k])) >= thresholds.detail_correlation
+    if len(low_crops):
+        ok = low_detail_crops(pairs.i[low_crops], pairs.j[low_crops], pairs.t[low_crops], fps)
+        rows = low_crops[ok]
+        colours, has = _colours(fps, pairs, rows)
+        keep[rows] = colour_agrees(
+            colours, has, np.arange(len(rows)), np.arange(len(rows), 2 * len(rows)),
+            pairs.t[rows], thresholds.colour_tolerance,
+        )  # fmt: skip
     return keep
 
 

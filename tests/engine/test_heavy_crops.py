@@ -5,6 +5,7 @@ with the same layout, and a crop of one of those with the other."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -141,3 +142,18 @@ def test_the_alignment_finds_the_window_and_refuses_a_gradient() -> None:
     ramp = np.add.outer(np.arange(16) * 3, np.arange(16) * 7).astype(np.uint8).reshape(1, 256)
     assert structured(thumbs).all()
     assert not structured(ramp).any()
+
+
+def test_a_heavy_crop_of_a_near_blank_page_lines_up_on_its_marks() -> None:
+    """Low-detail pictures: decided on their detail maps (no second look needed)."""
+    page, other = images.blank_page(11), images.blank_page(12)
+    fps = [fingerprint(page), fingerprint(crop20(page, 0.2, 0.0)), fingerprint(other)]
+    low = [replace(_metrics(page.size), detail=2.0)] * 3
+    search = find_matches(fps, low, THRESHOLDS[Similarity.SAME])
+    while True:
+        try:
+            next(search)
+        except StopIteration as stop:
+            matches = stop.value
+            break
+    assert {(int(a), int(b)) for a, b in zip(matches.i, matches.j, strict=True)} == {(0, 1)}
