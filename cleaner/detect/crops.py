@@ -20,8 +20,10 @@ grouping time (nothing is added to fingerprints or the cache):
 
 Only 0.8-scale windows are searched: a copy that is not an 80 % window of the other (two
 crops of different parts of one photo, two pictures with the same layout) does not line
-up everywhere at once. Low-detail pictures and pictures that are only a gradient
-(`structured`) are refused: nothing in them says where a window lies.
+up everywhere at once. A picture that is only a gradient (`structured`) is refused:
+nothing in it says where a window lies; and the window must explain the other picture
+better than the whole picture does. Low-detail pictures are decided on their detail maps
+instead (`low_detail_crops`), for light crops too.
 
 `Pairs.t` of such a pair is `GRID_KIND + g` for window g of picture i.
 """

@@ -208,6 +208,10 @@ def confirm(
     if len(heavy_rows):
         shaped = structured(thumbs)
         passed[heavy_rows] &= shaped[local_i[heavy]] & shaped[local_j[heavy]]
+        # a crop is a claim that the window explains j better than the whole of i does
+        # (a smooth picture's window looks like its stamped or re-saved copy too)
+        whole = thumb_correlation(thumbs, local_i[heavy], local_j[heavy], 0 * local_i[heavy])
+        passed[heavy_rows] &= corr[heavy_rows] > whole
     low_crops = np.nonzero(keep & crop & low)[0]  # decided apart: `low_detail_crops`
     keep &= passed | (low & ~crop)
     idx = np.nonzero(keep)[0]
@@ -216,7 +220,8 @@ def confirm(
         colours, has, np.arange(len(idx)), np.arange(len(idx), 2 * len(idx)), pairs.t[idx],
         thresholds.colour_tolerance,
     )  # fmt: skip
-    # the high-pass check cannot be lined up with a crop window: no crop matches there
+    # the whole-picture high-pass check cannot be lined up with a crop window: those pairs
+    # are decided below, on their detail maps (`low_detail_crops`)
     keep &= ~(crop & low)
     second = np.nonzero(keep & grid)[0]
     if len(second) and pixels is not None:
