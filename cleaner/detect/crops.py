@@ -367,6 +367,11 @@ def structured(thumbs: U8) -> npt.NDArray[np.bool_]:
 # at most; true pairs reach 0.90-0.95 (one light crop of a very faint picture, 0.60, is
 # still missed).
 LOW_DETAIL_CROP = 0.80
+# A low-detail picture's thumbnail is mostly noise, so its nearest sketches are mostly
+# chance (about 20 bits away); the heavy crop of one on seed 2 was 7 bits from its
+# original's window. Only heavy candidates this close are lined up (a cost filter: the
+# detail maps decide).
+LOW_DETAIL_SKETCH = 12
 
 
 def low_detail_crops(
@@ -375,14 +380,23 @@ def low_detail_crops(
     """Which crop pairs (window `kinds` of i, all of j) with a low-detail side line up on
     their high-pass detail maps; a side without a map (not low-detail enough) cannot."""
     out = np.zeros(len(i), dtype=bool)
+    marks: dict[int, F32 | None] = {}  # a page meets many others: filter each once
+
+    def of(k: int) -> F32 | None:
+        if k not in marks:
+            m = fps[k].detail_map
+            # a page without marks has nothing to line up
+            bare = m is None or is_bare(m)
+            marks[k] = None if m is None or bare else high_pass(m).reshape(DETAIL_SIDE, DETAIL_SIDE)
+        return marks[k]
+
     for r, (a, b, kind) in enumerate(zip(i.tolist(), j.tolist(), kinds.tolist(), strict=True)):
-        ma, mb = fps[a].detail_map, fps[b].detail_map
-        if ma is None or mb is None or is_bare(ma) or is_bare(mb):
-            continue  # a page without marks has nothing to line up
+        if fps[a].detail_map is None or fps[b].detail_map is None:
+            continue
+        pa, pb = of(a), of(b)
+        if pa is None or pb is None:
+            continue
         light = kind < GRID_KIND
         window = CROP_WINDOWS[kind - CROP_KIND] if light else GRID[kind - GRID_KIND]
-        size = window[2] - window[0]
-        pa = high_pass(ma).reshape(DETAIL_SIDE, DETAIL_SIDE)
-        pb = high_pass(mb).reshape(DETAIL_SIDE, DETAIL_SIDE)
-        out[r] = fine_alignment(pa, pb, size) >= LOW_DETAIL_CROP
+        out[r] = fine_alignment(pa, pb, window[2] - window[0]) >= LOW_DETAIL_CROP
     return out

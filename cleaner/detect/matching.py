@@ -37,6 +37,7 @@ from cleaner.detect.crops import (
     GRID_KIND,
     HEAVY_CROP_PREFILTER,
     HEAVY_CROP_THUMB_ONLY,
+    LOW_DETAIL_SKETCH,
     crop_alignment,
     heavy_crop_pairs,
     low_detail_crops,
@@ -271,13 +272,13 @@ def confirm(
             continue
         keep[k] = detail_correlation(a, b, int(pairs.t[k])) >= thresholds.detail_correlation
     if len(low_crops):
-        ok = low_detail_crops(pairs.i[low_crops], pairs.j[low_crops], pairs.t[low_crops], fps)
-        rows = low_crops[ok]
-        colours, has = _colours(fps, pairs, rows)
-        keep[rows] = colour_agrees(
-            colours, has, np.arange(len(rows)), np.arange(len(rows), 2 * len(rows)),
-            pairs.t[rows], thresholds.colour_tolerance,
-        )  # fmt: skip
+        colours, has = _colours(fps, pairs, low_crops)
+        rows = low_crops[colour_agrees(
+            colours, has, np.arange(len(low_crops)), np.arange(len(low_crops), 2 * len(low_crops)),
+            pairs.t[low_crops], thresholds.colour_tolerance,
+        )]  # fmt: skip
+        rows = rows[(pairs.t[rows] < GRID_KIND) | (pairs.d[rows] <= LOW_DETAIL_SKETCH)]
+        keep[rows] = low_detail_crops(pairs.i[rows], pairs.j[rows], pairs.t[rows], fps)
     return keep
 
 
