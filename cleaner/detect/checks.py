@@ -14,8 +14,8 @@ marks on two different blank pages do not line up, those of a copy do.
 Crops are found by a second search: the hash of a centre window of one picture
 against the plain hash of the other (`cleaner.detect.fingerprint.CROP_WINDOWS`). Such a pair
 is confirmed on 8x8 reductions, the window resampled from one thumbnail against
-the whole of the other, and never for a low-detail picture, where the stronger
-check cannot be lined up with a window.
+the whole of the other; a low-detail picture's crop is decided on its detail map
+instead (`cleaner.detect.crops.low_detail_crops`).
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from cleaner.detect.checks import CROP_KIND, detail_correlation, thumb_correlation
+from cleaner.detect.crops import GRID, GRID_KIND
 from cleaner.detect.fingerprint import CROP_WINDOWS, THUMB_SIDE, TRANSFORMS
 from cleaner.detect.matching import Matches
 from cleaner.models import (
@@ -256,6 +257,9 @@ def _describe(
     if CROP_KIND <= t < CROP_KIND + len(CROP_WINDOWS):  # picture j is a window of picture i
         kind = MatchKind.CROPPED if forward else MatchKind.UNCROPPED
         return kind, MatchSearch.CROP, 0, CROP_WINDOWS[t - CROP_KIND]
+    if GRID_KIND <= t < GRID_KIND + len(GRID):  # a heavy crop: near grid window t - GRID_KIND
+        kind = MatchKind.CROPPED if forward else MatchKind.UNCROPPED
+        return kind, MatchSearch.CROP, 0, GRID[t - GRID_KIND]
     return None
 
 

@@ -90,6 +90,7 @@ def search_pairs(
     seed: int = 0x5EED,
     *,
     base_pairs: bool = True,
+    budget: int = 0,
 ) -> Generator[tuple[int, int], None, Pairs]:
     """Yield (steps done, steps in all) as it goes, and return the `Pairs`.
 
@@ -109,7 +110,7 @@ def search_pairs(
     if not base_pairs:
         if variants is None or variants.size == 0:
             return Pairs(empty, empty, empty, empty)
-        return (yield from _variant_pairs(base, variants, threshold, seed))
+        return (yield from _variant_pairs(base, variants, threshold, seed, budget))
     queries, owners, kinds = _queries(base, variants)
     if len(queries) * n <= BRUTE_FORCE_LIMIT:
         qi, bj = yield from _brute_force(queries, base, threshold)
@@ -124,17 +125,18 @@ def search_pairs(
 
 
 def _variant_pairs(
-    base: U64, variants: U64, threshold: int, seed: int
+    base: U64, variants: U64, threshold: int, seed: int, budget: int = 0
 ) -> Generator[tuple[int, int], None, Pairs]:
     """`search_pairs` without base pairs. No (base + variants) copies are made: on a
-    big library this search runs at the memory peak of a scan."""
+    big library this search runs at the memory peak of a scan. `budget`: entry lookups
+    allowed (0: VARIANT_WORK_BUDGET)."""
     n = len(base)
     per = variants.shape[1]
     flat = np.ascontiguousarray(variants, dtype=np.uint64).reshape(-1)
     if len(flat) * n <= BRUTE_FORCE_LIMIT:
         v, j = yield from _brute_force(flat, base, threshold)
     else:
-        v, j = yield from _lsh_variants(flat, per, base, threshold, seed)
+        v, j = yield from _lsh_variants(flat, per, base, threshold, seed, budget)
     i = v // per
     keep = i != j
     v, i, j = v[keep], i[keep], j[keep]
@@ -297,7 +299,7 @@ def _lsh(
 
 
 def _lsh_variants(
-    variants: U64, per: int, base: U64, threshold: int, seed: int
+    variants: U64, per: int, base: U64, threshold: int, seed: int, budget: int = 0
 ) -> Generator[tuple[int, int], None, tuple[I64, I64]]:
     """Bit-sampling LSH for variant-to-base pairs only (the crop-window search).
 
@@ -313,7 +315,7 @@ def _lsh_variants(
     # random hashes would: one more key bit than the plan keeps them small.
     k = min(lsh_plan(count, threshold)[0] + 1, 64 - threshold)
     tables = _tables_for(k, threshold)
-    tables = max(1, min(tables, VARIANT_WORK_BUDGET // count))
+    tables = max(1, min(tables, (budget or VARIANT_WORK_BUDGET) // count))
     rng = np.random.default_rng(seed)
     # base first: within a run of equal keys, its base entries lead
     index = _Tables(np.concatenate([base, variants]), k)

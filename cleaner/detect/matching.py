@@ -1,12 +1,14 @@
 """Which pictures are the same picture: candidate pairs from the index, then checks.
 
-Two searches over `cleaner.detect.index`:
+Three searches, the first two over `cleaner.detect.index`:
 
 1. every picture's hash against every other's, within the preset's Hamming
    threshold (with its rotations and mirrorings too, when asked for);
 2. the hash of each picture's centre window (`cleaner.detect.fingerprint.CROP_WINDOWS`)
    against every other picture's hash, within the preset's crop threshold: a
-   copy with its edges cut off hashes like that window of its original.
+   copy with its edges cut off hashes like that window of its original;
+3. heavy crops (`cleaner.detect.crops`): 80 % windows anywhere in a picture, found and
+   lined up on the thumbnails, checked again on the files when the scan can read them.
 
 Every candidate is then confirmed (`confirm`: shape, thumbnails, colour,
 low-detail check, see `cleaner.detect.checks`), and a pair found by both searches is kept once.
@@ -14,7 +16,7 @@ low-detail check, see `cleaner.detect.checks`), and a pair found by both searche
 
 from __future__ import annotations
 
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +32,17 @@ from cleaner.detect.checks import (
     is_bare,
     thumb_correlation,
     tone_agrees,
+)
+from cleaner.detect.crops import (
+    GRID_KIND,
+    HEAVY_CROP_PREFILTER,
+    HEAVY_CROP_THUMB_ONLY,
+    LOW_DETAIL_SKETCH,
+    crop_alignment,
+    heavy_crop_pairs,
+    low_detail_crops,
+    second_look,
+    structured,
 )
 from cleaner.detect.fingerprint import COLOUR_SIDE, CROP_WINDOWS, THUMB_SIDE
 from cleaner.detect.index import Pairs, search_pairs
@@ -69,11 +82,14 @@ def find_matches(
     metrics: Sequence[ImageMetrics],
     thresholds: Thresholds,
     rotations: bool = False,
+    pixels: Callable[[int], npt.NDArray[np.float32] | None] | None = None,
 ) -> Generator[float, None, Matches]:
-    """Yield the fraction done (0-1) as the searches go, and return the `Matches`."""
+    """Yield the fraction done (0-1) as the searches go, and return the `Matches`.
+    `pixels(k)`, when given, decodes picture k again for the heavy-crop second look
+    (`cleaner.detect.crops.second_look`)."""
     pairs = yield from candidate_pairs(fps, thresholds, rotations)
     scores: list[npt.NDArray[np.float32]] = []
-    keep = confirm(pairs, fps, metrics, thresholds, scores)
+    keep = confirm(pairs, fps, metrics, thresholds, scores, pixels)
     i, j, d = pairs.i[keep], pairs.j[keep], pairs.d[keep]
     t = pairs.t[keep].astype(np.int64)
     corr = scores[0][keep] if scores else np.full(len(i), np.nan, dtype=np.float32)
@@ -112,13 +128,22 @@ def candidate_pairs(
             except StopIteration as stop:
                 pairs: Pairs = stop.value
                 break
-            yield (step + done / max(total, 1)) / len(searches)
+            yield (step + done / max(total, 1)) / (len(searches) + 1)
         if not base_pairs:
             # variant t of the crop search is window t - 1; a picture without crop hashes
             # (none today, but a fingerprint could come from an older cache) has none
             ok = has_crops[pairs.i]
             pairs = Pairs(pairs.i[ok], pairs.j[ok], pairs.t[ok] - 1 + CROP_KIND, pairs.d[ok])
         found.append(pairs)
+    if thresholds.crop_hamming > 0 and len(fps) > 1:  # heavy crops: cleaner.detect.crops
+        heavy = heavy_crop_pairs(fps)
+        while True:
+            try:
+                done, total = next(heavy)
+            except StopIteration as stop:
+                found.append(stop.value)
+                break
+            yield (len(searches) + done / max(total, 1)) / (len(searches) + 1)
     yield 1.0
     return Pairs(*(np.concatenate([getattr(p, f) for p in found]) for f in ("i", "j", "t", "d")))
 
@@ -155,6 +180,7 @@ def confirm(
     metrics: Sequence[ImageMetrics],
     thresholds: Thresholds,
     scores: list[npt.NDArray[np.float32]] | None = None,
+    pixels: Callable[[int], npt.NDArray[np.float32] | None] | None = None,
 ) -> BOOL:
     """Which candidate pairs are real matches: shape, thumbnail and low-detail checks.
     `scores`, if given, receives the correlation that decided each pair (thumbnail, crop
@@ -183,16 +209,29 @@ def confirm(
     thumbs = thumbs.reshape(len(used), THUMB_SIDE * THUMB_SIDE)
     local_i, local_j = inverse[: len(idx)], inverse[len(idx) :]
     plain = ~crop[idx]
+    heavy = pairs.t[idx] >= GRID_KIND
+    light = ~plain & ~heavy
     corr[idx[plain]] = thumb_correlation(
         thumbs, local_i[plain], local_j[plain], pairs.t[idx[plain]]
     )
-    corr[idx[~plain]] = crop_correlation(
-        thumbs, local_i[~plain], local_j[~plain], pairs.t[idx[~plain]]
-    )
+    corr[idx[light]] = crop_correlation(thumbs, local_i[light], local_j[light], pairs.t[idx[light]])
+    corr[idx[heavy]] = crop_alignment(thumbs, local_i[heavy], local_j[heavy], pairs.t[idx[heavy]])
     low_i = np.array([metrics[int(k)].low_detail for k in pairs.i], dtype=bool)
     low_j = np.array([metrics[int(k)].low_detail for k in pairs.j], dtype=bool)
     low = low_i | low_j
     passed = corr >= np.where(crop, thresholds.crop_correlation, thresholds.correlation)
+    grid = pairs.t >= GRID_KIND
+    heavy_floor = HEAVY_CROP_THUMB_ONLY if pixels is None else HEAVY_CROP_PREFILTER
+    passed[grid] = corr[grid] >= heavy_floor
+    heavy_rows = idx[heavy]
+    if len(heavy_rows):
+        shaped = structured(thumbs)
+        passed[heavy_rows] &= shaped[local_i[heavy]] & shaped[local_j[heavy]]
+        # a crop is a claim that the window explains j better than the whole of i does
+        # (a smooth picture's window looks like its stamped or re-saved copy too)
+        whole = thumb_correlation(thumbs, local_i[heavy], local_j[heavy], 0 * local_i[heavy])
+        passed[heavy_rows] &= corr[heavy_rows] > whole
+    low_crops = np.nonzero(keep & crop & low)[0]  # decided apart: `low_detail_crops`
     keep &= passed | (low & ~crop)
     idx = np.nonzero(keep)[0]
     colours, has = _colours(fps, pairs, idx)
@@ -200,8 +239,24 @@ def confirm(
         colours, has, np.arange(len(idx)), np.arange(len(idx), 2 * len(idx)), pairs.t[idx],
         thresholds.colour_tolerance,
     )  # fmt: skip
-    # the high-pass check cannot be lined up with a crop window: no crop matches there
+    # the whole-picture high-pass check cannot be lined up with a crop window: those pairs
+    # are decided below, on their detail maps (`low_detail_crops`)
     keep &= ~(crop & low)
+    second = np.nonzero(keep & grid)[0]
+    if len(second) and pixels is not None:
+        # a pair another search already confirmed needs no second look (it counts once)
+        n = len(fps)
+        direct = keep & ~grid
+        known = np.minimum(pairs.i[direct], pairs.j[direct]) * n + np.maximum(
+            pairs.i[direct], pairs.j[direct]
+        )
+        lo, hi = pairs.i[second], pairs.j[second]
+        again = np.isin(np.minimum(lo, hi) * n + np.maximum(lo, hi), known)
+        keep[second[again]] = False
+        second = second[~again]
+        # the thumbnail check alone settles the clearest pairs; the band below is looked at
+        second = second[corr[second] < HEAVY_CROP_THUMB_ONLY]
+        keep[second] = second_look(pairs.i[second], pairs.j[second], corr[second], pixels)
     # a near-blank picture is all tone and colour: they must agree too
     flat = np.nonzero(keep & low)[0]
     if len(flat):
@@ -236,6 +291,14 @@ def confirm(
         score = detail_correlation(a, b, int(pairs.t[k]))
         corr[k] = score
         keep[k] = score >= thresholds.detail_correlation
+    if len(low_crops):
+        colours, has = _colours(fps, pairs, low_crops)
+        rows = low_crops[colour_agrees(
+            colours, has, np.arange(len(low_crops)), np.arange(len(low_crops), 2 * len(low_crops)),
+            pairs.t[low_crops], thresholds.colour_tolerance,
+        )]  # fmt: skip
+        rows = rows[(pairs.t[rows] < GRID_KIND) | (pairs.d[rows] <= LOW_DETAIL_SKETCH)]
+        keep[rows] = low_detail_crops(pairs.i[rows], pairs.j[rows], pairs.t[rows], fps)
     return keep
 
 

@@ -24,11 +24,13 @@ from pathlib import Path
 from typing import Literal, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 
 from cleaner.detect.analysis import analyse_file
 from cleaner.detect.cache import FingerprintCache, default_cache_path
 from cleaner.detect.checks import thresholds_for
-from cleaner.detect.decode import DecodeFailure, register_plugins
+from cleaner.detect.crops import fine_pixels
+from cleaner.detect.decode import DecodeFailure, open_small, register_plugins
 from cleaner.detect.evidence import Links, StarLinks, group_evidence, star_links
 from cleaner.detect.fingerprint import prefix_digest, sha256_file
 from cleaner.detect.grouping import star_clusters
@@ -140,8 +142,9 @@ def scan(
         yield from cache.drain_notices()
         links: list[StarLinks] = []  # what matched, per copy (filled by the group stage)
         clusters = yield from _group_stage(
-            units, thresholds, settings.rotations, token, progress_hz, links
-        )
+            units, thresholds, settings.rotations, token, progress_hz, links,
+            lambda k: _fine_pixels(state, units[k], settings.max_pixels),
+        )  # fmt: skip
         groups = yield from _score_stage(
             state, units, clusters, criteria, rules, protected, cache, token, pool, progress_hz,
             links,
@@ -536,10 +539,12 @@ def _group_stage(
     token: CancelToken,
     hz: float,
     links: list[StarLinks] | None = None,
+    pixels: Callable[[int], npt.NDArray[np.float32] | None] | None = None,
 ) -> Generator[ScanEvent, None, list[list[int]]]:
     """Clusters of unit indices: similar pictures (stars) plus lone exact-copy sets.
     `links`, if given, receives what matched between each star's members and its
-    representative (`cleaner.detect.evidence.star_links`)."""
+    representative (`cleaner.detect.evidence.star_links`). `pixels(unit)` decodes a
+    unit again for the heavy-crop second look."""
     yield StageStarted(Stage.GROUP)
     meter = ProgressMeter(Stage.GROUP, total=1, hz=hz)
     clusters: list[list[int]] = []
@@ -553,7 +558,8 @@ def _group_stage(
         fps = [a.fingerprint for a in analyses]
         metrics = [a.metrics for a in analyses]
         del analyses
-        search = find_matches(fps, metrics, thresholds, rotations)
+        again = None if pixels is None else (lambda k: pixels(int(readable[k])))
+        search = find_matches(fps, metrics, thresholds, rotations, again)
         meter.total = 1000
         while True:
             try:
@@ -740,3 +746,15 @@ def _build_group(
         reason=choice.reason,
         deciding_criterion=None if choice.deciding is None else choice.deciding.key,
     )
+
+
+def _fine_pixels(state: _State, unit: _Unit, max_pixels: int) -> npt.NDArray[np.float32] | None:
+    """A unit's picture decoded again, 64x64 grey, for the heavy-crop second look (None
+    when it no longer reads: the pair is then not confirmed)."""
+    for k in unit.files:
+        if k in state.gone:
+            continue
+        decoded = open_small(state.entries[k].path, max_pixels)
+        if not isinstance(decoded, DecodeFailure):
+            return fine_pixels(decoded.image)
+    return None

@@ -1,0 +1,402 @@
+"""Heavy crops: a copy cut down to an 80 % x 80 % window of its original, anywhere in it.
+
+The pHash of a window moves by 8 bits on average, 12 at the 90th percentile, when the
+window slides by 2.5 % of the picture (measured on the kit's 40 source pictures), so
+pHash windows would need a grid of ~80 positions to catch an 80 % crop anywhere. This
+search works on the 16x16 thumbnail every fingerprint already carries instead, at
+grouping time (nothing is added to fingerprints or the cache):
+
+1. candidates: each picture's `GRID` windows (80 % of each side, 4 x 4 positions, so
+   every crop is within 0.033 of one) and every picture as a whole are reduced to 6x6,
+   mean-removed and hashed by random-hyperplane SimHash (64 bits, whose Hamming
+   distance follows the angle between the vectors); each picture's `NEAREST` closest
+   windows of other pictures (within `SKETCH_LIMIT`) are its candidates;
+2. the thumbnail check (`crop_alignment`): the window is slid over every position
+   within half a grid step of its own (steps of `ALIGN_STEP`), resampled to 8x8 and
+   correlated with the other picture at 8x8; the best position counts;
+3. the second look (`second_look`, when the scan can decode the two files again): both
+   pictures at 64x64, the window searched anywhere at 32x32 (`fine_alignment`). Pairs
+   the thumbnails settle (`HEAVY_CROP_THUMB_ONLY`) are not decoded again.
+
+Only 0.8-scale windows are searched: a copy that is not an 80 % window of the other (two
+crops of different parts of one photo, two pictures with the same layout) does not line
+up everywhere at once. A picture that is only a gradient (`structured`) is refused:
+nothing in it says where a window lies; and the window must explain the other picture
+better than the whole picture does. Low-detail pictures are decided on their detail maps
+instead (`low_detail_crops`), for light crops too.
+
+`Pairs.t` of such a pair is `GRID_KIND + g` for window g of picture i.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Sequence
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image
+
+from cleaner.detect.checks import CROP_KIND, high_pass, is_bare
+from cleaner.detect.fingerprint import CROP_WINDOWS, DETAIL_SIDE, THUMB_SIDE
+from cleaner.detect.index import Pairs, popcount64
+from cleaner.models import Fingerprint
+
+F32 = npt.NDArray[np.float32]
+U8 = npt.NDArray[np.uint8]
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+
+CROP_SIZE = 0.8  # each side of a heavy crop, as a fraction of its original's
+# Window positions (left or top edge, fraction of the side): an 80 % crop starts anywhere
+# in [0, 0.2]; three positions leave every crop within 0.05 of one of them.
+GRID_STARTS = (0.0, 0.2 / 3, 0.4 / 3, 0.2)
+GRID: tuple[tuple[float, float, float, float], ...] = tuple(
+    (x, y, x + CROP_SIZE, y + CROP_SIZE) for y in GRID_STARTS for x in GRID_STARTS
+)
+GRID_KIND = CROP_KIND + len(CROP_WINDOWS)  # Pairs.t of a heavy-crop pair: GRID_KIND + g
+
+SKETCH_SIDE = 6  # the SimHash sketches are of 6x6 reductions (low-pass: slides little)
+NEAREST = 5  # candidates per picture: its 5 nearest windows of other pictures ...
+SKETCH_LIMIT = 20  # ... within this many bits
+# Every window is compared with every picture: n^2 x 16 sketch distances, about 0.4 s
+# for 2,000 pictures and 3 s for 5,000 here. Larger libraries are not searched for heavy
+# crops yet (the LSH index would need far more tables than a big library affords: true
+# pairs are up to 20 bits apart).
+HEAVY_CROP_MAX_PICTURES = 5_000
+ALIGN_SIDE = 8  # thumbnail check on 8x8 reductions (a window of 16x16 holds 12.8 pixels)
+ALIGN_STEP = 0.0125  # positions tried, per axis, a fifth of a thumbnail pixel apart
+HEAVY_CROP_CORRELATION = 0.95
+
+_PAIRS_PER_STEP = 2048
+
+
+@cache
+def _axis_map(start: float, stop: float, side: int) -> F32:
+    """(side, THUMB_SIDE) matrix: the part [start, stop) (fractions) of a thumbnail row
+    resampled to `side` pixels the way Pillow's BILINEAR resize with a box does."""
+    rows = []
+    for k in range(THUMB_SIDE):
+        basis = np.zeros((1, THUMB_SIDE), dtype=np.float32)
+        basis[0, k] = 1.0
+        image = Image.fromarray(basis, mode="F")
+        box = (start * THUMB_SIDE, 0.0, stop * THUMB_SIDE, 1.0)
+        rows.append(np.asarray(image.resize((side, 1), Image.Resampling.BILINEAR, box=box))[0])
+    return np.stack(rows, axis=1).astype(np.float32)
+
+
+def _reduce(thumbs: F32, window: tuple[float, float, float, float], side: int) -> F32:
+    """(n, side*side): `window` of each 16x16 thumbnail (rows of `thumbs`) at side x side."""
+    ax = _axis_map(window[0], window[2], side)
+    ay = _axis_map(window[1], window[3], side)
+    grid = thumbs.reshape(-1, THUMB_SIDE, THUMB_SIDE)
+    out = np.matmul(np.matmul(ay[None], grid), ax.T[None])
+    return np.asarray(out.reshape(len(thumbs), side * side), dtype=np.float32)
+
+
+@cache
+def _planes() -> F32:
+    """The 64 random hyperplanes of the sketch (fixed: sketches must agree across runs)."""
+    rng = np.random.default_rng(0xC70B)
+    return rng.standard_normal((64, SKETCH_SIDE * SKETCH_SIDE)).astype(np.float32)
+
+
+@cache
+def _sketch_matrix() -> F32:
+    """(64 * (1 + len(GRID)), 256): reduce (whole picture, then each window) to 6x6,
+    remove the mean, project on the hyperplanes: all linear, so one matrix."""
+    cells = SKETCH_SIDE * SKETCH_SIDE
+    centre = np.eye(cells) - 1.0 / cells
+    mats = []
+    for window in ((0.0, 0.0, 1.0, 1.0), *GRID):
+        ax = _axis_map(window[0], window[2], SKETCH_SIDE)
+        ay = _axis_map(window[1], window[3], SKETCH_SIDE)
+        mats.append(_planes() @ centre @ np.kron(ay, ax))
+    return np.concatenate(mats).astype(np.float32)
+
+
+def sketches(thumbs: U8) -> tuple[U64, U64]:
+    """Whole-picture sketches (n,) and window sketches (n, len(GRID)) of 16x16 thumbnails:
+    random-hyperplane SimHash (64 bits) of each, reduced to 6x6 and mean-removed."""
+    n = len(thumbs)
+    out = np.empty((n, 1 + len(GRID)), dtype=np.uint64)
+    matrix = _sketch_matrix().T
+    step = 16384
+    for start in range(0, n, step):
+        bits = (thumbs[start : start + step].astype(np.float32) @ matrix) > 0
+        packed = np.packbits(bits.reshape(len(bits), 1 + len(GRID), 64), axis=2)
+        out[start : start + len(bits)] = packed.view(">u8")[:, :, 0].astype(np.uint64)
+    return np.ascontiguousarray(out[:, 0]), np.ascontiguousarray(out[:, 1:])
+
+
+def thumb_table(fps: Sequence[Fingerprint]) -> U8:
+    packed = b"".join(fp.thumb for fp in fps)
+    return np.frombuffer(packed, dtype=np.uint8).reshape(len(fps), THUMB_SIDE * THUMB_SIDE)
+
+
+def heavy_crop_pairs(fps: Sequence[Fingerprint]) -> Generator[tuple[int, int], None, Pairs]:
+    """Candidate heavy-crop pairs: window g of picture i near picture j as a whole, as
+    `Pairs` with t = GRID_KIND + g and d the sketch distance; for each j, only its
+    `NEAREST` closest pictures i (the sketch ranks well, but its distances spread: a
+    fixed threshold would take thousands of pairs per picture in a library of similar
+    pictures, or miss a crop between two grid positions). Exact (every window against
+    every picture) up to HEAVY_CROP_MAX_PICTURES; larger libraries are not searched."""
+    n = len(fps)
+    if n > HEAVY_CROP_MAX_PICTURES or n < 2:
+        empty = np.zeros(0, dtype=np.int64)
+        return Pairs(empty, empty, empty, empty)
+    whole, windows = sketches(thumb_table(fps))
+    return (yield from _nearest(whole, windows, SKETCH_LIMIT))
+
+
+def _nearest(whole: U64, windows: U64, limit: int) -> Generator[tuple[int, int], None, Pairs]:
+    """Every picture's `NEAREST` closest windows of other pictures, within `limit`."""
+    n = len(whole)
+    per = windows.shape[1]
+    by_window = np.ascontiguousarray(windows.T)  # (W, n)
+    block = max(1, (1 << 22) // (n * per))  # 4M distances (32 MiB of XORs) a step
+    keep = min(NEAREST, n - 1)
+    found: list[tuple[I64, ...]] = []
+    steps = -(-n // block)
+    for step, start in enumerate(range(0, n, block)):
+        cols = whole[start : start + block]
+        xor = by_window[:, :, None] ^ cols[None, None, :]  # (W, n, columns)
+        dist = popcount64(xor.reshape(-1)).reshape(xor.shape).astype(np.uint8)
+        del xor
+        best_g = dist.argmin(axis=0)
+        best = dist.min(axis=0)
+        del dist
+        js = np.arange(start, start + len(cols))
+        best[js, np.arange(len(cols))] = 255  # a picture is not its own crop
+        near = np.argpartition(best, keep - 1, axis=0)[:keep]  # (keep, columns)
+        d = np.take_along_axis(best, near, axis=0).astype(np.int64)
+        window = np.take_along_axis(best_g, near, axis=0)
+        ok = d <= limit
+        column = np.broadcast_to(js[None, :], near.shape)
+        found.append(
+            (near[ok].astype(np.int64), column[ok].astype(np.int64), window[ok] + GRID_KIND, d[ok])
+        )
+        yield step + 1, steps
+    return Pairs(*(np.concatenate([f[k] for f in found]) for k in range(4)))
+
+
+def _offsets(start: float) -> tuple[float, ...]:
+    """The positions tried around a grid start: within half a grid step, inside [0, 0.2]."""
+    half = (GRID_STARTS[1] - GRID_STARTS[0]) / 2
+    count = round(half / ALIGN_STEP)
+    room = 1.0 - CROP_SIZE
+    out = {min(max(start + k * ALIGN_STEP, 0.0), room) for k in range(-count, count + 1)}
+    return tuple(sorted(round(v, 6) for v in out))
+
+
+@cache
+def _stack(start: float) -> F32:
+    """(positions, ALIGN_SIDE, THUMB_SIDE): the axis maps of every position tried."""
+    return np.stack([_axis_map(p, p + CROP_SIZE, ALIGN_SIDE) for p in _offsets(start)]).astype(
+        np.float32
+    )
+
+
+def _unit(rows: F32) -> F32:
+    rows = rows - rows.mean(axis=-1, keepdims=True)
+    norm = np.linalg.norm(rows, axis=-1, keepdims=True)
+    return np.asarray(rows / np.maximum(norm, 1e-6), dtype=np.float32)
+
+
+def crop_alignment(thumbs: U8, i: I64, j: I64, kinds: I64) -> F32:
+    """Best correlation of an 80 % window of thumbnail i, slid within half a grid step of
+    window `kinds - GRID_KIND`, with all of thumbnail j (both at ALIGN_SIDE^2)."""
+    out = np.empty(len(i), dtype=np.float32)
+    whole = (0.0, 0.0, 1.0, 1.0)
+    for start in range(0, len(i), _PAIRS_PER_STEP):
+        sl = slice(start, start + _PAIRS_PER_STEP)
+        b = _unit(_reduce(thumbs[j[sl]].astype(np.float32), whole, ALIGN_SIDE))
+        a_all = thumbs[i[sl]].astype(np.float32).reshape(-1, THUMB_SIDE, THUMB_SIDE)
+        part = kinds[sl] - GRID_KIND
+        best = np.full(len(part), -1.0, dtype=np.float32)
+        for g in np.unique(part).tolist():
+            rows = part == g
+            x0, y0 = GRID[g][0], GRID[g][1]
+            sx, sy = _stack(x0), _stack(y0)
+            # (pairs, y positions, x positions, side, side)
+            ys = np.matmul(sy[None], a_all[rows][:, None])  # (pairs, y positions, side, 16)
+            moved = np.matmul(ys[:, :, None], np.swapaxes(sx, 1, 2)[None, None])
+            moved = _unit(moved.reshape(*moved.shape[:3], ALIGN_SIDE * ALIGN_SIDE))
+            corr = np.einsum("npqk,nk->npq", moved, b[rows])
+            best[rows] = corr.reshape(len(corr), -1).max(axis=1)
+        out[sl] = best
+    return out
+
+
+FINE_SIDE = DETAIL_SIDE  # 64, the second look: both pictures decoded again, reduced to 64x64 grey
+FINE_COMPARE = 32  # ... and compared at 32x32
+FINE_COARSE_STEP = 0.02  # positions tried first, then around the best one
+FINE_STEP = 0.0025
+
+
+@cache
+def _fine_axis(start: float, size: float = CROP_SIZE) -> F32:
+    """(FINE_COMPARE, FINE_SIDE): the part [start, start + size) of a 64-px row at 32 px."""
+    rows = []
+    for k in range(FINE_SIDE):
+        basis = np.zeros((1, FINE_SIDE), dtype=np.float32)
+        basis[0, k] = 1.0
+        image = Image.fromarray(basis, mode="F")
+        box = (start * FINE_SIDE, 0.0, (start + size) * FINE_SIDE, 1.0)
+        rows.append(
+            np.asarray(image.resize((FINE_COMPARE, 1), Image.Resampling.BILINEAR, box=box))[0]
+        )
+    return np.stack(rows, axis=1).astype(np.float32)
+
+
+def fine_pixels(image: Image.Image) -> F32:
+    """The 64x64 grey picture the second look compares (any size of picture in)."""
+    g = image if image.mode == "L" else image.convert("L")
+    return np.asarray(g.resize((FINE_SIDE, FINE_SIDE), Image.Resampling.BOX), dtype=np.float32)
+
+
+def _best_over(
+    a: F32, b_unit: F32, xs: Sequence[float], ys: Sequence[float], size: float = CROP_SIZE
+) -> tuple[float, float, float]:
+    sy = np.stack([_fine_axis(round(y, 6), size) for y in ys])
+    sx = np.stack([_fine_axis(round(x, 6), size) for x in xs])
+    rows = np.matmul(sy, a)  # (ys, 32, 64)
+    moved = np.matmul(rows[:, None], np.swapaxes(sx, 1, 2)[None])  # (ys, xs, 32, 32)
+    moved = _unit(moved.reshape(len(ys), len(xs), FINE_COMPARE * FINE_COMPARE))
+    corr = moved @ b_unit
+    p, q = (int(v) for v in np.unravel_index(int(np.argmax(corr)), corr.shape))
+    return float(corr[p, q]), float(xs[q]), float(ys[p])
+
+
+def fine_alignment(original: F32, crop: F32, size: float = CROP_SIZE) -> float:
+    """Best correlation, at 32x32, of an 80 % window of `original` (64x64, anywhere in it)
+    with all of `crop` (64x64): first on a 0.02 grid of positions, then 0.0025 around the
+    best one."""
+    b = crop.reshape(FINE_COMPARE, 2, FINE_COMPARE, 2).mean(axis=(1, 3)).reshape(-1)
+    b_unit = _unit(b[None, :])[0]
+    room = 1.0 - size
+    coarse = np.arange(0.0, room + 1e-9, FINE_COARSE_STEP).tolist()
+    _, x, y = _best_over(original, b_unit, coarse, coarse, size)
+    near = np.arange(-4, 5) * FINE_STEP
+
+    def around(v: float) -> list[float]:
+        return sorted({min(max(v + float(d), 0.0), room) for d in near})
+
+    best, _, _ = _best_over(original, b_unit, around(x), around(y), size)
+    return best
+
+
+# Thresholds, chosen from the kit's accuracy corpora (seeds 1-3: every ordered pair of
+# pictures; see benchmarks/README.md, "Heavy crops"):
+# - the thumbnail check (8x8, best of 81 positions) puts true original/crop pairs at
+#   0.94 and above, and different pictures up to 0.954 even with their colours agreeing:
+#   it can only pick which pairs deserve the second look (HEAVY_CROP_PREFILTER, 0.93,
+#   below every true pair but the low-detail one, which is refused anyway);
+# - the second look (32x32, both pictures decoded again) puts true original/crop pairs
+#   at 0.960-0.999 and every different pair that reached it at 0.900 or less, the
+#   opposite thirds of one photo at 0.33 or less: HEAVY_CROP_FINE sits between;
+# - where no second look is possible (fingerprints without their files, as in the 1M
+#   benchmark), the thumbnail check alone must be above every different pair seen:
+#   HEAVY_CROP_THUMB_ONLY.
+HEAVY_CROP_PREFILTER = 0.93
+LOOKS_PER_CROP = 2
+HEAVY_CROP_FINE = 0.94
+HEAVY_CROP_THUMB_ONLY = 0.97
+
+
+def second_look(
+    i: I64, j: I64, corr: F32, pixels: Callable[[int], F32 | None]
+) -> npt.NDArray[np.bool_]:
+    """Which heavy-crop pairs (window of i, all of j; `corr` their thumbnail check) pass
+    the fine alignment on the pictures decoded again (`pixels(k)`: 64x64 grey, or None
+    when it cannot be read). Decoding costs as much as the scan's own decode, so each
+    crop j is looked at with its `LOOKS_PER_CROP` best candidates at most, best first,
+    and no further once one passes: one confirmed original puts it in its set."""
+    seen: dict[int, F32 | None] = {}
+
+    def get(k: int) -> F32 | None:
+        if k not in seen:
+            seen[k] = pixels(k)
+        return seen[k]
+
+    out = np.zeros(len(i), dtype=bool)
+    tried: dict[int, int] = {}
+    done: set[int] = set()
+    for r in np.lexsort((-corr, j)).tolist():
+        a, b = int(i[r]), int(j[r])
+        if b in done or tried.get(b, 0) >= LOOKS_PER_CROP:
+            continue
+        tried[b] = tried.get(b, 0) + 1
+        pa, pb = get(a), get(b)
+        if pa is not None and pb is not None and fine_alignment(pa, pb) >= HEAVY_CROP_FINE:
+            out[r] = True
+            done.add(b)
+    return out
+
+
+# A picture that is little more than a gradient (a plain sky, a vignette) looks like
+# every window of itself and of any other gradient: no crop of it can be told apart.
+# Its 16x16 thumbnail, less the plane (a + bx + cy) that fits it best, must vary by
+# this much (standard deviation, grey levels). On the kit's corpora every `crop20`
+# copy has 10.8 or more, low-detail pictures (refused for crops anyway) 9.2 or less.
+MIN_STRUCTURE = 6.0
+
+
+@cache
+def _plane_residual() -> F32:
+    side = np.arange(THUMB_SIDE, dtype=np.float64)
+    basis = np.stack(
+        [np.ones(THUMB_SIDE * THUMB_SIDE), np.tile(side, THUMB_SIDE), np.repeat(side, THUMB_SIDE)],
+        axis=1,
+    )
+    return np.asarray(np.eye(len(basis)) - basis @ np.linalg.pinv(basis), dtype=np.float32)
+
+
+def structured(thumbs: U8) -> npt.NDArray[np.bool_]:
+    """Per 16x16 thumbnail row: is there more to it than a gradient (`MIN_STRUCTURE`)?"""
+    rest = thumbs.astype(np.float32) @ _plane_residual().T
+    return np.asarray(rest.std(axis=1) >= MIN_STRUCTURE)
+
+
+# Low-detail pictures (near-blank scans, documents, plain sky): their thumbnails are mostly
+# noise, so a crop of one is decided on the 64x64 map their fingerprint carries, high-pass
+# filtered (the marks, not the paper: `cleaner.detect.checks.high_pass`), with the window
+# searched anywhere (`fine_alignment`, at the size of the window that found the pair). On
+# seeds 1-3, every pair of pictures with detail maps that are not crop and original of one
+# another (8,806, among them the near-blank scans, each a different document) reaches 0.68
+# at most; true pairs reach 0.90-0.95 (one light crop of a very faint picture, 0.60, is
+# still missed).
+LOW_DETAIL_CROP = 0.80
+# A low-detail picture's thumbnail is mostly noise, so its nearest sketches are mostly
+# chance (about 20 bits away); the heavy crop of one on seed 2 was 7 bits from its
+# original's window. Only heavy candidates this close are lined up (a cost filter: the
+# detail maps decide).
+LOW_DETAIL_SKETCH = 12
+
+
+def low_detail_crops(
+    i: I64, j: I64, kinds: I64, fps: Sequence[Fingerprint]
+) -> npt.NDArray[np.bool_]:
+    """Which crop pairs (window `kinds` of i, all of j) with a low-detail side line up on
+    their high-pass detail maps; a side without a map (not low-detail enough) cannot."""
+    out = np.zeros(len(i), dtype=bool)
+    marks: dict[int, F32 | None] = {}  # a page meets many others: filter each once
+
+    def of(k: int) -> F32 | None:
+        if k not in marks:
+            m = fps[k].detail_map
+            # a page without marks has nothing to line up
+            bare = m is None or is_bare(m)
+            marks[k] = None if m is None or bare else high_pass(m).reshape(DETAIL_SIDE, DETAIL_SIDE)
+        return marks[k]
+
+    for r, (a, b, kind) in enumerate(zip(i.tolist(), j.tolist(), kinds.tolist(), strict=True)):
+        if fps[a].detail_map is None or fps[b].detail_map is None:
+            continue
+        pa, pb = of(a), of(b)
+        if pa is None or pb is None:
+            continue
+        light = kind < GRID_KIND
+        window = CROP_WINDOWS[kind - CROP_KIND] if light else GRID[kind - GRID_KIND]
+        out[r] = fine_alignment(pa, pb, window[2] - window[0]) >= LOW_DETAIL_CROP
+    return out
