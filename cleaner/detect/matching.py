@@ -8,6 +8,10 @@ Two searches over `cleaner.detect.index`:
    against every other picture's hash, within the preset's crop threshold: a
    copy with its edges cut off hashes like that window of its original.
 
+Smooth pictures, whose pHash flips many bits for a small edit, get a third search of
+their own on their thumbnails, confirmed more strictly (`cleaner.detect.smooth`,
+`smooth_matches`).
+
 Every candidate is then confirmed (`confirm`: shape, thumbnails, colour,
 low-detail check, see `cleaner.detect.checks`), and a pair found by both searches is kept once.
 """
@@ -33,6 +37,7 @@ from cleaner.detect.checks import (
 )
 from cleaner.detect.fingerprint import COLOUR_SIDE, CROP_WINDOWS, THUMB_SIDE
 from cleaner.detect.index import Pairs, search_pairs
+from cleaner.detect.smooth import smooth_agrees, smooth_candidates
 from cleaner.models import DIHEDRAL_BYTES, Fingerprint, ImageMetrics, Thresholds
 
 I64 = npt.NDArray[np.int64]
@@ -66,6 +71,12 @@ def find_matches(
     pairs = yield from candidate_pairs(fps, thresholds, rotations)
     keep = confirm(pairs, fps, metrics, thresholds)
     i, j, d = pairs.i[keep], pairs.j[keep], pairs.d[keep]
+    smooth = smooth_matches(fps, metrics, thresholds)
+    i, j, d = (
+        np.concatenate([i, smooth.i]),
+        np.concatenate([j, smooth.j]),
+        np.concatenate([d, smooth.d]),
+    )
     # a pair found by both searches (or both ways round by the crop search) counts once,
     # with its smallest distance
     lo, hi = np.minimum(i, j), np.maximum(i, j)
@@ -79,6 +90,18 @@ def find_matches(
     for k in np.unique(np.concatenate([lo, hi])).tolist():
         coloured[k] = has_colour(fps[k].colour)
     return Matches(lo, hi, strength, coloured)
+
+
+def smooth_matches(
+    fps: Sequence[Fingerprint], metrics: Sequence[ImageMetrics], thresholds: Thresholds
+) -> Pairs:
+    """The confirmed pairs of the smooth search (`cleaner.detect.smooth`): the ordinary
+    checks, then the strict ones."""
+    pairs = smooth_candidates(fps, metrics, thresholds)
+    keep = smooth_agrees(pairs, fps)
+    strict = Pairs(pairs.i[keep], pairs.j[keep], pairs.t[keep], pairs.d[keep])
+    keep[keep] = confirm(strict, fps, metrics, thresholds)
+    return Pairs(pairs.i[keep], pairs.j[keep], pairs.t[keep], pairs.d[keep])
 
 
 def candidate_pairs(
