@@ -155,8 +155,8 @@ def measure(path: Path, rotations: bool) -> dict[str, Any]:
     timer.wrap(cleaner.detect.scan, "star_clusters")
     timer.wrap(cleaner.detect.matching, "smooth_matches")
     timer.wrap(cleaner.detect.smooth, "fragile_pictures")
-    timer.wrap(cleaner.detect.smooth, "smooth_agrees")
-    timer.wrap(cleaner.detect.smooth, "smooth_candidates")
+    timer.wrap(cleaner.detect.matching, "smooth_agrees")
+    timer.wrap(cleaner.detect.matching, "smooth_candidates")
     stage = cleaner.detect.scan._group_stage(
         units, THRESHOLDS[Similarity.SAME], rotations, CancelToken(), 15.0
     )
@@ -172,7 +172,7 @@ def measure(path: Path, rotations: bool) -> dict[str, Any]:
     keep = timer.captured["matching.confirm"]
     fragile = timer.captured.get("smooth.fragile_pictures")
     smooth = timer.captured.get("matching.smooth_matches")
-    smooth_candidates = timer.captured.get("smooth.smooth_candidates")
+    smooth_candidates = timer.captured.get("matching.smooth_candidates")
     return {
         "seconds": seconds,
         "profile": timer.seconds,

@@ -55,7 +55,7 @@ BOOL = npt.NDArray[np.bool_]
 
 _PIXELS = THUMB_SIDE * THUMB_SIDE
 _LOW = 8  # pHash's 8x8 lowest frequencies
-_BATCH = 1 << 15  # thumbnails per step: 8 MiB of bytes, 32 MiB as float32
+_BATCH = 1 << 14  # thumbnails per step: 4 MiB of bytes, 16 MiB as float32
 
 # How each constant was chosen (benchmarks/README.md, "Smooth pictures", has the numbers):
 # copies made by the kit's edits (text stamps, HEIC q80, JPEG q50, WebP, 25 % + JPEG q70,
@@ -70,9 +70,10 @@ _BATCH = 1 << 15  # thumbnails per step: 8 MiB of bytes, 32 MiB as float32
 UNSTABLE_RANK = 11
 UNSTABLE_GAP = 0.0075
 SIMHASH_BITS = 64
-# Two thumbnails correlating at 0.99 disagree on ~2.9 of 64 SimHash bits (angle / pi);
-# 10 bits misses such a pair with probability ~1e-4 (binomial), one at 0.995 never.
-SIMHASH_THRESHOLD = 10
+# Two thumbnails correlating at 0.99 disagree on ~2.9 of 64 SimHash bits (angle / pi):
+# more than 8 with probability 0.2 % (binomial), at 0.995 0.02 %, at 0.999 (a HEIC copy)
+# never. 10 bits would miss ~1e-4 at 0.99 but take ~2.4x the index time at 1M pictures.
+SIMHASH_THRESHOLD = 8
 # Copies (not low-detail) correlate at 0.9951 or more (the stamped "beach day"; a HEIC
 # copy 0.9995); different skies and gradients reach 0.978. 0.99 sits between.
 SMOOTH_CORRELATION = 0.99
