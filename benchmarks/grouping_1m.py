@@ -114,7 +114,8 @@ class _Timer:
 
     def _add(self, label: str, t0: float, out: Any) -> None:
         self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - t0
-        self.captured[label] = out
+        # the first call's result: `confirm` runs again inside `smooth_matches`
+        self.captured.setdefault(label, out)
 
 
 def measure(path: Path, rotations: bool) -> dict[str, Any]:
@@ -124,6 +125,7 @@ def measure(path: Path, rotations: bool) -> dict[str, Any]:
     import cleaner.detect.index
     import cleaner.detect.matching
     import cleaner.detect.scan
+    import cleaner.detect.smooth
     from cleaner.models import THRESHOLDS, Similarity
     from cleaner.progress import CancelToken
 
@@ -151,6 +153,10 @@ def measure(path: Path, rotations: bool) -> dict[str, Any]:
     timer.wrap(cleaner.detect.matching, "crop_correlation")
     timer.wrap(cleaner.detect.matching, "detail_correlation")
     timer.wrap(cleaner.detect.scan, "star_clusters")
+    timer.wrap(cleaner.detect.matching, "smooth_matches")
+    timer.wrap(cleaner.detect.smooth, "fragile_pictures")
+    timer.wrap(cleaner.detect.matching, "smooth_agrees")
+    timer.wrap(cleaner.detect.matching, "smooth_candidates")
     stage = cleaner.detect.scan._group_stage(
         units, THRESHOLDS[Similarity.SAME], rotations, CancelToken(), 15.0
     )
@@ -164,6 +170,9 @@ def measure(path: Path, rotations: bool) -> dict[str, Any]:
     seconds = time.perf_counter() - t0
     pairs = timer.captured["matching.candidate_pairs"]
     keep = timer.captured["matching.confirm"]
+    fragile = timer.captured.get("smooth.fragile_pictures")
+    smooth = timer.captured.get("matching.smooth_matches")
+    smooth_candidates = timer.captured.get("matching.smooth_candidates")
     return {
         "seconds": seconds,
         "profile": timer.seconds,
@@ -171,6 +180,11 @@ def measure(path: Path, rotations: bool) -> dict[str, Any]:
         "rss_before_grouping_mb": rss_before,
         "peak_rss_self_mb": _rss_mb("VmHWM"),
         "peak_rss_grouping_mb": _rss_mb("VmHWM") if peak_reset else None,
+        # the smooth search: pictures it took, pairs it confirmed (planted pairs are all
+        # within the pHash threshold, so every one of these is a pair that was not planted)
+        "smooth_pictures": None if fragile is None else len(fragile[0]),
+        "smooth_candidate_pairs": None if smooth_candidates is None else len(smooth_candidates),
+        "smooth_confirmed_pairs": None if smooth is None else len(smooth),
         **_recall(data, pairs, keep, clusters),
     }
 

@@ -16,6 +16,10 @@ against the plain hash of the other (`cleaner.detect.fingerprint.CROP_WINDOWS`).
 is confirmed on 8x8 reductions, the window resampled from one thumbnail against
 the whole of the other; a low-detail picture's crop is decided on its detail map
 instead (`cleaner.detect.crops.low_detail_crops`).
+
+Smooth pictures, whose pHash a small edit moves far, are also searched by a hash of
+their thumbnails (`cleaner.detect.smooth`); a pair found only that way passes these
+checks and stricter ones of its own there.
 """
 
 from __future__ import annotations

@@ -32,6 +32,7 @@ from cleaner.detect.checks import CROP_KIND, detail_correlation, thumb_correlati
 from cleaner.detect.crops import GRID, GRID_KIND
 from cleaner.detect.fingerprint import CROP_WINDOWS, THUMB_SIDE, TRANSFORMS
 from cleaner.detect.matching import Matches
+from cleaner.detect.smooth import SMOOTH_KIND
 from cleaner.models import (
     TRANSFORM_NAMES,
     Fingerprint,
@@ -246,6 +247,8 @@ def _describe(
 ) -> tuple[MatchKind | None, MatchSearch, int, tuple[float, float, float, float] | None] | None:
     """(kind or None for "the same picture", search, transform index, crop window) of a
     pair found with `Pairs.t` code `t`, seen from its j side (`forward`) or its i side."""
+    if t == SMOOTH_KIND:  # the smooth pictures' search: the same picture, as displayed
+        return None, MatchSearch.SMOOTH, 0, None
     if 0 <= t < CROP_KIND:  # the hash search: picture j is picture i turned by t
         turn = t if forward else _INVERSE[t]
         if turn == 0:

@@ -10,6 +10,10 @@ Three searches, the first two over `cleaner.detect.index`:
 3. heavy crops (`cleaner.detect.crops`): 80 % windows anywhere in a picture, found and
    lined up on the thumbnails, checked again on the files when the scan can read them.
 
+Smooth pictures, whose pHash flips many bits for a small edit, get a third search of
+their own on their thumbnails, confirmed more strictly (`cleaner.detect.smooth`,
+`smooth_matches`).
+
 Every candidate is then confirmed (`confirm`: shape, thumbnails, colour,
 low-detail check, see `cleaner.detect.checks`), and a pair found by both searches is kept once.
 """
@@ -46,6 +50,7 @@ from cleaner.detect.crops import (
 )
 from cleaner.detect.fingerprint import COLOUR_SIDE, CROP_WINDOWS, THUMB_SIDE
 from cleaner.detect.index import Pairs, search_pairs
+from cleaner.detect.smooth import SMOOTH_KIND, smooth_agrees, smooth_candidates
 from cleaner.models import DIHEDRAL_BYTES, Fingerprint, ImageMetrics, Thresholds
 
 I64 = npt.NDArray[np.int64]
@@ -93,6 +98,14 @@ def find_matches(
     i, j, d = pairs.i[keep], pairs.j[keep], pairs.d[keep]
     t = pairs.t[keep].astype(np.int64)
     corr = scores[0][keep] if scores else np.full(len(i), np.nan, dtype=np.float32)
+    smooth, smooth_corr = smooth_matches(fps, metrics, thresholds)
+    i, j, d = (
+        np.concatenate([i, smooth.i]),
+        np.concatenate([j, smooth.j]),
+        np.concatenate([d, smooth.d]),
+    )
+    t = np.concatenate([t, smooth.t])
+    corr = np.concatenate([corr, smooth_corr]).astype(np.float32)
     # a pair found by both searches (or both ways round by the crop search) counts once,
     # with its smallest distance
     lo, hi = np.minimum(i, j), np.maximum(i, j)
@@ -108,6 +121,23 @@ def find_matches(
         coloured[k] = has_colour(fps[k].colour)
     distance = d[first].astype(np.int64)
     return Matches(lo, hi, strength, coloured, t, swapped, distance, corr)
+
+
+def smooth_matches(
+    fps: Sequence[Fingerprint], metrics: Sequence[ImageMetrics], thresholds: Thresholds
+) -> tuple[Pairs, npt.NDArray[np.float32]]:
+    """The confirmed pairs of the smooth search (`cleaner.detect.smooth`): the ordinary
+    checks, then the strict ones; with `t` = `SMOOTH_KIND` (what found them, for the
+    evidence) and the thumbnail correlation of each."""
+    pairs = smooth_candidates(fps, metrics, thresholds)
+    keep = smooth_agrees(pairs, fps)
+    strict = Pairs(pairs.i[keep], pairs.j[keep], pairs.t[keep], pairs.d[keep])
+    scores: list[npt.NDArray[np.float32]] = []
+    passed = confirm(strict, fps, metrics, thresholds, scores)
+    keep[keep] = passed
+    corr = scores[0][passed] if scores else np.zeros(0, dtype=np.float32)
+    found = np.full(int(keep.sum()), SMOOTH_KIND, dtype=np.int64)
+    return Pairs(pairs.i[keep], pairs.j[keep], found, pairs.d[keep]), corr
 
 
 def candidate_pairs(

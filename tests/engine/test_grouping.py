@@ -161,7 +161,11 @@ def _chain_hashes() -> dict[str, int]:
 
 
 def _synthetic_analysis(value: int) -> Analysis:
-    thumb = bytes((x * 7 + y * 3) % 256 for y in range(THUMB_SIDE) for x in range(THUMB_SIDE))
+    # a busy thumbnail, whose pHash would be stable, so that the hashes above decide: the
+    # smooth search (cleaner.detect.smooth) matches fragile pictures by thumbnail alone
+    thumb = bytes(
+        (x * 37 + y * 101 + x * y * 13) % 251 for y in range(THUMB_SIDE) for x in range(THUMB_SIDE)
+    )
     metrics = ImageMetrics(
         format="PNG", width=640, height=480, lossless=True, jpeg_quality=None,
         sharpness=100.0, detail=60.0, capture_time=None, camera=None, has_gps=False,
