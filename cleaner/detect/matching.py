@@ -40,7 +40,6 @@ from cleaner.detect.checks import (
 from cleaner.detect.crops import (
     GRID_KIND,
     HEAVY_CROP_PREFILTER,
-    HEAVY_CROP_THUMB_ONLY,
     LOW_DETAIL_SKETCH,
     crop_alignment,
     heavy_crop_pairs,
@@ -251,8 +250,9 @@ def confirm(
     low = low_i | low_j
     passed = corr >= np.where(crop, thresholds.crop_correlation, thresholds.correlation)
     grid = pairs.t >= GRID_KIND
-    heavy_floor = HEAVY_CROP_THUMB_ONLY if pixels is None else HEAVY_CROP_PREFILTER
-    passed[grid] = corr[grid] >= heavy_floor
+    # without the files no second look is possible, and the thumbnails alone cannot tell
+    # two skies apart: no heavy crop then (see `cleaner.detect.crops`)
+    passed[grid] = (corr[grid] >= HEAVY_CROP_PREFILTER) & (pixels is not None)
     heavy_rows = idx[heavy]
     if len(heavy_rows):
         shaped = structured(thumbs)
@@ -284,8 +284,6 @@ def confirm(
         again = np.isin(np.minimum(lo, hi) * n + np.maximum(lo, hi), known)
         keep[second[again]] = False
         second = second[~again]
-        # the thumbnail check alone settles the clearest pairs; the band below is looked at
-        second = second[corr[second] < HEAVY_CROP_THUMB_ONLY]
         keep[second] = second_look(pairs.i[second], pairs.j[second], corr[second], pixels)
     # a near-blank picture is all tone and colour: they must agree too
     flat = np.nonzero(keep & low)[0]

@@ -16,8 +16,15 @@ from cleaner.detect.crops import GRID, GRID_KIND, crop_alignment, structured, th
 from cleaner.detect.fingerprint import fingerprint
 from cleaner.detect.matching import find_matches
 from cleaner.detect.scan import run_scan
-from cleaner.models import THRESHOLDS, ImageMetrics, ScanResult, ScanSettings, Similarity
-from tests.helpers import images
+from cleaner.models import (
+    THRESHOLDS,
+    Fingerprint,
+    ImageMetrics,
+    ScanResult,
+    ScanSettings,
+    Similarity,
+)
+from tests.helpers import images, smooth_images
 
 # where the 80 % window starts (fractions of width and height): corners, centre, edges
 POSITIONS = {
@@ -115,12 +122,7 @@ def _metrics(size: tuple[int, int]) -> ImageMetrics:
                         looks_like_export=False)  # fmt: skip
 
 
-def test_without_files_the_thumbnail_check_alone_decides() -> None:
-    """Fingerprints without their files (no second look): a clear crop is still found."""
-    original = images.detailed_photo(SEEDS[0], (800, 600))
-    crop = crop20(original, 0.2, 0.2)
-    fps = [fingerprint(original), fingerprint(crop)]
-    metrics = [_metrics(original.size), _metrics(crop.size)]
+def _matched(fps: list[Fingerprint], metrics: list[ImageMetrics]) -> set[tuple[int, int]]:
     search = find_matches(fps, metrics, THRESHOLDS[Similarity.SAME])
     while True:
         try:
@@ -128,7 +130,25 @@ def test_without_files_the_thumbnail_check_alone_decides() -> None:
         except StopIteration as stop:
             matches = stop.value
             break
-    assert {(int(a), int(b)) for a, b in zip(matches.i, matches.j, strict=True)} == {(0, 1)}
+    return {(int(a), int(b)) for a, b in zip(matches.i, matches.j, strict=True)}
+
+
+def test_without_files_no_heavy_crop_is_claimed() -> None:
+    """Fingerprints without their files (a catalog, no second look): the thumbnails alone
+    cannot tell two skies apart, so not even a clear heavy crop is claimed."""
+    original = images.detailed_photo(SEEDS[0], (800, 600))
+    crop = crop20(original, 0.2, 0.2)
+    fps = [fingerprint(original), fingerprint(crop)]
+    metrics = [_metrics(original.size), _metrics(crop.size)]
+    assert _matched(fps, metrics) == set()
+
+
+def test_two_different_skies_are_not_crops_of_each_other(tmp_path: Path) -> None:
+    """Skies correlate highly whatever window is taken (0.96-0.99 on their thumbnails):
+    the second look compares what is left once the smooth part is taken away."""
+    for seed in range(12):
+        images.save(smooth_images.sky(seed), tmp_path / f"sky{seed}.png")
+    assert [images.names(g, tmp_path) for g in _scan(tmp_path).groups] == []
 
 
 def test_the_alignment_finds_the_window_and_refuses_a_gradient() -> None:
