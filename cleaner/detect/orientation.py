@@ -56,10 +56,11 @@ AMBIGUITY_MARGIN = 0.015
 # sit between zero and the median (see the module's notes): 4 on average, 8 or fewer for
 # 90 % of pictures (measured on generated copies of real pictures and on the synthetic
 # fingerprints of benchmarks/synth_fingerprints.py). Entries this much further apart than
-# the threshold are taken too where the search meets them, then re-measured: 4 covers
-# the average; more would keep too many random pairs on a big library (8: ~8 % of all
-# key collisions, 2.5 GB at 250,000 pictures).
-TURN_SLACK = 4
+# the threshold are taken too where the search meets them, then re-measured. On a big
+# library every random pair that shares an LSH key and is this close is kept: at 1M
+# pictures 4 took the peak to 3.9 GB (8: 2.5 GB already at 250,000); 2 keeps ~0.3 % of
+# the collisions and finds 97-99 % of turned synthetic plants (0: ~95 %).
+TURN_SLACK = 2
 _THUMBS_PER_STEP = 1 << 16  # thumbnails gathered at once (16 MiB)
 
 
