@@ -39,7 +39,10 @@ def _runners(args: argparse.Namespace) -> dict[str, Callable[[], dict[str, Any]]
         "cold_scan": lambda: cold_scan.run(corpus(ENV_SCALE, args.scale), reps=args.reps),
         "naive_baseline": lambda: naive_baseline.run(corpus(ENV_SCALE, args.scale)),
         "grouping_1m": lambda: grouping_1m.run(
-            count=args.fingerprints, planted=args.planted, rotations=args.rotations
+            count=args.fingerprints,
+            planted=args.planted,
+            rotations=args.rotations,
+            both=args.both,
         ),
         "review_100k": lambda: review_100k.run(
             args.review_library, review_100k.TINY if args.tiny else review_100k.Size()
@@ -60,7 +63,15 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--reps", type=int, default=3, help="cold-scan repetitions")
     p.add_argument("--fingerprints", type=int, default=1_000_000)
     p.add_argument("--planted", type=int, default=100_000)
-    p.add_argument("--rotations", action="store_true", help="grouping_1m with rotations too")
+    p.add_argument(
+        "--rotations",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="grouping_1m with turned and mirrored copies matched, as a scan does by default",
+    )
+    p.add_argument(
+        "--both", action="store_true", help="grouping_1m with and without rotations, one by one"
+    )
     p.add_argument(
         "--review-library",
         type=Path,

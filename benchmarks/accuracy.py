@@ -1,6 +1,6 @@
 """Target 4: detection quality on the kit's public accuracy corpus.
 
-Runs `photosift scan` (default settings, then `--rotations`) on the corpus with
+Runs `photosift scan` (default settings, then `--no-rotations`) on the corpus with
 `--no-cache`, converts the result with `benchmarks.to_bench_result` and scores
 it with the kit's `score.py`.
 """
@@ -29,7 +29,7 @@ FULL_RECALL_ATTACKS = (
     "exif_orientation",
     "strip_metadata",
 )
-VARIANTS: dict[str, tuple[str, ...]] = {"default": (), "rotations": ("--rotations",)}
+VARIANTS: dict[str, tuple[str, ...]] = {"default": (), "no-rotations": ("--no-rotations",)}
 
 
 def score(acc: Path, result: Path, work: Path) -> dict[str, Any]:

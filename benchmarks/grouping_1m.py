@@ -70,6 +70,15 @@ def _build_units(data: Any) -> list[Any]:
     colours = np.clip(rng.normal(128, 25, size=(len(hashes), 32)), 0, 255).astype(np.int16)
     pi, pj = data["planted_i"], data["planted_j"]
     colours[pj] = colours[pi] + rng.integers(-3, 4, size=(len(pj), 32))
+    if "planted_turn" in data:  # a turned copy's colour grid is turned too
+        from cleaner.detect.fingerprint import TRANSFORMS
+
+        for t in np.unique(data["planted_turn"][data["planted_turn"] > 0]).tolist():
+            rows = pj[data["planted_turn"] == t]
+            grids = colours[rows].reshape(-1, 2, 4, 4)
+            colours[rows] = np.stack(
+                [np.stack([TRANSFORMS[t][1](plane) for plane in grid]) for grid in grids]
+            ).reshape(len(rows), 32)
     colours = np.clip(colours, 0, 255).astype(np.uint8)
     units = []
     for k in range(len(hashes)):
@@ -190,6 +199,8 @@ def measure(path: Path, rotations: bool) -> dict[str, Any]:
 
 
 def _recall(data: Any, pairs: Any, keep: Any, clusters: list[list[int]]) -> dict[str, Any]:
+    from cleaner.detect.fingerprint import TRANSFORMS
+
     n = int(data["count"])
     pi, pj, pd = data["planted_i"], data["planted_j"], data["planted_distance"]
     planted_keys = pi * n + pj
@@ -210,6 +221,16 @@ def _recall(data: Any, pairs: Any, keep: Any, clusters: list[list[int]]) -> dict
         }
         for d in np.unique(pd)
     }
+    turns = data["planted_turn"] if "planted_turn" in data else np.zeros(len(pi), np.int64)
+    by_turn = {
+        TRANSFORMS[int(t)][0]: {
+            "pairs": int((turns == t).sum()),
+            "found": float(found[turns == t].mean()),
+            "confirmed": float(confirmed[turns == t].mean()),
+            "grouped": float(grouped[turns == t].mean()),
+        }
+        for t in np.unique(turns)
+    }
     planted_set = set(planted_keys.tolist())
     others = sum(1 for key in keys[keep].tolist() if key not in planted_set)
     return {
@@ -222,22 +243,28 @@ def _recall(data: Any, pairs: Any, keep: Any, clusters: list[list[int]]) -> dict
         "planted_confirmed_fraction": float(confirmed.mean()),
         "planted_grouped_fraction": float(grouped.mean()),
         "by_planted_distance": by_distance,
+        "by_planted_turn": by_turn,
     }
 
 
-def run(count: int = 1_000_000, planted: int = 100_000, rotations: bool = False) -> dict[str, Any]:
+def run(
+    count: int = 1_000_000, planted: int = 100_000, rotations: bool = True, both: bool = False
+) -> dict[str, Any]:
+    """Group with the scan's default (turned and mirrored copies too) or without
+    (`rotations=False`); `both` runs the two on the same fingerprints, one after the other."""
     from cleaner.models import THRESHOLDS, Similarity
 
     threshold = THRESHOLDS[Similarity.SAME].hamming
     runs: dict[str, Any] = {}
     with scratch("grouping") as work:
         t0 = time.perf_counter()
-        fps = generate(count, planted, threshold, rotations=rotations)
+        fps = generate(count, planted, threshold)
         path = work / "fingerprints.npz"
         save(fps, path)
         generation = time.perf_counter() - t0
         del fps
-        for label, rot in [("default", False)] + ([("rotations", True)] if rotations else []):
+        settings = [("plain", False), ("rotations", True)] if both else []
+        for label, rot in settings or [("rotations" if rotations else "plain", rotations)]:
             cmd = [sys.executable, "-m", "benchmarks.grouping_1m", str(path)]
             proc = run_measured([*cmd, "--rotations"] if rot else cmd)
             check(proc, f"grouping ({label})")

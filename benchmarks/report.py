@@ -118,6 +118,11 @@ def _grouping(r: dict[str, Any]) -> list[Row]:
             Row(name, "planted pairs confirmed and grouped",
                 f"{g['planted_grouped_fraction'] * 100:.2f} %", "", None),
         ]  # fmt: skip
+        turns = g.get("by_planted_turn", {})
+        if len(turns) > 1:
+            rows.append(Row(name, "planted pairs found by the index, per kind of copy",
+                            "; ".join(f"{kind} {v['found'] * 100:.2f} %"
+                                      for kind, v in turns.items()), "", None))  # fmt: skip
     return rows
 
 

@@ -11,18 +11,29 @@ pHash, computed in batches as matrix products and checked bit for bit against
 
 Planted near-duplicates are the same picture perturbed (brightness, sub-pixel
 shift, noise), re-drawn weaker until their pHash distance is within the
-threshold; their partners keep the picture's aspect ratio.
+threshold; their partners keep the picture's aspect ratio. A share of them is also
+turned or mirrored (`PLANT_TURNS`): then the distance is the one in the matched
+orientation, and a copy turned by 90 degrees has its width and height swapped.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from cleaner.detect.fingerprint import CROP_WINDOWS, DETAIL_SIDE, TRANSFORMS, crop_grey32, phash_int
+from cleaner.detect.fingerprint import (
+    CROP_WINDOWS,
+    DETAIL_SIDE,
+    TRANSFORMS,
+    crop_grey32,
+    dihedral_phashes,
+    phash_int,
+)
+from cleaner.detect.orientation import dct_moves
 from cleaner.models import LOW_DETAIL_STD
 
 U8 = npt.NDArray[np.uint8]
@@ -113,12 +124,42 @@ def phash_batch(grey32: U8) -> U64:
 
 
 def variant_hashes(grey32: U8) -> U64:
-    """(n, 7) pHashes of the other rotations/mirrorings, in TRANSFORMS order."""
+    """(n, 7) pHashes of the other rotations/mirrorings, in TRANSFORMS order, from one DCT
+    as `cleaner.detect.fingerprint.dihedral_phashes` takes them."""
+    return orientation_hashes(grey32)[:, 1:]
+
+
+_SIGNS = np.array([(-1.0) ** k for k in range(8)])
+
+
+def orientation_hashes(grey32: U8) -> U64:
+    """(n, 8) pHashes of each picture in every orientation of TRANSFORMS."""
+    low = _DCT @ grey32.astype(np.float64) @ _DCT.T  # (n, 8, 8)
     cols = []
-    for _, transform in TRANSFORMS[1:]:
-        turned = np.stack([transform(a) for a in grey32]) if len(grey32) else grey32
-        cols.append(phash_batch(np.ascontiguousarray(turned)))
-    return np.stack(cols, axis=1)
+    for transpose, flip_rows, flip_columns in dct_moves():
+        moved = np.swapaxes(low, 1, 2) if transpose else low
+        if flip_rows:
+            moved = moved * _SIGNS[None, :, None]
+        if flip_columns:
+            moved = moved * _SIGNS[None, None, :]
+        flat = moved.reshape(len(low), 64)
+        bits = np.packbits(flat > np.median(flat, axis=1, keepdims=True), axis=1)
+        cols.append(bits.view(">u8").reshape(-1).astype(np.uint64))
+    return np.stack(cols, axis=1) if len(low) else np.zeros((0, 8), np.uint64)
+
+
+# Which orientation planted copies get, in turn: half as displayed, the other half spread
+# over the seven turns and mirrorings (TRANSFORMS order: 1-3 turned, 4 mirrored, 5-7 both).
+PLANT_TURNS: tuple[int, ...] = (0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7)
+
+
+def turn_pictures(img: F32, turns: npt.NDArray[np.int64]) -> F32:
+    """Each picture turned by TRANSFORMS[turns[r]] (square pictures: same shape)."""
+    out = img.copy()
+    for t in np.unique(turns[turns > 0]).tolist():
+        rows = np.flatnonzero(turns == t)
+        out[rows] = np.stack([TRANSFORMS[t][1](a) for a in img[rows]])
+    return out
 
 
 def _window_matrix(window: tuple[float, float, float, float], side: int) -> F32:
@@ -149,9 +190,12 @@ def crop_hashes(q64: U8) -> U64:
 def check_against_engine(grey32: U8) -> None:
     """Assert that the batched pHash and thumbnail match the engine's own code exactly."""
     ours = phash_batch(grey32)
+    turned = orientation_hashes(grey32)
     for k, a in enumerate(grey32):
         theirs = phash_int(Image.fromarray(a))
         assert int(ours[k]) == theirs, f"pHash mismatch on sample {k}: {ours[k]:x} != {theirs:x}"
+        engine = dihedral_phashes(Image.fromarray(a))
+        assert tuple(turned[k].tolist()) == engine, f"orientation hashes differ on sample {k}"
         thumb = np.asarray(Image.fromarray(a).resize((16, 16), Image.Resampling.BOX))
         assert int(np.abs(thumb.astype(int) - box_half(a[None])[0]).max()) <= 1
 
@@ -183,6 +227,8 @@ class Fingerprints:
     planted_i: npt.NDArray[np.int64]
     planted_j: npt.NDArray[np.int64]
     planted_distance: npt.NDArray[np.int64]
+    # TRANSFORMS index of each planted copy against its original (0: as displayed)
+    planted_turn: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
 
 
 def _describe(img: F32, rotations: bool) -> dict[str, npt.NDArray]:  # type: ignore[type-arg]
@@ -203,9 +249,15 @@ def _describe(img: F32, rotations: bool) -> dict[str, npt.NDArray]:  # type: ign
 
 
 def generate(
-    count: int, planted: int, threshold: int, rotations: bool = False, seed: int = 7
+    count: int,
+    planted: int,
+    threshold: int,
+    rotations: bool = True,
+    seed: int = 7,
+    turns: Sequence[int] = PLANT_TURNS,
 ) -> Fingerprints:
-    """`count` fingerprints: `count - planted` distinct pictures and `planted` perturbed copies."""
+    """`count` fingerprints: `count - planted` distinct pictures and `planted` perturbed
+    copies, copy k turned by `turns[k % len(turns)]`."""
     rng = np.random.default_rng(seed)
     sample = quantise(pictures(rng, 400))
     check_against_engine(box_half(sample))
@@ -214,6 +266,7 @@ def generate(
     parts: list[dict[str, npt.NDArray]] = []  # type: ignore[type-arg]
     copies: list[dict[str, npt.NDArray]] = []  # type: ignore[type-arg]
     distances: list[npt.NDArray[np.int64]] = []
+    plant_turns = np.resize(np.asarray(turns, dtype=np.int64), planted)
     for start in range(0, distinct, CHUNK):
         n = min(CHUNK, distinct - start)
         img = pictures(rng, n)
@@ -221,16 +274,26 @@ def generate(
         # the first `planted` distinct pictures get a near-duplicate
         m = max(0, min(n, planted - start))
         if m:
-            copy, dist = _planted(rng, img[:m], parts[-1]["hashes"][:m], threshold)
+            turn = plant_turns[start : start + m]
+            copy, dist = _planted(rng, img[:m], parts[-1]["hashes"][:m], threshold, turn)
             copies.append(_describe(copy, rotations))
             distances.append(dist)
-    return _assemble(rng, parts, copies, distances, distinct, planted)
+    return _assemble(rng, parts, copies, distances, distinct, planted, plant_turns)
 
 
 def _planted(
-    rng: np.random.Generator, img: F32, hashes: U64, threshold: int
+    rng: np.random.Generator,
+    img: F32,
+    hashes: U64,
+    threshold: int,
+    turns: npt.NDArray[np.int64] | None = None,
 ) -> tuple[F32, npt.NDArray[np.int64]]:
+    """Perturbed copies within `threshold` of their originals, turned by `turns`: the
+    distance is the turned original's hash against the copy's own."""
     level = rng.uniform(0.05, 4.0, len(img)).astype(np.float32)
+    if turns is not None and turns.any():
+        img = turn_pictures(img, turns)
+        hashes = phash_batch(box_half(quantise(img)))
     out = np.empty_like(img)
     todo = np.arange(len(img))
     dist = np.zeros(len(img), dtype=np.int64)
@@ -252,12 +315,16 @@ def _assemble(
     distances: list[npt.NDArray[np.int64]],
     distinct: int,
     planted: int,
+    plant_turns: npt.NDArray[np.int64] | None = None,
 ) -> Fingerprints:
     allp = parts + copies
     offsets = np.cumsum([0] + [len(p["hashes"]) for p in allp])
     size = SIZES[rng.integers(0, len(SIZES), distinct)]
-    width = np.concatenate([size[:, 0], size[:planted, 0]])
-    height = np.concatenate([size[:, 1], size[:planted, 1]])
+    if plant_turns is None:
+        plant_turns = np.zeros(planted, dtype=np.int64)
+    sideways = np.isin(plant_turns, (1, 3, 5, 7))  # a quarter turn swaps the sides
+    width = np.concatenate([size[:, 0], np.where(sideways, size[:planted, 1], size[:planted, 0])])
+    height = np.concatenate([size[:, 1], np.where(sideways, size[:planted, 0], size[:planted, 1])])
     variants = np.concatenate([p["variants"] for p in allp])
     return Fingerprints(
         hashes=np.concatenate([p["hashes"] for p in allp]),
@@ -274,4 +341,5 @@ def _assemble(
         planted_i=np.arange(planted, dtype=np.int64),
         planted_j=np.arange(distinct, distinct + planted, dtype=np.int64),
         planted_distance=np.concatenate(distances) if distances else np.zeros(0, np.int64),
+        planted_turn=plant_turns,
     )

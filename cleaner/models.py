@@ -465,7 +465,7 @@ class ScanSettings:
     roots: tuple[str, ...]
     similarity: Similarity = Similarity.SAME
     threshold: int | None = None  # overrides the preset's Hamming threshold (0-32)
-    rotations: bool = False  # also match rotated (90/180/270) and mirrored copies
+    rotations: bool = True  # also match rotated (90/180/270) and mirrored copies
     excludes: tuple[str, ...] = ()  # glob patterns on names or root-relative paths
     follow_symlinks: bool = False
     protected: tuple[str, ...] = ()  # folders whose files are never suggested for removal

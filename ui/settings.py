@@ -32,7 +32,7 @@ from cleaner import use_portable_dir as use_portable_dir
 
 T = TypeVar("T")
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def settings_path() -> Path:
@@ -71,7 +71,7 @@ class Keys:
     FOLDERS = Key[list[str]]("scan/folders", list, [], "folders to scan, in the user's order")
     PROTECTED = Key[list[str]]("scan/protected", list, [], "folders never suggested for removal")
     SIMILARITY = Key[str]("scan/similarity", str, Similarity.SAME.value)
-    ROTATIONS = Key[bool]("scan/rotations", bool, False, "also match rotated/mirrored copies")
+    ROTATIONS = Key[bool]("scan/rotations", bool, True, "also match rotated/mirrored copies")
     # The scan settings dialog (`ui.widgets.scan_settings_dialog`); the engine's names in
     # `ScanSettings` and the command line's options are given with each.
     KEEP_ORDER = Key[list[str]](
@@ -127,7 +127,19 @@ def _migrate_1_to_2(raw: dict[str, object]) -> None:
         )
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, object]], None]] = {1: _migrate_1_to_2}
+def _migrate_2_to_3(raw: dict[str, object]) -> None:
+    """Turned and mirrored copies became part of every scan (issue 13). Version 2 stored
+    the checkbox, off by default, with every other start-page setting, so a stored "off"
+    almost always means "never touched", not a choice: it is dropped and reads the new
+    default. A stored "on" stays; the checkbox still turns it off."""
+    if raw.get(Keys.ROTATIONS.name) is False:
+        del raw[Keys.ROTATIONS.name]
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, object]], None]] = {
+    1: _migrate_1_to_2,
+    2: _migrate_2_to_3,
+}
 
 
 class Settings:

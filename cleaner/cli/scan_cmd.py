@@ -55,8 +55,10 @@ def add_parser(subparsers: Any) -> None:
     )
     p.add_argument(
         "--rotations",
-        action="store_true",
-        help="also match copies that were rotated by 90/180/270 degrees or mirrored",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="match copies turned by 90/180/270 degrees or mirrored (on by default; "
+        "--no-rotations matches pictures only as displayed)",
     )
     p.add_argument(
         "--exclude",

@@ -72,9 +72,10 @@ def find_pairs(
     seed: int = 0x5EED,
     *,
     base_pairs: bool = True,
+    slack: int = 0,
 ) -> Pairs:
     """`search_pairs` run to the end, without progress."""
-    gen = search_pairs(base, threshold, variants, seed, base_pairs=base_pairs)
+    gen = search_pairs(base, threshold, variants, seed, base_pairs=base_pairs, slack=slack)
     while True:
         try:
             next(gen)
@@ -91,6 +92,7 @@ def search_pairs(
     *,
     base_pairs: bool = True,
     budget: int = 0,
+    slack: int = 0,
 ) -> Generator[tuple[int, int], None, Pairs]:
     """Yield (steps done, steps in all) as it goes, and return the `Pairs`.
 
@@ -101,6 +103,12 @@ def search_pairs(
 
     Each unordered pair {i, j} appears once, with the variant that gave the
     smallest distance (0 stands for the base hash itself).
+
+    With `slack`, pairs up to `threshold + slack` apart are returned too where the search
+    meets them: all of them when small (brute force); with LSH, those that share a key in
+    one of the tables planned for `threshold` (the further, the fewer; keep it small: every
+    random pair that shares a key and is that close is kept, at 1M hashes ~0.3 % of them
+    with slack 2, ~2 % with 4). Without variants only (see `cleaner.detect.orientation`).
     """
     base = np.ascontiguousarray(base, dtype=np.uint64)
     n = len(base)
@@ -113,9 +121,9 @@ def search_pairs(
         return (yield from _variant_pairs(base, variants, threshold, seed, budget))
     queries, owners, kinds = _queries(base, variants)
     if len(queries) * n <= BRUTE_FORCE_LIMIT:
-        qi, bj = yield from _brute_force(queries, base, threshold)
+        qi, bj = yield from _brute_force(queries, base, threshold + slack)
     else:
-        qi, bj = yield from _lsh(queries, base, threshold, seed)
+        qi, bj = yield from _lsh(queries, base, threshold, seed, slack)
     i = owners[qi]
     t = kinds[qi]
     keep = (i != bj) & ((t > 0) | (i < bj))
@@ -265,7 +273,7 @@ class _PairKeys:
 
 
 def _lsh(
-    queries: U64, base: U64, threshold: int, seed: int
+    queries: U64, base: U64, threshold: int, seed: int, slack: int = 0
 ) -> Generator[tuple[int, int], None, tuple[I64, I64]]:
     """Bit-sampling LSH. Each table keys every entry by k randomly chosen bits; entries
     are sorted by (key, entry) packed in one uint64, and pairs are read off runs of
@@ -292,7 +300,7 @@ def _lsh(
                 t = np.where(a >= n, b, np.where(b >= n, a, b))
             else:
                 q, t = a, b
-            near = _within(entries[q] ^ base[t], threshold)
+            near = _within(entries[q] ^ base[t], threshold + slack)
             found.append(q[near] * count + t[near])
         pairs.add(np.concatenate([pairs.found[:0], *found]), last=table == tables - 1)
     return pairs.found // count, pairs.found % count

@@ -3,7 +3,10 @@
 Three searches, the first two over `cleaner.detect.index`:
 
 1. every picture's hash against every other's, within the preset's Hamming
-   threshold (with its rotations and mirrorings too, when asked for);
+   threshold, and (with `rotations`, the default) turned and mirrored: on a small
+   library every orientation hash of each picture is searched (exact), on a big one
+   each picture is searched once in its canonical orientation
+   (`cleaner.detect.orientation`);
 2. the hash of each picture's centre window (`cleaner.detect.fingerprint.CROP_WINDOWS`)
    against every other picture's hash, within the preset's crop threshold: a
    copy with its edges cut off hashes like that window of its original;
@@ -47,8 +50,9 @@ from cleaner.detect.crops import (
     second_look,
     structured,
 )
-from cleaner.detect.fingerprint import COLOUR_SIDE, CROP_WINDOWS, THUMB_SIDE
-from cleaner.detect.index import Pairs, search_pairs
+from cleaner.detect.fingerprint import COLOUR_SIDE, CROP_WINDOWS, THUMB_SIDE, TRANSFORMS
+from cleaner.detect.index import BRUTE_FORCE_LIMIT, Pairs, search_pairs
+from cleaner.detect.orientation import oriented_pairs
 from cleaner.detect.smooth import SMOOTH_KIND, smooth_agrees, smooth_candidates
 from cleaner.models import DIHEDRAL_BYTES, Fingerprint, ImageMetrics, Thresholds
 
@@ -145,12 +149,19 @@ def candidate_pairs(
     """Candidate pairs of both searches. `Pairs.t` is the dihedral transform of picture
     i (0 = as displayed) or `CROP_KIND + w` for crop window w of picture i."""
     base, variants, crops, has_crops = _hash_arrays(fps, rotations)
+    turned: U64 | None = None  # (N, 8): every orientation's hash, for the canonical search
+    if variants is not None and not exact_turns(len(fps)):
+        turned, variants = np.concatenate([base[:, None], variants], axis=1), None
     searches: list[tuple[int, U64 | None, bool]] = [(thresholds.hamming, variants, True)]
     if crops is not None and thresholds.crop_hamming > 0:
         searches.append((thresholds.crop_hamming, crops, False))
     found: list[Pairs] = []
     for step, (threshold, extra, base_pairs) in enumerate(searches):
-        search = search_pairs(base, threshold, extra, base_pairs=base_pairs)
+        if turned is not None and base_pairs:
+            search = oriented_pairs(fps, base, turned, threshold)
+            turned = None  # the search holds it while it runs
+        else:
+            search = search_pairs(base, threshold, extra, base_pairs=base_pairs)
         while True:
             try:
                 done, total = next(search)
@@ -175,6 +186,12 @@ def candidate_pairs(
             yield (len(searches) + done / max(total, 1)) / (len(searches) + 1)
     yield 1.0
     return Pairs(*(np.concatenate([getattr(p, f) for p in found]) for f in ("i", "j", "t", "d")))
+
+
+def exact_turns(count: int) -> bool:
+    """Whether a library this size searches every orientation of every picture (exact,
+    and cheap: all of it fits the brute-force search) rather than canonical ones."""
+    return len(TRANSFORMS) * count * count <= BRUTE_FORCE_LIMIT
 
 
 def _hash_arrays(

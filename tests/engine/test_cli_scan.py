@@ -181,8 +181,14 @@ def test_options_reach_the_scan(library, tmp_path: Path, capsys) -> None:
     assert data["settings"]["excludes"] == ["skip"]
     (group,) = data["groups"]
     assert {os.path.basename(m["path"]) for m in group["members"]} == {"a.jpg", "turned.jpg"}
-    assert main([*args, "--exclude", "skip"]) == 0
-    assert json.loads(json_path.read_text())["groups"] == []
+    assert main([*args, "--exclude", "skip"]) == 0  # turned copies are found by default
+    data = json.loads(json_path.read_text())
+    assert data["settings"]["rotations"] is True
+    assert len(data["groups"]) == 1
+    assert main([*args, "--no-rotations", "--exclude", "skip"]) == 0
+    data = json.loads(json_path.read_text())
+    assert data["settings"]["rotations"] is False
+    assert data["groups"] == []
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -154,18 +154,19 @@ def test_start_page_choices_are_remembered(
     assert sp.add_folders([str(demo_library.root), str(other), str(other)]) == 2
     sp.folders.topLevelItem(1).setCheckState(1, Qt.CheckState.Checked)
     sp.similarity.setCurrentIndex(sp.similarity.findData(Similarity.SIMILAR.value))
-    sp.rotations.setChecked(True)
+    assert sp.rotations.isChecked()  # on by default
+    sp.rotations.setChecked(False)
     first.close()
     second = MainWindow(cache_path=None)
     qtbot.addWidget(second)
     sp2 = second.start_page
     assert sp2.folder_paths() == [str(demo_library.root), str(other)]
     assert sp2.protected_paths() == [str(other)]
-    assert sp2.rotations.isChecked()
+    assert not sp2.rotations.isChecked()
     scan = Settings().scan_settings()
     assert scan.similarity is Similarity.SIMILAR
     assert scan.protected == (str(other),)
-    assert scan.rotations is True
+    assert scan.rotations is False
     second.close()
 
 

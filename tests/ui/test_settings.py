@@ -79,7 +79,7 @@ def test_wrong_types_are_refused_and_bad_values_fall_back(qtbot: QtBot) -> None:
         s.set(Keys.MIN_COPIES, "three")  # type: ignore[arg-type]
     s._qs.setValue(Keys.ROTATIONS.name, "not json")
     s._qs.setValue(Keys.FOLDERS.name, '"a string"')
-    assert s.get(Keys.ROTATIONS) is False
+    assert s.get(Keys.ROTATIONS) is True  # the default
     assert s.get(Keys.FOLDERS) == []
 
 
@@ -96,6 +96,31 @@ def test_version_1_file_is_migrated(qtbot: QtBot) -> None:
     assert s.get(Keys.FOLDERS) == ["/photos"]
     assert s.get(Keys.SCHEMA_VERSION) == SCHEMA_VERSION
     assert "scan/threshold" not in s._qs.allKeys()
+
+
+@pytest.mark.parametrize(("stored", "read"), [("false", True), ("true", True), (None, True)])
+def test_version_2_rotations_read_the_new_default(
+    qtbot: QtBot, stored: str | None, read: bool
+) -> None:
+    """Version 2 saved the rotations checkbox (off by default) with every start-page
+    change: a stored "off" was the old default, and turned copies are found by default now."""
+    path = settings_mod.settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    old = QSettings(str(path), QSettings.Format.IniFormat)
+    old.setValue("schema_version", "2")
+    old.setValue("scan/folders", '["/photos"]')
+    if stored is not None:
+        old.setValue(Keys.ROTATIONS.name, stored)
+    old.sync()
+    del old
+    s = Settings()
+    assert s.get(Keys.ROTATIONS) is read
+    assert s.get(Keys.FOLDERS) == ["/photos"]
+    assert s.get(Keys.SCHEMA_VERSION) == SCHEMA_VERSION
+    s.set(Keys.ROTATIONS, False)  # unticked after the migration: stays off
+    s.sync()
+    assert Settings().get(Keys.ROTATIONS) is False
+    assert Settings().scan_settings().rotations is False
 
 
 def test_scan_settings_are_plain_values(qtbot: QtBot) -> None:

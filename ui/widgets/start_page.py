@@ -208,8 +208,9 @@ class StartPage(QWidget):
 
         self.rotations = QCheckBox("Also find copies that were rotated or mirrored")
         self.rotations.setToolTip(
-            "Finds a picture even when a copy of it was turned sideways or flipped. "
-            "The scan takes a little longer."
+            "Finds a picture even when a copy of it was turned sideways, upside down or "
+            "flipped (a scan rotated by its pixels, a mirrored crop). On by default; "
+            "untick it to match pictures only the way they are shown."
         )
         self.rotations.toggled.connect(self._save)
 
