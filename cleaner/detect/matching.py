@@ -33,6 +33,7 @@ from cleaner.detect.checks import (
 )
 from cleaner.detect.fingerprint import COLOUR_SIDE, CROP_WINDOWS, THUMB_SIDE
 from cleaner.detect.index import Pairs, search_pairs
+from cleaner.detect.squash import needs_squash_check, squash_agrees
 from cleaner.models import DIHEDRAL_BYTES, Fingerprint, ImageMetrics, Thresholds
 
 I64 = npt.NDArray[np.int64]
@@ -149,15 +150,17 @@ def confirm(
     def sides(side: str, index: I64) -> F64:
         return np.array([getattr(metrics[int(k)], side) for k in index], dtype=np.float64)
 
-    aspect = aspect_log_ratio(
-        sides("width", pairs.i), sides("height", pairs.i),
-        sides("width", pairs.j), sides("height", pairs.j), pairs.t,
-    )  # fmt: skip
+    wi, hi = sides("width", pairs.i), sides("height", pairs.i)
+    wj, hj = sides("width", pairs.j), sides("height", pairs.j)
+    aspect = aspect_log_ratio(wi, hi, wj, hj, pairs.t)
     keep = aspect <= thresholds.aspect_tolerance
+    # refused by their shapes, but maybe a squashed copy: `cleaner.detect.squash` decides
+    squashed = needs_squash_check(aspect, pairs.t, thresholds.aspect_tolerance)
+    keep |= squashed
     crop = pairs.t >= CROP_KIND
     corr = np.full(len(pairs), -1.0, dtype=np.float32)
     idx = np.nonzero(keep)[0]
-    if len(idx) == 0:  # every pair refused by its shape (a squashed copy): nothing to confirm
+    if len(idx) == 0:  # every pair refused by its shape (a stretched panorama): nothing to do
         return keep
     # thumbnails of the pictures in a candidate pair only, not of the whole library
     used, inverse = np.unique(np.concatenate([pairs.i[idx], pairs.j[idx]]), return_inverse=True)
@@ -175,7 +178,17 @@ def confirm(
     low_j = np.array([metrics[int(k)].low_detail for k in pairs.j], dtype=bool)
     low = low_i | low_j
     passed = corr >= np.where(crop, thresholds.crop_correlation, thresholds.correlation)
-    keep &= passed | (low & ~crop)
+    sq = np.flatnonzero(squashed[idx])
+    if len(sq):  # a squashed copy passes a stricter test instead
+        turned = np.isin(pairs.t[idx[sq]], (1, 3, 5, 7))
+        ratio_i = np.where(turned, hi[idx[sq]] / np.maximum(wi[idx[sq]], 1),
+                           wi[idx[sq]] / np.maximum(hi[idx[sq]], 1))  # fmt: skip
+        ratio_j = wj[idx[sq]] / np.maximum(hj[idx[sq]], 1)
+        passed[idx[sq]] = squash_agrees(
+            thumbs, local_i[sq], local_j[sq], pairs.t[idx[sq]], ratio_i, ratio_j, corr[idx[sq]]
+        )
+    # (a low-detail squashed copy must pass it too, then the low-detail checks below)
+    keep &= passed | (low & ~crop & ~squashed)
     idx = np.nonzero(keep)[0]
     colours, has = _colours(fps, pairs, idx)
     keep[idx] = colour_agrees(
