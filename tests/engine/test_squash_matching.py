@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps
 from cleaner.detect.checks import aspect_log_ratio, thumb_correlation
 from cleaner.detect.fingerprint import fingerprint
 from cleaner.detect.index import Pairs
-from cleaner.detect.matching import confirm
+from cleaner.detect.matching import confirm, find_matches
 from cleaner.detect.scan import run_scan
 from cleaner.detect.squash import SQUASH_MAX_LOG, needs_squash_check
 from cleaner.models import THRESHOLDS, ImageMetrics, ScanSettings, Similarity
@@ -131,6 +131,28 @@ def test_a_squashed_copy_of_a_page_is_found_and_other_pages_are_not() -> None:
         # another page of the same paper, at another shape: the marks do not line up
         assert not _confirmed(page, _jpeg(images.blank_page(seed + 10).resize((600, 500))))
         assert not _confirmed(page, _jpeg(images.faint_page(seed).resize((600, 450))))
+
+
+def test_a_turned_or_mirrored_squashed_copy_is_found_with_rotations() -> None:
+    original = images.detailed_photo(43, (640, 480))
+    copies = [_jpeg(images.rotated90(original.resize((300, 300)))),
+              _jpeg(images.rotated90(original.resize((640, 360)))),  # 360x640 as displayed
+              _jpeg(images.mirrored(original.resize((640, 360))))]  # fmt: skip
+    pictures = [original, *copies]
+    fps = [fingerprint(p) for p in pictures]
+    metrics = [_metrics(p.size) for p in pictures]
+    matches = _drain(find_matches(fps, metrics, SAME, rotations=True))
+    assert sorted(zip(matches.i.tolist(), matches.j.tolist(), strict=True)) == [
+        (a, b) for a in range(4) for b in range(a + 1, 4)
+    ]
+
+
+def _drain(gen):  # type: ignore[no-untyped-def]
+    while True:
+        try:
+            next(gen)
+        except StopIteration as stop:
+            return stop.value
 
 
 def test_needs_squash_check_takes_only_shapes_refused_within_two_to_one() -> None:
