@@ -155,7 +155,7 @@ def confirm(
     aspect = aspect_log_ratio(wi, hi, wj, hj, pairs.t)
     keep = aspect <= thresholds.aspect_tolerance
     # refused by their shapes, but maybe a squashed copy: `cleaner.detect.squash` decides
-    squashed = needs_squash_check(aspect, pairs.t, thresholds.aspect_tolerance)
+    squashed = needs_squash_check(aspect, pairs.t, pairs.d, thresholds.aspect_tolerance)
     keep |= squashed
     crop = pairs.t >= CROP_KIND
     corr = np.full(len(pairs), -1.0, dtype=np.float32)

@@ -17,7 +17,7 @@ from cleaner.detect.fingerprint import fingerprint
 from cleaner.detect.index import Pairs
 from cleaner.detect.matching import confirm, find_matches
 from cleaner.detect.scan import run_scan
-from cleaner.detect.squash import SQUASH_MAX_LOG, needs_squash_check
+from cleaner.detect.squash import SQUASH_HAMMING, SQUASH_MAX_LOG, needs_squash_check
 from cleaner.models import THRESHOLDS, ImageMetrics, ScanSettings, Similarity
 from tests.helpers import images
 
@@ -156,10 +156,11 @@ def _drain(gen):  # type: ignore[no-untyped-def]
 
 
 def test_needs_squash_check_takes_only_shapes_refused_within_two_to_one() -> None:
-    aspect = np.array([0.1, SAME.aspect_tolerance + 0.01, 0.69, SQUASH_MAX_LOG + 0.01, 0.3])
-    kinds = np.array([0, 0, 3, 0, 8])  # 8: a crop window, never a squash
-    flags = needs_squash_check(aspect, kinds, SAME.aspect_tolerance)
-    assert flags.tolist() == [False, True, True, False, False]
+    aspect = np.array([0.1, SAME.aspect_tolerance + 0.01, 0.69, SQUASH_MAX_LOG + 0.01, 0.3, 0.3])
+    kinds = np.array([0, 0, 3, 0, 8, 0])  # 8: a crop window, never a squash
+    distances = np.array([0, 2, SQUASH_HAMMING, 0, 0, SQUASH_HAMMING + 2])
+    flags = needs_squash_check(aspect, kinds, distances, SAME.aspect_tolerance)
+    assert flags.tolist() == [False, True, True, False, False, False]
 
 
 # ------------------------------------------------------------------ not found
