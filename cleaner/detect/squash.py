@@ -28,7 +28,7 @@ pictures) applies to these pairs as to any other. `needs_squash_check` says whic
 take this path; a confirmed pair among them is a squashed copy.
 
 How the constants were chosen (benchmarks/README.md, "Squashed copies"): the 40 kit
-sources, each with up to 13 squashed copies (2:1 to 1:2, 300x300, 640x360, 160x160 at
+sources, each with up to 11 squashed copies (2:1 to 1:2, 300x300, 640x360, 160x160 at
 JPEG quality 60) and, as non-copies, up to 45 crops, halves, pads and blurred-fill pads
 that change the shape; slides of one template at 4:3 and 16:9; the kit's near-blank
 scans squashed, against each other. Of the pairs that reach this check (pHash within
