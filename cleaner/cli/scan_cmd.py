@@ -22,8 +22,9 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 3, 1
 
 _PRESET_HELP = {
     Similarity.IDENTICAL: "byte-identical files only",
-    Similarity.SAME: "the same picture: resized, recompressed, converted, rotated by EXIF, "
-    "cropped (edges trimmed, or cut to four fifths of each side) or lightly edited (default)",
+    Similarity.SAME: "the same picture: resized (also squashed to other proportions, up to "
+    "2:1), recompressed, converted, rotated by EXIF, turned or mirrored, cropped (edges "
+    "trimmed, or cut to four fifths of each side) or lightly edited (default)",
     Similarity.SIMILAR: "also heavier edits and larger crops",
     Similarity.LOOSE: "also pictures that merely look alike (check before removing!)",
 }

@@ -54,6 +54,7 @@ from cleaner.detect.fingerprint import COLOUR_SIDE, CROP_WINDOWS, THUMB_SIDE, TR
 from cleaner.detect.index import BRUTE_FORCE_LIMIT, Pairs, search_pairs
 from cleaner.detect.orientation import oriented_pairs
 from cleaner.detect.smooth import SMOOTH_KIND, smooth_agrees, smooth_candidates
+from cleaner.detect.squash import needs_squash_check, squash_agrees
 from cleaner.models import DIHEDRAL_BYTES, Fingerprint, ImageMetrics, Thresholds
 
 I64 = npt.NDArray[np.int64]
@@ -237,17 +238,19 @@ def confirm(
     def sides(side: str, index: I64) -> F64:
         return np.array([getattr(metrics[int(k)], side) for k in index], dtype=np.float64)
 
-    aspect = aspect_log_ratio(
-        sides("width", pairs.i), sides("height", pairs.i),
-        sides("width", pairs.j), sides("height", pairs.j), pairs.t,
-    )  # fmt: skip
+    wi, hi = sides("width", pairs.i), sides("height", pairs.i)
+    wj, hj = sides("width", pairs.j), sides("height", pairs.j)
+    aspect = aspect_log_ratio(wi, hi, wj, hj, pairs.t)
     keep = aspect <= thresholds.aspect_tolerance
+    # refused by their shapes, but maybe a squashed copy: `cleaner.detect.squash` decides
+    squashed = needs_squash_check(aspect, pairs.t, pairs.d, thresholds.aspect_tolerance)
+    keep |= squashed
     crop = pairs.t >= CROP_KIND
     corr = np.full(len(pairs), -1.0, dtype=np.float32)
     if scores is not None:
         scores.append(corr)  # filled as the checks go (the evidence of each match)
     idx = np.nonzero(keep)[0]
-    if len(idx) == 0:  # every pair refused by its shape (a squashed copy): nothing to confirm
+    if len(idx) == 0:  # every pair refused by its shape (a stretched panorama): nothing to do
         return keep
     # thumbnails of the pictures in a candidate pair only, not of the whole library
     used, inverse = np.unique(np.concatenate([pairs.i[idx], pairs.j[idx]]), return_inverse=True)
@@ -279,7 +282,17 @@ def confirm(
         whole = thumb_correlation(thumbs, local_i[heavy], local_j[heavy], 0 * local_i[heavy])
         passed[heavy_rows] &= corr[heavy_rows] > whole
     low_crops = np.nonzero(keep & crop & low)[0]  # decided apart: `low_detail_crops`
-    keep &= passed | (low & ~crop)
+    sq = np.flatnonzero(squashed[idx])
+    if len(sq):  # a squashed copy passes a stricter test instead
+        turned = np.isin(pairs.t[idx[sq]], (1, 3, 5, 7))
+        ratio_i = np.where(turned, hi[idx[sq]] / np.maximum(wi[idx[sq]], 1),
+                           wi[idx[sq]] / np.maximum(hi[idx[sq]], 1))  # fmt: skip
+        ratio_j = wj[idx[sq]] / np.maximum(hj[idx[sq]], 1)
+        passed[idx[sq]] = squash_agrees(
+            thumbs, local_i[sq], local_j[sq], pairs.t[idx[sq]], ratio_i, ratio_j, corr[idx[sq]]
+        )
+    # (a low-detail squashed copy must pass it too, then the low-detail checks below)
+    keep &= passed | (low & ~crop & ~squashed)
     idx = np.nonzero(keep)[0]
     colours, has = _colours(fps, pairs, idx)
     keep[idx] = colour_agrees(
@@ -297,8 +310,8 @@ def confirm(
         known = np.minimum(pairs.i[direct], pairs.j[direct]) * n + np.maximum(
             pairs.i[direct], pairs.j[direct]
         )
-        lo, hi = pairs.i[second], pairs.j[second]
-        again = np.isin(np.minimum(lo, hi) * n + np.maximum(lo, hi), known)
+        end_i, end_j = pairs.i[second], pairs.j[second]
+        again = np.isin(np.minimum(end_i, end_j) * n + np.maximum(end_i, end_j), known)
         keep[second[again]] = False
         second = second[~again]
         keep[second] = second_look(pairs.i[second], pairs.j[second], corr[second], pixels)

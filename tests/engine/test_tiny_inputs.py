@@ -1,8 +1,9 @@
 """Empty and one-element inputs to the numpy stages (issue 10, class 14).
 
-A picture next to a copy of it squashed to another aspect ratio, and nothing else
-alike: every candidate pair is refused by the shape check, and the confirmation step
-used to die on the empty set of pairs ("cannot reshape array of size 0"). Every stage
+A picture next to a copy of it stretched far out of shape (beyond the 2:1 of a squashed
+copy), and nothing else alike: every candidate pair is refused by the shape check, and the
+confirmation step used to die on the empty set of pairs ("cannot reshape array of size
+0"). Every stage
 between the fingerprints and the groups must take zero, one or two pictures and zero
 or one candidate pair.
 """
@@ -49,22 +50,26 @@ def _drain(gen):  # type: ignore[no-untyped-def]
             return stop.value
 
 
-def test_a_squashed_copy_alone_in_a_folder_scans_without_a_crash(tmp_path: Path) -> None:
+# 640x480 made 640x140: 4.6:1 against 4:3, too far out of shape to be a squashed copy
+STRETCHED = (640, 140)
+
+
+def test_a_stretched_copy_alone_in_a_folder_scans_without_a_crash(tmp_path: Path) -> None:
     # caught on main: ValueError "cannot reshape array of size 0" in matching.confirm
     original = images.photo(5, (640, 480))
     images.save(original, tmp_path / "photo.jpg", quality=90)
-    images.save(original.resize((300, 300)), tmp_path / "photo thumb.jpg", quality=90)
+    images.save(original.resize(STRETCHED), tmp_path / "photo thumb.jpg", quality=90)
     result = run_scan(ScanSettings(roots=(str(tmp_path),), workers=1), cache_path=None)
     assert result.groups == ()
     assert result.stats.images == 2
     assert result.skipped == ()
 
 
-def test_squashed_copies_next_to_a_real_pair_do_not_disturb_it(tmp_path: Path) -> None:
+def test_stretched_copies_next_to_a_real_pair_do_not_disturb_it(tmp_path: Path) -> None:
     original = images.photo(6, (640, 480))
     images.save(original, tmp_path / "a.jpg", quality=92)
     images.save(original, tmp_path / "a copy.png")
-    images.save(original.resize((300, 300)), tmp_path / "a squashed.jpg", quality=90)
+    images.save(original.resize(STRETCHED), tmp_path / "a stretched.jpg", quality=90)
     result = run_scan(ScanSettings(roots=(str(tmp_path),), workers=1), cache_path=None)
     names = [sorted(Path(m.path).name for m in g.members) for g in result.groups]
     assert names == [["a copy.png", "a.jpg"]]
@@ -72,8 +77,8 @@ def test_squashed_copies_next_to_a_real_pair_do_not_disturb_it(tmp_path: Path) -
 
 def test_confirm_with_every_pair_refused_by_shape() -> None:
     photo = images.photo(7, (640, 480))
-    fps = [fingerprint(photo), fingerprint(photo.resize((300, 300)))]
-    metrics = [_metrics((640, 480)), _metrics((300, 300))]
+    fps = [fingerprint(photo), fingerprint(photo.resize(STRETCHED))]
+    metrics = [_metrics((640, 480)), _metrics(STRETCHED)]
     pairs = Pairs(np.array([0]), np.array([1]), np.array([0]), np.array([0]))
     assert confirm(pairs, fps, metrics, SAME).tolist() == [False]
     matches = _drain(find_matches(fps, metrics, SAME))
