@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import os
 import sqlite3
+import stat
 import struct
 import zlib
 from collections.abc import Iterable, Iterator
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from cleaner.detect.cache import ANALYSIS_COLUMNS, AnalysisColumns
 from cleaner.errors import PhotoSiftError
+from cleaner.safeopen import kind_of
 
 APPLICATION_ID = 0x50534354  # "PSCT": PhotoSift CaTalog, in the SQLite header at byte 68
 SCHEMA_VERSION = 1  # PRAGMA user_version; docs/catalog.md says what each version holds
@@ -149,15 +151,16 @@ def check_header(path: Path) -> int | None:
     return None for a new (missing or empty) file, else the size SQLite's header says the
     database has. Never opens the file with SQLite (which would accept a truncated one)."""
     try:
+        st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
+            raise CatalogError(f"{path} is a folder, not a catalog file")
+        if not stat.S_ISREG(st.st_mode):  # a pipe would block the open below for ever
+            raise CatalogError(f"{path} is not a regular file ({kind_of(st.st_mode)})")
         with open(path, "rb") as fh:
-            if not os.path.isfile(path):
-                raise CatalogError(f"{path} is not a file")
             head = fh.read(100)
             size = os.fstat(fh.fileno()).st_size
     except FileNotFoundError:
         return None
-    except IsADirectoryError:
-        raise CatalogError(f"{path} is a folder, not a catalog file") from None
     except OSError as exc:
         raise CatalogError(f"cannot read {path}: {exc.strerror or exc}") from None
     if not head:
@@ -173,7 +176,10 @@ def check_header(path: Path) -> int | None:
     page_size = 65536 if page_size == 1 else page_size
     pages: int = struct.unpack(">I", head[28:32])[0]
     expected = pages * page_size
-    if size < expected:
+    # SQLite trusts its "database size in pages" only while the change counter (byte 24)
+    # equals the version-valid-for number (byte 92); so does this check.
+    valid = head[24:28] == head[92:96] if len(head) >= 96 else False
+    if valid and size < expected:
         journal = Path(str(path) + "-journal")
         if journal.exists():
             raise UnfinishedCatalog(unfinished_message(path))

@@ -44,8 +44,9 @@ def add_parser(subparsers: Any) -> None:
         "picture into the catalog FILE, with paths relative to each root, labelled NAME. "
         "Building again over the same FILE reads only new and changed files (size, date, "
         "inode) and drops removed ones. A build that was stopped (Ctrl-C) or killed "
-        "resumes where it stopped when the same command is run again. Nothing under the "
-        "folders is changed.",
+        "resumes where it stopped when the same command is run again (at most 30 seconds "
+        "of work are lost). Progress: a bar on a terminal, otherwise one log line a "
+        "minute. Nothing under the folders is changed. See docs/catalog.md.",
         epilog="Exit codes: 0 built, 1 failed, 2 bad options, 3 a folder or the catalog "
         "cannot be used, 130 paused (run the same command to resume).",
     )

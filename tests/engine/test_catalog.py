@@ -503,6 +503,18 @@ def test_a_file_that_is_not_sqlite_is_one_line(
     assert "empty" in one_line_error(capsys, "catalog", "info", str(tmp_path / "empty"))
 
 
+def test_a_pipe_in_the_catalogs_place_is_one_line_and_never_blocks(
+    library: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pipe = tmp_path / "nas-1.catalog"
+    os.mkfifo(pipe)
+    assert "not a regular file" in one_line_error(capsys, "catalog", "info", str(pipe))
+    err = one_line_error(
+        capsys, "catalog", "build", str(library), "--label", "x", "--out", str(pipe)
+    )
+    assert "not a regular file" in err
+
+
 def test_an_sqlite_file_of_another_program_is_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
