@@ -152,7 +152,8 @@ def _open(out: Path) -> sqlite3.Connection:
     """The catalog file opened for a build, its exclusive lock taken and a transaction open."""
     # A killed build's last transaction is rolled back by SQLite on opening: it resumes.
     with contextlib.suppress(UnfinishedCatalog):
-        check_header(out)
+        if check_header(out) is None and not out.exists():
+            _create_empty(out)
     try:
         conn = sqlite3.connect(str(out), timeout=0, isolation_level=None)
     except sqlite3.Error as exc:
@@ -174,6 +175,17 @@ def _open(out: Path) -> sqlite3.Connection:
             raise CatalogError(f"cannot write {out}: its folder is read-only") from None
         raise error from None
     return conn
+
+
+def _create_empty(out: Path) -> None:
+    """Create the new catalog file first, so that a folder that cannot be written is
+    said in the system's words ("Read-only file system") rather than SQLite's."""
+    try:
+        os.close(os.open(out, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+    except FileExistsError:
+        pass  # another build just made it: SQLite's lock decides who goes on
+    except OSError as exc:
+        raise CatalogError(f"cannot write {out}: {exc.strerror or exc}") from None
 
 
 def _start(
