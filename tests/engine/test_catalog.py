@@ -267,7 +267,10 @@ def test_a_build_killed_mid_way_resumes_to_the_same_catalog(
 
 
 @pytest.mark.slow
-def test_ctrl_c_pauses_the_build_and_says_how_to_resume(big_library: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_pauses_the_build_and_says_how_to_resume(
+    big_library: Path, tmp_path: Path, sig: signal.Signals
+) -> None:
     out = tmp_path / "interrupted.catalog"
     args = _cli(
         "catalog", "build", str(big_library), "--label", "nas-1", "--out", str(out),
@@ -277,7 +280,7 @@ def test_ctrl_c_pauses_the_build_and_says_how_to_resume(big_library: Path, tmp_p
     assert proc.stderr is not None
     for line in proc.stderr:
         if "Reading pictures:" in line and not line.split("Reading pictures: ")[1].startswith("0 "):
-            proc.send_signal(signal.SIGINT)
+            proc.send_signal(sig)
             break
     rest = proc.stderr.read()
     proc.wait(timeout=60)
