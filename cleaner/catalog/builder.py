@@ -33,6 +33,9 @@ from cleaner.catalog.schema import (
     COMPLETE,
     FORMAT_NAME,
     METRICS_DICTIONARY,
+    NOT_OVERWRITTEN,
+    REBUILD,
+    REBUILD_HERE,
     SCHEMA,
     SCHEMA_VERSION,
     CatalogBusy,
@@ -177,6 +180,14 @@ def _open(out: Path) -> sqlite3.Connection:
     return conn
 
 
+def _not_overwritten(exc: CatalogError) -> CatalogError:
+    """A reader's refusal, told to someone building over the file."""
+    text = str(exc)
+    for advice in (REBUILD, REBUILD_HERE):
+        text = text.replace(advice, NOT_OVERWRITTEN)
+    return type(exc)(text)
+
+
 def _create_empty(out: Path) -> None:
     """Create the new catalog file first, so that a folder that cannot be written is
     said in the system's words ("Read-only file system") rather than SQLite's."""
@@ -290,13 +301,18 @@ def build(
     own = {str(out), *(str(out) + s for s in ("-journal", "-wal", "-shm"))}
     t0 = time.monotonic()
     register_plugins()
-    conn = _open(out)
+    try:
+        conn = _open(out)
+    except CatalogError as exc:
+        raise _not_overwritten(exc) from None
     pool: cf.ThreadPoolExecutor | None = None
     try:
         try:
             number, resumed, notices = _start(conn, out, settings, label)
         except sqlite3.Error as exc:
-            raise describe_sqlite_error(out, exc) from None
+            raise _not_overwritten(describe_sqlite_error(out, exc)) from None
+        except CatalogError as exc:
+            raise _not_overwritten(exc) from None
         yield from notices
         writer = _Writer(conn, settings.commit_seconds)
         root_ids = [_root_id(conn, root) for root in roots]

@@ -117,6 +117,13 @@ def unpack_columns(stored: tuple[object, ...], dictionary: bytes) -> AnalysisCol
     return (text, hashes, thumb, plain, colour)  # type: ignore[return-value]
 
 
+# What a reader is told to do about a catalog it cannot use. A build over such a file
+# refuses it too (it never overwrites what it cannot read) and says `NOT_OVERWRITTEN`.
+REBUILD = "build it again or copy it again"
+REBUILD_HERE = "build it again with this version"
+NOT_OVERWRITTEN = "move it away or choose another --out (a build does not overwrite it)"
+
+
 class CatalogError(PhotoSiftError):
     """A catalog that cannot be used; the message is one line that names the file and
     says what to do."""
@@ -183,9 +190,7 @@ def check_header(path: Path) -> int | None:
         journal = Path(str(path) + "-journal")
         if journal.exists():
             raise UnfinishedCatalog(unfinished_message(path))
-        raise CatalogError(
-            f"{path} is truncated ({size:,} of {expected:,} bytes): copy it again or build it again"
-        )
+        raise CatalogError(f"{path} is truncated ({size:,} of {expected:,} bytes): {REBUILD}")
     return expected
 
 
@@ -198,7 +203,7 @@ def unfinished_message(path: Path, started: str = "") -> str:
 
 
 def damaged_message(path: Path, why: str) -> str:
-    return f"{path} is damaged ({why}): build it again or copy it again"
+    return f"{path} is damaged ({why}): {REBUILD}"
 
 
 def describe_sqlite_error(path: Path, exc: sqlite3.Error) -> CatalogError:
@@ -305,7 +310,7 @@ def check_identity(path: Path, conn: sqlite3.Connection) -> dict[str, str]:
         newer = "a newer" if version > SCHEMA_VERSION else "an older"
         raise CatalogVersionError(
             f"{path} was written by {newer} PhotoSift (catalog schema {version}; this "
-            f"PhotoSift reads schema {SCHEMA_VERSION}): build it again with this version"
+            f"PhotoSift reads schema {SCHEMA_VERSION}): {REBUILD_HERE}"
         )
     meta = read_meta(conn)
     if meta.get("format") != FORMAT_NAME:

@@ -537,6 +537,18 @@ def test_a_truncated_catalog_is_one_line(built: Path, capsys: pytest.CaptureFixt
         assert "truncated" in err or "not an SQLite database" in err
 
 
+def test_a_build_over_a_truncated_or_newer_catalog_leaves_it_alone(
+    built: Path, library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    build_args = ("catalog", "build", str(library), "--label", "nas-1", "--out", str(built))
+    cut = built.read_bytes()[: built.stat().st_size // 2]
+    built.write_bytes(cut)
+    err = one_line_error(capsys, *build_args)
+    assert "truncated" in err
+    assert "move it away or choose another --out" in err
+    assert built.read_bytes() == cut
+
+
 def test_a_hand_edited_row_is_one_line(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with sqlite3.connect(built) as conn:
         conn.execute("UPDATE files SET size = size + 1 WHERE rowid = 1")
@@ -568,6 +580,11 @@ def test_a_catalog_of_another_schema_or_algorithm_is_refused_for_grouping(
     conn.close()
     err = one_line_error(capsys, "catalog", "info", str(built))
     assert "written by a newer PhotoSift (catalog schema 2" in err
+    err = one_line_error(
+        capsys, "catalog", "build", str(built.parent / "photos"), "--label", "nas-1",
+        "--out", str(built),
+    )  # fmt: skip
+    assert "move it away or choose another --out" in err
 
 
 def test_the_header_says_what_the_file_is(built: Path) -> None:
