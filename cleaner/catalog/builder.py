@@ -298,7 +298,13 @@ def build(
     out = Path(os.path.abspath(os.path.expanduser(settings.out)))
     if not out.parent.is_dir():
         raise CatalogError(f"cannot write {out}: its folder does not exist")
-    own = {str(out), *(str(out) + s for s in ("-journal", "-wal", "-shm"))}
+    # The catalog and its journal, by every name the walk may give them (a root reached
+    # through a symbolic link is walked under its real path).
+    own = {
+        name + suffix
+        for name in (str(out), os.path.join(os.path.realpath(out.parent), out.name))
+        for suffix in ("", "-journal", "-wal", "-shm")
+    }
     t0 = time.monotonic()
     register_plugins()
     try:

@@ -368,6 +368,11 @@ def test_the_catalog_under_one_of_its_roots_is_not_catalogued(
     run_build([library], out)
     assert "catalog" not in count_reads
     assert "catalog" not in {os.path.basename(f.path) for f in read(out).files}
+    # the root named through a symbolic link: walked under its real path, still left out
+    link = library.parent / "link-to-photos"
+    link.symlink_to(library)
+    run_build([link], link / "catalog-2")
+    assert "catalog-2" not in count_reads
 
 
 # -- the command line: every refusal is one line ----------------------------------------------
