@@ -74,6 +74,7 @@ def synthesise(out: Path, count: int, low_detail: float = 0.1, seed: int = 3) ->
     t0 = time.perf_counter()
     conn = b._open(out)
     number, _, _ = b._start(conn, out, settings, settings.label)
+    b._begin_run(conn)
     rid = b._root_id(conn, "/srv/photos")
     with_maps = 0
     for i in range(count):

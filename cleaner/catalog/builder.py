@@ -165,6 +165,7 @@ def _open(out: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA locking_mode=EXCLUSIVE")
         conn.execute("PRAGMA journal_mode=DELETE")
         conn.execute("PRAGMA page_size=8192")  # a new file only: a 4 KiB detail map fits a page
+        conn.execute("PRAGMA temp_store=MEMORY")  # this run's list of rows seen
         conn.execute("BEGIN EXCLUSIVE")
     except sqlite3.Error as exc:
         conn.close()
@@ -321,6 +322,7 @@ def build(
             raise _not_overwritten(exc) from None
         yield from notices
         writer = _Writer(conn, settings.commit_seconds)
+        _begin_run(conn)
         root_ids = [_root_id(conn, root) for root in roots]
         todo: list[_Todo] = []
         unchanged = yield from _walk_stage(
@@ -349,6 +351,12 @@ def _close(conn: sqlite3.Connection) -> None:
             conn.execute("COMMIT")
     with contextlib.suppress(sqlite3.Error):
         conn.close()
+
+
+def _begin_run(conn: sqlite3.Connection) -> None:
+    """This run's notes of the rows it meets (see `_finish`): temporary, in memory."""
+    conn.execute("CREATE TEMP TABLE seen (id INTEGER PRIMARY KEY)")
+    conn.execute("CREATE TEMP TABLE skips_seen (root, relpath, PRIMARY KEY (root, relpath))")
 
 
 def _root_id(conn: sqlite3.Connection, root: str) -> int:
@@ -404,7 +412,8 @@ def _walk_stage(
         if not is_image_candidate(item.path):
             continue
         row = conn.execute(
-            "SELECT id, size, mtime_ns, inode, build FROM files WHERE root = ? AND relpath = ?",
+            "SELECT id, size, mtime_ns, inode, device, nlink FROM files "
+            "WHERE root = ? AND relpath = ?",
             (rid, rel),
         ).fetchone()
         if row is not None and (row[1], row[2], row[3]) == (
@@ -413,10 +422,13 @@ def _walk_stage(
             item.inode,
         ):
             unchanged += 1
-            if row[4] != number:
+            # Seen, in a table of this run's own: an unchanged row is not written, so an
+            # update of a million unchanged files does not rewrite the whole file.
+            conn.execute("INSERT OR IGNORE INTO temp.seen VALUES (?)", (row[0],))
+            if (row[4], row[5]) != (item.device, item.nlink):  # remounted, new links
                 conn.execute(
-                    "UPDATE files SET build = ?, device = ?, nlink = ? WHERE id = ?",
-                    (number, item.device, item.nlink, row[0]),
+                    "UPDATE files SET device = ?, nlink = ? WHERE id = ?",
+                    (item.device, item.nlink, row[0]),
                 )
         else:
             todo.append(_Todo(rid, rel, item))
@@ -435,6 +447,7 @@ def _skip(
         "INSERT OR REPLACE INTO skipped VALUES (?, ?, ?, ?, ?)",
         (rid, rel, reason.value, detail, number),
     )
+    conn.execute("INSERT OR IGNORE INTO temp.skips_seen VALUES (?, ?)", (rid, rel))
 
 
 def _read_stage(
@@ -531,7 +544,7 @@ def _write_row(
     else:
         columns = (None, None, None, None, None)
         skip = (verdict.reason.value, verdict.detail)
-    conn.execute(
+    cursor = conn.execute(
         _INSERT,
         (
             t.root,
@@ -547,14 +560,20 @@ def _write_row(
             number,
         ),
     )
+    conn.execute("INSERT INTO temp.seen VALUES (?)", (cursor.lastrowid,))
 
 
 def _finish(writer: _Writer, root_ids: list[int], number: int) -> int:
     """Drop what this build did not see (files gone, roots no longer given) and stale
     skips; returns how many file rows were dropped."""
     conn = writer.conn
-    removed = conn.execute("DELETE FROM files WHERE build < ?", (number,)).rowcount
-    conn.execute("DELETE FROM skipped WHERE build < ?", (number,))
+    # Only rows this run met survive: unchanged files its walk saw and files it read. A
+    # row from before a kill whose file has gone since is dropped too.
+    removed = conn.execute("DELETE FROM files WHERE id NOT IN temp.seen").rowcount
+    conn.execute(
+        "DELETE FROM skipped WHERE NOT EXISTS (SELECT 1 FROM temp.skips_seen s "
+        "WHERE s.root = skipped.root AND s.relpath = skipped.relpath)"
+    )
     conn.execute(
         "DELETE FROM skipped WHERE EXISTS (SELECT 1 FROM files f "
         "WHERE f.root = skipped.root AND f.relpath = skipped.relpath)"

@@ -220,6 +220,44 @@ def test_a_paused_build_is_unfinished_and_the_same_build_finishes_it(
     assert rows(out) == rows(whole)
 
 
+def test_a_file_removed_while_a_build_was_paused_is_dropped_when_it_resumes(
+    library: Path, tmp_path: Path, count_reads: list[str]
+) -> None:
+    out = tmp_path / "nas-1.catalog"
+    settings = BuildSettings(
+        roots=(str(library),), label="nas-1", out=out, commit_seconds=0.0, workers=1
+    )
+    token = CancelToken()
+
+    def pause_after_the_first_file() -> None:
+        for event in build(settings, cancel=token):
+            if isinstance(event, Progress) and event.total and event.done >= 1:
+                token.cancel()
+
+    with pytest.raises(Cancelled):
+        pause_after_the_first_file()
+    first = count_reads[0]
+    gone = next(library.rglob(first))
+    gone.unlink()
+    summary = final_event(build(settings), CatalogBuilt).summary
+    assert summary.resumed
+    names = {os.path.basename(f.path) for f in read(out).files}
+    assert first not in names
+    assert len(names) == 2
+
+
+def test_an_update_of_unchanged_files_writes_no_row(library: Path, tmp_path: Path) -> None:
+    out = tmp_path / "nas-1.catalog"
+    run_build([library], out)
+    with sqlite3.connect(out) as conn:
+        before = conn.execute("SELECT id, build FROM files ORDER BY id").fetchall()
+    conn.close()
+    assert run_build([library], out).summary.unchanged == 3
+    with sqlite3.connect(out) as conn:
+        assert conn.execute("SELECT id, build FROM files ORDER BY id").fetchall() == before
+    conn.close()
+
+
 def _cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "cleaner", *args]
 
