@@ -5,7 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HEADLESS := .venv-headless
 # One .venv, one stamp per extra: `make run` installs PhotoSift and what it needs to run,
-# nothing more; the test targets add the test tools ([test]) to the same .venv.
+# the window included ([gui]), nothing more; the test targets add the test tools ([test])
+# to the same .venv.
 APP_STAMP := $(VENV)/.installed-app
 STAMP := $(VENV)/.installed-test
 
@@ -14,11 +15,11 @@ STAMP := $(VENV)/.installed-test
 $(APP_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[gui]'
 	touch $@
 
 $(STAMP): $(APP_STAMP) pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[gui,test]'
 	touch $@
 
 ## Install PhotoSift into .venv and open the window (the app's dependencies only).
@@ -45,13 +46,12 @@ typecheck: $(STAMP)
 	$(BIN)/mypy cleaner
 	$(BIN)/mypy ui
 
-# The engine must work where Qt is not installed at all: run its tests in a
-# second environment that has every dependency except PySide6.
+# The engine must work where Qt is not installed at all: run its tests in a second
+# environment installed the way a server is (`pip install photosift`, no [gui] extra).
 $(HEADLESS)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(HEADLESS)
 	$(HEADLESS)/bin/python -m pip install --quiet --upgrade pip
-	$(HEADLESS)/bin/python -m pip install --quiet $$($(PYTHON) .ci/engine_requirements.py) pytest hypothesis
-	$(HEADLESS)/bin/python -m pip install --quiet --no-deps -e .
+	$(HEADLESS)/bin/python -m pip install --quiet -e . pytest hypothesis
 	touch $@
 
 test-engine-headless: $(HEADLESS)/.installed

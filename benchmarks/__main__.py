@@ -1,7 +1,7 @@
 """Run the benchmarks: `python -m benchmarks [NAME...] [--out DIR]`.
 
-Names: accuracy, warm_rescan, cold_scan, naive_baseline, grouping_1m, review_100k
-(default: all).
+Names: accuracy, warm_rescan, cold_scan, naive_baseline, grouping_1m, review_100k,
+catalog_size (default: all).
 Each writes `<out>/<name>.json`; `<out>/machine.json` describes the machine and a
 Markdown summary table is printed at the end (and saved as `<out>/summary.md`).
 """
@@ -20,6 +20,7 @@ from typing import Any
 
 from benchmarks import (
     accuracy,
+    catalog_size,
     cold_scan,
     grouping_1m,
     naive_baseline,
@@ -29,7 +30,15 @@ from benchmarks import (
 from benchmarks.common import ENV_ACC, ENV_SCALE, MissingCorpusError, corpus, machine
 from benchmarks.report import Row, rows_for, table
 
-NAMES = ("accuracy", "warm_rescan", "cold_scan", "naive_baseline", "grouping_1m", "review_100k")
+NAMES = (
+    "accuracy",
+    "warm_rescan",
+    "cold_scan",
+    "naive_baseline",
+    "grouping_1m",
+    "review_100k",
+    "catalog_size",
+)
 
 
 def _runners(args: argparse.Namespace) -> dict[str, Callable[[], dict[str, Any]]]:
@@ -47,6 +56,7 @@ def _runners(args: argparse.Namespace) -> dict[str, Callable[[], dict[str, Any]]
         "review_100k": lambda: review_100k.run(
             args.review_library, review_100k.TINY if args.tiny else review_100k.Size()
         ),
+        "catalog_size": lambda: catalog_size.run(args.catalog_rows),
     }
 
 
@@ -78,6 +88,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         help="folder for review_100k's hard-linked pictures (default: $TMPDIR)",
     )
     p.add_argument("--tiny", action="store_true", help="review_100k at a tiny size (a smoke run)")
+    p.add_argument("--catalog-rows", type=int, default=100_000, help="catalog_size's rows")
     args = p.parse_args(argv)
     unknown = [n for n in args.names if n not in NAMES]
     if unknown:

@@ -150,6 +150,23 @@ def _review(r: dict[str, Any]) -> list[Row]:
     ]  # fmt: skip
 
 
+def _catalog(r: dict[str, Any]) -> list[Row]:
+    rows: list[Row] = []
+    for share, c in r["runs"].items():
+        target = share == r["target_share"]
+        rows.append(
+            Row(
+                "catalog_size",
+                f"{c['rows']:,} rows, {share} low-detail: bytes per row (x 1M); read back",
+                f"{c['bytes_per_row']:,.0f} ({c['extrapolated_1m_bytes'] / 1e9:.2f} GB); "
+                f"{c['read_seconds']:.1f} s",
+                "< 1,000 (1 GB)" if target else "",
+                c["under_target"] if target else None,
+            )
+        )
+    return rows
+
+
 _ROWS: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
     "accuracy": _accuracy,
     "warm_rescan": _warm,
@@ -157,6 +174,7 @@ _ROWS: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
     "naive_baseline": _naive,
     "grouping_1m": _grouping,
     "review_100k": _review,
+    "catalog_size": _catalog,
 }
 
 

@@ -76,9 +76,13 @@ $Version = (Select-String -Path (Join-Path $Root 'pyproject.toml') -Pattern '^ve
 $Installed = Invoke-PythonQuery "from importlib.metadata import version; print(version('photosift'))"
 if ($null -eq $Installed) {
     Write-Host "== Installing PhotoSift $Version"
-    Invoke-Checked $Python -m pip install --quiet .
+    Invoke-Checked $Python -m pip install --quiet '.[gui]'
 } elseif ($Installed -ne $Version) {
     throw "$Python has PhotoSift $Installed installed but pyproject.toml says $Version; reinstall it first"
+}
+# The window's Qt is PhotoSift's [gui] extra: an engine-only install would bundle no window.
+if ($null -eq (Invoke-PythonQuery 'import PySide6')) {
+    throw "$Python has PhotoSift without its window; install it with: pip install -e '.[gui]'"
 }
 
 Write-Host "== Icons"

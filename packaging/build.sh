@@ -56,11 +56,17 @@ VERSION="$("$PYTHON" -c 'import re,sys; print(re.search(r"(?m)^version\s*=\s*\"(
 installed="$("$PYTHON" -c 'from importlib.metadata import version; print(version("photosift"))' 2>/dev/null || true)"
 if [ -z "$installed" ]; then
     log "Installing PhotoSift $VERSION into $PYTHON"
-    "$PYTHON" -m pip install --quiet .
+    "$PYTHON" -m pip install --quiet ".[gui]"
 elif [ "$installed" != "$VERSION" ]; then
     echo "build.sh: $PYTHON has PhotoSift $installed installed but pyproject.toml says $VERSION;" \
-        "reinstall it first (pip install -e . or pip install .)" >&2
+        "reinstall it first (pip install -e '.[gui]' or pip install '.[gui]')" >&2
     exit 1
+fi
+# The window's Qt is the [gui] extra: an engine-only install would bundle no window.
+if ! "$PYTHON" -c "import PySide6" 2>/dev/null; then
+    log "Installing the window's dependencies (PhotoSift's [gui] extra)"
+    # shellcheck disable=SC2046 # one argument per requirement
+    "$PYTHON" -m pip install --quiet $("$PYTHON" -c 'import re,sys; b=re.search(r"(?ms)^gui = \[(.*?)^\]", open(sys.argv[1]).read()).group(1); print(*re.findall(r"(?m)^\s*\"([^\"]+)\"", b))' pyproject.toml)
 fi
 
 log "Icons"

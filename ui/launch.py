@@ -4,6 +4,10 @@
     photosift --smoke-test            the window's self-check (packaged builds)
     photosift --portable DIR [...]    the window, keeping settings and caches under DIR
     photosift COMMAND ...             the command line (`cleaner.cli`), which needs no Qt
+    photosift-gui [...]               the window only
+
+An install without the window (`pip install photosift`, on a server) has no PySide6:
+then the window's commands say how to add it (`pip install 'photosift[gui]'`).
 
 The choice lives here, in the window's package, so the engine never has to know that a
 window exists. Nothing is imported at module level beyond the standard library: where
@@ -34,6 +38,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_command_line(args)
 
 
+def window_main() -> int:
+    """`photosift-gui`: the window only, with the same plain words where Qt is missing."""
+    return launch_window(list(sys.argv[1:]))
+
+
 def launch_window(argv: list[str]) -> int:
     try:
         # Only to learn whether the window can start; ui.app imports the rest of Qt.
@@ -41,7 +50,8 @@ def launch_window(argv: list[str]) -> int:
     except ImportError as exc:
         print(
             f"photosift: the window needs PySide6, which is not installed ({exc}). "
-            "The command line works without it: photosift --help",
+            "Install the window with: pip install 'photosift[gui]' "
+            "(the command line works without it: photosift --help)",
             file=sys.stderr,
         )
         return EXIT_FAILED

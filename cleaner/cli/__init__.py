@@ -1,4 +1,4 @@
-"""The `photosift` command line: `photosift scan|clean|undo|history|report`.
+"""The `photosift` command line: `photosift scan|clean|undo|history|report|catalog`.
 
 Each subcommand lives in `cleaner/cli/<name>_cmd.py` and exposes `add_parser(subparsers)`
 and `run(args) -> int`. The `photosift` program itself starts in `ui/launch.py`, which
@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 from cleaner.version import __version__
 
-SUBCOMMANDS = ["scan", "clean", "history", "undo", "report"]
+SUBCOMMANDS = ["scan", "clean", "history", "undo", "report", "catalog"]
 
 EXIT_OK = 0
 EXIT_FAILED = 1

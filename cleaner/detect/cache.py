@@ -107,6 +107,32 @@ def library_versions() -> str:
     return ";".join(parts)
 
 
+# -- an analysis as SQLite columns ------------------------------------------------------
+# The one way an `Analysis` is stored in a database: by this cache and by catalogs
+# (`cleaner.catalog`), so that a change to what a fingerprint or the metrics hold is made
+# once, here, for both.
+
+ANALYSIS_COLUMNS = ("metrics", "hashes", "thumb", "detail", "colour")
+AnalysisColumns = tuple[str | None, bytes | None, bytes | None, bytes | None, bytes | None]
+NO_ANALYSIS: AnalysisColumns = (None, None, None, None, None)
+
+
+def analysis_columns(analysis: Analysis) -> AnalysisColumns:
+    """The values of `ANALYSIS_COLUMNS` for one analysis: the metrics as JSON text
+    (`cleaner.resultio.metrics_to_dict`), then the fingerprint's bytes as they are."""
+    fp = analysis.fingerprint
+    metrics = json.dumps(metrics_to_dict(analysis.metrics), separators=(",", ":"))
+    return (metrics, fp.hash_bytes, fp.thumb, fp.detail_map, fp.colour)
+
+
+def analysis_from_columns(
+    metrics: object, hashes: object, thumb: object, detail: object, colour: object
+) -> Analysis | None:
+    """The analysis `analysis_columns` wrote, every value checked (types, sizes, the
+    metrics' JSON); None for anything else (a row edited by hand, garbage)."""
+    return _analysis_of(metrics, hashes, thumb, detail, colour)
+
+
 @dataclass(frozen=True, slots=True)
 class CachedEntry:
     sha256: str | None
@@ -247,7 +273,7 @@ class FingerprintCache:
             return
         if failure is not None and failure.reason not in _CACHEABLE_SKIPS:
             failure = None
-        fp = analysis.fingerprint if analysis is not None else None
+        columns = NO_ANALYSIS if analysis is None else analysis_columns(analysis)
         self._pending.append(
             (
                 os.fsencode(path),
@@ -255,11 +281,7 @@ class FingerprintCache:
                 mtime_ns,
                 sha256,
                 prefix,
-                None if analysis is None else json.dumps(metrics_to_dict(analysis.metrics)),
-                None if fp is None else fp.hash_bytes,
-                None if fp is None else fp.thumb,
-                None if fp is None else fp.detail_map,
-                None if fp is None else fp.colour,
+                *columns,
                 None if failure is None else failure.reason.value,
                 None if failure is None else failure.detail,
             )

@@ -68,7 +68,15 @@ def test_without_pyside6_the_window_says_what_is_missing(
     assert launch.main([]) == 1
     err = capsys.readouterr().err
     assert err.startswith("photosift: the window needs PySide6, which is not installed (")
-    assert err.endswith("). The command line works without it: photosift --help\n")
+    assert err.endswith(
+        "). Install the window with: pip install 'photosift[gui]' "
+        "(the command line works without it: photosift --help)\n"
+    )
+    assert err.count("\n") == 1
+    # `photosift-gui` (the window only) says the same
+    monkeypatch.setattr(sys, "argv", ["photosift-gui"])
+    assert launch.window_main() == 1
+    assert "pip install 'photosift[gui]'" in capsys.readouterr().err
 
 
 def _python(*args: str) -> subprocess.CompletedProcess[str]:

@@ -1,0 +1,158 @@
+"""Issue 14: a catalog of 1,000,000 pictures under 1 GB. Bytes per row, measured.
+
+`synthesise(out, count)` writes `count` rows the way `photosift catalog build` does
+(`cleaner.catalog.builder`: the same schema, the same encoding of each analysis, the same
+index, the same final checksum), with photo-like contents: fingerprints made the engine's
+way by `benchmarks.synth_fingerprints` (eight orientation hashes, the crop window, a
+16x16 thumbnail, a 64x64 detail map for the share of low-detail pictures asked for),
+metrics with camera, date and varied numbers, a colour signature for 90 % of them, and
+paths like ``2019/2019-07-14 Harbour/IMG_01234.JPG`` (45 bytes on average). Nothing is
+read from disk, so 100,000 rows take seconds. It then times `cleaner.catalog.read` (what
+grouping across catalogs will load) and extrapolates the file's size to 1,000,000 rows.
+
+    python -m benchmarks catalog_size          # 100,000 rows at 0, 10 and 20 % low-detail
+    python -m benchmarks.catalog_size --count 20000 --low-detail 0.4   # one run
+
+The low-detail share is what moves the size: each such picture carries its detail map
+(4,096 bytes, ~1,800 compressed). It is 40 % in the accuracy corpus (blank pages and
+wallpapers on purpose) and much lower in camera photos.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cleaner.catalog import BuildSettings, read
+from cleaner.catalog import builder as b
+from cleaner.detect.walk import FoundFile
+from cleaner.models import Analysis, Fingerprint, ImageMetrics
+
+TARGET_BYTES_PER_ROW = 1000  # 1 GB / 1,000,000 pictures
+CAMERAS = ("Canon EOS 80D", "NIKON D750", "Apple iPhone 12", "SONY ILCE-7M3", None)
+EVENTS = ("Harbour", "Birthday", "Field visit", "Site 14 inspection", "Summer", "Scans")
+
+
+def _metrics(rng: np.random.Generator, width: int, height: int, detail: float) -> ImageMetrics:
+    camera = CAMERAS[int(rng.integers(0, len(CAMERAS)))]
+    day = int(rng.integers(0, 28)) + 1
+    return ImageMetrics(
+        format="JPEG",
+        width=width,
+        height=height,
+        lossless=False,
+        jpeg_quality=int(rng.integers(60, 98)),
+        sharpness=float(rng.uniform(5, 2000)),
+        detail=float(detail),
+        capture_time=None if camera is None else f"2019-07-{day:02d} 12:{day:02d}:07",
+        camera=camera,
+        has_gps=bool(rng.random() < 0.3),
+        has_exif=camera is not None,
+        looks_like_screenshot=False,
+        looks_like_export=camera is None,
+    )
+
+
+def synthesise(out: Path, count: int, low_detail: float = 0.1, seed: int = 3) -> dict[str, Any]:
+    """Write a finished catalog of `count` synthetic rows to `out`; say how big it is."""
+    from benchmarks.synth_fingerprints import generate
+
+    rng = np.random.default_rng(seed)
+    fps = generate(max(count, 2000), planted=0, threshold=10, rotations=True, seed=seed)
+    assert fps.variants is not None
+    maps = fps.detail_maps if len(fps.detail_maps) else np.zeros((1, 4096), np.uint8)
+    settings = BuildSettings(roots=("/srv/photos",), label="synthetic", out=out)
+    t0 = time.perf_counter()
+    conn = b._open(out)
+    number, _, _ = b._start(conn, out, settings, settings.label)
+    b._begin_run(conn)
+    rid = b._root_id(conn, "/srv/photos")
+    with_maps = 0
+    for i in range(count):
+        detail_map = None
+        if rng.random() < low_detail:
+            detail_map = maps[i % len(maps)].tobytes()
+            with_maps += 1
+        colour = b"" if rng.random() < 0.1 else rng.integers(0, 256, 32, np.uint8).tobytes()
+        fingerprint = Fingerprint.from_hashes(
+            [int(fps.hashes[i]), *(int(v) for v in fps.variants[i])],
+            fps.thumbs[i].tobytes(),
+            detail_map,
+            [int(c) for c in fps.crops[i]],
+            colour,
+        )
+        metrics = _metrics(rng, int(fps.width[i]), int(fps.height[i]), float(fps.detail[i]))
+        event = EVENTS[i % len(EVENTS)]
+        rel = f"2019/2019-07-{i % 28 + 1:02d} {event}/IMG_{i:05d}.JPG"
+        found = FoundFile(
+            path=f"/srv/photos/{rel}",
+            size=int(rng.integers(500_000, 12_000_000)),
+            mtime_ns=1_560_000_000_000_000_000 + i * 1_000_003_000,
+            device=2049,
+            inode=1_000_000 + i,
+            nlink=1,
+        )
+        digest = hashlib.sha256(i.to_bytes(8, "big")).digest()
+        todo = b._Todo(rid, rel.encode(), found)
+        b._write_row(conn, todo, digest, Analysis(metrics, fingerprint), number)
+        if i % 50_000 == 49_999:
+            conn.execute("COMMIT")
+            conn.execute("BEGIN IMMEDIATE")
+    write_seconds = time.perf_counter() - t0
+    b._finish(b._Writer(conn, 1e9), [rid], number)
+    b._summary(conn, out, settings.label, settings.roots, count, 0, 0, False, t0)
+    conn.execute("COMMIT")
+    conn.close()
+    size = out.stat().st_size
+    t1 = time.perf_counter()
+    catalog = read(out)
+    read_seconds = time.perf_counter() - t1
+    assert len(catalog.files) == count
+    per_row = size / count
+    return {
+        "rows": count,
+        "low_detail_share": with_maps / count,
+        "file_bytes": size,
+        "bytes_per_row": round(per_row, 1),
+        "extrapolated_1m_bytes": int(per_row * 1_000_000),
+        "target_bytes_per_row": TARGET_BYTES_PER_ROW,
+        "under_target": per_row < TARGET_BYTES_PER_ROW,
+        "write_seconds": round(write_seconds, 2),
+        "read_seconds": round(read_seconds, 2),
+    }
+
+
+SHARES = (0.0, 0.1, 0.2)  # of low-detail pictures; the target is checked at 10 %
+
+
+def run(count: int = 100_000, shares: tuple[float, ...] = SHARES) -> dict[str, Any]:
+    runs = {}
+    for share in shares:
+        with tempfile.TemporaryDirectory(prefix="photosift-catalog-size-") as tmp:
+            runs[f"{share:.0%}"] = synthesise(Path(tmp) / "synthetic.catalog", count, share)
+    return {"runs": runs, "target_share": "10%"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.catalog_size", description=__doc__)
+    p.add_argument("--count", type=int, default=100_000)
+    p.add_argument("--low-detail", type=float, default=0.1, help="share of low-detail pictures")
+    args = p.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="photosift-catalog-size-") as tmp:
+        result = synthesise(Path(tmp) / "synthetic.catalog", args.count, args.low_detail)
+    print(json.dumps(result, indent=1))
+    return 0 if result["under_target"] else 1
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    sys.exit(main())

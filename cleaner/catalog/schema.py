@@ -1,0 +1,347 @@
+"""The catalog file: its schema, how it is recognised, its checksum, and every refusal.
+
+A catalog is one SQLite file (docs/catalog.md describes every table and column). It is
+recognised by SQLite's `application_id` (`APPLICATION_ID`, "PSCT") and its schema
+version by `user_version` (`SCHEMA_VERSION`). A finished build stores a checksum of
+every row (`rows_checksum`) in `meta`; a reader recomputes it while reading, so a
+damaged, truncated or hand-edited catalog is refused with one line (`CatalogError`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sqlite3
+import stat
+import struct
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from cleaner.detect.cache import ANALYSIS_COLUMNS, AnalysisColumns
+from cleaner.errors import PhotoSiftError
+from cleaner.safeopen import kind_of
+
+APPLICATION_ID = 0x50534354  # "PSCT": PhotoSift CaTalog, in the SQLite header at byte 68
+SCHEMA_VERSION = 1  # PRAGMA user_version; docs/catalog.md says what each version holds
+FORMAT_NAME = "photosift-catalog"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUILDING, COMPLETE = "building", "complete"
+
+# The columns of `files` a reader gets, in this order (the checksum covers them all).
+FILE_COLUMNS = (
+    "relpath",
+    "size",
+    "mtime_ns",
+    "device",
+    "inode",
+    "nlink",
+    "sha256",
+    *ANALYSIS_COLUMNS,
+    "skip_reason",
+    "skip_detail",
+)
+
+SCHEMA = f"""
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE roots (id INTEGER PRIMARY KEY, path BLOB NOT NULL UNIQUE);
+CREATE TABLE files (
+    id INTEGER PRIMARY KEY,
+    root INTEGER NOT NULL REFERENCES roots(id),
+    relpath BLOB NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    device INTEGER NOT NULL,
+    inode INTEGER NOT NULL,
+    nlink INTEGER NOT NULL,
+    sha256 BLOB NOT NULL,
+    {", ".join(f"{c} BLOB" for c in ANALYSIS_COLUMNS)},
+    skip_reason TEXT,
+    skip_detail TEXT,
+    build INTEGER NOT NULL,
+    UNIQUE (root, relpath)
+);
+CREATE TABLE skipped (
+    root INTEGER NOT NULL REFERENCES roots(id),
+    relpath BLOB NOT NULL,
+    reason TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    build INTEGER NOT NULL,
+    PRIMARY KEY (root, relpath)
+) WITHOUT ROWID;
+"""
+
+
+# -- how an analysis is stored -------------------------------------------------------------
+# The fingerprint cache's columns (`cleaner.detect.cache.analysis_columns`), two of them
+# compressed: the metrics' JSON with zlib and this preset dictionary (the key names cost
+# nearly nothing: ~340 bytes become ~90), and the 64x64 detail map of a low-detail picture
+# with plain zlib (4,096 bytes become ~1,850). The dictionary is also stored in `meta`
+# (`metrics_dictionary`), and a reader uses that copy, so a later PhotoSift may change it.
+
+METRICS_DICTIONARY = (
+    b'{"format":"JPEG","width":,"height":,"megapixels":,"lossless":false,"jpeg_quality":,'
+    b'"sharpness":,"detail":,"capture_time":null,"camera":null,"has_gps":false,'
+    b'"has_exif":true,"looks_like_screenshot":false,"looks_like_export":false,'
+    b'"orientation":1,"damaged":null,"colour_count":null}'
+)
+
+StoredColumns = tuple[bytes | None, bytes | None, bytes | None, bytes | None, bytes | None]
+
+
+def pack_columns(columns: AnalysisColumns, dictionary: bytes = METRICS_DICTIONARY) -> StoredColumns:
+    metrics, hashes, thumb, detail, colour = columns
+    packed = None
+    if metrics is not None:
+        z = zlib.compressobj(9, zlib.DEFLATED, 15, 9, zlib.Z_DEFAULT_STRATEGY, dictionary)
+        packed = z.compress(metrics.encode("utf-8")) + z.flush()
+    return (packed, hashes, thumb, None if detail is None else zlib.compress(detail, 9), colour)
+
+
+def unpack_columns(stored: tuple[object, ...], dictionary: bytes) -> AnalysisColumns | None:
+    """The cache's columns from the stored ones; None if they do not decompress."""
+    metrics, hashes, thumb, detail, colour = stored
+    if not all(v is None or isinstance(v, bytes) for v in stored):
+        return None
+    try:
+        text = None
+        if isinstance(metrics, bytes):
+            z = zlib.decompressobj(15, dictionary)
+            text = (z.decompress(metrics) + z.flush()).decode("utf-8")
+            if not z.eof:
+                return None
+        plain = zlib.decompress(detail) if isinstance(detail, bytes) else None
+    except (zlib.error, UnicodeDecodeError, ValueError):
+        return None
+    return (text, hashes, thumb, plain, colour)  # type: ignore[return-value]
+
+
+# What a reader is told to do about a catalog it cannot use. A build over such a file
+# refuses it too (it never overwrites what it cannot read) and says `NOT_OVERWRITTEN`.
+REBUILD = "build it again or copy it again"
+REBUILD_HERE = "build it again with this version"
+NOT_OVERWRITTEN = "move it away or choose another --out (a build does not overwrite it)"
+
+
+class CatalogError(PhotoSiftError):
+    """A catalog that cannot be used; the message is one line that names the file and
+    says what to do."""
+
+
+class CatalogBusy(CatalogError):
+    """Another process holds the catalog (a build is writing it)."""
+
+
+class UnfinishedCatalog(CatalogError):
+    """A build of this catalog was interrupted; the same command resumes it."""
+
+
+class CatalogVersionError(CatalogError):
+    """Built by another version of PhotoSift or of the fingerprint algorithm."""
+
+
+def relpath_bytes(rel: str) -> bytes:
+    """A path below its root as stored: the file system's bytes, "/" between folders."""
+    return os.fsencode(rel.replace(os.sep, "/"))
+
+
+def relpath_text(stored: bytes) -> str:
+    return os.fsdecode(stored).replace("/", os.sep)
+
+
+# -- recognising a file --------------------------------------------------------------------
+
+
+def check_header(path: Path) -> int | None:
+    """Refuse, in one line, what is plainly not a catalog, by its first 100 bytes alone;
+    return None for a new (missing or empty) file, else the size SQLite's header says the
+    database has. Never opens the file with SQLite (which would accept a truncated one)."""
+    try:
+        st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
+            raise CatalogError(f"{path} is a folder, not a catalog file")
+        if not stat.S_ISREG(st.st_mode):  # a pipe would block the open below for ever
+            raise CatalogError(f"{path} is not a regular file ({kind_of(st.st_mode)})")
+        with open(path, "rb") as fh:
+            head = fh.read(100)
+            size = os.fstat(fh.fileno()).st_size
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CatalogError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not head:
+        return None
+    if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
+        raise CatalogError(f"{path} is not a PhotoSift catalog (not an SQLite database)")
+    (app_id,) = struct.unpack(">I", head[68:72])
+    if app_id != APPLICATION_ID:
+        raise CatalogError(
+            f"{path} is not a PhotoSift catalog (an SQLite database of another program)"
+        )
+    page_size = struct.unpack(">H", head[16:18])[0]
+    page_size = 65536 if page_size == 1 else page_size
+    pages: int = struct.unpack(">I", head[28:32])[0]
+    expected = pages * page_size
+    # SQLite trusts its "database size in pages" only while the change counter (byte 24)
+    # equals the version-valid-for number (byte 92); so does this check.
+    valid = head[24:28] == head[92:96] if len(head) >= 96 else False
+    if valid and size < expected:
+        journal = Path(str(path) + "-journal")
+        if journal.exists():
+            raise UnfinishedCatalog(unfinished_message(path))
+        raise CatalogError(f"{path} is truncated ({size:,} of {expected:,} bytes): {REBUILD}")
+    return expected
+
+
+def unfinished_message(path: Path, started: str = "") -> str:
+    when = f" (started {started})" if started else ""
+    return (
+        f"{path} is an unfinished catalog build{when}: it is not damaged; run the same "
+        "`photosift catalog build` command again to finish it"
+    )
+
+
+def damaged_message(path: Path, why: str) -> str:
+    return f"{path} is damaged ({why}): {REBUILD}"
+
+
+def describe_sqlite_error(path: Path, exc: sqlite3.Error) -> CatalogError:
+    """One `CatalogError` for whatever SQLite said about a catalog."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return CatalogBusy(
+            f"{path} is in use by another PhotoSift (a catalog build is writing it); "
+            "wait for it to end"
+        )
+    if "not a database" in text:
+        return CatalogError(f"{path} is not a PhotoSift catalog (not an SQLite database)")
+    if "no such table" in text or "no such column" in text:
+        return CatalogError(damaged_message(path, f"a table is missing: {exc}"))
+    return CatalogError(damaged_message(path, str(exc)))
+
+
+# -- the checksum --------------------------------------------------------------------------
+# SHA-256 of each row, summed modulo 2**256 (an order-free sum, so a build that finished
+# its files in another order, or was resumed, gives the same checksum for the same rows),
+# over every row of roots, files (without its id and build columns) and skipped, and the
+# meta rows other than `checksum`. It finds damage and edits, not forgery: see
+# docs/catalog.md.
+
+_MOD = 1 << 256
+
+
+def _row_digest(table: bytes, values: Iterable[object]) -> int:
+    h = hashlib.sha256(table)
+    for v in values:
+        if v is None:
+            h.update(b"N")
+        elif isinstance(v, bytes):
+            h.update(b"B%d:" % len(v))
+            h.update(v)
+        elif isinstance(v, str):
+            raw = v.encode("utf-8", "surrogatepass")
+            h.update(b"S%d:" % len(raw))
+            h.update(raw)
+        elif isinstance(v, int):
+            h.update(b"I%d;" % v)
+        else:  # a float or anything else SQLite could hold after a hand edit
+            h.update(b"R" + repr(v).encode())
+    return int.from_bytes(h.digest(), "big")
+
+
+class Checksum:
+    """The running checksum of rows read or written."""
+
+    def __init__(self) -> None:
+        self.value = 0
+
+    def add(self, table: str, values: Iterable[object]) -> None:
+        self.value = (self.value + _row_digest(table.encode(), values)) % _MOD
+
+    def hex(self) -> str:
+        return f"{self.value:064x}"
+
+
+FILES_SELECT = f"SELECT root, {', '.join(FILE_COLUMNS)} FROM files"
+SKIPPED_SELECT = "SELECT root, relpath, reason, detail FROM skipped"
+
+
+def iter_checked(
+    conn: sqlite3.Connection, checksum: Checksum
+) -> Iterator[tuple[str, tuple[object, ...]]]:
+    """Every row that the checksum covers, as ("meta"|"roots"|"files"|"skipped", values),
+    each added to `checksum` as it goes by."""
+    for row in conn.execute("SELECT key, value FROM meta WHERE key != 'checksum' ORDER BY key"):
+        checksum.add("meta", row)
+        yield "meta", row
+    for row in conn.execute("SELECT id, path FROM roots ORDER BY id"):
+        checksum.add("roots", row)
+        yield "roots", row
+    for row in conn.execute(FILES_SELECT):
+        checksum.add("files", row)
+        yield "files", row
+    for row in conn.execute(SKIPPED_SELECT):
+        checksum.add("skipped", row)
+        yield "skipped", row
+
+
+def compute_checksum(conn: sqlite3.Connection) -> str:
+    checksum = Checksum()
+    for _ in iter_checked(conn, checksum):
+        pass
+    return checksum.hex()
+
+
+def read_meta(conn: sqlite3.Connection) -> dict[str, str]:
+    return {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM meta")}
+
+
+def check_identity(path: Path, conn: sqlite3.Connection) -> dict[str, str]:
+    """The catalog's meta rows, after checking it is a catalog of a schema this PhotoSift
+    reads (raises `CatalogError` or `CatalogVersionError` in one line)."""
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    if app_id != APPLICATION_ID:
+        raise CatalogError(
+            f"{path} is not a PhotoSift catalog (an SQLite database of another program)"
+        )
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version != SCHEMA_VERSION:
+        newer = "a newer" if version > SCHEMA_VERSION else "an older"
+        raise CatalogVersionError(
+            f"{path} was written by {newer} PhotoSift (catalog schema {version}; this "
+            f"PhotoSift reads schema {SCHEMA_VERSION}): {REBUILD_HERE}"
+        )
+    meta = read_meta(conn)
+    if meta.get("format") != FORMAT_NAME:
+        raise CatalogError(damaged_message(path, "its description (meta table) is missing"))
+    return meta
+
+
+@contextlib.contextmanager
+def open_read_only(path: Path) -> Iterator[sqlite3.Connection]:
+    """The catalog opened for reading only; a busy or damaged file is a `CatalogError`."""
+    if check_header(path) is None:
+        if not path.exists():
+            raise CatalogError(f"no such catalog: {path}")
+        raise CatalogError(f"{path} is empty: it is not a PhotoSift catalog")
+    uri = path.resolve().as_uri() + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=0.5)
+    except sqlite3.Error as exc:
+        raise _reading_error(path, exc) from None
+    try:
+        yield conn
+    except sqlite3.Error as exc:
+        raise _reading_error(path, exc) from None
+    finally:
+        conn.close()
+
+
+def _reading_error(path: Path, exc: sqlite3.Error) -> CatalogError:
+    error = describe_sqlite_error(path, exc)
+    # A build killed in the middle of a write leaves its journal, which only a build may
+    # roll back (readers open the file read-only): that is an unfinished build, not damage.
+    if not isinstance(error, CatalogBusy) and Path(str(path) + "-journal").exists():
+        return UnfinishedCatalog(unfinished_message(path))
+    return error

@@ -1,0 +1,281 @@
+"""`photosift catalog build ROOT... --label NAME --out FILE` and `photosift catalog info FILE`.
+
+A catalog holds every picture under some folders, fingerprinted where the files are, in
+one portable file (docs/catalog.md). `build` runs headless: on a terminal it shows the
+scan's progress bar; elsewhere (a log, cron, nohup) it writes one line a minute with
+files, bytes, rate and ETA. Ctrl-C (or SIGTERM) pauses it cleanly; the same command
+resumes it, as it resumes a build that was killed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+from typing import Any, TextIO
+
+from cleaner.cli.common import ProgressBar, error, human_bytes, human_duration
+from cleaner.errors import BadRootError, Cancelled
+from cleaner.progress import CancelToken, Notice, Progress
+from cleaner.textsafe import printable
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 3, 130
+LOG_SECONDS = 60.0
+
+
+def add_parser(subparsers: Any) -> None:
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "catalog",
+        help="fingerprint pictures where they are, into a catalog file to group elsewhere",
+        description="Catalogs: fingerprint every picture on a server into one portable file, "
+        "to carry to one machine and group there with the catalogs of other servers. "
+        "See docs/catalog.md.",
+    )
+    sub = p.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
+    b: argparse.ArgumentParser = sub.add_parser(
+        "build",
+        help="build or update a catalog of the pictures under some folders",
+        description="Walk ROOT folders and digest (SHA-256), fingerprint and measure every "
+        "picture into the catalog FILE, with paths relative to each root, labelled NAME. "
+        "Building again over the same FILE reads only new and changed files (size, date, "
+        "inode) and drops removed ones. A build that was stopped (Ctrl-C) or killed "
+        "resumes where it stopped when the same command is run again (at most 30 seconds "
+        "of work are lost). Progress: a bar on a terminal, otherwise one log line a "
+        "minute. Nothing under the folders is changed. See docs/catalog.md.",
+        epilog="Exit codes: 0 built, 1 failed, 2 bad options, 3 a folder or the catalog "
+        "cannot be used, 130 paused (run the same command to resume).",
+    )
+    b.add_argument("roots", nargs="+", metavar="ROOT", help="folders to catalog")
+    b.add_argument(
+        "--label",
+        required=True,
+        metavar="NAME",
+        help="the name of this server or data set in reports (e.g. nas-1, train)",
+    )
+    b.add_argument(
+        "--out", required=True, metavar="FILE", help="the catalog file to build or update"
+    )
+    b.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="skip files and folders whose name (or path below the root, if the pattern "
+        "has a /) matches; repeatable",
+    )
+    b.add_argument("--follow-symlinks", action="store_true", help="follow symbolic links")
+    b.add_argument(
+        "--max-megapixels",
+        type=float,
+        default=None,
+        metavar="MP",
+        help="record pictures larger than this as too large (default: 179)",
+    )
+    b.add_argument("--workers", type=int, default=0, metavar="N", help="parallel readers")
+    b.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    # For tests and experiments: how often work is committed and a log line is written.
+    b.add_argument("--commit-every", type=float, default=None, help=argparse.SUPPRESS)
+    b.add_argument("--log-every", type=float, default=LOG_SECONDS, help=argparse.SUPPRESS)
+    i: argparse.ArgumentParser = sub.add_parser(
+        "info",
+        help="check a catalog and describe it",
+        description="Check a catalog (its identity, version, that its build finished and "
+        "its checksum) and say what it holds. A damaged, truncated, unfinished or foreign "
+        "file is refused in one line.",
+        epilog="Exit codes: 0 the catalog is sound, 3 it cannot be used.",
+    )
+    i.add_argument("file", metavar="FILE", help="a catalog file")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.catalog_command == "info":
+        return _info(args)
+    return _build(args)
+
+
+def _info(args: argparse.Namespace) -> int:
+    from cleaner.catalog import CatalogError, inspect
+    from cleaner.detect.fingerprint import ALGORITHM_VERSION
+
+    try:
+        info = inspect(args.file)
+    except CatalogError as exc:
+        error(str(exc))
+        return EXIT_BAD_INPUT
+    lines = [
+        f"Catalog {info.path}: sound",
+        f"  Label:               {info.label}",
+        f"  Built on:            {info.machine}, {info.build_started_at} to "
+        f"{info.build_finished_at}",
+        f"  PhotoSift:           {info.photosift_version} (fingerprint algorithm "
+        f"{info.algorithm_version}"
+        + (
+            ")"
+            if info.algorithm_version == ALGORITHM_VERSION
+            else f"; this PhotoSift uses {ALGORITHM_VERSION}: build it again to group it)"
+        ),
+        *(f"  Root:                {root}" for root in info.roots),
+        f"  Picture files:       {info.files:,} ({human_bytes(info.bytes)})",
+        f"  Pictures read:       {info.pictures:,}",
+        f"  Skipped files:       {info.skipped:,}",
+        *(f"    {count:8,}  {reason.label}" for reason, count in info.skipped_reasons),
+    ]
+    for line in lines:
+        print(printable(line))
+    return EXIT_OK
+
+
+def _build(args: argparse.Namespace) -> int:
+    from cleaner.catalog import BuildSettings, CatalogBuilt, CatalogError, build, check_label
+
+    try:
+        label = check_label(args.label)
+        if args.workers < 0:
+            raise ValueError("--workers cannot be negative")
+        extra: dict[str, Any] = {}
+        if args.max_megapixels is not None:
+            if args.max_megapixels <= 0:
+                raise ValueError("--max-megapixels must be positive")
+            extra["max_pixels"] = int(args.max_megapixels * 1_000_000)
+        if args.commit_every is not None:
+            extra["commit_seconds"] = args.commit_every
+    except ValueError as exc:
+        error(str(exc))
+        return EXIT_USAGE
+    settings = BuildSettings(
+        roots=tuple(args.roots),
+        label=label,
+        out=Path(args.out),
+        excludes=tuple(args.exclude),
+        follow_symlinks=args.follow_symlinks,
+        workers=args.workers,
+        **extra,
+    )
+    token = CancelToken()
+    show = _Shower(quiet=args.quiet, log_every=args.log_every)
+    summary = None
+    last: Progress | None = None
+    try:
+        with _pause_on_signals(token):
+            for event in build(settings, cancel=token):
+                if isinstance(event, Progress):
+                    last = event
+                    show.progress(event)
+                elif isinstance(event, Notice):
+                    show.say(f"photosift: {event.text}")
+                elif isinstance(event, CatalogBuilt):
+                    summary = event.summary
+    except BadRootError as exc:
+        show.close()
+        error(str(exc))
+        return EXIT_BAD_INPUT
+    except CatalogError as exc:
+        show.close()
+        error(str(exc))
+        return EXIT_BAD_INPUT
+    except (Cancelled, KeyboardInterrupt):
+        show.close()
+        done = "" if last is None or last.total == 0 else f" ({last.done:,} of {last.total:,} read)"
+        print(
+            printable(
+                f"Paused{done}: what was read is saved in {args.out}. Run the same command "
+                "again to resume."
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_CANCELLED
+    show.close()
+    if summary is None:
+        error("the build ended without a result")
+        return EXIT_FAILED
+    if not args.quiet:
+        s = summary
+        lines = [
+            f"Catalog {s.path} ({s.label}) built in {human_duration(s.seconds)}"
+            + (", resuming an interrupted build." if s.resumed else "."),
+            f"  Picture files:       {s.files:,} ({human_bytes(s.bytes)})",
+            f"  Read this time:      {s.read:,}",
+            f"  Unchanged, not read: {s.unchanged:,}",
+            f"  Removed since last:  {s.removed:,}",
+            f"  Skipped files:       {s.skipped:,} (photosift catalog info {s.path} "
+            "counts them by reason)",
+        ]
+        for line in lines:
+            print(printable(line))
+    return EXIT_OK
+
+
+class _Shower:
+    """The progress bar on a terminal; elsewhere one log line every `log_every` seconds
+    (and one when a stage ends), so a log of a five-day build stays readable."""
+
+    def __init__(self, quiet: bool, log_every: float, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.quiet = quiet
+        self.tty = self.stream.isatty()
+        self.bar = ProgressBar(self.stream, enabled=self.tty and not quiet)
+        self.log_every = log_every
+        self._last_log = time.monotonic()
+        self._stage = ""
+
+    def progress(self, p: Progress) -> None:
+        if self.quiet:
+            return
+        if self.tty:
+            self.bar.update(p)
+            return
+        now = time.monotonic()
+        ended = p.total > 0 and p.done == p.total
+        if now - self._last_log >= self.log_every or (ended and p.stage != self._stage):
+            self._last_log = now
+            if ended:
+                self._stage = p.stage
+            self.say(log_line(p))
+
+    def say(self, text: str) -> None:
+        self.bar.close()
+        print(printable(text), file=self.stream, flush=True)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def log_line(p: Progress) -> str:
+    """'photosift: Reading pictures: 12,345 of 100,000 files, 3.4 GB of 20 GB, 45 files/s,
+    ETA 1 h 10 min' (the walk, whose total is unknown, without "of" and ETA)."""
+    count = f"{p.done:,} of {p.total:,} files" if p.total else f"{p.done:,} files"
+    size = human_bytes(p.bytes_done)
+    if p.bytes_total:
+        size += f" of {human_bytes(p.bytes_total)}"
+    parts = [f"photosift: {p.stage}: {count}", size, f"{p.rate:,.1f} files/s"]
+    if p.eta_seconds is not None and p.total:
+        parts.append(f"ETA {human_duration(p.eta_seconds)}")
+    return ", ".join(parts)
+
+
+@contextmanager
+def _pause_on_signals(token: CancelToken) -> Iterator[None]:
+    """The first Ctrl-C (or SIGTERM) sets `token`, so the build stops after committing
+    what it read; a second Ctrl-C interrupts at once."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        if token.cancelled:
+            raise KeyboardInterrupt
+        token.cancel()
+
+    saved: list[tuple[signal.Signals, Callable[[int, FrameType | None], Any] | int | None]] = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            saved.append((sig, signal.signal(sig, handler)))
+        except ValueError:  # not the main thread: no handlers, Ctrl-C still stops it
+            break
+    try:
+        yield
+    finally:
+        for sig, old in saved:
+            signal.signal(sig, old)
