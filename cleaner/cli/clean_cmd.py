@@ -99,6 +99,12 @@ def run(args: argparse.Namespace) -> int:
     except ResultFormatError as exc:
         error(str(exc))
         return EXIT_BAD_INPUT
+    if result.from_catalogs:
+        error(
+            f"{args.result} is the result of a scan of catalogs: its paths (LABEL:PATH) name "
+            "files on other machines, not here; nothing was moved"
+        )
+        return EXIT_BAD_INPUT
     plan = plan_removal(result, protected_folders=args.protect)
     options = _options(args)
     _print_plan(plan, options, args.result)
