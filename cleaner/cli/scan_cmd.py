@@ -35,8 +35,8 @@ def add_parser(subparsers: Any) -> None:
         help="find duplicate and near-duplicate photos",
         description="Find duplicate and near-duplicate photos under one or more folders, "
         "score every copy and suggest which one to keep. Nothing is moved or deleted.",
-        epilog="Exit codes: 0 scan finished, 2 bad options, 3 a folder cannot be scanned, "
-        "130 cancelled.",
+        epilog="Exit codes: 0 scan finished, 2 bad options, 3 a folder cannot be scanned "
+        "or a catalog cannot be used, 130 cancelled.",
     )
     p.add_argument(
         "paths", nargs="*", metavar="PATH", help="folders to scan (or --catalog instead)"
