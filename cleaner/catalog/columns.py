@@ -34,6 +34,7 @@ from cleaner.catalog.schema import (
     Checksum,
     damaged_message,
     open_read_only,
+    row_bytes,
     unpack_columns,
 )
 from cleaner.detect.cache import analysis_from_columns
@@ -156,7 +157,7 @@ def _read(path: Path, conn: sqlite3.Connection, meta: dict[str, str]) -> Columns
         sha_parts: list[bytes] = []
         start = r
         for row in batch:
-            digest_sum += from_bytes(sha256(_encode(row)).digest(), "big")
+            digest_sum += from_bytes(sha256(row_bytes(b"files", row)).digest(), "big")
             (rid, rel, size, mtime, device, inode, nlink, digest, packed, hashed, thumb,
              detail_blob, colour, reason, reason_detail) = row  # fmt: skip
             if not (
@@ -215,7 +216,7 @@ def _read(path: Path, conn: sqlite3.Connection, meta: dict[str, str]) -> Columns
         raise CatalogError(damaged_message(path, "its files table changed while read"))
     skipped: list[tuple[str, SkipReason, str]] = []
     for row in conn.execute(SKIPPED_SELECT):
-        digest_sum += from_bytes(sha256(_encode(row, b"skipped")).digest(), "big")
+        digest_sum += from_bytes(sha256(row_bytes(b"skipped", row)).digest(), "big")
         rid, rel, reason, text = row
         if not (rid in roots and type(rel) is bytes and reason in _REASONS):
             raise CatalogError(
@@ -267,25 +268,3 @@ def _bad_row(path: Path, rel: object) -> CatalogError:
     return CatalogError(
         damaged_message(path, f"the row of {rel!r} does not hold what PhotoSift writes")
     )
-
-
-def _encode(values: tuple[object, ...], table: bytes = b"files") -> bytes:
-    """A row as `cleaner.catalog.schema.Checksum` digests it, in one buffer (one SHA-256
-    call per row instead of one update per value: the same bytes, the same digest)."""
-    parts = [table]
-    append = parts.append
-    for v in values:
-        if v is None:
-            append(b"N")
-        elif type(v) is bytes:
-            append(b"B%d:" % len(v))
-            append(v)
-        elif type(v) is int:
-            append(b"I%d;" % v)
-        elif type(v) is str:
-            raw = v.encode("utf-8", "surrogatepass")
-            append(b"S%d:" % len(raw))
-            append(raw)
-        else:  # a float or anything else SQLite could hold after a hand edit
-            append(b"R" + repr(v).encode())
-    return b"".join(parts)

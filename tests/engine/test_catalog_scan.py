@@ -21,6 +21,7 @@ from cleaner.cli import main
 from cleaner.detect.scan import run_scan
 from cleaner.models import ScanResult, ScanSettings
 from cleaner.resultio import load
+from tests.engine.test_catalog import one_line_error
 from tests.helpers import images
 from tests.helpers.copy_sets import noise_png, write_copy_sets
 
@@ -253,11 +254,16 @@ def test_leakage_between_splits_keep_list_and_dataset_summary(
 
 
 def one_line(capsys: pytest.CaptureFixture[str], *args: str) -> str:
-    assert main(list(args)) == 3
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1, err
-    assert "Traceback" not in err
-    return err
+    return one_line_error(capsys, *args, code=3)
+
+
+def edited_copy(source: Path, target: Path, sql: str) -> str:
+    """A copy of catalog `source` at `target` with `sql` run on it, as a path."""
+    shutil.copy(source, target)
+    with sqlite3.connect(target) as conn:
+        conn.execute(sql)
+    conn.close()
+    return str(target)
 
 
 def test_bad_catalogs_are_refused_in_one_line(
@@ -272,19 +278,14 @@ def test_bad_catalogs_are_refused_in_one_line(
     conn.close()
     err = one_line(capsys, "scan", "--catalog", train, "--catalog", str(foreign))
     assert "another program" in err
-    damaged = tmp_path / "damaged.catalog"
-    shutil.copy(splits / "test.catalog", damaged)
-    with sqlite3.connect(damaged) as conn:
-        conn.execute("UPDATE files SET size = size + 1 WHERE rowid = 7")
-    conn.close()
-    err = one_line(capsys, "scan", "--catalog", train, "--catalog", str(damaged))
+    test = splits / "test.catalog"
+    damaged = edited_copy(test, tmp_path / "d.catalog", "UPDATE files SET size = 1 WHERE rowid = 7")
+    err = one_line(capsys, "scan", "--catalog", train, "--catalog", damaged)
     assert "checksum does not match" in err
-    other = tmp_path / "other.catalog"
-    shutil.copy(splits / "test.catalog", other)
-    with sqlite3.connect(other) as conn:
-        conn.execute("UPDATE meta SET value = '4' WHERE key = 'algorithm_version'")
-    conn.close()
-    err = one_line(capsys, "scan", "--catalog", train, "--catalog", str(other))
+    other = edited_copy(
+        test, tmp_path / "o.catalog", "UPDATE meta SET value = '4' WHERE key = 'algorithm_version'"
+    )
+    err = one_line(capsys, "scan", "--catalog", train, "--catalog", other)
     assert "fingerprint algorithm 4" in err
     with pytest.raises(CatalogError):
         read_columns(damaged)
