@@ -27,8 +27,7 @@ _FOLDER_ONLY = (
 
 
 def add_catalog_options(p: argparse.ArgumentParser) -> None:
-    from cleaner.cli.report_cmd import currency, price
-    from cleaner.report import DEFAULT_CURRENCY, DEFAULT_PRICE_PER_GB_MONTH
+    from cleaner.cli.report_cmd import add_price_options
 
     g = p.add_argument_group(
         "grouping across catalogs",
@@ -51,15 +50,7 @@ def add_catalog_options(p: argparse.ArgumentParser) -> None:
         help="list first every picture that appears more than N times across the estate "
         "(default 3; the same as --times)",
     )  # fmt: skip
-    g.add_argument(
-        "--price-per-gb-month", type=price, default=DEFAULT_PRICE_PER_GB_MONTH, metavar="X",
-        help="storage price for the cost of the extra copies "
-        f"(default: {DEFAULT_PRICE_PER_GB_MONTH})",
-    )  # fmt: skip
-    g.add_argument(
-        "--currency", type=currency, default=DEFAULT_CURRENCY,
-        help=f"currency of that price (default: {DEFAULT_CURRENCY})",
-    )  # fmt: skip
+    add_price_options(g)
     g.add_argument(
         "--estate-csv", metavar="FILE",
         help="write the estate's figures as CSV: one row per label and for all, then the "
