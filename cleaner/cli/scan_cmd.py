@@ -332,7 +332,10 @@ def print_summary(result: ScanResult, listing: bool = False, out: Any = None) ->
     verb = "Grouped" if result.from_catalogs else "Scanned"
     line(f"{verb} {plural(len(result.settings.roots), what)} in {human_duration(s.seconds)}.")
     line(f"  Files seen:          {s.files_seen:,} ({human_bytes(s.bytes_seen)})")
-    line(f"  Pictures read:       {s.images:,} ({s.cache_hits:,} from the cache)")
+    if result.from_catalogs:  # read where the files are, when each catalog was built
+        line(f"  Pictures:            {s.images:,} (from the catalogs)")
+    else:
+        line(f"  Pictures read:       {s.images:,} ({s.cache_hits:,} from the cache)")
     line(f"  Duplicate groups:    {s.groups:,}")
     if result.extra.get("ignored_sets"):
         hidden = int(result.extra["ignored_sets"])
