@@ -20,6 +20,7 @@ from cleaner.catalog.estate import scan_catalogs
 from cleaner.cli import main
 from cleaner.detect.scan import run_scan
 from cleaner.models import ScanResult, ScanSettings
+from cleaner.removal.plan import plan_removal
 from cleaner.resultio import load
 from tests.engine.test_catalog import one_line_error
 from tests.helpers import images
@@ -187,7 +188,12 @@ def test_the_command_writes_the_estate_report_and_clean_refuses_its_result(
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "scan of catalogs" in err
-    assert load(out).from_catalogs
+    loaded = load(out)
+    assert loaded.from_catalogs
+    # and below the command: a labelled path is never a local file a removal would take
+    plan = plan_removal(loaded)
+    assert not plan.files
+    assert len(plan.refused) == loaded.stats.redundant_copies
 
 
 @pytest.fixture(scope="module")
