@@ -18,8 +18,10 @@ when decoded (a checksum that matches means the rows are the ones the build wrot
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,6 +105,22 @@ class Columns:
                 )
             )
         return analysis
+
+    def capture_times(self) -> list[str | None]:
+        """Each readable row's EXIF capture time ("YYYY-MM-DD HH:MM:SS") or None, read from
+        the compressed metrics without building the analysis (a dataset summary reads
+        every row: ~10 times faster than `analysis`)."""
+        out: list[str | None] = []
+        for row in np.nonzero(self.readable)[0].tolist():
+            blob = self.metrics[row]
+            try:
+                z = zlib.decompressobj(15, self.dictionary)
+                data = json.loads(z.decompress(blob or b"") + z.flush())
+            except (zlib.error, ValueError):
+                raise _bad_row(Path(self.info.path), self.relpath[row]) from None
+            value = data.get("capture_time") if isinstance(data, dict) else None
+            out.append(value if isinstance(value, str) else None)
+        return out
 
 
 def read_columns(path: str | os.PathLike[str]) -> Columns:

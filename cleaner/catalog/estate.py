@@ -431,11 +431,7 @@ class _Estate:
     def date_ranges(self) -> dict[str, tuple[str, str, str]]:
         out: dict[str, tuple[str, str, str]] = {}
         for c in self.catalogs:
-            times: list[str] = []
-            for r in np.nonzero(c.readable)[0].tolist():
-                capture = c.analysis(r).metrics.capture_time
-                if capture:
-                    times.append(capture)
+            times = [t for t in c.capture_times() if t]
             if times and len(times) == int(c.readable.sum()):
                 out[c.info.label] = (min(times), max(times), "capture time")
             elif len(c):

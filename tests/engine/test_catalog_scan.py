@@ -309,3 +309,29 @@ def test_folder_options_and_unknown_labels_are_usage_errors(
     assert "LABEL:FOLDER" in capsys.readouterr().err
     assert main(["scan", "--keep-list", "k.txt", str(splits)]) == 2
     assert main(["scan"]) == 2
+
+
+def test_the_dataset_dates_are_capture_times_where_the_pictures_have_them(
+    tmp_path: Path,
+) -> None:
+    shot, other = tmp_path / "shot", tmp_path / "other"
+    for k, taken in enumerate(("2019:07:14 12:00:00", "2021:01:02 08:30:00")):
+        images.save(images.photo(10 + k), shot / f"p{k}.jpg", exif=images.exif_bytes(taken=taken))
+    images.save(
+        images.photo(12), other / "a.jpg", exif=images.exif_bytes(taken="2018:05:06 07:08:09")
+    )
+    (other / "b.png").write_bytes(noise_png(5))  # no EXIF: its file's date counts
+    build_in_process(shot, "shot", tmp_path / "shot.catalog")
+    build_in_process(other, "other", tmp_path / "other.catalog")
+    scanned = final_value(
+        scan_catalogs(
+            [str(tmp_path / "shot.catalog"), str(tmp_path / "other.catalog")],
+            ScanSettings(roots=()),
+        )
+    )
+    dates = scanned.date_ranges()  # type: ignore[attr-defined]
+    assert dates["shot"] == ("2019-07-14 12:00:00", "2021-01-02 08:30:00", "capture time")
+    first, last, source = dates["other"]
+    assert first == "2018-05-06 07:08:09"
+    assert last[:4] >= "2026"
+    assert source == "capture time where recorded, else modification time"
