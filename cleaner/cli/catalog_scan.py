@@ -91,6 +91,9 @@ def run_catalogs(args: argparse.Namespace) -> int:
                 "not to --catalog"
             )
             return EXIT_USAGE
+    if args.ignore_list:
+        error("--ignore-list does not apply to --catalog: ignored sets are of local paths")
+        return EXIT_USAGE
     try:
         settings = settings_from_args(args)
         options = _report_options(args)

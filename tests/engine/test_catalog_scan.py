@@ -307,6 +307,8 @@ def test_folder_options_and_unknown_labels_are_usage_errors(
     assert "no catalog has that label" in capsys.readouterr().err
     assert main(["scan", "--catalog", train, "--protect", "/srv/x"]) == 2
     assert "LABEL:FOLDER" in capsys.readouterr().err
+    assert main(["scan", "--catalog", train, "--ignore-list", train]) == 2
+    assert "--ignore-list does not apply" in capsys.readouterr().err
     assert main(["scan", "--keep-list", "k.txt", str(splits)]) == 2
     assert main(["scan"]) == 2
 
