@@ -27,6 +27,8 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,7 @@ import numpy as np
 
 from cleaner.catalog import BuildSettings, read
 from cleaner.catalog import builder as b
+from cleaner.catalog.columns import read_columns
 from cleaner.detect.walk import FoundFile
 from cleaner.models import Analysis, Fingerprint, ImageMetrics
 
@@ -62,6 +65,76 @@ def _metrics(rng: np.random.Generator, width: int, height: int, detail: float) -
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SynthRow:
+    """One synthetic file: where it is below the root, and what a build would record."""
+
+    rel: str
+    size: int
+    mtime_ns: int
+    inode: int
+    sha256: bytes
+    analysis: Analysis
+
+
+def write_catalog(
+    out: Path, label: str, rows: Iterable[SynthRow], root: str = "/srv/photos"
+) -> int:
+    """A finished catalog of `rows` at `out`, written the way `photosift catalog build`
+    writes one (`cleaner.catalog.builder`: same schema, encoding, index and checksum).
+    Returns the number of rows."""
+    settings = BuildSettings(roots=(root,), label=label, out=out)
+    t0 = time.perf_counter()
+    conn = b._open(out)
+    number, _, _ = b._start(conn, out, settings, settings.label)
+    b._begin_run(conn)
+    rid = b._root_id(conn, root)
+    count = 0
+    for row in rows:
+        found = FoundFile(
+            path=f"{root}/{row.rel}",
+            size=row.size,
+            mtime_ns=row.mtime_ns,
+            device=2049,
+            inode=row.inode,
+            nlink=1,
+        )
+        todo = b._Todo(rid, row.rel.encode(), found)
+        b._write_row(conn, todo, row.sha256, row.analysis, number)
+        count += 1
+        if count % 50_000 == 0:
+            conn.execute("COMMIT")
+            conn.execute("BEGIN IMMEDIATE")
+    b._finish(b._Writer(conn, 1e9), [rid], number)
+    b._summary(conn, out, settings.label, settings.roots, count, 0, 0, False, t0)
+    conn.execute("COMMIT")
+    conn.close()
+    return count
+
+
+def synthetic_analysis(
+    rng: np.random.Generator,
+    fps: Any,
+    i: int,
+    detail_map: bytes | None,
+    colour: bytes | None = None,
+) -> Analysis:
+    """Picture `i` of `fps` (`benchmarks.synth_fingerprints.generate`, with rotations) as
+    a build would record it, with `colour` or else a random colour signature for 90 % of
+    pictures."""
+    if colour is None:
+        colour = b"" if rng.random() < 0.1 else rng.integers(0, 256, 32, np.uint8).tobytes()
+    fingerprint = Fingerprint.from_hashes(
+        [int(fps.hashes[i]), *(int(v) for v in fps.variants[i])],
+        fps.thumbs[i].tobytes(),
+        detail_map,
+        [int(c) for c in fps.crops[i]],
+        colour,
+    )
+    metrics = _metrics(rng, int(fps.width[i]), int(fps.height[i]), float(fps.detail[i]))
+    return Analysis(metrics, fingerprint)
+
+
 def synthesise(out: Path, count: int, low_detail: float = 0.1, seed: int = 3) -> dict[str, Any]:
     """Write a finished catalog of `count` synthetic rows to `out`; say how big it is."""
     from benchmarks.synth_fingerprints import generate
@@ -70,53 +143,38 @@ def synthesise(out: Path, count: int, low_detail: float = 0.1, seed: int = 3) ->
     fps = generate(max(count, 2000), planted=0, threshold=10, rotations=True, seed=seed)
     assert fps.variants is not None
     maps = fps.detail_maps if len(fps.detail_maps) else np.zeros((1, 4096), np.uint8)
-    settings = BuildSettings(roots=("/srv/photos",), label="synthetic", out=out)
-    t0 = time.perf_counter()
-    conn = b._open(out)
-    number, _, _ = b._start(conn, out, settings, settings.label)
-    b._begin_run(conn)
-    rid = b._root_id(conn, "/srv/photos")
     with_maps = 0
-    for i in range(count):
-        detail_map = None
-        if rng.random() < low_detail:
-            detail_map = maps[i % len(maps)].tobytes()
-            with_maps += 1
-        colour = b"" if rng.random() < 0.1 else rng.integers(0, 256, 32, np.uint8).tobytes()
-        fingerprint = Fingerprint.from_hashes(
-            [int(fps.hashes[i]), *(int(v) for v in fps.variants[i])],
-            fps.thumbs[i].tobytes(),
-            detail_map,
-            [int(c) for c in fps.crops[i]],
-            colour,
-        )
-        metrics = _metrics(rng, int(fps.width[i]), int(fps.height[i]), float(fps.detail[i]))
-        event = EVENTS[i % len(EVENTS)]
-        rel = f"2019/2019-07-{i % 28 + 1:02d} {event}/IMG_{i:05d}.JPG"
-        found = FoundFile(
-            path=f"/srv/photos/{rel}",
-            size=int(rng.integers(500_000, 12_000_000)),
-            mtime_ns=1_560_000_000_000_000_000 + i * 1_000_003_000,
-            device=2049,
-            inode=1_000_000 + i,
-            nlink=1,
-        )
-        digest = hashlib.sha256(i.to_bytes(8, "big")).digest()
-        todo = b._Todo(rid, rel.encode(), found)
-        b._write_row(conn, todo, digest, Analysis(metrics, fingerprint), number)
-        if i % 50_000 == 49_999:
-            conn.execute("COMMIT")
-            conn.execute("BEGIN IMMEDIATE")
+
+    def rows() -> Iterator[SynthRow]:
+        nonlocal with_maps
+        for i in range(count):
+            detail_map = None
+            if rng.random() < low_detail:
+                detail_map = maps[i % len(maps)].tobytes()
+                with_maps += 1
+            analysis = synthetic_analysis(rng, fps, i, detail_map)
+            event = EVENTS[i % len(EVENTS)]
+            yield SynthRow(
+                rel=f"2019/2019-07-{i % 28 + 1:02d} {event}/IMG_{i:05d}.JPG",
+                size=int(rng.integers(500_000, 12_000_000)),
+                mtime_ns=1_560_000_000_000_000_000 + i * 1_000_003_000,
+                inode=1_000_000 + i,
+                sha256=hashlib.sha256(i.to_bytes(8, "big")).digest(),
+                analysis=analysis,
+            )
+
+    t0 = time.perf_counter()
+    write_catalog(out, "synthetic", rows())
     write_seconds = time.perf_counter() - t0
-    b._finish(b._Writer(conn, 1e9), [rid], number)
-    b._summary(conn, out, settings.label, settings.roots, count, 0, 0, False, t0)
-    conn.execute("COMMIT")
-    conn.close()
     size = out.stat().st_size
     t1 = time.perf_counter()
     catalog = read(out)
     read_seconds = time.perf_counter() - t1
     assert len(catalog.files) == count
+    t2 = time.perf_counter()
+    columns = read_columns(out)
+    columns_seconds = time.perf_counter() - t2
+    assert len(columns) == count
     per_row = size / count
     return {
         "rows": count,
@@ -128,6 +186,9 @@ def synthesise(out: Path, count: int, low_detail: float = 0.1, seed: int = 3) ->
         "under_target": per_row < TARGET_BYTES_PER_ROW,
         "write_seconds": round(write_seconds, 2),
         "read_seconds": round(read_seconds, 2),
+        "read_rows_per_second": round(count / read_seconds),
+        "columns_read_seconds": round(columns_seconds, 2),
+        "columns_rows_per_second": round(count / columns_seconds),
     }
 
 

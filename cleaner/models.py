@@ -522,3 +522,9 @@ class ScanResult:
     machine: str
     cancelled: bool = False
     extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def from_catalogs(self) -> bool:
+        """A result of `photosift scan --catalog`: its paths are labelled (LABEL:RELPATH),
+        files on other machines, never local paths to open, move or delete."""
+        return self.extra.get("source") == "catalogs"

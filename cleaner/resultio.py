@@ -48,8 +48,14 @@ SCHEMA = "photosift-result"
 SCHEMA_VERSION = 1
 
 
+# A result of `photosift scan --catalog` says so: its paths are labelled
+# ("LABEL:RELPATH"), names of files on other machines, never local paths.
+SOURCE_KEY = "source"
+
+
 def result_to_dict(result: ScanResult) -> dict[str, Any]:
-    return {
+    source = result.extra.get(SOURCE_KEY)
+    return ({SOURCE_KEY: source} if source else {}) | {
         "schema": SCHEMA,
         "schema_version": SCHEMA_VERSION,
         "app_version": result.app_version,
@@ -230,6 +236,7 @@ def _result(data: dict[str, Any]) -> ScanResult:
         app_version=_text(_get(data, "app_version", ""), "app_version"),
         machine=_text(data.get("machine", ""), "machine"),
         cancelled=_bool(data.get("cancelled", False), "cancelled"),
+        extra={SOURCE_KEY: _text(data[SOURCE_KEY], SOURCE_KEY)} if SOURCE_KEY in data else {},
     )
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,24 +111,32 @@ def read(path: str | os.PathLike[str], *, for_grouping: bool = True) -> Catalog:
     return _read(Path(path), for_grouping=for_grouping, keep_rows=True)
 
 
+def check_usable(path: Path, conn: sqlite3.Connection, *, for_grouping: bool) -> dict[str, str]:
+    """The catalog's meta rows, after the checks that need no row: a catalog of a schema
+    this PhotoSift reads, whose build finished, and (`for_grouping`) whose fingerprints
+    this version's algorithm took. Raises a `CatalogError` in one line."""
+    meta = check_identity(path, conn)
+    if meta.get("state") == BUILDING:
+        raise UnfinishedCatalog(unfinished_message(path, meta.get("build_started_at", "")))
+    try:
+        algorithm = int(meta.get("algorithm_version", ""))
+    except ValueError:
+        raise CatalogError(damaged_message(path, "its algorithm version is missing")) from None
+    if for_grouping and algorithm != ALGORITHM_VERSION:
+        raise CatalogVersionError(
+            f"{path} was built with fingerprint algorithm {algorithm}, and this PhotoSift "
+            f"uses {ALGORITHM_VERSION}: its pictures cannot be compared; build it again "
+            "with this version"
+        )
+    return meta
+
+
 _HEX = re.compile(r"[0-9a-f]{64}")
 
 
 def _read(path: Path, *, for_grouping: bool, keep_rows: bool) -> Catalog:
     with open_read_only(path) as conn:
-        meta = check_identity(path, conn)
-        if meta.get("state") == BUILDING:
-            raise UnfinishedCatalog(unfinished_message(path, meta.get("build_started_at", "")))
-        try:
-            algorithm = int(meta.get("algorithm_version", ""))
-        except ValueError:
-            raise CatalogError(damaged_message(path, "its algorithm version is missing")) from None
-        if for_grouping and algorithm != ALGORITHM_VERSION:
-            raise CatalogVersionError(
-                f"{path} was built with fingerprint algorithm {algorithm}, and this PhotoSift "
-                f"uses {ALGORITHM_VERSION}: its pictures cannot be compared; build it again "
-                "with this version"
-            )
+        meta = check_usable(path, conn, for_grouping=for_grouping)
         label = meta.get("label", "")
         dictionary = meta.get("metrics_dictionary", "").encode("utf-8", "surrogateescape")
         checksum = Checksum()
@@ -162,7 +171,9 @@ def _read(path: Path, *, for_grouping: bool, keep_rows: bool) -> Catalog:
         if bad is not None:
             raise CatalogError(damaged_message(path, f"{bad} does not hold what PhotoSift writes"))
     return Catalog(
-        info=_info(path, meta, tuple(roots.values())), files=tuple(files), skipped=tuple(skipped)
+        info=catalog_info(path, meta, tuple(roots.values())),
+        files=tuple(files),
+        skipped=tuple(skipped),
     )
 
 
@@ -225,7 +236,7 @@ def _skip_of(row: tuple[object, ...], roots: dict[int, str]) -> SkippedFile | No
     return SkippedFile(os.path.join(roots[root], text) if text else roots[root], why, detail)
 
 
-def _info(path: Path, meta: dict[str, str], roots: tuple[str, ...]) -> CatalogInfo:
+def catalog_info(path: Path, meta: dict[str, str], roots: tuple[str, ...]) -> CatalogInfo:
     def number(key: str) -> int:
         try:
             return int(meta.get(key, "0"))

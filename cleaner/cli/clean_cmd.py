@@ -115,6 +115,12 @@ def run(args: argparse.Namespace) -> int:
     except ResultFormatError as exc:
         error(str(exc))
         return EXIT_BAD_INPUT
+    if result.from_catalogs:
+        error(
+            f"{args.result} is the result of a scan of catalogs: its paths (LABEL:PATH) name "
+            "files on other machines, not here; nothing was moved"
+        )
+        return EXIT_BAD_INPUT
     ignore = _ignore_list(args)
     if isinstance(ignore, str):
         error(ignore)

@@ -64,6 +64,24 @@ def add_times_option(p: argparse.ArgumentParser) -> None:
     )
 
 
+def add_price_options(p: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """--price-per-gb-month and --currency, shared with `photosift scan --catalog`."""
+    p.add_argument(
+        "--price-per-gb-month",
+        type=price,
+        default=DEFAULT_PRICE_PER_GB_MONTH,
+        metavar="X",
+        help="storage price used for the cost saved "
+        f"(default: {DEFAULT_PRICE_PER_GB_MONTH}, standard cloud object storage)",
+    )
+    p.add_argument(
+        "--currency",
+        type=currency,
+        default=DEFAULT_CURRENCY,
+        help=f"currency of that price (default: {DEFAULT_CURRENCY})",
+    )
+
+
 def in_words(items: Sequence[str], last_joint: str) -> str:
     """'a, b and c' (last_joint "and") or 'a, b or c'; the one item alone."""
     if len(items) <= 1:
@@ -93,20 +111,7 @@ def add_parser(subparsers: Any) -> None:
     for writer in REPORT_WRITERS:
         p.add_argument(writer.option, dest=writer.key, metavar="FILE", help=writer.help)
     add_times_option(p)
-    p.add_argument(
-        "--price-per-gb-month",
-        type=price,
-        default=DEFAULT_PRICE_PER_GB_MONTH,
-        metavar="X",
-        help="storage price used for the cost saved "
-        f"(default: {DEFAULT_PRICE_PER_GB_MONTH}, standard cloud object storage)",
-    )
-    p.add_argument(
-        "--currency",
-        type=currency,
-        default=DEFAULT_CURRENCY,
-        help=f"currency of that price (default: {DEFAULT_CURRENCY})",
-    )
+    add_price_options(p)
     p.add_argument("--no-thumbnails", action="store_true", help="do not embed previews in the HTML")
     p.add_argument(
         "--undo-log",

@@ -36,10 +36,15 @@ def add_parser(subparsers: Any) -> None:
         help="find duplicate and near-duplicate photos",
         description="Find duplicate and near-duplicate photos under one or more folders, "
         "score every copy and suggest which one to keep. Nothing is moved or deleted.",
-        epilog="Exit codes: 0 scan finished, 2 bad options, 3 a folder cannot be scanned, "
-        "130 cancelled.",
+        epilog="Exit codes: 0 scan finished, 2 bad options, 3 a folder cannot be scanned "
+        "or a catalog cannot be used, 130 cancelled.",
     )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="folders to scan")
+    p.add_argument(
+        "paths", nargs="*", metavar="PATH", help="folders to scan (or --catalog instead)"
+    )
+    from cleaner.cli.catalog_scan import add_catalog_options
+
+    add_catalog_options(p)
     p.add_argument(
         "--similarity",
         choices=[s.value for s in Similarity],
@@ -163,7 +168,7 @@ def settings_from_args(args: argparse.Namespace) -> ScanSettings:
     if args.min_dimensions is not None:
         kwargs["min_width"], kwargs["min_height"] = parse_dimensions(args.min_dimensions)
     return ScanSettings(
-        roots=tuple(args.paths),
+        roots=tuple(args.paths or ()),
         similarity=Similarity(args.similarity),
         threshold=args.threshold,
         rotations=args.rotations,
@@ -200,6 +205,18 @@ def parse_dimensions(text: str) -> tuple[int, int]:
 
 def run(args: argparse.Namespace) -> int:
     from cleaner.detect.scan import scan
+
+    if args.catalog:
+        from cleaner.cli.catalog_scan import run_catalogs
+
+        return run_catalogs(args)
+    if not args.paths:
+        error("give the folders to scan, or --catalog FILE for each catalog to group")
+        return EXIT_USAGE
+    for option in ("protect_label", "keep_list", "dataset_summary", "estate_csv"):
+        if getattr(args, option):
+            error(f"--{option.replace('_', '-')} needs --catalog")
+            return EXIT_USAGE
 
     try:
         settings = settings_from_args(args)
@@ -317,9 +334,14 @@ def print_summary(result: ScanResult, listing: bool = False, out: Any = None) ->
                 if m.kept_over is not None:
                     line(f"{'':9}not kept: {kept_over_words(m.kept_over)}")
             line()
-    line(f"Scanned {plural(len(result.settings.roots), 'folder')} in {human_duration(s.seconds)}.")
+    what = "catalog root" if result.from_catalogs else "folder"
+    verb = "Grouped" if result.from_catalogs else "Scanned"
+    line(f"{verb} {plural(len(result.settings.roots), what)} in {human_duration(s.seconds)}.")
     line(f"  Files seen:          {s.files_seen:,} ({human_bytes(s.bytes_seen)})")
-    line(f"  Pictures read:       {s.images:,} ({s.cache_hits:,} from the cache)")
+    if result.from_catalogs:  # read where the files are, when each catalog was built
+        line(f"  Pictures:            {s.images:,} (from the catalogs)")
+    else:
+        line(f"  Pictures read:       {s.images:,} ({s.cache_hits:,} from the cache)")
     line(f"  Duplicate groups:    {s.groups:,}")
     if result.extra.get("ignored_sets"):
         hidden = int(result.extra["ignored_sets"])

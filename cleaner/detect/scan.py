@@ -18,7 +18,7 @@ import os
 import platform
 import time
 from collections import defaultdict
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal, TypeVar
@@ -50,6 +50,7 @@ from cleaner.models import (
     Analysis,
     DuplicateGroup,
     FileEntry,
+    Fingerprint,
     GroupKind,
     GroupMember,
     ImageMetrics,
@@ -83,6 +84,7 @@ ExecutorKind = Literal["threads", "processes"]
 _GROUPABLE_FAILURES = frozenset(
     {SkipReason.UNSUPPORTED, SkipReason.CORRUPT, SkipReason.TRUNCATED, SkipReason.TOO_LARGE}
 )
+GROUPABLE_FAILURES = _GROUPABLE_FAILURES  # for grouping across catalogs, the same rule
 
 
 @dataclass(slots=True)
@@ -545,19 +547,51 @@ def _group_stage(
     `links`, if given, receives what matched between each star's members and its
     representative (`cleaner.detect.evidence.star_links`). `pixels(unit)` decodes a
     unit again for the heavy-crop second look."""
-    yield StageStarted(Stage.GROUP)
-    meter = ProgressMeter(Stage.GROUP, total=1, hz=hz)
-    clusters: list[list[int]] = []
-    in_cluster: set[int] = set()
     # an array, not a list: a million Python ints would cost ~30 MB at the memory peak
     readable = np.fromiter(
         (k for k, u in enumerate(units) if u.analysis is not None), dtype=np.int64
     )
+    fps: list[Fingerprint] = []
+    metrics: list[ImageMetrics] = []
     if thresholds is not None and len(readable) > 1:
         analyses = [units[k].analysis for k in readable.tolist()]
         fps = [a.fingerprint for a in analyses]
         metrics = [a.metrics for a in analyses]
         del analyses
+    exact_sets = (k for k, u in enumerate(units) if len(u.files) > 1 and _groupable(u))
+    return (
+        yield from group_pictures(
+            readable, fps, metrics, exact_sets, thresholds, rotations, token, hz, links, pixels
+        )
+    )
+
+
+def group_pictures(
+    readable: npt.NDArray[np.int64],
+    fps: Sequence[Fingerprint],
+    metrics: Sequence[ImageMetrics],
+    exact_sets: Iterable[int],
+    thresholds: Thresholds | None,
+    rotations: bool,
+    token: CancelToken,
+    hz: float,
+    links: list[StarLinks] | None = None,
+    pixels: Callable[[int], npt.NDArray[np.float32] | None] | None = None,
+) -> Generator[ScanEvent, None, list[list[int]]]:
+    """The group stage of a scan, on any source of pictures (a scan's units, or the rows
+    of catalogs): clusters of unit indices, similar pictures (stars) first, then each set
+    of exact copies (`exact_sets`, unit indices) that is in no cluster.
+
+    `readable[p]` is the unit index of picture p, whose fingerprint and metrics are
+    `fps[p]` and `metrics[p]` (any sequence: a catalog reads them lazily from columns).
+    `links`, if given, receives what matched between each star's members and its
+    representative (`cleaner.detect.evidence.star_links`). `pixels(unit)` decodes a unit
+    again for the heavy-crop second look; without it (catalogs) no heavy crop is claimed."""
+    yield StageStarted(Stage.GROUP)
+    meter = ProgressMeter(Stage.GROUP, total=1, hz=hz)
+    clusters: list[list[int]] = []
+    in_cluster: set[int] = set()
+    if thresholds is not None and len(readable) > 1:
         again = None if pixels is None else (lambda k: pixels(int(readable[k])))
         search = find_matches(fps, metrics, thresholds, rotations, again)
         meter.total = 1000
@@ -581,8 +615,8 @@ def _group_stage(
             mapped: list[int] = readable[cluster].tolist()
             clusters.append(mapped)
             in_cluster.update(mapped)
-    for k, unit in enumerate(units):
-        if len(unit.files) > 1 and k not in in_cluster and _groupable(unit):
+    for k in exact_sets:
+        if k not in in_cluster:
             clusters.append([k])
     meter.done = meter.total
     yield meter.snapshot()
@@ -649,8 +683,7 @@ def _score_stage(
             yield event
     folders = FolderIndexes()  # sidecars of members: one listdir per folder
     groups = [with_sidecars(g, folders) for g in groups]
-    groups.sort(key=lambda g: (-g.reclaimable_bytes, -g.size, g.members[0].path))
-    groups = [replace(g, id=n) for n, g in enumerate(groups, start=1)]
+    groups = number_groups(groups)
     # Growing batches, each group exactly once: the window shows the first sets at once.
     start, batch = 0, 16
     while start < len(groups):
@@ -686,49 +719,78 @@ def _build_group(
     protected: tuple[str, ...],
     links: Links | None = None,
 ) -> DuplicateGroup | None:
-    files: list[tuple[int, _Unit]] = [
-        (i, units[k]) for k in cluster for i in units[k].files if i not in state.gone
+    files = [
+        GroupFile(
+            entry=state.entries[i],
+            analysis=units[k].analysis,
+            sha256=state.sha256.get(i),
+            protected=_is_protected(state.entries[i].path, protected),
+            unit=k,
+        )
+        for k in cluster
+        for i in units[k].files
+        if i not in state.gone
     ]
+    return build_group(files, len(cluster) == 1, criteria, rules, cluster, links)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupFile:
+    """One file of a set, as `build_group` needs it, whatever it was read from."""
+
+    entry: FileEntry
+    analysis: Analysis | None  # None for an exact copy no decoder can read
+    sha256: str | None
+    protected: bool  # never suggested for removal
+    unit: int  # files of one unit are byte-identical (0 apart)
+
+
+def build_group(
+    files: Sequence[GroupFile],
+    exact: bool,
+    criteria: tuple[KeeperCriterion, ...],
+    rules: PathRules,
+    cluster: Sequence[int] | None = None,
+    links: Links | None = None,
+) -> DuplicateGroup | None:
+    """One set: scores, the keeper (`cleaner.keep`), distances and suggestions; None for a
+    set of fewer than two files. Its id is 0 until `number_groups`."""
     if len(files) < 2:
         return None
     candidates = [
         Candidate(
-            path=state.entries[i].path,
-            size=state.entries[i].size,
-            mtime_ns=state.entries[i].mtime_ns,
-            metrics=None if u.analysis is None else u.analysis.metrics,
-            protected=_is_protected(state.entries[i].path, protected),
+            path=f.entry.path,
+            size=f.entry.size,
+            mtime_ns=f.entry.mtime_ns,
+            metrics=None if f.analysis is None else f.analysis.metrics,
+            protected=f.protected,
         )
-        for i, u in files
+        for f in files
     ]
     choice = choose_keeper(candidates, criteria, rules)
-    keeper_unit = files[choice.keeper][1]
-    keeper_fp = None if keeper_unit.analysis is None else keeper_unit.analysis.fingerprint
+    keeper = files[choice.keeper]
+    keeper_fp = None if keeper.analysis is None else keeper.analysis.fingerprint
+    analyses = {f.unit: f.analysis for f in files}
     evidence = group_evidence(  # what matched, copy by copy (files in the same order)
-        cluster,
-        [
-            (state.entries[i].path, k)
-            for k in cluster
-            for i in units[k].files
-            if i not in state.gone
-        ],
+        list(cluster) if cluster is not None else list(dict.fromkeys(f.unit for f in files)),
+        [(f.entry.path, f.unit) for f in files],
         choice.keeper,
-        lambda k: _metrics_of(units[k]),
+        lambda k: None if (a := analyses.get(k)) is None else a.metrics,
         links or {},
-        lambda k: None if (a := units[k].analysis) is None else a.fingerprint,
+        lambda k: None if (a := analyses.get(k)) is None else a.fingerprint,
     )
     members: list[GroupMember] = []
-    for n, ((i, unit), cand) in enumerate(zip(files, candidates, strict=True)):
-        fp = None if unit.analysis is None else unit.analysis.fingerprint
+    for n, (f, cand) in enumerate(zip(files, candidates, strict=True)):
+        fp = None if f.analysis is None else f.analysis.fingerprint
         distance = 0
-        if unit is not keeper_unit and fp is not None and keeper_fp is not None:
+        if f.unit != keeper.unit and fp is not None and keeper_fp is not None:
             distance = picture_distance(fp, keeper_fp)
         is_keeper = n == choice.keeper
         members.append(
             GroupMember(
-                entry=state.entries[i],
+                entry=f.entry,
                 metrics=cand.metrics,
-                sha256=state.sha256.get(i),
+                sha256=f.sha256,
                 quality=quality_score(cand.metrics, cand.size),
                 distance=distance,
                 is_keeper=is_keeper,
@@ -738,10 +800,9 @@ def _build_group(
                 match=evidence[n],
             )
         )
-    kind = GroupKind.EXACT if len(cluster) == 1 else GroupKind.SIMILAR
     return DuplicateGroup(
         id=0,
-        kind=kind,
+        kind=GroupKind.EXACT if exact else GroupKind.SIMILAR,
         members=tuple(members),
         reason=choice.reason,
         deciding_criterion=None if choice.deciding is None else choice.deciding.key,
@@ -758,3 +819,9 @@ def _fine_pixels(state: _State, unit: _Unit, max_pixels: int) -> npt.NDArray[np.
         if not isinstance(decoded, DecodeFailure):
             return fine_pixels(decoded.image)
     return None
+
+
+def number_groups(groups: list[DuplicateGroup]) -> list[DuplicateGroup]:
+    """The sets in a result's order (most bytes to reclaim first), numbered from 1."""
+    groups = sorted(groups, key=lambda g: (-g.reclaimable_bytes, -g.size, g.members[0].path))
+    return [replace(g, id=n) for n, g in enumerate(groups, start=1)]

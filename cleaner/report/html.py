@@ -17,7 +17,10 @@ import html
 import os
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from cleaner.report.estate import EstateSummary
 
 from cleaner.atomic import atomic_text_file
 from cleaner.humanize import about_money, human_bytes, match_words, money, plain_number, plural
@@ -162,8 +165,25 @@ footer { margin-top: 40px; color: var(--muted); font-size: 13px; }
 """
 
 
+def write_estate_html(
+    result: ScanResult, estate: EstateSummary, path: str | os.PathLike[str]
+) -> None:
+    """The report of a scan across catalogs: the local report's sections (no previews:
+    the files are on other machines) with the estate's figures per label after the
+    pictures that appear more than N times."""
+    with atomic_text_file(path, newline="\n") as out:
+        _Writer(result, estate.report, out, estate).write()
+
+
 class _Writer:
-    def __init__(self, result: ScanResult, summary: ReportSummary, out: TextIO) -> None:
+    def __init__(
+        self,
+        result: ScanResult,
+        summary: ReportSummary,
+        out: TextIO,
+        estate: EstateSummary | None = None,
+    ) -> None:
+        self.estate = estate
         self.result = result
         self.s = summary
         self.out = out
@@ -178,6 +198,8 @@ class _Writer:
         self._head()
         self._summary()
         self._over_represented()
+        if self.estate is not None:
+            self._estate(self.estate)
         self._details()
         self._how_to_read()
         self._groups()
@@ -305,6 +327,43 @@ class _Writer:
         if t.skipped_by_reason:
             reasons = "; ".join(f"{count:,} {label}" for label, count in t.skipped_by_reason)
             self.w(f'<tr><th scope="row">Why files were skipped</th><td>{esc(reasons)}</td></tr>\n')
+        self.w("</table>\n")
+
+    def _estate(self, e: EstateSummary) -> None:
+        cur = self.opts.currency
+        self.w('<h2 id="estate">Per label (server or data set)</h2>\n<table class="facts">\n')
+        self.w(
+            "<tr><th>Label</th><th>Files</th><th>Bytes</th><th>Pictures</th><th>Sets</th>"
+            "<th>Extra copies</th><th>Reclaimable</th><th>Cost per month</th>"
+            "<th>Pictures after de-duplication</th></tr>\n"
+        )
+        for f in (*e.labels, e.total):
+            name = esc(f.label) if f.label else "<strong>All</strong>"
+            self.w(
+                f'<tr><th scope="row">{name}</th><td>{n(f.files)}</td>'
+                f"<td>{esc(human_bytes(f.bytes))}</td><td>{n(f.pictures)}</td><td>{n(f.sets)}</td>"
+                f"<td>{n(f.redundant_copies)}</td><td>{esc(human_bytes(f.reclaimable_bytes))}</td>"
+                f"<td>{esc(money(f.cost_per_month, cur))}</td><td>{n(f.after_dedup)}</td></tr>\n"
+            )
+        self.w("</table>\n")
+        self.w(
+            f"<p>Storage at {esc(plain_number(self.opts.price_per_gb_month))} {esc(cur)} per GB "
+            "per month. A set counts on every label it has a file on.</p>\n"
+        )
+        self.w('<h2 id="spanning">Sets that span labels</h2>\n')
+        if not e.pairs:
+            self.w("<p>No set has files on two labels.</p>\n")
+            return
+        self.w(
+            f"<p>{n(e.spanning_sets)} sets have files on more than one label. With one "
+            "catalog per training split, each is a leak between splits.</p>\n"
+            '<table class="facts">\n<tr><th>Labels</th><th>Sets</th><th>Files</th></tr>\n'
+        )
+        for p in e.pairs:
+            self.w(
+                f'<tr><th scope="row">{esc(p.first)} &amp; {esc(p.second)}</th>'
+                f"<td>{n(p.sets)}</td><td>{n(p.files)}</td></tr>\n"
+            )
         self.w("</table>\n")
 
     def _over_represented(self) -> None:
@@ -506,6 +565,9 @@ class _Writer:
     def _preview(self, path: str, moved_to: str | None = None) -> None:
         """Make one preview, write it, and let it go before the next one is made."""
         o = self.opts
+        if self.result.from_catalogs:  # a labelled path names a file on another machine
+            self._placeholder("No preview: the file is on another machine")
+            return
         if not o.thumbnails:
             self._placeholder("Previews turned off")
             return

@@ -1,0 +1,198 @@
+"""`photosift scan --catalog A --catalog B ...`: group across catalogs, the estate report."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+from typing import Any
+
+from cleaner.cli.common import ProgressBar, error
+from cleaner.errors import Cancelled
+from cleaner.textsafe import printable
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 3, 130
+
+# options of a scan of folders that mean nothing for catalogs (they were decided when
+# each catalog was built): refused rather than silently ignored
+_FOLDER_ONLY = (
+    ("exclude", "--exclude"),
+    ("follow_symlinks", "--follow-symlinks"),
+    ("max_megapixels", "--max-megapixels"),
+    ("min_size", "--min-size"),
+    ("min_dimensions", "--min-dimensions"),
+    ("cache_dir", "--cache-dir"),
+)
+
+
+def add_catalog_options(p: argparse.ArgumentParser) -> None:
+    from cleaner.cli.report_cmd import add_price_options
+
+    g = p.add_argument_group(
+        "grouping across catalogs",
+        "Give --catalog once per catalog (built with 'photosift catalog build') instead of "
+        "folders: the same matching, thresholds and keeper rules, and no access to the "
+        "files. Paths in the result are LABEL:PATH below the catalog's root; they are not "
+        "local paths, and 'photosift clean' refuses such a result.",
+    )
+    g.add_argument(
+        "--catalog", action="append", default=[], metavar="FILE",
+        help="a catalog to group with the others; repeatable",
+    )  # fmt: skip
+    g.add_argument(
+        "--protect-label", action="append", default=[], metavar="LABEL",
+        help="never suggest removing any file of this catalog (e.g. the archive masters); "
+        "with catalogs, --protect takes LABEL:FOLDER for one folder of one catalog",
+    )  # fmt: skip
+    g.add_argument(
+        "--more-than", type=_positive, default=None, metavar="N", dest="more_than",
+        help="list first every picture that appears more than N times across the estate "
+        "(default 3; the same as --times)",
+    )  # fmt: skip
+    add_price_options(g)
+    g.add_argument(
+        "--estate-csv", metavar="FILE",
+        help="write the estate's figures as CSV: one row per label and for all, then the "
+        "sets shared by each pair of labels",
+    )  # fmt: skip
+    g.add_argument(
+        "--keep-list", action="append", default=[], metavar="FILE",
+        help="write the keep-list (each set's keeper and every picture in no set): CSV if "
+        "FILE ends in .csv, else one LABEL:PATH a line; repeatable",
+    )  # fmt: skip
+    g.add_argument(
+        "--dataset-summary", action="append", default=[], metavar="FILE",
+        help="write the dataset summary (counts before and after de-duplication per label, "
+        "dates, leakage between labels, method and settings): JSON if FILE ends in .json, "
+        "else Markdown; repeatable",
+    )  # fmt: skip
+
+
+def _positive(text: str) -> int:
+    from cleaner.cli.common import positive_int
+
+    return positive_int(text)
+
+
+def run_catalogs(args: argparse.Namespace) -> int:
+    from cleaner.catalog import CatalogError
+    from cleaner.catalog.estate import scan_catalogs
+    from cleaner.cli.scan_cmd import print_summary, settings_from_args
+    from cleaner.progress import Progress
+
+    if args.paths:
+        error("give either folders to scan or --catalog files, not both")
+        return EXIT_USAGE
+    for dest, option in _FOLDER_ONLY:
+        if getattr(args, dest):
+            error(
+                f"{option} applies when a catalog is built ('photosift catalog build'), "
+                "not to --catalog"
+            )
+            return EXIT_USAGE
+    if args.ignore_list:
+        error("--ignore-list does not apply to --catalog: ignored sets are of local paths")
+        return EXIT_USAGE
+    try:
+        settings = settings_from_args(args)
+        options = _report_options(args)
+    except ValueError as exc:
+        error(str(exc))
+        return EXIT_USAGE
+    targets = [
+        args.json,
+        args.csv,
+        args.report,
+        args.estate_csv,
+        *args.keep_list,
+        *args.dataset_summary,
+    ]
+    for target in targets:
+        if target and not Path(target).resolve().parent.is_dir():
+            error(f"cannot write {target}: its folder does not exist")
+            return EXIT_BAD_INPUT
+    bar = ProgressBar(enabled=None if not args.quiet else False)
+    events = scan_catalogs(args.catalog, settings, protect_labels=args.protect_label)
+    try:
+        while True:
+            try:
+                event = next(events)
+            except StopIteration as stop:
+                scanned = stop.value
+                break
+            if isinstance(event, Progress):
+                bar.update(event)
+    except CatalogError as exc:
+        bar.close()
+        error(str(exc))
+        return EXIT_BAD_INPUT
+    except ValueError as exc:
+        bar.close()
+        error(str(exc))
+        return EXIT_USAGE
+    except (KeyboardInterrupt, Cancelled):
+        bar.close()
+        print("Cancelled.", file=sys.stderr)
+        return EXIT_CANCELLED
+    bar.close()
+    from cleaner.report.estate import estate_summary, estate_text
+
+    result = scanned.result
+    estate = estate_summary(result, scanned.labels, options)
+    failed = _write(scanned, estate, args)
+    if not args.quiet:
+        print_summary(result, listing=args.list)
+        print()
+        for line in estate_text(estate):
+            print(printable(line))
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _report_options(args: argparse.Namespace) -> Any:
+    from cleaner.report import ReportOptions
+
+    return ReportOptions(
+        times=args.more_than or args.times,
+        price_per_gb_month=args.price_per_gb_month,
+        currency=args.currency,
+        thumbnails=False,  # the files are on other machines
+    )
+
+
+def _write(scanned: Any, estate: Any, args: argparse.Namespace) -> bool:
+    from cleaner.report.csv import write_csv
+    from cleaner.report.estate import (
+        dataset_summary_dict,
+        save_estate_json,
+        write_dataset_summary,
+        write_estate_csv,
+        write_keep_list,
+    )
+    from cleaner.report.html import write_estate_html
+
+    result = scanned.result
+    jobs: list[tuple[str, Any]] = []
+    if args.json:
+        jobs.append((args.json, lambda p: save_estate_json(result, estate, p)))
+    if args.csv:
+        jobs.append((args.csv, lambda p: write_csv(result.groups, p)))
+    if args.report:
+        jobs.append((args.report, lambda p: write_estate_html(result, estate, p)))
+    if args.estate_csv:
+        jobs.append((args.estate_csv, lambda p: write_estate_csv(estate, p)))
+    for target in args.keep_list:
+        jobs.append((target, lambda p: write_keep_list(scanned.keep_list(), p)))
+    if args.dataset_summary:
+        command = shlex.join(["photosift", *sys.argv[1:]])
+        data = dataset_summary_dict(estate, scanned.date_ranges(), command)
+        for target in args.dataset_summary:
+            jobs.append((target, lambda p, d=data: write_dataset_summary(d, p)))
+    failed = False
+    for target, job in jobs:
+        try:
+            job(target)
+        except OSError as exc:
+            error(f"cannot write {target}: {exc.strerror or exc}")
+            failed = True
+    return failed
