@@ -169,11 +169,4 @@ def test_a_heavy_crop_of_a_near_blank_page_lines_up_on_its_marks() -> None:
     page, other = images.blank_page(11), images.blank_page(12)
     fps = [fingerprint(page), fingerprint(crop20(page, 0.2, 0.0)), fingerprint(other)]
     low = [replace(_metrics(page.size), detail=2.0)] * 3
-    search = find_matches(fps, low, THRESHOLDS[Similarity.SAME])
-    while True:
-        try:
-            next(search)
-        except StopIteration as stop:
-            matches = stop.value
-            break
-    assert {(int(a), int(b)) for a, b in zip(matches.i, matches.j, strict=True)} == {(0, 1)}
+    assert _matched(fps, low) == {(0, 1)}
