@@ -271,7 +271,8 @@ def confirm(
     passed = corr >= np.where(crop, thresholds.crop_correlation, thresholds.correlation)
     grid = pairs.t >= GRID_KIND
     # without the files no second look is possible, and the thumbnails alone cannot tell
-    # two skies apart: no heavy crop then (see `cleaner.detect.crops`)
+    # two skies apart: no heavy crop then, but a low-detail one (decided below on its
+    # detail maps; see `cleaner.detect.crops`)
     passed[grid] = (corr[grid] >= HEAVY_CROP_PREFILTER) & (pixels is not None)
     heavy_rows = idx[heavy]
     if len(heavy_rows):

@@ -586,7 +586,8 @@ def group_pictures(
     `fps[p]` and `metrics[p]` (any sequence: a catalog reads them lazily from columns).
     `links`, if given, receives what matched between each star's members and its
     representative (`cleaner.detect.evidence.star_links`). `pixels(unit)` decodes a unit
-    again for the heavy-crop second look; without it (catalogs) no heavy crop is claimed."""
+    again for the heavy-crop second look; without it (catalogs) heavy
+    crops are claimed only for low-detail pictures, on their detail maps."""
     yield StageStarted(Stage.GROUP)
     meter = ProgressMeter(Stage.GROUP, total=1, hz=hz)
     clusters: list[list[int]] = []
