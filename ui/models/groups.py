@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 )
 
 from cleaner import DuplicateGroup, printable
+from ui.catalog_places import places_for
 from ui.format import folder_in_scan, human_bytes, keeper_reason, plain_tooltip, plural
 from ui.models import roles
 from ui.models.session import ReviewSession
@@ -234,6 +235,10 @@ class GroupListModel(QAbstractListModel):
             if self.thumbnails is None:
                 return None
             return self.thumbnails.get(group.keeper.path, self.thumb_size, self.dpr)
+        if role == roles.ThumbnailErrorRole:
+            if self.thumbnails is None:
+                return None
+            return self.thumbnails.error(group.keeper.path, self.thumb_size, self.dpr)
         if role == roles.CopiesRole:
             return group.size
         if role == roles.ReclaimRole:
@@ -248,15 +253,27 @@ class GroupListModel(QAbstractListModel):
             return self.session.bytes_in_group(row)
         if role == roles.ReasonRole:
             return group.reason
+        if role == roles.SpansRole:
+            places = places_for(self.session.result)
+            on = places.spanned([m.path for m in group.members]) if places is not None else []
+            return tuple(on) if len(on) > 1 else ()
         if role == roles.LinesRole:  # what the row says, line by line (see the delegate)
             name = printable(os.path.basename(group.keeper.path))
             marked = self.session.marked_in_group(row)
+            where = printable(folder_in_scan(group.keeper.path, self.session.roots))
+            if (places := places_for(self.session.result)) is not None:  # servers
+                on = places.spanned([m.path for m in group.members])
+                where = printable(
+                    f"On {len(on)} servers: {', '.join(on)}"
+                    if len(on) > 1
+                    else f"{on[0] if on else ''}: {places.folder(group.keeper.path) or '/'}"
+                )
             return (
                 f"{plural(group.size, 'copy', 'copies')} of {name}",
                 f"{marked} to remove · {human_bytes(self.session.bytes_in_group(row))}"
                 if marked
                 else "Nothing marked",
-                printable(folder_in_scan(group.keeper.path, self.session.roots)),
+                where,
             )
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             marked = self.session.marked_in_group(row)

@@ -36,6 +36,8 @@ class LoadedReview:
 def changed_files(result: ScanResult) -> dict[str, str]:
     """Every member whose file is gone or differs in size or mtime from the result."""
     changed: dict[str, str] = {}
+    if result.from_catalogs:  # files on other machines: nothing here to check them with
+        return changed
     for group in result.groups:
         for member in group.members:
             entry = member.entry
