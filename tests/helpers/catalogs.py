@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,9 +14,10 @@ from tests.helpers import images
 from tests.helpers.copy_sets import noise_png, write_copy_sets
 
 
-def build_catalog(root: Path, label: str, out: Path) -> Path:
-    """`photosift catalog build ROOT --label LABEL --out OUT`, in this process."""
-    settings = BuildSettings(roots=(str(root),), label=label, out=out, workers=2)
+def build_catalog(root: Path | Sequence[Path], label: str, out: Path) -> Path:
+    """`photosift catalog build ROOT... --label LABEL --out OUT`, in this process."""
+    roots = (root,) if isinstance(root, Path) else tuple(root)
+    settings = BuildSettings(roots=tuple(map(str, roots)), label=label, out=out, workers=2)
     finished = [e for e in build(settings) if isinstance(e, CatalogBuilt)]
     assert finished, "the build ended without its summary"
     return out

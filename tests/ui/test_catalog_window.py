@@ -11,14 +11,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage, QPainter
-from PySide6.QtWidgets import QStyleOptionViewItem
+from PySide6.QtWidgets import QDialog, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
 from cleaner import DuplicateGroup, load_result, run_command_line
 from tests.helpers.catalogs import Estate, damaged_copy, make_estate, truncated_copy
-from ui.catalog_open import MOVE_REFUSED
+from ui.catalog_open import MOVE_REFUSED, ProtectCatalogsDialog
 from ui.main_window import MainWindow
 from ui.models import roles
+from ui.settings import Keys
 from ui.thumbnails import UNREACHABLE
 
 SETS, ACROSS = 1200, 100  # 2,400 files on one server, 100 sets across both
@@ -237,3 +238,31 @@ def test_the_marks_are_saved_and_continued_as_a_review(
     assert not window.saved_review.banner.isVisible()  # nothing "changed": not local files
     assert window.catalogs.active
     assert window.review_page.trash_button.isHidden()
+
+
+def test_file_menu_opens_catalogs_with_a_shortcut(
+    qtbot: QtBot, window: MainWindow, estate: Estate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file_menu = window.menuBar().actions()[0].menu()
+    assert window.act_open_catalogs in file_menu.actions()
+    key = window.act_open_catalogs.shortcut()
+    assert key.toString() == "Ctrl+Alt+O"
+    others = [a.shortcut() for a in window.actions() if a is not window.act_open_catalogs]
+    assert key not in others
+    chosen = [str(estate.a), str(estate.b)]
+    monkeypatch.setattr(
+        "ui.catalog_open.QFileDialog.getOpenFileNames", lambda *a, **k: (chosen, "")
+    )
+
+    def protect_the_archive(dialog: ProtectCatalogsDialog) -> int:
+        dialog.checks[str(estate.b)].setChecked(True)
+        return int(QDialog.DialogCode.Accepted)
+
+    monkeypatch.setattr(ProtectCatalogsDialog, "exec", protect_the_archive)
+    with qtbot.waitSignal(window.scanner.finished, timeout=120_000):
+        window.act_open_catalogs.trigger()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.review_page)
+    assert window.settings.get(Keys.CATALOG_FOLDER) == str(estate.base)
+    members = [m for g in window.session.groups for m in g.members]
+    assert all(m.protected for m in members if m.path.startswith("archive:"))
+    assert len(window.session.groups) == SETS + 1
