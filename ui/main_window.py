@@ -430,7 +430,9 @@ class MainWindow(QMainWindow):
         if chosen is None:
             return None
         row, indices = chosen
-        return CompareDialog(self.session, row, indices, self)
+        dialog = CompareDialog(self.session, row, indices, self)
+        dialog.loader.locate = self.thumbnails.locate  # copies from catalogs: where they are
+        return dialog
 
     @Slot()
     def compare_selected(self) -> None:

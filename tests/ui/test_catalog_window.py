@@ -195,6 +195,23 @@ def test_pictures_show_where_the_file_is_here_and_a_placeholder_where_not(
         option.palette = window.palette()
         window.review_page.grid.itemDelegate().paint(painter, option, index)
         painter.end()
+    # side by side: the picture here, where the file is said for the other
+    dialog = window.compare_dialog()
+    assert dialog is not None
+    dialog.show()
+    panels = dialog.visible_panels()
+
+    def shown(p: object) -> bool:
+        pixmap = p.item.pixmap()  # type: ignore[attr-defined]
+        return pixmap is not None and not pixmap.isNull()
+
+    def unreachable(p: object) -> bool:
+        return p.loading.text().endswith(f"({UNREACHABLE})")  # type: ignore[attr-defined]
+
+    qtbot.waitUntil(lambda: all(shown(p) or unreachable(p) for p in panels), timeout=20_000)
+    assert any(shown(p) for p in panels)
+    assert any(unreachable(p) for p in panels)
+    dialog.close()
 
 
 def test_the_estate_report_is_written_with_the_marks(

@@ -5,6 +5,10 @@
            +--- progressChanged / stageChanged / groupsFound / skipped / finished / failed
                 (every signal carries the job id; stale jobs are ignored)
 
+File → Open catalogs… runs here too (`start_catalogs`, `ui.catalog_worker`): the same
+events from `cleaner.scan_catalog_files`, and `estateRead` (the catalogs' facts for the
+estate report) just before `finished`.
+
 The job ids, the catch-all and the thread registry come from `ui.workers.base`. Kept here:
 
 - progress is throttled to about 15 Hz and skipped files go out in batches;
