@@ -158,7 +158,8 @@ def test_pictures_show_where_the_file_is_here_and_a_placeholder_where_not(
 ) -> None:
     small = make_estate(tmp_path / "small", sets=3, across=3)
     shutil.move(small.server_b, tmp_path / "elsewhere")  # the archive is not reachable here
-    open_catalogs(qtbot, window, small.a, small.b)
+    # the archive kept whole: its copies are the keepers, and not on this computer
+    open_catalogs(qtbot, window, small.a, small.b, protect=(str(small.b),))
     loader = window.thumbnails
     tiles = window.review_page.photo_model
     window.review_page.select_group_at(0)
@@ -195,6 +196,16 @@ def test_pictures_show_where_the_file_is_here_and_a_placeholder_where_not(
         option.palette = window.palette()
         window.review_page.grid.itemDelegate().paint(painter, option, index)
         painter.end()
+    # each set's row shows a copy that is here, the keeper's file or another's
+    rows = window.review_page.group_model
+    keepers = [rows.index(r).data(roles.GroupRole).keeper.path for r in range(rows.rowCount())]
+    assert any(k.startswith("archive:") for k in keepers)
+
+    def every_row_shows_a_picture() -> bool:
+        return all(rows.index(r).data(roles.ThumbnailRole) is not None for r in range(4))
+
+    assert rows.rowCount() == 4
+    qtbot.waitUntil(every_row_shows_a_picture, timeout=20_000)
     # side by side: the picture here, where the file is said for the other
     dialog = window.compare_dialog()
     assert dialog is not None

@@ -24,13 +24,14 @@ from PySide6.QtCore import (
     Qt,
     Slot,
 )
+from PySide6.QtGui import QPixmap
 
 from cleaner import DuplicateGroup, printable
 from ui.catalog_places import places_for
 from ui.format import folder_in_scan, human_bytes, keeper_reason, plain_tooltip, plural
 from ui.models import roles
 from ui.models.session import ReviewSession
-from ui.thumbnails import ThumbnailLoader
+from ui.thumbnails import UNREACHABLE, ThumbnailLoader
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _INVALID = QModelIndex()
@@ -211,9 +212,31 @@ class GroupListModel(QAbstractListModel):
     @Slot(str)
     def _thumbnail_ready(self, path: str) -> None:
         row = self._view_row.get(self._keeper_row.get(path, -1))
+        if row is None and self._rows and places_for(self.session.result) is not None:
+            # another copy of a set of catalogs: its row is repainted with the others
+            last = self.index(len(self._rows) - 1)
+            self.dataChanged.emit(self.index(0), last, [roles.ThumbnailRole])
+            return
         if row is not None:
             idx = self.index(row)
             self.dataChanged.emit(idx, idx, [roles.ThumbnailRole])
+
+    def _picture(self, group: DuplicateGroup) -> tuple[QPixmap | None, str | None]:
+        """The row's picture: the keeper's; in a review of catalogs, the first copy whose
+        file is on this computer (each copy is the same picture) when the keeper's is on
+        another one. Decodes are asked one copy at a time, as the row is painted."""
+        assert self.thumbnails is not None
+        size, dpr = self.thumb_size, self.dpr
+        members = [group.keeper]
+        if places_for(self.session.result) is not None:
+            members += [m for m in group.members if not m.is_keeper]
+        error: str | None = None
+        for m in members:
+            pixmap = self.thumbnails.get(m.path, size, dpr)
+            error = self.thumbnails.error(m.path, size, dpr)
+            if pixmap is not None or error != UNREACHABLE:
+                return pixmap, error
+        return None, error
 
     # -- the model ---------------------------------------------------------------------
 
@@ -231,14 +254,11 @@ class GroupListModel(QAbstractListModel):
             return group
         if role == roles.SessionRowRole:
             return row
-        if role == roles.ThumbnailRole:
+        if role in (roles.ThumbnailRole, roles.ThumbnailErrorRole):
             if self.thumbnails is None:
                 return None
-            return self.thumbnails.get(group.keeper.path, self.thumb_size, self.dpr)
-        if role == roles.ThumbnailErrorRole:
-            if self.thumbnails is None:
-                return None
-            return self.thumbnails.error(group.keeper.path, self.thumb_size, self.dpr)
+            pixmap, error = self._picture(group)
+            return pixmap if role == roles.ThumbnailRole else error
         if role == roles.CopiesRole:
             return group.size
         if role == roles.ReclaimRole:
