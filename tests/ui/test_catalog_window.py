@@ -90,6 +90,9 @@ def test_two_catalogs_open_as_the_command_line_groups_them(
     assert labels[0] == "archive"
     assert labels[-1] == "nas-1"
     assert "(top folder)" not in tiles.index(0).data(roles.LinesRole)[4]
+    header = window.review_page.group_reason.text()
+    assert header.endswith("Copies in: originals, web")  # the folders below the labels
+    assert "nas-1:" not in header.split("Copies in:")[1]
 
 
 def test_moving_is_not_offered_and_the_window_says_why(
