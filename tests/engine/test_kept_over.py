@@ -256,6 +256,23 @@ def test_file_sizes_that_read_the_same_are_said_in_bytes() -> None:
     assert over == KeptOver("largest_file", "2,400,001 bytes", "2,400,000 bytes")
 
 
+def test_files_modified_in_one_minute_are_told_apart_to_the_millisecond() -> None:
+    # 2026-11-27 11:38:17.840842654 and 11:38:18.016842660 UTC: the minute reads the same,
+    # so the seconds are said, to the millisecond, never as a raw nanosecond count
+    older = 1_795_779_497_840_842_654
+    newer = 1_795_779_498_016_842_660
+    over = _two(
+        Candidate("/p/a/x.jpg", 10, older, BASE),
+        Candidate("/p/b/x.jpg", 10, newer, BASE),
+        ("oldest_file",),
+    )
+    assert over == KeptOver(
+        "oldest_file",
+        "modified 2026-11-27 11:38:17.840 UTC",
+        "modified 2026-11-27 11:38:18.016 UTC",
+    )
+
+
 # ----------------------------------------------------------------------------- the result file
 
 
