@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,7 @@ from cleaner.models import (
 )
 from cleaner.resultio import save as save_result
 from tests.helpers.synthetic_result import synthetic_group
+from tests.helpers.window import open_window
 from ui.autosave import (
     DEBOUNCE_MS,
     MarksFormatError,
@@ -37,21 +37,6 @@ from ui.autosave import (
 from ui.main_window import MainWindow
 from ui.models.session import MarkRefused
 from ui.settings import Keys
-
-
-def _window(qtbot: QtBot) -> MainWindow:
-    w = MainWindow(cache_path=None)
-    qtbot.addWidget(w)
-    w.resize(1300, 850)
-    w.show()
-    return w
-
-
-@pytest.fixture
-def window(qtbot: QtBot) -> Iterator[MainWindow]:
-    w = _window(qtbot)
-    yield w
-    w.close()
 
 
 def _saved_marks() -> list[str]:
@@ -101,7 +86,7 @@ def test_autosave_after_scan_and_debounced_after_marks(
 def test_quit_with_fresh_marks_loses_nothing_and_relaunch_restores_them(
     qtbot: QtBot, demo_library: DemoLibrary
 ) -> None:
-    first = _window(qtbot)
+    first = open_window(qtbot)
     _scan(first, qtbot, demo_library.root)
     # the user's own choice, unlike the suggestions: keep all, then mark one per set
     first.session.clear_marks()
@@ -114,7 +99,7 @@ def test_quit_with_fresh_marks_loses_nothing_and_relaunch_restores_them(
     first.act_quit.trigger()  # Ctrl+Q right away: no wait for the debounce
     assert _saved_marks() == chosen
 
-    second = _window(qtbot)
+    second = open_window(qtbot)
     try:
         sets = len(first.session.groups)
         text = second.start_page.continue_button.text()
@@ -142,7 +127,7 @@ def test_a_set_ignored_during_a_review_stays_out_when_it_is_continued(
     from cleaner import IgnoreList, group_key
     from ui.marks_menu import IgnoredDialog
 
-    first = _window(qtbot)
+    first = open_window(qtbot)
     _scan(first, qtbot, demo_library.root)
     assert len(first.session) >= 2
     first.review_page.select_group_at(0)
@@ -157,7 +142,7 @@ def test_a_set_ignored_during_a_review_stays_out_when_it_is_continued(
     assert "ignored_sets" not in data  # not a second list that says "none"
     assert IgnoreList.load().keys() == [group_key(gone)]
 
-    second = _window(qtbot)
+    second = open_window(qtbot)
     try:
         _continue(second, qtbot)
         again = [sorted(m.path for m in g.members) for g in second.session.groups]
@@ -263,12 +248,12 @@ def test_a_bad_file_gives_a_clear_message(
 def test_a_damaged_saved_marks_file_falls_back_to_the_suggestions(
     qtbot: QtBot, demo_library: DemoLibrary
 ) -> None:
-    first = _window(qtbot)
+    first = open_window(qtbot)
     _scan(first, qtbot, demo_library.root)
     suggested = first.session.paths_to_remove()
     first.close()
     marks_path().write_text('{"schema": "photosift-review-marks", "remove": 5}')
-    second = _window(qtbot)
+    second = open_window(qtbot)
     try:
         # the start page does not offer what it cannot read
         assert not second.start_page.continue_button.isVisible()
@@ -319,7 +304,7 @@ def test_files_changed_since_the_review_are_rechecked(
 ) -> None:
     root = tmp_path / "lib"
     shutil.copytree(demo_library.root, root)
-    first = _window(qtbot)
+    first = open_window(qtbot)
     _scan(first, qtbot, root)
     marked = first.session.paths_to_remove()
     assert len(marked) >= 2
@@ -329,7 +314,7 @@ def test_files_changed_since_the_review_are_rechecked(
         fh.write(b"edited")
     os.unlink(gone)
 
-    second = _window(qtbot)
+    second = open_window(qtbot)
     try:
         _continue(second, qtbot)
         s = second.session
@@ -400,7 +385,7 @@ def test_five_thousand_sets_round_trip(qtbot: QtBot, tmp_path: Path) -> None:
     source = tmp_path / "big-result.json"
     save_result(result, source)
 
-    first = _window(qtbot)
+    first = open_window(qtbot)
     with qtbot.waitSignal(first.saved_review.loader.finished, timeout=60000):
         first.saved_review.open_file(source)
     s = first.session
@@ -413,7 +398,7 @@ def test_five_thousand_sets_round_trip(qtbot: QtBot, tmp_path: Path) -> None:
     first.close()
     assert _saved_marks() == chosen
 
-    second = _window(qtbot)
+    second = open_window(qtbot)
     try:
         assert second.start_page.continue_button.text().startswith(
             "Continue reviewing (5,000 sets, saved today at "
@@ -443,7 +428,7 @@ def test_names_that_are_not_utf8_survive_the_round_trip(
     moved = root / demo_library.groups[0].removable[0]
     odd = os.path.join(os.fsencode(moved.parent), b"caf\xe9.jpg")
     os.rename(moved, odd)
-    first = _window(qtbot)
+    first = open_window(qtbot)
     _scan(first, qtbot, root)
     paths = [m.path for g in first.session.groups for m in g.members]
     assert os.fsdecode(odd) in paths
@@ -451,7 +436,7 @@ def test_names_that_are_not_utf8_survive_the_round_trip(
     chosen = first.session.paths_to_remove()
     first.close()
     assert _saved_marks() == chosen
-    second = _window(qtbot)
+    second = open_window(qtbot)
     try:
         _continue(second, qtbot)
         assert second.session.paths_to_remove() == chosen
@@ -499,14 +484,14 @@ def test_a_move_is_part_of_the_saved_review(
 ) -> None:
     from tests.helpers.removal_support import group_names, move_marked
 
-    first = _window(qtbot)
+    first = open_window(qtbot)
     _scan(first, qtbot, library.root)
     moved = first.session.paths_to_remove()
     move_marked(first, qtbot)
     assert not any(os.path.exists(p) for p in moved)
     after = group_names(first)
     first.close()
-    second = _window(qtbot)
+    second = open_window(qtbot)
     try:
         _continue(second, qtbot)
         assert group_names(second) == after
@@ -525,7 +510,7 @@ def test_a_saved_time_no_clock_can_show_does_not_stop_the_window(qtbot: QtBot) -
         '{"schema": "photosift-review-marks", "schema_version": 1, "saved_at": 1e300,'
         ' "sets": 1, "remove": []}'
     )
-    w = _window(qtbot)
+    w = open_window(qtbot)
     try:
         assert w.pages.currentWidget() is w.start_page
         assert not w.start_page.continue_button.isVisible()  # not offered: unreadable
