@@ -50,6 +50,7 @@ from cleaner.errors import BadRootError, Cancelled, PhotoSiftError, ResultFormat
 from cleaner.formats import RAW_EXTENSIONS, is_image_candidate
 from cleaner.humanize import (
     MatchWords,
+    criterion_label,
     human_bytes,
     human_day,
     human_time,
@@ -227,6 +228,7 @@ __all__ = [
     "cache_dir",
     "check_samples",
     "config_dir",
+    "criterion_label",
     "data_dir",
     "default_ignore_path",
     "default_log_path",
