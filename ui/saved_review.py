@@ -230,10 +230,17 @@ class SavedReviewFlow(QObject):
         window.session.clear(protected)
         window.review_page.show_empty("")
         window._on_finished(loaded.result)
+        changed = loaded.changed
+        if loaded.marks is not None and loaded.marks.moved:
+            # files this review moved are taken out again, as after the move, so Undo
+            # shows them again; one put back since (and as scanned) is simply shown
+            moved = {p for p in loaded.marks.moved if p in changed}
+            window.session.drop_files(moved)
+            changed = {p: why for p, why in changed.items() if p not in moved}
         if loaded.marks is not None:
             window.session.set_marked_paths(loaded.marks.remove)
-        held = window.session.set_changed(loaded.changed) if loaded.changed else 0
-        self.banner.show_changed(loaded.changed, held, saved_review)
+        held = window.session.set_changed(changed) if changed else 0
+        self.banner.show_changed(changed, held, saved_review)
         # A plain result file becomes the saved review; a continued one is already saved.
         self.autosaver.start(result_changed=not saved_review)
         if loaded.marks is not None:

@@ -276,13 +276,15 @@ def test_marks_file_reader_checks_every_value() -> None:
     assert marks_from_json(json.dumps(good)).remove == ("/a",)
     # a name that is not valid UTF-8 (os.fsdecode's lone surrogate) reads back the same
     odd = os.fsdecode(b"/photos/caf\xe9.jpg")
-    saved = SavedMarks(remove=(odd,), sets=1, saved_at=2.0)
+    saved = SavedMarks(remove=(odd,), sets=1, saved_at=2.0, moved=("/b", odd))
     text = marks_to_json(saved)
     assert text.isascii()
     assert marks_from_json(text) == saved
     for key, bad in [
         ("remove", [1]),
         ("remove", "/a"),
+        ("moved", "/a"),
+        ("moved", [None]),
         ("sets", -1),
         ("sets", "2"),
         ("saved_at", None),
@@ -498,6 +500,40 @@ def test_a_move_is_part_of_the_saved_review(
         kept = [m.path for g in second.session.groups for m in g.members]
         assert not set(kept) & set(moved)
         assert not second.saved_review.banner.isVisible()  # moved files are not "gone"
+    finally:
+        second.close()
+
+
+def test_undo_after_continue_shows_the_put_back_copies_at_once(
+    qtbot: QtBot, library: DemoLibrary, trash_env: object
+) -> None:
+    """Issue 12's leftover: a move, "Continue reviewing" (here in a new window), then
+    Undo put the files back on disk, but the grid showed them only after a rescan. Now
+    the sets come back with their members, suggested as the scan suggested them."""
+    from tests.helpers.removal_support import TIMEOUT, group_names, move_marked
+
+    first = open_window(qtbot)
+    _scan(first, qtbot, library.root)
+    before = group_names(first)
+    moved = first.session.paths_to_remove()
+    move_marked(first, qtbot)
+    after = group_names(first)
+    first.close()
+    second = open_window(qtbot)
+    try:
+        _continue(second, qtbot)
+        assert group_names(second) == after  # the moved files are not shown
+        assert not second.saved_review.banner.isVisible()  # nor said to be gone
+        second.act_undo.trigger()
+        qtbot.waitUntil(lambda: second.removal.undo_confirm_button is not None, timeout=TIMEOUT)
+        with qtbot.waitSignal(second.mutations.restoreFinished, timeout=TIMEOUT):
+            second.removal.undo_confirm_button.click()
+        assert all(os.path.exists(p) for p in moved)
+        assert group_names(second) == before  # at once, no rescan
+        assert sorted(second.session.paths_to_remove()) == sorted(moved)
+        rp = second.review_page
+        assert rp.group_model.rowCount() == len(before)
+        assert rp.tabs.tabText(0) == f"Copies found ({len(before)})"
     finally:
         second.close()
 
