@@ -59,7 +59,7 @@ def _first_unmarked(w: MainWindow) -> tuple[int, int]:
 
 def _continue(w: MainWindow, qtbot: QtBot) -> None:
     assert w.start_page.continue_button.isVisible()
-    with qtbot.waitSignal(w.saved_review.loader.finished, timeout=30000):
+    with qtbot.waitSignal(w.saved_review.opened, timeout=30000):
         w.start_page.continue_button.click()
     assert w.pages.currentWidget() is w.review_page
 
@@ -189,7 +189,7 @@ def test_open_results_made_by_the_command_line(
     out = tmp_path / "cli-result.json"
     assert run_command_line(["scan", str(demo_library.root), "--json", str(out), "-q"]) == 0
     cli_groups = json.loads(out.read_text(encoding="utf-8"))["groups"]
-    with qtbot.waitSignal(window.saved_review.loader.finished, timeout=30000):
+    with qtbot.waitSignal(window.saved_review.opened, timeout=30000):
         window.saved_review.open_file(out)
     assert window.pages.currentWidget() is window.review_page
     assert [g.id for g in window.session.groups] == [g["id"] for g in cli_groups]
@@ -257,7 +257,7 @@ def test_a_damaged_saved_marks_file_falls_back_to_the_suggestions(
     try:
         # the start page does not offer what it cannot read
         assert not second.start_page.continue_button.isVisible()
-        with qtbot.waitSignal(second.saved_review.loader.finished, timeout=30000):
+        with qtbot.waitSignal(second.saved_review.opened, timeout=30000):
             second.saved_review.continue_review()
         assert second.session.paths_to_remove() == suggested
         assert "could not be read" in second.statusBar().currentMessage()
@@ -380,6 +380,40 @@ def _real_result(root: Path, n_groups: int) -> ScanResult:
     )
 
 
+def test_a_big_review_is_shown_in_parts_with_the_window_answering_between(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Issue 12's leftover: opening a review of 50,000 sets put every set on show in one
+    go on the GUI thread (0.5-1 s without a paint). Now it is shown a part at a time,
+    the event loop running between parts (benchmarks/review_open.py measures the stall)."""
+    from PySide6.QtCore import QTimer
+
+    root = tmp_path / "big"
+    root.mkdir()
+    result = _real_result(root, 5000)
+    source = tmp_path / "big-result.json"
+    save_result(result, source)
+    w = open_window(qtbot)
+    parts: list[int] = []  # sets on show at each insertion
+    turns: list[int] = []  # sets on show each time the event loop ran a timer
+
+    def tick() -> None:
+        turns.append(len(w.session.groups))
+        if w.saved_review.showing() or not turns[1:]:
+            QTimer.singleShot(0, tick)
+
+    w.session.groupsInserted.connect(lambda _a, _b: parts.append(len(w.session.groups)))
+    w.saved_review.loader.finished.connect(lambda _loaded: QTimer.singleShot(0, tick))
+    with qtbot.waitSignal(w.saved_review.opened, timeout=60000):
+        w.saved_review.open_file(source)
+    assert len(w.session.groups) == 5000
+    assert len(parts) >= 5
+    assert parts[-1] == 5000
+    between = {n for n in turns if 0 < n < 5000}
+    assert len(between) >= 3  # the window answered while the sets came in
+    w.close()
+
+
 def test_five_thousand_sets_round_trip(qtbot: QtBot, tmp_path: Path) -> None:
     root = tmp_path / "big"
     root.mkdir()
@@ -388,7 +422,7 @@ def test_five_thousand_sets_round_trip(qtbot: QtBot, tmp_path: Path) -> None:
     save_result(result, source)
 
     first = open_window(qtbot)
-    with qtbot.waitSignal(first.saved_review.loader.finished, timeout=60000):
+    with qtbot.waitSignal(first.saved_review.opened, timeout=60000):
         first.saved_review.open_file(source)
     s = first.session
     assert len(s.groups) == 5000
@@ -569,7 +603,7 @@ def test_a_folder_protected_now_is_protected_in_an_opened_result(
     ]
     protected = os.path.dirname(suggested[0])
     window.settings.set(Keys.PROTECTED, [protected])
-    with qtbot.waitSignal(window.saved_review.loader.finished, timeout=30000):
+    with qtbot.waitSignal(window.saved_review.opened, timeout=30000):
         window.saved_review.open_file(out)
     marked = window.session.paths_to_remove()
     inside = [p for p in suggested if os.path.dirname(p) == protected]

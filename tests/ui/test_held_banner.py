@@ -49,7 +49,7 @@ def test_the_banner_says_how_many_marked_copies_are_kept_now(
 
     second = open_window(qtbot)
     try:
-        with qtbot.waitSignal(second.saved_review.loader.finished, timeout=30000):
+        with qtbot.waitSignal(second.saved_review.opened, timeout=30000):
             second.start_page.continue_button.click()
         assert second.session.paths_to_remove() == [p for p in marked if p not in held]
         banner = second.saved_review.banner
