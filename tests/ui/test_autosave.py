@@ -380,6 +380,16 @@ def _real_result(root: Path, n_groups: int) -> ScanResult:
     )
 
 
+def _big_result_file(tmp_path: Path) -> tuple[ScanResult, Path]:
+    """A result of 5,000 sets of real files, saved as a result file."""
+    root = tmp_path / "big"
+    root.mkdir()
+    result = _real_result(root, 5000)
+    source = tmp_path / "big-result.json"
+    save_result(result, source)
+    return result, source
+
+
 def test_a_big_review_is_shown_in_parts_with_the_window_answering_between(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
@@ -388,11 +398,7 @@ def test_a_big_review_is_shown_in_parts_with_the_window_answering_between(
     the event loop running between parts (benchmarks/review_open.py measures the stall)."""
     from PySide6.QtCore import QTimer
 
-    root = tmp_path / "big"
-    root.mkdir()
-    result = _real_result(root, 5000)
-    source = tmp_path / "big-result.json"
-    save_result(result, source)
+    _, source = _big_result_file(tmp_path)
     w = open_window(qtbot)
     parts: list[int] = []  # sets on show at each insertion
     turns: list[int] = []  # sets on show each time the event loop ran a timer
@@ -415,12 +421,7 @@ def test_a_big_review_is_shown_in_parts_with_the_window_answering_between(
 
 
 def test_five_thousand_sets_round_trip(qtbot: QtBot, tmp_path: Path) -> None:
-    root = tmp_path / "big"
-    root.mkdir()
-    result = _real_result(root, 5000)
-    source = tmp_path / "big-result.json"
-    save_result(result, source)
-
+    result, source = _big_result_file(tmp_path)
     first = open_window(qtbot)
     with qtbot.waitSignal(first.saved_review.opened, timeout=60000):
         first.saved_review.open_file(source)
