@@ -261,16 +261,14 @@ class Autosaver(JobController):
     # -- saving --------------------------------------------------------------------------
 
     def _snapshot(self) -> Snapshot:
-        result, moved = self.session.saved_result()
-        if not self._result_dirty:
-            result = None
+        result = self.session.saved_result() if self._result_dirty else None
         if result is not None and (hidden := tuple(self.hidden_groups())):
             result = replace(result, groups=(*result.groups, *hidden))
         marks = SavedMarks(
             remove=tuple(self.session.paths_to_remove()),
             sets=len(self.session.groups),
             saved_at=time.time(),
-            moved=tuple(moved),
+            moved=tuple(self.session.moved_paths()),
         )
         self._result_dirty = self._marks_dirty = False
         return Snapshot(result, marks)

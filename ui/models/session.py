@@ -246,18 +246,23 @@ class ReviewSession(QObject):
             return None
         return replace(self.result, groups=tuple(self.groups))
 
-    def saved_result(self) -> tuple[ScanResult | None, list[str]]:
-        """What a saved review needs to come back as it is now, undo included: the scan's
-        result with each set shown (or gone, but for files that can be put back) as the
-        scan found it, and the paths `drop_files` took out and not put back. Showing that
-        result and calling `drop_files(paths)` again gives this review, and what it
-        remembers for `restore_files` (a set's keeper is chosen again the same way)."""
+    def saved_result(self) -> ScanResult | None:
+        """What a saved review needs to come back as it is now, undo included, with
+        `moved_paths`: the scan's result with each set shown (or gone, but for files that
+        can be put back) as the scan found it. Showing it and calling
+        `drop_files(moved_paths())` gives this review again, and what it remembers for
+        `restore_files` (a set's keeper is chosen again the same way)."""
         if self.result is None:
-            return None, []
+            return None
         scanned = {g.id: g for g in self.result.groups}
         groups = [scanned.get(g.id, g) for g in self.groups]
         groups += [scanned[i] for i in self._dropped_groups if i in scanned]
-        return replace(self.result, groups=tuple(groups)), list(self._dropped_members)
+        return replace(self.result, groups=tuple(groups))
+
+    def moved_paths(self) -> list[str]:
+        """The files `drop_files` took out (moved away) and `restore_files` did not put
+        back."""
+        return list(self._dropped_members)
 
     def row_of_group(self, group_id: int) -> int:
         return next((r for r, g in enumerate(self.groups) if g.id == group_id), -1)
