@@ -36,6 +36,7 @@ import numpy as np
 from benchmarks.catalog_size import EVENTS, SynthRow, synthetic_analysis, write_catalog
 from cleaner.catalog.estate import scan_catalogs
 from cleaner.models import ScanSettings
+from cleaner.progress import drain
 
 TARGET_SECONDS = 15 * 60
 TARGET_PEAK_BYTES = 16 * 1024**3
@@ -110,13 +111,7 @@ def synthesise(
 def measure(folder: Path, catalogs: int, planted: dict[str, Any]) -> dict[str, Any]:
     paths = [str(folder / f"server-{c:02d}.catalog") for c in range(catalogs)]
     t0 = time.perf_counter()
-    events = scan_catalogs(paths, ScanSettings(roots=()))
-    while True:
-        try:
-            next(events)
-        except StopIteration as stop:
-            scanned = stop.value
-            break
+    scanned = drain(scan_catalogs(paths, ScanSettings(roots=())))
     seconds = time.perf_counter() - t0
     set_of: dict[str, int] = {}
     for g in scanned.result.groups:

@@ -55,6 +55,7 @@ from cleaner.errors import BadRootError, Cancelled, PhotoSiftError, ResultFormat
 from cleaner.formats import RAW_EXTENSIONS, is_image_candidate
 from cleaner.humanize import (
     MatchWords,
+    criterion_label,
     human_bytes,
     human_day,
     human_time,
@@ -313,6 +314,7 @@ __all__ = [
     "catalog_protection",
     "check_samples",
     "config_dir",
+    "criterion_label",
     "data_dir",
     "default_ignore_path",
     "default_log_path",

@@ -70,6 +70,9 @@ class GroupListModel(QAbstractListModel):
         self._rows: list[int] = []  # session rows, in display order
         self._view_row: dict[int, int] = {}  # session row -> display row
         self._keeper_row: dict[str, int] = {}  # keeper path -> session row
+        # sort keys of the groups as they are (a group changed is a new object): worked
+        # out as groups arrive, so the sort when a scan ends or a review opens is quick
+        self._keys: dict[int, tuple[DuplicateGroup, str, tuple[object, ...]]] = {}
         session.aboutToInsertGroups.connect(self._before_insert)
         session.groupsInserted.connect(self._after_insert)
         session.aboutToReset.connect(self._before_reset)
@@ -93,10 +96,21 @@ class GroupListModel(QAbstractListModel):
     def _accepts(self, session_row: int) -> bool:
         return self._min_copies <= 0 or self.session.groups[session_row].size > self._min_copies
 
+    def _key(self, group: DuplicateGroup) -> tuple[object, ...]:
+        known = self._keys.get(id(group))
+        if known is not None and known[0] is group and known[1] == self._sort_by:
+            return known[2]
+        key = sort_key(group, self._sort_by)
+        self._keys[id(group)] = (group, self._sort_by, key)
+        return key
+
     def _ordered(self) -> list[int]:
         groups = self.session.groups
         rows = [r for r in range(len(groups)) if self._accepts(r)]
-        rows.sort(key=lambda r: sort_key(groups[r], self._sort_by))
+        rows.sort(key=lambda r: self._key(groups[r]))
+        if len(self._keys) > 2 * len(groups) + 1000:  # groups replaced since: forget them
+            shown = {id(g) for g in groups}
+            self._keys = {k: v for k, v in self._keys.items() if k in shown}
         return rows
 
     def _reindex(self) -> None:
@@ -146,7 +160,9 @@ class GroupListModel(QAbstractListModel):
     @Slot(int, int)
     def _after_insert(self, first: int, last: int) -> None:
         for row in range(first, last + 1):
-            self._keeper_row[self.session.groups[row].keeper.path] = row
+            group = self.session.groups[row]
+            self._keeper_row[group.keeper.path] = row
+            self._key(group)
         accepted = [r for r in range(first, last + 1) if self._accepts(r)]
         if not accepted:
             return
@@ -166,6 +182,7 @@ class GroupListModel(QAbstractListModel):
         self._rows = []
         self._view_row = {}
         self._keeper_row = {}
+        self._keys = {}
         self.endResetModel()
 
     @Slot(int)
