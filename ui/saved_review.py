@@ -235,6 +235,9 @@ class SavedReviewFlow(QObject):
         now: list[str] = window.settings.get(Keys.PROTECTED)
         protected = (*loaded.result.settings.protected, *(p for p in now if isinstance(p, str)))
         window.session.clear(protected)
+        # a review of catalogs takes its ways (no moves, servers shown) before its sets
+        # arrive, as after opening the catalogs themselves
+        window.catalogs.result_shown(loaded.result)
         window.review_page.show_empty("")
         window.pages.setCurrentWidget(window.review_page)  # it fills as a scan's does
         window.statusBar().showMessage(f"Opening {Path(loaded.source).name}…")

@@ -262,9 +262,9 @@ def test_the_marks_are_saved_and_continued_as_a_review(
     assert window.session.set_mark(row, 1, True) is None
     window.saved_review.autosaver.flush()
     window.show_start()
-    with qtbot.waitSignal(window.saved_review.loader.finished, timeout=60_000):
+    with qtbot.waitSignal(window.saved_review.opened, timeout=60_000):
         window.saved_review.continue_review()
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.review_page)
+    assert window.pages.currentWidget() is window.review_page
     assert window.session.paths_to_remove() == [marked]
     assert not window.saved_review.banner.isVisible()  # nothing "changed": not local files
     assert window.catalogs.active
