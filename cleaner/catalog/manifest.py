@@ -1,0 +1,577 @@
+"""Removal manifests and keeper verifications: the files that carry a scan of catalogs back
+to the servers (docs/catalog.md, "Removal manifests").
+
+`photosift scan --catalog ... --manifests DIR` writes one manifest per label
+(`write_manifests`): which of that server's files the scan suggests moving, set by set,
+with every copy that stays (on any server), and which of that server's files other
+servers' removals lean on (its *keepers for others*). `photosift catalog verify` checks
+those keepers on their server and writes a verification (`cleaner.catalog.manifest_local`);
+`photosift clean --from MANIFEST` moves the suggested copies.
+
+Both files are JSON Lines: a header line, one line per record, and a last line with the
+SHA-256 of every byte before it. A file is read whole and its checksum checked before
+any record is used, so a truncated or hand-edited file is refused in one line
+(`ManifestError`), and a file of millions of records is never one JSON document in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import platform
+import re
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from cleaner.atomic import atomic_text_file
+from cleaner.catalog.estate import labelled_base
+from cleaner.catalog.schema import CatalogError, open_read_only, read_meta
+from cleaner.errors import PhotoSiftError
+from cleaner.models import DuplicateGroup, GroupMember, ScanResult
+from cleaner.safeopen import NotARegularFileError, open_regular
+from cleaner.version import __version__
+
+MANIFEST_FORMAT = "photosift-removal-manifest"
+VERIFICATION_FORMAT = "photosift-keeper-verification"
+FORMAT_VERSION = 1
+MANIFEST_SUFFIX = ".manifest.jsonl"
+VERIFICATION_SUFFIX = ".verified.jsonl"
+# A manifest of ten million records is ~3 GB; a line longer than this is no record.
+MAX_LINE = 1 << 20
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+class ManifestError(PhotoSiftError):
+    """A manifest or verification that cannot be used; the message is one line naming
+    the file and saying what to do."""
+
+
+# -- what a manifest holds -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogIdentity:
+    """The catalog a label's records come from, as the scan read it."""
+
+    label: str
+    checksum: str  # the catalog's own checksum (its `meta` row): which build of it
+    machine: str  # the machine that built it
+    roots: tuple[str, ...]  # its roots, as they were catalogued
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One file of a catalog: its root (an index into the catalog's roots), its path
+    below that root ("/" between folders) and what the catalog recorded of it."""
+
+    label: str
+    root: int
+    path: str
+    size: int
+    mtime_ns: int
+    inode: int  # 0 where the file system gave none
+    sha256: str
+    damaged: bool = False
+
+    @property
+    def key(self) -> tuple[str, int, str]:
+        return (self.label, self.root, self.path)
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestSet:
+    """One set with a suggested removal on the manifest's server: the copies to move
+    (all on that server) and every copy of the set that stays, on any server."""
+
+    set_id: int
+    kind: str
+    move: tuple[Record, ...]
+    survivors: tuple[Record, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    path: str
+    run: str  # one scan's id: its manifests and their verifications share it
+    label: str
+    written_at: str
+    catalogs: dict[str, CatalogIdentity]  # this label's, and every label a survivor is on
+    sets: tuple[ManifestSet, ...]
+    keep: tuple[Record, ...]  # this server's files other servers' removals lean on
+
+    @property
+    def catalog(self) -> CatalogIdentity:
+        return self.catalogs[self.label]
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """What `photosift catalog verify` found on one server: the keepers it confirmed."""
+
+    path: str
+    run: str
+    label: str
+    catalog_checksum: str
+    machine: str
+    verified_at: str
+    confirmed: frozenset[tuple[int, str, str, int]]  # (root, path, sha256, size)
+    # as found there, for `(root, path)`: (device, inode, size, mtime_ns)
+    found: dict[tuple[int, str], tuple[int, int, int, int]]
+
+
+# -- file names ------------------------------------------------------------------------------
+
+
+def file_stem(label: str) -> str:
+    """A file name for a label: letters, digits, '.', '_' and '-' kept, the rest '_'."""
+    stem = re.sub(r"[^A-Za-z0-9._-]", "_", label).strip(".") or "label"
+    return stem[:100]
+
+
+def manifest_name(label: str) -> str:
+    return file_stem(label) + MANIFEST_SUFFIX
+
+
+def verification_name(label: str) -> str:
+    return file_stem(label) + VERIFICATION_SUFFIX
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+class _ChecksummedWriter:
+    """Lines out, each added to the SHA-256 the last line carries."""
+
+    def __init__(self, fh: IO[str]) -> None:
+        self.fh = fh
+        self.digest = hashlib.sha256()
+        self.lines = 0
+
+    def line(self, value: object) -> None:
+        text = json.dumps(value, ensure_ascii=True, separators=(",", ":"), sort_keys=True) + "\n"
+        self.digest.update(text.encode("ascii"))
+        self.fh.write(text)
+        self.lines += 1
+
+    def close(self) -> None:
+        last = {"checksum": "sha256:" + self.digest.hexdigest(), "lines": self.lines}
+        self.fh.write(json.dumps(last, sort_keys=True, separators=(",", ":")) + "\n")
+
+
+def now_text() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def this_machine() -> str:
+    """This machine's name, as a catalog build records it."""
+    return platform.node()
+
+
+def catalog_checksum(path: str) -> str:
+    """A catalog's own checksum (the `meta` row its reader verifies), naming that build."""
+    with open_read_only(Path(path)) as conn:
+        checksum = read_meta(conn).get("checksum", "")
+    if not checksum:
+        raise CatalogError(f"{path} has no checksum: build it again")
+    return checksum
+
+
+def _record_json(r: Record, with_label: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "root": r.root,
+        "path": r.path,
+        "size": r.size,
+        "mtime_ns": r.mtime_ns,
+        "inode": r.inode,
+        "sha256": r.sha256,
+        "damaged": r.damaged,
+    }
+    if with_label:
+        out["label"] = r.label
+    return out
+
+
+class _Locator:
+    """A labelled path (``LABEL:PATH`` of a scan of catalogs) as a catalog root and a
+    path below it, the inverse of `cleaner.catalog.estate._Estate._labelled`."""
+
+    def __init__(self, catalogs: Sequence[CatalogIdentity]) -> None:
+        self.roots = {c.label: c.roots for c in catalogs}
+        self.bases = {c.label: labelled_base(c.roots) for c in catalogs}
+
+    def record(self, member: GroupMember) -> Record:
+        label, colon, below = member.path.partition(":")
+        if not colon or label not in self.roots:
+            raise ValueError(f"{member.path}: not a path of a catalog of this scan")
+        base = self.bases[label]
+        local = below.replace("/", os.sep)
+        full = os.path.join(base, local) if base else local
+        for n, root in enumerate(self.roots[label]):
+            prefix = root.rstrip(os.sep) + os.sep
+            if full.startswith(prefix):
+                rel = full[len(prefix) :].replace(os.sep, "/")
+                e = member.entry
+                damaged = member.metrics is not None and bool(member.metrics.damaged)
+                sha = member.sha256 or ""
+                return Record(label, n, rel, e.size, e.mtime_ns, e.inode, sha, damaged)
+        raise ValueError(f"{member.path}: below none of the roots of {label}")
+
+
+def write_manifests(
+    result: ScanResult, catalogs: Sequence[tuple[str, str, str, tuple[str, ...]]], folder: str
+) -> list[Path]:
+    """One manifest per label into `folder` (which must exist): `catalogs` gives each
+    label's (label, catalog file, machine, roots) as the scan read them. Returns the
+    files written. Raises `CatalogError` when a catalog changed since the scan read it,
+    OSError when a file cannot be written."""
+    identities = [
+        CatalogIdentity(label, catalog_checksum(path), machine, tuple(roots))
+        for label, path, machine, roots in catalogs
+    ]
+    by_label = {c.label: c for c in identities}
+    locator = _Locator(identities)
+    sets: dict[str, list[ManifestSet]] = {c.label: [] for c in identities}
+    keep: dict[str, dict[tuple[str, int, str], Record]] = {c.label: {} for c in identities}
+    for group in result.groups:
+        for label, chosen in _by_label(group, locator).items():
+            stays = tuple(locator.record(m) for m in group.members if not m.suggested_remove)
+            sets[label].append(ManifestSet(group.id, group.kind.value, chosen, stays))
+            for s in stays:
+                if s.label != label:
+                    keep[s.label].setdefault(s.key, s)
+    run = uuid.uuid4().hex
+    written_at = now_text()
+    out: list[Path] = []
+    for identity in identities:
+        label = identity.label
+        needed = {label} | {s.label for ms in sets[label] for s in ms.survivors}
+        target = Path(folder) / manifest_name(label)
+        with atomic_text_file(target, encoding="ascii", newline="\n") as fh:
+            w = _ChecksummedWriter(fh)
+            w.line(
+                {
+                    "format": MANIFEST_FORMAT,
+                    "format_version": FORMAT_VERSION,
+                    "run": run,
+                    "label": label,
+                    "written_at": written_at,
+                    "photosift_version": __version__,
+                    "catalogs": [_identity_json(by_label[n]) for n in sorted(needed)],
+                    "sets": len(sets[label]),
+                    "keep": len(keep[label]),
+                }
+            )
+            for ms in sets[label]:
+                w.line(
+                    {
+                        "set": ms.set_id,
+                        "kind": ms.kind,
+                        "move": [_record_json(r, False) for r in ms.move],
+                        "survivors": [_record_json(r, True) for r in ms.survivors],
+                    }
+                )
+            for r in sorted(keep[label].values(), key=lambda r: (r.root, r.path)):
+                w.line({"keep": _record_json(r, False)})
+            w.close()
+        out.append(target)
+    return out
+
+
+def _by_label(group: DuplicateGroup, locator: _Locator) -> dict[str, tuple[Record, ...]]:
+    """The group's suggested removals, by the label of the server they are on."""
+    found: dict[str, list[Record]] = {}
+    for m in group.members:
+        if m.suggested_remove:
+            r = locator.record(m)
+            found.setdefault(r.label, []).append(r)
+    return {label: tuple(rs) for label, rs in found.items()}
+
+
+def _identity_json(c: CatalogIdentity) -> dict[str, Any]:
+    return {"label": c.label, "checksum": c.checksum, "machine": c.machine, "roots": list(c.roots)}
+
+
+def write_verification(
+    target: Path,
+    manifest: Manifest,
+    confirmed: Iterable[tuple[Record, tuple[int, int, int, int]]],
+) -> None:
+    """The verification file of `manifest`'s server: each confirmed keeper with its
+    (device, inode, size, mtime_ns) as found."""
+    with atomic_text_file(target, encoding="ascii", newline="\n") as fh:
+        w = _ChecksummedWriter(fh)
+        w.line(
+            {
+                "format": VERIFICATION_FORMAT,
+                "format_version": FORMAT_VERSION,
+                "run": manifest.run,
+                "label": manifest.label,
+                "catalog_checksum": manifest.catalog.checksum,
+                "machine": this_machine(),
+                "verified_at": now_text(),
+                "photosift_version": __version__,
+            }
+        )
+        for r, (device, inode, size, mtime_ns) in confirmed:
+            w.line(
+                {
+                    "root": r.root,
+                    "path": r.path,
+                    "sha256": r.sha256,
+                    "size": size,
+                    "mtime_ns": mtime_ns,
+                    "device": device,
+                    "inode": inode,
+                }
+            )
+        w.close()
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+_REMAKE = "write the manifests again (photosift scan --catalog ... --manifests DIR)"
+_REVERIFY = "run 'photosift catalog verify' again on that server"
+
+
+def _open(path: str, what: str) -> IO[bytes]:
+    try:
+        return open_regular(path)
+    except FileNotFoundError:
+        raise ManifestError(f"no such {what}: {path}") from None
+    except NotARegularFileError as exc:
+        raise ManifestError(f"{path} is not a regular file ({exc})") from None
+    except OSError as exc:
+        raise ManifestError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _raw_lines(fh: IO[bytes], path: str, remedy: str) -> Iterator[bytes]:
+    n = 0
+    while raw := fh.readline(MAX_LINE + 1):
+        n += 1
+        if len(raw) > MAX_LINE or not raw.endswith(b"\n"):
+            raise ManifestError(f"{path} is truncated or damaged (line {n:,} is cut off): {remedy}")
+        yield raw
+
+
+def _lines(path: str, what: str, remedy: str) -> Iterator[dict[str, Any]]:
+    """The records of a checksummed JSON Lines file, header first, each a JSON object.
+    The whole file's checksum is checked first, so nothing of a truncated or edited file
+    is ever used. Raises `ManifestError` in one line."""
+    digest = hashlib.sha256()
+    count = 0
+    last = b""
+    try:
+        with _open(path, what) as fh:
+            for raw in _raw_lines(fh, path, remedy):
+                if last:
+                    digest.update(last)
+                    count += 1
+                last = raw
+    except OSError as exc:
+        raise ManifestError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not last:
+        raise ManifestError(f"{path} is empty: it is not a PhotoSift {what}")
+    try:
+        end = json.loads(last)
+    except ValueError:
+        end = None
+    if count == 0 or not isinstance(end, dict) or set(end) != {"checksum", "lines"}:
+        try:
+            with _open(path, what) as fh:
+                head = json.loads(next(_raw_lines(fh, path, remedy)))
+        except (ValueError, OSError):
+            head = None
+        if not isinstance(head, dict) or head.get("format") not in (
+            MANIFEST_FORMAT,
+            VERIFICATION_FORMAT,
+        ):
+            raise ManifestError(f"{path} is not a PhotoSift {what}")
+        raise ManifestError(f"{path} is truncated (it does not end with its checksum): {remedy}")
+    if end.get("checksum") != "sha256:" + digest.hexdigest() or end.get("lines") != count:
+        raise ManifestError(
+            f"{path} was changed after it was written (its checksum does not match); "
+            f"PhotoSift does not act on an edited {what}: {remedy}"
+        )
+    try:
+        with _open(path, what) as fh:
+            for n, raw in enumerate(_raw_lines(fh, path, remedy)):
+                if n == count:
+                    break
+                try:
+                    value = json.loads(raw)
+                except ValueError:
+                    value = None
+                if not isinstance(value, dict):
+                    raise ManifestError(f"{path} is damaged (line {n + 1:,}): {remedy}")
+                if n == 0:
+                    _check_format(path, value, what)
+                yield value
+    except OSError as exc:
+        raise ManifestError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _check_format(path: str, header: dict[str, Any], what: str) -> None:
+    fmt = MANIFEST_FORMAT if what == "manifest" else VERIFICATION_FORMAT
+    if header.get("format") != fmt:
+        raise ManifestError(f"{path} is not a PhotoSift {what}")
+    version = header.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ManifestError(
+            f"{path} is a {what} of format {version} and this PhotoSift reads format "
+            f"{FORMAT_VERSION}: use the PhotoSift that wrote it, or write it again"
+        )
+
+
+def looks_like_manifest(path: str) -> bool:
+    """Whether `path` starts like a manifest (so `clean --from` reads it as one). Never
+    blocks (a FIFO is no manifest) and never raises."""
+    try:
+        with open_regular(path) as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    return f'"format":"{MANIFEST_FORMAT}"'.encode() in head
+
+
+class _Bad(Exception):
+    pass
+
+
+def _int(v: object) -> int:
+    if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+        raise _Bad
+    return v
+
+
+def _str(v: object) -> str:
+    if not isinstance(v, str):
+        raise _Bad
+    return v
+
+
+def _list(v: object) -> list[object]:
+    if not isinstance(v, list):
+        raise _Bad
+    return v
+
+
+def _record(v: object, label: str | None, labels: dict[str, CatalogIdentity]) -> Record:
+    if not isinstance(v, dict):
+        raise _Bad
+    lab = _str(v.get("label")) if label is None else label
+    if lab not in labels:
+        raise _Bad
+    root = _int(v.get("root"))
+    if root >= len(labels[lab].roots):
+        raise _Bad
+    sha = _str(v.get("sha256"))
+    if not _HEX64.fullmatch(sha):
+        raise _Bad
+    damaged = v.get("damaged", False)
+    if not isinstance(damaged, bool):
+        raise _Bad
+    return Record(
+        lab,
+        root,
+        _str(v.get("path")),
+        _int(v.get("size")),
+        _int(v.get("mtime_ns")),
+        _int(v.get("inode")),
+        sha,
+        damaged,
+    )
+
+
+def read_manifest(path: str) -> Manifest:
+    """The manifest, after checking all of it (format, version, checksum, every record's
+    shape). Paths are checked where they are used (`cleaner.catalog.manifest_local`).
+    Raises `ManifestError` in one line."""
+    header: dict[str, Any] | None = None
+    labels: dict[str, CatalogIdentity] = {}
+    sets: list[ManifestSet] = []
+    keep: list[Record] = []
+    n = 0
+    try:
+        for value in _lines(path, "manifest", _REMAKE):
+            n += 1
+            if header is None:
+                header = value
+                for c in _list(value.get("catalogs")):
+                    if not isinstance(c, dict):
+                        raise _Bad
+                    roots = tuple(_str(r) for r in _list(c.get("roots")))
+                    ident = CatalogIdentity(
+                        _str(c.get("label")), _str(c.get("checksum")), _str(c.get("machine")), roots
+                    )
+                    labels[ident.label] = ident
+                if _str(value.get("label")) not in labels:
+                    raise _Bad
+                _str(value.get("run"))
+            elif "keep" in value:
+                keep.append(_record(value["keep"], header["label"], labels))
+            else:
+                move = tuple(_record(r, header["label"], labels) for r in _list(value.get("move")))
+                stays = tuple(_record(r, None, labels) for r in _list(value.get("survivors")))
+                if not move:
+                    raise _Bad
+                set_id, kind = _int(value.get("set")), _str(value.get("kind"))
+                sets.append(ManifestSet(set_id, kind, move, stays))
+    except (_Bad, TypeError, AttributeError):
+        raise ManifestError(
+            f"{path} is damaged (line {n:,} does not hold what PhotoSift writes): {_REMAKE}"
+        ) from None
+    assert header is not None
+    return Manifest(
+        path=path,
+        run=header["run"],
+        label=header["label"],
+        written_at=str(header.get("written_at", "")),
+        catalogs=labels,
+        sets=tuple(sets),
+        keep=tuple(keep),
+    )
+
+
+def read_verification(path: str) -> Verification:
+    """A verification file, checked whole. Raises `ManifestError` in one line."""
+    header: dict[str, Any] | None = None
+    confirmed: set[tuple[int, str, str, int]] = set()
+    found: dict[tuple[int, str], tuple[int, int, int, int]] = {}
+    n = 0
+    try:
+        for value in _lines(path, "verification", _REVERIFY):
+            n += 1
+            if header is None:
+                header = value
+                for key in ("run", "label", "catalog_checksum", "machine", "verified_at"):
+                    _str(value.get(key))
+                continue
+            root, rel = _int(value.get("root")), _str(value.get("path"))
+            sha, size = _str(value.get("sha256")), _int(value.get("size"))
+            confirmed.add((root, rel, sha, size))
+            found[(root, rel)] = (
+                _int(value.get("device")),
+                _int(value.get("inode")),
+                size,
+                _int(value.get("mtime_ns")),
+            )
+    except (_Bad, TypeError, AttributeError):
+        raise ManifestError(
+            f"{path} is damaged (line {n:,} does not hold what PhotoSift writes): {_REVERIFY}"
+        ) from None
+    assert header is not None
+    return Verification(
+        path=path,
+        run=header["run"],
+        label=header["label"],
+        catalog_checksum=header["catalog_checksum"],
+        machine=header["machine"],
+        verified_at=header["verified_at"],
+        confirmed=frozenset(confirmed),
+        found=found,
+    )
