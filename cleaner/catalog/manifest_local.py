@@ -59,6 +59,7 @@ from cleaner.removal.plan import (
     state_problem,
 )
 from cleaner.removal.trash import NotARegularFile
+from cleaner.removal.undolog import Outcome, UndoLog
 from cleaner.sidecars import FolderIndex, FolderIndexes, share_out, sidecars_of
 
 # -- where the roots are here ----------------------------------------------------------------
@@ -388,3 +389,25 @@ def _survivors(
         survivor = Survivor(shown, size, mtime_ns, s.sha256, device, inode, elsewhere=s.label)
         remote.append((survivor, s.damaged))
     return local, remote, lost
+
+
+def moved_before(
+    plan: RemovalPlan, source: str, log: UndoLog
+) -> tuple[RemovalPlan, dict[str, int]]:
+    """`plan` without the files that are gone because an earlier clean of this same
+    manifest (`source`, the batch's source) moved them, and how many per batch: running
+    a manifest again says so in one line instead of listing each as vanished."""
+    gone = {k.path for k in plan.refused if k.reason is KeepReason.VANISHED}
+    found: dict[str, str] = {}
+    if gone:
+        for batch in log.batches():
+            if batch.source != source:
+                continue
+            for e in log.entries(batch.id):
+                if e.outcome is Outcome.MOVED and not e.restored and e.original_path in gone:
+                    found.setdefault(e.original_path, batch.id)
+    per_batch: dict[str, int] = {}
+    for batch_id in found.values():
+        per_batch[batch_id] = per_batch.get(batch_id, 0) + 1
+    refused = tuple(k for k in plan.refused if k.path not in found)
+    return replace(plan, refused=refused), per_batch

@@ -8,9 +8,14 @@ and move lock (`cleaner.cli.clean_cmd`).
 from __future__ import annotations
 
 import argparse
+import os
+from typing import TYPE_CHECKING
 
 from cleaner.cli.common import error
 from cleaner.textsafe import printable
+
+if TYPE_CHECKING:
+    from cleaner.removal.plan import RemovalPlan
 
 
 def add_manifest_options(p: argparse.ArgumentParser) -> None:
@@ -70,6 +75,10 @@ def run_manifest(args: argparse.Namespace) -> int:
     for note in notes:
         error(note)
     plan = plan_manifest(manifest, roots, verifications, protected_folders=args.protect)
+    # The batch's source names the manifest wherever the command is run from: a second run
+    # then recognises what the first one moved.
+    args.result = os.path.abspath(args.result)
+    plan, earlier = _without_earlier_moves(plan, args.result)
     options = c._options(args)
     print(
         f"Manifest of {printable(manifest.label)!s} (written {manifest.written_at}): "
@@ -77,5 +86,21 @@ def run_manifest(args: argparse.Namespace) -> int:
     )
     for v in verifications:
         print(f"  copies on {printable(v.label)} count as verified there at {v.verified_at}")
+    for batch_id, n in earlier.items():
+        print(
+            f"{c._files(n)} already moved by an earlier clean of this manifest "
+            f"(photosift undo {batch_id} puts {'it' if n == 1 else 'them'} back)."
+        )
     code: int = c.carry_out(plan, options, args)
     return code
+
+
+def _without_earlier_moves(plan: RemovalPlan, source: str) -> tuple[RemovalPlan, dict[str, int]]:
+    from cleaner.catalog.manifest_local import moved_before
+    from cleaner.removal.undolog import UndoLog, UndoLogError
+
+    try:
+        with UndoLog() as log:
+            return moved_before(plan, source, log)
+    except UndoLogError:  # no readable log: the files are listed as no longer there
+        return plan, {}
