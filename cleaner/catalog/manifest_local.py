@@ -127,7 +127,7 @@ def local_path(record: Record, roots: Sequence[str]) -> tuple[str, str] | KeptFi
     if (
         not rel
         or "\0" in rel
-        or "\\" in rel
+        or (os.sep == "\\" and "\\" in rel)  # a separator there; a name's character here
         or any(p in ("", ".", "..") for p in parts)
         or os.path.isabs(rel)
         or os.path.splitdrive(rel)[0]

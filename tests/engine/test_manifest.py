@@ -22,10 +22,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cleaner.catalog import manifest_local
-from cleaner.catalog.manifest import _ChecksummedWriter, read_manifest
+from cleaner.catalog.manifest import Record, _ChecksummedWriter, read_manifest
+from cleaner.catalog.manifest_local import local_path
 from cleaner.cli import main
+from cleaner.removal.plan import KeepReason
 from cleaner.removal.undolog import Outcome, UndoLog
 from tests.engine.test_catalog_scan import build_in_process
 from tests.helpers.copy_sets import noise_png, write_copy_sets
@@ -402,6 +406,33 @@ def test_a_damaged_manifest_is_refused_in_one_line(
     assert says in err
 
 
+def test_a_folder_or_a_pipe_is_no_manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    isolate(monkeypatch, tmp_path)
+    fifo = tmp_path / "a.manifest.jsonl"
+    os.mkfifo(fifo)
+    assert "is not a regular file" in one_line_refusal("catalog", "verify", str(fifo))
+    assert "photosift: " in run("clean", "--from", str(fifo))[2]  # the result file's refusal
+    assert "is not a regular file" in one_line_refusal("catalog", "verify", str(tmp_path))
+    assert "no such manifest" in one_line_refusal("catalog", "verify", str(tmp_path / "none"))
+
+
+@given(rel=st.text(alphabet="ab./\\\0:~ ", max_size=12))
+def test_a_manifest_path_never_reaches_out_of_its_root(rel: str) -> None:
+    """Whatever a manifest's path says, it names a file strictly below its root, with no
+    '..' on the way, or it is refused."""
+    root = os.path.join(os.sep, "srv", "photos")
+    record = Record("a", 0, rel, 1, 1, 0, "0" * 64)
+    placed = local_path(record, (root,))
+    if isinstance(placed, tuple):
+        path, at = placed
+        assert at == root
+        assert path.startswith(root + os.sep)
+        assert os.path.normpath(path) == path
+        assert ".." not in path[len(root) :].split(os.sep)
+    else:
+        assert placed.reason is KeepReason.BAD_PATH
+
+
 def test_a_manifest_of_a_newer_format_is_refused_in_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -517,7 +548,6 @@ def test_paths_out_of_the_root_are_refused(tmp_path: Path, monkeypatch: pytest.M
 # -- a kill in the middle --------------------------------------------------------------------
 
 
-@pytest.mark.slow
 def test_a_clean_killed_midway_leaves_an_undo_log_that_puts_back_what_moved(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
