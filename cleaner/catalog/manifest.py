@@ -127,18 +127,27 @@ class Verification:
 # -- file names ------------------------------------------------------------------------------
 
 
-def file_stem(label: str) -> str:
-    """A file name for a label: letters, digits, '.', '_' and '-' kept, the rest '_'."""
-    stem = re.sub(r"[^A-Za-z0-9._-]", "_", label).strip(".") or "label"
-    return stem[:100]
+def file_stems(labels: Sequence[str]) -> dict[str, str]:
+    """A file name stem per label: letters, digits, '.', '_' and '-' kept, the rest '_',
+    made unique ("nas/1" and "nas_1" become "nas_1" and "nas_1-2")."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for label in labels:
+        stem = re.sub(r"[^A-Za-z0-9._-]", "_", label).strip(".")[:100] or "label"
+        unique, n = stem, 1
+        while unique.lower() in taken:  # case-insensitive file systems too
+            n += 1
+            unique = f"{stem}-{n}"
+        taken.add(unique.lower())
+        out[label] = unique
+    return out
 
 
-def manifest_name(label: str) -> str:
-    return file_stem(label) + MANIFEST_SUFFIX
-
-
-def verification_name(label: str) -> str:
-    return file_stem(label) + VERIFICATION_SUFFIX
+def verification_path(manifest_path: str) -> Path:
+    """Where `catalog verify` writes by default: beside the manifest, named after it."""
+    p = Path(manifest_path)
+    stem = p.name.removesuffix(MANIFEST_SUFFIX) if p.name.endswith(MANIFEST_SUFFIX) else p.stem
+    return p.with_name(stem + VERIFICATION_SUFFIX)
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -247,10 +256,11 @@ def write_manifests(
     run = uuid.uuid4().hex
     written_at = now_text()
     out: list[Path] = []
+    stems = file_stems([c.label for c in identities])
     for identity in identities:
         label = identity.label
         needed = {label} | {s.label for ms in sets[label] for s in ms.survivors}
-        target = Path(folder) / manifest_name(label)
+        target = Path(folder) / (stems[label] + MANIFEST_SUFFIX)
         with atomic_text_file(target, encoding="ascii", newline="\n") as fh:
             w = _ChecksummedWriter(fh)
             w.line(

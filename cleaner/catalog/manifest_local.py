@@ -36,7 +36,7 @@ from cleaner.catalog.manifest import (
     Verification,
     read_verification,
     this_machine,
-    verification_name,
+    verification_path,
     write_verification,
 )
 from cleaner.formats import is_image_candidate
@@ -187,7 +187,7 @@ def verify_keepers(
         event = meter.advance(1, r.size)
         if event is not None:
             yield event
-    out = Path(target or Path(manifest.path).with_name(verification_name(manifest.label)))
+    out = Path(target) if target else verification_path(manifest.path)
     write_verification(out, manifest, confirmed)
     yield KeepersVerified(str(out), len(confirmed), tuple(problems))
 
@@ -257,11 +257,12 @@ def plan_manifest(
     files: list[PlannedFile] = []
     folders: set[str] = set()
     seen: set[str] = set()
+    # Files here that a copy counts on as the one that stays, in this manifest or in
+    # another server's (the keep list): never moved, whatever else the file says.
+    staying = [s for ms in manifest.sets for s in ms.survivors if s.label == manifest.label]
     stays_here = {
         p[0]
-        for ms in manifest.sets
-        for s in ms.survivors
-        if s.label == manifest.label
+        for s in (*staying, *manifest.keep)
         for p in [local_path(s, roots)]
         if isinstance(p, tuple)
     }

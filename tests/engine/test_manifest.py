@@ -26,7 +26,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cleaner.catalog import manifest_local
-from cleaner.catalog.manifest import Record, _ChecksummedWriter, read_manifest
+from cleaner.catalog.manifest import Record, _ChecksummedWriter, file_stems, read_manifest
 from cleaner.catalog.manifest_local import local_path
 from cleaner.cli import main
 from cleaner.removal.plan import KeepReason
@@ -404,6 +404,37 @@ def test_a_damaged_manifest_is_refused_in_one_line(
     assert moved_paths() == []
     err = one_line_refusal("catalog", "verify", str(e.a_manifest))
     assert says in err
+
+
+def test_a_copy_another_server_counts_on_is_never_moved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file in the manifest's keep list (a keeper for another server's removals) that a
+    set also lists to move (as an edited, or a later scan's, manifest could) stays."""
+    e = make_estate(tmp_path, monkeypatch)
+    kept = e.local_pairs[0][1]
+
+    def also_a_keeper(lines: list[dict[str, Any]]) -> None:
+        record = next(x["move"][0] for x in lines[1:] if x["move"][0]["path"].endswith(kept.name))
+        lines.append({"keep": record})
+
+    rewrite(e.a_manifest, also_a_keeper)
+    _, out, _ = run("clean", "--from", str(e.a_manifest), "--yes")
+    assert f"{kept}: the same file as another path in the list" in out
+    assert "(also a copy that stays)" in out
+    assert kept.exists()
+    assert len(moved_paths()) == 2
+
+
+def test_labels_get_distinct_file_names() -> None:
+    stems = file_stems(["nas/1", "nas_1", "NAS_1", "..", "archive"])
+    assert stems == {
+        "nas/1": "nas_1",
+        "nas_1": "nas_1-2",
+        "NAS_1": "NAS_1-3",
+        "..": "label",
+        "archive": "archive",
+    }
 
 
 def test_a_folder_or_a_pipe_is_no_manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
