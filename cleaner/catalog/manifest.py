@@ -162,14 +162,16 @@ class _ChecksummedWriter:
         self.lines = 0
 
     def line(self, value: object) -> None:
-        text = json.dumps(value, ensure_ascii=True, separators=(",", ":"), sort_keys=True) + "\n"
+        # Keys in the order written (the header's "format" first, so a reader recognises
+        # the file by its first bytes); the checksum covers the bytes, whatever the order.
+        text = json.dumps(value, ensure_ascii=True, separators=(",", ":")) + "\n"
         self.digest.update(text.encode("ascii"))
         self.fh.write(text)
         self.lines += 1
 
     def close(self) -> None:
         last = {"checksum": "sha256:" + self.digest.hexdigest(), "lines": self.lines}
-        self.fh.write(json.dumps(last, sort_keys=True, separators=(",", ":")) + "\n")
+        self.fh.write(json.dumps(last, separators=(",", ":")) + "\n")
 
 
 def now_text() -> str:
@@ -220,15 +222,22 @@ class _Locator:
         base = self.bases[label]
         local = below.replace("/", os.sep)
         full = os.path.join(base, local) if base else local
-        for n, root in enumerate(self.roots[label]):
-            prefix = root.rstrip(os.sep) + os.sep
-            if full.startswith(prefix):
-                rel = full[len(prefix) :].replace(os.sep, "/")
-                e = member.entry
-                damaged = member.metrics is not None and bool(member.metrics.damaged)
-                sha = member.sha256 or ""
-                return Record(label, n, rel, e.size, e.mtime_ns, e.inode, sha, damaged)
-        raise ValueError(f"{member.path}: below none of the roots of {label}")
+        # the first root it lies below, as the build placed it (`builder._place`)
+        found = next(
+            (
+                (n, full[len(root.rstrip(os.sep)) + 1 :])
+                for n, root in enumerate(self.roots[label])
+                if full.startswith(root.rstrip(os.sep) + os.sep)
+            ),
+            None,
+        )
+        if found is None:
+            raise ValueError(f"{member.path}: below none of the roots of {label}")
+        n, rel = found
+        e = member.entry
+        damaged = member.metrics is not None and bool(member.metrics.damaged)
+        rel = rel.replace(os.sep, "/")
+        return Record(label, n, rel, e.size, e.mtime_ns, e.inode, member.sha256 or "", damaged)
 
 
 def write_manifests(
@@ -440,12 +449,12 @@ def _check_format(path: str, header: dict[str, Any], what: str) -> None:
 def looks_like_manifest(path: str) -> bool:
     """Whether `path` starts like a manifest (so `clean --from` reads it as one). Never
     blocks (a FIFO is no manifest) and never raises."""
+    start = f'{{"format":"{MANIFEST_FORMAT}"'.encode()
     try:
         with open_regular(path) as fh:
-            head = fh.read(4096)
+            return fh.read(len(start)) == start
     except OSError:
         return False
-    return f'"format":"{MANIFEST_FORMAT}"'.encode() in head
 
 
 class _Bad(Exception):

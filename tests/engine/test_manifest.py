@@ -74,6 +74,7 @@ def make_estate(
     local: int = 3,
     cross: int = 3,
     separate_processes: bool = False,
+    a_roots: tuple[str, ...] = (),
 ) -> Estate:
     env = isolate(monkeypatch, tmp_path)
     a, b = tmp_path / "server-a", tmp_path / "server-b"
@@ -93,12 +94,11 @@ def make_estate(
     cats.mkdir()
     for root, label in ((a, "a"), (b, "b")):
         out = cats / f"{label}.catalog"
+        folders = [str(root / r) for r in a_roots] if label == "a" and a_roots else [str(root)]
         if separate_processes:
             build_in_process(root, label, out)
         else:
-            code, _, err = run(
-                "catalog", "build", str(root), "--label", label, "--out", str(out), "-q"
-            )
+            code, _, err = run("catalog", "build", *folders, "--label", label, "--out", str(out))
             assert code == 0, err
     manifests = tmp_path / "manifests"
     manifests.mkdir()
@@ -113,7 +113,8 @@ def make_estate(
 def suggested_on_a(estate: Estate) -> list[str]:
     """What a's manifest says to move, as local paths, sorted."""
     m = read_manifest(str(estate.a_manifest))
-    return sorted(os.path.join(str(estate.a), *r.path.split("/")) for s in m.sets for r in s.move)
+    roots = m.catalog.roots
+    return sorted(os.path.join(roots[r.root], *r.path.split("/")) for s in m.sets for r in s.move)
 
 
 def moved_paths() -> list[str]:
@@ -169,6 +170,18 @@ def test_clean_on_a_moves_exactly_its_suggested_copies_and_undo_puts_them_back(
     code, out, err = run("undo", batch)
     assert code == 0, out + err
     assert snapshot(e.every_file()) == before
+
+
+def test_a_catalog_of_several_roots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    e = make_estate(tmp_path, monkeypatch, a_roots=("local", "cross"))
+    roots = read_manifest(str(e.a_manifest)).catalog.roots
+    assert sorted(roots) == [str(e.a / "cross"), str(e.a / "local")]
+    expected = sorted([str(p[1]) for p in e.local_pairs] + [str(pa) for pa, _ in e.cross])
+    assert suggested_on_a(e) == expected
+    assert run("catalog", "verify", str(e.b_manifest))[0] == 0
+    code, _, err = run("clean", "--from", str(e.a_manifest), "--yes")
+    assert (code, err) == (0, "")
+    assert moved_paths() == expected
 
 
 def test_thousands_of_sets_move_and_come_back(
@@ -399,7 +412,7 @@ def test_a_damaged_manifest_is_refused_in_one_line(
     text = e.a_manifest.read_text()
     e.a_manifest.write_text(damage(text))
     err = one_line_refusal("clean", "--from", str(e.a_manifest), "--yes")
-    if damage(text).startswith('{"catalogs"'):  # still a manifest by its first bytes
+    if damage(text).startswith('{"format":"photosift-removal-manifest"'):  # still one, by its start
         assert says in err
     assert moved_paths() == []
     err = one_line_refusal("catalog", "verify", str(e.a_manifest))
