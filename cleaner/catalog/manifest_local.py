@@ -288,7 +288,7 @@ def plan_manifest(
             if not is_image_candidate(path):
                 refused.append(KeptFile(path, KeepReason.BAD_PATH, "not a picture's file name"))
                 continue
-            if is_protected(path, protected_folders):
+            if protected_folders and is_protected(path, protected_folders):  # resolves links
                 refused.append(KeptFile(path, KeepReason.PROTECTED))
                 continue
             leans_on = tuple(s for s in (*local, *remote) if r.damaged or not s[1])

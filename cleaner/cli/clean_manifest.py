@@ -97,8 +97,11 @@ def run_manifest(args: argparse.Namespace) -> int:
 
 def _without_earlier_moves(plan: RemovalPlan, source: str) -> tuple[RemovalPlan, dict[str, int]]:
     from cleaner.catalog.manifest_local import moved_before
+    from cleaner.removal.plan import KeepReason
     from cleaner.removal.undolog import UndoLog, UndoLogError
 
+    if not any(k.reason is KeepReason.VANISHED for k in plan.refused):
+        return plan, {}  # nothing gone: the undo log is not even opened (a dry run)
     try:
         with UndoLog() as log:
             return moved_before(plan, source, log)

@@ -612,3 +612,16 @@ def test_a_clean_killed_midway_leaves_an_undo_log_that_puts_back_what_moved(
     code, out, err = run("undo", batches[0])
     assert code == 0, out + err
     assert snapshot(e.every_file()) == before
+
+
+def test_options_that_need_a_manifest_or_catalogs_say_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    isolate(monkeypatch, tmp_path)
+    code, _, err = run("scan", str(tmp_path), "--manifests", str(tmp_path))
+    assert (code, err) == (2, "photosift: --manifests needs --catalog\n")
+    result = tmp_path / "result.json"
+    result.write_text("{}")
+    code, _, err = run("clean", "--from", str(result), "--root", "/a=/b")
+    assert code == 2
+    assert "--root and --verified apply to a removal manifest" in err
