@@ -51,7 +51,7 @@ def add_parser(subparsers: Any) -> None:
         "putting back files, clean says so and moves nothing. "
         "Exit codes: 0 done (or declined), 1 some files were not moved, the "
         "confirmation was not given or another PhotoSift is moving files, "
-        "3 the result file or the ignore list cannot be read, 130 cancelled.",
+        "3 the result file, the manifest or the ignore list cannot be used, 130 cancelled.",
     )
     p.add_argument(
         "--from",
