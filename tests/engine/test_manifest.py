@@ -25,6 +25,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cleaner.catalog import manifest as manifest_mod
 from cleaner.catalog import manifest_local
 from cleaner.catalog.manifest import Record, _ChecksummedWriter, file_stems, read_manifest
 from cleaner.catalog.manifest_local import local_path
@@ -625,3 +626,35 @@ def test_options_that_need_a_manifest_or_catalogs_say_so(
     code, _, err = run("clean", "--from", str(result), "--root", "/a=/b")
     assert code == 2
     assert "--root and --verified apply to a removal manifest" in err
+
+
+def test_a_set_of_thousands_of_copies_fits_on_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A logo found 6,000 times on one server: one set, one line of more than 1 MiB."""
+    from cleaner.models import DuplicateGroup, FileEntry, GroupKind, GroupMember
+    from tests.helpers.removal_helpers import result
+
+    monkeypatch.setattr(manifest_mod, "catalog_checksum", lambda path: "c" * 64)
+    members = tuple(
+        GroupMember(
+            entry=FileEntry(f"a:logos/{i:05d}/logo-with-a-long-name.png", 1000, 7, 1, 100 + i),
+            metrics=None,
+            sha256="ab" * 32,
+            quality=50,
+            distance=0,
+            is_keeper=i == 0,
+            suggested_remove=i > 0,
+        )
+        for i in range(6000)
+    )
+    res = result([DuplicateGroup(1, GroupKind.EXACT, members, "test", None)], roots=("a:/srv/a",))
+    (written,) = manifest_mod.write_manifests(
+        res, [("a", "a.catalog", "host", ("/srv/a",))], str(tmp_path)
+    )
+    assert max(len(line) for line in written.read_bytes().splitlines()) > 1 << 20
+    m = read_manifest(str(written))
+    assert [r.path for r in m.sets[0].move] == [
+        f"logos/{i:05d}/logo-with-a-long-name.png" for i in range(1, 6000)
+    ]
+    assert [r.path for r in m.sets[0].survivors] == ["logos/00000/logo-with-a-long-name.png"]
