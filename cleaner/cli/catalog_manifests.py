@@ -14,7 +14,7 @@ def manifests_job(scanned: Any) -> Callable[[str], None]:
     scan read it."""
 
     def write(folder: str) -> None:
-        from cleaner.catalog.manifest import write_manifests
+        from cleaner.catalog.manifest_write import write_manifests
         from cleaner.catalog.schema import CatalogError
 
         catalogs = [(f.label, f.catalog, f.machine, f.roots) for f in scanned.labels]

@@ -25,10 +25,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cleaner.catalog import manifest as manifest_mod
-from cleaner.catalog import manifest_local
-from cleaner.catalog.manifest import Record, _ChecksummedWriter, file_stems, read_manifest
+from cleaner.catalog import manifest_local, manifest_write
+from cleaner.catalog.manifest import ChecksummedWriter, Record, read_manifest
 from cleaner.catalog.manifest_local import local_path
+from cleaner.catalog.manifest_write import file_stems
 from cleaner.cli import main
 from cleaner.removal.plan import KeepReason
 from cleaner.removal.undolog import Outcome, UndoLog
@@ -134,7 +134,7 @@ def rewrite(path: Path, change: Callable[[list[dict[str, Any]]], None]) -> None:
     lines = [json.loads(x) for x in path.read_text().splitlines()[:-1]]
     change(lines)
     with path.open("w") as fh:
-        w = _ChecksummedWriter(fh)
+        w = ChecksummedWriter(fh)
         for line in lines:
             w.line(line)
         w.close()
@@ -635,7 +635,7 @@ def test_a_set_of_thousands_of_copies_fits_on_its_line(
     from cleaner.models import DuplicateGroup, FileEntry, GroupKind, GroupMember
     from tests.helpers.removal_helpers import result
 
-    monkeypatch.setattr(manifest_mod, "catalog_checksum", lambda path: "c" * 64)
+    monkeypatch.setattr(manifest_write, "catalog_checksum", lambda path: "c" * 64)
     members = tuple(
         GroupMember(
             entry=FileEntry(f"a:logos/{i:05d}/logo-with-a-long-name.png", 1000, 7, 1, 100 + i),
@@ -649,7 +649,7 @@ def test_a_set_of_thousands_of_copies_fits_on_its_line(
         for i in range(6000)
     )
     res = result([DuplicateGroup(1, GroupKind.EXACT, members, "test", None)], roots=("a:/srv/a",))
-    (written,) = manifest_mod.write_manifests(
+    (written,) = manifest_write.write_manifests(
         res, [("a", "a.catalog", "host", ("/srv/a",))], str(tmp_path)
     )
     assert max(len(line) for line in written.read_bytes().splitlines()) > 1 << 20
