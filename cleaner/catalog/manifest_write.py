@@ -173,3 +173,22 @@ def _by_label(group: DuplicateGroup, locator: _Locator) -> dict[str, tuple[Recor
 
 def _identity_json(c: CatalogIdentity) -> dict[str, Any]:
     return {"label": c.label, "checksum": c.checksum, "machine": c.machine, "roots": list(c.roots)}
+
+
+def same_files_across_labels(result: ScanResult) -> dict[tuple[str, str], int]:
+    """Per pair of labels, how many copies in one set share inode, size and mtime across
+    them: the mark of one share catalogued by two servers. Never counted as each other's
+    copy (`cleaner.removal.move`), but worth saying: catalog a share on one server."""
+    pairs: dict[tuple[str, str], int] = {}
+    for group in result.groups:
+        seen: dict[tuple[int, int, int], str] = {}
+        for m in group.members:
+            e = m.entry
+            if e.inode == 0:
+                continue
+            label = m.path.partition(":")[0]
+            first = seen.setdefault((e.inode, e.size, e.mtime_ns), label)
+            if first != label:
+                key = (min(first, label), max(first, label))
+                pairs[key] = pairs.get(key, 0) + 1
+    return pairs

@@ -199,7 +199,7 @@ def _write(scanned: Any, estate: Any, args: argparse.Namespace) -> bool:
     if args.manifests:
         from cleaner.cli.catalog_manifests import manifests_job
 
-        jobs.append((args.manifests, manifests_job(scanned)))
+        jobs.append((args.manifests, manifests_job(scanned, args.quiet)))
     failed = False
     for target, job in jobs:
         try:
