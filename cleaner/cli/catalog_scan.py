@@ -65,6 +65,11 @@ def add_catalog_options(p: argparse.ArgumentParser) -> None:
         "dates, leakage between labels, method and settings): JSON if FILE ends in .json, "
         "else Markdown; repeatable",
     )  # fmt: skip
+    g.add_argument(
+        "--manifests", metavar="DIR",
+        help="write a removal manifest per label into DIR, for 'photosift clean --from "
+        "MANIFEST' on that server (docs/catalog.md)",
+    )  # fmt: skip
 
 
 def _repeatable(g: argparse._ArgumentGroup, flag: str, metavar: str, help: str) -> None:
@@ -115,6 +120,9 @@ def run_catalogs(args: argparse.Namespace) -> int:
         if target and not Path(target).resolve().parent.is_dir():
             error(f"cannot write {target}: its folder does not exist")
             return EXIT_BAD_INPUT
+    if args.manifests and not Path(args.manifests).is_dir():
+        error(f"--manifests {args.manifests}: no such folder")
+        return EXIT_BAD_INPUT
     bar = ProgressBar(enabled=None if not args.quiet else False)
     events = scan_catalogs(args.catalog, settings, protect_labels=args.protect_label)
     try:
@@ -179,6 +187,10 @@ def _write(scanned: Any, estate: Any, args: argparse.Namespace) -> bool:
         data = dataset_summary_dict(estate, scanned.date_ranges(), command)
         for target in args.dataset_summary:
             jobs.append((target, lambda p, d=data: write_dataset_summary(d, p)))
+    if args.manifests:
+        from cleaner.cli.catalog_manifests import manifests_job
+
+        jobs.append((args.manifests, manifests_job(scanned, args.quiet)))
     failed = False
     for target, job in jobs:
         try:
