@@ -16,7 +16,7 @@ grouping time (nothing is added to fingerprints or the cache):
    correlated with the other picture at 8x8; the best position counts;
 3. the second look (`second_look`, when the scan can decode the two files again): both
    pictures at 64x64, the window searched anywhere at 32x32 (`fine_alignment`), compared
-   on what is left once the smooth part is taken away (`_detrend`); every pair the
+   on what is left once the smooth part is taken away (`_smooth_basis`); every pair the
    thumbnails pass is looked at (at most `LOOKS_PER_CROP` per crop). Without the files
    (catalogs, the 1M benchmark) no heavy crop is confirmed but a low-detail one (below).
 
@@ -258,9 +258,10 @@ def fine_pixels(image: Image.Image) -> F32:
 
 
 @cache
-def _detrend() -> F32:
-    """(FINE_COMPARE^2, FINE_COMPARE^2): removes the smooth part of a 32x32 picture (the
-    best-fitting quadratic surface a + bx + cy + dx^2 + exy + fy^2) and keeps the rest.
+def _smooth_basis() -> npt.NDArray[np.float64]:
+    """(FINE_COMPARE^2, 6): orthonormal basis Q of the quadratic surfaces a + bx + cy +
+    dx^2 + exy + fy^2 on a 32x32 picture. The second look compares what is left once the
+    best-fitting one is taken away (x - Q Q^T x, "detrended").
 
     A sky, a gradient or a soft background is almost all smooth part, and any two of them
     correlate highly, window or not; what tells a crop from another picture is the detail
@@ -269,7 +270,7 @@ def _detrend() -> F32:
     y, x = np.mgrid[0:side, 0:side].astype(np.float64) / (side - 1) - 0.5
     basis = np.stack([np.ones_like(x), x, y, x * x, x * y, y * y]).reshape(6, -1).T
     q, _ = np.linalg.qr(basis)
-    return np.asarray(np.eye(side * side) - q @ q.T, dtype=np.float32)
+    return np.asarray(q, dtype=np.float64)
 
 
 def _best_over(
@@ -279,8 +280,14 @@ def _best_over(
     sx = np.stack([_fine_axis(round(x, 6), size) for x in xs])
     rows = np.matmul(sy, a)  # (ys, 32, 64)
     moved = np.matmul(rows[:, None], np.swapaxes(sx, 1, 2)[None])  # (ys, xs, 32, 32)
-    moved = moved.reshape(len(ys), len(xs), FINE_COMPARE * FINE_COMPARE) @ _detrend()
-    corr = _unit(moved) @ b_unit
+    moved64 = moved.reshape(len(ys), len(xs), FINE_COMPARE * FINE_COMPARE).astype(np.float64)
+    # The correlation of the detrended window (D x, D = I - Q Q^T: its mean
+    # is 0) with `b_unit` (detrended already: D b = b) is <x, b> / |D x|, and |D x|^2 =
+    # |x|^2 - |Q^T x|^2 (Q `_smooth_basis`): no 1024 x 1024 product per position (the
+    # second look was ~50 ms a pair with it). Float64: a sky is nearly all smooth part.
+    smooth = moved64 @ _smooth_basis()
+    rest = np.einsum("pqk,pqk->pq", moved64, moved64) - np.einsum("pqs,pqs->pq", smooth, smooth)
+    corr = (moved64 @ b_unit.astype(np.float64)) / np.maximum(np.sqrt(np.maximum(rest, 0)), 1e-6)
     p, q = (int(v) for v in np.unravel_index(int(np.argmax(corr)), corr.shape))
     return float(corr[p, q]), float(xs[q]), float(ys[p])
 
@@ -290,7 +297,9 @@ def fine_alignment(original: F32, crop: F32, size: float = CROP_SIZE) -> float:
     with all of `crop` (64x64): first on a 0.02 grid of positions, then 0.0025 around the
     best one."""
     b = crop.reshape(FINE_COMPARE, 2, FINE_COMPARE, 2).mean(axis=(1, 3)).reshape(-1)
-    b_unit = _unit((b @ _detrend())[None, :])[0]
+    b = b.astype(np.float64)
+    q = _smooth_basis()
+    b_unit = _unit((b - q @ (q.T @ b))[None, :].astype(np.float32))[0]  # detrended
     room = 1.0 - size
     coarse = np.arange(0.0, room + 1e-9, FINE_COARSE_STEP).tolist()
     _, x, y = _best_over(original, b_unit, coarse, coarse, size)
@@ -311,7 +320,7 @@ def fine_alignment(original: F32, crop: F32, size: float = CROP_SIZE) -> float:
 #   second look (HEAVY_CROP_PREFILTER, 0.93, below every true pair but the low-detail one,
 #   which is decided apart);
 # - the second look (32x32, both pictures decoded again) compares what is left once the
-#   smooth part (a quadratic surface, `_detrend`) is taken away: true original/crop pairs
+#   smooth part (a quadratic surface, `_smooth_basis`) is taken away: true original/crop pairs
 #   of seeds 1-3 at 0.902-0.996, different pairs that reached it at 0.59 or less, 12
 #   generated skies and soft backgrounds at 0.57 or less: HEAVY_CROP_FINE sits between,
 #   0.10 below the lowest true pair. (Without the detrending, two different skies reached
