@@ -195,6 +195,7 @@ def measure(path: Path, rotations: bool) -> dict[str, Any]:
     timer.wrap(cleaner.detect.matching, "smooth_agrees")
     timer.wrap(cleaner.detect.matching, "smooth_candidates")
     timer.wrap(cleaner.detect.matching, "heavy_crop_pairs", generator=True)
+    timer.wrap(cleaner.detect.matching, "window_pairs", generator=True)
     timer.wrap(cleaner.detect.matching, "second_look")
     stage = cleaner.detect.scan._group_stage(
         units, THRESHOLDS[Similarity.SAME], rotations, CancelToken(), 15.0, None, pixels

@@ -40,6 +40,7 @@ import numpy.typing as npt
 from PIL import Image
 
 from cleaner.detect.checks import CROP_KIND, high_pass, is_bare
+from cleaner.detect.crop_index import window_pairs
 from cleaner.detect.fingerprint import CROP_WINDOWS, DETAIL_SIDE, THUMB_SIDE
 from cleaner.detect.index import Pairs, popcount64
 from cleaner.models import Fingerprint
@@ -62,10 +63,22 @@ SKETCH_SIDE = 6  # the SimHash sketches are of 6x6 reductions (low-pass: slides 
 NEAREST = 5  # candidates per picture: its 5 nearest windows of other pictures ...
 SKETCH_LIMIT = 20  # ... within this many bits
 # Every window is compared with every picture: n^2 x 16 sketch distances, about 0.4 s
-# for 2,000 pictures and 3 s for 5,000 here. Larger libraries are not searched for heavy
-# crops yet (the LSH index would need far more tables than a big library affords: true
-# pairs are up to 20 bits apart).
+# for 2,000 pictures and 3 s for 5,000 here. Larger libraries, up to
+# HEAVY_INDEX_MAX_PICTURES, are searched by the LSH of `cleaner.detect.crop_index` for
+# windows within HEAVY_INDEX_DISTANCE bits (true pairs on the kit: 0-12, most 0-8), within
+# HEAVY_WORK_BUDGET: on 100,000 synthetic pictures it found 94 % of 625 planted heavy crops
+# (95.5 % of those whose best window is 6 bits or less), at ~740 MB peak and ~70 s of CPU
+# on a loaded machine. Above that it is not searched: at a million pictures (17 million
+# sketches) only a few tables would fit the budget and the index alone would hold ~1 GB
+# (benchmarks/README.md, "Issue 13: crops at scale").
 HEAVY_CROP_MAX_PICTURES = 5_000
+HEAVY_INDEX_DISTANCE = 10
+HEAVY_WORK_BUDGET = 100_000_000
+HEAVY_INDEX_MAX_PICTURES = 100_000
+# Sketches of pictures cluster (smooth pictures share their few coarse shapes), so an LSH
+# bucket can hold thousands of them: such a bucket is not read in that table (its pairs
+# would be read by the million; without it, 100,000 synthetic pictures took 3 GB).
+HEAVY_INDEX_CROWD = 32
 ALIGN_SIDE = 8  # thumbnail check on 8x8 reductions (a window of 16x16 holds 12.8 pixels)
 ALIGN_STEP = 0.0125  # positions tried, per axis, a fifth of a thumbnail pixel apart
 HEAVY_CROP_CORRELATION = 0.95
@@ -142,13 +155,35 @@ def heavy_crop_pairs(fps: Sequence[Fingerprint]) -> Generator[tuple[int, int], N
     `NEAREST` closest pictures i (the sketch ranks well, but its distances spread: a
     fixed threshold would take thousands of pairs per picture in a library of similar
     pictures, or miss a crop between two grid positions). Exact (every window against
-    every picture) up to HEAVY_CROP_MAX_PICTURES; larger libraries are not searched."""
+    every picture) up to HEAVY_CROP_MAX_PICTURES; by an LSH index up to
+    HEAVY_INDEX_MAX_PICTURES (`_nearest_indexed`); larger libraries are not searched."""
     n = len(fps)
-    if n > HEAVY_CROP_MAX_PICTURES or n < 2:
+    if n < 2 or n > HEAVY_INDEX_MAX_PICTURES:
         empty = np.zeros(0, dtype=np.int64)
         return Pairs(empty, empty, empty, empty)
     whole, windows = sketches(thumb_table(fps))
+    if n > HEAVY_CROP_MAX_PICTURES:  # too many for every distance: an LSH index
+        return (yield from _nearest_indexed(whole, windows))
     return (yield from _nearest(whole, windows, SKETCH_LIMIT))
+
+
+def _nearest_indexed(whole: U64, windows: U64) -> Generator[tuple[int, int], None, Pairs]:
+    """`_nearest` for a big library: the windows within HEAVY_INDEX_DISTANCE of a picture,
+    found by the crop-window LSH (`cleaner.detect.crop_index`, within HEAVY_WORK_BUDGET),
+    then each picture's `NEAREST` closest of them."""
+    found = yield from window_pairs(
+        whole, windows, HEAVY_INDEX_DISTANCE, seed=0xC70B, budget=HEAVY_WORK_BUDGET,
+        crowd=HEAVY_INDEX_CROWD, nearest=2 * NEAREST,
+    )  # fmt: skip
+    # the windows' picture is found.i, the picture they match found.j: rank per j
+    order = np.lexsort((found.d, found.j))
+    i, j, t, d = found.i[order], found.j[order], found.t[order], found.d[order]
+    start = np.ones(len(j), dtype=bool)
+    start[1:] = j[1:] != j[:-1]
+    first = np.flatnonzero(start)
+    rank = np.arange(len(j)) - np.repeat(first, np.diff(np.append(first, len(j))))
+    keep = rank < NEAREST
+    return Pairs(i[keep], j[keep], t[keep] - 1 + GRID_KIND, d[keep])
 
 
 def _nearest(whole: U64, windows: U64, limit: int) -> Generator[tuple[int, int], None, Pairs]:
