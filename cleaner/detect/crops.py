@@ -66,11 +66,11 @@ SKETCH_LIMIT = 20  # ... within this many bits
 # for 2,000 pictures and 3 s for 5,000 here. Larger libraries, up to
 # HEAVY_INDEX_MAX_PICTURES, are searched by the LSH of `cleaner.detect.crop_index` for
 # windows within HEAVY_INDEX_DISTANCE bits (true pairs on the kit: 0-12, most 0-8), within
-# HEAVY_WORK_BUDGET: on 100,000 synthetic pictures it found 94 % of 625 planted heavy crops
-# (95.5 % of those whose best window is 6 bits or less), at ~740 MB peak and ~70 s of CPU
-# on a loaded machine. Above that it is not searched: at a million pictures (17 million
-# sketches) only a few tables would fit the budget and the index alone would hold ~1 GB
-# (benchmarks/README.md, "Issue 13: crops at scale").
+# HEAVY_WORK_BUDGET: on 100,000 synthetic pictures it found 93 % of 625 planted heavy crops
+# (95 % of those whose best window is 6 bits or less), at 663 MiB peak and 85 s on a
+# machine loaded ~6x (to re-derive on a quiet one). Above that it is not searched: at a
+# million pictures (17 million sketches) only a few tables would fit the budget and the
+# index alone would hold ~1 GB (benchmarks/README.md, "Issue 13: crops at scale").
 HEAVY_CROP_MAX_PICTURES = 5_000
 HEAVY_INDEX_DISTANCE = 10
 HEAVY_WORK_BUDGET = 100_000_000
