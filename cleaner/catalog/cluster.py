@@ -30,10 +30,11 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import sys
 import time
 from collections import deque
 from collections.abc import Generator, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,11 +53,24 @@ if TYPE_CHECKING:
 
 DEFAULT_RETRIES = 2  # a batch that raises is run this many times more before it is split
 MAX_BATCH = 64  # files per batch: enough to amortise a task's overhead (~1 ms)
-BATCHES_PER_THREAD = 8  # the work cut fine enough that the last batches end together
+BATCHES_PER_THREAD = 4  # a batch is at most this share of what a thread has left
 IN_FLIGHT_PER_THREAD = 3  # queued on the scheduler at once: bounded, whatever the estate
 SCHEDULER_TIMEOUT = 30.0  # seconds to reach a scheduler
 LOCAL = re.compile(r"local:(\d+)")
 INSTALL = "pip install 'photosift[dask]'"
+# The worker processes of --cluster local:N. Dask's statistical profiler samples each
+# task's stack every 10 ms, and its MALLOC_TRIM_THRESHOLD_ (set to hand memory back to
+# the system) also turns off glibc's adaptive mmap threshold, so every decode buffer of
+# a few MB is mapped and zeroed afresh: both cost CPU on every picture and buy nothing
+# for tasks whose results are a few KB. The thread caps are Dask's own defaults.
+LOCAL_WORKER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.nanny.pre-spawn-environ": {
+        "OMP_NUM_THREADS": 1,
+        "MKL_NUM_THREADS": 1,
+        "OPENBLAS_NUM_THREADS": 1,
+    },
+}
 
 
 class ClusterError(Exception):
@@ -120,7 +134,8 @@ def resolve_pins(
 
 def worker_identity() -> str:
     """What must be the same on every worker and here for identical fingerprints."""
-    return f"photosift={__version__};{library_versions()}"
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    return f"python={python};photosift={__version__};{library_versions()}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,12 +169,18 @@ def read_batch(items: Sequence[tuple[str, int]], max_pixels: int) -> BatchResult
     )
 
 
+def _loaded_identity() -> str:
+    register_plugins()
+    return worker_identity()
+
+
 @contextlib.contextmanager
 def connect(settings: ClusterSettings) -> Iterator[ReadRunner]:
     """A `ReadRunner` on the cluster `settings.address` (started here for local:N), closed
     (and a local cluster stopped) on leaving. Raises `ClusterError` in one line when Dask
     is not installed or the scheduler cannot be reached."""
     try:
+        import dask
         import distributed
     except ImportError:
         raise ClusterError(f"--cluster needs Dask on this machine: {INSTALL}") from None
@@ -169,12 +190,13 @@ def connect(settings: ClusterSettings) -> Iterator[ReadRunner]:
         local = LOCAL.fullmatch(settings.address)
         if local:
             # Processes, not threads: each decodes on its own core, as remote workers do.
-            cluster = distributed.LocalCluster(
-                n_workers=int(local.group(1)),
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-            )
+            with dask.config.set(LOCAL_WORKER_CONFIG):
+                cluster = distributed.LocalCluster(
+                    n_workers=int(local.group(1)),
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                )
             client = distributed.Client(cluster, set_as_default=False)
         else:
             try:
@@ -189,6 +211,7 @@ def connect(settings: ClusterSettings) -> Iterator[ReadRunner]:
         runner = _DaskRunner(client, settings)
         runner.threads(CancelToken())
         runner.check_resources()
+        runner.check_workers()
         yield runner
     finally:
         if client is not None:
@@ -215,27 +238,18 @@ class _DaskRunner:
 
         if not requests:
             return
-        threads = self.threads(token)
-        size = self.settings.batch_size or max(
-            1, min(MAX_BATCH, len(requests) // (threads * BATCHES_PER_THREAD))
-        )
-        queue = deque(self._batches(requests, size))
-        limit = max(4, threads * IN_FLIGHT_PER_THREAD)
-        in_flight: dict[Future[Any], tuple[str | None, list[int]]] = {}
+        lanes = self._lanes(requests, self.threads(token))
+        in_flight: dict[Future[Any], tuple[_Lane, list[int]]] = {}
         log = None if self.settings.read_log is None else self.settings.read_log.open("a")
         try:
-            while queue or in_flight:
-                while queue and len(in_flight) < limit:
-                    resource, indices = queue.popleft()
-                    in_flight[self._submit(requests, indices, resource, max_pixels)] = (
-                        resource,
-                        indices,
-                    )
+            while in_flight or any(lane.waiting() for lane in lanes):
+                self._fill(lanes, in_flight, requests, max_pixels)
                 with contextlib.suppress(TimeoutError), self.client.as_current():
                     wait(list(in_flight), timeout=0.25, return_when="FIRST_COMPLETED")
                 finished: list[tuple[int, ReadOutcome]] = []
                 for future in [f for f in in_flight if f.done()]:
-                    resource, indices = in_flight.pop(future)
+                    lane, indices = in_flight.pop(future)
+                    lane.in_flight -= 1
                     if future.status == "finished":
                         batch: BatchResult = future.result()
                         self._check_identity(batch)
@@ -244,7 +258,7 @@ class _DaskRunner:
                             log.writelines(f"{batch.worker}\t{requests[i].path}\n" for i in indices)
                             log.flush()
                     elif future.status == "error":
-                        finished.extend(self._failed(future, resource, indices, requests, queue))
+                        finished.extend(self._failed(future, lane, indices, requests))
                     else:
                         raise ClusterError(
                             "the Dask scheduler dropped the work (it stopped or this machine "
@@ -258,6 +272,56 @@ class _DaskRunner:
                     self.client.cancel(list(in_flight), force=True)
             if log is not None:
                 log.close()
+
+    def _lanes(self, requests: Sequence[ReadRequest], threads: int) -> list[_Lane]:
+        """One lane per resource (unpinned files: any worker), in walk order, each with
+        the threads of the workers that can take it: a pinned server is kept busy
+        whatever the others do."""
+        workers = self.client.scheduler_info(n_workers=-1)["workers"].values()
+        lanes: dict[str | None, _Lane] = {}
+        for index, r in enumerate(requests):
+            resource = self.pins.get(r.root)
+            if resource not in lanes:
+                able = threads
+                if resource is not None:
+                    able = sum(
+                        int(w.get("nthreads", 1))
+                        for w in workers
+                        if resource in w.get("resources", {})
+                    )
+                lanes[resource] = _Lane(resource, max(1, able))
+            lanes[resource].todo.append(index)
+        return list(lanes.values())
+
+    def _fill(
+        self,
+        lanes: list[_Lane],
+        in_flight: dict[Future[Any], tuple[_Lane, list[int]]],
+        requests: Sequence[ReadRequest],
+        max_pixels: int,
+    ) -> None:
+        """Submit batches, lane by lane in turn, up to each lane's limit. Batches shrink
+        as a lane's files run out (guided self-scheduling), so its workers end together
+        instead of one finishing a long last batch alone."""
+        submitted = True
+        while submitted:
+            submitted = False
+            for lane in lanes:
+                if not lane.waiting() or lane.in_flight >= lane.threads * IN_FLIGHT_PER_THREAD:
+                    continue
+                if lane.split:
+                    indices = lane.split.popleft()
+                else:
+                    size = self.settings.batch_size or max(
+                        1, min(MAX_BATCH, len(lane.todo) // (lane.threads * BATCHES_PER_THREAD))
+                    )
+                    indices = [lane.todo.popleft() for _ in range(min(size, len(lane.todo)))]
+                in_flight[self._submit(requests, indices, lane.resource, max_pixels)] = (
+                    lane,
+                    indices,
+                )
+                lane.in_flight += 1
+                submitted = True
 
     def threads(self, token: CancelToken) -> int:
         """The cluster's worker threads, waiting (cancellably) for a first worker."""
@@ -274,6 +338,13 @@ class _DaskRunner:
             token.check()
             time.sleep(0.25)
 
+    def check_workers(self) -> None:
+        """Every worker there now runs the versions this machine does (workers that join
+        later are checked by their first batch). Asking them also loads the engine and
+        the decoders on each, so the first batches do not pay for it."""
+        for address, identity in self.client.run(_loaded_identity).items():
+            self._check_identity(BatchResult(str(address), 0, str(identity), ()))
+
     def check_resources(self) -> None:
         """Every pinned resource offered by some worker, or the build would wait forever."""
         offered: set[str] = set()
@@ -286,22 +357,6 @@ class _DaskRunner:
                     f"to: start the worker that can read it with --resources "
                     f'"{resource}=THREADS"'
                 )
-
-    def _batches(
-        self, requests: Sequence[ReadRequest], size: int
-    ) -> Iterator[tuple[str | None, list[int]]]:
-        """Batches in walk order, each of one resource (a pinned root's files together)."""
-        open_batches: dict[str | None, list[int]] = {}
-        for index, r in enumerate(requests):
-            resource = self.pins.get(r.root)
-            batch = open_batches.setdefault(resource, [])
-            batch.append(index)
-            if len(batch) >= size:
-                yield resource, batch
-                open_batches[resource] = []
-        for resource, batch in open_batches.items():
-            if batch:
-                yield resource, batch
 
     def _submit(
         self,
@@ -322,12 +377,12 @@ class _DaskRunner:
 
     def _check_identity(self, batch: BatchResult) -> None:
         if batch.identity != self.identity:
-            mine = dict(p.split("=", 1) for p in self.identity.split(";"))
-            theirs = dict(p.split("=", 1) for p in batch.identity.split(";") if "=" in p)
+            mine = dict(p.partition("=")[::2] for p in self.identity.split(";"))
+            theirs = dict(p.partition("=")[::2] for p in batch.identity.split(";"))
             diff = ", ".join(
-                f"{k} {theirs.get(k, '?')} (here {v})"
-                for k, v in mine.items()
-                if theirs.get(k) != v
+                f"{k} {theirs.get(k, '?')} (here {mine.get(k, '?')})"
+                for k in sorted(mine.keys() | theirs.keys())
+                if theirs.get(k) != mine.get(k)
             )
             raise ClusterError(
                 f"Dask worker {batch.worker} fingerprints differently from this machine "
@@ -338,17 +393,16 @@ class _DaskRunner:
     def _failed(
         self,
         future: Future[Any],
-        resource: str | None,
+        lane: _Lane,
         indices: list[int],
         requests: Sequence[ReadRequest],
-        queue: deque[tuple[str | None, list[int]]],
     ) -> list[tuple[int, ReadOutcome]]:
         """A batch that failed after Dask's retries (it raised, or its workers kept dying):
-        split it and send the halves again; a single file is recorded as skipped."""
+        split it and send the halves again first; a single file is recorded as skipped."""
         if len(indices) > 1:
             half = len(indices) // 2
-            queue.appendleft((resource, indices[half:]))
-            queue.appendleft((resource, indices[:half]))
+            lane.split.appendleft(indices[half:])
+            lane.split.appendleft(indices[:half])
             return []
         exc = future.exception()
         name = type(exc).__name__
@@ -363,3 +417,17 @@ class _DaskRunner:
         return [
             (index, SkippedFile(requests[index].path, SkipReason.UNREADABLE, printable(detail)))
         ]
+
+
+@dataclass(slots=True)
+class _Lane:
+    """The files of one resource still to send (None: any worker)."""
+
+    resource: str | None
+    threads: int  # of the workers that can take them
+    todo: deque[int] = field(default_factory=deque)
+    split: deque[list[int]] = field(default_factory=deque)  # halves of failed batches
+    in_flight: int = 0
+
+    def waiting(self) -> bool:
+        return bool(self.todo or self.split)

@@ -332,3 +332,54 @@ def test_an_unreachable_scheduler_is_one_line(
     err = capsys.readouterr().err.strip()
     assert err.startswith("photosift: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
     assert len(err.splitlines()) == 1
+
+
+def test_a_worker_that_would_fingerprint_differently_is_refused_in_one_line(
+    three_servers: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pillow or PhotoSift of another version on a worker would give other fingerprints
+    than a local build: the build refuses before reading anything."""
+    here = dask_cluster.worker_identity().replace("Pillow=", "Pillow=0.0.1+")
+    monkeypatch.setattr(dask_cluster, "worker_identity", lambda: here)
+    with (
+        pytest.raises(dask_cluster.ClusterError) as caught,
+        dask_cluster.connect(dask_cluster.ClusterSettings(three_servers)),
+    ):
+        pass
+    text = str(caught.value)
+    assert "fingerprints differently from this machine (Pillow " in text
+    assert "\n" not in text
+
+
+@pytest.mark.slow
+def test_a_file_that_kills_its_workers_is_skipped_with_its_reason_and_the_build_goes_on(
+    tmp_path: Path,
+) -> None:
+    """Its batch is split until the file is alone, then recorded as skipped: never
+    retried forever, and every other file of its batch is catalogued."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    from tests.helpers.cluster_poison import PoisonReads
+
+    root = tmp_path / "photos"
+    write_copy_sets(root, 4)
+    (root / "poison.png").write_bytes(noise_png(5))
+    out = tmp_path / "poisoned.catalog"
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster, set_as_default=False) as client,
+    ):
+        client.register_plugin(PoisonReads())
+        settings = dask_cluster.ClusterSettings(cluster.scheduler_address, batch_size=3)
+        summary = final_event(cluster_build([root], out, settings), CatalogBuilt).summary
+    assert (summary.files, summary.skipped) == (8, 1)
+    assert [os.path.basename(os.fsdecode(row[1])) for row in table(out)] == [
+        f"{c}{i:05d}.png" for i in range(4) for c in "ab"
+    ]
+    ((_root, name, reason, detail),) = table(out, SKIPPED)
+    assert (name, reason) == (b"poison.png", "unreadable")
+    assert "stopped Dask workers repeatedly" in str(detail)
