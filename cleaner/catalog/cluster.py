@@ -168,8 +168,8 @@ def read_batch(items: Sequence[tuple[str, int]], max_pixels: int) -> BatchResult
         try:
             outcomes.append(read_file(path, size, max_pixels))
         except OSError as exc:
-            # Only the numbers and the text travel: the traceback stays with the worker.
-            outcomes.append(type(exc)(exc.errno, exc.strerror, exc.filename))
+            # Its type, numbers, text and file name travel; its traceback stays here.
+            outcomes.append(exc.with_traceback(None))
     worker = get_worker()
     return BatchResult(
         worker=str(worker.name if worker.name is not None else worker.address),
