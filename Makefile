@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 HEADLESS := .venv-headless
 # One .venv, one stamp per extra: `make run` installs PhotoSift and what it needs to run,
 # the window included ([gui]), nothing more; the test targets add the test tools ([test])
-# to the same .venv.
+# and Dask ([dask], so the cluster tests run) to the same .venv. The headless venv below
+# has neither: the cluster tests skip there.
 APP_STAMP := $(VENV)/.installed-app
 STAMP := $(VENV)/.installed-test
 
@@ -19,7 +20,7 @@ $(APP_STAMP): pyproject.toml
 	touch $@
 
 $(STAMP): $(APP_STAMP) pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[gui,test]'
+	$(BIN)/python -m pip install --quiet -e '.[gui,test,dask]'
 	touch $@
 
 ## Install PhotoSift into .venv and open the window (the app's dependencies only).

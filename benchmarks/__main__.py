@@ -1,7 +1,7 @@
 """Run the benchmarks: `python -m benchmarks [NAME...] [--out DIR]`.
 
 Names: accuracy, warm_rescan, cold_scan, naive_baseline, grouping_1m, review_100k,
-catalog_size (default: all).
+catalog_size, cluster_build (default: all).
 Each writes `<out>/<name>.json`; `<out>/machine.json` describes the machine and a
 Markdown summary table is printed at the end (and saved as `<out>/summary.md`).
 """
@@ -21,6 +21,7 @@ from typing import Any
 from benchmarks import (
     accuracy,
     catalog_size,
+    cluster_build,
     cold_scan,
     grouping_1m,
     naive_baseline,
@@ -38,6 +39,7 @@ NAMES = (
     "grouping_1m",
     "review_100k",
     "catalog_size",
+    "cluster_build",
 )
 
 
@@ -57,6 +59,9 @@ def _runners(args: argparse.Namespace) -> dict[str, Callable[[], dict[str, Any]]
             args.review_library, review_100k.TINY if args.tiny else review_100k.Size()
         ),
         "catalog_size": lambda: catalog_size.run(args.catalog_rows),
+        "cluster_build": lambda: cluster_build.run(
+            corpus(ENV_SCALE, args.scale), count=args.cluster_pictures, reps=args.reps
+        ),
     }
 
 
@@ -89,6 +94,12 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--tiny", action="store_true", help="review_100k at a tiny size (a smoke run)")
     p.add_argument("--catalog-rows", type=int, default=100_000, help="catalog_size's rows")
+    p.add_argument(
+        "--cluster-pictures",
+        type=int,
+        default=300,
+        help="cluster_build's slice of the scale corpus",
+    )
     args = p.parse_args(argv)
     unknown = [n for n in args.names if n not in NAMES]
     if unknown:

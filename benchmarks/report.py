@@ -172,6 +172,37 @@ def _catalog(r: dict[str, Any]) -> list[Row]:
     return rows
 
 
+def _cluster(r: dict[str, Any]) -> list[Row]:
+    v, t, w = r["versus_local"], r["three_servers"], r["central_writer"]
+    return [
+        Row(
+            "cluster_build",
+            f"{v['files']} pictures: `--cluster local:2` vs `--workers 2` (build; with "
+            "LocalCluster start/stop)",
+            f"{v['cluster_build_median']:.1f} s vs {v['local_median']:.1f} s "
+            f"({v['overhead_build']:+.0%}; {v['overhead_total']:+.0%})",
+            "<= +10 %, identical catalog",
+            v["under_target"],
+        ),
+        Row("cluster_build", "catalog identical to the local build, row by row",
+            str(v["identical"]), "True", v["identical"]),
+        Row(
+            "cluster_build",
+            "three pinned workers: files read by another worker than their folder's",
+            f"{t['read_by_another_worker']} of {t['files_read']}",
+            "0",
+            t["all_read_by_owner"] and t["identical_to_local"],
+        ),
+        Row(
+            "cluster_build",
+            "central writer: rows written per second (unpickle, pack, insert, commit 1/s)",
+            f"{w['rows_per_second']:,.0f}; {w['result_bytes_per_picture']:,.0f} B per result",
+            "",
+            None,
+        ),
+    ]  # fmt: skip
+
+
 _ROWS: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
     "accuracy": _accuracy,
     "warm_rescan": _warm,
@@ -180,6 +211,7 @@ _ROWS: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
     "grouping_1m": _grouping,
     "review_100k": _review,
     "catalog_size": _catalog,
+    "cluster_build": _cluster,
 }
 
 

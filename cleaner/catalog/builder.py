@@ -23,7 +23,7 @@ import os
 import platform
 import sqlite3
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -105,6 +105,32 @@ class CatalogBuilt:
 
 
 BuildEvent = Progress | StageStarted | FileSkipped | Notice | CatalogBuilt
+
+
+@dataclass(frozen=True, slots=True)
+class ReadRequest:
+    """One file on disk to read (hard links to it are read once), and the root it was
+    found under, so that a cluster can send it to the machines that hold that root."""
+
+    path: str
+    size: int
+    root: str
+
+
+# What reading one file gave: `read_file`'s digest and verdict, the `OSError` it raised,
+# or a `SkippedFile` when a runner gave up on it (a file that kept crashing a cluster
+# worker); the last two are recorded as skipped with their reason, with no row.
+ReadOutcome = tuple[bytes, Analysis | DecodeFailure] | OSError | SkippedFile
+
+# Where the reading happens. Called with every request, the maximum picture size and the
+# build's cancel token, it yields, as they finish, lists of (index into the requests,
+# outcome), and an empty list at least every quarter second so that the build can check
+# the token and show progress. The local runner reads on threads of this process
+# (`thread_runner`); `cleaner.catalog.cluster` reads on Dask workers. Closing the
+# iterator must stop the work it started.
+ReadRunner = Callable[
+    [Sequence[ReadRequest], int, CancelToken], Generator[list[tuple[int, ReadOutcome]], None, None]
+]
 
 
 def check_label(label: str) -> str:
@@ -284,15 +310,62 @@ def _read_file(path: str, size: int, max_pixels: int) -> tuple[bytes, Analysis |
     return digest, analyse_file(path, max_pixels)
 
 
+def read_file(path: str, size: int, max_pixels: int) -> tuple[bytes, Analysis | DecodeFailure]:
+    """The per-file work of every build, local or on a cluster (one function, so both
+    give the same rows bit for bit); raises `OSError` for a file that cannot be read."""
+    return _read_file(path, size, max_pixels)
+
+
+def thread_runner(workers: int) -> ReadRunner:
+    """Read on `workers` threads of this process (0: one per core): a local build."""
+
+    def run(
+        requests: Sequence[ReadRequest], max_pixels: int, token: CancelToken
+    ) -> Generator[list[tuple[int, ReadOutcome]], None, None]:
+        pool = cf.ThreadPoolExecutor(
+            max_workers=workers or os.cpu_count() or 2, thread_name_prefix="photosift-catalog"
+        )
+        try:
+            limit = max(4, 3 * pool._max_workers)
+            pending: dict[cf.Future[tuple[bytes, Analysis | DecodeFailure]], int] = {}
+            it = iter(enumerate(requests))
+            exhausted = False
+            while pending or not exhausted:
+                while not exhausted and len(pending) < limit:
+                    item = next(it, None)
+                    if item is None:
+                        exhausted = True
+                        break
+                    index, r = item
+                    pending[pool.submit(_read_file, r.path, r.size, max_pixels)] = index
+                if not pending:
+                    break
+                done, _ = cf.wait(pending, timeout=0.25, return_when=cf.FIRST_COMPLETED)
+                finished: list[tuple[int, ReadOutcome]] = []
+                for future in done:
+                    index = pending.pop(future)
+                    try:
+                        finished.append((index, future.result()))
+                    except OSError as exc:
+                        finished.append((index, exc))
+                yield finished
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    return run
+
+
 def build(
     settings: BuildSettings,
     *,
     cancel: CancelToken | None = None,
     progress_hz: float = 15.0,
+    runner: ReadRunner | None = None,
 ) -> Iterator[BuildEvent]:
     """Build or update the catalog `settings.out`. Raises `BadRootError` for a bad root,
     `CatalogError` (one line) for a catalog that cannot be written, and `Cancelled` when
-    `cancel` is set (after committing what was read: the same build resumes)."""
+    `cancel` is set (after committing what was read: the same build resumes). `runner`
+    says where files are read (default: `settings.workers` threads here)."""
     token = cancel or CancelToken()
     label = check_label(settings.label)
     roots = normalise_roots(settings.roots)
@@ -312,7 +385,6 @@ def build(
         conn = _open(out)
     except CatalogError as exc:
         raise _not_overwritten(exc) from None
-    pool: cf.ThreadPoolExecutor | None = None
     try:
         try:
             number, resumed, notices = _start(conn, out, settings, label)
@@ -328,19 +400,22 @@ def build(
         unchanged = yield from _walk_stage(
             writer, settings, roots, root_ids, own, number, todo, token, progress_hz
         )
-        pool = cf.ThreadPoolExecutor(
-            max_workers=settings.workers or os.cpu_count() or 2,
-            thread_name_prefix="photosift-catalog",
+        read = yield from _read_stage(
+            writer,
+            settings,
+            todo,
+            dict(zip(root_ids, roots, strict=True)),
+            number,
+            runner or thread_runner(settings.workers),
+            token,
+            progress_hz,
         )
-        read = yield from _read_stage(writer, settings, todo, number, pool, token, progress_hz)
         removed = _finish(writer, root_ids, number)
         summary = _summary(conn, out, label, roots, read, unchanged, removed, resumed, t0)
         conn.execute("COMMIT")
         conn.close()
         yield CatalogBuilt(summary)
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
         _close(conn)
 
 
@@ -454,13 +529,14 @@ def _read_stage(
     writer: _Writer,
     settings: BuildSettings,
     todo: list[_Todo],
+    root_paths: dict[int, str],
     number: int,
-    pool: cf.ThreadPoolExecutor,
+    runner: ReadRunner,
     token: CancelToken,
     hz: float,
 ) -> Generator[BuildEvent, None, int]:
-    """Read every file in `todo` on the pool and write its row; one read per file on disk
-    (hard links to one file share it). Returns how many files were read."""
+    """Read every file in `todo` with `runner` and write its row; one read per file on
+    disk (hard links to one file share it). Returns how many files were read."""
     yield StageStarted(Stage.FINGERPRINT)
     by_identity: dict[tuple[int, int], list[_Todo]] = {}
     jobs: list[list[_Todo]] = []
@@ -482,43 +558,35 @@ def _read_stage(
     )
     yield _overall(meter.snapshot(), _WALK_SHARE, 1 - _WALK_SHARE)
     conn = writer.conn
-    limit = max(4, 3 * pool._max_workers)
-    pending: dict[cf.Future[tuple[bytes, Analysis | DecodeFailure]], list[_Todo]] = {}
-    it = iter(jobs)
-    exhausted = False
+    requests = [
+        ReadRequest(job[0].found.path, job[0].found.size, root_paths[job[0].root]) for job in jobs
+    ]
     read = 0
-    while pending or not exhausted:
-        while not exhausted and len(pending) < limit:
-            job = next(it, None)
-            if job is None:
-                exhausted = True
-                break
-            f = job[0].found
-            pending[pool.submit(_read_file, f.path, f.size, settings.max_pixels)] = job
-        if not pending:
-            break
-        done, _ = cf.wait(pending, timeout=0.25, return_when=cf.FIRST_COMPLETED)
-        token.check()
-        for future in done:
-            job = pending.pop(future)
-            read += 1
-            try:
-                digest, verdict = future.result()
-            except OSError as exc:
-                reason, detail = reason_for_os_error(exc)
-                for t in job:
-                    conn.execute(
-                        "DELETE FROM files WHERE root = ? AND relpath = ?", (t.root, t.rel)
-                    )
-                    _skip(conn, t.root, t.rel, reason, detail, number)
-                    yield FileSkipped(SkippedFile(t.found.path, reason, detail))
-            else:
-                for t in job:
-                    _write_row(conn, t, digest, verdict, number)
-            writer.maybe_commit()
-            event = meter.advance(1, job[0].found.size)
-            if event is not None:
-                yield _overall(event, _WALK_SHARE, 1 - _WALK_SHARE)
+    with contextlib.closing(runner(requests, settings.max_pixels, token)) as results:
+        for finished in results:
+            for index, outcome in finished:
+                job = jobs[index]
+                read += 1
+                if isinstance(outcome, (OSError, SkippedFile)):
+                    if isinstance(outcome, OSError):
+                        reason, detail = reason_for_os_error(outcome)
+                    else:
+                        reason, detail = outcome.reason, outcome.detail
+                    for t in job:
+                        conn.execute(
+                            "DELETE FROM files WHERE root = ? AND relpath = ?", (t.root, t.rel)
+                        )
+                        _skip(conn, t.root, t.rel, reason, detail, number)
+                        yield FileSkipped(SkippedFile(t.found.path, reason, detail))
+                else:
+                    digest, verdict = outcome
+                    for t in job:
+                        _write_row(conn, t, digest, verdict, number)
+                writer.maybe_commit()
+                event = meter.advance(1, job[0].found.size)
+                if event is not None:
+                    yield _overall(event, _WALK_SHARE, 1 - _WALK_SHARE)
+            token.check()  # after writing what came back: a pause loses no finished work
     yield _overall(meter.snapshot(), _WALK_SHARE, 1 - _WALK_SHARE)
     return read
 

@@ -10,6 +10,7 @@ resumes it, as it resumes a build that was killed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import sys
 import time
@@ -17,15 +18,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from cleaner.cli.common import ProgressBar, error, human_bytes, human_duration
 from cleaner.errors import BadRootError, Cancelled
 from cleaner.progress import CancelToken, Notice, Progress
 from cleaner.textsafe import printable
 
+if TYPE_CHECKING:
+    from cleaner.catalog.cluster import ClusterSettings
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 3, 130
 LOG_SECONDS = 60.0
+CLUSTER_COMMIT_SECONDS = 1.0
 
 
 def add_parser(subparsers: Any) -> None:
@@ -77,6 +82,35 @@ def add_parser(subparsers: Any) -> None:
         help="record pictures larger than this as too large (default: 179)",
     )
     b.add_argument("--workers", type=int, default=0, metavar="N", help="parallel readers")
+    c = b.add_argument_group(
+        "reading on a Dask cluster (needs pip install 'photosift[dask]'; README, "
+        '"Fingerprinting on a Dask cluster")'
+    )
+    c.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="read the pictures on Dask workers instead of here: tcp://SCHEDULER:8786 for a "
+        "running scheduler, or local:N for N worker processes on this machine. This "
+        "machine walks the folders (names, sizes and dates only) and writes the catalog; "
+        "every worker must reach the files at the same paths and run the same versions of "
+        "Python, PhotoSift, Dask, Pillow and pillow-heif",
+    )
+    c.add_argument(
+        "--pin",
+        action="append",
+        default=[],
+        metavar="ROOT=RESOURCE",
+        help="read ROOT's files only on workers started with that Dask resource "
+        "(dask worker ... --resources RESOURCE=THREADS), e.g. the file server that holds "
+        "it, so no picture crosses the network; repeatable. Unpinned folders go to any worker",
+    )
+    c.add_argument(
+        "--read-log",
+        metavar="FILE",
+        help="append one line per file read: the worker that read it, a tab, its path",
+    )
+    # For tests and experiments: files per batch sent to a worker (0: chosen from the work).
+    c.add_argument("--batch-size", type=int, default=0, help=argparse.SUPPRESS)
     b.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     # For tests and experiments: how often work is committed and a log line is written.
     b.add_argument("--commit-every", type=float, default=None, help=argparse.SUPPRESS)
@@ -139,6 +173,7 @@ def _info(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from cleaner.catalog import BuildSettings, CatalogBuilt, CatalogError, build, check_label
+    from cleaner.catalog import cluster as dask_cluster
 
     try:
         label = check_label(args.label)
@@ -149,8 +184,16 @@ def _build(args: argparse.Namespace) -> int:
             if args.max_megapixels <= 0:
                 raise ValueError("--max-megapixels must be positive")
             extra["max_pixels"] = int(args.max_megapixels * 1_000_000)
+        on_cluster = _cluster_settings(args)
+        if on_cluster is not None:
+            # Batches are committed as they come back (at most once a second): a killed
+            # build loses only the batches still on the workers.
+            extra["commit_seconds"] = CLUSTER_COMMIT_SECONDS
         if args.commit_every is not None:
             extra["commit_seconds"] = args.commit_every
+    except BadRootError as exc:
+        error(str(exc))
+        return EXIT_BAD_INPUT
     except ValueError as exc:
         error(str(exc))
         return EXIT_USAGE
@@ -168,8 +211,11 @@ def _build(args: argparse.Namespace) -> int:
     summary = None
     last: Progress | None = None
     try:
-        with _pause_on_signals(token):
-            for event in build(settings, cancel=token):
+        with _pause_on_signals(token), contextlib.ExitStack() as stack:
+            runner = None
+            if on_cluster is not None:
+                runner = stack.enter_context(dask_cluster.connect(on_cluster))
+            for event in build(settings, cancel=token, runner=runner):
                 if isinstance(event, Progress):
                     last = event
                     show.progress(event)
@@ -185,6 +231,10 @@ def _build(args: argparse.Namespace) -> int:
         show.close()
         error(str(exc))
         return EXIT_BAD_INPUT
+    except dask_cluster.ClusterError as exc:
+        show.close()
+        error(str(exc))
+        return EXIT_FAILED
     except (Cancelled, KeyboardInterrupt):
         show.close()
         done = "" if last is None or last.total == 0 else f" ({last.done:,} of {last.total:,} read)"
@@ -215,6 +265,28 @@ def _build(args: argparse.Namespace) -> int:
         for line in lines:
             print(printable(line))
     return EXIT_OK
+
+
+def _cluster_settings(args: argparse.Namespace) -> ClusterSettings | None:
+    """The cluster options checked, None without --cluster; raises `ValueError` (or
+    `BadRootError` for a pinned folder that cannot be used)."""
+    from cleaner.catalog import cluster as dask_cluster
+
+    if args.cluster is None:
+        if args.pin or args.read_log:
+            raise ValueError("--pin and --read-log go with --cluster")
+        return None
+    if args.workers:
+        raise ValueError("--workers is for a build on this machine; a cluster uses its workers")
+    if args.batch_size < 0:
+        raise ValueError("--batch-size cannot be negative")
+    pins = [dask_cluster.check_pin(text) for text in args.pin]
+    return dask_cluster.ClusterSettings(
+        address=dask_cluster.check_address(args.cluster),
+        pins=dask_cluster.resolve_pins(args.roots, pins),
+        batch_size=args.batch_size,
+        read_log=None if args.read_log is None else Path(args.read_log),
+    )
 
 
 class _Shower:

@@ -39,6 +39,7 @@ def test_import_linter_contracts_hold() -> None:
     assert "The window reads the engine through its front door only KEPT" in proc.stdout
     assert "The shared modules import no room KEPT" in proc.stdout
     assert "The engine's rooms: commands above, rooms apart, keep below detect KEPT" in proc.stdout
+    assert "Only the catalog's cluster runner imports Dask KEPT" in proc.stdout
 
 
 ROOMS = {"catalog", "cli", "demo", "detect", "keep", "removal", "report"}
@@ -130,6 +131,41 @@ def test_importing_every_engine_module_loads_no_qt() -> None:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert f"LOADED {len(modules)}" in proc.stdout
+
+
+def test_dask_is_imported_only_by_the_cluster_runner_and_only_when_a_cluster_is_used() -> None:
+    """Dask is the optional [dask] extra (issue 15): the contract names the one module
+    allowed to import it, and loading every engine module and the command line (the
+    cluster module included) loads none of it, so a server without Dask works."""
+    contract = _contract("Only the catalog's cluster runner imports Dask")
+    assert contract["forbidden_modules"] == ["dask", "distributed"]
+    assert contract["ignore_imports"] == [
+        "cleaner.catalog.cluster -> dask",
+        "cleaner.catalog.cluster -> distributed",
+    ]
+    script = textwrap.dedent(
+        """
+        import importlib, pkgutil, sys
+        import cleaner
+        for info in pkgutil.walk_packages(cleaner.__path__, "cleaner."):
+            if not info.name.endswith("__main__"):
+                importlib.import_module(info.name)
+        from cleaner.cli import build_parser
+        build_parser().parse_args(["catalog", "build", ".", "--label", "a", "--out", "x"])
+        loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("dask", "distributed"))
+        print("DASK", loaded)
+        """
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "DASK []" in proc.stdout
 
 
 # -- the engine never loads the window, not even by name ---------------------------------
