@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.atomic import atomic_text_file
-from cleaner.catalog.estate import labelled_base
+from cleaner.catalog.estate import CatalogScan, labelled_base
 from cleaner.catalog.manifest import (
     FORMAT_VERSION,
     MANIFEST_FORMAT,
@@ -164,6 +164,14 @@ def write_manifests(
             w.close()
         out.append(target)
     return out
+
+
+def write_scan_manifests(scanned: CatalogScan, result: ScanResult, folder: str) -> list[Path]:
+    """`write_manifests` for `result` (the scan's own, or it with someone's marks: the
+    window's review of catalogs) with the catalogs `scanned` read: the same files as
+    `photosift scan --catalog ... --manifests DIR` for the same marks."""
+    catalogs = [(f.label, f.catalog, f.machine, f.roots) for f in scanned.labels]
+    return write_manifests(result, catalogs, folder)
 
 
 def _by_label(group: DuplicateGroup, locator: _Locator) -> dict[str, tuple[Record, ...]]:
