@@ -101,8 +101,8 @@ CATALOG_EXPORTS: list[CatalogExport] = [
     ),
     CatalogExport(
         MANIFESTS,
-        "Removal manifests (a folder): one file per server, to move the marked copies "
-        "on that server with photosift clean --from",
+        "Removal manifests (a folder, one file per server): what each server runs to "
+        "move its marked copies",
         "-manifests",
         lambda d, p: write_manifests_into(d.scanned, d.result, p),
         checked=False,  # a report alone is the usual first step; the manifests act
@@ -377,17 +377,19 @@ class EstateExportDialog(QDialog):
         self.done_event = done
         self.busy.hide()
         total = done.estate.total
-        names = html.escape(", ".join(p.name for p in done.files), quote=False)
+        chosen = list(zip(done.request.exports, done.files, strict=True))
+        reports = [p for e, p in chosen if e.key != MANIFESTS]
+        names = html.escape(", ".join(p.name for p in reports), quote=False)
         folder = html.escape(str(done.request.folder), quote=False)
+        saved = f"<b>Report saved</b> in {folder}: {names}.<br>" if reports else ""
         self._say(
-            f"<b>Report saved</b> in {folder}: {names}.<br>"
+            f"{saved}"
             f"{plural(total.sets, 'set')} of copies, {done.estate.spanning_sets:,} across "
             f"servers; {plural(total.redundant_copies, 'extra copy', 'extra copies')} marked, "
             f"taking {human_bytes(total.reclaimable_bytes)}.",
             rich=True,
         )
         if done.roles is not None:
-            chosen = zip(done.request.exports, done.files, strict=True)
             folder_path = next(p for e, p in chosen if e.key == MANIFESTS)
             labels = [f.label for f in done.request.scanned.labels]
             self.steps.setText(next_steps(folder_path, labels, done.roles))
@@ -395,7 +397,7 @@ class EstateExportDialog(QDialog):
         self.close_button.setEnabled(True)
         self.close_button.setText("Close")
         self.export_button.hide()
-        self.open_button.show()
+        self.open_button.setVisible(bool(reports))  # the manifests are not for reading here
         self.reveal_button.show()
 
     @Slot(str, str)

@@ -46,7 +46,9 @@ def write_manifests_into(scanned: CatalogScan, result: ScanResult, folder: Path)
 
 
 def _command(*words: str) -> str:
-    return "<code>" + html.escape(" ".join(shlex.quote(w) for w in words), quote=False) + "</code>"
+    """One command on a line of its own, never wrapped (a path cut in two is misread)."""
+    text = html.escape(" ".join(shlex.quote(w) for w in words), quote=False)
+    return f"<br><code style='white-space: pre'>&nbsp;&nbsp;{text}</code>"
 
 
 def next_steps(folder: Path, labels: Sequence[str], roles: ManifestRoles) -> str:
@@ -76,7 +78,7 @@ def next_steps(folder: Path, labels: Sequence[str], roles: ManifestRoles) -> str
         verified = f"{stems[label]}.verified.jsonl"
         steps.append(
             f"On <b>{html.escape(label, quote=False)}</b> (copies there stay for copies "
-            f"removed elsewhere), confirm they are still there: "
+            f"removed elsewhere), confirm they are still there:"
             f"{_command('photosift', 'catalog', 'verify', manifest(label))}<br>then copy the "
             f"{html.escape(verified, quote=False)} it writes into {html.escape(name, quote=False)} "
             "on every other server."
@@ -84,10 +86,15 @@ def next_steps(folder: Path, labels: Sequence[str], roles: ManifestRoles) -> str
     for label in roles.moving:
         clean = _command("photosift", "clean", "--from", manifest(label))
         steps.append(
-            f"On <b>{html.escape(label, quote=False)}</b>, see what would move: "
-            f"{_command('photosift', 'clean', '--from', manifest(label), '--dry-run')}<br>"
-            f"then move it to the trash: {clean}"
-            f"<br>({_command('photosift', 'undo')} puts it back)."
+            f"On <b>{html.escape(label, quote=False)}</b>, see what would move:"
+            f"{_command('photosift', 'clean', '--from', manifest(label), '--dry-run')}"
+            f"<br>then move it to the trash (<code>photosift undo</code> puts it back):{clean}"
         )
     items = "".join(f"<li>{s}</li>" for s in steps)
-    return f"{head}<ol style='margin-left: -20px'>{items}</ol>"
+    tail = (
+        "Run the cleans soon after the confirmations, and do not tidy those servers by "
+        "other means in between: a confirmation says what was there when it ran."
+        if roles.relied_on
+        else ""
+    )
+    return f"{head}<ol style='margin-left: -20px'>{items}</ol>{tail}"

@@ -174,6 +174,8 @@ def test_manifests_of_changed_marks_equal_the_engines_and_clean_accepts_them(
 
     steps = dialog.steps.text()
     assert dialog.steps.isVisible()
+    assert dialog.open_button.isHidden()  # no report to open: only the manifests
+    assert not dialog.status.text().startswith("<b>Report saved</b>")
     for command in (  # each server leans on the other: both verify, both clean
         "photosift catalog verify estate-manifests/nas-1.manifest.jsonl",
         "photosift catalog verify estate-manifests/archive.manifest.jsonl",
