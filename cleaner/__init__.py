@@ -35,6 +35,13 @@ from pathlib import Path
 from cleaner.atomic import atomic_text_file
 from cleaner.catalog import CatalogError
 from cleaner.catalog.estate import CatalogScan, labelled_base, scan_catalogs
+from cleaner.catalog.manifest import MANIFEST_SUFFIX
+from cleaner.catalog.manifest_write import (
+    ManifestRoles,
+    file_stems,
+    manifest_roles,
+    write_scan_manifests,
+)
 from cleaner.catalog.reader import check_usable
 from cleaner.catalog.schema import open_read_only
 from cleaner.cli import main as run_command_line
@@ -241,6 +248,7 @@ __all__ = [
     "KEPT_OVER_DAMAGED",
     "KEPT_OVER_PROTECTED",
     "KEPT_OVER_TIE",
+    "MANIFEST_SUFFIX",
     "QUARANTINE_DIR_NAME",
     "RAW_EXTENSIONS",
     "REPORT_WRITERS",
@@ -272,6 +280,7 @@ __all__ = [
     "KeptOver",
     "LabelFacts",
     "LogEntry",
+    "ManifestRoles",
     "MatchEvidence",
     "MatchKind",
     "MatchWords",
@@ -321,6 +330,7 @@ __all__ = [
     "default_quarantine_root",
     "describe_error",
     "estate_summary",
+    "file_stems",
     "group_key",
     "human_bytes",
     "human_day",
@@ -333,6 +343,7 @@ __all__ = [
     "load_outcomes",
     "load_result",
     "make_demo_library",
+    "manifest_roles",
     "match_words",
     "open_log",
     "open_small",
@@ -358,4 +369,5 @@ __all__ = [
     "write_estate_html",
     "write_keep_list",
     "write_report",
+    "write_scan_manifests",
 ]

@@ -3,9 +3,10 @@ writes (HTML, CSV, JSON), from the catalogs just opened, with the marks as they 
 
 The files of a review of catalogs are on other machines, so nothing is moved from the
 window: what the user decided leaves as a report (and, once removal manifests exist, as
-a manifest per server run there with `photosift clean --from`). `CATALOG_EXPORTS` is the
-list of what can be written; each entry is one checkbox of the dialog. A new kind of file
-(the manifests) is one more `CatalogExport` appended to it, with its `write` function.
+a manifest per server run there with `photosift clean --from`, `ui.catalog_manifests`).
+`CATALOG_EXPORTS` is the list of what can be written; each entry is one checkbox of the
+dialog. A new kind of file is one more `CatalogExport` appended to it, with its `write`
+function.
 """
 
 from __future__ import annotations
@@ -38,14 +39,17 @@ from PySide6.QtWidgets import (
 from cleaner import (
     CatalogScan,
     EstateSummary,
+    ManifestRoles,
     ReportOptions,
     ScanResult,
     describe_error,
     estate_summary,
+    manifest_roles,
     save_estate_json,
     write_estate_csv,
     write_estate_html,
 )
+from ui.catalog_manifests import ManifestsRefused, next_steps, write_manifests_into
 from ui.desktop import open_file, reveal_in_file_manager
 from ui.format import human_bytes, plural
 from ui.settings import Keys, Settings
@@ -64,12 +68,16 @@ class EstateData:
     remove: Mapping[str, bool]
 
 
+MANIFESTS = "manifests"  # the key of the removal manifests' entry
+
+
 @dataclass(frozen=True)
 class CatalogExport:
     key: str
     label: str  # the checkbox's words
     suffix: str  # added to the chosen name: ".html", "-figures.csv", ...
-    write: Callable[[EstateData, Path], None]
+    write: Callable[[EstateData, Path], object]
+    checked: bool = True  # ticked when the dialog opens
 
 
 CATALOG_EXPORTS: list[CatalogExport] = [
@@ -90,6 +98,14 @@ CATALOG_EXPORTS: list[CatalogExport] = [
         "Data (.json): every set and copy, with the figures",
         ".json",
         lambda d, p: save_estate_json(d.result, d.estate, p),
+    ),
+    CatalogExport(
+        MANIFESTS,
+        "Removal manifests (a folder, one file per server): what each server runs to "
+        "move its marked copies",
+        "-manifests",
+        lambda d, p: write_manifests_into(d.scanned, d.result, p),
+        checked=False,  # a report alone is the usual first step; the manifests act
     ),
 ]
 
@@ -128,6 +144,7 @@ class EstateDone:
     request: EstateRequest
     estate: EstateSummary
     files: tuple[Path, ...]
+    roles: ManifestRoles | None = None  # who verifies and who cleans, when manifests were written
 
 
 def export_estate(request: EstateRequest) -> EstateDone:
@@ -139,7 +156,9 @@ def export_estate(request: EstateRequest) -> EstateDone:
     paths = request.paths()
     for export, path in zip(request.exports, paths, strict=True):
         export.write(data, path)
-    return EstateDone(request, estate, tuple(paths))
+    wrote_manifests = any(e.key == MANIFESTS for e in request.exports)
+    roles = manifest_roles(result) if wrote_manifests else None
+    return EstateDone(request, estate, tuple(paths), roles)
 
 
 class _EstateRun(JobRunnable):
@@ -156,6 +175,9 @@ class _EstateRun(JobRunnable):
     def known_failure(self, exc: Exception) -> bool:
         if not isinstance(exc, OSError):
             return False
+        if isinstance(exc, ManifestsRefused):
+            self._failed.emit(self.job, f"The removal manifests were not written: {exc}.", "")
+            return True
         where = exc.filename or self._request.folder
         self._failed.emit(
             self.job,
@@ -196,7 +218,8 @@ class EstateExportDialog(QDialog):
             "server and for all of them, the files, the sets of copies, the extra copies, "
             "the space they take and what it costs to store; the sets that span servers; "
             "the pictures that appear more than N times. It counts the copies as you "
-            "marked them. Nothing is moved: the report is what you take to each server."
+            "marked them. Nothing is moved from here: the report, and the removal manifests "
+            "if you tick them, are what you take to each server."
         )
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.TextFormat.PlainText)
@@ -205,7 +228,7 @@ class EstateExportDialog(QDialog):
         self.checks: list[tuple[CatalogExport, QCheckBox]] = []
         for export in CATALOG_EXPORTS if exports is None else exports:
             check = QCheckBox(export.label)
-            check.setChecked(True)
+            check.setChecked(export.checked)
             check.toggled.connect(self._update)
             self.checks.append((export, check))
             formats.addWidget(check)
@@ -249,6 +272,11 @@ class EstateExportDialog(QDialog):
         form.addRow("File name:", self.name)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.steps = QLabel()  # after the manifests: what to do on each server
+        self.steps.setWordWrap(True)
+        self.steps.setTextFormat(Qt.TextFormat.RichText)
+        self.steps.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.steps.hide()
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.hide()
@@ -275,6 +303,7 @@ class EstateExportDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.busy)
         layout.addWidget(self.status)
+        layout.addWidget(self.steps)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
         exporter.finished.connect(self._on_done)
@@ -348,19 +377,27 @@ class EstateExportDialog(QDialog):
         self.done_event = done
         self.busy.hide()
         total = done.estate.total
-        names = html.escape(", ".join(p.name for p in done.files), quote=False)
+        chosen = list(zip(done.request.exports, done.files, strict=True))
+        reports = [p for e, p in chosen if e.key != MANIFESTS]
+        names = html.escape(", ".join(p.name for p in reports), quote=False)
         folder = html.escape(str(done.request.folder), quote=False)
+        saved = f"<b>Report saved</b> in {folder}: {names}.<br>" if reports else ""
         self._say(
-            f"<b>Report saved</b> in {folder}: {names}.<br>"
+            f"{saved}"
             f"{plural(total.sets, 'set')} of copies, {done.estate.spanning_sets:,} across "
             f"servers; {plural(total.redundant_copies, 'extra copy', 'extra copies')} marked, "
             f"taking {human_bytes(total.reclaimable_bytes)}.",
             rich=True,
         )
+        if done.roles is not None:
+            folder_path = next(p for e, p in chosen if e.key == MANIFESTS)
+            labels = [f.label for f in done.request.scanned.labels]
+            self.steps.setText(next_steps(folder_path, labels, done.roles))
+            self.steps.show()
         self.close_button.setEnabled(True)
         self.close_button.setText("Close")
         self.export_button.hide()
-        self.open_button.show()
+        self.open_button.setVisible(bool(reports))  # the manifests are not for reading here
         self.reveal_button.show()
 
     @Slot(str, str)

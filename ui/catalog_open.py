@@ -14,7 +14,8 @@
   the same path, else a placeholder says where it is (`ui.thumbnails` `locate`);
 - nothing can be moved from here: the files are on other computers. The Move button
   gives way to a banner that says so, and Export report… writes the estate report
-  (`ui.catalog_export`). Marks are saved as any review's are (`ui.autosave`).
+  and the removal manifests of the marks (`ui.catalog_export`, `ui.catalog_manifests`).
+  Marks are saved as any review's are (`ui.autosave`).
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ SHORTCUT = "Ctrl+Alt+O"
 NOTHING_MOVED = (
     "These pictures are on other computers ({servers}), listed from their catalogs. "
     "PhotoSift moves nothing from here: mark what should go, then use “Export report…” "
-    "for the estate report; the copies are removed on each server itself."
+    "for the estate report and the removal manifests; the copies are removed on each "
+    "server itself, with its manifest."
 )
 MOVE_REFUSED = (
     "Files listed from catalogs are on other computers: they cannot be moved from this "
@@ -221,7 +223,8 @@ class CatalogReviewFlow(QObject):
         page.trash_button.hide()
         page.export_button.setText("Export report…")
         page.export_button.setToolTip(
-            "Save the estate report (web page, spreadsheet, data) with your marks"
+            "Save the estate report (web page, spreadsheet, data) and the removal manifests, "
+            "with your marks"
         )
         self.banner.label.setText(NOTHING_MOVED.format(servers=", ".join(places.labels)))
         refused = self.refused if self.opening else []

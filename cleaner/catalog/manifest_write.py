@@ -7,11 +7,12 @@ import os
 import re
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cleaner.atomic import atomic_text_file
-from cleaner.catalog.estate import labelled_base
+from cleaner.catalog.estate import CatalogScan, labelled_base
 from cleaner.catalog.manifest import (
     FORMAT_VERSION,
     MANIFEST_FORMAT,
@@ -106,7 +107,11 @@ def write_manifests(
     """One manifest per label into `folder` (which must exist): `catalogs` gives each
     label's (label, catalog file, machine, roots) as the scan read them. Returns the
     files written. Raises `CatalogError` when a catalog changed since the scan read it,
-    OSError when a file cannot be written."""
+    OSError when a file cannot be written, ValueError when a set would lose every copy or
+    a protected copy would move (`refused_marks`: marks from the window)."""
+    refused = refused_marks(result)
+    if refused is not None:
+        raise ValueError(refused)
     identities = [
         CatalogIdentity(label, catalog_checksum(path), machine, tuple(roots))
         for label, path, machine, roots in catalogs
@@ -161,6 +166,14 @@ def write_manifests(
     return out
 
 
+def write_scan_manifests(scanned: CatalogScan, result: ScanResult, folder: str) -> list[Path]:
+    """`write_manifests` for `result` (the scan's own, or it with someone's marks: the
+    window's review of catalogs) with the catalogs `scanned` read: the same files as
+    `photosift scan --catalog ... --manifests DIR` for the same marks."""
+    catalogs = [(f.label, f.catalog, f.machine, f.roots) for f in scanned.labels]
+    return write_manifests(result, catalogs, folder)
+
+
 def _by_label(group: DuplicateGroup, locator: _Locator) -> dict[str, tuple[Record, ...]]:
     """The group's suggested removals, by the label of the server they are on."""
     found: dict[str, list[Record]] = {}
@@ -192,3 +205,43 @@ def same_files_across_labels(result: ScanResult) -> dict[tuple[str, str], int]:
                 key = (min(first, label), max(first, label))
                 pairs[key] = pairs.get(key, 0) + 1
     return pairs
+
+
+def refused_marks(result: ScanResult) -> str | None:
+    """Why `result` cannot become manifests, or None. The engine never suggests this; a
+    result with the user's marks (the window's review of catalogs) is checked again here
+    because a manifest is what removes files: a set whose every copy is marked would
+    leave no copy anywhere, and a protected copy is never moved."""
+    for group in result.groups:
+        if group.members and all(m.suggested_remove for m in group.members):
+            return f"every copy of set {group.id} is marked for removal: keep one"
+        protected = next((m for m in group.members if m.protected and m.suggested_remove), None)
+        if protected is not None:
+            return f"{protected.path} is protected and marked for removal"
+    return None
+
+
+@dataclass(frozen=True)
+class ManifestRoles:
+    """What each server does with the manifests of `result`, label by label."""
+
+    moving: tuple[str, ...]  # labels with copies to move: `clean --from` runs there
+    relied_on: tuple[str, ...]  # labels with a copy that stays for another label's move:
+    # `catalog verify` runs there first
+
+
+def manifest_roles(result: ScanResult) -> ManifestRoles:
+    """Which labels move copies and which hold copies other labels' moves lean on, as
+    `write_manifests` writes them (its set lines and keep lines)."""
+    moving: set[str] = set()
+    relied: set[str] = set()
+    for group in result.groups:
+        movers = {m.path.partition(":")[0] for m in group.members if m.suggested_remove}
+        if not movers:
+            continue
+        moving |= movers
+        for m in group.members:
+            label = m.path.partition(":")[0]
+            if not m.suggested_remove and movers - {label}:
+                relied.add(label)
+    return ManifestRoles(tuple(sorted(moving)), tuple(sorted(relied)))

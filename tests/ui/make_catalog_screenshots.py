@@ -9,8 +9,9 @@ catalogued there as "archive" and the copy deleted (its files are "on another co
 placeholders). Catalogs are built with the engine's builder. Files written:
 `catalogs-protect.png` (the dialog after choosing the files), `catalogs-opening.png`,
 `catalogs-review.png` (a set across both servers), `catalogs-refused.png` (a damaged
-catalog named above the review), `catalogs-export.png`, `catalogs-none.png` (the start
-page when no catalog opens). Nothing of yours is changed.
+catalog named above the review), `catalogs-export.png`, `catalogs-manifests.png` (the
+manifests written and the next steps), `catalogs-none.png` (the start page when no catalog
+opens). Nothing of yours is changed.
 """
 
 from __future__ import annotations
@@ -86,6 +87,15 @@ def main() -> int:
     if dialog is not None:
         settle(300)
         shot(dialog, out / "catalogs-export.png")
+        for export, check in dialog.checks:  # the removal manifests, and what to do next
+            check.setChecked(export.key == "manifests")
+        dialog.folder.setText(str(work / "reports"))
+        dialog.name.setText("estate-2026-11-27")
+        dialog.start()
+        wait_until(lambda: dialog.done_event is not None, 120)
+        dialog.adjustSize()
+        settle(300)
+        shot(dialog, out / "catalogs-manifests.png")
         dialog.reject()
 
     damaged = damaged_copy(b, work / "archive-copy.catalog")
