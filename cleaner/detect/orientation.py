@@ -65,6 +65,7 @@ AMBIGUITY_MARGIN = 0.02
 # same as 4 for 20 % more time (a pair of hashes differs in an even number of bits).
 TURN_SLACK = 4
 _THUMBS_PER_STEP = 1 << 16  # thumbnails gathered at once (16 MiB)
+_TERMS_PER_STEP = 1 << 13  # thumbnails as float64 at once (16 MiB)
 
 
 @cache
@@ -141,12 +142,20 @@ def deciding_terms(thumbs: U8) -> F64:
     as fractions of its windowed contrast: a brighter or more contrasted copy has the same
     terms. A flat thumbnail has (0, 0): ambiguous every way."""
     window, term_weights = _weights()
-    pixels = thumbs.reshape(len(thumbs), THUMB_SIDE * THUMB_SIDE).astype(np.float64)
-    # one product for the windowed mean and both terms, one for the windowed power: the
-    # same numbers as centring the pixels first (to ~1e-15), in half the passes over them
-    sums = pixels @ np.column_stack([window / window.sum(), term_weights])
+    weights = np.column_stack([window / window.sum(), term_weights])
+    flat = thumbs.reshape(len(thumbs), THUMB_SIDE * THUMB_SIDE)
+    sums = np.empty((len(flat), 3), dtype=np.float64)
+    power = np.empty(len(flat), dtype=np.float64)
+    # in blocks: as float64 a thumbnail takes 8 times its bytes (at 65,536 at once, two
+    # such arrays were the grouping's memory peak on a million pictures)
+    for start in range(0, len(flat), _TERMS_PER_STEP):
+        pixels = flat[start : start + _TERMS_PER_STEP].astype(np.float64)
+        # one product for the windowed mean and both terms, one for the windowed power:
+        # the same numbers as centring the pixels first (to ~1e-15), in fewer passes
+        sums[start : start + len(pixels)] = pixels @ weights
+        pixels *= pixels
+        power[start : start + len(pixels)] = pixels @ window
     mean = sums[:, 0]
-    power = (pixels * pixels) @ window
     spread = np.maximum(power - mean * mean * window.sum(), 0.0)
     terms = sums[:, 1:] - mean[:, None] * term_weights.sum(axis=0)
     out: F64 = terms / np.maximum(np.sqrt(spread), 1e-9)[:, None]
