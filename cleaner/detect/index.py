@@ -322,7 +322,7 @@ def _lsh(
     def one_table(table: int) -> I64:
         skeys, order = index.split(index.sorted(positions[table]))
         found: list[I64] = []
-        for a, b in _run_pairs(skeys, order):
+        for a, b in _near_run_pairs(skeys, order, entries[order], threshold + slack):
             if has_variants:
                 # keep base-base and variant-base pairs; a variant never pairs a variant
                 keep = (a < n) | (b < n)
@@ -331,8 +331,6 @@ def _lsh(
                 t = np.where(a >= n, b, np.where(b >= n, a, b))
             else:
                 q, t = a, b
-            near = _within(entries[q] ^ base[t], threshold + slack)
-            q, t = q[near], t[near]
             if verify is not None:
                 ok = verify(q, t)
                 q, t = q[ok], t[ok]
@@ -468,8 +466,12 @@ def _sample_key(
     return key
 
 
-def _run_pairs(skeys: U64, order: I64) -> Generator[tuple[I64, I64], None, None]:
-    """All pairs of entries that share a key (`skeys` sorted), as (a, b) index arrays.
+def _near_run_pairs(
+    skeys: U64, order: I64, ordered: U64, limit: int
+) -> Generator[tuple[I64, I64], None, None]:
+    """All pairs of entries that share a key (`skeys` sorted) and whose hashes are within
+    `limit`, as (a, b) index arrays. `ordered` holds the hashes in key order: distances
+    are taken on it, read in order, and entry indices gathered for the near pairs only.
 
     Pass d yields the pairs d places apart. Keys are sorted, so i and i+d can only match
     where i and i+d-1 did: each pass looks only at the positions the previous one kept,
@@ -481,7 +483,8 @@ def _run_pairs(skeys: U64, order: I64) -> Generator[tuple[I64, I64], None, None]
     at = np.flatnonzero(skeys[1:] == skeys[:-1])
     offset = 1
     while len(at):
-        yield order[at], order[at + offset]
+        near = at[_within(ordered[at] ^ ordered[at + offset], limit)]
+        yield order[near], order[near + offset]
         offset += 1
         at = at[at + offset < n]
         at = at[skeys[at] == skeys[at + offset]]
