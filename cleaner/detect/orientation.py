@@ -50,18 +50,22 @@ MOVES = len(TRANSFORMS)
 # How close to a tie (in fractions of the thumbnail's contrast) a deciding term must be
 # for a picture to be entered in the other orientation too. See benchmarks/README.md:
 # half the largest change of the deciding terms between two copies (a copy can tip a
-# decision only when the two sides' terms are 2 x margin apart).
-AMBIGUITY_MARGIN = 0.015
+# decision only when the two sides' terms are 2 x margin apart). 0.015 covered every copy
+# of real pictures measured; 0.02 also covers all but 0.3-0.5 % of the harsher synthetic
+# copies of the 1M benchmark (shifted and noised more than re-saves are), so that at
+# least 99 % of them are found in every orientation, for 7 % more entries.
+AMBIGUITY_MARGIN = 0.02
 # A turned pair's transported distance exceeds its true one by the bits whose coefficients
 # sit between zero and the median (see the module's notes): 4 on average, 8 or fewer for
 # 90 % of pictures (measured on generated copies of real pictures and on the synthetic
 # fingerprints of benchmarks/synth_fingerprints.py). Entries this much further apart than
-# the threshold are taken too where the search meets them, then re-measured. On a big
-# library every random pair that shares an LSH key and is this close is kept: at 1M
-# pictures 4 took the peak to 3.9 GB (8: 2.5 GB already at 250,000); 2 keeps ~0.3 % of
-# the collisions and finds 97-99 % of turned synthetic plants (0: ~95 %).
-TURN_SLACK = 2
+# the threshold are taken too where the search meets them, and re-measured at once (the
+# search's `verify`): the random pairs this lets in cost time, not memory. At 250,000
+# synthetic fingerprints, turned plants found: slack 2 98.4-99.2 %, 4 99.1-99.8 %, 6 the
+# same as 4 for 20 % more time (a pair of hashes differs in an even number of bits).
+TURN_SLACK = 4
 _THUMBS_PER_STEP = 1 << 16  # thumbnails gathered at once (16 MiB)
+_TERMS_PER_STEP = 1 << 13  # thumbnails as float64 at once (16 MiB)
 
 
 @cache
@@ -138,12 +142,24 @@ def deciding_terms(thumbs: U8) -> F64:
     as fractions of its windowed contrast: a brighter or more contrasted copy has the same
     terms. A flat thumbnail has (0, 0): ambiguous every way."""
     window, term_weights = _weights()
-    pixels = thumbs.reshape(len(thumbs), THUMB_SIDE * THUMB_SIDE).astype(np.float64)
-    pixels -= (pixels @ (window / window.sum()))[:, None]
-    norm = np.sqrt((pixels * pixels) @ window)
-    terms = pixels @ term_weights
-    out: F64 = terms / np.maximum(norm, 1e-9)[:, None]
-    out[norm < 1e-6] = 0.0
+    weights = np.column_stack([window / window.sum(), term_weights])
+    flat = thumbs.reshape(len(thumbs), THUMB_SIDE * THUMB_SIDE)
+    sums = np.empty((len(flat), 3), dtype=np.float64)
+    power = np.empty(len(flat), dtype=np.float64)
+    # in blocks: as float64 a thumbnail takes 8 times its bytes (at 65,536 at once, two
+    # such arrays were the grouping's memory peak on a million pictures)
+    for start in range(0, len(flat), _TERMS_PER_STEP):
+        pixels = flat[start : start + _TERMS_PER_STEP].astype(np.float64)
+        # one product for the windowed mean and both terms, one for the windowed power:
+        # the same numbers as centring the pixels first (to ~1e-15), in fewer passes
+        sums[start : start + len(pixels)] = pixels @ weights
+        pixels *= pixels
+        power[start : start + len(pixels)] = pixels @ window
+    mean = sums[:, 0]
+    spread = np.maximum(power - mean * mean * window.sum(), 0.0)
+    terms = sums[:, 1:] - mean[:, None] * term_weights.sum(axis=0)
+    out: F64 = terms / np.maximum(np.sqrt(spread), 1e-9)[:, None]
+    out[spread <= 1e-9 * power] = 0.0  # flat (to rounding)
     return out
 
 
@@ -232,7 +248,19 @@ def oriented_pairs(
     `t` against picture j as displayed, or the other way round where that is smaller
     (then the pair is reported from j). Yields (steps done, steps in all)."""
     hashes, owner, move = entries(fps, base)
-    found: Pairs = yield from search_pairs(hashes, threshold, slack=TURN_SLACK)
+    compose, inverse = compose_table(), inverse_table()
+
+    def true_pairs(a: I64, b: I64) -> npt.NDArray[np.bool_]:
+        """Entries a, b of two pictures within `threshold` in the turn between them: the
+        search keeps only these, so the random pairs `TURN_SLACK` lets in never pile up."""
+        i, j = owner[a], owner[b]
+        t = compose[inverse[move[b]], move[a]]
+        forward = popcount64(orientations[i, t] ^ orientations[j, 0])
+        backward = popcount64(orientations[i, 0] ^ orientations[j, inverse[t]])
+        near: npt.NDArray[np.bool_] = (i != j) & (np.minimum(forward, backward) <= threshold)
+        return near
+
+    found: Pairs = yield from search_pairs(hashes, threshold, slack=TURN_SLACK, verify=true_pairs)
     i, j = owner[found.i], owner[found.j]
     mi, mj = move[found.i], move[found.j]
     other = i != j

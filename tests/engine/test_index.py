@@ -195,3 +195,73 @@ def test_variant_lsh_finds_planted_window_pairs_among_20000(
     close = exact.d < threshold - 2
     exact_close = set(zip(exact.i[close].tolist(), exact.j[close].tolist(), strict=True))
     assert exact_close <= found
+
+
+def _near_pairs_among(n: int, seed: int) -> np.ndarray:  # type: ignore[type-arg]
+    """n random hashes, every other one a copy of the one before with 0..12 bits flipped."""
+    rng = np.random.default_rng(seed)
+    base = rng.integers(0, 2**64, size=n, dtype=np.uint64)
+    for k in range(1, n, 2):
+        base[k] = base[k - 1]
+        for bit in rng.choice(64, size=int(rng.integers(0, 13)), replace=False).tolist():
+            base[k] ^= np.uint64(1 << bit)
+    return base
+
+
+def test_lsh_on_threads_finds_exactly_what_one_thread_finds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    base = _near_pairs_among(6_000, 11)
+    monkeypatch.setattr(cleaner.detect.index, "BRUTE_FORCE_LIMIT", 0)
+    monkeypatch.setattr(cleaner.detect.index, "INDEX_THREADS", 1)
+    one = find_pairs(base, 10, slack=2)
+    monkeypatch.setattr(cleaner.detect.index, "INDEX_THREADS", 4)
+    monkeypatch.setattr(cleaner.detect.index, "_threads", lambda: 4)  # even on one core
+    many = find_pairs(base, 10, slack=2)
+    assert len(one) > 2_000
+    for field in ("i", "j", "t", "d"):
+        assert np.array_equal(getattr(one, field), getattr(many, field))
+
+
+@pytest.mark.parametrize("lsh", [False, True])
+def test_verify_keeps_only_the_pairs_it_accepts(lsh: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    base = _near_pairs_among(4_000, 12)
+    if lsh:
+        monkeypatch.setattr(cleaner.detect.index, "BRUTE_FORCE_LIMIT", 0)
+    asked: list[int] = []
+
+    def even_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
+        asked.append(len(a))
+        return (np.minimum(a, b) % 4) == 0
+
+    every = _as_dict(find_pairs(base, 10, slack=2))
+    kept = _as_dict(find_pairs(base, 10, slack=2, verify=even_pairs))
+    assert sum(asked) >= len(every)
+    assert kept == {key: d for key, d in every.items() if key[0] % 4 == 0}
+    assert len(kept) > 200
+
+
+def test_sampled_keys_are_the_sampled_bits() -> None:
+    rng = np.random.default_rng(5)
+    hashes = rng.integers(0, 2**64, size=500, dtype=np.uint64)
+    tables = cleaner.detect.index._Tables(hashes, 20)
+    for k in (1, 7, 20, 33):
+        positions = rng.choice(64, size=k, replace=False)
+        keys = cleaner.detect.index._sample_key(tables.word_columns, positions, 9)
+        for h, key in zip(hashes.tolist(), keys.tolist(), strict=True):
+            bits = [(h >> (63 - p)) & 1 for p in sorted(positions.tolist())]
+            assert key == sum(bit << (slot + 9) for slot, bit in enumerate(bits))
+
+
+def test_a_search_closed_half_way_stops_its_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    base = _near_pairs_among(20_000, 13)
+    monkeypatch.setattr(cleaner.detect.index, "BRUTE_FORCE_LIMIT", 0)
+    monkeypatch.setattr(cleaner.detect.index, "_threads", lambda: 2)
+    search = cleaner.detect.index.search_pairs(base, 10)
+    done, total = next(search)
+    done, total = next(search)
+    assert 0 < done < total
+    search.close()  # what a cancelled scan does
+    assert not [t for t in threading.enumerate() if t.name.startswith("lsh")]

@@ -273,3 +273,23 @@ def test_a_figure_facing_the_other_way_is_another_picture() -> None:
     pairs = _pairs(drain(candidate_pairs(fps, SAME, rotations=True)))
     assert (0, 1) in pairs  # a candidate: only the checks keep them apart
     assert pairs[(0, 1)][1] == 4 or pairs[(0, 1)][1] == int(orientation.inverse_table()[4])
+
+
+def test_deciding_terms_are_the_centred_windowed_gradients() -> None:
+    """The terms as the module's notes define them (centre the pixels on their windowed
+    mean, then the windowed first cosines over the windowed contrast), a flat thumbnail
+    (0, 0) and a brighter, more contrasted copy the same terms."""
+    rng = np.random.default_rng(3)
+    thumbs = rng.integers(0, 256, size=(300, THUMB_SIDE * THUMB_SIDE)).astype(np.uint8)
+    thumbs[0] = 77
+    thumbs[1] = thumbs[2] // 2 + 40
+    window, weights = orientation._weights()
+    pixels = thumbs.astype(np.float64)
+    pixels -= (pixels @ (window / window.sum()))[:, None]
+    norm = np.sqrt((pixels * pixels) @ window)
+    expected = (pixels @ weights) / np.maximum(norm, 1e-9)[:, None]
+    expected[norm < 1e-6] = 0.0
+    got = orientation.deciding_terms(thumbs)
+    assert np.allclose(got, expected, rtol=0, atol=1e-12)
+    assert got[0].tolist() == [0.0, 0.0]
+    assert np.allclose(got[1], got[2], atol=0.01)
