@@ -40,6 +40,7 @@ from cleaner.detect.index import (
     _best_per_pair,
     _brute_force,
     _hit_probability,
+    _in_threads,
     _Tables,
     _within,
     popcount64,
@@ -138,10 +139,13 @@ def _probed_lsh(
     index = _Tables(np.concatenate([base, windows]), k)
     small = np.int32 if count < 2**31 else np.int64  # halves the per-table arrays
     pairs = _SortedKeys()  # keys v * n + b
-    for table in range(tables):
-        yield table, tables
-        positions = rng.choice(_SAMPLED, size=k, replace=False)
-        keys, order = index.split(index.sorted(positions), small)
+    # each table's bits drawn up front, in order, so the tables are the same whichever
+    # thread builds them (numpy lets go of the GIL in the sorts and gathers: the index's
+    # first search gains ~0.7x on 2 cores the same way)
+    samples = [rng.choice(_SAMPLED, size=k, replace=False) for _ in range(tables)]
+
+    def one_table(table: int) -> I64:
+        keys, order = index.split(index.sorted(samples[table]), small)
         new = np.empty(count, dtype=bool)
         new[0] = True
         np.not_equal(keys[1:], keys[:-1], out=new[1:])
@@ -165,7 +169,12 @@ def _probed_lsh(
         own = v // per != b  # a picture's window is usually near its own hash
         v, b = v[own], b[own]
         near = _within(windows[v] ^ base[b], threshold)
-        pairs.add(v[near] * n + b[near], last=table == tables - 1)
+        found: I64 = v[near] * n + b[near]
+        return found
+
+    for table, found in enumerate(_in_threads(one_table, tables)):
+        yield table, tables
+        pairs.add(found, last=table == tables - 1)
         if nearest and len(pairs.found) > 4 * nearest * n:
             pairs.found = _closest(pairs.found, windows, base, nearest)
     if nearest:
