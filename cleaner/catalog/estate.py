@@ -483,6 +483,8 @@ class _Fingerprints(Sequence[Fingerprint]):
         return len(self.rows)
 
     def __getitem__(self, p: int) -> Fingerprint:  # type: ignore[override]
+        if isinstance(p, slice):  # the canonical search reads the thumbnails in slices
+            return [self[k] for k in range(*p.indices(len(self)))]
         c = self.estate.catalogs[int(self.cat[p])]
         r = int(self.local[p])
         blob = c.detail.get(r)
