@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from cleaner.catalog.columns import Columns, read_columns
+from cleaner.catalog.pictures import ColumnPictures
 from cleaner.catalog.schema import CatalogError
 from cleaner.detect.checks import thresholds_for
 from cleaner.detect.scan import (
@@ -164,10 +165,13 @@ def scan_catalogs(
     exact_sets = estate.exact_sets()
     fps = _Fingerprints(estate, readable)
     metrics = _Metrics(estate, readable)
+    # the checks read the columns themselves, not the objects above
+    pictures = ColumnPictures(estate.catalogs, fps.cat, fps.local)
     clusters = yield from group_pictures(
-        readable, fps, metrics, exact_sets, thresholds, settings.rotations, token, progress_hz
-    )
-    del fps, metrics
+        readable, fps, metrics, exact_sets, thresholds, settings.rotations, token, progress_hz,
+        pictures=pictures,
+    )  # fmt: skip
+    del fps, metrics, pictures
     yield StageStarted(Stage.SCORE)
     groups: list[DuplicateGroup] = []
     for cluster in clusters:
