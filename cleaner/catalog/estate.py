@@ -19,6 +19,7 @@ or ``LABEL:FOLDER`` (a folder below that catalog's root, ``--protect LABEL:FOLDE
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
 import platform
@@ -29,7 +30,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from cleaner.catalog.columns import Columns, read_columns
+from cleaner.catalog.columns import Columns, read_many
 from cleaner.catalog.pictures import ColumnPictures
 from cleaner.catalog.schema import CatalogError
 from cleaner.detect.checks import thresholds_for
@@ -142,19 +143,19 @@ def scan_catalogs(
     meter = ProgressMeter(Stage.WALK, total=len(paths), hz=progress_hz)
     catalogs: list[Columns] = []
     seen: dict[str, str] = {}
-    for path in paths:
-        token.check()
-        columns = read_columns(path)
-        label = columns.info.label
-        if label in seen:
-            raise CatalogError(
-                f"{path} and {seen[label]} both have the label {label!r}: labels name the "
-                "servers of an estate; build one of them again with another --label"
-            )
-        seen[label] = str(path)
-        catalogs.append(columns)
-        meter.advance(1)
-        yield meter.snapshot()
+    with contextlib.closing(read_many(paths)) as reading:  # both cores for big catalogs
+        for path, columns in zip(paths, reading, strict=True):
+            token.check()
+            label = columns.info.label
+            if label in seen:
+                raise CatalogError(
+                    f"{path} and {seen[label]} both have the label {label!r}: labels name "
+                    "the servers of an estate; build one of them again with another --label"
+                )
+            seen[label] = str(path)
+            catalogs.append(columns)
+            meter.advance(1)
+            yield meter.snapshot()
     labels = [c.info.label for c in catalogs]
     protected = protected_forms(settings.protected, labels, protect_labels)
     estate = _Estate(catalogs)
@@ -178,14 +179,15 @@ def scan_catalogs(
         token.check()
         files = [
             GroupFile(
-                entry=estate.entry(row),
+                entry=entry,
                 analysis=estate.unit_analysis(k),
                 sha256=estate.sha_hex(row),
-                protected=is_protected(estate.path(row), protected),
+                protected=is_protected(entry.path, protected),
                 unit=k,
             )
             for k in cluster
             for row in estate.unit_rows(k)
+            for entry in (estate.entry(row),)  # its labelled path is made once
         ]
         group = build_group(files, len(cluster) == 1, criteria, rules)
         if group is not None:
