@@ -167,7 +167,7 @@ def scan_catalogs(
     fps = _Fingerprints(estate, readable)
     metrics = _Metrics(estate, readable)
     # the checks read the columns themselves, not the objects above
-    pictures = ColumnPictures(estate.catalogs, fps.cat, fps.local)
+    pictures = fps.columns
     clusters = yield from group_pictures(
         readable, fps, metrics, exact_sets, thresholds, settings.rotations, token, progress_hz,
         pictures=pictures,
@@ -484,13 +484,15 @@ class _Fingerprints(Sequence[Fingerprint]):
         # per picture: its catalog and its row there, so an access costs no search
         self.cat = (np.searchsorted(estate.offsets, self.rows, side="right") - 1).astype(np.int64)
         self.local = self.rows - estate.offsets[self.cat]
+        self.columns = ColumnPictures(estate.catalogs, self.cat, self.local)
 
     def __len__(self) -> int:
         return len(self.rows)
 
     def __getitem__(self, p: int) -> Fingerprint:  # type: ignore[override]
         if isinstance(p, slice):  # the canonical search reads the thumbnails in slices
-            return [self[k] for k in range(*p.indices(len(self)))]
+            index = np.arange(*p.indices(len(self)), dtype=np.int64)
+            return self.columns.fingerprints(index)
         c = self.estate.catalogs[int(self.cat[p])]
         r = int(self.local[p])
         blob = c.detail.get(r)

@@ -21,7 +21,7 @@ import numpy.typing as npt
 from cleaner.catalog.columns import COLOUR_BYTES, HASH_BYTES, THUMB_BYTES, Columns
 from cleaner.catalog.schema import CatalogError, damaged_message
 from cleaner.detect import pictures as picture_data
-from cleaner.models import LOW_DETAIL_STD
+from cleaner.models import LOW_DETAIL_STD, Fingerprint
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -98,6 +98,26 @@ class ColumnPictures:
             return zlib.decompress(blob)
         except zlib.error:
             raise _bad(c, int(self.local[k])) from None
+
+    def fingerprints(self, index: I64) -> list[Fingerprint]:
+        """The `Fingerprint`s of pictures `index`, made from one gather of each column
+        (the canonical search reads the thumbnails of slices of them)."""
+        index = np.asarray(index, dtype=np.int64)
+        hashes = self._gather(index, "hashes", HASH_BYTES).tobytes()
+        thumbs = self.thumbs(index).tobytes()
+        colours, has = self.colours(index)
+        packed = colours.tobytes()
+        out: list[Fingerprint] = []
+        for n, (k, ok) in enumerate(zip(index.tolist(), has.tolist(), strict=True)):
+            out.append(
+                Fingerprint(
+                    hash_bytes=hashes[n * HASH_BYTES : (n + 1) * HASH_BYTES],
+                    thumb=thumbs[n * THUMB_BYTES : (n + 1) * THUMB_BYTES],
+                    detail_map=self.detail_map(k),
+                    colour=packed[n * COLOUR_BYTES : (n + 1) * COLOUR_BYTES] if ok else b"",
+                )
+            )
+        return out
 
     def _decode(self, index: I64) -> None:
         """Width, height and detail of the pictures `index` not decoded yet."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -77,7 +78,13 @@ def test_columns_and_objects_give_the_same_sets(
     _estate(tmp_path)
     from_columns = _groups(tmp_path)
     # the object path: matching reads `Fingerprint`s and `ImageMetrics`, as a scan does
-    monkeypatch.setattr(estate_module, "ColumnPictures", lambda *args: None)
+    grouping = estate_module.group_pictures
+
+    def from_objects_only(*args: Any, **kwargs: Any) -> Any:
+        kwargs["pictures"] = None
+        return grouping(*args, **kwargs)
+
+    monkeypatch.setattr(estate_module, "group_pictures", from_objects_only)
     from_objects = _groups(tmp_path)
     assert len(from_columns) > 300  # planted copies found, some turned, some low-detail
     assert list(from_columns) == list(from_objects)
@@ -95,7 +102,8 @@ def _one_catalog(folder: Path) -> Path:
             mtime_ns=k,
             inode=k + 1,
             sha256=hashlib.sha256(b"%d" % k).digest(),
-            analysis=synthetic_analysis(rng, fps, k, None),
+            # a detail map on some rows (inflated only when asked for)
+            analysis=synthetic_analysis(rng, fps, k, bytes([k]) * 4096 if k % 3 == 0 else None),
         )
         for k in range(40)
     )
@@ -117,6 +125,8 @@ def test_sides_and_detail_come_from_the_metrics(tmp_path: Path) -> None:
     assert pictures.thumbs(index[:3]).tobytes() == b"".join(
         columns.analysis(k).fingerprint.thumb for k in range(3)
     )
+    some = index[[5, 0, 39, 12]]
+    assert pictures.fingerprints(some) == [columns.analysis(k).fingerprint for k in some.tolist()]
 
 
 def test_a_row_whose_metrics_do_not_decode_is_one_clear_error(tmp_path: Path) -> None:
