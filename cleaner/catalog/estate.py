@@ -19,6 +19,7 @@ or ``LABEL:FOLDER`` (a folder below that catalog's root, ``--protect LABEL:FOLDE
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as _dt
 import os
@@ -251,6 +252,7 @@ class _Estate:
         sizes = [len(c) for c in catalogs]
         self.offsets = np.cumsum([0, *sizes]).astype(np.int64)
         self.total_rows = int(self.offsets[-1])
+        self._starts: list[int] = self.offsets.tolist()
         self.total_bytes = sum(int(c.size.sum()) for c in catalogs)
         self.bases = [labelled_base(c.info.roots) for c in catalogs]
         self.hardlinks = 0
@@ -263,8 +265,9 @@ class _Estate:
     # -- rows ------------------------------------------------------------------------
 
     def locate(self, row: int) -> tuple[Columns, int, int]:
-        n = int(np.searchsorted(self.offsets, row, side="right")) - 1
-        return self.catalogs[n], row - int(self.offsets[n]), n
+        # bisect on a list: called for every member of every set, several times each
+        n = bisect.bisect_right(self._starts, row) - 1
+        return self.catalogs[n], row - self._starts[n], n
 
     def path(self, row: int) -> str:
         columns, local, n = self.locate(row)
