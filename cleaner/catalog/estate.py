@@ -178,10 +178,12 @@ def scan_catalogs(
     groups: list[DuplicateGroup] = []
     for cluster in clusters:
         token.check()
+        # each unit is in one set: its analysis is decoded here, once, and not kept
+        analyses = {k: estate.unit_analysis(k) for k in cluster}
         files = [
             GroupFile(
                 entry=entry,
-                analysis=estate.unit_analysis(k),
+                analysis=analyses[k],
                 sha256=estate.sha_hex(row),
                 protected=is_protected(entry.path, protected),
                 unit=k,
@@ -260,7 +262,6 @@ class _Estate:
         self.is_alias = np.zeros(self.total_rows, bool)
         self.unit_rep = np.zeros(0, np.int64)  # unit -> its first row
         self.unit_files: dict[int, list[int]] = {}  # units of several files: their rows
-        self._analyses: dict[int, Analysis] = {}
 
     # -- rows ------------------------------------------------------------------------
 
@@ -356,12 +357,12 @@ class _Estate:
         return self.unit_files.get(unit) or [int(self.unit_rep[unit])]
 
     def unit_analysis(self, unit: int) -> Analysis | None:
+        """The unit's analysis, decoded and checked (not kept: at 10M, the analyses of
+        every member of every set would take gigabytes)."""
         rep = int(self.unit_rep[unit])
         if not self.readable_row(rep):
             return None
-        if unit not in self._analyses:
-            self._analyses[unit] = self.analysis(rep)
-        return self._analyses[unit]
+        return self.analysis(rep)
 
     def _readable_mask(self) -> npt.NDArray[np.bool_]:
         return np.concatenate([c.readable for c in self.catalogs])
