@@ -136,7 +136,7 @@ def measure(path: Path, rotations: bool) -> dict[str, Any]:
     import cleaner.detect.scan
     import cleaner.detect.smooth
     from cleaner.models import THRESHOLDS, Similarity
-    from cleaner.progress import CancelToken
+    from cleaner.progress import CancelToken, drain
 
     data = dict(np.load(path))
     t0 = time.perf_counter()
@@ -170,12 +170,7 @@ def measure(path: Path, rotations: bool) -> dict[str, Any]:
         units, THRESHOLDS[Similarity.SAME], rotations, CancelToken(), 15.0
     )
     t0 = time.perf_counter()
-    while True:
-        try:
-            next(stage)
-        except StopIteration as stop:
-            clusters: list[list[int]] = stop.value
-            break
+    clusters: list[list[int]] = drain(stage)
     seconds = time.perf_counter() - t0
     pairs = timer.captured["matching.candidate_pairs"]
     keep = timer.captured["matching.confirm"]

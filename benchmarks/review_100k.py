@@ -100,24 +100,12 @@ def _set_sizes(size: Size) -> list[int]:
 
 def build_library(root: Path, size: Size, side: int = 2000) -> list[Any]:
     """Write (or reuse) the files and return the engine's groups for them."""
-    from cleaner.models import DuplicateGroup, FileEntry, GroupKind, GroupMember, ImageMetrics
+    from cleaner.models import FileEntry
+    from tests.helpers.synthetic_result import synthetic_group, synthetic_metrics
 
     sources = _sources(root / "_sources", size.distinct, side)
-    metrics = ImageMetrics(
-        format="JPEG",
-        width=side,
-        height=side * 3 // 4,
-        lossless=False,
-        jpeg_quality=90,
-        sharpness=300.0,
-        detail=40.0,
-        capture_time="2020-01-01 12:00:00",
-        camera="Canon EOS 80D",
-        has_gps=False,
-        has_exif=True,
-        looks_like_screenshot=False,
-        looks_like_export=False,
-    )
+    metrics = synthetic_metrics(side, side * 3 // 4)
+    reason = f"kept: {side}x{side * 3 // 4}; others are smaller"
     groups = []
     n = 0
     for g, count in enumerate(_set_sizes(size)):
@@ -136,48 +124,23 @@ def build_library(root: Path, size: Size, side: int = 2000) -> list[Any]:
                 device=st.st_dev,
                 inode=st.st_ino * 1000 + k,  # hard links: one name each, as distinct files
             )
-            members.append(
-                GroupMember(
-                    entry=entry,
-                    metrics=metrics,
-                    sha256=None,
-                    quality=max(1, 80 - k),
-                    distance=min(k, 10),
-                    is_keeper=k == 0,
-                    suggested_remove=k != 0,
-                )
-            )
-        groups.append(
-            DuplicateGroup(
-                id=g + 1,
-                kind=GroupKind.SIMILAR,
-                members=tuple(members),
-                reason="kept: 2000x1500; others are smaller",
-                deciding_criterion="resolution",
-            )
-        )
+            members.append(entry)
+        groups.append(synthetic_group(g + 1, members, metrics=metrics, reason=reason))
     return groups
 
 
 def _result(root: Path, groups: list[Any], size: Size) -> Any:
-    from cleaner.models import ScanResult, ScanSettings, ScanStats
+    from cleaner.models import ScanStats
+    from tests.helpers.synthetic_result import result_of
 
-    return ScanResult(
-        settings=ScanSettings(roots=(str(root),)),
-        groups=tuple(groups),
-        skipped=(),
-        stats=ScanStats(
-            files_seen=size.files,
-            images=size.files,
-            groups=len(groups),
-            redundant_copies=size.in_sets - len(groups),
-            reclaimable_bytes=sum(g.reclaimable_bytes for g in groups),
-        ),
-        started_at="2026-01-01T00:00:00+00:00",
-        finished_at="2026-01-01T00:10:00+00:00",
-        app_version="bench",
-        machine="bench",
+    stats = ScanStats(
+        files_seen=size.files,
+        images=size.files,
+        groups=len(groups),
+        redundant_copies=size.in_sets - len(groups),
+        reclaimable_bytes=sum(g.reclaimable_bytes for g in groups),
     )
+    return result_of(groups, (str(root),), stats)
 
 
 # -- measuring ------------------------------------------------------------------------

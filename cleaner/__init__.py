@@ -28,10 +28,15 @@ A scan::
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from cleaner.atomic import atomic_text_file
+from cleaner.catalog import CatalogError
+from cleaner.catalog.estate import CatalogScan, labelled_base, scan_catalogs
+from cleaner.catalog.reader import check_usable
+from cleaner.catalog.schema import open_read_only
 from cleaner.cli import main as run_command_line
 from cleaner.demo.library import make_demo_library
 from cleaner.demo.smoke import check_samples
@@ -50,6 +55,7 @@ from cleaner.errors import BadRootError, Cancelled, PhotoSiftError, ResultFormat
 from cleaner.formats import RAW_EXTENSIONS, is_image_candidate
 from cleaner.humanize import (
     MatchWords,
+    criterion_label,
     human_bytes,
     human_day,
     human_time,
@@ -88,6 +94,7 @@ from cleaner.progress import (
     GroupsFound,
     Notice,
     Progress,
+    ScanEvent,
     ScanFinished,
     Stage,
     StageStarted,
@@ -127,6 +134,17 @@ from cleaner.report import (
     report_writer,
     write_report,
 )
+from cleaner.report.estate import (
+    EstateSummary,
+    LabelFacts,
+    estate_summary,
+    label_of,
+    save_estate_json,
+    spanning_labels,
+    write_estate_csv,
+    write_keep_list,
+)
+from cleaner.report.html import write_estate_html
 from cleaner.report.summary import outcomes_from_log
 from cleaner.resultio import load as load_result
 from cleaner.resultio import save as save_result
@@ -155,6 +173,68 @@ def load_outcomes(
         return outcomes_from_log(log, result, batch_ids)
 
 
+def catalog_label_and_roots(path: str | os.PathLike[str]) -> tuple[str, tuple[str, ...]] | None:
+    """A catalog's label and root folders from its description only (no row is read, so
+    it is quick even for a catalog of millions of pictures): what the window needs to
+    turn the user's protection into labels before grouping. None when the catalog cannot
+    be read: grouping then says why, in its one line."""
+    where = Path(path)
+    try:
+        with open_read_only(where) as conn:
+            meta = check_usable(where, conn, for_grouping=False)
+            rows = conn.execute("SELECT path FROM roots ORDER BY id").fetchall()
+    except (CatalogError, OSError):
+        return None
+    roots = tuple(os.fsdecode(r) for (r,) in rows if isinstance(r, bytes | str))
+    return meta.get("label", ""), roots
+
+
+def catalog_protection(
+    local_folders: Iterable[str], catalogs: Iterable[tuple[str, Sequence[str]]]
+) -> tuple[str, ...]:
+    """Protected folders of this machine as ``LABEL:FOLDER`` forms, for each catalog
+    (label, roots) whose labelled base holds them: a folder a catalog was built from keeps
+    its protection when its catalog is grouped here. Folders no catalog holds mean nothing
+    for files on other machines and are left out."""
+    forms: list[str] = []
+    folders = [os.path.normpath(f) for f in local_folders]
+    for label, roots in catalogs:
+        base = labelled_base(roots)
+        if not base:
+            continue
+        for folder in folders:
+            if folder == base or folder.startswith(base.rstrip(os.sep) + os.sep):
+                below = os.path.relpath(folder, base).replace(os.sep, "/")
+                forms.append(f"{label}:" if below == "." else f"{label}:{below}")
+    return tuple(dict.fromkeys(forms))
+
+
+def scan_catalog_files(
+    paths: Sequence[str | os.PathLike[str]],
+    settings: ScanSettings,
+    *,
+    protect_catalogs: Iterable[str | os.PathLike[str]] = (),
+    cancel: CancelToken | None = None,
+) -> Generator[ScanEvent, None, CatalogScan]:
+    """Group the catalogs at `paths` as the window does: `scan_catalogs` with the
+    window's `settings` (similarity, keeper order; its `protected` are this machine's
+    folders, kept for the catalogs built from them), every file of the catalogs at
+    `protect_catalogs` protected, and a catalog that cannot be used left out with a
+    `Notice` while the others open (a `CatalogError` only when none can)."""
+    described = {os.fspath(p): catalog_label_and_roots(p) for p in paths}
+    found = [d for d in described.values() if d is not None]
+    protected = catalog_protection(settings.protected, found)
+    whole = [d[0] for p in protect_catalogs if (d := described.get(os.fspath(p))) is not None]
+    scanned = yield from scan_catalogs(
+        paths,
+        replace(settings, protected=protected),
+        protect_labels=list(dict.fromkeys(whole)),
+        cancel=cancel,
+        skip_refused=True,
+    )
+    return scanned
+
+
 __all__ = [
     "CRITERIA",
     "CRITERIA_BY_KEY",
@@ -170,8 +250,11 @@ __all__ = [
     "BatchState",
     "CancelToken",
     "Cancelled",
+    "CatalogError",
+    "CatalogScan",
     "DecodeFailure",
     "DuplicateGroup",
+    "EstateSummary",
     "FileKept",
     "FileOutcome",
     "FileRemoved",
@@ -187,6 +270,7 @@ __all__ = [
     "KeeperReason",
     "KeptFile",
     "KeptOver",
+    "LabelFacts",
     "LogEntry",
     "MatchEvidence",
     "MatchKind",
@@ -211,6 +295,7 @@ __all__ = [
     "RestoreFinished",
     "RestoreState",
     "ResultFormatError",
+    "ScanEvent",
     "ScanFinished",
     "ScanResult",
     "ScanSettings",
@@ -225,13 +310,17 @@ __all__ = [
     "__version__",
     "atomic_text_file",
     "cache_dir",
+    "catalog_label_and_roots",
+    "catalog_protection",
     "check_samples",
     "config_dir",
+    "criterion_label",
     "data_dir",
     "default_ignore_path",
     "default_log_path",
     "default_quarantine_root",
     "describe_error",
+    "estate_summary",
     "group_key",
     "human_bytes",
     "human_day",
@@ -239,6 +328,8 @@ __all__ = [
     "is_ignore_key",
     "is_image_candidate",
     "kept_over_words",
+    "label_of",
+    "labelled_base",
     "load_outcomes",
     "load_result",
     "make_demo_library",
@@ -255,9 +346,16 @@ __all__ = [
     "report_writer",
     "restore_batch",
     "run_command_line",
+    "save_estate_json",
     "save_result",
     "scan",
+    "scan_catalog_files",
+    "scan_catalogs",
+    "spanning_labels",
     "split_ignored",
     "use_portable_dir",
+    "write_estate_csv",
+    "write_estate_html",
+    "write_keep_list",
     "write_report",
 ]

@@ -11,6 +11,31 @@ from decimal import Decimal
 
 from cleaner.models import MatchEvidence, MatchKind, MatchSearch
 
+# What each keeper criterion is called, by its key (`cleaner.keep.criteria`, where each
+# criterion's entry takes its label from here): the one table the window, the reports and
+# the command line name criteria from, so a report never says "resolution" where the
+# window said "Highest resolution". Here, not in `keep`, because the report may not read
+# another room.
+CRITERION_LABELS: dict[str, str] = {
+    "resolution": "Highest resolution",
+    "metadata": "Richest metadata (camera, date, GPS)",
+    "lossless": "Lossless format",
+    "jpeg_quality": "Least compressed",
+    "sharpness": "Sharpest",
+    "not_export": "Not an export, thumbnail or screenshot",
+    "oldest_capture": "Oldest capture date",
+    "path_rules": "Preferred folders and names",
+    "largest_file": "Largest file",
+    "oldest_file": "Oldest file",
+}
+
+
+def criterion_label(key: str) -> str:
+    """A criterion's label as it reads inside a sentence ("highest resolution"); a key
+    with no label (the special "tie", "damaged", "protected") in words."""
+    label = CRITERION_LABELS.get(key)
+    return label[:1].lower() + label[1:] if label is not None else key.replace("_", " ")
+
 
 def plural(n: int, one: str, many: str | None = None) -> str:
     """``1 file``, ``2 files``, ``1,000 batches`` (with `many` for irregular plurals)."""

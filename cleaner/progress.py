@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 E = TypeVar("E")
+R = TypeVar("R")
+Y = TypeVar("Y")
 
 
 class CancelToken:
@@ -196,6 +198,39 @@ def final_event(events: Iterable[object], kind: type[E]) -> E:
     if last is None:
         raise RuntimeError(f"the operation ended without {kind.__name__}")
     return last
+
+
+def drain(events: Generator[Y, None, R], on_event: Callable[[Y], object] | None = None) -> R:
+    """Run a generator of events to its end and return what it returns (its
+    `StopIteration` value), handing each event to `on_event` if given: the one loop for
+    callers that want the result of a long operation rather than its events."""
+    while True:
+        try:
+            event = next(events)
+        except StopIteration as stop:
+            value: R = stop.value
+            return value
+        if on_event is not None:
+            on_event(event)
+
+
+def relay(events: Generator[Y, None, R], convert: Callable[[Y], T]) -> Generator[T, None, R]:
+    """Pass on each event of `events` as `convert(event)` and return what `events`
+    returns (`value = yield from relay(...)`): a stage that reports a sub-step's
+    progress on its own scale."""
+    while True:
+        try:
+            event = next(events)
+        except StopIteration as stop:
+            value: R = stop.value
+            return value
+        yield convert(event)
+
+
+def step_fraction(step: int, steps: int) -> Callable[[tuple[int, int]], float]:
+    """For `relay`: a sub-step's (done, total) events as the fraction of the whole when
+    it is step `step` (from 0) of `steps` equal steps."""
+    return lambda event: (step + event[0] / max(event[1], 1)) / steps
 
 
 def iter_with_progress(

@@ -647,7 +647,7 @@ def load(path: str | os.PathLike[str]) -> ScanResult:
     except (OSError, UnicodeDecodeError) as exc:
         raise ResultFormatError(f"cannot read result file {path}: {exc}") from exc
     try:
-        data = json.loads(text)
+        data = loads_in_steps(text)
     except json.JSONDecodeError as exc:
         raise ResultFormatError(f"{path} is not valid JSON ({exc.msg}, line {exc.lineno})") from exc
     except RecursionError as exc:
@@ -655,6 +655,76 @@ def load(path: str | os.PathLike[str]) -> ScanResult:
     except ValueError as exc:  # e.g. a number with thousands of digits
         raise ResultFormatError(f"{path} is not a result file (a value is out of range)") from exc
     return result_from_dict(data)
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+_STEPPED = frozenset({"groups", "skipped"})  # the lists that grow with the library
+
+
+def loads_in_steps(text: str) -> Any:
+    """`json.loads(text)`, with the same result and errors, but a top-level object's
+    long lists ("groups", "skipped") decoded one element at a time. json's C decoder keeps
+    Python's lock for the whole of one call: seconds for a 100 MB result, during which a
+    window reading it on a worker thread could not paint. Between elements, other
+    threads run."""
+    decoder = json.JSONDecoder()
+    pos = _skip_space(text, 0)
+    if not text.startswith("{", pos):
+        return json.loads(text)
+    data: dict[str, Any] = {}
+    pos = _skip_space(text, pos + 1)
+    if text.startswith("}", pos):
+        pos += 1
+    else:
+        while True:
+            if not text.startswith('"', pos):
+                raise json.JSONDecodeError(
+                    "Expecting property name enclosed in double quotes", text, pos
+                )
+            key, pos = decoder.raw_decode(text, pos)  # a string: it starts with a quote
+            pos = _skip_space(text, pos)
+            if not text.startswith(":", pos):
+                raise json.JSONDecodeError("Expecting ':' delimiter", text, pos)
+            pos = _skip_space(text, pos + 1)
+            if key in _STEPPED and text.startswith("[", pos):
+                data[key], pos = _list_in_steps(decoder, text, pos)
+            else:
+                data[key], pos = decoder.raw_decode(text, pos)
+            pos = _skip_space(text, pos)
+            if text.startswith(",", pos):
+                pos = _skip_space(text, pos + 1)
+            elif text.startswith("}", pos):
+                pos += 1
+                break
+            else:
+                raise json.JSONDecodeError("Expecting ',' delimiter", text, pos)
+    if (end := _skip_space(text, pos)) != len(text):
+        raise json.JSONDecodeError("Extra data", text, end)
+    return data
+
+
+def _list_in_steps(decoder: json.JSONDecoder, text: str, pos: int) -> tuple[list[Any], int]:
+    """The JSON list at `pos` (its "["), an element per call of the decoder; and where it
+    ends."""
+    items: list[Any] = []
+    pos = _skip_space(text, pos + 1)
+    if text.startswith("]", pos):
+        return items, pos + 1
+    while True:
+        item, pos = decoder.raw_decode(text, pos)
+        items.append(item)
+        pos = _skip_space(text, pos)
+        if text.startswith(",", pos):
+            pos = _skip_space(text, pos + 1)
+        elif text.startswith("]", pos):
+            return items, pos + 1
+        else:
+            raise json.JSONDecodeError("Expecting ',' delimiter", text, pos)
+
+
+def _skip_space(text: str, pos: int) -> int:
+    match = _SPACE.match(text, pos)
+    return match.end() if match is not None else pos
 
 
 def write_text_atomic(path: Path, text: str, encoding: str = "utf-8") -> None:

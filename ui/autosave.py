@@ -2,11 +2,13 @@
 
 The saved review lives in ``<data folder>/review/`` (``$PHOTOSIFT_DATA_DIR`` honoured):
 
-- ``result.json``: the result as it is now (moved files taken out, sets the ignore list
-  hides kept), in the engine's own result format (`cleaner.save_result`, read back by the
-  validating `cleaner.load_result`);
+- ``result.json``: the sets as the scan found them (those shown, those the ignore list
+  hides, and files moved to the Trash still in their sets), in the engine's own result
+  format (`cleaner.save_result`, read back by the validating `cleaner.load_result`);
 - ``marks.json``: the user's decisions (`MARKS_SCHEMA`): the paths marked for removal
-  (every other copy of a saved set is kept), the number of sets and when. Sets the user
+  (every other copy of a saved set is kept), the paths moved to the Trash (taken out
+  again when the review is continued, so Undo can show them again), the number of sets
+  and when. Sets the user
   said are not copies are not in it: the ignore list (`cleaner.IgnoreList`, saved at once)
   holds them, and every window filters every result through it, a continued review too.
 
@@ -67,6 +69,7 @@ class SavedMarks:
     remove: tuple[str, ...]
     sets: int
     saved_at: float  # seconds since the epoch
+    moved: tuple[str, ...] = ()  # moved to the Trash by this review and not put back
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +88,7 @@ def marks_to_json(marks: SavedMarks) -> str:
             "saved_at": marks.saved_at,
             "sets": marks.sets,
             "remove": list(marks.remove),
+            "moved": list(marks.moved),
         },
         # ASCII: a name that is not valid UTF-8 keeps its os.fsdecode() spelling (a lone
         # surrogate, "\\udced"), as in the result file, and reads back as the same str.
@@ -114,12 +118,15 @@ def marks_from_json(text: str) -> SavedMarks:
         raise MarksFormatError("“remove” must be a list of paths")
     if not isinstance(sets, int) or isinstance(sets, bool) or sets < 0:
         raise MarksFormatError("“sets” must be a whole number")
+    moved = data.get("moved", [])  # written since the review remembered moves
+    if not isinstance(moved, list) or not all(isinstance(p, str) for p in moved):
+        raise MarksFormatError("“moved” must be a list of paths")
     if not isinstance(saved_at, int | float) or isinstance(saved_at, bool):
         raise MarksFormatError("“saved_at” must be a number")
     # a time the clock can show: NaN, infinity or 1e300 would stop the start page
     if not math.isfinite(saved_at) or not 0 <= saved_at < _LATEST_TIME:
         raise MarksFormatError("“saved_at” is not a time PhotoSift could have written")
-    return SavedMarks(tuple(remove), sets, float(saved_at))
+    return SavedMarks(tuple(remove), sets, float(saved_at), tuple(moved))
 
 
 def read_marks(path: Path | None = None) -> SavedMarks | None:
@@ -254,13 +261,14 @@ class Autosaver(JobController):
     # -- saving --------------------------------------------------------------------------
 
     def _snapshot(self) -> Snapshot:
-        result = self.session.current_result() if self._result_dirty else None
+        result = self.session.saved_result() if self._result_dirty else None
         if result is not None and (hidden := tuple(self.hidden_groups())):
             result = replace(result, groups=(*result.groups, *hidden))
         marks = SavedMarks(
             remove=tuple(self.session.paths_to_remove()),
             sets=len(self.session.groups),
             saved_at=time.time(),
+            moved=tuple(self.session.moved_paths()),
         )
         self._result_dirty = self._marks_dirty = False
         return Snapshot(result, marks)

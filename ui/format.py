@@ -8,7 +8,6 @@ import re
 from collections.abc import Sequence
 
 from cleaner import (
-    CRITERIA_BY_KEY,
     KEPT_OVER_DAMAGED,
     KEPT_OVER_PROTECTED,
     KEPT_OVER_TIE,
@@ -16,6 +15,7 @@ from cleaner import (
     GroupMember,
     KeeperReason,
     KeptOver,
+    criterion_label,
     kept_over_words,
     match_words,
     printable,
@@ -159,15 +159,6 @@ def copy_name(path: str, group: DuplicateGroup | None = None) -> str:
     if len(parts) > 3:
         parts = [parts[0], "…", parts[-2], parts[-1]]
     return "/".join(parts)
-
-
-def criterion_label(key: str) -> str:
-    criterion = CRITERIA_BY_KEY.get(key)
-    return (
-        criterion.label[:1].lower() + criterion.label[1:]
-        if criterion is not None
-        else key.replace("_", " ")
-    )
 
 
 def _clause(k: KeptOver, copies: list[GroupMember], group: DuplicateGroup) -> str:

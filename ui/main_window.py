@@ -22,6 +22,8 @@ from cleaner import (
     SkippedFile,
     make_demo_library,
 )
+from ui.catalog_open import SHORTCUT as OPEN_CATALOGS_KEY
+from ui.catalog_open import CatalogReviewFlow
 from ui.desktop import open_file, reveal_in_file_manager
 from ui.format import human_bytes, plain_tooltip, plural
 from ui.icons import app_icon
@@ -119,6 +121,7 @@ class MainWindow(QMainWindow):
         self.pages.currentChanged.connect(self._update_actions)
 
         self.saved_review = SavedReviewFlow(self)  # autosave, Continue, Open results
+        self.catalogs = CatalogReviewFlow(self)  # File → Open catalogs…: a review, no moves
         self._make_actions()
         self.statusBar().showMessage("Ready")
         geometry = self.settings.geometry()
@@ -164,6 +167,12 @@ class MainWindow(QMainWindow):
             "Ctrl+Shift+O",
             self.saved_review.open_results,
             "Open a saved result file (from this window or “photosift scan --json”)",
+        )
+        self.act_open_catalogs = self._action(
+            "Open &catalogs…",
+            OPEN_CATALOGS_KEY,
+            self.catalogs.open_catalogs,
+            "Review catalogs built on other servers (“photosift catalog build”): nothing is moved",
         )
         self.act_cancel = self._action("&Cancel scan", "Esc", self.cancel_scan, "Stop the scan")
         self.act_new = self._action(
@@ -270,7 +279,9 @@ class MainWindow(QMainWindow):
             a.setEnabled(reviewing)
         busy = self.mutations.busy()
         has_result = reviewing and self.session.result is not None
-        self.act_move.setEnabled(has_result and self.session.marked_count > 0 and not busy)
+        self.act_move.setEnabled(
+            has_result and self.session.marked_count > 0 and not busy and not self.catalogs.active
+        )
         self.act_undo.setEnabled(not scanning and not busy)
         self.act_history.setEnabled(not scanning)
         self.act_export.setEnabled(has_result and not self.reports.busy())
@@ -369,6 +380,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_finished(self, result: ScanResult) -> None:
+        self.catalogs.result_shown(result)  # a review of catalogs: no moves, servers shown
         self.session.finish(result)
         self.review_page.finish_loading()
         self.pages.setCurrentWidget(self.review_page)
@@ -418,7 +430,9 @@ class MainWindow(QMainWindow):
         if chosen is None:
             return None
         row, indices = chosen
-        return CompareDialog(self.session, row, indices, self)
+        dialog = CompareDialog(self.session, row, indices, self)
+        dialog.loader.locate = self.thumbnails.locate  # copies from catalogs: where they are
+        return dialog
 
     @Slot()
     def compare_selected(self) -> None:
@@ -429,11 +443,17 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def open_selected(self) -> None:
+        if self.catalogs.active:
+            self.catalogs.open_selected(reveal=False)
+            return
         for path in self.review_page.selected_paths()[:4]:
             open_file(path)
 
     @Slot()
     def reveal_selected(self) -> None:
+        if self.catalogs.active:
+            self.catalogs.open_selected(reveal=True)
+            return
         paths = self.review_page.selected_paths()
         if paths:
             reveal_in_file_manager(paths[0])
@@ -450,6 +470,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def export_report(self) -> None:
+        if self.catalogs.active:
+            self.catalogs.export_report()
+            return
         result = self.session.result
         if result is None or self.reports.busy():
             return
@@ -480,6 +503,7 @@ class MainWindow(QMainWindow):
         # moved can be put back from History); a report being written is waited for.
         stopped = self.mutations.shutdown(SHUTDOWN_WAIT_MS) and stopped
         stopped = self.reports.shutdown(SHUTDOWN_WAIT_MS * 2) and stopped
+        stopped = self.catalogs.shutdown(SHUTDOWN_WAIT_MS * 2) and stopped
         self.thumbnails.shutdown()
         drained = drain_pools()
         for folder in self._demo_dirs:

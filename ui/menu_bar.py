@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 def build_menu_bar(w: MainWindow) -> None:
     bar = w.menuBar()
     file_menu = bar.addMenu("&File")
-    for a in (w.act_add, w.act_scan, w.act_sample, w.act_open_results):
+    for a in (w.act_add, w.act_scan, w.act_sample, w.act_open_results, w.act_open_catalogs):
         file_menu.addAction(a)
     for a in (w.act_cancel, w.act_new):
         file_menu.addAction(a)

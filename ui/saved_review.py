@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QVBoxLayout
 
@@ -31,6 +32,10 @@ from ui.autosave import Autosaver, human_when, marks_path, result_path, saved_re
 from ui.format import plain_tooltip, plural
 from ui.settings import Keys
 from ui.workers.review_load import GONE, LoadedReview, ReviewLoader
+
+# Sets put on show per turn of the event loop when a review is opened: about 20-40 ms
+# of the GUI thread's time on a loaded 2-core machine (benchmarks/review_open.py).
+SETS_PER_PART = 1000
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -95,12 +100,15 @@ class SavedReviewFlow(QObject):
     they are, and `ReviewSession.group_filter` (the Marks menu's) leaves them out of every
     result shown, a continued review too."""
 
+    opened = Signal()  # an opened review is on show, all of it
+
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.autosaver = Autosaver(window.session, self)
         self.autosaver.hidden_groups = window.marks_menu.hidden_groups
         self.loader = ReviewLoader(self)
+        self._showing: Iterator[None] | None = None  # an opened review, shown in parts
         self.banner = ChangedBanner()
         layout = window.review_page.layout()
         if isinstance(layout, QVBoxLayout):
@@ -220,7 +228,6 @@ class SavedReviewFlow(QObject):
         if not self._can_open():
             return
         window = self.window
-        saved_review = loaded.marks is not None
         self.autosaver.flush_async()  # the review shown so far is saved before it goes
         self.autosaver.active = False
         window.thumbnails.clear()
@@ -228,12 +235,61 @@ class SavedReviewFlow(QObject):
         now: list[str] = window.settings.get(Keys.PROTECTED)
         protected = (*loaded.result.settings.protected, *(p for p in now if isinstance(p, str)))
         window.session.clear(protected)
+        # a review of catalogs takes its ways (no moves, servers shown) before its sets
+        # arrive, as after opening the catalogs themselves
+        window.catalogs.result_shown(loaded.result)
         window.review_page.show_empty("")
+        window.pages.setCurrentWidget(window.review_page)  # it fills as a scan's does
+        window.statusBar().showMessage(f"Opening {Path(loaded.source).name}…")
+        self._showing = self._show_in_parts(loaded)
+        # the session's next reset (a scan, another open) ends this one's showing
+        window.session.reset.connect(self._stop_showing)
+        self._next_part()
+
+    def showing(self) -> bool:
+        """Whether an opened review is still being put on show, a part at a time."""
+        return self._showing is not None
+
+    @Slot()
+    def _next_part(self) -> None:
+        if self._showing is None:
+            return
+        try:
+            next(self._showing)
+        except StopIteration:
+            self._stop_showing()
+            return
+        QTimer.singleShot(0, self._next_part)  # the window paints and answers meanwhile
+
+    @Slot()
+    def _stop_showing(self) -> None:
+        if self._showing is not None:
+            self._showing = None
+            self.window.session.reset.disconnect(self._stop_showing)
+
+    def _show_in_parts(self, loaded: LoadedReview) -> Iterator[None]:
+        """Put an opened review on show SETS_PER_PART sets at a time, the event loop running
+        between parts: 50,000 sets at once kept the window from painting for seconds."""
+        window, session = self.window, self.window.session
+        saved_review = loaded.marks is not None
+        changed = loaded.changed
+        moved: set[str] = set()
+        if loaded.marks is not None and loaded.marks.moved:
+            # files this review moved are taken out again, as after the move, so Undo
+            # shows them again; one put back since (and as scanned) is simply shown
+            moved = {p for p in loaded.marks.moved if p in changed}
+            changed = {p: why for p, why in changed.items() if p not in moved}
+        session.set_changed(changed)  # before the sets: their changed copies come locked
+        marked = set(loaded.marks.remove) if loaded.marks is not None else None
+        groups = loaded.result.groups
+        held = 0
+        for start in range(0, len(groups), SETS_PER_PART):
+            held += session.add_saved_groups(groups[start : start + SETS_PER_PART], marked)
+            yield
         window._on_finished(loaded.result)
-        if loaded.marks is not None:
-            window.session.set_marked_paths(loaded.marks.remove)
-        held = window.session.set_changed(loaded.changed) if loaded.changed else 0
-        self.banner.show_changed(loaded.changed, held, saved_review)
+        if moved:
+            session.drop_files(moved)
+        self.banner.show_changed(changed, held, saved_review)
         # A plain result file becomes the saved review; a continued one is already saved.
         self.autosaver.start(result_changed=not saved_review)
         if loaded.marks is not None:
@@ -242,6 +298,7 @@ class SavedReviewFlow(QObject):
         else:
             text = f"Opened {Path(loaded.source).name}."
         window.statusBar().showMessage(" ".join([text, loaded.marks_problem]).strip())
+        self.opened.emit()
 
     @Slot(str, str)
     def _load_failed(self, message: str, details: str) -> None:

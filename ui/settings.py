@@ -108,6 +108,7 @@ class Keys:
     REPORT_PRICE = Key[float]("report/price_per_gb_month", float, 0.023)
     REPORT_CURRENCY = Key[str]("report/currency", str, "USD")
     REPORT_FOLDER = Key[str]("report/folder", str, "", "where the last report was saved")
+    CATALOG_FOLDER = Key[str]("catalogs/folder", str, "", "where catalogs were last opened from")
 
     @classmethod
     def all(cls) -> list[Key[Any]]:

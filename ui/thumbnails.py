@@ -12,12 +12,16 @@
 - `cancel_pending()` clears the queue when the view changes (a new group is shown).
 - The pool is registered with the workers' registry (`ui.workers.base`), so the window's
   shutdown drains it with every other pool.
+- `locate` (a review of catalogs, `ui.catalog_open`) maps a shown path to the file on
+  this machine, in the pool thread: a file that is not there gets the error
+  `UNREACHABLE`, which the delegates paint as a placeholder saying where the file is.
 """
 
 from __future__ import annotations
 
 import os
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps
@@ -31,6 +35,8 @@ DEFAULT_CACHE_BYTES = 192 * 1024 * 1024
 MAX_SOURCE_PIXELS = 200_000_000  # refuse to even start on a bigger picture
 # Up to this long edge (device pixels) a thumbnail comes from the engine's small decode.
 SMALL_DECODE_MAX = 512
+# The error of a file that is on another machine (not reachable from this one).
+UNREACHABLE = "not on this computer"
 
 
 def thumbnail_threads() -> int:
@@ -85,6 +91,10 @@ def decode_image(path: str, width: int, height: int) -> QImage:
     return QImage(data, pic.width, pic.height, bpl, fmt).copy()
 
 
+class _Unreachable(Exception):
+    pass
+
+
 class _Decode(QRunnable):
     def __init__(self, loader: ThumbnailLoader, key: ThumbKey) -> None:
         super().__init__()
@@ -94,8 +104,17 @@ class _Decode(QRunnable):
 
     def run(self) -> None:
         try:
-            image = decode_image(self._key.path, self._key.width, self._key.height)
+            path = self._key.path
+            locate = self._loader.locate
+            if locate is not None:  # a path of a catalog: is the file on this machine?
+                found = locate(path)
+                if found is None or not os.path.isfile(found):
+                    raise _Unreachable
+                path = found
+            image = decode_image(path, self._key.width, self._key.height)
             error = ""
+        except _Unreachable:
+            image, error = QImage(), UNREACHABLE
         except Exception as exc:  # one bad file never stops the pool
             image, error = QImage(), f"{type(exc).__name__}: {exc}"
         # Emitting from this thread queues the call into the loader's (GUI) thread.
@@ -127,6 +146,8 @@ class ThumbnailLoader(QObject):
         self.pool.setMaxThreadCount(threads or thumbnail_threads())
         self.decoded.connect(self._on_decoded)
         self.requests = 0  # how many decodes were queued (tests and the benchmark read it)
+        # shown path -> the file on this machine or None (called in the pool threads)
+        self.locate: Callable[[str], str | None] | None = None
 
     @property
     def cache_bytes(self) -> int:

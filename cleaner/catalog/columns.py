@@ -145,14 +145,20 @@ READERS = 2
 
 def read_many(
     paths: Sequence[str | os.PathLike[str]], workers: int | None = None
-) -> Generator[Columns, None, None]:
+) -> Generator[Columns | CatalogError, None, None]:
     """`read_columns` of each path, in the order given, on `workers` processes (default:
     up to `READERS`, the cores there are) when the catalogs are big enough to pay for
-    them. Raises what `read_columns` raises, for the first catalog that cannot be used."""
+    them. A catalog that cannot be used comes as the `CatalogError` (one line) that
+    `read_columns` raised for it, so the caller decides whether the others go on."""
     count = min(workers or READERS, os.cpu_count() or 1, len(paths))
     if count < 2 or _total_bytes(paths) < PARALLEL_BYTES:
         for path in paths:
-            yield read_columns(path)
+            try:
+                columns = read_columns(path)
+            except CatalogError as exc:
+                yield exc
+                continue
+            yield columns
         return
     # spawned, not forked: the caller may be a window with threads; a spawned process
     # imports only what reading needs
@@ -161,7 +167,12 @@ def read_many(
     try:
         futures = [pool.submit(read_columns, path) for path in paths]
         for future in futures:
-            yield future.result()
+            try:
+                columns = future.result()
+            except CatalogError as exc:
+                yield exc
+                continue
+            yield columns
     finally:  # done, or stopped early (an error, a cancel): reads not started are dropped
         pool.shutdown(wait=False, cancel_futures=True)
 

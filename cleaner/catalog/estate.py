@@ -55,8 +55,15 @@ from cleaner.models import (
     SkippedFile,
     SkipReason,
 )
-from cleaner.progress import CancelToken, ProgressMeter, ScanEvent, Stage, StageStarted
-from cleaner.report.estate import KeepEntry, LabelFacts
+from cleaner.progress import (
+    CancelToken,
+    Notice,
+    ProgressMeter,
+    ScanEvent,
+    Stage,
+    StageStarted,
+)
+from cleaner.report.estate import KeepEntry, LabelFacts, label_of
 from cleaner.version import __version__
 
 SOURCE_KEY = "source"  # in ScanResult.extra and the result JSON
@@ -128,12 +135,18 @@ def scan_catalogs(
     protect_labels: Sequence[str] = (),
     cancel: CancelToken | None = None,
     progress_hz: float = 15.0,
+    skip_refused: bool = False,
 ) -> Generator[ScanEvent, None, CatalogScan]:
     """Group the pictures of several catalogs (see the module). `settings` gives the
     similarity, threshold, rotations, keeper criteria, path rules and `protected`
     (``LABEL:FOLDER`` forms); its roots are ignored. Raises `CatalogError` (one line) for
     a catalog that cannot be used or two catalogs of one label, ValueError for a bad
-    protection."""
+    protection.
+
+    `skip_refused` (the window): a catalog that cannot be used, or whose label another
+    catalog already has, is left out with a `Notice` (its one line) and the others are
+    grouped; protection naming a label left out is dropped (none of its files are in the
+    result). Only when no catalog is left is it a `CatalogError`."""
     token = cancel or CancelToken()
     started = _now()
     t0 = time.monotonic()
@@ -144,21 +157,40 @@ def scan_catalogs(
     meter = ProgressMeter(Stage.WALK, total=len(paths), hz=progress_hz)
     catalogs: list[Columns] = []
     seen: dict[str, str] = {}
-    with contextlib.closing(read_many(paths)) as reading:  # both cores for big catalogs
-        for path, columns in zip(paths, reading, strict=True):
+    # read on both cores when the catalogs are big; a catalog that cannot be used comes
+    # as its CatalogError, in its place
+    with contextlib.closing(read_many(paths)) as reading:
+        for path, read in zip(paths, reading, strict=True):
             token.check()
-            label = columns.info.label
-            if label in seen:
-                raise CatalogError(
-                    f"{path} and {seen[label]} both have the label {label!r}: labels name "
-                    "the servers of an estate; build one of them again with another --label"
-                )
+            try:
+                if isinstance(read, CatalogError):
+                    raise read
+                columns = read
+                label = columns.info.label
+                if label in seen:
+                    raise CatalogError(
+                        f"{path} and {seen[label]} both have the label {label!r}: labels "
+                        "name the servers of an estate; build one of them again with "
+                        "another --label"
+                    )
+            except CatalogError as exc:
+                if not skip_refused:
+                    raise
+                meter.advance(1)
+                yield Notice(str(exc), short=f"{os.path.basename(path)} was not opened")
+                continue
             seen[label] = str(path)
             catalogs.append(columns)
             meter.advance(1)
             yield meter.snapshot()
     labels = [c.info.label for c in catalogs]
-    protected = protected_forms(settings.protected, labels, protect_labels)
+    folders, whole = settings.protected, protect_labels
+    if skip_refused:
+        if not catalogs:
+            raise CatalogError("none of the catalogs could be opened")
+        folders = tuple(f for f in folders if label_of(f, labels))
+        whole = [name for name in whole if name in labels]
+    protected = protected_forms(folders, labels, whole)
     estate = _Estate(catalogs)
     yield StageStarted(Stage.DIGEST)
     estate.collapse()

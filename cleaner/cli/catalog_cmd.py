@@ -90,11 +90,18 @@ def add_parser(subparsers: Any) -> None:
         epilog="Exit codes: 0 the catalog is sound, 3 it cannot be used.",
     )
     i.add_argument("file", metavar="FILE", help="a catalog file")
+    from cleaner.cli import catalog_verify
+
+    catalog_verify.add_parser(sub)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.catalog_command == "info":
         return _info(args)
+    if args.catalog_command == "verify":
+        from cleaner.cli import catalog_verify
+
+        return catalog_verify.run(args)
     return _build(args)
 
 

@@ -36,17 +36,15 @@ def add_catalog_options(p: argparse.ArgumentParser) -> None:
         "files. Paths in the result are LABEL:PATH below the catalog's root; they are not "
         "local paths, and 'photosift clean' refuses such a result.",
     )
-    g.add_argument(
-        "--catalog", action="append", default=[], metavar="FILE",
-        help="a catalog to group with the others; repeatable",
-    )  # fmt: skip
-    g.add_argument(
-        "--protect-label", action="append", default=[], metavar="LABEL",
-        help="never suggest removing any file of this catalog (e.g. the archive masters); "
+    _repeatable(g, "--catalog", "FILE", "a catalog to group with the others; repeatable")
+    _repeatable(
+        g, "--protect-label", "LABEL",
+        "never suggest removing any file of this catalog (e.g. the archive masters); "
         "with catalogs, --protect takes LABEL:FOLDER for one folder of one catalog",
     )  # fmt: skip
+    # another name for --times (declared with the report's options): the same value
     g.add_argument(
-        "--more-than", type=_positive, default=None, metavar="N", dest="more_than",
+        "--more-than", type=_positive, default=argparse.SUPPRESS, metavar="N", dest="times",
         help="list first every picture that appears more than N times across the estate "
         "(default 3; the same as --times)",
     )  # fmt: skip
@@ -56,17 +54,27 @@ def add_catalog_options(p: argparse.ArgumentParser) -> None:
         help="write the estate's figures as CSV: one row per label and for all, then the "
         "sets shared by each pair of labels",
     )  # fmt: skip
-    g.add_argument(
-        "--keep-list", action="append", default=[], metavar="FILE",
-        help="write the keep-list (each set's keeper and every picture in no set): CSV if "
+    _repeatable(
+        g, "--keep-list", "FILE",
+        "write the keep-list (each set's keeper and every picture in no set): CSV if "
         "FILE ends in .csv, else one LABEL:PATH a line; repeatable",
     )  # fmt: skip
-    g.add_argument(
-        "--dataset-summary", action="append", default=[], metavar="FILE",
-        help="write the dataset summary (counts before and after de-duplication per label, "
+    _repeatable(
+        g, "--dataset-summary", "FILE",
+        "write the dataset summary (counts before and after de-duplication per label, "
         "dates, leakage between labels, method and settings): JSON if FILE ends in .json, "
         "else Markdown; repeatable",
     )  # fmt: skip
+    g.add_argument(
+        "--manifests", metavar="DIR",
+        help="write a removal manifest per label into DIR, for 'photosift clean --from "
+        "MANIFEST' on that server (docs/catalog.md)",
+    )  # fmt: skip
+
+
+def _repeatable(g: argparse._ArgumentGroup, flag: str, metavar: str, help: str) -> None:
+    """An option given once per value (the values in order, none by default)."""
+    g.add_argument(flag, action="append", default=[], metavar=metavar, help=help)
 
 
 def _positive(text: str) -> int:
@@ -79,7 +87,7 @@ def run_catalogs(args: argparse.Namespace) -> int:
     from cleaner.catalog import CatalogError
     from cleaner.catalog.estate import scan_catalogs
     from cleaner.cli.scan_cmd import print_summary, settings_from_args
-    from cleaner.progress import Progress
+    from cleaner.progress import Progress, drain
 
     if args.paths:
         error("give either folders to scan or --catalog files, not both")
@@ -112,29 +120,20 @@ def run_catalogs(args: argparse.Namespace) -> int:
         if target and not Path(target).resolve().parent.is_dir():
             error(f"cannot write {target}: its folder does not exist")
             return EXIT_BAD_INPUT
+    if args.manifests and not Path(args.manifests).is_dir():
+        error(f"--manifests {args.manifests}: no such folder")
+        return EXIT_BAD_INPUT
     bar = ProgressBar(enabled=None if not args.quiet else False)
     events = scan_catalogs(args.catalog, settings, protect_labels=args.protect_label)
     try:
-        while True:
-            try:
-                event = next(events)
-            except StopIteration as stop:
-                scanned = stop.value
-                break
-            if isinstance(event, Progress):
-                bar.update(event)
-    except CatalogError as exc:
+        scanned = drain(events, lambda e: bar.update(e) if isinstance(e, Progress) else None)
+    except (CatalogError, ValueError, KeyboardInterrupt, Cancelled) as exc:
         bar.close()
+        if isinstance(exc, KeyboardInterrupt | Cancelled):
+            print("Cancelled.", file=sys.stderr)
+            return EXIT_CANCELLED
         error(str(exc))
-        return EXIT_BAD_INPUT
-    except ValueError as exc:
-        bar.close()
-        error(str(exc))
-        return EXIT_USAGE
-    except (KeyboardInterrupt, Cancelled):
-        bar.close()
-        print("Cancelled.", file=sys.stderr)
-        return EXIT_CANCELLED
+        return EXIT_BAD_INPUT if isinstance(exc, CatalogError) else EXIT_USAGE
     bar.close()
     from cleaner.report.estate import estate_summary, estate_text
 
@@ -153,7 +152,7 @@ def _report_options(args: argparse.Namespace) -> Any:
     from cleaner.report import ReportOptions
 
     return ReportOptions(
-        times=args.more_than or args.times,
+        times=args.times,
         price_per_gb_month=args.price_per_gb_month,
         currency=args.currency,
         thumbnails=False,  # the files are on other machines
@@ -188,6 +187,10 @@ def _write(scanned: Any, estate: Any, args: argparse.Namespace) -> bool:
         data = dataset_summary_dict(estate, scanned.date_ranges(), command)
         for target in args.dataset_summary:
             jobs.append((target, lambda p, d=data: write_dataset_summary(d, p)))
+    if args.manifests:
+        from cleaner.cli.catalog_manifests import manifests_job
+
+        jobs.append((args.manifests, manifests_job(scanned, args.quiet)))
     failed = False
     for target, job in jobs:
         try:

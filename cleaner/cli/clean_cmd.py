@@ -51,14 +51,15 @@ def add_parser(subparsers: Any) -> None:
         "putting back files, clean says so and moves nothing. "
         "Exit codes: 0 done (or declined), 1 some files were not moved, the "
         "confirmation was not given or another PhotoSift is moving files, "
-        "3 the result file or the ignore list cannot be read, 130 cancelled.",
+        "3 the result file, the manifest or the ignore list cannot be used, 130 cancelled.",
     )
     p.add_argument(
         "--from",
         dest="result",
         required=True,
         metavar="RESULT.json",
-        help="the saved scan result",
+        help="the saved scan result, or a removal manifest (photosift scan --catalog ... "
+        "--manifests DIR) run on its own server",
     )
     p.add_argument(
         "--dry-run", action="store_true", help="only show what would be moved; change nothing"
@@ -104,12 +105,19 @@ def add_parser(subparsers: Any) -> None:
         action="store_true",
         help="clean every set of the result file, even sets you marked as not copies",
     )
+    from cleaner.cli.clean_manifest import add_manifest_options
+
+    add_manifest_options(p)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.quarantine_only and not (args.quarantine or args.quarantine_auto):
         error("--quarantine-only needs --quarantine DIR or --quarantine-auto")
         return EXIT_USAGE
+    from cleaner.cli.clean_manifest import is_manifest_run, run_manifest
+
+    if is_manifest_run(args):
+        return run_manifest(args)
     try:
         result = load(args.result)
     except ResultFormatError as exc:
@@ -135,6 +143,12 @@ def run(args: argparse.Namespace) -> int:
             f"{'is' if n == 1 else 'are'} left alone; --no-ignore-list cleans "
             f"{'it' if n == 1 else 'them'} too."
         )
+    return carry_out(plan, options, args)
+
+
+def carry_out(plan: RemovalPlan, options: RemovalOptions, args: argparse.Namespace) -> int:
+    """Show the plan, ask (unless --yes or --dry-run) and move: every clean ends here, of a
+    scan result or of a removal manifest (`cleaner.cli.clean_manifest`)."""
     _print_plan(plan, options, args.result)
     if not plan.files:
         print("Nothing to remove.")

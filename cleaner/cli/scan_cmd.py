@@ -213,7 +213,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.paths:
         error("give the folders to scan, or --catalog FILE for each catalog to group")
         return EXIT_USAGE
-    for option in ("protect_label", "keep_list", "dataset_summary", "estate_csv"):
+    for option in ("protect_label", "keep_list", "dataset_summary", "estate_csv", "manifests"):
         if getattr(args, option):
             error(f"--{option.replace('_', '-')} needs --catalog")
             return EXIT_USAGE

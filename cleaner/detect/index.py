@@ -26,6 +26,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from cleaner.progress import drain
+
 BRUTE_FORCE_LIMIT = 400_000_000  # query x base comparisons done exactly
 MISS_RATE = 0.001  # chance to miss a pair at exactly the threshold distance
 # Loose thresholds on huge libraries would need thousands of tables; past this many,
@@ -75,13 +77,7 @@ def find_pairs(
     slack: int = 0,
 ) -> Pairs:
     """`search_pairs` run to the end, without progress."""
-    gen = search_pairs(base, threshold, variants, seed, base_pairs=base_pairs, slack=slack)
-    while True:
-        try:
-            next(gen)
-        except StopIteration as stop:
-            result: Pairs = stop.value
-            return result
+    return drain(search_pairs(base, threshold, variants, seed, base_pairs=base_pairs, slack=slack))
 
 
 def search_pairs(

@@ -57,6 +57,7 @@ from cleaner.detect.pictures import coloured as coloured_rows
 from cleaner.detect.smooth import SMOOTH_KIND, smooth_agrees, smooth_candidates
 from cleaner.detect.squash import needs_squash_check, squash_agrees
 from cleaner.models import DIHEDRAL_BYTES, Fingerprint, ImageMetrics, Thresholds
+from cleaner.progress import relay, step_fraction
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -175,13 +176,7 @@ def candidate_pairs(
             turned = None  # the search holds it while it runs
         else:
             search = search_pairs(base, threshold, extra, base_pairs=base_pairs)
-        while True:
-            try:
-                done, total = next(search)
-            except StopIteration as stop:
-                pairs: Pairs = stop.value
-                break
-            yield (step + done / max(total, 1)) / (len(searches) + 1)
+        pairs: Pairs = yield from relay(search, step_fraction(step, len(searches) + 1))
         if not base_pairs:
             # variant t of the crop search is window t - 1; a picture without crop hashes
             # (none today, but a fingerprint could come from an older cache) has none
@@ -190,13 +185,7 @@ def candidate_pairs(
         found.append(pairs)
     if thresholds.crop_hamming > 0 and len(fps) > 1:  # heavy crops: cleaner.detect.crops
         heavy = heavy_crop_pairs(fps)
-        while True:
-            try:
-                done, total = next(heavy)
-            except StopIteration as stop:
-                found.append(stop.value)
-                break
-            yield (len(searches) + done / max(total, 1)) / (len(searches) + 1)
+        found.append((yield from relay(heavy, step_fraction(len(searches), len(searches) + 1))))
     yield 1.0
     return Pairs(*(np.concatenate([getattr(p, f) for p in found]) for f in ("i", "j", "t", "d")))
 

@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from cleaner.humanize import human_bytes
+from cleaner.humanize import CRITERION_LABELS, human_bytes
 from cleaner.keep.candidate import (
     Candidate,
     PathRules,
@@ -313,15 +313,19 @@ def _file_date(c: Candidate, ctx: CopyContext) -> str:
 
 
 def _file_date_exact(c: Candidate, ctx: CopyContext) -> str:
-    return "modified " + _modified(c.mtime_ns, "%Y-%m-%d %H:%M:%S") + f" +{c.mtime_ns % 10**9} ns"
+    # Only said when both copies were modified in the same minute: seconds to the
+    # millisecond tell them apart in words a reader knows ("11:38:17.841"), where a raw
+    # nanosecond count ("+840842654 ns") did not.
+    millis = (c.mtime_ns // 10**6) % 1000
+    return "modified " + _modified(c.mtime_ns, "%Y-%m-%d %H:%M:%S", f".{millis:03d}")
 
 
-def _modified(ns: int, fmt: str) -> str:
+def _modified(ns: int, fmt: str, fraction: str = "") -> str:
     try:
-        when = _dt.datetime.fromtimestamp(ns / 1e9, _dt.timezone.utc)
+        when = _dt.datetime.fromtimestamp(ns // 10**9, _dt.timezone.utc)
     except (OverflowError, OSError, ValueError):
         return f"at {ns} ns"
-    return when.strftime(fmt) + " UTC"
+    return when.strftime(fmt) + fraction + " UTC"
 
 
 # ----------------------------------------------------------------------------- the table
@@ -329,7 +333,7 @@ def _modified(ns: int, fmt: str) -> str:
 CRITERIA: tuple[KeeperCriterion, ...] = (
     KeeperCriterion(
         key="resolution",
-        label="Highest resolution",
+        label=CRITERION_LABELS["resolution"],
         sort_key=_resolution_key,
         describe=_resolution_words,
         others_phrase=lambda who, theirs: f"{who} smaller ({theirs})",
@@ -337,28 +341,28 @@ CRITERIA: tuple[KeeperCriterion, ...] = (
     ),
     KeeperCriterion(
         key="metadata",
-        label="Richest metadata (camera, date, GPS)",
+        label=CRITERION_LABELS["metadata"],
         sort_key=_metadata_key,
         describe=_metadata_words,
         others_phrase=lambda who, theirs: f"{who} without that metadata ({theirs})",
     ),
     KeeperCriterion(
         key="lossless",
-        label="Lossless format",
+        label=CRITERION_LABELS["lossless"],
         sort_key=_lossless_key,
         describe=_lossless_words,
         others_phrase=lambda who, theirs: f"{who} {theirs}",
     ),
     KeeperCriterion(
         key="jpeg_quality",
-        label="Least compressed",
+        label=CRITERION_LABELS["jpeg_quality"],
         sort_key=_compression_key,
         describe=_compression_words,
         others_phrase=lambda who, theirs: f"{who} more compressed ({theirs})",
     ),
     KeeperCriterion(
         key="sharpness",
-        label="Sharpest",
+        label=CRITERION_LABELS["sharpness"],
         sort_key=_sharpness_key,
         describe=lambda c, ctx: "sharper" if c.metrics else "unknown sharpness",
         others_phrase=lambda who, theirs: f"{who} blurrier",
@@ -367,21 +371,21 @@ CRITERIA: tuple[KeeperCriterion, ...] = (
     ),
     KeeperCriterion(
         key="not_export",
-        label="Not an export, thumbnail or screenshot",
+        label=CRITERION_LABELS["not_export"],
         sort_key=_derived_key,
         describe=_derived_words,
         others_phrase=lambda who, theirs: f"{who} {theirs}",
     ),
     KeeperCriterion(
         key="oldest_capture",
-        label="Oldest capture date",
+        label=CRITERION_LABELS["oldest_capture"],
         sort_key=_capture_key,
         describe=_capture_words,
         others_phrase=lambda who, theirs: f"{who} newer ({theirs})",
     ),
     KeeperCriterion(
         key="path_rules",
-        label="Preferred folders and names",
+        label=CRITERION_LABELS["path_rules"],
         sort_key=_path_key,
         describe=_path_words,
         others_phrase=lambda who, theirs: f"{who} in less preferred places ({theirs})",
@@ -390,7 +394,7 @@ CRITERIA: tuple[KeeperCriterion, ...] = (
     ),
     KeeperCriterion(
         key="largest_file",
-        label="Largest file",
+        label=CRITERION_LABELS["largest_file"],
         sort_key=lambda c, ctx: (-c.size,),
         describe=lambda c, ctx: human_bytes(c.size),
         others_phrase=lambda who, theirs: f"{who} smaller files ({theirs})",
@@ -398,7 +402,7 @@ CRITERIA: tuple[KeeperCriterion, ...] = (
     ),
     KeeperCriterion(
         key="oldest_file",
-        label="Oldest file",
+        label=CRITERION_LABELS["oldest_file"],
         sort_key=lambda c, ctx: (c.mtime_ns,),
         describe=lambda c, ctx: "older file",
         others_phrase=lambda who, theirs: f"{who} newer files",

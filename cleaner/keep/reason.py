@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from cleaner.keep.criteria import CRITERIA_BY_KEY
+from cleaner.humanize import criterion_label
 from cleaner.models import KEPT_OVER_DAMAGED, KEPT_OVER_PROTECTED, KEPT_OVER_TIE, KeptOver
 
 KEPT_PREFIX = "kept: "
@@ -61,10 +61,4 @@ def kept_over_words(k: KeptOver) -> str:
         return "the kept copy is in a protected folder"
     if k.criterion == KEPT_OVER_TIE:
         return k.summary
-    criterion = CRITERIA_BY_KEY.get(k.criterion)
-    label = (
-        criterion.label[:1].lower() + criterion.label[1:]
-        if criterion is not None
-        else k.criterion.replace("_", " ")
-    )
-    return f"{label}: {k.summary}"
+    return f"{criterion_label(k.criterion)}: {k.summary}"

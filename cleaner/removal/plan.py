@@ -54,6 +54,7 @@ class KeepReason(str, enum.Enum):
     NOT_COPIES = "not_copies"
     SIDECAR_CHANGED = "sidecar_changed"
     SIDECAR_IN_USE = "sidecar_in_use"
+    NOT_VERIFIED = "not_verified"  # a removal manifest's copies elsewhere are unconfirmed
 
     @property
     def label(self) -> str:
@@ -80,6 +81,8 @@ _KEEP_LABELS = {
     "intact copy",
     KeepReason.SIDECAR_CHANGED: "its sidecar file changed since the scan",
     KeepReason.SIDECAR_IN_USE: "this sidecar file is still used by another picture beside it",
+    KeepReason.NOT_VERIFIED: "the copy that would stay is on another server, which has not "
+    "confirmed it",
 }
 
 
@@ -93,6 +96,9 @@ class Survivor:
     sha256: str | None
     device: int = 0  # the file object the scan saw
     inode: int = 0
+    # The label of another server that confirmed this copy is there (a removal manifest,
+    # `cleaner.catalog.manifest_local`); "" for a copy on this machine, checked on disk.
+    elsewhere: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Protocol
 
-from cleaner.humanize import match_words
+from cleaner.humanize import criterion_label, match_words
 from cleaner.models import DuplicateGroup, ScanResult
 from cleaner.report.summary import ReportSummary
 from cleaner.textsafe import printable
@@ -50,6 +50,7 @@ COLUMNS = (
     "sidecars",  # its sidecar files (XMP, .AAE, .THM), separated by " | "
     "damaged",
     "kept_over",  # why the kept copy was preferred to this one: "criterion: keeper vs. this"
+    # (the criterion in the window's words, `cleaner.humanize.criterion_label`)
     "match",  # what matched it: "turned 90° left (hash 3 of 64 bits apart, ...)"
 )
 
@@ -115,7 +116,7 @@ def rows(groups: Iterable[DuplicateGroup]) -> Iterable[list[str]]:
                 safe_cell(g.reason) if m.is_keeper else "",
                 safe_cell(" | ".join(display_path(c.path) for c in m.entry.sidecars)),
                 safe_cell(metrics.damage_message) if metrics else "",
-                safe_cell(f"{m.kept_over.criterion}: {m.kept_over.summary}")
+                safe_cell(f"{criterion_label(m.kept_over.criterion)}: {m.kept_over.summary}")
                 if m.kept_over is not None
                 else "",
                 safe_cell(words.one_line())

@@ -23,7 +23,15 @@ if TYPE_CHECKING:
     from cleaner.report.estate import EstateSummary
 
 from cleaner.atomic import atomic_text_file
-from cleaner.humanize import about_money, human_bytes, match_words, money, plain_number, plural
+from cleaner.humanize import (
+    about_money,
+    criterion_label,
+    human_bytes,
+    match_words,
+    money,
+    plain_number,
+    plural,
+)
 from cleaner.models import DuplicateGroup, GroupKind, GroupMember, ScanResult
 from cleaner.report import thumbs
 from cleaner.report.csv import display_path
@@ -519,8 +527,7 @@ class _Writer:
                 f'<span class="note">{esc(words.details)}</span></div>'
             )
         if m.kept_over is not None:
-            # the criterion's key in words ("path rules"): the report reads no other room
-            on = m.kept_over.criterion.replace("_", " ")
+            on = criterion_label(m.kept_over.criterion)  # the window's words for it
             self.w(
                 f'<div class="note">Why the kept copy is preferred ({esc(on)}): '
                 f"{esc(m.kept_over.summary)}</div>"

@@ -20,6 +20,7 @@ from cleaner.catalog.estate import scan_catalogs
 from cleaner.cli import main
 from cleaner.detect.scan import run_scan
 from cleaner.models import ScanResult, ScanSettings
+from cleaner.progress import drain
 from cleaner.removal.plan import plan_removal
 from cleaner.resultio import load
 from tests.engine.test_catalog import one_line_error
@@ -40,11 +41,7 @@ def build_in_process(root: Path, label: str, out: Path) -> None:
 
 def group_catalogs(*paths: Path, **kw: object) -> ScanResult:
     events = scan_catalogs([str(p) for p in paths], ScanSettings(roots=()), **kw)  # type: ignore[arg-type]
-    while True:
-        try:
-            next(events)
-        except StopIteration as stop:
-            return stop.value.result  # type: ignore[no-any-return]
+    return drain(events).result
 
 
 def sets_of(result: ScanResult, base: Path | None = None) -> list[tuple[list[str], str]]:
@@ -134,19 +131,11 @@ def test_a_whole_label_or_a_folder_of_one_can_be_protected(estate: Path) -> None
         [str(estate / "a.catalog"), str(estate / "b.catalog")],
         ScanSettings(roots=(), protected=("server-a:old",)),
     )
-    scanned = final_value(events)
+    scanned = drain(events)
     old = next(
         m for g in scanned.result.groups for m in g.members if m.path == "server-a:old/beach.jpg"
     )
     assert old.protected
-
-
-def final_value(events: object) -> object:
-    while True:
-        try:
-            next(events)  # type: ignore[call-overload]
-        except StopIteration as stop:
-            return stop.value
 
 
 def test_the_command_writes_the_estate_report_and_clean_refuses_its_result(
@@ -325,7 +314,7 @@ def test_the_dataset_dates_are_capture_times_where_the_pictures_have_them(
     (other / "b.png").write_bytes(noise_png(5))  # no EXIF: its file's date counts
     build_in_process(shot, "shot", tmp_path / "shot.catalog")
     build_in_process(other, "other", tmp_path / "other.catalog")
-    scanned = final_value(
+    scanned = drain(
         scan_catalogs(
             [str(tmp_path / "shot.catalog"), str(tmp_path / "other.catalog")],
             ScanSettings(roots=()),

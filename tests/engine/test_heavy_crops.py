@@ -24,6 +24,7 @@ from cleaner.models import (
     ScanSettings,
     Similarity,
 )
+from cleaner.progress import drain
 from tests.helpers import images, smooth_images
 
 # where the 80 % window starts (fractions of width and height): corners, centre, edges
@@ -123,13 +124,7 @@ def _metrics(size: tuple[int, int]) -> ImageMetrics:
 
 
 def _matched(fps: list[Fingerprint], metrics: list[ImageMetrics]) -> set[tuple[int, int]]:
-    search = find_matches(fps, metrics, THRESHOLDS[Similarity.SAME])
-    while True:
-        try:
-            next(search)
-        except StopIteration as stop:
-            matches = stop.value
-            break
+    matches = drain(find_matches(fps, metrics, THRESHOLDS[Similarity.SAME]))
     return {(int(a), int(b)) for a, b in zip(matches.i, matches.j, strict=True)}
 
 

@@ -256,6 +256,23 @@ def test_file_sizes_that_read_the_same_are_said_in_bytes() -> None:
     assert over == KeptOver("largest_file", "2,400,001 bytes", "2,400,000 bytes")
 
 
+def test_files_modified_in_one_minute_are_told_apart_to_the_millisecond() -> None:
+    # 2026-11-27 11:38:17.840842654 and 11:38:18.016842660 UTC: the minute reads the same,
+    # so the seconds are said, to the millisecond, never as a raw nanosecond count
+    older = 1_795_779_497_840_842_654
+    newer = 1_795_779_498_016_842_660
+    over = _two(
+        Candidate("/p/a/x.jpg", 10, older, BASE),
+        Candidate("/p/b/x.jpg", 10, newer, BASE),
+        ("oldest_file",),
+    )
+    assert over == KeptOver(
+        "oldest_file",
+        "modified 2026-11-27 11:38:17.840 UTC",
+        "modified 2026-11-27 11:38:18.016 UTC",
+    )
+
+
 # ----------------------------------------------------------------------------- the result file
 
 
@@ -374,14 +391,33 @@ def test_csv_and_html_carry_each_copys_reason(tmp_path: object) -> None:
         rows = list(csv.DictReader(fh))
     assert [r["kept_over"] for r in rows] == [
         "",
-        "path_rules: in a preferred folder (Originals) vs. in an avoided folder (Downloads)",
-        "path_rules: in a preferred folder (Originals) vs. in an avoided folder (Downloads)",
+        "preferred folders and names: in a preferred folder (Originals) vs. in an avoided "
+        "folder (Downloads)",
+        "preferred folders and names: in a preferred folder (Originals) vs. in an avoided "
+        "folder (Downloads)",
     ]
     html = (out / "r.html").read_text(encoding="utf-8")
     assert (
         html.count(
-            "Why the kept copy is preferred (path rules): in a preferred folder (Originals) "
+            "Why the kept copy is preferred (preferred folders and names): in a preferred "
+            "folder (Originals) "
             "vs. in an avoided folder (Downloads)"
         )
         == 2
     )
+
+
+def test_every_criterion_is_named_from_one_table() -> None:
+    """The window, the reports and `scan --list` name a criterion with the label of the
+    settings' list (issue 12's leftover: the report said "resolution" where the window
+    said "Highest resolution")."""
+    from cleaner.humanize import CRITERION_LABELS, criterion_label
+    from cleaner.keep import CRITERIA, CRITERIA_KEYS
+
+    assert list(CRITERION_LABELS) == list(CRITERIA_KEYS)
+    for c in CRITERIA:
+        assert c.label == CRITERION_LABELS[c.key]
+        assert criterion_label(c.key) == c.label[:1].lower() + c.label[1:]
+        assert "_" not in criterion_label(c.key)
+    assert criterion_label("resolution") == "highest resolution"
+    assert criterion_label("tie") == "tie"  # the special values keep their words

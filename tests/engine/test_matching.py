@@ -23,6 +23,7 @@ from cleaner.models import (
     ScanSettings,
     Similarity,
 )
+from cleaner.progress import drain
 from tests.helpers import images
 
 SAME = THRESHOLDS[Similarity.SAME]
@@ -134,12 +135,8 @@ def test_crop_pairs_of_low_detail_pictures_line_up_on_their_marks() -> None:
 
 
 def _drain(gen):  # type: ignore[no-untyped-def]
-    fractions = []
-    while True:
-        try:
-            fractions.append(next(gen))
-        except StopIteration as stop:
-            return fractions, stop.value
+    fractions: list[float] = []
+    return fractions, drain(gen, fractions.append)
 
 
 def test_a_pair_found_by_both_searches_counts_once() -> None:

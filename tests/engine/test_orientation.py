@@ -4,9 +4,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Generator
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
@@ -19,17 +17,10 @@ from cleaner.detect.index import Pairs, find_pairs
 from cleaner.detect.matching import candidate_pairs
 from cleaner.detect.scan import run_scan
 from cleaner.models import THRESHOLDS, Fingerprint, ScanSettings, Similarity
+from cleaner.progress import drain
 from tests.helpers import images
 
 SAME = THRESHOLDS[Similarity.SAME]
-
-
-def _drain(gen: Generator[Any, None, Any]) -> Any:
-    while True:
-        try:
-            next(gen)
-        except StopIteration as stop:
-            return stop.value
 
 
 def _jpeg(img: Image.Image, quality: int = 80) -> Image.Image:
@@ -57,7 +48,7 @@ def _arrays(fps: list[Fingerprint]) -> tuple[np.ndarray, np.ndarray]:
 
 def _oriented(fps: list[Fingerprint]) -> Pairs:
     base, turned = _arrays(fps)
-    found: Pairs = _drain(orientation.oriented_pairs(fps, base, turned, SAME.hamming))
+    found: Pairs = drain(orientation.oriented_pairs(fps, base, turned, SAME.hamming))
     return found
 
 
@@ -279,6 +270,6 @@ def test_a_figure_facing_the_other_way_is_another_picture() -> None:
     figure dominates them), and the thumbnails tell the two pictures apart."""
     left, right = _fp(_subject(3, "left")), _fp(_subject(4, "right"))
     fps = [left, right, *(_fp(images.photo(seed)) for seed in range(60, 64))]
-    pairs = _pairs(_drain(candidate_pairs(fps, SAME, rotations=True)))
+    pairs = _pairs(drain(candidate_pairs(fps, SAME, rotations=True)))
     assert (0, 1) in pairs  # a candidate: only the checks keep them apart
     assert pairs[(0, 1)][1] == 4 or pairs[(0, 1)][1] == int(orientation.inverse_table()[4])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
+from collections.abc import Generator
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,11 @@ from cleaner.progress import (
     ScanFinished,
     Stage,
     StageStarted,
+    drain,
     iter_with_progress,
     overall_fraction,
+    relay,
+    step_fraction,
 )
 from tests.helpers import images
 
@@ -230,3 +234,26 @@ def test_iter_with_progress_checks_cancel() -> None:
         consume()
     assert [i for i, _ in out] == [0, 1, 2]
     assert out[0][1] == 1
+
+
+def _steps(n: int) -> Generator[tuple[int, int], None, str]:
+    for done in range(n):
+        yield done, n
+    return "result"
+
+
+def test_drain_returns_the_value_and_hands_on_every_event() -> None:
+    seen: list[tuple[int, int]] = []
+    assert drain(_steps(3), seen.append) == "result"
+    assert seen == [(0, 3), (1, 3), (2, 3)]
+    assert drain(_steps(0)) == "result"
+
+
+def test_relay_scales_a_sub_step_and_returns_its_value() -> None:
+    def stage() -> Generator[float, None, str]:
+        value = yield from relay(_steps(2), step_fraction(1, 2))
+        return value + "!"
+
+    fractions: list[float] = []
+    assert drain(stage(), fractions.append) == "result!"
+    assert fractions == [0.5, 0.75]

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -140,3 +141,66 @@ def test_load_gives_a_result_or_one_clear_error(data: dict[str, Any]) -> None:
 
 def test_the_unmutated_document_reads() -> None:
     assert resultio.result_from_dict(copy.deepcopy(VALID)).groups[0].members[1].metrics == _METRICS
+
+
+# -- the result read a list element at a time (resultio.loads_in_steps) ------------------
+
+_JSON_TEXTS = [
+    "{}",
+    ' { "a" : 1 , "groups" : [ ] , "skipped":[{"x": [1, 2]}, 3] } ',
+    '{"groups": [{"id": 1}, {"id": 2}], "groups": [7]}',  # a repeated key: the last wins
+    '{"groups": "not a list", "b": {"groups": [1]}}',
+    "[1, 2]",
+    '"text"',
+]
+_BAD_TEXTS = [
+    "",
+    "{",
+    '{"a" 1}',
+    '{"a": 1,}',
+    '{"groups": [1, 2}',
+    '{"groups": [1 2]}',
+    '{"groups": [1,]}',
+    "{a: 1}",
+    '{"a": 1} x',
+    '{"a": 1}{}',
+    '{"skipped": [',
+]
+
+
+@pytest.mark.parametrize("text", _JSON_TEXTS)
+def test_stepped_reading_gives_what_json_gives(text: str) -> None:
+    from cleaner.resultio import loads_in_steps
+
+    assert loads_in_steps(text) == json.loads(text)
+
+
+@pytest.mark.parametrize("text", _BAD_TEXTS)
+def test_stepped_reading_refuses_what_json_refuses(text: str) -> None:
+    from cleaner.resultio import loads_in_steps
+
+    with pytest.raises(json.JSONDecodeError) as ours:
+        loads_in_steps(text)
+    with pytest.raises(json.JSONDecodeError) as theirs:
+        json.loads(text)
+    assert (ours.value.msg, ours.value.pos) == (theirs.value.msg, theirs.value.pos)
+
+
+def test_a_long_result_is_read_a_set_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """json's decoder keeps Python's lock for the whole of one call: a 100 MB result read
+    in one call froze the window reading it on another thread for seconds."""
+    from cleaner import resultio
+    from tests.helpers.synthetic_result import synthetic_result
+
+    result = synthetic_result(500)
+    calls: list[int] = []
+    real = json.JSONDecoder.raw_decode
+
+    def counted(self: json.JSONDecoder, s: str, idx: int = 0) -> tuple[object, int]:
+        calls.append(idx)
+        return real(self, s, idx)
+
+    monkeypatch.setattr(json.JSONDecoder, "raw_decode", counted)
+    monkeypatch.setattr(json, "loads", lambda *a, **k: pytest.fail("read in one call"))
+    assert resultio.result_from_dict(resultio.loads_in_steps(resultio.dumps(result))) == result
+    assert len(calls) > 500

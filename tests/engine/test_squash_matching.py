@@ -19,6 +19,7 @@ from cleaner.detect.matching import confirm, find_matches
 from cleaner.detect.scan import run_scan
 from cleaner.detect.squash import SQUASH_HAMMING, SQUASH_MAX_LOG, needs_squash_check
 from cleaner.models import THRESHOLDS, ImageMetrics, ScanSettings, Similarity
+from cleaner.progress import drain
 from tests.helpers import images
 
 SAME = THRESHOLDS[Similarity.SAME]
@@ -141,18 +142,10 @@ def test_a_turned_or_mirrored_squashed_copy_is_found_with_rotations() -> None:
     pictures = [original, *copies]
     fps = [fingerprint(p) for p in pictures]
     metrics = [_metrics(p.size) for p in pictures]
-    matches = _drain(find_matches(fps, metrics, SAME, rotations=True))
+    matches = drain(find_matches(fps, metrics, SAME, rotations=True))
     assert sorted(zip(matches.i.tolist(), matches.j.tolist(), strict=True)) == [
         (a, b) for a in range(4) for b in range(a + 1, 4)
     ]
-
-
-def _drain(gen):  # type: ignore[no-untyped-def]
-    while True:
-        try:
-            next(gen)
-        except StopIteration as stop:
-            return stop.value
 
 
 def test_needs_squash_check_takes_only_shapes_refused_within_two_to_one() -> None:

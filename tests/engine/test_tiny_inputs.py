@@ -28,6 +28,7 @@ from cleaner.detect.index import Pairs, search_pairs
 from cleaner.detect.matching import candidate_pairs, confirm, find_matches
 from cleaner.detect.scan import run_scan
 from cleaner.models import Fingerprint, ImageMetrics, ScanSettings, Similarity
+from cleaner.progress import drain
 from tests.helpers import images
 
 SAME = THRESHOLDS[Similarity.SAME]
@@ -40,14 +41,6 @@ def _metrics(size: tuple[int, int], detail: float = 40.0) -> ImageMetrics:
                         sharpness=100.0, detail=detail, capture_time=None, camera=None,
                         has_gps=False, has_exif=False, looks_like_screenshot=False,
                         looks_like_export=False)  # fmt: skip
-
-
-def _drain(gen):  # type: ignore[no-untyped-def]
-    while True:
-        try:
-            next(gen)
-        except StopIteration as stop:
-            return stop.value
 
 
 # 640x480 made 640x140: 4.6:1 against 4:3, too far out of shape to be a squashed copy
@@ -81,7 +74,7 @@ def test_confirm_with_every_pair_refused_by_shape() -> None:
     metrics = [_metrics((640, 480)), _metrics(STRETCHED)]
     pairs = Pairs(np.array([0]), np.array([1]), np.array([0]), np.array([0]))
     assert confirm(pairs, fps, metrics, SAME).tolist() == [False]
-    matches = _drain(find_matches(fps, metrics, SAME))
+    matches = drain(find_matches(fps, metrics, SAME))
     assert len(matches) == 0
     assert matches.coloured.tolist() == [False, False]
 
@@ -95,9 +88,9 @@ def test_matching_no_picture_and_one_picture() -> None:
     for fps in ([], [fingerprint(images.photo(9))]):
         metrics = [_metrics((640, 480))] * len(fps)
         for rotations in (False, True):
-            pairs = _drain(candidate_pairs(fps, SAME, rotations))
+            pairs = drain(candidate_pairs(fps, SAME, rotations))
             assert len(pairs) == 0
-            matches = _drain(find_matches(fps, metrics, SAME, rotations))
+            matches = drain(find_matches(fps, metrics, SAME, rotations))
             assert len(matches) == 0
             assert len(matches.coloured) == len(fps)
 
@@ -131,7 +124,7 @@ def test_index_takes_tiny_inputs(
     if variants:
         extra = np.array([[h ^ (1 << k) for k in range(variants)] for h in hashes], np.uint64)
         extra = extra.reshape(len(hashes), variants)
-    pairs = _drain(search_pairs(base, threshold, extra, base_pairs=base_pairs))
+    pairs = drain(search_pairs(base, threshold, extra, base_pairs=base_pairs))
     assert len(pairs.i) == len(pairs.j) == len(pairs.t) == len(pairs.d)
     assert all(0 <= k < len(hashes) for k in [*pairs.i.tolist(), *pairs.j.tolist()])
 
@@ -151,7 +144,7 @@ def test_matching_tiny_pictures_of_any_count(sizes: list[tuple[int, int, int]]) 
     pictures = [Image.new("RGB", (w, h), (v, v, 255 - v)) for w, h, v in sizes]
     fps: list[Fingerprint] = [fingerprint(p) for p in pictures]
     metrics = [_metrics(p.size, detail=0.0) for p in pictures]
-    matches = _drain(find_matches(fps, metrics, SAME, rotations=True))
+    matches = drain(find_matches(fps, metrics, SAME, rotations=True))
     clusters = star_clusters(len(fps), matches.i, matches.j, matches.strength, matches.coloured)
     assert all(len(c) >= 2 for c in clusters)
 

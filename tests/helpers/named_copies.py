@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from cleaner.models import DuplicateGroup, ScanResult, ScanSettings, ScanStats
-from tests.helpers.synthetic_result import synthetic_groups
+from cleaner.models import DuplicateGroup, ScanResult
+from tests.helpers.synthetic_result import result_of, synthetic_groups
 
 
 def named_group(paths: list[str], group_id: int = 1) -> DuplicateGroup:
@@ -20,13 +20,4 @@ def named_group(paths: list[str], group_id: int = 1) -> DuplicateGroup:
 
 
 def named_result(groups: list[DuplicateGroup], roots: tuple[str, ...]) -> ScanResult:
-    return ScanResult(
-        settings=ScanSettings(roots=roots),
-        groups=tuple(groups),
-        skipped=(),
-        stats=ScanStats(groups=len(groups)),
-        started_at="2024-01-01T00:00:00+00:00",
-        finished_at="2024-01-01T00:01:00+00:00",
-        app_version="test",
-        machine="test",
-    )
+    return result_of(groups, roots)

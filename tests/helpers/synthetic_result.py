@@ -1,6 +1,10 @@
-"""A synthetic engine result of any size, for the scale test and the benchmark."""
+"""A synthetic engine result of any size, for the window's tests and the review
+benchmark (benchmarks/review_100k.py): the one builder of sets that no scan made."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
 
 from cleaner.models import (
     DuplicateGroup,
@@ -30,6 +34,11 @@ _METRICS = ImageMetrics(
 )
 
 
+def synthetic_metrics(width: int = 4000, height: int = 3000) -> ImageMetrics:
+    """A camera JPEG's metrics at `width` x `height`."""
+    return replace(_METRICS, width=width, height=height)
+
+
 def synthetic_group(
     gid: int,
     entries: list[FileEntry],
@@ -38,14 +47,15 @@ def synthetic_group(
     reason: str = "kept: 4000x3000; others are smaller",
 ) -> DuplicateGroup:
     """One set of copies: the first entry is the keeper, the others are suggested for
-    removal, quality falling and distance rising with their place."""
+    removal, quality falling and distance rising with their place (within the ranges a
+    scan gives, however big the set)."""
     members = tuple(
         GroupMember(
             entry=entry,
             metrics=metrics,
             sha256=None,
-            quality=80 - k,
-            distance=k,
+            quality=max(1, 80 - k),
+            distance=min(k, 10),
             is_keeper=k == 0,
             suggested_remove=k != 0,
         )
@@ -82,12 +92,18 @@ def synthetic_groups(
 
 
 def synthetic_result(n_groups: int, per_group: int = 3) -> ScanResult:
-    groups = tuple(synthetic_groups(n_groups, per_group))
+    return result_of(synthetic_groups(n_groups, per_group), ("/nonexistent/lib",))
+
+
+def result_of(
+    groups: Sequence[DuplicateGroup], roots: tuple[str, ...], stats: ScanStats | None = None
+) -> ScanResult:
+    """A finished scan of `roots` that found `groups`."""
     return ScanResult(
-        settings=ScanSettings(roots=("/nonexistent/lib",)),
-        groups=groups,
+        settings=ScanSettings(roots=roots),
+        groups=tuple(groups),
         skipped=(),
-        stats=ScanStats(groups=len(groups)),
+        stats=stats or ScanStats(groups=len(groups)),
         started_at="2024-01-01T00:00:00+00:00",
         finished_at="2024-01-01T00:01:00+00:00",
         app_version="test",

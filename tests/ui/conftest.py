@@ -5,6 +5,9 @@
 - Settings, cache and undo-log folders point at tmp_path (never the user's).
 - A test fails if it leaves a scan thread running or a thread pool busy; the leftover
   is stopped so the next test starts clean.
+- `window`: a shown main window (tests/helpers/window.py); `mover`: the same, whose
+  moves go to the test's own trash and undo log (`trash_env`, set up first). A module
+  whose every test moves files says `pytestmark = pytest.mark.usefixtures("trash_env")`.
 """
 
 from __future__ import annotations
@@ -79,3 +82,18 @@ def library(trash_env):  # type: ignore[no-untyped-def]
     from cleaner.demo.library import make_demo_library
 
     return make_demo_library(trash_env.photos / "Sample photos")
+
+
+@pytest.fixture
+def window(qtbot):  # type: ignore[no-untyped-def]
+    from tests.helpers.window import open_window
+
+    w = open_window(qtbot)
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def mover(trash_env, window):  # type: ignore[no-untyped-def]
+    """A window whose moves go to the test's own trash and undo log."""
+    return window

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,7 @@ from cleaner.models import (
 )
 from cleaner.resultio import save as save_result
 from tests.helpers.synthetic_result import synthetic_group
+from tests.helpers.window import open_window
 from ui.autosave import (
     DEBOUNCE_MS,
     MarksFormatError,
@@ -37,21 +37,6 @@ from ui.autosave import (
 from ui.main_window import MainWindow
 from ui.models.session import MarkRefused
 from ui.settings import Keys
-
-
-def _window(qtbot: QtBot) -> MainWindow:
-    w = MainWindow(cache_path=None)
-    qtbot.addWidget(w)
-    w.resize(1300, 850)
-    w.show()
-    return w
-
-
-@pytest.fixture
-def window(qtbot: QtBot) -> Iterator[MainWindow]:
-    w = _window(qtbot)
-    yield w
-    w.close()
 
 
 def _saved_marks() -> list[str]:
@@ -74,7 +59,7 @@ def _first_unmarked(w: MainWindow) -> tuple[int, int]:
 
 def _continue(w: MainWindow, qtbot: QtBot) -> None:
     assert w.start_page.continue_button.isVisible()
-    with qtbot.waitSignal(w.saved_review.loader.finished, timeout=30000):
+    with qtbot.waitSignal(w.saved_review.opened, timeout=30000):
         w.start_page.continue_button.click()
     assert w.pages.currentWidget() is w.review_page
 
@@ -101,7 +86,7 @@ def test_autosave_after_scan_and_debounced_after_marks(
 def test_quit_with_fresh_marks_loses_nothing_and_relaunch_restores_them(
     qtbot: QtBot, demo_library: DemoLibrary
 ) -> None:
-    first = _window(qtbot)
+    first = open_window(qtbot)
     _scan(first, qtbot, demo_library.root)
     # the user's own choice, unlike the suggestions: keep all, then mark one per set
     first.session.clear_marks()
@@ -114,7 +99,7 @@ def test_quit_with_fresh_marks_loses_nothing_and_relaunch_restores_them(
     first.act_quit.trigger()  # Ctrl+Q right away: no wait for the debounce
     assert _saved_marks() == chosen
 
-    second = _window(qtbot)
+    second = open_window(qtbot)
     try:
         sets = len(first.session.groups)
         text = second.start_page.continue_button.text()
@@ -142,7 +127,7 @@ def test_a_set_ignored_during_a_review_stays_out_when_it_is_continued(
     from cleaner import IgnoreList, group_key
     from ui.marks_menu import IgnoredDialog
 
-    first = _window(qtbot)
+    first = open_window(qtbot)
     _scan(first, qtbot, demo_library.root)
     assert len(first.session) >= 2
     first.review_page.select_group_at(0)
@@ -157,7 +142,7 @@ def test_a_set_ignored_during_a_review_stays_out_when_it_is_continued(
     assert "ignored_sets" not in data  # not a second list that says "none"
     assert IgnoreList.load().keys() == [group_key(gone)]
 
-    second = _window(qtbot)
+    second = open_window(qtbot)
     try:
         _continue(second, qtbot)
         again = [sorted(m.path for m in g.members) for g in second.session.groups]
@@ -204,7 +189,7 @@ def test_open_results_made_by_the_command_line(
     out = tmp_path / "cli-result.json"
     assert run_command_line(["scan", str(demo_library.root), "--json", str(out), "-q"]) == 0
     cli_groups = json.loads(out.read_text(encoding="utf-8"))["groups"]
-    with qtbot.waitSignal(window.saved_review.loader.finished, timeout=30000):
+    with qtbot.waitSignal(window.saved_review.opened, timeout=30000):
         window.saved_review.open_file(out)
     assert window.pages.currentWidget() is window.review_page
     assert [g.id for g in window.session.groups] == [g["id"] for g in cli_groups]
@@ -263,16 +248,16 @@ def test_a_bad_file_gives_a_clear_message(
 def test_a_damaged_saved_marks_file_falls_back_to_the_suggestions(
     qtbot: QtBot, demo_library: DemoLibrary
 ) -> None:
-    first = _window(qtbot)
+    first = open_window(qtbot)
     _scan(first, qtbot, demo_library.root)
     suggested = first.session.paths_to_remove()
     first.close()
     marks_path().write_text('{"schema": "photosift-review-marks", "remove": 5}')
-    second = _window(qtbot)
+    second = open_window(qtbot)
     try:
         # the start page does not offer what it cannot read
         assert not second.start_page.continue_button.isVisible()
-        with qtbot.waitSignal(second.saved_review.loader.finished, timeout=30000):
+        with qtbot.waitSignal(second.saved_review.opened, timeout=30000):
             second.saved_review.continue_review()
         assert second.session.paths_to_remove() == suggested
         assert "could not be read" in second.statusBar().currentMessage()
@@ -291,13 +276,15 @@ def test_marks_file_reader_checks_every_value() -> None:
     assert marks_from_json(json.dumps(good)).remove == ("/a",)
     # a name that is not valid UTF-8 (os.fsdecode's lone surrogate) reads back the same
     odd = os.fsdecode(b"/photos/caf\xe9.jpg")
-    saved = SavedMarks(remove=(odd,), sets=1, saved_at=2.0)
+    saved = SavedMarks(remove=(odd,), sets=1, saved_at=2.0, moved=("/b", odd))
     text = marks_to_json(saved)
     assert text.isascii()
     assert marks_from_json(text) == saved
     for key, bad in [
         ("remove", [1]),
         ("remove", "/a"),
+        ("moved", "/a"),
+        ("moved", [None]),
         ("sets", -1),
         ("sets", "2"),
         ("saved_at", None),
@@ -319,7 +306,7 @@ def test_files_changed_since_the_review_are_rechecked(
 ) -> None:
     root = tmp_path / "lib"
     shutil.copytree(demo_library.root, root)
-    first = _window(qtbot)
+    first = open_window(qtbot)
     _scan(first, qtbot, root)
     marked = first.session.paths_to_remove()
     assert len(marked) >= 2
@@ -329,7 +316,7 @@ def test_files_changed_since_the_review_are_rechecked(
         fh.write(b"edited")
     os.unlink(gone)
 
-    second = _window(qtbot)
+    second = open_window(qtbot)
     try:
         _continue(second, qtbot)
         s = second.session
@@ -393,15 +380,50 @@ def _real_result(root: Path, n_groups: int) -> ScanResult:
     )
 
 
-def test_five_thousand_sets_round_trip(qtbot: QtBot, tmp_path: Path) -> None:
+def _big_result_file(tmp_path: Path) -> tuple[ScanResult, Path]:
+    """A result of 5,000 sets of real files, saved as a result file."""
     root = tmp_path / "big"
     root.mkdir()
     result = _real_result(root, 5000)
     source = tmp_path / "big-result.json"
     save_result(result, source)
+    return result, source
 
-    first = _window(qtbot)
-    with qtbot.waitSignal(first.saved_review.loader.finished, timeout=60000):
+
+def test_a_big_review_is_shown_in_parts_with_the_window_answering_between(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Issue 12's leftover: opening a review of 50,000 sets put every set on show in one
+    go on the GUI thread (0.5-1 s without a paint). Now it is shown a part at a time,
+    the event loop running between parts (benchmarks/review_open.py measures the stall)."""
+    from PySide6.QtCore import QTimer
+
+    _, source = _big_result_file(tmp_path)
+    w = open_window(qtbot)
+    parts: list[int] = []  # sets on show at each insertion
+    turns: list[int] = []  # sets on show each time the event loop ran a timer
+
+    def tick() -> None:
+        turns.append(len(w.session.groups))
+        if w.saved_review.showing() or not turns[1:]:
+            QTimer.singleShot(0, tick)
+
+    w.session.groupsInserted.connect(lambda _a, _b: parts.append(len(w.session.groups)))
+    w.saved_review.loader.finished.connect(lambda _loaded: QTimer.singleShot(0, tick))
+    with qtbot.waitSignal(w.saved_review.opened, timeout=60000):
+        w.saved_review.open_file(source)
+    assert len(w.session.groups) == 5000
+    assert len(parts) >= 5
+    assert parts[-1] == 5000
+    between = {n for n in turns if 0 < n < 5000}
+    assert len(between) >= 3  # the window answered while the sets came in
+    w.close()
+
+
+def test_five_thousand_sets_round_trip(qtbot: QtBot, tmp_path: Path) -> None:
+    result, source = _big_result_file(tmp_path)
+    first = open_window(qtbot)
+    with qtbot.waitSignal(first.saved_review.opened, timeout=60000):
         first.saved_review.open_file(source)
     s = first.session
     assert len(s.groups) == 5000
@@ -413,7 +435,7 @@ def test_five_thousand_sets_round_trip(qtbot: QtBot, tmp_path: Path) -> None:
     first.close()
     assert _saved_marks() == chosen
 
-    second = _window(qtbot)
+    second = open_window(qtbot)
     try:
         assert second.start_page.continue_button.text().startswith(
             "Continue reviewing (5,000 sets, saved today at "
@@ -443,7 +465,7 @@ def test_names_that_are_not_utf8_survive_the_round_trip(
     moved = root / demo_library.groups[0].removable[0]
     odd = os.path.join(os.fsencode(moved.parent), b"caf\xe9.jpg")
     os.rename(moved, odd)
-    first = _window(qtbot)
+    first = open_window(qtbot)
     _scan(first, qtbot, root)
     paths = [m.path for g in first.session.groups for m in g.members]
     assert os.fsdecode(odd) in paths
@@ -451,7 +473,7 @@ def test_names_that_are_not_utf8_survive_the_round_trip(
     chosen = first.session.paths_to_remove()
     first.close()
     assert _saved_marks() == chosen
-    second = _window(qtbot)
+    second = open_window(qtbot)
     try:
         _continue(second, qtbot)
         assert second.session.paths_to_remove() == chosen
@@ -499,20 +521,54 @@ def test_a_move_is_part_of_the_saved_review(
 ) -> None:
     from tests.helpers.removal_support import group_names, move_marked
 
-    first = _window(qtbot)
+    first = open_window(qtbot)
     _scan(first, qtbot, library.root)
     moved = first.session.paths_to_remove()
     move_marked(first, qtbot)
     assert not any(os.path.exists(p) for p in moved)
     after = group_names(first)
     first.close()
-    second = _window(qtbot)
+    second = open_window(qtbot)
     try:
         _continue(second, qtbot)
         assert group_names(second) == after
         kept = [m.path for g in second.session.groups for m in g.members]
         assert not set(kept) & set(moved)
         assert not second.saved_review.banner.isVisible()  # moved files are not "gone"
+    finally:
+        second.close()
+
+
+def test_undo_after_continue_shows_the_put_back_copies_at_once(
+    qtbot: QtBot, library: DemoLibrary, trash_env: object
+) -> None:
+    """Issue 12's leftover: a move, "Continue reviewing" (here in a new window), then
+    Undo put the files back on disk, but the grid showed them only after a rescan. Now
+    the sets come back with their members, suggested as the scan suggested them."""
+    from tests.helpers.removal_support import TIMEOUT, group_names, move_marked
+
+    first = open_window(qtbot)
+    _scan(first, qtbot, library.root)
+    before = group_names(first)
+    moved = first.session.paths_to_remove()
+    move_marked(first, qtbot)
+    after = group_names(first)
+    first.close()
+    second = open_window(qtbot)
+    try:
+        _continue(second, qtbot)
+        assert group_names(second) == after  # the moved files are not shown
+        assert not second.saved_review.banner.isVisible()  # nor said to be gone
+        second.act_undo.trigger()
+        qtbot.waitUntil(lambda: second.removal.undo_confirm_button is not None, timeout=TIMEOUT)
+        with qtbot.waitSignal(second.mutations.restoreFinished, timeout=TIMEOUT):
+            second.removal.undo_confirm_button.click()
+        assert all(os.path.exists(p) for p in moved)
+        assert group_names(second) == before  # at once, no rescan
+        assert sorted(second.session.paths_to_remove()) == sorted(moved)
+        rp = second.review_page
+        assert rp.group_model.rowCount() == len(before)
+        assert rp.tabs.tabText(0) == f"Copies found ({len(before)})"
     finally:
         second.close()
 
@@ -525,7 +581,7 @@ def test_a_saved_time_no_clock_can_show_does_not_stop_the_window(qtbot: QtBot) -
         '{"schema": "photosift-review-marks", "schema_version": 1, "saved_at": 1e300,'
         ' "sets": 1, "remove": []}'
     )
-    w = _window(qtbot)
+    w = open_window(qtbot)
     try:
         assert w.pages.currentWidget() is w.start_page
         assert not w.start_page.continue_button.isVisible()  # not offered: unreadable
@@ -548,7 +604,7 @@ def test_a_folder_protected_now_is_protected_in_an_opened_result(
     ]
     protected = os.path.dirname(suggested[0])
     window.settings.set(Keys.PROTECTED, [protected])
-    with qtbot.waitSignal(window.saved_review.loader.finished, timeout=30000):
+    with qtbot.waitSignal(window.saved_review.opened, timeout=30000):
         window.saved_review.open_file(out)
     marked = window.session.paths_to_remove()
     inside = [p for p in suggested if os.path.dirname(p) == protected]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -38,16 +37,6 @@ def _result(n: int = N) -> ScanResult:
             members.append(replace(m, entry=entry, metrics=metrics))
         groups.append(replace(group, members=tuple(members)))
     return replace(base, groups=tuple(groups))
-
-
-@pytest.fixture
-def window(qtbot: QtBot) -> Iterator[MainWindow]:
-    w = MainWindow(cache_path=None)
-    qtbot.addWidget(w)
-    w.resize(1300, 850)
-    w.show()
-    yield w
-    w.close()
 
 
 def _load(window: MainWindow, result: ScanResult) -> None:

@@ -10,7 +10,8 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from tests.helpers.named_copies import named_group, named_result
+from tests.helpers.named_copies import named_group
+from tests.helpers.window import open_window, show_groups
 from ui.main_window import MainWindow
 from ui.widgets import compare_dialog
 from ui.widgets.compare_dialog import CompareDialog, copies_that_fit
@@ -32,14 +33,8 @@ PATHS = [f"{ROOT}/{folder}/IMG_0747.JPG" for folder in FOLDERS]
 def window(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
     # all seven fit side by side (the test's screen is small; a desktop's is not)
     monkeypatch.setattr(compare_dialog, "copies_that_fit", lambda screen, panel: 7)
-    w = MainWindow(cache_path=None)
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    group = named_group(PATHS, 1)
-    w.session.clear((), (ROOT,))
-    w.session.add_groups([group])
-    w._on_finished(named_result([group], (ROOT,)))
+    w = open_window(qtbot, size=(1400, 900))
+    show_groups(w, [named_group(PATHS, 1)], ROOT)
     yield w
     w.close()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,7 +13,6 @@ from pytestqt.qtbot import QtBot
 
 from cleaner import REPORT_WRITERS
 from cleaner.demo.library import DemoLibrary
-from tests.helpers.removal_helpers import Env
 from tests.helpers.removal_support import TIMEOUT, move_marked, scan
 from tests.helpers.synthetic_result import synthetic_result
 from ui.format import human_bytes
@@ -24,15 +22,7 @@ from ui.widgets import export_dialog
 from ui.widgets.export_dialog import ExportDialog
 from ui.workers.report import ReportController
 
-
-@pytest.fixture
-def window(qtbot: QtBot, trash_env: Env) -> Iterator[MainWindow]:
-    w = MainWindow(cache_path=None)
-    qtbot.addWidget(w)
-    w.resize(1300, 850)
-    w.show()
-    yield w
-    w.close()
+pytestmark = pytest.mark.usefixtures("trash_env")  # moves go to the test's own trash
 
 
 def _open_export(window: MainWindow) -> ExportDialog:

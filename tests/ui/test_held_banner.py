@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from cleaner.demo.library import DemoLibrary
 from cleaner.models import ScanSettings
 from tests.helpers.synthetic_result import synthetic_groups
-from ui.main_window import MainWindow
+from tests.helpers.window import open_window
 from ui.models.session import ReviewSession
 from ui.saved_review import ChangedBanner
 from ui.workers.review_load import GONE
@@ -21,20 +21,12 @@ from ui.workers.review_load import GONE
 N = 2000
 
 
-def _window(qtbot: QtBot) -> MainWindow:
-    w = MainWindow(cache_path=None)
-    qtbot.addWidget(w)
-    w.resize(1300, 850)
-    w.show()
-    return w
-
-
 def test_the_banner_says_how_many_marked_copies_are_kept_now(
     qtbot: QtBot, demo_library: DemoLibrary, tmp_path: Path
 ) -> None:
     root = tmp_path / "lib"
     shutil.copytree(demo_library.root, root)
-    first = _window(qtbot)
+    first = open_window(qtbot)
     with qtbot.waitSignal(first.scanner.finished, timeout=60000):
         first.run_scan(ScanSettings(roots=(str(root),)))
     s = first.session
@@ -55,9 +47,9 @@ def test_the_banner_says_how_many_marked_copies_are_kept_now(
     for path in keepers:
         os.unlink(path)
 
-    second = _window(qtbot)
+    second = open_window(qtbot)
     try:
-        with qtbot.waitSignal(second.saved_review.loader.finished, timeout=30000):
+        with qtbot.waitSignal(second.saved_review.opened, timeout=30000):
             second.start_page.continue_button.click()
         assert second.session.paths_to_remove() == [p for p in marked if p not in held]
         banner = second.saved_review.banner

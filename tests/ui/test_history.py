@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,15 +15,7 @@ from tests.helpers.removal_support import TIMEOUT, move_marked, scan
 from ui.main_window import MainWindow
 from ui.widgets.history_dialog import HistoryDialog
 
-
-@pytest.fixture
-def window(qtbot: QtBot, trash_env: Env) -> Iterator[MainWindow]:
-    w = MainWindow(cache_path=None)
-    qtbot.addWidget(w)
-    w.resize(1300, 850)
-    w.show()
-    yield w
-    w.close()
+pytestmark = pytest.mark.usefixtures("trash_env")  # moves go to the test's own trash
 
 
 def _open_history(window: MainWindow, qtbot: QtBot) -> HistoryDialog:

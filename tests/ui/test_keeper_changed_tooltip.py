@@ -94,16 +94,10 @@ def test_a_gone_keeper_is_not_presented_as_the_suggestion(qtbot: QtBot) -> None:
 
 
 def test_the_header_does_not_present_a_gone_keeper_as_the_suggestion(qtbot: QtBot) -> None:
-    from tests.helpers.named_copies import named_result
-    from ui.main_window import MainWindow
+    from tests.helpers.window import open_window, show_groups
 
-    groups = _groups()[:50]
-    w = MainWindow(cache_path=None)
-    qtbot.addWidget(w)
-    w.show()
-    w.session.clear((), (ROOT,))
-    w.session.add_groups(groups)
-    w._on_finished(named_result(groups, (ROOT,)))
+    w = open_window(qtbot, size=None)
+    show_groups(w, _groups()[:50], ROOT)
     rp = w.review_page
     rp.select_group_at(0)
     shown = rp.photo_model.group

@@ -175,3 +175,28 @@ def test_the_tile_says_a_tie_damage_and_a_protected_keeper_in_words(qtbot: QtBot
         "harbour.jpg is intact.",
         "Why harbour.jpg is suggested instead: it is in a protected folder, this copy is not.",
     ]
+
+
+def test_the_report_names_each_criterion_as_the_tile_does(qtbot: QtBot, tmp_path: object) -> None:
+    """The HTML and CSV reports say the criterion in the tile's words ("highest
+    resolution"), never its key ("resolution", "jpeg_quality")."""
+    import csv
+    from pathlib import Path
+
+    from cleaner import CRITERIA, write_report
+    from tests.helpers.named_copies import named_result
+    from ui.format import kept_over_text
+
+    out = Path(str(tmp_path))
+    for c in CRITERIA:
+        group = _group(("/lib/a/harbour.jpg", KeptOver(c.key, "more", "less")))
+        keeper, copy = group.members
+        said = kept_over_text(copy, keeper).split("“")[1].split("”")[0]  # the tile's words
+        write_report(
+            named_result([group], ("/lib",)), {"csv": out / "r.csv", "html": out / "r.html"}
+        )
+        html = (out / "r.html").read_text(encoding="utf-8")
+        assert f"Why the kept copy is preferred ({said}): more vs. less" in html, c.key
+        with open(out / "r.csv", encoding="utf-8-sig", newline="") as fh:
+            cells = [r["kept_over"] for r in csv.DictReader(fh)]
+        assert cells == ["", f"{said}: more vs. less"], c.key

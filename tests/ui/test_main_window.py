@@ -24,16 +24,6 @@ from ui.workers import base
 from ui.workers import scan as scan_module
 
 
-@pytest.fixture
-def window(qtbot: QtBot) -> Iterator[MainWindow]:
-    w = MainWindow(cache_path=None)
-    qtbot.addWidget(w)
-    w.resize(1300, 850)
-    w.show()
-    yield w
-    w.close()
-
-
 def _rel(path: str, root: Path) -> str:
     return Path(path).relative_to(root).as_posix()
 

@@ -10,7 +10,6 @@ counts, and what the move plan contains, against the engine's own result.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,14 +25,7 @@ from ui.main_window import MainWindow
 SETS = 2100
 
 
-@pytest.fixture
-def window(qtbot: QtBot, trash_env: Env) -> Iterator[MainWindow]:
-    w = MainWindow(cache_path=None)
-    qtbot.addWidget(w)
-    w.resize(1300, 850)
-    w.show()
-    yield w
-    w.close()
+pytestmark = pytest.mark.usefixtures("trash_env")  # moves go to the test's own trash
 
 
 def _row_and_index(window: MainWindow, path: str) -> list[tuple[int, int]]:

@@ -8,7 +8,6 @@ process as between two.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -23,14 +22,7 @@ from ui.widgets.error_dialog import ErrorDialog
 MESSAGE = "Another PhotoSift is moving files; wait for it to finish and try again."
 
 
-@pytest.fixture
-def window(qtbot: QtBot, trash_env: Env) -> Iterator[MainWindow]:
-    w = MainWindow(cache_path=None)
-    qtbot.addWidget(w)
-    w.resize(1300, 850)
-    w.show()
-    yield w
-    w.close()
+pytestmark = pytest.mark.usefixtures("trash_env")  # moves go to the test's own trash
 
 
 def _error_dialogs(window: MainWindow) -> list[ErrorDialog]:

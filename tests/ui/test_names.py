@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QListView, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
 from cleaner import printable
-from tests.helpers.named_copies import named_group, named_result
+from tests.helpers.named_copies import named_group
+from tests.helpers.window import open_window, show_groups
 from ui.delegates.group_row import GroupRowDelegate
 from ui.delegates.tile import PhotoTileDelegate
 from ui.format import folder_in_scan, plain_tooltip, root_labels, short_folder
@@ -68,13 +69,9 @@ def test_a_tooltip_shows_a_name_with_angle_brackets_as_written() -> None:
 
 @pytest.fixture
 def window(qtbot: QtBot) -> Iterator[MainWindow]:
-    w = MainWindow(cache_path=None)
-    qtbot.addWidget(w)
-    w.show()
+    w = open_window(qtbot, size=None)
     groups = [named_group(PATHS, 1), named_group([p.replace("/h", "/k", 1) for p in PATHS], 2)]
-    w.session.clear((), (ROOT,))
-    w.session.add_groups(groups)
-    w._on_finished(named_result(groups, (ROOT,)))
+    show_groups(w, groups, ROOT)
     yield w
     w.close()
 

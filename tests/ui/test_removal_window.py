@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,14 +36,7 @@ from ui.workers.base import running_threads
 FAIL = QAbstractItemModelTester.FailureReportingMode.Fatal
 
 
-@pytest.fixture
-def window(qtbot: QtBot, trash_env: Env) -> Iterator[MainWindow]:
-    w = MainWindow(cache_path=None)
-    qtbot.addWidget(w)
-    w.resize(1300, 850)
-    w.show()
-    yield w
-    w.close()
+pytestmark = pytest.mark.usefixtures("trash_env")  # moves go to the test's own trash
 
 
 def _path(library: DemoLibrary, rel: str) -> str:

@@ -19,7 +19,8 @@ from pytestqt.qtbot import QtBot
 from cleaner import IgnoreList, KeepReason, KeptFile, LogEntry, Method, Outcome, RemovalPlan
 from cleaner.models import DuplicateGroup, KeptOver, SkippedFile, SkipReason
 from cleaner.removal.plan import PlannedFile, Survivor
-from tests.helpers.named_copies import named_group, named_result
+from tests.helpers.named_copies import named_group
+from tests.helpers.window import open_window, show_groups
 from ui.main_window import MainWindow
 from ui.marks_menu import IgnoredDialog
 from ui.widgets import compare_dialog
@@ -62,17 +63,12 @@ def _why(group: DuplicateGroup) -> DuplicateGroup:
 @pytest.fixture
 def window(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
     monkeypatch.setattr(compare_dialog, "copies_that_fit", lambda screen, panel: 3)
-    w = MainWindow(cache_path=None)
-    qtbot.addWidget(w)
-    w.resize(1300, 850)
-    w.show()
+    w = open_window(qtbot)
     groups = [
         _why(named_group(PATHS, 1)),
         _why(named_group([f"{ROOT}/Trip/{n}" for n in reversed(NAMES)], 2)),
     ]
-    w.session.clear((), (ROOT,))
-    w.session.add_groups(groups)
-    w._on_finished(named_result(groups, (ROOT,)))
+    show_groups(w, groups, ROOT)
     yield w
     w.close()
 
@@ -266,10 +262,7 @@ def test_an_unsaved_ignore_list_names_its_folder_as_written(
     monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warnings.append(text))
     w = MainWindow(cache_path=None)
     qtbot.addWidget(w)
-    groups = [named_group(PATHS, 1)]
-    w.session.clear((), (ROOT,))
-    w.session.add_groups(groups)
-    w._on_finished(named_result(groups, (ROOT,)))
+    show_groups(w, [named_group(PATHS, 1)], ROOT)
     w.review_page.select_group_at(0)
     w.marks_menu.act_not_copies.trigger()
     assert len(warnings) == 1

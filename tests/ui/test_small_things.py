@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,16 +24,6 @@ from ui.settings import Settings
 from ui.widgets import start_page as start_page_module
 from ui.widgets.progress_page import ProgressPage, overall_left
 from ui.widgets.skipped_view import SkippedView
-
-
-@pytest.fixture
-def window(qtbot: QtBot) -> Iterator[MainWindow]:
-    w = MainWindow(cache_path=None)
-    qtbot.addWidget(w)
-    w.resize(1300, 850)
-    w.show()
-    yield w
-    w.close()
 
 
 def test_space_on_a_folder_row_switches_protected(
@@ -79,17 +68,6 @@ def test_folder_chooser_opens_in_pictures(
     window.start_page.choose_folder()
     assert opened == [str(home), str(home / "Pictures")]
     assert start_page_module.pictures_folder() == str(home / "Pictures")
-
-
-@pytest.fixture
-def mover(qtbot: QtBot, trash_env: Env) -> Iterator[MainWindow]:
-    """A window whose moves go to the test's own trash and undo log."""
-    w = MainWindow(cache_path=None)
-    qtbot.addWidget(w)
-    w.resize(1300, 850)
-    w.show()
-    yield w
-    w.close()
 
 
 def test_enter_in_the_move_confirmation_cancels(

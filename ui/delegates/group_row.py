@@ -7,8 +7,16 @@ from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from cleaner import DuplicateGroup
-from ui.delegates.paint import REMOVE_HUE, draw_centered_pixmap, placeholder, tint
+from ui.delegates.paint import (
+    REMOVE_HUE,
+    SPAN_HUE,
+    draw_centered_pixmap,
+    placeholder,
+    remote_placeholder,
+    tint,
+)
 from ui.models import roles
+from ui.thumbnails import UNREACHABLE
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -80,6 +88,8 @@ class GroupRowDelegate(QStyledItemDelegate):
         pixmap = index.data(roles.ThumbnailRole)
         if pixmap is not None and not pixmap.isNull():
             draw_centered_pixmap(painter, area, pixmap)
+        elif index.data(roles.ThumbnailErrorRole) == UNREACHABLE:  # on another server
+            remote_placeholder(painter, area, palette, "")
         else:
             placeholder(painter, area, palette, "")
         text_colour = palette.color(
@@ -93,6 +103,8 @@ class GroupRowDelegate(QStyledItemDelegate):
         marked = int(index.data(roles.MarkedCountRole) or 0)
         red = tint(palette, REMOVE_HUE, 0.9)
         pens = (text_colour, dim if not marked else text_colour if selected else red, dim)
+        if index.data(roles.SpansRole) and not selected:  # a set on several servers
+            pens = (*pens[:2], tint(palette, SPAN_HUE, 0.9))
         for n, (box, text) in enumerate(lines):
             painter.setFont(bold if n == 0 else font)
             painter.setPen(pens[n])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 
 from PySide6.QtCore import QRect, QRectF, Qt
@@ -12,6 +13,21 @@ REMOVE_HUE = QColor(198, 40, 40)  # red
 PROTECTED_HUE = QColor(21, 101, 192)  # blue
 KEEPER_HUE = QColor(230, 160, 0)  # amber
 MATCH_HUE = QColor(55, 65, 81)  # slate: what matched a copy, on its picture
+SPAN_HUE = QColor(106, 27, 154)  # purple: a set whose copies are on several servers
+# server labels (a review of catalogs): dark enough for white text, told apart at a glance
+LABEL_HUES = (
+    QColor(0, 105, 92),  # teal
+    QColor(94, 53, 177),  # violet
+    QColor(173, 20, 87),  # plum
+    QColor(69, 90, 100),  # blue grey
+    QColor(130, 80, 20),  # brown
+    QColor(40, 53, 147),  # indigo
+)
+
+
+def label_hue(label: str) -> QColor:
+    """The colour of a server label: the same label always gets the same colour."""
+    return LABEL_HUES[zlib.crc32(label.encode("utf-8", "surrogatepass")) % len(LABEL_HUES)]
 
 
 def is_dark(palette: QPalette) -> bool:
@@ -104,4 +120,31 @@ def placeholder(painter: QPainter, area: QRect, palette: QPalette, text: str) ->
     painter.drawRect(area)
     painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
     painter.drawText(area, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, text)
+    painter.restore()
+
+
+def remote_placeholder(painter: QPainter, area: QRect, palette: QPalette, label: str) -> None:
+    """What stands for the picture of a file on another machine: a server drawn in
+    outline and, when there is room, where the file is ("On nas-1, not on this
+    computer"). Never a broken image: nothing is wrong with the file."""
+    painter.save()
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(palette.color(QPalette.ColorRole.AlternateBase))
+    painter.drawRect(area)
+    ink = palette.color(QPalette.ColorRole.PlaceholderText)
+    side = max(8, min(area.width(), area.height()) // (3 if label else 2))
+    x = area.x() + (area.width() - side) // 2
+    y = area.y() + (area.height() - side) // 2 - (side // 2 if label else 0)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(ink)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    unit = side // 3
+    for n in range(3):  # three stacked drives, each with its light
+        box = QRectF(x, y + n * unit, side, unit - 2)
+        painter.drawRoundedRect(box, 2, 2)
+        painter.drawEllipse(QRectF(x + side - unit * 0.55, box.center().y() - 1.5, 3, 3))
+    if label:
+        text = f"On {label}\nnot on this computer"
+        below = QRect(area.x() + 4, y + side + 4, area.width() - 8, area.bottom() - y - side - 4)
+        painter.drawText(below, Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap, text)
     painter.restore()

@@ -52,12 +52,15 @@ from ui.delegates.paint import (
     draw_centered_pixmap,
     draw_pill,
     fit_pills,
+    label_hue,
     pill,
     placeholder,
+    remote_placeholder,
     text_on,
     tint,
 )
 from ui.models import roles
+from ui.thumbnails import UNREACHABLE
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -213,7 +216,10 @@ class PhotoTileDelegate(QStyledItemDelegate):
                 painter.restore()
         else:
             error = index.data(roles.ThumbnailErrorRole)
-            placeholder(painter, area, palette, "No preview" if error else "Loading…")
+            if error == UNREACHABLE:  # a file of a catalog, on its server
+                remote_placeholder(painter, area, palette, index.data(roles.LabelRole) or "")
+            else:
+                placeholder(painter, area, palette, "No preview" if error else "Loading…")
 
         small = QFont(option.font)
         small.setPointSizeF(max(7.0, small.pointSizeF() * 0.9))
@@ -221,6 +227,8 @@ class PhotoTileDelegate(QStyledItemDelegate):
         bold.setBold(True)
         # the labels on the picture, shortened or on a line of their own to fit the tile
         labels: list[tuple[tuple[str, ...], QColor]] = []
+        if server := index.data(roles.LabelRole):  # a review of catalogs: which server
+            labels.append(((server,), label_hue(server)))
         if member.is_keeper:
             labels.append((("★ Best copy",), KEEPER_HUE))
         if changed:

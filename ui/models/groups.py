@@ -24,12 +24,14 @@ from PySide6.QtCore import (
     Qt,
     Slot,
 )
+from PySide6.QtGui import QPixmap
 
 from cleaner import DuplicateGroup, printable
+from ui.catalog_places import places_for
 from ui.format import folder_in_scan, human_bytes, keeper_reason, plain_tooltip, plural
 from ui.models import roles
 from ui.models.session import ReviewSession
-from ui.thumbnails import ThumbnailLoader
+from ui.thumbnails import UNREACHABLE, ThumbnailLoader
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _INVALID = QModelIndex()
@@ -68,6 +70,9 @@ class GroupListModel(QAbstractListModel):
         self._rows: list[int] = []  # session rows, in display order
         self._view_row: dict[int, int] = {}  # session row -> display row
         self._keeper_row: dict[str, int] = {}  # keeper path -> session row
+        # sort keys of the groups as they are (a group changed is a new object): worked
+        # out as groups arrive, so the sort when a scan ends or a review opens is quick
+        self._keys: dict[int, tuple[DuplicateGroup, str, tuple[object, ...]]] = {}
         session.aboutToInsertGroups.connect(self._before_insert)
         session.groupsInserted.connect(self._after_insert)
         session.aboutToReset.connect(self._before_reset)
@@ -91,10 +96,21 @@ class GroupListModel(QAbstractListModel):
     def _accepts(self, session_row: int) -> bool:
         return self._min_copies <= 0 or self.session.groups[session_row].size > self._min_copies
 
+    def _key(self, group: DuplicateGroup) -> tuple[object, ...]:
+        known = self._keys.get(id(group))
+        if known is not None and known[0] is group and known[1] == self._sort_by:
+            return known[2]
+        key = sort_key(group, self._sort_by)
+        self._keys[id(group)] = (group, self._sort_by, key)
+        return key
+
     def _ordered(self) -> list[int]:
         groups = self.session.groups
         rows = [r for r in range(len(groups)) if self._accepts(r)]
-        rows.sort(key=lambda r: sort_key(groups[r], self._sort_by))
+        rows.sort(key=lambda r: self._key(groups[r]))
+        if len(self._keys) > 2 * len(groups) + 1000:  # groups replaced since: forget them
+            shown = {id(g) for g in groups}
+            self._keys = {k: v for k, v in self._keys.items() if k in shown}
         return rows
 
     def _reindex(self) -> None:
@@ -144,7 +160,9 @@ class GroupListModel(QAbstractListModel):
     @Slot(int, int)
     def _after_insert(self, first: int, last: int) -> None:
         for row in range(first, last + 1):
-            self._keeper_row[self.session.groups[row].keeper.path] = row
+            group = self.session.groups[row]
+            self._keeper_row[group.keeper.path] = row
+            self._key(group)
         accepted = [r for r in range(first, last + 1) if self._accepts(r)]
         if not accepted:
             return
@@ -164,6 +182,7 @@ class GroupListModel(QAbstractListModel):
         self._rows = []
         self._view_row = {}
         self._keeper_row = {}
+        self._keys = {}
         self.endResetModel()
 
     @Slot(int)
@@ -210,9 +229,31 @@ class GroupListModel(QAbstractListModel):
     @Slot(str)
     def _thumbnail_ready(self, path: str) -> None:
         row = self._view_row.get(self._keeper_row.get(path, -1))
+        if row is None and self._rows and places_for(self.session.result) is not None:
+            # another copy of a set of catalogs: its row is repainted with the others
+            last = self.index(len(self._rows) - 1)
+            self.dataChanged.emit(self.index(0), last, [roles.ThumbnailRole])
+            return
         if row is not None:
             idx = self.index(row)
             self.dataChanged.emit(idx, idx, [roles.ThumbnailRole])
+
+    def _picture(self, group: DuplicateGroup) -> tuple[QPixmap | None, str | None]:
+        """The row's picture: the keeper's; in a review of catalogs, the first copy whose
+        file is on this computer (each copy is the same picture) when the keeper's is on
+        another one. Decodes are asked one copy at a time, as the row is painted."""
+        assert self.thumbnails is not None
+        size, dpr = self.thumb_size, self.dpr
+        members = [group.keeper]
+        if places_for(self.session.result) is not None:
+            members += [m for m in group.members if not m.is_keeper]
+        error: str | None = None
+        for m in members:
+            pixmap = self.thumbnails.get(m.path, size, dpr)
+            error = self.thumbnails.error(m.path, size, dpr)
+            if pixmap is not None or error != UNREACHABLE:
+                return pixmap, error
+        return None, error
 
     # -- the model ---------------------------------------------------------------------
 
@@ -230,10 +271,11 @@ class GroupListModel(QAbstractListModel):
             return group
         if role == roles.SessionRowRole:
             return row
-        if role == roles.ThumbnailRole:
+        if role in (roles.ThumbnailRole, roles.ThumbnailErrorRole):
             if self.thumbnails is None:
                 return None
-            return self.thumbnails.get(group.keeper.path, self.thumb_size, self.dpr)
+            pixmap, error = self._picture(group)
+            return pixmap if role == roles.ThumbnailRole else error
         if role == roles.CopiesRole:
             return group.size
         if role == roles.ReclaimRole:
@@ -248,15 +290,27 @@ class GroupListModel(QAbstractListModel):
             return self.session.bytes_in_group(row)
         if role == roles.ReasonRole:
             return group.reason
+        if role == roles.SpansRole:
+            places = places_for(self.session.result)
+            on = places.spanned([m.path for m in group.members]) if places is not None else []
+            return tuple(on) if len(on) > 1 else ()
         if role == roles.LinesRole:  # what the row says, line by line (see the delegate)
             name = printable(os.path.basename(group.keeper.path))
             marked = self.session.marked_in_group(row)
+            where = printable(folder_in_scan(group.keeper.path, self.session.roots))
+            if (places := places_for(self.session.result)) is not None:  # servers
+                on = places.spanned([m.path for m in group.members])
+                where = printable(
+                    f"On {len(on)} servers: {', '.join(on)}"
+                    if len(on) > 1
+                    else f"{on[0] if on else ''}: {places.folder(group.keeper.path) or '/'}"
+                )
             return (
                 f"{plural(group.size, 'copy', 'copies')} of {name}",
                 f"{marked} to remove · {human_bytes(self.session.bytes_in_group(row))}"
                 if marked
                 else "Nothing marked",
-                printable(folder_in_scan(group.keeper.path, self.session.roots)),
+                where,
             )
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             marked = self.session.marked_in_group(row)

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 )
 
 from cleaner import DuplicateGroup, GroupMember, printable
+from ui.catalog_places import places_for
 from ui.format import (
     file_and_folder,
     format_label,
@@ -224,8 +225,13 @@ class PhotoGridModel(QAbstractListModel):
             return m.is_keeper
         if role == roles.ReasonRole:
             return group.reason
+        if role == roles.LabelRole:
+            places = places_for(self.session.result)
+            return places.label(m.path) if places is not None else ""
         if role == roles.LinesRole:  # what the tile says, line by line (see the delegate)
             name, folder = file_and_folder(m.path, self.session.roots)
+            if (places := places_for(self.session.result)) is not None:  # on a server
+                folder = printable(places.folder(m.path)) or "(top folder)"
             return (
                 f"Quality {m.quality}",
                 resolution(m),
@@ -254,6 +260,10 @@ class PhotoGridModel(QAbstractListModel):
             )
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [printable(m.path)]  # the full path, on its own line at the top
+            if (places := places_for(self.session.result)) is not None:
+                lines.append(
+                    f"On “{printable(places.label(m.path))}”: {printable(places.on_server(m.path))}"
+                )
             keeper_at = next((k for k, c in enumerate(group.members) if c.is_keeper), -1)
             if keeper_at >= 0 and self.session.is_changed(self._row, keeper_at):
                 # the suggestion is gone: never present it as one; say what stays now

@@ -27,3 +27,7 @@ QualityTipRole = _BASE + 17  # str: what the quality score is made of, in words
 LinesRole = _BASE + 30  # tuple[str, ...]: the text a delegate paints, before eliding
 ChangedRole = _BASE + 40  # bool: changed on disk since a saved review, cannot be marked
 MatchRole = _BASE + 50  # str: what matched a copy, in a few words ("" for the keeper)
+# A review of catalogs (ui.catalog_places): the server label of a copy ("" otherwise), and
+# the labels a set's copies are on when there are several (() otherwise)
+LabelRole = _BASE + 60  # str
+SpansRole = _BASE + 61  # tuple[str, ...]

@@ -246,6 +246,24 @@ class ReviewSession(QObject):
             return None
         return replace(self.result, groups=tuple(self.groups))
 
+    def saved_result(self) -> ScanResult | None:
+        """What a saved review needs to come back as it is now, undo included, with
+        `moved_paths`: the scan's result with each set shown (or gone, but for files that
+        can be put back) as the scan found it. Showing it and calling
+        `drop_files(moved_paths())` gives this review again, and what it remembers for
+        `restore_files` (a set's keeper is chosen again the same way)."""
+        if self.result is None:
+            return None
+        scanned = {g.id: g for g in self.result.groups}
+        groups = [scanned.get(g.id, g) for g in self.groups]
+        groups += [scanned[i] for i in self._dropped_groups if i in scanned]
+        return replace(self.result, groups=tuple(groups))
+
+    def moved_paths(self) -> list[str]:
+        """The files `drop_files` took out (moved away) and `restore_files` did not put
+        back."""
+        return list(self._dropped_members)
+
     def row_of_group(self, group_id: int) -> int:
         return next((r for r, g in enumerate(self.groups) if g.id == group_id), -1)
 
@@ -380,7 +398,9 @@ class ReviewSession(QObject):
             self.summaryChanged.emit()
         return None
 
-    def _apply_suggestion(self, row: int) -> None:
+    def _apply_suggestion(self, row: int) -> bool:
+        """Group `row` as the engine suggested; whether a copy suggested for removal was
+        kept back because the others changed since the review was saved."""
         group, marks, locked = self.groups[row], self._marks[row], self._locked[row]
         for i, m in enumerate(group.members):
             if marks[i]:
@@ -392,7 +412,7 @@ class ReviewSession(QObject):
         for i, m in enumerate(group.members):
             if marks[i]:
                 self._count(m, 1)
-        self._hold_a_sound_copy(row)  # the keeper changed since the review was saved
+        return self._hold_a_sound_copy(row)  # the keeper changed since the review was saved
 
     def apply_suggestions(self) -> None:
         """Every group back to the engine's suggestion."""
@@ -461,21 +481,46 @@ class ReviewSession(QObject):
         still hold (a locked copy, or one that would leave no copy or only changed ones,
         stays kept). Returns how many marks were set."""
         wanted = set(paths)
-        for row, group in enumerate(self.groups):
-            marks, locked = self._marks[row], self._locked[row]
-            for i, m in enumerate(group.members):
-                if marks[i]:
-                    self._count(m, -1)
-                marks[i] = 1 if m.path in wanted and not locked[i] else 0
-            while marks and all(marks):  # never all copies of a picture
-                marks[marks.rindex(1)] = 0
-            for i, m in enumerate(group.members):
-                if marks[i]:
-                    self._count(m, 1)
-            self._hold_a_sound_copy(row)
+        for row in range(len(self.groups)):
+            self._set_row_marks(row, wanted)
         self.marksChanged.emit(-1)
         self.summaryChanged.emit()
         return self._marked_count
+
+    def _set_row_marks(self, row: int, wanted: Collection[str]) -> bool:
+        """Group `row`'s marks as saved (`set_marked_paths`); whether a marked copy was
+        kept back because the others changed since the review was saved."""
+        group, marks, locked = self.groups[row], self._marks[row], self._locked[row]
+        for i, m in enumerate(group.members):
+            if marks[i]:
+                self._count(m, -1)
+            marks[i] = 1 if m.path in wanted and not locked[i] else 0
+        while marks and all(marks):  # never all copies of a picture
+            marks[marks.rindex(1)] = 0
+        for i, m in enumerate(group.members):
+            if marks[i]:
+                self._count(m, 1)
+        return self._hold_a_sound_copy(row)
+
+    def add_saved_groups(
+        self, groups: Sequence[DuplicateGroup], marked: Collection[str] | None
+    ) -> int:
+        """Append some sets of an opened review (`ui.saved_review` shows a big one a part
+        at a time), with the saved marks (`marked`: these paths marked, every other copy
+        kept) or, for a plain result (None), the engine's suggestions. Copies named by
+        `set_changed` before come locked. Returns how many marked (or suggested) copies
+        were kept back because the other copies of their picture changed."""
+        first = len(self.groups)
+        self.add_groups(groups, suggest=False)
+        held = 0
+        for row in range(first, len(self.groups)):
+            kept_back = (
+                self._apply_suggestion(row) if marked is None else self._set_row_marks(row, marked)
+            )
+            held += kept_back
+        self.marksChanged.emit(-1)
+        self.summaryChanged.emit()
+        return held
 
     def set_changed(self, paths: Collection[str]) -> int:
         """Files that changed or vanished since the result was made: kept and locked, so

@@ -13,10 +13,11 @@ from __future__ import annotations
 import enum
 import html
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,6 +35,8 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -120,19 +123,64 @@ def kept_reason_tooltip(kept: KeptFile) -> str:
     return f"{text}\n{_capitalised(kept.detail)}." if kept.detail else text
 
 
+def wrappable(text: str) -> str:
+    """`text` with invisible break points (zero-width spaces) after each folder separator
+    and after _ - and ., so a long path in it wraps inside its column instead of being cut
+    in the middle: the whole path shows, and with it which copy is meant."""
+    return re.sub(r"([/\\_\-.])(?=\S)", "\\1\u200b", text)
+
+
+class _WrappedColumn(QStyledItemDelegate):
+    """A column whose text wraps (the other columns stay one line, cut in the middle),
+    and whose rows are as tall as the wrapped text: a tree asks a row's height with no
+    width, so the column's width is given here."""
+
+    def __init__(self, tree: QTreeWidget) -> None:
+        super().__init__(tree)
+        self._tree = tree
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        sized = QStyleOptionViewItem(option)
+        sized.rect = QRect(0, 0, self._tree.columnWidth(index.column()), 1)
+        return super().sizeHint(sized, index)
+
+
+def _wrap_last_column(tree: QTreeWidget) -> None:
+    """The last column wraps; its rows are measured again when a column is resized (Qt
+    keeps a row's height until the items are laid out again)."""
+    last = tree.columnCount() - 1
+    if isinstance(tree.itemDelegateForColumn(last), _WrappedColumn):
+        return
+    tree.setUniformRowHeights(False)
+    tree.setItemDelegateForColumn(last, _WrappedColumn(tree))
+    tree.header().sectionResized.connect(lambda *_: tree.doItemsLayout())
+
+
 def fill_kept(tree: QTreeWidget, kept: Iterable[KeptFile], roots: Sequence[str] = ()) -> int:
-    """One row per file that stays: name, folder, why. Returns how many there are."""
+    """One row per file that stays: name, folder, why (in full, wrapped: a reason may
+    name another copy by its whole path). Returns how many there are."""
+    _wrap_last_column(tree)
     items = []
     n = 0
     for k in kept:
         n += 1
         if n > MAX_LISTED:
             continue
-        why = kept_reason_text(k)
+        why = wrappable(kept_reason_text(k))
         item = QTreeWidgetItem([os.path.basename(k.path), short_folder(k.path, roots), why])
         item.setToolTip(0, plain_tooltip(k.path))
         item.setToolTip(1, plain_tooltip(os.path.dirname(k.path)))
-        item.setToolTip(2, plain_tooltip(kept_reason_tooltip(k)))
+        # the file's name first, then why, then where it is: the row names it in full
+        tip = f"{os.path.basename(k.path)}: {kept_reason_tooltip(k)}\n{k.path}"
+        item.setToolTip(2, plain_tooltip(tip))
         items.append(item)
     if n > MAX_LISTED:
         items.append(QTreeWidgetItem([f"… and {n - MAX_LISTED:,} more", "", ""]))

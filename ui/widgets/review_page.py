@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.catalog_places import places_for
 from ui.delegates.group_row import ROW_H, GroupRowDelegate
 from ui.delegates.tile import PhotoTileDelegate, tile_size
 from ui.format import (
@@ -430,7 +431,9 @@ class ReviewPage(QWidget):
             self.group_title.setText("")
             self.group_reason.setText("")
             return
-        folders = sorted({folder_name(m.path) for m in group.members})
+        places = places_for(self.session.result)  # a review of catalogs: below the label
+        named = [places.below(m.path) if places else m.path for m in group.members]
+        folders = sorted({folder_name(p) or "(top folder)" for p in named})
         self.group_title.setText(
             f"{plural(group.size, 'copy', 'copies')} of "
             f"{breakable(os.path.basename(group.keeper.path))}"

@@ -9,8 +9,11 @@ that is gone, or whose size or modification time differs from the result, is "ch
 
 from __future__ import annotations
 
+import gc
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +39,8 @@ class LoadedReview:
 def changed_files(result: ScanResult) -> dict[str, str]:
     """Every member whose file is gone or differs in size or mtime from the result."""
     changed: dict[str, str] = {}
+    if result.from_catalogs:  # files on other machines: nothing here to check them with
+        return changed
     for group in result.groups:
         for member in group.members:
             entry = member.entry
@@ -64,9 +69,28 @@ def _sniff(path: Path) -> None:
         raise ResultFormatError(f"{path} is not a result file (it does not start like one)")
 
 
+@contextmanager
+def _without_collection_pauses() -> Iterator[None]:
+    """Python's cycle collector off while a big result is read, and what was read kept
+    out of its later passes (`gc.freeze`). Reading 50,000 sets makes millions of objects;
+    each full pass over them held Python's lock for up to 1.5 s, so the window, on
+    another thread, could not paint (benchmarks/review_open.py: the longest stall went
+    from 1.6 s to 0.3 s with the collector off). The result's objects are freed as usual
+    when they go; only cycles among them would wait, and a result has none."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
 def load_review(result_file: Path, marks_file: Path | None) -> LoadedReview:
     _sniff(result_file)
-    result = load_result(result_file)
+    with _without_collection_pauses():
+        result = load_result(result_file)
     marks: SavedMarks | None = None
     problem = ""
     if marks_file is not None:

@@ -5,6 +5,10 @@
            +--- progressChanged / stageChanged / groupsFound / skipped / finished / failed
                 (every signal carries the job id; stale jobs are ignored)
 
+File → Open catalogs… runs here too (`start_catalogs`, `ui.catalog_worker`): the same
+events from `cleaner.scan_catalog_files`, and `estateRead` (the catalogs' facts for the
+estate report) just before `finished`.
+
 The job ids, the catch-all and the thread registry come from `ui.workers.base`. Kept here:
 
 - progress is throttled to about 15 Hz and skipped files go out in batches;
@@ -19,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -28,11 +33,14 @@ from cleaner import (
     BadRootError,
     Cancelled,
     CancelToken,
+    CatalogError,
+    CatalogScan,
     DuplicateGroup,
     FileSkipped,
     GroupsFound,
     Notice,
     Progress,
+    ScanEvent,
     ScanFinished,
     ScanResult,
     ScanSettings,
@@ -40,6 +48,7 @@ from cleaner import (
     StageStarted,
     scan,
 )
+from ui.catalog_worker import CatalogRequest, catalog_events
 from ui.workers.base import JobController, JobWorker, stop_thread, worker_thread
 
 PROGRESS_HZ = 15.0
@@ -59,6 +68,7 @@ class ScanWorker(JobWorker):
     notice = Signal(int, object)  # job, cleaner.progress.Notice: one line the user should know
     finished = Signal(int, object)  # job, ScanResult
     cancelled = Signal(int)  # job
+    estateRead = Signal(int, object)  # job, CatalogScan: catalogs opened (before finished)
     # failed (job, message for the user, details) comes from JobWorker
     stopped = "The scan stopped"
 
@@ -66,10 +76,22 @@ class ScanWorker(JobWorker):
     def run(self, job: int, settings: ScanSettings, cache_path: CachePath) -> None:
         self.run_job(job, lambda token: self._drive(job, settings, token, cache_path))
 
+    @Slot(int, object)
+    def run_catalogs(self, job: int, request: CatalogRequest) -> None:
+        """Open catalogs (`ui.catalog_worker`): the scan's events, from catalogs."""
+
+        def work(token: CancelToken) -> None:
+            def scanned(found: CatalogScan) -> None:
+                self.estateRead.emit(job, found)
+
+            self._pump(job, token, catalog_events(request, token, scanned))
+
+        self.run_job(job, work)
+
     def known_failure(self, job: int, exc: Exception) -> bool:
         if isinstance(exc, Cancelled):
             self.cancelled.emit(job)
-        elif isinstance(exc, BadRootError):
+        elif isinstance(exc, BadRootError | CatalogError):
             self.failed.emit(job, str(exc), "")
         elif isinstance(exc, MemoryError):
             self.failed.emit(job, "The computer ran out of memory during the scan.", "")
@@ -80,12 +102,15 @@ class ScanWorker(JobWorker):
     def _drive(
         self, job: int, settings: ScanSettings, token: CancelToken, cache_path: CachePath
     ) -> None:
+        self._pump(job, token, scan(settings, cancel=token, cache_path=cache_path))
+
+    def _pump(self, job: int, token: CancelToken, events: Iterator[ScanEvent]) -> None:
         interval = 1.0 / PROGRESS_HZ
         last_progress = 0.0
         pending_progress: Progress | None = None
         skipped: list[SkippedFile] = []
         last_skip_flush = time.monotonic()
-        for event in scan(settings, cancel=token, cache_path=cache_path):
+        for event in events:
             if token.cancelled:
                 raise Cancelled
             now = time.monotonic()
@@ -133,7 +158,9 @@ class ScanController(JobController):
     finished = Signal(object)  # ScanResult
     cancelled = Signal()
     failed = Signal(str, str)  # message, details
+    estateRead = Signal(object)  # CatalogScan: catalogs were opened (before `finished`)
     _runRequested = Signal(int, object, object)
+    _catalogsRequested = Signal(int, object)
 
     def __init__(self, cache_path: CachePath = "default", parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -146,6 +173,8 @@ class ScanController(JobController):
         self._thread = worker_thread("photosift-scan", self._worker)
         # Connected after moveToThread, to @Slot methods: a lambda could run in the wrong thread.
         self._runRequested.connect(self._worker.run)
+        self._catalogsRequested.connect(self._worker.run_catalogs)
+        self._worker.estateRead.connect(self._on_estate)
         self._worker.progressChanged.connect(self._on_progress)
         self._worker.stageChanged.connect(self._on_stage)
         self._worker.groupsFound.connect(self._on_groups)
@@ -167,6 +196,18 @@ class ScanController(JobController):
 
     def start(self, settings: ScanSettings) -> int:
         """Start a scan, cancelling any scan in progress. Returns the new job id."""
+        job = self._new_job()
+        self._runRequested.emit(job, settings, self.cache_path)
+        return job
+
+    def start_catalogs(self, request: CatalogRequest) -> int:
+        """Open catalogs (File → Open catalogs…) as a scan: the same signals follow, and
+        `estateRead` just before `finished`. Returns the new job id."""
+        job = self._new_job()
+        self._catalogsRequested.emit(job, request)
+        return job
+
+    def _new_job(self) -> int:
         self.cancel()
         job = self._next_job()
         self._queue.clear()
@@ -174,7 +215,6 @@ class ScanController(JobController):
         self._token = self._worker.token_for(job)
         self._running = True
         self.started.emit()
-        self._runRequested.emit(job, settings, self.cache_path)
         return job
 
     def cancel(self) -> None:
@@ -215,6 +255,11 @@ class ScanController(JobController):
             self._queue.extend(groups)
             if not self._drain_timer.isActive():
                 self._drain_timer.start()
+
+    @Slot(int, object)
+    def _on_estate(self, job: int, scanned: CatalogScan) -> None:
+        if self._current(job):
+            self.estateRead.emit(scanned)
 
     @Slot(int, object)
     def _on_notice(self, job: int, notice: Notice) -> None:

@@ -1,0 +1,75 @@
+"""Catalogs built with the engine's own builder, for tests of grouping across catalogs
+(the engine's and the window's): never a catalog written by hand."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from cleaner.catalog import BuildSettings, CatalogBuilt, build
+from tests.helpers import images
+from tests.helpers.copy_sets import noise_png, write_copy_sets
+
+
+def build_catalog(root: Path | Sequence[Path], label: str, out: Path) -> Path:
+    """`photosift catalog build ROOT... --label LABEL --out OUT`, in this process."""
+    roots = (root,) if isinstance(root, Path) else tuple(root)
+    settings = BuildSettings(roots=tuple(map(str, roots)), label=label, out=out, workers=2)
+    finished = [e for e in build(settings) if isinstance(e, CatalogBuilt)]
+    assert finished, "the build ended without its summary"
+    return out
+
+
+@dataclass(frozen=True)
+class Estate:
+    base: Path
+    server_a: Path  # the folder catalogued as "nas-1"
+    server_b: Path  # the folder catalogued as "archive"
+    a: Path  # nas-1.catalog
+    b: Path  # archive.catalog
+
+
+def make_estate(base: Path, sets: int = 40, across: int = 10) -> Estate:
+    """Two "servers": `sets` pairs of identical pictures on the first, `across` of them on
+    the second too (sets spanning both), pictures of its own on the second, and a photo
+    with a smaller copy on the other server."""
+    a, b = base / "server-a", base / "server-b"
+    pairs = write_copy_sets(a / "bulk", sets)
+    (b / "mirror").mkdir(parents=True)
+    for i in range(across):
+        shutil.copy(pairs[i][0], b / "mirror" / f"m{i:05d}.png")
+    (b / "own").mkdir()
+    for i in range(20):
+        (b / "own" / f"o{i:05d}.png").write_bytes(noise_png(70_000 + i))
+    (a / "originals").mkdir()
+    (b / "web").mkdir()
+    images.save(images.photo(1), a / "originals" / "harbour.jpg", quality=95)
+    images.save(images.resized(images.photo(1), 320), b / "web" / "harbour.png")
+    return Estate(
+        base,
+        a,
+        b,
+        build_catalog(a, "nas-1", base / "nas-1.catalog"),
+        build_catalog(b, "archive", base / "archive.catalog"),
+    )
+
+
+def damaged_copy(source: Path, target: Path) -> Path:
+    """A copy of a catalog with one row changed after it was built (its checksum no
+    longer matches)."""
+    shutil.copy(source, target)
+    with sqlite3.connect(target) as conn:
+        conn.execute(
+            "UPDATE files SET size = size + 1 WHERE rowid = (SELECT min(rowid) FROM files)"
+        )
+    conn.close()
+    return target
+
+
+def truncated_copy(source: Path, target: Path) -> Path:
+    data = source.read_bytes()
+    target.write_bytes(data[: len(data) // 2])
+    return target

@@ -1,0 +1,380 @@
+"""Export report… in a review of catalogs: the estate report `photosift scan --catalog`
+writes (HTML, CSV, JSON), from the catalogs just opened, with the marks as they are now.
+
+The files of a review of catalogs are on other machines, so nothing is moved from the
+window: what the user decided leaves as a report (and, once removal manifests exist, as
+a manifest per server run there with `photosift clean --from`). `CATALOG_EXPORTS` is the
+list of what can be written; each entry is one checkbox of the dialog. A new kind of file
+(the manifests) is one more `CatalogExport` appended to it, with its `write` function.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cleaner import (
+    CatalogScan,
+    EstateSummary,
+    ReportOptions,
+    ScanResult,
+    describe_error,
+    estate_summary,
+    save_estate_json,
+    write_estate_csv,
+    write_estate_html,
+)
+from ui.desktop import open_file, reveal_in_file_manager
+from ui.format import human_bytes, plural
+from ui.settings import Keys, Settings
+from ui.widgets.export_dialog import default_report_folder
+from ui.workers.base import JobRunnable, PoolJobController
+
+
+@dataclass(frozen=True)
+class EstateData:
+    """What every writer gets: the catalogs' facts, the result with the marks as they
+    are now, the estate's figures from it, and every copy's decision (path -> remove)."""
+
+    scanned: CatalogScan
+    result: ScanResult
+    estate: EstateSummary
+    remove: Mapping[str, bool]
+
+
+@dataclass(frozen=True)
+class CatalogExport:
+    key: str
+    label: str  # the checkbox's words
+    suffix: str  # added to the chosen name: ".html", "-figures.csv", ...
+    write: Callable[[EstateData, Path], None]
+
+
+CATALOG_EXPORTS: list[CatalogExport] = [
+    CatalogExport(
+        "html",
+        "Web page (.html): every server, the sets across servers, every set",
+        ".html",
+        lambda d, p: write_estate_html(d.result, d.estate, p),
+    ),
+    CatalogExport(
+        "csv",
+        "Spreadsheet (.csv): the figures per server and the sets each pair shares",
+        ".csv",
+        lambda d, p: write_estate_csv(d.estate, p),
+    ),
+    CatalogExport(
+        "json",
+        "Data (.json): every set and copy, with the figures",
+        ".json",
+        lambda d, p: save_estate_json(d.result, d.estate, p),
+    ),
+]
+
+
+def with_marks(result: ScanResult, remove: Mapping[str, bool]) -> ScanResult:
+    """The result as the user decided: a copy marked is suggested for removal, an
+    unmarked one is kept (sets as the review shows them now). The keeper stays the
+    engine's unless the user marked it: then the best copy kept is."""
+    groups = []
+    for group in result.groups:
+        members = [replace(m, suggested_remove=remove.get(m.path, False)) for m in group.members]
+        if any(m.is_keeper and m.suggested_remove for m in members):
+            kept = [i for i, m in enumerate(members) if not m.suggested_remove]
+            best = max(kept, key=lambda i: members[i].quality) if kept else 0
+            members = [replace(m, is_keeper=i == best) for i, m in enumerate(members)]
+        groups.append(replace(group, members=tuple(members)))
+    return replace(result, groups=tuple(groups))
+
+
+@dataclass(frozen=True)
+class EstateRequest:
+    scanned: CatalogScan
+    result: ScanResult  # the session's, sets as shown now
+    remove: Mapping[str, bool]
+    folder: Path
+    name: str
+    exports: tuple[CatalogExport, ...]
+    options: ReportOptions
+
+    def paths(self) -> list[Path]:
+        return [self.folder / f"{self.name}{e.suffix}" for e in self.exports]
+
+
+@dataclass(frozen=True)
+class EstateDone:
+    request: EstateRequest
+    estate: EstateSummary
+    files: tuple[Path, ...]
+
+
+def export_estate(request: EstateRequest) -> EstateDone:
+    """Write every chosen file (any thread). Raises OSError when one cannot be written."""
+    result = with_marks(request.result, request.remove)
+    estate = estate_summary(result, request.scanned.labels, request.options)
+    data = EstateData(request.scanned, result, estate, request.remove)
+    request.folder.mkdir(parents=True, exist_ok=True)
+    paths = request.paths()
+    for export, path in zip(request.exports, paths, strict=True):
+        export.write(data, path)
+    return EstateDone(request, estate, tuple(paths))
+
+
+class _EstateRun(JobRunnable):
+    stopped = "The report could not be made"
+
+    def __init__(self, controller: EstateExporter, job: int, request: EstateRequest) -> None:
+        super().__init__(job, controller._failed)
+        self._controller = controller
+        self._request = request
+
+    def work(self) -> None:
+        self._controller._done.emit(self.job, export_estate(self._request))
+
+    def known_failure(self, exc: Exception) -> bool:
+        if not isinstance(exc, OSError):
+            return False
+        where = exc.filename or self._request.folder
+        self._failed.emit(
+            self.job,
+            f"The report could not be saved: {describe_error(exc)} ({where}). Try another folder.",
+            "",
+        )
+        return True
+
+
+class EstateExporter(PoolJobController):
+    """One estate export at a time, on its own registered one-thread pool."""
+
+    shutdown_wait_ms = 10_000
+
+    def start(self, request: EstateRequest) -> int:
+        return self._start(lambda job: _EstateRun(self, job, request))
+
+
+class EstateExportDialog(QDialog):
+    def __init__(
+        self,
+        scanned: CatalogScan,
+        result: ScanResult,
+        remove: Mapping[str, bool],
+        exporter: EstateExporter,
+        settings: Settings,
+        parent: QWidget | None = None,
+        exports: Sequence[CatalogExport] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export estate report")
+        self.scanned, self.scan_result, self.remove = scanned, result, remove
+        self.exporter, self.settings = exporter, settings
+        self.done_event: EstateDone | None = None
+        servers = ", ".join(f.label for f in scanned.labels)
+        intro = QLabel(
+            f"The estate report of {plural(len(scanned.labels), 'server')} ({servers}): per "
+            "server and for all of them, the files, the sets of copies, the extra copies, "
+            "the space they take and what it costs to store; the sets that span servers; "
+            "the pictures that appear more than N times. It counts the copies as you "
+            "marked them. Nothing is moved: the report is what you take to each server."
+        )
+        intro.setWordWrap(True)
+        intro.setTextFormat(Qt.TextFormat.PlainText)
+        formats = QVBoxLayout()
+        formats.setSpacing(2)
+        self.checks: list[tuple[CatalogExport, QCheckBox]] = []
+        for export in CATALOG_EXPORTS if exports is None else exports:
+            check = QCheckBox(export.label)
+            check.setChecked(True)
+            check.toggled.connect(self._update)
+            self.checks.append((export, check))
+            formats.addWidget(check)
+        self.times = QSpinBox()
+        self.times.setRange(1, 1_000_000)
+        self.times.setValue(settings.get(Keys.REPORT_TIMES))
+        self.times.setSuffix(" times")
+        times_row = QHBoxLayout()
+        times_row.addWidget(QLabel("List pictures that appear more than"))
+        times_row.addWidget(self.times)
+        times_row.addStretch(1)
+        self.price = QDoubleSpinBox()
+        self.price.setDecimals(4)
+        self.price.setRange(0.0, 1000.0)
+        self.price.setSingleStep(0.001)
+        price = settings.get(Keys.REPORT_PRICE)
+        self.price.setValue(price if math.isfinite(price) and price >= 0 else 0.023)
+        self.currency = QLineEdit(settings.get(Keys.REPORT_CURRENCY) or "USD")
+        self.currency.setMaxLength(8)
+        self.currency.setFixedWidth(70)
+        price_row = QHBoxLayout()
+        price_row.addWidget(self.price)
+        price_row.addWidget(self.currency)
+        price_row.addWidget(QLabel("per GB per month"))
+        price_row.addStretch(1)
+        folder = settings.get(Keys.REPORT_FOLDER)
+        self.folder = QLineEdit(folder if folder else str(default_report_folder()))
+        self.folder.textChanged.connect(self._update)
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._browse)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(browse)
+        self.name = QLineEdit(f"photosift-estate-{date.today().isoformat()}")
+        self.name.textChanged.connect(self._update)
+        form = QFormLayout()
+        form.addRow("Write:", formats)
+        form.addRow("Repeated pictures:", times_row)
+        form.addRow("Storage price:", price_row)
+        form.addRow("Save in folder:", folder_row)
+        form.addRow("File name:", self.name)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.hide()
+        self.buttons = QDialogButtonBox()
+        self.export_button = self.buttons.addButton(
+            "Export", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.export_button.setDefault(True)
+        self.open_button = self.buttons.addButton(
+            "Open report", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.reveal_button = self.buttons.addButton(
+            "Show in folder", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.open_button.hide()
+        self.reveal_button.hide()
+        self.export_button.clicked.connect(self.start)
+        self.open_button.clicked.connect(lambda: self._show(open_file))
+        self.reveal_button.clicked.connect(lambda: self._show(reveal_in_file_manager))
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+        exporter.finished.connect(self._on_done)
+        exporter.failed.connect(self._on_failed)
+        self.resize(680, 440)
+        self._update()
+
+    def chosen(self) -> tuple[CatalogExport, ...]:
+        return tuple(e for e, check in self.checks if check.isChecked())
+
+    def request(self) -> EstateRequest:
+        options = ReportOptions(
+            times=self.times.value(),
+            price_per_gb_month=self.price.value(),
+            currency=self.currency.text().strip() or "USD",
+            thumbnails=False,  # the pictures are on other machines
+        )
+        return EstateRequest(
+            self.scanned,
+            self.scan_result,
+            self.remove,
+            Path(self.folder.text().strip()),
+            self.name.text().strip().removesuffix(".html"),
+            self.chosen(),
+            options,
+        )
+
+    @Slot()
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Where to save the report", self.folder.text()
+        )
+        if folder:
+            self.folder.setText(folder)
+
+    @Slot()
+    def _update(self) -> None:
+        problem = ""
+        if not self.chosen():
+            problem = "Choose at least one file to write."
+        elif not self.folder.text().strip():
+            problem = "Choose a folder to save the report in."
+        elif not self.name.text().strip() or any(c in self.name.text() for c in "/\\:"):
+            problem = "Give the report a file name (without / \\ or :)."
+        self.export_button.setEnabled(not problem and not self.exporter.busy())
+        if self.done_event is None:
+            self._say(problem)
+
+    @Slot()
+    def start(self) -> None:
+        if self.exporter.busy() or not self.export_button.isEnabled():
+            return
+        request = self.request()
+        self.settings.set(Keys.REPORT_TIMES, request.options.times)
+        self.settings.set(Keys.REPORT_PRICE, float(request.options.price_per_gb_month))
+        self.settings.set(Keys.REPORT_CURRENCY, request.options.currency)
+        self.settings.set(Keys.REPORT_FOLDER, str(request.folder))
+        self.done_event = None
+        self.busy.show()
+        self._say("Writing the report…")
+        self.export_button.setEnabled(False)
+        self.close_button.setEnabled(False)
+        self.exporter.start(request)
+
+    def _say(self, text: str, rich: bool = False) -> None:
+        self.status.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+        self.status.setText(text)
+
+    @Slot(object)
+    def _on_done(self, done: EstateDone) -> None:
+        self.done_event = done
+        self.busy.hide()
+        total = done.estate.total
+        names = html.escape(", ".join(p.name for p in done.files), quote=False)
+        folder = html.escape(str(done.request.folder), quote=False)
+        self._say(
+            f"<b>Report saved</b> in {folder}: {names}.<br>"
+            f"{plural(total.sets, 'set')} of copies, {done.estate.spanning_sets:,} across "
+            f"servers; {plural(total.redundant_copies, 'extra copy', 'extra copies')} marked, "
+            f"taking {human_bytes(total.reclaimable_bytes)}.",
+            rich=True,
+        )
+        self.close_button.setEnabled(True)
+        self.close_button.setText("Close")
+        self.export_button.hide()
+        self.open_button.show()
+        self.reveal_button.show()
+
+    @Slot(str, str)
+    def _on_failed(self, message: str, _details: str) -> None:
+        self.busy.hide()
+        self.close_button.setEnabled(True)
+        self._update()
+        self._say(message)
+
+    def _show(self, how: Callable[[str], object]) -> None:
+        if self.done_event is not None and self.done_event.files:
+            how(str(self.done_event.files[0]))
+
+    def reject(self) -> None:
+        if self.exporter.busy():
+            return
+        super().reject()
