@@ -96,6 +96,28 @@ def _build_units(data: Any) -> list[Any]:
     return units
 
 
+def _pixels(data: Any) -> Callable[[int], Any]:
+    """The heavy-crop second look's `pixels(k)`: the 64x64 picture of a heavy-crop plant or
+    its original (kept by the generator), None for every other picture, as for a file that
+    cannot be read again (so a chance candidate is refused without its look: counted in
+    `second_looks_without_pixels`)."""
+    from cleaner.detect.fingerprint import DETAIL_SIDE
+
+    rows = {int(k): n for n, k in enumerate(data.get("pixels_index", np.zeros(0)).tolist())}
+    kept = data.get("pixels")
+    asked = {"with": 0, "without": 0}
+
+    def pixels(k: int) -> Any:
+        n = rows.get(k)
+        asked["with" if n is not None else "without"] += 1
+        if n is None or kept is None:
+            return None
+        return kept[n].reshape(DETAIL_SIDE, DETAIL_SIDE).astype(np.float32)
+
+    pixels.asked = asked  # type: ignore[attr-defined]
+    return pixels
+
+
 class _Timer:
     """Wraps engine functions by name and adds up the time spent in each."""
 
@@ -141,7 +163,13 @@ def measure(path: Path, rotations: bool) -> dict[str, Any]:
     data = dict(np.load(path))
     t0 = time.perf_counter()
     units = _build_units(data)
-    for name in ("thumbs", "detail_maps", "variants", "hashes", "crops"):
+    # how far each planted copy is from its original as displayed: a light crop further
+    # than the threshold is found by the crop search only
+    data["planted_base_distance"] = np.bitwise_count(
+        data["hashes"][data["planted_i"]] ^ data["hashes"][data["planted_j"]]
+    ).astype(np.int64)
+    pixels = _pixels(data)
+    for name in ("thumbs", "detail_maps", "variants", "hashes", "crops", "pixels"):
         data.pop(name, None)  # the engine holds these only inside its own objects
     data["count"] = np.array(len(units))
     build_seconds = time.perf_counter() - t0
@@ -166,8 +194,11 @@ def measure(path: Path, rotations: bool) -> dict[str, Any]:
     timer.wrap(cleaner.detect.smooth, "fragile_pictures")
     timer.wrap(cleaner.detect.matching, "smooth_agrees")
     timer.wrap(cleaner.detect.matching, "smooth_candidates")
+    timer.wrap(cleaner.detect.matching, "heavy_crop_pairs", generator=True)
+    timer.wrap(cleaner.detect.matching, "window_pairs", generator=True)
+    timer.wrap(cleaner.detect.matching, "second_look")
     stage = cleaner.detect.scan._group_stage(
-        units, THRESHOLDS[Similarity.SAME], rotations, CancelToken(), 15.0
+        units, THRESHOLDS[Similarity.SAME], rotations, CancelToken(), 15.0, None, pixels
     )
     t0 = time.perf_counter()
     clusters: list[list[int]] = drain(stage)
@@ -189,6 +220,8 @@ def measure(path: Path, rotations: bool) -> dict[str, Any]:
         "smooth_pictures": None if fragile is None else len(fragile[0]),
         "smooth_candidate_pairs": None if smooth_candidates is None else len(smooth_candidates),
         "smooth_confirmed_pairs": None if smooth is None else len(smooth),
+        "second_looks_with_pixels": pixels.asked["with"],  # type: ignore[attr-defined]
+        "second_looks_without_pixels": pixels.asked["without"],  # type: ignore[attr-defined]
         **_recall(data, pairs, keep, clusters),
     }
 
@@ -226,6 +259,7 @@ def _recall(data: Any, pairs: Any, keep: Any, clusters: list[list[int]]) -> dict
         }
         for t in np.unique(turns)
     }
+    by_kind = _by_kind(data, found, confirmed, grouped)
     planted_set = set(planted_keys.tolist())
     others = sum(1 for key in keys[keep].tolist() if key not in planted_set)
     return {
@@ -239,6 +273,37 @@ def _recall(data: Any, pairs: Any, keep: Any, clusters: list[list[int]]) -> dict
         "planted_grouped_fraction": float(grouped.mean()),
         "by_planted_distance": by_distance,
         "by_planted_turn": by_turn,
+        "by_planted_kind": by_kind,
+    }
+
+
+def _by_kind(data: Any, found: Any, confirmed: Any, grouped: Any) -> dict[str, Any]:
+    """Found (a candidate), confirmed and grouped, per kind of plant: as displayed, turned,
+    mirrored, light crop (and those of them the plain search cannot find: further than the
+    threshold as displayed), heavy crop."""
+    from benchmarks.synth_fingerprints import HEAVY_CROP, LIGHT_CROP
+    from cleaner.models import THRESHOLDS, Similarity
+
+    n = len(data["planted_i"])
+    kinds = data["planted_kind"] if "planted_kind" in data else np.zeros(n, np.int64)
+    base = data.get("planted_base_distance", np.zeros(n, np.int64))
+    far = base > THRESHOLDS[Similarity.SAME].hamming
+    rows = {
+        "as displayed": kinds == 0,
+        "turned": np.isin(kinds, (1, 2, 3)),
+        "mirrored": np.isin(kinds, (4, 5, 6, 7)),
+        "light crop": kinds == LIGHT_CROP,
+        "light crop, far as displayed": (kinds == LIGHT_CROP) & far,
+        "heavy crop": kinds == HEAVY_CROP,
+    }
+    return {
+        name: {
+            "pairs": int(r.sum()),
+            "found": float(found[r].mean()) if r.any() else None,
+            "confirmed": float(confirmed[r].mean()) if r.any() else None,
+            "grouped": float(grouped[r].mean()) if r.any() else None,
+        }
+        for name, r in rows.items()
     }
 
 

@@ -123,6 +123,11 @@ def _grouping(r: dict[str, Any]) -> list[Row]:
             rows.append(Row(name, "planted pairs found by the index, per kind of copy",
                             "; ".join(f"{kind} {v['found'] * 100:.2f} %"
                                       for kind, v in turns.items()), "", None))  # fmt: skip
+        kinds = {k: v for k, v in g.get("by_planted_kind", {}).items() if v["pairs"]}
+        if kinds:
+            rows.append(Row(name, "planted pairs found / grouped, per kind of plant",
+                            "; ".join(f"{kind} {v['found'] * 100:.2f} / {v['grouped'] * 100:.2f} %"
+                                      for kind, v in kinds.items()), "", None))  # fmt: skip
     return rows
 
 

@@ -151,6 +151,14 @@ def orientation_hashes(grey32: U8) -> U64:
 # Which orientation planted copies get, in turn: half as displayed, the other half spread
 # over the seven turns and mirrorings (TRANSFORMS order: 1-3 turned, 4 mirrored, 5-7 both).
 PLANT_TURNS: tuple[int, ...] = (0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7)
+# What planted copies are, in turn: a TRANSFORMS index (0-7, as above) or a crop. Out of
+# 16: 5 as displayed, 7 turned or mirrored, 3 light crops, 1 heavy crop.
+LIGHT_CROP = 8
+HEAVY_CROP = 9
+PLANT_KINDS: tuple[int, ...] = (0, 1, 0, 2, 0, 3, LIGHT_CROP, 4, 0, 5, LIGHT_CROP, 6, 0, 7,
+                                LIGHT_CROP, HEAVY_CROP)  # fmt: skip
+LIGHT_EDGE = (0.03, 0.05)  # each edge of a light crop loses this much of its side
+HEAVY_SIDE = 0.8  # a heavy crop keeps 80 % of each side, anywhere in the picture
 
 
 def turn_pictures(img: F32, turns: npt.NDArray[np.int64]) -> F32:
@@ -160,6 +168,30 @@ def turn_pictures(img: F32, turns: npt.NDArray[np.int64]) -> F32:
         rows = np.flatnonzero(turns == t)
         out[rows] = np.stack([TRANSFORMS[t][1](a) for a in img[rows]])
     return out
+
+
+def _resample(starts: F32, stops: F32, side: int = SIDE) -> F32:
+    """(n, side, side) matrices: the part [start, stop) (fractions) of a `side`-pixel row
+    resampled to `side` pixels by linear interpolation (an enlargement by 1.1-1.25x)."""
+    centre = (np.arange(side, dtype=np.float32) + 0.5) / side  # output pixel centres
+    src = (starts[:, None] + centre[None, :] * (stops - starts)[:, None]) * side - 0.5
+    src = np.clip(src, 0, side - 1)
+    lo = np.floor(src).astype(np.int64)
+    hi = np.minimum(lo + 1, side - 1)
+    frac = (src - lo).astype(np.float32)
+    out = np.zeros((len(starts), side, side), dtype=np.float32)
+    rows = np.arange(len(starts))[:, None]
+    cols = np.arange(side)[None, :]
+    np.add.at(out, (rows, cols, lo), 1 - frac)
+    np.add.at(out, (rows, cols, hi), frac)
+    return out
+
+
+def crop_pictures(img: F32, left: F32, top: F32, right: F32, bottom: F32) -> F32:
+    """Each picture cut to [left, right) x [top, bottom) (fractions) and rescaled to SIDE."""
+    mx = _resample(left, right)
+    my = _resample(top, bottom)
+    return np.asarray(my @ img @ np.swapaxes(mx, 1, 2), dtype=np.float32)
 
 
 def _window_matrix(window: tuple[float, float, float, float], side: int) -> F32:
@@ -229,6 +261,12 @@ class Fingerprints:
     planted_distance: npt.NDArray[np.int64]
     # TRANSFORMS index of each planted copy against its original (0: as displayed)
     planted_turn: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    # what each planted copy is: a TRANSFORMS index, LIGHT_CROP or HEAVY_CROP
+    planted_kind: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    # the 64x64 pictures of heavy-crop plants and their originals (rows `pixels_index`), for
+    # the heavy-crop second look
+    pixels_index: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    pixels: U8 = field(default_factory=lambda: np.zeros((0, DETAIL_SIDE**2), np.uint8))
 
 
 def _describe(img: F32, rotations: bool) -> dict[str, npt.NDArray]:  # type: ignore[type-arg]
@@ -254,10 +292,11 @@ def generate(
     threshold: int,
     rotations: bool = True,
     seed: int = 7,
-    turns: Sequence[int] = PLANT_TURNS,
+    turns: Sequence[int] = PLANT_KINDS,
+    crop_threshold: int | None = None,
 ) -> Fingerprints:
     """`count` fingerprints: `count - planted` distinct pictures and `planted` perturbed
-    copies, copy k turned by `turns[k % len(turns)]`."""
+    copies, copy k turned by (or cropped as) `turns[k % len(turns)]` (see PLANT_KINDS)."""
     rng = np.random.default_rng(seed)
     sample = quantise(pictures(rng, 400))
     check_against_engine(box_half(sample))
@@ -266,7 +305,9 @@ def generate(
     parts: list[dict[str, npt.NDArray]] = []  # type: ignore[type-arg]
     copies: list[dict[str, npt.NDArray]] = []  # type: ignore[type-arg]
     distances: list[npt.NDArray[np.int64]] = []
-    plant_turns = np.resize(np.asarray(turns, dtype=np.int64), planted)
+    scales: list[F32] = []
+    kept: list[tuple[npt.NDArray[np.int64], U8]] = []  # heavy crops' pictures, both sides
+    plant_kinds = np.resize(np.asarray(turns, dtype=np.int64), planted)
     for start in range(0, distinct, CHUNK):
         n = min(CHUNK, distinct - start)
         img = pictures(rng, n)
@@ -274,11 +315,80 @@ def generate(
         # the first `planted` distinct pictures get a near-duplicate
         m = max(0, min(n, planted - start))
         if m:
-            turn = plant_turns[start : start + m]
-            copy, dist = _planted(rng, img[:m], parts[-1]["hashes"][:m], threshold, turn)
+            kind = plant_kinds[start : start + m]
+            copy = np.empty_like(img[:m])
+            dist = np.zeros(m, dtype=np.int64)
+            scale = np.ones((m, 2), dtype=np.float32)
+            turned = np.flatnonzero(kind < LIGHT_CROP)
+            copy[turned], dist[turned] = _planted(
+                rng, img[turned], parts[-1]["hashes"][turned], threshold, kind[turned]
+            )
+            light = np.flatnonzero(kind == LIGHT_CROP)
+            windows = parts[-1]["crops"][light, 0]
+            limit = threshold if crop_threshold is None else crop_threshold
+            copy[light], dist[light], scale[light] = _light_crops(rng, img[light], windows, limit)
+            heavy = np.flatnonzero(kind == HEAVY_CROP)
+            copy[heavy], scale[heavy] = _heavy_crops(rng, img[heavy])
+            dist[heavy] = -1  # no hash distance decides a heavy crop
             copies.append(_describe(copy, rotations))
             distances.append(dist)
-    return _assemble(rng, parts, copies, distances, distinct, planted, plant_turns)
+            scales.append(scale)
+            both = np.concatenate([quantise(img[heavy]), quantise(copy[heavy])])
+            kept.append((heavy + start, both))
+    fps = _assemble(rng, parts, copies, distances, distinct, planted,
+                    np.where(plant_kinds < LIGHT_CROP, plant_kinds, 0),
+                    np.concatenate(scales) if scales else None)  # fmt: skip
+    fps.planted_kind = plant_kinds
+    if kept:
+        rows = np.concatenate([r for r, _ in kept])
+        fps.pixels_index = np.concatenate([rows, fps.planted_j[rows]])
+        originals = np.concatenate([p[: len(r)] for r, p in kept])
+        crops = np.concatenate([p[len(r) :] for r, p in kept])
+        fps.pixels = np.concatenate([originals, crops]).reshape(-1, DETAIL_SIDE**2)
+    return fps
+
+
+def _light_crops(
+    rng: np.random.Generator, img: F32, windows: U64, threshold: int
+) -> tuple[F32, npt.NDArray[np.int64], F32]:
+    """Light crops (each edge cut by LIGHT_EDGE), perturbed, whose pHash is within
+    `threshold` of their original's crop-window hash `windows`; a copy too far is drawn
+    again, perturbed less, and its edges moved closer to the window's (after 6 tries)."""
+    n = len(img)
+    edges = rng.uniform(*LIGHT_EDGE, (n, 4)).astype(np.float32)  # left, top, right, bottom
+    level = rng.uniform(0.05, 2.0, n).astype(np.float32)
+    out = np.empty_like(img)
+    dist = np.zeros(n, dtype=np.int64)
+    final = edges.copy()
+    todo = np.arange(n)
+    middle = CROP_WINDOWS[0][0]  # the window the crop search hashes
+    for round_ in range(60):
+        if not len(todo):
+            break
+        e = edges[todo]
+        cut = crop_pictures(img[todo], e[:, 0], e[:, 1], 1 - e[:, 2], 1 - e[:, 3])
+        trial = perturb(rng, cut, level[todo]) if round_ < 50 else cut
+        d = np.bitwise_count(phash_batch(box_half(quantise(trial))) ^ windows[todo])
+        ok = (d <= threshold) | (round_ == 59)
+        out[todo[ok]] = trial[ok]
+        dist[todo[ok]] = d[ok]
+        final[todo[ok]] = e[ok]
+        todo = todo[~ok]
+        level[todo] *= 0.7
+        if round_ >= 6:
+            edges[todo] = (edges[todo] + middle) / 2
+    scale = np.stack([1 - final[:, 0] - final[:, 2], 1 - final[:, 1] - final[:, 3]], axis=1)
+    return out, dist, scale.astype(np.float32)
+
+
+def _heavy_crops(rng: np.random.Generator, img: F32) -> tuple[F32, F32]:
+    """80 % x 80 % windows anywhere in each picture, rescaled and lightly perturbed."""
+    n = len(img)
+    x0 = rng.uniform(0, 1 - HEAVY_SIDE, n).astype(np.float32)
+    y0 = rng.uniform(0, 1 - HEAVY_SIDE, n).astype(np.float32)
+    cut = crop_pictures(img, x0, y0, x0 + HEAVY_SIDE, y0 + HEAVY_SIDE)
+    out = perturb(rng, cut, rng.uniform(0.05, 1.0, n).astype(np.float32))
+    return out, np.full((n, 2), HEAVY_SIDE, dtype=np.float32)
 
 
 def _planted(
@@ -316,6 +426,7 @@ def _assemble(
     distinct: int,
     planted: int,
     plant_turns: npt.NDArray[np.int64] | None = None,
+    plant_scale: F32 | None = None,
 ) -> Fingerprints:
     allp = parts + copies
     offsets = np.cumsum([0] + [len(p["hashes"]) for p in allp])
@@ -323,8 +434,11 @@ def _assemble(
     if plant_turns is None:
         plant_turns = np.zeros(planted, dtype=np.int64)
     sideways = np.isin(plant_turns, (1, 3, 5, 7))  # a quarter turn swaps the sides
-    width = np.concatenate([size[:, 0], np.where(sideways, size[:planted, 1], size[:planted, 0])])
-    height = np.concatenate([size[:, 1], np.where(sideways, size[:planted, 0], size[:planted, 1])])
+    copy_size = size[:planted].astype(np.float64)
+    if plant_scale is not None:  # a crop keeps part of each side
+        copy_size = np.rint(copy_size * plant_scale)
+    width = np.concatenate([size[:, 0], np.where(sideways, copy_size[:, 1], copy_size[:, 0])])
+    height = np.concatenate([size[:, 1], np.where(sideways, copy_size[:, 0], copy_size[:, 1])])
     variants = np.concatenate([p["variants"] for p in allp])
     return Fingerprints(
         hashes=np.concatenate([p["hashes"] for p in allp]),

@@ -16,7 +16,7 @@ grouping time (nothing is added to fingerprints or the cache):
    correlated with the other picture at 8x8; the best position counts;
 3. the second look (`second_look`, when the scan can decode the two files again): both
    pictures at 64x64, the window searched anywhere at 32x32 (`fine_alignment`), compared
-   on what is left once the smooth part is taken away (`_detrend`); every pair the
+   on what is left once the smooth part is taken away (`_smooth_basis`); every pair the
    thumbnails pass is looked at (at most `LOOKS_PER_CROP` per crop). Without the files
    (catalogs, the 1M benchmark) no heavy crop is confirmed but a low-detail one (below).
 
@@ -40,6 +40,7 @@ import numpy.typing as npt
 from PIL import Image
 
 from cleaner.detect.checks import CROP_KIND, high_pass, is_bare
+from cleaner.detect.crop_index import window_pairs
 from cleaner.detect.fingerprint import CROP_WINDOWS, DETAIL_SIDE, THUMB_SIDE
 from cleaner.detect.index import Pairs, popcount64
 from cleaner.models import Fingerprint
@@ -62,10 +63,22 @@ SKETCH_SIDE = 6  # the SimHash sketches are of 6x6 reductions (low-pass: slides 
 NEAREST = 5  # candidates per picture: its 5 nearest windows of other pictures ...
 SKETCH_LIMIT = 20  # ... within this many bits
 # Every window is compared with every picture: n^2 x 16 sketch distances, about 0.4 s
-# for 2,000 pictures and 3 s for 5,000 here. Larger libraries are not searched for heavy
-# crops yet (the LSH index would need far more tables than a big library affords: true
-# pairs are up to 20 bits apart).
+# for 2,000 pictures and 3 s for 5,000 here. Larger libraries, up to
+# HEAVY_INDEX_MAX_PICTURES, are searched by the LSH of `cleaner.detect.crop_index` for
+# windows within HEAVY_INDEX_DISTANCE bits (true pairs on the kit: 0-12, most 0-8), within
+# HEAVY_WORK_BUDGET: on 100,000 synthetic pictures it found 93 % of 625 planted heavy crops
+# (95 % of those whose best window is 6 bits or less), at 663 MiB peak and 85 s on a
+# machine loaded ~6x (to re-derive on a quiet one). Above that it is not searched: at a
+# million pictures (17 million sketches) only a few tables would fit the budget and the
+# index alone would hold ~1 GB (benchmarks/README.md, "Issue 13: crops at scale").
 HEAVY_CROP_MAX_PICTURES = 5_000
+HEAVY_INDEX_DISTANCE = 10
+HEAVY_WORK_BUDGET = 100_000_000
+HEAVY_INDEX_MAX_PICTURES = 100_000
+# Sketches of pictures cluster (smooth pictures share their few coarse shapes), so an LSH
+# bucket can hold thousands of them: such a bucket is not read in that table (its pairs
+# would be read by the million; without it, 100,000 synthetic pictures took 3 GB).
+HEAVY_INDEX_CROWD = 32
 ALIGN_SIDE = 8  # thumbnail check on 8x8 reductions (a window of 16x16 holds 12.8 pixels)
 ALIGN_STEP = 0.0125  # positions tried, per axis, a fifth of a thumbnail pixel apart
 HEAVY_CROP_CORRELATION = 0.95
@@ -142,13 +155,35 @@ def heavy_crop_pairs(fps: Sequence[Fingerprint]) -> Generator[tuple[int, int], N
     `NEAREST` closest pictures i (the sketch ranks well, but its distances spread: a
     fixed threshold would take thousands of pairs per picture in a library of similar
     pictures, or miss a crop between two grid positions). Exact (every window against
-    every picture) up to HEAVY_CROP_MAX_PICTURES; larger libraries are not searched."""
+    every picture) up to HEAVY_CROP_MAX_PICTURES; by an LSH index up to
+    HEAVY_INDEX_MAX_PICTURES (`_nearest_indexed`); larger libraries are not searched."""
     n = len(fps)
-    if n > HEAVY_CROP_MAX_PICTURES or n < 2:
+    if n < 2 or n > HEAVY_INDEX_MAX_PICTURES:
         empty = np.zeros(0, dtype=np.int64)
         return Pairs(empty, empty, empty, empty)
     whole, windows = sketches(thumb_table(fps))
+    if n > HEAVY_CROP_MAX_PICTURES:  # too many for every distance: an LSH index
+        return (yield from _nearest_indexed(whole, windows))
     return (yield from _nearest(whole, windows, SKETCH_LIMIT))
+
+
+def _nearest_indexed(whole: U64, windows: U64) -> Generator[tuple[int, int], None, Pairs]:
+    """`_nearest` for a big library: the windows within HEAVY_INDEX_DISTANCE of a picture,
+    found by the crop-window LSH (`cleaner.detect.crop_index`, within HEAVY_WORK_BUDGET),
+    then each picture's `NEAREST` closest of them."""
+    found = yield from window_pairs(
+        whole, windows, HEAVY_INDEX_DISTANCE, seed=0xC70B, budget=HEAVY_WORK_BUDGET,
+        crowd=HEAVY_INDEX_CROWD, nearest=2 * NEAREST,
+    )  # fmt: skip
+    # the windows' picture is found.i, the picture they match found.j: rank per j
+    order = np.lexsort((found.d, found.j))
+    i, j, t, d = found.i[order], found.j[order], found.t[order], found.d[order]
+    start = np.ones(len(j), dtype=bool)
+    start[1:] = j[1:] != j[:-1]
+    first = np.flatnonzero(start)
+    rank = np.arange(len(j)) - np.repeat(first, np.diff(np.append(first, len(j))))
+    keep = rank < NEAREST
+    return Pairs(i[keep], j[keep], t[keep] - 1 + GRID_KIND, d[keep])
 
 
 def _nearest(whole: U64, windows: U64, limit: int) -> Generator[tuple[int, int], None, Pairs]:
@@ -258,9 +293,10 @@ def fine_pixels(image: Image.Image) -> F32:
 
 
 @cache
-def _detrend() -> F32:
-    """(FINE_COMPARE^2, FINE_COMPARE^2): removes the smooth part of a 32x32 picture (the
-    best-fitting quadratic surface a + bx + cy + dx^2 + exy + fy^2) and keeps the rest.
+def _smooth_basis() -> npt.NDArray[np.float64]:
+    """(FINE_COMPARE^2, 6): orthonormal basis Q of the quadratic surfaces a + bx + cy +
+    dx^2 + exy + fy^2 on a 32x32 picture. The second look compares what is left once the
+    best-fitting one is taken away (x - Q Q^T x, "detrended").
 
     A sky, a gradient or a soft background is almost all smooth part, and any two of them
     correlate highly, window or not; what tells a crop from another picture is the detail
@@ -269,7 +305,7 @@ def _detrend() -> F32:
     y, x = np.mgrid[0:side, 0:side].astype(np.float64) / (side - 1) - 0.5
     basis = np.stack([np.ones_like(x), x, y, x * x, x * y, y * y]).reshape(6, -1).T
     q, _ = np.linalg.qr(basis)
-    return np.asarray(np.eye(side * side) - q @ q.T, dtype=np.float32)
+    return np.asarray(q, dtype=np.float64)
 
 
 def _best_over(
@@ -279,8 +315,14 @@ def _best_over(
     sx = np.stack([_fine_axis(round(x, 6), size) for x in xs])
     rows = np.matmul(sy, a)  # (ys, 32, 64)
     moved = np.matmul(rows[:, None], np.swapaxes(sx, 1, 2)[None])  # (ys, xs, 32, 32)
-    moved = moved.reshape(len(ys), len(xs), FINE_COMPARE * FINE_COMPARE) @ _detrend()
-    corr = _unit(moved) @ b_unit
+    moved64 = moved.reshape(len(ys), len(xs), FINE_COMPARE * FINE_COMPARE).astype(np.float64)
+    # The correlation of the detrended window (D x, D = I - Q Q^T: its mean
+    # is 0) with `b_unit` (detrended already: D b = b) is <x, b> / |D x|, and |D x|^2 =
+    # |x|^2 - |Q^T x|^2 (Q `_smooth_basis`): no 1024 x 1024 product per position (the
+    # second look was ~50 ms a pair with it). Float64: a sky is nearly all smooth part.
+    smooth = moved64 @ _smooth_basis()
+    rest = np.einsum("pqk,pqk->pq", moved64, moved64) - np.einsum("pqs,pqs->pq", smooth, smooth)
+    corr = (moved64 @ b_unit.astype(np.float64)) / np.maximum(np.sqrt(np.maximum(rest, 0)), 1e-6)
     p, q = (int(v) for v in np.unravel_index(int(np.argmax(corr)), corr.shape))
     return float(corr[p, q]), float(xs[q]), float(ys[p])
 
@@ -290,7 +332,9 @@ def fine_alignment(original: F32, crop: F32, size: float = CROP_SIZE) -> float:
     with all of `crop` (64x64): first on a 0.02 grid of positions, then 0.0025 around the
     best one."""
     b = crop.reshape(FINE_COMPARE, 2, FINE_COMPARE, 2).mean(axis=(1, 3)).reshape(-1)
-    b_unit = _unit((b @ _detrend())[None, :])[0]
+    b = b.astype(np.float64)
+    q = _smooth_basis()
+    b_unit = _unit((b - q @ (q.T @ b))[None, :].astype(np.float32))[0]  # detrended
     room = 1.0 - size
     coarse = np.arange(0.0, room + 1e-9, FINE_COARSE_STEP).tolist()
     _, x, y = _best_over(original, b_unit, coarse, coarse, size)
@@ -311,7 +355,7 @@ def fine_alignment(original: F32, crop: F32, size: float = CROP_SIZE) -> float:
 #   second look (HEAVY_CROP_PREFILTER, 0.93, below every true pair but the low-detail one,
 #   which is decided apart);
 # - the second look (32x32, both pictures decoded again) compares what is left once the
-#   smooth part (a quadratic surface, `_detrend`) is taken away: true original/crop pairs
+#   smooth part (a quadratic surface, `_smooth_basis`) is taken away: true original/crop pairs
 #   of seeds 1-3 at 0.902-0.996, different pairs that reached it at 0.59 or less, 12
 #   generated skies and soft backgrounds at 0.57 or less: HEAVY_CROP_FINE sits between,
 #   0.10 below the lowest true pair. (Without the detrending, two different skies reached

@@ -39,6 +39,7 @@ from cleaner.detect.checks import (
     thumb_correlation,
     tone_agrees,
 )
+from cleaner.detect.crop_index import window_pairs
 from cleaner.detect.crops import (
     GRID_KIND,
     HEAVY_CROP_PREFILTER,
@@ -174,6 +175,8 @@ def candidate_pairs(
         if turned is not None and base_pairs:
             search = oriented_pairs(fps, base, turned, threshold)
             turned = None  # the search holds it while it runs
+        elif not base_pairs and extra is not None:  # the crop windows: their own search
+            search = window_pairs(base, extra, threshold)
         else:
             search = search_pairs(base, threshold, extra, base_pairs=base_pairs)
         pairs: Pairs = yield from relay(search, step_fraction(step, len(searches) + 1))
@@ -271,6 +274,10 @@ def confirm(
         # (a smooth picture's window looks like its stamped or re-saved copy too)
         whole = thumb_correlation(thumbs, local_i[heavy], local_j[heavy], 0 * local_i[heavy])
         passed[heavy_rows] &= corr[heavy_rows] > whole
+    light_rows = idx[light]
+    if len(light_rows):  # the same claim for a light crop (burst frames: the scene, moved)
+        whole = thumb_correlation(thumbs, local_i[light], local_j[light], 0 * local_i[light])
+        passed[light_rows] &= corr[light_rows] > whole
     low_crops = np.nonzero(keep & crop & low)[0]  # decided apart: `low_detail_crops`
     sq = np.flatnonzero(squashed[idx])
     if len(sq):  # a squashed copy passes a stricter test instead
