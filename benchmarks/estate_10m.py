@@ -90,18 +90,23 @@ def blocks(total: int) -> list[tuple[int, int]]:
 
 
 def _block_path(cache: Path, size: int, share: float, seed: int, b: int) -> Path:
-    return cache / "blocks" / f"n{size}-p{share:g}-s{seed}-v2-b{b:04d}.npz"
+    return cache / "blocks" / f"n{size}-p{share:g}-s{seed}-v3-b{b:04d}.npz"
 
 
 def make_block(cache: Path, size: int, share: float, seed: int, b: int) -> Path:
     """Block b's fingerprints (`synth_fingerprints.generate`, its own seed), saved once."""
-    from benchmarks.synth_fingerprints import generate
+    from benchmarks.synth_fingerprints import PLANT_TURNS, generate
 
     out = _block_path(cache, size, share, seed, b)
     if out.exists():
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
-    fps = generate(size, int(size * share), threshold=10, rotations=True, seed=seed * 10_000 + b)
+    # turned and mirrored copies, no crops: a heavy crop needs the files for its second
+    # look, which grouping across catalogs has not (crop plants: `grouping_1m`)
+    fps = generate(
+        size, int(size * share), threshold=10, rotations=True, seed=seed * 10_000 + b,
+        turns=PLANT_TURNS,
+    )  # fmt: skip
     assert fps.variants is not None
     tmp = out.with_suffix(".tmp.npz")
     np.savez(

@@ -29,10 +29,10 @@ PER_CATALOG = 4_000
 
 
 def _estate(folder: Path) -> None:
-    from benchmarks.synth_fingerprints import generate
+    from benchmarks.synth_fingerprints import PLANT_TURNS, generate
 
     total, planted, where = plan(CATALOGS, PER_CATALOG, 0.1)
-    fps = generate(total, planted, threshold=10, rotations=True, seed=23)
+    fps = generate(total, planted, threshold=10, rotations=True, seed=23, turns=PLANT_TURNS)
     maps = {int(k): n for n, k in enumerate(fps.detail_index.tolist())}
     distinct = total - planted
     for c in range(CATALOGS):
