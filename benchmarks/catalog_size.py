@@ -37,7 +37,8 @@ import numpy as np
 from cleaner.catalog import BuildSettings, read
 from cleaner.catalog import builder as b
 from cleaner.catalog.columns import read_columns
-from cleaner.detect.walk import FoundFile
+from cleaner.catalog.schema import pack_columns
+from cleaner.detect.cache import analysis_columns
 from cleaner.models import Analysis, Fingerprint, ImageMetrics
 
 TARGET_BYTES_PER_ROW = 1000  # 1 GB / 1,000,000 pictures
@@ -77,39 +78,72 @@ class SynthRow:
     analysis: Analysis
 
 
+class CatalogWriter:
+    """A catalog being written the way `photosift catalog build` writes one
+    (`cleaner.catalog.builder`: its schema, its encoding of each analysis
+    (`pack_columns(analysis_columns(...))`), its unique path index and its final
+    checksum), in bulk: rows go in with one `executemany` per batch, in transactions of
+    `COMMIT_ROWS` rows (a build commits by time; the bytes written are the same). Several
+    writers can be open at once, one per catalog."""
+
+    COMMIT_ROWS = 200_000
+
+    def __init__(self, out: Path, label: str, root: str = "/srv/photos") -> None:
+        self.out = out
+        self.root = root
+        self.settings = BuildSettings(roots=(root,), label=label, out=out)
+        self.t0 = time.perf_counter()
+        self.conn = b._open(out)
+        self.number, _, _ = b._start(self.conn, out, self.settings, self.settings.label)
+        b._begin_run(self.conn)
+        self.rid = b._root_id(self.conn, root)
+        self.count = 0
+        self._since_commit = 0
+
+    def add(self, rows: Iterable[SynthRow]) -> None:
+        values = []
+        for row in rows:
+            columns = pack_columns(analysis_columns(row.analysis))
+            values.append(
+                (self.rid, row.rel.encode(), row.size, row.mtime_ns, 2049, row.inode, 1,
+                 row.sha256, *columns, None, None, self.number)
+            )  # fmt: skip
+        self.conn.executemany(b._INSERT, values)
+        self.count += len(values)
+        self._since_commit += len(values)
+        if self._since_commit >= self.COMMIT_ROWS:
+            self.conn.execute("COMMIT")
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._since_commit = 0
+
+    def finish(self) -> int:
+        """Finish the build (the rows a run saw, the summary, the checksum); the rows."""
+        # every row is this run's: what `_write_row` records one by one
+        self.conn.execute("INSERT INTO temp.seen SELECT id FROM files")
+        b._finish(b._Writer(self.conn, 1e9), [self.rid], self.number)
+        b._summary(
+            self.conn, self.out, self.settings.label, self.settings.roots, self.count, 0, 0,
+            False, self.t0,
+        )  # fmt: skip
+        self.conn.execute("COMMIT")
+        self.conn.close()
+        return self.count
+
+
 def write_catalog(
     out: Path, label: str, rows: Iterable[SynthRow], root: str = "/srv/photos"
 ) -> int:
     """A finished catalog of `rows` at `out`, written the way `photosift catalog build`
-    writes one (`cleaner.catalog.builder`: same schema, encoding, index and checksum).
-    Returns the number of rows."""
-    settings = BuildSettings(roots=(root,), label=label, out=out)
-    t0 = time.perf_counter()
-    conn = b._open(out)
-    number, _, _ = b._start(conn, out, settings, settings.label)
-    b._begin_run(conn)
-    rid = b._root_id(conn, root)
-    count = 0
+    writes one (see `CatalogWriter`). Returns the number of rows."""
+    writer = CatalogWriter(out, label, root)
+    batch: list[SynthRow] = []
     for row in rows:
-        found = FoundFile(
-            path=f"{root}/{row.rel}",
-            size=row.size,
-            mtime_ns=row.mtime_ns,
-            device=2049,
-            inode=row.inode,
-            nlink=1,
-        )
-        todo = b._Todo(rid, row.rel.encode(), found)
-        b._write_row(conn, todo, row.sha256, row.analysis, number)
-        count += 1
-        if count % 50_000 == 0:
-            conn.execute("COMMIT")
-            conn.execute("BEGIN IMMEDIATE")
-    b._finish(b._Writer(conn, 1e9), [rid], number)
-    b._summary(conn, out, settings.label, settings.roots, count, 0, 0, False, t0)
-    conn.execute("COMMIT")
-    conn.close()
-    return count
+        batch.append(row)
+        if len(batch) >= 10_000:
+            writer.add(batch)
+            batch = []
+    writer.add(batch)
+    return writer.finish()
 
 
 def synthetic_analysis(

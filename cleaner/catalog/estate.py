@@ -19,6 +19,8 @@ or ``LABEL:FOLDER`` (a folder below that catalog's root, ``--protect LABEL:FOLDE
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import datetime as _dt
 import os
 import platform
@@ -29,7 +31,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from cleaner.catalog.columns import Columns, read_columns
+from cleaner.catalog.columns import Columns, read_many
+from cleaner.catalog.pictures import ColumnPictures
 from cleaner.catalog.schema import CatalogError
 from cleaner.detect.checks import thresholds_for
 from cleaner.detect.scan import (
@@ -154,26 +157,32 @@ def scan_catalogs(
     meter = ProgressMeter(Stage.WALK, total=len(paths), hz=progress_hz)
     catalogs: list[Columns] = []
     seen: dict[str, str] = {}
-    for path in paths:
-        token.check()
-        try:
-            columns = read_columns(path)
-            label = columns.info.label
-            if label in seen:
-                raise CatalogError(
-                    f"{path} and {seen[label]} both have the label {label!r}: labels name the "
-                    "servers of an estate; build one of them again with another --label"
-                )
-        except CatalogError as exc:
-            if not skip_refused:
-                raise
+    # read on both cores when the catalogs are big; a catalog that cannot be used comes
+    # as its CatalogError, in its place
+    with contextlib.closing(read_many(paths)) as reading:
+        for path, read in zip(paths, reading, strict=True):
+            token.check()
+            try:
+                if isinstance(read, CatalogError):
+                    raise read
+                columns = read
+                label = columns.info.label
+                if label in seen:
+                    raise CatalogError(
+                        f"{path} and {seen[label]} both have the label {label!r}: labels "
+                        "name the servers of an estate; build one of them again with "
+                        "another --label"
+                    )
+            except CatalogError as exc:
+                if not skip_refused:
+                    raise
+                meter.advance(1)
+                yield Notice(str(exc), short=f"{os.path.basename(path)} was not opened")
+                continue
+            seen[label] = str(path)
+            catalogs.append(columns)
             meter.advance(1)
-            yield Notice(str(exc), short=f"{os.path.basename(path)} was not opened")
-            continue
-        seen[label] = str(path)
-        catalogs.append(columns)
-        meter.advance(1)
-        yield meter.snapshot()
+            yield meter.snapshot()
     labels = [c.info.label for c in catalogs]
     folders, whole = settings.protected, protect_labels
     if skip_refused:
@@ -190,24 +199,30 @@ def scan_catalogs(
     exact_sets = estate.exact_sets()
     fps = _Fingerprints(estate, readable)
     metrics = _Metrics(estate, readable)
+    # the checks read the columns themselves, not the objects above
+    pictures = fps.columns
     clusters = yield from group_pictures(
-        readable, fps, metrics, exact_sets, thresholds, settings.rotations, token, progress_hz
-    )
-    del fps, metrics
+        readable, fps, metrics, exact_sets, thresholds, settings.rotations, token, progress_hz,
+        pictures=pictures,
+    )  # fmt: skip
+    del fps, metrics, pictures
     yield StageStarted(Stage.SCORE)
     groups: list[DuplicateGroup] = []
     for cluster in clusters:
         token.check()
+        # each unit is in one set: its analysis is decoded here, once, and not kept
+        analyses = {k: estate.unit_analysis(k) for k in cluster}
         files = [
             GroupFile(
-                entry=estate.entry(row),
-                analysis=estate.unit_analysis(k),
+                entry=entry,
+                analysis=analyses[k],
                 sha256=estate.sha_hex(row),
-                protected=is_protected(estate.path(row), protected),
+                protected=is_protected(entry.path, protected),
                 unit=k,
             )
             for k in cluster
             for row in estate.unit_rows(k)
+            for entry in (estate.entry(row),)  # its labelled path is made once
         ]
         group = build_group(files, len(cluster) == 1, criteria, rules)
         if group is not None:
@@ -271,6 +286,7 @@ class _Estate:
         sizes = [len(c) for c in catalogs]
         self.offsets = np.cumsum([0, *sizes]).astype(np.int64)
         self.total_rows = int(self.offsets[-1])
+        self._starts: list[int] = self.offsets.tolist()
         self.total_bytes = sum(int(c.size.sum()) for c in catalogs)
         self.bases = [labelled_base(c.info.roots) for c in catalogs]
         self.hardlinks = 0
@@ -278,13 +294,13 @@ class _Estate:
         self.is_alias = np.zeros(self.total_rows, bool)
         self.unit_rep = np.zeros(0, np.int64)  # unit -> its first row
         self.unit_files: dict[int, list[int]] = {}  # units of several files: their rows
-        self._analyses: dict[int, Analysis] = {}
 
     # -- rows ------------------------------------------------------------------------
 
     def locate(self, row: int) -> tuple[Columns, int, int]:
-        n = int(np.searchsorted(self.offsets, row, side="right")) - 1
-        return self.catalogs[n], row - int(self.offsets[n]), n
+        # bisect on a list: called for every member of every set, several times each
+        n = bisect.bisect_right(self._starts, row) - 1
+        return self.catalogs[n], row - self._starts[n], n
 
     def path(self, row: int) -> str:
         columns, local, n = self.locate(row)
@@ -373,12 +389,12 @@ class _Estate:
         return self.unit_files.get(unit) or [int(self.unit_rep[unit])]
 
     def unit_analysis(self, unit: int) -> Analysis | None:
+        """The unit's analysis, decoded and checked (not kept: at 10M, the analyses of
+        every member of every set would take gigabytes)."""
         rep = int(self.unit_rep[unit])
         if not self.readable_row(rep):
             return None
-        if unit not in self._analyses:
-            self._analyses[unit] = self.analysis(rep)
-        return self._analyses[unit]
+        return self.analysis(rep)
 
     def _readable_mask(self) -> npt.NDArray[np.bool_]:
         return np.concatenate([c.readable for c in self.catalogs])
@@ -504,11 +520,15 @@ class _Fingerprints(Sequence[Fingerprint]):
         # per picture: its catalog and its row there, so an access costs no search
         self.cat = (np.searchsorted(estate.offsets, self.rows, side="right") - 1).astype(np.int64)
         self.local = self.rows - estate.offsets[self.cat]
+        self.columns = ColumnPictures(estate.catalogs, self.cat, self.local)
 
     def __len__(self) -> int:
         return len(self.rows)
 
     def __getitem__(self, p: int) -> Fingerprint:  # type: ignore[override]
+        if isinstance(p, slice):  # the canonical search reads the thumbnails in slices
+            index = np.arange(*p.indices(len(self)), dtype=np.int64)
+            return self.columns.fingerprints(index)
         c = self.estate.catalogs[int(self.cat[p])]
         r = int(self.local[p])
         blob = c.detail.get(r)

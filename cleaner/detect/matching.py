@@ -35,7 +35,6 @@ from cleaner.detect.checks import (
     colour_agrees,
     crop_correlation,
     detail_correlation,
-    has_colour,
     is_bare,
     thumb_correlation,
     tone_agrees,
@@ -51,9 +50,11 @@ from cleaner.detect.crops import (
     second_look,
     structured,
 )
-from cleaner.detect.fingerprint import COLOUR_SIDE, CROP_WINDOWS, THUMB_SIDE, TRANSFORMS
+from cleaner.detect.fingerprint import CROP_WINDOWS, THUMB_SIDE, TRANSFORMS
 from cleaner.detect.index import BRUTE_FORCE_LIMIT, Pairs, search_pairs
 from cleaner.detect.orientation import oriented_pairs
+from cleaner.detect.pictures import ObjectPictures, PictureData
+from cleaner.detect.pictures import coloured as coloured_rows
 from cleaner.detect.smooth import SMOOTH_KIND, smooth_agrees, smooth_candidates
 from cleaner.detect.squash import needs_squash_check, squash_agrees
 from cleaner.models import DIHEDRAL_BYTES, Fingerprint, ImageMetrics, Thresholds
@@ -94,17 +95,20 @@ def find_matches(
     thresholds: Thresholds,
     rotations: bool = False,
     pixels: Callable[[int], npt.NDArray[np.float32] | None] | None = None,
+    pictures: PictureData | None = None,
 ) -> Generator[float, None, Matches]:
     """Yield the fraction done (0-1) as the searches go, and return the `Matches`.
     `pixels(k)`, when given, decodes picture k again for the heavy-crop second look
-    (`cleaner.detect.crops.second_look`)."""
-    pairs = yield from candidate_pairs(fps, thresholds, rotations)
+    (`cleaner.detect.crops.second_look`). `pictures`, when given, holds the same
+    pictures as columns (`cleaner.detect.pictures`): the checks read them there."""
+    data = ObjectPictures(fps, metrics) if pictures is None else pictures
+    pairs = yield from candidate_pairs(fps, thresholds, rotations, data)
     scores: list[npt.NDArray[np.float32]] = []
-    keep = confirm(pairs, fps, metrics, thresholds, scores, pixels)
+    keep = confirm(pairs, fps, metrics, thresholds, scores, pixels, data)
     i, j, d = pairs.i[keep], pairs.j[keep], pairs.d[keep]
     t = pairs.t[keep].astype(np.int64)
     corr = scores[0][keep] if scores else np.full(len(i), np.nan, dtype=np.float32)
-    smooth, smooth_corr = smooth_matches(fps, metrics, thresholds)
+    smooth, smooth_corr = smooth_matches(fps, metrics, thresholds, data)
     i, j, d = (
         np.concatenate([i, smooth.i]),
         np.concatenate([j, smooth.j]),
@@ -123,23 +127,27 @@ def find_matches(
     lo, hi = lo[first], hi[first]
     t, swapped, corr = t[order][first], (i > j)[order][first], corr[order][first]
     coloured = np.zeros(len(fps), dtype=bool)
-    for k in np.unique(np.concatenate([lo, hi])).tolist():
-        coloured[k] = has_colour(fps[k].colour)
+    ends = np.unique(np.concatenate([lo, hi]))
+    coloured[ends] = coloured_rows(*data.colours(ends))
     distance = d[first].astype(np.int64)
     return Matches(lo, hi, strength, coloured, t, swapped, distance, corr)
 
 
 def smooth_matches(
-    fps: Sequence[Fingerprint], metrics: Sequence[ImageMetrics], thresholds: Thresholds
+    fps: Sequence[Fingerprint],
+    metrics: Sequence[ImageMetrics],
+    thresholds: Thresholds,
+    pictures: PictureData | None = None,
 ) -> tuple[Pairs, npt.NDArray[np.float32]]:
     """The confirmed pairs of the smooth search (`cleaner.detect.smooth`): the ordinary
     checks, then the strict ones; with `t` = `SMOOTH_KIND` (what found them, for the
     evidence) and the thumbnail correlation of each."""
-    pairs = smooth_candidates(fps, metrics, thresholds)
-    keep = smooth_agrees(pairs, fps)
+    data = ObjectPictures(fps, metrics) if pictures is None else pictures
+    pairs = smooth_candidates(fps, metrics, thresholds, data)
+    keep = smooth_agrees(pairs, fps, data)
     strict = Pairs(pairs.i[keep], pairs.j[keep], pairs.t[keep], pairs.d[keep])
     scores: list[npt.NDArray[np.float32]] = []
-    passed = confirm(strict, fps, metrics, thresholds, scores)
+    passed = confirm(strict, fps, metrics, thresholds, scores, pictures=data)
     keep[keep] = passed
     corr = scores[0][passed] if scores else np.zeros(0, dtype=np.float32)
     found = np.full(int(keep.sum()), SMOOTH_KIND, dtype=np.int64)
@@ -147,11 +155,15 @@ def smooth_matches(
 
 
 def candidate_pairs(
-    fps: Sequence[Fingerprint], thresholds: Thresholds, rotations: bool = False
+    fps: Sequence[Fingerprint],
+    thresholds: Thresholds,
+    rotations: bool = False,
+    pictures: PictureData | None = None,
 ) -> Generator[float, None, Pairs]:
     """Candidate pairs of both searches. `Pairs.t` is the dihedral transform of picture
     i (0 = as displayed) or `CROP_KIND + w` for crop window w of picture i."""
-    base, variants, crops, has_crops = _hash_arrays(fps, rotations)
+    data = ObjectPictures(fps, []) if pictures is None else pictures
+    base, variants, crops, has_crops = _hash_arrays(data, rotations)
     turned: U64 | None = None  # (N, 8): every orientation's hash, for the canonical search
     if variants is not None and not exact_turns(len(fps)):
         turned, variants = np.concatenate([base[:, None], variants], axis=1), None
@@ -188,24 +200,14 @@ def exact_turns(count: int) -> bool:
 
 
 def _hash_arrays(
-    fps: Sequence[Fingerprint], rotations: bool
+    pictures: PictureData, rotations: bool
 ) -> tuple[U64, U64 | None, U64 | None, BOOL]:
     """The hashes as arrays: as displayed (N,), the other orientations (N, 7) if wanted,
     the crop windows (N, W) (zero where a fingerprint has none) and which have them."""
-    n = len(fps)
+    n = len(pictures)
     full = DIHEDRAL_BYTES + _CROP_BYTES
-    has = np.fromiter((len(fp.hash_bytes) == full for fp in fps), dtype=bool, count=n)
-    if has.all():
-        # one buffer of whole fingerprints: no per-picture slices (a million small objects)
-        table = np.frombuffer(b"".join(fp.hash_bytes for fp in fps), dtype=">u8")
-        table = table.reshape(n, full // 8)
-    else:  # some fingerprints from before crop windows (or none have them)
-        blank = bytes(_CROP_BYTES)
-        packed = b"".join(
-            fp.hash_bytes if ok else fp.hash_bytes[:DIHEDRAL_BYTES] + blank
-            for fp, ok in zip(fps, has, strict=True)
-        )
-        table = np.frombuffer(packed, dtype=">u8").reshape(n, full // 8)
+    stored, has = pictures.hash_table()
+    table = np.ascontiguousarray(stored).view(">u8").reshape(n, full // 8)
     columns = DIHEDRAL_BYTES // 8
     base = table[:, 0].astype(np.uint64)
     variants = table[:, 1:columns].astype(np.uint64) if rotations else None
@@ -220,18 +222,17 @@ def confirm(
     thresholds: Thresholds,
     scores: list[npt.NDArray[np.float32]] | None = None,
     pixels: Callable[[int], npt.NDArray[np.float32] | None] | None = None,
+    pictures: PictureData | None = None,
 ) -> BOOL:
     """Which candidate pairs are real matches: shape, thumbnail and low-detail checks.
     `scores`, if given, receives the correlation that decided each pair (thumbnail, crop
-    window, or fine detail for a low-detail picture; -1 where none was computed)."""
+    window, or fine detail for a low-detail picture; -1 where none was computed).
+    `pictures`: the same pictures as columns (`cleaner.detect.pictures`), if held so."""
     if len(pairs) == 0:
         return np.zeros(0, dtype=bool)
-
-    def sides(side: str, index: I64) -> F64:
-        return np.array([getattr(metrics[int(k)], side) for k in index], dtype=np.float64)
-
-    wi, hi = sides("width", pairs.i), sides("height", pairs.i)
-    wj, hj = sides("width", pairs.j), sides("height", pairs.j)
+    data = ObjectPictures(fps, metrics) if pictures is None else pictures
+    wi, hi = data.sides(pairs.i)
+    wj, hj = data.sides(pairs.j)
     aspect = aspect_log_ratio(wi, hi, wj, hj, pairs.t)
     keep = aspect <= thresholds.aspect_tolerance
     # refused by their shapes, but maybe a squashed copy: `cleaner.detect.squash` decides
@@ -246,8 +247,7 @@ def confirm(
         return keep
     # thumbnails of the pictures in a candidate pair only, not of the whole library
     used, inverse = np.unique(np.concatenate([pairs.i[idx], pairs.j[idx]]), return_inverse=True)
-    thumbs = np.frombuffer(b"".join(fps[int(u)].thumb for u in used), dtype=np.uint8)
-    thumbs = thumbs.reshape(len(used), THUMB_SIDE * THUMB_SIDE)
+    thumbs = data.thumbs(used)
     local_i, local_j = inverse[: len(idx)], inverse[len(idx) :]
     plain = ~crop[idx]
     heavy = pairs.t[idx] >= GRID_KIND
@@ -257,8 +257,8 @@ def confirm(
     )
     corr[idx[light]] = crop_correlation(thumbs, local_i[light], local_j[light], pairs.t[idx[light]])
     corr[idx[heavy]] = crop_alignment(thumbs, local_i[heavy], local_j[heavy], pairs.t[idx[heavy]])
-    low_i = np.array([metrics[int(k)].low_detail for k in pairs.i], dtype=bool)
-    low_j = np.array([metrics[int(k)].low_detail for k in pairs.j], dtype=bool)
+    low_i = data.low_detail(pairs.i)
+    low_j = data.low_detail(pairs.j)
     low = low_i | low_j
     passed = corr >= np.where(crop, thresholds.crop_correlation, thresholds.correlation)
     grid = pairs.t >= GRID_KIND
@@ -291,7 +291,7 @@ def confirm(
     # (a low-detail squashed copy must pass it too, then the low-detail checks below)
     keep &= passed | (low & ~crop & ~squashed)
     idx = np.nonzero(keep)[0]
-    colours, has = _colours(fps, pairs, idx)
+    colours, has = _colours(data, pairs, idx)
     keep[idx] = colour_agrees(
         colours, has, np.arange(len(idx)), np.arange(len(idx), 2 * len(idx)), pairs.t[idx],
         thresholds.colour_tolerance,
@@ -315,9 +315,9 @@ def confirm(
     # a near-blank picture is all tone and colour: they must agree too
     flat = np.nonzero(keep & low)[0]
     if len(flat):
-        colours, _ = _colours(fps, pairs, flat)
+        colours, _ = _colours(data, pairs, flat)
         ends = np.concatenate([pairs.i[flat], pairs.j[flat]])
-        flat_thumbs = np.frombuffer(b"".join(fps[int(k)].thumb for k in ends), dtype=np.uint8)
+        flat_thumbs = data.thumbs(ends)
         first, second = np.arange(len(flat)), np.arange(len(flat), 2 * len(flat))
         # two flat pictures have only their tone to tell them apart; where marks line up
         # (the detail check passed on them), a darker or lighter copy is still a copy
@@ -325,7 +325,7 @@ def confirm(
 
         def bare_one(k: int) -> bool:
             if k not in seen:
-                seen[k] = is_bare(fps[k].detail_map)
+                seen[k] = is_bare(data.detail_map(k))
             return seen[k]
 
         bare = np.array(
@@ -339,7 +339,7 @@ def confirm(
             pairs.t[flat], grey_tolerance, thresholds.colour_tolerance / 2,
         )  # fmt: skip
     for k in np.nonzero(keep & low)[0]:
-        a, b = fps[int(pairs.i[k])].detail_map, fps[int(pairs.j[k])].detail_map
+        a, b = data.detail_map(int(pairs.i[k])), data.detail_map(int(pairs.j[k]))
         if a is None or b is None:
             keep[k] = False
             continue
@@ -347,7 +347,7 @@ def confirm(
         corr[k] = score
         keep[k] = score >= thresholds.detail_correlation
     if len(low_crops):
-        colours, has = _colours(fps, pairs, low_crops)
+        colours, has = _colours(data, pairs, low_crops)
         rows = low_crops[colour_agrees(
             colours, has, np.arange(len(low_crops)), np.arange(len(low_crops), 2 * len(low_crops)),
             pairs.t[low_crops], thresholds.colour_tolerance,
@@ -357,16 +357,10 @@ def confirm(
     return keep
 
 
-def _colours(
-    fps: Sequence[Fingerprint], pairs: Pairs, idx: I64
-) -> tuple[npt.NDArray[np.uint8], BOOL]:
-    """Colour signatures of the i sides then the j sides of pairs `idx`, and which exist."""
-    sides = np.concatenate([pairs.i[idx], pairs.j[idx]])
-    size = 2 * COLOUR_SIDE * COLOUR_SIDE
-    has = np.fromiter((len(fps[int(k)].colour) == size for k in sides), bool, len(sides))
-    blank = bytes([128]) * size  # no colour: what a grey picture's missing signature means
-    packed = b"".join(fps[int(k)].colour if ok else blank for k, ok in zip(sides, has, strict=True))
-    return np.frombuffer(packed, dtype=np.uint8).reshape(len(sides), size), has
+def _colours(pictures: PictureData, pairs: Pairs, idx: I64) -> tuple[npt.NDArray[np.uint8], BOOL]:
+    """Colour signatures of the i sides then the j sides of pairs `idx`, and which exist
+    (grey, 128, where a picture has none: what a grey picture's missing signature means)."""
+    return pictures.colours(np.concatenate([pairs.i[idx], pairs.j[idx]]))
 
 
 def picture_distance(a: Fingerprint, b: Fingerprint) -> int:

@@ -35,6 +35,7 @@ from cleaner.detect.evidence import Links, StarLinks, group_evidence, star_links
 from cleaner.detect.fingerprint import prefix_digest, sha256_file
 from cleaner.detect.grouping import star_clusters
 from cleaner.detect.matching import Matches, find_matches, picture_distance
+from cleaner.detect.pictures import PictureData
 from cleaner.detect.walk import FoundFile, normalise_roots, walk
 from cleaner.formats import is_image_candidate
 from cleaner.humanize import human_bytes
@@ -577,6 +578,7 @@ def group_pictures(
     hz: float,
     links: list[StarLinks] | None = None,
     pixels: Callable[[int], npt.NDArray[np.float32] | None] | None = None,
+    pictures: PictureData | None = None,
 ) -> Generator[ScanEvent, None, list[list[int]]]:
     """The group stage of a scan, on any source of pictures (a scan's units, or the rows
     of catalogs): clusters of unit indices, similar pictures (stars) first, then each set
@@ -587,14 +589,15 @@ def group_pictures(
     `links`, if given, receives what matched between each star's members and its
     representative (`cleaner.detect.evidence.star_links`). `pixels(unit)` decodes a unit
     again for the heavy-crop second look; without it (catalogs) heavy
-    crops are claimed only for low-detail pictures, on their detail maps."""
+    crops are claimed only for low-detail pictures, on their detail maps. `pictures`:
+    the same pictures as columns (`cleaner.detect.pictures`), which the checks read."""
     yield StageStarted(Stage.GROUP)
     meter = ProgressMeter(Stage.GROUP, total=1, hz=hz)
     clusters: list[list[int]] = []
     in_cluster: set[int] = set()
     if thresholds is not None and len(readable) > 1:
         again = None if pixels is None else (lambda k: pixels(int(readable[k])))
-        search = find_matches(fps, metrics, thresholds, rotations, again)
+        search = find_matches(fps, metrics, thresholds, rotations, again, pictures)
         meter.total = 1000
         while True:
             try:

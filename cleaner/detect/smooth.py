@@ -45,6 +45,7 @@ import numpy.typing as npt
 
 from cleaner.detect.fingerprint import THUMB_SIDE
 from cleaner.detect.index import Pairs, find_pairs, popcount64
+from cleaner.detect.pictures import PictureData
 from cleaner.models import Fingerprint, ImageMetrics, Thresholds
 
 F32 = npt.NDArray[np.float32]
@@ -130,7 +131,11 @@ def _smooth_part() -> F32:
     return np.ascontiguousarray(q @ q.T, dtype=np.float32)
 
 
-def _thumbs(fps: Sequence[Fingerprint], index: Sequence[int]) -> F32:
+def _thumbs(
+    fps: Sequence[Fingerprint], index: Sequence[int], pictures: PictureData | None = None
+) -> F32:
+    if pictures is not None:  # held as columns: no object per picture
+        return pictures.thumbs(np.asarray(index, dtype=np.int64)).astype(np.float32)
     rows = np.frombuffer(b"".join(fps[k].thumb for k in index), dtype=np.uint8)
     return rows.reshape(len(index), _PIXELS).astype(np.float32)
 
@@ -162,16 +167,22 @@ def simhash(thumbs: F32) -> U64:
 
 
 def fragile_pictures(
-    fps: Sequence[Fingerprint], metrics: Sequence[ImageMetrics]
+    fps: Sequence[Fingerprint],
+    metrics: Sequence[ImageMetrics],
+    pictures: PictureData | None = None,
 ) -> tuple[I64, U64]:
-    """Indices of the fragile pictures that are not low-detail, and their SimHashes."""
+    """Indices of the fragile pictures that are not low-detail, and their SimHashes
+    (read from `pictures`, the same pictures as columns, when given)."""
     found: list[I64] = []
     hashes: list[U64] = []
     for start in range(0, len(fps), _BATCH):
         index = range(start, min(start + _BATCH, len(fps)))
-        thumbs = _thumbs(fps, index)
+        thumbs = _thumbs(fps, index, pictures)
         pick = np.flatnonzero(fragility(thumbs) < UNSTABLE_GAP)
-        pick = pick[[not metrics[start + int(k)].low_detail for k in pick]]
+        if pictures is not None:
+            pick = pick[~pictures.low_detail(pick.astype(np.int64) + start)]
+        else:
+            pick = pick[[not metrics[start + int(k)].low_detail for k in pick]]
         found.append(pick.astype(np.int64) + start)
         hashes.append(simhash(thumbs[pick]))
     if not found:
@@ -180,13 +191,16 @@ def fragile_pictures(
 
 
 def smooth_candidates(
-    fps: Sequence[Fingerprint], metrics: Sequence[ImageMetrics], thresholds: Thresholds
+    fps: Sequence[Fingerprint],
+    metrics: Sequence[ImageMetrics],
+    thresholds: Thresholds,
+    pictures: PictureData | None = None,
 ) -> Pairs:
     """Pairs of fragile pictures whose thumbnails' SimHashes are within
     `SIMHASH_THRESHOLD`, and whose pHashes are further apart than the preset's
     threshold (closer ones are the first search's). `d` is the pHash distance, `t` 0."""
     empty = np.zeros(0, np.int64)
-    index, hashes = fragile_pictures(fps, metrics)
+    index, hashes = fragile_pictures(fps, metrics, pictures)
     if len(index) < 2:
         return Pairs(empty, empty, empty, empty)
     found = find_pairs(hashes, SIMHASH_THRESHOLD)
@@ -202,14 +216,16 @@ def smooth_candidates(
     return Pairs(i[far], j[far], np.zeros(int(far.sum()), np.int64), d[far])
 
 
-def smooth_agrees(pairs: Pairs, fps: Sequence[Fingerprint]) -> BOOL:
+def smooth_agrees(
+    pairs: Pairs, fps: Sequence[Fingerprint], pictures: PictureData | None = None
+) -> BOOL:
     """The strict check for pairs only the smooth search found: whole thumbnails and
     their non-smooth rest both correlate highly, and the rest is more than rounding."""
     out = np.zeros(len(pairs), dtype=bool)
     for start in range(0, len(pairs), _BATCH):
         stop = min(start + _BATCH, len(pairs))
-        a = _thumbs(fps, pairs.i[start:stop].tolist())
-        b = _thumbs(fps, pairs.j[start:stop].tolist())
+        a = _thumbs(fps, pairs.i[start:stop].tolist(), pictures)
+        b = _thumbs(fps, pairs.j[start:stop].tolist(), pictures)
         whole = _correlation(a, b)
         smooth = _smooth_part()
         ra, rb = a - a @ smooth, b - b @ smooth

@@ -1,0 +1,159 @@
+"""The pictures of several catalogs as matching reads them (`cleaner.detect.pictures`),
+straight from the columns: no `Fingerprint` or `ImageMetrics` per picture.
+
+Hashes, thumbnails and colours are rows of the catalogs' arrays. The sides and the
+detail measure are in each row's compressed metrics: they are decoded only for the
+pictures a check asks about (the ends of candidate pairs), each once, and only those
+three values (a set's members get their whole analysis, every value checked, when the
+set is scored). A detail map is inflated only when a low-detail pair needs it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import zlib
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from cleaner.catalog.columns import COLOUR_BYTES, HASH_BYTES, THUMB_BYTES, Columns
+from cleaner.catalog.schema import CatalogError, damaged_message
+from cleaner.detect import pictures as picture_data
+from cleaner.models import LOW_DETAIL_STD, Fingerprint
+
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
+U8 = npt.NDArray[np.uint8]
+BOOL = npt.NDArray[np.bool_]
+
+# what matching expects is what a catalog row holds
+assert HASH_BYTES == picture_data.HASH_BYTES
+assert COLOUR_BYTES == picture_data.COLOUR_BYTES
+
+
+class ColumnPictures:
+    """`cleaner.detect.pictures.PictureData` over catalogs: picture p is row `local[p]`
+    of catalog `cat[p]` (a readable row)."""
+
+    def __init__(self, catalogs: list[Columns], cat: I64, local: I64) -> None:
+        self.catalogs = catalogs
+        self.cat = cat
+        self.local = local
+        n = len(cat)
+        self._decoded = np.zeros(n, dtype=bool)
+        self._width = np.zeros(n, dtype=np.float64)
+        self._height = np.zeros(n, dtype=np.float64)
+        self._detail = np.zeros(n, dtype=np.float64)
+
+    def __len__(self) -> int:
+        return len(self.cat)
+
+    def _gather(self, index: I64, column: str, width: int) -> U8:
+        """Rows `index` of one bytes column of every catalog, in the order asked."""
+        out = np.empty((len(index), width), dtype=np.uint8)
+        cats = self.cat[index]
+        for n, c in enumerate(self.catalogs):
+            sel = np.flatnonzero(cats == n)
+            if len(sel):
+                out[sel] = getattr(c, column)[self.local[index[sel]]]
+        return out
+
+    def hash_table(self) -> tuple[U8, BOOL]:
+        index = np.arange(len(self), dtype=np.int64)
+        # a catalog row always holds every hash (`cleaner.catalog.columns` checks its size)
+        return self._gather(index, "hashes", HASH_BYTES), np.ones(len(self), dtype=bool)
+
+    def thumbs(self, index: I64) -> U8:
+        return self._gather(np.asarray(index, dtype=np.int64), "thumbs", THUMB_BYTES)
+
+    def colours(self, index: I64) -> tuple[U8, BOOL]:
+        index = np.asarray(index, dtype=np.int64)
+        colours = self._gather(index, "colours", COLOUR_BYTES)
+        has = np.empty(len(index), dtype=bool)
+        cats = self.cat[index]
+        for n, c in enumerate(self.catalogs):
+            sel = np.flatnonzero(cats == n)
+            has[sel] = c.has_colour[self.local[index[sel]]]
+        colours[~has] = picture_data.GREY
+        return colours, has
+
+    def sides(self, index: I64) -> tuple[F64, F64]:
+        index = np.asarray(index, dtype=np.int64)
+        self._decode(index)
+        return self._width[index], self._height[index]
+
+    def low_detail(self, index: I64) -> BOOL:
+        index = np.asarray(index, dtype=np.int64)
+        self._decode(index)
+        return np.asarray(self._detail[index] < LOW_DETAIL_STD)
+
+    def detail_map(self, k: int) -> bytes | None:
+        c = self.catalogs[int(self.cat[k])]
+        blob = c.detail.get(int(self.local[k]))
+        if blob is None:
+            return None
+        try:
+            return zlib.decompress(blob)
+        except zlib.error:
+            raise _bad(c, int(self.local[k])) from None
+
+    def fingerprints(self, index: I64) -> list[Fingerprint]:
+        """The `Fingerprint`s of pictures `index`, made from one gather of each column
+        (the canonical search reads the thumbnails of slices of them)."""
+        index = np.asarray(index, dtype=np.int64)
+        hashes = self._gather(index, "hashes", HASH_BYTES).tobytes()
+        thumbs = self.thumbs(index).tobytes()
+        colours, has = self.colours(index)
+        packed = colours.tobytes()
+        out: list[Fingerprint] = []
+        for n, (k, ok) in enumerate(zip(index.tolist(), has.tolist(), strict=True)):
+            out.append(
+                Fingerprint(
+                    hash_bytes=hashes[n * HASH_BYTES : (n + 1) * HASH_BYTES],
+                    thumb=thumbs[n * THUMB_BYTES : (n + 1) * THUMB_BYTES],
+                    detail_map=self.detail_map(k),
+                    colour=packed[n * COLOUR_BYTES : (n + 1) * COLOUR_BYTES] if ok else b"",
+                )
+            )
+        return out
+
+    def _decode(self, index: I64) -> None:
+        """Width, height and detail of the pictures `index` not decoded yet."""
+        todo = np.unique(index[~self._decoded[index]])
+        if not len(todo):
+            return
+        loads = json.loads
+        for p in todo.tolist():
+            c = self.catalogs[int(self.cat[p])]
+            r = int(self.local[p])
+            try:
+                z = zlib.decompressobj(15, c.dictionary)
+                data = loads(z.decompress(c.metrics[r] or b"") + z.flush())
+                width, height, detail = data["width"], data["height"], data["detail"]
+            except (zlib.error, ValueError, TypeError, KeyError):
+                raise _bad(c, r) from None
+            # the checks `cleaner.resultio` makes of these three values
+            if not (
+                type(width) is int
+                and type(height) is int
+                and width >= 0
+                and height >= 0
+                and type(detail) in (int, float)
+                and math.isfinite(detail)
+            ):
+                raise _bad(c, r)
+            self._width[p] = width
+            self._height[p] = height
+            self._detail[p] = float(detail)
+        self._decoded[todo] = True
+
+
+def _bad(c: Columns, row: int) -> CatalogError:
+    return CatalogError(
+        damaged_message(
+            Path(c.info.path),
+            f"the row of {c.relpath_of(row)!r} does not hold what PhotoSift writes",
+        )
+    )
