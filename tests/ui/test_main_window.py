@@ -316,7 +316,8 @@ def test_controls_have_accessible_names(window: MainWindow) -> None:
         assert isinstance(w, QWidget)
         assert w.accessibleName(), w
     # a label's name is its text (a name would replace it): what it is is its description
-    assert rp.summary.accessibleDescription() and not rp.summary.accessibleName()
+    assert rp.summary.accessibleDescription()
+    assert not rp.summary.accessibleName()
 
 
 def test_settings_file_path_is_isolated(user_dirs: Path) -> None:
