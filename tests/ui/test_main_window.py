@@ -310,11 +310,14 @@ def test_every_main_action_has_a_shortcut(window: MainWindow) -> None:
 def test_controls_have_accessible_names(window: MainWindow) -> None:
     rp = window.review_page
     for w in (
-        rp.group_view, rp.grid, rp.sort_combo, rp.summary, window.start_page.folders,
+        rp.group_view, rp.grid, rp.sort_combo, window.start_page.folders,
         window.start_page.similarity, window.progress_page.bar,
     ):  # fmt: skip
         assert isinstance(w, QWidget)
         assert w.accessibleName(), w
+    # a label's name is its text (a name would replace it): what it is is its description
+    assert rp.summary.accessibleDescription()
+    assert not rp.summary.accessibleName()
 
 
 def test_settings_file_path_is_isolated(user_dirs: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from cleaner import DuplicateGroup
@@ -12,6 +12,7 @@ from ui.delegates.paint import (
     SPAN_HUE,
     draw_centered_pixmap,
     placeholder,
+    readable,
     remote_placeholder,
     tint,
 )
@@ -28,6 +29,26 @@ LTR = Qt.TextFlag.TextForceLeftToRight
 
 def row_height(font: QFont) -> int:
     return max(ROW_H, 3 * QFontMetrics(font).height() + 12)
+
+
+def line_inks(
+    palette: QPalette, selected: bool, marked: bool, spans: bool
+) -> tuple[QColor, QColor, QColor]:
+    """The colours of the row's three lines (title, marks, folder), each readable (4.5:1)
+    on the row: Base, or Highlight when selected. Red says "to remove" and purple "on
+    several servers", but the words say it too."""
+    if selected:
+        ink = readable(
+            palette.color(QPalette.ColorRole.HighlightedText),
+            palette.color(QPalette.ColorRole.Highlight),
+        )
+        return ink, ink, ink
+    base = palette.color(QPalette.ColorRole.Base)
+    text = readable(palette.color(QPalette.ColorRole.Text), base)
+    dim = readable(palette.color(QPalette.ColorRole.PlaceholderText), base)
+    status = readable(tint(palette, REMOVE_HUE, 0.9), base) if marked else dim
+    folder = readable(tint(palette, SPAN_HUE, 0.9), base) if spans else dim
+    return text, status, folder
 
 
 class GroupRowDelegate(QStyledItemDelegate):
@@ -92,19 +113,12 @@ class GroupRowDelegate(QStyledItemDelegate):
             remote_placeholder(painter, area, palette, "")
         else:
             placeholder(painter, area, palette, "")
-        text_colour = palette.color(
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        )
-        dim = text_colour if selected else palette.color(QPalette.ColorRole.PlaceholderText)
         font = QFont(option.font)
         bold = QFont(font)
         bold.setBold(True)
         lines = self.text_lines(option, index)
         marked = int(index.data(roles.MarkedCountRole) or 0)
-        red = tint(palette, REMOVE_HUE, 0.9)
-        pens = (text_colour, dim if not marked else text_colour if selected else red, dim)
-        if index.data(roles.SpansRole) and not selected:  # a set on several servers
-            pens = (*pens[:2], tint(palette, SPAN_HUE, 0.9))
+        pens = line_inks(palette, selected, marked > 0, bool(index.data(roles.SpansRole)))
         for n, (box, text) in enumerate(lines):
             painter.setFont(bold if n == 0 else font)
             painter.setPen(pens[n])

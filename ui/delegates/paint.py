@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap
 
+from ui.contrast import AA_TEXT, RGB, contrast_ratio
+
 KEEP_HUE = QColor(46, 125, 50)  # green
 REMOVE_HUE = QColor(198, 40, 40)  # red
 PROTECTED_HUE = QColor(21, 101, 192)  # blue
@@ -45,8 +47,52 @@ def tint(palette: QPalette, hue: QColor, strength: float) -> QColor:
     )
 
 
+def _rgb(colour: QColor) -> RGB:
+    return colour.red(), colour.green(), colour.blue()
+
+
+def _mix(a: QColor, b: QColor, s: float) -> QColor:
+    """`b` mixed into `a` by `s` (0 to 1), opaque."""
+    return QColor(
+        round(a.red() * (1 - s) + b.red() * s),
+        round(a.green() * (1 - s) + b.green() * s),
+        round(a.blue() * (1 - s) + b.blue() * s),
+    )
+
+
+def contrast(ink: QColor, background: QColor) -> float:
+    """WCAG contrast of `ink` (a translucent one as painted over `background`)."""
+    return contrast_ratio(_rgb(_mix(background, ink, ink.alphaF())), _rgb(background))
+
+
 def text_on(background: QColor) -> QColor:
-    return QColor(Qt.GlobalColor.black) if background.lightnessF() > 0.6 else QColor("white")
+    """Black or white, whichever reads better on `background` (by contrast, not lightness:
+    white on amber looks bold but measures 2.2:1)."""
+    black, white = QColor(Qt.GlobalColor.black), QColor(Qt.GlobalColor.white)
+    return black if contrast(black, background) >= contrast(white, background) else white
+
+
+def readable(ink: QColor, background: QColor, target: float = AA_TEXT) -> QColor:
+    """`ink` as painted on `background`, darkened or lightened just enough to reach
+    `target` contrast (WCAG AA for text: 4.5:1), so a theme's red or grey keeps its look
+    where it already reads and is fixed where it is too faint (red on a dark list)."""
+    painted = _mix(background, ink, ink.alphaF())
+    if contrast(painted, background) >= target:
+        return painted
+    extreme = text_on(background)  # black or white always reaches 4.5:1 on any colour
+    for step in range(1, 21):
+        shade = _mix(painted, extreme, step / 20)
+        if contrast(shade, background) >= target:
+            return shade
+    return extreme
+
+
+def placeholder_ink(palette: QPalette) -> QColor:
+    """The words on an empty picture area ("Loading…", "On nas-1 …"), readable on it."""
+    return readable(
+        palette.color(QPalette.ColorRole.PlaceholderText),
+        palette.color(QPalette.ColorRole.AlternateBase),
+    )
 
 
 PILL_PAD = 12  # the text's margin inside a pill, both sides together
@@ -118,7 +164,7 @@ def placeholder(painter: QPainter, area: QRect, palette: QPalette, text: str) ->
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(palette.color(QPalette.ColorRole.AlternateBase))
     painter.drawRect(area)
-    painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+    painter.setPen(placeholder_ink(palette))
     painter.drawText(area, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, text)
     painter.restore()
 
@@ -131,7 +177,7 @@ def remote_placeholder(painter: QPainter, area: QRect, palette: QPalette, label:
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(palette.color(QPalette.ColorRole.AlternateBase))
     painter.drawRect(area)
-    ink = palette.color(QPalette.ColorRole.PlaceholderText)
+    ink = placeholder_ink(palette)
     side = max(8, min(area.width(), area.height()) // (3 if label else 2))
     x = area.x() + (area.width() - side) // 2
     y = area.y() + (area.height() - side) // 2 - (side // 2 if label else 0)

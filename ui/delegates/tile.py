@@ -55,6 +55,7 @@ from ui.delegates.paint import (
     label_hue,
     pill,
     placeholder,
+    readable,
     remote_placeholder,
     text_on,
     tint,
@@ -79,6 +80,45 @@ def tile_size(font: QFont) -> QSize:
     line_h = QFontMetrics(font).height()
     height = 6 + PAD + IMAGE.height() + 6 + TEXT_LINES * line_h + 4 + BAR_H + PAD
     return QSize(TILE.width(), max(TILE.height(), height))
+
+
+def card_colour(palette: QPalette, marked: bool) -> QColor:
+    """The tile's background: a faint red when the copy is marked to go."""
+    return tint(palette, REMOVE_HUE, 0.10) if marked else palette.color(QPalette.ColorRole.Base)
+
+
+def text_inks(palette: QPalette, card: QColor) -> tuple[QColor, QColor]:
+    """The tile's text and its dimmed folder line, readable (4.5:1) on the card."""
+    return (
+        readable(palette.color(QPalette.ColorRole.Text), card),
+        readable(palette.color(QPalette.ColorRole.PlaceholderText), card),
+    )
+
+
+def bar_colour(palette: QPalette, marked: bool, locked: bool, changed: bool) -> QColor:
+    """The keep / remove bar's colour (its word is painted in `text_on` of it). Remove is
+    the full red: a lighter tint left white text under 4.5:1 in a light theme."""
+    if changed or locked:
+        return tint(palette, PROTECTED_HUE, 0.22)
+    if marked:
+        return tint(palette, REMOVE_HUE, 1.0)
+    return tint(palette, KEEP_HUE, 0.22)
+
+
+FOCUS_RING = 2  # px: WCAG 2.4.11's focus indicator is at least 2 px thick
+
+
+def focus_ring(painter: QPainter, tile: QRect, ink: QColor) -> None:
+    """Where the keyboard is: a solid ring inside the tile's border, in the text's colour
+    (at least 4.5:1 on the card, so a ring that can be seen), never the selection's
+    colour: the current tile is usually selected too, and a Highlight ring on a
+    Highlight border was invisible (it was a 1 px dotted line)."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    painter.setPen(QPen(ink, FOCUS_RING, Qt.PenStyle.SolidLine))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawRoundedRect(tile.adjusted(5, 5, -5, -5), 4, 4)
+    painter.restore()
 
 
 class TextLine:
@@ -193,7 +233,7 @@ class PhotoTileDelegate(QStyledItemDelegate):
         painter.save()
         tile = rect.adjusted(3, 3, -3, -3)
         # card
-        card = tint(palette, REMOVE_HUE, 0.10) if marked else palette.color(QPalette.ColorRole.Base)
+        card = card_colour(palette, marked)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         border = palette.color(QPalette.ColorRole.Mid)
         width = 1.0
@@ -247,8 +287,7 @@ class PhotoTileDelegate(QStyledItemDelegate):
             pill(painter, area.x() + 4, bottom, text, MATCH_HUE, small)
 
         # text
-        text_colour = palette.color(QPalette.ColorRole.Text)
-        dim = palette.color(QPalette.ColorRole.PlaceholderText)
+        text_colour, dim = text_inks(palette, card)
         for line in self.text_lines(option, index):
             painter.setPen(dim if line.dim else text_colour)
             painter.setFont(line.font)
@@ -257,16 +296,15 @@ class PhotoTileDelegate(QStyledItemDelegate):
         # the keep / remove bar
         bar = self.bar_rect(tile)
         wordings: tuple[str, ...]
+        colour = bar_colour(palette, marked, locked, changed)
         if changed:
-            colour = tint(palette, PROTECTED_HUE, 0.22)
             wordings = ("Kept: scan again to review", "Kept: scan again", "Kept")
         elif locked:
-            colour = tint(palette, PROTECTED_HUE, 0.22)
             wordings = ("Always kept (protected)", "Always kept")
         elif marked:
-            colour, wordings = tint(palette, REMOVE_HUE, 0.85), ("✗  Remove",)
+            wordings = ("✗  Remove",)
         else:
-            colour, wordings = tint(palette, KEEP_HUE, 0.22), ("✓  Keep",)
+            wordings = ("✓  Keep",)
         # the longest wording that fits the bar (a large font), else elided: never clipped
         bar_fm = QFontMetrics(bold)
         room = bar.width() - 8
@@ -281,12 +319,8 @@ class PhotoTileDelegate(QStyledItemDelegate):
         painter.setFont(bold)
         painter.drawText(bar, Qt.AlignmentFlag.AlignCenter, label)
 
-        if state & QStyle.StateFlag.State_HasFocus:
-            painter.setPen(
-                QPen(palette.color(QPalette.ColorRole.Highlight), 1, Qt.PenStyle.DotLine)
-            )
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(tile.adjusted(4, 4, -4, -4), 4, 4)
+        if state & QStyle.StateFlag.State_HasFocus:  # the current tile of a focused grid
+            focus_ring(painter, tile, text_colour)
         painter.restore()
 
     def editorEvent(

@@ -319,7 +319,17 @@ class GroupListModel(QAbstractListModel):
             )
             if marked:
                 text += f", {marked} marked, {human_bytes(self.session.bytes_in_group(row))}"
+            elif role == Qt.ItemDataRole.AccessibleTextRole:  # the row's "Nothing marked"
+                text += ", nothing marked"
+            if role == Qt.ItemDataRole.AccessibleTextRole and (
+                (places := places_for(self.session.result)) is not None
+                and len(on := places.spanned([m.path for m in group.members])) > 1
+            ):  # the row's purple "On 2 servers: …"
+                text += f", on {len(on)} servers: {', '.join(on)}"
             return text
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            where = printable(folder_in_scan(group.keeper.path, self.session.roots))
+            return f"{keeper_reason(group.reason)} Kept copy in {where or 'the top folder'}."
         if role == Qt.ItemDataRole.ToolTipRole:
             roots = self.session.roots
             folders = sorted({printable(folder_in_scan(m.path, roots)) for m in group.members})

@@ -253,11 +253,31 @@ class PhotoGridModel(QAbstractListModel):
             elif self.session.is_locked(self._row, i):
                 extra += ", protected folder"
             extra += f", {match.lower()}" if (match := match_short(m, group)) else ""
+            if m.metrics is not None and m.metrics.damaged:  # the tile's "⚠ Damaged"
+                extra += ", damaged"
+            where = f"in {file_and_folder(m.path, self.session.roots)[1]}"
+            if (places := places_for(self.session.result)) is not None:  # its server label
+                where = f"on {printable(places.label(m.path))}, {where}"
             return (
                 f"{os.path.basename(m.path)}, {state}{extra}, quality {m.quality}, "
-                f"{resolution(m)}, {human_bytes(m.entry.size)}, {format_label(m)}, "
-                f"in {file_and_folder(m.path, self.session.roots)[1]}"
+                f"{resolution(m)}, {human_bytes(m.entry.size)}, {format_label(m)}, {where}"
             )
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            # why it is kept or not (the tooltip's reason) and how to change it
+            if self.session.is_changed(self._row, i):
+                why = "Changed since this review was saved: scan again to include it."
+            elif self.session.is_locked(self._row, i):
+                why = "In a protected folder: always kept."
+            elif m.is_keeper:
+                why = keeper_reason(group.reason)
+            else:
+                keeper = next((k for k in group.members if k.is_keeper), None)
+                why = kept_over_text(m, keeper) or (
+                    f"Another copy is suggested to keep: {os.path.basename(keeper.path)}."
+                    if keeper is not None
+                    else ""
+                )
+            return f"{why} Press Space to keep or remove it.".strip()
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [printable(m.path)]  # the full path, on its own line at the top
             if (places := places_for(self.session.result)) is not None:

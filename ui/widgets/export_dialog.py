@@ -133,7 +133,8 @@ class ExportDialog(QDialog):
 
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # selectable (to copy a path) once there is something to read, in `_say`: the
+        # flag makes the label focusable, and a focused blank line says nothing
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)  # the engine reports no progress: a busy bar
         self.busy.setAccessibleName("Writing the report")
@@ -242,6 +243,10 @@ class ExportDialog(QDialog):
         dialog's own rich text with every name in it escaped."""
         self.status.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
         self.status.setText(text)
+        flags = Qt.TextInteractionFlag
+        self.status.setTextInteractionFlags(
+            flags.TextSelectableByMouse if text.strip() else flags.NoTextInteraction
+        )
 
     def _on_done(self, done: ExportDone) -> None:
         self.done_event = done

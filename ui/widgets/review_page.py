@@ -206,7 +206,7 @@ class ReviewPage(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
         self.summary.setFont(font)
-        self.summary.setAccessibleName("Marked files")
+        self.summary.setAccessibleDescription("Marked files")
         # In a narrow window (900 px) the count wraps onto a second line instead of being
         # cut ("… to fr") or pushing the buttons out of the window.
         self.summary.setWordWrap(True)
