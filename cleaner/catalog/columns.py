@@ -23,6 +23,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import signal
 import sqlite3
 import zlib
 from collections.abc import Generator, Sequence
@@ -46,11 +47,12 @@ from cleaner.catalog.schema import (
 from cleaner.detect.cache import analysis_from_columns
 from cleaner.detect.fingerprint import COLOUR_SIDE, THUMB_SIDE
 from cleaner.models import DIHEDRAL_BYTES, Analysis, SkipReason
+from cleaner.progress import CancelToken
 
 HASH_BYTES = DIHEDRAL_BYTES + 8  # the eight orientations and the crop window
 THUMB_BYTES = THUMB_SIDE * THUMB_SIDE
 COLOUR_BYTES = 2 * COLOUR_SIDE * COLOUR_SIDE
-_BATCH = 20_000  # rows fetched at a time
+_BATCH = 20_000  # rows fetched at a time; a cancel is seen between batches (~0.5 s)
 _MOD = 1 << 256
 
 U8 = npt.NDArray[np.uint8]
@@ -127,13 +129,14 @@ class Columns:
         return out
 
 
-def read_columns(path: str | os.PathLike[str]) -> Columns:
+def read_columns(path: str | os.PathLike[str], cancel: CancelToken | None = None) -> Columns:
     """One catalog's rows for grouping, every check of `cleaner.catalog.read` made
-    (raises `CatalogError`, `UnfinishedCatalog` or `CatalogVersionError` in one line)."""
+    (raises `CatalogError`, `UnfinishedCatalog` or `CatalogVersionError` in one line).
+    `cancel` is checked between batches of rows (raises `Cancelled`)."""
     where = Path(path)
     with open_read_only(where) as conn:
         meta = check_usable(where, conn, for_grouping=True)
-        return _read(where, conn, meta)
+        return _read(where, conn, meta, cancel)
 
 
 # Catalogs at least this big in all are read by worker processes, one catalog each
@@ -141,20 +144,28 @@ def read_columns(path: str | os.PathLike[str]) -> Columns:
 # ones are read here, where starting the processes would cost more than it saves.
 PARALLEL_BYTES = 256 * 1024 * 1024
 READERS = 2
+# how often a parent waiting for a worker's catalog looks at the cancel token
+_POLL_SECONDS = 0.1
 
 
 def read_many(
-    paths: Sequence[str | os.PathLike[str]], workers: int | None = None
+    paths: Sequence[str | os.PathLike[str]],
+    workers: int | None = None,
+    cancel: CancelToken | None = None,
 ) -> Generator[Columns | CatalogError, None, None]:
     """`read_columns` of each path, in the order given, on `workers` processes (default:
     up to `READERS`, the cores there are) when the catalogs are big enough to pay for
     them. A catalog that cannot be used comes as the `CatalogError` (one line) that
-    `read_columns` raised for it, so the caller decides whether the others go on."""
+    `read_columns` raised for it, so the caller decides whether the others go on.
+
+    `cancel` raises `Cancelled` within a batch of rows (here) or `_POLL_SECONDS` (workers);
+    a cancel, an error or closing the generator early ends the worker processes before
+    it returns, so no read goes on behind the caller's back."""
     count = min(workers or READERS, os.cpu_count() or 1, len(paths))
     if count < 2 or _total_bytes(paths) < PARALLEL_BYTES:
         for path in paths:
             try:
-                columns = read_columns(path)
+                columns = read_columns(path, cancel)
             except CatalogError as exc:
                 yield exc
                 continue
@@ -163,18 +174,58 @@ def read_many(
     # spawned, not forked: the caller may be a window with threads; a spawned process
     # imports only what reading needs
     context = multiprocessing.get_context("spawn")
-    pool = cf.ProcessPoolExecutor(count, mp_context=context)
+    pool = cf.ProcessPoolExecutor(count, mp_context=context, initializer=_ignore_interrupt)
+    finished = False
     try:
         futures = [pool.submit(read_columns, path) for path in paths]
         for future in futures:
+            _wait(future, cancel)
             try:
                 columns = future.result()
             except CatalogError as exc:
                 yield exc
                 continue
             yield columns
-    finally:  # done, or stopped early (an error, a cancel): reads not started are dropped
-        pool.shutdown(wait=False, cancel_futures=True)
+        finished = True
+    finally:  # stopped early (an error, a cancel, closed): the reads under way are ended
+        if not finished:
+            _end_workers(pool)
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _wait(future: cf.Future[Columns], cancel: CancelToken | None) -> None:
+    """Wait for a worker's catalog, looking at `cancel` every `_POLL_SECONDS` (a
+    worker process cannot see the parent's token; a catalog of a million rows takes it
+    ~20 s)."""
+    while True:
+        if cancel is not None:
+            cancel.check()
+        done, _ = cf.wait([future], timeout=_POLL_SECONDS)
+        if done:
+            break
+    if cancel is not None:
+        cancel.check()
+
+
+def _end_workers(pool: cf.ProcessPoolExecutor) -> None:
+    """Terminate the pool's processes (killed if they do not go) and wait for them:
+    `shutdown` alone lets a read under way run to its end, seconds after a cancel.
+    Python 3.14 has `ProcessPoolExecutor.terminate_workers`; before it the processes
+    are only reachable through `_processes`."""
+    processes = list((pool._processes or {}).values())
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=2)
+        if process.is_alive():
+            process.kill()
+            process.join()
+
+
+def _ignore_interrupt() -> None:
+    """In a worker: Ctrl-C is the parent's to handle (it ends the workers); without
+    this, each idle worker would print its own KeyboardInterrupt traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _total_bytes(paths: Sequence[str | os.PathLike[str]]) -> int:
@@ -185,7 +236,9 @@ def _total_bytes(paths: Sequence[str | os.PathLike[str]]) -> int:
     return total
 
 
-def _read(path: Path, conn: sqlite3.Connection, meta: dict[str, str]) -> Columns:
+def _read(
+    path: Path, conn: sqlite3.Connection, meta: dict[str, str], cancel: CancelToken | None
+) -> Columns:
     checksum = Checksum()
     for row in conn.execute("SELECT key, value FROM meta WHERE key != 'checksum' ORDER BY key"):
         checksum.add("meta", row)
@@ -220,6 +273,8 @@ def _read(path: Path, conn: sqlite3.Connection, meta: dict[str, str]) -> Columns
     r = 0
     cursor = conn.execute(FILES_SELECT)
     while batch := cursor.fetchmany(_BATCH):
+        if cancel is not None:
+            cancel.check()
         if r + len(batch) > total:
             raise CatalogError(damaged_message(path, "its files table changed while read"))
         # five bytes columns packed in one buffer each, copied once into the arrays

@@ -159,7 +159,7 @@ def scan_catalogs(
     seen: dict[str, str] = {}
     # read on both cores when the catalogs are big; a catalog that cannot be used comes
     # as its CatalogError, in its place
-    with contextlib.closing(read_many(paths)) as reading:
+    with contextlib.closing(read_many(paths, cancel=token)) as reading:
         for path, read in zip(paths, reading, strict=True):
             token.check()
             try:
