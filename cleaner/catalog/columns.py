@@ -28,6 +28,7 @@ import sqlite3
 import zlib
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
+from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +47,7 @@ from cleaner.catalog.schema import (
 )
 from cleaner.detect.cache import analysis_from_columns
 from cleaner.detect.fingerprint import COLOUR_SIDE, THUMB_SIDE
+from cleaner.errors import Cancelled
 from cleaner.models import DIHEDRAL_BYTES, Analysis, SkipReason
 from cleaner.progress import CancelToken
 
@@ -158,9 +160,9 @@ def read_many(
     them. A catalog that cannot be used comes as the `CatalogError` (one line) that
     `read_columns` raised for it, so the caller decides whether the others go on.
 
-    `cancel` raises `Cancelled` within a batch of rows (here) or `_POLL_SECONDS` (workers);
-    a cancel, an error or closing the generator early ends the worker processes before
-    it returns, so no read goes on behind the caller's back."""
+    `cancel` raises `Cancelled` within a batch of rows; a cancel, an error or closing
+    the generator early stops the worker processes' reads (within a batch) and waits
+    for the processes to end, so no read goes on behind the caller's back."""
     count = min(workers or READERS, os.cpu_count() or 1, len(paths))
     if count < 2 or _total_bytes(paths) < PARALLEL_BYTES:
         for path in paths:
@@ -174,26 +176,31 @@ def read_many(
     # spawned, not forked: the caller may be a window with threads; a spawned process
     # imports only what reading needs
     context = multiprocessing.get_context("spawn")
-    pool = cf.ProcessPoolExecutor(count, mp_context=context, initializer=_ignore_interrupt)
-    finished = False
+    stop = context.Event()  # the workers' cancel token
+    pool = cf.ProcessPoolExecutor(
+        count, mp_context=context, initializer=_start_worker, initargs=(stop,)
+    )
     try:
-        futures = [pool.submit(read_columns, path) for path in paths]
+        futures = [pool.submit(_read_in_worker, path) for path in paths]
         for future in futures:
             _wait(future, cancel)
             try:
-                columns = future.result()
+                read = future.result()
             except CatalogError as exc:
                 yield exc
                 continue
-            yield columns
-        finished = True
-    finally:  # stopped early (an error, a cancel, closed): the reads under way are ended
-        if not finished:
-            _end_workers(pool)
+            if read is None:  # only after `stop` is set, which ends this generator
+                raise Cancelled
+            yield read
+    finally:  # done, or stopped early (an error, a cancel, closed): reads under way stop
+        # at their next batch and the rest are dropped. The workers are asked, not
+        # killed: a worker killed while it sends a catalog back leaves the pool's result
+        # reader waiting forever for the rest (seen with 60,000 rows and Ctrl-C).
+        stop.set()
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _wait(future: cf.Future[Columns], cancel: CancelToken | None) -> None:
+def _wait(future: cf.Future[Columns | None], cancel: CancelToken | None) -> None:
     """Wait for a worker's catalog, looking at `cancel` every `_POLL_SECONDS` (a
     worker process cannot see the parent's token; a catalog of a million rows takes it
     ~20 s)."""
@@ -207,25 +214,45 @@ def _wait(future: cf.Future[Columns], cancel: CancelToken | None) -> None:
         cancel.check()
 
 
-def _end_workers(pool: cf.ProcessPoolExecutor) -> None:
-    """Terminate the pool's processes (killed if they do not go) and wait for them:
-    `shutdown` alone lets a read under way run to its end, seconds after a cancel.
-    Python 3.14 has `ProcessPoolExecutor.terminate_workers`; before it the processes
-    are only reachable through `_processes`."""
-    processes = list((pool._processes or {}).values())
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        process.join(timeout=2)
-        if process.is_alive():
-            process.kill()
-            process.join()
+class _SharedToken(CancelToken):
+    """A worker's cancel token: the parent's `multiprocessing` Event, which a
+    `threading.Event` (the plain `CancelToken`) cannot be across processes."""
+
+    def __init__(self, event: EventType) -> None:
+        super().__init__()
+        self._shared = event
+
+    def cancel(self) -> None:
+        self._shared.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._shared.is_set()
+
+    def check(self) -> None:
+        if self._shared.is_set():
+            raise Cancelled
 
 
-def _ignore_interrupt() -> None:
-    """In a worker: Ctrl-C is the parent's to handle (it ends the workers); without
-    this, each idle worker would print its own KeyboardInterrupt traceback."""
+_worker_token: CancelToken | None = None  # set in each worker process by _start_worker
+
+
+def _start_worker(stop: EventType) -> None:
+    """In a worker: read with the parent's stop flag. Ctrl-C is the parent's to handle
+    (it stops the workers); without ignoring it, each idle worker would print its own
+    KeyboardInterrupt traceback."""
+    global _worker_token
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_token = _SharedToken(stop)
+
+
+def _read_in_worker(path: str | os.PathLike[str]) -> Columns | None:
+    """`read_columns` in a worker; None when stopped (the `Cancelled` exception does
+    not survive pickling back: its constructor takes no message)."""
+    try:
+        return read_columns(path, _worker_token)
+    except Cancelled:
+        return None
 
 
 def _total_bytes(paths: Sequence[str | os.PathLike[str]]) -> int:
