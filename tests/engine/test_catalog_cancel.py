@@ -138,3 +138,47 @@ def test_read_many_read_to_the_end_leaves_no_worker_processes(
     read = list(read_many([catalog, catalog], workers=2, cancel=CancelToken()))
     assert [len(c) for c in read if not isinstance(c, Exception)] == [ROWS, ROWS]
     assert _no_children() == []
+
+
+def test_a_worker_stops_at_the_next_batch_once_the_parent_sets_its_flag(
+    catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # what a worker process runs (`_start_worker` sets the token), here in this process
+    stop = multiprocessing.get_context("spawn").Event()
+    monkeypatch.setattr(columns_module, "_BATCH", BATCH)
+    hook = CancelDuringRead(columns_module._SharedToken(stop))  # cancel() sets `stop`
+    monkeypatch.setattr(columns_module, "row_bytes", hook.row_bytes)
+    monkeypatch.setattr(columns_module, "_worker_token", hook.token)
+    try:
+        assert columns_module._read_in_worker(catalog) is None  # stopped, not an error
+    finally:
+        hook.join()
+    assert stop.is_set()
+    assert hook.rows == 2 * BATCH
+
+
+def test_read_many_cancelled_sets_the_workers_stop_flag(
+    catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spawn = multiprocessing.get_context("spawn")
+    flags: list[object] = []
+
+    class Context:  # the spawn context, remembering the Event it makes
+        def __getattr__(self, name: str) -> object:
+            return getattr(spawn, name)
+
+        def Event(self) -> object:  # the context's own name
+            flags.append(spawn.Event())
+            return flags[-1]
+
+    monkeypatch.setattr(columns_module, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(columns_module.multiprocessing, "get_context", lambda _: Context())
+    token = CancelToken()
+    reading = read_many([catalog, catalog, catalog], workers=2, cancel=token)
+    next(reading)
+    token.cancel()
+    with pytest.raises(Cancelled):
+        next(reading)
+    assert len(flags) == 1
+    assert flags[0].is_set()  # type: ignore[attr-defined]
+    assert _no_children() == []
