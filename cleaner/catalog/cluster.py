@@ -69,6 +69,9 @@ SCHEDULER_TIMEOUT = 30.0  # seconds to reach a scheduler
 DEFAULT_WAIT_FOR_WORKERS = 600.0
 WORKERS_CHECK_SECONDS = 1.0  # how often the scheduler is asked which workers are connected
 WAITING_REPEAT_SECONDS = 60.0  # the "waiting for a worker" line, at most this often
+# seconds to fetch a finished batch's result (a few hundred KB): longer means the worker
+# holding it has gone (the batch then runs again)
+RESULT_TIMEOUT = 1.0
 LOCAL = re.compile(r"local:(\d+)")
 INSTALL = "pip install 'photosift[dask]'"
 # The worker processes of --cluster local:N. Dask's statistical profiler samples each
@@ -304,16 +307,25 @@ class _DaskRunner:
                     wait(list(in_flight), timeout=0.25, return_when="FIRST_COMPLETED")
                 finished: list[tuple[int, ReadOutcome]] = []
                 for future in [f for f in in_flight if f.done()]:
-                    lane, indices = in_flight.pop(future)
-                    lane.in_flight -= 1
+                    lane, indices = in_flight[future]
                     if future.status == "finished":
-                        batch: BatchResult = future.result()
+                        try:
+                            batch: BatchResult = future.result(timeout=RESULT_TIMEOUT)
+                        except TimeoutError:
+                            # Its result was on a worker that has just left: Dask runs it
+                            # again once a worker can, so it stays in flight, and this loop
+                            # goes on saying so (and pausing) instead of blocking here.
+                            continue
+                        del in_flight[future]
+                        lane.in_flight -= 1
                         self._check_identity(batch)
                         finished.extend(zip(indices, batch.outcomes, strict=True))
                         if log is not None:
                             log.writelines(f"{batch.worker}\t{requests[i].path}\n" for i in indices)
                             log.flush()
                     elif future.status == "error":
+                        del in_flight[future]
+                        lane.in_flight -= 1
                         finished.extend(self._failed(future, lane, indices, requests))
                     else:
                         raise ClusterError(
