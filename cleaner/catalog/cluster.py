@@ -16,6 +16,11 @@ Dask's (`dask.distributed`), never re-done here.
   that raises is retried `retries` times. A batch that still fails is split in two and
   each half sent again, down to one file, which is then recorded as skipped with the
   reason, so one poisonous picture costs a few retries, never the build.
+- A lane whose every worker has left (a pinned file server rebooting, every worker
+  stopped) would wait forever in Dask's queue, which to a user is a hang: the runner asks
+  the scheduler which workers are connected (`Client.scheduler_info`), says in one line
+  which resource has none (at most once a minute), and after `wait_for_workers` seconds
+  without one pauses the build as Ctrl-C does (`WorkersGone`, a `Cancelled`).
 - Every worker must fingerprint exactly as this machine does: each batch comes back with
   the worker's PhotoSift and library versions, and a mismatch stops the build in one line
   (what was read until then is kept).
@@ -34,7 +39,7 @@ import signal
 import sys
 import time
 from collections import deque
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,7 +48,7 @@ from cleaner.catalog.builder import ReadOutcome, ReadRequest, ReadRunner, read_f
 from cleaner.detect.cache import library_versions
 from cleaner.detect.decode import register_plugins
 from cleaner.detect.walk import normalise_roots
-from cleaner.errors import BadRootError
+from cleaner.errors import BadRootError, Cancelled
 from cleaner.models import SkippedFile, SkipReason
 from cleaner.progress import CancelToken
 from cleaner.textsafe import printable
@@ -57,6 +62,16 @@ MAX_BATCH = 64  # files per batch: enough to amortise a task's overhead (~1 ms)
 BATCHES_PER_THREAD = 4  # a batch is at most this share of what a thread has left
 IN_FLIGHT_PER_THREAD = 3  # queued on the scheduler at once: bounded, whatever the estate
 SCHEDULER_TIMEOUT = 30.0  # seconds to reach a scheduler
+# Seconds a lane may have no connected worker before the build pauses. A worker restarted
+# by its nanny or its service manager is back in seconds, a rebooting file server in a few
+# minutes; ten minutes covers those without leaving an unattended overnight build idle for
+# hours, and a pause costs nothing (the same command resumes). 0: wait indefinitely.
+DEFAULT_WAIT_FOR_WORKERS = 600.0
+WORKERS_CHECK_SECONDS = 1.0  # how often the scheduler is asked which workers are connected
+WAITING_REPEAT_SECONDS = 60.0  # the "waiting for a worker" line, at most this often
+# seconds to fetch a finished batch's result (a few hundred KB): longer means the worker
+# holding it has gone (the batch then runs again)
+RESULT_TIMEOUT = 1.0
 LOCAL = re.compile(r"local:(\d+)")
 INSTALL = "pip install 'photosift[dask]'"
 # The worker processes of --cluster local:N. Dask's statistical profiler samples each
@@ -87,6 +102,16 @@ class ClusterError(Exception):
     """The cluster cannot be used or stopped working; the message is one line."""
 
 
+class WorkersGone(Cancelled):
+    """The build paused because one lane had no connected worker for `wait_for_workers`
+    seconds: a pause like Ctrl-C (what was read is committed; the same command resumes).
+    `text` says which, in one line."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
 @dataclass(frozen=True, slots=True)
 class ClusterSettings:
     address: str  # tcp://SCHEDULER:8786, or local:N for N worker processes here
@@ -94,6 +119,8 @@ class ClusterSettings:
     retries: int = DEFAULT_RETRIES
     batch_size: int = 0  # 0: from the number of files and the cluster's threads
     read_log: Path | None = None  # append "WORKER<TAB>PATH" for every file read
+    # seconds a lane may have no connected worker before the build pauses (0: no limit)
+    wait_for_workers: float = DEFAULT_WAIT_FOR_WORKERS
 
 
 def check_address(text: str) -> str:
@@ -194,10 +221,13 @@ def _loaded_identity() -> str:
 
 
 @contextlib.contextmanager
-def connect(settings: ClusterSettings) -> Iterator[ReadRunner]:
+def connect(
+    settings: ClusterSettings, say: Callable[[str], None] | None = None
+) -> Iterator[ReadRunner]:
     """A `ReadRunner` on the cluster `settings.address` (started here for local:N), closed
     (and a local cluster stopped) on leaving. Raises `ClusterError` in one line when Dask
-    is not installed or the scheduler cannot be reached."""
+    is not installed or the scheduler cannot be reached. `say` is given the one-line
+    notes of a build waiting for workers."""
     try:
         import dask
         import distributed
@@ -227,7 +257,7 @@ def connect(settings: ClusterSettings) -> Iterator[ReadRunner]:
                     f"cannot reach the Dask scheduler at {settings.address}: "
                     f"{printable(str(exc)) or type(exc).__name__}"
                 ) from None
-        runner = _DaskRunner(client, settings)
+        runner = _DaskRunner(client, settings, say)
         runner.threads(CancelToken())
         runner.check_resources()
         runner.check_workers()
@@ -244,11 +274,17 @@ def connect(settings: ClusterSettings) -> Iterator[ReadRunner]:
 class _DaskRunner:
     """Batches on the cluster, at most a few per worker thread queued at once."""
 
-    def __init__(self, client: Client, settings: ClusterSettings) -> None:
+    def __init__(
+        self,
+        client: Client,
+        settings: ClusterSettings,
+        say: Callable[[str], None] | None = None,
+    ) -> None:
         self.client = client
         self.settings = settings
         self.pins = dict(settings.pins)
         self.identity = worker_identity()
+        self.say = say or (lambda text: None)
 
     def __call__(
         self, requests: Sequence[ReadRequest], max_pixels: int, token: CancelToken
@@ -260,23 +296,36 @@ class _DaskRunner:
         lanes = self._lanes(requests, self.threads(token))
         in_flight: dict[Future[Any], tuple[_Lane, list[int]]] = {}
         log = None if self.settings.read_log is None else self.settings.read_log.open("a")
+        next_check = 0.0
         try:
             while in_flight or any(lane.waiting() for lane in lanes):
+                if time.monotonic() >= next_check:
+                    next_check = time.monotonic() + WORKERS_CHECK_SECONDS
+                    self._check_lanes_have_workers(lanes, token)
                 self._fill(lanes, in_flight, requests, max_pixels)
                 with contextlib.suppress(TimeoutError), self.client.as_current():
                     wait(list(in_flight), timeout=0.25, return_when="FIRST_COMPLETED")
                 finished: list[tuple[int, ReadOutcome]] = []
                 for future in [f for f in in_flight if f.done()]:
-                    lane, indices = in_flight.pop(future)
-                    lane.in_flight -= 1
+                    lane, indices = in_flight[future]
                     if future.status == "finished":
-                        batch: BatchResult = future.result()
+                        try:
+                            batch: BatchResult = future.result(timeout=RESULT_TIMEOUT)
+                        except TimeoutError:
+                            # Its result was on a worker that has just left: Dask runs it
+                            # again once a worker can, so it stays in flight, and this loop
+                            # goes on saying so (and pausing) instead of blocking here.
+                            continue
+                        del in_flight[future]
+                        lane.in_flight -= 1
                         self._check_identity(batch)
                         finished.extend(zip(indices, batch.outcomes, strict=True))
                         if log is not None:
                             log.writelines(f"{batch.worker}\t{requests[i].path}\n" for i in indices)
                             log.flush()
                     elif future.status == "error":
+                        del in_flight[future]
+                        lane.in_flight -= 1
                         finished.extend(self._failed(future, lane, indices, requests))
                     else:
                         raise ClusterError(
@@ -291,6 +340,42 @@ class _DaskRunner:
                     self.client.cancel(list(in_flight), force=True)
             if log is not None:
                 log.close()
+
+    def _check_lanes_have_workers(self, lanes: list[_Lane], token: CancelToken) -> None:
+        """Say which lane with work has no connected worker (Dask would keep its batches
+        queued forever, in silence), at most once a minute; after `wait_for_workers`
+        seconds pause the build (the token set, `WorkersGone` raised). Called between
+        yields, so everything that came back is already written."""
+        workers = self.client.scheduler_info(n_workers=-1)["workers"].values()
+        offered = {name for w in workers for name in w.get("resources", {})}
+        now = time.monotonic()
+        for lane in lanes:
+            if not (lane.in_flight or lane.waiting()):
+                continue
+            able = bool(workers) if lane.resource is None else lane.resource in offered
+            whom = (
+                "a Dask worker" if lane.resource is None else f"a worker offering {lane.resource!r}"
+            )
+            if able:
+                if lane.gone_since is not None:
+                    lane.gone_since = None
+                    self.say(f"{whom} is connected again: reading goes on")
+                continue
+            if lane.gone_since is None:
+                lane.gone_since, lane.gone_clock, lane.said = now, time.strftime("%H:%M"), None
+            limit = self.settings.wait_for_workers
+            if limit > 0 and now - lane.gone_since >= limit:
+                token.cancel()
+                raise WorkersGone(
+                    f"no {whom.removeprefix('a ')} connected since {lane.gone_clock} "
+                    f"(--wait-for-workers {limit:g})"
+                )
+            if lane.said is None or now - lane.said >= WAITING_REPEAT_SECONDS:
+                lane.said = now
+                self.say(
+                    f"waiting for {whom} (none connected since {lane.gone_clock}); start one "
+                    "or press Ctrl-C to pause: the build resumes where it stopped"
+                )
 
     def _lanes(self, requests: Sequence[ReadRequest], threads: int) -> list[_Lane]:
         """One lane per resource (unpinned files: any worker), in walk order, each with
@@ -447,6 +532,9 @@ class _Lane:
     todo: deque[int] = field(default_factory=deque)
     split: deque[list[int]] = field(default_factory=deque)  # halves of failed batches
     in_flight: int = 0
+    gone_since: float | None = None  # monotonic: since when no connected worker can take it
+    gone_clock: str = ""  # that moment as the user's clock shows it
+    said: float | None = None  # monotonic: when the "waiting for a worker" line was last said
 
     def waiting(self) -> bool:
         return bool(self.todo or self.split)

@@ -109,6 +109,16 @@ def add_parser(subparsers: Any) -> None:
         metavar="FILE",
         help="append one line per file read: the worker that read it, a tab, its path",
     )
+    c.add_argument(
+        "--wait-for-workers",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="when no connected worker can read a folder's files (every worker offering its "
+        "resource, or every worker, has left), say so once a minute and, after this long, "
+        "pause the build as Ctrl-C does, to resume with the same command (default: 600, "
+        "time for a worker or a file server to restart; 0: wait indefinitely)",
+    )
     # For tests and experiments: files per batch sent to a worker (0: chosen from the work).
     c.add_argument("--batch-size", type=int, default=0, help=argparse.SUPPRESS)
     b.add_argument("-q", "--quiet", action="store_true", help="print only errors")
@@ -214,7 +224,11 @@ def _build(args: argparse.Namespace) -> int:
         with _pause_on_signals(token), contextlib.ExitStack() as stack:
             runner = None
             if on_cluster is not None:
-                runner = stack.enter_context(dask_cluster.connect(on_cluster))
+                runner = stack.enter_context(
+                    dask_cluster.connect(
+                        on_cluster, say=lambda text: show.say(f"photosift: {text}")
+                    )
+                )
             for event in build(settings, cancel=token, runner=runner):
                 if isinstance(event, Progress):
                     last = event
@@ -235,13 +249,16 @@ def _build(args: argparse.Namespace) -> int:
         show.close()
         error(str(exc))
         return EXIT_FAILED
-    except (Cancelled, KeyboardInterrupt):
+    except (Cancelled, KeyboardInterrupt) as exc:
         show.close()
         done = "" if last is None or last.total == 0 else f" ({last.done:,} of {last.total:,} read)"
+        why, then = "", ""
+        if isinstance(exc, dask_cluster.WorkersGone):
+            why, then = f" {exc.text};", " once a worker is back"
         print(
             printable(
-                f"Paused{done}: what was read is saved in {args.out}. Run the same command "
-                "again to resume."
+                f"Paused{done}:{why} what was read is saved in {args.out}. Run the same "
+                f"command again{then} to resume."
             ),
             file=sys.stderr,
         )
@@ -273,19 +290,25 @@ def _cluster_settings(args: argparse.Namespace) -> ClusterSettings | None:
     from cleaner.catalog import cluster as dask_cluster
 
     if args.cluster is None:
-        if args.pin or args.read_log:
-            raise ValueError("--pin and --read-log go with --cluster")
+        if args.pin or args.read_log or args.wait_for_workers is not None:
+            raise ValueError("--pin, --read-log and --wait-for-workers go with --cluster")
         return None
     if args.workers:
         raise ValueError("--workers is for a build on this machine; a cluster uses its workers")
     if args.batch_size < 0:
         raise ValueError("--batch-size cannot be negative")
+    wait = args.wait_for_workers
+    if wait is None:
+        wait = dask_cluster.DEFAULT_WAIT_FOR_WORKERS
+    elif not wait >= 0 or wait == float("inf"):  # also refuses nan
+        raise ValueError("--wait-for-workers must be a number of seconds (0: no limit)")
     pins = [dask_cluster.check_pin(text) for text in args.pin]
     return dask_cluster.ClusterSettings(
         address=dask_cluster.check_address(args.cluster),
         pins=dask_cluster.resolve_pins(args.roots, pins),
         batch_size=args.batch_size,
         read_log=None if args.read_log is None else Path(args.read_log),
+        wait_for_workers=wait,
     )
 
 

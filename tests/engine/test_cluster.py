@@ -287,6 +287,9 @@ def test_cluster_options_are_checked_before_anything_runs(
         (["--cluster", "local:1", "--pin", "share-a"], "must be ROOT=RESOURCE"),
         (["--cluster", "local:1", "--pin", f"{estate[1]}=share-b"], "not one of the folders"),
         (["--cluster", "local:1", "--workers", "2"], "a cluster uses its workers"),
+        (["--wait-for-workers", "60"], "go with --cluster"),
+        (["--cluster", "local:1", "--wait-for-workers", "-1"], "a number of seconds"),
+        (["--cluster", "local:1", "--wait-for-workers", "nan"], "a number of seconds"),
     ]:
         assert main(base + extra) == 2
         err = capsys.readouterr().err
@@ -383,3 +386,161 @@ def test_a_file_that_kills_its_workers_is_skipped_with_its_reason_and_the_build_
     ((_root, name, reason, detail),) = table(out, SKIPPED)
     assert (name, reason) == (b"poison.png", "unreadable")
     assert "stopped Dask workers repeatedly" in str(detail)
+
+
+# -- every worker of a lane gone: said, then a pause ---------------------------------------
+
+
+def test_a_pinned_lane_whose_workers_all_left_says_so_then_pauses_and_resumes(
+    estate: list[Path], local_catalog: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The only worker offering share-a leaves mid-build (retired by the scheduler, as
+    a file server shutting down): the build says which resource has no worker, pauses
+    after --wait-for-workers with every finished file committed, and the same command
+    finishes it once such a worker is back. The build runs in a thread so that a hang
+    fails the test instead of stalling the suite."""
+    from distributed import Client, Nanny, Scheduler, SpecCluster
+
+    def worker(resources: dict[str, int]) -> dict[str, Any]:
+        return {"cls": Nanny, "options": {"nthreads": 1, "resources": resources}}
+
+    out, log = tmp_path / "gone.catalog", tmp_path / "reads.log"
+    command = [
+        "catalog",
+        "build",
+        *map(str, estate),
+        "--label",
+        "estate",
+        "--out",
+        str(out),
+        "--pin",
+        f"{estate[0]}=share-a",
+        "--batch-size",
+        "2",
+        "--read-log",
+        str(log),
+        "--commit-every",
+        "0",
+    ]
+    codes: list[int] = []
+    # The spec's last worker is the one SpecCluster.scale(1) retires; the template
+    # `worker` is what scale(2) starts again.
+    with (
+        SpecCluster(
+            workers={"any": worker({}), "share-a": worker({"share-a": 1})},
+            worker=worker({"share-a": 1}),
+            scheduler={"cls": Scheduler, "options": {"dashboard_address": None}},
+        ) as cluster,
+        Client(cluster, set_as_default=False) as client,
+    ):
+        client.wait_for_workers(2, timeout=60)
+        address = str(cluster.scheduler_address)
+
+        def share_a_workers() -> int:
+            infos = client.scheduler_info(n_workers=-1)["workers"].values()
+            return sum("share-a" in w.get("resources", {}) for w in infos)
+
+        def retire_share_a_once_it_has_read() -> None:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                if log.exists() and str(estate[0]) in log.read_text():
+                    cluster.scale(1)
+                    return
+                time.sleep(0.01)
+
+        retirer = threading.Thread(target=retire_share_a_once_it_has_read)
+        runner = threading.Thread(
+            target=lambda: codes.append(
+                main([*command, "--cluster", address, "--wait-for-workers", "3"])
+            ),
+            daemon=True,
+        )
+        retirer.start()
+        runner.start()
+        runner.join(timeout=120)
+        retirer.join()
+        assert not runner.is_alive(), "the build hung with no worker for share-a"
+        assert share_a_workers() == 0
+        assert codes == [130]
+        err = capsys.readouterr().err
+        waiting = [line for line in err.splitlines() if "waiting for" in line]
+        assert waiting, err
+        assert waiting[0].startswith(
+            "photosift: waiting for a worker offering 'share-a' (none connected since "
+        ), waiting
+        assert "press Ctrl-C to pause: the build resumes where it stopped" in waiting[0]
+        assert len(waiting) == 1  # at most once a minute
+        pause = err.strip().splitlines()[-1]
+        assert pause.startswith("Paused ("), pause
+        assert " read): no worker offering 'share-a' connected since " in pause
+        assert " (--wait-for-workers 3); what was read is saved in " in pause
+        assert pause.endswith("Run the same command again once a worker is back to resume.")
+        # Every file read before the pause is committed, as the local build writes it.
+        kept, local = table(out), table(local_catalog)
+        read_paths = {line.split("\t")[1] for line in log.read_text().splitlines()}
+        assert [row for row in local if row in kept] == kept
+        a_rows = [row for row in kept if row[0] == os.fsencode(estate[0])]
+        assert 0 < len(a_rows) < len([row for row in local if row[0] == os.fsencode(estate[0])])
+        for root, rel, *_ in a_rows:
+            assert os.path.join(os.fsdecode(root), os.fsdecode(rel)) in read_paths | {
+                str(estate[0] / "photo0 link.jpg")
+            }
+
+        cluster.scale(2)  # a worker offering share-a is back
+        client.wait_for_workers(2, timeout=60)
+        assert share_a_workers() == 1
+        assert main([*command, "--cluster", address]) == 0
+    assert table(out) == table(local_catalog)
+    assert table(out, SKIPPED) == table(local_catalog, SKIPPED)
+
+
+def test_a_build_whose_every_worker_left_says_so_then_pauses_keeping_what_came_back(
+    tmp_path: Path,
+) -> None:
+    """No pin: the last worker of the cluster leaves; the unpinned lane waits for any
+    worker, says so, and pauses with the rows that came back written."""
+    from distributed import LocalCluster
+
+    root = tmp_path / "photos"
+    write_copy_sets(root, 20)
+    out = tmp_path / "alone.catalog"
+    said: list[str] = []
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        settings = dask_cluster.ClusterSettings(
+            cluster.scheduler_address, batch_size=2, wait_for_workers=2.0
+        )
+        came_back = 0
+        started = time.monotonic()
+
+        def close_the_worker_after_a_batch(runner: ReadRunner) -> ReadRunner:
+            def run(
+                requests: Sequence[ReadRequest], max_pixels: int, token: CancelToken
+            ) -> Generator[list[tuple[int, ReadOutcome]], None, None]:
+                nonlocal came_back
+                for finished in runner(requests, max_pixels, token):
+                    if finished and not came_back:
+                        cluster.scale(0)
+                    came_back += len(finished)
+                    # the runner yields every quarter second, even with nothing back
+                    assert time.monotonic() - started < 60, "the build hung with no worker"
+                    yield finished
+
+            return run
+
+        build_settings = BuildSettings(roots=(str(root),), label="a", out=out, commit_seconds=0)
+        token = CancelToken()
+        with (
+            pytest.raises(dask_cluster.WorkersGone) as caught,
+            dask_cluster.connect(settings, say=said.append) as runner,
+        ):
+            for _ in build(
+                build_settings, cancel=token, runner=close_the_worker_after_a_batch(runner)
+            ):
+                pass
+    assert token.cancelled  # a pause like Ctrl-C
+    assert caught.value.text.startswith("no Dask worker connected since ")
+    assert said[0].startswith("waiting for a Dask worker (none connected since ")
+    assert len(said) == 1
+    assert 0 < came_back == len(table(out)) < 40
