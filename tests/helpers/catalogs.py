@@ -32,6 +32,11 @@ class Estate:
     b: Path  # archive.catalog
 
 
+# The estate the window tests open (tests/ui/conftest.py `estate`): 1,200 sets on one
+# server (2,400 files: past the grid's paging) and 100 across both.
+ESTATE_SETS, ESTATE_ACROSS = 1200, 100
+
+
 def make_estate(base: Path, sets: int = 40, across: int = 10) -> Estate:
     """Two "servers": `sets` pairs of identical pictures on the first, `across` of them on
     the second too (sets spanning both), pictures of its own on the second, and a photo

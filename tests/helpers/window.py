@@ -4,6 +4,7 @@ given a finished result one way (tests/ui/conftest.py's `window` and `mover` use
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
@@ -28,3 +29,10 @@ def show_groups(window: MainWindow, groups: Sequence[DuplicateGroup], root: str)
     window.session.clear((), (root,))
     window.session.add_groups(groups)
     window._on_finished(result_of(groups, (root,)))
+
+
+def open_catalogs(qtbot: QtBot, w: MainWindow, *paths: Path, protect: tuple[str, ...] = ()) -> None:
+    """Open catalogs as File → Open catalogs… does, and wait for their review."""
+    with qtbot.waitSignal(w.scanner.finished, timeout=120_000):
+        w.catalogs.start([str(p) for p in paths], protect)
+    qtbot.waitUntil(lambda: w.pages.currentWidget() is w.review_page)

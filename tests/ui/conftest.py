@@ -6,7 +6,8 @@
 - A test fails if it leaves a scan thread running or a thread pool busy; the leftover
   is stopped so the next test starts clean.
 - `window`: a shown main window (tests/helpers/window.py); `mover`: the same, whose
-  moves go to the test's own trash and undo log (`trash_env`, set up first). A module
+  moves go to the test's own trash and undo log (`trash_env`, set up first); `estate`: two
+  catalogued servers for the catalog review tests. A module
   whose every test moves files says `pytestmark = pytest.mark.usefixtures("trash_env")`.
 """
 
@@ -91,6 +92,15 @@ def window(qtbot):  # type: ignore[no-untyped-def]
     w = open_window(qtbot)
     yield w
     w.close()
+
+
+@pytest.fixture(scope="module")
+def estate(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Two catalogued "servers" for the catalog review tests (tests/helpers/catalogs.py),
+    built once per module."""
+    from tests.helpers.catalogs import ESTATE_ACROSS, ESTATE_SETS, make_estate
+
+    return make_estate(tmp_path_factory.mktemp("estate"), sets=ESTATE_SETS, across=ESTATE_ACROSS)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,8 +15,9 @@ from cleaner import ReportOptions, ScanResult
 from cleaner.catalog.manifest import Manifest, read_manifest
 from cleaner.catalog.manifest_write import write_manifests
 from cleaner.cli import main
-from tests.helpers.catalogs import Estate, make_estate
+from tests.helpers.catalogs import Estate
 from tests.helpers.removal_helpers import isolate
+from tests.helpers.window import open_catalogs
 from ui.catalog_export import (
     CATALOG_EXPORTS,
     MANIFESTS,
@@ -28,29 +28,6 @@ from ui.catalog_export import (
 from ui.catalog_manifests import ManifestsRefused
 from ui.main_window import MainWindow
 from ui.models.session import MarkRefused
-
-SETS, ACROSS = 1200, 100  # 2,400 files on one server, 100 sets across both
-
-
-@pytest.fixture(scope="module")
-def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
-    return make_estate(tmp_path_factory.mktemp("estate"), sets=SETS, across=ACROSS)
-
-
-@pytest.fixture
-def window(qtbot: QtBot) -> Iterator[MainWindow]:
-    w = MainWindow(cache_path=None)
-    qtbot.addWidget(w)
-    w.resize(1300, 850)
-    w.show()
-    yield w
-    w.close()
-
-
-def open_catalogs(qtbot: QtBot, w: MainWindow, *paths: Path, protect: tuple[str, ...] = ()) -> None:
-    with qtbot.waitSignal(w.scanner.finished, timeout=120_000):
-        w.catalogs.start([str(p) for p in paths], protect)
-    qtbot.waitUntil(lambda: w.pages.currentWidget() is w.review_page)
 
 
 def manifests_dialog(w: MainWindow, folder: Path) -> EstateExportDialog:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,36 +14,15 @@ from PySide6.QtWidgets import QDialog, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
 from cleaner import DuplicateGroup, load_result, run_command_line
+from tests.helpers.catalogs import ESTATE_ACROSS as ACROSS
+from tests.helpers.catalogs import ESTATE_SETS as SETS
 from tests.helpers.catalogs import Estate, damaged_copy, make_estate, truncated_copy
+from tests.helpers.window import open_catalogs
 from ui.catalog_open import MOVE_REFUSED, ProtectCatalogsDialog
 from ui.main_window import MainWindow
 from ui.models import roles
 from ui.settings import Keys
 from ui.thumbnails import UNREACHABLE
-
-SETS, ACROSS = 1200, 100  # 2,400 files on one server, 100 sets across both
-
-
-@pytest.fixture(scope="module")
-def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
-    return make_estate(tmp_path_factory.mktemp("estate"), sets=SETS, across=ACROSS)
-
-
-@pytest.fixture
-def window(qtbot: QtBot) -> Iterator[MainWindow]:
-    w = MainWindow(cache_path=None)
-    qtbot.addWidget(w)
-    w.resize(1300, 850)
-    w.show()
-    yield w
-    w.close()
-
-
-def open_catalogs(qtbot: QtBot, w: MainWindow, *paths: Path, protect: tuple[str, ...] = ()) -> None:
-    with qtbot.waitSignal(w.scanner.finished, timeout=120_000):
-        w.catalogs.start([str(p) for p in paths], protect)
-    qtbot.waitUntil(lambda: w.pages.currentWidget() is w.review_page)
-
 
 Sets = list[tuple[list[str], str]]
 
