@@ -10,9 +10,16 @@ import dataclasses
 from collections import Counter
 
 import pytest
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QModelIndex, QRect
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette
-from PySide6.QtWidgets import QApplication, QListView, QStyle, QStyleFactory, QStyleOptionViewItem
+from PySide6.QtWidgets import (
+    QApplication,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleFactory,
+    QStyleOptionViewItem,
+)
 from pytestqt.qtbot import QtBot
 
 from cleaner.models import DamageReason, DuplicateGroup
@@ -165,20 +172,31 @@ def test_every_text_on_a_tile_reads(view: QListView, theme: str) -> None:
         photos.set_group(row)
         for r in range(3):
             for selected in (False, True):
-                image = QImage(size, QImage.Format.Format_RGB32)
-                image.fill(palette.color(R.Base))
-                option.state = QStyle.StateFlag.State_Enabled | (
-                    QStyle.StateFlag.State_Selected if selected else QStyle.StateFlag.State_None
-                )
-                painter = InkPainter(image)
-                delegate.paint(painter, option, photos.index(r))
-                painter.end()
+                painter, image = _paint(delegate, option, photos.index(r), selected)
                 problems += faint(painter, image)
                 painted += [t for _, t, _ in painter.texts]
     assert {"✓  Keep", "✗  Remove", "★ Best copy", "⚠ Damaged", "Loading…"} <= set(painted)
     assert any(t.startswith("Always kept") for t in painted)
     assert any(t.startswith("Kept") for t in painted)  # changed since saved
     assert not problems, f"{theme}: " + "; ".join(sorted(set(problems)))
+
+
+def _paint(
+    delegate: QStyledItemDelegate,
+    option: QStyleOptionViewItem,
+    index: QModelIndex,
+    selected: bool,
+) -> tuple[InkPainter, QImage]:
+    """One item painted by `delegate` on the palette's base colour, selected or not."""
+    image = QImage(option.rect.size(), QImage.Format.Format_RGB32)
+    image.fill(option.palette.color(R.Base))
+    option.state = QStyle.StateFlag.State_Enabled | (
+        QStyle.StateFlag.State_Selected if selected else QStyle.StateFlag.State_None
+    )
+    painter = InkPainter(image)
+    delegate.paint(painter, option, index)
+    painter.end()
+    return painter, image
 
 
 @pytest.mark.parametrize("theme", PALETTES)
@@ -200,14 +218,7 @@ def test_every_text_on_a_set_row_reads(view: QListView, theme: str) -> None:
     painted: list[str] = []
     for row in range(len(groups)):
         for selected in (False, True):
-            image = QImage(size, QImage.Format.Format_RGB32)
-            image.fill(palette.color(R.Base))
-            option.state = QStyle.StateFlag.State_Enabled | (
-                QStyle.StateFlag.State_Selected if selected else QStyle.StateFlag.State_None
-            )
-            painter = InkPainter(image)
-            delegate.paint(painter, option, rows.index(row))
-            painter.end()
+            painter, image = _paint(delegate, option, rows.index(row), selected)
             problems += faint(painter, image)
             painted += [t for _, t, _ in painter.texts]
     assert any("to remove" in t for t in painted), painted
