@@ -35,8 +35,6 @@ import statistics
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -47,9 +45,9 @@ from cleaner.detect.decode import DecodeFailure
 from cleaner.detect.walk import FoundFile
 from cleaner.formats import is_image_candidate
 from cleaner.progress import final_event
+from tests.helpers.dask_servers import SERVERS, share_of, simulated_servers
 
 TARGET_OVERHEAD = 0.10
-SERVERS = ("server-a", "server-b", "server-c")
 WRITER_ROWS = 100_000
 WRITER_BATCH = 64
 ROW = (
@@ -167,36 +165,12 @@ def compare_local_and_local2(root: Path, work: Path, reps: int) -> dict[str, Any
     }
 
 
-@contextmanager
-def three_servers() -> Iterator[str]:
-    from distributed import Client, Nanny, Scheduler, SpecCluster
-
-    workers = {
-        name: {
-            "cls": Nanny,
-            "options": {
-                "nthreads": 1,
-                "name": name,
-                "resources": {name.replace("server", "share"): 1},
-            },
-        }
-        for name in SERVERS
-    }
-    scheduler = {"cls": Scheduler, "options": {"dashboard_address": None}}
-    with (
-        SpecCluster(workers=workers, scheduler=scheduler) as cluster,
-        Client(cluster, set_as_default=False) as client,
-    ):
-        client.wait_for_workers(len(SERVERS), timeout=120)
-        yield str(cluster.scheduler_address)
-
-
 def three_server_run(folders: list[Path], work: Path) -> dict[str, Any]:
     log = work / "reads.log"
     log.unlink(missing_ok=True)
     out, local_out = work / "three.catalog", work / "three-local.catalog"
-    pins = tuple((str(f), f.name.replace("server", "share")) for f in folders)
-    with three_servers() as address:
+    pins = tuple((str(f), share_of(f.name)) for f in folders)
+    with simulated_servers(timeout=120) as address:
         settings = dask_cluster.ClusterSettings(address, pins=pins, read_log=log)
         times = cluster_build(folders, out, settings)
     local_build(folders, local_out)

@@ -29,8 +29,7 @@ from cleaner.errors import Cancelled  # noqa: E402
 from cleaner.progress import CancelToken, Progress, Stage, final_event  # noqa: E402
 from tests.helpers import images  # noqa: E402
 from tests.helpers.copy_sets import noise_png, write_copy_sets  # noqa: E402
-
-SERVERS = ("server-a", "server-b", "server-c")
+from tests.helpers.dask_servers import SERVERS, share_of, simulated_servers  # noqa: E402
 
 # Every column a build writes about a file, but its row id and build number.
 ROW = (
@@ -88,26 +87,8 @@ def local_catalog(estate: list[Path], tmp_path_factory: pytest.TempPathFactory) 
 def three_servers() -> Iterator[str]:
     """A scheduler and three worker processes, each offering a resource for its own
     folder, as three file servers would (`dask worker ... --resources share-a=1`)."""
-    from distributed import Client, Nanny, Scheduler, SpecCluster
-
-    workers = {
-        name: {
-            "cls": Nanny,
-            "options": {
-                "nthreads": 1,
-                "name": name,
-                "resources": {name.replace("server", "share"): 1},
-            },
-        }
-        for name in SERVERS
-    }
-    scheduler = {"cls": Scheduler, "options": {"dashboard_address": None}}
-    with (
-        SpecCluster(workers=workers, scheduler=scheduler) as cluster,
-        Client(cluster, set_as_default=False) as client,
-    ):
-        client.wait_for_workers(len(SERVERS), timeout=60)
-        yield str(cluster.scheduler_address)
+    with simulated_servers(timeout=60) as address:
+        yield address
 
 
 def cluster_build(
@@ -160,7 +141,7 @@ def test_pinned_roots_are_read_only_by_the_workers_that_hold_them(
     estate: list[Path], local_catalog: Path, three_servers: str, tmp_path: Path
 ) -> None:
     log = tmp_path / "reads.log"
-    pins = tuple((str(root), root.name.replace("server", "share")) for root in estate)
+    pins = tuple((str(root), share_of(root.name)) for root in estate)
     settings = dask_cluster.ClusterSettings(three_servers, pins=pins, batch_size=3, read_log=log)
     out = tmp_path / "pinned.catalog"
     final_event(cluster_build(estate, out, settings), CatalogBuilt)
