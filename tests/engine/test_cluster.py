@@ -483,7 +483,9 @@ def test_a_build_whose_every_worker_left_says_so_then_pauses_keeping_what_came_b
     from distributed import LocalCluster
 
     root = tmp_path / "photos"
-    write_copy_sets(root, 20)
+    # 240 files in batches of 2: far more than the one worker reads while it is retired
+    # (40 were all read before it left on a loaded machine, and the build just finished)
+    write_copy_sets(root, 120)
     out = tmp_path / "alone.catalog"
     said: list[str] = []
     with LocalCluster(
@@ -524,4 +526,4 @@ def test_a_build_whose_every_worker_left_says_so_then_pauses_keeping_what_came_b
     assert caught.value.text.startswith("no Dask worker connected since ")
     assert said[0].startswith("waiting for a Dask worker (none connected since ")
     assert len(said) == 1
-    assert 0 < came_back == len(table(out)) < 40
+    assert 0 < came_back == len(table(out)) < 240
