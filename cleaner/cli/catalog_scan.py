@@ -8,11 +8,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cleaner.cli.common import ProgressBar, error
+from cleaner.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_CANCELLED,
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    ProgressBar,
+    error,
+)
 from cleaner.errors import Cancelled
 from cleaner.textsafe import printable
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 3, 130
 
 # options of a scan of folders that mean nothing for catalogs (they were decided when
 # each catalog was built): refused rather than silently ignored
