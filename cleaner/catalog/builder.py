@@ -235,7 +235,6 @@ def _start(
     fresh = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
     if fresh:
         conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
-        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         for statement in SCHEMA.split(";"):
             if statement.strip():
                 conn.execute(statement)
@@ -252,6 +251,9 @@ def _start(
                 f"{out} is damaged or was changed after it was built (its checksum does not "
                 "match): move it away or choose another --out, and build again"
             )
+    # an older schema's rows stay as they are (`READABLE_SCHEMAS`); the rows this build
+    # writes are this schema's, so the file is marked as such (and `meta` below)
+    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
     resumed = meta.get("state") == BUILDING
     number = int(meta.get("build", "0")) + (0 if resumed else 1)
     reading = _reading_settings(settings)

@@ -27,13 +27,14 @@ import signal
 import sqlite3
 import zlib
 from collections.abc import Generator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
+from cleaner.catalog import detailmap
 from cleaner.catalog.reader import CatalogInfo, catalog_info, check_usable
 from cleaner.catalog.schema import (
     FILES_SELECT,
@@ -85,6 +86,7 @@ class Columns:
     has_colour: npt.NDArray[np.bool_]
     detail: dict[int, bytes] = field(default_factory=dict)  # row -> compressed detail map
     skipped: list[tuple[str, SkipReason, str]] = field(default_factory=list)  # relpath, why
+    damaged_maps: set[int] = field(default_factory=set)  # rows whose detail map did not decode
 
     def __len__(self) -> int:
         return len(self.relpath)
@@ -100,7 +102,7 @@ class Columns:
             self.metrics[row],
             self.hashes[row].tobytes(),
             self.thumbs[row].tobytes(),
-            self.detail.get(row),
+            None,  # the detail map: below, where a damaged one is noted, not fatal
             colour,
         )
         columns = unpack_columns(stored, self.dictionary)
@@ -112,6 +114,10 @@ class Columns:
                     f"the row of {self.relpath_of(row)!r} does not hold what PhotoSift writes",
                 )
             )
+        detail_map = detailmap.map_of(self, row)
+        if detail_map is not None:
+            fingerprint = replace(analysis.fingerprint, detail_map=detail_map)
+            analysis = replace(analysis, fingerprint=fingerprint)
         return analysis
 
     def capture_times(self) -> list[str | None]:

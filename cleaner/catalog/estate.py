@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
+from cleaner.catalog import detailmap
 from cleaner.catalog.columns import Columns, read_many
 from cleaner.catalog.pictures import ColumnPictures
 from cleaner.catalog.schema import CatalogError
@@ -228,6 +229,7 @@ def scan_catalogs(
         if group is not None:
             groups.append(group)
     groups = number_groups(groups)
+    yield from detailmap.damage_notices(catalogs)
     skipped = estate.skipped()
     result = ScanResult(
         settings=replace(
@@ -531,11 +533,10 @@ class _Fingerprints(Sequence[Fingerprint]):
             return self.columns.fingerprints(index)
         c = self.estate.catalogs[int(self.cat[p])]
         r = int(self.local[p])
-        blob = c.detail.get(r)
         return Fingerprint(
             hash_bytes=c.hashes[r].tobytes(),
             thumb=c.thumbs[r].tobytes(),
-            detail_map=None if blob is None else _inflate(blob),
+            detail_map=detailmap.map_of(c, r),
             colour=c.colours[r].tobytes() if c.has_colour[r] else b"",
         )
 
@@ -563,9 +564,3 @@ class _Metrics(Sequence[ImageMetrics]):
             assert analysis is not None  # a readable unit
             found = self.cache[p] = analysis.metrics
         return found
-
-
-def _inflate(blob: bytes) -> bytes:
-    import zlib
-
-    return zlib.decompress(blob)

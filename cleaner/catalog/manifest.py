@@ -22,7 +22,7 @@ import hashlib
 import json
 import platform
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -355,45 +355,68 @@ def _record(v: object, label: str | None, labels: dict[str, CatalogIdentity]) ->
     )
 
 
+def _read_records(
+    path: str,
+    what: str,
+    remedy: str,
+    take_header: Callable[[dict[str, Any]], None],
+    take_record: Callable[[dict[str, Any], dict[str, Any]], None],
+) -> dict[str, Any]:
+    """Read a manifest or verification whole (`_lines`: checksum first): its header goes
+    to `take_header`, each later line to `take_record(header, line)`; returns the header.
+    A line whose shape is not what PhotoSift writes (`_Bad`, or a value of the wrong
+    type) is one `ManifestError` that names the line."""
+    header: dict[str, Any] | None = None
+    n = 0
+    try:
+        for value in _lines(path, what, remedy):
+            n += 1
+            if header is None:
+                header = value
+                take_header(value)
+            else:
+                take_record(header, value)
+    except (_Bad, TypeError, AttributeError):
+        raise ManifestError(
+            f"{path} is damaged (line {n:,} does not hold what PhotoSift writes): {remedy}"
+        ) from None
+    assert header is not None  # `_lines` refuses a file without one
+    return header
+
+
 def read_manifest(path: str) -> Manifest:
     """The manifest, after checking all of it (format, version, checksum, every record's
     shape). Paths are checked where they are used (`cleaner.catalog.manifest_local`).
     Raises `ManifestError` in one line."""
-    header: dict[str, Any] | None = None
     labels: dict[str, CatalogIdentity] = {}
     sets: list[ManifestSet] = []
     keep: list[Record] = []
-    n = 0
-    try:
-        for value in _lines(path, "manifest", _REMAKE):
-            n += 1
-            if header is None:
-                header = value
-                for c in _list(value.get("catalogs")):
-                    if not isinstance(c, dict):
-                        raise _Bad
-                    roots = tuple(_str(r) for r in _list(c.get("roots")))
-                    ident = CatalogIdentity(
-                        _str(c.get("label")), _str(c.get("checksum")), _str(c.get("machine")), roots
-                    )
-                    labels[ident.label] = ident
-                if _str(value.get("label")) not in labels:
-                    raise _Bad
-                _str(value.get("run"))
-            elif "keep" in value:
-                keep.append(_record(value["keep"], header["label"], labels))
-            else:
-                move = tuple(_record(r, header["label"], labels) for r in _list(value.get("move")))
-                stays = tuple(_record(r, None, labels) for r in _list(value.get("survivors")))
-                if not move:
-                    raise _Bad
-                set_id, kind = _int(value.get("set")), _str(value.get("kind"))
-                sets.append(ManifestSet(set_id, kind, move, stays))
-    except (_Bad, TypeError, AttributeError):
-        raise ManifestError(
-            f"{path} is damaged (line {n:,} does not hold what PhotoSift writes): {_REMAKE}"
-        ) from None
-    assert header is not None
+
+    def take_header(value: dict[str, Any]) -> None:
+        for c in _list(value.get("catalogs")):
+            if not isinstance(c, dict):
+                raise _Bad
+            roots = tuple(_str(r) for r in _list(c.get("roots")))
+            ident = CatalogIdentity(
+                _str(c.get("label")), _str(c.get("checksum")), _str(c.get("machine")), roots
+            )
+            labels[ident.label] = ident
+        if _str(value.get("label")) not in labels:
+            raise _Bad
+        _str(value.get("run"))
+
+    def take_record(header: dict[str, Any], value: dict[str, Any]) -> None:
+        if "keep" in value:
+            keep.append(_record(value["keep"], header["label"], labels))
+        else:
+            move = tuple(_record(r, header["label"], labels) for r in _list(value.get("move")))
+            stays = tuple(_record(r, None, labels) for r in _list(value.get("survivors")))
+            if not move:
+                raise _Bad
+            set_id, kind = _int(value.get("set")), _str(value.get("kind"))
+            sets.append(ManifestSet(set_id, kind, move, stays))
+
+    header = _read_records(path, "manifest", _REMAKE, take_header, take_record)
     return Manifest(
         path=path,
         run=header["run"],
@@ -407,32 +430,25 @@ def read_manifest(path: str) -> Manifest:
 
 def read_verification(path: str) -> Verification:
     """A verification file, checked whole. Raises `ManifestError` in one line."""
-    header: dict[str, Any] | None = None
     confirmed: set[tuple[int, str, str, int]] = set()
     found: dict[tuple[int, str], tuple[int, int, int, int]] = {}
-    n = 0
-    try:
-        for value in _lines(path, "verification", _REVERIFY):
-            n += 1
-            if header is None:
-                header = value
-                for key in ("run", "label", "catalog_checksum", "machine", "verified_at"):
-                    _str(value.get(key))
-                continue
-            root, rel = _int(value.get("root")), _str(value.get("path"))
-            sha, size = _str(value.get("sha256")), _int(value.get("size"))
-            confirmed.add((root, rel, sha, size))
-            found[(root, rel)] = (
-                _int(value.get("device")),
-                _int(value.get("inode")),
-                size,
-                _int(value.get("mtime_ns")),
-            )
-    except (_Bad, TypeError, AttributeError):
-        raise ManifestError(
-            f"{path} is damaged (line {n:,} does not hold what PhotoSift writes): {_REVERIFY}"
-        ) from None
-    assert header is not None
+
+    def take_header(value: dict[str, Any]) -> None:
+        for key in ("run", "label", "catalog_checksum", "machine", "verified_at"):
+            _str(value.get(key))
+
+    def take_record(header: dict[str, Any], value: dict[str, Any]) -> None:
+        root, rel = _int(value.get("root")), _str(value.get("path"))
+        sha, size = _str(value.get("sha256")), _int(value.get("size"))
+        confirmed.add((root, rel, sha, size))
+        found[(root, rel)] = (
+            _int(value.get("device")),
+            _int(value.get("inode")),
+            size,
+            _int(value.get("mtime_ns")),
+        )
+
+    header = _read_records(path, "verification", _REVERIFY, take_header, take_record)
     return Verification(
         path=path,
         run=header["run"],

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from cleaner.catalog import detailmap
 from cleaner.catalog.columns import COLOUR_BYTES, HASH_BYTES, THUMB_BYTES, Columns
 from cleaner.catalog.schema import CatalogError, damaged_message
 from cleaner.detect import pictures as picture_data
@@ -90,14 +91,7 @@ class ColumnPictures:
         return np.asarray(self._detail[index] < LOW_DETAIL_STD)
 
     def detail_map(self, k: int) -> bytes | None:
-        c = self.catalogs[int(self.cat[k])]
-        blob = c.detail.get(int(self.local[k]))
-        if blob is None:
-            return None
-        try:
-            return zlib.decompress(blob)
-        except zlib.error:
-            raise _bad(c, int(self.local[k])) from None
+        return detailmap.map_of(self.catalogs[int(self.cat[k])], int(self.local[k]))
 
     def fingerprints(self, index: I64) -> list[Fingerprint]:
         """The `Fingerprint`s of pictures `index`, made from one gather of each column

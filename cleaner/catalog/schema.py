@@ -19,12 +19,17 @@ import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from cleaner.catalog import detailmap
 from cleaner.detect.cache import ANALYSIS_COLUMNS, AnalysisColumns
 from cleaner.errors import PhotoSiftError
 from cleaner.safeopen import kind_of
 
 APPLICATION_ID = 0x50534354  # "PSCT": PhotoSift CaTalog, in the SQLite header at byte 68
-SCHEMA_VERSION = 1  # PRAGMA user_version; docs/catalog.md says what each version holds
+SCHEMA_VERSION = 2  # PRAGMA user_version; docs/catalog.md says what each version holds
+# Schemas this PhotoSift reads: 1 differs only in how a detail map is stored, and each
+# map says its own encoding (`cleaner.catalog.detailmap`), so a schema-1 catalog is read
+# as it is, and a build over it makes it schema 2 (its old maps stay readable).
+READABLE_SCHEMAS = (1, 2)
 FORMAT_NAME = "photosift-catalog"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUILDING, COMPLETE = "building", "complete"
@@ -77,8 +82,9 @@ CREATE TABLE skipped (
 # The fingerprint cache's columns (`cleaner.detect.cache.analysis_columns`), two of them
 # compressed: the metrics' JSON with zlib and this preset dictionary (the key names cost
 # nearly nothing: ~340 bytes become ~90), and the 64x64 detail map of a low-detail picture
-# with plain zlib (4,096 bytes become ~1,850). The dictionary is also stored in `meta`
-# (`metrics_dictionary`), and a reader uses that copy, so a later PhotoSift may change it.
+# by `cleaner.catalog.detailmap` (4,096 bytes become ~1,400 on real pictures). The
+# dictionary is also stored in `meta` (`metrics_dictionary`), and a reader uses that copy,
+# so a later PhotoSift may change it.
 
 METRICS_DICTIONARY = (
     b'{"format":"JPEG","width":,"height":,"megapixels":,"lossless":false,"jpeg_quality":,'
@@ -96,7 +102,7 @@ def pack_columns(columns: AnalysisColumns, dictionary: bytes = METRICS_DICTIONAR
     if metrics is not None:
         z = zlib.compressobj(9, zlib.DEFLATED, 15, 9, zlib.Z_DEFAULT_STRATEGY, dictionary)
         packed = z.compress(metrics.encode("utf-8")) + z.flush()
-    return (packed, hashes, thumb, None if detail is None else zlib.compress(detail, 9), colour)
+    return (packed, hashes, thumb, None if detail is None else detailmap.encode(detail), colour)
 
 
 def unpack_columns(stored: tuple[object, ...], dictionary: bytes) -> AnalysisColumns | None:
@@ -111,8 +117,8 @@ def unpack_columns(stored: tuple[object, ...], dictionary: bytes) -> AnalysisCol
             text = (z.decompress(metrics) + z.flush()).decode("utf-8")
             if not z.eof:
                 return None
-        plain = zlib.decompress(detail) if isinstance(detail, bytes) else None
-    except (zlib.error, UnicodeDecodeError, ValueError):
+        plain = detailmap.decode(detail) if isinstance(detail, bytes) else None
+    except (zlib.error, UnicodeDecodeError, ValueError):  # DetailMapError is a ValueError
         return None
     return (text, hashes, thumb, plain, colour)  # type: ignore[return-value]
 
@@ -317,11 +323,11 @@ def check_identity(path: Path, conn: sqlite3.Connection) -> dict[str, str]:
             f"{path} is not a PhotoSift catalog (an SQLite database of another program)"
         )
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version != SCHEMA_VERSION:
+    if version not in READABLE_SCHEMAS:
         newer = "a newer" if version > SCHEMA_VERSION else "an older"
         raise CatalogVersionError(
             f"{path} was written by {newer} PhotoSift (catalog schema {version}; this "
-            f"PhotoSift reads schema {SCHEMA_VERSION}): {REBUILD_HERE}"
+            f"PhotoSift reads schemas {READABLE_SCHEMAS[0]} to {SCHEMA_VERSION}): {REBUILD_HERE}"
         )
     meta = read_meta(conn)
     if meta.get("format") != FORMAT_NAME:

@@ -24,15 +24,10 @@ import os
 import sys
 from collections.abc import Sequence
 
+from cleaner.cli.common import EXIT_CANCELLED, EXIT_FAILED
 from cleaner.version import __version__
 
 SUBCOMMANDS = ["scan", "clean", "history", "undo", "report", "catalog"]
-
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_BAD_INPUT = 3
-EXIT_CANCELLED = 130
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -20,7 +20,17 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any, TextIO
 
-from cleaner.cli.common import ProgressBar, error, human_bytes, human_duration
+from cleaner.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_CANCELLED,
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    ProgressBar,
+    error,
+    human_bytes,
+    human_duration,
+)
 from cleaner.errors import BadRootError, Cancelled
 from cleaner.progress import CancelToken, Notice, Progress
 from cleaner.textsafe import printable
@@ -28,7 +38,6 @@ from cleaner.textsafe import printable
 if TYPE_CHECKING:
     from cleaner.catalog.cluster import ClusterSettings
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 3, 130
 LOG_SECONDS = 60.0
 CLUSTER_COMMIT_SECONDS = 1.0
 

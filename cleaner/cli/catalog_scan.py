@@ -8,11 +8,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cleaner.cli.common import ProgressBar, error
+from cleaner.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_CANCELLED,
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    ProgressBar,
+    error,
+)
 from cleaner.errors import Cancelled
 from cleaner.textsafe import printable
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 3, 130
 
 # options of a scan of folders that mean nothing for catalogs (they were decided when
 # each catalog was built): refused rather than silently ignored
@@ -87,7 +93,7 @@ def run_catalogs(args: argparse.Namespace) -> int:
     from cleaner.catalog import CatalogError
     from cleaner.catalog.estate import scan_catalogs
     from cleaner.cli.scan_cmd import print_summary, settings_from_args
-    from cleaner.progress import Progress, drain
+    from cleaner.progress import drain
 
     if args.paths:
         error("give either folders to scan or --catalog files, not both")
@@ -126,7 +132,7 @@ def run_catalogs(args: argparse.Namespace) -> int:
     bar = ProgressBar(enabled=None if not args.quiet else False)
     events = scan_catalogs(args.catalog, settings, protect_labels=args.protect_label)
     try:
-        scanned = drain(events, lambda e: bar.update(e) if isinstance(e, Progress) else None)
+        scanned = drain(events, lambda e: _show(bar, e))
     except (CatalogError, ValueError, KeyboardInterrupt, Cancelled) as exc:
         bar.close()
         if isinstance(exc, KeyboardInterrupt | Cancelled):
@@ -146,6 +152,17 @@ def run_catalogs(args: argparse.Namespace) -> int:
         for line in estate_text(estate):
             print(printable(line))
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _show(bar: ProgressBar, event: object) -> None:
+    """A progress event on the bar; a notice (a damaged detail map) as one line."""
+    from cleaner.progress import Notice, Progress
+
+    if isinstance(event, Progress):
+        bar.update(event)
+    elif isinstance(event, Notice):
+        bar.close()
+        print(f"photosift: {printable(event.text)}", file=sys.stderr)
 
 
 def _report_options(args: argparse.Namespace) -> Any:

@@ -7,10 +7,16 @@ import argparse
 import sys
 from typing import Any
 
-from cleaner.cli.common import ProgressBar, error
+from cleaner.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_CANCELLED,
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    ProgressBar,
+    error,
+)
 from cleaner.textsafe import printable, printable_path
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 3, 130
 
 
 def add_parser(sub: Any) -> None:

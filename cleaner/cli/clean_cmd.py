@@ -15,7 +15,17 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from cleaner.cli.common import ProgressBar, ask, error, human_bytes
+from cleaner.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_CANCELLED,
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    ProgressBar,
+    ask,
+    error,
+    human_bytes,
+)
 from cleaner.detect.ignore import IgnoreList, without_ignored
 from cleaner.errors import ResultFormatError
 from cleaner.progress import CancelToken, Progress
@@ -32,8 +42,6 @@ from cleaner.removal.plan import KeepReason, KeptFile, PlannedFile, RemovalPlan,
 from cleaner.removal.undolog import UndoLog, UndoLogError
 from cleaner.resultio import load
 from cleaner.textsafe import printable, printable_path
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 3, 130
 
 
 def add_parser(subparsers: Any) -> None:

@@ -11,7 +11,7 @@ import argparse
 import os
 from typing import TYPE_CHECKING
 
-from cleaner.cli.common import error
+from cleaner.cli.common import EXIT_BAD_INPUT, EXIT_USAGE, error
 from cleaner.textsafe import printable
 
 if TYPE_CHECKING:
@@ -56,21 +56,21 @@ def run_manifest(args: argparse.Namespace) -> int:
 
     if not looks_like_manifest(args.result):
         error("--root and --verified apply to a removal manifest, not to a scan result")
-        return c.EXIT_USAGE
+        return EXIT_USAGE
     if args.ignore_list:
         error("--ignore-list does not apply to a removal manifest: it lists sets of local scans")
-        return c.EXIT_USAGE
+        return EXIT_USAGE
     try:
         mapping = parse_root_mapping(args.manifest_roots)
     except ValueError as exc:
         error(str(exc))
-        return c.EXIT_USAGE
+        return EXIT_USAGE
     try:
         manifest = read_manifest(args.result)
         roots = local_roots(manifest, mapping)
     except ManifestError as exc:
         error(str(exc))
-        return c.EXIT_BAD_INPUT
+        return EXIT_BAD_INPUT
     verifications, notes = find_verifications(manifest, args.verified)
     for note in notes:
         error(note)

@@ -12,7 +12,27 @@ from cleaner.humanize import human_bytes, human_duration
 from cleaner.progress import Progress
 from cleaner.textsafe import printable
 
-__all__ = ["ProgressBar", "ask", "error", "human_bytes", "human_duration", "positive_int"]
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_CANCELLED",
+    "EXIT_FAILED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "ProgressBar",
+    "ask",
+    "error",
+    "human_bytes",
+    "human_duration",
+    "positive_int",
+]
+
+# The exit codes of every subcommand, in one place so they cannot drift apart (what each
+# means is in `cleaner.cli`'s docstring and `photosift --help`).
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_BAD_INPUT = 3
+EXIT_CANCELLED = 130
 
 
 def error(message: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from cleaner.cli.common import error, human_bytes, positive_int
+from cleaner.cli.common import EXIT_FAILED, EXIT_OK, error, human_bytes, positive_int
 from cleaner.humanize import human_time
 from cleaner.removal.undolog import (
     BadEntry,
@@ -17,8 +17,6 @@ from cleaner.removal.undolog import (
 )
 from cleaner.removal.undolog_open import open_log
 from cleaner.textsafe import printable, printable_path
-
-EXIT_OK, EXIT_FAILED = 0, 1
 
 
 def add_parser(subparsers: Any) -> None:

@@ -18,7 +18,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from cleaner.cli.common import error, human_bytes, positive_int
+from cleaner.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    error,
+    human_bytes,
+    positive_int,
+)
 from cleaner.errors import ResultFormatError
 from cleaner.humanize import about_money
 from cleaner.models import ScanResult
@@ -32,8 +40,6 @@ from cleaner.report.summary import (
 )
 from cleaner.report.writers import REPORT_WRITERS
 from cleaner.textsafe import printable
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
 
 
 def price(text: str) -> float:

@@ -9,7 +9,17 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from cleaner.cli.common import ProgressBar, error, human_bytes, human_duration
+from cleaner.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_CANCELLED,
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    ProgressBar,
+    error,
+    human_bytes,
+    human_duration,
+)
 from cleaner.detect.checks import MAX_THRESHOLD
 from cleaner.errors import BadRootError, Cancelled
 from cleaner.humanize import match_words, plural
@@ -17,8 +27,6 @@ from cleaner.keep import CRITERIA_KEYS, kept_over_words, parse_criteria
 from cleaner.models import ScanResult, ScanSettings, Similarity
 from cleaner.progress import CancelToken, Notice, Progress, ScanFinished
 from cleaner.textsafe import printable, printable_path
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 3, 130
 
 _PRESET_HELP = {
     Similarity.IDENTICAL: "byte-identical files only",

@@ -10,7 +10,7 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from cleaner.cli.common import ProgressBar, ask, error
+from cleaner.cli.common import EXIT_FAILED, EXIT_OK, ProgressBar, ask, error
 from cleaner.humanize import human_time
 from cleaner.progress import Progress
 from cleaner.removal import rescue
@@ -19,8 +19,6 @@ from cleaner.removal.restore import FileRestore, RestoreFinished, RestoreState, 
 from cleaner.removal.undolog import Batch, UndoLog, UndoLogError
 from cleaner.removal.undolog_open import open_log
 from cleaner.textsafe import printable, printable_path
-
-EXIT_OK, EXIT_FAILED = 0, 1
 
 
 def add_parser(subparsers: Any) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from cleaner.catalog import (
+    SCHEMA_VERSION,
     BuildSettings,
     CatalogBuilt,
     CatalogError,
@@ -619,10 +620,10 @@ def test_a_catalog_of_another_schema_or_algorithm_is_refused_for_grouping(
     assert inspect(built).algorithm_version == 5  # its description is readable still
     monkeypatch.undo()
     with sqlite3.connect(built) as conn:
-        conn.execute("PRAGMA user_version = 2")
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()
     err = one_line_error(capsys, "catalog", "info", str(built))
-    assert "written by a newer PhotoSift (catalog schema 2" in err
+    assert f"written by a newer PhotoSift (catalog schema {SCHEMA_VERSION + 1}" in err
     err = one_line_error(
         capsys, "catalog", "build", str(built.parent / "photos"), "--label", "nas-1",
         "--out", str(built),

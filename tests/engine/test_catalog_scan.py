@@ -25,18 +25,20 @@ from cleaner.removal.plan import plan_removal
 from cleaner.resultio import load
 from tests.engine.test_catalog import one_line_error
 from tests.helpers import images
-from tests.helpers.copy_sets import noise_png, write_copy_sets
+from tests.helpers.catalogs import Estate, make_estate
+from tests.helpers.copy_sets import noise_png
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def build_in_process(root: Path, label: str, out: Path) -> None:
+def build_in_process(root: Path, label: str, out: Path) -> Path:
     """`photosift catalog build` in a process of its own, as on a server."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     cmd = [sys.executable, "-m", "cleaner", "catalog", "build", str(root), "--label", label,
            "--out", str(out)]  # fmt: skip
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
+    return out
 
 
 def group_catalogs(*paths: Path, **kw: object) -> ScanResult:
@@ -60,41 +62,26 @@ def sets_of(result: ScanResult, base: Path | None = None) -> list[tuple[list[str
 
 
 @pytest.fixture(scope="module")
-def estate(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Two servers: thousands of small pictures, copies within and across them, a
-    picture resized on the other server, one picture on the estate four times."""
-    base = tmp_path_factory.mktemp("estate")
-    a, b = base / "server-a", base / "server-b"
-    sets = write_copy_sets(a / "bulk", 1000)  # 2,000 files, 1,000 sets of two
-    (b / "mirror").mkdir(parents=True)
-    for i in range(300):  # a third of them on server b too
-        shutil.copy(sets[i][0], b / "mirror" / f"m{i:05d}.png")
-    (b / "own").mkdir()
-    for i in range(700):
-        (b / "own" / f"o{i:05d}.png").write_bytes(noise_png(50_000 + i))
-    (a / "originals").mkdir()
-    (b / "web").mkdir()
-    images.save(images.photo(1), a / "originals" / "harbour.jpg", quality=95)
-    images.save(images.resized(images.photo(1), 320), b / "web" / "harbour.png")
-    images.save(images.photo(2), a / "beach.jpg")
-    for target in (a / "old" / "beach.jpg", b / "beach.jpg", b / "web" / "beach copy.jpg"):
-        target.parent.mkdir(exist_ok=True)
-        shutil.copy(a / "beach.jpg", target)
-    build_in_process(a, "server-a", base / "a.catalog")
-    build_in_process(b, "server-b", base / "b.catalog")
-    return base
+def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
+    """Two servers catalogued in processes of their own: thousands of small pictures,
+    copies within and across them, a picture resized on the other server, one picture on
+    the estate four times."""
+    return make_estate(
+        tmp_path_factory.mktemp("estate"), sets=1000, across=300, own=700,
+        labels=("server-a", "server-b"), four_times=True, build=build_in_process,
+    )  # fmt: skip
 
 
 def test_two_catalogs_built_apart_give_the_sets_and_keepers_of_one_scan(
-    estate: Path, monkeypatch: pytest.MonkeyPatch
+    estate: Estate, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(columns, "_BATCH", 700)  # several batches per catalog
-    merged = group_catalogs(estate / "a.catalog", estate / "b.catalog")
+    merged = group_catalogs(estate.a, estate.b)
     local = run_scan(
-        ScanSettings(roots=(str(estate / "server-a"), str(estate / "server-b"))), cache_path=None
+        ScanSettings(roots=(str(estate.server_a), str(estate.server_b))), cache_path=None
     )
     assert len(local.groups) == 1000 + 2
-    assert sets_of(merged) == sets_of(local, estate)
+    assert sets_of(merged) == sets_of(local, estate.base)
     assert merged.from_catalogs
     assert not local.from_catalogs
     assert merged.stats.images == local.stats.images
@@ -106,9 +93,9 @@ def test_two_catalogs_built_apart_give_the_sets_and_keepers_of_one_scan(
     assert harbour.keeper.path == "server-a:originals/harbour.jpg"
 
 
-def test_the_columnar_read_agrees_with_the_checked_read(estate: Path) -> None:
-    cols = read_columns(estate / "b.catalog")
-    full = read(estate / "b.catalog")
+def test_the_columnar_read_agrees_with_the_checked_read(estate: Estate) -> None:
+    cols = read_columns(estate.b)
+    full = read(estate.b)
     by_rel = {f.relpath.replace(os.sep, "/"): f for f in full.files}
     assert len(cols) == len(by_rel) == 1003
     for row in range(0, len(cols), 97):
@@ -120,15 +107,15 @@ def test_the_columnar_read_agrees_with_the_checked_read(estate: Path) -> None:
         )  # fmt: skip
 
 
-def test_a_whole_label_or_a_folder_of_one_can_be_protected(estate: Path) -> None:
-    result = group_catalogs(estate / "a.catalog", estate / "b.catalog", protect_labels=["server-b"])
+def test_a_whole_label_or_a_folder_of_one_can_be_protected(estate: Estate) -> None:
+    result = group_catalogs(estate.a, estate.b, protect_labels=["server-b"])
     for g in result.groups:
         for m in g.members:
             if m.path.startswith("server-b:"):
                 assert m.protected
                 assert not m.suggested_remove
     events = scan_catalogs(
-        [str(estate / "a.catalog"), str(estate / "b.catalog")],
+        [str(estate.a), str(estate.b)],
         ScanSettings(roots=(), protected=("server-a:old",)),
     )
     scanned = drain(events)
@@ -139,12 +126,12 @@ def test_a_whole_label_or_a_folder_of_one_can_be_protected(estate: Path) -> None
 
 
 def test_the_command_writes_the_estate_report_and_clean_refuses_its_result(
-    estate: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    estate: Estate, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "estate.json"
     html = tmp_path / "estate.html"
     code = main(
-        ["scan", "--catalog", str(estate / "a.catalog"), "--catalog", str(estate / "b.catalog"),
+        ["scan", "--catalog", str(estate.a), "--catalog", str(estate.b),
          "--json", str(out), "--report", str(html), "--estate-csv", str(tmp_path / "e.csv"),
          "--csv", str(tmp_path / "files.csv"), "--more-than", "3", "--no-ignore-list"]
     )  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,28 +37,46 @@ class Estate:
 ESTATE_SETS, ESTATE_ACROSS = 1200, 100
 
 
-def make_estate(base: Path, sets: int = 40, across: int = 10) -> Estate:
+def make_estate(
+    base: Path,
+    sets: int = 40,
+    across: int = 10,
+    *,
+    own: int = 20,
+    labels: tuple[str, str] = ("nas-1", "archive"),
+    four_times: bool = False,
+    build: Callable[[Path, str, Path], Path] = build_catalog,
+) -> Estate:
     """Two "servers": `sets` pairs of identical pictures on the first, `across` of them on
-    the second too (sets spanning both), pictures of its own on the second, and a photo
-    with a smaller copy on the other server."""
+    the second too (sets spanning both), `own` pictures of its own on the second, and a
+    photo with a smaller copy on the other server; with `four_times`, a photo on the
+    estate four times (two copies on each server). Catalogued as `labels` by `build`
+    (`build_catalog` in this process; a test of servers passes one that runs the command
+    in a process of its own)."""
     a, b = base / "server-a", base / "server-b"
     pairs = write_copy_sets(a / "bulk", sets)
     (b / "mirror").mkdir(parents=True)
     for i in range(across):
         shutil.copy(pairs[i][0], b / "mirror" / f"m{i:05d}.png")
     (b / "own").mkdir()
-    for i in range(20):
+    for i in range(own):
         (b / "own" / f"o{i:05d}.png").write_bytes(noise_png(70_000 + i))
     (a / "originals").mkdir()
     (b / "web").mkdir()
     images.save(images.photo(1), a / "originals" / "harbour.jpg", quality=95)
     images.save(images.resized(images.photo(1), 320), b / "web" / "harbour.png")
+    if four_times:
+        images.save(images.photo(2), a / "beach.jpg")
+        for target in (a / "old" / "beach.jpg", b / "beach.jpg", b / "web" / "beach copy.jpg"):
+            target.parent.mkdir(exist_ok=True)
+            shutil.copy(a / "beach.jpg", target)
+    first, second = labels
     return Estate(
         base,
         a,
         b,
-        build_catalog(a, "nas-1", base / "nas-1.catalog"),
-        build_catalog(b, "archive", base / "archive.catalog"),
+        build(a, first, base / f"{first}.catalog"),
+        build(b, second, base / f"{second}.catalog"),
     )
 
 
