@@ -371,7 +371,8 @@ def print_summary(result: ScanResult, listing: bool = False, out: Any = None) ->
             copies = ngettext("{n} copy", "{n} copies", g.size).format(n=number(g.size))
             kind = _(_KIND_WORDS.get(g.kind.value, g.kind.value))
             # the stored keeper reason stays English (docs/translation.md)
-            line(f"{_('Group {id}').format(id=g.id)} ({kind}, {copies}) - {g.reason}")
+            group = _("Group {id}").format(id=g.id)
+            line(f"{group} ({kind}, {copies}) - {g.reason}")
             for m in g.members:
                 if m.is_keeper:
                     mark = pgettext("listing mark", "keep")

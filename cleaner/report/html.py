@@ -117,7 +117,9 @@ def when(iso: str) -> str:
         if not zone and offset:
             zone = f" (UTC{offset[:3]}:{offset[3:]})"
     loc = format_locale()
-    day = format_date(d, "d MMMM y", locale=loc)
+    # "31 January 2025" in English as before; the locale's long date elsewhere
+    # ("31 de enero de 2025")
+    day = format_date(d, "d MMMM y" if loc.language == "en" else "long", locale=loc)
     return f"{day}, {format_time(d, 'HH:mm', locale=loc)}{zone}"
 
 
@@ -275,7 +277,8 @@ class _Writer:
         t = self.s.totals
         o = self.opts
         cur = o.currency
-        self.w(f'<section class="summary" aria-label="{esc(_("Summary"))}">\n')
+        summary = esc(_("Summary"))
+        self.w(f'<section class="summary" aria-label="{summary}">\n')
         if self.s.header.cancelled:
             stopped = _("This scan was stopped before it finished.")
             partial = _("The figures below cover only the part of the library it had read.")
@@ -380,7 +383,8 @@ class _Writer:
             done = _("Done so far:")
             self.w(f"<p><strong>{esc(done)}</strong> {esc('; '.join(parts))}.</p>\n")
         else:
-            self.w(f"<p>{esc(_('Nothing has been moved or deleted yet.'))}</p>\n")
+            nothing = _("Nothing has been moved or deleted yet.")
+            self.w(f"<p>{esc(nothing)}</p>\n")
         self.w("</section>\n")
         self._figures()
 
@@ -424,7 +428,8 @@ class _Writer:
             rows.insert(6, (_("Extra copies kept (protected folders)"), n(t.protected_copies)))
         if t.hardlinks:
             rows.append((_("Hard links (share their bytes; nothing to free)"), n(t.hardlinks)))
-        self.w(f'<h2>{esc(_("Key figures"))}</h2>\n<table class="facts">\n')
+        key_figures = _("Key figures")
+        self.w(f'<h2>{esc(key_figures)}</h2>\n<table class="facts">\n')
         for label, value in rows:
             self.w(f'<tr><th scope="row">{esc(label)}</th><td>{esc(value)}</td></tr>\n')
         if t.skipped_by_reason:
@@ -443,7 +448,7 @@ class _Writer:
         self.w(f'<h2 id="estate">{esc(title)}</h2>\n<table class="facts">\n')
         self.w("<tr>" + "".join(f"<th>{esc(h)}</th>" for h in heads) + "</tr>\n")
         for f in (*e.labels, e.total):
-            name = esc(f.label) if f.label else f"<strong>{esc(_('All'))}</strong>"
+            name = esc(f.label) if f.label else "<strong>" + esc(_("All")) + "</strong>"
             self.w(
                 f'<tr><th scope="row">{name}</th><td>{n(f.files)}</td>'
                 f"<td>{esc(human_bytes(f.bytes))}</td><td>{n(f.pictures)}</td><td>{n(f.sets)}</td>"
@@ -456,9 +461,11 @@ class _Writer:
             "has a file on."
         ).format(price=number_plain(self.opts.price_per_gb_month), currency=cur)
         self.w(f"<p>{esc(storage)}</p>\n")
-        self.w(f'<h2 id="spanning">{esc(_("Sets that span labels"))}</h2>\n')
+        spanning_title = _("Sets that span labels")
+        self.w(f'<h2 id="spanning">{esc(spanning_title)}</h2>\n')
         if not e.pairs:
-            self.w(f"<p>{esc(_('No set has files on two labels.'))}</p>\n")
+            no_pairs = _("No set has files on two labels.")
+            self.w(f"<p>{esc(no_pairs)}</p>\n")
             return
         spanning = ngettext(
             "{n} set has files on more than one label. With one catalog per training split, "
@@ -469,8 +476,9 @@ class _Writer:
         ).format(n=n(e.spanning_sets))
         self.w(
             f"<p>{esc(spanning)}</p>\n"
-            f'<table class="facts">\n<tr><th>{esc(_("Labels"))}</th><th>{esc(_("Sets"))}</th>'
-            f"<th>{esc(_('Files'))}</th></tr>\n"
+            '<table class="facts">\n<tr>'
+            + "".join(f"<th>{esc(h)}</th>" for h in (_("Labels"), _("Sets"), _("Files")))
+            + "</tr>\n"
         )
         for p in e.pairs:
             self.w(
@@ -494,11 +502,17 @@ class _Writer:
         ).format(times=times)
         self.w(
             f'<p class="note">{esc(note)}</p>\n'
-            f'<table class="over">\n<thead><tr><th class="thumb">{esc(_("Preview"))}</th>'
-            f'<th class="num">{esc(_("Times it appears"))}</th>'
-            f"<th>{esc(_('Copy to keep'))}</th>"
-            f'<th class="num">{esc(_("Space of the extra copies"))}</th>'
-            f"<th>{esc(_('Details'))}</th></tr></thead>\n<tbody>\n"
+            '<table class="over">\n<thead><tr>'
+            + _header_cells(
+                [
+                    ("thumb", _("Preview")),
+                    ("num", _("Times it appears")),
+                    ("", _("Copy to keep")),
+                    ("num", _("Space of the extra copies")),
+                    ("", _("Details")),
+                ]
+            )
+            + "</tr></thead>\n<tbody>\n"
         )
         for o in over:
             self.w('<tr><td class="thumb">')
@@ -567,15 +581,16 @@ class _Writer:
         ]
         if self.s.removal is not None and self.s.removal.batches:
             rows.append((_("Removal batches in the undo log"), ", ".join(self.s.removal.batches)))
-        self.w(f'<h2>{esc(_("What was scanned"))}</h2>\n<table class="facts">\n')
+        scanned = _("What was scanned")
+        self.w(f'<h2>{esc(scanned)}</h2>\n<table class="facts">\n')
         for label, value in rows:
             cell = "<br>".join(esc(line) for line in value.split("\n"))
             self.w(f'<tr><th scope="row">{esc(label)}</th><td class="path">{cell}</td></tr>\n')
         self.w("</table>\n")
 
     def _how_to_read(self) -> None:
-        keep = f'<span class="badge keep">{esc(_("Keep (best copy)"))}</span>'
-        extra = f'<span class="badge remove">{esc(_("Extra copy"))}</span>'
+        keep = '<span class="badge keep">' + esc(_("Keep (best copy)")) + "</span>"
+        extra = '<span class="badge remove">' + esc(_("Extra copy")) + "</span>"
         # The explanation is translated as one piece; the badges and bold words are put
         # into it after it is escaped, so a translation cannot add markup.
         note = esc(
@@ -590,14 +605,15 @@ class _Writer:
         ).format(
             keep=keep,
             extra=extra,
-            quality=f"<strong>{esc(_('Quality'))}</strong>",
-            difference=f"<strong>{esc(_('Difference'))}</strong>",
+            quality="<strong>" + esc(_("Quality")) + "</strong>",
+            difference="<strong>" + esc(_("Difference")) + "</strong>",
             sha="<strong>SHA-256</strong>",
         )
         title = _("Every picture that has copies")
         self.w(f'<h2 id="groups">{esc(title)}</h2>\n<p class="note">{note}</p>\n')
         if not self.result.groups:
-            self.w(f"<p>{esc(_('No duplicates were found.'))}</p>\n")
+            none = _("No duplicates were found.")
+            self.w(f"<p>{esc(none)}</p>\n")
 
     # -- groups ---------------------------------------------------------------------
 
@@ -641,11 +657,7 @@ class _Writer:
         ]
         if self.with_outcomes:
             heads.append(("", _("What happened")))
-        cells = "".join(
-            f'<th class="{cls}">{esc(text)}</th>' if cls else f"<th>{esc(text)}</th>"
-            for cls, text in heads
-        )
-        self.w(f"<table>\n<thead><tr>{cells}</tr></thead>\n<tbody>\n")
+        self.w(f"<table>\n<thead><tr>{_header_cells(heads)}</tr></thead>\n<tbody>\n")
         shown_hashes: set[str] = set()
         for m in _keeper_first(g.members):
             self._member(m, shown_hashes, g.keeper.path)
@@ -674,8 +686,9 @@ class _Writer:
         if metrics is not None and metrics.damaged:
             damage = damage_words(metrics)
             self.w(
-                f'<div><span class="badge damaged">{esc(_("Damaged"))}</span> '
-                f'<span class="note">{esc(damage)}</span></div>'
+                '<div><span class="badge damaged">'
+                + esc(_("Damaged"))
+                + f'</span> <span class="note">{esc(damage)}</span></div>'
             )
         if (words := match_words(m.match, keeper)) is not None:
             self.w(
@@ -712,7 +725,7 @@ class _Writer:
 
     def _outcome_cell(self, outcome: FileOutcome | None) -> None:
         if outcome is None:
-            self.w(f'<td class="note">{esc(_("not moved"))}</td>')
+            self.w('<td class="note">' + esc(_("not moved")) + "</td>")
             return
         trash = outcome.method == "trash"
         if outcome.fate is Fate.MOVED:
@@ -774,7 +787,8 @@ class _Writer:
         title = _("Files that were skipped or could not be read ({n})").format(n=n(len(skipped)))
         self.w(f'<h2 id="skipped">{esc(title)}</h2>\n')
         if not skipped:
-            self.w(f"<p>{esc(_('Every file was read.'))}</p>\n")
+            every = _("Every file was read.")
+            self.w(f"<p>{esc(every)}</p>\n")
             return
         note = _(
             "These files are not part of any group: PhotoSift did not compare them with anything."
@@ -783,12 +797,22 @@ class _Writer:
         self.w(
             f'<p class="note">{esc(note)}</p>\n'
             f'<table>\n<thead><tr><th style="width:62%">{esc(file_head)}</th>'
-            f"<th>{esc(_('Reason'))}</th></tr></thead>\n<tbody>\n"
+            + "<th>"
+            + esc(_("Reason"))
+            + "</th></tr></thead>\n<tbody>\n"
         )
         for k in skipped:
             why = esc(skipped_words(k))
             self.w(f'<tr><td class="path">{esc_path(k.path)}</td><td>{why}</td></tr>\n')
         self.w("</tbody></table>\n")
+
+
+def _header_cells(heads: list[tuple[str, str]]) -> str:
+    """Table heading cells from (CSS class or "", words) pairs."""
+    return "".join(
+        f'<th class="{cls}">{esc(text)}</th>' if cls else f"<th>{esc(text)}</th>"
+        for cls, text in heads
+    )
 
 
 def number_plain(value: float) -> str:

@@ -109,6 +109,33 @@ def test_the_template_is_up_to_date_with_the_sources(tmp_path: Path) -> None:
         assert po == _extracted_ids(POT), f"{language}: run: make translations"
 
 
+def _marked_in_sources() -> dict[str, list[str]]:
+    """Every string literal passed to _(), N_(), ngettext() or pgettext() in the engine and
+    the window, read with `ast`, which (unlike the extractor on Python < 3.12) also sees
+    inside f-strings."""
+    found: dict[str, list[str]] = {}
+    for path in sorted([*(ROOT / "cleaner").rglob("*.py"), *(ROOT / "ui").rglob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            at = {"_": 0, "N_": 0, "ngettext": 0, "pgettext": 1}.get(node.func.id)
+            if at is None or len(node.args) <= at:
+                continue
+            arg = node.args[at]
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                found.setdefault(arg.value, []).append(path.relative_to(ROOT).as_posix())
+    return found
+
+
+def test_every_marked_string_reaches_the_catalog() -> None:
+    """A _() inside an f-string is invisible to the extractor: it would never be
+    translated, and the template check above could not see it."""
+    with open(POT, "rb") as f:
+        ids = {m.id[0] if isinstance(m.id, tuple) else m.id for m in read_po(f) if m.id}
+    lost = {text: where for text, where in _marked_in_sources().items() if text not in ids}
+    assert lost == {}, "move these _() calls out of f-strings, then make translations"
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_compiled_catalog_matches_its_source(language: str) -> None:
     """The .mo the app reads says what the .po says (a .po edited without compiling)."""
