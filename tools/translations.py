@@ -12,6 +12,7 @@ options in one place, so the Makefile and the test that checks the template is u
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -47,10 +48,15 @@ def extract(pot: Path = POT) -> None:
     _pybabel(
         "extract", "-F", str(ROOT / "babel.cfg"), *keywords,
         "--add-location=file", "--sort-by-file", "--add-comments=Translators:",
-        "--project=PhotoSift", "--copyright-holder=PhotoSift developers",
-        "--msgid-bugs-address=https://github.com/photosift/photosift/issues",
+        "--project=PhotoSift", f"--version={_version()}",
+        "--copyright-holder=PhotoSift developers",
         "-o", str(pot), ".",
     )  # fmt: skip
+
+
+def _version() -> str:
+    match = re.search(r'(?m)^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text())
+    return match.group(1) if match else "0"
 
 
 def languages() -> list[str]:
