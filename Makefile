@@ -11,7 +11,7 @@ HEADLESS := .venv-headless
 APP_STAMP := $(VENV)/.installed-app
 STAMP := $(VENV)/.installed-test
 
-.PHONY: run test test-fast lint typecheck test-engine-headless bench bundle clean-venv
+.PHONY: run test test-fast lint typecheck test-engine-headless bench bundle clean-venv translations
 
 $(APP_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,11 @@ test-engine-headless: $(HEADLESS)/.installed
 ## `make test` also builds it (in a temporary folder) and smoke-tests it: tests/smoke.
 bundle: $(APP_STAMP)
 	PYTHON=$(abspath $(BIN))/python packaging/build.sh
+
+## Extract every translatable string (cleaner/locale/photosift.pot), merge it into each
+## language's .po and compile the .mo files the app reads (docs/translation.md).
+translations: $(APP_STAMP)
+	$(BIN)/python tools/translations.py
 
 ## Run the benchmarks (slow; writes results under benchmarks/out/).
 bench: $(STAMP)

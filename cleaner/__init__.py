@@ -13,7 +13,8 @@ The rooms behind it (see docs/architecture.md):
 - `cleaner.report`: the HTML, CSV and JSON reports;
 - `cleaner.cli`: the `photosift` subcommands; `cleaner.demo`: sample photos, smoke test;
 - shared by all of them: `models`, `errors`, `progress`, `formats`, `paths`, `resultio`,
-  `sidecars`, `safeopen`, `atomic`, `humanize`, `textsafe`.
+  `sidecars`, `safeopen`, `atomic`, `humanize`, `textsafe`, `i18n` (words in the user's
+  language: docs/translation.md).
 
 A scan::
 
@@ -68,6 +69,12 @@ from cleaner.humanize import (
     human_time,
     match_words,
     plural,
+)
+from cleaner.i18n import (
+    available_languages,
+    current_language,
+    set_language,
+    translation_catalog,
 )
 from cleaner.keep import (
     CRITERIA,
@@ -318,12 +325,14 @@ __all__ = [
     "UndoLogError",
     "__version__",
     "atomic_text_file",
+    "available_languages",
     "cache_dir",
     "catalog_label_and_roots",
     "catalog_protection",
     "check_samples",
     "config_dir",
     "criterion_label",
+    "current_language",
     "data_dir",
     "default_ignore_path",
     "default_log_path",
@@ -362,8 +371,10 @@ __all__ = [
     "scan",
     "scan_catalog_files",
     "scan_catalogs",
+    "set_language",
     "spanning_labels",
     "split_ignored",
+    "translation_catalog",
     "use_portable_dir",
     "write_estate_csv",
     "write_estate_html",

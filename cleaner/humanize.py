@@ -9,32 +9,86 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from cleaner.models import MatchEvidence, MatchKind, MatchSearch
+from cleaner.i18n import N_, _, ngettext, number, percent
+from cleaner.models import (
+    KEPT_OVER_TIE,
+    ImageMetrics,
+    KeptOver,
+    MatchEvidence,
+    MatchKind,
+    MatchSearch,
+    SkippedFile,
+)
 
 # What each keeper criterion is called, by its key (`cleaner.keep.criteria`, where each
 # criterion's entry takes its label from here): the one table the window, the reports and
 # the command line name criteria from, so a report never says "resolution" where the
 # window said "Highest resolution". Here, not in `keep`, because the report may not read
 # another room.
+# The labels stay English here (a result's stored keeper reason names criteria by them);
+# `criterion_label` and `criterion_title` give them in the user's language.
 CRITERION_LABELS: dict[str, str] = {
-    "resolution": "Highest resolution",
-    "metadata": "Richest metadata (camera, date, GPS)",
-    "lossless": "Lossless format",
-    "jpeg_quality": "Least compressed",
-    "sharpness": "Sharpest",
-    "not_export": "Not an export, thumbnail or screenshot",
-    "oldest_capture": "Oldest capture date",
-    "path_rules": "Preferred folders and names",
-    "largest_file": "Largest file",
-    "oldest_file": "Oldest file",
+    "resolution": N_("Highest resolution"),
+    "metadata": N_("Richest metadata (camera, date, GPS)"),
+    "lossless": N_("Lossless format"),
+    "jpeg_quality": N_("Least compressed"),
+    "sharpness": N_("Sharpest"),
+    "not_export": N_("Not an export, thumbnail or screenshot"),
+    "oldest_capture": N_("Oldest capture date"),
+    "path_rules": N_("Preferred folders and names"),
+    "largest_file": N_("Largest file"),
+    "oldest_file": N_("Oldest file"),
+}
+
+# The special `KeptOver` criteria in words, for `criterion_label`.
+_SPECIAL_CRITERIA = {
+    "tie": N_("tie"),
+    "damaged": N_("damaged"),
+    "protected": N_("protected"),
 }
 
 
-def criterion_label(key: str) -> str:
-    """A criterion's label as it reads inside a sentence ("highest resolution"); a key
-    with no label (the special "tie", "damaged", "protected") in words."""
+def criterion_title(key: str) -> str:
+    """A criterion's label in the user's language, as a heading ("Highest resolution")."""
     label = CRITERION_LABELS.get(key)
-    return label[:1].lower() + label[1:] if label is not None else key.replace("_", " ")
+    return _(label) if label is not None else key.replace("_", " ")
+
+
+def criterion_label(key: str) -> str:
+    """A criterion's label as it reads inside a sentence ("highest resolution"), in the
+    user's language; a key with no label (the special "tie", "damaged", "protected") in
+    words."""
+    label = CRITERION_LABELS.get(key)
+    if label is None:
+        special = _SPECIAL_CRITERIA.get(key)
+        return _(special) if special is not None else key.replace("_", " ")
+    text = _(label)
+    return text[:1].lower() + text[1:]
+
+
+def kept_over_summary(k: KeptOver) -> str:
+    """Both copies' values in the user's language ("2560x1600 vs. 1024x640"). The values
+    are stored in English: one that is a marked phrase ("an original", "intact") is
+    translated, one made of parts ("JPEG quality 85") is not yet (docs/translation.md)."""
+    if k.criterion == KEPT_OVER_TIE:
+        return _("equal on every criterion; the kept copy comes first by name")
+    return _("{keeper} vs. {copy}").format(keeper=_(k.keeper_value), copy=_(k.copy_value))
+
+
+def damage_words(metrics: ImageMetrics | None) -> str:
+    """A damaged picture's damage in the user's language, or "" for an intact one
+    (`ImageMetrics.damage_message` is the English a result file stores)."""
+    if metrics is None or metrics.damage is None:
+        return ""
+    label = _(metrics.damage.label)
+    return f"{label} ({metrics.damage_detail})" if metrics.damage_detail else label
+
+
+def skipped_words(skip: SkippedFile) -> str:
+    """Why a file was skipped, in the user's language ("permission denied: ..."); the
+    result file stores the reason's code and `SkippedFile.message` in English."""
+    label = _(skip.reason.label)
+    return f"{label}: {skip.detail}" if skip.detail else label
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
@@ -127,45 +181,44 @@ class MatchWords:
     def one_line(self) -> str:
         """For a list or a spreadsheet cell: "turned 90° left (hash 6 of 64 bits apart,
         thumbnails 97% alike)", with "compared with NAME" when that is not the keeper."""
-        extra = [
-            x for x in (self.numbers, f"compared with {self.against}" if self.against else "") if x
-        ]
+        against = _("compared with {name}").format(name=self.against) if self.against else ""
+        extra = [x for x in (self.numbers, against) if x]
         return f"{self.short} ({'; '.join(extra)})" if extra else self.short
 
 
 _KIND_WORDS = {
-    MatchKind.EXACT: "exact copy",
-    MatchKind.RESAVED: "same picture, re-saved",
-    MatchKind.RESIZED: "same picture, resized",
-    MatchKind.CONVERTED: "same picture, other file type",
-    MatchKind.SQUASHED: "squashed or stretched",
-    MatchKind.CROPPED: "cropped",
-    MatchKind.UNCROPPED: "uncropped",
+    MatchKind.EXACT: N_("exact copy"),
+    MatchKind.RESAVED: N_("same picture, re-saved"),
+    MatchKind.RESIZED: N_("same picture, resized"),
+    MatchKind.CONVERTED: N_("same picture, other file type"),
+    MatchKind.SQUASHED: N_("squashed or stretched"),
+    MatchKind.CROPPED: N_("cropped"),
+    MatchKind.UNCROPPED: N_("uncropped"),
 }
 
 # How `against` was turned or mirrored into this copy (`TRANSFORM_NAMES`): numpy's and
 # Pillow's quarter turn ("rotate90") is anticlockwise, a turn to the left.
 _TRANSFORM_WORDS = {
     "identity": "",
-    "rotate90": "turned 90° left",
-    "rotate180": "turned upside down",
-    "rotate270": "turned 90° right",
-    "mirror": "mirrored",
-    "mirror+rotate90": "mirrored and turned 90° left",
-    "mirror+rotate180": "mirrored top to bottom",
-    "mirror+rotate270": "mirrored and turned 90° right",
+    "rotate90": N_("turned 90° left"),
+    "rotate180": N_("turned upside down"),
+    "rotate270": N_("turned 90° right"),
+    "mirror": N_("mirrored"),
+    "mirror+rotate90": N_("mirrored and turned 90° left"),
+    "mirror+rotate180": N_("mirrored top to bottom"),
+    "mirror+rotate270": N_("mirrored and turned 90° right"),
 }
 
 _KIND_SENTENCES = {
-    MatchKind.EXACT: "The same file contents, byte for byte, as {name}.",
-    MatchKind.RESAVED: "The same picture as {name}, saved again.",
-    MatchKind.RESIZED: "The same picture as {name}, at another size.",
-    MatchKind.CONVERTED: "The same picture as {name}, saved as another file type.",
-    MatchKind.SQUASHED: "The same picture as {name}, resized without keeping its proportions.",
-    MatchKind.TURNED: "The same picture as {name}, {turn}.",
-    MatchKind.MIRRORED: "The same picture as {name}, {turn}.",
-    MatchKind.CROPPED: "A cropped part of {name}: it shows about {share}% of it.",
-    MatchKind.UNCROPPED: "{Name} is a cropped part of this copy: about {share}% of it.",
+    MatchKind.EXACT: N_("The same file contents, byte for byte, as {name}."),
+    MatchKind.RESAVED: N_("The same picture as {name}, saved again."),
+    MatchKind.RESIZED: N_("The same picture as {name}, at another size."),
+    MatchKind.CONVERTED: N_("The same picture as {name}, saved as another file type."),
+    MatchKind.SQUASHED: N_("The same picture as {name}, resized without keeping its proportions."),
+    MatchKind.TURNED: N_("The same picture as {name}, {turn}."),
+    MatchKind.MIRRORED: N_("The same picture as {name}, {turn}."),
+    MatchKind.CROPPED: N_("A cropped part of {name}: it shows about {share} of it."),
+    MatchKind.UNCROPPED: N_("{Name} is a cropped part of this copy: about {share} of it."),
 }
 
 
@@ -177,38 +230,46 @@ def match_words(evidence: MatchEvidence | None, keeper: str | None = None) -> Ma
     if evidence is None:
         return None
     turn = _TRANSFORM_WORDS.get(evidence.transform, "")
+    turn = _(turn) if turn else ""
     short = turn if evidence.kind in (MatchKind.TURNED, MatchKind.MIRRORED) else ""
-    short = short or _KIND_WORDS.get(evidence.kind, evidence.kind.value)
+    kind_words = _KIND_WORDS.get(evidence.kind)
+    short = short or (_(kind_words) if kind_words else evidence.kind.value)
     name = os.path.basename(evidence.against) or evidence.against
-    named = f"the kept copy ({name})" if evidence.against == keeper else name
+    named = _("the kept copy ({name})").format(name=name) if evidence.against == keeper else name
     share = 100
     if evidence.window is not None:
         left, top, right, bottom = evidence.window
         share = round(100 * (right - left) * (bottom - top))
-    sentence = _KIND_SENTENCES[evidence.kind].format(
-        name=named, Name=named[:1].upper() + named[1:], turn=turn, share=share
+    sentence = _(_KIND_SENTENCES[evidence.kind]).format(
+        name=named, Name=named[:1].upper() + named[1:], turn=turn, share=percent(share)
     )
     if evidence.kind in (MatchKind.CROPPED, MatchKind.UNCROPPED) and turn:
         sentence = sentence[:-1] + f", {turn}."
     numbers = []
     if evidence.distance is not None:
-        numbers.append(f"hash {evidence.distance} of 64 bits apart")
+        numbers.append(
+            ngettext(
+                "hash {n} of 64 bits apart", "hash {n} of 64 bits apart", evidence.distance
+            ).format(n=number(evidence.distance))
+        )
     if evidence.correlation is not None:
-        alike = f"{_percent(evidence.correlation)}% alike"
+        alike = percent(_percent(evidence.correlation))
         if evidence.detail:
-            numbers.append(f"fine detail {alike}")
+            numbers.append(_("fine detail {percent} alike").format(percent=alike))
         elif evidence.search is MatchSearch.CROP:
-            numbers.append(f"the cropped part {alike}")
+            numbers.append(_("the cropped part {percent} alike").format(percent=alike))
         else:
-            numbers.append(f"thumbnails {alike}")
+            numbers.append(_("thumbnails {percent} alike").format(percent=alike))
     joined = ", ".join(numbers)
     details = sentence
     if joined:
         details += " " + joined[:1].upper() + joined[1:] + "."
     if evidence.detail:
-        details += " A plain picture: compared on its fine detail, not its thumbnail."
+        details += " " + _("A plain picture: compared on its fine detail, not its thumbnail.")
     if evidence.search is MatchSearch.SMOOTH:
-        details += " Found by the second search for smooth pictures (sky, soft backgrounds)."
+        details += " " + _(
+            "Found by the second search for smooth pictures (sky, soft backgrounds)."
+        )
     against = "" if keeper is None or evidence.against == keeper else name
     return MatchWords(short, details, joined, against)
 

@@ -10,6 +10,8 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from cleaner.i18n import N_
+
 
 @dataclass(frozen=True, slots=True)
 class PerceptualHash:
@@ -91,25 +93,26 @@ class SkipReason(str, enum.Enum):
 
     @property
     def label(self) -> str:
+        """In English, as result files store it; `_(label)` where it is shown."""
         return _SKIP_LABELS[self]
 
 
 _SKIP_LABELS = {
-    SkipReason.EMPTY: "empty file (0 bytes)",
-    SkipReason.NOT_AN_IMAGE: "not a picture (contents are not an image format)",
-    SkipReason.UNSUPPORTED: "picture format not supported",
-    SkipReason.CORRUPT: "damaged picture (could not be decoded)",
-    SkipReason.TRUNCATED: "incomplete picture (file is cut short)",
-    SkipReason.TOO_LARGE: "too large to open safely",
-    SkipReason.PERMISSION_DENIED: "permission denied",
-    SkipReason.VANISHED: "file disappeared during the scan",
-    SkipReason.UNREADABLE: "could not be read",
-    SkipReason.SYMLINK: "shortcut (symbolic link) not followed",
-    SkipReason.SYMLINK_LOOP: "shortcut loop",
-    SkipReason.FOLDER_UNREADABLE: "folder could not be opened",
-    SkipReason.NOT_A_FILE: "not a regular file (a pipe, device or socket)",
-    SkipReason.NAME_ENDS_WITH_SPACE: "name ends with a space; rename it to include it",
-    SkipReason.TOO_SMALL: "smaller than the minimum size you set",
+    SkipReason.EMPTY: N_("empty file (0 bytes)"),
+    SkipReason.NOT_AN_IMAGE: N_("not a picture (contents are not an image format)"),
+    SkipReason.UNSUPPORTED: N_("picture format not supported"),
+    SkipReason.CORRUPT: N_("damaged picture (could not be decoded)"),
+    SkipReason.TRUNCATED: N_("incomplete picture (file is cut short)"),
+    SkipReason.TOO_LARGE: N_("too large to open safely"),
+    SkipReason.PERMISSION_DENIED: N_("permission denied"),
+    SkipReason.VANISHED: N_("file disappeared during the scan"),
+    SkipReason.UNREADABLE: N_("could not be read"),
+    SkipReason.SYMLINK: N_("shortcut (symbolic link) not followed"),
+    SkipReason.SYMLINK_LOOP: N_("shortcut loop"),
+    SkipReason.FOLDER_UNREADABLE: N_("folder could not be opened"),
+    SkipReason.NOT_A_FILE: N_("not a regular file (a pipe, device or socket)"),
+    SkipReason.NAME_ENDS_WITH_SPACE: N_("name ends with a space; rename it to include it"),
+    SkipReason.TOO_SMALL: N_("smaller than the minimum size you set"),
 }
 
 
@@ -126,13 +129,14 @@ class DamageReason(str, enum.Enum):
 
     @property
     def label(self) -> str:
+        """In English, as result files store it; `_(label)` where it is shown."""
         return _DAMAGE_LABELS[self]
 
 
 _DAMAGE_LABELS = {
-    DamageReason.PNG_CHECKSUM: "damaged: a checksum inside the PNG file does not match",
-    DamageReason.JPEG_CORRUPT_DATA: "damaged: the JPEG picture data is corrupt",
-    DamageReason.TRUNCATED: "damaged: the file is cut short (its end is missing)",
+    DamageReason.PNG_CHECKSUM: N_("damaged: a checksum inside the PNG file does not match"),
+    DamageReason.JPEG_CORRUPT_DATA: N_("damaged: the JPEG picture data is corrupt"),
+    DamageReason.TRUNCATED: N_("damaged: the file is cut short (its end is missing)"),
 }
 
 
@@ -419,10 +423,10 @@ class Similarity(str, enum.Enum):
     @property
     def label(self) -> str:
         return {
-            Similarity.IDENTICAL: "Identical files",
-            Similarity.SAME: "Same picture",
-            Similarity.SIMILAR: "Similar",
-            Similarity.LOOSE: "Loose",
+            Similarity.IDENTICAL: N_("Identical files"),
+            Similarity.SAME: N_("Same picture"),
+            Similarity.SIMILAR: N_("Similar"),
+            Similarity.LOOSE: N_("Loose"),
         }[self]
 
 

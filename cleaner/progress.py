@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from cleaner.errors import Cancelled
+from cleaner.i18n import N_, _, number
 
 if TYPE_CHECKING:
     from cleaner.models import DuplicateGroup, ScanResult, SkippedFile
@@ -45,13 +46,14 @@ class CancelToken:
 
 
 class Stage:
-    """Stage names as shown to the user, with their share of the whole scan."""
+    """Stage names, with their share of the whole scan. A name is also the stage's code
+    (events and the window compare it), so it stays English: `_(stage)` where it is shown."""
 
-    WALK = "Looking for files"
-    DIGEST = "Comparing file contents"
-    FINGERPRINT = "Reading pictures"
-    GROUP = "Grouping copies"
-    SCORE = "Choosing the best copies"
+    WALK = N_("Looking for files")
+    DIGEST = N_("Comparing file contents")
+    FINGERPRINT = N_("Reading pictures")
+    GROUP = N_("Grouping copies")
+    SCORE = N_("Choosing the best copies")
 
     WEIGHTS: dict[str, float] = {  # noqa: RUF012 - a constant table
         WALK: 0.05,
@@ -75,8 +77,10 @@ class Progress:
 
     @property
     def text(self) -> str:
-        count = f"{self.done:,} of {self.total:,}" if self.total else f"{self.done:,}"
-        return f"{self.stage}: {count}"
+        """ "Reading pictures: 1,200 of 5,000", in the user's language."""
+        done = number(self.done)
+        count = _("{done} of {total}").format(done=done, total=number(self.total))
+        return f"{_(self.stage)}: {count if self.total else done}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,6 +98,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"photosift: {problem}", file=sys.stderr)
         return 1
 
+    from cleaner import set_language
+
+    # The window's own strings are not translated yet (issue 16, next step), so the words
+    # the engine hands it (stage names, what matched) stay English with them rather than
+    # mixing languages on a Spanish system; the window's View -> Language replaces this.
+    set_language("en")
+
     from ui.icons import app_icon
     from ui.main_window import MainWindow
     from ui.workers.base import drain_pools

@@ -40,6 +40,7 @@ from cleaner.catalog.manifest import (
     write_verification,
 )
 from cleaner.formats import is_image_candidate
+from cleaner.i18n import N_
 from cleaner.progress import CancelToken, Progress, ProgressMeter
 from cleaner.removal.fileidentity import (
     BadPathForm,
@@ -169,7 +170,7 @@ def verify_keepers(
     (`target`, default beside the manifest) and ends with `KeepersVerified`. Yields a
     `KeeperChecked` for each keeper that is not confirmed (it then protects nothing)."""
     meter = ProgressMeter(
-        "Verifying keepers",
+        N_("Verifying keepers"),
         total=len(manifest.keep),
         bytes_total=sum(r.size for r in manifest.keep),
     )

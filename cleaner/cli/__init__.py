@@ -24,7 +24,9 @@ import os
 import sys
 from collections.abc import Sequence
 
+from cleaner.cli.argparse_words import use_our_catalog
 from cleaner.cli.common import EXIT_CANCELLED, EXIT_FAILED
+from cleaner.i18n import _, set_language
 from cleaner.version import __version__
 
 SUBCOMMANDS = ["scan", "clean", "history", "undo", "report", "catalog"]
@@ -33,13 +35,30 @@ SUBCOMMANDS = ["scan", "clean", "history", "undo", "report", "catalog"]
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="photosift",
-        description="Find duplicate and near-duplicate photos, choose the best copy of each, "
-        "and move the other copies to the trash with an undo log. "
-        "Run without a command to open the window.",
-        epilog="Exit codes: 0 success, 1 failed, 2 bad options, 3 unusable folder or file, "
-        "130 cancelled.",
+        description=_(
+            "Find duplicate and near-duplicate photos, choose the best copy of each, "
+            "and move the other copies to the trash with an undo log. "
+            "Run without a command to open the window."
+        ),
+        epilog=_(
+            "Exit codes: 0 success, 1 failed, 2 bad options, 3 unusable folder or file, "
+            "130 cancelled."
+        ),
     )
-    parser.add_argument("--version", action="version", version=f"PhotoSift {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"PhotoSift {__version__}",
+        help=_("show program's version number and exit"),
+    )
+    parser.add_argument(
+        "--lang",
+        metavar="LANG",
+        help=_(
+            "the language of messages and reports, such as es or en (default: the "
+            "system's, from LANGUAGE, LC_ALL, LC_MESSAGES or LANG)"
+        ),
+    )
     parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMANDS:
@@ -48,8 +67,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def language_option(args: Sequence[str]) -> str | None:
+    """The value of `--lang` among the arguments, read before the parser is built (its
+    help texts are in the chosen language); None when it is not given. Only options before
+    a lone `--` count."""
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    set_language(language_option(args_list))
+    use_our_catalog()
     parser = build_parser()
     args = parser.parse_args(args_list)
     if args.command is None:
@@ -58,15 +93,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         # (usage on stderr, exit 2) rather than printing the whole help, so a script that
         # forgot its command fails loudly instead of succeeding with help on stdout.
         parser.error(
-            f"no command given: choose one of {', '.join(SUBCOMMANDS)} "
-            "(the window opens when the photosift program is run without a command)"
+            _(
+                "no command given: choose one of {commands} "
+                "(the window opens when the photosift program is run without a command)"
+            ).format(commands=", ".join(SUBCOMMANDS))
         )
     module = importlib.import_module(f"cleaner.cli.{args.command}_cmd")
     try:
         code: int = module.run(args)
         sys.stdout.flush()  # inside the try: a reader gone early shows up here too
     except KeyboardInterrupt:
-        print("\nCancelled.", file=sys.stderr)
+        print("\n" + _("Cancelled."), file=sys.stderr)
         return EXIT_CANCELLED
     except BrokenPipeError:
         return _reader_went_away()

@@ -27,11 +27,13 @@ from cleaner.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     ProgressBar,
+    aligned,
     error,
     human_bytes,
     human_duration,
 )
 from cleaner.errors import BadRootError, Cancelled
+from cleaner.i18n import _, ngettext, number
 from cleaner.progress import CancelToken, Notice, Progress
 from cleaner.textsafe import printable
 
@@ -45,104 +47,122 @@ CLUSTER_COMMIT_SECONDS = 1.0
 def add_parser(subparsers: Any) -> None:
     p: argparse.ArgumentParser = subparsers.add_parser(
         "catalog",
-        help="fingerprint pictures where they are, into a catalog file to group elsewhere",
-        description="Catalogs: fingerprint every picture on a server into one portable file, "
-        "to carry to one machine and group there with the catalogs of other servers. "
-        "See docs/catalog.md.",
+        help=_("fingerprint pictures where they are, into a catalog file to group elsewhere"),
+        description=_(
+            "Catalogs: fingerprint every picture on a server into one portable file, "
+            "to carry to one machine and group there with the catalogs of other servers. "
+            "See docs/catalog.md."
+        ),
     )
     sub = p.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
     b: argparse.ArgumentParser = sub.add_parser(
         "build",
-        help="build or update a catalog of the pictures under some folders",
-        description="Walk ROOT folders and digest (SHA-256), fingerprint and measure every "
-        "picture into the catalog FILE, with paths relative to each root, labelled NAME. "
-        "Building again over the same FILE reads only new and changed files (size, date, "
-        "inode) and drops removed ones. A build that was stopped (Ctrl-C) or killed "
-        "resumes where it stopped when the same command is run again (at most 30 seconds "
-        "of work are lost). Progress: a bar on a terminal, otherwise one log line a "
-        "minute. Nothing under the folders is changed. See docs/catalog.md.",
-        epilog="Exit codes: 0 built, 1 failed, 2 bad options, 3 a folder or the catalog "
-        "cannot be used, 130 paused (run the same command to resume).",
+        help=_("build or update a catalog of the pictures under some folders"),
+        description=_(
+            "Walk ROOT folders and digest (SHA-256), fingerprint and measure every "
+            "picture into the catalog FILE, with paths relative to each root, labelled NAME. "
+            "Building again over the same FILE reads only new and changed files (size, date, "
+            "inode) and drops removed ones. A build that was stopped (Ctrl-C) or killed "
+            "resumes where it stopped when the same command is run again (at most 30 seconds "
+            "of work are lost). Progress: a bar on a terminal, otherwise one log line a "
+            "minute. Nothing under the folders is changed. See docs/catalog.md."
+        ),
+        epilog=_(
+            "Exit codes: 0 built, 1 failed, 2 bad options, 3 a folder or the catalog "
+            "cannot be used, 130 paused (run the same command to resume)."
+        ),
     )
-    b.add_argument("roots", nargs="+", metavar="ROOT", help="folders to catalog")
+    b.add_argument("roots", nargs="+", metavar="ROOT", help=_("folders to catalog"))
     b.add_argument(
         "--label",
         required=True,
         metavar="NAME",
-        help="the name of this server or data set in reports (e.g. nas-1, train)",
+        help=_("the name of this server or data set in reports (e.g. nas-1, train)"),
     )
     b.add_argument(
-        "--out", required=True, metavar="FILE", help="the catalog file to build or update"
+        "--out", required=True, metavar="FILE", help=_("the catalog file to build or update")
     )
     b.add_argument(
         "--exclude",
         action="append",
         default=[],
         metavar="GLOB",
-        help="skip files and folders whose name (or path below the root, if the pattern "
-        "has a /) matches; repeatable",
+        help=_(
+            "skip files and folders whose name (or path below the root, if the pattern "
+            "has a /) matches; repeatable"
+        ),
     )
-    b.add_argument("--follow-symlinks", action="store_true", help="follow symbolic links")
+    b.add_argument("--follow-symlinks", action="store_true", help=_("follow symbolic links"))
     b.add_argument(
         "--max-megapixels",
         type=float,
         default=None,
         metavar="MP",
-        help="record pictures larger than this as too large (default: 179)",
+        help=_("record pictures larger than this as too large (default: 179)"),
     )
-    b.add_argument("--workers", type=int, default=0, metavar="N", help="parallel readers")
+    b.add_argument("--workers", type=int, default=0, metavar="N", help=_("parallel readers"))
     c = b.add_argument_group(
-        "reading on a Dask cluster (needs pip install 'photosift[dask]'; README, "
-        '"Fingerprinting on a Dask cluster")'
+        _(
+            "reading on a Dask cluster (needs pip install 'photosift[dask]'; README, "
+            '"Fingerprinting on a Dask cluster")'
+        )
     )
     c.add_argument(
         "--cluster",
         metavar="ADDRESS",
-        help="read the pictures on Dask workers instead of here: tcp://SCHEDULER:8786 for a "
-        "running scheduler, or local:N for N worker processes on this machine. This "
-        "machine walks the folders (names, sizes and dates only) and writes the catalog; "
-        "every worker must reach the files at the same paths and run the same versions of "
-        "Python, PhotoSift, Dask, Pillow and pillow-heif",
+        help=_(
+            "read the pictures on Dask workers instead of here: tcp://SCHEDULER:8786 for a "
+            "running scheduler, or local:N for N worker processes on this machine. This "
+            "machine walks the folders (names, sizes and dates only) and writes the catalog; "
+            "every worker must reach the files at the same paths and run the same versions of "
+            "Python, PhotoSift, Dask, Pillow and pillow-heif"
+        ),
     )
     c.add_argument(
         "--pin",
         action="append",
         default=[],
         metavar="ROOT=RESOURCE",
-        help="read ROOT's files only on workers started with that Dask resource "
-        "(dask worker ... --resources RESOURCE=THREADS), e.g. the file server that holds "
-        "it, so no picture crosses the network; repeatable. Unpinned folders go to any worker",
+        help=_(
+            "read ROOT's files only on workers started with that Dask resource "
+            "(dask worker ... --resources RESOURCE=THREADS), e.g. the file server that holds "
+            "it, so no picture crosses the network; repeatable. Unpinned folders go to any worker"
+        ),
     )
     c.add_argument(
         "--read-log",
         metavar="FILE",
-        help="append one line per file read: the worker that read it, a tab, its path",
+        help=_("append one line per file read: the worker that read it, a tab, its path"),
     )
     c.add_argument(
         "--wait-for-workers",
         type=float,
         default=None,
         metavar="SECONDS",
-        help="when no connected worker can read a folder's files (every worker offering its "
-        "resource, or every worker, has left), say so once a minute and, after this long, "
-        "pause the build as Ctrl-C does, to resume with the same command (default: 600, "
-        "time for a worker or a file server to restart; 0: wait indefinitely)",
+        help=_(
+            "when no connected worker can read a folder's files (every worker offering its "
+            "resource, or every worker, has left), say so once a minute and, after this long, "
+            "pause the build as Ctrl-C does, to resume with the same command (default: 600, "
+            "time for a worker or a file server to restart; 0: wait indefinitely)"
+        ),
     )
     # For tests and experiments: files per batch sent to a worker (0: chosen from the work).
     c.add_argument("--batch-size", type=int, default=0, help=argparse.SUPPRESS)
-    b.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    b.add_argument("-q", "--quiet", action="store_true", help=_("print only errors"))
     # For tests and experiments: how often work is committed and a log line is written.
     b.add_argument("--commit-every", type=float, default=None, help=argparse.SUPPRESS)
     b.add_argument("--log-every", type=float, default=LOG_SECONDS, help=argparse.SUPPRESS)
     i: argparse.ArgumentParser = sub.add_parser(
         "info",
-        help="check a catalog and describe it",
-        description="Check a catalog (its identity, version, that its build finished and "
-        "its checksum) and say what it holds. A damaged, truncated, unfinished or foreign "
-        "file is refused in one line.",
-        epilog="Exit codes: 0 the catalog is sound, 3 it cannot be used.",
+        help=_("check a catalog and describe it"),
+        description=_(
+            "Check a catalog (its identity, version, that its build finished and "
+            "its checksum) and say what it holds. A damaged, truncated, unfinished or foreign "
+            "file is refused in one line."
+        ),
+        epilog=_("Exit codes: 0 the catalog is sound, 3 it cannot be used."),
     )
-    i.add_argument("file", metavar="FILE", help="a catalog file")
+    i.add_argument("file", metavar="FILE", help=_("a catalog file"))
     from cleaner.cli import catalog_verify
 
     catalog_verify.add_parser(sub)
@@ -167,23 +187,28 @@ def _info(args: argparse.Namespace) -> int:
     except CatalogError as exc:
         error(str(exc))
         return EXIT_BAD_INPUT
+    algorithm = _("fingerprint algorithm {version}").format(version=info.algorithm_version)
+    if info.algorithm_version != ALGORITHM_VERSION:
+        algorithm += "; " + _("this PhotoSift uses {version}: build it again to group it").format(
+            version=ALGORITHM_VERSION
+        )
+    built = _("{machine}, {start} to {end}").format(
+        machine=info.machine, start=info.build_started_at, end=info.build_finished_at
+    )
     lines = [
-        f"Catalog {info.path}: sound",
-        f"  Label:               {info.label}",
-        f"  Built on:            {info.machine}, {info.build_started_at} to "
-        f"{info.build_finished_at}",
-        f"  PhotoSift:           {info.photosift_version} (fingerprint algorithm "
-        f"{info.algorithm_version}"
-        + (
-            ")"
-            if info.algorithm_version == ALGORITHM_VERSION
-            else f"; this PhotoSift uses {ALGORITHM_VERSION}: build it again to group it)"
+        _("Catalog {path}: sound").format(path=info.path),
+        *aligned(
+            [
+                (_("Label:"), info.label),
+                (_("Built on:"), built),
+                ("PhotoSift:", f"{info.photosift_version} ({algorithm})"),
+                *((_("Root:"), root) for root in info.roots),
+                (_("Picture files:"), f"{number(info.files)} ({human_bytes(info.bytes)})"),
+                (_("Pictures read:"), number(info.pictures)),
+                (_("Skipped files:"), number(info.skipped)),
+            ]
         ),
-        *(f"  Root:                {root}" for root in info.roots),
-        f"  Picture files:       {info.files:,} ({human_bytes(info.bytes)})",
-        f"  Pictures read:       {info.pictures:,}",
-        f"  Skipped files:       {info.skipped:,}",
-        *(f"    {count:8,}  {reason.label}" for reason, count in info.skipped_reasons),
+        *(f"    {number(count):>8}  {_(reason.label)}" for reason, count in info.skipped_reasons),
     ]
     for line in lines:
         print(printable(line))
@@ -197,11 +222,11 @@ def _build(args: argparse.Namespace) -> int:
     try:
         label = check_label(args.label)
         if args.workers < 0:
-            raise ValueError("--workers cannot be negative")
+            raise ValueError(_("{option} cannot be negative").format(option="--workers"))
         extra: dict[str, Any] = {}
         if args.max_megapixels is not None:
             if args.max_megapixels <= 0:
-                raise ValueError("--max-megapixels must be positive")
+                raise ValueError(_("{option} must be positive").format(option="--max-megapixels"))
             extra["max_pixels"] = int(args.max_megapixels * 1_000_000)
         on_cluster = _cluster_settings(args)
         if on_cluster is not None:
@@ -260,33 +285,44 @@ def _build(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     except (Cancelled, KeyboardInterrupt) as exc:
         show.close()
-        done = "" if last is None or last.total == 0 else f" ({last.done:,} of {last.total:,} read)"
-        why, then = "", ""
+        paused = _("Paused")
+        if last is not None and last.total:
+            read = _("{done} of {total} read").format(
+                done=number(last.done), total=number(last.total)
+            )
+            paused += f" ({read})"
+        saved = _("what was read is saved in {file}.").format(file=args.out)
         if isinstance(exc, dask_cluster.WorkersGone):
-            why, then = f" {exc.text};", " once a worker is back"
-        print(
-            printable(
-                f"Paused{done}:{why} what was read is saved in {args.out}. Run the same "
-                f"command again{then} to resume."
-            ),
-            file=sys.stderr,
-        )
+            # the engine's reason (English until the engine's messages are translated)
+            saved = f"{exc.text}; {saved}"
+            again = _("Run the same command again once a worker is back to resume.")
+        else:
+            again = _("Run the same command again to resume.")
+        print(printable(f"{paused}: {saved} {again}"), file=sys.stderr)
         return EXIT_CANCELLED
     show.close()
     if summary is None:
-        error("the build ended without a result")
+        error(_("the build ended without a result"))
         return EXIT_FAILED
     if not args.quiet:
         s = summary
+        took = human_duration(s.seconds)
+        if s.resumed:
+            headline = _("Catalog {path} ({label}) built in {time}, resuming an interrupted build.")
+        else:
+            headline = _("Catalog {path} ({label}) built in {time}.")
+        by_reason = _("photosift catalog info {path} counts them by reason").format(path=s.path)
         lines = [
-            f"Catalog {s.path} ({s.label}) built in {human_duration(s.seconds)}"
-            + (", resuming an interrupted build." if s.resumed else "."),
-            f"  Picture files:       {s.files:,} ({human_bytes(s.bytes)})",
-            f"  Read this time:      {s.read:,}",
-            f"  Unchanged, not read: {s.unchanged:,}",
-            f"  Removed since last:  {s.removed:,}",
-            f"  Skipped files:       {s.skipped:,} (photosift catalog info {s.path} "
-            "counts them by reason)",
+            headline.format(path=s.path, label=s.label, time=took),
+            *aligned(
+                [
+                    (_("Picture files:"), f"{number(s.files)} ({human_bytes(s.bytes)})"),
+                    (_("Read this time:"), number(s.read)),
+                    (_("Unchanged, not read:"), number(s.unchanged)),
+                    (_("Removed since last:"), number(s.removed)),
+                    (_("Skipped files:"), f"{number(s.skipped)} ({by_reason})"),
+                ]
+            ),
         ]
         for line in lines:
             print(printable(line))
@@ -300,17 +336,17 @@ def _cluster_settings(args: argparse.Namespace) -> ClusterSettings | None:
 
     if args.cluster is None:
         if args.pin or args.read_log or args.wait_for_workers is not None:
-            raise ValueError("--pin, --read-log and --wait-for-workers go with --cluster")
+            raise ValueError(_("--pin, --read-log and --wait-for-workers go with --cluster"))
         return None
     if args.workers:
-        raise ValueError("--workers is for a build on this machine; a cluster uses its workers")
+        raise ValueError(_("--workers is for a build on this machine; a cluster uses its workers"))
     if args.batch_size < 0:
-        raise ValueError("--batch-size cannot be negative")
+        raise ValueError(_("{option} cannot be negative").format(option="--batch-size"))
     wait = args.wait_for_workers
     if wait is None:
         wait = dask_cluster.DEFAULT_WAIT_FOR_WORKERS
     elif not wait >= 0 or wait == float("inf"):  # also refuses nan
-        raise ValueError("--wait-for-workers must be a number of seconds (0: no limit)")
+        raise ValueError(_("--wait-for-workers must be a number of seconds (0: no limit)"))
     pins = [dask_cluster.check_pin(text) for text in args.pin]
     return dask_cluster.ClusterSettings(
         address=dask_cluster.check_address(args.cluster),
@@ -359,13 +395,19 @@ class _Shower:
 def log_line(p: Progress) -> str:
     """'photosift: Reading pictures: 12,345 of 100,000 files, 3.4 GB of 20 GB, 45 files/s,
     ETA 1 h 10 min' (the walk, whose total is unknown, without "of" and ETA)."""
-    count = f"{p.done:,} of {p.total:,} files" if p.total else f"{p.done:,} files"
+    if p.total:
+        count = ngettext("{done} of {total} file", "{done} of {total} files", p.total).format(
+            done=number(p.done), total=number(p.total)
+        )
+    else:
+        count = ngettext("{n} file", "{n} files", p.done).format(n=number(p.done))
     size = human_bytes(p.bytes_done)
     if p.bytes_total:
-        size += f" of {human_bytes(p.bytes_total)}"
-    parts = [f"photosift: {p.stage}: {count}", size, f"{p.rate:,.1f} files/s"]
+        size = _("{done} of {total}").format(done=size, total=human_bytes(p.bytes_total))
+    rate = _("{rate} files/s").format(rate=number(p.rate, 1))
+    parts = [f"photosift: {_(p.stage)}: {count}", size, rate]
     if p.eta_seconds is not None and p.total:
-        parts.append(f"ETA {human_duration(p.eta_seconds)}")
+        parts.append(_("ETA {time}").format(time=human_duration(p.eta_seconds)))
     return ", ".join(parts)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from cleaner.cli.common import error
+from cleaner.i18n import _, ngettext, number
 from cleaner.textsafe import printable_path
 
 
@@ -25,13 +26,23 @@ def manifests_job(scanned: Any, quiet: bool = False) -> Callable[[str], None]:
             raise OSError(str(exc)) from None
         for (a, b), n in same_files_across_labels(scanned.result).items():
             error(
-                f"{n:,} files of {a} and {b} have the same inode, size and time as each other: "
-                "one share catalogued by both? Such a file is never counted as its own copy, "
-                "but catalog each share on one server only"
+                ngettext(
+                    "{n} file of {a} and {b} has the same inode, size and time in both: one "
+                    "share catalogued by both? Such a file is never counted as its own copy, "
+                    "but catalog each share on one server only",
+                    "{n} files of {a} and {b} have the same inode, size and time as each other: "
+                    "one share catalogued by both? Such a file is never counted as its own copy, "
+                    "but catalog each share on one server only",
+                    n,
+                ).format(n=number(n), a=a, b=b)
             )
         if quiet:
             return
-        print(f"Removal manifests ({len(written):,}), one per server, in {printable_path(folder)}:")
+        print(
+            _("Removal manifests ({n}), one per server, in {folder}:").format(
+                n=number(len(written)), folder=printable_path(folder)
+            )
+        )
         for path in written:
             print(f"  {printable_path(str(path))}")
 

@@ -18,6 +18,7 @@ from cleaner.cli.common import (
     error,
 )
 from cleaner.errors import Cancelled
+from cleaner.i18n import _
 from cleaner.textsafe import printable
 
 # options of a scan of folders that mean nothing for catalogs (they were decided when
@@ -36,45 +37,45 @@ def add_catalog_options(p: argparse.ArgumentParser) -> None:
     from cleaner.cli.report_cmd import add_price_options
 
     g = p.add_argument_group(
-        "grouping across catalogs",
-        "Give --catalog once per catalog (built with 'photosift catalog build') instead of "
+        _("grouping across catalogs"),
+        _("Give --catalog once per catalog (built with 'photosift catalog build') instead of "
         "folders: the same matching, thresholds and keeper rules, and no access to the "
         "files. Paths in the result are LABEL:PATH below the catalog's root; they are not "
-        "local paths, and 'photosift clean' refuses such a result.",
-    )
-    _repeatable(g, "--catalog", "FILE", "a catalog to group with the others; repeatable")
+        "local paths, and 'photosift clean' refuses such a result."),
+    )  # fmt: skip
+    _repeatable(g, "--catalog", "FILE", _("a catalog to group with the others; repeatable"))
     _repeatable(
         g, "--protect-label", "LABEL",
-        "never suggest removing any file of this catalog (e.g. the archive masters); "
-        "with catalogs, --protect takes LABEL:FOLDER for one folder of one catalog",
+        _("never suggest removing any file of this catalog (e.g. the archive masters); "
+        "with catalogs, --protect takes LABEL:FOLDER for one folder of one catalog"),
     )  # fmt: skip
     # another name for --times (declared with the report's options): the same value
     g.add_argument(
         "--more-than", type=_positive, default=argparse.SUPPRESS, metavar="N", dest="times",
-        help="list first every picture that appears more than N times across the estate "
-        "(default 3; the same as --times)",
+        help=_("list first every picture that appears more than N times across the estate "
+        "(default 3; the same as --times)"),
     )  # fmt: skip
     add_price_options(g)
     g.add_argument(
         "--estate-csv", metavar="FILE",
-        help="write the estate's figures as CSV: one row per label and for all, then the "
-        "sets shared by each pair of labels",
+        help=_("write the estate's figures as CSV: one row per label and for all, then the "
+        "sets shared by each pair of labels"),
     )  # fmt: skip
     _repeatable(
         g, "--keep-list", "FILE",
-        "write the keep-list (each set's keeper and every picture in no set): CSV if "
-        "FILE ends in .csv, else one LABEL:PATH a line; repeatable",
+        _("write the keep-list (each set's keeper and every picture in no set): CSV if "
+        "FILE ends in .csv, else one LABEL:PATH a line; repeatable"),
     )  # fmt: skip
     _repeatable(
         g, "--dataset-summary", "FILE",
-        "write the dataset summary (counts before and after de-duplication per label, "
+        _("write the dataset summary (counts before and after de-duplication per label, "
         "dates, leakage between labels, method and settings): JSON if FILE ends in .json, "
-        "else Markdown; repeatable",
+        "else Markdown; repeatable"),
     )  # fmt: skip
     g.add_argument(
         "--manifests", metavar="DIR",
-        help="write a removal manifest per label into DIR, for 'photosift clean --from "
-        "MANIFEST' on that server (docs/catalog.md)",
+        help=_("write a removal manifest per label into DIR, for 'photosift clean --from "
+        "MANIFEST' on that server (docs/catalog.md)"),
     )  # fmt: skip
 
 
@@ -96,17 +97,19 @@ def run_catalogs(args: argparse.Namespace) -> int:
     from cleaner.progress import drain
 
     if args.paths:
-        error("give either folders to scan or --catalog files, not both")
+        error(_("give either folders to scan or --catalog files, not both"))
         return EXIT_USAGE
     for dest, option in _FOLDER_ONLY:
         if getattr(args, dest):
             error(
-                f"{option} applies when a catalog is built ('photosift catalog build'), "
-                "not to --catalog"
+                _(
+                    "{option} applies when a catalog is built ('photosift catalog build'), "
+                    "not to --catalog"
+                ).format(option=option)
             )
             return EXIT_USAGE
     if args.ignore_list:
-        error("--ignore-list does not apply to --catalog: ignored sets are of local paths")
+        error(_("--ignore-list does not apply to --catalog: ignored sets are of local paths"))
         return EXIT_USAGE
     try:
         settings = settings_from_args(args)
@@ -124,10 +127,10 @@ def run_catalogs(args: argparse.Namespace) -> int:
     ]
     for target in targets:
         if target and not Path(target).resolve().parent.is_dir():
-            error(f"cannot write {target}: its folder does not exist")
+            error(_("cannot write {target}: its folder does not exist").format(target=target))
             return EXIT_BAD_INPUT
     if args.manifests and not Path(args.manifests).is_dir():
-        error(f"--manifests {args.manifests}: no such folder")
+        error(_("--manifests {manifests}: no such folder").format(manifests=args.manifests))
         return EXIT_BAD_INPUT
     bar = ProgressBar(enabled=None if not args.quiet else False)
     events = scan_catalogs(args.catalog, settings, protect_labels=args.protect_label)
@@ -136,7 +139,7 @@ def run_catalogs(args: argparse.Namespace) -> int:
     except (CatalogError, ValueError, KeyboardInterrupt, Cancelled) as exc:
         bar.close()
         if isinstance(exc, KeyboardInterrupt | Cancelled):
-            print("Cancelled.", file=sys.stderr)
+            print(_("Cancelled."), file=sys.stderr)
             return EXIT_CANCELLED
         error(str(exc))
         return EXIT_BAD_INPUT if isinstance(exc, CatalogError) else EXIT_USAGE
@@ -213,6 +216,8 @@ def _write(scanned: Any, estate: Any, args: argparse.Namespace) -> bool:
         try:
             job(target)
         except OSError as exc:
-            error(f"cannot write {target}: {exc.strerror or exc}")
+            error(
+                _("cannot write {file}: {reason}").format(file=target, reason=exc.strerror or exc)
+            )
             failed = True
     return failed

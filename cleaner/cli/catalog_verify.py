@@ -16,33 +16,38 @@ from cleaner.cli.common import (
     ProgressBar,
     error,
 )
+from cleaner.i18n import _, ngettext, number
 from cleaner.textsafe import printable, printable_path
 
 
 def add_parser(sub: Any) -> None:
     v: argparse.ArgumentParser = sub.add_parser(
         "verify",
-        help="confirm this server's keepers for the removal manifests of other servers",
-        description="Run on the server a removal manifest is for (written by 'photosift scan "
-        "--catalog ... --manifests DIR'). Reads every file of this server that another "
-        "server's suggested removals lean on as the copy that stays, checks it is there with "
-        "the catalog's size and digest, and writes the confirmed ones to LABEL.verified.jsonl "
-        "beside the manifest. Carry that file to the other servers' manifest folders: "
-        "'photosift clean --from MANIFEST' there counts a copy on this server only when this "
-        "file confirms it. Nothing is changed here.",
-        epilog="Exit codes: 0 every keeper confirmed, 1 some were not (they protect nothing: "
-        "the sets that lean on them are left alone), 2 bad options, 3 the manifest cannot "
-        "be used, 130 cancelled.",
+        help=_("confirm this server's keepers for the removal manifests of other servers"),
+        description=_(
+            "Run on the server a removal manifest is for (written by 'photosift scan "
+            "--catalog ... --manifests DIR'). Reads every file of this server that another "
+            "server's suggested removals lean on as the copy that stays, checks it is there with "
+            "the catalog's size and digest, and writes the confirmed ones to LABEL.verified.jsonl "
+            "beside the manifest. Carry that file to the other servers' manifest folders: "
+            "'photosift clean --from MANIFEST' there counts a copy on this server only when this "
+            "file confirms it. Nothing is changed here."
+        ),
+        epilog=_(
+            "Exit codes: 0 every keeper confirmed, 1 some were not (they protect nothing: "
+            "the sets that lean on them are left alone), 2 bad options, 3 the manifest cannot "
+            "be used, 130 cancelled."
+        ),
     )
-    v.add_argument("manifest", metavar="MANIFEST", help="this server's removal manifest")
+    v.add_argument("manifest", metavar="MANIFEST", help=_("this server's removal manifest"))
     v.add_argument(
         "--root", action="append", default=[], metavar="OLD=NEW", dest="manifest_roots",
-        help="a catalogued root is now mounted at NEW (LABEL=NEW for a catalog of one root)",
+        help=_("a catalogued root is now mounted at NEW (LABEL=NEW for a catalog of one root)"),
     )  # fmt: skip
     v.add_argument(
         "--out", metavar="FILE",
-        help="where to write the verification (default: LABEL.verified.jsonl beside the "
-        "manifest)",
+        help=_("where to write the verification (default: LABEL.verified.jsonl beside the "
+        "manifest)"),
     )  # fmt: skip
 
 
@@ -78,30 +83,39 @@ def run(args: argparse.Namespace) -> int:
             elif isinstance(event, KeeperChecked):
                 bar.close()
                 shown = f"{printable_path(event.path)}: {printable(event.problem)}"
-                print(f"  not confirmed: {shown}", file=sys.stderr)
+                print("  " + _("not confirmed: {shown}").format(shown=shown), file=sys.stderr)
             elif isinstance(event, KeepersVerified):
                 done = event
     except (KeyboardInterrupt, Cancelled):
         bar.close()
-        print("Cancelled: no verification was written.", file=sys.stderr)
+        print(_("Cancelled: no verification was written."), file=sys.stderr)
         return EXIT_CANCELLED
     except OSError as exc:
         bar.close()
-        error(f"cannot write the verification: {exc.strerror or exc}")
+        error(_("cannot write the verification: {reason}").format(reason=exc.strerror or exc))
         return EXIT_FAILED
     bar.close()
     assert done is not None
     n = done.confirmed
     print(
-        f"Confirmed {n:,} keeper{'s' * (n != 1)} of {printable(manifest.label)} that other "
-        f"servers' removals lean on: {printable_path(done.target)}. Carry it to the folder "
-        "of the other servers' manifests."
+        ngettext(
+            "Confirmed {n} keeper of {label} that other servers' removals lean on: {target}. "
+            "Carry it to the folder of the other servers' manifests.",
+            "Confirmed {n} keepers of {label} that other servers' removals lean on: {target}. "
+            "Carry it to the folder of the other servers' manifests.",
+            n,
+        ).format(n=number(n), label=printable(manifest.label), target=printable_path(done.target))
     )
     if done.problems:
         k = len(done.problems)
         print(
-            f"{k:,} keeper{'s were' if k != 1 else ' was'} not confirmed (listed above): "
-            "the copies that lean on them stay where they are."
+            ngettext(
+                "{n} keeper was not confirmed (listed above): the copies that lean on it stay "
+                "where they are.",
+                "{n} keepers were not confirmed (listed above): the copies that lean on them "
+                "stay where they are.",
+                k,
+            ).format(n=number(k))
         )
         return EXIT_FAILED
     return EXIT_OK

@@ -25,9 +25,11 @@ from cleaner.cli.common import (
     ask,
     error,
     human_bytes,
+    is_yes,
 )
 from cleaner.detect.ignore import IgnoreList, without_ignored
 from cleaner.errors import ResultFormatError
+from cleaner.i18n import _, ngettext, number
 from cleaner.progress import CancelToken, Progress
 from cleaner.removal.move import (
     FileKept,
@@ -47,71 +49,87 @@ from cleaner.textsafe import printable, printable_path
 def add_parser(subparsers: Any) -> None:
     p: argparse.ArgumentParser = subparsers.add_parser(
         "clean",
-        help="move the copies a saved scan suggests removing to the trash",
-        description="Move the copies that a saved scan (photosift scan --json FILE) suggests "
-        "removing to the trash. Every move is recorded in the undo log first; "
-        "'photosift undo' puts the files back. Never removes the last copy of a picture, "
-        "a file in a protected folder, a symbolic link, or a file that changed since the "
-        "scan, and never deletes permanently. A picture's sidecar files (.xmp, .aae, .thm) "
-        "go with it, unless another picture beside it still uses them. Sets you marked "
-        "as not copies (the ignore list, as in 'photosift scan') are left alone.",
-        epilog="Only one PhotoSift at a time moves files: while another one is moving or "
-        "putting back files, clean says so and moves nothing. "
-        "Exit codes: 0 done (or declined), 1 some files were not moved, the "
-        "confirmation was not given or another PhotoSift is moving files, "
-        "3 the result file, the manifest or the ignore list cannot be used, 130 cancelled.",
+        help=_("move the copies a saved scan suggests removing to the trash"),
+        description=_(
+            "Move the copies that a saved scan (photosift scan --json FILE) suggests "
+            "removing to the trash. Every move is recorded in the undo log first; "
+            "'photosift undo' puts the files back. Never removes the last copy of a picture, "
+            "a file in a protected folder, a symbolic link, or a file that changed since the "
+            "scan, and never deletes permanently. A picture's sidecar files (.xmp, .aae, .thm) "
+            "go with it, unless another picture beside it still uses them. Sets you marked "
+            "as not copies (the ignore list, as in 'photosift scan') are left alone."
+        ),
+        epilog=_(
+            "Only one PhotoSift at a time moves files: while another one is moving or "
+            "putting back files, clean says so and moves nothing. "
+            "Exit codes: 0 done (or declined), 1 some files were not moved, the "
+            "confirmation was not given or another PhotoSift is moving files, "
+            "3 the result file, the manifest or the ignore list cannot be used, 130 cancelled."
+        ),
     )
     p.add_argument(
         "--from",
         dest="result",
         required=True,
         metavar="RESULT.json",
-        help="the saved scan result, or a removal manifest (photosift scan --catalog ... "
-        "--manifests DIR) run on its own server",
+        help=_(
+            "the saved scan result, or a removal manifest (photosift scan --catalog ... "
+            "--manifests DIR) run on its own server"
+        ),
     )
     p.add_argument(
-        "--dry-run", action="store_true", help="only show what would be moved; change nothing"
+        "--dry-run", action="store_true", help=_("only show what would be moved; change nothing")
     )
-    p.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
+    p.add_argument("-y", "--yes", action="store_true", help=_("do not ask for confirmation"))
     p.add_argument(
         "--protect",
         action="append",
         default=[],
         metavar="DIR",
-        help="never remove files under DIR (in addition to the scan's protected folders); "
-        "may be repeated",
+        help=_(
+            "never remove files under DIR (in addition to the scan's protected folders); "
+            "may be repeated"
+        ),
     )
     q = p.add_mutually_exclusive_group()
     q.add_argument(
         "--quarantine",
         metavar="DIR",
-        help="where the trash is unavailable (network shares, some external drives), move "
-        "files to the quarantine folder DIR instead",
+        help=_(
+            "where the trash is unavailable (network shares, some external drives), move "
+            "files to the quarantine folder DIR instead"
+        ),
     )
     q.add_argument(
         "--quarantine-auto",
         action="store_true",
-        help="where the trash is unavailable, move files to '.photosift-quarantine' at the "
-        "root of their drive or share",
+        help=_(
+            "where the trash is unavailable, move files to '.photosift-quarantine' at the "
+            "root of their drive or share"
+        ),
     )
     p.add_argument(
         "--quarantine-only",
         action="store_true",
-        help="never use the trash: move every file to the quarantine folder "
-        "(needs --quarantine DIR or --quarantine-auto)",
+        help=_(
+            "never use the trash: move every file to the quarantine folder "
+            "(needs --quarantine DIR or --quarantine-auto)"
+        ),
     )
     ignore = p.add_mutually_exclusive_group()
     ignore.add_argument(
         "--ignore-list",
         metavar="FILE",
-        help="leave alone the sets this ignore list holds (default: the list the window keeps, "
-        "ignored-sets.json in PhotoSift's data folder); if it cannot be fully read, nothing "
-        "is moved",
+        help=_(
+            "leave alone the sets this ignore list holds (default: the list the window keeps, "
+            "ignored-sets.json in PhotoSift's data folder); if it cannot be fully read, nothing "
+            "is moved"
+        ),
     )
     ignore.add_argument(
         "--no-ignore-list",
         action="store_true",
-        help="clean every set of the result file, even sets you marked as not copies",
+        help=_("clean every set of the result file, even sets you marked as not copies"),
     )
     from cleaner.cli.clean_manifest import add_manifest_options
 
@@ -120,7 +138,7 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.quarantine_only and not (args.quarantine or args.quarantine_auto):
-        error("--quarantine-only needs --quarantine DIR or --quarantine-auto")
+        error(_("--quarantine-only needs --quarantine DIR or --quarantine-auto"))
         return EXIT_USAGE
     from cleaner.cli.clean_manifest import is_manifest_run, run_manifest
 
@@ -133,8 +151,10 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     if result.from_catalogs:
         error(
-            f"{args.result} is the result of a scan of catalogs: its paths (LABEL:PATH) name "
-            "files on other machines, not here; nothing was moved"
+            _(
+                "{result} is the result of a scan of catalogs: its paths (LABEL:PATH) name "
+                "files on other machines, not here; nothing was moved"
+            ).format(result=args.result)
         )
         return EXIT_BAD_INPUT
     ignore = _ignore_list(args)
@@ -147,9 +167,13 @@ def run(args: argparse.Namespace) -> int:
     if left_alone:
         n = len(left_alone)
         print(
-            f"{n:,} set{'' if n == 1 else 's'} you marked as not copies (ignore list) "
-            f"{'is' if n == 1 else 'are'} left alone; --no-ignore-list cleans "
-            f"{'it' if n == 1 else 'them'} too."
+            ngettext(
+                "{n} set you marked as not copies (ignore list) is left alone; "
+                "--no-ignore-list cleans it too.",
+                "{n} sets you marked as not copies (ignore list) are left alone; "
+                "--no-ignore-list cleans them too.",
+                n,
+            ).format(n=number(n))
         )
     return carry_out(plan, options, args)
 
@@ -159,24 +183,32 @@ def carry_out(plan: RemovalPlan, options: RemovalOptions, args: argparse.Namespa
     scan result or of a removal manifest (`cleaner.cli.clean_manifest`)."""
     _print_plan(plan, options, args.result)
     if not plan.files:
-        print("Nothing to remove.")
+        print(_("Nothing to remove."))
         return EXIT_OK
     if args.dry_run:
-        print("Dry run: nothing was moved.")
+        print(_("Dry run: nothing was moved."))
         return EXIT_OK
     if not args.yes:
-        answer = ask(f"Move {_files(len(plan.files))} ({human_bytes(plan.bytes_total)})? [y/N] ")
+        answer = ask(
+            _("Move {files} ({size})? [y/N] ").format(
+                files=_files(len(plan.files)), size=human_bytes(plan.bytes_total)
+            )
+        )
         if answer is None:
-            error("no answer on standard input; nothing was moved (use --yes to skip the question)")
+            error(
+                _("no answer on standard input; nothing was moved (use --yes to skip the question)")
+            )
             return EXIT_FAILED
-        if answer.strip().lower() not in ("y", "yes"):
-            print("Nothing was moved.")
+        if not is_yes(answer):
+            print(_("Nothing was moved."))
             return EXIT_OK
     try:
         with UndoLog() as log:
             finished = _execute(plan, log, options, args.result)
     except UndoLogError as exc:
-        error(f"{exc}. Files already moved are in the log; nothing else was moved.")
+        error(
+            _("{exc}. Files already moved are in the log; nothing else was moved.").format(exc=exc)
+        )
         return EXIT_FAILED
     except (AnotherRemovalRunning, MoveLockError) as exc:  # raised before the first move
         error(str(exc))
@@ -194,14 +226,16 @@ def _ignore_list(args: argparse.Namespace) -> IgnoreList | str | None:
     if args.no_ignore_list:
         return None
     if args.ignore_list and not os.path.lexists(args.ignore_list):
-        return f"cannot read the ignore list {args.ignore_list}: there is no such file"
+        return _("cannot read the ignore list {file}: there is no such file").format(
+            file=args.ignore_list
+        )
     ignore = IgnoreList.load(args.ignore_list)
     if ignore.problem:
-        return (
-            f"{ignore.problem} Nothing was moved, since sets you marked as not "
-            "copies could be among them: fix or remove that file, or use --no-ignore-list "
-            "to clean every set."
+        refusal = _(
+            "Nothing was moved, since sets you marked as not copies could be among them: fix "
+            "or remove that file, or use --no-ignore-list to clean every set."
         )
+        return f"{ignore.problem} {refusal}"
     return ignore
 
 
@@ -213,52 +247,79 @@ def _options(args: argparse.Namespace) -> RemovalOptions:
 
 
 def _files(n: int) -> str:
-    return f"{n:,} file" if n == 1 else f"{n:,} files"
+    return ngettext("{n} file", "{n} files", n).format(n=number(n))
 
 
 def _print_plan(plan: RemovalPlan, options: RemovalOptions, source: str) -> None:
     where = {
-        QuarantineMode.OFF: "the trash",
-        QuarantineMode.FALLBACK: "the trash (or the quarantine folder where there is no trash)",
-        QuarantineMode.ALWAYS: "the quarantine folder",
+        QuarantineMode.OFF: _("the trash"),
+        QuarantineMode.FALLBACK: _("the trash (or the quarantine folder where there is no trash)"),
+        QuarantineMode.ALWAYS: _("the quarantine folder"),
     }[options.quarantine]
     if plan.files:
         size = human_bytes(plan.bytes_total)
         print(
-            f"From {printable_path(source)}: {_files(len(plan.files))} ({size}) "
-            f"will be moved to {where}:"
+            ngettext(
+                "From {source}: {n} file ({size}) will be moved to {where}:",
+                "From {source}: {n} files ({size}) will be moved to {where}:",
+                len(plan.files),
+            ).format(
+                source=printable_path(source), n=number(len(plan.files)), size=size, where=where
+            )
         )
         carriers = {c.path: f.path for f in plan.files for c in f.sidecars}
         for f in plan.files:
             print(f"  {printable_path(f.path)}")
             _print_sidecars(f, carriers)
     if plan.refused:
-        where = "it is" if len(plan.refused) == 1 else "they are"
-        print(f"{_files(len(plan.refused))} marked for removal will stay where {where}:")
+        n = len(plan.refused)
+        print(
+            ngettext(
+                "{n} file marked for removal will stay where it is:",
+                "{n} files marked for removal will stay where they are:",
+                n,
+            ).format(n=number(n))
+        )
         for k in plan.refused:
             print(f"  {printable_path(k.path)}: {printable(k.message)}")
     if options.quarantine is not QuarantineMode.OFF:
-        folder = options.quarantine_dir or "'.photosift-quarantine' at the root of each drive"
-        print(f"Quarantine folder: {printable_path(folder)}")
+        folder = options.quarantine_dir or _("'.photosift-quarantine' at the root of each drive")
+        print(_("Quarantine folder: {folder}").format(folder=printable_path(folder)))
 
 
 def _print_sidecars(f: PlannedFile, carriers: dict[str, str]) -> None:
     """A planned picture's sidecar files, right under it. `carriers`: sidecar -> the
     planned picture it moves with."""
     for car in f.sidecars:
-        print(f"    + {printable_path(car.path)} (its sidecar file, moved with it)")
+        print(
+            "    "
+            + _("+ {path} (its sidecar file, moved with it)").format(path=printable_path(car.path))
+        )
     for path in f.shared_sidecars:
         with_other = carriers.get(path)
         shown = printable_path(path)
         if with_other is not None:
             with_shown = printable_path(with_other)
-            print(f"    = {shown} (sidecar file it shares: moved with {with_shown})")
+            print(
+                "    "
+                + _("= {shown} (sidecar file it shares: moved with {with_shown})").format(
+                    shown=shown, with_shown=with_shown
+                )
+            )
         else:
-            print(f"    = {shown} (sidecar file another picture beside it uses: it stays)")
+            print(
+                "    "
+                + _("= {shown} (sidecar file another picture beside it uses: it stays)").format(
+                    shown=shown
+                )
+            )
     if f.keeper_has_no_sidecar:
         print(
-            "    Note: the copy that stays has no sidecar file; keywords and captions found "
-            "only in this copy's sidecar go to the trash with it (undo puts them back)."
+            "    "
+            + _(
+                "Note: the copy that stays has no sidecar file; keywords and captions found "
+                "only in this copy's sidecar go to the trash with it (undo puts them back)."
+            )
         )
 
 
@@ -291,14 +352,20 @@ def _execute(
                     bar.close()
                     kept = event.kept
                     print(
-                        f"  not moved: {printable_path(kept.path)}: {printable(kept.message)}",
+                        "  "
+                        + _("not moved: {path}: {message}").format(
+                            path=printable_path(kept.path), message=printable(kept.message)
+                        ),
                         file=sys.stderr,
                     )
                 elif isinstance(event, FileRemoved) and event.sidecars_kept:
                     bar.close()
                     for k in event.sidecars_kept:
                         shown = f"{printable_path(k.path)}: {printable(k.message)}"
-                        print(f"  sidecar not moved: {shown}", file=sys.stderr)
+                        print(
+                            "  " + _("sidecar not moved: {shown}").format(shown=shown),
+                            file=sys.stderr,
+                        )
                 elif isinstance(event, RemovalFinished):
                     finished = event
         finally:
@@ -311,21 +378,38 @@ def _report(finished: RemovalFinished) -> int:
     removed = finished.removed
     if removed:
         methods = Counter(r.method.value for r in removed)
-        where = " and ".join(
-            f"{n:,} to the {'trash' if m == 'trash' else 'quarantine folder'}"
+        where = (" " + _("and") + " ").join(
+            (_("{n} to the trash") if m == "trash" else _("{n} to the quarantine folder")).format(
+                n=number(n)
+            )
             for m, n in methods.items()
         )
         sidecars = sum(len(r.sidecars) for r in removed)
-        also = "" if not sidecars else f" and {sidecars:,} sidecar file{'s' * (sidecars != 1)}"
+        moved = _files(len(removed))
+        if sidecars:
+            moved = ngettext(
+                "{files} and {n} sidecar file", "{files} and {n} sidecar files", sidecars
+            ).format(files=moved, n=number(sidecars))
         print(
-            f"Moved {_files(len(removed))}{also} ({human_bytes(finished.bytes_removed)}): "
-            f"{where}. To put them back: photosift undo {finished.batch_id}"
+            _("Moved {files} ({size}): {where}. To put them back: photosift undo {batch}").format(
+                files=moved,
+                size=human_bytes(finished.bytes_removed),
+                where=where,
+                batch=finished.batch_id,
+            )
         )
     if finished.kept:
-        print(f"{_files(len(finished.kept))} were not moved (listed above).")
+        n = len(finished.kept)
+        print(
+            ngettext(
+                "{n} file was not moved (listed above).",
+                "{n} files were not moved (listed above).",
+                n,
+            ).format(n=number(n))
+        )
         _hint(finished.kept)
     if finished.cancelled:
-        print("Cancelled: the remaining files were not moved.", file=sys.stderr)
+        print(_("Cancelled: the remaining files were not moved."), file=sys.stderr)
         return EXIT_CANCELLED
     return EXIT_FAILED if finished.kept else EXIT_OK
 
@@ -333,7 +417,9 @@ def _report(finished: RemovalFinished) -> int:
 def _hint(kept: tuple[KeptFile, ...]) -> None:
     if any(k.reason is KeepReason.TRASH_UNAVAILABLE for k in kept):
         print(
-            "The trash is not available where some files are (a network share or an external "
-            "drive). Run again with --quarantine DIR or --quarantine-auto to move them to a "
-            "quarantine folder instead; nothing is ever deleted permanently."
+            _(
+                "The trash is not available where some files are (a network share or an external "
+                "drive). Run again with --quarantine DIR or --quarantine-auto to move them to a "
+                "quarantine folder instead; nothing is ever deleted permanently."
+            )
         )

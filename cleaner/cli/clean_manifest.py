@@ -12,6 +12,7 @@ import os
 from typing import TYPE_CHECKING
 
 from cleaner.cli.common import EXIT_BAD_INPUT, EXIT_USAGE, error
+from cleaner.i18n import _, ngettext, number
 from cleaner.textsafe import printable
 
 if TYPE_CHECKING:
@@ -20,21 +21,23 @@ if TYPE_CHECKING:
 
 def add_manifest_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group(
-        "removal manifests",
-        "With --from MANIFEST (written by 'photosift scan --catalog ... --manifests DIR'), "
-        "run on the server the manifest names. Copies on other servers count as the copy "
-        "that stays only when that server confirmed them ('photosift catalog verify'): "
-        "their verification files are read from the manifest's folder.",
+        _("removal manifests"),
+        _(
+            "With --from MANIFEST (written by 'photosift scan --catalog ... --manifests DIR'), "
+            "run on the server the manifest names. Copies on other servers count as the copy "
+            "that stays only when that server confirmed them ('photosift catalog verify'): "
+            "their verification files are read from the manifest's folder."
+        ),
     )
     g.add_argument(
         "--root", action="append", default=[], metavar="OLD=NEW", dest="manifest_roots",
-        help="a catalogued root is now mounted at NEW (LABEL=NEW for a catalog of one "
-        "root); repeatable",
+        help=_("a catalogued root is now mounted at NEW (LABEL=NEW for a catalog of one "
+        "root); repeatable"),
     )  # fmt: skip
     g.add_argument(
         "--verified", action="append", default=[], metavar="FILE",
-        help="a verification file to read besides those in the manifest's folder; "
-        "repeatable",
+        help=_("a verification file to read besides those in the manifest's folder; "
+        "repeatable"),
     )  # fmt: skip
 
 
@@ -55,10 +58,10 @@ def run_manifest(args: argparse.Namespace) -> int:
     from cleaner.cli import clean_cmd as c
 
     if not looks_like_manifest(args.result):
-        error("--root and --verified apply to a removal manifest, not to a scan result")
+        error(_("--root and --verified apply to a removal manifest, not to a scan result"))
         return EXIT_USAGE
     if args.ignore_list:
-        error("--ignore-list does not apply to a removal manifest: it lists sets of local scans")
+        error(_("--ignore-list does not apply to a removal manifest: it lists sets of local scans"))
         return EXIT_USAGE
     try:
         mapping = parse_root_mapping(args.manifest_roots)
@@ -81,15 +84,30 @@ def run_manifest(args: argparse.Namespace) -> int:
     plan, earlier = _without_earlier_moves(plan, args.result)
     options = c._options(args)
     print(
-        f"Manifest of {printable(manifest.label)!s} (written {manifest.written_at}): "
-        f"{len(manifest.sets):,} set{'s' * (len(manifest.sets) != 1)} with copies to move here."
+        ngettext(
+            "Manifest of {label} (written {when}): {n} set with copies to move here.",
+            "Manifest of {label} (written {when}): {n} sets with copies to move here.",
+            len(manifest.sets),
+        ).format(
+            label=printable(manifest.label), when=manifest.written_at, n=number(len(manifest.sets))
+        )
     )
     for v in verifications:
-        print(f"  copies on {printable(v.label)} count as verified there at {v.verified_at}")
+        print(
+            "  "
+            + _("copies on {label} count as verified there at {when}").format(
+                label=printable(v.label), when=v.verified_at
+            )
+        )
     for batch_id, n in earlier.items():
         print(
-            f"{c._files(n)} already moved by an earlier clean of this manifest "
-            f"(photosift undo {batch_id} puts {'it' if n == 1 else 'them'} back)."
+            ngettext(
+                "{n} file already moved by an earlier clean of this manifest "
+                "(photosift undo {batch} puts it back).",
+                "{n} files already moved by an earlier clean of this manifest "
+                "(photosift undo {batch} puts them back).",
+                n,
+            ).format(n=number(n), batch=batch_id)
         )
     code: int = c.carry_out(plan, options, args)
     return code

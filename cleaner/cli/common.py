@@ -8,7 +8,9 @@ import sys
 import time
 from typing import TextIO
 
-from cleaner.humanize import human_bytes, human_duration
+from cleaner.humanize import human_duration
+from cleaner.i18n import _, number
+from cleaner.i18n import human_size as human_bytes
 from cleaner.progress import Progress
 from cleaner.textsafe import printable
 
@@ -19,10 +21,12 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "ProgressBar",
+    "aligned",
     "ask",
     "error",
     "human_bytes",
     "human_duration",
+    "is_yes",
     "positive_int",
 ]
 
@@ -41,6 +45,14 @@ def error(message: str) -> None:
     print(f"photosift: {printable(message)}", file=sys.stderr)
 
 
+def aligned(rows: list[tuple[str, str]], indent: str = "  ", width: int = 20) -> list[str]:
+    """Label and value pairs as lines with the values in one column ("  Files seen:   12"):
+    the labels are padded here, not in the translated strings, so a translation of any
+    length stays aligned (`width` is the least room a label gets)."""
+    width = max([width, *(len(label) for label, _value in rows)])
+    return [f"{indent}{label:<{width}} {value}" for label, value in rows]
+
+
 def ask(prompt: str) -> str | None:
     """The user's answer to a yes/no question on standard input; None when there is none."""
     print(prompt, end="", flush=True)
@@ -50,14 +62,24 @@ def ask(prompt: str) -> str | None:
     return line if line else None
 
 
+def is_yes(answer: str) -> bool:
+    """Whether an answer to a "[y/N]" question is yes: "y" or "yes", or the words the
+    user's language uses ("s" and "sí" in Spanish)."""
+    # Translators: the short and the long answer "yes" to a [y/N] question
+    words = {"y", "yes", _("y"), _("yes")}
+    return answer.strip().lower() in {w.lower() for w in words}
+
+
 def positive_int(text: str) -> int:
     """argparse type for counts such as --times and --limit: a whole number of at least 1."""
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("not a whole number: {text}").format(text=repr(text))
+        ) from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+        raise argparse.ArgumentTypeError(_("must be at least 1, not {value}").format(value=value))
     return value
 
 
@@ -81,11 +103,12 @@ class ProgressBar:
         bar_width = 20
         filled = int(bar_width * p.overall)
         bar = "#" * filled + "-" * (bar_width - filled)
-        count = f"{p.done:,}/{p.total:,}" if p.total else f"{p.done:,}"
-        extra = f" {p.rate:,.0f}/s" if p.rate >= 1 else ""
+        count = f"{number(p.done)}/{number(p.total)}" if p.total else number(p.done)
+        extra = " " + _("{rate}/s").format(rate=number(p.rate)) if p.rate >= 1 else ""
         if p.eta_seconds is not None and p.total:
-            extra += f" ETA {human_duration(p.eta_seconds)}"
-        line = f"[{bar}] {p.overall * 100:3.0f}% {p.stage}: {count}{extra}"
+            # Translators: "estimated time left" in the progress line, before a clock time
+            extra += " " + _("ETA {time}").format(time=human_duration(p.eta_seconds))
+        line = f"[{bar}] {p.overall * 100:3.0f}% {_(p.stage)}: {count}{extra}"
         self.stream.write("\r" + line[: width - 1].ljust(width - 1))
         self.stream.flush()
         self._shown = True

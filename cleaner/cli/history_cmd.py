@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from cleaner.cli.common import EXIT_FAILED, EXIT_OK, error, human_bytes, positive_int
-from cleaner.humanize import human_time
+from cleaner.i18n import N_, _, number, pgettext, time_of
 from cleaner.removal.undolog import (
     BadEntry,
     Batch,
@@ -22,22 +22,24 @@ from cleaner.textsafe import printable, printable_path
 def add_parser(subparsers: Any) -> None:
     p: argparse.ArgumentParser = subparsers.add_parser(
         "history",
-        help="list past removals (the undo log)",
-        description="List the removal batches recorded in the undo log, newest first, or "
-        "every file of one batch: where it went and whether it was put back. A damaged "
-        "undo log is set aside (renamed, dated) and rebuilt from every record that can "
-        "still be read; the command says which records could not be.",
-        epilog="Exit codes: 0 success, 1 the undo log cannot be read or the batch is unknown.",
+        help=_("list past removals (the undo log)"),
+        description=_(
+            "List the removal batches recorded in the undo log, newest first, or "
+            "every file of one batch: where it went and whether it was put back. A damaged "
+            "undo log is set aside (renamed, dated) and rebuilt from every record that can "
+            "still be read; the command says which records could not be."
+        ),
+        epilog=_("Exit codes: 0 success, 1 the undo log cannot be read or the batch is unknown."),
     )
     p.add_argument(
-        "batch", nargs="?", metavar="BATCH", help="a batch id (or the start of one) to show"
+        "batch", nargs="?", metavar="BATCH", help=_("a batch id (or the start of one) to show")
     )
     p.add_argument(
         "--limit",
         type=positive_int,
         default=20,
         metavar="N",
-        help="show the N newest batches (20)",
+        help=_("show the N newest batches (20)"),
     )
 
 
@@ -59,58 +61,89 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# A batch's state in words (`BatchState` values are codes in the undo log).
+_STATE_TEXT = {
+    BatchState.FINISHED.value: N_("finished"),
+    BatchState.CANCELLED.value: N_("cancelled"),
+}
+
+
 def _state(b: Batch) -> str:
     if b.state is BatchState.RUNNING:
-        return "interrupted or running"
+        return _("interrupted or running")
     if b.moved and b.restored >= b.moved + b.pending:
-        return "undone"
+        return _("undone")
     if b.restored:
-        return "partly undone"
-    return str(b.state.value)
+        return _("partly undone")
+    text = _STATE_TEXT.get(str(b.state.value))
+    return _(text) if text else str(b.state.value)
 
 
 def _print_batches(batches: list[Batch], log_path: str) -> None:
     if not batches:
-        print(f"No removals recorded yet (undo log: {printable_path(log_path)}).")
-        return
-    print(f"{'BATCH':<21} {'WHEN':<19} {'MOVED':>7} {'SIZE':>10} {'BACK':>6}  STATE")
-    for b in batches:
-        when = human_time(b.created_at)
         print(
-            printable(
-                f"{b.id:<21} {when:<19} {b.moved:>7,} {human_bytes(b.bytes_moved):>10} "
-                f"{b.restored:>6,}  {_state(b)}"
-            )
+            _("No removals recorded yet (undo log: {file}).").format(file=printable_path(log_path))
         )
-    print("Details: photosift history BATCH    Put files back: photosift undo [BATCH]")
+        return
+    # Column headings in capitals; each column as wide as its heading or widest value.
+    heads = [
+        pgettext("history column", "BATCH"),
+        pgettext("history column", "WHEN"),
+        pgettext("history column", "MOVED"),
+        pgettext("history column", "SIZE"),
+        pgettext("history column", "BACK"),
+        pgettext("history column", "STATE"),
+    ]
+    rows = [
+        [
+            b.id,
+            time_of(b.created_at),
+            number(b.moved),
+            human_bytes(b.bytes_moved),
+            number(b.restored),
+            _state(b),
+        ]
+        for b in batches
+    ]
+    widths = [max(len(r[i]) for r in [heads, *rows]) for i in range(5)]
+    left = (True, True, False, False, False)
+    for r in [heads, *rows]:
+        cells = [
+            (c.ljust(w) if lft else c.rjust(w))
+            for c, w, lft in zip(r[:5], widths, left, strict=True)
+        ]
+        print(printable(" ".join(cells) + "  " + r[5]))
+    print(_("Details: photosift history BATCH    Put files back: photosift undo [BATCH]"))
 
 
 _OUTCOME_TEXT = {
-    Outcome.MOVED: "moved",
-    Outcome.PENDING: "interrupted (may have moved)",
-    Outcome.FAILED: "failed",
-    Outcome.SKIPPED: "skipped",
-    Outcome.NOT_MOVED: "not moved",
+    Outcome.MOVED: N_("moved"),
+    Outcome.PENDING: N_("interrupted (may have moved)"),
+    Outcome.FAILED: N_("failed"),
+    Outcome.SKIPPED: N_("skipped"),
+    Outcome.NOT_MOVED: N_("not moved"),
 }
 
 
 def _print_batch(b: Batch, entries: list[LogEntry], bad: list[BadEntry]) -> None:
     print(
         printable(
-            f"Batch {b.id}, {human_time(b.created_at)}, PhotoSift {b.app_version}, {_state(b)}"
+            _("Batch {id}, {when}, PhotoSift {version}, {state}").format(
+                id=b.id, when=time_of(b.created_at), version=b.app_version, state=_state(b)
+            )
         )
     )
     if b.source:
-        print(f"From: {printable_path(b.source)}")
+        print(_("From: {source}").format(source=printable_path(b.source)))
     for e in entries:
-        line = f"  {_OUTCOME_TEXT[e.outcome]:<10} {printable_path(e.original_path)}"
+        line = f"  {_(_OUTCOME_TEXT[e.outcome]):<10} {printable_path(e.original_path)}"
         if e.destination and e.outcome is Outcome.MOVED:
             line += f"\n             → {e.method.value}: {printable_path(e.destination)}"
         if e.detail:
             line += f"\n             ({printable(e.detail)})"
         if e.restore_state:
             back = e.restore_state.replace("_", " ")
-            line += f"\n             restore: {printable(back)}"
+            line += "\n             " + _("restore: {state}").format(state=printable(back))
             if e.restored_to and e.restored_to != e.original_path:
                 line += f" → {printable_path(e.restored_to)}"
         print(line)

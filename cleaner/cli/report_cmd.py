@@ -28,7 +28,7 @@ from cleaner.cli.common import (
     positive_int,
 )
 from cleaner.errors import ResultFormatError
-from cleaner.humanize import about_money
+from cleaner.i18n import _, about_money, ngettext, number
 from cleaner.models import ScanResult
 from cleaner.report.summary import (
     DEFAULT_CURRENCY,
@@ -46,16 +46,18 @@ def price(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("not a number: {text}").format(text=repr(text))
+        ) from None
     if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"must be zero or more, not {text}")
+        raise argparse.ArgumentTypeError(_("must be zero or more, not {text}").format(text=text))
     return value
 
 
 def currency(text: str) -> str:
     value = text.strip()
     if not value or len(value) > 12:
-        raise argparse.ArgumentTypeError("give a short currency name, such as USD or EUR")
+        raise argparse.ArgumentTypeError(_("give a short currency name, such as USD or EUR"))
     return value
 
 
@@ -66,7 +68,9 @@ def add_times_option(p: argparse.ArgumentParser) -> None:
         type=positive_int,
         default=DEFAULT_TIMES,
         metavar="N",
-        help=f"list first every picture that appears more than N times (default: {DEFAULT_TIMES})",
+        help=_("list first every picture that appears more than N times (default: {n})").format(
+            n=DEFAULT_TIMES
+        ),
     )
 
 
@@ -77,14 +81,16 @@ def add_price_options(p: argparse.ArgumentParser | argparse._ArgumentGroup) -> N
         type=price,
         default=DEFAULT_PRICE_PER_GB_MONTH,
         metavar="X",
-        help="storage price used for the cost saved "
-        f"(default: {DEFAULT_PRICE_PER_GB_MONTH}, standard cloud object storage)",
+        help=_(
+            "storage price used for the cost saved (default: {price}, standard cloud "
+            "object storage)"
+        ).format(price=DEFAULT_PRICE_PER_GB_MONTH),
     )
     p.add_argument(
         "--currency",
         type=currency,
         default=DEFAULT_CURRENCY,
-        help=f"currency of that price (default: {DEFAULT_CURRENCY})",
+        help=_("currency of that price (default: {currency})").format(currency=DEFAULT_CURRENCY),
     )
 
 
@@ -100,39 +106,47 @@ def add_parser(subparsers: Any) -> None:
     flags = [w.option for w in REPORT_WRITERS]
     p: argparse.ArgumentParser = subparsers.add_parser(
         "report",
-        help=f"write a de-duplication report ({names}) from a saved scan",
-        description="Write a report of a saved scan (photosift scan --json FILE) that can be "
-        "filed or sent: what was scanned, what was found, what it costs to store, and what "
-        f"was moved. Give at least one of {in_words(flags, 'and')}.",
-        epilog="Exit codes: 0 report written, 1 a report file could not be written, "
-        "2 bad options, 3 the result file (or an output folder) cannot be used.",
+        help=_("write a de-duplication report ({names}) from a saved scan").format(names=names),
+        description=_(
+            "Write a report of a saved scan (photosift scan --json FILE) that can be filed or "
+            "sent: what was scanned, what was found, what it costs to store, and what was "
+            "moved. Give at least one of {options}."
+        ).format(options=in_words(flags, _("and"))),
+        epilog=_(
+            "Exit codes: 0 report written, 1 a report file could not be written, "
+            "2 bad options, 3 the result file (or an output folder) cannot be used."
+        ),
     )
     p.add_argument(
         "--from",
         dest="source",
         required=True,
         metavar="RESULT.json",
-        help="a result saved by 'photosift scan --json' (or a JSON report)",
+        help=_("a result saved by 'photosift scan --json' (or a JSON report)"),
     )
     for writer in REPORT_WRITERS:
-        p.add_argument(writer.option, dest=writer.key, metavar="FILE", help=writer.help)
+        p.add_argument(writer.option, dest=writer.key, metavar="FILE", help=_(writer.help))
     add_times_option(p)
     add_price_options(p)
-    p.add_argument("--no-thumbnails", action="store_true", help="do not embed previews in the HTML")
+    p.add_argument(
+        "--no-thumbnails", action="store_true", help=_("do not embed previews in the HTML")
+    )
     p.add_argument(
         "--undo-log",
         metavar="FILE",
-        help="read what was moved from this undo log (default: PhotoSift's own, if any)",
+        help=_("read what was moved from this undo log (default: PhotoSift's own, if any)"),
     )
     p.add_argument(
         "--batch",
         action="append",
         default=[],
         metavar="ID",
-        help="only report moves from this removal batch; repeatable (default: every batch "
-        "made after the scan)",
+        help=_(
+            "only report moves from this removal batch; repeatable (default: every batch "
+            "made after the scan)"
+        ),
     )
-    p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    p.add_argument("-q", "--quiet", action="store_true", help=_("print only errors"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -145,17 +159,25 @@ def run(args: argparse.Namespace) -> int:
     targets = list(outputs.values())
     flags = [w.option for w in REPORT_WRITERS]
     if not targets:
-        error(f"nothing to write: give {in_words([f'{f} FILE' for f in flags], 'or')}")
+        error(
+            _("nothing to write: give {options}").format(
+                options=in_words([f"{f} FILE" for f in flags], _("or"))
+            )
+        )
         return EXIT_USAGE
     if len({Path(t).resolve() for t in targets}) < len(targets):
-        error(f"{in_words(flags, 'and')} must name different files")
+        error(_("{options} must name different files").format(options=in_words(flags, _("and"))))
         return EXIT_USAGE
     if any(Path(t).resolve() == Path(args.source).resolve() for t in targets):
-        error(f"refusing to overwrite the result file {args.source} with the report")
+        error(
+            _("refusing to overwrite the result file {source} with the report").format(
+                source=args.source
+            )
+        )
         return EXIT_USAGE
     for target in targets:
         if not Path(target).resolve().parent.is_dir():
-            error(f"cannot write {target}: its folder does not exist")
+            error(_("cannot write {target}: its folder does not exist").format(target=target))
             return EXIT_BAD_INPUT
     try:
         result = load(args.source)
@@ -170,7 +192,7 @@ def run(args: argparse.Namespace) -> int:
     )
     outcomes: dict[str, FileOutcome] = {}
     if args.undo_log and not Path(args.undo_log).is_file():
-        error(f"undo log not found: {args.undo_log}")
+        error(_("undo log not found: {file}").format(file=args.undo_log))
         return EXIT_BAD_INPUT
     try:
         outcomes = load_outcomes(result, args.undo_log, args.batch or None)
@@ -178,12 +200,20 @@ def run(args: argparse.Namespace) -> int:
         if args.undo_log:
             error(str(exc))
             return EXIT_BAD_INPUT
-        print(f"photosift: warning: {printable(str(exc))}; the report will not say what was moved.",
-              file=sys.stderr)  # fmt: skip
+        warning = _("warning: {problem}; the report will not say what was moved.").format(
+            problem=printable(str(exc))
+        )
+        print(f"photosift: {warning}", file=sys.stderr)
     summary = summarize(result, options, outcomes)
     written, failed = write_formats(result, summary, outputs)
     if written and not args.quiet:
-        print(printable(f"Wrote {', '.join(written)}: {describe(summary)}"))
+        print(
+            printable(
+                _("Wrote {files}: {summary}").format(
+                    files=", ".join(written), summary=describe(summary)
+                )
+            )
+        )
     return EXIT_FAILED if failed else EXIT_OK
 
 
@@ -207,7 +237,9 @@ def write_formats(
         try:
             writer.write(result, summary, target)
         except OSError as exc:
-            error(f"cannot write {target}: {exc.strerror or exc}")
+            error(
+                _("cannot write {file}: {reason}").format(file=target, reason=exc.strerror or exc)
+            )
             failed = True
         else:
             written.append(target)
@@ -218,9 +250,18 @@ def describe(summary: ReportSummary) -> str:
     t = summary.totals
     o = summary.options
     over = len(summary.over_represented)
-    return (
-        f"{t.groups:,} pictures with copies, {t.redundant_copies:,} extra copies, "
-        f"{human_bytes(t.reclaimable_bytes)} reclaimable "
-        f"({about_money(t.cost_per_month, o.currency)} a month); "
-        f"{over:,} pictures appear more than {o.times} times."
+    pictures = ngettext("{n} picture with copies", "{n} pictures with copies", t.groups).format(
+        n=number(t.groups)
     )
+    extra = ngettext("{n} extra copy", "{n} extra copies", t.redundant_copies).format(
+        n=number(t.redundant_copies)
+    )
+    reclaimable = _("{size} reclaimable ({cost} a month)").format(
+        size=human_bytes(t.reclaimable_bytes), cost=about_money(t.cost_per_month, o.currency)
+    )
+    often = ngettext(
+        "{n} picture appears more than {times} times.",
+        "{n} pictures appear more than {times} times.",
+        over,
+    ).format(n=number(over), times=number(o.times))
+    return f"{pictures}, {extra}, {reclaimable}; {often}"

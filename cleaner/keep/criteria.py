@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from cleaner.humanize import CRITERION_LABELS, human_bytes
+from cleaner.i18n import N_
 from cleaner.keep.candidate import (
     Candidate,
     PathRules,
@@ -115,7 +116,7 @@ def _resolution_key(c: Candidate, ctx: CopyContext) -> SortKey:
 
 def _resolution_words(c: Candidate, ctx: CopyContext) -> str:
     m = c.metrics
-    return f"{m.width}x{m.height}" if m else "unknown size"
+    return f"{m.width}x{m.height}" if m else N_("unknown size")
 
 
 def _camera_note(c: Candidate) -> str:
@@ -138,7 +139,7 @@ def _metadata_words(c: Candidate, ctx: CopyContext) -> str:
         parts.append("capture date")
     if m is not None and m.has_gps:
         parts.append("GPS")
-    return ", ".join(parts) if parts else "no camera data"
+    return ", ".join(parts) if parts else N_("no camera data")
 
 
 # ----------------------------------------------------------------------------- lossless
@@ -189,7 +190,7 @@ def _compression_words(c: Candidate, ctx: CopyContext) -> str:
     if _unknown_lossy(m) and m is not None:
         return f"compressed {m.format} (quality unknown)"
     q = m.jpeg_quality if m else None
-    return f"JPEG quality {q}" if q is not None else "not recompressed"
+    return f"JPEG quality {q}" if q is not None else N_("not recompressed")
 
 
 # ----------------------------------------------------------------------------- sharpness
@@ -204,22 +205,22 @@ def relative_sharpness(sharpness: float, sharpest: float) -> str:
     the variance of the Laplacian, which grows with the square of the edges' strength:
     its square root is what is compared ("60% as sharp" has edges 60% as strong)."""
     if sharpest <= 0 or sharpness >= sharpest:
-        return "the sharpest of the set"
+        return N_("the sharpest of the set")
     share = math.sqrt(max(sharpness, 0.0) / sharpest)
     percent = math.floor(share * 100)
     if percent >= 98:
-        return "as sharp as the sharpest"
+        return N_("as sharp as the sharpest")
     return f"{percent}% as sharp as the sharpest"
 
 
 def _sharpness_value(c: Candidate, ctx: CopyContext) -> str:
     m = c.metrics
-    return relative_sharpness(m.sharpness, ctx.sharpest) if m else "unknown sharpness"
+    return relative_sharpness(m.sharpness, ctx.sharpest) if m else N_("unknown sharpness")
 
 
 def _sharpness_exact(c: Candidate, ctx: CopyContext) -> str:
     m = c.metrics
-    return f"sharpness {m.sharpness!r}" if m else "unknown sharpness"
+    return f"sharpness {m.sharpness!r}" if m else N_("unknown sharpness")
 
 
 def _sharpness_bucket(m: ImageMetrics | None) -> int:
@@ -241,10 +242,10 @@ def _derived_key(c: Candidate, ctx: CopyContext) -> SortKey:
 def _derived_words(c: Candidate, ctx: CopyContext) -> str:
     m = c.metrics
     if m is not None and m.looks_like_screenshot:
-        return "a screenshot"
+        return N_("a screenshot")
     if m is not None and m.looks_like_export:
-        return "an export or thumbnail"
-    return "an original"
+        return N_("an export or thumbnail")
+    return N_("an original")
 
 
 # ----------------------------------------------------------------------------- capture date
@@ -262,7 +263,7 @@ def _time_key(text: str) -> float:
 
 def _capture_words(c: Candidate, ctx: CopyContext) -> str:
     t = c.metrics.capture_time if c.metrics else None
-    return f"taken {t}" if t else "no capture date"
+    return f"taken {t}" if t else N_("no capture date")
 
 
 # ----------------------------------------------------------------------------- path rules
@@ -364,7 +365,7 @@ CRITERIA: tuple[KeeperCriterion, ...] = (
         key="sharpness",
         label=CRITERION_LABELS["sharpness"],
         sort_key=_sharpness_key,
-        describe=lambda c, ctx: "sharper" if c.metrics else "unknown sharpness",
+        describe=lambda c, ctx: N_("sharper") if c.metrics else N_("unknown sharpness"),
         others_phrase=lambda who, theirs: f"{who} blurrier",
         value=_sharpness_value,
         exact=_sharpness_exact,
@@ -404,7 +405,7 @@ CRITERIA: tuple[KeeperCriterion, ...] = (
         key="oldest_file",
         label=CRITERION_LABELS["oldest_file"],
         sort_key=lambda c, ctx: (c.mtime_ns,),
-        describe=lambda c, ctx: "older file",
+        describe=lambda c, ctx: N_("older file"),
         others_phrase=lambda who, theirs: f"{who} newer files",
         value=_file_date,
         exact=_file_date_exact,

@@ -17,6 +17,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from cleaner.i18n import N_
 from cleaner.keep.candidate import Candidate, PathRules, damaged
 from cleaner.keep.criteria import (
     DEFAULT_CRITERIA,
@@ -61,9 +62,10 @@ def kept_over(
     if damaged(other) and not damaged(keeper):
         m = other.metrics
         words = m.damage_message if m is not None else "damaged"
-        return KeptOver(KEPT_OVER_DAMAGED, "intact", words)
+        return KeptOver(KEPT_OVER_DAMAGED, N_("intact"), words)
     if keeper.protected and not other.protected:
-        return KeptOver(KEPT_OVER_PROTECTED, "in a protected folder", "not in a protected folder")
+        protected, unprotected = N_("in a protected folder"), N_("not in a protected folder")
+        return KeptOver(KEPT_OVER_PROTECTED, protected, unprotected)
     for criterion in criteria:
         if criterion.sort_key(keeper, ctx) != criterion.sort_key(other, ctx):
             mine, theirs = criterion.compare(keeper, other, ctx)

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from cleaner.humanize import criterion_label
+from cleaner.humanize import criterion_label, kept_over_summary
+from cleaner.i18n import _
 from cleaner.models import KEPT_OVER_DAMAGED, KEPT_OVER_PROTECTED, KEPT_OVER_TIE, KeptOver
 
 KEPT_PREFIX = "kept: "
@@ -53,12 +54,14 @@ class KeeperReason:
 
 
 def kept_over_words(k: KeptOver) -> str:
-    """Why the keeper won over one copy, in one phrase that names the criterion:
-    "highest resolution: 2560x1600 vs. 1024x640"; "this copy is damaged (...)"."""
+    """Why the keeper won over one copy, in one phrase that names the criterion, in the
+    user's language: "highest resolution: 2560x1600 vs. 1024x640"; "this copy is damaged
+    (...)". The values are stored in English: a value that is a marked phrase ("an
+    original", "intact") is translated, one made of parts ("JPEG quality 85") is not yet."""
     if k.criterion == KEPT_OVER_DAMAGED:
-        return f"this copy is {k.copy_value}"
+        return _("this copy is {damage}").format(damage=_(k.copy_value))
     if k.criterion == KEPT_OVER_PROTECTED:
-        return "the kept copy is in a protected folder"
+        return _("the kept copy is in a protected folder")
     if k.criterion == KEPT_OVER_TIE:
-        return k.summary
-    return f"{criterion_label(k.criterion)}: {k.summary}"
+        return kept_over_summary(k)
+    return f"{criterion_label(k.criterion)}: {kept_over_summary(k)}"

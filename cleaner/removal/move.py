@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from cleaner.errors import Cancelled
+from cleaner.i18n import N_
 from cleaner.models import Sidecar
 from cleaner.progress import CancelToken, Progress, ProgressMeter, final_event
 from cleaner.removal.fileidentity import (
@@ -59,7 +60,7 @@ from cleaner.removal.undolog import Method, UndoLog
 from cleaner.sidecars import FolderIndexes, belongs_to, regular_stat
 from cleaner.version import __version__
 
-STAGE = "Moving copies to the trash"
+STAGE = N_("Moving copies to the trash")
 # How old (seconds) a folder listing may be when checking a picture's sidecars before its
 # move: a huge folder is not listed again before each of thousands of moves.
 SIDECAR_LISTING_MAX_AGE = 1.0

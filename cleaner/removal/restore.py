@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import unquote_to_bytes
 
+from cleaner.i18n import N_
 from cleaner.progress import CancelToken, Progress, ProgressMeter, final_event
 from cleaner.removal.movelock import one_mover_at_a_time
 from cleaner.removal.trash import (
@@ -54,7 +55,7 @@ from cleaner.removal.trash_places import (
 from cleaner.removal.undolog import LogEntry, Method, Outcome, UndoLog, is_batch_id
 from cleaner.safeopen import open_regular
 
-STAGE = "Putting files back"
+STAGE = N_("Putting files back")
 RESTORED_SUFFIX = "restored"
 
 

@@ -22,7 +22,7 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Protocol
 
-from cleaner.humanize import criterion_label, match_words
+from cleaner.humanize import criterion_label, damage_words, kept_over_summary, match_words
 from cleaner.models import DuplicateGroup, ScanResult
 from cleaner.report.summary import ReportSummary
 from cleaner.textsafe import printable
@@ -65,8 +65,7 @@ class OutcomeLike(Protocol):
 
     @property
     def fate(self) -> enum.Enum: ...
-    @property
-    def text(self) -> str: ...
+    def words(self) -> str: ...
     @property
     def destination(self) -> str | None: ...
     @property
@@ -115,8 +114,10 @@ def rows(groups: Iterable[DuplicateGroup]) -> Iterable[list[str]]:
                 "no" if m.entry.frees_space else "yes",
                 safe_cell(g.reason) if m.is_keeper else "",
                 safe_cell(" | ".join(display_path(c.path) for c in m.entry.sidecars)),
-                safe_cell(metrics.damage_message) if metrics else "",
-                safe_cell(f"{criterion_label(m.kept_over.criterion)}: {m.kept_over.summary}")
+                safe_cell(damage_words(metrics)),
+                safe_cell(
+                    f"{criterion_label(m.kept_over.criterion)}: {kept_over_summary(m.kept_over)}"
+                )
                 if m.kept_over is not None
                 else "",
                 safe_cell(words.one_line())
@@ -136,7 +137,7 @@ def rows_with_outcomes(
                 yield [*row, "", "", "", ""]
             else:
                 moved_to = "" if o.destination is None else safe_cell(display_path(o.destination))
-                yield [*row, str(o.fate.value), safe_cell(o.text), moved_to, o.batch_id]
+                yield [*row, str(o.fate.value), safe_cell(o.words()), moved_to, o.batch_id]
 
 
 def write_csv(

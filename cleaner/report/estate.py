@@ -25,7 +25,7 @@ from itertools import combinations
 from typing import Any
 
 from cleaner.atomic import atomic_text_file
-from cleaner.humanize import human_bytes, money
+from cleaner.i18n import _, human_size, money, ngettext, number
 from cleaner.models import THRESHOLDS, ScanResult
 from cleaner.report.summary import ReportOptions, ReportSummary, cost, summarize
 from cleaner.resultio import result_to_dict
@@ -188,33 +188,57 @@ def spanning_labels(result: ScanResult, names: Sequence[str]) -> dict[int, tuple
 
 
 def estate_text(e: EstateSummary) -> list[str]:
-    """The estate's figures as lines for the terminal."""
+    """The estate's figures as lines for the terminal, in the user's language."""
     o = e.report.options
     lines: list[str] = []
     over = e.report.over_represented
-    lines.append(f"Pictures that appear more than {o.times} times across the estate: {len(over):,}")
-    for x in over[:10]:
-        lines.append(f"  {x.appearances:4,} x  {x.keeper_path}")
-    if len(over) > 10:
-        lines.append(f"  ... and {len(over) - 10:,} more (see the report)")
-    width = max([len(f.label) for f in e.labels] + [len("All")])
-    lines.append("")
     lines.append(
-        f"{'Label':<{width}}  {'Files':>10}  {'Bytes':>9}  {'Pictures':>10}  {'Sets':>8}  "
-        f"{'Redundant':>9}  {'Reclaimable':>11}  {'Cost/month':>14}"
-    )
-    for f in (*e.labels, e.total):
-        name = f.label or "All"
-        lines.append(
-            f"{name:<{width}}  {f.files:>10,}  {human_bytes(f.bytes):>9}  {f.pictures:>10,}  "
-            f"{f.sets:>8,}  {f.redundant_copies:>9,}  {human_bytes(f.reclaimable_bytes):>11}  "
-            f"{money(f.cost_per_month, o.currency):>14}"
+        _("Pictures that appear more than {times} times across the estate: {n}").format(
+            times=number(o.times), n=number(len(over))
         )
-    lines.append(f"(storage at {o.price_per_gb_month} {o.currency} per GB-month)")
+    )
+    for x in over[:10]:
+        lines.append(f"  {number(x.appearances):>4} x  {x.keeper_path}")
+    if len(over) > 10:
+        lines.append("  " + _("... and {n} more (see the report)").format(n=number(len(over) - 10)))
+    heads = [
+        _("Label"), _("Files"), _("Bytes"), _("Pictures"), _("Sets"), _("Redundant"),
+        _("Reclaimable"), _("Cost/month"),
+    ]  # fmt: skip
+    rows = [
+        [
+            f.label or _("All"),
+            number(f.files),
+            human_size(f.bytes),
+            number(f.pictures),
+            number(f.sets),
+            number(f.redundant_copies),
+            human_size(f.reclaimable_bytes),
+            money(f.cost_per_month, o.currency),
+        ]
+        for f in (*e.labels, e.total)
+    ]
+    # each column as wide as its heading or its widest value, whatever the language
+    widths = [max(len(r[i]) for r in [heads, *rows]) for i in range(len(heads))]
     lines.append("")
-    lines.append(f"Sets that span labels: {e.spanning_sets:,}")
+    for r in [heads, *rows]:
+        cells = [r[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(r[1:], widths[1:], strict=True)
+        ]
+        lines.append("  ".join(cells))
+    lines.append(
+        "("
+        + _("storage at {price} {currency} per GB-month").format(
+            price=o.price_per_gb_month, currency=o.currency
+        )
+        + ")"
+    )
+    lines.append("")
+    lines.append(_("Sets that span labels: {n}").format(n=number(e.spanning_sets)))
     for p in e.pairs:
-        lines.append(f"  {p.first} & {p.second}: {p.sets:,} sets ({p.files:,} files)")
+        sets = ngettext("{n} set", "{n} sets", p.sets).format(n=number(p.sets))
+        files = ngettext("{n} file", "{n} files", p.files).format(n=number(p.files))
+        lines.append(f"  {p.first} & {p.second}: {sets} ({files})")
     return lines
 
 

@@ -22,17 +22,35 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:
     from cleaner.report.estate import EstateSummary
 
+from babel.dates import format_date, format_time
+
 from cleaner.atomic import atomic_text_file
 from cleaner.humanize import (
-    about_money,
     criterion_label,
-    human_bytes,
+    damage_words,
+    kept_over_summary,
     match_words,
-    money,
     plain_number,
-    plural,
+    skipped_words,
 )
-from cleaner.models import DuplicateGroup, GroupKind, GroupMember, ScanResult
+from cleaner.i18n import (
+    _,
+    about_money,
+    current_language,
+    format_locale,
+    money,
+    ngettext,
+    number,
+    pgettext,
+)
+from cleaner.i18n import human_size as human_bytes
+from cleaner.i18n import percent as whole_percent
+from cleaner.models import (
+    DuplicateGroup,
+    GroupKind,
+    GroupMember,
+    ScanResult,
+)
 from cleaner.report import thumbs
 from cleaner.report.csv import display_path
 from cleaner.report.summary import (
@@ -68,20 +86,26 @@ def write_html(result: ScanResult, summary: ReportSummary, path: str | os.PathLi
 
 
 def n(value: int) -> str:
-    return f"{value:,}"
+    return number(value)
 
 
 def percent(share: float) -> str:
+    """A share with one decimal: "12.5%" ("12,5 %" in Spain); "less than 0.1%"."""
     value = share * 100
     if value == 0:
-        return "0%"
+        return whole_percent(0)
     if value < 0.1:
-        return "less than 0.1%"
-    return f"{value:.1f}%"
+        return _("less than {percent}").format(percent=_one_decimal_percent(0.1))
+    return _one_decimal_percent(value)
+
+
+def _one_decimal_percent(value: float) -> str:
+    return whole_percent(0).replace(number(0), number(value, 1))
 
 
 def when(iso: str) -> str:
-    """``2025-01-31T14:25:01+01:00`` as ``31 January 2025, 14:25 (UTC+01:00)``."""
+    """``2025-01-31T14:25:01+01:00`` as ``31 January 2025, 14:25 (UTC+01:00)``, the
+    month named in the report's language."""
     try:
         d = datetime.fromisoformat(iso)
     except (TypeError, ValueError):
@@ -92,7 +116,11 @@ def when(iso: str) -> str:
         offset = d.strftime("%z")
         if not zone and offset:
             zone = f" (UTC{offset[:3]}:{offset[3:]})"
-    return f"{d.day} {d:%B %Y, %H:%M}{zone}"
+    loc = format_locale()
+    # "31 January 2025" in English as before; the locale's long date elsewhere
+    # ("31 de enero de 2025")
+    day = format_date(d, "d MMMM y" if loc.language == "en" else "long", locale=loc)
+    return f"{day}, {format_time(d, 'HH:mm', locale=loc)}{zone}"
 
 
 def duration(seconds: float) -> str:
@@ -101,11 +129,11 @@ def duration(seconds: float) -> str:
     m, s = divmod(rest, 60)
     parts = []
     if h:
-        parts.append(plural(h, "hour"))
+        parts.append(ngettext("{n} hour", "{n} hours", h).format(n=number(h)))
     if m:
-        parts.append(plural(m, "minute"))
+        parts.append(ngettext("{n} minute", "{n} minutes", m).format(n=number(m)))
     if s or not parts:
-        parts.append(plural(s, "second"))
+        parts.append(ngettext("{n} second", "{n} seconds", s).format(n=number(s)))
     return " ".join(parts)
 
 
@@ -212,87 +240,151 @@ class _Writer:
         self._how_to_read()
         self._groups()
         self._skipped()
-        self.w(
-            f"<footer>Made by PhotoSift {esc(self.s.generated_by)} on "
-            f"{esc(when(self.s.generated_at))}. This file contains everything it shows "
-            "and can be sent by email or printed.</footer>\n</body>\n</html>\n"
-        )
+        footer = _(
+            "Made by PhotoSift {version} on {when}. This file contains everything it shows "
+            "and can be sent by email or printed."
+        ).format(version=self.s.generated_by, when=when(self.s.generated_at))
+        self.w(f"<footer>{esc(footer)}</footer>\n</body>\n</html>\n")
 
     # -- top of the page ------------------------------------------------------------
 
     def _head(self) -> None:
-        title = self.opts.title
+        title = _(self.opts.title)
         roots = ", ".join(display_path(r) for r in self.s.header.roots)
+        lang = format_locale().language if current_language() != "pseudo" else "en"
+        folders = len(self.s.header.roots)
+        sub = ngettext(
+            "{n} folder scanned on {when} on the computer “{machine}”. Report made on {made}.",
+            "{n} folders scanned on {when} on the computer “{machine}”. Report made on {made}.",
+            folders,
+        ).format(
+            n=number(folders),
+            when=when(self.s.header.started_at),
+            machine=self.s.header.machine or _("unknown"),
+            made=when(self.s.generated_at),
+        )
         self.w(
-            '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             '<meta name="generator" content="PhotoSift">\n'
             f"<title>{esc(title)} — {esc(roots)}</title>\n<style>{_CSS}</style>\n"
             "</head>\n<body>\n"
             f"<h1>{esc(title)}</h1>\n"
-            f'<p class="sub">{esc(plural(len(self.s.header.roots), "folder"))} scanned on '
-            f"{esc(when(self.s.header.started_at))} on the computer "
-            f"“{esc(self.s.header.machine or 'unknown')}”. Report made on "
-            f"{esc(when(self.s.generated_at))}.</p>\n"
+            f'<p class="sub">{esc(sub)}</p>\n'
         )
 
     def _summary(self) -> None:
         t = self.s.totals
         o = self.opts
         cur = o.currency
-        self.w('<section class="summary" aria-label="Summary">\n')
+        summary = esc(_("Summary"))
+        self.w(f'<section class="summary" aria-label="{summary}">\n')
         if self.s.header.cancelled:
-            self.w(
-                '<p class="warning"><strong>This scan was stopped before it finished.</strong> '
-                "The figures below cover only the part of the library it had read.</p>\n"
-            )
+            stopped = _("This scan was stopped before it finished.")
+            partial = _("The figures below cover only the part of the library it had read.")
+            self.w(f'<p class="warning"><strong>{esc(stopped)}</strong> {esc(partial)}</p>\n')
         if t.groups == 0:
-            self.w(
-                f'<p class="big">No duplicates were found among {esc(plural(t.images, "picture"))}.'
-                "</p>\n"
-            )
+            none = ngettext(
+                "No duplicates were found among {n} picture.",
+                "No duplicates were found among {n} pictures.",
+                t.images,
+            ).format(n=number(t.images))
+            self.w(f'<p class="big">{esc(none)}</p>\n')
         else:
-            self.w(
-                f'<p class="big">{esc(plural(t.groups, "picture has", "pictures have"))} copies; '
-                f"{esc(human_bytes(t.reclaimable_bytes))} could be freed, "
-                f"{esc(about_money(t.cost_per_month, cur))} per month.</p>\n"
-                f"<p>There are {esc(plural(t.redundant_copies, 'extra copy', 'extra copies'))} "
-                f"in total: {esc(percent(t.redundant_share))} of the "
-                f"{esc(plural(t.images, 'picture'))} read, using "
-                f"{esc(percent(t.reclaimable_share))} of the space of the scanned files.</p>\n"
-                f"<p>At {esc(plain_number(o.price_per_gb_month))} {esc(cur)} per GB per month "
-                "(standard cloud storage), keeping the extra copies costs "
-                f"{esc(about_money(t.cost_per_year, cur))} a year.</p>\n"
+            big = ngettext(
+                "{n} picture has copies; {size} could be freed, {cost} per month.",
+                "{n} pictures have copies; {size} could be freed, {cost} per month.",
+                t.groups,
+            ).format(
+                n=number(t.groups),
+                size=human_bytes(t.reclaimable_bytes),
+                cost=about_money(t.cost_per_month, cur),
             )
+            extra = ngettext(
+                "There is {n} extra copy in total: {share} of the {pictures} read, using "
+                "{space} of the space of the scanned files.",
+                "There are {n} extra copies in total: {share} of the {pictures} read, using "
+                "{space} of the space of the scanned files.",
+                t.redundant_copies,
+            ).format(
+                n=number(t.redundant_copies),
+                share=percent(t.redundant_share),
+                pictures=ngettext("{n} picture", "{n} pictures", t.images).format(
+                    n=number(t.images)
+                ),
+                space=percent(t.reclaimable_share),
+            )
+            cost = _(
+                "At {price} {currency} per GB per month (standard cloud storage), keeping the "
+                "extra copies costs {cost} a year."
+            ).format(
+                price=number_plain(o.price_per_gb_month),
+                currency=cur,
+                cost=about_money(t.cost_per_year, cur),
+            )
+            self.w(f'<p class="big">{esc(big)}</p>\n<p>{esc(extra)}</p>\n<p>{esc(cost)}</p>\n')
             if t.protected_copies:
-                self.w(
-                    f"<p>{esc(plural(t.protected_copies, 'copy is', 'copies are'))} in "
-                    "protected folders and will be kept.</p>\n"
-                )
+                kept = ngettext(
+                    "{n} copy is in protected folders and will be kept.",
+                    "{n} copies are in protected folders and will be kept.",
+                    t.protected_copies,
+                ).format(n=number(t.protected_copies))
+                self.w(f"<p>{esc(kept)}</p>\n")
         over = len(self.s.over_represented)
-        who = plural(over, "picture appears", "pictures appear") if over else "No picture appears"
-        tail = " (listed first below)." if over else "."
-        self.w(f"<p>{esc(who)} more than {esc(plural(o.times, 'time'))}{tail}</p>\n")
+        times = ngettext("{n} time", "{n} times", o.times).format(n=number(o.times))
+        if over:
+            often = ngettext(
+                "{n} picture appears more than {times} (listed first below).",
+                "{n} pictures appear more than {times} (listed first below).",
+                over,
+            ).format(n=number(over), times=times)
+        else:
+            often = _("No picture appears more than {times}.").format(times=times)
+        self.w(f"<p>{esc(often)}</p>\n")
         if t.skipped:
-            self.w(
-                f"<p>{esc(plural(t.skipped, 'file', 'files'))} could not be read or "
-                "were skipped; they are listed at the end.</p>\n"
-            )
+            skipped = ngettext(
+                "{n} file could not be read or was skipped; it is listed at the end.",
+                "{n} files could not be read or were skipped; they are listed at the end.",
+                t.skipped,
+            ).format(n=number(t.skipped))
+            self.w(f"<p>{esc(skipped)}</p>\n")
         r = self.s.removal
         if r is not None:
-            extra = plural(t.redundant_copies, "extra copy", "extra copies")
-            verb = "was" if r.moved == 1 else "were"
-            parts = [f"{n(r.moved)} of the {extra} {verb} moved out of the way "
-                     f"({human_bytes(r.moved_bytes)})"]  # fmt: skip
+            extra_copies = ngettext(
+                "{n} extra copy", "{n} extra copies", t.redundant_copies
+            ).format(n=number(t.redundant_copies))
+            parts = [
+                ngettext(
+                    "{n} of the {extra} was moved out of the way ({size})",
+                    "{n} of the {extra} were moved out of the way ({size})",
+                    r.moved,
+                ).format(n=number(r.moved), extra=extra_copies, size=human_bytes(r.moved_bytes))
+            ]
             if r.failed:
-                parts.append(f"{plural(r.failed, 'copy', 'copies')} could not be moved")
+                parts.append(
+                    ngettext(
+                        "{n} copy could not be moved", "{n} copies could not be moved", r.failed
+                    ).format(n=number(r.failed))
+                )
             if r.left_in_place:
-                parts.append(f"{plural(r.left_in_place, 'copy was', 'copies were')} left in place")
+                parts.append(
+                    ngettext(
+                        "{n} copy was left in place",
+                        "{n} copies were left in place",
+                        r.left_in_place,
+                    ).format(n=number(r.left_in_place))
+                )
             if r.restored:
-                parts.append(f"{plural(r.restored, 'copy was', 'copies were')} put back later")
-            self.w(f"<p><strong>Done so far:</strong> {esc('; '.join(parts))}.</p>\n")
+                parts.append(
+                    ngettext(
+                        "{n} copy was put back later", "{n} copies were put back later", r.restored
+                    ).format(n=number(r.restored))
+                )
+            done = _("Done so far:")
+            self.w(f"<p><strong>{esc(done)}</strong> {esc('; '.join(parts))}.</p>\n")
         else:
-            self.w("<p>Nothing has been moved or deleted yet.</p>\n")
+            nothing = _("Nothing has been moved or deleted yet.")
+            self.w(f"<p>{esc(nothing)}</p>\n")
         self.w("</section>\n")
         self._figures()
 
@@ -302,51 +394,61 @@ class _Writer:
         kinds = ""
         if t.exact_groups and t.similar_groups:
             kinds = (
-                f" ({n(t.exact_groups)} with identical files only, "
-                f"{n(t.similar_groups)} with edited or converted copies)"
+                " ("
+                + _(
+                    "{exact} with identical files only, {similar} with edited or converted copies"
+                ).format(exact=n(t.exact_groups), similar=n(t.similar_groups))
+                + ")"
             )
         rows: list[tuple[str, str]] = [
-            ("Files looked at", f"{n(t.files_seen)} ({human_bytes(t.bytes_seen)})"),
-            ("Pictures read", n(t.images)),
-            ("Files skipped or unreadable", n(t.skipped)),
-            ("Pictures that have copies (groups)", f"{n(t.groups)}{kinds}"),
-            ("Files in these groups", n(t.files_in_groups)),
-            ("Extra copies (suggested for removal)", n(t.redundant_copies)),
-            ("Space the extra copies use", human_bytes(t.reclaimable_bytes)),
+            (_("Files looked at"), f"{n(t.files_seen)} ({human_bytes(t.bytes_seen)})"),
+            (_("Pictures read"), n(t.images)),
+            (_("Files skipped or unreadable"), n(t.skipped)),
+            (_("Pictures that have copies (groups)"), f"{n(t.groups)}{kinds}"),
+            (_("Files in these groups"), n(t.files_in_groups)),
+            (_("Extra copies (suggested for removal)"), n(t.redundant_copies)),
+            (_("Space the extra copies use"), human_bytes(t.reclaimable_bytes)),
             (
-                "Share of the library that is redundant",
-                f"{percent(t.redundant_share)} of pictures, "
-                f"{percent(t.reclaimable_share)} of bytes",
+                _("Share of the library that is redundant"),
+                _("{pictures} of pictures, {bytes} of bytes").format(
+                    pictures=percent(t.redundant_share), bytes=percent(t.reclaimable_share)
+                ),
             ),
             (
-                "Storage cost of the extra copies",
-                f"{money(t.cost_per_month, o.currency)} per month, "
-                f"{money(t.cost_per_year, o.currency)} per year "
-                f"(at {plain_number(o.price_per_gb_month)} {o.currency} per GB-month)",
+                _("Storage cost of the extra copies"),
+                _("{month} per month, {year} per year (at {price} {currency} per GB-month)").format(
+                    month=money(t.cost_per_month, o.currency),
+                    year=money(t.cost_per_year, o.currency),
+                    price=number_plain(o.price_per_gb_month),
+                    currency=o.currency,
+                ),
             ),
         ]
         if t.protected_copies:
-            rows.insert(6, ("Extra copies kept (protected folders)", n(t.protected_copies)))
+            rows.insert(6, (_("Extra copies kept (protected folders)"), n(t.protected_copies)))
         if t.hardlinks:
-            rows.append(("Hard links (share their bytes; nothing to free)", n(t.hardlinks)))
-        self.w('<h2>Key figures</h2>\n<table class="facts">\n')
+            rows.append((_("Hard links (share their bytes; nothing to free)"), n(t.hardlinks)))
+        key_figures = _("Key figures")
+        self.w(f'<h2>{esc(key_figures)}</h2>\n<table class="facts">\n')
         for label, value in rows:
             self.w(f'<tr><th scope="row">{esc(label)}</th><td>{esc(value)}</td></tr>\n')
         if t.skipped_by_reason:
-            reasons = "; ".join(f"{count:,} {label}" for label, count in t.skipped_by_reason)
-            self.w(f'<tr><th scope="row">Why files were skipped</th><td>{esc(reasons)}</td></tr>\n')
+            reasons = "; ".join(f"{n(count)} {_(label)}" for label, count in t.skipped_by_reason)
+            why = _("Why files were skipped")
+            self.w(f'<tr><th scope="row">{esc(why)}</th><td>{esc(reasons)}</td></tr>\n')
         self.w("</table>\n")
 
     def _estate(self, e: EstateSummary) -> None:
         cur = self.opts.currency
-        self.w('<h2 id="estate">Per label (server or data set)</h2>\n<table class="facts">\n')
-        self.w(
-            "<tr><th>Label</th><th>Files</th><th>Bytes</th><th>Pictures</th><th>Sets</th>"
-            "<th>Extra copies</th><th>Reclaimable</th><th>Cost per month</th>"
-            "<th>Pictures after de-duplication</th></tr>\n"
-        )
+        heads = (
+            _("Label"), _("Files"), _("Bytes"), _("Pictures"), _("Sets"), _("Extra copies"),
+            _("Reclaimable"), _("Cost per month"), _("Pictures after de-duplication"),
+        )  # fmt: skip
+        title = _("Per label (server or data set)")
+        self.w(f'<h2 id="estate">{esc(title)}</h2>\n<table class="facts">\n')
+        self.w("<tr>" + "".join(f"<th>{esc(h)}</th>" for h in heads) + "</tr>\n")
         for f in (*e.labels, e.total):
-            name = esc(f.label) if f.label else "<strong>All</strong>"
+            name = esc(f.label) if f.label else "<strong>" + esc(_("All")) + "</strong>"
             self.w(
                 f'<tr><th scope="row">{name}</th><td>{n(f.files)}</td>'
                 f"<td>{esc(human_bytes(f.bytes))}</td><td>{n(f.pictures)}</td><td>{n(f.sets)}</td>"
@@ -354,18 +456,29 @@ class _Writer:
                 f"<td>{esc(money(f.cost_per_month, cur))}</td><td>{n(f.after_dedup)}</td></tr>\n"
             )
         self.w("</table>\n")
-        self.w(
-            f"<p>Storage at {esc(plain_number(self.opts.price_per_gb_month))} {esc(cur)} per GB "
-            "per month. A set counts on every label it has a file on.</p>\n"
-        )
-        self.w('<h2 id="spanning">Sets that span labels</h2>\n')
+        storage = _(
+            "Storage at {price} {currency} per GB per month. A set counts on every label it "
+            "has a file on."
+        ).format(price=number_plain(self.opts.price_per_gb_month), currency=cur)
+        self.w(f"<p>{esc(storage)}</p>\n")
+        spanning_title = _("Sets that span labels")
+        self.w(f'<h2 id="spanning">{esc(spanning_title)}</h2>\n')
         if not e.pairs:
-            self.w("<p>No set has files on two labels.</p>\n")
+            no_pairs = _("No set has files on two labels.")
+            self.w(f"<p>{esc(no_pairs)}</p>\n")
             return
+        spanning = ngettext(
+            "{n} set has files on more than one label. With one catalog per training split, "
+            "it is a leak between splits.",
+            "{n} sets have files on more than one label. With one catalog per training split, "
+            "each is a leak between splits.",
+            e.spanning_sets,
+        ).format(n=n(e.spanning_sets))
         self.w(
-            f"<p>{n(e.spanning_sets)} sets have files on more than one label. With one "
-            "catalog per training split, each is a leak between splits.</p>\n"
-            '<table class="facts">\n<tr><th>Labels</th><th>Sets</th><th>Files</th></tr>\n'
+            f"<p>{esc(spanning)}</p>\n"
+            '<table class="facts">\n<tr>'
+            + "".join(f"<th>{esc(h)}</th>" for h in (_("Labels"), _("Sets"), _("Files")))
+            + "</tr>\n"
         )
         for p in e.pairs:
             self.w(
@@ -376,31 +489,44 @@ class _Writer:
 
     def _over_represented(self) -> None:
         over = self.s.over_represented
-        times = self.opts.times
-        self.w(f'<h2 id="over">Pictures that appear more than {esc(plural(times, "time"))}</h2>\n')
+        times = ngettext("{n} time", "{n} times", self.opts.times).format(n=number(self.opts.times))
+        title = _("Pictures that appear more than {times}").format(times=times)
+        self.w(f'<h2 id="over">{esc(title)}</h2>\n')
         if not over:
-            self.w(f"<p>No picture appears more than {esc(plural(times, 'time'))}.</p>\n")
+            none = _("No picture appears more than {times}.").format(times=times)
+            self.w(f"<p>{esc(none)}</p>\n")
             return
+        note = _(
+            "Each row is one picture and the number of files that hold it. Rules for training "
+            "data may flag any image that appears more than {times}."
+        ).format(times=times)
         self.w(
-            f'<p class="note">Each row is one picture and the number of files that hold it. '
-            f"Rules for training data may flag any image that appears more than "
-            f"{esc(plural(times, 'time'))}.</p>\n"
-            '<table class="over">\n<thead><tr><th class="thumb">Preview</th>'
-            '<th class="num">Times it appears</th><th>Copy to keep</th>'
-            '<th class="num">Space of the extra copies</th><th>Details</th></tr></thead>\n<tbody>\n'
+            f'<p class="note">{esc(note)}</p>\n'
+            '<table class="over">\n<thead><tr>'
+            + _header_cells(
+                [
+                    ("thumb", _("Preview")),
+                    ("num", _("Times it appears")),
+                    ("", _("Copy to keep")),
+                    ("num", _("Space of the extra copies")),
+                    ("", _("Details")),
+                ]
+            )
+            + "</tr></thead>\n<tbody>\n"
         )
         for o in over:
             self.w('<tr><td class="thumb">')
             self._preview(o.keeper_path)
-            kind = "identical files" if o.kind is GroupKind.EXACT else "same picture"
+            kind = _("identical files") if o.kind is GroupKind.EXACT else _("same picture")
             sha = (
                 f'<div class="hash">SHA-256 {esc(o.keeper_sha256)}</div>' if o.keeper_sha256 else ""
             )
+            group = _("Group {id}").format(id=o.group_id)
             self.w(
                 f'</td><td class="num"><strong>{esc(n(o.appearances))}</strong></td>'
                 f'<td class="path">{esc_path(o.keeper_path)}{sha}</td>'
                 f'<td class="num">{esc(human_bytes(o.reclaimable_bytes))}</td>'
-                f'<td><a href="#group-{o.group_id}">Group {o.group_id}</a> ({esc(kind)})</td>'
+                f'<td><a href="#group-{o.group_id}">{esc(group)}</a> ({esc(kind)})</td>'
                 "</tr>\n"
             )
         self.w("</tbody></table>\n")
@@ -410,59 +536,84 @@ class _Writer:
         """The smallest files and pictures looked at, when the scan had such limits."""
         limits = []
         if h.min_file_size:
-            limits.append(f"files under {human_bytes(h.min_file_size)}")
+            limits.append(_("files under {size}").format(size=human_bytes(h.min_file_size)))
         if h.min_width or h.min_height:
-            limits.append(f"pictures under {h.min_width}x{h.min_height} pixels (either way round)")
-        return [("Left out as too small", "\n".join(limits))] if limits else []
+            limits.append(
+                _("pictures under {width}x{height} pixels (either way round)").format(
+                    width=h.min_width, height=h.min_height
+                )
+            )
+        return [(_("Left out as too small"), "\n".join(limits))] if limits else []
 
     def _details(self) -> None:
         h = self.s.header
+        similarity = _(h.similarity_label)
         if h.max_distance is None:
-            likeness = f"{h.similarity_label}: only files with exactly the same bytes"
-        else:
-            likeness = (
-                f"{h.similarity_label} (pictures may differ by up to {h.max_distance} "
-                "points of 64 in their visual fingerprint)"
+            likeness = _("{similarity}: only files with exactly the same bytes").format(
+                similarity=similarity
             )
+        else:
+            likeness = _(
+                "{similarity} (pictures may differ by up to {n} points of 64 in their visual "
+                "fingerprint)"
+            ).format(similarity=similarity, n=h.max_distance)
         rows: list[tuple[str, str]] = [
-            ("Folders scanned", "\n".join(display_path(r) for r in h.roots)),
-            ("Left out (exclusion patterns)", "\n".join(h.excludes) or "nothing"),
+            (_("Folders scanned"), "\n".join(display_path(r) for r in h.roots)),
+            (_("Left out (exclusion patterns)"), "\n".join(h.excludes) or _("nothing")),
             (
-                "Protected folders (never suggested for removal)",
-                "\n".join(display_path(p) for p in h.protected) or "none",
+                _("Protected folders (never suggested for removal)"),
+                "\n".join(display_path(p) for p in h.protected) or _("none"),
             ),
             *self._smallest(h),
-            ("How alike copies must be", likeness),
-            ("Rotated or mirrored copies", "matched" if h.rotations else "not matched"),
-            ("Scan started", when(h.started_at)),
-            ("Scan finished", when(h.finished_at)),
-            ("Time the scan took", duration(h.seconds)),
-            ("Computer", h.machine or "unknown"),
-            ("PhotoSift version that scanned", h.app_version),
-            ("Report made", f"{when(self.s.generated_at)} by PhotoSift {self.s.generated_by}"),
+            (_("How alike copies must be"), likeness),
+            (_("Rotated or mirrored copies"), _("matched") if h.rotations else _("not matched")),
+            (_("Scan started"), when(h.started_at)),
+            (_("Scan finished"), when(h.finished_at)),
+            (_("Time the scan took"), duration(h.seconds)),
+            (_("Computer"), h.machine or _("unknown")),
+            (_("PhotoSift version that scanned"), h.app_version),
+            (
+                _("Report made"),
+                _("{when} by PhotoSift {version}").format(
+                    when=when(self.s.generated_at), version=self.s.generated_by
+                ),
+            ),
         ]
         if self.s.removal is not None and self.s.removal.batches:
-            rows.append(("Removal batches in the undo log", ", ".join(self.s.removal.batches)))
-        self.w('<h2>What was scanned</h2>\n<table class="facts">\n')
+            rows.append((_("Removal batches in the undo log"), ", ".join(self.s.removal.batches)))
+        scanned = _("What was scanned")
+        self.w(f'<h2>{esc(scanned)}</h2>\n<table class="facts">\n')
         for label, value in rows:
             cell = "<br>".join(esc(line) for line in value.split("\n"))
             self.w(f'<tr><th scope="row">{esc(label)}</th><td class="path">{cell}</td></tr>\n')
         self.w("</table>\n")
 
     def _how_to_read(self) -> None:
-        self.w(
-            '<h2 id="groups">Every picture that has copies</h2>\n'
-            '<p class="note">Each box below is one picture found in several files. PhotoSift '
-            'suggests keeping the best copy (<span class="badge keep">Keep (best copy)</span>) '
-            'and lists the others as <span class="badge remove">Extra copy</span>. '
-            "<strong>Quality</strong> is a score from 0 to 100 (resolution, sharpness, "
-            "compression, metadata). <strong>Difference</strong> compares each copy with the kept "
-            "one: 0 means it looks the same; larger numbers mean more visible differences. "
-            "<strong>SHA-256</strong> is a fingerprint of the file's bytes: two files with the "
-            "same SHA-256 are exactly identical.</p>\n"
+        keep = '<span class="badge keep">' + esc(_("Keep (best copy)")) + "</span>"
+        extra = '<span class="badge remove">' + esc(_("Extra copy")) + "</span>"
+        # The explanation is translated as one piece; the badges and bold words are put
+        # into it after it is escaped, so a translation cannot add markup.
+        note = esc(
+            _(
+                "Each box below is one picture found in several files. PhotoSift suggests "
+                "keeping the best copy ({keep}) and lists the others as {extra}. {quality} is a "
+                "score from 0 to 100 (resolution, sharpness, compression, metadata). "
+                "{difference} compares each copy with the kept one: 0 means it looks the same; "
+                "larger numbers mean more visible differences. {sha} is a fingerprint of the "
+                "file's bytes: two files with the same SHA-256 are exactly identical."
+            )
+        ).format(
+            keep=keep,
+            extra=extra,
+            quality="<strong>" + esc(_("Quality")) + "</strong>",
+            difference="<strong>" + esc(_("Difference")) + "</strong>",
+            sha="<strong>SHA-256</strong>",
         )
+        title = _("Every picture that has copies")
+        self.w(f'<h2 id="groups">{esc(title)}</h2>\n<p class="note">{note}</p>\n')
         if not self.result.groups:
-            self.w("<p>No duplicates were found.</p>\n")
+            none = _("No duplicates were found.")
+            self.w(f"<p>{esc(none)}</p>\n")
 
     # -- groups ---------------------------------------------------------------------
 
@@ -471,26 +622,42 @@ class _Writer:
             self._group(g)
 
     def _group(self, g: DuplicateGroup) -> None:
-        kind = "identical files" if g.kind is GroupKind.EXACT else "the same picture"
         reclaim = g.reclaimable_bytes
-        self.w(
-            f'<section class="group" id="group-{g.id}">\n'
-            f"<h3>Group {g.id}: {esc(plural(g.size, 'copy', 'copies'))} of {kind}"
-            + (f" — {esc(human_bytes(reclaim))} could be freed" if reclaim else "")
-            + "</h3>\n"
-        )
+        if g.kind is GroupKind.EXACT:
+            heading = ngettext(
+                "Group {id}: {n} copy of identical files",
+                "Group {id}: {n} copies of identical files",
+                g.size,
+            )
+        else:
+            heading = ngettext(
+                "Group {id}: {n} copy of the same picture",
+                "Group {id}: {n} copies of the same picture",
+                g.size,
+            )
+        heading = heading.format(id=g.id, n=number(g.size))
+        if reclaim:
+            freed = _("{size} could be freed").format(size=human_bytes(reclaim))
+            heading = f"{heading} — {freed}"
+        self.w(f'<section class="group" id="group-{g.id}">\n<h3>{esc(heading)}</h3>\n')
         reason = g.reason
         if reason.lower().startswith("kept: "):
             reason = reason[len("kept: ") :]
         if reason:
-            self.w(f'<p class="why">Why the first copy is kept: {esc(reason)}</p>\n')
-        self.w(
-            '<table>\n<thead><tr><th class="thumb">Preview</th><th>Suggestion</th>'
-            '<th>File</th><th class="num">Picture</th><th class="num">Quality</th>'
-            '<th class="num">Difference</th>'
-            + ("<th>What happened</th>" if self.with_outcomes else "")
-            + "</tr></thead>\n<tbody>\n"
-        )
+            # the stored keeper reason is English (docs/translation.md)
+            why = _("Why the first copy is kept: {reason}").format(reason=reason)
+            self.w(f'<p class="why">{esc(why)}</p>\n')
+        heads = [
+            ("thumb", _("Preview")),
+            ("", _("Suggestion")),
+            ("", pgettext("report column", "File")),
+            ("num", pgettext("report column", "Picture")),
+            ("num", _("Quality")),
+            ("num", _("Difference")),
+        ]
+        if self.with_outcomes:
+            heads.append(("", _("What happened")))
+        self.w(f"<table>\n<thead><tr>{_header_cells(heads)}</tr></thead>\n<tbody>\n")
         shown_hashes: set[str] = set()
         for m in _keeper_first(g.members):
             self._member(m, shown_hashes, g.keeper.path)
@@ -504,22 +671,24 @@ class _Writer:
         self.w(f'<tr{row_class}><td class="thumb">')
         outcome = self.s.outcome(m.path) if self.with_outcomes else None
         if m.sha256 and m.sha256 in shown_hashes:
-            self._placeholder("Same bytes as a copy above")
+            self._placeholder(_("Same bytes as a copy above"))
         else:
             # a moved file is previewed where it went, when the undo log knows
             self._preview(m.path, outcome.destination if outcome else None)
             if m.sha256:
                 shown_hashes.add(m.sha256)
         self.w(
-            f'</td><td><span class="badge {badge[action]}">{esc(action.label)}</span></td>'
+            f'</td><td><span class="badge {badge[action]}">{esc(_(action.label))}</span></td>'
             f'<td><div class="path">{esc_path(m.path)}</div>'
         )
         if m.sha256:
             self.w(f'<div class="hash">SHA-256 {esc(m.sha256)}</div>')
         if metrics is not None and metrics.damaged:
+            damage = damage_words(metrics)
             self.w(
-                f'<div><span class="badge damaged">Damaged</span> '
-                f'<span class="note">{esc(metrics.damage_message)}</span></div>'
+                '<div><span class="badge damaged">'
+                + esc(_("Damaged"))
+                + f'</span> <span class="note">{esc(damage)}</span></div>'
             )
         if (words := match_words(m.match, keeper)) is not None:
             self.w(
@@ -528,22 +697,27 @@ class _Writer:
             )
         if m.kept_over is not None:
             on = criterion_label(m.kept_over.criterion)  # the window's words for it
-            self.w(
-                f'<div class="note">Why the kept copy is preferred ({esc(on)}): '
-                f"{esc(m.kept_over.summary)}</div>"
+            preferred = _("Why the kept copy is preferred ({criterion}): {why}").format(
+                criterion=on, why=kept_over_summary(m.kept_over)
             )
+            self.w(f'<div class="note">{esc(preferred)}</div>')
         if m.entry.hardlinks:
             others = ", ".join(display_path(p) for p in m.entry.hardlinks)
-            self.w(f'<div class="note">Also under these names (hard links): {esc(others)}</div>')
+            links = _("Also under these names (hard links): {names}").format(names=others)
+            self.w(f'<div class="note">{esc(links)}</div>')
         if m.entry.sidecars:
             cars = ", ".join(esc_path(os.path.basename(c.path)) for c in m.entry.sidecars)
-            self.w(f'<div class="note">Sidecar files (keywords, captions, edits): {cars}</div>')
-        dims = f"{metrics.width:,} × {metrics.height:,}" if metrics else "cannot be decoded"
+            label = esc(_("Sidecar files (keywords, captions, edits):"))
+            self.w(f'<div class="note">{label} {cars}</div>')
+        dims = _("cannot be decoded")
+        if metrics:
+            dims = f"{n(metrics.width)} × {n(metrics.height)}"
         fmt = metrics.format if metrics else ""
+        distance = esc(_("kept copy")) if m.is_keeper else str(m.distance)
         self.w(
             f'</td><td class="num">{esc(dims)}<br>{esc(fmt)} {esc(human_bytes(m.entry.size))}</td>'
             f'<td class="num">{m.quality}</td>'
-            f'<td class="num">{"kept copy" if m.is_keeper else m.distance}</td>'
+            f'<td class="num">{distance}</td>'
         )
         if self.with_outcomes:
             self._outcome_cell(outcome)
@@ -551,20 +725,27 @@ class _Writer:
 
     def _outcome_cell(self, outcome: FileOutcome | None) -> None:
         if outcome is None:
-            self.w('<td class="note">not moved</td>')
+            self.w('<td class="note">' + esc(_("not moved")) + "</td>")
             return
-        where = "the trash" if outcome.method == "trash" else "the quarantine folder"
-        headline = {
-            Fate.MOVED: f"Moved to {where}",
-            Fate.RESTORED: f"Moved to {where}, then put back",
-        }.get(outcome.fate, outcome.fate.label.capitalize())
+        trash = outcome.method == "trash"
+        if outcome.fate is Fate.MOVED:
+            headline = _("Moved to the trash") if trash else _("Moved to the quarantine folder")
+        elif outcome.fate is Fate.RESTORED:
+            if trash:
+                headline = _("Moved to the trash, then put back")
+            else:
+                headline = _("Moved to the quarantine folder, then put back")
+        else:
+            label = _(outcome.fate.label)
+            headline = label[:1].upper() + label[1:]
         ok = outcome.fate in (Fate.MOVED, Fate.RESTORED)
         self.w(f'<td class="{"fate-moved" if ok else "fate-bad"}">{esc(headline)}')
         if outcome.detail and not ok:
             self.w(f"<div>{esc(outcome.detail)}</div>")
         self.w(f'<div class="note">{esc(when(outcome.when))}</div>')
         if outcome.destination and outcome.fate is Fate.MOVED:
-            self.w(f'<div class="hash">now at {esc_path(outcome.destination)}</div>')
+            now_at = esc(_("now at {path}")).format(path=esc_path(outcome.destination))
+            self.w(f'<div class="hash">{now_at}</div>')
         self.w("</td>")
 
     # -- previews ---------------------------------------------------------------------
@@ -573,25 +754,27 @@ class _Writer:
         """Make one preview, write it, and let it go before the next one is made."""
         o = self.opts
         if self.result.from_catalogs:  # a labelled path names a file on another machine
-            self._placeholder("No preview: the file is on another machine")
+            self._placeholder(_("No preview: the file is on another machine"))
             return
         if not o.thumbnails:
-            self._placeholder("Previews turned off")
+            self._placeholder(_("Previews turned off"))
             return
         if o.max_thumbnails is not None and self.previews_made >= o.max_thumbnails:
-            self._placeholder(f"No preview (report limited to {o.max_thumbnails:,} previews)")
+            limited = _("No preview (report limited to {n} previews)").format(n=n(o.max_thumbnails))
+            self._placeholder(limited)
             return
         thumb = thumbs.make_thumbnail(path, o.thumbnail_size)
         if thumb is None and moved_to:
             thumb = thumbs.make_thumbnail(moved_to, o.thumbnail_size)
         if thumb is None:
-            self._placeholder("No preview: file missing or unreadable")
+            self._placeholder(_("No preview: file missing or unreadable"))
             return
         self.previews_made += 1
         name = os.path.basename(display_path(path))
+        alt = _("Preview of {name}").format(name=name)
         self.w(
             f'<img src="{esc(thumb.data_uri)}" width="{thumb.width}" height="{thumb.height}" '
-            f'alt="{esc("Preview of " + name)}">'
+            f'alt="{esc(alt)}">'
         )
 
     def _placeholder(self, text: str) -> None:
@@ -601,20 +784,44 @@ class _Writer:
 
     def _skipped(self) -> None:
         skipped = self.result.skipped
-        title = f"Files that were skipped or could not be read ({n(len(skipped))})"
+        title = _("Files that were skipped or could not be read ({n})").format(n=n(len(skipped)))
         self.w(f'<h2 id="skipped">{esc(title)}</h2>\n')
         if not skipped:
-            self.w("<p>Every file was read.</p>\n")
+            every = _("Every file was read.")
+            self.w(f"<p>{esc(every)}</p>\n")
             return
+        note = _(
+            "These files are not part of any group: PhotoSift did not compare them with anything."
+        )
+        file_head = pgettext("report column", "File")
         self.w(
-            '<p class="note">These files are not part of any group: PhotoSift did not compare '
-            "them with anything.</p>\n"
-            '<table>\n<thead><tr><th style="width:62%">File</th><th>Reason</th></tr></thead>\n'
-            "<tbody>\n"
+            f'<p class="note">{esc(note)}</p>\n'
+            f'<table>\n<thead><tr><th style="width:62%">{esc(file_head)}</th>'
+            + "<th>"
+            + esc(_("Reason"))
+            + "</th></tr></thead>\n<tbody>\n"
         )
         for k in skipped:
-            self.w(f'<tr><td class="path">{esc_path(k.path)}</td><td>{esc(k.message)}</td></tr>\n')
+            why = esc(skipped_words(k))
+            self.w(f'<tr><td class="path">{esc_path(k.path)}</td><td>{why}</td></tr>\n')
         self.w("</tbody></table>\n")
+
+
+def _header_cells(heads: list[tuple[str, str]]) -> str:
+    """Table heading cells from (CSS class or "", words) pairs."""
+    return "".join(
+        f'<th class="{cls}">{esc(text)}</th>' if cls else f"<th>{esc(text)}</th>"
+        for cls, text in heads
+    )
+
+
+def number_plain(value: float) -> str:
+    """A price as people write it, never in scientific notation, in the locale's digits:
+    0.023, 3 ("0,023" in Spain)."""
+    text = plain_number(value)
+    if "." not in text:
+        return number(int(text))
+    return number(value, len(text.split(".")[1]))
 
 
 def _keeper_first(members: Iterable[GroupMember]) -> list[GroupMember]:

@@ -18,6 +18,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Protocol
 
+from cleaner.i18n import N_, _
 from cleaner.models import THRESHOLDS, DuplicateGroup, GroupKind, GroupMember, ScanResult
 from cleaner.version import __version__
 
@@ -42,7 +43,7 @@ class ReportOptions:
     # Past this many previews the HTML shows a text placeholder instead, so a report of a
     # huge library stays small enough to send by email. None: no limit.
     max_thumbnails: int | None = 5000
-    title: str = "Duplicate photo report"
+    title: str = N_("Duplicate photo report")  # the HTML shows `_(title)`
 
     def __post_init__(self) -> None:
         if self.times < 1:
@@ -67,9 +68,9 @@ class Action(str, enum.Enum):
     @property
     def label(self) -> str:
         return {
-            Action.KEEP: "Keep (best copy)",
-            Action.REMOVE: "Extra copy",
-            Action.KEEP_PROTECTED: "Keep (protected folder)",
+            Action.KEEP: N_("Keep (best copy)"),
+            Action.REMOVE: N_("Extra copy"),
+            Action.KEEP_PROTECTED: N_("Keep (protected folder)"),
         }[self]
 
 
@@ -97,13 +98,14 @@ class Fate(str, enum.Enum):
         return _FATE_LABELS[self]
 
 
+# English, as the JSON report stores them; `_(label)` where they are shown.
 _FATE_LABELS = {
-    Fate.MOVED: "moved",
-    Fate.PENDING: "move interrupted (may or may not have moved)",
-    Fate.FAILED: "could not be moved",
-    Fate.SKIPPED: "left in place (changed or missing since the scan)",
-    Fate.NOT_MOVED: "left in place",
-    Fate.RESTORED: "moved, then put back",
+    Fate.MOVED: N_("moved"),
+    Fate.PENDING: N_("move interrupted (may or may not have moved)"),
+    Fate.FAILED: N_("could not be moved"),
+    Fate.SKIPPED: N_("left in place (changed or missing since the scan)"),
+    Fate.NOT_MOVED: N_("left in place"),
+    Fate.RESTORED: N_("moved, then put back"),
 }
 
 
@@ -120,15 +122,27 @@ class FileOutcome:
 
     @property
     def text(self) -> str:
-        """One line in plain words, e.g. "moved to the trash on 2025-01-31 14:25"."""
+        """One line in plain English, as the JSON report stores it, e.g. "moved to the
+        trash on 2025-01-31 14:25"; `words()` says it in the user's language."""
+        return self.words(translate=False)
+
+    def words(self, translate: bool = True) -> str:
+        """One line in the user's language (the CSV's and the HTML's words)."""
+        say = _ if translate else (lambda text: text)
         when = self.when[:16].replace("T", " ")
-        where = "the trash" if self.method == "trash" else "the quarantine folder"
         if self.fate is Fate.MOVED:
-            text = f"moved to {where} on {when}"
+            if self.method == "trash":
+                text = say(N_("moved to the trash on {when}"))
+            else:
+                text = say(N_("moved to the quarantine folder on {when}"))
         elif self.fate is Fate.RESTORED:
-            text = f"moved to {where} on {when}, then put back"
+            if self.method == "trash":
+                text = say(N_("moved to the trash on {when}, then put back"))
+            else:
+                text = say(N_("moved to the quarantine folder on {when}, then put back"))
         else:
-            text = f"{self.fate.label} ({when})"
+            text = f"{say(self.fate.label)} ({{when}})"
+        text = text.format(when=when)
         return f"{text}: {self.detail}" if self.detail and self.fate is not Fate.MOVED else text
 
 

@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from cleaner.i18n import N_
 from cleaner.models import ScanResult
 from cleaner.report.csv import write_csv_report
 from cleaner.report.html import write_html
@@ -39,9 +40,9 @@ class ReportWriter:
     key: str  # what write_report's outputs and the window's saved choice call it
     name: str  # short name in lists of formats: "(HTML, CSV, JSON)"
     extension: str  # without the dot; the window names its files NAME.extension
-    label: str  # the window's checkbox
+    label: str  # the window's checkbox (English: `_(label)` where shown)
     option: str  # photosift report's option, which takes the file to write
-    help: str  # that option's line in --help
+    help: str  # that option's line in --help (English: `_(help)` where shown)
     write: WriteFunc
 
 
@@ -50,27 +51,27 @@ REPORT_WRITERS: tuple[ReportWriter, ...] = (
         key="html",
         name="HTML",
         extension="html",
-        label="Web page (.html): to read, print or send",
+        label=N_("Web page (.html): to read, print or send"),
         option="--html",
-        help="write a self-contained HTML report",
+        help=N_("write a self-contained HTML report"),
         write=write_html,
     ),
     ReportWriter(
         key="csv",
         name="CSV",
         extension="csv",
-        label="Spreadsheet (.csv): one row per file, for Excel or LibreOffice",
+        label=N_("Spreadsheet (.csv): one row per file, for Excel or LibreOffice"),
         option="--csv",
-        help="write one row per file (UTF-8 with BOM)",
+        help=N_("write one row per file (UTF-8 with BOM)"),
         write=write_csv_report,
     ),
     ReportWriter(
         key="json",
         name="JSON",
         extension="json",
-        label="Data (.json): for other programs",
+        label=N_("Data (.json): for other programs"),
         option="--json",
-        help="write the full result plus the report figures",
+        help=N_("write the full result plus the report figures"),
         write=write_json,
     ),
 )

@@ -22,6 +22,17 @@ from tests.helpers import images
 
 
 @pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The tests read English output whatever the machine's LANG (cleaner/i18n.py); a test
+    that speaks Spanish sets it itself, and the next test is English again."""
+    from cleaner.i18n import set_language
+
+    set_language("en")
+    yield
+    set_language("en")
+
+
+@pytest.fixture(autouse=True)
 def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
     """Every user folder the engine might write to lives in a fresh temporary folder."""
     base = tmp_path_factory.mktemp("user")

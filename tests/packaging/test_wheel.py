@@ -101,6 +101,12 @@ def test_icons_and_smoke_samples_are_in_the_wheel(source: Path, names: set[str])
     assert sorted((icons | samples) - names) == []
 
 
+def test_the_translation_catalogs_are_in_the_wheel(source: Path, names: set[str]) -> None:
+    catalogs = _files(source, "cleaner/locale/es/LC_MESSAGES", "*.mo")
+    assert catalogs == {"cleaner/locale/es/LC_MESSAGES/photosift.mo"}
+    assert sorted(catalogs - names) == []
+
+
 # Run by the installed package: the window's own lookup and the smoke test's own check.
 _PROBE = """
 import json

@@ -173,12 +173,24 @@ def test_deb_metadata_and_layout(dist: Path, tmp_path: Path) -> None:
     assert result.stdout.strip() == f"PhotoSift {project_version()}"
 
 
+def test_bundle_speaks_spanish(dist: Path, tmp_path: Path) -> None:
+    """The compiled catalog and Qt's Spanish buttons are in the bundle, and found."""
+    internal = dist / "photosift" / "_internal"
+    assert (internal / "cleaner/locale/es/LC_MESSAGES/photosift.mo").is_file()
+    assert (internal / "PySide6/Qt/translations/qtbase_es.qm").is_file()
+    result = run_app(
+        dist / "photosift" / "photosift", "--lang", "es", "scan", "--help", home=tmp_path
+    )
+    assert result.stdout.startswith("uso: photosift scan"), result.stdout[:200]
+
+
 def test_bundle_is_lean(dist: Path) -> None:
     internal = dist / "photosift" / "_internal"
     names = {p.relative_to(internal).as_posix() for p in internal.rglob("*")}
     unwanted = re.compile(
         r"(QtWebEngine|Qt3D|QtQuick|QtQml|QtMultimedia|QtNetwork|tkinter|_tkinter|libtk|libtcl"
-        r"|libgtk|PySide6/Qt/translations|PySide6/Qt/qml|pytest|hypothesis|scipy/(linalg|optimize|sparse))"
+        r"|libgtk|PySide6/Qt/translations/(?!qtbase_es\.qm$)|PySide6/Qt/qml|pytest|hypothesis"
+        r"|scipy/(linalg|optimize|sparse))"
     )
     assert sorted(n for n in names if unwanted.search(n)) == []
     size = sum(p.stat().st_size for p in internal.rglob("*") if p.is_file() and not p.is_symlink())
