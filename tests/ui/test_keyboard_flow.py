@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.helpers.images import photo, resized, save
@@ -61,8 +61,17 @@ class Keyboard:
         raise AssertionError(f"Tab never reached it; the focus is on {self.focused()!r}")
 
 
-def button(text: str) -> Callable[[QWidget], bool]:
-    return lambda w: isinstance(w, QAbstractButton) and w.text().replace("&", "").startswith(text)
+def default_stays(keys: Keyboard, default: QPushButton) -> None:
+    """Tab once round `default`'s dialog: wherever the focus is not on a button, Enter
+    would press `default` (the export dialog once let "Choose…", passed by Tab, keep it:
+    Enter in the folder field then opened the folder chooser)."""
+    for _ in range(len(default.window().findChildren(QWidget)) + 1):
+        keys.press(Key.Key_Tab)
+        if not isinstance(keys.focused(), QPushButton):
+            assert default.isDefault(), f"Enter on {keys.focused()!r} presses another button"
+        if keys.focused() is default:
+            return
+    raise AssertionError("Tab never came back to the default button")
 
 
 def answer_file_dialog(path: Path) -> None:
@@ -199,6 +208,7 @@ def test_the_whole_flow_by_keys_only(
     qtbot.waitUntil(lambda: w.removal.summary_dialog is not None)
     summary = w.removal.summary_dialog
     qtbot.waitUntil(lambda: keys.focused().window() is summary)
+    default_stays(keys, summary.close_button)
     keys.press(Key.Key_Return)  # Close is the default
     qtbot.waitUntil(lambda: not summary.isVisible())
 
@@ -222,6 +232,7 @@ def test_the_whole_flow_by_keys_only(
     qtbot.waitUntil(lambda: w.export_dialog is not None and w.export_dialog.isVisible())
     export = w.export_dialog
     qtbot.waitUntil(lambda: keys.focused().window() is export)
+    default_stays(keys, export.export_button)
     keys.tab_to(lambda x: x is export.folder)
     keys.press(Key.Key_A, Ctrl)
     QTest.keyClicks(keys.focused(), str(reports))
