@@ -11,16 +11,16 @@ window manager does (the offscreen platform does not)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QFileDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.helpers.images import photo, resized, save
+from tests.helpers.keyboard import Keyboard, answer_file_dialog, default_stays
 from tests.helpers.removal_helpers import Env
 from ui.main_window import MainWindow
 
@@ -29,65 +29,6 @@ Ctrl = Qt.KeyboardModifier.ControlModifier
 Shift = Qt.KeyboardModifier.ShiftModifier
 NoMod = Qt.KeyboardModifier.NoModifier
 WAIT = 60_000
-
-
-class Keyboard:
-    """A person at the keyboard of `window`: keys go to whatever has the focus."""
-
-    def __init__(self, window: MainWindow, qtbot: QtBot) -> None:
-        self.window = window
-        self.qtbot = qtbot
-
-    def focused(self) -> QWidget:
-        """The widget the keyboard types into. A window manager gives the activation back
-        to the window when its dialog closes; offscreen nothing does, so the test does."""
-        if QApplication.activeWindow() is None:
-            self.window.activateWindow()
-            self.qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
-        widget = QApplication.focusWidget()
-        assert widget is not None, "nothing has the keyboard focus"
-        return widget
-
-    def press(self, key: Key, mods: Qt.KeyboardModifier = NoMod) -> None:
-        QTest.keyClick(self.focused(), key, mods)
-
-    def tab_to(self, wanted: Callable[[QWidget], bool], back: bool = False) -> QWidget:
-        """Tab (or Shift+Tab) until the focus is on a widget `wanted` accepts."""
-        for _ in range(40):
-            widget = self.focused()
-            if wanted(widget):
-                return widget
-            QTest.keyClick(widget, Key.Key_Backtab if back else Key.Key_Tab)
-        raise AssertionError(f"Tab never reached it; the focus is on {self.focused()!r}")
-
-
-def default_stays(keys: Keyboard, default: QPushButton) -> None:
-    """Tab once round `default`'s dialog: wherever the focus is not on a button, Enter
-    would press `default` (the export dialog once let "Choose…", passed by Tab, keep it:
-    Enter in the folder field then opened the folder chooser)."""
-    for _ in range(len(default.window().findChildren(QWidget)) + 1):
-        keys.press(Key.Key_Tab)
-        if not isinstance(keys.focused(), QPushButton):
-            assert default.isDefault(), f"Enter on {keys.focused()!r} presses another button"
-        if keys.focused() is default:
-            return
-    raise AssertionError("Tab never came back to the default button")
-
-
-def answer_file_dialog(path: Path) -> None:
-    """When Qt's file dialog comes up (its static functions block), type `path` into the
-    line edit it focuses and press Enter."""
-
-    def answer() -> None:
-        dialog = QApplication.activeModalWidget()
-        edit = QApplication.focusWidget()
-        if not isinstance(dialog, QFileDialog) or edit is None or edit.window() is not dialog:
-            QTimer.singleShot(50, answer)  # not up yet, or not given the focus yet
-            return
-        QTest.keyClicks(edit, str(path))
-        QTest.keyClick(edit, Key.Key_Return)
-
-    QTimer.singleShot(0, answer)
 
 
 def make_library(root: Path) -> tuple[Path, Path]:
