@@ -24,13 +24,11 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -42,7 +40,6 @@ from cleaner import (
     ManifestRoles,
     ReportOptions,
     ScanResult,
-    describe_error,
     estate_summary,
     manifest_roles,
     save_estate_json,
@@ -53,8 +50,9 @@ from ui.catalog_manifests import ManifestsRefused, next_steps, write_manifests_i
 from ui.desktop import open_file, reveal_in_file_manager
 from ui.format import human_bytes, plural
 from ui.settings import Keys, Settings
-from ui.widgets.export_dialog import default_report_folder
+from ui.widgets.save_place import SavePlace
 from ui.workers.base import JobRunnable, PoolJobController
+from ui.workers.report import not_saved
 
 
 @dataclass(frozen=True)
@@ -178,12 +176,7 @@ class _EstateRun(JobRunnable):
         if isinstance(exc, ManifestsRefused):
             self._failed.emit(self.job, f"The removal manifests were not written: {exc}.", "")
             return True
-        where = exc.filename or self._request.folder
-        self._failed.emit(
-            self.job,
-            f"The report could not be saved: {describe_error(exc)} ({where}). Try another folder.",
-            "",
-        )
+        self._failed.emit(self.job, not_saved(exc, self._request.folder), "")
         return True
 
 
@@ -254,21 +247,16 @@ class EstateExportDialog(QDialog):
         price_row.addWidget(self.currency)
         price_row.addWidget(QLabel("per GB per month"))
         price_row.addStretch(1)
-        folder = settings.get(Keys.REPORT_FOLDER)
-        self.folder = QLineEdit(folder if folder else str(default_report_folder()))
-        self.folder.textChanged.connect(self._update)
-        browse = QPushButton("Choose…")
-        browse.clicked.connect(self._browse)
-        folder_row = QHBoxLayout()
-        folder_row.addWidget(self.folder, 1)
-        folder_row.addWidget(browse)
-        self.name = QLineEdit(f"photosift-estate-{date.today().isoformat()}")
-        self.name.textChanged.connect(self._update)
+        self.place = SavePlace(
+            settings.get(Keys.REPORT_FOLDER), f"photosift-estate-{date.today().isoformat()}", self
+        )
+        self.place.changed.connect(self._update)
+        self.folder, self.name = self.place.folder, self.place.name
         form = QFormLayout()
         form.addRow("Write:", formats)
         form.addRow("Repeated pictures:", times_row)
         form.addRow("Storage price:", price_row)
-        form.addRow("Save in folder:", folder_row)
+        form.addRow("Save in folder:", self.place.folder_row)
         form.addRow("File name:", self.name)
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -284,7 +272,6 @@ class EstateExportDialog(QDialog):
         self.export_button = self.buttons.addButton(
             "Export", QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.export_button.setDefault(True)
         self.open_button = self.buttons.addButton(
             "Open report", QDialogButtonBox.ButtonRole.ActionRole
         )
@@ -306,6 +293,7 @@ class EstateExportDialog(QDialog):
         layout.addWidget(self.steps)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
+        self.export_button.setDefault(True)  # in the dialog now: it remembers its default
         exporter.finished.connect(self._on_done)
         exporter.failed.connect(self._on_failed)
         self.resize(680, 440)
@@ -332,22 +320,8 @@ class EstateExportDialog(QDialog):
         )
 
     @Slot()
-    def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, "Where to save the report", self.folder.text()
-        )
-        if folder:
-            self.folder.setText(folder)
-
-    @Slot()
     def _update(self) -> None:
-        problem = ""
-        if not self.chosen():
-            problem = "Choose at least one file to write."
-        elif not self.folder.text().strip():
-            problem = "Choose a folder to save the report in."
-        elif not self.name.text().strip() or any(c in self.name.text() for c in "/\\:"):
-            problem = "Give the report a file name (without / \\ or :)."
+        problem = self.place.problem() if self.chosen() else "Choose at least one file to write."
         self.export_button.setEnabled(not problem and not self.exporter.busy())
         if self.done_event is None:
             self._say(problem)

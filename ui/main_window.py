@@ -25,6 +25,7 @@ from cleaner import (
 from ui.catalog_open import SHORTCUT as OPEN_CATALOGS_KEY
 from ui.catalog_open import CatalogReviewFlow
 from ui.desktop import open_file, reveal_in_file_manager
+from ui.focus_ring import install_focus_ring
 from ui.format import human_bytes, plain_tooltip, plural
 from ui.icons import app_icon
 from ui.marks_menu import MarksMenu
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self._notices: list[str] = []  # one-line notes from the current scan (Notice)
         self._notice_tips: list[str] = []  # their whole text, for the status bar's tooltip
         self._closing = False
+        install_focus_ring()  # the keyboard's place shown on every control, every dialog
 
         self.start_page = StartPage(self.settings)
         self.progress_page = ProgressPage()

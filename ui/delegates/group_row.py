@@ -16,6 +16,7 @@ from ui.delegates.paint import (
     remote_placeholder,
     tint,
 )
+from ui.delegates.tile import focus_ring
 from ui.models import roles
 from ui.thumbnails import UNREACHABLE
 
@@ -123,4 +124,6 @@ class GroupRowDelegate(QStyledItemDelegate):
             painter.setFont(bold if n == 0 else font)
             painter.setPen(pens[n])
             painter.drawText(box, Qt.AlignmentFlag.AlignLeft | LTR, text)
+        if option.state & QStyle.StateFlag.State_HasFocus:  # the current row of a focused list
+            focus_ring(painter, rect, pens[0], inset=2)  # in the title's ink: >= 4.5:1
         painter.restore()

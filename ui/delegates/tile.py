@@ -108,7 +108,7 @@ def bar_colour(palette: QPalette, marked: bool, locked: bool, changed: bool) -> 
 FOCUS_RING = 2  # px: WCAG 2.4.11's focus indicator is at least 2 px thick
 
 
-def focus_ring(painter: QPainter, tile: QRect, ink: QColor) -> None:
+def focus_ring(painter: QPainter, tile: QRect, ink: QColor, inset: int = 5) -> None:
     """Where the keyboard is: a solid ring inside the tile's border, in the text's colour
     (at least 4.5:1 on the card, so a ring that can be seen), never the selection's
     colour: the current tile is usually selected too, and a Highlight ring on a
@@ -117,7 +117,7 @@ def focus_ring(painter: QPainter, tile: QRect, ink: QColor) -> None:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
     painter.setPen(QPen(ink, FOCUS_RING, Qt.PenStyle.SolidLine))
     painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.drawRoundedRect(tile.adjusted(5, 5, -5, -5), 4, 4)
+    painter.drawRoundedRect(tile.adjusted(inset, inset, -inset, -inset), 4, 4)
     painter.restore()
 
 

@@ -27,6 +27,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QPixmap
 
 from cleaner import DuplicateGroup, printable
+from ui.announce import set_row_announcement
 from ui.catalog_places import places_for
 from ui.format import folder_in_scan, human_bytes, keeper_reason, plain_tooltip, plural
 from ui.models import roles
@@ -312,20 +313,24 @@ class GroupListModel(QAbstractListModel):
                 else "Nothing marked",
                 where,
             )
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role == Qt.ItemDataRole.AccessibleTextRole:  # the words: ui.announce
+            places = places_for(self.session.result)
+            return set_row_announcement(
+                plural(group.size, "copy", "copies"),
+                os.path.basename(group.keeper.path),
+                marked=self.session.marked_in_group(row),
+                marked_size=human_bytes(self.session.bytes_in_group(row)),
+                servers=places.spanned([m.path for m in group.members])
+                if places is not None
+                else (),
+            )
+        if role == Qt.ItemDataRole.DisplayRole:
             marked = self.session.marked_in_group(row)
             text = (
                 f"{plural(group.size, 'copy', 'copies')} of {os.path.basename(group.keeper.path)}"
             )
             if marked:
                 text += f", {marked} marked, {human_bytes(self.session.bytes_in_group(row))}"
-            elif role == Qt.ItemDataRole.AccessibleTextRole:  # the row's "Nothing marked"
-                text += ", nothing marked"
-            if role == Qt.ItemDataRole.AccessibleTextRole and (
-                (places := places_for(self.session.result)) is not None
-                and len(on := places.spanned([m.path for m in group.members])) > 1
-            ):  # the row's purple "On 2 servers: …"
-                text += f", on {len(on)} servers: {', '.join(on)}"
             return text
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             where = printable(folder_in_scan(group.keeper.path, self.session.roots))

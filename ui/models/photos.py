@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 )
 
 from cleaner import DuplicateGroup, GroupMember, printable
+from ui.announce import tile_announcement
 from ui.catalog_places import places_for
 from ui.format import (
     file_and_folder,
@@ -245,22 +246,22 @@ class PhotoGridModel(QAbstractListModel):
             return match_short(m, group)
         if role == Qt.ItemDataRole.DisplayRole:
             return os.path.basename(m.path)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            state = "marked for removal" if self.session.is_marked(self._row, i) else "kept"
-            extra = ", suggested keeper" if m.is_keeper else ""
-            if self.session.is_changed(self._row, i):
-                extra += ", changed since the review was saved"
-            elif self.session.is_locked(self._row, i):
-                extra += ", protected folder"
-            extra += f", {match.lower()}" if (match := match_short(m, group)) else ""
-            if m.metrics is not None and m.metrics.damaged:  # the tile's "⚠ Damaged"
-                extra += ", damaged"
-            where = f"in {file_and_folder(m.path, self.session.roots)[1]}"
-            if (places := places_for(self.session.result)) is not None:  # its server label
-                where = f"on {printable(places.label(m.path))}, {where}"
-            return (
-                f"{os.path.basename(m.path)}, {state}{extra}, quality {m.quality}, "
-                f"{resolution(m)}, {human_bytes(m.entry.size)}, {format_label(m)}, {where}"
+        if role == Qt.ItemDataRole.AccessibleTextRole:  # the words: ui.announce
+            places = places_for(self.session.result)
+            return tile_announcement(
+                os.path.basename(m.path),
+                marked=self.session.is_marked(self._row, i),
+                suggested=m.is_keeper,
+                changed=self.session.is_changed(self._row, i),
+                protected=self.session.is_locked(self._row, i),
+                match=match_short(m, group),
+                damaged=m.metrics is not None and m.metrics.damaged,
+                quality=m.quality,
+                resolution=resolution(m),
+                size=human_bytes(m.entry.size),
+                file_format=format_label(m),
+                folder=file_and_folder(m.path, self.session.roots)[1],
+                server=printable(places.label(m.path)) if places is not None else "",
             )
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             # why it is kept or not (the tooltip's reason) and how to change it

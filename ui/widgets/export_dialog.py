@@ -19,13 +19,11 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -35,12 +33,8 @@ from cleaner import REPORT_WRITERS, ReportOptions, ScanResult
 from ui.desktop import open_file, reveal_in_file_manager
 from ui.format import human_bytes, plural
 from ui.settings import Keys, Settings
+from ui.widgets.save_place import SavePlace
 from ui.workers.report import ExportDone, ExportRequest, ReportController
-
-
-def default_report_folder() -> Path:
-    docs = Path.home() / "Documents"
-    return docs if docs.is_dir() else Path.home()
 
 
 class ExportDialog(QDialog):
@@ -110,25 +104,18 @@ class ExportDialog(QDialog):
         price_hint.setWordWrap(True)
         price_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
-        folder = settings.get(Keys.REPORT_FOLDER)
-        self.folder = QLineEdit(folder if folder else str(default_report_folder()))
-        self.folder.setAccessibleName("Folder for the report")
-        self.folder.textChanged.connect(self._update)
-        browse = QPushButton("Choose…")
-        browse.clicked.connect(self._browse)
-        folder_row = QHBoxLayout()
-        folder_row.addWidget(self.folder, 1)
-        folder_row.addWidget(browse)
-        self.name = QLineEdit(f"photosift-report-{date.today().isoformat()}")
-        self.name.setAccessibleName("File name of the report")
-        self.name.textChanged.connect(self._update)
+        self.place = SavePlace(
+            settings.get(Keys.REPORT_FOLDER), f"photosift-report-{date.today().isoformat()}", self
+        )
+        self.place.changed.connect(self._update)
+        self.folder, self.name = self.place.folder, self.place.name
 
         form = QFormLayout()
         form.addRow("Formats:", formats)
         form.addRow("Repeated pictures:", times_row)
         form.addRow("Storage price:", price_row)
         form.addRow("", price_hint)
-        form.addRow("Save in folder:", folder_row)
+        form.addRow("Save in folder:", self.place.folder_row)
         form.addRow("File name:", self.name)
 
         self.status = QLabel()
@@ -144,7 +131,6 @@ class ExportDialog(QDialog):
         self.export_button = self.buttons.addButton(
             "Export", QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.export_button.setDefault(True)
         self.open_button = self.buttons.addButton(
             "Open report", QDialogButtonBox.ButtonRole.ActionRole
         )
@@ -166,6 +152,9 @@ class ExportDialog(QDialog):
         layout.addWidget(self.status)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
+        # the default once the button is in the dialog, so the dialog remembers it and
+        # gives it back after Tab passes another button (else Enter pressed that one)
+        self.export_button.setDefault(True)
 
         reports.finished.connect(self._on_done)
         reports.failed.connect(self._on_failed)
@@ -191,22 +180,8 @@ class ExportDialog(QDialog):
         )
 
     @Slot()
-    def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, "Where to save the report", self.folder.text()
-        )
-        if folder:
-            self.folder.setText(folder)
-
-    @Slot()
     def _update(self) -> None:
-        problem = ""
-        if not self.formats():
-            problem = "Choose at least one format."
-        elif not self.folder.text().strip():
-            problem = "Choose a folder to save the report in."
-        elif not self.name.text().strip() or any(c in self.name.text() for c in "/\\:"):
-            problem = "Give the report a file name (without / \\ or :)."
+        problem = self.place.problem() if self.formats() else "Choose at least one format."
         running = self.reports.busy()
         self.export_button.setEnabled(not problem and not running)
         if not running and self.done_event is None:

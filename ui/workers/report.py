@@ -66,6 +66,13 @@ def export(request: ExportRequest) -> ExportDone:
     return ExportDone(request, summary, tuple(paths.values()), tuple(warnings))
 
 
+def not_saved(exc: OSError, folder: Path) -> str:
+    """What a report (or estate report) that could not be written says: why, where, and
+    what to do."""
+    where = exc.filename or folder
+    return f"The report could not be saved: {describe_error(exc)} ({where}). Try another folder."
+
+
 class _ExportRun(JobRunnable):
     stopped = "The report could not be made"
 
@@ -81,12 +88,7 @@ class _ExportRun(JobRunnable):
     def known_failure(self, exc: Exception) -> bool:
         if not isinstance(exc, OSError):
             return False
-        where = exc.filename or self._request.folder
-        self._failed.emit(
-            self.job,
-            f"The report could not be saved: {describe_error(exc)} ({where}). Try another folder.",
-            "",
-        )
+        self._failed.emit(self.job, not_saved(exc, self._request.folder), "")
         return True
 
 
