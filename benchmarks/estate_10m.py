@@ -90,7 +90,7 @@ def blocks(total: int) -> list[tuple[int, int]]:
 
 
 def _block_path(cache: Path, size: int, share: float, seed: int, b: int) -> Path:
-    return cache / "blocks" / f"n{size}-p{share:g}-s{seed}-v3-b{b:04d}.npz"
+    return cache / "blocks" / f"n{size}-p{share:g}-s{seed}-v4-b{b:04d}.npz"
 
 
 def make_block(cache: Path, size: int, share: float, seed: int, b: int) -> Path:
@@ -102,10 +102,12 @@ def make_block(cache: Path, size: int, share: float, seed: int, b: int) -> Path:
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
     # turned and mirrored copies, no crops: a heavy crop needs the files for its second
-    # look, which grouping across catalogs has not (crop plants: `grouping_1m`)
+    # look, which grouping across catalogs has not (crop plants: `grouping_1m`); copies
+    # noised and shifted as much as a re-save does, no more (`synth_fingerprints.perturb`:
+    # uncapped, 2.7 % of copies fail the preset's thumbnail or detail check)
     fps = generate(
         size, int(size * share), threshold=10, rotations=True, seed=seed * 10_000 + b,
-        turns=PLANT_TURNS,
+        turns=PLANT_TURNS, like_resave=True,
     )  # fmt: skip
     assert fps.variants is not None
     tmp = out.with_suffix(".tmp.npz")

@@ -83,16 +83,39 @@ def pictures(rng: np.random.Generator, n: int) -> F32:
     return img
 
 
-def perturb(rng: np.random.Generator, img: F32, level: npt.NDArray[np.float32]) -> F32:
-    """A near-duplicate of each picture: brightness, sub-pixel shift and noise, scaled by level."""
+# What a re-save leaves at 64x64 (`like_resave`): the harshest re-save of the kit's 40
+# source pictures (JPEG quality 10-50 at 1/4 to full size, reduced to 64x64 as the engine
+# reduces them) leaves noise of 6.3 grey levels at most, 1.8 on a near-blank page; a
+# sub-pixel shift moves a pixel's weight by less than the whole pixel.
+RESAVE_NOISE = 6.5  # grey levels (standard deviation), a picture with detail
+RESAVE_NOISE_LOW = 2.0  # ... a low-detail one (`LOW_DETAIL_STD`)
+RESAVE_SHIFT = 0.8  # the largest blend towards the neighbouring pixel
+
+
+def perturb(
+    rng: np.random.Generator,
+    img: F32,
+    level: npt.NDArray[np.float32],
+    like_resave: bool = False,
+) -> F32:
+    """A near-duplicate of each picture: brightness, sub-pixel shift and noise, scaled by level.
+    Unless `like_resave`, the noise grows to the picture's own standard deviation and the
+    "shift" to 3.2 pixels' weight (an extrapolation, not a shift) at level 4, as
+    `grouping_1m` has always planted; with it, both stay within what a re-save does."""
     n = len(img)
     lv = level[:, None, None]
     std = img.std(axis=(1, 2), keepdims=True)
     shift = (rng.uniform(0, 0.8, n).astype(np.float32))[:, None, None] * lv
+    noise = 0.25 * std * lv
+    if like_resave:
+        shift = np.minimum(shift, np.float32(RESAVE_SHIFT))
+        detail = box_half(quantise(img)).reshape(n, -1).std(axis=1)[:, None, None]
+        cap = np.where(detail < LOW_DETAIL_STD, RESAVE_NOISE_LOW, RESAVE_NOISE)
+        noise = np.minimum(noise, cap.astype(np.float32))
     moved = np.concatenate([img[:, :, :1], img[:, :, :-1]], axis=2)
     out = img * (1 - shift) + moved * shift
     out = out + rng.choice([-1.0, 1.0], n).astype(np.float32)[:, None, None] * 10 * lv
-    out = out + rng.standard_normal(img.shape, dtype=np.float32) * (0.25 * std * lv)
+    out = out + rng.standard_normal(img.shape, dtype=np.float32) * noise
     return np.asarray(out, dtype=np.float32)
 
 
@@ -294,6 +317,7 @@ def generate(
     seed: int = 7,
     turns: Sequence[int] = PLANT_KINDS,
     crop_threshold: int | None = None,
+    like_resave: bool = False,
 ) -> Fingerprints:
     """`count` fingerprints: `count - planted` distinct pictures and `planted` perturbed
     copies, copy k turned by (or cropped as) `turns[k % len(turns)]` (see PLANT_KINDS)."""
@@ -321,8 +345,9 @@ def generate(
             scale = np.ones((m, 2), dtype=np.float32)
             turned = np.flatnonzero(kind < LIGHT_CROP)
             copy[turned], dist[turned] = _planted(
-                rng, img[turned], parts[-1]["hashes"][turned], threshold, kind[turned]
-            )
+                rng, img[turned], parts[-1]["hashes"][turned], threshold, kind[turned],
+                like_resave,
+            )  # fmt: skip
             light = np.flatnonzero(kind == LIGHT_CROP)
             windows = parts[-1]["crops"][light, 0]
             limit = threshold if crop_threshold is None else crop_threshold
@@ -397,6 +422,7 @@ def _planted(
     hashes: U64,
     threshold: int,
     turns: npt.NDArray[np.int64] | None = None,
+    like_resave: bool = False,
 ) -> tuple[F32, npt.NDArray[np.int64]]:
     """Perturbed copies within `threshold` of their originals, turned by `turns`: the
     distance is the turned original's hash against the copy's own."""
@@ -408,7 +434,7 @@ def _planted(
     todo = np.arange(len(img))
     dist = np.zeros(len(img), dtype=np.int64)
     while len(todo):
-        trial = perturb(rng, img[todo], level[todo])
+        trial = perturb(rng, img[todo], level[todo], like_resave)
         d = np.bitwise_count(phash_batch(box_half(quantise(trial))) ^ hashes[todo]).astype(np.int64)
         ok = d <= threshold
         out[todo[ok]] = trial[ok]

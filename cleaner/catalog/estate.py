@@ -35,11 +35,10 @@ from cleaner.catalog import detailmap
 from cleaner.catalog.columns import Columns, read_many
 from cleaner.catalog.pictures import ColumnPictures
 from cleaner.catalog.schema import CatalogError
+from cleaner.catalog.scoring import score_sets
 from cleaner.detect.checks import thresholds_for
 from cleaner.detect.scan import (
     GROUPABLE_FAILURES,
-    GroupFile,
-    build_group,
     group_pictures,
     number_groups,
 )
@@ -152,7 +151,7 @@ def scan_catalogs(
     started = _now()
     t0 = time.monotonic()
     thresholds = thresholds_for(settings.similarity, settings.threshold)
-    criteria = parse_criteria(settings.criteria)
+    parse_criteria(settings.criteria)  # an unknown name fails here, before the long work
     rules = PathRules(prefer=settings.prefer_paths, avoid=settings.avoid_paths)
     yield StageStarted(Stage.WALK)
     meter = ProgressMeter(Stage.WALK, total=len(paths), hz=progress_hz)
@@ -208,26 +207,10 @@ def scan_catalogs(
     )  # fmt: skip
     del fps, metrics, pictures
     yield StageStarted(Stage.SCORE)
-    groups: list[DuplicateGroup] = []
-    for cluster in clusters:
-        token.check()
-        # each unit is in one set: its analysis is decoded here, once, and not kept
-        analyses = {k: estate.unit_analysis(k) for k in cluster}
-        files = [
-            GroupFile(
-                entry=entry,
-                analysis=analyses[k],
-                sha256=estate.sha_hex(row),
-                protected=is_protected(entry.path, protected),
-                unit=k,
-            )
-            for k in cluster
-            for row in estate.unit_rows(k)
-            for entry in (estate.entry(row),)  # its labelled path is made once
-        ]
-        group = build_group(files, len(cluster) == 1, criteria, rules)
-        if group is not None:
-            groups.append(group)
+    groups = score_sets(
+        estate, clusters, lambda path: is_protected(path, protected), settings.criteria, rules,
+        token,
+    )  # fmt: skip
     groups = number_groups(groups)
     yield from detailmap.damage_notices(catalogs)
     skipped = estate.skipped()

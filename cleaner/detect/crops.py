@@ -347,6 +347,59 @@ def fine_alignment(original: F32, crop: F32, size: float = CROP_SIZE) -> float:
     return best
 
 
+# Pairs lined up at once by `fine_alignments`: the coarse step holds (pairs, 11, 11, 1024)
+# float64 positions, 31 MB for 32 pairs.
+_ALIGN_BATCH = 32
+
+
+def _best_over_many(
+    a: F32, b_unit: npt.NDArray[np.float64], sy: F32, sx: F32
+) -> tuple[npt.NDArray[np.float64], I64, I64]:
+    """`_best_over` for many pairs at once: `a` (P, 64, 64) originals, `b_unit` (P, 1024)
+    detrended crops, `sy` and `sx` (P or 1, positions, 32, 64) the axes of each pair's
+    positions. Per pair: the best correlation and the indices of its y and x position."""
+    rows = np.matmul(sy, a[:, None])  # (P, ys, 32, 64)
+    moved = np.matmul(rows[:, :, None], np.swapaxes(sx, 2, 3)[:, None])  # (P, ys, xs, 32, 32)
+    p, ny, nx = moved.shape[:3]
+    moved64 = moved.reshape(p, ny, nx, FINE_COMPARE * FINE_COMPARE).astype(np.float64)
+    smooth = moved64 @ _smooth_basis()
+    rest = np.einsum("pyxk,pyxk->pyx", moved64, moved64) - np.einsum(
+        "pyxs,pyxs->pyx", smooth, smooth
+    )
+    dot = np.einsum("pyxk,pk->pyx", moved64, b_unit)
+    corr = dot / np.maximum(np.sqrt(np.maximum(rest, 0)), 1e-6)
+    flat = corr.reshape(p, -1)
+    best = np.argmax(flat, axis=1)
+    return flat[np.arange(p), best], best // nx, best % nx
+
+
+def fine_alignments(originals: F32, crops: F32, size: float = CROP_SIZE) -> npt.NDArray[np.float64]:
+    """`fine_alignment` of many pairs (`originals`, `crops`: (P, 64, 64)) in a few numpy
+    calls instead of a dozen per pair: the same positions, the same values (to float
+    rounding). Low-detail crop pairs come by the thousand at millions of pictures."""
+    p = len(originals)
+    if p == 0:
+        return np.zeros(0, dtype=np.float64)
+    b = crops.reshape(p, FINE_COMPARE, 2, FINE_COMPARE, 2).mean(axis=(2, 4)).reshape(p, -1)
+    b = b.astype(np.float64)
+    q = _smooth_basis()
+    b_unit = _unit((b - (b @ q) @ q.T).astype(np.float32)).astype(np.float64)  # detrended
+    room = 1.0 - size
+    coarse = np.arange(0.0, room + 1e-9, FINE_COARSE_STEP).tolist()
+    axes = np.stack([_fine_axis(round(v, 6), size) for v in coarse])[None]
+    _, ys, xs = _best_over_many(originals, b_unit, axes, axes)
+    near = np.arange(-4, 5) * FINE_STEP
+
+    def around(v: float) -> list[float]:
+        got = sorted({min(max(v + float(d), 0.0), room) for d in near})
+        return got + [got[-1]] * (len(near) - len(got))  # padded: a repeat changes no max
+
+    sy = np.stack([[_fine_axis(round(v, 6), size) for v in around(coarse[y])] for y in ys.tolist()])
+    sx = np.stack([[_fine_axis(round(v, 6), size) for v in around(coarse[x])] for x in xs.tolist()])
+    best, _, _ = _best_over_many(originals, b_unit, sy, sx)
+    return best
+
+
 # Thresholds, chosen from the kit's accuracy corpora (seeds 1-3: every ordered pair of
 # pictures; see benchmarks/README.md, "Heavy crops") and generated smooth pictures:
 # - the thumbnail check (8x8, best of 81 positions) puts true original/crop pairs at
@@ -456,13 +509,19 @@ def low_detail_crops(
             marks[k] = None if m is None or bare else high_pass(m).reshape(DETAIL_SIDE, DETAIL_SIDE)
         return marks[k]
 
+    by_size: dict[float, list[int]] = {}  # the pairs to line up, by window size
     for r, (a, b, kind) in enumerate(zip(i.tolist(), j.tolist(), kinds.tolist(), strict=True)):
         if fps[a].detail_map is None or fps[b].detail_map is None:
             continue
-        pa, pb = of(a), of(b)
-        if pa is None or pb is None:
+        if of(a) is None or of(b) is None:
             continue
         light = kind < GRID_KIND
         window = CROP_WINDOWS[kind - CROP_KIND] if light else GRID[kind - GRID_KIND]
-        out[r] = fine_alignment(pa, pb, window[2] - window[0]) >= LOW_DETAIL_CROP
+        by_size.setdefault(window[2] - window[0], []).append(r)
+    for size, rows in by_size.items():
+        for start in range(0, len(rows), _ALIGN_BATCH):
+            part = rows[start : start + _ALIGN_BATCH]
+            originals = np.stack([of(int(i[r])) for r in part])  # type: ignore[misc]
+            crops = np.stack([of(int(j[r])) for r in part])  # type: ignore[misc]
+            out[part] = fine_alignments(originals, crops, size) >= LOW_DETAIL_CROP
     return out

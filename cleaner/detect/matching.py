@@ -173,7 +173,7 @@ def candidate_pairs(
     found: list[Pairs] = []
     for step, (threshold, extra, base_pairs) in enumerate(searches):
         if turned is not None and base_pairs:
-            search = oriented_pairs(fps, base, turned, threshold)
+            search = oriented_pairs(fps, base, turned, threshold, data.thumbs)
             turned = None  # the search holds it while it runs
         elif not base_pairs and extra is not None:  # the crop windows: their own search
             search = window_pairs(base, extra, threshold)

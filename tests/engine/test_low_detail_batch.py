@@ -1,0 +1,93 @@
+"""The low-detail crop check lines pairs up in batches (`crops.fine_alignments`): the same
+values as one pair at a time (`crops.fine_alignment`), list to list, and the same
+decisions in `low_detail_crops`."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cleaner.detect import crops
+from cleaner.detect.checks import CROP_KIND, high_pass
+from cleaner.detect.fingerprint import CROP_WINDOWS, DETAIL_SIDE
+from cleaner.models import Fingerprint
+
+SIZES = sorted({w[2] - w[0] for w in (*CROP_WINDOWS, *crops.GRID)})
+
+
+def _pages(rng: np.random.Generator, n: int) -> np.ndarray:
+    """n near-blank 64x64 pages with a few dark marks (uint8)."""
+    page = rng.normal(235, 2, (n, DETAIL_SIDE, DETAIL_SIDE))
+    for k in range(n):
+        for _ in range(rng.integers(3, 12)):
+            y, x = rng.integers(2, DETAIL_SIDE - 6, 2)
+            page[k, y : y + rng.integers(1, 5), x : x + rng.integers(1, 6)] -= rng.uniform(20, 90)
+    return np.clip(np.rint(page), 0, 255).astype(np.uint8)
+
+
+def _window(page: np.ndarray, left: int, top: int, side: int) -> np.ndarray:
+    """A crop of `page` (side x side from left, top), resized back to 64x64."""
+    from PIL import Image
+
+    cut = Image.fromarray(page[top : top + side, left : left + side])
+    return np.asarray(cut.resize((DETAIL_SIDE, DETAIL_SIDE), Image.Resampling.BILINEAR))
+
+
+def _maps(pages: np.ndarray) -> np.ndarray:
+    return np.stack([high_pass(p.tobytes()).reshape(DETAIL_SIDE, DETAIL_SIDE) for p in pages])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_batched_alignment_equals_one_pair_at_a_time(size: float) -> None:
+    rng = np.random.default_rng(int(size * 1000))
+    pages = _pages(rng, 120)
+    side = round(DETAIL_SIDE * size)
+    room = DETAIL_SIDE - side
+    # half true crops (anywhere, edges included), half pages against other pages
+    cropped = np.stack(
+        [_window(p, int(rng.integers(0, room + 1)), int(rng.integers(0, room + 1)), side)
+         for p in pages[:60]]
+    )  # fmt: skip
+    originals = _maps(pages)
+    others = _maps(np.concatenate([cropped, pages[60:][::-1]]))
+    one = [crops.fine_alignment(a, b, size) for a, b in zip(originals, others, strict=True)]
+    many = crops.fine_alignments(originals, others, size)
+    assert many.tolist() == pytest.approx(one, abs=1e-6)
+    # the true crops line up, the other pages do not: the comparison covers both sides
+    assert min(one[:60]) > crops.LOW_DETAIL_CROP
+    assert max(one[60:]) < crops.LOW_DETAIL_CROP
+
+
+def test_low_detail_crops_decide_as_before() -> None:
+    rng = np.random.default_rng(5)
+    pages = _pages(rng, 90)
+    side = round(DETAIL_SIDE * crops.CROP_SIZE)
+    cropped = [
+        _window(p, int(rng.integers(0, 13)), int(rng.integers(0, 13)), side) for p in pages[:40]
+    ]
+    blank = np.full((DETAIL_SIDE, DETAIL_SIDE), 240, np.uint8)
+    maps = [*pages, *cropped, blank]
+    fps = [
+        Fingerprint(hash_bytes=bytes(72), thumb=bytes(256), detail_map=m.tobytes()) for m in maps
+    ]
+    fps.append(Fingerprint(hash_bytes=bytes(72), thumb=bytes(256), detail_map=None))
+    n = len(maps)
+    i = np.array([*range(40), *range(40, 80), 0, 1, n - 1, n], dtype=np.int64)
+    j = np.array([*range(90, 130), *range(50, 90), n - 1, n, 2, 3], dtype=np.int64)
+    kinds = np.array([crops.GRID_KIND + 5] * 40 + [CROP_KIND] * 40 + [crops.GRID_KIND] * 4)
+    got = crops.low_detail_crops(i, j, kinds, fps)
+    expected = []
+    for a, b, kind in zip(i.tolist(), j.tolist(), kinds.tolist(), strict=True):
+        ma, mb = fps[a].detail_map, fps[b].detail_map
+        if ma is None or mb is None or crops.is_bare(ma) or crops.is_bare(mb):
+            expected.append(False)
+            continue
+        window = CROP_WINDOWS[kind - CROP_KIND] if kind < crops.GRID_KIND else crops.GRID[0]
+        pa = high_pass(ma).reshape(DETAIL_SIDE, DETAIL_SIDE)
+        pb = high_pass(mb).reshape(DETAIL_SIDE, DETAIL_SIDE)
+        expected.append(
+            crops.fine_alignment(pa, pb, window[2] - window[0]) >= crops.LOW_DETAIL_CROP
+        )
+    assert got.tolist() == expected
+    assert sum(expected[:40]) == 40  # the crops found
+    assert not any(expected[40:])
