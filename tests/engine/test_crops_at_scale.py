@@ -163,6 +163,20 @@ def test_forced_indexes_group_as_the_exact_searches_do(
     assert _groups(library) == exact_groups
 
 
+def test_whitened_index_joins_nothing_that_is_not_a_crop(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whitened sketches (big libraries) only change which candidates are checked:
+    the two halves of a panorama and two pictures of the same layout stay apart."""
+    monkeypatch.setattr(crop_index, "BRUTE_FORCE_LIMIT", 0)
+    monkeypatch.setattr(crops, "HEAVY_CROP_MAX_PICTURES", 1)
+    monkeypatch.setattr(crops, "WHITEN_MIN_SAMPLE", 1)
+    for group in _groups(library):
+        folder = {name.split("/")[0] for name in group}
+        assert len(folder) == 1, group
+        assert folder <= {"heavy", "light"}, group
+
+
 def test_crops_join_their_originals_and_nothing_else_joins(
     library: Path, exact_groups: list[set[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -179,9 +193,9 @@ def test_crops_join_their_originals_and_nothing_else_joins(
         assert folder <= {"heavy"} or folder <= {"light"}, group
 
 
-@pytest.mark.parametrize("indexed", [False, True])
+@pytest.mark.parametrize("indexed", [False, True, "whitened"])
 def test_burst_frames_are_not_crops_of_one_another(
-    monkeypatch: pytest.MonkeyPatch, indexed: bool
+    monkeypatch: pytest.MonkeyPatch, indexed: bool | str
 ) -> None:
     """Frames of one scene with the subject moved: a window of one correlates with the
     next at 0.86 (above the light-crop bar, 0.85), but no better than the whole frame
@@ -189,6 +203,8 @@ def test_burst_frames_are_not_crops_of_one_another(
     if indexed:
         monkeypatch.setattr(crop_index, "BRUTE_FORCE_LIMIT", 0)
         monkeypatch.setattr(crops, "HEAVY_CROP_MAX_PICTURES", 1)
+    if indexed == "whitened":  # the whitened sketches of big libraries, on three frames
+        monkeypatch.setattr(crops, "WHITEN_MIN_SAMPLE", 1)
     frames = [burst(k) for k in range(3)]
     fps = [fingerprint(f) for f in frames]
     search = find_matches(
