@@ -69,13 +69,16 @@ SKETCH_LIMIT = 20  # ... within this many bits
 # HEAVY_WORK_BUDGET: on 100,000 synthetic pictures it found 93 % of 625 planted heavy crops
 # (95 % of those whose best window is 6 bits or less), at 663 MiB peak and 85 s on a
 # machine loaded ~6x (to re-derive on a quiet one); with whitened sketches (`whitening`)
-# 95.4 % for about half the CPU. Above that it is not searched: at a million pictures (17
-# million sketches) only a few tables fit the budget and one table costs more than the 1M
-# stage has left (benchmarks/README.md, "Issue 13: crops at scale" and "heavy crops at 1M").
+# 95.4 % for about half the CPU. With them, 250,000 pictures cost what 100,000 did
+# (search ~18 CPU-s, thumbnail check of its ~1M candidates ~16, +1,065 MiB: the group
+# stage peaked at 1,509 MiB) and found 84 % of 1,562 heavy crops, no false pair. Above that
+# it is not searched: at a million pictures (17 million sketches) only a few tables fit
+# the budget, one table costs ~9 CPU-s and the index ~3.6 GB (benchmarks/README.md, "Issue
+# 13: crops at scale" and "heavy crops at 1M, session 7").
 HEAVY_CROP_MAX_PICTURES = 5_000
 HEAVY_INDEX_DISTANCE = 10
 HEAVY_WORK_BUDGET = 100_000_000
-HEAVY_INDEX_MAX_PICTURES = 100_000
+HEAVY_INDEX_MAX_PICTURES = 250_000
 # Sketches of pictures cluster (smooth pictures share their few coarse shapes), so an LSH
 # bucket can hold thousands of them: such a bucket is not read in that table (its pairs
 # would be read by the million; without it, 100,000 synthetic pictures took 3 GB).
