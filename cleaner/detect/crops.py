@@ -143,13 +143,15 @@ def _projection(planes: npt.NDArray[np.floating]) -> F32:
 # variance in a few coarse shapes, so the 64 hyperplane bits are correlated and the
 # sketches crowd together: most of the index's time went on reading random near pairs in
 # crowded buckets. Scaling each principal direction of the library's own 6x6 reductions
-# by its variance to the power -WHITEN_POWER spreads unrelated pictures apart more than it
-# moves a crop from its window (the difference is fine detail, which the scaling raises
-# less). Measured on 100,000 synthetic pictures (625 heavy crops; benchmarks/README.md,
-# "Issue 13: heavy crops at 1M, session 7"): power 0 / 0.25 / 0.5 found 93.4 / 95.5 /
-# 88.0 % of the crops for 18.8 / 9.8 / 9.0 CPU seconds. The covariance comes from up to
-# WHITEN_SAMPLE pictures (a fixed draw, so a library always gets the same sketches) and
-# only from WHITEN_MIN_SAMPLE or more (below that a 36 x 36 covariance is noise).
+# by its variance to the power -WHITEN_POWER spreads unrelated pictures apart (8x fewer
+# within 10 bits) and moves a crop from its window by about a bit (p99 8 -> 9: what
+# separates a crop from its window is fine detail, which the scaling raises too, hence
+# halfway, not all the way). Measured on 100,000 synthetic pictures (625 heavy crops;
+# benchmarks/README.md, "Issue 13: heavy crops at 1M, session 7"): power 0 / 0.25 / 0.5
+# found 93.4 / 95.5 / 88.0 % of the crops for 18.8 / 9.8 / 9.0 CPU seconds. The
+# covariance comes from up to WHITEN_SAMPLE pictures (a fixed draw, so a library always
+# gets the same sketches) and only from WHITEN_MIN_SAMPLE or more (below that a 36 x 36
+# covariance is noise).
 WHITEN_POWER = 0.25
 WHITEN_SAMPLE = 20_000
 WHITEN_MIN_SAMPLE = 2_000
