@@ -68,13 +68,17 @@ SKETCH_LIMIT = 20  # ... within this many bits
 # windows within HEAVY_INDEX_DISTANCE bits (true pairs on the kit: 0-12, most 0-8), within
 # HEAVY_WORK_BUDGET: on 100,000 synthetic pictures it found 93 % of 625 planted heavy crops
 # (95 % of those whose best window is 6 bits or less), at 663 MiB peak and 85 s on a
-# machine loaded ~6x (to re-derive on a quiet one). Above that it is not searched: at a
-# million pictures (17 million sketches) only a few tables would fit the budget and the
-# index alone would hold ~1 GB (benchmarks/README.md, "Issue 13: crops at scale").
+# machine loaded ~6x (to re-derive on a quiet one); with whitened sketches (`whitening`)
+# 95.4 % for about half the CPU. With them, 250,000 pictures cost what 100,000 did
+# (search ~18 CPU-s, thumbnail check of its ~1M candidates ~16, +1,065 MiB: the group
+# stage peaked at 1,509 MiB) and found 84 % of 1,562 heavy crops, no false pair. Above that
+# it is not searched: at a million pictures (17 million sketches) only a few tables fit
+# the budget, one table costs ~9 CPU-s and the index ~3.6 GB (benchmarks/README.md, "Issue
+# 13: crops at scale" and "heavy crops at 1M, session 7").
 HEAVY_CROP_MAX_PICTURES = 5_000
 HEAVY_INDEX_DISTANCE = 10
 HEAVY_WORK_BUDGET = 100_000_000
-HEAVY_INDEX_MAX_PICTURES = 100_000
+HEAVY_INDEX_MAX_PICTURES = 250_000
 # Sketches of pictures cluster (smooth pictures share their few coarse shapes), so an LSH
 # bucket can hold thousands of them: such a bucket is not read in that table (its pairs
 # would be read by the million; without it, 100,000 synthetic pictures took 3 GB).
@@ -120,22 +124,66 @@ def _planes() -> F32:
 def _sketch_matrix() -> F32:
     """(64 * (1 + len(GRID)), 256): reduce (whole picture, then each window) to 6x6,
     remove the mean, project on the hyperplanes: all linear, so one matrix."""
+    return _projection(_planes())
+
+
+def _projection(planes: npt.NDArray[np.floating]) -> F32:
     cells = SKETCH_SIDE * SKETCH_SIDE
     centre = np.eye(cells) - 1.0 / cells
     mats = []
     for window in ((0.0, 0.0, 1.0, 1.0), *GRID):
         ax = _axis_map(window[0], window[2], SKETCH_SIDE)
         ay = _axis_map(window[1], window[3], SKETCH_SIDE)
-        mats.append(_planes() @ centre @ np.kron(ay, ax))
+        mats.append(planes @ centre @ np.kron(ay, ax))
     return np.concatenate(mats).astype(np.float32)
 
 
-def sketches(thumbs: U8) -> tuple[U64, U64]:
+# The indexed search (big libraries) sketches whitened reductions, halfway. The 6x6
+# reductions of photographs (and of the 1M benchmark's smooth pictures) put most of their
+# variance in a few coarse shapes, so the 64 hyperplane bits are correlated and the
+# sketches crowd together: most of the index's time went on reading random near pairs in
+# crowded buckets. Scaling each principal direction of the library's own 6x6 reductions
+# by its variance to the power -WHITEN_POWER spreads unrelated pictures apart (8x fewer
+# within 10 bits) and moves a crop from its window by about a bit (p99 8 -> 9: what
+# separates a crop from its window is fine detail, which the scaling raises too, hence
+# halfway, not all the way). Measured on 100,000 synthetic pictures (625 heavy crops;
+# benchmarks/README.md, "Issue 13: heavy crops at 1M, session 7"): power 0 / 0.25 / 0.5
+# found 93.4 / 95.5 / 88.0 % of the crops for 18.8 / 9.8 / 9.0 CPU seconds. The
+# covariance comes from up to WHITEN_SAMPLE pictures (a fixed draw, so a library always
+# gets the same sketches) and only from WHITEN_MIN_SAMPLE or more (below that a 36 x 36
+# covariance is noise).
+WHITEN_POWER = 0.25
+WHITEN_SAMPLE = 20_000
+WHITEN_MIN_SAMPLE = 2_000
+_WHITEN_FLOOR = 1e-4  # eigenvalues below this share of the largest count as this
+
+
+def whitening(thumbs: U8) -> F32 | None:
+    """(36, 36): the halfway whitening of this library's mean-removed 6x6 reductions
+    (`WHITEN_POWER`), or None for a library too small to estimate it."""
+    n = len(thumbs)
+    if n < WHITEN_MIN_SAMPLE:
+        return None
+    rng = np.random.default_rng(0xC70B)
+    rows = np.sort(rng.choice(n, min(n, WHITEN_SAMPLE), replace=False))
+    v = _reduce(thumbs[rows].astype(np.float32), (0.0, 0.0, 1.0, 1.0), SKETCH_SIDE)
+    v = v.astype(np.float64)
+    v -= v.mean(axis=1, keepdims=True)
+    values, vectors = np.linalg.eigh(np.cov(v.T))
+    values = np.maximum(values, max(float(values.max()), 1e-9) * _WHITEN_FLOOR)
+    return np.asarray(vectors @ np.diag(values**-WHITEN_POWER) @ vectors.T, dtype=np.float32)
+
+
+def sketches(thumbs: U8, transform: F32 | None = None) -> tuple[U64, U64]:
     """Whole-picture sketches (n,) and window sketches (n, len(GRID)) of 16x16 thumbnails:
-    random-hyperplane SimHash (64 bits) of each, reduced to 6x6 and mean-removed."""
+    random-hyperplane SimHash (64 bits) of each, reduced to 6x6 and mean-removed (then
+    multiplied by `transform`, (36, 36), when given: `whitening`)."""
     n = len(thumbs)
     out = np.empty((n, 1 + len(GRID)), dtype=np.uint64)
-    matrix = _sketch_matrix().T
+    if transform is None:
+        matrix = _sketch_matrix().T
+    else:  # the transform acts on the mean-removed reduction: before the hyperplanes
+        matrix = _projection(_planes().astype(np.float64) @ transform).T
     step = 16384
     for start in range(0, n, step):
         bits = (thumbs[start : start + step].astype(np.float32) @ matrix) > 0
@@ -161,9 +209,11 @@ def heavy_crop_pairs(fps: Sequence[Fingerprint]) -> Generator[tuple[int, int], N
     if n < 2 or n > HEAVY_INDEX_MAX_PICTURES:
         empty = np.zeros(0, dtype=np.int64)
         return Pairs(empty, empty, empty, empty)
-    whole, windows = sketches(thumb_table(fps))
+    thumbs = thumb_table(fps)
     if n > HEAVY_CROP_MAX_PICTURES:  # too many for every distance: an LSH index
+        whole, windows = sketches(thumbs, whitening(thumbs))
         return (yield from _nearest_indexed(whole, windows))
+    whole, windows = sketches(thumbs)
     return (yield from _nearest(whole, windows, SKETCH_LIMIT))
 
 

@@ -163,6 +163,20 @@ def test_forced_indexes_group_as_the_exact_searches_do(
     assert _groups(library) == exact_groups
 
 
+def test_whitened_index_joins_nothing_that_is_not_a_crop(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whitened sketches (big libraries) only change which candidates are checked:
+    the two halves of a panorama and two pictures of the same layout stay apart."""
+    monkeypatch.setattr(crop_index, "BRUTE_FORCE_LIMIT", 0)
+    monkeypatch.setattr(crops, "HEAVY_CROP_MAX_PICTURES", 1)
+    monkeypatch.setattr(crops, "WHITEN_MIN_SAMPLE", 1)
+    for group in _groups(library):
+        folder = {name.split("/")[0] for name in group}
+        assert len(folder) == 1, group
+        assert folder <= {"heavy", "light"}, group
+
+
 def test_crops_join_their_originals_and_nothing_else_joins(
     library: Path, exact_groups: list[set[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -179,9 +193,9 @@ def test_crops_join_their_originals_and_nothing_else_joins(
         assert folder <= {"heavy"} or folder <= {"light"}, group
 
 
-@pytest.mark.parametrize("indexed", [False, True])
+@pytest.mark.parametrize("indexed", [False, True, "whitened"])
 def test_burst_frames_are_not_crops_of_one_another(
-    monkeypatch: pytest.MonkeyPatch, indexed: bool
+    monkeypatch: pytest.MonkeyPatch, indexed: bool | str
 ) -> None:
     """Frames of one scene with the subject moved: a window of one correlates with the
     next at 0.86 (above the light-crop bar, 0.85), but no better than the whole frame
@@ -189,6 +203,8 @@ def test_burst_frames_are_not_crops_of_one_another(
     if indexed:
         monkeypatch.setattr(crop_index, "BRUTE_FORCE_LIMIT", 0)
         monkeypatch.setattr(crops, "HEAVY_CROP_MAX_PICTURES", 1)
+    if indexed == "whitened":  # the whitened sketches of big libraries, on three frames
+        monkeypatch.setattr(crops, "WHITEN_MIN_SAMPLE", 1)
     frames = [burst(k) for k in range(3)]
     fps = [fingerprint(f) for f in frames]
     search = find_matches(
@@ -203,3 +219,70 @@ def test_burst_frames_are_not_crops_of_one_another(
             break
     assert matches.t is not None
     assert [int(t) for t in matches.t if t >= CROP_KIND] == []
+
+
+def _spline(side: int, grid: int) -> np.ndarray:
+    """(side, grid): linear interpolation of `grid` samples onto `side` pixels."""
+    x = (np.arange(side) + 0.5) / side * (grid - 1)
+    return np.maximum(0.0, 1.0 - np.abs(x[:, None] - np.arange(grid)[None, :]))
+
+
+def _window(start: float, side: int = 64) -> np.ndarray:
+    """(side, side): the part [start, start + 0.8) of a row, resampled to `side` pixels."""
+    x = start * side + (np.arange(side) + 0.5) * 0.8 - 0.5
+    return np.maximum(0.0, 1.0 - np.abs(np.clip(x, 0, side - 1)[:, None] - np.arange(side)))
+
+
+def _smooth_library(n: int, crops: int, seed: int) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """16x16 thumbnails of `n` smooth random pictures (a coarse and a finer random field,
+    as photographs put most of their variance in a few coarse shapes); the last `crops`
+    are 80 % windows, anywhere, of the first ones. Returns the thumbnails and the
+    (original, crop) pairs."""
+    rng = np.random.default_rng(seed)
+    u6, u16 = _spline(64, 6), _spline(64, 16)
+    coarse = rng.standard_normal((n, 6, 6))
+    fine = rng.standard_normal((n, 16, 16))
+    pictures = u6 @ coarse @ u6.T + 0.45 * (u16 @ fine @ u16.T)
+    pairs = []
+    for r in range(crops):
+        x, y = rng.uniform(0, 0.2, 2)
+        pictures[n - 1 - r] = _window(y) @ pictures[r] @ _window(x).T
+        pairs.append((r, n - 1 - r))
+    pictures += rng.normal(0, 0.05, pictures.shape)  # a re-encode
+    pictures = (pictures - pictures.mean(axis=(1, 2), keepdims=True)) * 40 + 128
+    thumbs = pictures.reshape(n, 16, 4, 16, 4).mean(axis=(2, 4))
+    return np.clip(np.rint(thumbs), 0, 255).astype(np.uint8).reshape(n, 256), pairs
+
+
+def test_whitening_spreads_the_sketches_of_unrelated_pictures() -> None:
+    """The indexed heavy search sketches whitened reductions: the bits of unrelated smooth
+    pictures are far less correlated (crowded buckets were most of the index's time)."""
+    thumbs, _ = _smooth_library(3000, 0, 5)
+    transform = crops.whitening(thumbs)
+    assert transform is not None
+
+    def bit_correlation(whole: np.ndarray) -> float:
+        bits = (whole[:, None] >> np.arange(64, dtype=np.uint64)) & np.uint64(1)
+        c = np.corrcoef(bits.astype(np.float64).T)
+        return float(np.abs(c[~np.eye(64, dtype=bool)]).mean())
+
+    plain = bit_correlation(crops.sketches(thumbs)[0])
+    whitened = bit_correlation(crops.sketches(thumbs, transform)[0])
+    assert whitened < 0.85 * plain
+    # too few pictures to estimate it: the plain sketch
+    assert crops.whitening(thumbs[: crops.WHITEN_MIN_SAMPLE - 1]) is None
+
+
+def test_the_whitened_index_finds_heavy_crops_anywhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forced through the index (whitened, 3,000 pictures), every 80 % crop is a
+    candidate of its original, as the exact search finds it."""
+    thumbs, planted = _smooth_library(3000, 40, 6)
+    exact = _run(crops._nearest(*crops.sketches(thumbs), crops.SKETCH_LIMIT))
+    monkeypatch.setattr(crop_index, "BRUTE_FORCE_LIMIT", 0)
+    whole, windows = crops.sketches(thumbs, crops.whitening(thumbs))
+    found = _run(crops._nearest_indexed(whole, windows))
+    keys = set(_keys(found, len(thumbs)))
+    missed = [p for p in planted if min(p) * len(thumbs) + max(p) not in keys]
+    assert len(missed) <= 1, missed
+    exact_keys = set(_keys(exact, len(thumbs)))
+    assert sum(min(p) * len(thumbs) + max(p) in exact_keys for p in planted) >= len(planted) - 1
