@@ -4,7 +4,7 @@
 the executor, so threads and processes are compared with everything else equal.
 
     python -m benchmarks.scan_runner ROOT --json OUT [--cache-dir DIR] \\
-        [--executor threads|processes] [--workers N] [--rotations]
+        [--executor threads|processes] [--workers N] [--no-rotations]
 
 prints one JSON line with the engine's own time (walk to scores, from ScanStats),
 `stage_seconds` (wall) and `stage_cpu`: CPU seconds (user + system) this process used
@@ -40,7 +40,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", required=True)
     parser.add_argument("--cache-dir", help="cache folder (default: no cache)")
     parser.add_argument("--executor", choices=("threads", "processes"), default="threads")
-    parser.add_argument("--rotations", action="store_true")
+    # the scan's default (turned and mirrored copies searched) unless told otherwise
+    parser.add_argument("--no-rotations", dest="rotations", action="store_false")
     parser.add_argument("--workers", type=int, default=0, help="pool size (0: one per core)")
     args = parser.parse_args(argv)
     cache = Path(args.cache_dir) / "fingerprints.sqlite3" if args.cache_dir else None

@@ -19,6 +19,7 @@ their own on their thumbnails, confirmed more strictly (`cleaner.detect.smooth`,
 
 Every candidate is then confirmed (`confirm`: shape, thumbnails, colour,
 low-detail check, see `cleaner.detect.checks`), and a pair found by both searches is kept once.
+Two shots by one camera at different moments are never a match (`cleaner.detect.shots`).
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ from cleaner.detect.index import BRUTE_FORCE_LIMIT, Pairs, search_pairs
 from cleaner.detect.orientation import oriented_pairs
 from cleaner.detect.pictures import ObjectPictures, PictureData
 from cleaner.detect.pictures import coloured as coloured_rows
+from cleaner.detect.shots import separate_shots
 from cleaner.detect.smooth import SMOOTH_KIND, smooth_agrees, smooth_candidates
 from cleaner.detect.squash import needs_squash_check, squash_agrees
 from cleaner.models import DIHEDRAL_BYTES, Fingerprint, ImageMetrics, Thresholds
@@ -116,6 +118,9 @@ def find_matches(
     )
     t = np.concatenate([t, smooth.t])
     corr = np.concatenate([corr, smooth_corr]).astype(np.float32)
+    if len(metrics) == len(fps):  # two shots of one camera are never copies (`shots`)
+        apart = separate_shots(metrics, i, j)
+        i, j, d, t, corr = i[~apart], j[~apart], d[~apart], t[~apart], corr[~apart]
     # a pair found by both searches (or both ways round by the crop search) counts once,
     # with its smallest distance
     lo, hi = np.minimum(i, j), np.maximum(i, j)

@@ -1,0 +1,76 @@
+"""Two shots, not two copies: what the cameras wrote tells a burst from a copy.
+
+Frames of one scene a second apart (a burst, or a series from a tripod) look like copies
+to every check on the fingerprints: the 16x16 thumbnails of frames with a subject moved
+correlate as well as a copy with a date stamp does (benchmarks/README.md, "Issue 13:
+burst shots and scan cost, session 7", measured on the kit, generated bursts and real
+video frames). What a copy never has is another moment of capture: resizing, re-saving,
+converting, stamping or cropping keeps the EXIF DateTimeOriginal or drops it, and no
+copy on any of the kit's corpora has a capture time that differs from its original's.
+
+So a pair whose pictures were both taken by one camera (EXIF make and model equal),
+with both capture times known and different by less than `SERIES_SECONDS`, is two shots
+and never a match. A missing time or camera decides nothing (a copy that lost its
+metadata still joins its original). Beyond an hour the times are left alone: a copy
+whose clock was corrected for a time zone moves by whole hours, and shots an hour apart
+differ by more than the fingerprints allow anyway. Frames within one second share their
+time to the second and are not told apart here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import numpy as np
+import numpy.typing as npt
+
+from cleaner.models import ImageMetrics
+
+# Shots by one camera closer than this are a burst or a series, never a copy and its
+# original (whose capture times are equal). An hour: a time-zone correction of a copy's
+# clock moves it by whole hours, and is left alone.
+SERIES_SECONDS = 3600
+
+I64 = npt.NDArray[np.int64]
+BOOL = npt.NDArray[np.bool_]
+
+
+def _moment(metrics: ImageMetrics) -> tuple[str, float] | None:
+    """(camera, capture time in seconds) when both are known and the time parses."""
+    if not metrics.camera or not metrics.capture_time:
+        return None
+    try:
+        taken = datetime.fromisoformat(metrics.capture_time)
+    except ValueError:  # a hand-edited or damaged date: it decides nothing
+        return None
+    return metrics.camera, taken.timestamp() if taken.tzinfo else _naive_seconds(taken)
+
+
+def _naive_seconds(taken: datetime) -> float:
+    # EXIF times carry no zone: compare them as written, never through the local clock
+    return (taken - datetime(1970, 1, 1)).total_seconds()
+
+
+def separate_shots(metrics: Sequence[ImageMetrics], i: I64, j: I64) -> BOOL:
+    """Which pairs (i[k], j[k]) are two shots by one camera, taken at different moments
+    less than `SERIES_SECONDS` apart. `metrics` may be read lazily: only the pairs'
+    ends are looked at, once each."""
+    out = np.zeros(len(i), dtype=bool)
+    if len(i) == 0:
+        return out
+    ends = np.unique(np.concatenate([i, j]))
+    cameras: dict[str, int] = {}
+    camera = np.full(len(ends), -1, dtype=np.int64)
+    seconds = np.zeros(len(ends), dtype=np.float64)
+    for row, k in enumerate(ends.tolist()):
+        moment = _moment(metrics[k])
+        if moment is not None:
+            camera[row] = cameras.setdefault(moment[0], len(cameras))
+            seconds[row] = moment[1]
+    if not cameras:  # nothing dated: the usual case for scans, exports and catalogs of them
+        return out
+    a, b = np.searchsorted(ends, i), np.searchsorted(ends, j)
+    gap = np.abs(seconds[a] - seconds[b])
+    out[:] = (camera[a] >= 0) & (camera[a] == camera[b]) & (gap > 0) & (gap < SERIES_SECONDS)
+    return out
