@@ -41,6 +41,7 @@ from cleaner.detect.index import (
     _brute_force,
     _hit_probability,
     _in_threads,
+    _PairKeys,
     _Tables,
     _within,
     popcount64,
@@ -138,7 +139,7 @@ def _probed_lsh(
     # pictures first: within a run of equal keys, its pictures lead
     index = _Tables(np.concatenate([base, windows]), k)
     small = np.int32 if count < 2**31 else np.int64  # halves the per-table arrays
-    pairs = _SortedKeys()  # keys v * n + b
+    pairs = _PairKeys()  # keys v * n + b
     # each table's bits drawn up front, in order, so the tables are the same whichever
     # thread builds them (numpy lets go of the GIL in the sorts and gathers: the index's
     # first search gains ~0.7x on 2 cores the same way)
@@ -180,27 +181,6 @@ def _probed_lsh(
     if nearest:
         pairs.found = _closest(pairs.found, windows, base, nearest)
     return pairs.found // n, pairs.found % n
-
-
-class _SortedKeys:
-    """Pair keys found table by table, merged now and then into one sorted, unique array
-    (as `cleaner.detect.index._PairKeys`, but by sorting: numpy 2's `union1d` goes through
-    a hash table, which took 59 of 85 s of the heavy-crop index at 100,000 pictures)."""
-
-    def __init__(self) -> None:
-        self.found = np.zeros(0, dtype=np.int64)
-        self.pending: list[I64] = []
-        self.size = 0
-
-    def add(self, keys: I64, last: bool) -> None:
-        self.pending.append(keys)
-        self.size += len(keys)
-        if self.size > max(1 << 20, len(self.found)) or last:
-            merged = np.concatenate([self.found, *self.pending])
-            merged.sort()
-            keep = np.ones(len(merged), dtype=bool)
-            keep[1:] = merged[1:] != merged[:-1]
-            self.found, self.pending, self.size = merged[keep], [], 0
 
 
 def _closest(found: I64, windows: U64, base: U64, nearest: int) -> I64:

@@ -279,7 +279,9 @@ class _Tables:
 
 class _PairKeys:
     """Pair keys found table by table, merged now and then: a true pair turns up in most
-    tables, so memory holds each pair about once instead of once per table."""
+    tables, so memory holds each pair about once instead of once per table. Merged by
+    sorting: numpy 2's `union1d` goes through a hash table, which took 59 of 85 s of the
+    heavy-crop index at 100,000 pictures (benchmarks/README.md, "crops at scale")."""
 
     def __init__(self) -> None:
         self.found = np.zeros(0, dtype=np.int64)  # sorted and unique
@@ -290,8 +292,11 @@ class _PairKeys:
         self.pending.append(keys)
         self.size += len(keys)
         if self.size > max(1 << 20, len(self.found)) or last:
-            self.found = np.union1d(self.found, np.concatenate([self.found[:0], *self.pending]))
-            self.pending, self.size = [], 0
+            merged = np.concatenate([self.found, *self.pending])
+            merged.sort()
+            keep = np.ones(len(merged), dtype=bool)
+            keep[1:] = merged[1:] != merged[:-1]
+            self.found, self.pending, self.size = merged[keep], [], 0
 
 
 def _lsh(

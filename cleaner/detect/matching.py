@@ -53,6 +53,7 @@ from cleaner.detect.crops import (
 )
 from cleaner.detect.fingerprint import CROP_WINDOWS, THUMB_SIDE, TRANSFORMS
 from cleaner.detect.index import BRUTE_FORCE_LIMIT, Pairs, search_pairs
+from cleaner.detect.memory import give_back_freed_memory
 from cleaner.detect.orientation import oriented_pairs
 from cleaner.detect.pictures import ObjectPictures, PictureData
 from cleaner.detect.pictures import coloured as coloured_rows
@@ -105,8 +106,10 @@ def find_matches(
     pictures as columns (`cleaner.detect.pictures`): the checks read them there."""
     data = ObjectPictures(fps, metrics) if pictures is None else pictures
     pairs = yield from candidate_pairs(fps, thresholds, rotations, data)
+    give_back_freed_memory()  # each step starts from what is in use (cleaner.detect.memory)
     scores: list[npt.NDArray[np.float32]] = []
     keep = confirm(pairs, fps, metrics, thresholds, scores, pixels, data)
+    give_back_freed_memory()
     i, j, d = pairs.i[keep], pairs.j[keep], pairs.d[keep]
     t = pairs.t[keep].astype(np.int64)
     corr = scores[0][keep] if scores else np.full(len(i), np.nan, dtype=np.float32)
@@ -135,6 +138,7 @@ def find_matches(
     ends = np.unique(np.concatenate([lo, hi]))
     coloured[ends] = coloured_rows(*data.colours(ends))
     distance = d[first].astype(np.int64)
+    give_back_freed_memory()  # before the stars are drawn
     return Matches(lo, hi, strength, coloured, t, swapped, distance, corr)
 
 
@@ -185,6 +189,7 @@ def candidate_pairs(
         else:
             search = search_pairs(base, threshold, extra, base_pairs=base_pairs)
         pairs: Pairs = yield from relay(search, step_fraction(step, len(searches) + 1))
+        give_back_freed_memory()  # the search's tables, before the next one's
         if not base_pairs:
             # variant t of the crop search is window t - 1; a picture without crop hashes
             # (none today, but a fingerprint could come from an older cache) has none

@@ -39,6 +39,7 @@ import numpy.typing as npt
 
 from cleaner.detect.fingerprint import HASH_SIZE, THUMB_SIDE, TRANSFORMS
 from cleaner.detect.index import Pairs, popcount64, search_pairs
+from cleaner.detect.memory import give_back_freed_memory
 from cleaner.models import Fingerprint
 
 I64 = npt.NDArray[np.int64]
@@ -261,6 +262,7 @@ def oriented_pairs(
     `t` against picture j as displayed, or the other way round where that is smaller
     (then the pair is reported from j). Yields (steps done, steps in all)."""
     hashes, owner, move = entries(fps, base, thumbs_of)
+    give_back_freed_memory()  # what the entries took to make, before the tables
     compose, inverse = compose_table(), inverse_table()
 
     def true_pairs(a: I64, b: I64) -> npt.NDArray[np.bool_]:

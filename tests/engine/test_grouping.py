@@ -243,3 +243,62 @@ def test_star_clusters_put_preferred_nodes_at_the_centre() -> None:
     assert star_clusters(4, i, j) == [[3, 0, 1, 2]]  # by degree alone, 3 takes them all
     first = np.array([True, True, True, False])
     assert star_clusters(4, i, j, first=first) == [[0, 1, 3]]
+
+
+def _star_clusters_by_dicts(
+    i: np.ndarray, j: np.ndarray, weight: np.ndarray | None, first: np.ndarray | None, n: int
+) -> list[list[int]]:
+    """`star_clusters` as it was written first (dicts of lists, one heap of every node): the
+    reference the array version must agree with, list for list."""
+    import heapq
+
+    neighbours: dict[int, list[int]] = {}
+    for a, b in zip(i.tolist(), j.tolist(), strict=True):
+        neighbours.setdefault(a, []).append(b)
+        neighbours.setdefault(b, []).append(a)
+    strength: dict[int, float] = {}
+    if weight is not None:
+        for a, b, w in zip(i.tolist(), j.tolist(), weight.tolist(), strict=True):
+            strength[a] = strength.get(a, 0.0) + w
+            strength[b] = strength.get(b, 0.0) + w
+    free = set(neighbours)
+    later = [False] * n if first is None else (~first).tolist()
+    heap = [(later[v], -len(neighbours[v]), -strength.get(v, 0.0), v) for v in neighbours]
+    heapq.heapify(heap)
+    clusters: list[list[int]] = []
+    while heap:
+        is_later, neg_degree, neg_strength, v = heapq.heappop(heap)
+        if v not in free:
+            continue
+        members = [u for u in neighbours[v] if u in free]
+        if len(members) != -neg_degree:
+            if members:
+                heapq.heappush(heap, (is_later, -len(members), neg_strength, v))
+            continue
+        if not members:
+            continue
+        free.discard(v)
+        for u in members:
+            free.discard(u)
+        clusters.append([v, *sorted(members)])
+    return clusters
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_star_clusters_on_arrays_are_the_dict_version_list_for_list(seed: int) -> None:
+    # thousands of pairs over a few thousand pictures: stars, chains and dense knots, with
+    # weights that tie (a grid of distances) and without, with preferred nodes and without
+    rng = np.random.default_rng(seed)
+    n = 6000
+    pairs = {(int(a), int(b)) for a, b in rng.integers(0, n, size=(5000, 2)) if a != b}
+    knot = rng.choice(n, 40, replace=False)  # a dense group: many degree ties and re-ranks
+    pairs |= {(int(a), int(b)) for a in knot for b in knot if a < b and rng.random() < 0.3}
+    edges = sorted(pairs, key=lambda e: rng.random())
+    edges += edges[:: len(edges) // 20]  # a few pairs twice (a multigraph, as given)
+    i = np.array([a for a, _ in edges], dtype=np.int64)
+    j = np.array([b for _, b in edges], dtype=np.int64)
+    weight = None if seed % 3 == 0 else 1.0 - rng.integers(0, 11, len(i)) / 64.0
+    first = None if seed < 3 else rng.random(n) < 0.8
+    expected = _star_clusters_by_dicts(i, j, weight, first, n)
+    assert len(expected) > 500
+    assert star_clusters(n, i, j, weight, first) == expected
