@@ -254,9 +254,11 @@ class _Tables:
 
     def __init__(self, entries: U64, k: int) -> None:
         count = len(entries)
-        # 16-bit word w of every hash (most significant first), as lookup indices
+        # 16-bit word w of every hash (most significant first), as lookup indices. Kept as
+        # uint16, not intp: numpy indexes with them without a copy, and at 1M pictures the
+        # four columns take 11 MiB instead of 43 while the first search's peak is reached.
         self.word_columns = np.ascontiguousarray(
-            entries.astype(">u8").view(">u2").reshape(-1, 4).T.astype(np.intp)
+            entries.astype(">u8").view(">u2").reshape(-1, 4).T.astype(np.uint16)
         )
         self.k = k
         self.index_bits = max(1, int(count - 1).bit_length())
@@ -439,7 +441,7 @@ def _within(xor: U64, threshold: int) -> npt.NDArray[np.bool_]:
 
 
 def _sample_key(
-    word_columns: npt.NDArray[np.intp], positions: npt.NDArray[np.int64], shift: int = 0
+    word_columns: npt.NDArray[np.uint16], positions: npt.NDArray[np.int64], shift: int = 0
 ) -> U64:
     """The bits at `positions` (0 = most significant) of every hash, packed into one key
     (shifted left by `shift`).
