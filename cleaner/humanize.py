@@ -6,10 +6,10 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
-from cleaner.i18n import N_, _, ngettext, number, percent
+from cleaner.i18n import N_, _, day, ngettext, number, percent, time_of
 from cleaner.models import (
     KEPT_OVER_TIE,
     ImageMetrics,
@@ -142,24 +142,15 @@ def about_money(amount: float, currency: str) -> str:
 
 def human_time(iso: str) -> str:
     """``27 Nov 2026, 12:27`` in local time from an ISO 8601 time (one without a time zone
-    is taken as local); the text itself if it does not parse."""
-    try:
-        when = datetime.fromisoformat(iso)
-    except (TypeError, ValueError):
-        return iso
-    if when.tzinfo is not None:
-        when = when.astimezone()
-    return f"{human_day(when)}, {when:%H:%M}"
+    is taken as local); the text itself if it does not parse. English whatever the
+    language: `cleaner.i18n.time_of` in the "en" locale."""
+    return time_of(iso, "en")
 
 
 def human_day(when: date) -> str:
     """``27 Nov 2026``: English month names whatever the locale, as everywhere PhotoSift
     names a day (the command line's history, the window's saved review)."""
-    return f"{when.day} {MONTHS[when.month - 1]} {when.year}"
-
-
-# English month names, whatever the locale (the rest of the output is English too).
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    return day(when, "en")
 
 
 # -- what matched, in words (`cleaner.models.MatchEvidence`) ------------------------------
