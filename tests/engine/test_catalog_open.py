@@ -20,18 +20,14 @@ from cleaner import (
     scan_catalog_files,
     scan_catalogs,
 )
+from cleaner.progress import drain
 from tests.helpers.catalogs import Estate, damaged_copy, make_estate, truncated_copy
 
 
 def run(events: Generator[ScanEvent, None, CatalogScan]) -> tuple[CatalogScan, list[Notice]]:
     notices: list[Notice] = []
-    while True:
-        try:
-            event = next(events)
-        except StopIteration as stop:
-            return stop.value, notices
-        if isinstance(event, Notice):
-            notices.append(event)
+    scanned = drain(events, lambda e: notices.append(e) if isinstance(e, Notice) else None)
+    return scanned, notices
 
 
 def sets_of(scanned: CatalogScan) -> list[tuple[list[str], str]]:

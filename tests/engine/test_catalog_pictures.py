@@ -23,6 +23,7 @@ from cleaner.catalog.pictures import ColumnPictures
 from cleaner.catalog.schema import CatalogError
 from cleaner.detect.matching import exact_turns
 from cleaner.models import DuplicateGroup, ScanSettings
+from cleaner.progress import drain
 
 CATALOGS = 2
 PER_CATALOG = 4_000
@@ -62,12 +63,8 @@ def _estate(folder: Path) -> None:
 def _groups(folder: Path) -> tuple[DuplicateGroup, ...]:
     paths = sorted(str(p) for p in folder.glob("server-*.catalog"))
     events = scan_catalogs(paths, ScanSettings(roots=()))
-    while True:
-        try:
-            next(events)
-        except StopIteration as stop:
-            scanned: CatalogScan = stop.value
-            return scanned.result.groups
+    scanned: CatalogScan = drain(events)
+    return scanned.result.groups
 
 
 @pytest.mark.slow

@@ -14,6 +14,7 @@ from benchmarks.estate_10m import colour_of, plan, rel_of, turned_colour
 from cleaner.catalog import scoring
 from cleaner.catalog.estate import CatalogScan, scan_catalogs
 from cleaner.models import DuplicateGroup, ScanSettings
+from cleaner.progress import drain
 
 CATALOGS = 2
 PER_CATALOG = 1_500
@@ -53,12 +54,8 @@ def _groups(folder: Path) -> tuple[DuplicateGroup, ...]:
     paths = sorted(str(p) for p in folder.glob("server-*.catalog"))
     settings = ScanSettings(roots=(), criteria=("oldest_file",), protected=("server-01:2013",))
     events = scan_catalogs(paths, settings)
-    while True:
-        try:
-            next(events)
-        except StopIteration as stop:
-            scanned: CatalogScan = stop.value
-            return scanned.result.groups
+    scanned: CatalogScan = drain(events)
+    return scanned.result.groups
 
 
 @pytest.mark.slow

@@ -23,17 +23,13 @@ from cleaner.detect.index import Pairs, find_pairs
 from cleaner.detect.matching import find_matches
 from cleaner.detect.scan import run_scan
 from cleaner.models import THRESHOLDS, ScanSettings, Similarity
+from cleaner.progress import drain
 from tests.engine.test_heavy_crops import _metrics, crop20, same_layout
 from tests.helpers import images
 
 
 def _run(gen: Generator[Any, None, Pairs]) -> Pairs:
-    while True:
-        try:
-            next(gen)
-        except StopIteration as stop:
-            result: Pairs = stop.value
-            return result
+    return drain(gen)
 
 
 def _keys(p: Pairs, n: int) -> list[int]:
@@ -211,12 +207,7 @@ def test_burst_frames_are_not_crops_of_one_another(
         fps, [_metrics(f.size) for f in frames], THRESHOLDS[Similarity.SAME],
         pixels=lambda k: fine_pixels(frames[k]),
     )  # fmt: skip
-    while True:
-        try:
-            next(search)
-        except StopIteration as stop:
-            matches = stop.value
-            break
+    matches = drain(search)
     assert matches.t is not None
     assert [int(t) for t in matches.t if t >= CROP_KIND] == []
 
