@@ -169,8 +169,6 @@ class LanguageMenu(QObject):
         box = QMessageBox(self._window)
         box.setIcon(QMessageBox.Icon.Information)
         box.setWindowTitle(self.tr("Language"))
-        # The sentence is said in the language chosen too: the person who chose it may not
-        # read the one in force.
         box.setText(self.tr("Restart PhotoSift to use {language}.").format(language=name))
         if self._can_restart():
             box.setInformativeText(self.tr("Your review is saved and continues where you are now."))

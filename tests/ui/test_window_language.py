@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, Qt
@@ -30,6 +32,7 @@ from cleaner import (
     KeepReason,
     KeptFile,
     RemovalFinished,
+    RemovalPlan,
     RestoreState,
     current_language,
     set_language,
@@ -352,10 +355,9 @@ def test_no_english_in_the_marks_dialogs_and_messages(qtbot: QtBot, pseudo: None
     window.close()
 
 
-def test_no_english_in_the_dialogs_of_moving_and_putting_back(
-    qtbot: QtBot, pseudo: None, trash_env: Env
-) -> None:
-    photos = trash_env.photos
+def _plan(photos: Path) -> RemovalPlan:
+    """A real plan: copies of one picture (one with a sidecar), and a marked file that
+    changed since the scan."""
     (photos / "originals").mkdir()
     (photos / "copies").mkdir()
     data = images.jpeg_bytes(images.photo(3, (320, 240)))
@@ -365,8 +367,34 @@ def test_no_english_in_the_dialogs_of_moving_and_putting_back(
     (photos / "copies" / "0.xmp").write_bytes(b"<x:xmpmeta/>")
     result = run_scan(ScanSettings(roots=(str(photos),)), cache_path=None)
     changed = KeptFile(str(photos / "copies" / "9.JPG"), KeepReason.CHANGED, "changed")
-    plan = plan_removal(result)
-    plan = type(plan)(plan.files, (changed,))
+    return replace(plan_removal(result), refused=(changed,))
+
+
+def test_the_move_confirmation_speaks_spanish_with_qt_own_buttons(
+    qtbot: QtBot,
+    in_language,
+    trash_env: Env,  # type: ignore[no-untyped-def]
+) -> None:
+    in_language("es")
+    plan = _plan(trash_env.photos)
+    dialog = ConfirmRemovalDialog(plan, roots=(str(trash_env.photos),))
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "Mover a la papelera"
+    n = len(plan.files)
+    assert n > 1
+    assert dialog.move_button.text() == f"Mover {n} archivos a la papelera"
+    assert dialog.cancel_button is not None
+    assert dialog.cancel_button.text().replace("&", "") == "Cancelar"  # qtbase_es.qm
+    assert dialog.headline.text().startswith(f"¿Mover {n} archivos (")
+    assert dialog.files.headerItem().text(1) == "Qué pasa"
+
+
+def test_no_english_in_the_dialogs_of_moving_and_putting_back(
+    qtbot: QtBot, pseudo: None, trash_env: Env
+) -> None:
+    photos = trash_env.photos
+    plan = _plan(photos)
+    changed = plan.refused[0]
     confirm = ConfirmRemovalDialog(plan, roots=(str(photos),), quarantine_note="")
     qtbot.addWidget(confirm)
     assert plan.files

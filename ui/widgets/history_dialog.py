@@ -94,7 +94,7 @@ def entry_text(e: LogEntry) -> str:
     quarantine = e.method is Method.QUARANTINE
     state = e.restore_state
     if state == "restored":
-        return _("Put back")
+        return pgettext("history state", "Put back")
     if state == "restored_beside":
         name = os.path.basename(e.restored_to or "")
         return _("Put back as “{name}” (its name was taken)").format(name=name)
@@ -350,6 +350,10 @@ class HistoryDialog(QDialog):
     @Slot(list)
     def _on_history(self, infos: list[BatchInfo]) -> None:
         self.batch_model.set_batches(infos)
+        for col in (1,):  # the counts: as wide as their words in this language
+            width = self.batches.columnWidth(col)
+            self.batches.resizeColumnToContents(col)
+            self.batches.setColumnWidth(col, max(width, self.batches.columnWidth(col)))
         self.empty.setVisible(not infos)
         row = next(
             (i for i, b in enumerate(infos) if b.batch.id == self._wanted_batch),

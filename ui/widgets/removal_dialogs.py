@@ -417,7 +417,9 @@ class ConfirmRemovalDialog(QDialog):
                 if row is not None and row.childCount():
                     row.setExpanded(True)  # show its sidecar files
         self.files.setColumnWidth(0, 330)
-        self.files.setColumnWidth(1, 150)
+        # as wide as its words ("Goes to the Trash" is longer in other languages)
+        self.files.resizeColumnToContents(1)
+        self.files.setColumnWidth(1, max(150, self.files.columnWidth(1)))
         self.files.setColumnWidth(2, 290)
         return len(by_group)
 

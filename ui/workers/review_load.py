@@ -72,7 +72,9 @@ def _sniff(path: Path) -> None:
     except OSError:
         return
     if head and not head.startswith(b"{"):
-        raise ResultFormatError(f"{path} is not a result file (it does not start like one)")
+        raise ResultFormatError(
+            _("{path} is not a result file (it does not start like one)").format(path=path)
+        )
 
 
 @contextmanager
