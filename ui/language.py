@@ -103,8 +103,9 @@ def restart_photosift(continue_review: bool) -> bool:
     if continue_review:
         env.insert(CONTINUE_ENV, "1")
     process.setProcessEnvironment(env)
-    started, _pid = process.startDetached()
-    return bool(started)
+    # PySide6's stubs say (ok, pid); the call gives the bool alone on 6.x
+    started: object = process.startDetached()
+    return bool(started[0] if isinstance(started, tuple) else started)
 
 
 def take_continue_request() -> bool:

@@ -468,3 +468,24 @@ def test_a_restart_from_a_review_continues_it(qtbot: QtBot, in_language) -> None
     next(b for b in box.buttons() if b.objectName() == "restartNow").click()
     qtbot.waitUntil(lambda: not window.isVisible())
     assert restarts == [True]
+
+
+@pytest.mark.parametrize("continue_review", [True, False])
+def test_restart_starts_photosift_again(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, continue_review: bool
+) -> None:
+    """The real QProcess start (a child that writes down what it was given)."""
+    import sys
+
+    out = tmp_path / "child.txt"
+    code = (
+        "import os, sys; open(sys.argv[1], 'w').write("
+        f"os.environ.get({language.CONTINUE_ENV!r}, '-'))"
+    )
+    monkeypatch.setattr(
+        language, "restart_command", lambda: (sys.executable, ["-c", code, str(out)])
+    )
+    monkeypatch.setenv(language.CONTINUE_ENV, "1")  # never passed on by itself
+    assert language.restart_photosift(continue_review)
+    qtbot.waitUntil(lambda: out.exists() and out.read_text() != "", timeout=20_000)
+    assert out.read_text() == ("1" if continue_review else "-")
