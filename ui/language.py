@@ -24,17 +24,26 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QLocale, QObject, QProcess, QProcessEnvironment
+from PySide6.QtCore import (
+    QCoreApplication,
+    QLocale,
+    QObject,
+    QProcess,
+    QProcessEnvironment,
+    QTranslator,
+)
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from cleaner import available_languages, current_language, set_language, system_language
 from ui.settings import Keys, Settings
-from ui.translator import install_translators
+from ui.translator import install_translators, remove_translators
 
 log = logging.getLogger("photosift")
 
 AUTOMATIC = ""  # the stored choice "follow the system"
+_INSTALLED: list[QTranslator] = []  # the translators `start_language` put in
+
 # Set in the environment of the PhotoSift that "Restart now" starts: it continues the review.
 CONTINUE_ENV = "PHOTOSIFT_CONTINUE_REVIEW"
 
@@ -77,10 +86,17 @@ def start_language(app: QCoreApplication, settings: Settings) -> str:
     """Use the wanted language for the engine's words, the window's and Qt's own; returns
     the catalog language now in force ("en", "es")."""
     language = set_language(wanted_language(settings))
-    install_translators(app)
+    remove_translators(app, _INSTALLED)  # called again: the new ones replace them
+    _INSTALLED[:] = install_translators(app)
     if language in {c.code for c in LANGUAGES}:
         QLocale.setDefault(QLocale(language))
     return language
+
+
+def stop_language(app: QCoreApplication) -> None:
+    """Remove the translators `start_language` installed (tests; the app keeps them)."""
+    remove_translators(app, _INSTALLED)
+    _INSTALLED.clear()
 
 
 def restart_command() -> tuple[str, list[str]]:

@@ -207,7 +207,8 @@ def test_the_system_language_is_the_default_and_the_choice_overrides_it(
     monkeypatch.setenv("LANGUAGE", "fr")  # no catalog: English
     settings.set(Keys.LANGUAGE, AUTOMATIC)
     assert start_language(qapp, settings) == "en"
-    remove_translators(qapp, [])
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"  # not stacked
+    language.stop_language(qapp)
 
 
 def test_the_restart_command_keeps_the_options(monkeypatch: pytest.MonkeyPatch) -> None:
