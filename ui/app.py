@@ -32,7 +32,9 @@ SMOKE_TIMEOUT_MS = 60_000
 
 def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
     parser = argparse.ArgumentParser(prog="photosift", add_help=True)
-    parser.add_argument("--portable", metavar="DIR", help="keep settings and caches in DIR")
+    from cleaner import _
+
+    parser.add_argument("--portable", metavar="DIR", help=_("keep settings and caches in DIR"))
     parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_known_args(list(argv))
 
@@ -54,12 +56,13 @@ def excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackT
         return
     _hook_busy = True
     try:
+        from cleaner import _
         from ui.widgets.error_dialog import ErrorDialog
 
         dialog = ErrorDialog(
-            f"PhotoSift ran into an unexpected problem: {exc}",
+            _("PhotoSift ran into an unexpected problem: {problem}").format(problem=exc),
             details,
-            "Something went wrong",
+            _("Something went wrong"),
         )
         dialog.exec()
     finally:
@@ -98,13 +101,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"photosift: {problem}", file=sys.stderr)
         return 1
 
-    from cleaner import set_language
-
-    # The window's own strings are not translated yet (issue 16, next step), so the words
-    # the engine hands it (stage names, what matched) stay English with them rather than
-    # mixing languages on a Spanish system; the window's View -> Language replaces this.
-    set_language("en")
-
     from ui.icons import app_icon
     from ui.main_window import MainWindow
     from ui.workers.base import drain_pools
@@ -114,12 +110,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     QCoreApplication.setOrganizationName("PhotoSift")
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *qt_args])
+    # The language (View → Language, else the system's) is in force before any window is
+    # built: the engine's words, the window's and Qt's own dialogs (ui/language.py).
+    from ui.language import start_language, take_continue_request
+    from ui.settings import Settings
+
+    start_language(app, Settings())
     app.setWindowIcon(app_icon())
     app.setDesktopFileName("photosift")
     install_excepthook()
     window = MainWindow()
     app.aboutToQuit.connect(window.shutdown)
     window.show()
+    if take_continue_request():  # started by View → Language's "Restart now"
+        window.saved_review.continue_saved()
     if args.smoke_test:
         return _smoke_test(app, window)
     from ui import window_check

@@ -32,11 +32,13 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, SignalInstance, Slot
 
 from cleaner import (
+    N_,
     DuplicateGroup,
     ScanResult,
+    _,
     atomic_text_file,
     data_dir,
-    human_day,
+    day,
     save_result,
 )
 from ui.models.session import ReviewSession
@@ -152,20 +154,20 @@ def write_snapshot(snapshot: Snapshot) -> None:
 
 def human_when(saved_at: float, now: float | None = None) -> str:
     """'today at 14:05', 'yesterday at 09:10', 'on 3 Nov 2026 at 18:00' (the day as the
-    engine names it, `cleaner.human_day`: the same month names whatever the locale)."""
+    locale names it, `cleaner.day`)."""
     when = datetime.fromtimestamp(saved_at)
     today = datetime.fromtimestamp(now if now is not None else time.time()).date()
     clock = when.strftime("%H:%M")
     days = (today - when.date()).days
     if days == 0:
-        return f"today at {clock}"
+        return _("today at {time}").format(time=clock)
     if days == 1:
-        return f"yesterday at {clock}"
-    return f"on {human_day(when)} at {clock}"
+        return _("yesterday at {time}").format(time=clock)
+    return _("on {day} at {time}").format(day=day(when), time=clock)
 
 
 class _SaveJob(JobRunnable):
-    stopped = "Saving the review stopped"
+    stopped = N_("Saving the review stopped")
 
     def __init__(
         self, job: int, snapshot: Snapshot, done: SignalInstance, failed: SignalInstance
@@ -180,7 +182,9 @@ class _SaveJob(JobRunnable):
 
     def known_failure(self, exc: Exception) -> bool:
         if isinstance(exc, OSError):
-            self._failed.emit(self.job, f"The review could not be saved: {exc}", "")
+            self._failed.emit(
+                self.job, _("The review could not be saved: {problem}").format(problem=exc), ""
+            )
             return True
         return False
 
@@ -294,7 +298,7 @@ class Autosaver(JobController):
             try:
                 write_snapshot(snapshot)
             except Exception as exc:  # closing goes on; the reason is shown while it can be
-                self.failed.emit(f"The review could not be saved: {exc}")
+                self.failed.emit(_("The review could not be saved: {problem}").format(problem=exc))
                 return False
             self.saved.emit(snapshot.marks.saved_at)
         return True

@@ -48,10 +48,14 @@ def launch_window(argv: list[str]) -> int:
         # Only to learn whether the window can start; ui.app imports the rest of Qt.
         import PySide6  # noqa: F401
     except ImportError as exc:
+        from cleaner import _
+
         print(
-            f"photosift: the window needs PySide6, which is not installed ({exc}). "
-            "Install the window with: pip install 'photosift[gui]' "
-            "(the command line works without it: photosift --help)",
+            _(
+                "photosift: the window needs PySide6, which is not installed ({problem}). "
+                "Install the window with: pip install 'photosift[gui]' "
+                "(the command line works without it: photosift --help)"
+            ).format(problem=exc),
             file=sys.stderr,
         )
         return EXIT_FAILED

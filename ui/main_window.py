@@ -20,14 +20,18 @@ from cleaner import (
     ScanResult,
     ScanSettings,
     SkippedFile,
+    human_size,
     make_demo_library,
+    ngettext,
+    number,
 )
 from ui.catalog_open import SHORTCUT as OPEN_CATALOGS_KEY
 from ui.catalog_open import CatalogReviewFlow
 from ui.desktop import open_file, reveal_in_file_manager
 from ui.focus_ring import install_focus_ring
-from ui.format import human_bytes, plain_tooltip, plural
+from ui.format import plain_tooltip
 from ui.icons import app_icon
+from ui.language import LanguageMenu
 from ui.marks_menu import MarksMenu
 from ui.menu_bar import build_menu_bar
 from ui.models.session import ReviewSession
@@ -124,8 +128,15 @@ class MainWindow(QMainWindow):
 
         self.saved_review = SavedReviewFlow(self)  # autosave, Continue, Open results
         self.catalogs = CatalogReviewFlow(self)  # File → Open catalogs…: a review, no moves
+        self.language_menu = LanguageMenu(  # View → Language: a change asks to restart
+            self,
+            self.settings,
+            can_restart=lambda: not (self.scanner.is_running() or self.mutations.busy()),
+            reviewing=lambda: self.pages.currentWidget() is self.review_page,
+            close_window=self.close,
+        )
         self._make_actions()
-        self.statusBar().showMessage("Ready")
+        self.statusBar().showMessage(self.tr("Ready"))
         geometry = self.settings.geometry()
         if not geometry.isEmpty():
             self.restoreGeometry(geometry)
@@ -150,109 +161,145 @@ class MainWindow(QMainWindow):
     def _make_actions(self) -> None:
         rp = self.review_page
         self.act_add = self._action(
-            "&Add folder…", "Ctrl+O", self.add_folder, "Choose a folder to scan"
+            self.tr("&Add folder…"), "Ctrl+O", self.add_folder, self.tr("Choose a folder to scan")
         )
         self.act_scan = self._action(
-            "&Scan for duplicates", "Ctrl+R", self.start_scan, "Look through the chosen folders"
+            self.tr("&Scan for duplicates"),
+            "Ctrl+R",
+            self.start_scan,
+            self.tr("Look through the chosen folders"),
         )
         self.act_sample = self._action(
-            "&Try with sample photos", None, self.try_sample, "Scan a small set of sample pictures"
+            self.tr("&Try with sample photos"),
+            None,
+            self.try_sample,
+            self.tr("Scan a small set of sample pictures"),
         )
         self.act_settings = self._action(
-            "Scan se&ttings…",
+            self.tr("Scan se&ttings…"),
             "Ctrl+,",
             self.start_page.open_settings,
-            "Which copy to keep, what to leave out: used for the next scan",
+            self.tr("Which copy to keep, what to leave out: used for the next scan"),
         )
         self.act_open_results = self._action(
-            "Open &results…",
+            self.tr("Open &results…"),
             "Ctrl+Shift+O",
             self.saved_review.open_results,
-            "Open a saved result file (from this window or “photosift scan --json”)",
+            self.tr("Open a saved result file (from this window or “photosift scan --json”)"),
         )
         self.act_open_catalogs = self._action(
-            "Open &catalogs…",
+            self.tr("Open &catalogs…"),
             OPEN_CATALOGS_KEY,
             self.catalogs.open_catalogs,
-            "Review catalogs built on other servers (“photosift catalog build”): nothing is moved",
+            self.tr(
+                "Review catalogs built on other servers (“photosift catalog build”): "
+                "nothing is moved"
+            ),
         )
-        self.act_cancel = self._action("&Cancel scan", "Esc", self.cancel_scan, "Stop the scan")
+        self.act_cancel = self._action(
+            self.tr("&Cancel scan"), "Esc", self.cancel_scan, self.tr("Stop the scan")
+        )
         self.act_new = self._action(
-            "&New scan", "Ctrl+N", self.show_start, "Go back to choose folders"
+            self.tr("&New scan"), "Ctrl+N", self.show_start, self.tr("Go back to choose folders")
         )
-        self.act_quit = self._action("&Quit", "Ctrl+Q", self.close, "Close PhotoSift")
+        self.act_quit = self._action(
+            self.tr("&Quit"), "Ctrl+Q", self.close, self.tr("Close PhotoSift")
+        )
         self.act_move = self._action(
-            "&Move marked files to Trash…",
+            self.tr("&Move marked files to Trash…"),
             "Ctrl+Delete",
             self.removal.move_marked,
-            "Move the marked copies to the Trash (you see the list first)",
+            self.tr("Move the marked copies to the Trash (you see the list first)"),
         )
         self.act_undo = self._action(
-            "&Undo last move",
+            self.tr("&Undo last move"),
             QKeySequence.StandardKey.Undo,
             self.removal.undo_last,
-            "Put back the files of the last move",
+            self.tr("Put back the files of the last move"),
         )
         self.act_history = self._action(
-            "&History of moved files…",
+            self.tr("&History of moved files…"),
             "Ctrl+Shift+H",
             self.removal.show_history,
-            "See every move and put back all or some files",
+            self.tr("See every move and put back all or some files"),
         )
         self.act_export = self._action(
-            "&Export report…",
+            self.tr("&Export report…"),
             "Ctrl+Shift+E",
             self.export_report,
-            "Save a report of this scan (web page, spreadsheet, data)",
+            self.tr("Save a report of this scan (web page, spreadsheet, data)"),
         )
         self.act_toggle = self._action(
-            "&Keep or remove selected",
+            self.tr("&Keep or remove selected"),
             "Space",
             rp.toggle_selected,
-            "Switch the selected copies between keep and remove",
+            self.tr("Switch the selected copies between keep and remove"),
         )
         # The grid handles Space itself (the action shows the key in the menu).
         self.act_toggle.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.act_apply = self._action(
-            "&Use suggestions for all",
+            self.tr("&Use suggestions for all"),
             "Ctrl+Shift+A",
             self.session.apply_suggestions,
-            "Mark every copy except the best one, in every set",
+            self.tr("Mark every copy except the best one, in every set"),
         )
         self.act_clear = self._action(
-            "&Unmark all", "Ctrl+Shift+U", self.session.clear_marks, "Keep everything"
+            self.tr("&Unmark all"),
+            "Ctrl+Shift+U",
+            self.session.clear_marks,
+            self.tr("Keep everything"),
         )
         self.act_next = self._action(
-            "Ne&xt set", "Ctrl+Down", lambda: rp.step_group(1), "Show the next set of copies"
+            self.tr("Ne&xt set"),
+            "Ctrl+Down",
+            lambda: rp.step_group(1),
+            self.tr("Show the next set of copies"),
         )
         self.act_prev = self._action(
-            "&Previous set", "Ctrl+Up", lambda: rp.step_group(-1), "Show the previous set of copies"
+            self.tr("&Previous set"),
+            "Ctrl+Up",
+            lambda: rp.step_group(-1),
+            self.tr("Show the previous set of copies"),
         )
         self.act_compare = self._action(
-            "&Compare side by side", "Ctrl+E", self.compare_selected, "Compare the selected copies"
+            self.tr("&Compare side by side"),
+            "Ctrl+E",
+            self.compare_selected,
+            self.tr("Compare the selected copies"),
         )
         self.act_open = self._action(
-            "&Open in viewer", "Ctrl+Return", self.open_selected, "Open the selected copy"
+            self.tr("&Open in viewer"),
+            "Ctrl+Return",
+            self.open_selected,
+            self.tr("Open the selected copy"),
         )
         self.act_reveal = self._action(
-            "Show in &folder",
+            self.tr("Show in &folder"),
             "Ctrl+Shift+R",
             self.reveal_selected,
-            "Show the selected copy in your file manager",
+            self.tr("Show the selected copy in your file manager"),
         )
         self.act_tab_groups = self._action(
-            "Copies &found", "Ctrl+1", rp.show_copies_tab, "Show the sets of copies"
+            self.tr("Copies &found"),
+            "Ctrl+1",
+            rp.show_copies_tab,
+            self.tr("Show the sets of copies"),
         )
         self.act_tab_skipped = self._action(
-            "S&kipped files",
+            self.tr("S&kipped files"),
             "Ctrl+2",
             rp.show_skipped_tab,
-            "Show the files that could not be read",
+            self.tr("Show the files that could not be read"),
         )
         self.act_keys = self._action(
-            "&Keyboard shortcuts", "F1", self.show_shortcuts, "List the keyboard shortcuts"
+            self.tr("&Keyboard shortcuts"),
+            "F1",
+            self.show_shortcuts,
+            self.tr("List the keyboard shortcuts"),
         )
-        self.act_about = self._action("&About PhotoSift", None, self.show_about, "About")
+        self.act_about = self._action(
+            self.tr("&About PhotoSift"), None, self.show_about, self.tr("About")
+        )
 
         build_menu_bar(self)
 
@@ -308,14 +355,18 @@ class MainWindow(QMainWindow):
             return
         settings = self.settings.scan_settings()
         if not settings.roots:
-            self.start_page.set_status("Add at least one folder first.")
+            self.start_page.set_status(self.tr("Add at least one folder first."))
             return
         missing = [r for r in settings.roots if not os.path.isdir(r)]
         if missing:
             self.start_page.set_status(
-                "This folder cannot be found: "
-                + ", ".join(missing)
-                + ". Remove it from the list, or connect the drive it is on."
+                ngettext(
+                    "This folder cannot be found: {folders}. Remove it from the list, or "
+                    "connect the drive it is on.",
+                    "These folders cannot be found: {folders}. Remove them from the list, or "
+                    "connect the drives they are on.",
+                    len(missing),
+                ).format(folders=", ".join(missing))
             )
             return
         self.run_scan(settings)
@@ -328,7 +379,7 @@ class MainWindow(QMainWindow):
         self.progress_page.reset(list(settings.roots))
         self.pages.setCurrentWidget(self.progress_page)
         self.start_page.set_status("")
-        self.statusBar().showMessage("Scanning…")
+        self.statusBar().showMessage(self.tr("Scanning…"))
         self._notices = []
         self._notice_tips = []
         self.statusBar().setToolTip("")
@@ -342,7 +393,7 @@ class MainWindow(QMainWindow):
         self._demo_dirs.append(folder)
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            library = make_demo_library(folder / "Sample photos")
+            library = make_demo_library(folder / self.tr("Sample photos"))
         finally:
             QGuiApplication.restoreOverrideCursor()
         self.settings.set(Keys.SAMPLE_SEEN, True)
@@ -389,16 +440,34 @@ class MainWindow(QMainWindow):
         stats = result.stats
         if not self.session.groups:
             self.review_page.show_empty(
-                f"No copies found among {plural(stats.images, 'picture')}. "
-                "Try “Similar pictures” on the first screen to look for looser matches."
+                ngettext(
+                    "No copies found among {n} picture. Try “{similar}” on the first screen "
+                    "to look for looser matches.",
+                    "No copies found among {n} pictures. Try “{similar}” on the first screen "
+                    "to look for looser matches.",
+                    stats.images,
+                ).format(n=number(stats.images), similar=self.tr("Similar pictures"))
             )
-        summary = (
-            f"Looked at {plural(stats.images, 'picture')} in {stats.seconds:.1f} s: "
-            f"{plural(stats.groups, 'set')} of copies, "
-            f"{human_bytes(stats.reclaimable_bytes)} could be freed."
+        # Translators: the summary after a scan; {sets} is "3 sets of copies" (its own
+        # message), {size} a size such as "2.4 MB", {seconds} a number such as "1.5".
+        summary = ngettext(
+            "Looked at {n} picture in {seconds} s: {sets}, {size} could be freed.",
+            "Looked at {n} pictures in {seconds} s: {sets}, {size} could be freed.",
+            stats.images,
+        ).format(
+            n=number(stats.images),
+            seconds=number(stats.seconds, 1),
+            sets=ngettext("{n} set of copies", "{n} sets of copies", stats.groups).format(
+                n=number(stats.groups)
+            ),
+            size=human_size(stats.reclaimable_bytes),
         )
         if hidden := self.marks_menu.hidden_count():  # the ignore list's sets are not shown
-            summary += f" {plural(hidden, 'set')} of them you said are not copies: not shown."
+            summary += " " + ngettext(
+                "{n} set of them you said are not copies: not shown.",
+                "{n} sets of them you said are not copies: not shown.",
+                hidden,
+            ).format(n=number(hidden))
         self.statusBar().showMessage(" ".join([summary, *self._notices]))
         self.review_page.focus_copies()
 
@@ -407,8 +476,8 @@ class MainWindow(QMainWindow):
         if self._closing:
             return
         self.pages.setCurrentWidget(self.start_page)
-        self.start_page.set_status("The scan was cancelled. Nothing was changed.")
-        self.statusBar().showMessage("Scan cancelled")
+        self.start_page.set_status(self.tr("The scan was cancelled. Nothing was changed."))
+        self.statusBar().showMessage(self.tr("Scan cancelled"))
 
     @Slot(str, str)
     def _on_failed(self, message: str, details: str) -> None:
@@ -416,9 +485,9 @@ class MainWindow(QMainWindow):
             return
         self.pages.setCurrentWidget(self.start_page)
         self.start_page.set_status(message)
-        self.statusBar().showMessage("The scan stopped")
+        self.statusBar().showMessage(self.tr("The scan stopped"))
         if details:
-            ErrorDialog(message, details, "The scan stopped", self).exec()
+            ErrorDialog(message, details, self.tr("The scan stopped"), self).exec()
 
     @Slot(str)
     def _show_status(self, text: str) -> None:

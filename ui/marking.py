@@ -24,8 +24,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from cleaner import GroupMember
-from ui.format import plural
+from cleaner import GroupMember, _, ngettext, number
 from ui.models.session import ReviewSession, in_folders
 
 
@@ -47,19 +46,61 @@ class BulkOutcome:
     kept: Counter[KeptBecause] = field(default_factory=Counter)  # copies the rules kept
     sets_skipped: int = 0  # sets the action did not apply to (no copy in the folder)
 
-    def message(self, skipped_words: str = "") -> str:
-        parts = [f"{plural(self.marked, 'copy', 'copies')} marked for removal"]
+    def message(self, skipped: Callable[[int], str] | None = None) -> str:
+        """One status-bar text; `skipped(n)` says the whole sentence about the `n` sets the
+        action left alone ("3 sets have no copy in that folder.")."""
+        marked = ngettext(
+            "{n} copy marked for removal", "{n} copies marked for removal", self.marked
+        ).format(n=number(self.marked))
+        sets = ngettext("{n} set", "{n} sets", self.sets_changed).format(
+            n=number(self.sets_changed)
+        )
         if self.unmarked:
-            parts.append(f"{plural(self.unmarked, 'copy', 'copies')} now kept")
-        text = ", ".join(parts) + f" (in {plural(self.sets_changed, 'set')})."
-        if self.kept:
-            why = "; ".join(
-                f"{plural(n, 'copy', 'copies')} {reason.value}" for reason, n in self.kept.items()
+            unmarked = ngettext("{n} copy now kept", "{n} copies now kept", self.unmarked)
+            # Translators: "3 copies marked for removal, 1 copy now kept (in 2 sets)."
+            text = _("{marked}, {unmarked} (in {sets}).").format(
+                marked=marked, unmarked=unmarked.format(n=number(self.unmarked)), sets=sets
             )
-            text += f" Not marked, because always kept: {why}."
-        if self.sets_skipped and skipped_words:
-            text += f" {plural(self.sets_skipped, 'set')} {skipped_words}."
+        else:
+            # Translators: "3 copies marked for removal (in 2 sets)."
+            text = _("{marked} (in {sets}).").format(marked=marked, sets=sets)
+        if self.kept:
+            why = "; ".join(kept_words(reason, n) for reason, n in self.kept.items())
+            text += " " + _("Not marked, because always kept: {why}.").format(why=why)
+        if self.sets_skipped and skipped is not None:
+            text += " " + skipped(self.sets_skipped)
         return text
+
+
+def kept_words(reason: KeptBecause, n: int) -> str:
+    """ "3 copies in a protected folder": each reason its own message, so the words agree
+    with the number in every language."""
+    count = number(n)
+    if reason is KeptBecause.PROTECTED:
+        words = ngettext("{n} copy in a protected folder", "{n} copies in a protected folder", n)
+    elif reason is KeptBecause.CHANGED:
+        words = ngettext(
+            "{n} copy changed or gone since the review was saved",
+            "{n} copies changed or gone since the review was saved",
+            n,
+        )
+    elif reason is KeptBecause.LAST_COPY:
+        words = ngettext(
+            "{n} copy the last copy of its set", "{n} copies the last copy of its set", n
+        )
+    elif reason is KeptBecause.ONLY_DAMAGED_LEFT:
+        words = ngettext(
+            "{n} copy the last intact copy of its set",
+            "{n} copies the last intact copy of its set",
+            n,
+        )
+    else:
+        words = ngettext(
+            "{n} copy the last copy of its set not changed or gone",
+            "{n} copies the last copy of its set not changed or gone",
+            n,
+        )
+    return words.format(n=count)
 
 
 def is_damaged(member: GroupMember) -> bool:

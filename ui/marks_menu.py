@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import os
 from collections.abc import Callable, Iterable
+from datetime import date
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
@@ -30,8 +31,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cleaner import DuplicateGroup, IgnoreList, IgnoreListError, group_key, is_ignore_key
-from ui.format import plain_tooltip, plural
+from cleaner import (
+    DuplicateGroup,
+    IgnoreList,
+    IgnoreListError,
+    _,
+    day,
+    group_key,
+    is_ignore_key,
+    ngettext,
+    number,
+)
+from ui.format import plain_tooltip
 from ui.marking import BulkOutcome, Pick, invert_set, keep_in_folder, keep_one, mark_folder
 from ui.models.session import ReviewSession
 
@@ -74,44 +85,47 @@ class MarksMenu(QObject):
             return action
 
         self.act_folder = act(
-            "Mark every copy in a &folder…",
+            self.tr("Mark every copy in a &folder…"),
             self.mark_folder,
-            "Mark for removal every copy inside a folder and its subfolders, in every set",
+            self.tr("Mark for removal every copy inside a folder and its subfolders, in every set"),
         )
         self.act_newest = act(
-            "Keep the &newest in every set",
+            self.tr("Keep the &newest in every set"),
             lambda: self.keep(Pick.NEWEST),
-            "Keep the most recently changed copy of each set; mark the others",
+            self.tr("Keep the most recently changed copy of each set; mark the others"),
         )
         self.act_oldest = act(
-            "Keep the &oldest in every set",
+            self.tr("Keep the &oldest in every set"),
             lambda: self.keep(Pick.OLDEST),
-            "Keep the copy changed longest ago in each set; mark the others",
+            self.tr("Keep the copy changed longest ago in each set; mark the others"),
         )
         self.act_largest = act(
-            "Keep the &largest file in every set",
+            self.tr("Keep the &largest file in every set"),
             lambda: self.keep(Pick.LARGEST),
-            "Keep the biggest file of each set; mark the others",
+            self.tr("Keep the biggest file of each set; mark the others"),
         )
         self.act_keep_folder = act(
-            "Keep the copy &inside a folder in every set…",
+            self.tr("Keep the copy &inside a folder in every set…"),
             self.keep_folder,
-            "In every set with a copy inside a folder you choose, keep that copy; mark the others",
+            self.tr(
+                "In every set with a copy inside a folder you choose, keep that copy; "
+                "mark the others"
+            ),
         )
         self.act_invert = act(
-            "In&vert marks in this set",
+            self.tr("In&vert marks in this set"),
             self.invert,
-            "Marked copies of this set become kept, kept ones marked",
+            self.tr("Marked copies of this set become kept, kept ones marked"),
         )
         self.act_not_copies = act(
-            "These are &not copies",
+            self.tr("These are &not copies"),
             self.not_copies,
-            "Take this set out of the review and leave it out of later scans",
+            self.tr("Take this set out of the review and leave it out of later scans"),
         )
         self.act_ignored = act(
-            "I&gnored sets…",
+            self.tr("I&gnored sets…"),
             self.show_ignored,
-            "See the sets you said are not copies, and show them again",
+            self.tr("See the sets you said are not copies, and show them again"),
         )
         if self.ignore.problem:  # said once the window listens
             QTimer.singleShot(0, lambda: self.status.emit(self.ignore.problem))
@@ -142,7 +156,7 @@ class MarksMenu(QObject):
         one = has_sets and 0 <= self._current_row() < len(self.session)
         self.act_invert.setEnabled(one)
         self.act_not_copies.setEnabled(one)
-        self.act_ignored.setText(f"I&gnored sets ({len(self.ignore)})…")
+        self.act_ignored.setText(self.tr("I&gnored sets ({n})…").format(n=number(len(self.ignore))))
         self.act_ignored.setEnabled(len(self.ignore) > 0)
 
     # -- bulk marks ----------------------------------------------------------------------
@@ -151,29 +165,26 @@ class MarksMenu(QObject):
         roots = self.session.result.settings.roots if self.session.result else ()
         return roots[0] if roots else os.path.expanduser("~")
 
-    def _say(self, outcome: BulkOutcome, skipped_words: str = "") -> None:
+    def _say(self, outcome: BulkOutcome, skipped: Callable[[int], str] | None = None) -> None:
         self.last_outcome = outcome
-        self.status.emit(outcome.message(skipped_words))
+        self.status.emit(outcome.message(skipped))
 
     def mark_folder(self) -> None:
         folder = self.choose_folder(
-            self._window, "Mark every copy in this folder", self._start_folder()
+            self._window, self.tr("Mark every copy in this folder"), self._start_folder()
         )
         if folder:
-            self._say(mark_folder(self.session, folder), "have no copy in that folder")
+            self._say(mark_folder(self.session, folder), _no_copy_in_folder)
 
     def keep(self, pick: Pick) -> None:
         self._say(keep_one(self.session, pick))
 
     def keep_folder(self) -> None:
         folder = self.choose_folder(
-            self._window, "Keep the copy inside this folder", self._start_folder()
+            self._window, self.tr("Keep the copy inside this folder"), self._start_folder()
         )
         if folder:
-            self._say(
-                keep_in_folder(self.session, folder),
-                "have no copy in that folder, left as they were",
-            )
+            self._say(keep_in_folder(self.session, folder), _no_copy_left_alone)
 
     def invert(self) -> None:
         row = self._current_row()
@@ -211,7 +222,9 @@ class MarksMenu(QObject):
             self.ignore.save()
         except IgnoreListError as exc:
             why = str(exc)
-            text = f"{why[:1].upper()}{why[1:]}.\nThe change holds until you quit."
+            text = self.tr("{problem}.\nThe change holds until you quit.").format(
+                problem=f"{why[:1].upper()}{why[1:]}"
+            )
             # rich text with the file's name escaped: "<b>" in a folder's name shows as written
             body = html.escape(text, quote=False).replace("\n", "<br>")
             QMessageBox.warning(self._window, "PhotoSift", f"<p>{body}</p>")
@@ -230,9 +243,15 @@ class MarksMenu(QObject):
         self._hidden.setdefault(key, []).append(group)
         self.session.remove_groups([row])
         self._save()
+        n = len(group.members)
         self.status.emit(
-            f"This set of {plural(len(group.members), 'picture')} is no longer shown, and later "
-            "scans leave it out. Marks → Ignored sets shows it again."
+            ngettext(
+                "This set of {n} picture is no longer shown, and later scans leave it out. "
+                "Marks → Ignored sets shows it again.",
+                "This set of {n} pictures is no longer shown, and later scans leave it out. "
+                "Marks → Ignored sets shows it again.",
+                n,
+            ).format(n=number(n))
         )
 
     def ignored_keys(self) -> list[str]:
@@ -271,13 +290,35 @@ class MarksMenu(QObject):
         dialog.exec()
 
 
+def _no_copy_in_folder(n: int) -> str:
+    return ngettext(
+        "{n} set has no copy in that folder.", "{n} sets have no copy in that folder.", n
+    ).format(n=number(n))
+
+
+def _no_copy_left_alone(n: int) -> str:
+    return ngettext(
+        "{n} set has no copy in that folder, left as it was.",
+        "{n} sets have no copy in that folder, left as they were.",
+        n,
+    ).format(n=number(n))
+
+
+def _added_day(added: str) -> str:
+    """The day a set was ignored ("2026-11-27T..." stored), in the user's words."""
+    try:
+        return day(date.fromisoformat(added[:10]))
+    except ValueError:
+        return added[:10]
+
+
 class IgnoredDialog(QDialog):
     """The ignored sets, one line each, to show again."""
 
     def __init__(self, menu: MarksMenu, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.menu = menu
-        self.setWindowTitle("Ignored sets")
+        self.setWindowTitle(self.tr("Ignored sets"))
         self.resize(640, 400)
         layout = QVBoxLayout(self)
         self.label = QLabel()
@@ -288,9 +329,11 @@ class IgnoredDialog(QDialog):
         layout.addWidget(self.list)
         buttons = QDialogButtonBox()
         self.show_selected = buttons.addButton(
-            "Show selected again", QDialogButtonBox.ButtonRole.ActionRole
+            self.tr("Show selected again"), QDialogButtonBox.ButtonRole.ActionRole
         )
-        self.show_all = buttons.addButton("Show all again", QDialogButtonBox.ButtonRole.ActionRole)
+        self.show_all = buttons.addButton(
+            self.tr("Show all again"), QDialogButtonBox.ButtonRole.ActionRole
+        )
         close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
         close.setDefault(True)
         self.show_selected.clicked.connect(lambda: self._unignore(selected_only=True))
@@ -303,20 +346,30 @@ class IgnoredDialog(QDialog):
     def _fill(self) -> None:
         self.list.clear()
         for entry in self.menu.ignore.entries():
-            first = os.path.basename(entry.files[0]) if entry.files else "a set"
-            text = f"{len(entry.files)} copies of {first}" if entry.files else "A set"
+            if entry.files:
+                count = len(entry.files)
+                text = ngettext("{n} copy of {name}", "{n} copies of {name}", count).format(
+                    n=number(count), name=os.path.basename(entry.files[0])
+                )
+            else:
+                text = self.tr("A set")
             if entry.added:
-                text += f"  ·  ignored {entry.added[:10]}"
+                text += "  ·  " + self.tr("ignored {day}").format(day=_added_day(entry.added))
             item = QListWidgetItem(text)
             item.setToolTip(plain_tooltip("\n".join(entry.files)))
             item.setData(Qt.ItemDataRole.UserRole, entry.key)
             self.list.addItem(item)
         n = self.list.count()
         self.label.setText(
-            f"{plural(n, 'set')} you said are not copies. Scans leave them out; a set shows "
-            "again by itself when a copy is added to it or taken from it."
+            ngettext(
+                "{n} set you said are not copies. Scans leave it out; a set shows again by "
+                "itself when a copy is added to it or taken from it.",
+                "{n} sets you said are not copies. Scans leave them out; a set shows again by "
+                "itself when a copy is added to it or taken from it.",
+                n,
+            ).format(n=number(n))
             if n
-            else "No set is ignored."
+            else self.tr("No set is ignored.")
         )
         self._update()
 
@@ -332,12 +385,22 @@ class IgnoredDialog(QDialog):
         )
         keys = [str(item.data(Qt.ItemDataRole.UserRole)) for item in items]
         back = self.menu.unignore_keys(keys)
-        self.menu.status.emit(
-            f"{plural(len(keys), 'set')} no longer ignored"
-            + (
-                f"; {plural(back, 'set')} of this scan shown again."
-                if back
-                else "; later scans show them."
+        n = number(len(keys))
+        if back:
+            # Translators: "2 sets no longer ignored; 1 set of this scan shown again."
+            text = _("{ignored}; {shown}.").format(
+                ignored=ngettext(
+                    "{n} set no longer ignored", "{n} sets no longer ignored", len(keys)
+                ).format(n=n),
+                shown=ngettext(
+                    "{n} set of this scan shown again", "{n} sets of this scan shown again", back
+                ).format(n=number(back)),
             )
-        )
+        else:
+            text = ngettext(
+                "{n} set no longer ignored; later scans show it.",
+                "{n} sets no longer ignored; later scans show them.",
+                len(keys),
+            ).format(n=n)
+        self.menu.status.emit(text)
         self._fill()

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 def build_menu_bar(w: MainWindow) -> None:
     bar = w.menuBar()
-    file_menu = bar.addMenu("&File")
+    file_menu = bar.addMenu(w.tr("&File"))
     for a in (w.act_add, w.act_scan, w.act_sample, w.act_open_results, w.act_open_catalogs):
         file_menu.addAction(a)
     for a in (w.act_cancel, w.act_new):
@@ -27,16 +27,18 @@ def build_menu_bar(w: MainWindow) -> None:
     file_menu.addAction(w.act_export)
     file_menu.addSeparator()
     file_menu.addAction(w.act_quit)
-    marks = bar.addMenu("&Marks")
+    marks = bar.addMenu(w.tr("&Marks"))
     for a in (w.act_toggle, w.act_apply, w.act_clear):
         marks.addAction(a)
     w.marks_menu.add_to(marks)
-    view = bar.addMenu("&View")
+    view = bar.addMenu(w.tr("&View"))
     for a in (w.act_next, w.act_prev, w.act_compare, w.act_open, w.act_reveal):
         view.addAction(a)
     view.addSeparator()
     view.addAction(w.act_tab_groups)
     view.addAction(w.act_tab_skipped)
-    help_menu = bar.addMenu("&Help")
+    view.addSeparator()
+    w.language_menu.add_to(view)
+    help_menu = bar.addMenu(w.tr("&Help"))
     help_menu.addAction(w.act_keys)
     help_menu.addAction(w.act_about)

@@ -279,27 +279,46 @@ def install_command(packages: Sequence[str], is_root: bool) -> list[str]:
 
 
 def message(missing: Sequence[Missing], command: Sequence[str] | None) -> str:
+    # Words from the engine's catalog (`cleaner._`): this runs before Qt, in the language
+    # of the environment, as the command line does.
+    from cleaner import _
+
     names = ", ".join(m.soname for m in missing)
     lines = [
-        "photosift: the window cannot open: this computer lacks system libraries that "
-        f"Qt's X11 display support needs: {names}.",
+        _(
+            "photosift: the window cannot open: this computer lacks system libraries that "
+            "Qt's X11 display support needs: {names}."
+        ).format(names=names),
     ]
     unknown = [m.soname for m in missing if m.package is None]
     if command:
-        lines += ["Install them with:", "", "    " + shlex.join(command), ""]
+        lines += [_("Install them with:"), "", "    " + shlex.join(command), ""]
         if unknown:
-            lines.append(f"(and the package that provides {', '.join(unknown)})")
-        lines.append("then start photosift again.")
+            lines.append(
+                _("(and the package that provides {names})").format(names=", ".join(unknown))
+            )
+        lines.append(_("then start photosift again."))
     else:
         debian = " ".join(sorted({m.package for m in missing if m.package}))
-        lines.append(
-            "Install the packages that provide them with your system's package manager"
-            + (f" (on Debian or Ubuntu: {debian})" if debian else "")
-            + ", then start photosift again."
-        )
+        if debian:
+            lines.append(
+                _(
+                    "Install the packages that provide them with your system's package "
+                    "manager (on Debian or Ubuntu: {packages}), then start photosift again."
+                ).format(packages=debian)
+            )
+        else:
+            lines.append(
+                _(
+                    "Install the packages that provide them with your system's package "
+                    "manager, then start photosift again."
+                )
+            )
     lines.append(
-        "The command line works without them: photosift --help. "
-        "To skip this check: PHOTOSIFT_SKIP_LIBRARY_CHECK=1."
+        _(
+            "The command line works without them: photosift --help. "
+            "To skip this check: PHOTOSIFT_SKIP_LIBRARY_CHECK=1."
+        )
     )
     return "\n".join(lines) + "\n"
 
@@ -356,19 +375,25 @@ def check_before_qt(
     host.stderr.flush()
     if command is None or not _is_terminal(host.stdin):
         return EXIT_MISSING_LIBRARIES
-    host.stderr.write(f"Run `{shlex.join(command)}` now? [y/N] ")
+    from cleaner import _
+
+    host.stderr.write(_("Run `{command}` now? [y/N] ").format(command=shlex.join(command)))
     host.stderr.flush()
     answer = host.stdin.readline().strip().lower()
-    if answer not in ("y", "yes"):
+    if answer not in ("y", "yes", _("y"), _("yes")):
         return EXIT_MISSING_LIBRARIES
     if host.run(command) != 0:
-        host.stderr.write("photosift: the installation did not finish; nothing else was done.\n")
+        host.stderr.write(
+            _("photosift: the installation did not finish; nothing else was done.") + "\n"
+        )
         return EXIT_MISSING_LIBRARIES
     still = missing_libraries(sonames, host.loader)
     if still:
         host.stderr.write(
-            f"photosift: still missing after the installation: "
-            f"{', '.join(m.soname for m in still)}.\n"
+            _("photosift: still missing after the installation: {names}.").format(
+                names=", ".join(m.soname for m in still)
+            )
+            + "\n"
         )
         return EXIT_MISSING_LIBRARIES
     return None

@@ -22,12 +22,16 @@ def binding_problem() -> str | None:
 
     probe = QObject()
     before = sys.getrefcount(None)
-    for _ in range(64):
+    for _i in range(64):
         probe.setObjectName("probe")
     if sys.getrefcount(None) >= before - 32:
         return None
-    return (
-        f"PySide6 {PySide6.__version__} has a known bug on Python "
-        f"{sys.version_info.major}.{sys.version_info.minor} that crashes the window. "
+    from cleaner import _
+
+    return _(
+        "PySide6 {version} has a known bug on Python {python} that crashes the window. "
         "Install another version, for example: pip install 'PySide6-Essentials<6.12'"
+    ).format(
+        version=PySide6.__version__,
+        python=f"{sys.version_info.major}.{sys.version_info.minor}",
     )

@@ -28,8 +28,11 @@ from cleaner import (
     RemovalPlan,
     RestoreFinished,
     RestoreState,
+    _,
+    human_size,
+    ngettext,
+    number,
 )
-from ui.format import human_bytes, plural
 from ui.models.session import ReviewSession
 from ui.settings import Keys, Settings
 from ui.widgets.error_dialog import ErrorDialog
@@ -126,8 +129,14 @@ class RemovalFlow(QObject):
         if self._settings.get(Keys.QUARANTINE) != "fallback":
             return ""
         folder = self._settings.get(Keys.QUARANTINE_DIR)
-        where = folder or "a .photosift-quarantine folder at the top of their drive"
-        return f"Files on a drive without a Trash (network drives) go to {where}."
+        if folder:
+            return self.tr(
+                "Files on a drive without a Trash (network drives) go to {folder}."
+            ).format(folder=folder)
+        return self.tr(
+            "Files on a drive without a Trash (network drives) go to a "
+            ".photosift-quarantine folder at the top of their drive."
+        )
 
     def _roots(self) -> tuple[str, ...]:
         result = self._session.result
@@ -141,10 +150,15 @@ class RemovalFlow(QObject):
             return
         marked = self._session.paths_to_remove()
         if not marked:
-            self._status("No files are marked for removal.", 6000)
+            self._status(self.tr("No files are marked for removal."), 6000)
             return
         self._retry_options = None
-        self._status(f"Checking {plural(len(marked), 'marked file')}…")
+        n = len(marked)
+        self._status(
+            ngettext("Checking {n} marked file…", "Checking {n} marked files…", n).format(
+                n=number(n)
+            )
+        )
         self._mutations.plan(result, marked, self._protected())
 
     @Slot(object)
@@ -156,9 +170,12 @@ class RemovalFlow(QObject):
             options, self._retry_options = self._retry_options, None
             if plan.files:
                 n = len(plan.files)
-                self._start_move(
-                    plan, options, f"Moving {plural(n, 'file')} to the quarantine folder…"
-                )
+                text = ngettext(
+                    "Moving {n} file to the quarantine folder…",
+                    "Moving {n} files to the quarantine folder…",
+                    n,
+                ).format(n=number(n))
+                self._start_move(plan, options, text)
             return
         if self.confirm_dialog is not None:
             self.confirm_dialog.deleteLater()
@@ -175,12 +192,15 @@ class RemovalFlow(QObject):
         if dialog is None or not dialog.plan.files:
             return
         n = len(dialog.plan.files)
-        self._start_move(dialog.plan, self.options(), f"Moving {plural(n, 'file')} to the Trash…")
+        text = ngettext(
+            "Moving {n} file to the Trash…", "Moving {n} files to the Trash…", n
+        ).format(n=number(n))
+        self._start_move(dialog.plan, self.options(), text)
 
     def _start_move(self, plan: RemovalPlan, options: RemovalOptions, text: str) -> None:
         self._planned_count = len(plan.files)
         self._plan_refused = plan.refused
-        self._open_progress("Moving files", text, len(plan.files))
+        self._open_progress(self.tr("Moving files"), text, len(plan.files))
         self._mutations.remove(plan, options, source=f"window: {', '.join(self._roots())}")
 
     def _open_progress(self, title: str, text: str, total: int) -> OperationProgressDialog:
@@ -220,8 +240,10 @@ class RemovalFlow(QObject):
         self._session.drop_files(r.path for r in finished.removed)
         if not len(self._session) and self._session.result is not None:
             self._review_page.show_empty(
-                "No copies left to review: every picture now has one copy. "
-                "Use Undo (Ctrl+Z) or History to put moved files back."
+                self.tr(
+                    "No copies left to review: every picture now has one copy. "
+                    "Use Undo (Ctrl+Z) or History to put moved files back."
+                )
             )
         self._status(moved_sentence(finished), 15000)
         if self._closing:
@@ -299,14 +321,14 @@ class RemovalFlow(QObject):
         box.setIcon(QMessageBox.Icon.Question)
         self.undo_box = box
         if info is None:
-            box.setWindowTitle("Nothing to undo")
-            box.setText("There are no moved files to put back.")
+            box.setWindowTitle(self.tr("Nothing to undo"))
+            box.setText(self.tr("There are no moved files to put back."))
             box.setStandardButtons(QMessageBox.StandardButton.Close)
             self.undo_confirm_button = None
             box.open()
             return
         _ask_to_put_back(box, info)
-        put_back = box.addButton("Put back", QMessageBox.ButtonRole.AcceptRole)
+        put_back = box.addButton(self.tr("Put back"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(put_back)
         self.undo_confirm_button = put_back
@@ -321,11 +343,14 @@ class RemovalFlow(QObject):
             return
         ids = tuple(int(i) for i in entry_ids) if isinstance(entry_ids, tuple | list) else None
         total = 0 if ids is None else len(ids)
-        dialog = self._open_progress("Putting files back", "Putting files back…", total)
+        dialog = self._open_progress(
+            self.tr("Putting files back"), self.tr("Putting files back…"), total
+        )
         dialog.set_words(
-            "put back",
-            "could not be put back",
-            "You can stop at any time; the files not put back yet stay where they are.",
+            restoring=True,
+            note=self.tr(
+                "You can stop at any time; the files not put back yet stay where they are."
+            ),
         )
         self._mutations.restore(batch_id, ids)
 
@@ -361,7 +386,7 @@ class RemovalFlow(QObject):
             self.restore_box.deleteLater()
         box = QMessageBox(self._window)
         box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.setWindowTitle("Put back")
+        box.setWindowTitle(self.tr("Put back"))
         box.setIcon(QMessageBox.Icon.Information)
         box.setTextFormat(Qt.TextFormat.RichText)  # bold words; the file names escaped
         box.setText(f"<b>{html.escape(text)}</b>")
@@ -395,7 +420,9 @@ class RemovalFlow(QObject):
         self._status(message, 15000)
         if self._closing:
             return
-        dialog = ErrorDialog(message, details, "Files could not be moved or put back", self._window)
+        dialog = ErrorDialog(
+            message, details, self.tr("Files could not be moved or put back"), self._window
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
@@ -418,17 +445,34 @@ def _ask_to_put_back(box: QMessageBox, info: BatchInfo) -> None:
     """The words of the "Put back?" question for the newest undoable move."""
     batch = info.batch
     n = batch.undoable
-    where = {"Trash": "the Trash", "Quarantine folder": "the quarantine folder"}.get(
-        info.where, "the Trash and the quarantine folder"
+    when = when_text(batch.created_at)
+    box.setWindowTitle(_("Undo last move"))
+    question = ngettext("Put back {n} file ({size})?", "Put back {n} files ({size})?", n).format(
+        n=number(n), size=human_size(batch.bytes_moved)
     )
-    box.setWindowTitle("Undo last move")
-    box.setText(
-        f"<b>Put back {plural(n, 'file')} ({human_bytes(batch.bytes_moved)})?</b><br>"
-        f"{'It was' if n == 1 else 'They were'} moved to {where} on "
-        f"{when_text(batch.created_at)}."
-    )
+    if info.where == "Trash":
+        where = ngettext(
+            "It was moved to the Trash on {when}.", "They were moved to the Trash on {when}.", n
+        )
+    elif info.where == "Quarantine folder":
+        where = ngettext(
+            "It was moved to the quarantine folder on {when}.",
+            "They were moved to the quarantine folder on {when}.",
+            n,
+        )
+    else:
+        where = ngettext(
+            "It was moved to the Trash and the quarantine folder on {when}.",
+            "They were moved to the Trash and the quarantine folder on {when}.",
+            n,
+        )
+    box.setText(f"<b>{html.escape(question)}</b><br>{html.escape(where.format(when=when))}")
     box.setInformativeText(
-        f"{'It goes' if n == 1 else 'They go'} back to the folder "
-        f"{'it' if n == 1 else 'they'} came from. Nothing is overwritten: if a file with "
-        "the same name is there now, the one put back gets “(restored)” added to its name."
+        ngettext(
+            "It goes back to the folder it came from. Nothing is overwritten: if a file with "
+            "the same name is there now, the one put back gets “(restored)” added to its name.",
+            "They go back to the folder they came from. Nothing is overwritten: if a file with "
+            "the same name is there now, the one put back gets “(restored)” added to its name.",
+            n,
+        )
     )

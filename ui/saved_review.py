@@ -27,9 +27,9 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QVBoxLayout
 
-from cleaner import ScanResult
+from cleaner import ScanResult, _, ngettext, number
 from ui.autosave import Autosaver, human_when, marks_path, result_path, saved_review_summary
-from ui.format import plain_tooltip, plural
+from ui.format import plain_tooltip
 from ui.settings import Keys
 from ui.workers.review_load import GONE, LoadedReview, ReviewLoader
 
@@ -69,16 +69,36 @@ class ChangedBanner(QFrame):
             return
         gone = sum(1 for why in changed.values() if why == GONE)
         altered = len(changed) - gone
-        parts = []
-        if altered:
-            parts.append(f"{plural(altered, 'file')} changed")
-        if gone:
-            parts.append(f"{plural(gone, 'file')} can no longer be found")
-        self.label.setText(
-            " and ".join(parts)
-            + " since this review was saved. They are kept and cannot be marked: "
-            "scan again to include them." + held_text(held, saved)
-        )
+        if altered and gone:
+            # Translators: {changed} is "3 files changed", {gone} "2 files can no longer be found"
+            text = _(
+                "{changed} and {gone} since this review was saved. They are kept and cannot be "
+                "marked: scan again to include them."
+            ).format(
+                changed=ngettext("{n} file changed", "{n} files changed", altered).format(
+                    n=number(altered)
+                ),
+                gone=ngettext(
+                    "{n} file can no longer be found", "{n} files can no longer be found", gone
+                ).format(n=number(gone)),
+            )
+        elif altered:
+            text = ngettext(
+                "{n} file changed since this review was saved. It is kept and cannot be "
+                "marked: scan again to include it.",
+                "{n} files changed since this review was saved. They are kept and cannot be "
+                "marked: scan again to include them.",
+                altered,
+            ).format(n=number(altered))
+        else:
+            text = ngettext(
+                "{n} file can no longer be found since this review was saved. It is kept and "
+                "cannot be marked: scan again to include it.",
+                "{n} files can no longer be found since this review was saved. They are kept "
+                "and cannot be marked: scan again to include them.",
+                gone,
+            ).format(n=number(gone))
+        self.label.setText(text + held_text(held, saved))
         self.show()
 
 
@@ -86,12 +106,23 @@ def held_text(held: int, saved: bool = True) -> str:
     """ " 2 copies you had marked are kept now, because …" ("" for none)."""
     if held <= 0:
         return ""
-    one = held == 1
-    marked = "you had marked" if saved else "suggested for removal"
-    return (
-        f" {plural(held, 'copy', 'copies')} {marked} {'is' if one else 'are'} kept now, "
-        f"because the other copies of {'its' if one else 'their'} picture changed or are gone."
-    )
+    if saved:
+        text = ngettext(
+            "{n} copy you had marked is kept now, because the other copies of its picture "
+            "changed or are gone.",
+            "{n} copies you had marked are kept now, because the other copies of their "
+            "picture changed or are gone.",
+            held,
+        )
+    else:
+        text = ngettext(
+            "{n} copy suggested for removal is kept now, because the other copies of its "
+            "picture changed or are gone.",
+            "{n} copies suggested for removal are kept now, because the other copies of "
+            "their picture changed or are gone.",
+            held,
+        )
+    return " " + text.format(n=number(held))
 
 
 class SavedReviewFlow(QObject):
@@ -137,7 +168,11 @@ class SavedReviewFlow(QObject):
             return
         sets, when = summary
         self.window.start_page.set_continue(
-            f"Continue reviewing ({plural(sets, 'set')}, saved {when})"
+            ngettext(
+                "Continue reviewing ({n} set, saved {when})",
+                "Continue reviewing ({n} sets, saved {when})",
+                sets,
+            ).format(n=number(sets), when=when)
         )
 
     @Slot(int)
@@ -168,15 +203,19 @@ class SavedReviewFlow(QObject):
 
     @Slot(float)
     def _saved(self, saved_at: float) -> None:
-        self.saved_label.setText(f"Your review is saved ({human_when(saved_at)})")
+        self.saved_label.setText(
+            self.tr("Your review is saved ({when})").format(when=human_when(saved_at))
+        )
         self.saved_label.setToolTip(
-            "PhotoSift saves your marks as you go. Close the window at any time: "
-            "“Continue reviewing” on the first screen brings them back."
+            self.tr(
+                "PhotoSift saves your marks as you go. Close the window at any time: "
+                "“Continue reviewing” on the first screen brings them back."
+            )
         )
 
     @Slot(str)
     def _save_failed(self, message: str) -> None:
-        self.saved_label.setText("Your review is NOT saved")
+        self.saved_label.setText(self.tr("Your review is NOT saved"))
         self.saved_label.setToolTip(plain_tooltip(message))
         self.window.statusBar().showMessage(message, 10000)
 
@@ -196,15 +235,28 @@ class SavedReviewFlow(QObject):
         if self._can_open():
             self._open(result_path(), marks_path())
         else:
-            self.window.statusBar().showMessage("Wait for the scan or the move to finish.", 6000)
+            self.window.statusBar().showMessage(
+                self.tr("Wait for the scan or the move to finish."), 6000
+            )
+
+    def continue_saved(self) -> None:
+        """Continue the saved review, if there is one (a PhotoSift restarted for another
+        language comes back where it was)."""
+        if saved_review_summary() is not None:
+            self.continue_review()
 
     @Slot()
     def open_results(self) -> None:
         if not self._can_open():
-            self.window.statusBar().showMessage("Wait for the scan or the move to finish.", 6000)
+            self.window.statusBar().showMessage(
+                self.tr("Wait for the scan or the move to finish."), 6000
+            )
             return
-        name, _ = QFileDialog.getOpenFileName(
-            self.window, "Open results", str(Path.home()), "Result files (*.json);;All files (*)"
+        name, _filter = QFileDialog.getOpenFileName(
+            self.window,
+            self.tr("Open results"),
+            str(Path.home()),
+            self.tr("Result files (*.json);;All files (*)"),
         )
         if name:
             self.open_file(Path(name))
@@ -218,7 +270,9 @@ class SavedReviewFlow(QObject):
         if self.loader.busy():
             return -1
         self.autosaver.flush_async()
-        self.window.statusBar().showMessage(f"Opening {result_file.name}…")
+        self.window.statusBar().showMessage(
+            self.tr("Opening {name}…").format(name=result_file.name)
+        )
         QGuiApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
         return self.loader.start(result_file, marks_file, after=self.autosaver.pool)
 
@@ -240,7 +294,9 @@ class SavedReviewFlow(QObject):
         window.catalogs.result_shown(loaded.result)
         window.review_page.show_empty("")
         window.pages.setCurrentWidget(window.review_page)  # it fills as a scan's does
-        window.statusBar().showMessage(f"Opening {Path(loaded.source).name}…")
+        window.statusBar().showMessage(
+            self.tr("Opening {name}…").format(name=Path(loaded.source).name)
+        )
         self._showing = self._show_in_parts(loaded)
         # the session's next reset (a scan, another open) ends this one's showing
         window.session.reset.connect(self._stop_showing)
@@ -294,18 +350,20 @@ class SavedReviewFlow(QObject):
         self.autosaver.start(result_changed=not saved_review)
         if loaded.marks is not None:
             self._saved(loaded.marks.saved_at)
-            text = f"Continuing the review saved {human_when(loaded.marks.saved_at)}."
+            text = self.tr("Continuing the review saved {when}.").format(
+                when=human_when(loaded.marks.saved_at)
+            )
         else:
-            text = f"Opened {Path(loaded.source).name}."
+            text = self.tr("Opened {name}.").format(name=Path(loaded.source).name)
         window.statusBar().showMessage(" ".join([text, loaded.marks_problem]).strip())
         self.opened.emit()
 
     @Slot(str, str)
     def _load_failed(self, message: str, details: str) -> None:
         QGuiApplication.restoreOverrideCursor()
-        self.window.statusBar().showMessage("The file could not be opened", 6000)
+        self.window.statusBar().showMessage(self.tr("The file could not be opened"), 6000)
         box = QMessageBox(
-            QMessageBox.Icon.Warning, "Cannot open this file", message, parent=self.window
+            QMessageBox.Icon.Warning, self.tr("Cannot open this file"), message, parent=self.window
         )
         box.setTextFormat(Qt.TextFormat.PlainText)  # the message names the file
         if details:

@@ -109,6 +109,9 @@ class Keys:
     REPORT_CURRENCY = Key[str]("report/currency", str, "USD")
     REPORT_FOLDER = Key[str]("report/folder", str, "", "where the last report was saved")
     CATALOG_FOLDER = Key[str]("catalogs/folder", str, "", "where catalogs were last opened from")
+    LANGUAGE = Key[str](
+        "window/language", str, "", "View → Language: '' = the system's, 'en', 'es'"
+    )
 
     @classmethod
     def all(cls) -> list[Key[Any]]:

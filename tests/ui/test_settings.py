@@ -54,6 +54,7 @@ def test_every_key_round_trips_with_its_type(qtbot: QtBot) -> None:
         Keys.REPORT_CURRENCY.name: "EUR",
         Keys.REPORT_FOLDER.name: "/home/x/Reports",
         Keys.CATALOG_FOLDER.name: "/mnt/catalogs",
+        Keys.LANGUAGE.name: "es",
     }
     assert set(values) == {k.name for k in Keys.all()}, "a new key needs a round-trip value"
     s = Settings()

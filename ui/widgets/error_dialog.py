@@ -33,10 +33,11 @@ class ErrorDialog(QDialog):
         self,
         message: str,
         details: str = "",
-        title: str = "Something went wrong",
+        title: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        title = title or self.tr("Something went wrong")
         self.setWindowTitle(title)
         self.report = report_text(message, details)
         headline = QLabel(title)
@@ -52,8 +53,10 @@ class ErrorDialog(QDialog):
         layout.addWidget(text)
         if details:
             hint = QLabel(
-                "Your files were not changed. If this keeps happening, please copy the "
-                "report below and send it to the PhotoSift developers."
+                self.tr(
+                    "Your files were not changed. If this keeps happening, please copy the "
+                    "report below and send it to the PhotoSift developers."
+                )
             )
             hint.setWordWrap(True)
             layout.addWidget(hint)
@@ -62,11 +65,11 @@ class ErrorDialog(QDialog):
             mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
             self.details.setFont(QFont(mono))
             self.details.setMinimumSize(560, 220)
-            self.details.setAccessibleName("Error report")
+            self.details.setAccessibleName(self.tr("Error report"))
             layout.addWidget(self.details, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.copy_button = QPushButton("Copy report")
-        self.copy_button.setToolTip("Copy the details to the clipboard")
+        self.copy_button = QPushButton(self.tr("Copy report"))
+        self.copy_button.setToolTip(self.tr("Copy the details to the clipboard"))
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.clicked.connect(self.copy_report)
         buttons.rejected.connect(self.reject)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from cleaner import __version__
+from cleaner import _, __version__
 
 
 def show_shortcuts(parent: QWidget, actions: Iterable[QAction]) -> None:
@@ -17,13 +17,17 @@ def show_shortcuts(parent: QWidget, actions: Iterable[QAction]) -> None:
         if not a.shortcut().isEmpty():
             key = a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             rows.append(f"<tr><td><b>{key}</b></td><td>{a.text().replace('&', '')}</td></tr>")
-    QMessageBox.information(parent, "Keyboard shortcuts", "<table>" + "".join(rows) + "</table>")
+    QMessageBox.information(parent, _("Keyboard shortcuts"), "<table>" + "".join(rows) + "</table>")
 
 
 def show_about(parent: QWidget) -> None:
     QMessageBox.about(
         parent,
-        "About PhotoSift",
-        f"<b>PhotoSift {__version__}</b><p>Finds duplicate and near-duplicate photos, "
-        "suggests the best copy of each, and lets you choose what to remove.</p>",
+        _("About PhotoSift"),
+        f"<b>PhotoSift {__version__}</b><p>"
+        + _(
+            "Finds duplicate and near-duplicate photos, suggests the best copy of each, and "
+            "lets you choose what to remove."
+        )
+        + "</p>",
     )

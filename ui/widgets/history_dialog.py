@@ -8,6 +8,7 @@ this dialog reloads when it is done.
 
 from __future__ import annotations
 
+import html
 import os
 from typing import Any
 
@@ -34,8 +35,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cleaner import BatchState, LogEntry, Method, Outcome, RestoreFinished, human_time
-from ui.format import human_bytes, plain_tooltip, plural
+from cleaner import (
+    N_,
+    BatchState,
+    LogEntry,
+    Method,
+    Outcome,
+    RestoreFinished,
+    _,
+    human_size,
+    ngettext,
+    number,
+    pgettext,
+    time_of,
+)
+from ui.format import plain_tooltip
 from ui.workers.mutations import BatchInfo, MutationController
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -45,51 +59,68 @@ _INVALID = QModelIndex()
 def when_text(iso: str) -> str:
     """ "31 Jan 2025, 14:25" in local time from an ISO time, as the command line says it;
     the text itself if it does not parse."""
-    return human_time(iso)
+    return time_of(iso)
 
 
 def batch_state_text(info: BatchInfo) -> str:
     b = info.batch
     moved = b.moved + b.pending
     if moved and b.restored >= moved:
-        return "All put back"
+        return _("All put back")
     if b.restored:
-        return f"{b.restored:,} of {moved:,} put back"
+        return ngettext("{done} of {total} put back", "{done} of {total} put back", moved).format(
+            done=number(b.restored), total=number(moved)
+        )
     if b.state is BatchState.CANCELLED:
-        return "Stopped part-way"
+        return _("Stopped part-way")
     if b.state is BatchState.RUNNING:
-        return "Interrupted"
+        return _("Interrupted")
     if not moved:
-        return "Nothing moved"
-    return "Moved"
+        return _("Nothing moved")
+    return pgettext("history state", "Moved")
+
+
+def where_text(where: str) -> str:
+    """Where a move's files went (`BatchInfo.where`, English in code), in words."""
+    if where == "Trash and quarantine folder":
+        return _("Trash and quarantine folder")
+    if where == "Quarantine folder":
+        return _("Quarantine folder")
+    return _("Trash")
 
 
 def entry_text(e: LogEntry) -> str:
     """What happened to one file, in words."""
-    where = "the quarantine folder" if e.method is Method.QUARANTINE else "the Trash"
+    quarantine = e.method is Method.QUARANTINE
     state = e.restore_state
     if state == "restored":
-        return "Put back"
+        return pgettext("history state", "Put back")
     if state == "restored_beside":
         name = os.path.basename(e.restored_to or "")
-        return f"Put back as “{name}” (its name was taken)"
+        return _("Put back as “{name}” (its name was taken)").format(name=name)
     if state == "in_place":
-        return "Back in its place"
+        return _("Back in its place")
     if state == "not_in_trash":
-        if e.method is Method.QUARANTINE:
-            return "Could not be put back: no longer in the quarantine folder"
-        return "Could not be put back: not in the Trash any more (it may have been emptied)"
+        if quarantine:
+            return _("Could not be put back: no longer in the quarantine folder")
+        return _("Could not be put back: not in the Trash any more (it may have been emptied)")
     if state == "changed":
-        return f"Could not be put back: the file in {where} is different now"
+        if quarantine:
+            return _("Could not be put back: the file in the quarantine folder is different now")
+        return _("Could not be put back: the file in the Trash is different now")
     if state == "failed":
-        return f"Could not be put back: {e.detail}" if e.detail else "Could not be put back"
+        if e.detail:
+            return _("Could not be put back: {why}").format(why=e.detail)
+        return _("Could not be put back")
     if e.outcome is Outcome.MOVED:
-        return f"In {where}"
+        return _("In the quarantine folder") if quarantine else _("In the Trash")
     if e.outcome is Outcome.PENDING:
-        return f"Interrupted: may be in {where}"
+        if quarantine:
+            return _("Interrupted: may be in the quarantine folder")
+        return _("Interrupted: may be in the Trash")
     if e.outcome in (Outcome.SKIPPED, Outcome.FAILED):
-        return f"Not moved: {e.detail}" if e.detail else "Not moved"
-    return "Not moved (it never left)"
+        return _("Not moved: {why}").format(why=e.detail) if e.detail else _("Not moved")
+    return _("Not moved (it never left)")
 
 
 def can_put_back(e: LogEntry) -> bool:
@@ -121,12 +152,12 @@ class _RowsTableModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+            return _(self.HEADERS[section]) if 0 <= section < len(self.HEADERS) else None
         return None
 
 
 class BatchTableModel(_RowsTableModel):
-    HEADERS = ("When", "Files", "Size", "Where they went", "State")
+    HEADERS = (N_("When"), N_("Files"), N_("Size"), N_("Where they went"), N_("State"))
 
     @property
     def batches(self) -> list[BatchInfo]:
@@ -147,22 +178,28 @@ class BatchTableModel(_RowsTableModel):
             if col == 0:
                 return when_text(b.created_at)
             if col == 1:
-                text = f"{b.moved + b.pending:,} moved"
+                moved = b.moved + b.pending
+                text = ngettext("{n} moved", "{n} moved", moved).format(n=number(moved))
                 not_moved = b.failed + b.skipped
-                return text + (f", {not_moved:,} not moved" if not_moved else "")
+                if not_moved:
+                    text += ", " + ngettext("{n} not moved", "{n} not moved", not_moved).format(
+                        n=number(not_moved)
+                    )
+                return text
             if col == 2:
-                return human_bytes(b.bytes_moved)
+                return human_size(b.bytes_moved)
             if col == 3:
-                return info.where
+                return where_text(info.where)
             if col == 4:
                 return batch_state_text(info)
         if role == Qt.ItemDataRole.ToolTipRole and info.quarantine_dirs:
-            return plain_tooltip("Quarantine folder: " + ", ".join(info.quarantine_dirs))
+            folders = ", ".join(info.quarantine_dirs)
+            return plain_tooltip(_("Quarantine folder: {folders}").format(folders=folders))
         return None
 
 
 class EntryTableModel(_RowsTableModel):
-    HEADERS = ("File", "Folder", "What happened")
+    HEADERS = (N_("File"), N_("Folder"), N_("What happened"))
 
     @property
     def entries(self) -> list[LogEntry]:
@@ -189,7 +226,11 @@ class EntryTableModel(_RowsTableModel):
             if col == 2:
                 text = entry_text(e)
                 if role == Qt.ItemDataRole.ToolTipRole:
-                    went = f"\nWent to: {e.destination}" if e.destination else ""
+                    went = (
+                        "\n" + _("Went to: {path}").format(path=e.destination)
+                        if e.destination
+                        else ""
+                    )
                     return plain_tooltip(text + went)
                 return text
         return None
@@ -219,26 +260,28 @@ class HistoryDialog(QDialog):
 
     def __init__(self, mutations: MutationController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("History of moved files")
+        self.setWindowTitle(self.tr("History of moved files"))
         self.mutations = mutations
         self.batch_model = BatchTableModel(self)
         self.entry_model = EntryTableModel(self)
-        self.batches = _table(self.batch_model, "Moves")
+        self.batches = _table(self.batch_model, self.tr("Moves"))
         self.batches.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.batches.setColumnWidth(0, 170)
         self.batches.setColumnWidth(1, 170)
         self.batches.setColumnWidth(2, 90)
         self.batches.setColumnWidth(3, 200)
-        self.entries = _table(self.entry_model, "Files of the selected move")
+        self.entries = _table(self.entry_model, self.tr("Files of the selected move"))
         self.entries.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.entries.setColumnWidth(0, 220)
         self.entries.setColumnWidth(1, 330)
         self.intro = QLabel(
-            "Every time PhotoSift moves files, it writes down where each one went. "
-            "Pick a move to see its files and put back all of them or only some."
+            self.tr(
+                "Every time PhotoSift moves files, it writes down where each one went. "
+                "Pick a move to see its files and put back all of them or only some."
+            )
         )
         self.intro.setWordWrap(True)
-        self.empty = QLabel("Nothing has been moved yet.")
+        self.empty = QLabel(self.tr("Nothing has been moved yet."))
         self.empty.setVisible(False)
         self.files_title = QLabel()
         self.outcome = QLabel()
@@ -247,10 +290,10 @@ class HistoryDialog(QDialog):
         self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.outcome.hide()
 
-        self.all_button = QPushButton("Put back all")
-        self.all_button.setToolTip("Put every file of the selected move back where it was")
-        self.some_button = QPushButton("Put back selected")
-        self.some_button.setToolTip("Put only the selected files back where they were")
+        self.all_button = QPushButton(self.tr("Put back all"))
+        self.all_button.setToolTip(self.tr("Put every file of the selected move back where it was"))
+        self.some_button = QPushButton(self.tr("Put back selected"))
+        self.some_button.setToolTip(self.tr("Put only the selected files back where they were"))
         self.all_button.clicked.connect(self.put_back_all)
         self.some_button.clicked.connect(self.put_back_selected)
         buttons = QDialogButtonBox()
@@ -307,6 +350,10 @@ class HistoryDialog(QDialog):
     @Slot(list)
     def _on_history(self, infos: list[BatchInfo]) -> None:
         self.batch_model.set_batches(infos)
+        for col in (1,):  # the counts: as wide as their words in this language
+            width = self.batches.columnWidth(col)
+            self.batches.resizeColumnToContents(col)
+            self.batches.setColumnWidth(col, max(width, self.batches.columnWidth(col)))
         self.empty.setVisible(not infos)
         row = next(
             (i for i, b in enumerate(infos) if b.batch.id == self._wanted_batch),
@@ -335,8 +382,9 @@ class HistoryDialog(QDialog):
             self.files_title.setText("")
         else:
             self.files_title.setText(
-                f"<b>Files moved on {when_text(info.batch.created_at)}</b> "
-                "(select some to put back only those)"
+                self.tr("<b>Files moved on {when}</b> (select some to put back only those)").format(
+                    when=html.escape(when_text(info.batch.created_at))
+                )
             )
             self.mutations.load_entries(info.batch.id)
         self._update_buttons()
@@ -383,10 +431,16 @@ class HistoryDialog(QDialog):
         self.all_button.setEnabled(undoable and not busy)
         if info is not None:
             self.all_button.setText(
-                f"Put back all {info.batch.undoable:,}" if undoable else "Put back all"
+                self.tr("Put back all {n}").format(n=number(info.batch.undoable))
+                if undoable
+                else self.tr("Put back all")
             )
         n = sum(1 for e in self.selected_entries() if can_put_back(e))
         self.some_button.setEnabled(n > 0 and not busy)
         self.some_button.setText(
-            f"Put back {plural(n, 'selected file')}" if n else "Put back selected"
+            ngettext("Put back {n} selected file", "Put back {n} selected files", n).format(
+                n=number(n)
+            )
+            if n
+            else self.tr("Put back selected")
         )

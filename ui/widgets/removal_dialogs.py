@@ -54,8 +54,12 @@ from cleaner import (
     RemovalFinished,
     RemovalPlan,
     RestoreState,
+    _,
+    human_size,
+    ngettext,
+    number,
 )
-from ui.format import human_bytes, plain_tooltip, plural, short_folder
+from ui.format import plain_tooltip, short_folder
 
 MAX_LISTED = 2000  # rows in a list; the rest is summed up in one line
 
@@ -111,9 +115,9 @@ def _capitalised(text: str) -> str:
 def kept_reason_text(kept: KeptFile) -> str:
     """Why a marked file was not moved, as a sentence."""
     if kept.reason is KeepReason.TRASH_UNAVAILABLE:
-        return "Its drive has no Trash (a network drive?). See below."
+        return _("Its drive has no Trash (a network drive?). See below.")
     if kept.reason is KeepReason.CHANGED:
-        return "Changed since the scan, so it was left alone. Scan again to check it."
+        return _("Changed since the scan, so it was left alone. Scan again to check it.")
     return _capitalised(kept.message) + "."
 
 
@@ -183,7 +187,9 @@ def fill_kept(tree: QTreeWidget, kept: Iterable[KeptFile], roots: Sequence[str] 
         item.setToolTip(2, plain_tooltip(tip))
         items.append(item)
     if n > MAX_LISTED:
-        items.append(QTreeWidgetItem([f"… and {n - MAX_LISTED:,} more", "", ""]))
+        rest = n - MAX_LISTED
+        more = ngettext("… and {n} more", "… and {n} more", rest).format(n=number(rest))
+        items.append(QTreeWidgetItem([more, "", ""]))
     tree.addTopLevelItems(items)
     tree.setColumnWidth(0, 230)
     tree.setColumnWidth(1, 190)
@@ -196,14 +202,25 @@ def _sidecar_note(plan: RemovalPlan) -> QLabel | None:
     names = [os.path.basename(f.path) for f in plan.files if f.keeper_has_no_sidecar]
     if not names:
         return None
-    shown = ", ".join(names[:3]) + (f" and {plural(len(names) - 3, 'more')}" if names[3:] else "")
-    one = len(names) == 1
+    shown = ", ".join(names[:3])
+    if names[3:]:
+        rest = len(names) - 3
+        # Translators: a list of file names, then how many more are not named
+        shown = ngettext("{names} and {n} more", "{names} and {n} more", rest).format(
+            names=shown, n=number(rest)
+        )
     return _note(
-        f"Keywords, captions or edits may be lost from view: {shown} "
-        f"{'has a sidecar file' if one else 'have sidecar files'} (listed under "
-        f"{'it' if one else 'them'}) and the copy that stays has none. The sidecar files go "
-        "to the Trash with their picture, and Undo puts them back; to keep them in place, "
-        "keep that copy instead."
+        ngettext(
+            "Keywords, captions or edits may be lost from view: {names} has a sidecar file "
+            "(listed under it) and the copy that stays has none. The sidecar files go to the "
+            "Trash with their picture, and Undo puts them back; to keep them in place, keep "
+            "that copy instead.",
+            "Keywords, captions or edits may be lost from view: {names} have sidecar files "
+            "(listed under them) and the copy that stays has none. The sidecar files go to "
+            "the Trash with their picture, and Undo puts them back; to keep them in place, "
+            "keep that copy instead.",
+            len(names),
+        ).format(names=shown)
     )
 
 
@@ -213,15 +230,15 @@ def _add_sidecars(item: QTreeWidgetItem, f: PlannedFile, roots: Sequence[str]) -
         row = QTreeWidgetItem(
             [
                 os.path.basename(car.path),
-                "Sidecar, goes too",
+                _("Sidecar, goes too"),
                 short_folder(car.path, roots),
-                human_bytes(car.size),
+                human_size(car.size),
             ]
         )
         row.setToolTip(0, plain_tooltip(car.path))
         item.addChild(row)
     if f.keeper_has_no_sidecar:
-        item.setToolTip(1, "The copy that stays has no sidecar file.")
+        item.setToolTip(1, _("The copy that stays has no sidecar file."))
 
 
 # -- confirm ---------------------------------------------------------------------------
@@ -242,21 +259,30 @@ class ConfirmRemovalDialog(QDialog):
         super().__init__(parent)
         self.plan = plan
         self.roots = tuple(roots)
-        self.setWindowTitle("Move to Trash")
+        self.setWindowTitle(self.tr("Move to Trash"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
         n = len(plan.files)
         layout = QVBoxLayout(self)
         if n:
             self.headline = _headline(
-                f"Move {plural(n, 'file')} ({human_bytes(plan.bytes_total)}) to the Trash?"
+                ngettext(
+                    "Move {n} file ({size}) to the Trash?",
+                    "Move {n} files ({size}) to the Trash?",
+                    n,
+                ).format(n=number(n), size=human_size(plan.bytes_total))
             )
             self.explain = _note(
-                "You can put them back with Undo (Ctrl+Z) or from History. "
-                "One copy of each picture always stays where it is."
+                ngettext(
+                    "You can put it back with Undo (Ctrl+Z) or from History. "
+                    "One copy of each picture always stays where it is.",
+                    "You can put them back with Undo (Ctrl+Z) or from History. "
+                    "One copy of each picture always stays where it is.",
+                    n,
+                )
             )
         else:
-            self.headline = _headline("None of the marked files can be moved.")
-            self.explain = _note("Nothing was changed. The list below says why.")
+            self.headline = _headline(self.tr("None of the marked files can be moved."))
+            self.explain = _note(self.tr("Nothing was changed. The list below says why."))
         layout.addWidget(self.headline)
         layout.addWidget(self.explain)
         if quarantine_note:
@@ -265,12 +291,19 @@ class ConfirmRemovalDialog(QDialog):
         if self.sidecar_note is not None:
             layout.addWidget(self.sidecar_note)
 
-        self.files = _tree(("File", "What happens", "Folder", "Size"), "Files to move")
+        self.files = _tree(
+            (self.tr("File"), self.tr("What happens"), self.tr("Folder"), self.tr("Size")),
+            self.tr("Files to move"),
+        )
         if n:
             groups = self._fill_files()
             layout.addWidget(
                 _note(
-                    f"<b>What happens</b>, picture by picture ({plural(groups, 'picture')}):",
+                    ngettext(
+                        "<b>What happens</b>, picture by picture ({n} picture):",
+                        "<b>What happens</b>, picture by picture ({n} pictures):",
+                        groups,
+                    ).format(n=number(groups)),
                     rich=True,
                 )
             )
@@ -278,12 +311,19 @@ class ConfirmRemovalDialog(QDialog):
         else:
             self.files.hide()
 
-        self.refused = _tree(("File", "Folder", "Why it stays"), "Files that stay")
+        self.refused = _tree(
+            (self.tr("File"), self.tr("Folder"), self.tr("Why it stays")),
+            self.tr("Files that stay"),
+        )
         count = fill_kept(self.refused, plan.refused, self.roots)
         if count:
             layout.addWidget(
                 _note(
-                    f"<b>{plural(count, 'marked file')} will not be moved</b> (they stay):",
+                    ngettext(
+                        "<b>{n} marked file will not be moved</b> (it stays):",
+                        "<b>{n} marked files will not be moved</b> (they stay):",
+                        count,
+                    ).format(n=number(count)),
                     rich=True,
                 )
             )
@@ -295,7 +335,10 @@ class ConfirmRemovalDialog(QDialog):
         self.cancel_button: QPushButton | None = None
         if n:
             self.move_button = buttons.addButton(
-                f"Move {plural(n, 'file')} to Trash", QDialogButtonBox.ButtonRole.AcceptRole
+                ngettext("Move {n} file to Trash", "Move {n} files to Trash", n).format(
+                    n=number(n)
+                ),
+                QDialogButtonBox.ButtonRole.AcceptRole,
             )
             # Enter must never be the destructive choice: Cancel is the default and has
             # the focus; Move takes a click, or Tab to it and then Enter or Space.
@@ -323,18 +366,28 @@ class ConfirmRemovalDialog(QDialog):
         for shown, (_gid, indices) in enumerate(by_group.items()):
             if shown >= MAX_LISTED:
                 rest = len(by_group) - MAX_LISTED
-                items.append(QTreeWidgetItem([f"… and {plural(rest, 'more picture')}", "", ""]))
+                more = ngettext("… and {n} more picture", "… and {n} more pictures", rest).format(
+                    n=number(rest)
+                )
+                items.append(QTreeWidgetItem([more, "", ""]))
                 break
             files = [self.plan.files[i] for i in indices]
             stays = files[0].survivors
             keeper = stays[0] if stays else None
-            stays_text = "Stays" + (f" (and {len(stays) - 1:,} more)" if len(stays) > 1 else "")
+            others = len(stays) - 1
+            stays_text = (
+                ngettext("Stays (and {n} more)", "Stays (and {n} more)", others).format(
+                    n=number(others)
+                )
+                if others
+                else self.tr("Stays")
+            )
             top = QTreeWidgetItem(
                 [
                     os.path.basename(keeper.path) if keeper else "",
                     stays_text,
                     short_folder(keeper.path, self.roots) if keeper else "",
-                    human_bytes(keeper.size) if keeper else "",
+                    human_size(keeper.size) if keeper else "",
                 ]
             )
             if keeper is not None:
@@ -347,9 +400,9 @@ class ConfirmRemovalDialog(QDialog):
                 child = QTreeWidgetItem(
                     [
                         os.path.basename(f.path),
-                        "Goes to the Trash",
+                        self.tr("Goes to the Trash"),
                         short_folder(f.path, self.roots),
-                        human_bytes(f.size),
+                        human_size(f.size),
                     ]
                 )
                 child.setToolTip(0, plain_tooltip(f.path))
@@ -364,7 +417,9 @@ class ConfirmRemovalDialog(QDialog):
                 if row is not None and row.childCount():
                     row.setExpanded(True)  # show its sidecar files
         self.files.setColumnWidth(0, 330)
-        self.files.setColumnWidth(1, 150)
+        # as wide as its words ("Goes to the Trash" is longer in other languages)
+        self.files.resizeColumnToContents(1)
+        self.files.setColumnWidth(1, max(150, self.files.columnWidth(1)))
         self.files.setColumnWidth(2, 290)
         return len(by_group)
 
@@ -389,13 +444,15 @@ class OperationProgressDialog(QDialog):
         self.bar = QProgressBar()
         self.bar.setRange(0, max(1, total))
         self.bar.setValue(0)
-        self.bar.setAccessibleName("Progress")
+        self.bar.setAccessibleName(self.tr("Progress"))
         self.counts = _note("")
         self.hint = _quiet(
-            "You can stop at any time: the files already moved can be put back from History."
+            self.tr(
+                "You can stop at any time: the files already moved can be put back from History."
+            )
         )
-        self.stop_button = QPushButton("Stop")
-        self.stop_button.setToolTip("Stop after the file being moved now")
+        self.stop_button = QPushButton(self.tr("Stop"))
+        self.stop_button.setToolTip(self.tr("Stop after the file being moved now"))
         self.stop_button.clicked.connect(self._stop)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -406,14 +463,14 @@ class OperationProgressDialog(QDialog):
         layout.addWidget(self.counts)
         layout.addWidget(self.hint)
         layout.addLayout(row)
-        self.ok_word = "moved"
-        self.not_word = "not moved"
+        self.restoring = False  # counts say "moved"; `set_words` makes them "put back"
         self._update()
         self.resize(520, 200)
 
-    def set_words(self, ok: str, not_ok: str, hint: str) -> None:
-        self.ok_word, self.not_word = ok, not_ok
-        self.hint.setText(hint)
+    def set_words(self, *, restoring: bool, note: str) -> None:
+        """Counts in the words of putting back (`restoring`) and another note below them."""
+        self.restoring = restoring
+        self.hint.setText(note)
         self._update()
 
     def add(self, ok: int = 0, not_ok: int = 0) -> None:
@@ -429,15 +486,31 @@ class OperationProgressDialog(QDialog):
     def _update(self) -> None:
         done = self.done_ok + self.done_not
         self.bar.setValue(max(self.bar.value(), min(done, self.bar.maximum())))
-        text = f"{self.done_ok:,} of {self.total:,} {self.ok_word}"
-        if self.done_not:
-            text += f", {self.done_not:,} {self.not_word}"
+        done_ok, total, done_not = number(self.done_ok), number(self.total), self.done_not
+        if self.restoring:
+            text = ngettext(
+                "{done} of {total} put back", "{done} of {total} put back", self.total
+            ).format(done=done_ok, total=total)
+            if done_not:
+                # Translators: after "12 of 40 put back, "
+                text += ", " + ngettext(
+                    "{n} could not be put back", "{n} could not be put back", done_not
+                ).format(n=number(done_not))
+        else:
+            text = ngettext(
+                "{done} of {total} moved", "{done} of {total} moved", self.total
+            ).format(done=done_ok, total=total)
+            if done_not:
+                # Translators: after "12 of 40 moved, "
+                text += ", " + ngettext("{n} not moved", "{n} not moved", done_not).format(
+                    n=number(done_not)
+                )
         self.counts.setText(text)
 
     @Slot()
     def _stop(self) -> None:
         self.stop_button.setEnabled(False)
-        self.stop_button.setText("Stopping…")
+        self.stop_button.setText(self.tr("Stopping…"))
         self.stopRequested.emit()
 
     def reject(self) -> None:  # Esc stops, it does not hide the dialog
@@ -462,18 +535,27 @@ class QuarantineChoice:
 
 
 def moved_sentence(finished: RemovalFinished) -> str:
-    n, size = len(finished.removed), human_bytes(finished.bytes_removed)
+    n, size = len(finished.removed), human_size(finished.bytes_removed)
     to_q = sum(1 for r in finished.removed if r.method is Method.QUARANTINE)
     if not n:
-        return "No files were moved."
+        return _("No files were moved.")
     if to_q == n:
-        return f"Moved {plural(n, 'file')} ({size}) to the quarantine folder."
+        return ngettext(
+            "Moved {n} file ({size}) to the quarantine folder.",
+            "Moved {n} files ({size}) to the quarantine folder.",
+            n,
+        ).format(n=number(n), size=size)
     if to_q:
-        return (
-            f"Moved {plural(n, 'file')} ({size}): {n - to_q:,} to the Trash, "
-            f"{to_q:,} to the quarantine folder."
-        )
-    return f"Moved {plural(n, 'file')} ({size}) to the Trash."
+        # Translators: {trash} and {quarantine} are numbers of files
+        return ngettext(
+            "Moved {n} file ({size}): {trash} to the Trash, {quarantine} to the quarantine folder.",
+            "Moved {n} files ({size}): {trash} to the Trash, {quarantine} to the quarantine "
+            "folder.",
+            n,
+        ).format(n=number(n), size=size, trash=number(n - to_q), quarantine=number(to_q))
+    return ngettext(
+        "Moved {n} file ({size}) to the Trash.", "Moved {n} files ({size}) to the Trash.", n
+    ).format(n=number(n), size=size)
 
 
 def summary_sentence(finished: RemovalFinished, planned: int, refused: int = 0) -> str:
@@ -482,14 +564,16 @@ def summary_sentence(finished: RemovalFinished, planned: int, refused: int = 0) 
     text = moved_sentence(finished)
     if finished.cancelled:
         untouched = planned - len(finished.removed) - len(finished.kept)
-        text = f"You stopped the move. {text}"
+        text = _("You stopped the move. {moved}").format(moved=text)
         if untouched > 0:
-            word = "other file was" if untouched == 1 else "other files were"
-            text += f" {untouched:,} {word} not touched."
+            text += " " + ngettext(
+                "{n} other file was not touched.", "{n} other files were not touched.", untouched
+            ).format(n=number(untouched))
     not_moved = len(finished.kept) + refused
     if not_moved:
-        word = "file was" if not_moved == 1 else "files were"
-        text += f" {not_moved:,} {word} not moved:"
+        text += " " + ngettext(
+            "{n} file was not moved:", "{n} files were not moved:", not_moved
+        ).format(n=number(not_moved))
     return text
 
 
@@ -517,25 +601,36 @@ class RemovalSummaryDialog(QDialog):
             *(k for r in finished.removed for k in r.sidecars_kept),  # sidecars left behind
         )
         self.choice = SummaryChoice.CLOSE
-        self.setWindowTitle("Moved to Trash" if finished.removed else "Nothing was moved")
+        self.setWindowTitle(
+            self.tr("Moved to Trash") if finished.removed else self.tr("Nothing was moved")
+        )
         self.setWindowModality(Qt.WindowModality.WindowModal)
         layout = QVBoxLayout(self)
         self.headline = _headline(summary_sentence(finished, planned, len(refused)))
         layout.addWidget(self.headline)
         if finished.removed:
-            them = "it" if len(finished.removed) == 1 else "them"
             layout.addWidget(
                 _note(
-                    f"Changed your mind? <b>Put back</b> puts {them} back where "
-                    f"{'it was' if them == 'it' else 'they were'}. You can also do it later "
-                    "with Undo (Ctrl+Z) or from <b>History</b> (File menu).",
+                    ngettext(
+                        "Changed your mind? <b>Put back</b> puts it back where it was. You can "
+                        "also do it later with Undo (Ctrl+Z) or from <b>History</b> (File menu).",
+                        "Changed your mind? <b>Put back</b> puts them back where they were. You "
+                        "can also do it later with Undo (Ctrl+Z) or from <b>History</b> (File "
+                        "menu).",
+                        len(finished.removed),
+                    ),
                     rich=True,
                 )
             )
         q_dirs = quarantine_folders(finished)
         if q_dirs:
-            layout.addWidget(_note("Quarantine folder: " + ", ".join(q_dirs)))
-        self.kept = _tree(("File", "Folder", "Why it was not moved"), "Files not moved")
+            layout.addWidget(
+                _note(self.tr("Quarantine folder: {folders}").format(folders=", ".join(q_dirs)))
+            )
+        self.kept = _tree(
+            (self.tr("File"), self.tr("Folder"), self.tr("Why it was not moved")),
+            self.tr("Files not moved"),
+        )
         if fill_kept(self.kept, self.not_moved, roots):
             layout.addWidget(self.kept, 1)
         else:
@@ -552,12 +647,14 @@ class RemovalSummaryDialog(QDialog):
 
         buttons = QDialogButtonBox()
         self.undo_button = buttons.addButton(
-            "Put back (Undo)", QDialogButtonBox.ButtonRole.ActionRole
+            self.tr("Put back (Undo)"), QDialogButtonBox.ButtonRole.ActionRole
         )
-        self.undo_button.setToolTip("Put the moved files back where they were (Ctrl+Z)")
+        self.undo_button.setToolTip(self.tr("Put the moved files back where they were (Ctrl+Z)"))
         self.undo_button.setVisible(bool(finished.removed))
-        self.history_button = buttons.addButton("History…", QDialogButtonBox.ButtonRole.ActionRole)
-        self.history_button.setToolTip("See every move and put back all or some files")
+        self.history_button = buttons.addButton(
+            self.tr("History…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.history_button.setToolTip(self.tr("See every move and put back all or some files"))
         self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.close_button.setDefault(True)
         self.undo_button.clicked.connect(lambda: self._choose(SummaryChoice.UNDO))
@@ -571,28 +668,37 @@ class RemovalSummaryDialog(QDialog):
         box = QVBoxLayout(self.quarantine_box)
         box.addWidget(
             _note(
-                f"<b>{plural(n, 'file')} could not go to the Trash</b> because "
-                f"{'its drive has' if n == 1 else 'their drive has'} no Trash (this happens "
-                "on network drives). PhotoSift never deletes files, so "
-                f"{'it was' if n == 1 else 'they were'} left where "
-                f"{'it is' if n == 1 else 'they are'}.<br>You can move "
-                f"{'it' if n == 1 else 'them'} to a <b>quarantine folder</b> instead: "
-                f"out of the way, and you can put {'it' if n == 1 else 'them'} back from "
-                "History at any time.",
+                ngettext(
+                    "<b>{n} file could not go to the Trash</b> because its drive has no Trash "
+                    "(this happens on network drives). PhotoSift never deletes files, so it "
+                    "was left where it is.<br>You can move it to a <b>quarantine folder</b> "
+                    "instead: out of the way, and you can put it back from History at any time.",
+                    "<b>{n} files could not go to the Trash</b> because their drive has no "
+                    "Trash (this happens on network drives). PhotoSift never deletes files, so "
+                    "they were left where they are.<br>You can move them to a <b>quarantine "
+                    "folder</b> instead: out of the way, and you can put them back from History "
+                    "at any time.",
+                    n,
+                ).format(n=number(n)),
                 rich=True,
             )
         )
         roots = sorted({_drive_root_quarantine(k.path) for k in self.no_trash})
-        self.q_drive = QRadioButton(
-            f"A folder named {QUARANTINE_DIR_NAME} at the top of that drive"
-            + (f" ({roots[0]})" if len(roots) == 1 else "")
-        )
-        self.q_custom = QRadioButton("A folder I choose:")
+        if len(roots) == 1:
+            drive = self.tr("A folder named {name} at the top of that drive ({path})").format(
+                name=QUARANTINE_DIR_NAME, path=roots[0]
+            )
+        else:
+            drive = self.tr("A folder named {name} at the top of that drive").format(
+                name=QUARANTINE_DIR_NAME
+            )
+        self.q_drive = QRadioButton(drive)
+        self.q_custom = QRadioButton(self.tr("A folder I choose:"))
         self.q_path = QLineEdit(quarantine_dir)
-        self.q_path.setPlaceholderText("No folder chosen yet")
+        self.q_path.setPlaceholderText(self.tr("No folder chosen yet"))
         self.q_path.setReadOnly(True)
-        self.q_path.setAccessibleName("Quarantine folder")
-        self.q_browse = QPushButton("Choose…")
+        self.q_path.setAccessibleName(self.tr("Quarantine folder"))
+        self.q_browse = QPushButton(self.tr("Choose…"))
         self.q_browse.clicked.connect(self._browse)
         group = QButtonGroup(self.quarantine_box)
         group.addButton(self.q_drive)
@@ -604,9 +710,15 @@ class RemovalSummaryDialog(QDialog):
         custom_row.addWidget(self.q_browse)
         box.addWidget(self.q_drive)
         box.addLayout(custom_row)
-        self.q_remember = QCheckBox("Next time, use the quarantine folder without asking")
+        self.q_remember = QCheckBox(self.tr("Next time, use the quarantine folder without asking"))
         box.addWidget(self.q_remember)
-        self.q_button = QPushButton(f"Move {plural(n, 'file')} to the quarantine folder")
+        self.q_button = QPushButton(
+            ngettext(
+                "Move {n} file to the quarantine folder",
+                "Move {n} files to the quarantine folder",
+                n,
+            ).format(n=number(n))
+        )
         self.q_button.clicked.connect(self._quarantine)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -621,7 +733,7 @@ class RemovalSummaryDialog(QDialog):
 
     @Slot()
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Choose a quarantine folder")
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Choose a quarantine folder"))
         if folder:
             self.q_path.setText(folder)
             self.q_custom.setChecked(True)
@@ -671,18 +783,22 @@ def another_mover_box(message: str, restoring: bool, parent: QWidget) -> QMessag
     box = QMessageBox(parent)
     box.setWindowModality(Qt.WindowModality.WindowModal)
     box.setIcon(QMessageBox.Icon.Information)
-    box.setWindowTitle("Another PhotoSift is moving files")
+    box.setWindowTitle(_("Another PhotoSift is moving files"))
     box.setTextFormat(Qt.TextFormat.RichText)
     box.setText(f"<b>{html.escape(_capitalised(message))}.</b>")
     nothing = (
-        "Nothing was put back yet."
+        _("Nothing was put back yet.")
         if restoring
-        else "Nothing was moved, and your marks are as you left them."
+        else _("Nothing was moved, and your marks are as you left them.")
     )
     box.setInformativeText(
-        "Another PhotoSift window, or the photosift command, is moving files to the Trash "
-        "or putting them back. Only one may do that at a time, so that one copy of every "
-        f"picture always stays.\n\n{nothing}"
+        _(
+            "Another PhotoSift window, or the photosift command, is moving files to the Trash "
+            "or putting them back. Only one may do that at a time, so that one copy of every "
+            "picture always stays."
+        )
+        + "\n\n"
+        + nothing
     )
     # Wider than the default, so the sentences do not wrap every few words.
     box.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 28em; }")
@@ -698,21 +814,29 @@ def restore_line(r: FileRestore) -> str:
     """What happened to one file when putting it back, in words."""
     name = os.path.basename(r.original_path)
     if r.state is RestoreState.RESTORED:
-        return f"{name}: put back"
+        return _("{name}: put back").format(name=name)
     if r.state is RestoreState.RESTORED_BESIDE:
         new = os.path.basename(r.restored_to or "")
-        return f"{name}: put back as “{new}” (a file with its name is there now)"
+        return _("{name}: put back as “{new}” (a file with its name is there now)").format(
+            name=name, new=new
+        )
     return f"{name}: {r.message}"
 
 
 def restore_sentence(results: Sequence[FileRestore], cancelled: bool = False) -> str:
     ok = [r for r in results if r.ok]
     bad = [r for r in results if not r.ok and r.state is not RestoreState.NOT_MOVED]
-    text = f"Put back {plural(len(ok), 'file')}." if ok else "No files were put back."
+    text = (
+        ngettext("Put back {n} file.", "Put back {n} files.", len(ok)).format(n=number(len(ok)))
+        if ok
+        else _("No files were put back.")
+    )
     if cancelled:
-        text = "You stopped. " + text
+        text = _("You stopped. {outcome}").format(outcome=text)
     if bad:
-        text += f" {plural(len(bad), 'file')} could not be put back."
+        text += " " + ngettext(
+            "{n} file could not be put back.", "{n} files could not be put back.", len(bad)
+        ).format(n=number(len(bad)))
     return text
 
 
@@ -723,4 +847,6 @@ def restore_details(results: Sequence[FileRestore]) -> str:
         if r.state not in (RestoreState.RESTORED, RestoreState.NOT_MOVED)
     ]
     more = len(lines) - 200
-    return "\n".join(lines[:200]) + (f"\n… and {more:,} more" if more > 0 else "")
+    if more > 0:
+        lines[200:] = [ngettext("… and {n} more", "… and {n} more", more).format(n=number(more))]
+    return "\n".join(lines)

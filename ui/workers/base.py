@@ -29,7 +29,11 @@ from typing import ClassVar
 
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, SignalInstance, Slot
 
-from cleaner import CancelToken
+from cleaner import (
+    N_,
+    CancelToken,
+    _,
+)
 
 # -- the registry ----------------------------------------------------------------------
 
@@ -121,15 +125,20 @@ def run_guarded(
         work()
     except Exception as exc:  # the catch-all: a worker must never die silently
         if not known(exc):
-            fail(f"{stopped} because of an unexpected problem: {exc}", traceback.format_exc())
+            # Translators: {stopped} is a sentence start such as "The scan stopped"
+            text = _("{stopped} because of an unexpected problem: {problem}").format(
+                stopped=_(stopped), problem=exc
+            )
+            fail(text, traceback.format_exc())
 
 
 class JobWorker(QObject):
     """Base of a worker living in its own QThread; its slot calls `run_job` for each job."""
 
     failed = Signal(int, str, str)  # job, message for the user, details (traceback)
-    # How the sentence for an unexpected problem starts ("... because of ...").
-    stopped: ClassVar[str] = "PhotoSift stopped"
+    # How the sentence for an unexpected problem starts ("... because of ..."), marked with
+    # N_ where it is set and translated when said.
+    stopped: ClassVar[str] = N_("PhotoSift stopped")
 
     def __init__(self) -> None:
         super().__init__()
@@ -168,7 +177,7 @@ class JobRunnable(QRunnable):
     `JobWorker`'s job; a failure goes out through `failed`, a signal of the controller
     (emitted from the pool thread, Qt queues it to the controller's GUI thread)."""
 
-    stopped: ClassVar[str] = "PhotoSift stopped"
+    stopped: ClassVar[str] = N_("PhotoSift stopped")
 
     def __init__(self, job: int, failed: SignalInstance) -> None:
         super().__init__()

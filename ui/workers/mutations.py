@@ -37,6 +37,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 
 from cleaner import (
+    N_,
     AnotherRemovalRunning,
     Batch,
     CancelToken,
@@ -59,6 +60,7 @@ from cleaner import (
     UndoLog,
     UndoLogDamaged,
     UndoLogError,
+    _,
     __version__,
     default_log_path,
     open_log,
@@ -151,7 +153,7 @@ def batch_info(log: UndoLog, batch: Batch) -> BatchInfo:
     return BatchInfo(batch, trash, quarantine, tuple(sorted(dirs)))
 
 
-DAMAGED_LOG_TEXT = (
+DAMAGED_LOG_TEXT = N_(
     "The list of moved files (the undo log) is damaged. Nothing was moved. Open File → "
     "History: PhotoSift then sets the damaged list aside, keeps every record it can still "
     "read, and says what it could not."
@@ -216,17 +218,16 @@ class MutationWorker(JobWorker):
 
     def known_failure(self, job: int, exc: Exception) -> bool:
         if isinstance(exc, UndoLogDamaged):
-            self.failed.emit(job, DAMAGED_LOG_TEXT, str(exc))
+            self.failed.emit(job, _(DAMAGED_LOG_TEXT), str(exc))
         elif isinstance(exc, AnotherRemovalRunning):  # raised before anything moved
             self.lockedOut.emit(job, str(exc), self._restoring)
         elif isinstance(exc, MoveLockError):
-            self.failed.emit(job, f"Nothing was changed: {exc}.", "")
+            self.failed.emit(job, _("Nothing was changed: {problem}.").format(problem=exc), "")
         elif isinstance(exc, UndoLogError):
-            self.failed.emit(
-                job, f"The list of moved files (the undo log) has a problem: {exc}", ""
-            )
+            text = _("The list of moved files (the undo log) has a problem: {problem}")
+            self.failed.emit(job, text.format(problem=exc), "")
         elif isinstance(exc, MemoryError):
-            self.failed.emit(job, "The computer ran out of memory.", "")
+            self.failed.emit(job, _("The computer ran out of memory."), "")
         else:
             return False
         return True

@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cleaner import (
+    N_,
     ReportOptions,
     ReportSummary,
     ScanResult,
     UndoLogError,
+    _,
     describe_error,
     load_outcomes,
     report_writer,
@@ -57,8 +59,10 @@ def export(request: ExportRequest) -> ExportDone:
     except UndoLogError as exc:
         outcomes = {}
         warnings.append(
-            "The list of moved files could not be read, so the report does not say which "
-            f"files were moved ({exc})."
+            _(
+                "The list of moved files could not be read, so the report does not say which "
+                "files were moved ({problem})."
+            ).format(problem=exc)
         )
     request.folder.mkdir(parents=True, exist_ok=True)
     paths = {f: request.path(f) for f in request.formats}
@@ -70,11 +74,13 @@ def not_saved(exc: OSError, folder: Path) -> str:
     """What a report (or estate report) that could not be written says: why, where, and
     what to do."""
     where = exc.filename or folder
-    return f"The report could not be saved: {describe_error(exc)} ({where}). Try another folder."
+    return _("The report could not be saved: {problem} ({path}). Try another folder.").format(
+        problem=describe_error(exc), path=where
+    )
 
 
 class _ExportRun(JobRunnable):
-    stopped = "The report could not be made"
+    stopped = N_("The report could not be made")
 
     def __init__(self, controller: ReportController, job: int, request: ExportRequest) -> None:
         super().__init__(job, controller._failed)

@@ -19,7 +19,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QThreadPool
 
-from cleaner import ResultFormatError, ScanResult, load_result
+from cleaner import (
+    N_,
+    ResultFormatError,
+    ScanResult,
+    _,
+    load_result,
+)
 from ui.autosave import MarksFormatError, SavedMarks, marks_from_json
 from ui.workers.base import JobRunnable, PoolJobController
 
@@ -66,7 +72,9 @@ def _sniff(path: Path) -> None:
     except OSError:
         return
     if head and not head.startswith(b"{"):
-        raise ResultFormatError(f"{path} is not a result file (it does not start like one)")
+        raise ResultFormatError(
+            _("{path} is not a result file (it does not start like one)").format(path=path)
+        )
 
 
 @contextmanager
@@ -97,12 +105,14 @@ def load_review(result_file: Path, marks_file: Path | None) -> LoadedReview:
         try:
             marks = marks_from_json(marks_file.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, MarksFormatError) as exc:
-            problem = f"The saved marks could not be read ({exc}); the suggestions are shown."
+            problem = _(
+                "The saved marks could not be read ({problem}); the suggestions are shown."
+            ).format(problem=exc)
     return LoadedReview(result, str(result_file), marks, changed_files(result), problem)
 
 
 class _LoadJob(JobRunnable):
-    stopped = "Opening the review stopped"
+    stopped = N_("Opening the review stopped")
 
     def __init__(
         self,
@@ -128,8 +138,11 @@ class _LoadJob(JobRunnable):
         if isinstance(exc, ResultFormatError):
             self._failed.emit(
                 self.job,
-                f"“{self.result_file.name}” cannot be opened: it is not a PhotoSift result "
-                f"file, or it is damaged.\n\n{exc}",
+                _(
+                    "“{name}” cannot be opened: it is not a PhotoSift result file, or it is "
+                    "damaged."
+                ).format(name=self.result_file.name)
+                + f"\n\n{exc}",
                 "",
             )
             return True

@@ -30,6 +30,7 @@ from typing import Literal
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from cleaner import (
+    N_,
     BadRootError,
     Cancelled,
     CancelToken,
@@ -46,6 +47,7 @@ from cleaner import (
     ScanSettings,
     SkippedFile,
     StageStarted,
+    _,
     scan,
 )
 from ui.catalog_worker import CatalogRequest, catalog_events
@@ -70,7 +72,7 @@ class ScanWorker(JobWorker):
     cancelled = Signal(int)  # job
     estateRead = Signal(int, object)  # job, CatalogScan: catalogs opened (before finished)
     # failed (job, message for the user, details) comes from JobWorker
-    stopped = "The scan stopped"
+    stopped = N_("The scan stopped")
 
     @Slot(int, object, object)
     def run(self, job: int, settings: ScanSettings, cache_path: CachePath) -> None:
@@ -94,7 +96,7 @@ class ScanWorker(JobWorker):
         elif isinstance(exc, BadRootError | CatalogError):
             self.failed.emit(job, str(exc), "")
         elif isinstance(exc, MemoryError):
-            self.failed.emit(job, "The computer ran out of memory during the scan.", "")
+            self.failed.emit(job, _("The computer ran out of memory during the scan."), "")
         else:
             return False
         return True
