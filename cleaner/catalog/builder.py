@@ -27,6 +27,7 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from cleaner.catalog import mapstore
 from cleaner.catalog.schema import (
     APPLICATION_ID,
     BUILDING,
@@ -40,6 +41,7 @@ from cleaner.catalog.schema import (
     SCHEMA_VERSION,
     CatalogBusy,
     CatalogError,
+    StoredColumns,
     UnfinishedCatalog,
     check_header,
     check_identity,
@@ -190,7 +192,9 @@ def _open(out: Path) -> sqlite3.Connection:
     try:
         conn.execute("PRAGMA locking_mode=EXCLUSIVE")
         conn.execute("PRAGMA journal_mode=DELETE")
-        conn.execute("PRAGMA page_size=8192")  # a new file only: a 4 KiB detail map fits a page
+        # a new file only. 32 KiB: rows of ~600 bytes and maps of ~1,600 fill such pages to
+        # within ~1 %; at 8 KiB a page of maps wasted ~20 % of itself (docs/catalog.md, "Size")
+        conn.execute("PRAGMA page_size=32768")
         conn.execute("PRAGMA temp_store=MEMORY")  # this run's list of rows seen
         conn.execute("BEGIN EXCLUSIVE")
     except sqlite3.Error as exc:
@@ -239,8 +243,10 @@ def _start(
             if statement.strip():
                 conn.execute(statement)
         meta: dict[str, str] = {}
+        older = False
     else:
         meta = check_identity(out, conn)
+        older = int(conn.execute("PRAGMA user_version").fetchone()[0]) < SCHEMA_VERSION
         if meta.get("label") != label:
             raise CatalogError(
                 f"{out} is the catalog of {meta.get('label')!r}, not {label!r}: give "
@@ -251,8 +257,11 @@ def _start(
                 f"{out} is damaged or was changed after it was built (its checksum does not "
                 "match): move it away or choose another --out, and build again"
             )
-    # an older schema's rows stay as they are (`READABLE_SCHEMAS`); the rows this build
-    # writes are this schema's, so the file is marked as such (and `meta` below)
+    # an older schema's rows stay as they are (`READABLE_SCHEMAS`) but for their detail
+    # maps, moved to the table they share; the rows this build writes are this schema's,
+    # so the file is marked as such (and `meta` below)
+    if older:
+        mapstore.upgrade(conn)
     conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
     resumed = meta.get("state") == BUILDING
     number = int(meta.get("build", "0")) + (0 if resumed else 1)
@@ -260,6 +269,7 @@ def _start(
     if meta and meta.get("reading") != reading:
         conn.execute("DELETE FROM files")
         conn.execute("DELETE FROM skipped")
+        conn.execute(f"DELETE FROM {mapstore.MAPS_TABLE}")
         notices.append(
             Notice(
                 f"{out} was built by another PhotoSift or with other settings: every "
@@ -609,7 +619,10 @@ def _write_row(
 ) -> None:
     f = t.found
     if isinstance(verdict, Analysis):
-        columns = pack_columns(analysis_columns(verdict))
+        metrics, hashes, thumb, detail, colour = pack_columns(analysis_columns(verdict))
+        if detail is not None:  # kept once per content, shared by exact copies
+            mapstore.store(conn, digest, detail)
+        columns: StoredColumns = (metrics, hashes, thumb, None, colour)
         skip: tuple[str | None, str | None] = (None, None)
     else:
         columns = (None, None, None, None, None)
@@ -640,6 +653,7 @@ def _finish(writer: _Writer, root_ids: list[int], number: int) -> int:
     # Only rows this run met survive: unchanged files its walk saw and files it read. A
     # row from before a kill whose file has gone since is dropped too.
     removed = conn.execute("DELETE FROM files WHERE id NOT IN temp.seen").rowcount
+    mapstore.drop_unused(conn)  # the maps of contents no row has any more
     conn.execute(
         "DELETE FROM skipped WHERE NOT EXISTS (SELECT 1 FROM temp.skips_seen s "
         "WHERE s.root = skipped.root AND s.relpath = skipped.relpath)"
