@@ -46,6 +46,7 @@ from cleaner.catalog.schema import (
     check_header,
     check_identity,
     compute_checksum,
+    damaged_message,
     describe_sqlite_error,
     pack_columns,
     relpath_bytes,
@@ -247,6 +248,8 @@ def _start(
     else:
         meta = check_identity(out, conn)
         older = int(conn.execute("PRAGMA user_version").fetchone()[0]) < SCHEMA_VERSION
+        if not older and not mapstore.has_table(conn):  # a hand edit: never written so
+            raise CatalogError(damaged_message(out, "its table of detail maps is missing"))
         if meta.get("label") != label:
             raise CatalogError(
                 f"{out} is the catalog of {meta.get('label')!r}, not {label!r}: give "

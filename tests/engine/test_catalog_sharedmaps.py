@@ -10,12 +10,22 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.catalog import SCHEMA_VERSION, inspect, read
+from cleaner.catalog import (
+    SCHEMA_VERSION,
+    BuildSettings,
+    CatalogBuilt,
+    UnfinishedCatalog,
+    build,
+    inspect,
+    read,
+)
 from cleaner.catalog.columns import read_columns
 from cleaner.catalog.schema import compute_checksum
 from cleaner.cli import main
 from cleaner.detect.analysis import analyse_file
+from cleaner.errors import Cancelled
 from cleaner.models import DEFAULT_MAX_PIXELS
+from cleaner.progress import CancelToken, Progress, final_event
 from tests.engine.test_catalog_detailmap import grouped
 from tests.helpers import images
 from tests.helpers.catalogs import as_schema_2, build_catalog
@@ -156,3 +166,51 @@ def test_a_map_edited_or_a_maps_table_missing_is_one_line(
         err = capsys.readouterr().err
         assert err.count("\n") == 1
         assert "is damaged" in err
+    # a build over it, finished or not, leaves it alone and says so in one line
+    build_args = ["catalog", "build", str(root), "--label", "scans", "--out", str(catalog)]
+    for state in ("complete", "building"):
+        with sqlite3.connect(catalog) as conn:
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'state'", (state,))
+        conn.close()
+        before = catalog.read_bytes()
+        assert main(build_args) == 3
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1
+        assert "is damaged" in err
+        assert "move it away or choose another --out" in err
+        assert catalog.read_bytes() == before
+
+
+def test_a_paused_build_resumed_holds_the_maps_of_an_uninterrupted_one(tmp_path: Path) -> None:
+    """Pause after a few files, remove a page with its copy and one copy of another
+    meanwhile, resume: the same rows and the same maps as one build of what is left."""
+    root = tmp_path / "scans"
+    for k in range(10):
+        images.save(images.blank_page(60 + k, (300, 400)), root / f"p{k:02d}" / "page.png")
+        shutil.copy(root / f"p{k:02d}" / "page.png", root / f"p{k:02d}" / "copy.png")
+    out = tmp_path / "paused.catalog"
+    settings = BuildSettings(
+        roots=(str(root),), label="scans", out=out, commit_seconds=0.0, workers=1
+    )
+    token = CancelToken()
+
+    def pause_after_5() -> None:
+        for event in build(settings, cancel=token):
+            if isinstance(event, Progress) and event.total and event.done >= 5:
+                token.cancel()
+
+    with pytest.raises(Cancelled):
+        pause_after_5()
+    with pytest.raises(UnfinishedCatalog):
+        read(out)
+    shutil.rmtree(root / "p00")  # read before the pause: both copies gone
+    (root / "p01" / "copy.png").unlink()
+    assert final_event(build(settings), CatalogBuilt).summary.resumed
+    whole = build_catalog(root, "scans", tmp_path / "whole.catalog")
+    assert _maps(out) == _maps(whole)
+    assert len(_maps(out)) == 9
+
+    def by_path(catalog: Path) -> list[tuple[str, str, object]]:  # rows differ in order
+        return sorted((f.relpath, f.sha256, f.analysis) for f in read(catalog).files)
+
+    assert by_path(out) == by_path(whole)
