@@ -116,6 +116,11 @@ def test_a_schema_2_catalog_groups_the_same_and_a_build_upgrades_it(tmp_path: Pa
     assert grouped(old) == grouped(new)
     build_catalog(root, "scans", old)  # nothing changed on disk: only the upgrade
     assert inspect(old).schema_version == 3
+    with sqlite3.connect(old) as conn:  # rewritten: no space left where the maps were
+        assert conn.execute("PRAGMA page_size").fetchone() == (32768,)
+        assert conn.execute("PRAGMA freelist_count").fetchone() == (0,)
+    conn.close()
+    assert old.stat().st_size == new.stat().st_size
     assert _maps(old) == _maps(new)
     assert grouped(old) == grouped(new)
     assert read(old).files == read(new).files  # same rows and analyses, same order
