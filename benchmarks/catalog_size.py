@@ -13,6 +13,7 @@ grouping across catalogs will load) and extrapolates the file's size to 1,000,00
     python -m benchmarks catalog_size          # 100,000 rows at 0, 15, 30 and 50 % low-detail
     python -m benchmarks.catalog_size --count 20000 --low-detail 0.4   # one run
     python -m benchmarks.catalog_size --low-detail 0.3 --maps-from acc1.catalog ...
+    python -m benchmarks.catalog_size --low-detail 0.3 --exact-copies 0.2 --size-only
 
 The low-detail share is what moves the size: each such picture carries its detail map
 (4,096 bytes, ~1,630 stored on real pictures, ~2,900 synthetic). It is 40 % in the
@@ -21,6 +22,12 @@ much lower in camera photos. Synthetic maps compress worse than real ones, so
 `--maps-from CATALOG...` takes the detail maps of real catalogs instead (each distinct
 map, dealt out in turn to the low-detail rows; read with `cleaner.catalog.read`, so a
 catalog of any schema this PhotoSift reads).
+
+Exact copies (`--exact-copies SHARE`): that share of the rows are byte-identical copies of
+an earlier row (its SHA-256 and analysis, under another path), picked at random among
+the rows that are not copies, so the low-detail share holds among copies too. A catalog
+keeps one detail map per content (schema 3, `cleaner.catalog.mapstore`), so copies of a
+low-detail picture cost a row without a map.
 """
 
 from __future__ import annotations
@@ -40,7 +47,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from cleaner.catalog import BuildSettings, read
+from cleaner.catalog import BuildSettings, mapstore, read
 from cleaner.catalog import builder as b
 from cleaner.catalog.columns import read_columns
 from cleaner.catalog.schema import pack_columns
@@ -109,10 +116,12 @@ class CatalogWriter:
     def add(self, rows: Iterable[SynthRow]) -> None:
         values = []
         for row in rows:
-            columns = pack_columns(analysis_columns(row.analysis))
+            metrics, hashes, thumb, detail, colour = pack_columns(analysis_columns(row.analysis))
+            if detail is not None:  # as `_write_row`: one map per content, in `maps`
+                mapstore.store(self.conn, row.sha256, detail)
             values.append(
                 (self.rid, row.rel.encode(), row.size, row.mtime_ns, 2049, row.inode, 1,
-                 row.sha256, *columns, None, None, self.number)
+                 row.sha256, metrics, hashes, thumb, None, colour, None, None, self.number)
             )  # fmt: skip
         self.conn.executemany(b._INSERT, values)
         self.count += len(values)
@@ -194,10 +203,12 @@ def synthesise(
     seed: int = 3,
     maps: npt.NDArray[np.uint8] | None = None,
     read_back: bool = True,
+    exact_copies: float = 0.0,
 ) -> dict[str, Any]:
     """Write a finished catalog of `count` synthetic rows to `out`; say how big it is, and
     (`read_back`) how long reading it takes. Low-detail rows carry `maps` in turn (real
-    ones), else the generator's."""
+    ones), else the generator's; `exact_copies` of the rows repeat an earlier row's
+    content (see the module's docstring)."""
     from benchmarks.synth_fingerprints import generate
 
     rng = np.random.default_rng(seed)
@@ -205,23 +216,31 @@ def synthesise(
     assert fps.variants is not None
     if maps is None:
         maps = fps.detail_maps if len(fps.detail_maps) else np.zeros((1, 4096), np.uint8)
-    with_maps = 0
+    with_maps = copies = 0
+    originals: list[tuple[int, bytes, Analysis]] = []  # size, SHA-256, analysis
 
     def rows() -> Iterator[SynthRow]:
-        nonlocal with_maps
+        nonlocal with_maps, copies
         for i in range(count):
-            detail_map = None
-            if rng.random() < low_detail:
-                detail_map = maps[i % len(maps)].tobytes()
-                with_maps += 1
-            analysis = synthetic_analysis(rng, fps, i, detail_map)
+            if originals and rng.random() < exact_copies:
+                size, digest, analysis = originals[int(rng.integers(0, len(originals)))]
+                copies += 1
+            else:
+                detail_map = None
+                if rng.random() < low_detail:
+                    detail_map = maps[i % len(maps)].tobytes()
+                analysis = synthetic_analysis(rng, fps, i, detail_map)
+                size = int(rng.integers(500_000, 12_000_000))
+                digest = hashlib.sha256(i.to_bytes(8, "big")).digest()
+                originals.append((size, digest, analysis))
+            with_maps += analysis.fingerprint.detail_map is not None
             event = EVENTS[i % len(EVENTS)]
             yield SynthRow(
                 rel=f"2019/2019-07-{i % 28 + 1:02d} {event}/IMG_{i:05d}.JPG",
-                size=int(rng.integers(500_000, 12_000_000)),
+                size=size,
                 mtime_ns=1_560_000_000_000_000_000 + i * 1_000_003_000,
                 inode=1_000_000 + i,
-                sha256=hashlib.sha256(i.to_bytes(8, "big")).digest(),
+                sha256=digest,
                 analysis=analysis,
             )
 
@@ -234,6 +253,7 @@ def synthesise(
         "rows": count,
         "maps": "synthetic" if maps is fps.detail_maps else f"{len(maps)} real",
         "low_detail_share": with_maps / count,
+        "exact_copy_share": copies / count,
         "file_bytes": size,
         "bytes_per_row": round(per_row, 1),
         "extrapolated_1m_bytes": int(per_row * 1_000_000),
@@ -283,13 +303,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--maps-from", nargs="+", metavar="CATALOG", help="real detail maps from these catalogs"
     )
+    p.add_argument(
+        "--exact-copies", type=float, default=0.0, help="share of rows that copy another's bytes"
+    )
     p.add_argument("--size-only", action="store_true", help="do not time reading it back")
     args = p.parse_args(argv)
     maps = real_maps(args.maps_from) if args.maps_from else None
     with tempfile.TemporaryDirectory(prefix="photosift-catalog-size-") as tmp:
         path = Path(tmp) / "synthetic.catalog"
         result = synthesise(
-            path, args.count, args.low_detail, maps=maps, read_back=not args.size_only
+            path,
+            args.count,
+            args.low_detail,
+            maps=maps,
+            read_back=not args.size_only,
+            exact_copies=args.exact_copies,
         )
     print(json.dumps(result, indent=1))
     return 0 if result["under_target"] else 1

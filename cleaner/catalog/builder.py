@@ -27,6 +27,7 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from cleaner.catalog import mapstore
 from cleaner.catalog.schema import (
     APPLICATION_ID,
     BUILDING,
@@ -40,10 +41,12 @@ from cleaner.catalog.schema import (
     SCHEMA_VERSION,
     CatalogBusy,
     CatalogError,
+    StoredColumns,
     UnfinishedCatalog,
     check_header,
     check_identity,
     compute_checksum,
+    damaged_message,
     describe_sqlite_error,
     pack_columns,
     relpath_bytes,
@@ -66,6 +69,9 @@ from cleaner.progress import (
 )
 from cleaner.version import __version__
 
+# 32 KiB: rows of ~600 bytes and maps of ~1,700 fill such pages to within ~1 %; at 8 KiB
+# a page holding rows with maps left ~10 % of itself empty (docs/catalog.md, "Size")
+PAGE_SIZE = 32768
 COMMIT_SECONDS = 30.0  # at most this much reading is lost when a build is killed
 MAX_LABEL = 200
 _WALK_SHARE = 0.05  # of the progress bar
@@ -190,7 +196,7 @@ def _open(out: Path) -> sqlite3.Connection:
     try:
         conn.execute("PRAGMA locking_mode=EXCLUSIVE")
         conn.execute("PRAGMA journal_mode=DELETE")
-        conn.execute("PRAGMA page_size=8192")  # a new file only: a 4 KiB detail map fits a page
+        conn.execute(f"PRAGMA page_size={PAGE_SIZE}")  # a new file only (or `_compact`)
         conn.execute("PRAGMA temp_store=MEMORY")  # this run's list of rows seen
         conn.execute("BEGIN EXCLUSIVE")
     except sqlite3.Error as exc:
@@ -239,8 +245,12 @@ def _start(
             if statement.strip():
                 conn.execute(statement)
         meta: dict[str, str] = {}
+        older = False
     else:
         meta = check_identity(out, conn)
+        older = int(conn.execute("PRAGMA user_version").fetchone()[0]) < SCHEMA_VERSION
+        if not older and not mapstore.has_table(conn):  # a hand edit: never written so
+            raise CatalogError(damaged_message(out, "its table of detail maps is missing"))
         if meta.get("label") != label:
             raise CatalogError(
                 f"{out} is the catalog of {meta.get('label')!r}, not {label!r}: give "
@@ -251,8 +261,11 @@ def _start(
                 f"{out} is damaged or was changed after it was built (its checksum does not "
                 "match): move it away or choose another --out, and build again"
             )
-    # an older schema's rows stay as they are (`READABLE_SCHEMAS`); the rows this build
-    # writes are this schema's, so the file is marked as such (and `meta` below)
+    # an older schema's rows stay as they are (`READABLE_SCHEMAS`) but for their detail
+    # maps, moved to the table they share; the rows this build writes are this schema's,
+    # so the file is marked as such (and `meta` below)
+    if older:
+        mapstore.upgrade(conn)
     conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
     resumed = meta.get("state") == BUILDING
     number = int(meta.get("build", "0")) + (0 if resumed else 1)
@@ -260,6 +273,7 @@ def _start(
     if meta and meta.get("reading") != reading:
         conn.execute("DELETE FROM files")
         conn.execute("DELETE FROM skipped")
+        conn.execute(f"DELETE FROM {mapstore.MAPS_TABLE}")
         notices.append(
             Notice(
                 f"{out} was built by another PhotoSift or with other settings: every "
@@ -389,6 +403,8 @@ def build(
         raise _not_overwritten(exc) from None
     try:
         try:
+            # 0 for a new file; an older schema is upgraded by `_start`
+            upgrading = 0 < int(conn.execute("PRAGMA user_version").fetchone()[0]) < SCHEMA_VERSION
             number, resumed, notices = _start(conn, out, settings, label)
         except sqlite3.Error as exc:
             raise _not_overwritten(describe_sqlite_error(out, exc)) from None
@@ -415,10 +431,27 @@ def build(
         removed = _finish(writer, root_ids, number)
         summary = _summary(conn, out, label, roots, read, unchanged, removed, resumed, t0)
         conn.execute("COMMIT")
+        if upgrading:
+            _compact(conn)
         conn.close()
         yield CatalogBuilt(summary)
     finally:
         _close(conn)
+
+
+def _compact(conn: sqlite3.Connection) -> None:
+    """Rewrite a catalog just upgraded to this schema: the detail maps moved out of its
+    `files` rows left their pages part empty (a 30 % low-detail catalog grew ~35 %), and
+    SQLite gives such space back only by rewriting the file; it also takes this schema's
+    page size. No row changes (the checksum still holds); a kill meanwhile leaves the
+    finished catalog as it was (the rollback journal), and the copy is made in the
+    temporary folder, not in memory. A rewrite that fails (no room for the copy) leaves
+    that finished catalog as it was: correct, only bigger (docs/catalog.md says how to
+    rewrite it later)."""
+    with contextlib.suppress(sqlite3.Error):
+        conn.execute("PRAGMA temp_store=FILE")
+        conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
+        conn.execute("VACUUM")
 
 
 def _close(conn: sqlite3.Connection) -> None:
@@ -609,7 +642,10 @@ def _write_row(
 ) -> None:
     f = t.found
     if isinstance(verdict, Analysis):
-        columns = pack_columns(analysis_columns(verdict))
+        metrics, hashes, thumb, detail, colour = pack_columns(analysis_columns(verdict))
+        if detail is not None:  # kept once per content, shared by exact copies
+            mapstore.store(conn, digest, detail)
+        columns: StoredColumns = (metrics, hashes, thumb, None, colour)
         skip: tuple[str | None, str | None] = (None, None)
     else:
         columns = (None, None, None, None, None)
@@ -640,6 +676,7 @@ def _finish(writer: _Writer, root_ids: list[int], number: int) -> int:
     # Only rows this run met survive: unchanged files its walk saw and files it read. A
     # row from before a kill whose file has gone since is dropped too.
     removed = conn.execute("DELETE FROM files WHERE id NOT IN temp.seen").rowcount
+    mapstore.drop_unused(conn)  # the maps of contents no row has any more
     conn.execute(
         "DELETE FROM skipped WHERE NOT EXISTS (SELECT 1 FROM temp.skips_seen s "
         "WHERE s.root = skipped.root AND s.relpath = skipped.relpath)"

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from cleaner.catalog import detailmap
+from cleaner.catalog import detailmap, mapstore
 from cleaner.catalog.reader import CatalogInfo, catalog_info, check_usable
 from cleaner.catalog.schema import (
     FILES_SELECT,
@@ -285,6 +285,7 @@ def _read(
             )
         roots[rid] = len(root_paths)
         root_paths.append(os.fsdecode(raw))
+    maps = _maps(path, conn, checksum)
     total = _count(conn)
     root = np.zeros(total, np.int64)
     numbers = np.zeros((5, total), np.int64)  # size, mtime_ns, device, inode, nlink
@@ -350,6 +351,8 @@ def _read(
                 if colour:
                     colours[r] = np.frombuffer(colour, np.uint8)
                     has_colour[r] = True
+                if detail_blob is None and maps:
+                    detail_blob = maps.get(digest)  # the content's map (schema 3)
                 if detail_blob is not None:
                     detail[r] = detail_blob
                 failure.append(None)
@@ -417,6 +420,23 @@ def _read(
 _REASONS = frozenset(r.value for r in SkipReason)
 _NO_HASHES = bytes(HASH_BYTES)
 _NO_THUMB = bytes(THUMB_BYTES)
+
+
+def _maps(path: Path, conn: sqlite3.Connection, checksum: Checksum) -> dict[bytes, bytes]:
+    """The catalog's shared detail maps (schema 3), SHA-256 -> map as stored, each row
+    added to `checksum`. Copies share the bytes object, and so the memory."""
+    maps: dict[bytes, bytes] = {}
+    if not mapstore.expects_table(conn):
+        return maps
+    for row in conn.execute(mapstore.MAPS_SELECT):
+        checksum.add("maps", row)
+        sha, blob = row
+        if not (type(sha) is bytes and len(sha) == 32 and type(blob) is bytes):
+            raise CatalogError(
+                damaged_message(path, "a detail map row does not hold what PhotoSift writes")
+            )
+        maps[sha] = blob
+    return maps
 
 
 def _count(conn: sqlite3.Connection) -> int:

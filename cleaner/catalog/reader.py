@@ -20,6 +20,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from cleaner.catalog.mapstore import shared_map
 from cleaner.catalog.schema import (
     BUILDING,
     CatalogError,
@@ -143,6 +144,7 @@ def _read(path: Path, *, for_grouping: bool, keep_rows: bool) -> Catalog:
         roots: dict[int, str] = {}
         files: list[CatalogFile] = []
         skipped: list[SkippedFile] = []
+        maps: dict[bytes, bytes] = {}  # SHA-256 -> detail map, shared by exact copies
         bad: str | None = None  # the first row that is not what a build writes
         for table, row in iter_checked(conn, checksum):
             if table == "roots":
@@ -151,8 +153,14 @@ def _read(path: Path, *, for_grouping: bool, keep_rows: bool) -> Catalog:
                     roots[rid] = os.fsdecode(raw)
                 else:
                     bad = bad or "a root row"
+            elif table == "maps":
+                sha, blob = row
+                if isinstance(sha, bytes) and len(sha) == 32 and isinstance(blob, bytes):
+                    maps[sha] = blob
+                else:
+                    bad = bad or "a detail map row"
             elif table == "files":
-                entry = _file_of(row, roots, label, dictionary)
+                entry = _file_of(row, roots, label, dictionary, maps)
                 if entry is None:
                     bad = bad or f"the row of {row[1]!r}"
                 elif keep_rows:
@@ -178,7 +186,11 @@ def _read(path: Path, *, for_grouping: bool, keep_rows: bool) -> Catalog:
 
 
 def _file_of(
-    row: tuple[object, ...], roots: dict[int, str], label: str, dictionary: bytes
+    row: tuple[object, ...],
+    roots: dict[int, str],
+    label: str,
+    dictionary: bytes,
+    maps: dict[bytes, bytes],
 ) -> CatalogFile | None:
     (root, rel, size, mtime, device, inode, nlink, sha, metrics, hashes, thumb, detail,
      colour, reason, detail_text) = row  # fmt: skip
@@ -194,6 +206,7 @@ def _file_of(
     analysis = None
     failure = None
     if metrics is not None:
+        detail = shared_map(detail, sha, maps)
         columns = unpack_columns((metrics, hashes, thumb, detail, colour), dictionary)
         if columns is None or reason is not None:
             return None

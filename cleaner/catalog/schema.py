@@ -19,17 +19,18 @@ import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from cleaner.catalog import detailmap
+from cleaner.catalog import detailmap, mapstore
 from cleaner.detect.cache import ANALYSIS_COLUMNS, AnalysisColumns
 from cleaner.errors import PhotoSiftError
 from cleaner.safeopen import kind_of
 
 APPLICATION_ID = 0x50534354  # "PSCT": PhotoSift CaTalog, in the SQLite header at byte 68
-SCHEMA_VERSION = 2  # PRAGMA user_version; docs/catalog.md says what each version holds
-# Schemas this PhotoSift reads: 1 differs only in how a detail map is stored, and each
-# map says its own encoding (`cleaner.catalog.detailmap`), so a schema-1 catalog is read
-# as it is, and a build over it makes it schema 2 (its old maps stay readable).
-READABLE_SCHEMAS = (1, 2)
+SCHEMA_VERSION = 3  # PRAGMA user_version; docs/catalog.md says what each version holds
+# Schemas this PhotoSift reads: 1 and 2 differ only in how and where a detail map is
+# stored. Each map says its own encoding (`cleaner.catalog.detailmap`), and a map in its
+# file's row is read as such (`cleaner.catalog.mapstore`), so older catalogs are read as
+# they are, and a build over one makes it schema 3 (its maps moved, still readable).
+READABLE_SCHEMAS = (1, 2, 3)
 FORMAT_NAME = "photosift-catalog"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUILDING, COMPLETE = "building", "complete"
@@ -75,6 +76,7 @@ CREATE TABLE skipped (
     build INTEGER NOT NULL,
     PRIMARY KEY (root, relpath)
 ) WITHOUT ROWID;
+{mapstore.MAPS_SCHEMA};
 """
 
 
@@ -230,9 +232,9 @@ def describe_sqlite_error(path: Path, exc: sqlite3.Error) -> CatalogError:
 # -- the checksum --------------------------------------------------------------------------
 # SHA-256 of each row, summed modulo 2**256 (an order-free sum, so a build that finished
 # its files in another order, or was resumed, gives the same checksum for the same rows),
-# over every row of roots, files (without its id and build columns) and skipped, and the
-# meta rows other than `checksum`. It finds damage and edits, not forgery: see
-# docs/catalog.md.
+# over every row of roots, maps (without its id), files (without its id and build
+# columns) and skipped, and the meta rows other than `checksum`. It finds damage and
+# edits, not forgery: see docs/catalog.md.
 
 _MOD = 1 << 256
 
@@ -287,14 +289,18 @@ SKIPPED_SELECT = "SELECT root, relpath, reason, detail FROM skipped"
 def iter_checked(
     conn: sqlite3.Connection, checksum: Checksum
 ) -> Iterator[tuple[str, tuple[object, ...]]]:
-    """Every row that the checksum covers, as ("meta"|"roots"|"files"|"skipped", values),
-    each added to `checksum` as it goes by."""
+    """Every row that the checksum covers, as ("meta"|"roots"|"maps"|"files"|"skipped",
+    values), each added to `checksum` as it goes by (`maps` from schema 3 on)."""
     for row in conn.execute("SELECT key, value FROM meta WHERE key != 'checksum' ORDER BY key"):
         checksum.add("meta", row)
         yield "meta", row
     for row in conn.execute("SELECT id, path FROM roots ORDER BY id"):
         checksum.add("roots", row)
         yield "roots", row
+    if mapstore.expects_table(conn):  # before files: a reader looks copies' maps up
+        for row in conn.execute(mapstore.MAPS_SELECT):
+            checksum.add("maps", row)
+            yield "maps", row
     for row in conn.execute(FILES_SELECT):
         checksum.add("files", row)
         yield "files", row

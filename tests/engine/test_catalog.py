@@ -605,7 +605,8 @@ def test_a_hand_edited_row_is_one_line(built: Path, capsys: pytest.CaptureFixtur
 
 def test_a_damaged_page_is_one_line(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = bytearray(built.read_bytes())
-    data[8192 * 2 : 8192 * 2 + 300] = os.urandom(300)  # inside a table's pages
+    page = int.from_bytes(data[16:18], "big")  # the page size, in the header
+    data[page * 2 : page * 2 + 300] = os.urandom(300)  # inside a table's pages
     built.write_bytes(bytes(data))
     err = one_line_error(capsys, "catalog", "info", str(built))
     assert str(built) in err

@@ -1,4 +1,5 @@
-"""How a catalog stores detail maps (schema 2, `cleaner.catalog.detailmap`): exactly the
+"""How a catalog stores detail maps (schema 2's encoding, `cleaner.catalog.detailmap`, in
+schema 3's shared table): exactly the
 engine's bytes back, schema-1 catalogs still read (and upgraded by a build over them), and
 a damaged map costs its picture's detail comparison, not the grouping."""
 
@@ -25,7 +26,7 @@ from cleaner.detect.analysis import analyse_file
 from cleaner.models import DEFAULT_MAX_PIXELS, ScanSettings
 from cleaner.progress import Notice
 from tests.helpers import images
-from tests.helpers.catalogs import build_catalog
+from tests.helpers.catalogs import as_schema_2, build_catalog
 
 
 def test_maps_come_back_byte_for_byte() -> None:
@@ -94,7 +95,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_a_catalog_holds_the_maps_the_engine_made(pages: Path) -> None:
     catalog = read(pages / "scans.catalog")
-    assert catalog.info.schema_version == SCHEMA_VERSION == 2
+    assert catalog.info.schema_version == SCHEMA_VERSION == 3
     with_maps = 0
     for f in catalog.files:
         assert f.analysis is not None
@@ -102,8 +103,8 @@ def test_a_catalog_holds_the_maps_the_engine_made(pages: Path) -> None:
         with_maps += f.analysis.fingerprint.detail_map is not None
     assert with_maps == 12
     with sqlite3.connect(pages / "scans.catalog") as conn:
-        blobs = [b for (b,) in conn.execute("SELECT detail FROM files WHERE detail NOT NULL")]
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        blobs = [b for (b,) in conn.execute("SELECT detail FROM maps")]
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
     conn.close()
     assert len(blobs) == 12
     assert all(b[0] == 1 for b in blobs)
@@ -111,9 +112,9 @@ def test_a_catalog_holds_the_maps_the_engine_made(pages: Path) -> None:
 
 def as_schema_1(source: Path, target: Path) -> Path:
     """`source` as PhotoSift wrote catalogs before schema 2: the same rows with each
-    detail map compressed by plain zlib, `user_version` and `meta.schema_version` 1, and
-    its checksum over those rows."""
-    shutil.copy(source, target)
+    detail map in its row compressed by plain zlib, `user_version` and
+    `meta.schema_version` 1, and its checksum over those rows."""
+    as_schema_2(source, target)
     with sqlite3.connect(target) as conn:
         rows = conn.execute("SELECT id, detail FROM files WHERE detail NOT NULL").fetchall()
         for rowid, blob in rows:
@@ -154,20 +155,18 @@ def test_a_schema_1_catalog_is_read_grouped_and_upgraded_by_a_build(
     groups, notices = grouped(old)
     assert len(groups) == 6  # each page with its smaller copy
     assert (groups, notices) == grouped(pages / "scans.catalog")
-    # a build over it writes schema 2 rows: it says so, and the old maps still read
+    # a build over it writes schema 3 rows: it says so, and the old maps still read
     images.save(images.blank_page(99), pages / "scans" / "new page.png")
     try:
         build_catalog(pages / "scans", "scans", old)
     finally:
         (pages / "scans" / "new page.png").unlink()
-    assert inspect(old).schema_version == 2
+    assert inspect(old).schema_version == 3
     upgraded = read(old)
     by_name = {f.relpath: f.analysis for f in upgraded.files}
     assert {k: v for k, v in by_name.items() if k in new_files} == new_files
     with sqlite3.connect(old) as conn:
-        firsts = sorted(
-            b[0] for (b,) in conn.execute("SELECT detail FROM files WHERE detail NOT NULL")
-        )
+        firsts = sorted(b[0] for (b,) in conn.execute("SELECT detail FROM maps"))
     conn.close()
     assert firsts == [1] + [0x78] * 12  # the new page's map is schema 2's, the others kept
 
@@ -178,10 +177,10 @@ def test_a_damaged_map_is_one_line_and_the_grouping_goes_on(
     damaged = tmp_path / "scans.catalog"
     shutil.copy(pages / "scans.catalog", damaged)
     with sqlite3.connect(damaged) as conn:
-        (rowid,) = conn.execute(
-            "SELECT id FROM files WHERE relpath = CAST('page1.png' AS BLOB)"
+        (sha,) = conn.execute(
+            "SELECT sha256 FROM files WHERE relpath = CAST('page1.png' AS BLOB)"
         ).fetchone()
-        conn.execute("UPDATE files SET detail = ? WHERE id = ?", (b"\x01not a map", rowid))
+        conn.execute("UPDATE maps SET detail = ? WHERE sha256 = ?", (b"\x01not a map", sha))
         # what a writer's bug, or an edit that rewrote the checksum too, would leave: the
         # checksum holds, so only decoding the map finds it
         conn.execute("UPDATE meta SET value = ? WHERE key = 'checksum'", (compute_checksum(conn),))

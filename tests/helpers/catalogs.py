@@ -96,3 +96,27 @@ def truncated_copy(source: Path, target: Path) -> Path:
     data = source.read_bytes()
     target.write_bytes(data[: len(data) // 2])
     return target
+
+
+def as_schema_2(source: Path, target: Path) -> Path:
+    """`source` (schema 3) as PhotoSift wrote catalogs in schema 2: each picture's detail
+    map in its own row (`files.detail`, so exact copies each carry one), no `maps` table,
+    `user_version` and `meta.schema_version` 2, its checksum over those rows, and 8 KiB
+    pages."""
+    from cleaner.catalog.schema import compute_checksum
+
+    shutil.copy(source, target)
+    with sqlite3.connect(target) as conn:
+        conn.execute(
+            "UPDATE files SET detail = (SELECT m.detail FROM maps m WHERE m.sha256 = "
+            "files.sha256) WHERE metrics NOT NULL"
+        )
+        conn.execute("DROP TABLE maps")
+        conn.execute("PRAGMA user_version = 2")
+        conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'checksum'", (compute_checksum(conn),))
+        conn.commit()
+        conn.execute("PRAGMA page_size = 8192")  # schema 2's
+        conn.execute("VACUUM")
+    conn.close()
+    return target
