@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from cleaner import GroupMember
+from cleaner import GroupMember, _, ngettext, number
 from ui.format import plural
 from ui.models.session import ReviewSession, in_folders
 
@@ -35,6 +35,57 @@ class KeptBecause(str, enum.Enum):
     LAST_COPY = "the last copy of its set"
     ONLY_DAMAGED_LEFT = "the last intact copy of its set"
     OTHERS_CHANGED = "the last copy of its set not changed or gone"
+
+
+def _kept_words(reason: KeptBecause, n: int) -> str:
+    """ "3 copies in a protected folder": one whole message per reason, with its plural."""
+    if reason is KeptBecause.PROTECTED:
+        text = ngettext("{n} copy in a protected folder", "{n} copies in a protected folder", n)
+    elif reason is KeptBecause.CHANGED:
+        text = ngettext(
+            "{n} copy changed or gone since the review was saved",
+            "{n} copies changed or gone since the review was saved",
+            n,
+        )
+    elif reason is KeptBecause.LAST_COPY:
+        text = ngettext(
+            "{n} copy the last copy of its set", "{n} copies the last copy of its set", n
+        )
+    elif reason is KeptBecause.ONLY_DAMAGED_LEFT:
+        text = ngettext(
+            "{n} copy the last intact copy of its set",
+            "{n} copies the last intact copy of its set",
+            n,
+        )
+    else:
+        text = ngettext(
+            "{n} copy the last copy of its set not changed or gone",
+            "{n} copies the last copy of its set not changed or gone",
+            n,
+        )
+    return text.format(n=number(n))
+
+
+# What the Marks menu says of the sets an action left alone (`BulkOutcome.message`'s
+# `skipped_words`, passed in English by ui.marks_menu): each a whole sentence here.
+NO_COPY_IN_FOLDER = "have no copy in that folder"
+NO_COPY_LEFT_ALONE = "have no copy in that folder, left as they were"
+
+
+def _skipped_sentence(words: str, n: int) -> str:
+    if words == NO_COPY_IN_FOLDER:
+        text = ngettext(
+            "{n} set has no copy in that folder.", "{n} sets have no copy in that folder.", n
+        )
+    elif words == NO_COPY_LEFT_ALONE:
+        text = ngettext(
+            "{n} set has no copy in that folder, left as it was.",
+            "{n} sets have no copy in that folder, left as they were.",
+            n,
+        )
+    else:  # words not known here: as written
+        return f"{plural(n, 'set')} {words}."
+    return text.format(n=number(n))
 
 
 @dataclass
@@ -48,17 +99,26 @@ class BulkOutcome:
     sets_skipped: int = 0  # sets the action did not apply to (no copy in the folder)
 
     def message(self, skipped_words: str = "") -> str:
-        parts = [f"{plural(self.marked, 'copy', 'copies')} marked for removal"]
+        marked = ngettext(
+            "{n} copy marked for removal", "{n} copies marked for removal", self.marked
+        ).format(n=number(self.marked))
+        sets = self.sets_changed
         if self.unmarked:
-            parts.append(f"{plural(self.unmarked, 'copy', 'copies')} now kept")
-        text = ", ".join(parts) + f" (in {plural(self.sets_changed, 'set')})."
-        if self.kept:
-            why = "; ".join(
-                f"{plural(n, 'copy', 'copies')} {reason.value}" for reason, n in self.kept.items()
+            unmarked = ngettext("{n} copy now kept", "{n} copies now kept", self.unmarked).format(
+                n=number(self.unmarked)
             )
-            text += f" Not marked, because always kept: {why}."
+            text = ngettext(
+                "{marked}, {unmarked} (in {n} set).", "{marked}, {unmarked} (in {n} sets).", sets
+            ).format(marked=marked, unmarked=unmarked, n=number(sets))
+        else:
+            text = ngettext("{marked} (in {n} set).", "{marked} (in {n} sets).", sets).format(
+                marked=marked, n=number(sets)
+            )
+        if self.kept:
+            why = "; ".join(_kept_words(reason, n) for reason, n in self.kept.items())
+            text += " " + _("Not marked, because always kept: {reasons}.").format(reasons=why)
         if self.sets_skipped and skipped_words:
-            text += f" {plural(self.sets_skipped, 'set')} {skipped_words}."
+            text += " " + _skipped_sentence(skipped_words, self.sets_skipped)
         return text
 
 
