@@ -23,6 +23,7 @@ from cleaner import (
     match_words,
     ngettext,
     number,
+    percent,
     printable,
     quality_breakdown,
     relative_sharpness,
@@ -366,7 +367,17 @@ def sharpness_words(member: GroupMember, group: DuplicateGroup) -> str:
     """ "the sharpest of the set" / "34% as sharp as the sharpest" / "—"."""
     if member.metrics is None:
         return "—"
-    return relative_sharpness(member.metrics.sharpness, sharpest(group))
+    return _sharpness_text(relative_sharpness(member.metrics.sharpness, sharpest(group)))
+
+
+def _sharpness_text(words: str) -> str:
+    """`relative_sharpness`'s English in the user's language: its phrases are marked for
+    the catalog; its one composed phrase ("34% as sharp as the sharpest") is said again
+    here as a whole message with the number in it."""
+    share, composed, _rest = words.partition("% as sharp as the sharpest")
+    if composed and share.isdigit():
+        return _("{percent} as sharp as the sharpest").format(percent=percent(int(share)))
+    return _(words)
 
 
 def quality_tooltip(member: GroupMember, group: DuplicateGroup) -> str:
@@ -379,8 +390,10 @@ def quality_tooltip(member: GroupMember, group: DuplicateGroup) -> str:
             if p.max_points == 0
             else _("{points} of {most}").format(points=number(p.points), most=number(p.max_points))
         )
-        # the parts' words are the engine's, not translated yet (cleaner.keep.score)
-        lines.append(f"  {_(p.label)}: {points} — {p.words}")
+        # the parts' words are the engine's, not translated yet (cleaner.keep.score) but
+        # for sharpness, which the compare table shows too
+        words = _sharpness_text(p.words) if p.key == "sharpness" else p.words
+        lines.append(f"  {_(p.label)}: {points} — {words}")
     total = sum(p.points for p in parts)
     if total != member.quality:  # a result saved by another version scored it differently
         lines.append(_("(This PhotoSift would score it {score}.)").format(score=number(total)))

@@ -154,6 +154,8 @@ def test_the_compare_dialog_speaks_spanish(speak, qtbot: QtBot, tmp_path: Path) 
         assert "Nombre del archivo" not in dialog.differs  # keys stay English
         suggestion = [table.item(13, c).text() for c in range(3)]
         assert suggestion == ["Mejor copia (conservar)", "Quitar", "Quitar"]
+        sharpness = [table.item(11, c).text() for c in range(3)]
+        assert all("nítida" in text for text in sharpness), sharpness
         buttons = {b.text() for b in dialog.findChildren(QAbstractButton)}
         assert {"Ajustar", "Tamaño real", "Acercar", "Alejar", "Cerrar"} <= buttons
         assert dialog.panels[1].mark.text() == "✗ Quitar"
