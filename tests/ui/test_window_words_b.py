@@ -74,6 +74,15 @@ def settings_summary_size(window: MainWindow) -> str:
     return settings_summary(window.settings)
 
 
+def _close(window: MainWindow, qtbot: QtBot) -> None:
+    """Close the window once its thumbnail decodes are done (conftest fails a test that
+    leaves a pool busy)."""
+    from ui.workers.base import busy_pools
+
+    qtbot.waitUntil(lambda: not busy_pools(), timeout=20_000)
+    window.close()
+
+
 def _plain(text: str) -> str:
     return text.replace("\u200b", "")  # `breakable`'s invisible break points
 
@@ -105,7 +114,7 @@ def test_the_review_page_speaks_spanish(speak, qtbot: QtBot, tmp_path: Path) -> 
         assert rp.summary.text().startswith("6 archivos marcados, ")
         assert rp.trash_button.text().startswith("Mover 6 archivos a la Papelera (")
     finally:
-        window.close()
+        _close(window, qtbot)
 
 
 def test_plurals_follow_the_count(speak) -> None:  # type: ignore[no-untyped-def]
@@ -136,7 +145,7 @@ def test_sizes_and_numbers_are_written_for_the_locale(speak, qtbot: QtBot, tmp_p
         assert stage_count(Stage.WALK, 12345) == "12.345 archivos encontrados"
         assert settings_summary_size(window) == "Su configuración: archivos de menos de 50,0 KB."
     finally:
-        window.close()
+        _close(window, qtbot)
 
 
 def test_the_compare_dialog_speaks_spanish(speak, qtbot: QtBot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -161,7 +170,7 @@ def test_the_compare_dialog_speaks_spanish(speak, qtbot: QtBot, tmp_path: Path) 
         assert dialog.panels[1].mark.text() == "✗ Quitar"
     finally:
         dialog.done(0)
-        window.close()
+        _close(window, qtbot)
 
 
 def test_the_start_page_and_scan_settings_speak_spanish(
@@ -187,7 +196,7 @@ def test_the_start_page_and_scan_settings_speak_spanish(
         dialog.reject()
         assert settings_summary_size(window) == "Su configuración: archivos de menos de 50.0 KB."
     finally:
-        window.close()
+        _close(window, qtbot)
 
 
 # -- the pseudo-locale: nothing in these screens skips the catalog ------------------------
@@ -314,7 +323,7 @@ def test_every_text_of_these_screens_goes_through_the_catalog(  # type: ignore[n
     names |= set(re.findall(r"\w+", str(tmp_path)))
     bad = [(where, text, _unwrapped(text, names)) for where, text in texts if text]
     bad = [b for b in bad if b[2]]
-    window.close()
+    _close(window, qtbot)
     assert not bad, "\n".join(f"{where}: {words} in {text!r}" for where, text, words in bad[:40])
     assert len(texts) > 200  # the walk saw the screens
 
@@ -324,3 +333,25 @@ def test_the_pseudo_check_sees_an_unwrapped_word() -> None:
     assert _unwrapped("[Çópý 1: a.jpg~~], 2.4 MB", {"a", "jpg"}) == []
     assert _unwrapped("[[3 çópíéš~~], 2 márkéd <b>x</b>~~]", set()) == []
     assert _unwrapped("[[3 çópíéš~~], 2 marked~~]", set()) == ["marked"]
+
+
+def test_a_long_preview_note_wraps_instead_of_widening_its_panel(  # type: ignore[no-untyped-def]
+    speak, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Seen on xcb in the pseudo-locale: once the pictures arrived, "Preview reduced; open
+    the file to see every pixel." widened its panel, and four panels went past a 1600-pixel
+    screen. The note wraps: the panel keeps the width its buttons need."""
+    speak("pseudo")
+    window = _review(qtbot, tmp_path)
+    dialog = CompareDialog(window.session, 0, [0, 1], window)
+    qtbot.addWidget(dialog)
+    try:
+        panel = dialog.panels[0]
+        panel.loading.setText("")
+        before = panel.minimumSizeHint().width()
+        panel.loading.setText(dialog.tr("Preview reduced; open the file to see every pixel."))
+        panel.loading.show()
+        assert panel.minimumSizeHint().width() <= before
+    finally:
+        dialog.done(0)
+        _close(window, qtbot)

@@ -141,6 +141,10 @@ class _Panel(QWidget):
         self.view.setScene(self.scene)
         self.loading = QLabel(self.tr("Loading…"))
         self.loading.setTextFormat(Qt.TextFormat.PlainText)  # the reason may name the file
+        # wraps rather than widening its panel when the picture arrives: "Preview reduced;
+        # open the file to see every pixel." is wider than the panel's buttons in Spanish
+        # (and 40 % longer in the pseudo-locale), which pushed four panels past the screen
+        self.loading.setWordWrap(True)
         self.mark = QPushButton()
         self.mark.setCheckable(True)
         self.mark.setToolTip(self.tr("Switch between keeping and removing this copy"))
