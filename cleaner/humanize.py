@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from cleaner import i18n
 from cleaner.i18n import N_, _, day, ngettext, number, percent, time_of
 from cleaner.models import (
     KEPT_OVER_TIE,
@@ -97,15 +98,10 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 
 
 def human_bytes(n: float) -> str:
-    """1 KB = 1000 bytes, as the file managers of Windows 11 and macOS count."""
-    value = float(n)
-    if abs(value) < 1000:
-        return "1 byte" if int(value) == 1 else f"{int(value)} bytes"
-    for unit in ("KB", "MB", "GB", "TB"):
-        value /= 1000
-        if abs(value) < 1000 or unit == "TB":
-            return f"{value:.1f} {unit}" if abs(value) < 100 else f"{value:.0f} {unit}"
-    return f"{n} bytes"
+    """1 KB = 1000 bytes, as the file managers of Windows 11 and macOS count: "2.4 MB".
+    English whatever the language (stored keeper reasons use it): `cleaner.i18n.human_size`
+    in the "en" locale, which the window and the reports use to speak the user's."""
+    return i18n.human_size(n, "en")
 
 
 def human_duration(seconds: float) -> str:
@@ -126,18 +122,15 @@ def plain_number(value: float) -> str:
 
 def money(amount: float, currency: str) -> str:
     """An amount in plain decimals: ``1,234.50 USD``, ``0.02 USD``; below a cent it is
-    ``less than 0.01 USD`` (never ``5.1e-05 USD``)."""
-    if amount == 0:
-        return f"0 {currency}"
-    if abs(amount) < 0.005:
-        return f"less than 0.01 {currency}"
-    return f"{amount:,.2f} {currency}"
+    ``less than 0.01 USD`` (never ``5.1e-05 USD``). English whatever the language:
+    `cleaner.i18n.money` in the "en" locale (shown amounts use `i18n.money`)."""
+    return i18n.money(amount, currency, "en")
 
 
 def about_money(amount: float, currency: str) -> str:
-    """``about 1.25 USD``, or ``less than 0.01 USD`` (which needs no "about")."""
-    text = money(amount, currency)
-    return text if text.startswith("less than") or amount == 0 else f"about {text}"
+    """``about 1.25 USD``, or ``less than 0.01 USD`` (which needs no "about"); English,
+    `cleaner.i18n.about_money` in the "en" locale."""
+    return i18n.about_money(amount, currency, "en")
 
 
 def human_time(iso: str) -> str:

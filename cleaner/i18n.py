@@ -253,6 +253,11 @@ def _locale(locale: str | None) -> Locale:
 def number(value: float, digits: int = 0, locale: str | None = None) -> str:
     """1234 -> "1,234" (en) / "1.234" (es_ES); `digits` decimals, always shown."""
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    # Python rounds the float as it is stored (2.45 is 2.4500000000000002: "2.5"), Babel
+    # its shortest decimal, half to even ("2.4"): rounding first keeps the digits Python's
+    # own formatting gives, which the English texts PhotoSift stores were written with
+    if isinstance(value, float) and math.isfinite(value):
+        value = round(value, digits)
     return format_decimal(value, pattern, locale=_locale(locale))
 
 
@@ -295,17 +300,22 @@ def time_of(iso: str, locale: str | None = None) -> str:
     return f"{day(when, locale)}, {format_time(when, 'HH:mm', locale=_locale(locale))}"
 
 
-def money(amount: float, currency: str) -> str:
-    """ "1,234.50 USD", "0 USD", "less than 0.01 USD" (never "5.1e-05 USD")."""
+def money(amount: float, currency: str, locale: str | None = None) -> str:
+    """ "1,234.50 USD", "0 USD", "less than 0.01 USD" (never "5.1e-05 USD"). With a
+    `locale`, its digits and English words (as `human_size`: `cleaner.humanize.money`)."""
     if amount == 0:
-        return f"{number(0)} {currency}"
+        return f"{number(0, 0, locale)} {currency}"
     if abs(amount) < 0.005:
-        return _("less than {amount}").format(amount=f"{number(0.01, 2)} {currency}")
-    return f"{number(amount, 2)} {currency}"
+        least = f"{number(0.01, 2, locale)} {currency}"
+        # a fixed `locale`: English words (see the docstring)
+        text = _("less than {amount}") if locale is None else "less than {amount}"
+        return text.format(amount=least)
+    return f"{number(amount, 2, locale)} {currency}"
 
 
-def about_money(amount: float, currency: str) -> str:
+def about_money(amount: float, currency: str, locale: str | None = None) -> str:
     """ "about 1.25 USD", or "less than 0.01 USD" (which needs no "about")."""
     if amount == 0 or abs(amount) < 0.005:
-        return money(amount, currency)
-    return _("about {amount}").format(amount=money(amount, currency))
+        return money(amount, currency, locale)
+    text = _("about {amount}") if locale is None else "about {amount}"
+    return text.format(amount=money(amount, currency, locale))

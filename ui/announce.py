@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from cleaner import _, ngettext, number
+
 
 def tile_announcement(
     name: str,
@@ -30,31 +32,50 @@ def tile_announcement(
 ) -> str:
     """A tile: its name, whether it is kept or marked, why it stands out (the suggested
     keeper, changed since saved, in a protected folder, what matched, damaged), then what
-    the tile's lines say and where it is."""
-    state = "marked for removal" if marked else "kept"
-    extra = ", suggested keeper" if suggested else ""
+    the tile's lines say and where it is. A list of phrases, each translated whole and
+    joined with commas as a list is ("harbour.jpg, se conserva, copia sugerida, ...")."""
+    # Translators: the phrases of a tile's announcement for a screen reader, joined by ", "
+    phrases = [name, _("marked for removal") if marked else _("kept")]
+    if suggested:
+        phrases.append(_("suggested keeper"))
     if changed:
-        extra += ", changed since the review was saved"
+        phrases.append(_("changed since the review was saved"))
     elif protected:
-        extra += ", protected folder"
-    extra += f", {match.lower()}" if match else ""
+        phrases.append(_("protected folder"))
+    if match:
+        phrases.append(match.lower())
     if damaged:  # the tile's "⚠ Damaged"
-        extra += ", damaged"
-    where = f"in {folder}"
+        phrases.append(_("damaged"))
+    phrases.append(_("quality {score}").format(score=number(quality)))
+    phrases += [resolution, size, file_format]
     if server:  # a review of catalogs: the tile's server label
-        where = f"on {server}, {where}"
-    return (
-        f"{name}, {state}{extra}, quality {quality}, {resolution}, {size}, {file_format}, {where}"
-    )
+        phrases.append(_("on {server}, in {folder}").format(server=server, folder=folder))
+    else:
+        phrases.append(_("in {folder}").format(folder=folder))
+    return ", ".join(phrases)
 
 
 def set_row_announcement(
-    copies: str, name: str, *, marked: int, marked_size: str, servers: Sequence[str] = ()
+    copies: int, name: str, *, marked: int, marked_size: str, servers: Sequence[str] = ()
 ) -> str:
     """A set row: "3 copies of harbour.jpg", what is marked in it, and the servers its
     copies are on when more than one (a review of catalogs)."""
-    text = f"{copies} of {name}"
-    text += f", {marked} marked, {marked_size}" if marked else ", nothing marked"
+    phrases = [
+        ngettext("{n} copy of {name}", "{n} copies of {name}", copies).format(
+            n=number(copies), name=name
+        )
+    ]
+    if marked:
+        phrases.append(
+            ngettext("{n} marked", "{n} marked", marked).format(n=number(marked))
+            + f", {marked_size}"
+        )
+    else:
+        phrases.append(_("nothing marked"))
     if len(servers) > 1:  # the row's purple "On 2 servers: …"
-        text += f", on {len(servers)} servers: {', '.join(servers)}"
-    return text
+        phrases.append(
+            ngettext("on {n} server: {names}", "on {n} servers: {names}", len(servers)).format(
+                n=number(len(servers)), names=", ".join(servers)
+            )
+        )
+    return ", ".join(phrases)

@@ -35,20 +35,24 @@ from PySide6.QtWidgets import (
 )
 
 from cleaner import (
+    N_,
     CatalogScan,
     EstateSummary,
     ManifestRoles,
     ReportOptions,
     ScanResult,
+    _,
     estate_summary,
     manifest_roles,
+    ngettext,
+    number,
     save_estate_json,
     write_estate_csv,
     write_estate_html,
 )
 from ui.catalog_manifests import ManifestsRefused, next_steps, write_manifests_into
 from ui.desktop import open_file, reveal_in_file_manager
-from ui.format import human_bytes, plural
+from ui.format import human_bytes
 from ui.settings import Keys, Settings
 from ui.widgets.save_place import SavePlace
 from ui.workers.base import JobRunnable, PoolJobController
@@ -81,26 +85,28 @@ class CatalogExport:
 CATALOG_EXPORTS: list[CatalogExport] = [
     CatalogExport(
         "html",
-        "Web page (.html): every server, the sets across servers, every set",
+        N_("Web page (.html): every server, the sets across servers, every set"),
         ".html",
         lambda d, p: write_estate_html(d.result, d.estate, p),
     ),
     CatalogExport(
         "csv",
-        "Spreadsheet (.csv): the figures per server and the sets each pair shares",
+        N_("Spreadsheet (.csv): the figures per server and the sets each pair shares"),
         ".csv",
         lambda d, p: write_estate_csv(d.estate, p),
     ),
     CatalogExport(
         "json",
-        "Data (.json): every set and copy, with the figures",
+        N_("Data (.json): every set and copy, with the figures"),
         ".json",
         lambda d, p: save_estate_json(d.result, d.estate, p),
     ),
     CatalogExport(
         MANIFESTS,
-        "Removal manifests (a folder, one file per server): what each server runs to "
-        "move its marked copies",
+        N_(
+            "Removal manifests (a folder, one file per server): what each server runs to "
+            "move its marked copies"
+        ),
         "-manifests",
         lambda d, p: write_manifests_into(d.scanned, d.result, p),
         checked=False,  # a report alone is the usual first step; the manifests act
@@ -160,7 +166,7 @@ def export_estate(request: EstateRequest) -> EstateDone:
 
 
 class _EstateRun(JobRunnable):
-    stopped = "The report could not be made"
+    stopped = N_("The report could not be made")
 
     def __init__(self, controller: EstateExporter, job: int, request: EstateRequest) -> None:
         super().__init__(job, controller._failed)
@@ -174,7 +180,8 @@ class _EstateRun(JobRunnable):
         if not isinstance(exc, OSError):
             return False
         if isinstance(exc, ManifestsRefused):
-            self._failed.emit(self.job, f"The removal manifests were not written: {exc}.", "")
+            text = _("The removal manifests were not written: {reason}.").format(reason=exc)
+            self._failed.emit(self.job, text, "")
             return True
         self._failed.emit(self.job, not_saved(exc, self._request.folder), "")
         return True
@@ -201,18 +208,27 @@ class EstateExportDialog(QDialog):
         exports: Sequence[CatalogExport] | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Export estate report")
+        self.setWindowTitle(self.tr("Export estate report"))
         self.scanned, self.scan_result, self.remove = scanned, result, remove
         self.exporter, self.settings = exporter, settings
         self.done_event: EstateDone | None = None
         servers = ", ".join(f.label for f in scanned.labels)
         intro = QLabel(
-            f"The estate report of {plural(len(scanned.labels), 'server')} ({servers}): per "
-            "server and for all of them, the files, the sets of copies, the extra copies, "
-            "the space they take and what it costs to store; the sets that span servers; "
-            "the pictures that appear more than N times. It counts the copies as you "
-            "marked them. Nothing is moved from here: the report, and the removal manifests "
-            "if you tick them, are what you take to each server."
+            ngettext(
+                "The estate report of {n} server ({servers}): per server and for all of them, "
+                "the files, the sets of copies, the extra copies, the space they take and what "
+                "it costs to store; the sets that span servers; the pictures that appear more "
+                "than N times. It counts the copies as you marked them. Nothing is moved from "
+                "here: the report, and the removal manifests if you tick them, are what you "
+                "take to each server.",
+                "The estate report of {n} servers ({servers}): per server and for all of them, "
+                "the files, the sets of copies, the extra copies, the space they take and what "
+                "it costs to store; the sets that span servers; the pictures that appear more "
+                "than N times. It counts the copies as you marked them. Nothing is moved from "
+                "here: the report, and the removal manifests if you tick them, are what you "
+                "take to each server.",
+                len(scanned.labels),
+            ).format(n=number(len(scanned.labels)), servers=servers)
         )
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.TextFormat.PlainText)
@@ -220,7 +236,7 @@ class EstateExportDialog(QDialog):
         formats.setSpacing(2)
         self.checks: list[tuple[CatalogExport, QCheckBox]] = []
         for export in CATALOG_EXPORTS if exports is None else exports:
-            check = QCheckBox(export.label)
+            check = QCheckBox(_(export.label))
             check.setChecked(export.checked)
             check.toggled.connect(self._update)
             self.checks.append((export, check))
@@ -228,9 +244,9 @@ class EstateExportDialog(QDialog):
         self.times = QSpinBox()
         self.times.setRange(1, 1_000_000)
         self.times.setValue(settings.get(Keys.REPORT_TIMES))
-        self.times.setSuffix(" times")
+        self.times.setSuffix(self.tr(" times"))
         times_row = QHBoxLayout()
-        times_row.addWidget(QLabel("List pictures that appear more than"))
+        times_row.addWidget(QLabel(self.tr("List pictures that appear more than")))
         times_row.addWidget(self.times)
         times_row.addStretch(1)
         self.price = QDoubleSpinBox()
@@ -245,7 +261,7 @@ class EstateExportDialog(QDialog):
         price_row = QHBoxLayout()
         price_row.addWidget(self.price)
         price_row.addWidget(self.currency)
-        price_row.addWidget(QLabel("per GB per month"))
+        price_row.addWidget(QLabel(self.tr("per GB per month")))
         price_row.addStretch(1)
         self.place = SavePlace(
             settings.get(Keys.REPORT_FOLDER), f"photosift-estate-{date.today().isoformat()}", self
@@ -253,11 +269,11 @@ class EstateExportDialog(QDialog):
         self.place.changed.connect(self._update)
         self.folder, self.name = self.place.folder, self.place.name
         form = QFormLayout()
-        form.addRow("Write:", formats)
-        form.addRow("Repeated pictures:", times_row)
-        form.addRow("Storage price:", price_row)
-        form.addRow("Save in folder:", self.place.folder_row)
-        form.addRow("File name:", self.name)
+        form.addRow(self.tr("Write:"), formats)
+        form.addRow(self.tr("Repeated pictures:"), times_row)
+        form.addRow(self.tr("Storage price:"), price_row)
+        form.addRow(self.tr("Save in folder:"), self.place.folder_row)
+        form.addRow(self.tr("File name:"), self.name)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.steps = QLabel()  # after the manifests: what to do on each server
@@ -270,13 +286,13 @@ class EstateExportDialog(QDialog):
         self.busy.hide()
         self.buttons = QDialogButtonBox()
         self.export_button = self.buttons.addButton(
-            "Export", QDialogButtonBox.ButtonRole.AcceptRole
+            self.tr("Export"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.open_button = self.buttons.addButton(
-            "Open report", QDialogButtonBox.ButtonRole.ActionRole
+            self.tr("Open report"), QDialogButtonBox.ButtonRole.ActionRole
         )
         self.reveal_button = self.buttons.addButton(
-            "Show in folder", QDialogButtonBox.ButtonRole.ActionRole
+            self.tr("Show in folder"), QDialogButtonBox.ButtonRole.ActionRole
         )
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.open_button.hide()
@@ -321,7 +337,9 @@ class EstateExportDialog(QDialog):
 
     @Slot()
     def _update(self) -> None:
-        problem = self.place.problem() if self.chosen() else "Choose at least one file to write."
+        problem = (
+            self.place.problem() if self.chosen() else self.tr("Choose at least one file to write.")
+        )
         self.export_button.setEnabled(not problem and not self.exporter.busy())
         if self.done_event is None:
             self._say(problem)
@@ -337,7 +355,7 @@ class EstateExportDialog(QDialog):
         self.settings.set(Keys.REPORT_FOLDER, str(request.folder))
         self.done_event = None
         self.busy.show()
-        self._say("Writing the report…")
+        self._say(self.tr("Writing the report…"))
         self.export_button.setEnabled(False)
         self.close_button.setEnabled(False)
         self.exporter.start(request)
@@ -355,21 +373,28 @@ class EstateExportDialog(QDialog):
         reports = [p for e, p in chosen if e.key != MANIFESTS]
         names = html.escape(", ".join(p.name for p in reports), quote=False)
         folder = html.escape(str(done.request.folder), quote=False)
-        saved = f"<b>Report saved</b> in {folder}: {names}.<br>" if reports else ""
-        self._say(
-            f"{saved}"
-            f"{plural(total.sets, 'set')} of copies, {done.estate.spanning_sets:,} across "
-            f"servers; {plural(total.redundant_copies, 'extra copy', 'extra copies')} marked, "
-            f"taking {human_bytes(total.reclaimable_bytes)}.",
-            rich=True,
+        saved = self.tr("<b>Report saved</b> in {folder}: {names}.").format(
+            folder=folder, names=names
         )
+        sets = ngettext(
+            "{n} set of copies, {across} across servers",
+            "{n} sets of copies, {across} across servers",
+            total.sets,
+        ).format(n=number(total.sets), across=number(done.estate.spanning_sets))
+        extra = ngettext(
+            "{n} extra copy marked, taking {size}",
+            "{n} extra copies marked, taking {size}",
+            total.redundant_copies,
+        ).format(n=number(total.redundant_copies), size=human_bytes(total.reclaimable_bytes))
+        figures = self.tr("{sets}; {extra}.").format(sets=sets, extra=extra)
+        self._say(f"{saved}<br>{figures}" if reports else figures, rich=True)
         if done.roles is not None:
             folder_path = next(p for e, p in chosen if e.key == MANIFESTS)
             labels = [f.label for f in done.request.scanned.labels]
             self.steps.setText(next_steps(folder_path, labels, done.roles))
             self.steps.show()
         self.close_button.setEnabled(True)
-        self.close_button.setText("Close")
+        self.close_button.setText(self.tr("Close"))
         self.export_button.hide()
         self.open_button.setVisible(bool(reports))  # the manifests are not for reading here
         self.reveal_button.show()

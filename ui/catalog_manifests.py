@@ -21,6 +21,7 @@ from cleaner import (
     CatalogScan,
     ManifestRoles,
     ScanResult,
+    _,
     file_stems,
     write_scan_manifests,
 )
@@ -40,9 +41,10 @@ def write_manifests_into(scanned: CatalogScan, result: ScanResult, folder: Path)
     try:
         return write_scan_manifests(scanned, result, str(folder))
     except ValueError as exc:
-        raise ManifestsRefused(f"the marks cannot be carried out: {exc}") from None
+        text = _("the marks cannot be carried out: {reason}").format(reason=exc)
+        raise ManifestsRefused(text) from None
     except CatalogError as exc:
-        raise ManifestsRefused(f"{exc}; open the catalogs again") from None
+        raise ManifestsRefused(_("{reason}; open the catalogs again").format(reason=exc)) from None
 
 
 def _command(*words: str) -> str:
@@ -61,39 +63,54 @@ def next_steps(folder: Path, labels: Sequence[str], roles: ManifestRoles) -> str
         return f"{name}/{stems[label]}{MANIFEST_SUFFIX}"
 
     where = html.escape(str(folder), quote=False)
-    head = (
-        f"<b>Removal manifests saved</b> in {where}, one file per server. "
+    head = _(
+        "<b>Removal manifests saved</b> in {folder}, one file per server. "
         "Nothing has been moved: each server moves its own copies when you run the "
         "commands below there."
-    )
+    ).format(folder=where)
     if not roles.moving:
-        return head + "<br>No copy is marked for removal, so the manifests move nothing."
+        return head + "<br>" + _("No copy is marked for removal, so the manifests move nothing.")
     servers = dict.fromkeys(roles.relied_on + roles.moving)  # each once, verifiers first
     steps = [
-        f"Copy the folder <b>{html.escape(name, quote=False)}</b> to "
-        + ", ".join(f"<b>{html.escape(lb, quote=False)}</b>" for lb in servers)
-        + ", and open a terminal in the folder that holds it."
+        _(
+            "Copy the folder <b>{folder}</b> to {servers}, and open a terminal in the folder "
+            "that holds it."
+        ).format(
+            folder=html.escape(name, quote=False),
+            servers=", ".join(f"<b>{html.escape(lb, quote=False)}</b>" for lb in servers),
+        )
     ]
     for label in roles.relied_on:
         verified = f"{stems[label]}.verified.jsonl"
         steps.append(
-            f"On <b>{html.escape(label, quote=False)}</b> (copies there stay for copies "
-            f"removed elsewhere), confirm they are still there:"
-            f"{_command('photosift', 'catalog', 'verify', manifest(label))}<br>then copy the "
-            f"{html.escape(verified, quote=False)} it writes into {html.escape(name, quote=False)} "
-            "on every other server."
+            _(
+                "On <b>{server}</b> (copies there stay for copies removed elsewhere), confirm "
+                "they are still there:{command}<br>then copy the {file} it writes into "
+                "{folder} on every other server."
+            ).format(
+                server=html.escape(label, quote=False),
+                command=_command("photosift", "catalog", "verify", manifest(label)),
+                file=html.escape(verified, quote=False),
+                folder=html.escape(name, quote=False),
+            )
         )
     for label in roles.moving:
-        clean = _command("photosift", "clean", "--from", manifest(label))
         steps.append(
-            f"On <b>{html.escape(label, quote=False)}</b>, see what would move:"
-            f"{_command('photosift', 'clean', '--from', manifest(label), '--dry-run')}"
-            f"<br>then move it to the trash (<code>photosift undo</code> puts it back):{clean}"
+            _(
+                "On <b>{server}</b>, see what would move:{dry_run}<br>then move it to the "
+                "trash (<code>photosift undo</code> puts it back):{command}"
+            ).format(
+                server=html.escape(label, quote=False),
+                dry_run=_command("photosift", "clean", "--from", manifest(label), "--dry-run"),
+                command=_command("photosift", "clean", "--from", manifest(label)),
+            )
         )
     items = "".join(f"<li>{s}</li>" for s in steps)
     tail = (
-        "Run the cleans soon after the confirmations, and do not tidy those servers by "
-        "other means in between: a confirmation says what was there when it ran."
+        _(
+            "Run the cleans soon after the confirmations, and do not tidy those servers by "
+            "other means in between: a confirmation says what was there when it ran."
+        )
         if roles.relied_on
         else ""
     )

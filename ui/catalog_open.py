@@ -38,24 +38,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cleaner import CatalogScan, Notice, ScanResult
+from cleaner import N_, CatalogScan, Notice, ScanResult, _, ngettext, number
 from ui.catalog_export import EstateExportDialog, EstateExporter
 from ui.catalog_places import places_for
 from ui.catalog_worker import CatalogRequest
-from ui.format import plural
 from ui.settings import Keys
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 SHORTCUT = "Ctrl+Alt+O"
-NOTHING_MOVED = (
+NOTHING_MOVED = N_(
     "These pictures are on other computers ({servers}), listed from their catalogs. "
     "PhotoSift moves nothing from here: mark what should go, then use “Export report…” "
     "for the estate report and the removal manifests; the copies are removed on each "
     "server itself, with its manifest."
 )
-MOVE_REFUSED = (
+MOVE_REFUSED = N_(
     "Files listed from catalogs are on other computers: they cannot be moved from this "
     "window. Export the report instead."
 )
@@ -67,19 +66,28 @@ class ProtectCatalogsDialog(QDialog):
 
     def __init__(self, paths: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Open catalogs")
+        self.setWindowTitle(self.tr("Open catalogs"))
         intro = QLabel(
-            f"PhotoSift will compare the pictures of {plural(len(paths), 'catalog')} with "
-            "your scan settings (how alike, which copy to keep). Nothing is moved or "
-            "changed. Tick a catalog to keep every one of its files, for example the "
-            "archive's masters: a copy there is never suggested for removal."
+            ngettext(
+                "PhotoSift will compare the pictures of {n} catalog with your scan settings "
+                "(how alike, which copy to keep). Nothing is moved or changed. Tick a catalog "
+                "to keep every one of its files, for example the archive's masters: a copy "
+                "there is never suggested for removal.",
+                "PhotoSift will compare the pictures of {n} catalogs with your scan settings "
+                "(how alike, which copy to keep). Nothing is moved or changed. Tick a catalog "
+                "to keep every one of its files, for example the archive's masters: a copy "
+                "there is never suggested for removal.",
+                len(paths),
+            ).format(n=number(len(paths)))
         )
         intro.setWordWrap(True)
         self.checks: dict[str, QCheckBox] = {}
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         for path in paths:
-            check = QCheckBox(f"Always keep every file of {Path(path).name}")
+            check = QCheckBox(
+                self.tr("Always keep every file of {name}").format(name=Path(path).name)
+            )
             check.setToolTip(path)
             self.checks[path] = check
             layout.addWidget(check)
@@ -145,11 +153,14 @@ class CatalogReviewFlow(QObject):
     def open_catalogs(self) -> None:
         w = self.window
         if w.pages.currentWidget() is w.progress_page or w.mutations.busy():
-            w.statusBar().showMessage("Wait for the scan or the move to finish.", 6000)
+            w.statusBar().showMessage(self.tr("Wait for the scan or the move to finish."), 6000)
             return
         folder = w.settings.get(Keys.CATALOG_FOLDER) or str(Path.home())
         names, _ = QFileDialog.getOpenFileNames(
-            w, "Open catalogs", folder, "PhotoSift catalogs (*.catalog);;All files (*)"
+            w,
+            self.tr("Open catalogs"),
+            folder,
+            self.tr("PhotoSift catalogs (*.catalog);;All files (*)"),
         )
         if not names:
             return
@@ -169,11 +180,11 @@ class CatalogReviewFlow(QObject):
         w.review_page.show_empty("")
         names = [Path(p).name for p in paths]
         w.progress_page.reset(names)
-        w.progress_page.title.setText("Opening catalogs…")
-        w.progress_page.folders.setText("Reading " + ", ".join(names))
+        w.progress_page.title.setText(self.tr("Opening catalogs…"))
+        w.progress_page.folders.setText(self.tr("Reading {names}").format(names=", ".join(names)))
         w.pages.setCurrentWidget(w.progress_page)
         w.start_page.set_status("")
-        w.statusBar().showMessage("Opening catalogs…")
+        w.statusBar().showMessage(self.tr("Opening catalogs…"))
         w._notices, w._notice_tips = [], []  # the notes of this run (a catalog left out)
         w.statusBar().setToolTip("")
         self.scanned = None
@@ -200,13 +211,13 @@ class CatalogReviewFlow(QObject):
         lines = [message[:1].upper() + message[1:] + "."]
         lines += [f"• {why}" for why in self.refused]
         self.window.start_page.set_status("\n".join(lines))
-        self.window.statusBar().showMessage("No catalog could be opened")
+        self.window.statusBar().showMessage(self.tr("No catalog could be opened"))
 
     @Slot()
     def _cancelled(self) -> None:
         if self.opening:
             self.opening = False
-            self.window.start_page.set_status("Opening the catalogs was cancelled.")
+            self.window.start_page.set_status(self.tr("Opening the catalogs was cancelled."))
 
     # -- the review of catalogs --------------------------------------------------------
 
@@ -221,12 +232,14 @@ class CatalogReviewFlow(QObject):
         self.window.thumbnails.locate = places.local_path
         page = self.window.review_page
         page.trash_button.hide()
-        page.export_button.setText("Export report…")
+        page.export_button.setText(self.tr("Export report…"))
         page.export_button.setToolTip(
-            "Save the estate report (web page, spreadsheet, data) and the removal manifests, "
-            "with your marks"
+            self.tr(
+                "Save the estate report (web page, spreadsheet, data) and the removal manifests, "
+                "with your marks"
+            )
         )
-        self.banner.label.setText(NOTHING_MOVED.format(servers=", ".join(places.labels)))
+        self.banner.label.setText(_(NOTHING_MOVED).format(servers=", ".join(places.labels)))
         refused = self.refused if self.opening else []
         self.banner.refused.setText(
             "\n".join([f"Not opened ({len(refused)}):", *refused]) if refused else ""
@@ -234,8 +247,8 @@ class CatalogReviewFlow(QObject):
         self.banner.refused.setVisible(bool(refused))
         self.opening = False
         self.banner.show()
-        self.window.act_move.setToolTip(MOVE_REFUSED)
-        self.window.act_move.setStatusTip(MOVE_REFUSED)
+        self.window.act_move.setToolTip(_(MOVE_REFUSED))
+        self.window.act_move.setStatusTip(_(MOVE_REFUSED))
 
     def _leave(self) -> None:
         if not self.active:
@@ -244,7 +257,7 @@ class CatalogReviewFlow(QObject):
         self.window.thumbnails.locate = None
         self.window.review_page.trash_button.show()
         self.banner.hide()
-        tip = "Move the marked copies to the Trash (you see the list first)"
+        tip = self.tr("Move the marked copies to the Trash (you see the list first)")
         self.window.act_move.setToolTip(tip)
         self.window.act_move.setStatusTip(tip)
 
@@ -269,7 +282,9 @@ class CatalogReviewFlow(QObject):
                 (reveal_in_file_manager if reveal else open_file)(local)
             else:
                 w.statusBar().showMessage(
-                    f"{places.on_server(path)} is on “{places.label(path)}”, not on this computer.",
+                    self.tr("{path} is on “{server}”, not on this computer.").format(
+                        path=places.on_server(path), server=places.label(path)
+                    ),
                     8000,
                 )
 
@@ -283,9 +298,11 @@ class CatalogReviewFlow(QObject):
         if self.scanned is None:  # a review continued after the window was closed
             QMessageBox.information(
                 w,
-                "Export report",
-                "The estate report counts every file of every catalog, so it needs the "
-                "catalogs themselves: open them again with File → Open catalogs…",
+                self.tr("Export report"),
+                self.tr(
+                    "The estate report counts every file of every catalog, so it needs the "
+                    "catalogs themselves: open them again with File → Open catalogs…"
+                ),
             )
             return
         remove = {path: d.value == "remove" for path, d in w.session.decisions().items()}

@@ -11,21 +11,31 @@ from cleaner import (
     KEPT_OVER_DAMAGED,
     KEPT_OVER_PROTECTED,
     KEPT_OVER_TIE,
+    N_,
     DuplicateGroup,
     GroupMember,
     KeeperReason,
     KeptOver,
+    _,
     criterion_label,
+    human_size,
     kept_over_words,
     match_words,
+    ngettext,
+    number,
+    percent,
     printable,
     quality_breakdown,
     relative_sharpness,
 )
 
-# one byte formatter for the window, the reports and the command line
-from cleaner import human_bytes as human_bytes
+# English only ("3 copies"): left for code not yet wrapped; words shown use `ngettext`
 from cleaner import plural as plural
+
+# one byte formatter for the window, the reports and the command line, in the user's
+# language ("2,7 MB"): `cleaner.human_size` (the engine's English `human_bytes` is for
+# the words it stores)
+human_bytes = human_size
 
 
 def human_duration(seconds: float | None) -> str:
@@ -33,14 +43,14 @@ def human_duration(seconds: float | None) -> str:
         return ""
     s = round(seconds)
     if s < 5:
-        return "a few seconds"
+        return _("a few seconds")
     if s < 60:
-        return f"{s} seconds"
+        return ngettext("{n} second", "{n} seconds", s).format(n=number(s))
     if s < 3600:
         m = round(s / 60)
-        return "about 1 minute" if m == 1 else f"about {m} minutes"
+        return ngettext("about {n} minute", "about {n} minutes", m).format(n=number(m))
     h, m = divmod(round(s / 60), 60)
-    return f"about {h} h {m:02d} min"
+    return _("about {hours} h {minutes} min").format(hours=number(h), minutes=f"{m:02d}")
 
 
 def folder_name(path: str) -> str:
@@ -59,7 +69,7 @@ def format_label(member: GroupMember) -> str:
 
 def resolution(member: GroupMember) -> str:
     m = member.metrics
-    return f"{m.width} × {m.height}" if m is not None else "size unknown"
+    return f"{m.width} × {m.height}" if m is not None else _("size unknown")
 
 
 def keeper_reason(reason: str, short: bool = False) -> str:
@@ -68,7 +78,10 @@ def keeper_reason(reason: str, short: bool = False) -> str:
     reason (`KeeperReason`), so the window never depends on its wording."""
     parts = KeeperReason.from_stored(reason)
     text = parts.headline if short else parts.full
-    return f"Suggested to keep: {text}." if text else "Suggested to keep."
+    # the stored reason is English (docs/translation.md): shown as stored
+    return (
+        _("Suggested to keep: {reason}.").format(reason=text) if text else _("Suggested to keep.")
+    )
 
 
 def root_labels(roots: Sequence[str]) -> dict[str, str]:
@@ -163,20 +176,53 @@ def copy_name(path: str, group: DuplicateGroup | None = None) -> str:
 
 def _clause(k: KeptOver, copies: list[GroupMember], group: DuplicateGroup) -> str:
     """One "Kept over ..." sentence for the copies the keeper beat the same way."""
-    who = (
-        copy_name(copies[0].path, group)
-        if len(copies) == 1
-        else plural(len(copies), "copy", "copies")
-    )
+    n = len(copies)
+    # one copy is named ("Kept over Downloads/a.jpg: ..."), several are counted ("Kept over
+    # 3 copies: ..."): two messages, as the one names and the other counts
     if k.criterion == KEPT_OVER_TIE:
-        return f"Kept over {who}: equal on every criterion, first by name."
-    if k.criterion == KEPT_OVER_DAMAGED:
-        return f"Kept over {who}: {'it is' if len(copies) == 1 else 'they are'} damaged."
-    if k.criterion == KEPT_OVER_PROTECTED:
-        return f"Kept over {who}: in a protected folder."
-    theirs = sorted({m.kept_over.copy_value for m in copies if m.kept_over is not None})
+        text = (
+            _("Kept over {who}: equal on every criterion, first by name.")
+            if n == 1
+            else ngettext(
+                "Kept over {n} copy: equal on every criterion, first by name.",
+                "Kept over {n} copies: equal on every criterion, first by name.",
+                n,
+            )
+        )
+    elif k.criterion == KEPT_OVER_DAMAGED:
+        text = (
+            _("Kept over {who}: it is damaged.")
+            if n == 1
+            else ngettext(
+                "Kept over {n} copy: they are damaged.",
+                "Kept over {n} copies: they are damaged.",
+                n,
+            )
+        )
+    elif k.criterion == KEPT_OVER_PROTECTED:
+        text = (
+            _("Kept over {who}: in a protected folder.")
+            if n == 1
+            else ngettext(
+                "Kept over {n} copy: in a protected folder.",
+                "Kept over {n} copies: in a protected folder.",
+                n,
+            )
+        )
+    else:
+        text = (
+            _("Kept over {who}: {keeper} vs. {copy}.")
+            if n == 1
+            else ngettext(
+                "Kept over {n} copy: {keeper} vs. {copy}.",
+                "Kept over {n} copies: {keeper} vs. {copy}.",
+                n,
+            )
+        )
+    theirs = sorted({_(m.kept_over.copy_value) for m in copies if m.kept_over is not None})
     shown = ", ".join(theirs[:2]) + (", …" if len(theirs) > 2 else "")
-    return f"Kept over {who}: {k.keeper_value} vs. {shown}."
+    who = copy_name(copies[0].path, group)
+    return text.format(who=who, n=number(n), keeper=_(k.keeper_value), copy=shown)
 
 
 def keeper_header(group: DuplicateGroup, limit: int = 2) -> str:
@@ -195,9 +241,10 @@ def keeper_header(group: DuplicateGroup, limit: int = 2) -> str:
         assert m.kept_over is not None
         by_way.setdefault((m.kept_over.criterion, m.kept_over.keeper_value), []).append(m)
     clauses = [_clause(ms[0].kept_over, ms, group) for ms in by_way.values() if ms[0].kept_over]
-    text = f"Suggested to keep: {os.path.basename(keeper.path)}. " + " ".join(clauses[:limit])
+    text = _("Suggested to keep: {name}.").format(name=os.path.basename(keeper.path))
+    text += " " + " ".join(clauses[:limit])
     if len(clauses) > limit:
-        text += " Point at a copy for why it was not kept."
+        text += " " + _("Point at a copy for why it was not kept.")
     return text
 
 
@@ -207,20 +254,26 @@ def kept_over_text(member: GroupMember, keeper: GroupMember | None) -> str:
     k = member.kept_over
     if k is None or member.is_keeper:
         return ""
-    name = os.path.basename(keeper.path) if keeper is not None else "the kept copy"
-    why = f"Why {name} is suggested instead:"
+    name = os.path.basename(keeper.path) if keeper is not None else _("the kept copy")
     if k.criterion == KEPT_OVER_TIE:
-        return (
-            f"{why} the two are equal on every criterion, and {name} comes first by name "
-            f"({k.keeper_value} before {k.copy_value})."
+        text = _(
+            "Why {name} is suggested instead: the two are equal on every criterion, and "
+            "{name} comes first by name ({keeper} before {copy})."
         )
-    if k.criterion == KEPT_OVER_DAMAGED:
-        return f"{why} this copy is {k.copy_value}; {name} is intact."
-    if k.criterion == KEPT_OVER_PROTECTED:
-        return f"{why} it is in a protected folder, this copy is not."
-    return (
-        f"{why} it wins on “{criterion_label(k.criterion)}”, the first of your criteria "
-        f"where they differ.\n  {name}: {k.keeper_value}\n  this copy: {k.copy_value}"
+    elif k.criterion == KEPT_OVER_DAMAGED:
+        text = _("Why {name} is suggested instead: this copy is {copy}; {name} is intact.")
+    elif k.criterion == KEPT_OVER_PROTECTED:
+        text = _("Why {name} is suggested instead: it is in a protected folder, this copy is not.")
+    else:
+        text = _(
+            "Why {name} is suggested instead: it wins on “{criterion}”, the first of your "
+            "criteria where they differ.\n  {name}: {keeper}\n  this copy: {copy}"
+        )
+    return text.format(
+        name=name,
+        keeper=_(k.keeper_value),
+        copy=_(k.copy_value),
+        criterion=criterion_label(k.criterion),
     )
 
 
@@ -229,23 +282,31 @@ def keeper_changed_text(member: GroupMember, group: DuplicateGroup, stays: Seque
     saved: that (instead of why it was suggested), and which copies stay now (`stays`: the
     unmarked copies still as scanned, in set order)."""
     keeper = copy_name(group.keeper.path, group)
-    text = f"{keeper}, the copy suggested to keep, changed or is gone since this review was saved."
-    names = ["This copy" if p == member.path else copy_name(p, group) for p in stays]
-    names.sort(key=lambda n: n != "This copy")
+    text = _(
+        "{keeper}, the copy suggested to keep, changed or is gone since this review was saved."
+    ).format(keeper=keeper)
+    this = _("This copy")
+    names = [this if p == member.path else copy_name(p, group) for p in stays]
+    names.sort(key=lambda n: n != this)
     if not names:
-        return f"{text} No copy of this picture is as scanned now: scan again to review it."
-    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return f"{text} {who} {'stays' if len(names) == 1 else 'stay'} now."
+        return text + " " + _("No copy of this picture is as scanned now: scan again to review it.")
+    if len(names) == 1:
+        return text + " " + _("{name} stays now.").format(name=names[0])
+    return (
+        text
+        + " "
+        + _("{names} and {last} stay now.").format(names=", ".join(names[:-1]), last=names[-1])
+    )
 
 
 def keeper_changed_header(group: DuplicateGroup) -> str:
     """The set's header when its suggested copy changed or is gone since the review was
     saved: no longer presented as the suggestion (see `keeper_changed_text`)."""
     name = copy_name(group.keeper.path, group)
-    return (
-        f"Suggested to keep when this review was saved: {name}, which changed or is gone "
+    return _(
+        "Suggested to keep when this review was saved: {name}, which changed or is gone "
         "since. The copies marked Keep stay now."
-    )
+    ).format(name=name)
 
 
 def match_short(member: GroupMember, group: DuplicateGroup) -> str:
@@ -266,7 +327,7 @@ def match_tooltip(member: GroupMember, group: DuplicateGroup) -> str:
     if member.is_keeper:
         return ""
     words = match_words(member.match, group.keeper.path)
-    return "" if words is None else f"How it matched: {words.details}"
+    return "" if words is None else _("How it matched: {details}").format(details=words.details)
 
 
 def group_reason_tooltip(group: DuplicateGroup) -> str:
@@ -277,10 +338,24 @@ def group_reason_tooltip(group: DuplicateGroup) -> str:
         if m.kept_over is not None and not m.is_keeper
     ]
     if lines:
-        lines.insert(0, f"Why {os.path.basename(group.keeper.path)} is kept over each copy:")
+        why = _("Why {name} is kept over each copy:")
+        lines.insert(0, why.format(name=os.path.basename(group.keeper.path)))
         lines.append("")
     lines.append(keeper_reason(group.reason))
     return "\n".join(lines)
+
+
+# The quality score's part names (`cleaner.keep.score`), marked for the catalog here where
+# the window shows them, with `_(part.label)`
+QUALITY_PART_LABELS = (
+    N_("Picture"),
+    N_("Resolution"),
+    N_("Compression"),
+    N_("Sharpness"),
+    N_("Metadata"),
+    N_("Origin"),
+    N_("Damage"),
+)
 
 
 def sharpest(group: DuplicateGroup) -> float:
@@ -292,17 +367,34 @@ def sharpness_words(member: GroupMember, group: DuplicateGroup) -> str:
     """ "the sharpest of the set" / "34% as sharp as the sharpest" / "—"."""
     if member.metrics is None:
         return "—"
-    return relative_sharpness(member.metrics.sharpness, sharpest(group))
+    return _sharpness_text(relative_sharpness(member.metrics.sharpness, sharpest(group)))
+
+
+def _sharpness_text(words: str) -> str:
+    """`relative_sharpness`'s English in the user's language: its phrases are marked for
+    the catalog; its one composed phrase ("34% as sharp as the sharpest") is said again
+    here as a whole message with the number in it."""
+    share, composed, _rest = words.partition("% as sharp as the sharpest")
+    if composed and share.isdigit():
+        return _("{percent} as sharp as the sharpest").format(percent=percent(int(share)))
+    return _(words)
 
 
 def quality_tooltip(member: GroupMember, group: DuplicateGroup) -> str:
     """What the quality number is made of, part by part, in points and words."""
     parts = quality_breakdown(member.metrics, member.entry.size, sharpest(group)).parts
-    lines = [f"Quality {member.quality} of 100, made of:"]
+    lines = [_("Quality {score} of 100, made of:").format(score=number(member.quality))]
     for p in parts:
-        points = f"{p.points:+d}" if p.max_points == 0 else f"{p.points} of {p.max_points}"
-        lines.append(f"  {p.label}: {points} — {p.words}")
+        points = (
+            f"{p.points:+d}"
+            if p.max_points == 0
+            else _("{points} of {most}").format(points=number(p.points), most=number(p.max_points))
+        )
+        # the parts' words are the engine's, not translated yet (cleaner.keep.score) but
+        # for sharpness, which the compare table shows too
+        words = _sharpness_text(p.words) if p.key == "sharpness" else p.words
+        lines.append(f"  {_(p.label)}: {points} — {words}")
     total = sum(p.points for p in parts)
     if total != member.quality:  # a result saved by another version scored it differently
-        lines.append(f"(This PhotoSift would score it {total}.)")
+        lines.append(_("(This PhotoSift would score it {score}.)").format(score=number(total)))
     return "\n".join(lines)

@@ -28,7 +28,7 @@ from PIL import Image, ImageOps
 from PySide6.QtCore import QObject, QRunnable, QSize, QThreadPool, Signal, Slot
 from PySide6.QtGui import QImage, QPixmap
 
-from cleaner import RAW_EXTENSIONS, DecodeFailure, open_small, register_plugins
+from cleaner import N_, RAW_EXTENSIONS, DecodeFailure, open_small, register_plugins
 from ui.workers.base import register_pool
 
 DEFAULT_CACHE_BYTES = 192 * 1024 * 1024
@@ -72,7 +72,7 @@ def decode_image(path: str, width: int, height: int) -> QImage:
     else:
         with Image.open(path) as im:
             if im.width * im.height > MAX_SOURCE_PIXELS:
-                raise ValueError("too large to preview")
+                raise ValueError(N_("too large to preview"))  # English, shown through _()
             # draft() lets JPEG decode straight to a smaller size; orientation 5-8 swaps
             # the sides, so ask for the larger box in both directions.
             side = max(width, height)
@@ -203,7 +203,7 @@ class ThumbnailLoader(QObject):
     def _on_decoded(self, key: ThumbKey, image: QImage, error: str) -> None:
         self._pending.discard(key)
         if image.isNull():
-            self._failed[key] = error or "could not be shown"
+            self._failed[key] = error or N_("could not be shown")
             while len(self._failed) > 10_000:
                 self._failed.popitem(last=False)
         else:

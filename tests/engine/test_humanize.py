@@ -99,3 +99,37 @@ def test_scan_says_folder_in_the_singular_and_its_report_help_is_whole(
     help_text = " ".join(capsys.readouterr().out.split())
     assert "write a self-contained HTML report to FILE.html (one file: open it in a " in help_text
     assert "to file or send" not in help_text
+
+
+def _old_human_bytes(n: float) -> str:
+    """`human_bytes` as it was written before it became `i18n.human_size` in English."""
+    value = float(n)
+    if abs(value) < 1000:
+        return "1 byte" if int(value) == 1 else f"{int(value)} bytes"
+    for unit in ("KB", "MB", "GB", "TB"):
+        value /= 1000
+        if abs(value) < 1000 or unit == "TB":
+            return f"{value:.1f} {unit}" if abs(value) < 100 else f"{value:.0f} {unit}"
+    return f"{n} bytes"
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_english_twins_are_the_locale_formatters_in_english(language: str) -> None:
+    """`human_bytes`/`money` (stored keeper words) are `i18n`'s formatters in "en":
+    whatever language is in force, they read as they always did, down to the rounding
+    (2.45 MB is "2.5 MB" as Python rounds it, not Babel's half-to-even "2.4")."""
+    from cleaner import i18n
+    from cleaner.humanize import human_bytes
+
+    i18n.set_language(language)
+    try:
+        sizes = [0, 1, 2, 999, 1000, 2450, 2_450_000, 99_950, 99_949, 123_456_789, 999 * 10**12]
+        # below 1,000 TB, where the old one wrote "1000 TB" without a group separator
+        sizes += [int(1.37**k) for k in range(1, 110) if 1.37**k < 999.9 * 10**12]
+        assert [human_bytes(n) for n in sizes] == [_old_human_bytes(n) for n in sizes]
+        amounts = [0.005, 0.015, 1.005, 1.015, 2.675, 1234.565, 1e6 + 0.125]
+        assert [money(a, "USD") for a in amounts] == [f"{a:,.2f} USD" for a in amounts]
+        assert about_money(2.5, "EUR") == "about 2.50 EUR"
+        assert money(5.1e-05, "EUR") == "less than 0.01 EUR"
+    finally:
+        i18n.set_language("en")

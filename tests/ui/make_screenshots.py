@@ -80,6 +80,12 @@ def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert app is not None
     QCoreApplication.setApplicationName("PhotoSift")
+    if language := os.environ.get("SHOTS_LANG"):  # "es", "pseudo": the window in it
+        from cleaner import set_language
+        from ui.translator import install_translators
+
+        set_language(language)
+        install_translators(app)
     if os.environ.get("SHOTS_DARK"):  # what a dark system theme hands the app
         from PySide6.QtGui import QColor, QPalette
 

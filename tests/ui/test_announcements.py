@@ -48,13 +48,11 @@ def test_the_words_are_written_once() -> None:
         "harbour.jpg, kept, suggested keeper, quality 69, 4000 × 3000, 4.2 MB, JPEG, in Photos/2019"
     )
     assert (
-        set_row_announcement("3 copies", "harbour.jpg", marked=2, marked_size="8.1 MB")
+        set_row_announcement(3, "harbour.jpg", marked=2, marked_size="8.1 MB")
         == "3 copies of harbour.jpg, 2 marked, 8.1 MB"
     )
     assert (
-        set_row_announcement(
-            "2 copies", "a.jpg", marked=0, marked_size="0 B", servers=["nas-1", "archive"]
-        )
+        set_row_announcement(2, "a.jpg", marked=0, marked_size="0 B", servers=["nas-1", "archive"])
         == "2 copies of a.jpg, nothing marked, on 2 servers: nas-1, archive"
     )
 

@@ -113,7 +113,7 @@ def test_compare_names_copies_as_written(window: MainWindow, qtbot: QtBot) -> No
     # the limit's extra line keeps the name escaped, and it goes again without a trace
     dialog.chooser.set_limit(1, [0])
     for action, member in zip(actions[1:], dialog.members[1:], strict=True):
-        assert literal(action.toolTip(), member.path, "Up to 1 copies fit side by side")
+        assert literal(action.toolTip(), member.path, "Up to 1 copy fits side by side")
     dialog.chooser.set_limit(3, [0, 1, 2])
     for action, member in zip(actions, dialog.members, strict=True):
         assert literal(action.toolTip(), member.path)

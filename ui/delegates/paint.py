@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap
 
+from cleaner import _
 from ui.contrast import AA_TEXT, RGB, contrast_ratio
 
 KEEP_HUE = QColor(46, 125, 50)  # green
@@ -190,7 +191,7 @@ def remote_placeholder(painter: QPainter, area: QRect, palette: QPalette, label:
         painter.drawRoundedRect(box, 2, 2)
         painter.drawEllipse(QRectF(x + side - unit * 0.55, box.center().y() - 1.5, 3, 3))
     if label:
-        text = f"On {label}\nnot on this computer"
+        text = _("On {server}\nnot on this computer").format(server=label)
         below = QRect(area.x() + 4, y + side + 4, area.width() - 8, area.bottom() - y - side - 4)
         painter.drawText(below, Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap, text)
     painter.restore()

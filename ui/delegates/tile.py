@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cleaner import GroupMember
+from cleaner import GroupMember, _, pgettext
 from ui.delegates.paint import (
     KEEP_HUE,
     KEEPER_HUE,
@@ -259,7 +259,7 @@ class PhotoTileDelegate(QStyledItemDelegate):
             if error == UNREACHABLE:  # a file of a catalog, on its server
                 remote_placeholder(painter, area, palette, index.data(roles.LabelRole) or "")
             else:
-                placeholder(painter, area, palette, "No preview" if error else "Loading…")
+                placeholder(painter, area, palette, _("No preview") if error else _("Loading…"))
 
         small = QFont(option.font)
         small.setPointSizeF(max(7.0, small.pointSizeF() * 0.9))
@@ -270,13 +270,13 @@ class PhotoTileDelegate(QStyledItemDelegate):
         if server := index.data(roles.LabelRole):  # a review of catalogs: which server
             labels.append(((server,), label_hue(server)))
         if member.is_keeper:
-            labels.append((("★ Best copy",), KEEPER_HUE))
+            labels.append(((_("★ Best copy"),), KEEPER_HUE))
         if changed:
-            labels.append((("Changed since saved", "Changed"), REMOVE_HUE))
+            labels.append(((_("Changed since saved"), _("Changed")), REMOVE_HUE))
         elif locked:
-            labels.append((("Protected",), PROTECTED_HUE))
+            labels.append(((pgettext("tile label", "Protected"),), PROTECTED_HUE))
         if member.metrics is not None and member.metrics.damaged:
-            labels.append((("⚠ Damaged",), REMOVE_HUE))
+            labels.append(((_("⚠ Damaged"),), REMOVE_HUE))
         for rect, text, hue in fit_pills(bold, area.adjusted(4, 4, -4, -4), labels):
             draw_pill(painter, rect, text, hue, bold)
         match = index.data(roles.MatchRole)
@@ -298,13 +298,13 @@ class PhotoTileDelegate(QStyledItemDelegate):
         wordings: tuple[str, ...]
         colour = bar_colour(palette, marked, locked, changed)
         if changed:
-            wordings = ("Kept: scan again to review", "Kept: scan again", "Kept")
+            wordings = (_("Kept: scan again to review"), _("Kept: scan again"), _("Kept"))
         elif locked:
-            wordings = ("Always kept (protected)", "Always kept")
+            wordings = (_("Always kept (protected)"), _("Always kept"))
         elif marked:
-            wordings = ("✗  Remove",)
+            wordings = (_("✗  Remove"),)
         else:
-            wordings = ("✓  Keep",)
+            wordings = (_("✓  Keep"),)
         # the longest wording that fits the bar (a large font), else elided: never clipped
         bar_fm = QFontMetrics(bold)
         room = bar.width() - 8

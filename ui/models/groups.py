@@ -26,10 +26,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QPixmap
 
-from cleaner import DuplicateGroup, printable
+from cleaner import DuplicateGroup, _, ngettext, number, printable
 from ui.announce import set_row_announcement
 from ui.catalog_places import places_for
-from ui.format import folder_in_scan, human_bytes, keeper_reason, plain_tooltip, plural
+from ui.format import folder_in_scan, human_bytes, keeper_reason, plain_tooltip
 from ui.models import roles
 from ui.models.session import ReviewSession
 from ui.thumbnails import UNREACHABLE, ThumbnailLoader
@@ -302,21 +302,28 @@ class GroupListModel(QAbstractListModel):
             if (places := places_for(self.session.result)) is not None:  # servers
                 on = places.spanned([m.path for m in group.members])
                 where = printable(
-                    f"On {len(on)} servers: {', '.join(on)}"
+                    ngettext("On {n} server: {names}", "On {n} servers: {names}", len(on)).format(
+                        n=number(len(on)), names=", ".join(on)
+                    )
                     if len(on) > 1
                     else f"{on[0] if on else ''}: {places.folder(group.keeper.path) or '/'}"
                 )
+            size = human_bytes(self.session.bytes_in_group(row))
             return (
-                f"{plural(group.size, 'copy', 'copies')} of {name}",
-                f"{marked} to remove · {human_bytes(self.session.bytes_in_group(row))}"
+                ngettext("{n} copy of {name}", "{n} copies of {name}", group.size).format(
+                    n=number(group.size), name=name
+                ),
+                ngettext("{n} to remove · {size}", "{n} to remove · {size}", marked).format(
+                    n=number(marked), size=size
+                )
                 if marked
-                else "Nothing marked",
+                else _("Nothing marked"),
                 where,
             )
         if role == Qt.ItemDataRole.AccessibleTextRole:  # the words: ui.announce
             places = places_for(self.session.result)
             return set_row_announcement(
-                plural(group.size, "copy", "copies"),
+                group.size,
                 os.path.basename(group.keeper.path),
                 marked=self.session.marked_in_group(row),
                 marked_size=human_bytes(self.session.bytes_in_group(row)),
@@ -326,20 +333,29 @@ class GroupListModel(QAbstractListModel):
             )
         if role == Qt.ItemDataRole.DisplayRole:
             marked = self.session.marked_in_group(row)
-            text = (
-                f"{plural(group.size, 'copy', 'copies')} of {os.path.basename(group.keeper.path)}"
+            text = ngettext("{n} copy of {name}", "{n} copies of {name}", group.size).format(
+                n=number(group.size), name=os.path.basename(group.keeper.path)
             )
             if marked:
-                text += f", {marked} marked, {human_bytes(self.session.bytes_in_group(row))}"
+                size = human_bytes(self.session.bytes_in_group(row))
+                text = ngettext(
+                    "{copies}, {n} marked, {size}", "{copies}, {n} marked, {size}", marked
+                ).format(copies=text, n=number(marked), size=size)
             return text
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             where = printable(folder_in_scan(group.keeper.path, self.session.roots))
-            return f"{keeper_reason(group.reason)} Kept copy in {where or 'the top folder'}."
+            kept_in = (
+                _("Kept copy in {folder}.").format(folder=where)
+                if where
+                else _("Kept copy in the top folder.")
+            )
+            return f"{keeper_reason(group.reason)} {kept_in}"
         if role == Qt.ItemDataRole.ToolTipRole:
             roots = self.session.roots
             folders = sorted({printable(folder_in_scan(m.path, roots)) for m in group.members})
+            shown = ", ".join(folders[:6]) + (" …" if len(folders) > 6 else "")
             return plain_tooltip(
                 f"{printable(group.keeper.path)}\n{keeper_reason(group.reason)}\n"
-                f"Folders: {', '.join(folders[:6])}" + (" …" if len(folders) > 6 else "")
+                + _("Folders: {folders}").format(folders=shown)
             )
         return None

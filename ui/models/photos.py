@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     Slot,
 )
 
-from cleaner import DuplicateGroup, GroupMember, printable
+from cleaner import DuplicateGroup, GroupMember, _, damage_words, number, printable
 from ui.announce import tile_announcement
 from ui.catalog_places import places_for
 from ui.format import (
@@ -232,9 +232,9 @@ class PhotoGridModel(QAbstractListModel):
         if role == roles.LinesRole:  # what the tile says, line by line (see the delegate)
             name, folder = file_and_folder(m.path, self.session.roots)
             if (places := places_for(self.session.result)) is not None:  # on a server
-                folder = printable(places.folder(m.path)) or "(top folder)"
+                folder = printable(places.folder(m.path)) or _("(top folder)")
             return (
-                f"Quality {m.quality}",
+                _("Quality {score}").format(score=number(m.quality)),
                 resolution(m),
                 f"{human_bytes(m.entry.size)} · {format_label(m)}",
                 name,
@@ -266,30 +266,36 @@ class PhotoGridModel(QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             # why it is kept or not (the tooltip's reason) and how to change it
             if self.session.is_changed(self._row, i):
-                why = "Changed since this review was saved: scan again to include it."
+                why = _("Changed since this review was saved: scan again to include it.")
             elif self.session.is_locked(self._row, i):
-                why = "In a protected folder: always kept."
+                why = _("In a protected folder: always kept.")
             elif m.is_keeper:
                 why = keeper_reason(group.reason)
             else:
                 keeper = next((k for k in group.members if k.is_keeper), None)
                 why = kept_over_text(m, keeper) or (
-                    f"Another copy is suggested to keep: {os.path.basename(keeper.path)}."
+                    _("Another copy is suggested to keep: {name}.").format(
+                        name=os.path.basename(keeper.path)
+                    )
                     if keeper is not None
                     else ""
                 )
-            return f"{why} Press Space to keep or remove it.".strip()
+            space = _("Press Space to keep or remove it.")
+            return f"{why} {space}".strip()
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [printable(m.path)]  # the full path, on its own line at the top
             if (places := places_for(self.session.result)) is not None:
                 lines.append(
-                    f"On “{printable(places.label(m.path))}”: {printable(places.on_server(m.path))}"
+                    _("On “{server}”: {path}").format(
+                        server=printable(places.label(m.path)),
+                        path=printable(places.on_server(m.path)),
+                    )
                 )
             keeper_at = next((k for k, c in enumerate(group.members) if c.is_keeper), -1)
             if keeper_at >= 0 and self.session.is_changed(self._row, keeper_at):
                 # the suggestion is gone: never present it as one; say what stays now
                 if m.is_keeper:
-                    lines.append("Suggested to keep when this review was saved.")
+                    lines.append(_("Suggested to keep when this review was saved."))
                 else:
                     stays = [
                         c.path
@@ -305,19 +311,24 @@ class PhotoGridModel(QAbstractListModel):
             if how := match_tooltip(m, group):
                 lines.append(how)
             if m.metrics is not None and m.metrics.damaged:
-                lines.append(m.metrics.damage_message[:1].upper() + m.metrics.damage_message[1:])
+                damage = damage_words(m.metrics)  # the engine's words, in the user's language
+                lines.append(damage[:1].upper() + damage[1:])
             if self.session.is_changed(self._row, i):
-                lines.append("Changed since this review was saved: scan again to include it.")
+                lines.append(_("Changed since this review was saved: scan again to include it."))
             elif self.session.is_locked(self._row, i):
-                lines.append("In a protected folder: always kept.")
+                lines.append(_("In a protected folder: always kept."))
             if not m.entry.frees_space:
-                lines.append("Hard-linked: removing this name frees no space.")
+                lines.append(_("Hard-linked: removing this name frees no space."))
             if m.metrics is not None and m.metrics.camera:
-                lines.append(f"Camera: {m.metrics.camera}")
+                lines.append(_("Camera: {camera}").format(camera=m.metrics.camera))
             if m.metrics is not None and m.metrics.capture_time:
-                lines.append(f"Taken: {m.metrics.capture_time}")
-            lines.append(f"Quality {m.quality}: point at the number to see what it is made of.")
-            lines.append("Click the bar at the bottom (or press Space) to keep or remove.")
+                lines.append(_("Taken: {when}").format(when=m.metrics.capture_time))
+            lines.append(
+                _("Quality {score}: point at the number to see what it is made of.").format(
+                    score=number(m.quality)
+                )
+            )
+            lines.append(_("Click the bar at the bottom (or press Space) to keep or remove."))
             return plain_tooltip("\n".join(lines))
         return None
 
@@ -326,7 +337,7 @@ class PhotoGridModel(QAbstractListModel):
             return False
         refused = self.session.set_mark(self._row, self._order[index.row()], bool(value))
         if refused is not None:
-            self.markRefused.emit(refused.value)
+            self.markRefused.emit(_(refused.value))
             return False
         return True
 
@@ -340,6 +351,6 @@ class PhotoGridModel(QAbstractListModel):
             rows = [r for r in rows if not self.session.is_locked(self._row, r)] or rows
         refused = self.session.set_marks(self._row, rows, remove)
         if refused is not None:
-            self.markRefused.emit(refused.value)
+            self.markRefused.emit(_(refused.value))
             return False
         return True

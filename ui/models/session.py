@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, Signal
 
-from cleaner import DuplicateGroup, GroupMember, ScanResult, SkippedFile
+from cleaner import N_, DuplicateGroup, GroupMember, ScanResult, SkippedFile
 
 
 class Decision(str, enum.Enum):
@@ -42,12 +42,13 @@ class Decision(str, enum.Enum):
 
 
 class MarkRefused(str, enum.Enum):
-    """Why a mark was not set, in words the window shows."""
+    """Why a mark was not set, in words the window shows (in English, marked for the
+    catalog: shown through `_(refused.value)`)."""
 
-    PROTECTED = "This copy is in a protected folder, so it is always kept."
-    LAST_COPY = "At least one copy of each picture is always kept."
-    CHANGED = "This file changed since the review was saved: scan again to include it."
-    OTHERS_CHANGED = (
+    PROTECTED = N_("This copy is in a protected folder, so it is always kept.")
+    LAST_COPY = N_("At least one copy of each picture is always kept.")
+    CHANGED = N_("This file changed since the review was saved: scan again to include it.")
+    OTHERS_CHANGED = N_(
         "The other copies of this picture changed or are gone since the review was saved, "
         "so this one is kept: at least one copy of each picture is always kept."
     )

@@ -14,6 +14,7 @@ from PySide6.QtCore import (
     Slot,
 )
 
+from cleaner import N_, _, skipped_words
 from ui.format import plain_tooltip
 from ui.models.session import ReviewSession
 
@@ -22,7 +23,7 @@ _INVALID = QModelIndex()
 
 
 class SkippedModel(QAbstractTableModel):
-    HEADERS = ("File", "Folder", "Why it was skipped")
+    HEADERS = (N_("File"), N_("Folder"), N_("Why it was skipped"))  # shown through _()
 
     def __init__(self, session: ReviewSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -54,7 +55,7 @@ class SkippedModel(QAbstractTableModel):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(self.HEADERS)
         ):
-            return self.HEADERS[section]
+            return _(self.HEADERS[section])
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -71,11 +72,12 @@ class SkippedModel(QAbstractTableModel):
             if col == 1:
                 return os.path.dirname(item.path)
             if col == 2:
-                return item.message[:1].upper() + item.message[1:]
+                words = skipped_words(item)  # the engine's reason, in the user's language
+                return words[:1].upper() + words[1:]
         if role == Qt.ItemDataRole.UserRole:
             return item
         return None
 
     def as_text(self) -> str:
         """The list as plain text (for "Copy list")."""
-        return "\n".join(f"{s.path}\t{s.message}" for s in self.session.skipped)
+        return "\n".join(f"{s.path}\t{skipped_words(s)}" for s in self.session.skipped)

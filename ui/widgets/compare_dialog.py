@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cleaner import GroupMember, printable
+from cleaner import N_, GroupMember, _, damage_words, ngettext, number, percent, printable, time_of
 from ui.delegates.paint import KEEPER_HUE, REMOVE_HUE, tint
 from ui.desktop import open_file, reveal_in_file_manager
 from ui.format import (
@@ -85,38 +85,35 @@ class ZoomView(QGraphicsView):
 
 
 def _when(ns: int) -> str:
-    return _dt.datetime.fromtimestamp(ns / 1e9).strftime("%Y-%m-%d %H:%M")
+    """The file's time in the locale's words ("27 nov 2026, 12:27")."""
+    return time_of(_dt.datetime.fromtimestamp(ns / 1e9).isoformat())
 
 
+def _compression(m: GroupMember) -> str:
+    if m.metrics and m.metrics.lossless:
+        return _("none (lossless)")
+    if m.metrics and m.metrics.jpeg_quality:
+        return _("JPEG quality {quality}").format(quality=number(m.metrics.jpeg_quality))
+    return "—"
+
+
+# Each row's name is its key (`CompareDialog.differs` lists them, in English) and, through
+# `_()`, its heading.
 ROWS: list[tuple[str, Callable[[GroupMember], str]]] = [
-    ("File name", lambda m: os.path.basename(m.path)),
-    ("Folder", lambda m: os.path.dirname(m.path)),
-    ("Quality score", lambda m: f"{m.quality} of 100"),
-    ("Resolution", resolution),
-    ("File size", lambda m: human_bytes(m.entry.size)),
-    ("Format", format_label),
-    (
-        "Compression",
-        lambda m: (
-            "none (lossless)"
-            if m.metrics and m.metrics.lossless
-            else (
-                f"JPEG quality {m.metrics.jpeg_quality}"
-                if m.metrics and m.metrics.jpeg_quality
-                else "—"
-            )
-        ),
-    ),
-    (
-        "Condition",
-        lambda m: m.metrics.damage.label if m.metrics and m.metrics.damage else "intact",
-    ),
-    ("Camera", lambda m: (m.metrics.camera if m.metrics else None) or "—"),
-    ("Date taken", lambda m: (m.metrics.capture_time if m.metrics else None) or "—"),
-    ("Location (GPS)", lambda m: "yes" if m.metrics and m.metrics.has_gps else "no"),
-    ("Sharpness", lambda m: "—"),  # against the sharpest copy of the set: see CompareDialog
-    ("File modified", lambda m: _when(m.entry.mtime_ns)),
-    ("Suggestion", lambda m: "Best copy (keep)" if m.is_keeper else "Remove"),
+    (N_("File name"), lambda m: os.path.basename(m.path)),
+    (N_("Folder"), lambda m: os.path.dirname(m.path)),
+    (N_("Quality score"), lambda m: _("{score} of 100").format(score=number(m.quality))),
+    (N_("Resolution"), resolution),
+    (N_("File size"), lambda m: human_bytes(m.entry.size)),
+    (N_("Format"), format_label),
+    (N_("Compression"), _compression),
+    (N_("Condition"), lambda m: damage_words(m.metrics) or _("intact")),
+    (N_("Camera"), lambda m: (m.metrics.camera if m.metrics else None) or "—"),
+    (N_("Date taken"), lambda m: (m.metrics.capture_time if m.metrics else None) or "—"),
+    (N_("Location (GPS)"), lambda m: _("yes") if m.metrics and m.metrics.has_gps else _("no")),
+    (N_("Sharpness"), lambda m: "—"),  # against the sharpest copy of the set: CompareDialog
+    (N_("File modified"), lambda m: _when(m.entry.mtime_ns)),
+    (N_("Suggestion"), lambda m: _("Best copy (keep)") if m.is_keeper else _("Remove")),
 ]
 
 
@@ -125,7 +122,7 @@ class _Panel(QWidget):
         super().__init__()
         self.member = member
         name, folder = file_and_folder(member.path, dialog.session.roots)
-        self.name = ElidedLabel(f"Copy {index + 1}: {name}")
+        self.name = ElidedLabel(self.tr("Copy {n}: {name}").format(n=number(index + 1), name=name))
         bold = self.name.font()
         bold.setBold(True)
         self.name.setFont(bold)
@@ -134,22 +131,28 @@ class _Panel(QWidget):
         self.where.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.where.setToolTip(plain_tooltip(printable(member.path)))
         self.view = ZoomView(dialog.zoom_by)
-        self.view.setAccessibleName(f"Picture: {os.path.basename(member.path)}")
+        self.view.setAccessibleName(
+            self.tr("Picture: {name}").format(name=os.path.basename(member.path))
+        )
         self.scene = QGraphicsScene(self.view)
         self.item = QGraphicsPixmapItem()
         self.item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
         self.scene.addItem(self.item)
         self.view.setScene(self.scene)
-        self.loading = QLabel("Loading…")
+        self.loading = QLabel(self.tr("Loading…"))
         self.loading.setTextFormat(Qt.TextFormat.PlainText)  # the reason may name the file
+        # wraps rather than widening its panel when the picture arrives: "Preview reduced;
+        # open the file to see every pixel." is wider than the panel's buttons in Spanish
+        # (and 40 % longer in the pseudo-locale), which pushed four panels past the screen
+        self.loading.setWordWrap(True)
         self.mark = QPushButton()
         self.mark.setCheckable(True)
-        self.mark.setToolTip("Switch between keeping and removing this copy")
+        self.mark.setToolTip(self.tr("Switch between keeping and removing this copy"))
         self.mark.clicked.connect(lambda checked: dialog.set_mark(index, checked))
-        open_button = QPushButton("Open")
-        open_button.setToolTip("Open in your picture viewer")
+        open_button = QPushButton(self.tr("Open"))
+        open_button.setToolTip(self.tr("Open in your picture viewer"))
         open_button.clicked.connect(lambda: open_file(member.path))
-        reveal = QPushButton("Show in folder")
+        reveal = QPushButton(self.tr("Show in folder"))
         reveal.clicked.connect(lambda: reveal_in_file_manager(member.path))
         buttons = QHBoxLayout()
         buttons.addWidget(self.mark, 1)
@@ -187,7 +190,11 @@ class CompareDialog(QDialog):
         self.members = [group.members[i] for i in every]
         wanted = set(indices)
         self.shown = [n for n, i in enumerate(every) if i in wanted] or list(range(len(every)))
-        self.setWindowTitle(f"Compare {len(self.members)} copies")
+        self.setWindowTitle(
+            ngettext("Compare {n} copy", "Compare {n} copies", len(self.members)).format(
+                n=number(len(self.members))
+            )
+        )
         self.setSizeGripEnabled(True)
         self.loader = ThumbnailLoader(max_bytes=256 * 1024 * 1024, threads=2, parent=self)
         self.loader.thumbnailReady.connect(self._image_ready)
@@ -200,17 +207,17 @@ class CompareDialog(QDialog):
         self.ref = QSize(max(widths, default=1000), max(heights, default=750))
 
         # toolbar
-        fit = QPushButton("Fit")
-        fit.setToolTip("Show the whole picture (0)")
+        fit = QPushButton(self.tr("Fit"))
+        fit.setToolTip(self.tr("Show the whole picture (0)"))
         fit.clicked.connect(self.fit)
-        actual = QPushButton("Actual size")
-        actual.setToolTip("One screen pixel per pixel of the largest copy (1)")
+        actual = QPushButton(self.tr("Actual size"))
+        actual.setToolTip(self.tr("One screen pixel per pixel of the largest copy (1)"))
         actual.clicked.connect(lambda: self.set_zoom(1.0))
-        zoom_in = QPushButton("Zoom in")
-        zoom_in.setToolTip("Zoom in (+ or Ctrl+wheel)")
+        zoom_in = QPushButton(self.tr("Zoom in"))
+        zoom_in.setToolTip(self.tr("Zoom in (+ or Ctrl+wheel)"))
         zoom_in.clicked.connect(lambda: self.zoom_by(1.25))
-        zoom_out = QPushButton("Zoom out")
-        zoom_out.setToolTip("Zoom out (−)")
+        zoom_out = QPushButton(self.tr("Zoom out"))
+        zoom_out.setToolTip(self.tr("Zoom out (−)"))
         zoom_out.clicked.connect(lambda: self.zoom_by(0.8))
         self.zoom_label = QLabel()
         self.message = QLabel()
@@ -223,7 +230,11 @@ class CompareDialog(QDialog):
         self.chooser = CopyChooser(
             [
                 self.fontMetrics().elidedText(
-                    f"Copy {n + 1}: {name}  ({folder})" + (" — best copy" if m.is_keeper else ""),
+                    (
+                        self.tr("Copy {n}: {name}  ({folder}) — best copy")
+                        if m.is_keeper
+                        else self.tr("Copy {n}: {name}  ({folder})")
+                    ).format(n=number(n + 1), name=name, folder=folder),
                     Qt.TextElideMode.ElideMiddle,
                     min(720, screen.width() * 2 // 3),
                 )
@@ -239,7 +250,7 @@ class CompareDialog(QDialog):
         tools.addWidget(self.count_label)
         tools.addWidget(self.chooser)
         tools.addSpacing(12)
-        hint = QLabel("All pictures are shown at the same size; drag to move around.")
+        hint = QLabel(self.tr("All pictures are shown at the same size; drag to move around."))
         hint.setWordWrap(True)  # wraps rather than widening a dialog on a small screen
         tools.addWidget(hint, 1)
         tools.addWidget(self.message)
@@ -266,10 +277,12 @@ class CompareDialog(QDialog):
 
         # details
         self.table = QTableWidget(len(ROWS), len(self.members))
-        self.table.setAccessibleName("Details of each copy")
+        self.table.setAccessibleName(self.tr("Details of each copy"))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setVerticalHeaderLabels([name for name, _ in ROWS])
-        self.table.setHorizontalHeaderLabels([f"Copy {n + 1}" for n in range(len(self.members))])
+        self.table.setVerticalHeaderLabels([_(name) for name, _fn in ROWS])
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Copy {n}").format(n=number(n + 1)) for n in range(len(self.members))]
+        )
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
@@ -296,7 +309,7 @@ class CompareDialog(QDialog):
         self.table.setMinimumHeight(
             self.table.verticalHeader().defaultSectionSize() * (len(ROWS) + 1) + 4
         )
-        legend = QLabel("Highlighted rows are where the copies differ.")
+        legend = QLabel(self.tr("Highlighted rows are where the copies differ."))
         legend.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
         split = QSplitter(Qt.Orientation.Vertical)
@@ -310,7 +323,7 @@ class CompareDialog(QDialog):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
 
-        close = QPushButton("Close")
+        close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.accept)
         close_row = QHBoxLayout()
         close_row.addStretch(1)
@@ -348,16 +361,15 @@ class CompareDialog(QDialog):
             panel.setVisible(n in self.shown)
         for n in range(total):
             self.table.setColumnHidden(n, n not in self.shown)
-        self.count_label.setText(
-            f"Showing all {total} copies"
-            if len(self.shown) == total
-            else f"Showing {len(self.shown)} of {total} copies"
-        )
-        self.setWindowTitle(
-            f"Compare {len(self.shown)} copies"
-            if len(self.shown) == total
-            else f"Compare {len(self.shown)} of {total} copies"
-        )
+        many, every = number(len(self.shown)), number(total)
+        if len(self.shown) == total:
+            count = ngettext("Showing {n} copy", "Showing all {n} copies", total)
+            title = ngettext("Compare {n} copy", "Compare {n} copies", total)
+        else:
+            count = ngettext("Showing {shown} of {n} copy", "Showing {shown} of {n} copies", total)
+            title = ngettext("Compare {shown} of {n} copy", "Compare {shown} of {n} copies", total)
+        self.count_label.setText(count.format(shown=many, n=every))
+        self.setWindowTitle(title.format(shown=many, n=every))
         # rows that differ, among the copies shown
         highlight = tint(self.palette(), KEEPER_HUE, 0.28)
         self.differs = []
@@ -400,7 +412,11 @@ class CompareDialog(QDialog):
     def _show(self, panel: _Panel) -> bool:
         pixmap, error = self._pixmap_for(panel)
         if pixmap is None:
-            panel.loading.setText(f"Cannot show this picture ({error})" if error else "Loading…")
+            panel.loading.setText(
+                self.tr("Cannot show this picture ({reason})").format(reason=_(error))
+                if error
+                else self.tr("Loading…")
+            )
             panel.loading.setVisible(True)
             return False
         if panel.item.pixmap().cacheKey() != pixmap.cacheKey():
@@ -412,7 +428,7 @@ class CompareDialog(QDialog):
         large = self.loader.peek(panel.member.path, QSize(PREVIEW_SIDE, PREVIEW_SIDE), 1.0)
         reduced = large is not None and large.width() < full
         panel.loading.setText(
-            "Preview reduced; open the file to see every pixel." if reduced else ""
+            self.tr("Preview reduced; open the file to see every pixel.") if reduced else ""
         )
         panel.loading.setVisible(bool(panel.loading.text()))
         return True
@@ -449,7 +465,7 @@ class CompareDialog(QDialog):
         for panel in self.visible_panels():
             panel.view.setTransform(QTransform.fromScale(self.zoom, self.zoom))
             self._show(panel)
-        self.zoom_label.setText(f"{self.zoom * 100:.0f}%")
+        self.zoom_label.setText(percent(round(self.zoom * 100)))
 
     @Slot(int)
     def _sync_scroll(self, _value: int) -> None:
@@ -486,7 +502,7 @@ class CompareDialog(QDialog):
         if not self._locate() or self.indices[n] < 0:
             return
         refused = self.session.set_mark(self.row, self.indices[n], remove)
-        self.message.setText(refused.value if refused is not None else "")
+        self.message.setText(_(refused.value) if refused is not None else "")
         self._update_marks()
 
     @Slot()
@@ -499,14 +515,18 @@ class CompareDialog(QDialog):
             i = self.indices[n]
             if i < 0:  # this copy was moved away
                 panel.mark.setEnabled(False)
-                panel.mark.setText("Moved away")
+                panel.mark.setText(self.tr("Moved away"))
                 continue
             marked = self.session.is_marked(self.row, i)
             locked = self.session.is_locked(self.row, i)
             panel.mark.setChecked(marked)
             panel.mark.setEnabled(not locked)
             panel.mark.setText(
-                "Always kept (protected)" if locked else "✗ Remove" if marked else "✓ Keep"
+                self.tr("Always kept (protected)")
+                if locked
+                else self.tr("✗ Remove")
+                if marked
+                else self.tr("✓ Keep")
             )
             pal = panel.mark.palette()
             if marked:

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
+from cleaner import ngettext, number
 from ui.format import plain_tooltip
 
 
@@ -52,8 +53,8 @@ class CopyChooser(QToolButton):
     ) -> None:
         super().__init__(parent)
         self.most = max(1, most)
-        self.setText("Choose copies…")
-        self.setToolTip("Choose which copies of the set are shown side by side")
+        self.setText(self.tr("Choose copies…"))
+        self.setToolTip(self.tr("Choose which copies of the set are shown side by side"))
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = _StayOpenMenu(self)
         menu.setToolTipsVisible(True)
@@ -99,5 +100,9 @@ class CopyChooser(QToolButton):
             # the last shown copy stays; no more than fit side by side
             action.setEnabled((ticked and len(chosen) > 1) or (not ticked and not full))
             if not ticked and full:
-                tip += f"\nUp to {self.most} copies fit side by side: untick one first."
+                tip += "\n" + ngettext(
+                    "Up to {n} copy fits side by side: untick one first.",
+                    "Up to {n} copies fit side by side: untick one first.",
+                    self.most,
+                ).format(n=number(self.most))
             action.setToolTip(plain_tooltip(tip))

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cleaner import REPORT_WRITERS, ReportOptions, ScanResult
+from cleaner import REPORT_WRITERS, ReportOptions, ScanResult, _, ngettext, number
 from ui.desktop import open_file, reveal_in_file_manager
-from ui.format import human_bytes, plural
+from ui.format import human_bytes
 from ui.settings import Keys, Settings
 from ui.widgets.save_place import SavePlace
 from ui.workers.report import ExportDone, ExportRequest, ReportController
@@ -46,15 +46,17 @@ class ExportDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Export report")
+        self.setWindowTitle(self.tr("Export report"))
         self.scan_result = result
         self.reports = reports
         self.settings = settings
         self.done_event: ExportDone | None = None
 
         intro = QLabel(
-            "A report of this scan to keep or send: how many copies were found, how much "
-            "space they take and what they cost to store, and which files were moved."
+            self.tr(
+                "A report of this scan to keep or send: how many copies were found, how much "
+                "space they take and what they cost to store, and which files were moved."
+            )
         )
         intro.setWordWrap(True)
 
@@ -64,7 +66,7 @@ class ExportDialog(QDialog):
         formats = QVBoxLayout()
         formats.setSpacing(2)
         for writer in REPORT_WRITERS:
-            check = QCheckBox(writer.label)
+            check = QCheckBox(_(writer.label))
             check.setChecked(writer.key in chosen)
             check.toggled.connect(self._update)
             self.format_checks[writer.key] = check
@@ -73,10 +75,10 @@ class ExportDialog(QDialog):
         self.times = QSpinBox()
         self.times.setRange(1, 1_000_000)
         self.times.setValue(settings.get(Keys.REPORT_TIMES))
-        self.times.setSuffix(" times")
-        self.times.setAccessibleName("Appears more than this many times")
+        self.times.setSuffix(self.tr(" times"))
+        self.times.setAccessibleName(self.tr("Appears more than this many times"))
         times_row = QHBoxLayout()
-        times_row.addWidget(QLabel("List pictures that appear more than"))
+        times_row.addWidget(QLabel(self.tr("List pictures that appear more than")))
         times_row.addWidget(self.times)
         times_row.addStretch(1)
 
@@ -86,20 +88,22 @@ class ExportDialog(QDialog):
         self.price.setSingleStep(0.001)
         price = settings.get(Keys.REPORT_PRICE)
         self.price.setValue(price if math.isfinite(price) and price >= 0 else 0.023)
-        self.price.setAccessibleName("Price per GB per month")
+        self.price.setAccessibleName(self.tr("Price per GB per month"))
         self.currency = QLineEdit(settings.get(Keys.REPORT_CURRENCY) or "USD")
         self.currency.setMaxLength(8)
         self.currency.setFixedWidth(70)
-        self.currency.setAccessibleName("Currency")
+        self.currency.setAccessibleName(self.tr("Currency"))
         self.currency.textChanged.connect(self._update)
         price_row = QHBoxLayout()
         price_row.addWidget(self.price)
         price_row.addWidget(self.currency)
-        price_row.addWidget(QLabel("per GB per month"))
+        price_row.addWidget(QLabel(self.tr("per GB per month")))
         price_row.addStretch(1)
         price_hint = QLabel(
-            "Used to estimate what the extra copies cost to store. 0.023 USD is a typical "
-            "cloud storage price; use your own if you know it."
+            self.tr(
+                "Used to estimate what the extra copies cost to store. 0.023 USD is a typical "
+                "cloud storage price; use your own if you know it."
+            )
         )
         price_hint.setWordWrap(True)
         price_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -111,12 +115,12 @@ class ExportDialog(QDialog):
         self.folder, self.name = self.place.folder, self.place.name
 
         form = QFormLayout()
-        form.addRow("Formats:", formats)
-        form.addRow("Repeated pictures:", times_row)
-        form.addRow("Storage price:", price_row)
+        form.addRow(self.tr("Formats:"), formats)
+        form.addRow(self.tr("Repeated pictures:"), times_row)
+        form.addRow(self.tr("Storage price:"), price_row)
         form.addRow("", price_hint)
-        form.addRow("Save in folder:", self.place.folder_row)
-        form.addRow("File name:", self.name)
+        form.addRow(self.tr("Save in folder:"), self.place.folder_row)
+        form.addRow(self.tr("File name:"), self.name)
 
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -124,18 +128,18 @@ class ExportDialog(QDialog):
         # flag makes the label focusable, and a focused blank line says nothing
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)  # the engine reports no progress: a busy bar
-        self.busy.setAccessibleName("Writing the report")
+        self.busy.setAccessibleName(self.tr("Writing the report"))
         self.busy.hide()
 
         self.buttons = QDialogButtonBox()
         self.export_button = self.buttons.addButton(
-            "Export", QDialogButtonBox.ButtonRole.AcceptRole
+            self.tr("Export"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.open_button = self.buttons.addButton(
-            "Open report", QDialogButtonBox.ButtonRole.ActionRole
+            self.tr("Open report"), QDialogButtonBox.ButtonRole.ActionRole
         )
         self.reveal_button = self.buttons.addButton(
-            "Show in folder", QDialogButtonBox.ButtonRole.ActionRole
+            self.tr("Show in folder"), QDialogButtonBox.ButtonRole.ActionRole
         )
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.open_button.hide()
@@ -181,16 +185,17 @@ class ExportDialog(QDialog):
 
     @Slot()
     def _update(self) -> None:
-        problem = self.place.problem() if self.formats() else "Choose at least one format."
+        problem = self.place.problem() if self.formats() else self.tr("Choose at least one format.")
         running = self.reports.busy()
         self.export_button.setEnabled(not problem and not running)
         if not running and self.done_event is None:
             existing = [] if problem else [p for p in self.request().paths() if p.exists()]
             if existing:
-                problem = (
-                    f"{plural(len(existing), 'file')} with this name "
-                    f"{'is' if len(existing) == 1 else 'are'} already there and will be replaced."
-                )
+                problem = ngettext(
+                    "{n} file with this name is already there and will be replaced.",
+                    "{n} files with this name are already there and will be replaced.",
+                    len(existing),
+                ).format(n=number(len(existing)))
             self._say(problem)
 
     # -- running ---------------------------------------------------------------------
@@ -207,7 +212,7 @@ class ExportDialog(QDialog):
         self.settings.set(Keys.REPORT_FOLDER, str(request.folder))
         self.done_event = None
         self.busy.show()
-        self._say("Writing the report… (previews of the pictures take a moment)")
+        self._say(self.tr("Writing the report… (previews of the pictures take a moment)"))
         self.export_button.setEnabled(False)
         self.close_button.setEnabled(False)
         self.reports.start(request)
@@ -229,17 +234,21 @@ class ExportDialog(QDialog):
         t = done.summary.totals
         names = html.escape(", ".join(p.name for p in done.files), quote=False)
         folder = html.escape(str(done.request.folder), quote=False)
-        text = (
-            f"<b>Report saved</b> in {folder}: {names}.<br>"
-            f"{plural(t.groups, 'picture')} with copies; "
-            f"{plural(t.redundant_copies, 'extra copy', 'extra copies')} "
-            f"taking {human_bytes(t.reclaimable_bytes)}."
+        pictures = ngettext("{n} picture with copies", "{n} pictures with copies", t.groups).format(
+            n=number(t.groups)
         )
+        extra = ngettext(
+            "{n} extra copy taking {size}", "{n} extra copies taking {size}", t.redundant_copies
+        ).format(n=number(t.redundant_copies), size=human_bytes(t.reclaimable_bytes))
+        text = self.tr("<b>Report saved</b> in {folder}: {names}.").format(
+            folder=folder, names=names
+        )
+        text += "<br>" + self.tr("{pictures}; {extra}.").format(pictures=pictures, extra=extra)
         for warning in done.warnings:
             text += f"<br>{html.escape(warning, quote=False)}"
         self._say(text, rich=True)
         self.close_button.setEnabled(True)
-        self.close_button.setText("Close")
+        self.close_button.setText(self.tr("Close"))
         self.export_button.hide()
         self.open_button.show()
         self.reveal_button.show()
@@ -254,7 +263,7 @@ class ExportDialog(QDialog):
         if details:
             from ui.widgets.error_dialog import ErrorDialog
 
-            dialog = ErrorDialog(message, details, "The report could not be made", self)
+            dialog = ErrorDialog(message, details, self.tr("The report could not be made"), self)
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.open()
 

@@ -9,17 +9,64 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
-from cleaner import Progress, Stage
-from ui.format import human_duration, plural
+from cleaner import Progress, Stage, _, ngettext, number
+from ui.format import human_duration
 
-# What the counted items of each stage are, in words.
-UNITS: dict[str, tuple[str, str]] = {
-    Stage.WALK: ("file found", "files found"),
-    Stage.DIGEST: ("file compared", "files compared"),
-    Stage.FINGERPRINT: ("picture", "pictures"),
-    Stage.GROUP: ("step", "steps"),
-    Stage.SCORE: ("file", "files"),
-}
+
+def stage_count(stage: str, done: int, total: int | None = None) -> str:
+    """What a stage counted, in words: "120 files found", "12 of 40 pictures"; each stage
+    its own message, so a language can give each its own plural forms."""
+    n = total if total else done
+    if stage == Stage.WALK:
+        text = (
+            ngettext("{done} of {n} file found", "{done} of {n} files found", n)
+            if total
+            else ngettext("{n} file found", "{n} files found", n)
+        )
+    elif stage == Stage.DIGEST:
+        text = (
+            ngettext("{done} of {n} file compared", "{done} of {n} files compared", n)
+            if total
+            else ngettext("{n} file compared", "{n} files compared", n)
+        )
+    elif stage == Stage.FINGERPRINT:
+        text = (
+            ngettext("{done} of {n} picture", "{done} of {n} pictures", n)
+            if total
+            else ngettext("{n} picture", "{n} pictures", n)
+        )
+    elif stage == Stage.GROUP:
+        text = (
+            ngettext("{done} of {n} step", "{done} of {n} steps", n)
+            if total
+            else ngettext("{n} step", "{n} steps", n)
+        )
+    elif stage == Stage.SCORE:
+        text = (
+            ngettext("{done} of {n} file", "{done} of {n} files", n)
+            if total
+            else ngettext("{n} file", "{n} files", n)
+        )
+    else:
+        text = (
+            ngettext("{done} of {n} item", "{done} of {n} items", n)
+            if total
+            else ngettext("{n} item", "{n} items", n)
+        )
+    return text.format(done=number(done), n=number(n))
+
+
+def stage_rate(stage: str, rate: float) -> str:
+    """ "1,200 files per second", "85 pictures per second"."""
+    n = round(rate)
+    if stage == Stage.FINGERPRINT:
+        text = ngettext("{n} picture per second", "{n} pictures per second", n)
+    elif stage in (Stage.WALK, Stage.DIGEST, Stage.SCORE):
+        text = ngettext("{n} file per second", "{n} files per second", n)
+    else:
+        text = ngettext("{n} item per second", "{n} items per second", n)
+    return text.format(n=number(n))
+
 
 # The whole scan's estimate needs a little history to mean anything.
 OVERALL_AFTER_S = 3.0
@@ -48,7 +95,7 @@ class ProgressPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel("Scanning your photos…")
+        self.title = QLabel(self.tr("Scanning your photos…"))
         font = QFont(self.title.font())
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setBold(True)
@@ -56,21 +103,23 @@ class ProgressPage(QWidget):
         self.folders = QLabel()
         self.folders.setTextFormat(Qt.TextFormat.PlainText)  # folder names as written
         self.folders.setWordWrap(True)
-        self.stage = QLabel("Starting…")
+        self.stage = QLabel(self.tr("Starting…"))
         stage_font = QFont(self.stage.font())
         stage_font.setPointSizeF(stage_font.pointSizeF() * 1.2)
         self.stage.setFont(stage_font)
-        self.stage.setAccessibleDescription("Current step")
+        self.stage.setAccessibleDescription(self.tr("Current step"))
         self.bar = QProgressBar()
         self.bar.setRange(0, 1000)
         self.bar.setTextVisible(False)
-        self.bar.setAccessibleName("Scan progress")
+        self.bar.setAccessibleName(self.tr("Scan progress"))
         self.counts = QLabel(" ")
-        self.counts.setAccessibleDescription("Files done")
+        self.counts.setAccessibleDescription(self.tr("Files done"))
         self.speed = QLabel(" ")
         self.found = QLabel(" ")
-        self.cancel_button = QPushButton("Cancel scan")
-        self.cancel_button.setToolTip("Stop the scan (Esc). Nothing has been changed on disk.")
+        self.cancel_button = QPushButton(self.tr("Cancel scan"))
+        self.cancel_button.setToolTip(
+            self.tr("Stop the scan (Esc). Nothing has been changed on disk.")
+        )
         self.cancel_button.setMinimumWidth(160)
         self.cancel_button.clicked.connect(self.cancelRequested)
         buttons = QHBoxLayout()
@@ -103,45 +152,44 @@ class ProgressPage(QWidget):
     def reset(self, folders: list[str]) -> None:
         self._groups = 0
         self._skipped = 0
-        shown = ", ".join(folders[:3]) + (
-            f" and {len(folders) - 3} more" if len(folders) > 3 else ""
-        )
-        self.folders.setText(f"Looking in {shown}")
-        self.title.setText("Scanning your photos…")
-        self.stage.setText("Starting…")
+        shown = ", ".join(folders[:3])
+        if len(folders) > 3:
+            more = len(folders) - 3
+            shown = ngettext("{names} and {n} more", "{names} and {n} more", more).format(
+                names=shown, n=number(more)
+            )
+        self.folders.setText(self.tr("Looking in {folders}").format(folders=shown))
+        self.title.setText(self.tr("Scanning your photos…"))
+        self.stage.setText(self.tr("Starting…"))
         self.bar.setValue(0)
         self.counts.setText(" ")
         self.speed.setText(" ")
-        self.found.setText("Nothing is moved or deleted during the scan.")
+        self.found.setText(self.tr("Nothing is moved or deleted during the scan."))
         self._started = self.clock()
         self.cancel_button.setEnabled(True)
-        self.cancel_button.setText("Cancel scan")
+        self.cancel_button.setText(self.tr("Cancel scan"))
 
     @Slot(str)
     def set_stage(self, stage: str) -> None:
         """A new step: its name, and no counts until its own progress comes (the last
         step's "4 of 4 files compared" must not stay under the next step's name)."""
-        if self.stage.text() != f"{stage}…":
-            self.stage.setText(f"{stage}…")
+        name = self.tr("{stage}…").format(stage=_(stage))
+        if self.stage.text() != name:
+            self.stage.setText(name)
             self.counts.setText(" ")
             self.speed.setText(" ")
 
     @Slot(object)
     def set_progress(self, progress: Progress) -> None:
-        self.stage.setText(f"{progress.stage}…")
+        self.stage.setText(self.tr("{stage}…").format(stage=_(progress.stage)))
         self.bar.setValue(round(progress.overall * 1000))
-        one, many = UNITS.get(progress.stage, ("item", "items"))
-        if progress.total:
-            word = one if progress.total == 1 else many
-            self.counts.setText(f"{progress.done:,} of {progress.total:,} {word}")
-        else:
-            self.counts.setText(plural(progress.done, one, many))
+        self.counts.setText(stage_count(progress.stage, progress.done, progress.total))
         parts = []
         if progress.rate >= 1 and progress.stage != Stage.GROUP:
-            parts.append(f"{progress.rate:,.0f} {many.split()[0]} per second")
+            parts.append(stage_rate(progress.stage, progress.rate))
         eta = human_duration(progress.eta_seconds)
         if eta and progress.total:
-            parts.append(f"{eta} left in this step")
+            parts.append(self.tr("{time} left in this step").format(time=eta))
         whole = overall_left(
             self.clock() - self._started,
             progress.overall,
@@ -149,7 +197,7 @@ class ProgressPage(QWidget):
             progress.stage,
         )
         if whole is not None:
-            parts.append(f"{human_duration(whole)} left in all")
+            parts.append(self.tr("{time} left in all").format(time=human_duration(whole)))
         self.speed.setText(" · ".join(parts) or " ")
 
     def add_found(self, groups: int = 0, skipped: int = 0) -> None:
@@ -157,12 +205,25 @@ class ProgressPage(QWidget):
         self._skipped += skipped
         parts = []
         if self._groups:
-            parts.append(f"Found so far: {plural(self._groups, 'set', 'sets')} of copies")
+            parts.append(
+                ngettext(
+                    "Found so far: {n} set of copies",
+                    "Found so far: {n} sets of copies",
+                    self._groups,
+                ).format(n=number(self._groups))
+            )
         if self._skipped:
-            parts.append(f"{plural(self._skipped, 'file')} could not be read (listed at the end)")
-        self.found.setText(" · ".join(parts) or "Nothing is moved or deleted during the scan.")
+            parts.append(
+                ngettext(
+                    "{n} file could not be read (listed at the end)",
+                    "{n} files could not be read (listed at the end)",
+                    self._skipped,
+                ).format(n=number(self._skipped))
+            )
+        nothing = self.tr("Nothing is moved or deleted during the scan.")
+        self.found.setText(" · ".join(parts) or nothing)
 
     def cancelling(self) -> None:
         self.cancel_button.setEnabled(False)
-        self.cancel_button.setText("Stopping…")
-        self.title.setText("Stopping the scan…")
+        self.cancel_button.setText(self.tr("Stopping…"))
+        self.title.setText(self.tr("Stopping the scan…"))

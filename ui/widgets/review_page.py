@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cleaner import N_, _, ngettext, number
 from ui.catalog_places import places_for
 from ui.delegates.group_row import ROW_H, GroupRowDelegate
 from ui.delegates.tile import PhotoTileDelegate, tile_size
@@ -48,7 +49,6 @@ from ui.format import (
     keeper_changed_header,
     keeper_header,
     plain_tooltip,
-    plural,
 )
 from ui.models.groups import GroupListModel
 from ui.models.photos import PhotoGridModel
@@ -59,9 +59,9 @@ from ui.thumbnails import ThumbnailLoader
 from ui.widgets.skipped_view import SkippedView
 
 SORT_CHOICES = (
-    ("space", "Most space to free"),
-    ("copies", "Most copies"),
-    ("folder", "Folder (A to Z)"),
+    ("space", N_("Most space to free")),
+    ("copies", N_("Most copies")),
+    ("folder", N_("Folder (A to Z)")),
 )
 
 
@@ -85,7 +85,7 @@ class PhotoGridView(QListView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setMouseTracking(True)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setAccessibleName("Copies of the selected picture")
+        self.setAccessibleName(self.tr("Copies of the selected picture"))
         self.setToolTip("")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -105,7 +105,7 @@ class GroupListView(QListView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.verticalScrollBar().setSingleStep(ROW_H // 2)
-        self.setAccessibleName("Sets of copies")
+        self.setAccessibleName(self.tr("Sets of copies"))
 
     def dataChanged(
         self,
@@ -162,8 +162,8 @@ class ReviewPage(QWidget):
         duplicates = QWidget()
         dup_layout = QVBoxLayout(duplicates)
         dup_layout.addWidget(self.splitter)
-        self.tabs.addTab(duplicates, "Copies found")
-        self.tabs.addTab(self.skipped_view, "Skipped files")
+        self.tabs.addTab(duplicates, self.tr("Copies found"))
+        self.tabs.addTab(self.skipped_view, self.tr("Skipped files"))
         self.empty = QLabel()
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
@@ -206,33 +206,38 @@ class ReviewPage(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
         self.summary.setFont(font)
-        self.summary.setAccessibleDescription("Marked files")
+        self.summary.setAccessibleDescription(self.tr("Marked files"))
         # In a narrow window (900 px) the count wraps onto a second line instead of being
         # cut ("… to fr") or pushing the buttons out of the window.
         self.summary.setWordWrap(True)
-        self.summary.setMinimumWidth(QFontMetrics(font).horizontalAdvance("000.0 MB to free"))
-        self.apply_button = QPushButton("Use suggestions for all")
+        widest = self.tr("{size} to free").format(size=human_bytes(999_900_000))
+        self.summary.setMinimumWidth(QFontMetrics(font).horizontalAdvance(widest))
+        self.apply_button = QPushButton(self.tr("Use suggestions for all"))
         self.apply_button.setToolTip(
-            "Mark every copy except the suggested best one, in every set (Ctrl+Shift+A)"
+            self.tr("Mark every copy except the suggested best one, in every set (Ctrl+Shift+A)")
         )
         self.apply_button.clicked.connect(self.session.apply_suggestions)
-        self.clear_button = QPushButton("Unmark all")
-        self.clear_button.setToolTip("Keep everything: remove every mark (Ctrl+Shift+U)")
+        self.clear_button = QPushButton(self.tr("Unmark all"))
+        self.clear_button.setToolTip(self.tr("Keep everything: remove every mark (Ctrl+Shift+U)"))
         self.clear_button.clicked.connect(self.session.clear_marks)
-        self.trash_button = QPushButton("Move marked files to Trash…")
+        self.trash_button = QPushButton(self.tr("Move marked files to Trash…"))
         self.trash_button.setEnabled(False)
         self.trash_button.setToolTip(
-            "Move the marked copies to the Trash. You will see the list first, "
-            "and you can put them back with Undo (Ctrl+Z) or from History."
+            self.tr(
+                "Move the marked copies to the Trash. You will see the list first, "
+                "and you can put them back with Undo (Ctrl+Z) or from History."
+            )
         )
         self.trash_button.clicked.connect(self.moveRequested)
-        self.export_button = QPushButton("Export report…")
+        self.export_button = QPushButton(self.tr("Export report…"))
         self.export_button.setToolTip(
-            "Save a report of this scan as a web page, a spreadsheet or data (Ctrl+Shift+E)"
+            self.tr(
+                "Save a report of this scan as a web page, a spreadsheet or data (Ctrl+Shift+E)"
+            )
         )
         self.export_button.clicked.connect(self.exportRequested)
-        self.new_scan_button = QPushButton("New scan")
-        self.new_scan_button.setToolTip("Go back to choose folders (Ctrl+N)")
+        self.new_scan_button = QPushButton(self.tr("New scan"))
+        self.new_scan_button.setToolTip(self.tr("Go back to choose folders (Ctrl+N)"))
         self.new_scan_button.clicked.connect(self.newScanRequested)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
@@ -247,20 +252,21 @@ class ReviewPage(QWidget):
     def _build_group_list(self) -> QWidget:
         """Left: the sets of copies, with their sort and filter."""
         self.sort_combo = QComboBox()
-        self.sort_combo.setAccessibleName("Sort sets by")
+        self.sort_combo.setAccessibleName(self.tr("Sort sets by"))
         for key, label in SORT_CHOICES:
-            self.sort_combo.addItem(label, key)
+            self.sort_combo.addItem(_(label), key)
         self.sort_combo.currentIndexChanged.connect(self._sort_changed)
-        self.filter_check = QCheckBox("Only pictures with more than")
-        self.filter_check.setToolTip("Hide sets with few copies")
+        self.filter_check = QCheckBox(self.tr("Only pictures with more than"))
+        self.filter_check.setToolTip(self.tr("Hide sets with few copies"))
         self.filter_spin = QSpinBox()
         self.filter_spin.setRange(2, 999)
-        self.filter_spin.setSuffix(" copies")
-        self.filter_spin.setAccessibleName("Minimum number of copies")
+        # Translators: after a number in a box ("2 copies"); keep the space in front
+        self.filter_spin.setSuffix(self.tr(" copies"))
+        self.filter_spin.setAccessibleName(self.tr("Minimum number of copies"))
         self.filter_check.toggled.connect(self._filter_changed)
         self.filter_spin.valueChanged.connect(self._filter_changed)
         sort_row = QHBoxLayout()
-        sort_label = QLabel("Sort by")
+        sort_label = QLabel(self.tr("Sort by"))
         sort_label.setBuddy(self.sort_combo)
         sort_row.addWidget(sort_label)
         sort_row.addWidget(self.sort_combo, 1)
@@ -297,16 +303,20 @@ class ReviewPage(QWidget):
         self.group_reason.setWordWrap(True)
         for label in (self.group_title, self.group_reason):  # a name with "<b>" as written
             label.setTextFormat(Qt.TextFormat.PlainText)
-        self.compare_button = QPushButton("Compare side by side")
+        self.compare_button = QPushButton(self.tr("Compare side by side"))
         self.compare_button.setToolTip(
-            "Look at the selected copies (or all copies) side by side (Ctrl+E)"
+            self.tr("Look at the selected copies (or all copies) side by side (Ctrl+E)")
         )
         self.compare_button.clicked.connect(self.compareRequested)
-        self.open_button = QPushButton("Open")
-        self.open_button.setToolTip("Open the selected copy in your picture viewer (Ctrl+Return)")
+        self.open_button = QPushButton(self.tr("Open"))
+        self.open_button.setToolTip(
+            self.tr("Open the selected copy in your picture viewer (Ctrl+Return)")
+        )
         self.open_button.clicked.connect(self.openRequested)
-        self.reveal_button = QPushButton("Show in folder")
-        self.reveal_button.setToolTip("Show the selected copy in your file manager (Ctrl+Shift+R)")
+        self.reveal_button = QPushButton(self.tr("Show in folder"))
+        self.reveal_button.setToolTip(
+            self.tr("Show the selected copy in your file manager (Ctrl+Shift+R)")
+        )
         self.reveal_button.clicked.connect(self.revealRequested)
         self.grid = PhotoGridView()
         self.grid.setModel(self.photo_model)
@@ -316,8 +326,11 @@ class ReviewPage(QWidget):
         self.grid.activated.connect(self._tile_activated)
         self.grid.selectionModel().selectionChanged.connect(self._update_buttons)
         self.hint = QLabel(
-            "Click the <b>Keep / Remove</b> bar under a picture, or select pictures and press "
-            "<b>Space</b>, to change what happens to them. At least one copy is always kept."
+            self.tr(
+                "Click the <b>Keep / Remove</b> bar under a picture, or select pictures and "
+                "press <b>Space</b>, to change what happens to them. At least one copy is "
+                "always kept."
+            )
         )
         self.hint.setWordWrap(True)
         self.hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -433,10 +446,11 @@ class ReviewPage(QWidget):
             return
         places = places_for(self.session.result)  # a review of catalogs: below the label
         named = [places.below(m.path) if places else m.path for m in group.members]
-        folders = sorted({folder_name(p) or "(top folder)" for p in named})
+        folders = sorted({folder_name(p) or self.tr("(top folder)") for p in named})
         self.group_title.setText(
-            f"{plural(group.size, 'copy', 'copies')} of "
-            f"{breakable(os.path.basename(group.keeper.path))}"
+            ngettext("{n} copy of {name}", "{n} copies of {name}", group.size).format(
+                n=number(group.size), name=breakable(os.path.basename(group.keeper.path))
+            )
         )
         where = ", ".join(folders[:4]) + (" …" if len(folders) > 4 else "")
         tip = group_reason_tooltip(group)
@@ -444,8 +458,11 @@ class ReviewPage(QWidget):
         row = self.photo_model.group_row
         keeper_at = next((i for i, m in enumerate(group.members) if m.is_keeper), -1)
         if keeper_at >= 0 and self.session.is_changed(row, keeper_at):  # not a suggestion now
-            header, tip = keeper_changed_header(group), f"When this review was saved:\n{tip}"
-        self.group_reason.setText(f"{header} Copies in: {where}")
+            saved = self.tr("When this review was saved:")
+            header, tip = keeper_changed_header(group), f"{saved}\n{tip}"
+        self.group_reason.setText(
+            self.tr("{header} Copies in: {folders}").format(header=header, folders=where)
+        )
         self.group_reason.setToolTip(plain_tooltip(tip))
 
     @Slot(int)
@@ -534,17 +551,24 @@ class ReviewPage(QWidget):
             # When the window is narrow the line breaks after the comma, never inside
             # "183 MB to free".
             size = human_bytes(self.session.marked_bytes)
-            together = f"<span style='white-space:nowrap'>{size} to free</span>"
-            self.summary.setText(f"{plural(n, 'file')} marked, {together}")
+            free = self.tr("{size} to free").format(size=size)
+            together = f"<span style='white-space:nowrap'>{free}</span>"
+            self.summary.setText(
+                ngettext("{n} file marked, {space}", "{n} files marked, {space}", n).format(
+                    n=number(n), space=together
+                )
+            )
         else:
-            self.summary.setText("No files marked for removal")
+            self.summary.setText(self.tr("No files marked for removal"))
         self.clear_button.setEnabled(n > 0)
         if n:
             self.trash_button.setText(
-                f"Move {plural(n, 'file')} to Trash ({human_bytes(self.session.marked_bytes)})…"
+                ngettext(
+                    "Move {n} file to Trash ({size})…", "Move {n} files to Trash ({size})…", n
+                ).format(n=number(n), size=human_bytes(self.session.marked_bytes))
             )
         else:
-            self.trash_button.setText("Move marked files to Trash…")
+            self.trash_button.setText(self.tr("Move marked files to Trash…"))
         self.trash_button.setEnabled(n > 0 and self.session.result is not None)
         self.export_button.setEnabled(self.session.result is not None)
 
@@ -552,12 +576,18 @@ class ReviewPage(QWidget):
     def _update_tabs(self) -> None:
         total = len(self.session.groups)
         shown = self.group_model.rowCount()
-        self.tabs.setTabText(0, f"Copies found ({total:,})")
-        self.tabs.setTabText(1, f"Skipped files ({len(self.session.skipped):,})")
+        self.tabs.setTabText(0, self.tr("Copies found ({n})").format(n=number(total)))
+        skipped = len(self.session.skipped)
+        self.tabs.setTabText(1, self.tr("Skipped files ({n})").format(n=number(skipped)))
         if shown == total:
-            self.group_count.setText(f"{plural(total, 'set')} of copies")
+            text = ngettext("{n} set of copies", "{n} sets of copies", total)
         else:
-            self.group_count.setText(f"Showing {shown:,} of {plural(total, 'set')} of copies")
+            text = ngettext(
+                "Showing {shown} of {n} set of copies",
+                "Showing {shown} of {n} sets of copies",
+                total,
+            )
+        self.group_count.setText(text.format(n=number(total), shown=number(shown)))
 
     @Slot()
     def _update_buttons(self) -> None:

@@ -29,22 +29,22 @@ class SavePlace(QObject):
         super().__init__(parent)
         self._parent = parent
         self.folder = QLineEdit(folder if folder else str(default_report_folder()))
-        self.folder.setAccessibleName("Folder for the report")
+        self.folder.setAccessibleName(self.tr("Folder for the report"))
         self.folder.textChanged.connect(self.changed)
-        self.browse = QPushButton("Choose…")
+        self.browse = QPushButton(self.tr("Choose…"))
         self.browse.setAutoDefault(False)  # Enter in a field exports, never browses
         self.browse.clicked.connect(self.choose_folder)
         self.folder_row = QHBoxLayout()
         self.folder_row.addWidget(self.folder, 1)
         self.folder_row.addWidget(self.browse)
         self.name = QLineEdit(name)
-        self.name.setAccessibleName("File name of the report")
+        self.name.setAccessibleName(self.tr("File name of the report"))
         self.name.textChanged.connect(self.changed)
 
     @Slot()
     def choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(
-            self._parent, "Where to save the report", self.folder.text()
+            self._parent, self.tr("Where to save the report"), self.folder.text()
         )
         if folder:
             self.folder.setText(folder)
@@ -52,7 +52,7 @@ class SavePlace(QObject):
     def problem(self) -> str:
         """What stops saving here ("" when nothing)."""
         if not self.folder.text().strip():
-            return "Choose a folder to save the report in."
+            return self.tr("Choose a folder to save the report in.")
         if not self.name.text().strip() or any(c in self.name.text() for c in "/\\:"):
-            return "Give the report a file name (without / \\ or :)."
+            return self.tr("Give the report a file name (without / \\ or :).")
         return ""

@@ -45,12 +45,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cleaner import CRITERIA
+from cleaner import CRITERIA, _, criterion_title, ngettext, number
 from ui.format import human_bytes
 from ui.settings import Keys, Settings
 
 ModelIndex = QModelIndex | QPersistentModelIndex
-_LABELS = {c.key: c.label for c in CRITERIA}
+_LABELS = {c.key: c.label for c in CRITERIA}  # English: the keys' labels as stored
 DEFAULT_ORDER: tuple[str, ...] = tuple(c.key for c in CRITERIA)
 KB = 1000  # the command line's KB: --min-size 50KB is 50,000 bytes
 
@@ -89,9 +89,11 @@ class CriteriaModel(QAbstractListModel):
         key = self._keys[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             # a figure space pads 1-9 to the width of 10, so the labels line up
-            return f"{index.row() + 1:\u2007>2}.  {_LABELS[key]}"
+            return f"{index.row() + 1:\u2007>2}.  {criterion_title(key)}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{_LABELS[key]}, number {index.row() + 1} of {len(self._keys)}"
+            return self.tr("{criterion}, number {n} of {total}").format(
+                criterion=criterion_title(key), n=number(index.row() + 1), total=len(self._keys)
+            )
         if role == Qt.ItemDataRole.UserRole:
             return key
         return None
@@ -165,19 +167,21 @@ class CriteriaEditor(QWidget):
         self.model = CriteriaModel(self)
         self.view = QListView()
         self.view.setModel(self.model)
-        self.view.setAccessibleName("What decides which copy to keep, most important first")
+        self.view.setAccessibleName(
+            self.tr("What decides which copy to keep, most important first")
+        )
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.view.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.view.setDragDropOverwriteMode(False)
         self.view.setDropIndicatorShown(True)
         self.view.setMinimumHeight(self.view.sizeHintForRow(0) * len(DEFAULT_ORDER) + 8)
-        self.up = QPushButton("Move &up")
-        self.up.setToolTip("Make the selected point more important (Alt+U)")
-        self.down = QPushButton("Move &down")
-        self.down.setToolTip("Make the selected point less important (Alt+D)")
-        self.reset = QPushButton("&Reset to default")
-        self.reset.setToolTip("Put the points back in PhotoSift's recommended order")
+        self.up = QPushButton(self.tr("Move &up"))
+        self.up.setToolTip(self.tr("Make the selected point more important (Alt+U)"))
+        self.down = QPushButton(self.tr("Move &down"))
+        self.down.setToolTip(self.tr("Make the selected point less important (Alt+D)"))
+        self.reset = QPushButton(self.tr("&Reset to default"))
+        self.reset.setToolTip(self.tr("Put the points back in PhotoSift's recommended order"))
         self.up.clicked.connect(lambda: self.move_selected(-1))
         self.down.clicked.connect(lambda: self.move_selected(1))
         self.reset.clicked.connect(self.reset_order)
@@ -243,10 +247,10 @@ class TextListEditor(QWidget):
         self.list.setMaximumHeight(96)
         self.entry = QLineEdit()
         self.entry.setPlaceholderText(placeholder)
-        self.entry.setAccessibleName(f"New entry for: {accessible}")
-        self.add_button = QPushButton("Add")
+        self.entry.setAccessibleName(self.tr("New entry for: {list}").format(list=accessible))
+        self.add_button = QPushButton(self.tr("Add"))
         self.add_button.setAutoDefault(False)
-        self.remove_button = QPushButton("Remove")
+        self.remove_button = QPushButton(self.tr("Remove"))
         self.remove_button.setAutoDefault(False)
         self.entry.returnPressed.connect(self.add_entry)
         self.entry.textChanged.connect(self._update_buttons)
@@ -323,56 +327,71 @@ class ScanSettingsDialog(QDialog):
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Scan settings")
+        self.setWindowTitle(self.tr("Scan settings"))
         self.settings = settings
 
         self.criteria = CriteriaEditor()
-        self.prefer = TextListEditor("e.g. Originals", "Folders to prefer")
-        self.avoid = TextListEditor("e.g. Old phone", "Folders to avoid")
+        self.prefer = TextListEditor(self.tr("e.g. Originals"), self.tr("Folders to prefer"))
+        self.avoid = TextListEditor(self.tr("e.g. Old phone"), self.tr("Folders to avoid"))
         keep_tab = QWidget()
         keep = QVBoxLayout(keep_tab)
         keep.addWidget(
             _group(
-                "What decides which copy to keep",
-                "PhotoSift keeps the copy that is best at the first point. When the copies "
-                "are equal there, the next point decides, and so on. Drag a point up or "
-                "down, or select it and use Move up and Move down.",
+                self.tr("What decides which copy to keep"),
+                self.tr(
+                    "PhotoSift keeps the copy that is best at the first point. When the copies "
+                    "are equal there, the next point decides, and so on. Drag a point up or "
+                    "down, or select it and use Move up and Move down."
+                ),
                 self.criteria,
             )
         )
         places = QHBoxLayout()
         places.addWidget(
             _group(
-                "Keep copies in",
-                "A copy whose folder or file name contains one of these is kept rather "
-                "than another. This is the point “Preferred folders and names” above.",
+                self.tr("Keep copies in"),
+                self.tr(
+                    "A copy whose folder or file name contains one of these is kept rather "
+                    "than another. This is the point “Preferred folders and names” above."
+                ),
                 self.prefer,
             )
         )
         places.addWidget(
             _group(
-                "Remove copies in",
-                "A copy whose folder or file name contains one of these is suggested for "
-                "removal first. Downloads, Temp, WhatsApp and names with “copy” or “(1)” "
-                "already count.",
+                self.tr("Remove copies in"),
+                self.tr(
+                    "A copy whose folder or file name contains one of these is suggested for "
+                    "removal first. Downloads, Temp, WhatsApp and names with “copy” or “(1)” "
+                    "already count."
+                ),
                 self.avoid,
             )
         )
         keep.addLayout(places)
 
         self.excludes = TextListEditor(
-            "A name or pattern, e.g. Thumbnails or *.gif", "Folders and files to leave out"
+            self.tr("A name or pattern, e.g. Thumbnails or *.gif"),
+            self.tr("Folders and files to leave out"),
         )
-        self.exclude_folder = QPushButton("Choose folder…")
+        self.exclude_folder = QPushButton(self.tr("Choose folder…"))
         self.exclude_folder.setAutoDefault(False)
-        self.exclude_folder.setToolTip("Pick a folder inside the folders to scan to leave it out")
+        self.exclude_folder.setToolTip(
+            self.tr("Pick a folder inside the folders to scan to leave it out")
+        )
         self.exclude_folder.clicked.connect(self.choose_excluded_folder)
         self.excludes.entry_row.insertWidget(1, self.exclude_folder)
-        self.min_size = _limit_spin(" KB", 1_000_000, 50, "Smallest file size, in kilobytes")
-        self.min_width = _limit_spin(" px", 100_000, 640, "Smallest width, in pixels")
-        self.min_height = _limit_spin(" px", 100_000, 480, "Smallest height, in pixels")
-        self.size_limit = QCheckBox("Leave out files smaller than")
-        self.dims_limit = QCheckBox("Leave out pictures smaller than")
+        self.min_size = _limit_spin(
+            self.tr(" KB"), 1_000_000, 50, self.tr("Smallest file size, in kilobytes")
+        )
+        self.min_width = _limit_spin(
+            self.tr(" px"), 100_000, 640, self.tr("Smallest width, in pixels")
+        )
+        self.min_height = _limit_spin(
+            self.tr(" px"), 100_000, 480, self.tr("Smallest height, in pixels")
+        )
+        self.size_limit = QCheckBox(self.tr("Leave out files smaller than"))
+        self.dims_limit = QCheckBox(self.tr("Leave out pictures smaller than"))
         self.size_limit.toggled.connect(self.min_size.setEnabled)
         self.dims_limit.toggled.connect(self.min_width.setEnabled)
         self.dims_limit.toggled.connect(self.min_height.setEnabled)
@@ -395,34 +414,40 @@ class ScanSettingsDialog(QDialog):
         skip = QVBoxLayout(skip_tab)
         skip.addWidget(
             _group(
-                "Folders and files to leave out",
-                "Folders and files with one of these names are not looked at, wherever "
-                "they are. * stands for any letters: *.gif leaves out every GIF, Backup* "
-                "every folder whose name starts with Backup. With a / it is a path inside "
-                "a scanned folder: 2019/Scans. Or click Choose folder… to pick one.",
+                self.tr("Folders and files to leave out"),
+                self.tr(
+                    "Folders and files with one of these names are not looked at, wherever "
+                    "they are. * stands for any letters: *.gif leaves out every GIF, Backup* "
+                    "every folder whose name starts with Backup. With a / it is a path inside "
+                    "a scanned folder: 2019/Scans. Or click Choose folder… to pick one."
+                ),
                 self.excludes,
             )
         )
         skip.addWidget(
             _group(
-                "Smallest pictures to look at",
-                "Leave out icons and small thumbnails. Pictures left out are listed under "
-                "Skipped files. Either way round: 800 × 600 also takes a 600 × 800 picture.",
+                self.tr("Smallest pictures to look at"),
+                self.tr(
+                    "Leave out icons and small thumbnails. Pictures left out are listed under "
+                    "Skipped files. Either way round: 800 × 600 also takes a 600 × 800 picture."
+                ),
                 sizes,
             )
         )
         skip.addStretch(1)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(keep_tab, "Which copy to keep")
-        self.tabs.addTab(skip_tab, "What to leave out")
+        self.tabs.addTab(keep_tab, self.tr("Which copy to keep"))
+        self.tabs.addTab(skip_tab, self.tr("What to leave out"))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         intro = _help(
-            "Used for your next scans. The scan settings of a finished scan stay as they were."
+            self.tr(
+                "Used for your next scans. The scan settings of a finished scan stay as they were."
+            )
         )
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
@@ -435,16 +460,20 @@ class ScanSettingsDialog(QDialog):
     def choose_excluded_folder(self) -> None:
         roots: list[str] = self.settings.get(Keys.FOLDERS)
         start = roots[0] if roots else ""
-        folder = QFileDialog.getExistingDirectory(self, "Choose a folder to leave out", start)
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Choose a folder to leave out"), start
+        )
         if not folder:
             return
         pattern = exclude_pattern_for(folder, roots)
         if pattern is None:
             QMessageBox.information(
                 self,
-                "Leave out a folder",
-                "Choose a folder inside one of the folders to scan. To leave out a whole "
-                "folder you scan, take it off the list on the first page.",
+                self.tr("Leave out a folder"),
+                self.tr(
+                    "Choose a folder inside one of the folders to scan. To leave out a whole "
+                    "folder you scan, take it off the list on the first page."
+                ),
             )
             return
         self.excludes.add_value(pattern)
@@ -493,26 +522,30 @@ def settings_summary(settings: Settings) -> str:
     if order and full_order(order) != list(DEFAULT_ORDER):
         first = full_order(order)[0]
         parts.append(
-            f"“{_LABELS[first]}” decides first"
+            _("“{criterion}” decides first").format(criterion=criterion_title(first))
             if first != DEFAULT_ORDER[0]
-            else "your own order for the copy to keep"
+            else _("your own order for the copy to keep")
         )
     prefer: list[str] = settings.get(Keys.PREFER)
     avoid: list[str] = settings.get(Keys.AVOID)
     if prefer != Keys.PREFER.default or avoid:
-        parts.append("your own folders to keep and remove")
+        parts.append(_("your own folders to keep and remove"))
     excludes: list[str] = settings.get(Keys.EXCLUDES)
     if excludes:
         more = len(excludes) - 3
-        shown = ", ".join(excludes[:3]) + (f" and {more} more" if more > 0 else "")
-        parts.append(f"leaving out {shown}")
+        shown = ", ".join(excludes[:3])
+        if more > 0:
+            shown = ngettext("{names} and {n} more", "{names} and {n} more", more).format(
+                names=shown, n=number(more)
+            )
+        parts.append(_("leaving out {names}").format(names=shown))
     size = settings.get(Keys.MIN_FILE_SIZE)
     if size > 0:
-        parts.append(f"files under {human_bytes(size)}")
+        parts.append(_("files under {size}").format(size=human_bytes(size)))
     w, h = settings.get(Keys.MIN_WIDTH), settings.get(Keys.MIN_HEIGHT)
     if w > 0 or h > 0:
-        parts.append(f"pictures under {w} × {h}")
-    return ("Your settings: " + "; ".join(parts) + ".") if parts else ""
+        parts.append(_("pictures under {width} × {height}").format(width=w, height=h))
+    return _("Your settings: {settings}.").format(settings="; ".join(parts)) if parts else ""
 
 
 def edit_scan_settings(settings: Settings, parent: QWidget | None = None) -> bool:

@@ -24,15 +24,17 @@ class SkippedView(QWidget):
         super().__init__(parent)
         self.model = model
         intro = QLabel(
-            "These files were left out of the scan. They are not changed in any way. "
-            "Typical reasons: the file is damaged, it is not a picture, or you do not have "
-            "permission to read it."
+            self.tr(
+                "These files were left out of the scan. They are not changed in any way. "
+                "Typical reasons: the file is damaged, it is not a picture, or you do not have "
+                "permission to read it."
+            )
         )
         intro.setWordWrap(True)
         intro.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.table = QTableView()
         self.table.setModel(model)
-        self.table.setAccessibleName("Skipped files")
+        self.table.setAccessibleName(self.tr("Skipped files"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
@@ -44,10 +46,12 @@ class SkippedView(QWidget):
         header.setStretchLastSection(True)
         header.resizeSection(0, 240)
         header.resizeSection(1, 380)
-        self.copy_button = QPushButton("Copy list")
-        self.copy_button.setToolTip("Copy every skipped file and its reason, to paste in a report")
+        self.copy_button = QPushButton(self.tr("Copy list"))
+        self.copy_button.setToolTip(
+            self.tr("Copy every skipped file and its reason, to paste in a report")
+        )
         self.copy_button.clicked.connect(self.copy_list)
-        self.reveal_button = QPushButton("Show in folder")
+        self.reveal_button = QPushButton(self.tr("Show in folder"))
         self.reveal_button.clicked.connect(self.reveal_selected)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -70,7 +74,9 @@ class SkippedView(QWidget):
         selected = self.table.selectionModel().hasSelection()
         self.reveal_button.setEnabled(has_rows and selected)
         self.reveal_button.setToolTip(
-            "Show the selected file in your file manager" if has_rows else "No files were skipped"
+            self.tr("Show the selected file in your file manager")
+            if has_rows
+            else self.tr("No files were skipped")
         )
 
     @Slot()

@@ -31,29 +31,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cleaner import Similarity
+from cleaner import N_, Similarity, _
 from ui.format import plain_tooltip
 from ui.settings import Keys, Settings
 from ui.widgets.scan_settings_dialog import edit_scan_settings, settings_summary
 
 SIMILARITY_TEXT: dict[Similarity, tuple[str, str]] = {
     Similarity.IDENTICAL: (
-        "Identical files only",
-        "Only files that are exact copies, byte for byte.",
+        N_("Identical files only"),
+        N_("Only files that are exact copies, byte for byte."),
     ),
     Similarity.SAME: (
-        "Same picture (recommended)",
-        "Also finds copies that were resized, re-saved, converted to another format or "
-        "turned by the camera.",
+        N_("Same picture (recommended)"),
+        N_(
+            "Also finds copies that were resized, re-saved, converted to another format or "
+            "turned by the camera."
+        ),
     ),
     Similarity.SIMILAR: (
-        "Similar pictures",
-        "Also finds lightly edited versions. Look at each group before removing anything.",
+        N_("Similar pictures"),
+        N_("Also finds lightly edited versions. Look at each group before removing anything."),
     ),
     Similarity.LOOSE: (
-        "Loosely similar",
-        "Also finds pictures that only look alike, such as shots taken one after another. "
-        "Check every group carefully.",
+        N_("Loosely similar"),
+        N_(
+            "Also finds pictures that only look alike, such as shots taken one after another. "
+            "Check every group carefully."
+        ),
     ),
 }
 
@@ -72,7 +76,7 @@ class FolderList(QTreeWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setColumnCount(2)
-        self.setHeaderLabels(["Folder", "Protected"])
+        self.setHeaderLabels([self.tr("Folder"), self.tr("Protected")])
         self.setRootIsDecorated(False)
         self.setUniformRowHeights(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -81,9 +85,9 @@ class FolderList(QTreeWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.headerItem().setToolTip(
-            1, "Files in a protected folder are never suggested for removal."
+            1, self.tr("Files in a protected folder are never suggested for removal.")
         )
-        self.setAccessibleName("Folders to scan")
+        self.setAccessibleName(self.tr("Folders to scan"))
         self.setAcceptDrops(False)  # the page takes the drops
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -109,8 +113,10 @@ class FolderList(QTreeWidget):
             painter.drawText(
                 self.viewport().rect().adjusted(20, 20, -20, -20),
                 Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                "No folders yet.\n\nClick “Add folder…” or drag folders here from your "
-                "file manager.",
+                self.tr(
+                    "No folders yet.\n\nClick “Add folder…” or drag folders here from your "
+                    "file manager."
+                ),
             )
             painter.end()
 
@@ -125,23 +131,27 @@ class StartPage(QWidget):
         self.settings = settings
         self.setAcceptDrops(True)
 
-        title = QLabel("Find duplicate photos")
+        title = QLabel(self.tr("Find duplicate photos"))
         font = QFont(title.font())
         font.setPointSizeF(font.pointSizeF() * 1.8)
         font.setBold(True)
         title.setFont(font)
         intro = QLabel(
-            "PhotoSift looks through your folders for copies of the same picture: exact "
-            "copies, and copies that were resized, re-saved or converted. For each set of "
-            "copies it suggests the best one to keep. Nothing is deleted until you decide."
+            self.tr(
+                "PhotoSift looks through your folders for copies of the same picture: exact "
+                "copies, and copies that were resized, re-saved or converted. For each set of "
+                "copies it suggests the best one to keep. Nothing is deleted until you decide."
+            )
         )
         intro.setWordWrap(True)
         self.continue_button = QPushButton()  # "Continue reviewing (N sets, saved …)"
-        self.continue_button.setToolTip("Open the review you were working on, with your marks")
+        self.continue_button.setToolTip(
+            self.tr("Open the review you were working on, with your marks")
+        )
         self.continue_button.setMinimumHeight(36)
         self.continue_button.clicked.connect(self.continueRequested)
         self.continue_hint = QLabel(
-            "A new scan starts a new review: this one is replaced when the scan ends."
+            self.tr("A new scan starts a new review: this one is replaced when the scan ends.")
         )
         self.continue_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         continue_row = QHBoxLayout()
@@ -150,15 +160,15 @@ class StartPage(QWidget):
         self.continue_button.hide()
         self.continue_hint.hide()
 
-        folders_label = QLabel("<b>Folders to scan</b>")
+        folders_label = QLabel(self.tr("<b>Folders to scan</b>"))
         self.add_button = QPushButton(
-            self.style().standardIcon(QStyle.StandardPixmap.SP_DirOpenIcon), "Add folder…"
+            self.style().standardIcon(QStyle.StandardPixmap.SP_DirOpenIcon), self.tr("Add folder…")
         )
-        self.add_button.setToolTip("Choose a folder to look through (Ctrl+O)")
+        self.add_button.setToolTip(self.tr("Choose a folder to look through (Ctrl+O)"))
         self.add_button.clicked.connect(self.choose_folder)
-        self.remove_button = QPushButton("Remove from list")
+        self.remove_button = QPushButton(self.tr("Remove from list"))
         self.remove_button.setToolTip(
-            "Take the selected folders off this list (nothing on disk is touched)"
+            self.tr("Take the selected folders off this list (nothing on disk is touched)")
         )
         self.remove_button.clicked.connect(self.remove_selected)
         head = QHBoxLayout()
@@ -172,33 +182,37 @@ class StartPage(QWidget):
         self.folders.itemChanged.connect(self._save)
         self.folders.itemSelectionChanged.connect(self._update_buttons)
         protect_hint = QLabel(
-            "Tick <b>Protected</b> for folders that hold your originals or archive masters: "
-            "their files are never suggested for removal."
+            self.tr(
+                "Tick <b>Protected</b> for folders that hold your originals or archive masters: "
+                "their files are never suggested for removal."
+            )
         )
         protect_hint.setWordWrap(True)
         protect_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
         self.similarity = QComboBox()
-        self.similarity.setAccessibleName("How alike pictures must be")
+        self.similarity.setAccessibleName(self.tr("How alike pictures must be"))
         for preset, (label, tip) in SIMILARITY_TEXT.items():
-            self.similarity.addItem(label, preset.value)
+            self.similarity.addItem(_(label), preset.value)
             self.similarity.setItemData(
-                self.similarity.count() - 1, tip, Qt.ItemDataRole.ToolTipRole
+                self.similarity.count() - 1, _(tip), Qt.ItemDataRole.ToolTipRole
             )
         self.similarity_help = QLabel()
         self.similarity_help.setWordWrap(True)
         self.similarity_help.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.similarity.currentIndexChanged.connect(self._similarity_changed)
         sim_row = QHBoxLayout()
-        sim_label = QLabel("How alike must copies be?")
+        sim_label = QLabel(self.tr("How alike must copies be?"))
         sim_label.setBuddy(self.similarity)
         sim_row.addWidget(sim_label)
         sim_row.addWidget(self.similarity)
         sim_row.addStretch(1)
-        self.settings_button = QPushButton("More settings…")
+        self.settings_button = QPushButton(self.tr("More settings…"))
         self.settings_button.setToolTip(
-            "Which copy to keep, folders to prefer or avoid, what to leave out, the "
-            "smallest pictures to look at (Ctrl+,)"
+            self.tr(
+                "Which copy to keep, folders to prefer or avoid, what to leave out, the "
+                "smallest pictures to look at (Ctrl+,)"
+            )
         )
         self.settings_button.clicked.connect(self.open_settings)
         sim_row.addWidget(self.settings_button)
@@ -206,24 +220,28 @@ class StartPage(QWidget):
         self.settings_summary.setWordWrap(True)
         self.settings_summary.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
-        self.rotations = QCheckBox("Also find copies that were rotated or mirrored")
+        self.rotations = QCheckBox(self.tr("Also find copies that were rotated or mirrored"))
         self.rotations.setToolTip(
-            "Finds a picture even when a copy of it was turned sideways, upside down or "
-            "flipped (a scan rotated by its pixels, a mirrored crop). On by default; "
-            "untick it to match pictures only the way they are shown."
+            self.tr(
+                "Finds a picture even when a copy of it was turned sideways, upside down or "
+                "flipped (a scan rotated by its pixels, a mirrored crop). On by default; "
+                "untick it to match pictures only the way they are shown."
+            )
         )
         self.rotations.toggled.connect(self._save)
 
-        self.sample_button = QPushButton("Try with sample photos")
+        self.sample_button = QPushButton(self.tr("Try with sample photos"))
         self.sample_button.setToolTip(
-            "Makes a small set of sample pictures with planted copies in a temporary "
-            "folder and scans it, so you can see how PhotoSift works. Your own files are "
-            "not touched."
+            self.tr(
+                "Makes a small set of sample pictures with planted copies in a temporary "
+                "folder and scans it, so you can see how PhotoSift works. Your own files are "
+                "not touched."
+            )
         )
         self.sample_button.clicked.connect(self.sampleRequested)
-        self.scan_button = QPushButton("Scan for duplicates")
+        self.scan_button = QPushButton(self.tr("Scan for duplicates"))
         self.scan_button.setDefault(True)
-        self.scan_button.setToolTip("Look through the folders above (Ctrl+R)")
+        self.scan_button.setToolTip(self.tr("Look through the folders above (Ctrl+R)"))
         big = QFont(self.scan_button.font())
         big.setPointSizeF(big.pointSizeF() * 1.25)
         big.setBold(True)
@@ -297,7 +315,7 @@ class StartPage(QWidget):
     @Slot()
     def _similarity_changed(self) -> None:
         preset = Similarity(str(self.similarity.currentData()))
-        self.similarity_help.setText(SIMILARITY_TEXT[preset][1])
+        self.similarity_help.setText(_(SIMILARITY_TEXT[preset][1]))
         self._save()
 
     @Slot()
@@ -325,7 +343,7 @@ class StartPage(QWidget):
         ]
 
     def _add_item(self, folder: str, protected: bool = False) -> QTreeWidgetItem:
-        item = QTreeWidgetItem([folder, "Protected"])
+        item = QTreeWidgetItem([folder, self.tr("Protected")])
         item.setData(0, Qt.ItemDataRole.UserRole, folder)
         item.setIcon(0, self.style().standardIcon(QStyle.StandardPixmap.SP_DirIcon))
         item.setToolTip(0, plain_tooltip(folder))
@@ -335,9 +353,9 @@ class StartPage(QWidget):
             | Qt.ItemFlag.ItemIsUserCheckable
         )
         item.setCheckState(1, Qt.CheckState.Checked if protected else Qt.CheckState.Unchecked)
-        item.setToolTip(1, "Never suggest removing files from this folder")
+        item.setToolTip(1, self.tr("Never suggest removing files from this folder"))
         if not os.path.isdir(folder):
-            item.setText(0, f"{folder}  (not found)")
+            item.setText(0, self.tr("{folder}  (not found)").format(folder=folder))
             item.setForeground(0, self.palette().color(QPalette.ColorRole.PlaceholderText))
         self._describe(item)
         self.folders.addTopLevelItem(item)
@@ -348,12 +366,16 @@ class StartPage(QWidget):
         """The words a screen reader says for the row: the folder and whether it is
         protected (Space switches it)."""
         protected = item.checkState(1) == Qt.CheckState.Checked
-        words = "protected" if protected else "not protected"
         role = Qt.ItemDataRole.AccessibleTextRole
-        text = f"{item.data(0, Qt.ItemDataRole.UserRole)}, {words} (Space switches)"
+        folder = item.data(0, Qt.ItemDataRole.UserRole)
+        text = (
+            self.tr("{folder}, protected (Space switches)")
+            if protected
+            else self.tr("{folder}, not protected (Space switches)")
+        ).format(folder=folder)
         if item.data(0, role) != text:
             item.setData(0, role, text)
-            item.setData(1, role, "Protected" if protected else "Not protected")
+            item.setData(1, role, self.tr("Protected") if protected else self.tr("Not protected"))
 
     def add_folders(self, paths: list[str]) -> int:
         """Add folders that are not on the list yet. Returns how many were added."""
@@ -375,7 +397,7 @@ class StartPage(QWidget):
     @Slot()
     def choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(
-            self, "Choose a folder to scan", pictures_folder()
+            self, self.tr("Choose a folder to scan"), pictures_folder()
         )
         if folder:
             self.add_folders([folder])
