@@ -112,7 +112,7 @@ def test_the_review_page_speaks_spanish(speak, qtbot: QtBot, tmp_path: Path) -> 
         assert row.data(NAME).startswith(f"3 copias de {shown}, 2 marcadas, ")
         # the summary and the move button count the marked files
         assert rp.summary.text().startswith("6 archivos marcados, ")
-        assert rp.trash_button.text().startswith("Mover 6 archivos a la Papelera (")
+        assert rp.trash_button.text().startswith("Mover 6 archivos a la papelera (")
     finally:
         _close(window, qtbot)
 
