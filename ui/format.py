@@ -13,7 +13,6 @@ from cleaner import (
     KEPT_OVER_TIE,
     DuplicateGroup,
     GroupMember,
-    KeeperReason,
     KeptOver,
     criterion_label,
     kept_over_words,
@@ -21,6 +20,7 @@ from cleaner import (
     printable,
     quality_breakdown,
     relative_sharpness,
+    shown_reason,
 )
 
 # one byte formatter for the window, the reports and the command line
@@ -62,11 +62,12 @@ def resolution(member: GroupMember) -> str:
     return f"{m.width} × {m.height}" if m is not None else "size unknown"
 
 
-def keeper_reason(reason: str, short: bool = False) -> str:
-    """A group's stored keeper reason as a sentence. `short` shows the headline only: the
-    aside ("other copies differ by ...") is detail for a tooltip. The engine splits the
-    reason (`KeeperReason`), so the window never depends on its wording."""
-    parts = KeeperReason.from_stored(reason)
+def keeper_reason(group: DuplicateGroup, short: bool = False) -> str:
+    """A group's keeper reason as a sentence. `short` shows the headline only: the
+    aside ("other copies differ by ...") is detail for a tooltip. The engine makes the
+    reason's words in the user's language and splits them (`shown_reason`), so the window
+    never depends on its wording."""
+    parts = shown_reason(group)
     text = parts.headline if short else parts.full
     return f"Suggested to keep: {text}." if text else "Suggested to keep."
 
@@ -189,7 +190,7 @@ def keeper_header(group: DuplicateGroup, limit: int = 2) -> str:
     keeper = group.keeper
     beaten = [m for m in group.members if not m.is_keeper and m.kept_over is not None]
     if not beaten:
-        return keeper_reason(group.reason, short=True)
+        return keeper_reason(group, short=True)
     by_way: dict[tuple[str, str], list[GroupMember]] = {}
     for m in beaten:
         assert m.kept_over is not None
@@ -279,7 +280,7 @@ def group_reason_tooltip(group: DuplicateGroup) -> str:
     if lines:
         lines.insert(0, f"Why {os.path.basename(group.keeper.path)} is kept over each copy:")
         lines.append("")
-    lines.append(keeper_reason(group.reason))
+    lines.append(keeper_reason(group))
     return "\n".join(lines)
 
 

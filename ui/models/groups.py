@@ -334,12 +334,12 @@ class GroupListModel(QAbstractListModel):
             return text
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             where = printable(folder_in_scan(group.keeper.path, self.session.roots))
-            return f"{keeper_reason(group.reason)} Kept copy in {where or 'the top folder'}."
+            return f"{keeper_reason(group)} Kept copy in {where or 'the top folder'}."
         if role == Qt.ItemDataRole.ToolTipRole:
             roots = self.session.roots
             folders = sorted({printable(folder_in_scan(m.path, roots)) for m in group.members})
             return plain_tooltip(
-                f"{printable(group.keeper.path)}\n{keeper_reason(group.reason)}\n"
+                f"{printable(group.keeper.path)}\n{keeper_reason(group)}\n"
                 f"Folders: {', '.join(folders[:6])}" + (" …" if len(folders) > 6 else "")
             )
         return None
