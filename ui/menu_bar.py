@@ -37,6 +37,10 @@ def build_menu_bar(w: MainWindow) -> None:
     view.addSeparator()
     view.addAction(w.act_tab_groups)
     view.addAction(w.act_tab_skipped)
+    view.addSeparator()
+    view.addAction(w.act_quality)
+    for a in w.pane_actions:
+        view.addAction(a)
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(w.act_keys)
     help_menu.addAction(w.act_about)

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from cleaner import BatchState, LogEntry, Method, Outcome, RestoreFinished, human_time
 from ui.format import human_bytes, plain_tooltip, plural
+from ui.pane_keys import pane_actions
 from ui.workers.mutations import BatchInfo, MutationController
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -269,6 +270,7 @@ class HistoryDialog(QDialog):
         splitter.addWidget(self.batches)
         splitter.addWidget(bottom)
         splitter.setSizes([200, 380])
+        self.pane_actions = pane_actions(self, splitter)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(self.empty)
