@@ -97,9 +97,11 @@ from cleaner.keep import (
     KeeperReason,
     QualityBreakdown,
     QualityPart,
+    keeper_reason_text,
     kept_over_words,
     quality_breakdown,
     relative_sharpness,
+    shown_reason,
 )
 from cleaner.models import (
     KEPT_OVER_DAMAGED,
@@ -366,6 +368,7 @@ __all__ = [
     "human_time",
     "is_ignore_key",
     "is_image_candidate",
+    "keeper_reason_text",
     "kept_over_words",
     "label_of",
     "labelled_base",
@@ -397,6 +400,7 @@ __all__ = [
     "scan_catalog_files",
     "scan_catalogs",
     "set_language",
+    "shown_reason",
     "skipped_words",
     "spanning_labels",
     "split_ignored",

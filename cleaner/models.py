@@ -305,7 +305,7 @@ class KeptOver:
     def summary(self) -> str:
         """Both values in one phrase: "2560x1600 vs. 1024x640"; for a tie, that it is one."""
         if self.criterion == KEPT_OVER_TIE:
-            return "equal on every criterion; the kept copy comes first by name"
+            return N_("equal on every criterion; the kept copy comes first by name")
         return f"{self.keeper_value} vs. {self.copy_value}"
 
 
@@ -391,6 +391,45 @@ class GroupMember:
         return self.entry.path
 
 
+# The codes of a stored keeper reason (`KeeperReasonParts.code`).
+REASON_ONLY_COPY = "only_copy"
+REASON_ONLY_INTACT = "only_intact"
+REASON_PROTECTED = "protected"
+REASON_IDENTICAL = "identical"
+REASON_CRITERION = "criterion"  # a criterion decided: `criterion` names it
+REASON_CODES = (
+    REASON_ONLY_COPY,
+    REASON_ONLY_INTACT,
+    REASON_PROTECTED,
+    REASON_IDENTICAL,
+    REASON_CRITERION,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class KeeperReasonParts:
+    """A group's keeper reason as a code and values, so that it is said in the user's
+    language when shown (`cleaner.keep.reason_text`); `DuplicateGroup.reason` keeps the
+    same reason as one English sentence for people and scripts reading the file.
+
+    The values are the engine's English words for each copy ("6000x4000", "an
+    original"): a marked phrase is translated when shown, a composed one ("JPEG quality
+    85") is not yet (docs/translation.md)."""
+
+    code: str  # one of REASON_CODES
+    criterion: str = ""  # the deciding criterion's key, for REASON_CRITERION
+    keeper: str = ""  # the keeper's value on that criterion
+    note: str = ""  # what the keeper's value adds (", original camera data")
+    others: tuple[str, ...] = ()  # the beaten copies' values, at most 3, sorted
+    more: bool = False  # more values than `others` holds
+    beaten: int = 0  # how many copies the deciding criterion beat
+    of: int = 0  # how many other copies the reason speaks of
+    differ_by: tuple[str, ...] = ()  # the other criteria the losing copies differ by
+    damaged: int = 0  # how many other copies are damaged (they lost on that first)
+    damaged_of: int = 0  # of how many other copies
+    damage: tuple[str, ...] = ()  # their kinds of damage, `DamageReason` codes, sorted
+
+
 @dataclass(frozen=True, slots=True)
 class DuplicateGroup:
     id: int
@@ -398,6 +437,9 @@ class DuplicateGroup:
     members: tuple[GroupMember, ...]
     reason: str  # in words: why the keeper was picked
     deciding_criterion: str | None  # the key of the criterion that decided, None if all tied
+    # the same reason as a code and values, to say it in the user's language; None in a
+    # result saved before it was recorded (its `reason` is then shown as stored)
+    reason_parts: KeeperReasonParts | None = None
 
     @property
     def keeper(self) -> GroupMember:

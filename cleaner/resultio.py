@@ -22,6 +22,7 @@ from cleaner.errors import ResultFormatError
 from cleaner.models import (
     DEFAULT_MAX_PIXELS,
     KEPT_OVER_SPECIAL,
+    REASON_CODES,
     TRANSFORM_NAMES,
     DamageReason,
     DuplicateGroup,
@@ -29,6 +30,7 @@ from cleaner.models import (
     GroupKind,
     GroupMember,
     ImageMetrics,
+    KeeperReasonParts,
     KeptOver,
     MatchEvidence,
     MatchKind,
@@ -146,6 +148,7 @@ def _group_to_dict(g: DuplicateGroup) -> dict[str, Any]:
         "kind": g.kind.value,
         "reason": g.reason,
         "deciding_criterion": g.deciding_criterion,
+        "reason_parts": _reason_parts_to_dict(g.reason_parts),
         "reclaimable_bytes": g.reclaimable_bytes,
         "members": [
             {
@@ -169,6 +172,25 @@ def _group_to_dict(g: DuplicateGroup) -> dict[str, Any]:
             }
             for m in g.members
         ],
+    }
+
+
+def _reason_parts_to_dict(p: KeeperReasonParts | None) -> dict[str, Any] | None:
+    if p is None:
+        return None
+    return {
+        "code": p.code,
+        "criterion": p.criterion,
+        "keeper": p.keeper,
+        "note": p.note,
+        "others": list(p.others),
+        "more": p.more,
+        "beaten": p.beaten,
+        "of": p.of,
+        "differ_by": list(p.differ_by),
+        "damaged": p.damaged,
+        "damaged_of": p.damaged_of,
+        "damage": list(p.damage),
     }
 
 
@@ -430,6 +452,51 @@ def _group(value: object, where: str) -> DuplicateGroup:
         members=parsed,
         reason=_text(g.get("reason", ""), _at(where, "reason")),
         deciding_criterion=_opt_text(g.get("deciding_criterion"), _at(where, "deciding_criterion")),
+        reason_parts=_reason_parts(g.get("reason_parts"), _at(where, "reason_parts")),
+    )
+
+
+def _reason_parts(value: object, where: str) -> KeeperReasonParts | None:
+    """A group's `reason_parts`: absent or null (a result saved before they were recorded)
+    is None, and the stored `reason` is shown as it is. Every value is checked: they are
+    put into sentences when shown."""
+    if value is None:
+        return None
+    d = _obj(value, where)
+    code = _text(_get(d, "code", where), _at(where, "code"))
+    if code not in REASON_CODES:
+        raise ResultFormatError(
+            f"result file is damaged or incomplete: {_at(where, 'code')} should be one of "
+            f"{', '.join(REASON_CODES)}"
+        )
+    criterion = _text(d.get("criterion", ""), _at(where, "criterion"))
+    keys = _texts(d.get("differ_by", []), _at(where, "differ_by"))
+    for key, at in [
+        (criterion, _at(where, "criterion")),
+        *((k, _at(where, "differ_by")) for k in keys),
+    ]:
+        if key and not _KEY.fullmatch(key):
+            raise ResultFormatError(
+                f"result file is damaged or incomplete: {at} is not a keeper criterion"
+            )
+    others = tuple(
+        _short_text(v, f"{_at(where, 'others')}[{n}]")
+        for n, v in enumerate(_list(d.get("others", []), _at(where, "others")))
+    )
+    damage = _texts(d.get("damage", []), _at(where, "damage"))
+    return KeeperReasonParts(
+        code,
+        criterion=criterion,
+        keeper=_short_text(d.get("keeper", ""), _at(where, "keeper")),
+        note=_short_text(d.get("note", ""), _at(where, "note")),
+        others=others,
+        more=_bool(d.get("more", False), _at(where, "more")),
+        beaten=_int(d.get("beaten", 0), _at(where, "beaten"), 0),
+        of=_int(d.get("of", 0), _at(where, "of"), 0),
+        differ_by=keys,
+        damaged=_int(d.get("damaged", 0), _at(where, "damaged"), 0),
+        damaged_of=_int(d.get("damaged_of", 0), _at(where, "damaged_of"), 0),
+        damage=damage,
     )
 
 

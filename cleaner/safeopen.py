@@ -17,6 +17,8 @@ import os
 import stat
 from typing import BinaryIO
 
+from cleaner.i18n import N_
+
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX; Windows has no FIFOs in folders
 _FLAGS = os.O_RDONLY | _NONBLOCK | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOCTTY", 0)
 # Errors that opening a socket or an unusual device gives instead of a descriptor.
@@ -35,7 +37,7 @@ class NotARegularFileError(OSError):
 
     @property
     def kind(self) -> str:
-        return str(self.args[0]) if self.args else "not a regular file"
+        return str(self.args[0]) if self.args else N_("not a regular file")
 
     def __str__(self) -> str:
         return f"not a regular file: it is {self.kind}"
@@ -44,16 +46,16 @@ class NotARegularFileError(OSError):
 def kind_of(mode: int) -> str:
     """What a non-regular file is, in plain words."""
     if stat.S_ISFIFO(mode):
-        return "a pipe (FIFO)"
+        return N_("a pipe (FIFO)")
     if stat.S_ISSOCK(mode):
-        return "a socket"
+        return N_("a socket")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return N_("a device")
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return N_("a folder")
     if stat.S_ISLNK(mode):
-        return "a symbolic link"
-    return "not a regular file"
+        return N_("a symbolic link")
+    return N_("not a regular file")
 
 
 def _refuse(mode: int) -> NotARegularFileError:

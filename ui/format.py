@@ -14,7 +14,6 @@ from cleaner import (
     N_,
     DuplicateGroup,
     GroupMember,
-    KeeperReason,
     KeptOver,
     _,
     criterion_label,
@@ -27,6 +26,7 @@ from cleaner import (
     printable,
     quality_breakdown,
     relative_sharpness,
+    shown_reason,
 )
 
 # English only ("3 copies"): left for code not yet wrapped; words shown use `ngettext`
@@ -72,11 +72,12 @@ def resolution(member: GroupMember) -> str:
     return f"{m.width} × {m.height}" if m is not None else _("size unknown")
 
 
-def keeper_reason(reason: str, short: bool = False) -> str:
-    """A group's stored keeper reason as a sentence. `short` shows the headline only: the
-    aside ("other copies differ by ...") is detail for a tooltip. The engine splits the
-    reason (`KeeperReason`), so the window never depends on its wording."""
-    parts = KeeperReason.from_stored(reason)
+def keeper_reason(group: DuplicateGroup, short: bool = False) -> str:
+    """A group's keeper reason as a sentence. `short` shows the headline only: the
+    aside ("other copies differ by ...") is detail for a tooltip. The engine makes the
+    reason's words in the user's language and splits them (`shown_reason`), so the window
+    never depends on its wording."""
+    parts = shown_reason(group)
     text = parts.headline if short else parts.full
     # the stored reason is English (docs/translation.md): shown as stored
     return (
@@ -235,7 +236,7 @@ def keeper_header(group: DuplicateGroup, limit: int = 2) -> str:
     keeper = group.keeper
     beaten = [m for m in group.members if not m.is_keeper and m.kept_over is not None]
     if not beaten:
-        return keeper_reason(group.reason, short=True)
+        return keeper_reason(group, short=True)
     by_way: dict[tuple[str, str], list[GroupMember]] = {}
     for m in beaten:
         assert m.kept_over is not None
@@ -341,7 +342,7 @@ def group_reason_tooltip(group: DuplicateGroup) -> str:
         why = _("Why {name} is kept over each copy:")
         lines.insert(0, why.format(name=os.path.basename(group.keeper.path)))
         lines.append("")
-    lines.append(keeper_reason(group.reason))
+    lines.append(keeper_reason(group))
     return "\n".join(lines)
 
 

@@ -35,6 +35,8 @@ from ui.language import LanguageMenu
 from ui.marks_menu import MarksMenu
 from ui.menu_bar import build_menu_bar
 from ui.models.session import ReviewSession
+from ui.pane_keys import pane_actions
+from ui.quality_popup import show_quality_breakdown
 from ui.removal_flow import RemovalFlow
 from ui.saved_review import SavedReviewFlow
 from ui.settings import Keys, Settings, cache_dir
@@ -300,6 +302,14 @@ class MainWindow(QMainWindow):
         self.act_about = self._action(
             self.tr("&About PhotoSift"), None, self.show_about, self.tr("About")
         )
+        # the keyboard's way to what a mouse gets by hovering and dragging (README "Keyboard")
+        self.act_quality = self._action(
+            self.tr("&Quality breakdown"),
+            "Ctrl+I",
+            lambda: rp.isVisible() and show_quality_breakdown(rp.grid),
+            self.tr("What the current copy's quality score is made of"),
+        )
+        self.pane_actions = pane_actions(self, rp.splitter)
 
         build_menu_bar(self)
 

@@ -38,6 +38,9 @@ def build_menu_bar(w: MainWindow) -> None:
     view.addAction(w.act_tab_groups)
     view.addAction(w.act_tab_skipped)
     view.addSeparator()
+    view.addAction(w.act_quality)
+    for a in w.pane_actions:
+        view.addAction(a)
     w.language_menu.add_to(view)
     help_menu = bar.addMenu(w.tr("&Help"))
     help_menu.addAction(w.act_keys)

@@ -281,7 +281,7 @@ def _print_plan(plan: RemovalPlan, options: RemovalOptions, source: str) -> None
             ).format(n=number(n))
         )
         for k in plan.refused:
-            print(f"  {printable_path(k.path)}: {printable(k.message)}")
+            print(f"  {printable_path(k.path)}: {printable(k.words)}")
     if options.quarantine is not QuarantineMode.OFF:
         folder = options.quarantine_dir or _("'.photosift-quarantine' at the root of each drive")
         print(_("Quarantine folder: {folder}").format(folder=printable_path(folder)))
@@ -354,14 +354,14 @@ def _execute(
                     print(
                         "  "
                         + _("not moved: {path}: {message}").format(
-                            path=printable_path(kept.path), message=printable(kept.message)
+                            path=printable_path(kept.path), message=printable(kept.words)
                         ),
                         file=sys.stderr,
                     )
                 elif isinstance(event, FileRemoved) and event.sidecars_kept:
                     bar.close()
                     for k in event.sidecars_kept:
-                        shown = f"{printable_path(k.path)}: {printable(k.message)}"
+                        shown = f"{printable_path(k.path)}: {printable(k.words)}"
                         print(
                             "  " + _("sidecar not moved: {shown}").format(shown=shown),
                             file=sys.stderr,

@@ -25,7 +25,7 @@ from cleaner.detect.checks import MAX_THRESHOLD
 from cleaner.errors import BadRootError, Cancelled
 from cleaner.humanize import match_words, skipped_words
 from cleaner.i18n import N_, _, ngettext, number, pgettext
-from cleaner.keep import CRITERIA_KEYS, kept_over_words, parse_criteria
+from cleaner.keep import CRITERIA_KEYS, keeper_reason_text, kept_over_words, parse_criteria
 from cleaner.models import ScanResult, ScanSettings, Similarity
 from cleaner.progress import CancelToken, Notice, Progress, ScanFinished
 from cleaner.textsafe import printable, printable_path
@@ -379,9 +379,8 @@ def print_summary(result: ScanResult, listing: bool = False, out: Any = None) ->
         for g in result.groups:
             copies = ngettext("{n} copy", "{n} copies", g.size).format(n=number(g.size))
             kind = _(_KIND_WORDS.get(g.kind.value, g.kind.value))
-            # the stored keeper reason stays English (docs/translation.md)
             group = _("Group {id}").format(id=g.id)
-            line(f"{group} ({kind}, {copies}) - {g.reason}")
+            line(f"{group} ({kind}, {copies}) - {keeper_reason_text(g)}")
             for m in g.members:
                 if m.is_keeper:
                     mark = pgettext("listing mark", "keep")

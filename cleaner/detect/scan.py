@@ -810,6 +810,7 @@ def build_group(
         members=tuple(members),
         reason=choice.reason,
         deciding_criterion=None if choice.deciding is None else choice.deciding.key,
+        reason_parts=choice.parts,
     )
 
 

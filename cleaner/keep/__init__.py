@@ -5,7 +5,8 @@ scan calls it at the end.
 - `candidate`: one copy as the choice sees it, and the user's path rules;
 - `criteria`: the table of keeper criteria (one entry per criterion);
 - `quality`: the 0-100 score and the keeper choice, which reads the table;
-- `reason`: the stored keeper reason, written and split into its parts.
+- `reason`: the stored keeper reason, written and split into its parts;
+- `reason_text`: the keeper reason in the user's language, from its code and values.
 """
 
 from cleaner.keep.candidate import Candidate, PathRules
@@ -21,6 +22,7 @@ from cleaner.keep.criteria import (
 )
 from cleaner.keep.quality import KeeperChoice, choose_keeper
 from cleaner.keep.reason import KeeperReason, kept_over_words
+from cleaner.keep.reason_text import keeper_reason_text, shown_reason
 from cleaner.keep.score import QualityBreakdown, QualityPart, quality_breakdown, quality_score
 
 __all__ = [
@@ -37,9 +39,11 @@ __all__ = [
     "QualityBreakdown",
     "QualityPart",
     "choose_keeper",
+    "keeper_reason_text",
     "kept_over_words",
     "parse_criteria",
     "quality_breakdown",
     "quality_score",
     "relative_sharpness",
+    "shown_reason",
 ]

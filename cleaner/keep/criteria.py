@@ -120,7 +120,7 @@ def _resolution_words(c: Candidate, ctx: CopyContext) -> str:
 
 
 def _camera_note(c: Candidate) -> str:
-    return ", original camera data" if c.metrics is not None and c.metrics.camera else ""
+    return N_(", original camera data") if c.metrics is not None and c.metrics.camera else ""
 
 
 # ----------------------------------------------------------------------------- metadata

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cleaner.i18n import N_
 from cleaner.keep.candidate import Candidate, PathRules, damaged
@@ -29,6 +29,12 @@ from cleaner.models import (
     KEPT_OVER_DAMAGED,
     KEPT_OVER_PROTECTED,
     KEPT_OVER_TIE,
+    REASON_CRITERION,
+    REASON_IDENTICAL,
+    REASON_ONLY_COPY,
+    REASON_ONLY_INTACT,
+    REASON_PROTECTED,
+    KeeperReasonParts,
     KeptOver,
 )
 
@@ -41,6 +47,8 @@ class KeeperChoice:
     reason: str
     # per candidate, why the keeper won over it (None for the keeper itself)
     kept_over: tuple[KeptOver | None, ...] = ()
+    # `reason` as a code and values, to be said in the user's language when shown
+    parts: KeeperReasonParts | None = None
 
 
 def _shown(path: str) -> str:
@@ -100,7 +108,8 @@ def choose_keeper(
     keeper = order[0]
     k = candidates[keeper]
     if len(candidates) == 1:
-        return KeeperChoice(keeper, None, KEPT_PREFIX + "the only copy", (None,))
+        only = KeeperReasonParts(REASON_ONLY_COPY)
+        return KeeperChoice(keeper, None, KEPT_PREFIX + "the only copy", (None,), only)
     broken = [i for i in order[1:] if damaged(candidates[i])]
     if broken and not damaged(k):
         # decide among the intact copies, then say why the damaged ones lost
@@ -109,6 +118,7 @@ def choose_keeper(
             [candidates[i] for i in intact], criteria, rules, _others=len(candidates) - 1
         )
         reason = (KEPT_PREFIX + "the only intact copy") if len(intact) == 1 else inner.reason
+        parts = KeeperReasonParts(REASON_ONLY_INTACT) if len(intact) == 1 else inner.parts
         # plain words only ("a checksum inside the PNG file does not match"): the technical
         # detail is in the copy's own flag (tooltip, compare, report)
         words = sorted(
@@ -124,6 +134,13 @@ def choose_keeper(
             of = f"of the {len(candidates) - 1} other copies"
             subject = f"1 {of} is" if len(broken) == 1 else f"{len(broken)} {of} are"
         reason += f"; {subject} damaged ({'; '.join(words)})"
+        if parts is not None:
+            codes = sorted(
+                {m.damage.value for i in broken if (m := candidates[i].metrics) and m.damage}
+            )
+            parts = replace(
+                parts, damaged=len(broken), damaged_of=len(candidates) - 1, damage=tuple(codes)
+            )
         chosen = intact[inner.keeper]
         per_copy: list[KeptOver | None] = []
         won = candidates[chosen]
@@ -134,7 +151,7 @@ def choose_keeper(
                 per_copy.append(kept_over(won, c, criteria, ctx))
             else:  # the intact copies were ranked among themselves
                 per_copy.append(inner.kept_over[intact.index(i)])
-        return KeeperChoice(chosen, inner.deciding, reason, tuple(per_copy))
+        return KeeperChoice(chosen, inner.deciding, reason, tuple(per_copy), parts)
     over = tuple(
         None if i == keeper else kept_over(k, c, criteria, ctx) for i, c in enumerate(candidates)
     )
@@ -149,13 +166,22 @@ def choose_keeper(
     if beaten:
         deciding = min(beaten, key=lambda c: list(criteria).index(c))
     if k.protected and any(not candidates[i].protected for i in order[1:]):
-        return KeeperChoice(keeper, deciding, KEPT_PREFIX + "in a protected folder", over)
-    if deciding is None:
+        protected = KeeperReasonParts(REASON_PROTECTED)
         return KeeperChoice(
-            keeper, None, KEPT_PREFIX + "all copies are identical; the first by name", over
+            keeper, deciding, KEPT_PREFIX + "in a protected folder", over, protected
+        )
+    if deciding is None:
+        identical = KeeperReasonParts(REASON_IDENTICAL)
+        return KeeperChoice(
+            keeper,
+            None,
+            KEPT_PREFIX + "all copies are identical; the first by name",
+            over,
+            identical,
         )
     others = beaten[deciding]
-    mine = deciding.describe(k, ctx) + deciding.keeper_note(k)
+    note = deciding.keeper_note(k)
+    mine = deciding.describe(k, ctx) + note
     theirs = sorted({deciding.describe(candidates[i], ctx) for i in others})
     # true of every copy it speaks of: "the other copy" only when there is one other,
     # "others" only when the criterion beat all of them, else how many of how many
@@ -168,6 +194,18 @@ def choose_keeper(
         subject = f"{len(others)} of the {rest} other copies are"
     joined = ", ".join(theirs[:3]) + (" ..." if len(theirs) > 3 else "")
     reason = f"{KEPT_PREFIX}{mine}; " + deciding.others_phrase(subject, joined)
+    differ_by = [c for c in criteria if c in beaten and c is not deciding]
     if len(beaten) > 1:
-        reason += aside(c.label.lower() for c in criteria if c in beaten and c is not deciding)
-    return KeeperChoice(keeper, deciding, reason, over)
+        reason += aside(c.label.lower() for c in differ_by)
+    parts = KeeperReasonParts(
+        REASON_CRITERION,
+        criterion=deciding.key,
+        keeper=deciding.describe(k, ctx),
+        note=note,
+        others=tuple(theirs[:3]),
+        more=len(theirs) > 3,
+        beaten=len(others),
+        of=rest,
+        differ_by=tuple(c.key for c in differ_by),
+    )
+    return KeeperChoice(keeper, deciding, reason, over, parts)

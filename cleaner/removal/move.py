@@ -253,9 +253,9 @@ class _MoveGuard:
         if obj.size != planned.size or obj.mtime_ns != planned.mtime_ns:
             return KeptFile(path, KeepReason.CHANGED, change_detail(planned.size, obj.size))
         if planned.sha256 is not None and sha != planned.sha256:
-            return KeptFile(path, KeepReason.CHANGED, "contents differ from the scan")
+            return KeptFile(path, KeepReason.CHANGED, N_("contents differ from the scan"))
         if self._is_moved(obj):
-            return KeptFile(path, KeepReason.SAME_FILE, "that file was moved a moment ago")
+            return KeptFile(path, KeepReason.SAME_FILE, N_("that file was moved a moment ago"))
         problem = self._survivor_problem(planned, obj)
         if problem is not None:
             return problem
@@ -264,7 +264,7 @@ class _MoveGuard:
         except (OSError, NotARegularFile, BadPathForm) as exc:
             return state_problem(path, exc)
         if again != obj:
-            return KeptFile(path, KeepReason.CHANGED, "it changed while it was being checked")
+            return KeptFile(path, KeepReason.CHANGED, N_("it changed while it was being checked"))
         return _Checked(obj, sha)
 
     def check_sidecar(self, car: Sidecar) -> _Checked | KeptFile:
@@ -304,7 +304,7 @@ class _MoveGuard:
                 continue
             return None
         if same_file:
-            detail = "the copy that would stay is this same file, reached by another path"
+            detail = N_("the copy that would stay is this same file, reached by another path")
             return KeptFile(planned.path, KeepReason.SAME_FILE, detail)
         return KeptFile(planned.path, KeepReason.NO_COPY_LEFT)
 

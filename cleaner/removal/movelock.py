@@ -30,6 +30,7 @@ from typing import ParamSpec, TypeVar
 import filelock
 
 from cleaner.errors import PhotoSiftError
+from cleaner.i18n import _
 from cleaner.paths import lock_dir as default_lock_dir
 
 LOCK_FILE_NAME = "moves.lock"
@@ -42,7 +43,10 @@ class AnotherRemovalRunning(PhotoSiftError):
     """Another PhotoSift (process or window) is moving files or putting them back."""
 
     def __init__(self) -> None:
-        super().__init__("another PhotoSift is moving files; wait for it to finish and try again")
+        # said in the user's language when raised: the message is shown, never stored
+        super().__init__(
+            _("another PhotoSift is moving files; wait for it to finish and try again")
+        )
 
 
 class MoveLockError(PhotoSiftError):
@@ -67,8 +71,10 @@ def moving_files(lock_dir: str | os.PathLike[str] | None = None) -> Iterator[Non
         raise AnotherRemovalRunning() from None
     except OSError as exc:
         raise MoveLockError(
-            f"cannot create {path}, which keeps two PhotoSifts from moving files at once "
-            f"({exc.strerror or exc}); nothing was changed"
+            _(
+                "cannot create {path}, which keeps two PhotoSifts from moving files at once "
+                "({error}); nothing was changed"
+            ).format(path=path, error=exc.strerror or exc)
         ) from exc
     try:
         yield

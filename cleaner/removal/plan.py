@@ -22,6 +22,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 from cleaner.formats import is_image_candidate
+from cleaner.i18n import N_, _
 from cleaner.models import DuplicateGroup, GroupKind, GroupMember, ScanResult, Sidecar
 from cleaner.removal.fileidentity import (
     BadPathForm,
@@ -62,27 +63,31 @@ class KeepReason(str, enum.Enum):
 
 
 _KEEP_LABELS = {
-    KeepReason.ALL_COPIES: "every copy of this picture is marked; one must stay",
-    KeepReason.NO_COPY_LEFT: "the copy that would stay is missing or changed",
-    KeepReason.PROTECTED: "in a protected folder",
-    KeepReason.SYMLINK: "a shortcut (symbolic link); PhotoSift never acts through one",
-    KeepReason.NOT_A_FILE: "not a regular file",
-    KeepReason.NOT_IN_RESULT: "not part of this scan",
-    KeepReason.BAD_PATH: "not a file this scan could have found",
-    KeepReason.SAME_FILE: "the same file as another path in the list (one file, two paths)",
-    KeepReason.CHANGED: "changed since the scan",
-    KeepReason.VANISHED: "no longer there",
-    KeepReason.UNREADABLE: "could not be read",
-    KeepReason.TRASH_UNAVAILABLE: "the trash is not available on this drive",
-    KeepReason.FAILED: "could not be moved",
-    KeepReason.NOT_COPIES: "the result file says these are identical copies, but their "
-    "contents differ: the result was edited",
-    KeepReason.ONLY_DAMAGED_LEFT: "the copies that would stay are damaged; this is the last "
-    "intact copy",
-    KeepReason.SIDECAR_CHANGED: "its sidecar file changed since the scan",
-    KeepReason.SIDECAR_IN_USE: "this sidecar file is still used by another picture beside it",
-    KeepReason.NOT_VERIFIED: "the copy that would stay is on another server, which has not "
-    "confirmed it",
+    KeepReason.ALL_COPIES: N_("every copy of this picture is marked; one must stay"),
+    KeepReason.NO_COPY_LEFT: N_("the copy that would stay is missing or changed"),
+    KeepReason.PROTECTED: N_("in a protected folder"),
+    KeepReason.SYMLINK: N_("a shortcut (symbolic link); PhotoSift never acts through one"),
+    KeepReason.NOT_A_FILE: N_("not a regular file"),
+    KeepReason.NOT_IN_RESULT: N_("not part of this scan"),
+    KeepReason.BAD_PATH: N_("not a file this scan could have found"),
+    KeepReason.SAME_FILE: N_("the same file as another path in the list (one file, two paths)"),
+    KeepReason.CHANGED: N_("changed since the scan"),
+    KeepReason.VANISHED: N_("no longer there"),
+    KeepReason.UNREADABLE: N_("could not be read"),
+    KeepReason.TRASH_UNAVAILABLE: N_("the trash is not available on this drive"),
+    KeepReason.FAILED: N_("could not be moved"),
+    KeepReason.NOT_COPIES: N_(
+        "the result file says these are identical copies, but their "
+        "contents differ: the result was edited"
+    ),
+    KeepReason.ONLY_DAMAGED_LEFT: N_(
+        "the copies that would stay are damaged; this is the last intact copy"
+    ),
+    KeepReason.SIDECAR_CHANGED: N_("its sidecar file changed since the scan"),
+    KeepReason.SIDECAR_IN_USE: N_("this sidecar file is still used by another picture beside it"),
+    KeepReason.NOT_VERIFIED: N_(
+        "the copy that would stay is on another server, which has not confirmed it"
+    ),
 }
 
 
@@ -126,7 +131,17 @@ class KeptFile:
 
     @property
     def message(self) -> str:
+        """In English: the undo log stores it (`words` says it in the user's language)."""
         return f"{self.reason.label} ({self.detail})" if self.detail else self.reason.label
+
+    @property
+    def words(self) -> str:
+        """`message` in the user's language: the reason and a fixed detail are translated;
+        a detail made of parts (a path, two sizes) is shown as written."""
+        label = _(self.reason.label)
+        if not self.detail:
+            return label
+        return _("{reason} ({detail})").format(reason=label, detail=_(self.detail))
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,9 +287,9 @@ def _path_problem(path: str, roots: tuple[str, ...]) -> KeptFile | None:
     """A path the scan could not have produced (a hand-edited or foreign result)."""
     problem = path_form_problem(path)
     if problem is None and root_of(path, roots) is None:
-        problem = "outside the scanned folders"
+        problem = N_("outside the scanned folders")
     if problem is None and not is_image_candidate(path):
-        problem = "not a picture's file name"
+        problem = N_("not a picture's file name")
     return None if problem is None else KeptFile(path, KeepReason.BAD_PATH, problem)
 
 
@@ -322,8 +337,8 @@ def _why_no_survivor(
     others: list[GroupMember], roots: tuple[str, ...], victim_keys: dict[_Key, str]
 ) -> str:
     if any(_lookup(victim_keys, _record_keys(m)) is not None for m in others):
-        return "the copy that would stay is a file that goes too, reached by another path"
-    return "the copies that would stay are not files this scan could have found"
+        return N_("the copy that would stay is a file that goes too, reached by another path")
+    return N_("the copies that would stay are not files this scan could have found")
 
 
 def _planned(
@@ -387,7 +402,7 @@ def _disk_problem(member: GroupMember, root: str | None, folders: set[str]) -> K
 
 # -- why a file found on disk stays (the move's last checks give the same reasons) ---------
 
-OTHER_OBJECT = "another file has this name now (or its drive was connected again); scan again"
+OTHER_OBJECT = N_("another file has this name now (or its drive was connected again); scan again")
 
 
 def _link_detail(path: str, exc: SymlinkInPath) -> str:
@@ -400,7 +415,7 @@ def change_detail(size: int, now_size: int) -> str:
     """How a file differs from the scan's record of it, for a `KeepReason.CHANGED`."""
     if now_size != size:
         return f"size {size:,} → {now_size:,} bytes"
-    return "modified since the scan"
+    return N_("modified since the scan")
 
 
 def state_problem(path: str, exc: Exception) -> KeptFile:

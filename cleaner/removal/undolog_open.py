@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from cleaner.i18n import _
 from cleaner.removal.movelock import AnotherRemovalRunning, MoveLockError, moving_files
 from cleaner.removal.undolog import UndoLog, UndoLogDamaged, UndoLogError, default_log_path
 from cleaner.removal.undolog_recovery import Recovery, recover_log
@@ -42,7 +43,11 @@ def open_log(
         with moving_files():
             recovery = recover_log(log_path)
     except AnotherRemovalRunning as exc:
-        raise UndoLogError(f"the undo log is damaged, and {exc}; it will be repaired then") from exc
+        raise UndoLogError(
+            _("the undo log is damaged, and {problem}; it will be repaired then").format(
+                problem=exc
+            )
+        ) from exc
     except MoveLockError as exc:
         raise UndoLogError(str(exc)) from exc
     return UndoLog(log_path), recovery

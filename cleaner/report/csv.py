@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 from cleaner.humanize import criterion_label, damage_words, kept_over_summary, match_words
+from cleaner.keep import keeper_reason_text
 from cleaner.models import DuplicateGroup, ScanResult
 from cleaner.report.summary import ReportSummary
 from cleaner.textsafe import printable
@@ -112,7 +113,7 @@ def rows(groups: Iterable[DuplicateGroup]) -> Iterable[list[str]]:
                 safe_cell(metrics.camera or "") if metrics else "",
                 "yes" if m.protected else "no",
                 "no" if m.entry.frees_space else "yes",
-                safe_cell(g.reason) if m.is_keeper else "",
+                safe_cell(keeper_reason_text(g)) if m.is_keeper else "",
                 safe_cell(" | ".join(display_path(c.path) for c in m.entry.sidecars)),
                 safe_cell(damage_words(metrics)),
                 safe_cell(

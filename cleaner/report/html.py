@@ -45,6 +45,7 @@ from cleaner.i18n import (
 )
 from cleaner.i18n import human_size as human_bytes
 from cleaner.i18n import percent as whole_percent
+from cleaner.keep import shown_reason
 from cleaner.models import (
     DuplicateGroup,
     GroupKind,
@@ -640,11 +641,8 @@ class _Writer:
             freed = _("{size} could be freed").format(size=human_bytes(reclaim))
             heading = f"{heading} — {freed}"
         self.w(f'<section class="group" id="group-{g.id}">\n<h3>{esc(heading)}</h3>\n')
-        reason = g.reason
-        if reason.lower().startswith("kept: "):
-            reason = reason[len("kept: ") :]
+        reason = shown_reason(g).full
         if reason:
-            # the stored keeper reason is English (docs/translation.md)
             why = _("Why the first copy is kept: {reason}").format(reason=reason)
             self.w(f'<p class="why">{esc(why)}</p>\n')
         heads = [

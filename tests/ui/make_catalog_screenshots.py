@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QApplication
 
 from tests.helpers.catalogs import build_catalog, damaged_copy
 from tests.ui.make_screenshots import settle, shot, wait_until
+from tests.ui.shots_language import apply_shots_language
 from ui.catalog_open import ProtectCatalogsDialog
 from ui.main_window import MainWindow
 from ui.workers.base import drain_pools
@@ -52,6 +53,7 @@ def main() -> int:
     b = build_catalog(archive, "archive", work / "archive.catalog")
     shutil.rmtree(archive)  # "on another computer" now
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    apply_shots_language(app)  # PHOTOSIFT_SHOTS_LANG=es|pseudo (make_language_screenshots)
     assert app is not None
     QCoreApplication.setApplicationName("PhotoSift")
     window = MainWindow()

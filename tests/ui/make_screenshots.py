@@ -39,6 +39,7 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from cleaner.demo.library import make_demo_library
+from tests.ui.shots_language import apply_shots_language
 from ui.main_window import MainWindow
 from ui.settings import Keys
 from ui.workers.base import drain_pools
@@ -78,6 +79,7 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     photos = sys.argv[2] if len(sys.argv) > 2 else None
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    apply_shots_language(app)  # PHOTOSIFT_SHOTS_LANG=es|pseudo (make_language_screenshots)
     assert app is not None
     QCoreApplication.setApplicationName("PhotoSift")
     if language := os.environ.get("SHOTS_LANG"):  # "es", "pseudo": the window in it

@@ -156,6 +156,12 @@ def test_the_catalog_review_names_every_control(
         window.catalogs.start([str(estate.a), str(estate.b)], ())
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.review_page)
     assert not unnamed(window) + hidden_texts(window)
+    window.export_report()  # the estate report's dialog: formats, times, price, place
+    export = window.catalogs.export_dialog
+    assert export is not None
+    assert export.isVisible()
+    assert unnamed(export) == []
+    export.close()
     protect = ProtectCatalogsDialog([str(estate.a), str(estate.b)], window)
     qtbot.addWidget(protect)
     protect.show()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from cleaner.models import DuplicateGroup, GroupKind
 from ui.format import keeper_reason
 
 ASIDE = (
@@ -39,4 +40,6 @@ ASIDE = (
     ],
 )
 def test_the_window_words_the_engines_parts(stored: str, short: bool, shown: str) -> None:
-    assert keeper_reason(stored, short=short) == shown
+    # a group as a result saved before the reason's parts were recorded holds it
+    group = DuplicateGroup(1, GroupKind.SIMILAR, (), stored, None)
+    assert keeper_reason(group, short=short) == shown

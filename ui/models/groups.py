@@ -349,13 +349,13 @@ class GroupListModel(QAbstractListModel):
                 if where
                 else _("Kept copy in the top folder.")
             )
-            return f"{keeper_reason(group.reason)} {kept_in}"
+            return f"{keeper_reason(group)} {kept_in}"
         if role == Qt.ItemDataRole.ToolTipRole:
             roots = self.session.roots
             folders = sorted({printable(folder_in_scan(m.path, roots)) for m in group.members})
             shown = ", ".join(folders[:6]) + (" …" if len(folders) > 6 else "")
             return plain_tooltip(
-                f"{printable(group.keeper.path)}\n{keeper_reason(group.reason)}\n"
+                f"{printable(group.keeper.path)}\n{keeper_reason(group)}\n"
                 + _("Folders: {folders}").format(folders=shown)
             )
         return None

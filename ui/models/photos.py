@@ -270,7 +270,7 @@ class PhotoGridModel(QAbstractListModel):
             elif self.session.is_locked(self._row, i):
                 why = _("In a protected folder: always kept.")
             elif m.is_keeper:
-                why = keeper_reason(group.reason)
+                why = keeper_reason(group)
             else:
                 keeper = next((k for k in group.members if k.is_keeper), None)
                 why = kept_over_text(m, keeper) or (
@@ -305,7 +305,7 @@ class PhotoGridModel(QAbstractListModel):
                     ]
                     lines.append(keeper_changed_text(m, group, stays))
             elif m.is_keeper:
-                lines.append(keeper_reason(group.reason))
+                lines.append(keeper_reason(group))
             elif why := kept_over_text(m, next((k for k in group.members if k.is_keeper), None)):
                 lines.append(why)
             if how := match_tooltip(m, group):

@@ -49,6 +49,7 @@ from ui.format import (
     sharpness_words,
 )
 from ui.models.session import ReviewSession
+from ui.pane_keys import pane_actions
 from ui.thumbnails import ThumbnailLoader
 from ui.widgets.copy_chooser import CopyChooser
 from ui.widgets.elided_label import ElidedLabel
@@ -321,6 +322,7 @@ class CompareDialog(QDialog):
         bottom_layout.addWidget(legend)
         split.addWidget(bottom)
         split.setStretchFactor(0, 3)
+        self.pane_actions = pane_actions(self, pictures, split)
         split.setStretchFactor(1, 1)
 
         close = QPushButton(self.tr("Close"))

@@ -50,6 +50,7 @@ from cleaner import (
     time_of,
 )
 from ui.format import plain_tooltip
+from ui.pane_keys import pane_actions
 from ui.workers.mutations import BatchInfo, MutationController
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -312,6 +313,7 @@ class HistoryDialog(QDialog):
         splitter.addWidget(self.batches)
         splitter.addWidget(bottom)
         splitter.setSizes([200, 380])
+        self.pane_actions = pane_actions(self, splitter)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(self.empty)
