@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import math
 import os
 import re
 import secrets
@@ -469,7 +470,10 @@ class UndoLog:
             "SUM(e.outcome = 'skipped'), "
             "SUM(e.restore_state IN ('restored', 'restored_beside', 'in_place') "
             "    AND e.outcome IN ('moved', 'pending')), "
-            "SUM(CASE WHEN e.outcome = 'moved' THEN e.size ELSE 0 END) "
+            # TOTAL, not SUM: a hand-edited size near 2**63 would make SUM raise "integer
+            # overflow" and hide every batch; only sizes a file can have are counted
+            "TOTAL(CASE WHEN e.outcome = 'moved' AND typeof(e.size) = 'integer' "
+            "    AND e.size > 0 THEN e.size ELSE 0 END) "
             "FROM batches b LEFT JOIN entries e ON e.batch_id = b.id "
             "GROUP BY b.id ORDER BY b.rowid DESC"
         )
@@ -564,12 +568,19 @@ def _batch(r: Any) -> Batch:
         failed=_count(r[8]),
         skipped=_count(r[9]),
         restored=_count(r[10]),
-        bytes_moved=_count(r[11]),
+        bytes_moved=_byte_total(r[11]),
     )
 
 
 def _count(value: object) -> int:
     return value if isinstance(value, int) and value > 0 else 0
+
+
+def _byte_total(value: object) -> int:
+    """SQLite's TOTAL (a float), as bytes: 0 for nothing, at most SQLite's largest integer."""
+    if isinstance(value, int | float) and math.isfinite(value) and value > 0:
+        return int(min(value, 2**63 - 1))
+    return 0
 
 
 def _is_damage(exc: sqlite3.Error) -> bool:

@@ -213,6 +213,30 @@ def test_malformed_records_give_one_line_each_and_the_rest_restores(
         Path(p).unlink(missing_ok=True)
 
 
+@pytest.mark.parametrize("sizes", [(2**63 - 1, 2**63 - 1), (2**63 - 1, 1), (-(2**63), -1)])
+def test_edited_sizes_that_overflow_a_sum_still_list_and_restore(
+    env: Env, capsys: pytest.CaptureFixture[str], sizes: tuple[int, int]
+) -> None:
+    """Hand-edited sizes whose total does not fit SQLite's 64-bit integer: the history
+    still lists the batch (its byte count from the sizes that make sense) and the other
+    records restore; found by the property test above with a stored example."""
+    batch, originals = removed_batch(env, groups=3)
+    first, second = sorted(originals)[:2]
+    for path, size in ((first, sizes[0]), (second, sizes[1])):
+        edit(env, "UPDATE entries SET size = ? WHERE original_path = ?", (size, path.encode()))
+    capsys.readouterr()
+    assert cli("history") == 0
+    assert cli("history", batch) == 0
+    out, err = capsys.readouterr()
+    assert "overflow" not in out + err and "Traceback" not in out + err
+    with UndoLog() as log:
+        listed = log.batch(batch)
+    assert 0 <= listed.bytes_moved < 2**63
+    assert cli("undo", batch) in (0, 1)
+    third = sorted(originals)[2]
+    assert snapshot([third]) == {third: originals[third]}
+
+
 def test_malformed_record_through_the_cli_names_the_record(
     env: Env, capsys: pytest.CaptureFixture[str]
 ) -> None:
