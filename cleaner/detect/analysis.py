@@ -98,11 +98,19 @@ def sharpness(image: Image.Image) -> float:
     scale = 256 / max(w, h)
     if scale < 1:
         g = g.resize((max(1, round(w * scale)), max(1, round(h * scale))), Image.Resampling.BOX)
-    a = np.asarray(g, dtype=np.float32)
+    a = np.asarray(g)
     if a.shape[0] < 3 or a.shape[1] < 3:
         return 0.0
-    lap = 4 * a[1:-1, 1:-1] - a[:-2, 1:-1] - a[2:, 1:-1] - a[1:-1, :-2] - a[1:-1, 2:]
-    return float(lap.var())
+    # The Laplacian of 8-bit samples is a whole number within +-1020: worked out in int16
+    # and then made float32, it is exactly the array float32 arithmetic gives (every step
+    # of which is exact on such numbers), for a third of the time.
+    b = a.astype(np.int16)
+    lap = b[1:-1, 1:-1] * 4
+    lap -= b[:-2, 1:-1]
+    lap -= b[2:, 1:-1]
+    lap -= b[1:-1, :-2]
+    lap -= b[1:-1, 2:]
+    return float(lap.astype(np.float32).var())
 
 
 def _text(value: Any) -> str | None:
