@@ -151,6 +151,21 @@ class SkippedFile:
         return f"{self.reason.label}: {self.detail}" if self.detail else self.reason.label
 
 
+class TimeSource(str, enum.Enum):
+    """Which EXIF tag a picture's capture time was read from. The value is stable (it
+    goes into JSON, the fingerprint cache and catalogs)."""
+
+    ORIGINAL = "original"  # DateTimeOriginal (0x9003): when the shutter fired
+    DIGITIZED = "digitized"  # DateTimeDigitized (0x9004): when it was scanned or stored
+    MODIFIED = "modified"  # DateTime (0x0132): when the file was last written; editors
+    # rewrite it on save, so it dates the file, not the moment of capture
+
+    @property
+    def moment_of_capture(self) -> bool:
+        """The tag dates the capture itself (an edited copy keeps it), not the file."""
+        return self in (TimeSource.ORIGINAL, TimeSource.DIGITIZED)
+
+
 @dataclass(frozen=True, slots=True)
 class ImageMetrics:
     """What the small decode and the header say about one picture.
@@ -165,7 +180,8 @@ class ImageMetrics:
     jpeg_quality: int | None  # estimated from the quantisation tables, 1-100
     sharpness: float  # variance of the Laplacian at a fixed analysis size
     detail: float  # standard deviation of the 32x32 grey thumbnail, 0-127
-    capture_time: str | None  # EXIF DateTimeOriginal as "YYYY-MM-DD HH:MM:SS"
+    capture_time: str | None  # EXIF DateTimeOriginal (else Digitized, else DateTime) as
+    # "YYYY-MM-DD HH:MM:SS"; `capture_time_source` says which
     camera: str | None  # "Make Model"
     has_gps: bool
     has_exif: bool
@@ -177,6 +193,10 @@ class ImageMetrics:
     # distinct colours of a lossless picture when it has 256 or fewer and is not grey (a
     # palette PNG or GIF); None for full-colour, grey and lossy pictures
     colour_count: int | None = None
+    # where `capture_time` came from; None without a time, and in metrics stored before
+    # it was recorded (a cache, result or catalog of an earlier PhotoSift), whose time is
+    # then taken as it was
+    capture_time_source: TimeSource | None = None
 
     @property
     def damaged(self) -> bool:

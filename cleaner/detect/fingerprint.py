@@ -70,10 +70,8 @@ def _low_dct(pixels: np.ndarray) -> np.ndarray:
 
 
 def _bits_above_median(low: np.ndarray) -> int:
-    value = 0
-    for bit in (low > np.median(low)).ravel().tolist():
-        value = (value << 1) | int(bit)
-    return value
+    # row-major, first coefficient the most significant bit, as ImageHash packs them
+    return int.from_bytes(np.packbits(low > np.median(low)).tobytes(), "big")
 
 
 def _as_dct_sign_changes(transform: Callable[[np.ndarray], np.ndarray]) -> tuple[bool, bool, bool]:
@@ -96,6 +94,7 @@ def _as_dct_sign_changes(transform: Callable[[np.ndarray], np.ndarray]) -> tuple
 
 
 _SIGNS = np.array([(-1.0) ** k for k in range(HASH_SIZE)])
+_MIDDLE = HASH_SIZE * HASH_SIZE // 2  # the median of 64 coefficients: of the 32nd and 33rd
 
 
 def dihedral_phashes(grey32: Image.Image) -> tuple[int, ...]:
@@ -103,16 +102,15 @@ def dihedral_phashes(grey32: Image.Image) -> tuple[int, ...]:
     `_as_dct_sign_changes`). The first is exactly ImageHash's pHash; the others equal
     the pHash of the turned picture except where a coefficient ties the median to within
     rounding, which only a flat picture has (and those are low-detail, checked apart)."""
-    low = _low_dct(np.asarray(grey32))
-    out = []
-    for transpose, flip_rows, flip_columns in _DCT_MOVES:
-        moved = low.T if transpose else low
-        if flip_rows:
-            moved = moved * _SIGNS[:, None]
-        if flip_columns:
-            moved = moved * _SIGNS[None, :]
-        out.append(_bits_above_median(moved))
-    return tuple(out)
+    # all eight at once: the coefficients of each, gathered and signed in one step (a sign
+    # of +-1 changes no bit of a value, so these are the very numbers the moves give),
+    # then one median per row; a loop of eight medians and bit-packings cost ~1 ms a picture
+    moved = np.take(_low_dct(np.asarray(grey32)), _MOVED_AT) * _MOVED_SIGNS
+    # each row's median as np.median takes it (the mean of the 32nd and 33rd values, by
+    # partition) without its checks and axis handling, which cost 4x the arithmetic
+    middle = np.partition(moved, (_MIDDLE - 1, _MIDDLE), axis=1)
+    above = moved > ((middle[:, _MIDDLE - 1] + middle[:, _MIDDLE]) / 2)[:, None]
+    return tuple(int.from_bytes(row.tobytes(), "big") for row in np.packbits(above, axis=1))
 
 
 def fingerprint(image: Image.Image) -> Fingerprint:
@@ -131,7 +129,8 @@ def colour_signature(image: Image.Image) -> bytes:
     one; a black-and-white copy of a colour photo has none and is not compared."""
     if image.mode not in ("RGB", "RGBA", "P", "CMYK", "YCbCr", "LAB", "HSV"):
         return b""
-    small = image.convert("RGB").resize((COLOUR_SIDE, COLOUR_SIDE), Image.Resampling.BOX)
+    rgb = image if image.mode == "RGB" else image.convert("RGB")  # (converting copies)
+    small = rgb.resize((COLOUR_SIDE, COLOUR_SIDE), Image.Resampling.BOX)
     planes = np.asarray(small.convert("YCbCr"), dtype=np.uint8)[:, :, 1:]
     return np.ascontiguousarray(planes.transpose(2, 0, 1)).tobytes()
 
@@ -190,3 +189,23 @@ def prefix_digest(path: str | os.PathLike[str]) -> str:
 
 
 _DCT_MOVES = tuple(_as_dct_sign_changes(transform) for _, transform in TRANSFORMS)
+
+
+def _dct_moves_as_gather() -> tuple[np.ndarray, np.ndarray]:
+    """`_DCT_MOVES` as (where each transform's coefficient k comes from in the row-major
+    8x8 low DCT, its sign): one (8, 64) index and one (8, 64) sign array."""
+    at = np.arange(HASH_SIZE * HASH_SIZE).reshape(HASH_SIZE, HASH_SIZE)
+    ones = np.ones((HASH_SIZE, HASH_SIZE))
+    index, signs = [], []
+    for transpose, flip_rows, flip_columns in _DCT_MOVES:
+        where, sign = (at.T, ones.T) if transpose else (at, ones)
+        if flip_rows:
+            sign = sign * _SIGNS[:, None]
+        if flip_columns:
+            sign = sign * _SIGNS[None, :]
+        index.append(where.ravel())
+        signs.append(sign.ravel())
+    return np.array(index), np.array(signs)
+
+
+_MOVED_AT, _MOVED_SIGNS = _dct_moves_as_gather()

@@ -15,6 +15,13 @@ metadata still joins its original). Beyond an hour the times are left alone: a c
 whose clock was corrected for a time zone moves by whole hours, and shots an hour apart
 differ by more than the fingerprints allow anyway. Frames within one second share their
 time to the second and are not told apart here.
+
+Only a time that dates the capture counts: DateTimeOriginal or DateTimeDigitized, which
+an edited copy keeps. A time read from EXIF DateTime (the picture had neither) dates the
+file, and an editor rewrites it on save, so an edited copy saved within the hour by a
+tool that keeps make and model would look like a second shot: such a time decides
+nothing. Metrics stored before the source was recorded (`capture_time_source` None) are
+taken as they were then.
 """
 
 from __future__ import annotations
@@ -39,6 +46,9 @@ BOOL = npt.NDArray[np.bool_]
 def _moment(metrics: ImageMetrics) -> tuple[str, float] | None:
     """(camera, capture time in seconds) when both are known and the time parses."""
     if not metrics.camera or not metrics.capture_time:
+        return None
+    source = metrics.capture_time_source
+    if source is not None and not source.moment_of_capture:  # the file's date: nothing
         return None
     try:
         taken = datetime.fromisoformat(metrics.capture_time)

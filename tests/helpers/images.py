@@ -19,6 +19,8 @@ EXIF_MAKE = 0x010F
 EXIF_MODEL = 0x0110
 EXIF_IFD = 0x8769
 EXIF_DATETIME_ORIGINAL = 0x9003
+EXIF_DATETIME_DIGITIZED = 0x9004
+EXIF_DATETIME = 0x0132  # the file's last change: editors rewrite it on save
 
 
 def photo(seed: int, size: tuple[int, int] = (640, 480)) -> Image.Image:
@@ -146,7 +148,11 @@ def exif_bytes(
     orientation: int | None = None,
     camera: tuple[str, str] | None = None,
     taken: str | None = None,
+    digitized: str | None = None,
+    modified: str | None = None,
 ) -> bytes:
+    """EXIF with these tags set; times as EXIF writes them ("2021:06:12 10:15:00"):
+    `taken` DateTimeOriginal, `digitized` DateTimeDigitized, `modified` DateTime."""
     exif = Image.Exif()
     if orientation is not None:
         exif[EXIF_ORIENTATION] = orientation
@@ -154,6 +160,10 @@ def exif_bytes(
         exif[EXIF_MAKE], exif[EXIF_MODEL] = camera
     if taken is not None:
         exif.get_ifd(EXIF_IFD)[EXIF_DATETIME_ORIGINAL] = taken
+    if digitized is not None:
+        exif.get_ifd(EXIF_IFD)[EXIF_DATETIME_DIGITIZED] = digitized
+    if modified is not None:
+        exif[EXIF_DATETIME] = modified
     return exif.tobytes()
 
 
