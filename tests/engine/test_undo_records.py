@@ -228,7 +228,8 @@ def test_edited_sizes_that_overflow_a_sum_still_list_and_restore(
     assert cli("history") == 0
     assert cli("history", batch) == 0
     out, err = capsys.readouterr()
-    assert "overflow" not in out + err and "Traceback" not in out + err
+    assert "overflow" not in out + err
+    assert "Traceback" not in out + err
     with UndoLog() as log:
         listed = log.batch(batch)
     assert 0 <= listed.bytes_moved < 2**63
