@@ -4,6 +4,7 @@ seen, in the stage it ran in, and not in a later one."""
 from __future__ import annotations
 
 import multiprocessing as mp
+import resource
 import time
 
 import pytest
@@ -36,6 +37,25 @@ def test_a_childs_peak_is_seen_in_its_stage_with_its_role() -> None:
         report["workers"]["peak_child_bytes"] + report["workers"]["peak_own_bytes"] // 2
     )
     assert report["after"]["peak_child_bytes"] < 100 * MB  # that child has ended
+
+
+def _big_parent_child() -> None:
+    _hold(20, 0.5)
+
+
+def test_a_child_is_its_own_size_not_its_parents_at_the_spawn() -> None:
+    """getrusage's children peak counts a spawned child at its parent's size (the fork
+    before the exec): session 7's "1.50 GB child" was that. The sampler is not fooled."""
+    ballast = bytearray(300 * MB)
+    ballast[::4096] = b"\x01" * len(ballast[::4096])
+    with TreeSampler(every=0.05) as sampler:
+        sampler.stage("child")
+        child = mp.get_context("spawn").Process(target=_big_parent_child)
+        child.start()
+        child.join()
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024 >= 280 * MB
+    assert 0 < sampler.report()["child"]["peak_child_bytes"] < 150 * MB
+    del ballast
 
 
 def test_cpu_seconds_count_this_process() -> None:
