@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import datetime as _dt
+import json
 import os
 import platform
 import time
@@ -34,7 +35,7 @@ import numpy.typing as npt
 from cleaner.catalog import detailmap
 from cleaner.catalog.columns import Columns, read_many
 from cleaner.catalog.pictures import ColumnPictures
-from cleaner.catalog.schema import CatalogError
+from cleaner.catalog.schema import CatalogError, unpack_columns
 from cleaner.catalog.scoring import score_sets
 from cleaner.detect.checks import thresholds_for
 from cleaner.detect.scan import (
@@ -42,6 +43,7 @@ from cleaner.detect.scan import (
     group_pictures,
     number_groups,
 )
+from cleaner.detect.shots import Dated
 from cleaner.keep import PathRules, parse_criteria
 from cleaner.models import (
     Analysis,
@@ -54,6 +56,7 @@ from cleaner.models import (
     ScanStats,
     SkippedFile,
     SkipReason,
+    TimeSource,
 )
 from cleaner.progress import (
     CancelToken,
@@ -381,6 +384,21 @@ class _Estate:
             return None
         return self.analysis(rep)
 
+    def unit_metrics_json(self, unit: int) -> dict[str, object] | None:
+        """The unit's stored metrics as parsed JSON, without the checks and objects of
+        `unit_analysis`; None when they do not decompress or parse."""
+        columns, local, _ = self.locate(int(self.unit_rep[unit]))
+        unpacked = unpack_columns(
+            (columns.metrics[local], None, None, None, None), columns.dictionary
+        )
+        if unpacked is None or not isinstance(unpacked[0], str):
+            return None
+        try:
+            data = json.loads(unpacked[0])
+        except ValueError:
+            return None
+        return data if isinstance(data, dict) else None
+
     def _readable_mask(self) -> npt.NDArray[np.bool_]:
         return np.concatenate([c.readable for c in self.catalogs])
 
@@ -547,3 +565,40 @@ class _Metrics(Sequence[ImageMetrics]):
             assert analysis is not None  # a readable unit
             found = self.cache[p] = analysis.metrics
         return found
+
+    def camera_times(self, pictures: list[int]) -> list[Dated]:
+        """`cleaner.detect.shots.CameraTimes`: the three values read from each picture's
+        stored metrics (decompressed and parsed, not checked and built into an analysis:
+        ~4 times less work), not kept. A row whose metrics do not parse, or name a time
+        source PhotoSift does not write, gets the full decode, which says what is wrong
+        with it in one line, as before."""
+        out: list[Dated] = []
+        for p in pictures:
+            data = self.estate.unit_metrics_json(int(self.units[p]))
+            try:
+                if data is None:
+                    raise ValueError("metrics that do not parse")
+                source = _stored_time_source(data)
+            except ValueError:
+                self[p]  # raises the row's CatalogError
+                raise AssertionError("metrics that do not parse decoded in full") from None
+            camera, taken = data.get("camera"), data.get("capture_time")
+            out.append(
+                (
+                    camera if isinstance(camera, str) else None,
+                    taken if isinstance(taken, str) else None,
+                    source,
+                )
+            )
+        return out
+
+
+def _stored_time_source(data: dict[str, object]) -> TimeSource | None:
+    """Which tag the stored capture time came from (None: not recorded, or no time);
+    ValueError for a value PhotoSift does not write (a hand-edited row)."""
+    value = data.get("capture_time_source")
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"capture_time_source {value!r}")
+    return TimeSource(value)

@@ -28,11 +28,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
 
-from cleaner.models import ImageMetrics
+from cleaner.models import ImageMetrics, TimeSource
+
+# (camera, capture time, which tag the time came from) of one picture
+Dated = tuple[str | None, str | None, TimeSource | None]
 
 # Shots by one camera closer than this are a burst or a series, never a copy and its
 # original (whose capture times are equal). An hour: a time-zone correction of a copy's
@@ -43,18 +47,32 @@ I64 = npt.NDArray[np.int64]
 BOOL = npt.NDArray[np.bool_]
 
 
-def _moment(metrics: ImageMetrics) -> tuple[str, float] | None:
-    """(camera, capture time in seconds) when both are known and the time parses."""
-    if not metrics.camera or not metrics.capture_time:
+@runtime_checkable
+class CameraTimes(Protocol):
+    """A lazy sequence of metrics that gives the camera and capture time of many pictures
+    without decoding their whole metrics (the catalogs: at 1,000,000 pictures, decoding
+    and checking every pair end's metrics for these two values was a fifth of grouping)."""
+
+    def camera_times(self, pictures: list[int]) -> list[Dated]:
+        """(camera, capture time, its source) of each picture, as its `ImageMetrics` has
+        them."""
+        ...
+
+
+def _moment(
+    camera: str | None, capture_time: str | None, source: TimeSource | None
+) -> tuple[str, float] | None:
+    """(camera, capture time in seconds) when both are known, the time dates the capture
+    and it parses."""
+    if not camera or not capture_time:
         return None
-    source = metrics.capture_time_source
     if source is not None and not source.moment_of_capture:  # the file's date: nothing
         return None
     try:
-        taken = datetime.fromisoformat(metrics.capture_time)
+        taken = datetime.fromisoformat(capture_time)
     except ValueError:  # a hand-edited or damaged date: it decides nothing
         return None
-    return metrics.camera, taken.timestamp() if taken.tzinfo else _naive_seconds(taken)
+    return camera, taken.timestamp() if taken.tzinfo else _naive_seconds(taken)
 
 
 def _naive_seconds(taken: datetime) -> float:
@@ -65,7 +83,7 @@ def _naive_seconds(taken: datetime) -> float:
 def separate_shots(metrics: Sequence[ImageMetrics], i: I64, j: I64) -> BOOL:
     """Which pairs (i[k], j[k]) are two shots by one camera, taken at different moments
     less than `SERIES_SECONDS` apart. `metrics` may be read lazily: only the pairs'
-    ends are looked at, once each."""
+    ends are looked at, once each (all at once when it is a `CameraTimes`)."""
     out = np.zeros(len(i), dtype=bool)
     if len(i) == 0:
         return out
@@ -73,8 +91,15 @@ def separate_shots(metrics: Sequence[ImageMetrics], i: I64, j: I64) -> BOOL:
     cameras: dict[str, int] = {}
     camera = np.full(len(ends), -1, dtype=np.int64)
     seconds = np.zeros(len(ends), dtype=np.float64)
-    for row, k in enumerate(ends.tolist()):
-        moment = _moment(metrics[k])
+    if isinstance(metrics, CameraTimes):
+        dated = metrics.camera_times(ends.tolist())
+    else:
+        dated = [
+            (m.camera, m.capture_time, m.capture_time_source)
+            for m in (metrics[k] for k in ends.tolist())
+        ]
+    for row, (name, when, source) in enumerate(dated):
+        moment = _moment(name, when, source)
         if moment is not None:
             camera[row] = cameras.setdefault(moment[0], len(cameras))
             seconds[row] = moment[1]
