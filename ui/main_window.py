@@ -178,7 +178,7 @@ class MainWindow(QMainWindow):
             self.tr("Scan a small set of sample pictures"),
         )
         self.act_settings = self._action(
-            self.tr("Scan se&ttings…"),
+            self.tr("Scan sett&ings…"),
             "Ctrl+,",
             self.start_page.open_settings,
             self.tr("Which copy to keep, what to leave out: used for the next scan"),
@@ -190,7 +190,7 @@ class MainWindow(QMainWindow):
             self.tr("Open a saved result file (from this window or “photosift scan --json”)"),
         )
         self.act_open_catalogs = self._action(
-            self.tr("Open &catalogs…"),
+            self.tr("Open catal&ogs…"),
             OPEN_CATALOGS_KEY,
             self.catalogs.open_catalogs,
             self.tr(
@@ -246,7 +246,7 @@ class MainWindow(QMainWindow):
             self.tr("Mark every copy except the best one, in every set"),
         )
         self.act_clear = self._action(
-            self.tr("&Unmark all"),
+            self.tr("Unmark &all"),
             "Ctrl+Shift+U",
             self.session.clear_marks,
             self.tr("Keep everything"),
@@ -276,7 +276,7 @@ class MainWindow(QMainWindow):
             self.tr("Open the selected copy"),
         )
         self.act_reveal = self._action(
-            self.tr("Show in &folder"),
+            self.tr("Show &in folder"),
             "Ctrl+Shift+R",
             self.reveal_selected,
             self.tr("Show the selected copy in your file manager"),

@@ -118,7 +118,7 @@ class MarksMenu(QObject):
             self.tr("Marked copies of this set become kept, kept ones marked"),
         )
         self.act_not_copies = act(
-            self.tr("These are &not copies"),
+            self.tr("These are not &copies"),
             self.not_copies,
             self.tr("Take this set out of the review and leave it out of later scans"),
         )

@@ -108,10 +108,11 @@ def test_the_main_window_speaks_spanish(qtbot: QtBot, in_language) -> None:  # t
     window.close()
 
 
-def test_every_menu_has_its_own_accelerators_in_spanish(qtbot: QtBot, in_language) -> None:  # type: ignore[no-untyped-def]
-    """Translated entries need their own & letters, each used once per menu (and on the
-    menu bar), or the keyboard reaches only the first of two."""
-    in_language("es")
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_every_menu_has_its_own_accelerators(qtbot: QtBot, in_language, language: str) -> None:  # type: ignore[no-untyped-def]
+    """Entries need their own & letters, each used once per menu (and on the menu bar),
+    or the keyboard reaches only the first of two; translated ones have their own."""
+    in_language(language)
     window = open_window(qtbot)
 
     def letters(actions: list[QAction]) -> list[str]:
