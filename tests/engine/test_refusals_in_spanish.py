@@ -1,0 +1,72 @@
+"""The one-line refusals of a damaged file (a result file, a catalog, a manifest, the undo
+log) read in the user's language: a Spanish reader gets the whole line in Spanish from the
+command line, one line, no traceback; the file itself keeps its English and codes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cleaner import resultio
+from cleaner.cli import main as cli_main
+from cleaner.i18n import set_language
+from tests.helpers.removal_helpers import Env, exact_result, isolate
+
+
+@pytest.fixture(autouse=True)
+def _english_after() -> Iterator[None]:
+    yield
+    set_language("en")
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Env:
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    return isolate(monkeypatch, tmp_path)
+
+
+def _one_error_line(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    assert cli_main(argv) == 3
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err + captured.out
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    return lines[0]
+
+
+# -- the result file (cleaner/resultio.py) ---------------------------------------------------
+
+
+def test_a_cut_result_file_is_refused_in_spanish(
+    env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = resultio.dumps(exact_result(env.photos, groups=3, copies=2))
+    cut = text[: text.index('"groups": [') + len('"groups": [')]  # a copy stopped mid-way
+    path = tmp_path / "cut.json"
+    path.write_text(cut, encoding="utf-8")
+    line = cut.count("\n") + 1
+    argv = ["report", "--from", str(path), "--csv", str(tmp_path / "out.csv")]
+    assert _one_error_line(["--lang", "es", *argv], capsys) == (
+        f"photosift: {path} no es JSON válido (se esperaba un valor, línea {line})"
+    )
+    assert _one_error_line(argv, capsys) == (
+        f"photosift: {path} is not valid JSON (Expecting value, line {line})"
+    )
+
+
+def test_a_wrong_value_in_a_result_file_is_refused_in_spanish(
+    env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = json.loads(resultio.dumps(exact_result(env.photos, groups=2, copies=2)))
+    data["groups"][1]["members"][0]["size"] = "big"
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    argv = ["--lang", "es", "clean", "--from", str(path), "--dry-run"]
+    assert _one_error_line(argv, capsys) == (
+        "photosift: el archivo de resultados está dañado o incompleto: "
+        "groups[1].members[0].size debería ser un número entero, no texto"
+    )
