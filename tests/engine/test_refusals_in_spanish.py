@@ -13,6 +13,7 @@ import pytest
 from cleaner import resultio
 from cleaner.cli import main as cli_main
 from cleaner.i18n import set_language
+from tests.helpers import images
 from tests.helpers.removal_helpers import Env, exact_result, isolate
 
 
@@ -70,3 +71,32 @@ def test_a_wrong_value_in_a_result_file_is_refused_in_spanish(
         "photosift: el archivo de resultados está dañado o incompleto: "
         "groups[1].members[0].size debería ser un número entero, no texto"
     )
+
+
+# -- the catalog file (cleaner/catalog/schema.py) --------------------------------------------
+
+
+def test_a_cut_catalog_is_refused_in_spanish_by_a_reader_and_by_a_build(
+    env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    library = tmp_path / "library"
+    library.mkdir()
+    images.save(images.photo(1), library / "harbour.jpg")
+    images.save(images.photo(2), library / "beach.png")
+    out = tmp_path / "nas-1.catalog"
+    build = ["catalog", "build", str(library), "--label", "nas-1", "--out", str(out)]
+    assert cli_main(build) == 0
+    capsys.readouterr()
+    cut = out.read_bytes()[: out.stat().st_size // 2]
+    out.write_bytes(cut)
+    line = _one_error_line(["--lang", "es", "catalog", "info", str(out)], capsys)
+    assert line.startswith(f"photosift: {out} está cortado (")
+    assert line.endswith(" bytes): créelo de nuevo o cópielo de nuevo")
+    # a build over it swaps the advice, in Spanish too, and leaves the file alone
+    line = _one_error_line(["--lang", "es", *build], capsys)
+    assert line.startswith(f"photosift: {out} está cortado (")
+    assert line.endswith(
+        " bytes): muévalo a otro lugar o elija otro --out (crear un catálogo no lo sobrescribe)"
+    )
+    assert out.read_bytes() == cut
+    assert "is truncated" in _one_error_line(["catalog", "info", str(out)], capsys)
