@@ -100,3 +100,22 @@ def test_a_cut_catalog_is_refused_in_spanish_by_a_reader_and_by_a_build(
     )
     assert out.read_bytes() == cut
     assert "is truncated" in _one_error_line(["catalog", "info", str(out)], capsys)
+
+
+# -- a removal manifest (cleaner/catalog/manifest.py) ----------------------------------------
+
+
+def test_a_cut_manifest_is_refused_in_spanish(
+    env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    manifest = tmp_path / "nas-1.manifest.jsonl"
+    manifest.write_text('{"format":"photosift-removal-manifest","format_version":1}\n')
+    for argv in (["clean", "--from", str(manifest), "--yes"], ["catalog", "verify", str(manifest)]):
+        assert _one_error_line(["--lang", "es", *argv], capsys) == (
+            f"photosift: {manifest} está cortado (no termina con su suma de verificación): "
+            "escriba otra vez los manifiestos (photosift scan --catalog ... --manifests DIR)"
+        )
+    manifest.write_text("")
+    assert _one_error_line(["--lang", "es", "catalog", "verify", str(manifest)], capsys) == (
+        f"photosift: {manifest} está vacío: no es un manifiesto de PhotoSift"
+    )
