@@ -14,6 +14,7 @@ from cleaner import resultio
 from cleaner.cli import main as cli_main
 from cleaner.i18n import set_language
 from tests.helpers import images
+from tests.helpers.catalogs import make_estate
 from tests.helpers.removal_helpers import Env, exact_result, isolate
 
 
@@ -118,4 +119,32 @@ def test_a_cut_manifest_is_refused_in_spanish(
     manifest.write_text("")
     assert _one_error_line(["--lang", "es", "catalog", "verify", str(manifest)], capsys) == (
         f"photosift: {manifest} está vacío: no es un manifiesto de PhotoSift"
+    )
+
+
+# -- a manifest on this machine (cleaner/catalog/manifest_local.py) --------------------------
+
+
+def test_a_manifest_whose_root_moved_is_refused_in_spanish(
+    env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    estate = make_estate(tmp_path / "estate", sets=2, across=1, own=1)
+    manifests = tmp_path / "manifests"
+    manifests.mkdir()
+    scan = ["scan", "--catalog", str(estate.a), "--catalog", str(estate.b)]
+    assert cli_main([*scan, "--manifests", str(manifests), "-q"]) == 0
+    manifest = manifests / "nas-1.manifest.jsonl"
+    assert manifest.is_file()
+    capsys.readouterr()
+    estate.server_a.rename(tmp_path / "elsewhere")
+    line = _one_error_line(["--lang", "es", "clean", "--from", str(manifest), "--yes"], capsys)
+    assert line == (
+        f"photosift: {manifest.name}: la raíz catalogada {estate.server_a} no es una carpeta "
+        "en esta máquina (si se movió, escriba --root CATALOGUED_ROOT=FOLDER); no se movió nada"
+    )
+    # a wrong --root is a usage error, said in Spanish too
+    assert cli_main(["--lang", "es", "clean", "--from", str(manifest), "--root", "x"]) == 2
+    assert capsys.readouterr().err == (
+        "photosift: --root x: escriba CATALOGUED_ROOT=FOLDER_HERE (o LABEL=FOLDER para un "
+        "catálogo de una sola raíz)\n"
     )
