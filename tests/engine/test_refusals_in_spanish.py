@@ -13,6 +13,7 @@ import pytest
 from cleaner import resultio
 from cleaner.cli import main as cli_main
 from cleaner.i18n import set_language
+from cleaner.removal.undolog import UndoLog
 from tests.helpers import images
 from tests.helpers.catalogs import make_estate
 from tests.helpers.removal_helpers import Env, exact_result, isolate
@@ -148,3 +149,30 @@ def test_a_manifest_whose_root_moved_is_refused_in_spanish(
         "photosift: --root x: escriba CATALOGUED_ROOT=FOLDER_HERE (o LABEL=FOLDER para un "
         "catálogo de una sola raíz)\n"
     )
+
+
+# -- putting files back (cleaner/removal/restore.py) -----------------------------------------
+
+
+def test_what_could_not_be_put_back_is_said_in_spanish_and_stored_in_english(
+    env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = exact_result(env.photos, groups=2, copies=2)
+    saved = tmp_path / "result.json"
+    saved.write_text(resultio.dumps(result), encoding="utf-8")
+    assert cli_main(["clean", "--from", str(saved), "--yes"]) == 0
+    for p in (env.trash / "files").iterdir():
+        p.unlink()  # the trash was emptied
+    capsys.readouterr()
+    assert cli_main(["--lang", "es", "undo"]) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    copies = sorted(m.entry.path for g in result.groups for m in g.members if not m.is_keeper)
+    assert sorted(line.strip() for line in lines) == [
+        f"{path}: no se encontró en la papelera (puede que se haya vaciado): puede que se "
+        "haya vaciado la papelera"
+        for path in copies
+    ]
+    with UndoLog() as log:
+        (batch,) = log.batches()
+        details = {e.detail for e in log.entries(batch.id)}
+    assert details == {"the trash may have been emptied"}
