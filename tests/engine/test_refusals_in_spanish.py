@@ -5,6 +5,7 @@ command line, one line, no traceback; the file itself keeps its English and code
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from cleaner import resultio
 from cleaner.cli import main as cli_main
 from cleaner.i18n import set_language
-from cleaner.removal.undolog import UndoLog
+from cleaner.removal.undolog import UndoLog, default_log_path
 from tests.helpers import images
 from tests.helpers.catalogs import make_estate
 from tests.helpers.removal_helpers import Env, exact_result, isolate
@@ -32,8 +33,8 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Env:
     return isolate(monkeypatch, tmp_path)
 
 
-def _one_error_line(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
-    assert cli_main(argv) == 3
+def _one_error_line(argv: list[str], capsys: pytest.CaptureFixture[str], code: int = 3) -> str:
+    assert cli_main(argv) == code
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err + captured.out
     lines = captured.err.strip().splitlines()
@@ -176,3 +177,31 @@ def test_what_could_not_be_put_back_is_said_in_spanish_and_stored_in_english(
         (batch,) = log.batches()
         details = {e.detail for e in log.entries(batch.id)}
     assert details == {"the trash may have been emptied"}
+
+
+# -- the undo log (cleaner/removal/undolog.py) -----------------------------------------------
+
+
+def test_a_hand_edited_undo_log_record_and_an_unknown_batch_are_said_in_spanish(
+    env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = exact_result(env.photos, groups=2, copies=2)
+    saved = tmp_path / "result.json"
+    saved.write_text(resultio.dumps(result), encoding="utf-8")
+    assert cli_main(["clean", "--from", str(saved), "--yes"]) == 0
+    with UndoLog() as log:
+        (batch,) = log.batches()
+        first = log.entries(batch.id)[0]
+    with sqlite3.connect(default_log_path()) as conn:
+        conn.execute("UPDATE entries SET size = -1 WHERE id = ?", (first.id,))
+    conn.close()
+    capsys.readouterr()
+    assert cli_main(["--lang", "es", "history", batch.id]) == 0
+    out = capsys.readouterr().out
+    assert (
+        f"  la anotación {first.id} ({first.original_path}) del registro para deshacer no es "
+        "válida: su tamaño es negativo\n"
+    ) in out
+    assert _one_error_line(["--lang", "es", "undo", "nope"], capsys, code=1) == (
+        "photosift: no hay ningún lote de eliminación 'nope' en el registro para deshacer"
+    )
