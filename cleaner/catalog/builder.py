@@ -251,7 +251,7 @@ def _start(
         meta = check_identity(out, conn)
         older = int(conn.execute("PRAGMA user_version").fetchone()[0]) < SCHEMA_VERSION
         if not older and not mapstore.has_table(conn):  # a hand edit: never written so
-            raise CatalogError(damaged_message(out, "its table of detail maps is missing"))
+            raise CatalogError(damaged_message(out, _("its table of detail maps is missing")))
         if meta.get("label") != label:
             raise CatalogError(
                 f"{out} is the catalog of {meta.get('label')!r}, not {label!r}: give "

@@ -247,6 +247,21 @@ def damaged_message(path: Path, why: str) -> str:
     return _("{path} is damaged ({why}): {advice}").format(path=path, why=why, advice=_(REBUILD))
 
 
+def changed_message(path: Path) -> str:
+    return _(
+        "{path} is damaged or was changed after it was built (its checksum does not match): "
+        "{advice}"
+    ).format(path=path, advice=_(REBUILD))
+
+
+def bad_row_message(path: Path, rel: object) -> str:
+    """A file's row that does not hold what a build writes; `rel` is its path below its
+    root as stored (shown as Python writes it, quotes and escapes included)."""
+    return damaged_message(
+        path, _("the row of {file} does not hold what PhotoSift writes").format(file=repr(rel))
+    )
+
+
 def describe_sqlite_error(path: Path, exc: sqlite3.Error) -> CatalogError:
     """One `CatalogError` for whatever SQLite said about a catalog."""
     text = str(exc).lower()

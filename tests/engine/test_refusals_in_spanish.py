@@ -205,3 +205,27 @@ def test_a_hand_edited_undo_log_record_and_an_unknown_batch_are_said_in_spanish(
     assert _one_error_line(["--lang", "es", "undo", "nope"], capsys, code=1) == (
         "photosift: no hay ningún lote de eliminación 'nope' en el registro para deshacer"
     )
+
+
+def test_a_hand_edited_catalog_is_refused_in_spanish(
+    env: Env, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The reader's refusal (cleaner/catalog/reader.py), as `catalog info` and a scan of
+    catalogs say it."""
+    library = tmp_path / "library"
+    library.mkdir()
+    images.save(images.photo(1), library / "harbour.jpg")
+    out = tmp_path / "nas-1.catalog"
+    assert cli_main(["catalog", "build", str(library), "--label", "nas-1", "--out", str(out)]) == 0
+    with sqlite3.connect(out) as conn:
+        conn.execute("UPDATE files SET size = size + 1 WHERE rowid = 1")
+    conn.close()
+    capsys.readouterr()
+    expected = (
+        f"photosift: {out} está dañado o se cambió después de crearse (su suma de verificación "
+        "no coincide): créelo de nuevo o cópielo de nuevo"
+    )
+    assert _one_error_line(["--lang", "es", "catalog", "info", str(out)], capsys) == expected
+    scan = ["--lang", "es", "scan", "--catalog", str(out), "-q"]
+    assert cli_main(scan) == 3
+    assert expected in capsys.readouterr().err.splitlines()

@@ -354,6 +354,9 @@ ENGINE = [
     "cleaner/catalog/schema.py",
     "cleaner/catalog/manifest.py",
     "cleaner/catalog/manifest_local.py",
+    "cleaner/catalog/reader.py",
+    "cleaner/catalog/columns.py",
+    "cleaner/catalog/pictures.py",
     "cleaner/removal/restore.py",
     "cleaner/removal/undolog.py",
 ]
