@@ -51,7 +51,7 @@ from cleaner.catalog.schema import (
 from cleaner.detect.cache import analysis_from_columns
 from cleaner.detect.fingerprint import COLOUR_SIDE, THUMB_SIDE
 from cleaner.errors import Cancelled
-from cleaner.i18n import _
+from cleaner.i18n import _, current_language, format_locale, set_language
 from cleaner.models import DIHEDRAL_BYTES, Analysis, SkipReason
 from cleaner.progress import CancelToken
 
@@ -182,7 +182,7 @@ def read_many(
     context = multiprocessing.get_context("spawn")
     stop = context.Event()  # the workers' cancel token
     pool = cf.ProcessPoolExecutor(
-        count, mp_context=context, initializer=_start_worker, initargs=(stop,)
+        count, mp_context=context, initializer=_start_worker, initargs=(stop, _language())
     )
     try:
         futures = [pool.submit(_read_in_worker, path) for path in paths]
@@ -241,13 +241,22 @@ class _SharedToken(CancelToken):
 _worker_token: CancelToken | None = None  # set in each worker process by _start_worker
 
 
-def _start_worker(stop: EventType) -> None:
-    """In a worker: read with the parent's stop flag. Ctrl-C is the parent's to handle
-    (it stops the workers); without ignoring it, each idle worker would print its own
-    KeyboardInterrupt traceback."""
+def _start_worker(stop: EventType, language: str) -> None:
+    """In a worker: read with the parent's stop flag, and refuse a catalog in the
+    parent's language. Ctrl-C is the parent's to handle (it stops the workers); without
+    ignoring it, each idle worker would print its own KeyboardInterrupt traceback."""
     global _worker_token
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    set_language(language)
     _worker_token = _SharedToken(stop)
+
+
+def _language() -> str:
+    """The language in force, for a spawned worker, which would otherwise take the
+    environment's (not --lang's, nor the window's View -> Language): its catalog with
+    its formats' region ("es_MX")."""
+    code = current_language()
+    return code if code in ("en", "pseudo") else str(format_locale())
 
 
 def _read_in_worker(path: str | os.PathLike[str]) -> Columns | None:

@@ -229,3 +229,24 @@ def test_a_hand_edited_catalog_is_refused_in_spanish(
     scan = ["--lang", "es", "scan", "--catalog", str(out), "-q"]
     assert cli_main(scan) == 3
     assert expected in capsys.readouterr().err.splitlines()
+
+
+def test_catalogs_read_on_worker_processes_are_refused_in_the_chosen_language(
+    env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A spawned reader starts in the environment's language (English here): it is told
+    the language chosen (--lang, View → Language), so its refusals read as the parent's."""
+    from cleaner.catalog import columns
+
+    monkeypatch.setattr(columns, "PARALLEL_BYTES", 0)  # two small catalogs: on workers too
+    empty, other = tmp_path / "empty.catalog", tmp_path / "places.sqlite"
+    empty.write_bytes(b"")
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE moz_places (url TEXT)")
+    conn.close()
+    set_language("es")
+    said = [str(e) for e in columns.read_many([empty, other], workers=2)]
+    assert said == [
+        f"{empty} está vacío: no es un catálogo de PhotoSift",
+        f"{other} no es un catálogo de PhotoSift (es una base de datos SQLite de otro programa)",
+    ]
