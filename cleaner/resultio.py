@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from cleaner.atomic import atomic_text_file
 from cleaner.errors import ResultFormatError
+from cleaner.i18n import N_, _, ngettext, number, pgettext
 from cleaner.models import (
     DEFAULT_MAX_PIXELS,
     KEPT_OVER_SPECIAL,
@@ -227,13 +228,15 @@ def result_from_dict(data: dict[str, Any]) -> ScanResult:
     where and what is wrong when any value is missing or of the wrong kind. Nothing in the
     dict is trusted: it may have been edited by hand or written by another program."""
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-        raise ResultFormatError("not a PhotoSift result file")
+        raise ResultFormatError(_("not a PhotoSift result file"))
     version = data.get("schema_version")
     if type(version) is not int or version != SCHEMA_VERSION:
-        shown = version if type(version) is int else "unknown"
+        shown = str(version) if type(version) is int else pgettext("schema version", "unknown")
         raise ResultFormatError(
-            f"result file has schema version {shown}; this PhotoSift reads version "
-            f"{SCHEMA_VERSION}. Scan again to make a new one."
+            _(
+                "result file has schema version {found}; this PhotoSift reads version "
+                "{version}. Scan again to make a new one."
+            ).format(found=shown, version=SCHEMA_VERSION)
         )
     try:
         return _result(data)
@@ -242,7 +245,7 @@ def result_from_dict(data: dict[str, Any]) -> ScanResult:
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError, RecursionError) as exc:
         # A safety net only: every value is checked above; the reason stays one line.
         raise ResultFormatError(
-            f"result file is damaged or incomplete ({type(exc).__name__})"
+            _("result file is damaged or incomplete ({error})").format(error=type(exc).__name__)
         ) from exc
 
 
@@ -274,23 +277,37 @@ def _result(data: dict[str, Any]) -> ScanResult:
 
 def _kind(value: object) -> str:
     if value is None:
-        return "null"
+        return "null"  # JSON's own words, as the file has them
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, (int, float)):
-        return "a number"
+        return pgettext("kind of value", "a number")
     if isinstance(value, str):
-        return "text"
+        return pgettext("kind of value", "text")
     if isinstance(value, list):
-        return "a list"
+        return pgettext("kind of value", "a list")
     if isinstance(value, dict):
-        return "an object"
+        return pgettext("kind of value", "an object")
     return type(value).__name__
 
 
-def _wrong(where: str, expected: str, value: object) -> ResultFormatError:
+def _damaged(problem: str) -> ResultFormatError:
+    """The one-line refusal of a result file with a wrong value; `problem` is one of the
+    sentences below, in the user's language, naming the place in the file (`where`, a key
+    path such as "groups[3].members[0].size", is the file's own and is not translated)."""
+    # Translators: {problem} is one of the messages "{where} is missing", "{where} should
+    # be ...", and so on
     return ResultFormatError(
-        f"result file is damaged or incomplete: {where} should be {expected}, not {_kind(value)}"
+        _("result file is damaged or incomplete: {problem}").format(problem=problem)
+    )
+
+
+def _wrong(where: str, expected: str, value: object) -> ResultFormatError:
+    """`expected` is already in the user's language (a "kind of value" word)."""
+    return _damaged(
+        _("{where} should be {expected}, not {found}").format(
+            where=where, expected=expected, found=_kind(value)
+        )
     )
 
 
@@ -300,30 +317,28 @@ def _at(where: str, key: str) -> str:
 
 def _get(d: dict[str, Any], key: str, where: str) -> Any:
     if key not in d:
-        raise ResultFormatError(
-            f"result file is damaged or incomplete: {_at(where, key)} is missing"
-        )
+        raise _damaged(_("{where} is missing").format(where=_at(where, key)))
     return d[key]
 
 
 def _obj(value: object, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise _wrong(where, "an object", value)
+        raise _wrong(where, pgettext("kind of value", "an object"), value)
     return value
 
 
 def _list(value: object, where: str) -> list[Any]:
     if not isinstance(value, list):
-        raise _wrong(where, "a list", value)
+        raise _wrong(where, pgettext("kind of value", "a list"), value)
     return value
 
 
 def _int(value: object, where: str, minimum: int | None = None) -> int:
     if type(value) is not int:
-        raise _wrong(where, "a whole number", value)
+        raise _wrong(where, pgettext("kind of value", "a whole number"), value)
     if minimum is not None and value < minimum:
-        raise ResultFormatError(
-            f"result file is damaged or incomplete: {where} should be at least {minimum}"
+        raise _damaged(
+            _("{where} should be at least {minimum}").format(where=where, minimum=number(minimum))
         )
     return value
 
@@ -334,21 +349,21 @@ def _opt_int(value: object, where: str) -> int | None:
 
 def _number(value: object, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _wrong(where, "a number", value)
+        raise _wrong(where, pgettext("kind of value", "a number"), value)
     if isinstance(value, float) and not math.isfinite(value):
-        raise _wrong(where, "a finite number", value)
+        raise _wrong(where, pgettext("kind of value", "a finite number"), value)
     return float(value)
 
 
 def _bool(value: object, where: str) -> bool:
     if not isinstance(value, bool):
-        raise _wrong(where, "true or false", value)
+        raise _wrong(where, pgettext("kind of value", "true or false"), value)
     return value
 
 
 def _text(value: object, where: str) -> str:
     if not isinstance(value, str):
-        raise _wrong(where, "text", value)
+        raise _wrong(where, pgettext("kind of value", "text"), value)
     return value
 
 
@@ -359,9 +374,7 @@ def _opt_text(value: object, where: str) -> str | None:
 def _path(value: object, where: str) -> str:
     text = _text(value, where)
     if not text or "\0" in text or not _encodable(text):
-        raise ResultFormatError(
-            f"result file is damaged or incomplete: {where} is not a usable path"
-        )
+        raise _damaged(_("{where} is not a usable path").format(where=where))
     return text
 
 
@@ -390,9 +403,13 @@ def _choice(cls: type[E], value: object, where: str) -> E:
     for item in cls:
         if isinstance(value, str) and item.value == value:
             return item
-    choices = ", ".join(str(item.value) for item in cls)
-    raise ResultFormatError(
-        f"result file is damaged or incomplete: {where} should be one of {choices}"
+    raise _one_of(where, [str(item.value) for item in cls])
+
+
+def _one_of(where: str, codes: list[str]) -> ResultFormatError:
+    """A value that is not one of `codes` (the file's codes, listed as they are)."""
+    return _damaged(
+        _("{where} should be one of {choices}").format(where=where, choices=", ".join(codes))
     )
 
 
@@ -445,14 +462,20 @@ def _group(value: object, where: str) -> DuplicateGroup:
     # a set is two or more copies with one suggested keeper, which is never suggested for
     # removal: the review, the plan and the report all lean on that
     if len(parsed) < 2:
-        raise ResultFormatError(f"{_at(where, 'members')}: a set needs at least 2 copies")
+        raise ResultFormatError(
+            _("{where}: a set needs at least 2 copies").format(where=_at(where, "members"))
+        )
     keepers = [m for m in parsed if m.is_keeper]
     if len(keepers) != 1:
         raise ResultFormatError(
-            f"{_at(where, 'members')}: a set needs exactly 1 keeper, not {len(keepers)}"
+            _("{where}: a set needs exactly 1 keeper, not {n}").format(
+                where=_at(where, "members"), n=number(len(keepers))
+            )
         )
     if keepers[0].suggested_remove:
-        raise ResultFormatError(f"{_at(where, 'members')}: the keeper is suggested for removal")
+        raise ResultFormatError(
+            _("{where}: the keeper is suggested for removal").format(where=_at(where, "members"))
+        )
     return DuplicateGroup(
         id=_int(_get(g, "id", where), _at(where, "id")),
         kind=_choice(GroupKind, _get(g, "kind", where), _at(where, "kind")),
@@ -472,10 +495,7 @@ def _reason_parts(value: object, where: str) -> KeeperReasonParts | None:
     d = _obj(value, where)
     code = _text(_get(d, "code", where), _at(where, "code"))
     if code not in REASON_CODES:
-        raise ResultFormatError(
-            f"result file is damaged or incomplete: {_at(where, 'code')} should be one of "
-            f"{', '.join(REASON_CODES)}"
-        )
+        raise _one_of(_at(where, "code"), list(REASON_CODES))
     criterion = _text(d.get("criterion", ""), _at(where, "criterion"))
     keys = _texts(d.get("differ_by", []), _at(where, "differ_by"))
     for key, at in [
@@ -483,9 +503,7 @@ def _reason_parts(value: object, where: str) -> KeeperReasonParts | None:
         *((k, _at(where, "differ_by")) for k in keys),
     ]:
         if key and not _KEY.fullmatch(key):
-            raise ResultFormatError(
-                f"result file is damaged or incomplete: {at} is not a keeper criterion"
-            )
+            raise _not_a_criterion(at)
     others = tuple(
         _short_text(v, f"{_at(where, 'others')}[{n}]")
         for n, v in enumerate(_list(d.get("others", []), _at(where, "others")))
@@ -547,14 +565,23 @@ def _kept_over(value: object, where: str) -> KeptOver | None:
     # the criteria are a room's table and this module reads no room: it takes any key
     # written like one, and the window says an unknown one in plain words
     if not (criterion in KEPT_OVER_SPECIAL or _KEY.fullmatch(criterion)):
-        raise ResultFormatError(
-            f"result file is damaged or incomplete: {_at(where, 'criterion')} "
-            "is not a keeper criterion"
-        )
+        raise _not_a_criterion(_at(where, "criterion"))
     return KeptOver(
         criterion,
         _short_text(_get(d, "keeper", where), _at(where, "keeper")),
         _short_text(_get(d, "copy", where), _at(where, "copy")),
+    )
+
+
+def _not_a_criterion(where: str) -> ResultFormatError:
+    return _damaged(_("{where} is not a keeper criterion").format(where=where))
+
+
+def _between(where: str, low: int, high: int) -> ResultFormatError:
+    return _damaged(
+        _("{where} should be between {low} and {high}").format(
+            where=where, low=number(low), high=number(high)
+        )
     )
 
 
@@ -565,22 +592,13 @@ def _match(value: object, where: str) -> MatchEvidence | None:
     d = _obj(value, where)
     transform = d.get("transform", TRANSFORM_NAMES[0])
     if transform not in TRANSFORM_NAMES:
-        raise ResultFormatError(
-            f"result file is damaged or incomplete: {_at(where, 'transform')} should be one "
-            f"of {', '.join(TRANSFORM_NAMES)}"
-        )
+        raise _one_of(_at(where, "transform"), list(TRANSFORM_NAMES))
     distance = d.get("distance")
     if distance is not None and not 0 <= _int(distance, _at(where, "distance")) <= 64:
-        raise ResultFormatError(
-            f"result file is damaged or incomplete: {_at(where, 'distance')} should be "
-            "between 0 and 64"
-        )
+        raise _between(_at(where, "distance"), 0, 64)
     correlation = d.get("correlation")
     if correlation is not None and not -1 <= _number(correlation, _at(where, "correlation")) <= 1:
-        raise ResultFormatError(
-            f"result file is damaged or incomplete: {_at(where, 'correlation')} should be "
-            "between -1 and 1"
-        )
+        raise _between(_at(where, "correlation"), -1, 1)
     return MatchEvidence(
         kind=_choice(MatchKind, _get(d, "kind", where), _at(where, "kind")),
         against=_path(_get(d, "against", where), _at(where, "against")),
@@ -604,9 +622,11 @@ def _window(value: object, where: str) -> tuple[float, float, float, float] | No
         or not all(0 <= v <= 1 for v in numbers)
         or not (numbers[0] < numbers[2] and numbers[1] < numbers[3])
     ):
-        raise ResultFormatError(
-            f"result file is damaged or incomplete: {where} should be 4 fractions "
-            "(left, top, right, bottom, each 0 to 1, left before right, top before bottom)"
+        raise _damaged(
+            _(
+                "{where} should be 4 fractions (left, top, right, bottom, each 0 to 1, left "
+                "before right, top before bottom)"
+            ).format(where=where)
         )
     return numbers[0], numbers[1], numbers[2], numbers[3]
 
@@ -618,8 +638,12 @@ _MAX_WORDS = 4096  # a value in words; anything longer was not written by PhotoS
 def _short_text(value: object, where: str) -> str:
     text = _text(value, where)
     if len(text) > _MAX_WORDS:
-        raise ResultFormatError(
-            f"result file is damaged or incomplete: {where} is longer than {_MAX_WORDS} characters"
+        raise _damaged(
+            ngettext(
+                "{where} is longer than {n} character",
+                "{where} is longer than {n} characters",
+                _MAX_WORDS,
+            ).format(where=where, n=number(_MAX_WORDS))
         )
     return text
 
@@ -692,9 +716,7 @@ def _sidecars(value: object, picture: str, where: str) -> tuple[Sidecar, ...]:
         d = _obj(item, at)
         path = _path(_get(d, "path", at), _at(at, "path"))
         if not belongs_to(path, picture):
-            raise ResultFormatError(
-                f"result file is damaged or incomplete: {at} is not a sidecar file of its picture"
-            )
+            raise _damaged(_("{where} is not a sidecar file of its picture").format(where=at))
         out.append(
             Sidecar(
                 path,
@@ -723,19 +745,48 @@ def load(path: str | os.PathLike[str]) -> ScanResult:
         with open_regular(path) as fh:  # a FIFO in its place must not hang the command
             text = fh.read().decode("utf-8")
     except FileNotFoundError as exc:
-        raise ResultFormatError(f"result file not found: {path}") from exc
+        raise ResultFormatError(_("result file not found: {path}").format(path=path)) from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise ResultFormatError(f"cannot read result file {path}: {exc}") from exc
+        # {reason}: the system's own words (Python's), as it gives them
+        raise ResultFormatError(
+            _("cannot read result file {path}: {reason}").format(path=path, reason=exc)
+        ) from exc
     try:
         data = loads_in_steps(text)
     except json.JSONDecodeError as exc:
-        raise ResultFormatError(f"{path} is not valid JSON ({exc.msg}, line {exc.lineno})") from exc
+        # Translators: {reason} is what is wrong, one of the JSON reader's messages below
+        # ("Expecting value"); {line} is a line number
+        raise ResultFormatError(
+            _("{path} is not valid JSON ({reason}, line {line})").format(
+                path=path, reason=_(exc.msg), line=exc.lineno
+            )
+        ) from exc
     except RecursionError as exc:
-        raise ResultFormatError(f"{path} is not a result file (nested too deeply)") from exc
+        raise ResultFormatError(
+            _("{path} is not a result file (nested too deeply)").format(path=path)
+        ) from exc
     except ValueError as exc:  # e.g. a number with thousands of digits
-        raise ResultFormatError(f"{path} is not a result file (a value is out of range)") from exc
+        raise ResultFormatError(
+            _("{path} is not a result file (a value is out of range)").format(path=path)
+        ) from exc
     return result_from_dict(data)
 
+
+# The messages of Python's JSON reader (`json.JSONDecodeError.msg`, the same from
+# `loads_in_steps`), marked so that `load` says what is wrong in the user's language; a
+# message not listed here (one Python adds later) is shown as Python gives it.
+_JSON_READER_MESSAGES = (
+    N_("Expecting value"),
+    N_("Expecting property name enclosed in double quotes"),
+    N_("Expecting ':' delimiter"),
+    N_("Expecting ',' delimiter"),
+    N_("Extra data"),
+    N_("Unterminated string starting at"),
+    N_("Invalid control character at"),
+    N_("Invalid \\uXXXX escape"),
+    N_("Illegal trailing comma before end of object"),
+    N_("Illegal trailing comma before end of array"),
+)
 
 _SPACE = re.compile(r"[ \t\n\r]*")
 _STEPPED = frozenset({"groups", "skipped"})  # the lists that grow with the library

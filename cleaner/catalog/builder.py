@@ -57,6 +57,7 @@ from cleaner.detect.decode import DecodeFailure, register_plugins
 from cleaner.detect.fingerprint import ALGORITHM_VERSION, sha256_file
 from cleaner.detect.walk import FoundFile, normalise_roots, reason_for_os_error, walk
 from cleaner.formats import is_image_candidate
+from cleaner.i18n import _
 from cleaner.models import DEFAULT_MAX_PIXELS, Analysis, SkippedFile, SkipReason
 from cleaner.progress import (
     CancelToken,
@@ -216,8 +217,8 @@ def _open(out: Path) -> sqlite3.Connection:
 def _not_overwritten(exc: CatalogError) -> CatalogError:
     """A reader's refusal, told to someone building over the file."""
     text = str(exc)
-    for advice in (REBUILD, REBUILD_HERE):
-        text = text.replace(advice, NOT_OVERWRITTEN)
+    for advice in (REBUILD, REBUILD_HERE):  # the message is in the user's language
+        text = text.replace(_(advice), _(NOT_OVERWRITTEN))
     return type(exc)(text)
 
 
@@ -250,7 +251,7 @@ def _start(
         meta = check_identity(out, conn)
         older = int(conn.execute("PRAGMA user_version").fetchone()[0]) < SCHEMA_VERSION
         if not older and not mapstore.has_table(conn):  # a hand edit: never written so
-            raise CatalogError(damaged_message(out, "its table of detail maps is missing"))
+            raise CatalogError(damaged_message(out, _("its table of detail maps is missing")))
         if meta.get("label") != label:
             raise CatalogError(
                 f"{out} is the catalog of {meta.get('label')!r}, not {label!r}: give "
@@ -356,7 +357,7 @@ def thread_runner(workers: int) -> ReadRunner:
                     pending[pool.submit(_read_file, r.path, r.size, max_pixels)] = index
                 if not pending:
                     break
-                done, _ = cf.wait(pending, timeout=0.25, return_when=cf.FIRST_COMPLETED)
+                done, _waiting = cf.wait(pending, timeout=0.25, return_when=cf.FIRST_COMPLETED)
                 finished: list[tuple[int, ReadOutcome]] = []
                 for future in done:
                     index = pending.pop(future)

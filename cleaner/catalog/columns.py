@@ -41,6 +41,8 @@ from cleaner.catalog.schema import (
     SKIPPED_SELECT,
     CatalogError,
     Checksum,
+    bad_row_message,
+    changed_message,
     damaged_message,
     open_read_only,
     row_bytes,
@@ -49,6 +51,7 @@ from cleaner.catalog.schema import (
 from cleaner.detect.cache import analysis_from_columns
 from cleaner.detect.fingerprint import COLOUR_SIDE, THUMB_SIDE
 from cleaner.errors import Cancelled
+from cleaner.i18n import _, current_language, format_locale, set_language
 from cleaner.models import DIHEDRAL_BYTES, Analysis, SkipReason
 from cleaner.progress import CancelToken
 
@@ -108,12 +111,7 @@ class Columns:
         columns = unpack_columns(stored, self.dictionary)
         analysis = None if columns is None else analysis_from_columns(*columns)
         if analysis is None:
-            raise CatalogError(
-                damaged_message(
-                    Path(self.info.path),
-                    f"the row of {self.relpath_of(row)!r} does not hold what PhotoSift writes",
-                )
-            )
+            raise CatalogError(bad_row_message(Path(self.info.path), self.relpath_of(row)))
         detail_map = detailmap.map_of(self, row)
         if detail_map is not None:
             fingerprint = replace(analysis.fingerprint, detail_map=detail_map)
@@ -184,7 +182,7 @@ def read_many(
     context = multiprocessing.get_context("spawn")
     stop = context.Event()  # the workers' cancel token
     pool = cf.ProcessPoolExecutor(
-        count, mp_context=context, initializer=_start_worker, initargs=(stop,)
+        count, mp_context=context, initializer=_start_worker, initargs=(stop, _language())
     )
     try:
         futures = [pool.submit(_read_in_worker, path) for path in paths]
@@ -213,7 +211,7 @@ def _wait(future: cf.Future[Columns | None], cancel: CancelToken | None) -> None
     while True:
         if cancel is not None:
             cancel.check()
-        done, _ = cf.wait([future], timeout=_POLL_SECONDS)
+        done, _waiting = cf.wait([future], timeout=_POLL_SECONDS)
         if done:
             break
     if cancel is not None:
@@ -243,13 +241,22 @@ class _SharedToken(CancelToken):
 _worker_token: CancelToken | None = None  # set in each worker process by _start_worker
 
 
-def _start_worker(stop: EventType) -> None:
-    """In a worker: read with the parent's stop flag. Ctrl-C is the parent's to handle
-    (it stops the workers); without ignoring it, each idle worker would print its own
-    KeyboardInterrupt traceback."""
+def _start_worker(stop: EventType, language: str) -> None:
+    """In a worker: read with the parent's stop flag, and refuse a catalog in the
+    parent's language. Ctrl-C is the parent's to handle (it stops the workers); without
+    ignoring it, each idle worker would print its own KeyboardInterrupt traceback."""
     global _worker_token
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    set_language(language)
     _worker_token = _SharedToken(stop)
+
+
+def _language() -> str:
+    """The language in force, for a spawned worker, which would otherwise take the
+    environment's (not --lang's, nor the window's View -> Language): its catalog with
+    its formats' region ("es_MX")."""
+    code = current_language()
+    return code if code in ("en", "pseudo") else str(format_locale())
 
 
 def _read_in_worker(path: str | os.PathLike[str]) -> Columns | None:
@@ -281,7 +288,7 @@ def _read(
         checksum.add("roots", (rid, raw))
         if not (isinstance(rid, int) and isinstance(raw, bytes)):
             raise CatalogError(
-                damaged_message(path, "a root row does not hold what PhotoSift writes")
+                damaged_message(path, _("a root row does not hold what PhotoSift writes"))
             )
         roots[rid] = len(root_paths)
         root_paths.append(os.fsdecode(raw))
@@ -310,7 +317,7 @@ def _read(
         if cancel is not None:
             cancel.check()
         if r + len(batch) > total:
-            raise CatalogError(damaged_message(path, "its files table changed while read"))
+            raise CatalogError(damaged_message(path, _("its files table changed while read")))
         # five bytes columns packed in one buffer each, copied once into the arrays
         hash_parts: list[bytes] = []
         thumb_parts: list[bytes] = []
@@ -375,23 +382,20 @@ def _read(
         thumbs[start:r] = np.frombuffer(b"".join(thumb_parts), np.uint8).reshape(n, THUMB_BYTES)
         sha[start:r] = np.frombuffer(b"".join(sha_parts), np.uint8).reshape(n, 32)
     if r != total:
-        raise CatalogError(damaged_message(path, "its files table changed while read"))
+        raise CatalogError(damaged_message(path, _("its files table changed while read")))
     skipped: list[tuple[str, SkipReason, str]] = []
     for row in conn.execute(SKIPPED_SELECT):
         digest_sum += from_bytes(sha256(row_bytes(b"skipped", row)).digest(), "big")
         rid, rel, reason, text = row
         if not (rid in roots and type(rel) is bytes and reason in _REASONS):
             raise CatalogError(
-                damaged_message(path, "a skipped row does not hold what PhotoSift writes")
+                damaged_message(path, _("a skipped row does not hold what PhotoSift writes"))
             )
         below = os.fsdecode(rel)
         skipped.append((below, SkipReason(reason), text if isinstance(text, str) else ""))
     checksum.value = (checksum.value + digest_sum) % _MOD
     if meta.get("checksum") != checksum.hex():
-        raise CatalogError(
-            f"{path} is damaged or was changed after it was built (its checksum does not "
-            "match): build it again or copy it again"
-        )
+        raise CatalogError(changed_message(path))
     info = catalog_info(path, meta, tuple(root_paths))
     return Columns(
         info=info,
@@ -433,7 +437,7 @@ def _maps(path: Path, conn: sqlite3.Connection, checksum: Checksum) -> dict[byte
         sha, blob = row
         if not (type(sha) is bytes and len(sha) == 32 and type(blob) is bytes):
             raise CatalogError(
-                damaged_message(path, "a detail map row does not hold what PhotoSift writes")
+                damaged_message(path, _("a detail map row does not hold what PhotoSift writes"))
             )
         maps[sha] = blob
     return maps
@@ -444,6 +448,4 @@ def _count(conn: sqlite3.Connection) -> int:
 
 
 def _bad_row(path: Path, rel: object) -> CatalogError:
-    return CatalogError(
-        damaged_message(path, f"the row of {rel!r} does not hold what PhotoSift writes")
-    )
+    return CatalogError(bad_row_message(path, rel))

@@ -29,6 +29,7 @@ from typing import IO, Any
 
 from cleaner.atomic import atomic_text_file
 from cleaner.errors import PhotoSiftError
+from cleaner.i18n import N_, _, number
 from cleaner.safeopen import NotARegularFileError, open_regular
 from cleaner.version import __version__
 
@@ -202,19 +203,63 @@ def write_verification(
 
 # -- reading ---------------------------------------------------------------------------------
 
-_REMAKE = "write the manifests again (photosift scan --catalog ... --manifests DIR)"
-_REVERIFY = "run 'photosift catalog verify' again on that server"
+# What to do about a file that cannot be used (marked here, translated where said).
+_REMAKE = N_("write the manifests again (photosift scan --catalog ... --manifests DIR)")
+_REVERIFY = N_("run 'photosift catalog verify' again on that server")
+
+# The refusals that name the kind of file, one whole sentence per kind ("manifest" or
+# "verification"): in Spanish the two differ in gender, so no sentence takes the noun in.
+_SAID: dict[str, dict[str, str]] = {
+    "manifest": {
+        "missing": N_("no such manifest: {path}"),
+        "empty": N_("{path} is empty: it is not a PhotoSift manifest"),
+        "foreign": N_("{path} is not a PhotoSift manifest"),
+        "edited": N_(
+            "{path} was changed after it was written (its checksum does not match); "
+            "PhotoSift does not act on an edited manifest: {remedy}"
+        ),
+        "format": N_(
+            "{path} is a manifest of format {version} and this PhotoSift reads format "
+            "{expected}: use the PhotoSift that wrote it, or write it again"
+        ),
+    },
+    "verification": {
+        "missing": N_("no such verification: {path}"),
+        "empty": N_("{path} is empty: it is not a PhotoSift verification"),
+        "foreign": N_("{path} is not a PhotoSift verification"),
+        "edited": N_(
+            "{path} was changed after it was written (its checksum does not match); "
+            "PhotoSift does not act on an edited verification: {remedy}"
+        ),
+        "format": N_(
+            "{path} is a verification of format {version} and this PhotoSift reads format "
+            "{expected}: use the PhotoSift that wrote it, or write it again"
+        ),
+    },
+}
+
+
+def _said(what: str, key: str, **values: object) -> ManifestError:
+    return ManifestError(_(_SAID[what][key]).format(**values))
+
+
+def _unreadable(path: str, exc: OSError) -> ManifestError:
+    return ManifestError(
+        _("cannot read {path}: {reason}").format(path=path, reason=exc.strerror or exc)
+    )
 
 
 def _open(path: str, what: str) -> IO[bytes]:
     try:
         return open_regular(path)
     except FileNotFoundError:
-        raise ManifestError(f"no such {what}: {path}") from None
+        raise _said(what, "missing", path=path) from None
     except NotARegularFileError as exc:
-        raise ManifestError(f"{path} is not a regular file ({exc})") from None
+        raise ManifestError(
+            _("{path} is not a regular file ({kind})").format(path=path, kind=_(exc.kind))
+        ) from None
     except OSError as exc:
-        raise ManifestError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise _unreadable(path, exc) from None
 
 
 def _raw_lines(fh: IO[bytes], path: str, remedy: str) -> Iterator[bytes]:
@@ -222,7 +267,11 @@ def _raw_lines(fh: IO[bytes], path: str, remedy: str) -> Iterator[bytes]:
     while raw := fh.readline(MAX_LINE + 1):
         n += 1
         if len(raw) > MAX_LINE or not raw.endswith(b"\n"):
-            raise ManifestError(f"{path} is truncated or damaged (line {n:,} is cut off): {remedy}")
+            raise ManifestError(
+                _("{path} is truncated or damaged (line {line} is cut off): {advice}").format(
+                    path=path, line=number(n), advice=_(remedy)
+                )
+            )
         yield raw
 
 
@@ -241,9 +290,9 @@ def _lines(path: str, what: str, remedy: str) -> Iterator[dict[str, Any]]:
                     count += 1
                 last = raw
     except OSError as exc:
-        raise ManifestError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise _unreadable(path, exc) from None
     if not last:
-        raise ManifestError(f"{path} is empty: it is not a PhotoSift {what}")
+        raise _said(what, "empty", path=path)
     try:
         end = json.loads(last)
     except ValueError:
@@ -258,13 +307,14 @@ def _lines(path: str, what: str, remedy: str) -> Iterator[dict[str, Any]]:
             MANIFEST_FORMAT,
             VERIFICATION_FORMAT,
         ):
-            raise ManifestError(f"{path} is not a PhotoSift {what}")
-        raise ManifestError(f"{path} is truncated (it does not end with its checksum): {remedy}")
-    if end.get("checksum") != "sha256:" + digest.hexdigest() or end.get("lines") != count:
+            raise _said(what, "foreign", path=path)
         raise ManifestError(
-            f"{path} was changed after it was written (its checksum does not match); "
-            f"PhotoSift does not act on an edited {what}: {remedy}"
+            _("{path} is truncated (it does not end with its checksum): {advice}").format(
+                path=path, advice=_(remedy)
+            )
         )
+    if end.get("checksum") != "sha256:" + digest.hexdigest() or end.get("lines") != count:
+        raise _said(what, "edited", path=path, remedy=_(remedy))
     try:
         with _open(path, what) as fh:
             for n, raw in enumerate(_raw_lines(fh, path, remedy)):
@@ -275,24 +325,25 @@ def _lines(path: str, what: str, remedy: str) -> Iterator[dict[str, Any]]:
                 except ValueError:
                     value = None
                 if not isinstance(value, dict):
-                    raise ManifestError(f"{path} is damaged (line {n + 1:,}): {remedy}")
+                    raise ManifestError(
+                        _("{path} is damaged (line {line}): {advice}").format(
+                            path=path, line=number(n + 1), advice=_(remedy)
+                        )
+                    )
                 if n == 0:
                     _check_format(path, value, what)
                 yield value
     except OSError as exc:
-        raise ManifestError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise _unreadable(path, exc) from None
 
 
 def _check_format(path: str, header: dict[str, Any], what: str) -> None:
     fmt = MANIFEST_FORMAT if what == "manifest" else VERIFICATION_FORMAT
     if header.get("format") != fmt:
-        raise ManifestError(f"{path} is not a PhotoSift {what}")
+        raise _said(what, "foreign", path=path)
     version = header.get("format_version")
     if version != FORMAT_VERSION:
-        raise ManifestError(
-            f"{path} is a {what} of format {version} and this PhotoSift reads format "
-            f"{FORMAT_VERSION}: use the PhotoSift that wrote it, or write it again"
-        )
+        raise _said(what, "format", path=path, version=version, expected=FORMAT_VERSION)
 
 
 def looks_like_manifest(path: str) -> bool:
@@ -378,7 +429,9 @@ def _read_records(
                 take_record(header, value)
     except (_Bad, TypeError, AttributeError):
         raise ManifestError(
-            f"{path} is damaged (line {n:,} does not hold what PhotoSift writes): {remedy}"
+            _(
+                "{path} is damaged (line {line} does not hold what PhotoSift writes): {advice}"
+            ).format(path=path, line=number(n), advice=_(remedy))
         ) from None
     assert header is not None  # `_lines` refuses a file without one
     return header

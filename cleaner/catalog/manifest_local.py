@@ -40,7 +40,7 @@ from cleaner.catalog.manifest import (
     write_verification,
 )
 from cleaner.formats import is_image_candidate
-from cleaner.i18n import N_
+from cleaner.i18n import N_, _
 from cleaner.progress import CancelToken, Progress, ProgressMeter
 from cleaner.removal.fileidentity import (
     BadPathForm,
@@ -73,8 +73,10 @@ def parse_root_mapping(items: Sequence[str]) -> list[tuple[str, str]]:
         old, eq, new = item.rpartition("=")
         if not eq or not old or not new:
             raise ValueError(
-                f"--root {item}: give CATALOGUED_ROOT=FOLDER_HERE (or LABEL=FOLDER for a "
-                "catalog of one root)"
+                _(
+                    "--root {item}: give CATALOGUED_ROOT=FOLDER_HERE (or LABEL=FOLDER for a "
+                    "catalog of one root)"
+                ).format(item=item)
             )
         out.append((old, new))
     return out
@@ -96,26 +98,50 @@ def local_roots(manifest: Manifest, mapping: Sequence[tuple[str, str]]) -> tuple
             at = 0
         else:
             raise ManifestError(
-                f"--root {old}={new}: {name} has no catalogued root {old!r} (its roots: "
-                f"{', '.join(ident.roots)})"
+                _(
+                    "--root {old}={new}: {name} has no catalogued root {root} (its roots: {roots})"
+                ).format(old=old, new=new, name=name, root=repr(old), roots=", ".join(ident.roots))
             )
         roots[at] = os.path.abspath(new)
     here = this_machine()
     if not mapping and ident.machine != here:
         others = [c.label for c in manifest.catalogs.values() if c.machine == here]
-        hint = f"; this machine catalogued {others[0]!r}: use its manifest" if others else ""
+        if others:
+            text = _(
+                "{name} is for {label}, catalogued on {machine}, and this is {here}; this "
+                "machine catalogued {other}: use its manifest (if {label}'s files are mounted "
+                "here, give --root CATALOGUED_ROOT=FOLDER for each root)"
+            )
+        else:
+            text = _(
+                "{name} is for {label}, catalogued on {machine}, and this is {here} (if "
+                "{label}'s files are mounted here, give --root CATALOGUED_ROOT=FOLDER for "
+                "each root)"
+            )
         raise ManifestError(
-            f"{name} is for {ident.label!r}, catalogued on {ident.machine!r}, and this is "
-            f"{here!r}{hint} (if {ident.label!r}'s files are mounted here, give --root "
-            "CATALOGUED_ROOT=FOLDER for each root)"
+            text.format(
+                name=name,
+                label=repr(ident.label),
+                machine=repr(ident.machine),
+                here=repr(here),
+                other=repr(others[0]) if others else "",
+            )
         )
     for root in roots:
         if path_form_problem(root) is not None or not os.path.isdir(root):
             raise ManifestError(
-                f"{name}: the catalogued root {root} is not a folder on this machine (if it "
-                "moved, give --root CATALOGUED_ROOT=FOLDER); nothing was moved"
+                _(
+                    "{name}: the catalogued root {root} is not a folder on this machine (if "
+                    "it moved, give --root CATALOGUED_ROOT=FOLDER); nothing was moved"
+                ).format(name=name, root=root)
             )
     return tuple(roots)
+
+
+# The details of a `KeptFile` are stored in the undo log in English: marked here, put in
+# the user's language where shown (`KeptFile.words`). A detail made of a path or a label
+# is shown as written.
+_OUTSIDE = N_("not a path below the catalogued root")
 
 
 def local_path(record: Record, roots: Sequence[str]) -> tuple[str, str] | KeptFile:
@@ -133,10 +159,10 @@ def local_path(record: Record, roots: Sequence[str]) -> tuple[str, str] | KeptFi
         or os.path.isabs(rel)
         or os.path.splitdrive(rel)[0]
     ):
-        return KeptFile(shown, KeepReason.BAD_PATH, "not a path below the catalogued root")
+        return KeptFile(shown, KeepReason.BAD_PATH, _OUTSIDE)
     path = os.path.join(root, *parts)
     if path_form_problem(path) is not None or root_of(path, (root,)) != root:
-        return KeptFile(shown, KeepReason.BAD_PATH, "not a path below the catalogued root")
+        return KeptFile(shown, KeepReason.BAD_PATH, _OUTSIDE)
     return path, root
 
 
@@ -196,14 +222,14 @@ def verify_keepers(
 def _keeper_problem(r: Record, roots: Sequence[str]) -> tuple[int, int, int, int] | KeeperChecked:
     placed = local_path(r, roots)
     if isinstance(placed, KeptFile):
-        return KeeperChecked(placed.path, placed.message)
+        return KeeperChecked(placed.path, placed.words)
     path, root = placed
     try:
         obj, sha = read_object(path, root)
     except (OSError, NotARegularFile, BadPathForm) as exc:
-        return KeeperChecked(path, state_problem(path, exc).message)
+        return KeeperChecked(path, state_problem(path, exc).words)
     if obj.size != r.size or sha != r.sha256:
-        return KeeperChecked(path, "its contents differ from the catalog's")
+        return KeeperChecked(path, _("its contents differ from the catalog's"))
     return (obj.device, obj.inode, obj.size, obj.mtime_ns)
 
 
@@ -231,15 +257,19 @@ def find_verifications(
         try:
             v = read_verification(p)
         except ManifestError as exc:
-            notes.append(f"{exc}; not used")
+            notes.append(_("{problem}; not used").format(problem=exc))
             continue
         ident = manifest.catalogs.get(v.label)
         if v.run != manifest.run:
-            notes.append(f"{p} verifies another scan's manifests; not used")
+            notes.append(_("{path} verifies another scan's manifests; not used").format(path=p))
         elif ident is None:
             continue  # a server none of this manifest's sets leans on
         elif v.catalog_checksum != ident.checksum:
-            notes.append(f"{p} verifies another catalog of {v.label!r}; not used")
+            notes.append(
+                _("{path} verifies another catalog of {label}; not used").format(
+                    path=p, label=repr(v.label)
+                )
+            )
         else:
             used.append(v)
     return used, notes
@@ -280,14 +310,14 @@ def plan_manifest(
                 continue
             path, root = placed
             if path in seen:
-                refused.append(KeptFile(path, KeepReason.SAME_FILE, "listed twice"))
+                refused.append(KeptFile(path, KeepReason.SAME_FILE, N_("listed twice")))
                 continue
             seen.add(path)
             if path in stays_here:
-                refused.append(KeptFile(path, KeepReason.SAME_FILE, "also a copy that stays"))
+                refused.append(KeptFile(path, KeepReason.SAME_FILE, N_("also a copy that stays")))
                 continue
             if not is_image_candidate(path):
-                refused.append(KeptFile(path, KeepReason.BAD_PATH, "not a picture's file name"))
+                refused.append(KeptFile(path, KeepReason.BAD_PATH, N_("not a picture's file name")))
                 continue
             if protected_folders and is_protected(path, protected_folders):  # resolves links
                 refused.append(KeptFile(path, KeepReason.PROTECTED))
@@ -345,7 +375,7 @@ def _now_as_catalogued(
     except (OSError, NotARegularFile, BadPathForm) as exc:
         return state_problem(path, exc)
     if r.inode and now.inode != r.inode:
-        detail = "another file has this name now; catalog it again"
+        detail = N_("another file has this name now; catalog it again")
         return KeptFile(path, KeepReason.CHANGED, detail)
     if now.size != r.size or now.mtime_ns != r.mtime_ns:
         detail = change_detail(r.size, now.size).replace("the scan", "it was catalogued")

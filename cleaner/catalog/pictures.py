@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from cleaner.catalog import detailmap
 from cleaner.catalog.columns import COLOUR_BYTES, HASH_BYTES, THUMB_BYTES, Columns
-from cleaner.catalog.schema import CatalogError, damaged_message
+from cleaner.catalog.schema import CatalogError, bad_row_message
 from cleaner.detect import pictures as picture_data
 from cleaner.models import LOW_DETAIL_STD, Fingerprint
 
@@ -145,9 +145,4 @@ class ColumnPictures:
 
 
 def _bad(c: Columns, row: int) -> CatalogError:
-    return CatalogError(
-        damaged_message(
-            Path(c.info.path),
-            f"the row of {c.relpath_of(row)!r} does not hold what PhotoSift writes",
-        )
-    )
+    return CatalogError(bad_row_message(Path(c.info.path), c.relpath_of(row)))

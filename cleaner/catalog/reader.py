@@ -27,6 +27,7 @@ from cleaner.catalog.schema import (
     CatalogVersionError,
     Checksum,
     UnfinishedCatalog,
+    changed_message,
     check_identity,
     damaged_message,
     iter_checked,
@@ -38,6 +39,7 @@ from cleaner.catalog.schema import (
 from cleaner.detect.cache import analysis_from_columns
 from cleaner.detect.decode import DecodeFailure
 from cleaner.detect.fingerprint import ALGORITHM_VERSION
+from cleaner.i18n import _
 from cleaner.models import Analysis, SkippedFile, SkipReason
 
 
@@ -122,12 +124,14 @@ def check_usable(path: Path, conn: sqlite3.Connection, *, for_grouping: bool) ->
     try:
         algorithm = int(meta.get("algorithm_version", ""))
     except ValueError:
-        raise CatalogError(damaged_message(path, "its algorithm version is missing")) from None
+        raise CatalogError(damaged_message(path, _("its algorithm version is missing"))) from None
     if for_grouping and algorithm != ALGORITHM_VERSION:
         raise CatalogVersionError(
-            f"{path} was built with fingerprint algorithm {algorithm}, and this PhotoSift "
-            f"uses {ALGORITHM_VERSION}: its pictures cannot be compared; build it again "
-            "with this version"
+            _(
+                "{path} was built with fingerprint algorithm {algorithm}, and this PhotoSift "
+                "uses {version}: its pictures cannot be compared; build it again with this "
+                "version"
+            ).format(path=path, algorithm=algorithm, version=ALGORITHM_VERSION)
         )
     return meta
 
@@ -145,39 +149,40 @@ def _read(path: Path, *, for_grouping: bool, keep_rows: bool) -> Catalog:
         files: list[CatalogFile] = []
         skipped: list[SkippedFile] = []
         maps: dict[bytes, bytes] = {}  # SHA-256 -> detail map, shared by exact copies
-        bad: str | None = None  # the first row that is not what a build writes
+        bad: str | None = None  # what is wrong with the first row a build did not write
         for table, row in iter_checked(conn, checksum):
             if table == "roots":
                 rid, raw = row
                 if isinstance(rid, int) and isinstance(raw, bytes):
                     roots[rid] = os.fsdecode(raw)
                 else:
-                    bad = bad or "a root row"
+                    bad = bad or _("a root row does not hold what PhotoSift writes")
             elif table == "maps":
                 sha, blob = row
                 if isinstance(sha, bytes) and len(sha) == 32 and isinstance(blob, bytes):
                     maps[sha] = blob
                 else:
-                    bad = bad or "a detail map row"
+                    bad = bad or _("a detail map row does not hold what PhotoSift writes")
             elif table == "files":
                 entry = _file_of(row, roots, label, dictionary, maps)
                 if entry is None:
-                    bad = bad or f"the row of {row[1]!r}"
+                    bad = bad or _("the row of {file} does not hold what PhotoSift writes").format(
+                        file=repr(row[1])
+                    )
                 elif keep_rows:
                     files.append(entry)
             elif table == "skipped":
                 skip = _skip_of(row, roots)
                 if skip is None:
-                    bad = bad or f"the skipped row of {row[1]!r}"
+                    bad = bad or _(
+                        "the skipped row of {file} does not hold what PhotoSift writes"
+                    ).format(file=repr(row[1]))
                 elif keep_rows:
                     skipped.append(skip)
         if meta.get("checksum") != checksum.hex():
-            raise CatalogError(
-                f"{path} is damaged or was changed after it was built (its checksum does not "
-                "match): build it again or copy it again"
-            )
+            raise CatalogError(changed_message(path))
         if bad is not None:
-            raise CatalogError(damaged_message(path, f"{bad} does not hold what PhotoSift writes"))
+            raise CatalogError(damaged_message(path, bad))
     return Catalog(
         info=catalog_info(path, meta, tuple(roots.values())),
         files=tuple(files),
@@ -254,7 +259,9 @@ def catalog_info(path: Path, meta: dict[str, str], roots: tuple[str, ...]) -> Ca
         try:
             return int(meta.get(key, "0"))
         except ValueError:
-            raise CatalogError(damaged_message(path, f"its {key} is not a number")) from None
+            raise CatalogError(
+                damaged_message(path, _("its {key} is not a number").format(key=key))
+            ) from None
 
     try:
         excludes = tuple(str(x) for x in json.loads(meta.get("excludes", "[]")))
@@ -263,7 +270,7 @@ def catalog_info(path: Path, meta: dict[str, str], roots: tuple[str, ...]) -> Ca
             sorted(((SkipReason(k), int(v)) for k, v in counts.items()), key=lambda kv: -kv[1])
         )
     except (ValueError, TypeError, AttributeError):
-        raise CatalogError(damaged_message(path, "its description is not readable")) from None
+        raise CatalogError(damaged_message(path, _("its description is not readable"))) from None
     return CatalogInfo(
         path=str(path),
         label=meta.get("label", ""),

@@ -22,6 +22,7 @@ from pathlib import Path
 from cleaner.catalog import detailmap, mapstore
 from cleaner.detect.cache import ANALYSIS_COLUMNS, AnalysisColumns
 from cleaner.errors import PhotoSiftError
+from cleaner.i18n import N_, _, ngettext, number
 from cleaner.safeopen import kind_of
 
 APPLICATION_ID = 0x50534354  # "PSCT": PhotoSift CaTalog, in the SQLite header at byte 68
@@ -127,9 +128,11 @@ def unpack_columns(stored: tuple[object, ...], dictionary: bytes) -> AnalysisCol
 
 # What a reader is told to do about a catalog it cannot use. A build over such a file
 # refuses it too (it never overwrites what it cannot read) and says `NOT_OVERWRITTEN`.
-REBUILD = "build it again or copy it again"
-REBUILD_HERE = "build it again with this version"
-NOT_OVERWRITTEN = "move it away or choose another --out (a build does not overwrite it)"
+# Marked here, translated where a message is made (`_(REBUILD)`): the build swaps one
+# advice for the other in a message already in the user's language.
+REBUILD = N_("build it again or copy it again")
+REBUILD_HERE = N_("build it again with this version")
+NOT_OVERWRITTEN = N_("move it away or choose another --out (a build does not overwrite it)")
 
 
 class CatalogError(PhotoSiftError):
@@ -168,25 +171,29 @@ def check_header(path: Path) -> int | None:
     try:
         st = os.stat(path)
         if stat.S_ISDIR(st.st_mode):
-            raise CatalogError(f"{path} is a folder, not a catalog file")
+            raise CatalogError(_("{path} is a folder, not a catalog file").format(path=path))
         if not stat.S_ISREG(st.st_mode):  # a pipe would block the open below for ever
-            raise CatalogError(f"{path} is not a regular file ({kind_of(st.st_mode)})")
+            raise CatalogError(
+                _("{path} is not a regular file ({kind})").format(
+                    path=path, kind=_(kind_of(st.st_mode))
+                )
+            )
         with open(path, "rb") as fh:
             head = fh.read(100)
             size = os.fstat(fh.fileno()).st_size
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise CatalogError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise CatalogError(
+            _("cannot read {path}: {reason}").format(path=path, reason=exc.strerror or exc)
+        ) from None
     if not head:
         return None
     if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
-        raise CatalogError(f"{path} is not a PhotoSift catalog (not an SQLite database)")
+        raise CatalogError(not_sqlite_message(path))
     (app_id,) = struct.unpack(">I", head[68:72])
     if app_id != APPLICATION_ID:
-        raise CatalogError(
-            f"{path} is not a PhotoSift catalog (an SQLite database of another program)"
-        )
+        raise CatalogError(foreign_message(path))
     page_size = struct.unpack(">H", head[16:18])[0]
     page_size = 65536 if page_size == 1 else page_size
     pages: int = struct.unpack(">I", head[28:32])[0]
@@ -198,20 +205,61 @@ def check_header(path: Path) -> int | None:
         journal = Path(str(path) + "-journal")
         if journal.exists():
             raise UnfinishedCatalog(unfinished_message(path))
-        raise CatalogError(f"{path} is truncated ({size:,} of {expected:,} bytes): {REBUILD}")
+        raise CatalogError(
+            ngettext(
+                "{path} is truncated ({size} of {expected} byte): {advice}",
+                "{path} is truncated ({size} of {expected} bytes): {advice}",
+                expected,
+            ).format(path=path, size=number(size), expected=number(expected), advice=_(REBUILD))
+        )
     return expected
 
 
-def unfinished_message(path: Path, started: str = "") -> str:
-    when = f" (started {started})" if started else ""
-    return (
-        f"{path} is an unfinished catalog build{when}: it is not damaged; run the same "
-        "`photosift catalog build` command again to finish it"
+# The refusals said in more than one place, one message each.
+
+
+def not_sqlite_message(path: Path) -> str:
+    return _("{path} is not a PhotoSift catalog (not an SQLite database)").format(path=path)
+
+
+def foreign_message(path: Path) -> str:
+    return _("{path} is not a PhotoSift catalog (an SQLite database of another program)").format(
+        path=path
     )
 
 
+def unfinished_message(path: Path, started: str = "") -> str:
+    if started:
+        return _(
+            "{path} is an unfinished catalog build (started {started}): it is not damaged; "
+            "run the same `photosift catalog build` command again to finish it"
+        ).format(path=path, started=started)
+    return _(
+        "{path} is an unfinished catalog build: it is not damaged; run the same "
+        "`photosift catalog build` command again to finish it"
+    ).format(path=path)
+
+
 def damaged_message(path: Path, why: str) -> str:
-    return f"{path} is damaged ({why}): {REBUILD}"
+    """`why` is in the user's language already (a caller's `_()`)."""
+    # Translators: {why} says what is wrong ("its files table changed while read"); {advice}
+    # what to do ("build it again or copy it again")
+    return _("{path} is damaged ({why}): {advice}").format(path=path, why=why, advice=_(REBUILD))
+
+
+def changed_message(path: Path) -> str:
+    return _(
+        "{path} is damaged or was changed after it was built (its checksum does not match): "
+        "{advice}"
+    ).format(path=path, advice=_(REBUILD))
+
+
+def bad_row_message(path: Path, rel: object) -> str:
+    """A file's row that does not hold what a build writes; `rel` is its path below its
+    root as stored (shown as Python writes it, quotes and escapes included)."""
+    return damaged_message(
+        path, _("the row of {file} does not hold what PhotoSift writes").format(file=repr(rel))
+    )
 
 
 def describe_sqlite_error(path: Path, exc: sqlite3.Error) -> CatalogError:
@@ -219,13 +267,17 @@ def describe_sqlite_error(path: Path, exc: sqlite3.Error) -> CatalogError:
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
         return CatalogBusy(
-            f"{path} is in use by another PhotoSift (a catalog build is writing it); "
-            "wait for it to end"
+            _(
+                "{path} is in use by another PhotoSift (a catalog build is writing it); "
+                "wait for it to end"
+            ).format(path=path)
         )
     if "not a database" in text:
-        return CatalogError(f"{path} is not a PhotoSift catalog (not an SQLite database)")
+        return CatalogError(not_sqlite_message(path))
     if "no such table" in text or "no such column" in text:
-        return CatalogError(damaged_message(path, f"a table is missing: {exc}"))
+        # Translators: {error} is SQLite's own words ("no such table: files")
+        missing = _("a table is missing: {error}").format(error=exc)
+        return CatalogError(damaged_message(path, missing))
     return CatalogError(damaged_message(path, str(exc)))
 
 
@@ -311,7 +363,7 @@ def iter_checked(
 
 def compute_checksum(conn: sqlite3.Connection) -> str:
     checksum = Checksum()
-    for _ in iter_checked(conn, checksum):
+    for _row in iter_checked(conn, checksum):
         pass
     return checksum.hex()
 
@@ -325,19 +377,31 @@ def check_identity(path: Path, conn: sqlite3.Connection) -> dict[str, str]:
     reads (raises `CatalogError` or `CatalogVersionError` in one line)."""
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     if app_id != APPLICATION_ID:
-        raise CatalogError(
-            f"{path} is not a PhotoSift catalog (an SQLite database of another program)"
-        )
+        raise CatalogError(foreign_message(path))
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version not in READABLE_SCHEMAS:
-        newer = "a newer" if version > SCHEMA_VERSION else "an older"
+        if version > SCHEMA_VERSION:
+            text = _(
+                "{path} was written by a newer PhotoSift (catalog schema {version}; this "
+                "PhotoSift reads schemas {first} to {last}): {advice}"
+            )
+        else:
+            text = _(
+                "{path} was written by an older PhotoSift (catalog schema {version}; this "
+                "PhotoSift reads schemas {first} to {last}): {advice}"
+            )
         raise CatalogVersionError(
-            f"{path} was written by {newer} PhotoSift (catalog schema {version}; this "
-            f"PhotoSift reads schemas {READABLE_SCHEMAS[0]} to {SCHEMA_VERSION}): {REBUILD_HERE}"
+            text.format(
+                path=path,
+                version=version,
+                first=READABLE_SCHEMAS[0],
+                last=SCHEMA_VERSION,
+                advice=_(REBUILD_HERE),
+            )
         )
     meta = read_meta(conn)
     if meta.get("format") != FORMAT_NAME:
-        raise CatalogError(damaged_message(path, "its description (meta table) is missing"))
+        raise CatalogError(damaged_message(path, _("its description (meta table) is missing")))
     return meta
 
 
@@ -346,8 +410,8 @@ def open_read_only(path: Path) -> Iterator[sqlite3.Connection]:
     """The catalog opened for reading only; a busy or damaged file is a `CatalogError`."""
     if check_header(path) is None:
         if not path.exists():
-            raise CatalogError(f"no such catalog: {path}")
-        raise CatalogError(f"{path} is empty: it is not a PhotoSift catalog")
+            raise CatalogError(_("no such catalog: {path}").format(path=path))
+        raise CatalogError(_("{path} is empty: it is not a PhotoSift catalog").format(path=path))
     uri = path.resolve().as_uri() + "?mode=ro"
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=0.5)

@@ -158,7 +158,7 @@ def _run(log: UndoLog, batch: Batch, files: list[str] | None) -> RestoreFinished
                     continue  # skipped or failed at removal time: nothing to put back
                 bar.close()
                 stream = sys.stdout if event.ok else sys.stderr
-                shown = f"{printable_path(event.original_path)}: {printable(event.message)}"
+                shown = f"{printable_path(event.original_path)}: {printable(event.words)}"
                 print(f"  {shown}", file=stream)
             else:
                 finished = event
@@ -277,7 +277,7 @@ def _run_from_trash(args: argparse.Namespace) -> int:
             results.append(r)
             if r.state is not RestoreState.RESTORED:
                 stream = sys.stdout if r.ok else sys.stderr
-                print(f"  {printable_path(r.original_path)}: {printable(r.message)}", file=stream)
+                print(f"  {printable_path(r.original_path)}: {printable(r.words)}", file=stream)
     except (AnotherRemovalRunning, MoveLockError) as exc:  # raised before the first file
         error(str(exc))
         return EXIT_FAILED

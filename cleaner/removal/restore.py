@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import unquote_to_bytes
 
-from cleaner.i18n import N_
+from cleaner.i18n import N_, _
 from cleaner.progress import CancelToken, Progress, ProgressMeter, final_event
 from cleaner.removal.movelock import one_mover_at_a_time
 from cleaner.removal.trash import (
@@ -116,16 +116,34 @@ class FileRestore:
             text = f"{text} as {self.restored_to}"
         return f"{text}: {self.detail}" if self.detail else text
 
+    @property
+    def words(self) -> str:
+        """`message` in the user's language, for the command line and the window. The
+        detail is stored in the undo log in English: a fixed one (marked with N_() where
+        it is made) is translated, one made of a path or the system's error is shown as
+        written."""
+        if self.state is RestoreState.RESTORED_BESIDE and self.restored_to:
+            text = _("restored beside the original (its name was taken) as {path}").format(
+                path=self.restored_to
+            )
+        else:
+            text = _(_STATE_TEXT[self.state])
+        if not self.detail:
+            return text
+        # Translators: {state} is what became of the file ("could not be put back"),
+        # {detail} why
+        return _("{state}: {detail}").format(state=text, detail=_(self.detail))
+
 
 _STATE_TEXT = {
-    RestoreState.RESTORED: "restored",
-    RestoreState.RESTORED_BESIDE: "restored beside the original (its name was taken)",
-    RestoreState.IN_PLACE: "already in place",
-    RestoreState.ALREADY_RESTORED: "already restored earlier",
-    RestoreState.NOT_IN_TRASH: "not found in the trash (it may have been emptied)",
-    RestoreState.CHANGED: "the copy found differs from the removed file; left where it is",
-    RestoreState.NOT_MOVED: "was not removed",
-    RestoreState.FAILED: "could not be put back",
+    RestoreState.RESTORED: N_("restored"),
+    RestoreState.RESTORED_BESIDE: N_("restored beside the original (its name was taken)"),
+    RestoreState.IN_PLACE: N_("already in place"),
+    RestoreState.ALREADY_RESTORED: N_("already restored earlier"),
+    RestoreState.NOT_IN_TRASH: N_("not found in the trash (it may have been emptied)"),
+    RestoreState.CHANGED: N_("the copy found differs from the removed file; left where it is"),
+    RestoreState.NOT_MOVED: N_("was not removed"),
+    RestoreState.FAILED: N_("could not be put back"),
 }
 
 
@@ -169,7 +187,7 @@ def parse_trashinfo(text: str, topdir: str) -> TrashInfo | None:
         if line.startswith("["):
             in_group = line == "[Trash Info]"
         elif in_group and "=" in line:
-            key, _, value = line.partition("=")
+            key, _eq, value = line.partition("=")
             values.setdefault(key.strip(), value.strip())
     if "Path" not in values:
         return None
@@ -573,7 +591,10 @@ def restore_batch(
     meter = ProgressMeter(STAGE, total=len(entries), bytes_total=sum(e.size for e in entries))
     results: list[FileRestore] = []
     for record in bad:  # one line each; the other records are still restored
-        detail = f"the undo log record is not valid ({record.problem}); left where it is"
+        # shown, not stored (the record is not touched): in the user's language now
+        detail = _("the undo log record is not valid ({problem}); left where it is").format(
+            problem=_(record.problem)
+        )
         rid = record.id if isinstance(record.id, int) else -1
         results.append(FileRestore(rid, record.original_path, RestoreState.FAILED, None, detail))
         yield results[-1]
@@ -617,7 +638,7 @@ def restore_entry(log: UndoLog, entry: LogEntry, locate: Locator) -> FileRestore
     if entry.restored:
         return done(RestoreState.ALREADY_RESTORED, entry.restored_to)
     if entry.sha256 is None:  # `cleaner.removal.undolog` refuses such a record; never act on one
-        return done(RestoreState.FAILED, detail="the undo log has no SHA-256 for this file")
+        return done(RestoreState.FAILED, detail=N_("the undo log has no SHA-256 for this file"))
     link = symlink_on_the_way(entry.original_path)
     if link is not None:
         return done(
@@ -633,7 +654,7 @@ def restore_entry(log: UndoLog, entry: LogEntry, locate: Locator) -> FileRestore
         # The same bytes are already at the original path: the removal was interrupted
         # before this file moved, or someone put it back by hand. Never add a second copy.
         if entry.outcome is Outcome.PENDING:
-            log.mark_not_moved(entry.id, "the removal was interrupted before this file moved")
+            log.mark_not_moved(entry.id, N_("the removal was interrupted before this file moved"))
             return FileRestore(entry.id, entry.original_path, RestoreState.IN_PLACE)
         return done(RestoreState.IN_PLACE, entry.original_path)
 
@@ -655,9 +676,9 @@ def restore_entry(log: UndoLog, entry: LogEntry, locate: Locator) -> FileRestore
     if mismatched:
         return done(RestoreState.CHANGED)
     detail = (
-        "it is no longer in the quarantine folder"
+        N_("it is no longer in the quarantine folder")
         if entry.method is Method.QUARANTINE
-        else "the trash may have been emptied"
+        else N_("the trash may have been emptied")
     )
     return done(RestoreState.NOT_IN_TRASH, detail=detail)
 
@@ -685,7 +706,7 @@ def _put_back(
             return done(RestoreState.FAILED, None, NO_FREE_NAME)
         # Verify the file where it landed before it counts as restored.
         if not _matches(target, entry):
-            return done(RestoreState.FAILED, target, "the restored file does not verify")
+            return done(RestoreState.FAILED, target, N_("the restored file does not verify"))
         set_mtime(target, entry.mtime_ns)
     except OSError as exc:
         return done(RestoreState.FAILED, None, describe_error(exc))
@@ -700,7 +721,9 @@ def _put_back(
     return done(state, target, "")
 
 
-NO_FREE_NAME = "no free name beside the original"
+# The details below are stored in the undo log (English) and translated where shown
+# (`FileRestore.words`).
+NO_FREE_NAME = N_("no free name beside the original")
 
 
 def move_back(source: str, original: str, sha256: str | None) -> str | None:

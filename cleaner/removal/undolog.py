@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from cleaner.errors import PhotoSiftError
+from cleaner.i18n import N_, _, ngettext, number
 from cleaner.paths import data_dir as default_data_dir
 from cleaner.removal.fileidentity import path_form_problem
 
@@ -231,17 +232,23 @@ class UndoLog:
                     )
                 elif int(row[0]) > SCHEMA_VERSION:
                     raise UndoLogError(
-                        f"the undo log {self.path} was written by a newer PhotoSift "
-                        f"(schema {row[0]}); update PhotoSift to use it"
+                        _(
+                            "the undo log {path} was written by a newer PhotoSift (schema "
+                            "{version}); update PhotoSift to use it"
+                        ).format(path=self.path, version=row[0])
                     )
         except sqlite3.Error as exc:
             if _is_damage(exc):
                 with contextlib.suppress(sqlite3.Error, AttributeError):
                     self._conn.close()
                 raise UndoLogDamaged(_damaged_text(self.path, str(exc))) from exc
-            raise UndoLogError(f"cannot open the undo log {self.path}: {exc}") from exc
+            raise UndoLogError(
+                _("cannot open the undo log {path}: {error}").format(path=self.path, error=exc)
+            ) from exc
         except (OSError, ValueError) as exc:
-            raise UndoLogError(f"cannot create the folder for the undo log: {exc}") from exc
+            raise UndoLogError(
+                _("cannot create the folder for the undo log: {error}").format(error=exc)
+            ) from exc
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -279,7 +286,9 @@ class UndoLog:
         except sqlite3.Error as exc:
             if _is_damage(exc):
                 raise UndoLogDamaged(_damaged_text(self.path, str(exc))) from exc
-            raise UndoLogError(f"cannot write the undo log {self.path}: {exc}") from exc
+            raise UndoLogError(
+                _("cannot write the undo log {path}: {error}").format(path=self.path, error=exc)
+            ) from exc
 
     @contextmanager
     def _reading(self) -> Iterator[None]:
@@ -289,7 +298,9 @@ class UndoLog:
         except sqlite3.Error as exc:
             if _is_damage(exc):
                 raise UndoLogDamaged(_damaged_text(self.path, str(exc))) from exc
-            raise UndoLogError(f"cannot read the undo log {self.path}: {exc}") from exc
+            raise UndoLogError(
+                _("cannot read the undo log {path}: {error}").format(path=self.path, error=exc)
+            ) from exc
 
     # -- health ----------------------------------------------------------------------
 
@@ -309,7 +320,7 @@ class UndoLog:
             return None
         text = " ".join(" ".join(str(r[0]) for r in rows[:2]).split())
         text = text.replace("*** in database main *** ", "")
-        return (text[:117] + "...") if len(text) > 120 else text or "integrity check failed"
+        return (text[:117] + "...") if len(text) > 120 else text or _("integrity check failed")
 
     def check_ready(self) -> None:
         """Before the first move of a batch: the log is whole and a durable write works.
@@ -328,7 +339,9 @@ class UndoLog:
         with self._reading():
             row = self._conn.execute("SELECT value FROM meta WHERE key = 'write_check'").fetchone()
         if row is None or row[0] != stamp:
-            raise UndoLogError(f"the undo log {self.path} did not keep a test record")
+            raise UndoLogError(
+                _("the undo log {path} did not keep a test record").format(path=self.path)
+            )
 
     # -- writing a batch -------------------------------------------------------------
 
@@ -491,9 +504,17 @@ class UndoLog:
         if not matches:
             matches = [b for b in self.batches() if b.id.startswith(batch_id)]
         if not matches:
-            raise UndoLogError(f"no removal batch {batch_id!r} in the undo log")
+            raise UndoLogError(
+                _("no removal batch {batch} in the undo log").format(batch=repr(batch_id))
+            )
         if len(matches) > 1:
-            raise UndoLogError(f"{batch_id!r} matches {len(matches)} batches; give more of the id")
+            raise UndoLogError(
+                ngettext(
+                    "{batch} matches {n} batch; give more of the id",
+                    "{batch} matches {n} batches; give more of the id",
+                    len(matches),
+                ).format(batch=repr(batch_id), n=number(len(matches)))
+            )
         return matches[0]
 
     def latest_undoable(self) -> Batch | None:
@@ -531,11 +552,13 @@ class UndoLog:
                 f"SELECT {ENTRY_COLUMNS} FROM entries WHERE id = ?", (entry_id,)
             ).fetchone()
         if row is None:
-            raise UndoLogError(f"no undo log entry {entry_id}")
+            raise UndoLogError(_("no undo log entry {id}").format(id=entry_id))
         try:
             return entry_from_row(row)
         except BadRecord as exc:
-            raise UndoLogError(f"undo log entry {entry_id} is not valid: {exc}") from exc
+            raise UndoLogError(
+                _("undo log entry {id} is not valid: {problem}").format(id=entry_id, problem=exc)
+            ) from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -548,7 +571,10 @@ class BadEntry:
 
     @property
     def message(self) -> str:
-        return f"undo log record {self.id!r} ({self.original_path}) is not valid: {self.problem}"
+        """In the user's language (shown, never stored)."""
+        return _("undo log record {id} ({path}) is not valid: {problem}").format(
+            id=repr(self.id), path=self.original_path, problem=self.problem
+        )
 
 
 def _batch(r: Any) -> Batch:
@@ -593,36 +619,50 @@ def _is_damage(exc: sqlite3.Error) -> bool:
 
 
 def _damaged_text(path: Path, detail: str) -> str:
-    return (
-        f"the undo log {path} is damaged ({detail}); nothing was moved. "
-        "'photosift history' sets it aside and recovers what it can read"
-    )
+    # Translators: {detail} is SQLite's own words ("database disk image is malformed")
+    return _(
+        "the undo log {path} is damaged ({detail}); nothing was moved. 'photosift history' "
+        "sets it aside and recovers what it can read"
+    ).format(path=path, detail=detail)
 
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+
+# The fields of a record, as a `BadRecord` names them (marked here, out of the per-row
+# path, and translated only when a record is refused).
+_ORIGINAL = N_("original path")
+_SIZE = N_("size")
+_MTIME = N_("modification time")
+_METHOD = N_("method")
+_DESTINATION = N_("destination")
+_OUTCOME = N_("outcome")
+_RESTORED_TO = N_("restored-to path")
+_STARTED = N_("start time")
+_MOVED = N_("move time")
+_RESTORED_AT = N_("restore time")
 
 
 def entry_from_row(r: Any) -> LogEntry:
     """A record as PhotoSift writes it, or `BadRecord` saying (in one line) what is wrong."""
     if not isinstance(r[0], int):
-        raise BadRecord("its number is not a whole number")
+        raise BadRecord(_("its number is not a whole number"))
     if not isinstance(r[1], str):
-        raise BadRecord("its batch id is not text")
-    original = _path_field(r[2], "original path", required=True)
+        raise BadRecord(_("its batch id is not text"))
+    original = _path_field(r[2], _ORIGINAL, required=True)
     assert original is not None
-    size = _int_field(r[3], "size")
-    mtime_ns = _int_field(r[4], "modification time")
+    size = _int_field(r[3], _SIZE)
+    mtime_ns = _int_field(r[4], _MTIME)
     if size < 0:
-        raise BadRecord("its size is negative")
+        raise BadRecord(_("its size is negative"))
     sha = r[5]
     if sha is not None and not (isinstance(sha, str) and _SHA256.fullmatch(sha)):
-        raise BadRecord("its SHA-256 is not 64 hexadecimal digits")
-    method = _enum_field(Method, r[6], "method")
-    destination = _path_field(r[7], "destination", required=False)
-    outcome = _enum_field(Outcome, r[8], "outcome")
+        raise BadRecord(_("its SHA-256 is not 64 hexadecimal digits"))
+    method = _enum_field(Method, r[6], _METHOD)
+    destination = _path_field(r[7], _DESTINATION, required=False)
+    outcome = _enum_field(Outcome, r[8], _OUTCOME)
     if outcome in (Outcome.MOVED, Outcome.PENDING) and sha is None:
-        raise BadRecord("a moved file without its SHA-256")
-    restored_to = _path_field(r[13], "restored-to path", required=False)
+        raise BadRecord(_("a moved file without its SHA-256"))
+    restored_to = _path_field(r[13], _RESTORED_TO, required=False)
     return LogEntry(
         id=r[0],
         batch_id=r[1],
@@ -634,39 +674,41 @@ def entry_from_row(r: Any) -> LogEntry:
         destination=destination,
         outcome=outcome,
         detail="" if r[9] is None else str(r[9]),
-        started_at=_time_field(r[10], "start time", required=True) or 0.0,
-        moved_at=_time_field(r[11], "move time", required=False),
+        started_at=_time_field(r[10], _STARTED, required=True) or 0.0,
+        moved_at=_time_field(r[11], _MOVED, required=False),
         restore_state=None if r[12] is None else str(r[12]),
         restored_to=restored_to,
-        restored_at=_time_field(r[14], "restore time", required=False),
+        restored_at=_time_field(r[14], _RESTORED_AT, required=False),
     )
 
 
 def _path_field(value: object, name: str, *, required: bool) -> str | None:
     if value is None:
         if required:
-            raise BadRecord(f"its {name} is missing")
+            raise BadRecord(_("its {field} is missing").format(field=_(name)))
         return None
     if not isinstance(value, (bytes, str)):
-        raise BadRecord(f"its {name} is a number, not a path")
+        raise BadRecord(_("its {field} is a number, not a path").format(field=_(name)))
     try:
         path = decode_path(value)
     except UnicodeDecodeError as exc:
-        raise BadRecord(f"its {name} is not readable text") from exc
+        raise BadRecord(_("its {field} is not readable text").format(field=_(name))) from exc
     if "\x00" in path:
-        raise BadRecord(f"its {name} contains a NUL character")
+        raise BadRecord(_("its {field} contains a NUL character").format(field=_(name)))
     try:
         os.fsencode(path)  # a lone surrogate no file name decodes to: every os call raises
     except UnicodeError:
-        raise BadRecord(f"its {name} is not a name a file can have") from None
+        raise BadRecord(
+            _("its {field} is not a name a file can have").format(field=_(name))
+        ) from None
     if path_form_problem(path) is not None:  # the one rule for a plain, absolute path
-        raise BadRecord(f"its {name} is not an absolute, normalised path")
+        raise BadRecord(_("its {field} is not an absolute, normalised path").format(field=_(name)))
     return path
 
 
 def _int_field(value: object, name: str) -> int:
     if not isinstance(value, int):
-        raise BadRecord(f"its {name} is not a whole number")
+        raise BadRecord(_("its {field} is not a whole number").format(field=_(name)))
     return value
 
 
@@ -674,7 +716,7 @@ def _time_field(value: object, name: str, *, required: bool) -> float | None:
     if value is None and not required:
         return None
     if not isinstance(value, (int, float)) or value != value:  # NaN is not a time
-        raise BadRecord(f"its {name} is not a number")
+        raise BadRecord(_("its {field} is not a number").format(field=_(name)))
     return float(value)
 
 
@@ -685,7 +727,11 @@ def _enum_field(kind: type[_E], value: object, name: str) -> _E:
     try:
         return kind(value)
     except ValueError:
-        raise BadRecord(f"its {name} {_short(value)} is not one PhotoSift writes") from None
+        raise BadRecord(
+            _("its {field} {value} is not one PhotoSift writes").format(
+                field=_(name), value=_short(value)
+            )
+        ) from None
 
 
 def _short(value: object) -> str:

@@ -350,6 +350,15 @@ ENGINE = [
     "cleaner/removal/move.py",
     "cleaner/removal/movelock.py",
     "cleaner/removal/undolog_open.py",
+    "cleaner/resultio.py",
+    "cleaner/catalog/schema.py",
+    "cleaner/catalog/manifest.py",
+    "cleaner/catalog/manifest_local.py",
+    "cleaner/catalog/reader.py",
+    "cleaner/catalog/columns.py",
+    "cleaner/catalog/pictures.py",
+    "cleaner/removal/restore.py",
+    "cleaner/removal/undolog.py",
 ]
 CHECKED = sorted(
     [
@@ -360,17 +369,11 @@ CHECKED = sorted(
 )
 # Engine modules with user-visible English not wrapped yet, and how many literals: the
 # number may only go down (a new unwrapped message fails), and is lowered as they are
-# wrapped. Most are one-line refusals of a damaged file (a catalog, a manifest, a result,
-# the undo log) raised as `PhotoSiftError`; wrap them with _() where raised, except text
-# that is stored (the undo log's records), which stays English and is translated where shown.
-PENDING: dict[str, int] = {
-    "cleaner/catalog/manifest.py": 20,
-    "cleaner/catalog/manifest_local.py": 27,
-    "cleaner/catalog/schema.py": 35,
-    "cleaner/removal/restore.py": 25,
-    "cleaner/removal/undolog.py": 66,
-    "cleaner/resultio.py": 48,
-}
+# wrapped; a module is moved to `ENGINE` when none is left. Wrap a message with _() where
+# it is raised or shown, except text that is stored (an undo log record's detail), which
+# stays English, is marked with N_() and is translated where shown. Empty since session 8
+# (the refusals of a damaged result file, catalog, manifest and undo log were the last).
+PENDING: dict[str, int] = {}
 ALLOWED: dict[str, set[str]] = {
     # the dataset summary is a data set's card, in English like its JSON twin
     # (docs/translation.md); its Markdown headings and table are not translated
@@ -418,6 +421,40 @@ ALLOWED: dict[str, set[str]] = {
         "its folder: ",
         " appeared since the scan",
     },
+    # the JSON reader's own errors, raised as `json.loads` raises them (`loads_in_steps`);
+    # `resultio.load` shows them translated (they are marked there with N_())
+    "cleaner/resultio.py": {"Expecting property name enclosed in double quotes", "Extra data"},
+    # SQLite's own error texts, looked for in what it raised
+    "cleaner/catalog/schema.py": {"no such table", "no such column"},
+    # stored in the undo log as a kept file's detail (English); made of a label or a path,
+    # shown as written (`KeptFile.words`)
+    "cleaner/catalog/manifest_local.py": {
+        "the scan",
+        "it was catalogued",
+        ": not verified on ",
+        ": not confirmed by ",
+        ": run 'photosift catalog verify' there",
+    },
+    "cleaner/removal/restore.py": {
+        # the freedesktop.org trash's own group name, in a .trashinfo file
+        "[Trash Info]",
+        # a Windows recycle bin record that does not parse is passed over, never shown
+        "recycle bin record is too short",
+        "recycle bin record is cut short",
+        "unknown recycle bin record version ",
+        # stored in the undo log as a restore's detail (English); made of a path or the
+        # system's error, shown as written (`FileRestore.words`)
+        "the folder ",
+        " is now a symbolic link; the file was left where it is",
+        " is a symbolic link; the copy behind it was left where it is",
+        "cannot look in the trash: ",
+    },
+    "cleaner/removal/undolog.py": {
+        # the columns of its SQL, and SQLite's own words taken out of what it reports
+        "id, batch_id, original_path, size, mtime_ns, sha256, method, destination, outcome, "
+        "detail, started_at, moved_at, restore_state, restored_to, restored_at",
+        "*** in database main *** ",
+    },
     "cleaner/removal/plan.py": {
         " is a symbolic link",
         "the same file as ",
@@ -426,6 +463,8 @@ ALLOWED: dict[str, set[str]] = {
     },
 }
 WORDS = re.compile(r"[A-Za-z]{2,}[,.:;'!?)]* +[(]?[A-Za-z]{2,}")
+# An SQL statement (a catalog's), whole or as the start of an f-string: no words for people
+SQL = re.compile(r"\s*(SELECT|PRAGMA|CREATE|INSERT|UPDATE|DELETE|REPLACE|BEGIN|DROP|ALTER)\b")
 TRANSLATING = {"_", "N_", "ngettext", "pgettext", "npgettext"}
 STYLE_SHEETS = {"_CSS"}  # the report's CSS: no words
 NOT_SHOWN = {"metavar", "dest", "action", "choices", "default", "type", "prog", "version"}
@@ -444,6 +483,9 @@ def _unwrapped(path: Path) -> list[tuple[int, str]]:
         parent = parents.get(node)
         if isinstance(parent, ast.Expr):
             continue  # a docstring
+        first = parent.values[0] if isinstance(parent, ast.JoinedStr) else node
+        if isinstance(first, ast.Constant) and SQL.match(str(first.value)):
+            continue
         ok = isinstance(parent, ast.Assign) and any(
             isinstance(t, ast.Name) and t.id in STYLE_SHEETS for t in parent.targets
         )
@@ -491,6 +533,8 @@ def test_the_unwrapped_check_finds_a_bare_message(tmp_path: Path) -> None:
         'def f(n):\n    """A docstring is fine."""\n'
         '    print(_("Nothing was moved."))\n'
         '    print(f"Moved {n} files to the trash")\n'
+        '    db.execute("SELECT key, value FROM meta")\n'
+        '    db.execute(f"SELECT root, {n} FROM files")\n'
         '    return {"key": "group_id"}\n',
         encoding="utf-8",
     )

@@ -820,7 +820,7 @@ def restore_line(r: FileRestore) -> str:
         return _("{name}: put back as “{new}” (a file with its name is there now)").format(
             name=name, new=new
         )
-    return f"{name}: {r.message}"
+    return f"{name}: {r.words}"
 
 
 def restore_sentence(results: Sequence[FileRestore], cancelled: bool = False) -> str:
