@@ -21,7 +21,10 @@ from pytestqt.qtbot import QtBot
 from cleaner import Progress
 from cleaner.demo.library import DemoLibrary
 from tests.helpers.catalogs import make_estate
-from tests.helpers.removal_support import TIMEOUT, move_marked, press_move, scan
+from tests.helpers.removal_support import (
+    look_at_move_screens,
+    scan,
+)
 from ui.catalog_open import ProtectCatalogsDialog
 from ui.main_window import MainWindow
 from ui.widgets.scan_settings_dialog import ScanSettingsDialog
@@ -121,29 +124,7 @@ def test_the_start_progress_and_review_screens_name_every_control(
 def test_the_move_screens_name_every_control(
     window: MainWindow, qtbot: QtBot, library: DemoLibrary
 ) -> None:
-    scan(window, qtbot, library.root)
-    problems = {}
-    press_move(window, qtbot)
-    assert window.removal.confirm_dialog is not None
-    problems["confirm"] = unnamed(window.removal.confirm_dialog)
-    window.removal.confirm_dialog.reject()
-    move_marked(window, qtbot)
-    assert window.removal.summary_dialog is not None
-    problems["summary"] = unnamed(window.removal.summary_dialog)
-    window.removal.summary_dialog.close()
-    window.removal.show_history()
-    history = window.removal.history_dialog
-    assert history is not None
-    qtbot.waitUntil(lambda: history.loaded and history.entry_model.rowCount() > 0, timeout=TIMEOUT)
-    problems["history"] = unnamed(history)
-    history.close()
-    window.removal.undo_last()
-    qtbot.waitUntil(
-        lambda: window.removal.undo_box is not None and window.removal.undo_box.isVisible()
-    )
-    assert window.removal.undo_box is not None
-    problems["undo"] = unnamed(window.removal.undo_box)
-    window.removal.undo_box.close()
+    problems = look_at_move_screens(window, qtbot, library.root, unnamed)
     missing = {k: v for k, v in problems.items() if v}
     assert not missing, "\n".join(f"{k}: {v}" for k, v in missing.items())
 

@@ -32,7 +32,10 @@ from pytestqt.qtbot import QtBot
 from cleaner import Progress, set_language
 from cleaner.demo.library import DemoLibrary
 from tests.helpers.catalogs import make_estate
-from tests.helpers.removal_support import TIMEOUT, move_marked, press_move, scan
+from tests.helpers.removal_support import (
+    look_at_move_screens,
+    scan,
+)
 from tests.helpers.window import open_window
 from ui.catalog_open import ProtectCatalogsDialog
 from ui.main_window import MainWindow
@@ -248,31 +251,7 @@ def test_the_start_settings_progress_and_review_screens_show_all_their_text(
 def test_the_move_and_undo_screens_show_all_their_text(
     pseudo_window: MainWindow, qtbot: QtBot, library: DemoLibrary
 ) -> None:
-    window = pseudo_window
-    scan(window, qtbot, library.root)
-    problems = {}
-    press_move(window, qtbot)
-    assert window.removal.confirm_dialog is not None
-    problems["confirm"] = clipped(window.removal.confirm_dialog)
-    window.removal.confirm_dialog.reject()
-    move_marked(window, qtbot)
-    assert window.removal.summary_dialog is not None
-    problems["summary"] = clipped(window.removal.summary_dialog)
-    window.removal.summary_dialog.close()
-    window.removal.show_history()
-    history = window.removal.history_dialog
-    assert history is not None
-    qtbot.waitUntil(lambda: history.loaded and history.entry_model.rowCount() > 0, timeout=TIMEOUT)
-    problems["history"] = clipped(history)
-    history.close()
-    window.removal.undo_last()
-    qtbot.waitUntil(
-        lambda: window.removal.undo_box is not None and window.removal.undo_box.isVisible()
-    )
-    assert window.removal.undo_box is not None
-    problems["undo"] = clipped(window.removal.undo_box)
-    window.removal.undo_box.close()
-    _check(problems)
+    _check(look_at_move_screens(pseudo_window, qtbot, library.root, clipped))
 
 
 def test_the_catalog_screens_show_all_their_text(
