@@ -26,6 +26,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from cleaner.i18n import N_
 from cleaner.removal.fileidentity import path_form_problem
 from cleaner.removal.movelock import one_mover_at_a_time
 from cleaner.removal.restore import (
@@ -282,7 +283,7 @@ def put_back(f: Found) -> FileRestore:
     try:
         state = file_state(f.data_path)
     except FileNotFoundError:
-        return result(RestoreState.NOT_IN_TRASH)
+        return result(RestoreState.NOT_IN_TRASH, detail=N_("the trash may have been emptied"))
     except (OSError, NotARegularFile) as exc:
         return result(RestoreState.FAILED, detail=describe_error(exc))
     if f.sha256 is not None and (state.sha256 != f.sha256 or state.size != f.size):

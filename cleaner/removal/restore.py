@@ -140,7 +140,8 @@ _STATE_TEXT = {
     RestoreState.RESTORED_BESIDE: N_("restored beside the original (its name was taken)"),
     RestoreState.IN_PLACE: N_("already in place"),
     RestoreState.ALREADY_RESTORED: N_("already restored earlier"),
-    RestoreState.NOT_IN_TRASH: N_("not found in the trash (it may have been emptied)"),
+    # the detail says where it was looked for (the trash or the quarantine folder)
+    RestoreState.NOT_IN_TRASH: N_("not found where it was moved to"),
     RestoreState.CHANGED: N_("the copy found differs from the removed file; left where it is"),
     RestoreState.NOT_MOVED: N_("was not removed"),
     RestoreState.FAILED: N_("could not be put back"),

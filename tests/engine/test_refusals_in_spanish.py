@@ -169,8 +169,7 @@ def test_what_could_not_be_put_back_is_said_in_spanish_and_stored_in_english(
     lines = capsys.readouterr().err.strip().splitlines()
     copies = sorted(m.entry.path for g in result.groups for m in g.members if not m.is_keeper)
     assert sorted(line.strip() for line in lines) == [
-        f"{path}: no se encontró en la papelera (puede que se haya vaciado): puede que se "
-        "haya vaciado la papelera"
+        f"{path}: no se encontró donde se había movido: puede que se haya vaciado la papelera"
         for path in copies
     ]
     with UndoLog() as log:

@@ -106,7 +106,8 @@ def test_undo_reports_an_emptied_trash_and_fails(
     capsys.readouterr()
     assert cli("undo") == 1
     captured = capsys.readouterr()
-    assert captured.err.count("not found in the trash") == 3
+    gone = "not found where it was moved to: the trash may have been emptied"
+    assert captured.err.count(gone) == 3
     assert "0 of 3 files put back; 3 could not be put back" in captured.out
 
 
