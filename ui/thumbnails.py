@@ -142,6 +142,7 @@ class ThumbnailLoader(QObject):
         self._bytes = 0
         self._failed: OrderedDict[ThumbKey, str] = OrderedDict()
         self._pending: set[ThumbKey] = set()
+        self._closed = False  # after shutdown(): nothing new is decoded or shown
         self.pool = register_pool(QThreadPool())
         self.pool.setMaxThreadCount(threads or thumbnail_threads())
         self.decoded.connect(self._on_decoded)
@@ -168,7 +169,7 @@ class ThumbnailLoader(QObject):
         if pixmap is not None:
             self._cache.move_to_end(key)
             return pixmap
-        if key in self._failed or key in self._pending:
+        if key in self._failed or key in self._pending or self._closed:
             return None
         self._pending.add(key)
         self.requests += 1
@@ -195,6 +196,11 @@ class ThumbnailLoader(QObject):
         self._bytes = 0
 
     def shutdown(self, timeout_ms: int = 3000) -> bool:
+        """Stop for good: queued decodes are dropped, running ones waited for (bounded),
+        and a decode that finishes later is not shown. A closed compare dialog used to
+        ask for its full-size picture when its overview arrived after the close, so its
+        pool went on decoding for a window nobody saw."""
+        self._closed = True
         self.pool.clear()
         self._pending.clear()
         return bool(self.pool.waitForDone(timeout_ms))
@@ -202,6 +208,8 @@ class ThumbnailLoader(QObject):
     @Slot(object, QImage, str)
     def _on_decoded(self, key: ThumbKey, image: QImage, error: str) -> None:
         self._pending.discard(key)
+        if self._closed:
+            return
         if image.isNull():
             self._failed[key] = error or N_("could not be shown")
             while len(self._failed) > 10_000:

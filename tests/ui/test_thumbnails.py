@@ -94,3 +94,24 @@ def test_pools_are_registered_and_drained(qtbot: QtBot) -> None:
     loader = ThumbnailLoader()
     assert loader.pool in base.registered_pools()
     assert base.drain_pools(1000)
+
+
+def test_a_shut_down_loader_decodes_and_shows_nothing_more(
+    qtbot: QtBot, demo_library: DemoLibrary
+) -> None:
+    """A decode that finishes after the close (its result already queued to the GUI
+    thread) must not be shown, nor lead to a new decode: the compare dialog asked for its
+    full-size picture from that late result and left its pool busy after it closed."""
+    loader = ThumbnailLoader()
+    shown: list[str] = []
+    loader.thumbnailReady.connect(shown.append)
+    path = str(demo_library.root / "Photos/2019 Summer/lake.jpg")
+    size = QSize(120, 90)
+    assert loader.shutdown()
+    late = QImage(120, 90, QImage.Format.Format_RGB32)
+    loader.decoded.emit(loader.key(path, size, 1.0), late, "")  # a result that was in flight
+    assert shown == []
+    assert loader.peek(path, size, 1.0) is None
+    assert loader.get(path, size, 1.0) is None
+    assert loader.requests == 0
+    assert loader.pool.activeThreadCount() == 0
