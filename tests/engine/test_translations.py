@@ -566,3 +566,15 @@ def test_the_catalog_is_read_through_gettext_as_the_app_reads_it() -> None:
     """The shipped .mo opens with Python's own gettext (what `set_language` does)."""
     t = gettext.translation(i18n.DOMAIN, i18n.LOCALE_DIR, languages=["es"])
     assert t.gettext("Nothing was moved.") == "No se movió nada."
+
+
+def test_another_languages_catalog_is_read_without_changing_the_one_in_force() -> None:
+    """The window's restart box says its question in the language in force and in the one
+    just chosen (ui/language.py)."""
+    set_language("en")
+    assert i18n.translation_catalog("es").gettext("Nothing was moved.") == "No se movió nada."
+    assert i18n.translation_catalog("es_MX").gettext("Cancelled.") == "Cancelado."
+    assert i18n.translation_catalog("xx").gettext("Cancelled.") == "Cancelled."
+    assert i18n.translation_catalog("pseudo").gettext("Cancelled.").startswith("[")
+    assert i18n.current_language() == "en"
+    assert _("Nothing was moved.") == "Nothing was moved."
