@@ -8,11 +8,13 @@ and `QLocale.setDefault` makes Qt's number fields and dates follow.
 
 A change in View → Language takes effect at the next start, with a "Restart now" button that
 restarts PhotoSift and continues the review where it was (the autosaved review,
-`ui.saved_review`). Why not retranslate the open window live: every screen would need a
-`changeEvent(LanguageChange)` that re-says each of its words, and the words already built
-from the engine (a set's reasons, a skipped file's message, the status bar's summary, an
-open dialog's sentences) would stay in the old language until rebuilt, so the window would
-mix languages; LibreOffice, Firefox and Thunderbird ask for a restart for the same reason.
+`ui.saved_review`); the box asks in the language in force and in the one chosen, so a
+language picked by mistake can be undone. Why not retranslate the open window live: every
+screen would need a `changeEvent(LanguageChange)` that re-says each of its words, and the
+words already built from the engine (a set's reasons, a skipped file's message, the status
+bar's summary, an open dialog's sentences) would stay in the old language until rebuilt,
+so the window would mix languages; LibreOffice, Firefox and Thunderbird ask for a restart
+for the same reason.
 The restart is cheap here because the review is saved as it goes.
 """
 
