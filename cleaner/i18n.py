@@ -135,18 +135,21 @@ def set_language(code: str | None) -> str:
     Returns the catalog language now in force ("en" when there is no catalog for it)."""
     wanted = code or system_language() or ENGLISH
     language, fmt = _catalog_for(wanted)
-    translations: _gettext.NullTranslations
-    if language == PSEUDO:
-        translations = _PseudoTranslations()
-    elif language == ENGLISH:
-        translations = _gettext.NullTranslations()
-    else:
-        translations = _gettext.translation(DOMAIN, LOCALE_DIR, languages=[language])
+    translations = _open_catalog(language)
     with _STATE.lock:
         _STATE.translations = translations
         _STATE.locale = Locale.parse(fmt)
         _STATE.code = language
     return language
+
+
+def _open_catalog(language: str) -> _gettext.NullTranslations:
+    """The catalog of a catalog language ("es", "pseudo", "en": none, the words as written)."""
+    if language == PSEUDO:
+        return _PseudoTranslations()
+    if language == ENGLISH:
+        return _gettext.NullTranslations()
+    return _gettext.translation(DOMAIN, LOCALE_DIR, languages=[language])
 
 
 def _translations() -> _gettext.NullTranslations:
@@ -155,10 +158,14 @@ def _translations() -> _gettext.NullTranslations:
     return _STATE.translations
 
 
-def translation_catalog() -> _gettext.NullTranslations:
+def translation_catalog(language: str | None = None) -> _gettext.NullTranslations:
     """The gettext catalog in force, for a layer that looks strings up itself (the
-    window's `QTranslator`, `ui.translator`)."""
-    return _translations()
+    window's `QTranslator`, `ui.translator`); given a `language` ("es", "es_MX"), that
+    language's catalog, the one in force left as it is (the window's restart box says
+    its question in the language in force and in the one just chosen)."""
+    if language is None:
+        return _translations()
+    return _open_catalog(_catalog_for(language)[0])
 
 
 def current_language() -> str:

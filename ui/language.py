@@ -8,16 +8,19 @@ and `QLocale.setDefault` makes Qt's number fields and dates follow.
 
 A change in View → Language takes effect at the next start, with a "Restart now" button that
 restarts PhotoSift and continues the review where it was (the autosaved review,
-`ui.saved_review`). Why not retranslate the open window live: every screen would need a
-`changeEvent(LanguageChange)` that re-says each of its words, and the words already built
-from the engine (a set's reasons, a skipped file's message, the status bar's summary, an
-open dialog's sentences) would stay in the old language until rebuilt, so the window would
-mix languages; LibreOffice, Firefox and Thunderbird ask for a restart for the same reason.
+`ui.saved_review`); the box asks in the language in force and in the one chosen, so a
+language picked by mistake can be undone. Why not retranslate the open window live: every
+screen would need a `changeEvent(LanguageChange)` that re-says each of its words, and the
+words already built from the engine (a set's reasons, a skipped file's message, the status
+bar's summary, an open dialog's sentences) would stay in the old language until rebuilt,
+so the window would mix languages; LibreOffice, Firefox and Thunderbird ask for a restart
+for the same reason.
 The restart is cheap here because the review is saved as it goes.
 """
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import sys
@@ -30,12 +33,20 @@ from PySide6.QtCore import (
     QObject,
     QProcess,
     QProcessEnvironment,
+    Qt,
     QTranslator,
 )
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
-from cleaner import available_languages, current_language, set_language, system_language
+from cleaner import (
+    N_,
+    available_languages,
+    current_language,
+    set_language,
+    system_language,
+    translation_catalog,
+)
 from ui.settings import Keys, Settings
 from ui.translator import install_translators, remove_translators
 
@@ -46,6 +57,21 @@ _INSTALLED: list[QTranslator] = []  # the translators `start_language` put in
 
 # Set in the environment of the PhotoSift that "Restart now" starts: it continues the review.
 CONTINUE_ENV = "PHOTOSIFT_CONTINUE_REVIEW"
+
+
+# The restart box's words, marked here and looked up in two catalogs when it is shown: the
+# language in force and the one just chosen (`in_both`). A person who picked a language by
+# mistake reads the language in force; one who picked the language they read, the other.
+TITLE = N_("Language")
+QUESTION = N_("Restart PhotoSift to use {language}.")
+SAVED = N_("Your review is saved and continues where you are now.")
+RUNNING = N_(
+    "A scan or a move is running: the new language is used the next time PhotoSift starts."
+)
+RESTART_NOW = N_("&Restart now")
+LATER = N_("&Later")
+CLOSE = N_("Close")
+BOX_WORDS = (TITLE, QUESTION, SAVED, RUNNING, RESTART_NOW, LATER, CLOSE)
 
 
 @dataclass(frozen=True)
@@ -182,27 +208,41 @@ class LanguageMenu(QObject):
         self.ask_to_restart(wanted)
 
     def ask_to_restart(self, language: str) -> None:
+        """Ask in the language in force and in `language` (the one chosen), one paragraph
+        each, with every button labelled in both: whichever of the two the user reads."""
         name = next((c.name for c in LANGUAGES if c.code == language), "English")
+        languages = in_both(current_language(), language)
         box = QMessageBox(self._window)
         box.setIcon(QMessageBox.Icon.Information)
-        box.setWindowTitle(self.tr("Language"))
-        box.setText(self.tr("Restart PhotoSift to use {language}.").format(language=name))
-        if self._can_restart():
-            box.setInformativeText(self.tr("Your review is saved and continues where you are now."))
-            now = box.addButton(self.tr("&Restart now"), QMessageBox.ButtonRole.AcceptRole)
-            later = box.addButton(self.tr("&Later"), QMessageBox.ButtonRole.RejectRole)
+        box.setWindowTitle(" / ".join(dict.fromkeys(said(TITLE, languages))))
+        can_restart = self._can_restart()
+        questions = [q.format(language=name) for q in said(QUESTION, languages)]
+        details = said(SAVED if can_restart else RUNNING, languages)
+        paragraphs = list(dict.fromkeys(zip(questions, details, strict=True)))
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(
+            "".join(f"<p><b>{html.escape(q)}</b><br>{html.escape(d)}</p>" for q, d in paragraphs)
+        )
+        plain = "\n".join(f"{q} {d}" for q, d in paragraphs)
+        box.setAccessibleName(box.windowTitle())
+        box.setAccessibleDescription(plain)
+        if can_restart:
+            now = box.addButton(
+                button_text(RESTART_NOW, languages), QMessageBox.ButtonRole.AcceptRole
+            )
+            later = box.addButton(button_text(LATER, languages), QMessageBox.ButtonRole.RejectRole)
             box.setDefaultButton(now)
             now.clicked.connect(self._restart_now)
             later.setObjectName("later")
             now.setObjectName("restartNow")
+            buttons = [now, later]
         else:
-            box.setInformativeText(
-                self.tr(
-                    "A scan or a move is running: the new language is used the next time "
-                    "PhotoSift starts."
-                )
-            )
-            box.setStandardButtons(QMessageBox.StandardButton.Close)
+            close = box.addButton(button_text(CLOSE, languages), QMessageBox.ButtonRole.RejectRole)
+            close.setObjectName("close")
+            buttons = [close]
+        for button in buttons:  # what a screen reader says is what is written
+            button.setAccessibleName(button.text().replace("&", ""))
+            button.setAccessibleDescription(plain)
         self.box = box
         box.open()
 
@@ -211,6 +251,25 @@ class LanguageMenu(QObject):
         reviewing = self._reviewing()
         if self._close_window() and not self.restart(reviewing):
             log.warning("PhotoSift could not be started again: start it yourself")
+
+
+def in_both(current: str, chosen: str) -> tuple[str, ...]:
+    """The languages the restart box speaks: the one in force, then the one chosen (once
+    when they are the same)."""
+    return tuple(dict.fromkeys((current, chosen)))
+
+
+def said(message: str, languages: tuple[str, ...]) -> list[str]:
+    """`message` (marked with `N_`) in each of `languages`, in their order."""
+    return [translation_catalog(code).gettext(message) for code in languages]
+
+
+def button_text(message: str, languages: tuple[str, ...]) -> str:
+    """A button's label in each language, " / " between them ("&Restart now / Reiniciar
+    ahora"); the accelerator is the first language's, the only one a button can have."""
+    words = said(message, languages)
+    rest = [w.replace("&", "") for w in words[1:]]
+    return " / ".join(dict.fromkeys([words[0], *rest]))
 
 
 def catalog_language(code: str | None) -> str:

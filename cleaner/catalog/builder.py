@@ -57,7 +57,7 @@ from cleaner.detect.decode import DecodeFailure, register_plugins
 from cleaner.detect.fingerprint import ALGORITHM_VERSION, sha256_file
 from cleaner.detect.walk import FoundFile, normalise_roots, reason_for_os_error, walk
 from cleaner.formats import is_image_candidate
-from cleaner.i18n import _
+from cleaner.i18n import _, ngettext, number, time_of
 from cleaner.models import DEFAULT_MAX_PIXELS, Analysis, SkippedFile, SkipReason
 from cleaner.progress import (
     CancelToken,
@@ -144,9 +144,15 @@ def check_label(label: str) -> str:
     """The label, stripped; raises `ValueError` in one line for an unusable one."""
     text = label.strip()
     if not text:
-        raise ValueError("--label must name the server or data set, e.g. --label nas-1")
+        raise ValueError(_("--label must name the server or data set, e.g. --label nas-1"))
     if len(text) > MAX_LABEL or any(not c.isprintable() for c in text):
-        raise ValueError(f"--label must be one line of at most {MAX_LABEL} printable characters")
+        raise ValueError(
+            ngettext(
+                "--label must be one line of at most {n} printable character",
+                "--label must be one line of at most {n} printable characters",
+                MAX_LABEL,
+            ).format(n=number(MAX_LABEL))
+        )
     return text
 
 
@@ -193,7 +199,9 @@ def _open(out: Path) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(str(out), timeout=0, isolation_level=None)
     except sqlite3.Error as exc:
-        raise CatalogError(f"cannot write {out}: {exc}") from None
+        raise CatalogError(
+            _("cannot write {file}: {reason}").format(file=out, reason=exc)
+        ) from None
     try:
         conn.execute("PRAGMA locking_mode=EXCLUSIVE")
         conn.execute("PRAGMA journal_mode=DELETE")
@@ -205,11 +213,15 @@ def _open(out: Path) -> sqlite3.Connection:
         error = describe_sqlite_error(out, exc)
         if isinstance(error, CatalogBusy):
             raise CatalogBusy(
-                f"another catalog build is writing {out}; wait for it to end, or stop it, "
-                "and run this again"
+                _(
+                    "another catalog build is writing {file}; wait for it to end, or stop it, "
+                    "and run this again"
+                ).format(file=out)
             ) from None
         if "unable to open" in str(exc) or "readonly" in str(exc):
-            raise CatalogError(f"cannot write {out}: its folder is read-only") from None
+            raise CatalogError(
+                _("cannot write {file}: its folder is read-only").format(file=out)
+            ) from None
         raise error from None
     return conn
 
@@ -230,7 +242,9 @@ def _create_empty(out: Path) -> None:
     except FileExistsError:
         pass  # another build just made it: SQLite's lock decides who goes on
     except OSError as exc:
-        raise CatalogError(f"cannot write {out}: {exc.strerror or exc}") from None
+        raise CatalogError(
+            _("cannot write {file}: {reason}").format(file=out, reason=exc.strerror or exc)
+        ) from None
 
 
 def _start(
@@ -254,13 +268,22 @@ def _start(
             raise CatalogError(damaged_message(out, _("its table of detail maps is missing")))
         if meta.get("label") != label:
             raise CatalogError(
-                f"{out} is the catalog of {meta.get('label')!r}, not {label!r}: give "
-                f"--label {meta.get('label')} to update it, or choose another --out"
+                _(
+                    "{file} is the catalog of {label}, not {wanted}: give --label {given} "
+                    "to update it, or choose another --out"
+                ).format(
+                    file=out,
+                    label=repr(meta.get("label")),
+                    wanted=repr(label),
+                    given=meta.get("label"),
+                )
             )
         if meta.get("state") == COMPLETE and meta.get("checksum") != compute_checksum(conn):
             raise CatalogError(
-                f"{out} is damaged or was changed after it was built (its checksum does not "
-                "match): move it away or choose another --out, and build again"
+                _(
+                    "{file} is damaged or was changed after it was built (its checksum does "
+                    "not match): move it away or choose another --out, and build again"
+                ).format(file=out)
             )
     # an older schema's rows stay as they are (`READABLE_SCHEMAS`) but for their detail
     # maps, moved to the table they share; the rows this build writes are this schema's,
@@ -277,17 +300,21 @@ def _start(
         conn.execute(f"DELETE FROM {mapstore.MAPS_TABLE}")
         notices.append(
             Notice(
-                f"{out} was built by another PhotoSift or with other settings: every "
-                "picture is read again.",
-                "Every picture is read again.",
+                _(
+                    "{file} was built by another PhotoSift or with other settings: every "
+                    "picture is read again."
+                ).format(file=out),
+                _("Every picture is read again."),
             )
         )
     if resumed:
         notices.append(
             Notice(
-                f"Resuming the build of {out} started {meta.get('build_started_at', '?')}: "
-                "files already catalogued are not read again.",
-                "Resuming the interrupted build.",
+                _(
+                    "Resuming the build of {file} started {when}: files already catalogued "
+                    "are not read again."
+                ).format(file=out, when=time_of(meta.get("build_started_at", "?"))),
+                _("Resuming the interrupted build."),
             )
         )
     values: dict[str, object] = {
@@ -388,7 +415,7 @@ def build(
     roots = normalise_roots(settings.roots)
     out = Path(os.path.abspath(os.path.expanduser(settings.out)))
     if not out.parent.is_dir():
-        raise CatalogError(f"cannot write {out}: its folder does not exist")
+        raise CatalogError(_("cannot write {target}: its folder does not exist").format(target=out))
     # The catalog and its journal, by every name the walk may give them (a root reached
     # through a symbolic link is walked under its real path).
     own = {

@@ -44,6 +44,7 @@ from cleaner.detect.scan import (
     number_groups,
 )
 from cleaner.detect.shots import Dated
+from cleaner.i18n import _
 from cleaner.keep import PathRules, parse_criteria
 from cleaner.models import (
     Analysis,
@@ -112,15 +113,19 @@ def protected_forms(
     for label in whole:
         if label not in labels:
             raise ValueError(
-                f"--protect-label {label}: no catalog has that label ({', '.join(labels)})"
+                _("--protect-label {label}: no catalog has that label ({labels})").format(
+                    label=label, labels=", ".join(labels)
+                )
             )
         forms.append(f"{label}:")
     for folder in folders:
         label, colon, below = folder.partition(":")
         if not colon or label not in labels:
             raise ValueError(
-                f"--protect {folder}: with catalogs, give LABEL:FOLDER (a folder below that "
-                "catalog's root, e.g. nas-1:masters) or --protect-label LABEL"
+                _(
+                    "--protect {folder}: with catalogs, give LABEL:FOLDER (a folder below that "
+                    "catalog's root, e.g. nas-1:masters) or --protect-label LABEL"
+                ).format(folder=folder)
             )
         below = below.strip("/")
         forms.append(f"{label}:{below}" if below else f"{label}:")
@@ -172,15 +177,19 @@ def scan_catalogs(
                 label = columns.info.label
                 if label in seen:
                     raise CatalogError(
-                        f"{path} and {seen[label]} both have the label {label!r}: labels "
-                        "name the servers of an estate; build one of them again with "
-                        "another --label"
+                        _(
+                            "{file} and {other} both have the label {label}: labels name the "
+                            "servers of an estate; build one of them again with another --label"
+                        ).format(file=path, other=seen[label], label=repr(label))
                     )
             except CatalogError as exc:
                 if not skip_refused:
                     raise
                 meter.advance(1)
-                yield Notice(str(exc), short=f"{os.path.basename(path)} was not opened")
+                yield Notice(
+                    str(exc),
+                    short=_("{name} was not opened").format(name=os.path.basename(path)),
+                )
                 continue
             seen[label] = str(path)
             catalogs.append(columns)
@@ -190,7 +199,7 @@ def scan_catalogs(
     folders, whole = settings.protected, protect_labels
     if skip_refused:
         if not catalogs:
-            raise CatalogError("none of the catalogs could be opened")
+            raise CatalogError(_("none of the catalogs could be opened"))
         folders = tuple(f for f in folders if label_of(f, labels))
         whole = [name for name in whole if name in labels]
     protected = protected_forms(folders, labels, whole)

@@ -24,6 +24,7 @@ from cleaner.catalog.manifest import (
     now_text,
 )
 from cleaner.catalog.schema import CatalogError, open_read_only, read_meta
+from cleaner.i18n import _
 from cleaner.models import DuplicateGroup, GroupMember, ScanResult
 from cleaner.version import __version__
 
@@ -49,7 +50,7 @@ def catalog_checksum(path: str) -> str:
     with open_read_only(Path(path)) as conn:
         checksum = read_meta(conn).get("checksum", "")
     if not checksum:
-        raise CatalogError(f"{path} has no checksum: build it again")
+        raise CatalogError(_("{path} has no checksum: build it again").format(path=path))
     return checksum
 
 
@@ -79,7 +80,9 @@ class _Locator:
     def record(self, member: GroupMember) -> Record:
         label, colon, below = member.path.partition(":")
         if not colon or label not in self.roots:
-            raise ValueError(f"{member.path}: not a path of a catalog of this scan")
+            raise ValueError(
+                _("{path}: not a path of a catalog of this scan").format(path=member.path)
+            )
         base = self.bases[label]
         local = below.replace("/", os.sep)
         full = os.path.join(base, local) if base else local
@@ -93,7 +96,11 @@ class _Locator:
             None,
         )
         if found is None:
-            raise ValueError(f"{member.path}: below none of the roots of {label}")
+            raise ValueError(
+                _("{path}: below none of the roots of {label}").format(
+                    path=member.path, label=label
+                )
+            )
         n, rel = found
         e = member.entry
         damaged = member.metrics is not None and bool(member.metrics.damaged)
@@ -214,10 +221,10 @@ def refused_marks(result: ScanResult) -> str | None:
     leave no copy anywhere, and a protected copy is never moved."""
     for group in result.groups:
         if group.members and all(m.suggested_remove for m in group.members):
-            return f"every copy of set {group.id} is marked for removal: keep one"
+            return _("every copy of set {id} is marked for removal: keep one").format(id=group.id)
         protected = next((m for m in group.members if m.protected and m.suggested_remove), None)
         if protected is not None:
-            return f"{protected.path} is protected and marked for removal"
+            return _("{path} is protected and marked for removal").format(path=protected.path)
     return None
 
 

@@ -5,8 +5,9 @@
 
 For each language of `PHOTOSIFT_SHOTS_LANGS` (default "es pseudo") it runs
 make_screenshots.py (start, scan settings, progress, review, compare, skipped, removal,
-summary, undo, history, export) into OUT_DIR/LANG/ and make_catalog_screenshots.py
-(catalogs open, review, export, manifests) into OUT_DIR/LANG/catalogs/, each in its own
+summary, undo, history, export) and make_language_box_screenshot.py (View → Language's
+restart box) into OUT_DIR/LANG/, and make_catalog_screenshots.py (catalogs open, review,
+export, manifests) into OUT_DIR/LANG/catalogs/, each in its own
 process with `PHOTOSIFT_SHOTS_LANG=LANG` (tests/ui/shots_language.py), so one language's
 settings and translators never leak into the next. PHOTOS_DIR (e.g. the sample library of
 real photos) is only read: both scripts copy what they move or catalog elsewhere.
@@ -20,7 +21,11 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = (("make_screenshots.py", ""), ("make_catalog_screenshots.py", "catalogs"))
+SCRIPTS = (
+    ("make_screenshots.py", ""),
+    ("make_language_box_screenshot.py", ""),
+    ("make_catalog_screenshots.py", "catalogs"),
+)
 
 
 def main() -> int:

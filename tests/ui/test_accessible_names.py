@@ -18,16 +18,14 @@ from PySide6.QtGui import QAccessible, QTextDocument
 from PySide6.QtWidgets import QAbstractButton, QLabel, QTabBar, QWidget
 from pytestqt.qtbot import QtBot
 
-from cleaner import Progress
 from cleaner.demo.library import DemoLibrary
 from tests.helpers.catalogs import make_estate
 from tests.helpers.removal_support import (
     look_at_move_screens,
-    scan,
 )
+from tests.helpers.screen_walk import look_at_first_screens
 from ui.catalog_open import ProtectCatalogsDialog
 from ui.main_window import MainWindow
-from ui.widgets.scan_settings_dialog import ScanSettingsDialog
 
 pytestmark = pytest.mark.usefixtures("trash_env")  # the move screens move files
 
@@ -86,37 +84,9 @@ def hidden_texts(top: QWidget) -> list[str]:
 def test_the_start_progress_and_review_screens_name_every_control(
     window: MainWindow, qtbot: QtBot, library: DemoLibrary
 ) -> None:
-    problems = {"start, empty": unnamed(window)}
-    window.start_page.add_folders([str(library.root)])
-    problems["start"] = unnamed(window)
-    settings = ScanSettingsDialog(window.settings, window)
-    qtbot.addWidget(settings)
-    settings.show()
-    problems["scan settings"] = unnamed(settings)
-    settings.tabs.setCurrentIndex(1)
-    problems["scan settings, leave out"] = unnamed(settings)
-    settings.reject()
-    window.pages.setCurrentWidget(window.progress_page)
-    progress = window.progress_page
-    progress.reset([str(library.root)])
-    progress.set_progress(Progress("Reading files", 120, 400, rate=60.0, eta_seconds=12.0))
-    progress.add_found(groups=3, skipped=1)
-    problems["progress"] = unnamed(window) + hidden_texts(window)
-    scan(window, qtbot, library.root)
-    problems["review"] = unnamed(window) + hidden_texts(window)
-    window.review_page.tabs.setCurrentIndex(1)
-    problems["review, skipped"] = unnamed(window)
-    window.review_page.tabs.setCurrentIndex(0)
-    compare = window.compare_dialog()
-    assert compare is not None
-    qtbot.addWidget(compare)
-    compare.show()
-    problems["compare"] = unnamed(compare)
-    compare.close()
-    window.export_report()
-    assert window.export_dialog is not None
-    problems["export"] = unnamed(window.export_dialog)
-    window.export_dialog.close()
+    problems = look_at_first_screens(
+        window, qtbot, library.root, lambda top: unnamed(top) + hidden_texts(top)
+    )
     missing = {k: v for k, v in problems.items() if v}
     assert not missing, "\n".join(f"{k}: {v}" for k, v in missing.items())
 

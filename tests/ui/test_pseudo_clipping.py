@@ -29,19 +29,19 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from cleaner import Progress, set_language
+from cleaner import set_language
 from cleaner.demo.library import DemoLibrary
 from tests.helpers.catalogs import make_estate
 from tests.helpers.removal_support import (
     look_at_move_screens,
     scan,
 )
+from tests.helpers.screen_walk import look_at_first_screens
 from tests.helpers.window import open_window
 from ui.catalog_open import ProtectCatalogsDialog
 from ui.main_window import MainWindow
 from ui.translator import install_translators, remove_translators
 from ui.widgets.elided_label import ElidedLabel
-from ui.widgets.scan_settings_dialog import ScanSettingsDialog
 
 pytestmark = [
     pytest.mark.usefixtures("trash_env"),  # the move screens move files
@@ -210,42 +210,7 @@ def test_the_pseudo_locale_is_on_for_the_window(pseudo: None) -> None:
 def test_the_start_settings_progress_and_review_screens_show_all_their_text(
     pseudo_window: MainWindow, qtbot: QtBot, library: DemoLibrary
 ) -> None:
-    window = pseudo_window
-    problems = {"start, empty": clipped(window)}
-    window.start_page.add_folders([str(library.root)])
-    problems["start"] = clipped(window)
-    settings = ScanSettingsDialog(window.settings, window)
-    qtbot.addWidget(settings)
-    settings.show()
-    qtbot.waitExposed(settings)
-    problems["scan settings"] = clipped(settings)
-    settings.tabs.setCurrentIndex(1)
-    problems["scan settings, leave out"] = clipped(settings)
-    settings.reject()
-    window.pages.setCurrentWidget(window.progress_page)
-    progress = window.progress_page
-    progress.reset([str(library.root)])
-    progress.set_progress(Progress("Reading files", 120, 400, rate=60.0, eta_seconds=12.0))
-    progress.add_found(groups=3, skipped=1)
-    problems["progress"] = clipped(window)
-    scan(window, qtbot, library.root)
-    problems["review"] = clipped(window)
-    window.review_page.tabs.setCurrentIndex(1)
-    problems["review, skipped"] = clipped(window)
-    window.review_page.tabs.setCurrentIndex(0)
-    compare = window.compare_dialog()
-    assert compare is not None
-    qtbot.addWidget(compare)
-    compare.show()
-    qtbot.waitExposed(compare)
-    problems["compare"] = clipped(compare)
-    compare.close()
-    window.export_report()
-    assert window.export_dialog is not None
-    qtbot.waitExposed(window.export_dialog)
-    problems["export"] = clipped(window.export_dialog)
-    window.export_dialog.close()
-    _check(problems)
+    _check(look_at_first_screens(pseudo_window, qtbot, library.root, clipped))
 
 
 def test_the_move_and_undo_screens_show_all_their_text(

@@ -153,7 +153,7 @@ def test_the_language_chosen_is_remembered_and_asks_to_restart(
     )
     box = window.language_menu.box
     assert box is not None
-    assert box.text() == "Restart PhotoSift to use Español."
+    assert "Restart PhotoSift to use Español." in box.text()
     assert window.settings.get(Keys.LANGUAGE) == "es"
     # a new window (the next start) reads the choice
     again = MainWindow(settings=Settings())
@@ -185,7 +185,85 @@ def test_while_a_scan_runs_the_restart_waits(qtbot: QtBot, in_language) -> None:
     box = window.language_menu.box
     assert box is not None
     assert not [b for b in box.buttons() if b.objectName() == "restartNow"]
-    assert "next time PhotoSift starts" in box.informativeText()
+    assert "next time PhotoSift starts" in box.text()
+    assert "la próxima vez que inicie PhotoSift" in box.text()
+    (close,) = box.buttons()
+    assert close.text() == "Close / Cerrar"
+    assert close.accessibleName() == "Close / Cerrar"
+    window.close()
+
+
+def _shown_box(qtbot: QtBot, window: MainWindow, code: str) -> QMessageBox:
+    window.language_menu.actions[code].trigger()
+    qtbot.waitUntil(
+        lambda: window.language_menu.box is not None and window.language_menu.box.isVisible()
+    )
+    box = window.language_menu.box
+    assert box is not None
+    return box
+
+
+def _paragraphs(box: QMessageBox) -> list[str]:
+    """The box's paragraphs as plain text, one a language."""
+    return [
+        " ".join(re.sub(r"<[^>]+>", " ", p).split()) for p in re.findall("<p>(.*?)</p>", box.text())
+    ]
+
+
+@pytest.mark.parametrize(
+    ("start", "choose", "paragraphs", "buttons", "title"),
+    [
+        (
+            "en",
+            "es",
+            [
+                "Restart PhotoSift to use Español. Your review is saved and continues where "
+                "you are now.",
+                "Reinicie PhotoSift para usarlo en Español. Su revisión está guardada y "
+                "continúa donde está ahora.",
+            ],
+            ["&Restart now / Reiniciar ahora", "&Later / Más tarde"],
+            "Language / Idioma",
+        ),
+        (
+            "es",
+            "en",
+            [
+                "Reinicie PhotoSift para usarlo en English. Su revisión está guardada y "
+                "continúa donde está ahora.",
+                "Restart PhotoSift to use English. Your review is saved and continues where "
+                "you are now.",
+            ],
+            ["&Reiniciar ahora / Restart now", "&Más tarde / Later"],
+            "Idioma / Language",
+        ),
+    ],
+)
+def test_the_restart_box_speaks_the_language_in_force_and_the_one_chosen(
+    qtbot: QtBot,
+    in_language,  # type: ignore[no-untyped-def]
+    start: str,
+    choose: str,
+    paragraphs: list[str],
+    buttons: list[str],
+    title: str,
+) -> None:
+    """A user who picked the wrong language by mistake still reads the box: its question
+    and its buttons are in the language in force (first) and in the one chosen, and a
+    screen reader says the same words."""
+    in_language(start)
+    window = open_window(qtbot)
+    box = _shown_box(qtbot, window, choose)
+    assert box.windowTitle() == title
+    assert _paragraphs(box) == paragraphs
+    assert [b.text() for b in box.buttons()] == buttons
+    assert [b.accessibleName() for b in box.buttons()] == [t.replace("&", "") for t in buttons]
+    assert box.accessibleName() == title
+    assert box.accessibleDescription() == "\n".join(paragraphs)
+    assert box.defaultButton().objectName() == "restartNow"
+    next(b for b in box.buttons() if b.objectName() == "later").click()
+    qtbot.waitUntil(lambda: not box.isVisible())
+    assert window.isVisible()  # Later: nothing restarts
     window.close()
 
 
@@ -330,13 +408,25 @@ def test_no_english_in_the_main_window_and_its_menus(
     assert left == []
     # the main window's own words: the title is the program's name
     assert window.statusBar().currentMessage().startswith("[")
-    # the restart question of View → Language
+    # the restart question of View → Language: in the language in force (here the
+    # pseudo-locale, so every word of it is marked) and in the one chosen, from its catalog
     window.language_menu.ask_to_restart("es")
     box = window.language_menu.box
     assert box is not None
     qtbot.waitUntil(box.isVisible)
-    assert english_in(box) == []
-    assert unwrapped(box.informativeText()) is None
+    spanish = [
+        language.said(m, ("es",))[0].replace("&", "").format(language="Español")
+        for m in language.BOX_WORDS
+    ]
+    assert "Reiniciar ahora" in spanish
+
+    def without_spanish(text: str) -> str:
+        for words in spanish:
+            text = text.replace(words, " ")
+        return text
+
+    assert [(w, t) for w, t in texts_of(box) if unwrapped(without_spanish(t))] == []
+    assert box.text().count("<p>") == 2
     box.close()
     window.close()
 
