@@ -362,6 +362,7 @@ ENGINE = [
     "cleaner/removal/undolog_recovery.py",
     "cleaner/removal/rescue.py",
     "cleaner/removal/trash.py",
+    "cleaner/phrases.py",
 ]
 CHECKED = sorted(
     [
