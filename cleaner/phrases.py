@@ -22,6 +22,7 @@ PhotoSift has always written them).
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -190,7 +191,14 @@ def phrase(code: str, **args: PhraseArg) -> Phrase:
 
 def worded(*phrases: Phrase) -> Worded:
     """The phrases in English, as a result file stores them, joined by ", "."""
-    return Worded(_joined(phrases, english=True), phrases)
+    return Worded(_stored(phrases), phrases)
+
+
+@functools.lru_cache(maxsize=4096)
+def _stored(phrases: tuple[Phrase, ...]) -> str:
+    """The English of some phrases, remembered: the keeper choice says the same few values
+    ("JPEG quality 85", "GPS") for copy after copy of a scan of millions."""
+    return _joined(phrases, english=True)
 
 
 def phrases_of(value: str) -> tuple[Phrase, ...]:
