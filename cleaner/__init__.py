@@ -118,6 +118,7 @@ from cleaner.models import (
     SkippedFile,
 )
 from cleaner.paths import cache_dir, config_dir, data_dir, use_portable_dir
+from cleaner.phrases import value_words
 from cleaner.progress import (
     CancelToken,
     FileSkipped,
@@ -408,6 +409,7 @@ __all__ = [
     "time_of",
     "translation_catalog",
     "use_portable_dir",
+    "value_words",
     "write_estate_csv",
     "write_estate_html",
     "write_keep_list",

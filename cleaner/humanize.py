@@ -20,6 +20,7 @@ from cleaner.models import (
     MatchSearch,
     SkippedFile,
 )
+from cleaner.phrases import value_words
 
 # What each keeper criterion is called, by its key (`cleaner.keep.criteria`, where each
 # criterion's entry takes its label from here): the one table the window, the reports and
@@ -70,10 +71,14 @@ def criterion_label(key: str) -> str:
 def kept_over_summary(k: KeptOver) -> str:
     """Both copies' values in the user's language ("2560x1600 vs. 1024x640"). The values
     are stored in English: one that is a marked phrase ("an original", "intact") is
-    translated, one made of parts ("JPEG quality 85") is not yet (docs/translation.md)."""
+    translated, one made of parts ("JPEG quality 85") is said from its phrases
+    (`cleaner.phrases`), or as stored in a result saved before they were recorded."""
     if k.criterion == KEPT_OVER_TIE:
         return _("equal on every criterion; the kept copy comes first by name")
-    return _("{keeper} vs. {copy}").format(keeper=_(k.keeper_value), copy=_(k.copy_value))
+    return _("{keeper} vs. {copy}").format(
+        keeper=value_words(k.keeper_value, k.keeper_phrases),
+        copy=value_words(k.copy_value, k.copy_phrases),
+    )
 
 
 def damage_words(metrics: ImageMetrics | None) -> str:

@@ -306,6 +306,25 @@ KEPT_OVER_TIE = "tie"  # equal on every criterion: the keeper's path comes first
 KEPT_OVER_SPECIAL = (KEPT_OVER_DAMAGED, KEPT_OVER_PROTECTED, KEPT_OVER_TIE)
 
 
+# One argument of a `Phrase`: text as written (a camera model, a folder's name) or a
+# number (a JPEG quality, a size in bytes, a time in nanoseconds)
+PhraseArg = str | int | float
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """One phrase of a copy's value on a keeper criterion, as a code and raw values, so
+    that it is said in the user's language when shown (`cleaner.phrases`): ("jpeg_quality",
+    quality=85) is "JPEG quality 85" / "calidad JPEG 85". A value of several phrases
+    ("camera data (X100V), capture date, GPS") is a tuple of them, said joined by ", "."""
+
+    code: str
+    args: tuple[tuple[str, PhraseArg], ...] = ()
+
+    def arg(self, name: str) -> PhraseArg | None:
+        return next((v for k, v in self.args if k == name), None)
+
+
 @dataclass(frozen=True, slots=True)
 class KeptOver:
     """Why the keeper was chosen over one other copy: the first thing, in the user's order
@@ -320,6 +339,12 @@ class KeptOver:
     criterion: str
     keeper_value: str
     copy_value: str
+    # the two values as phrases (`Phrase`), when the engine composed them; () for a fixed
+    # phrase, a value without words ("6000x4000") and results saved before they existed.
+    # The same values in another form: not compared (two reasons that say the same are
+    # equal, whether or not one was saved before phrases were recorded)
+    keeper_phrases: tuple[Phrase, ...] = field(default=(), compare=False)
+    copy_phrases: tuple[Phrase, ...] = field(default=(), compare=False)
 
     @property
     def summary(self) -> str:
@@ -434,7 +459,7 @@ class KeeperReasonParts:
 
     The values are the engine's English words for each copy ("6000x4000", "an
     original"): a marked phrase is translated when shown, a composed one ("JPEG quality
-    85") is not yet (docs/translation.md)."""
+    85") is said from its phrases (`keeper_phrases`, `others_phrases`)."""
 
     code: str  # one of REASON_CODES
     criterion: str = ""  # the deciding criterion's key, for REASON_CRITERION
@@ -448,6 +473,11 @@ class KeeperReasonParts:
     damaged: int = 0  # how many other copies are damaged (they lost on that first)
     damaged_of: int = 0  # of how many other copies
     damage: tuple[str, ...] = ()  # their kinds of damage, `DamageReason` codes, sorted
+    # `keeper` and each of `others` as phrases when the engine composed them ("JPEG
+    # quality 85"); () for a fixed phrase or a value without words, and in results saved
+    # before they existed (then the English value is shown as stored)
+    keeper_phrases: tuple[Phrase, ...] = ()
+    others_phrases: tuple[tuple[Phrase, ...], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

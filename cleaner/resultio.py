@@ -36,6 +36,8 @@ from cleaner.models import (
     MatchEvidence,
     MatchKind,
     MatchSearch,
+    Phrase,
+    PhraseArg,
     ScanResult,
     ScanSettings,
     ScanStats,
@@ -199,13 +201,35 @@ def _reason_parts_to_dict(p: KeeperReasonParts | None) -> dict[str, Any] | None:
         "damaged": p.damaged,
         "damaged_of": p.damaged_of,
         "damage": list(p.damage),
+        **_phrase_keys(
+            keeper_phrases=_phrases_to_list(p.keeper_phrases),
+            others_phrases=[_phrases_to_list(v) for v in p.others_phrases],
+        ),
     }
+
+
+def _phrases_to_list(phrases: tuple[Phrase, ...]) -> list[dict[str, Any]]:
+    return [{"code": ph.code, **dict(ph.args)} for ph in phrases]
+
+
+def _phrase_keys(**lists: list[Any]) -> dict[str, list[Any]]:
+    """Only the phrase lists that hold something: most values have none, and a result of
+    millions of copies should not carry millions of empty lists."""
+    return {key: value for key, value in lists.items() if value}
 
 
 def _kept_over_to_dict(k: KeptOver | None) -> dict[str, Any] | None:
     if k is None:
         return None
-    return {"criterion": k.criterion, "keeper": k.keeper_value, "copy": k.copy_value}
+    return {
+        "criterion": k.criterion,
+        "keeper": k.keeper_value,
+        "copy": k.copy_value,
+        **_phrase_keys(
+            keeper_phrases=_phrases_to_list(k.keeper_phrases),
+            copy_phrases=_phrases_to_list(k.copy_phrases),
+        ),
+    }
 
 
 def _match_to_dict(e: MatchEvidence | None) -> dict[str, Any] | None:
@@ -522,7 +546,44 @@ def _reason_parts(value: object, where: str) -> KeeperReasonParts | None:
         damaged=_int(d.get("damaged", 0), _at(where, "damaged"), 0),
         damaged_of=_int(d.get("damaged_of", 0), _at(where, "damaged_of"), 0),
         damage=damage,
+        keeper_phrases=_phrases(d.get("keeper_phrases", []), _at(where, "keeper_phrases")),
+        others_phrases=tuple(
+            _phrases(v, f"{_at(where, 'others_phrases')}[{n}]")
+            for n, v in enumerate(_list(d.get("others_phrases", []), _at(where, "others_phrases")))
+        ),
     )
+
+
+def _phrases(value: object, where: str) -> tuple[Phrase, ...]:
+    """A value's phrases (absent in results saved before them: none). Each is an object
+    with a `code` written like a key and its values, text or numbers; whether this
+    version knows the code is for the words to say (`cleaner.phrases.value_words` falls back
+    to the stored value)."""
+    out = []
+    for n, item in enumerate(_list(value, where)):
+        at = f"{where}[{n}]"
+        d = _obj(item, at)
+        code = _text(_get(d, "code", at), _at(at, "code"))
+        args: list[tuple[str, PhraseArg]] = []
+        for key, arg in d.items():
+            if key == "code":
+                continue
+            if not _KEY.fullmatch(key):
+                raise _damaged(
+                    _("{where} is not a value PhotoSift writes").format(where=_at(at, key))
+                )
+            if isinstance(arg, str):
+                args.append((key, _short_text(arg, _at(at, key))))
+            elif isinstance(arg, int) and not isinstance(arg, bool):
+                args.append((key, arg))
+            else:
+                args.append((key, _number(arg, _at(at, key))))
+        if not _KEY.fullmatch(code):
+            raise _damaged(
+                _("{where} is not a value PhotoSift writes").format(where=_at(at, "code"))
+            )
+        out.append(Phrase(code, tuple(args)))
+    return tuple(out)
 
 
 def _member(value: object, where: str) -> GroupMember:
@@ -570,6 +631,8 @@ def _kept_over(value: object, where: str) -> KeptOver | None:
         criterion,
         _short_text(_get(d, "keeper", where), _at(where, "keeper")),
         _short_text(_get(d, "copy", where), _at(where, "copy")),
+        _phrases(d.get("keeper_phrases", []), _at(where, "keeper_phrases")),
+        _phrases(d.get("copy_phrases", []), _at(where, "copy_phrases")),
     )
 
 

@@ -27,6 +27,7 @@ from cleaner import (
     quality_breakdown,
     relative_sharpness,
     shown_reason,
+    value_words,
 )
 
 # English only ("3 copies"): left for code not yet wrapped; words shown use `ngettext`
@@ -220,10 +221,17 @@ def _clause(k: KeptOver, copies: list[GroupMember], group: DuplicateGroup) -> st
                 n,
             )
         )
-    theirs = sorted({_(m.kept_over.copy_value) for m in copies if m.kept_over is not None})
+    theirs = sorted(
+        {
+            value_words(m.kept_over.copy_value, m.kept_over.copy_phrases)
+            for m in copies
+            if m.kept_over is not None
+        }
+    )
     shown = ", ".join(theirs[:2]) + (", …" if len(theirs) > 2 else "")
     who = copy_name(copies[0].path, group)
-    return text.format(who=who, n=number(n), keeper=_(k.keeper_value), copy=shown)
+    keeper = value_words(k.keeper_value, k.keeper_phrases)
+    return text.format(who=who, n=number(n), keeper=keeper, copy=shown)
 
 
 def keeper_header(group: DuplicateGroup, limit: int = 2) -> str:
@@ -272,8 +280,8 @@ def kept_over_text(member: GroupMember, keeper: GroupMember | None) -> str:
         )
     return text.format(
         name=name,
-        keeper=_(k.keeper_value),
-        copy=_(k.copy_value),
+        keeper=value_words(k.keeper_value, k.keeper_phrases),
+        copy=value_words(k.copy_value, k.copy_phrases),
         criterion=criterion_label(k.criterion),
     )
 

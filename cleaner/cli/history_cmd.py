@@ -134,7 +134,8 @@ def _print_batch(b: Batch, entries: list[LogEntry], bad: list[BadEntry]) -> None
         )
     )
     if b.source:
-        print(_("From: {source}").format(source=printable_path(b.source)))
+        # a path, or a rebuilt batch's note (stored in English, marked where it is made)
+        print(_("From: {source}").format(source=printable_path(_(b.source))))
     for e in entries:
         line = f"  {_(_OUTCOME_TEXT[e.outcome]):<10} {printable_path(e.original_path)}"
         if e.destination and e.outcome is Outcome.MOVED:

@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from cleaner.humanize import CRITERION_LABELS, human_bytes
+from cleaner.humanize import CRITERION_LABELS
 from cleaner.i18n import N_
 from cleaner.keep.candidate import (
     Candidate,
@@ -35,7 +35,8 @@ from cleaner.keep.candidate import (
     path_matches,
     shared_folder_parts,
 )
-from cleaner.models import ImageMetrics
+from cleaner.models import ImageMetrics, Phrase
+from cleaner.phrases import phrase, phrases_of, worded
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,13 +99,21 @@ class KeeperCriterion:
         mine, theirs = words(keeper, ctx), words(other, ctx)
         if mine == theirs and self.exact is not None:
             mine, theirs = self.exact(keeper, ctx), self.exact(other, ctx)
-        if mine == theirs:  # a last resort no real pair of copies should reach
-            mine = f"{mine} (ranked {self.sort_key(keeper, ctx)})"
-            theirs = f"{theirs} (ranked {self.sort_key(other, ctx)})"
+        if mine == theirs:  # a last resort (two files modified in the same millisecond)
+            mine = _ranked(mine, self.sort_key(keeper, ctx))
+            theirs = _ranked(theirs, self.sort_key(other, ctx))
         return mine, theirs
 
     def __repr__(self) -> str:
         return f"KeeperCriterion({self.key!r})"
+
+
+def _ranked(words: str, key: SortKey) -> str:
+    """ "modified ... UTC (ranked (5,))": a value and its place in the ranking."""
+    phrases = phrases_of(words)
+    if phrases:
+        return worded(*phrases, phrase("ranked", rank=str(key)))
+    return f"{words} (ranked {key})"
 
 
 # ----------------------------------------------------------------------------- resolution
@@ -134,12 +143,12 @@ def _metadata_words(c: Candidate, ctx: CopyContext) -> str:
     m = c.metrics
     parts = []
     if m is not None and m.camera:
-        parts.append(f"camera data ({m.camera})")
+        parts.append(phrase("camera_data", camera=m.camera))
     if m is not None and m.capture_time:
-        parts.append("capture date")
+        parts.append(phrase("capture_date"))
     if m is not None and m.has_gps:
-        parts.append("GPS")
-    return ", ".join(parts) if parts else N_("no camera data")
+        parts.append(phrase("gps"))
+    return worded(*parts) if parts else N_("no camera data")
 
 
 # ----------------------------------------------------------------------------- lossless
@@ -152,10 +161,12 @@ def _lossless_key(c: Candidate, ctx: CopyContext) -> SortKey:
 
 def _lossless_words(c: Candidate, ctx: CopyContext) -> str:
     m = c.metrics
-    fmt = m.format if m else "file"
-    if ctx.reduced(m) and m is not None:
-        return f"{fmt} reduced to {m.colour_count} colours"
-    return f"lossless {fmt}" if m is not None and m.lossless else f"compressed {fmt}"
+    if m is None:
+        return N_("compressed file")
+    if ctx.reduced(m):
+        return worded(phrase("reduced_format", format=m.format, colours=m.colour_count or 0))
+    code = "lossless_format" if m.lossless else "compressed_format"
+    return worded(phrase(code, format=m.format))
 
 
 # ----------------------------------------------------------------------------- compression
@@ -186,11 +197,11 @@ def _compression_key(c: Candidate, ctx: CopyContext) -> SortKey:
 def _compression_words(c: Candidate, ctx: CopyContext) -> str:
     m = c.metrics
     if ctx.reduced(m) and m is not None:
-        return f"reduced to {m.colour_count} colours"
+        return worded(phrase("reduced", colours=m.colour_count or 0))
     if _unknown_lossy(m) and m is not None:
-        return f"compressed {m.format} (quality unknown)"
+        return worded(phrase("quality_unknown", format=m.format))
     q = m.jpeg_quality if m else None
-    return f"JPEG quality {q}" if q is not None else N_("not recompressed")
+    return worded(phrase("jpeg_quality", quality=q)) if q is not None else N_("not recompressed")
 
 
 # ----------------------------------------------------------------------------- sharpness
@@ -210,7 +221,7 @@ def relative_sharpness(sharpness: float, sharpest: float) -> str:
     percent = math.floor(share * 100)
     if percent >= 98:
         return N_("as sharp as the sharpest")
-    return f"{percent}% as sharp as the sharpest"
+    return worded(phrase("sharp_share", percent=percent))
 
 
 def _sharpness_value(c: Candidate, ctx: CopyContext) -> str:
@@ -220,7 +231,9 @@ def _sharpness_value(c: Candidate, ctx: CopyContext) -> str:
 
 def _sharpness_exact(c: Candidate, ctx: CopyContext) -> str:
     m = c.metrics
-    return f"sharpness {m.sharpness!r}" if m else N_("unknown sharpness")
+    return (
+        worded(phrase("sharpness_exact", value=repr(m.sharpness))) if m else N_("unknown sharpness")
+    )
 
 
 def _sharpness_bucket(m: ImageMetrics | None) -> int:
@@ -263,7 +276,7 @@ def _time_key(text: str) -> float:
 
 def _capture_words(c: Candidate, ctx: CopyContext) -> str:
     t = c.metrics.capture_time if c.metrics else None
-    return f"taken {t}" if t else N_("no capture date")
+    return worded(phrase("taken", when=t)) if t else N_("no capture date")
 
 
 # ----------------------------------------------------------------------------- path rules
@@ -285,48 +298,49 @@ def _path_words(c: Candidate, ctx: CopyContext) -> str:
 def _path_value(c: Candidate, ctx: CopyContext) -> str:
     """What the path rules saw in this copy's path: "in a preferred folder (Originals)",
     "in an avoided folder (Downloads)", "named like a copy (IMG (1).jpg)"."""
-    words: list[str] = []
+    words: list[Phrase] = []
     for hit in path_matches(ctx.rules, c.path):
         if hit.index < ctx.shared_parts:
             continue  # every copy is under this folder: it tells none apart
         part = os.fsencode(hit.part).decode("utf-8", "replace")
         if hit.preferred:
-            phrase = "with a preferred name" if hit.is_name else "in a preferred folder"
+            code = "preferred_name" if hit.is_name else "preferred_folder"
         elif hit.is_name:
-            phrase = "named like a copy" if hit.builtin else "with an avoided name"
+            code = "copy_name" if hit.builtin else "avoided_name"
         else:
-            phrase = "in an avoided folder"
-        text = f"{phrase} ({part})"
-        if text not in words:
-            words.append(text)
+            code = "avoided_folder"
+        said = phrase(code, part=part)
+        if said not in words:
+            words.append(said)
     if words:
-        return ", ".join(words)
+        return worded(*words)
     shown = os.fsencode(c.path).decode("utf-8", "replace")
     folder = os.path.basename(os.path.dirname(shown)) or shown
-    return f"in {folder} (neither preferred nor avoided)"
+    return worded(phrase("neither", folder=folder))
 
 
 # ----------------------------------------------------------------------------- file date
 
 
 def _file_date(c: Candidate, ctx: CopyContext) -> str:
-    return "modified " + _modified(c.mtime_ns, "%Y-%m-%d %H:%M")
+    return _modified(c.mtime_ns, "modified")
 
 
 def _file_date_exact(c: Candidate, ctx: CopyContext) -> str:
     # Only said when both copies were modified in the same minute: seconds to the
     # millisecond tell them apart in words a reader knows ("11:38:17.841"), where a raw
     # nanosecond count ("+840842654 ns") did not.
-    millis = (c.mtime_ns // 10**6) % 1000
-    return "modified " + _modified(c.mtime_ns, "%Y-%m-%d %H:%M:%S", f".{millis:03d}")
+    return _modified(c.mtime_ns, "modified_exact")
 
 
-def _modified(ns: int, fmt: str, fraction: str = "") -> str:
+def _modified(ns: int, code: str) -> str:
+    """ "modified 2026-11-27 11:38 UTC" (`cleaner.phrases` says the date); a time no
+    clock can hold as its nanoseconds."""
     try:
-        when = _dt.datetime.fromtimestamp(ns // 10**9, _dt.timezone.utc)
+        _dt.datetime.fromtimestamp(ns // 10**9, _dt.timezone.utc)
     except (OverflowError, OSError, ValueError):
-        return f"at {ns} ns"
-    return when.strftime(fmt) + fraction + " UTC"
+        return worded(phrase("modified_ns", ns=str(ns)))
+    return worded(phrase(code, when=ns))
 
 
 # ----------------------------------------------------------------------------- the table
@@ -397,9 +411,9 @@ CRITERIA: tuple[KeeperCriterion, ...] = (
         key="largest_file",
         label=CRITERION_LABELS["largest_file"],
         sort_key=lambda c, ctx: (-c.size,),
-        describe=lambda c, ctx: human_bytes(c.size),
+        describe=lambda c, ctx: worded(phrase("size", size=c.size)),
         others_phrase=lambda who, theirs: f"{who} smaller files ({theirs})",
-        exact=lambda c, ctx: f"{c.size:,} bytes",
+        exact=lambda c, ctx: worded(phrase("bytes", n=c.size)),
     ),
     KeeperCriterion(
         key="oldest_file",

@@ -37,6 +37,7 @@ from cleaner.models import (
     KeeperReasonParts,
     KeptOver,
 )
+from cleaner.phrases import phrases_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +78,10 @@ def kept_over(
     for criterion in criteria:
         if criterion.sort_key(keeper, ctx) != criterion.sort_key(other, ctx):
             mine, theirs = criterion.compare(keeper, other, ctx)
-            return KeptOver(criterion.key, mine, theirs)
+            # plain English stored, and the phrases it was made of beside it
+            return KeptOver(
+                criterion.key, str(mine), str(theirs), phrases_of(mine), phrases_of(theirs)
+            )
     return KeptOver(KEPT_OVER_TIE, _shown(keeper.path), _shown(other.path))
 
 
@@ -197,15 +201,19 @@ def choose_keeper(
     differ_by = [c for c in criteria if c in beaten and c is not deciding]
     if len(beaten) > 1:
         reason += aside(c.label.lower() for c in differ_by)
+    keeper_value = deciding.describe(k, ctx)
+    others_phrases = tuple(phrases_of(t) for t in theirs[:3])
     parts = KeeperReasonParts(
         REASON_CRITERION,
         criterion=deciding.key,
-        keeper=deciding.describe(k, ctx),
+        keeper=str(keeper_value),
         note=note,
-        others=tuple(theirs[:3]),
+        others=tuple(str(t) for t in theirs[:3]),
         more=len(theirs) > 3,
         beaten=len(others),
         of=rest,
         differ_by=tuple(c.key for c in differ_by),
+        keeper_phrases=phrases_of(keeper_value),
+        others_phrases=others_phrases if any(others_phrases) else (),
     )
     return KeeperChoice(keeper, deciding, reason, over, parts)

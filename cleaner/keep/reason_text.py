@@ -26,6 +26,7 @@ from cleaner.models import (
     DuplicateGroup,
     KeeperReasonParts,
 )
+from cleaner.phrases import value_words
 
 _FIXED = {
     REASON_ONLY_COPY: N_("the only copy"),
@@ -71,8 +72,15 @@ _DAMAGE_WORDS = {
 
 def _word(value: str) -> str:
     """One stored value in the user's language: a marked phrase is translated, anything
-    else ("6000x4000", "JPEG quality 85") is shown as stored."""
+    else ("6000x4000") is shown as stored."""
     return _(value) if value else ""
+
+
+def _other(p: KeeperReasonParts, n: int) -> str:
+    """The n-th beaten copy's value, from its phrases when they were recorded ("JPEG
+    quality 85" in the user's language), else as `_word` says it."""
+    phrases = p.others_phrases[n] if n < len(p.others_phrases) else ()
+    return value_words(p.others[n], phrases)
 
 
 def _subject(beaten: int, of: int) -> str:
@@ -88,11 +96,12 @@ def _headline(p: KeeperReasonParts) -> str | None:
         return _(_FIXED[p.code])
     if p.code != REASON_CRITERION or p.criterion not in _OTHERS:
         return None  # written by a newer PhotoSift: its stored sentence says it
-    theirs = ", ".join(_word(v) for v in p.others) + (" ..." if p.more else "")
+    theirs = ", ".join(_other(p, n) for n in range(len(p.others))) + (" ..." if p.more else "")
     others = _OTHERS[p.criterion](p.beaten).format(who=_subject(p.beaten, p.of), theirs=theirs)
     # Translators: the keeper's value, then how the other copies lost: "6000x4000; others
     # are smaller (1024x683)"
-    return _("{keeper}; {others}").format(keeper=_word(p.keeper) + _word(p.note), others=others)
+    keeper = value_words(p.keeper, p.keeper_phrases) + _word(p.note)
+    return _("{keeper}; {others}").format(keeper=keeper, others=others)
 
 
 def _damaged(p: KeeperReasonParts) -> str:

@@ -22,11 +22,11 @@ import json
 import os
 import stat
 import sys
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from cleaner.i18n import N_
+from cleaner.i18n import N_, _, time_of
 from cleaner.removal.fileidentity import path_form_problem
 from cleaner.removal.movelock import one_mover_at_a_time
 from cleaner.removal.restore import (
@@ -68,14 +68,22 @@ class Found:
 
     @property
     def where(self) -> str:
+        """Where the file is now, in the user's language (shown, never stored)."""
         if self.batch is not None:
-            return f"quarantine batch {self.batch}"
-        when = "" if self.deleted_at is None else f", deleted {_date(self.deleted_at)}"
-        return f"the trash{when}"
+            return _("quarantine batch {batch}").format(batch=self.batch)
+        if self.deleted_at is None:
+            return _("the trash")
+        # Translators: where a file is now: "the trash, deleted 27 Nov 2026, 11:38"
+        return _("the trash, deleted {when}").format(when=_date(self.deleted_at))
 
 
 def _date(epoch: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M", time.localtime(epoch))
+    """Local day and time in the user's locale; a date no clock can hold as it is stored."""
+    try:
+        when = datetime.fromtimestamp(epoch)
+    except (OverflowError, OSError, ValueError):
+        return str(epoch)
+    return time_of(when.isoformat(timespec="minutes"))
 
 
 def inside(path: str, folders: Sequence[str]) -> bool:
@@ -123,20 +131,29 @@ def read_index(batch_dir: str) -> tuple[list[Found], list[str]]:
         with open_regular(index) as fh:  # a FIFO in its place must not hang undo
             lines = fh.read().decode("utf-8", "surrogateescape").splitlines()
     except OSError as exc:
-        return [], [f"{index}: cannot be read ({describe_error(exc)})"]
+        # shown, never stored: in the user's language now
+        unread = _("{index}: cannot be read ({reason})").format(
+            index=index, reason=_(describe_error(exc))
+        )
+        return [], [unread]
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except ValueError:
-            problems.append(f"{index}, line {n}: not a record PhotoSift writes")
+            problems.append(
+                _("{index}, line {n}: not a record PhotoSift writes").format(index=index, n=n)
+            )
             continue
         if not isinstance(record, dict) or "photosift_quarantine_batch" in record:
             continue
         problem = _index_problem(record)
         if problem is not None:
-            problems.append(f"{index}, line {n}: {problem}")
+            # Translators: {problem} says what is wrong with one record of a quarantine index
+            problems.append(
+                _("{index}, line {n}: {problem}").format(index=index, n=n, problem=problem)
+            )
             continue
         data = os.path.join(batch_dir, record["stored"])
         if not os.path.lexists(data):
@@ -158,23 +175,24 @@ def read_index(batch_dir: str) -> tuple[list[Found], list[str]]:
 
 
 def _index_problem(r: dict[str, object]) -> str | None:
+    """What is wrong with one record of a quarantine index, in the user's language."""
     original, stored, sha = r.get("original"), r.get("stored"), r.get("sha256")
     if not isinstance(original, str) or "\x00" in original:
-        return "the original path is not valid"
+        return _("the original path is not valid")
     if path_form_problem(original) is not None:  # the one rule for a plain, absolute path
-        return "the original path is not absolute and normalised"
+        return _("the original path is not absolute and normalised")
     if not isinstance(stored, str) or "\x00" in stored or os.path.isabs(stored):
-        return "the stored path is not valid"
+        return _("the stored path is not valid")
     if os.pardir in stored.replace("\\", "/").split("/"):
-        return "the stored path leaves the batch folder"
+        return _("the stored path leaves the batch folder")
     if stored != os.path.splitdrive(original)[1].lstrip("\\/"):
         # The quarantine keeps each file at its original path below the batch folder:
         # an index naming another original is not one PhotoSift wrote.
-        return "the stored path does not match the original path"
+        return _("the stored path does not match the original path")
     if not isinstance(r.get("size"), int) or not isinstance(r.get("mtime_ns"), int):
-        return "size or modification time is not a whole number"
+        return _("size or modification time is not a whole number")
     if not isinstance(sha, str) or len(sha) != 64:
-        return "no SHA-256"
+        return _("no SHA-256")
     return None
 
 
@@ -264,14 +282,18 @@ def put_back_all(found: Sequence[Found]) -> Iterator[FileRestore]:
 
 
 def put_back(f: Found) -> FileRestore:
-    """Move one found file back to its original path (or beside it), never over anything."""
+    """Move one found file back to its original path (or beside it), never over anything.
+
+    Nothing here is stored (no undo log): a detail made of a path is said in the user's
+    language at once; a fixed one is marked with N_() and said by `FileRestore.words`."""
 
     def result(state: RestoreState, to: str | None = None, detail: str = "") -> FileRestore:
         return FileRestore(-1, f.original_path, state, to, detail)
 
     link = symlink_on_the_way(f.original_path)
     if link is not None:
-        return result(RestoreState.FAILED, detail=f"the folder {link} is now a symbolic link")
+        detail = _("the folder {folder} is now a symbolic link").format(folder=link)
+        return result(RestoreState.FAILED, detail=detail)
     if f.batch is not None:  # below the batch folder
         marker = os.sep + f.batch + os.sep
         base = f.data_path[: f.data_path.index(marker) + len(marker) - 1]
@@ -279,12 +301,14 @@ def put_back(f: Found) -> FileRestore:
         parent = os.path.dirname(f.data_path)
         base = os.path.dirname(parent) if os.path.basename(parent) == "files" else parent
     if symlink_below(base, f.data_path) is not None:
-        return result(RestoreState.FAILED, detail="reached through a symbolic link")
+        return result(RestoreState.FAILED, detail=N_("reached through a symbolic link"))
     try:
         state = file_state(f.data_path)
     except FileNotFoundError:
         return result(RestoreState.NOT_IN_TRASH, detail=N_("the trash may have been emptied"))
-    except (OSError, NotARegularFile) as exc:
+    except NotARegularFile:  # its own words name the copy's path: said in fixed words
+        return result(RestoreState.FAILED, detail=N_("the copy found is not a regular file"))
+    except OSError as exc:
         return result(RestoreState.FAILED, detail=describe_error(exc))
     if f.sha256 is not None and (state.sha256 != f.sha256 or state.size != f.size):
         return result(RestoreState.CHANGED)

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from cleaner.errors import PhotoSiftError
+from cleaner.i18n import N_
 from cleaner.removal.trash_places import send2trash_trash_dirs, trash_supported, volume_root
 from cleaner.safeopen import open_regular
 
@@ -63,6 +64,8 @@ def file_state(path: str) -> FileState:
     """
     st = os.lstat(path)
     if not stat.S_ISREG(st.st_mode):
+        # stored in English (a failed move's detail in the undo log) and, being made of a
+        # path, shown as written (`KeptFile.words`, `FileRestore.words`)
         kind = "a symbolic link" if stat.S_ISLNK(st.st_mode) else "not a regular file"
         raise NotARegularFile(f"{path} is {kind}")
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
@@ -84,25 +87,28 @@ def file_state(path: str) -> FileState:
 
 
 def describe_error(exc: BaseException) -> str:
-    """One short line for the user about why a file could not be moved."""
+    """One short line for the user about why a file could not be moved, in English: it is
+    stored (a failed move's detail in the undo log), so the fixed phrases are marked with
+    N_() and translated where they are shown (`KeptFile.words`, `FileRestore.words`;
+    ``_(describe_error(exc))`` where nothing is stored)."""
     if isinstance(exc, PhotoSiftError):
         return str(exc)
     if isinstance(exc, OSError):
         winerror = getattr(exc, "winerror", None)
         if winerror in (32, 33):
-            return "the file is open in another program"
+            return N_("the file is open in another program")
         if winerror == 206 or exc.errno == errno.ENAMETOOLONG:
-            return "the path is too long"
+            return N_("the path is too long")
         if exc.errno == errno.ENOENT:
-            return "the file is no longer there"
+            return N_("the file is no longer there")
         if exc.errno in (errno.EACCES, errno.EPERM):
-            return "permission denied"
+            return N_("permission denied")
         if exc.errno in (errno.EBUSY, errno.ETXTBSY):
-            return "the file is in use"
+            return N_("the file is in use")
         if exc.errno == errno.EROFS:
-            return "the drive is read-only"
+            return N_("the drive is read-only")
         if exc.errno == errno.ENOSPC:
-            return "the drive is full"
+            return N_("the drive is full")
         return exc.strerror or str(exc) or type(exc).__name__
     return str(exc) or type(exc).__name__
 
@@ -131,7 +137,7 @@ def move_to_trash(path: str) -> None:
     record) is removed: nothing in the trash may look like a copy of a file that never left.
     """
     if not trash_supported(path):
-        raise TrashUnavailable("this drive has no trash (network drive)")
+        raise TrashUnavailable(N_("this drive has no trash (network drive)"))
     slots = _free_trash_slots(path)
     try:
         try:
@@ -142,15 +148,15 @@ def move_to_trash(path: str) -> None:
             raise
     except PermissionError as exc:
         if type(exc).__name__ == "TrashPermissionError":
-            raise TrashUnavailable("no trash folder can be created on this drive") from exc
+            raise TrashUnavailable(N_("no trash folder can be created on this drive")) from exc
         raise
     except OSError as exc:
         if exc.errno is None and "mount point" in str(exc):
-            raise TrashUnavailable("the trash for this drive could not be found") from exc
+            raise TrashUnavailable(N_("the trash for this drive could not be found")) from exc
         raise
     if os.path.lexists(path):
         # Never seen with send2trash, but a "success" that left the file means nothing moved.
-        raise OSError(errno.EIO, "the trash reported success but the file is still there")
+        raise OSError(errno.EIO, N_("the trash reported success but the file is still there"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,7 +319,7 @@ def _missing_folders(folder: str) -> list[str]:
 def move_no_overwrite(src: str, dst: str, sha256: str | None = None) -> None:
     """Move a regular file without ever replacing what is at `dst` (FileExistsError then)."""
     if os.path.lexists(dst):
-        raise FileExistsError(errno.EEXIST, "destination exists", dst)
+        raise FileExistsError(errno.EEXIST, N_("destination exists"), dst)
     try:
         # link + unlink is an atomic "rename unless the target exists" on POSIX.
         os.link(src, dst, follow_symlinks=False)
@@ -325,7 +331,7 @@ def move_no_overwrite(src: str, dst: str, sha256: str | None = None) -> None:
             return
         # No hard links here (FAT, some network shares, Windows without privileges).
         if os.path.lexists(dst):
-            raise FileExistsError(errno.EEXIST, "destination exists", dst) from exc
+            raise FileExistsError(errno.EEXIST, N_("destination exists"), dst) from exc
         try:
             os.rename(src, dst)  # refuses an existing target on Windows
         except OSError as exc2:
@@ -348,9 +354,9 @@ def _copy_verified_then_unlink(src: str, dst: str, sha256: str | None) -> None:
         src_st = os.stat(src)
         copied = file_state(tmp)
         if copied.size != src_st.st_size or (sha256 is not None and copied.sha256 != sha256):
-            raise OSError(errno.EIO, "the copy does not match the original")
+            raise OSError(errno.EIO, N_("the copy does not match the original"))
         if os.path.lexists(dst):
-            raise FileExistsError(errno.EEXIST, "destination exists", dst)
+            raise FileExistsError(errno.EEXIST, N_("destination exists"), dst)
         os.replace(tmp, dst)
     except BaseException:
         with contextlib.suppress(OSError):

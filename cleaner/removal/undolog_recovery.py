@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from cleaner.humanize import plural
+from cleaner.i18n import N_, _, ngettext, number
 from cleaner.removal.undolog import (
     ENTRY_COLUMNS,
     BatchState,
@@ -32,6 +32,9 @@ from cleaner.removal.undolog_pages import scan_leaf_pages
 
 _CHUNK_ROWS = 256
 _BATCH_COLUMNS = "rowid, id, created_at, app_version, source, state, finished_at"
+# A rebuilt batch's `source`, stored in the log in English like every record's words, and
+# translated where it is shown (`history`)
+REBUILT_SOURCE = N_("(rebuilt: its own record in the damaged log could not be read)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,35 +55,60 @@ class Recovery:
 
     @property
     def message(self) -> str:
-        head = f"The undo log was damaged; it was set aside as {self.set_aside}."
-        if self.unreadable:
-            return f"{head} Nothing in it could be read; a new, empty log was started."
-        text = (
-            f"{head} Recovered {plural(self.entries, 'file record')} in "
-            f"{plural(self.batches, 'batch', 'batches')}."
+        """What happened, in the user's language (shown once, never stored): one line for
+        the command line's error stream and the window's history."""
+        # Translators: the undo log is the record of every move PhotoSift made, which
+        # 'photosift undo' reads to put files back
+        head = _("The undo log was damaged; it was set aside as {path}.").format(
+            path=self.set_aside
         )
+        if self.unreadable:
+            return _("{head} Nothing in it could be read; a new, empty log was started.").format(
+                head=head
+            )
+        batches = ngettext("{n} batch", "{n} batches", self.batches).format(n=number(self.batches))
+        # Translators: {batches} is "1 batch" / "3 batches" (batches of moves)
+        recovered = ngettext(
+            "Recovered {n} file record in {batches}.",
+            "Recovered {n} file records in {batches}.",
+            self.entries,
+        ).format(n=number(self.entries), batches=batches)
+        said = [head, recovered]
         if self.lost_entries:
             ranges = ", ".join(
-                str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in self.lost_entries[:5]
+                str(lo) if lo == hi else f"{lo}-{hi}"  # record numbers, as `history` shows them
+                for lo, hi in self.lost_entries[:5]
             )
             more = ", ..." if len(self.lost_entries) > 5 else ""
-            text += (
-                f" {plural(self.lost_count, 'file record')} could not be read"
-                f" (numbers {ranges}{more}):"
-                " those files may still be in the trash ('photosift undo --from-trash')."
+            said.append(
+                ngettext(
+                    "{n} file record could not be read (number {numbers}): that file may"
+                    " still be in the trash ('photosift undo --from-trash').",
+                    "{n} file records could not be read (numbers {numbers}): those files may"
+                    " still be in the trash ('photosift undo --from-trash').",
+                    self.lost_count,
+                ).format(n=number(self.lost_count), numbers=ranges + more)
             )
         if self.uncounted:
-            text += (
-                " Some file records could not be read (how many is not known): those files"
-                " may still be in the trash ('photosift undo --from-trash')."
+            said.append(
+                _(
+                    "Some file records could not be read (how many is not known): those files"
+                    " may still be in the trash ('photosift undo --from-trash')."
+                )
             )
         if self.lost_batches > 0:
-            text += f" {plural(self.lost_batches, 'batch record')} could not be read."
+            said.append(
+                ngettext(
+                    "{n} batch record could not be read.",
+                    "{n} batch records could not be read.",
+                    self.lost_batches,
+                ).format(n=number(self.lost_batches))
+            )
         elif self.lost_batches < 0:
-            text += " Some batch records could not be read (rebuilt from their files)."
+            said.append(_("Some batch records could not be read (rebuilt from their files)."))
         if not (self.lost_entries or self.lost_batches or self.uncounted):
-            text += " Every record could be read."
-        return text
+            said.append(_("Every record could be read."))
+        return " ".join(said)
 
 
 def set_aside_name(path: Path, now: float | None = None) -> Path:
@@ -109,7 +137,12 @@ def recover_log(path: str | os.PathLike[str]) -> Recovery:
             if side.exists():
                 os.replace(side, f"{aside}{suffix}")
     except OSError as exc:
-        raise UndoLogError(f"cannot set the damaged undo log {log_path} aside: {exc}") from exc
+        # shown at once (the command line, the window): the system's words as they come
+        raise UndoLogError(
+            _("cannot set the damaged undo log {path} aside: {error}").format(
+                path=log_path, error=exc
+            )
+        ) from exc
 
     batches: list[tuple[Any, ...]] = []
     entries: list[tuple[Any, ...]] = []
@@ -172,7 +205,7 @@ def recover_log(path: str | os.PathLike[str]) -> Recovery:
                             (
                                 batch_id,
                                 _iso(started),
-                                "(rebuilt: its own record in the damaged log could not be read)",
+                                REBUILT_SOURCE,
                                 BatchState.FINISHED.value,
                             ),
                         )

@@ -9,6 +9,7 @@ its sentence as stored.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -18,9 +19,10 @@ from hypothesis import strategies as st
 
 from cleaner import resultio
 from cleaner.errors import ResultFormatError
-from cleaner.i18n import set_language
+from cleaner.i18n import _, set_language
 from cleaner.keep import (
     CRITERIA,
+    CRITERIA_KEYS,
     Candidate,
     PathRules,
     choose_keeper,
@@ -28,6 +30,7 @@ from cleaner.keep import (
     shown_reason,
 )
 from cleaner.models import DamageReason, DuplicateGroup, GroupKind, KeeperReasonParts
+from cleaner.phrases import value_words
 from tests.engine.test_keeper_criteria import BASE
 from tests.engine.test_kept_over import groups
 from tests.helpers.synthetic_result import result_of, synthetic_groups
@@ -168,3 +171,32 @@ def test_parts_from_a_newer_version_fall_back_to_the_stored_sentence() -> None:
     set_language("es")
     assert keeper_reason_text(group) == "kept: brightest"
     assert shown_reason(group).headline == "brightest"
+
+
+@settings(max_examples=300, deadline=None)
+@given(cands=groups(), order=st.permutations(CRITERIA))
+def test_each_copys_values_said_from_their_phrases_are_the_stored_ones(
+    cands: list[Candidate], order
+) -> None:
+    """In English, a value said from its phrases is the value the file stores (one
+    wording, `cleaner.phrases`); and every value a criterion gives has phrases, is a fixed
+    phrase of the catalog or has no words ("6000x4000"), so Spanish has words for it."""
+    set_language("en")  # each example starts in English (the one before ended in Spanish)
+    choice = choose_keeper(cands, tuple(order), PathRules())
+    values = [(k.criterion, k.keeper_value, k.keeper_phrases) for k in choice.kept_over if k]
+    values += [(k.criterion, k.copy_value, k.copy_phrases) for k in choice.kept_over if k]
+    parts = choice.parts
+    if parts is not None and parts.code == "criterion":
+        values.append((parts.criterion, parts.keeper, parts.keeper_phrases))
+        others = parts.others_phrases or ((),) * len(parts.others)
+        values += [(parts.criterion, v, ph) for v, ph in zip(parts.others, others, strict=True)]
+    for _criterion, text, phrases in values:
+        assert value_words(text, phrases) == text
+    set_language("es")
+    names = tuple(c.path.rsplit("/", 1)[-1] for c in cands)
+    for criterion, text, phrases in values:
+        if criterion in CRITERIA_KEYS and not phrases:
+            no_words = re.fullmatch(r"\d+x\d+", text) or (  # a size, a folder and name
+                criterion == "path_rules" and text.endswith(names)
+            )
+            assert _(text) != text or no_words, (criterion, text)
