@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures as cf
+import heapq
 import itertools
 import json
 import os
@@ -222,6 +223,7 @@ def analyse_stage(
     workers: int,
     submits: list[tuple[str, float]],
     main_spans: list[tuple[str, float, float]],
+    kernel_split: bool = True,
 ) -> dict[str, Any]:
     """Split the pool's idle core-seconds in [start, end] into start, starved, queued, tail."""
     inside = [t for t in tasks if t["start"] >= start and t["end"] <= end + 1.0]
@@ -291,10 +293,15 @@ def analyse_stage(
         "task_cpu": sum(t["cpu"] for t in inside),
         "idle": {k: round(v, 3) for k, v in gaps.items()},
         "longest_gap_between_tasks": longest_gap,
-        "between_tasks_kernel": {k: round(v, 3) for k, v in between.items()},
+        # the kernel's split needs a system call in the task (see `_record`): processes only
+        "between_tasks_kernel": {k: round(v, 3) for k, v in between.items()}
+        if kernel_split
+        else "not measured in a thread pool",
         "within_tasks_kernel": {
             k: {kk: round(vv, 3) for kk, vv in v.items()} for k, v in within.items()
-        },
+        }
+        if kernel_split
+        else "not measured in a thread pool",
         "last_task_end_to_stage_end": end - last_end,
         "main_thread": {k: round(v, 3) for k, v in main.items()},
         "longest_tasks": [
@@ -310,6 +317,35 @@ def analyse_stage(
             }
             for t in sorted(inside, key=lambda r: r["end"])[-4:]
         ],
+    }
+
+
+def simulated_tails(
+    tasks: list[dict[str, Any]], sizes: dict[str, int], workers: int
+) -> dict[str, float]:
+    """Idle core-seconds at the end of the stage if the pool were fed in each order, by
+    list scheduling of this run's task costs (CPU seconds; a process pool's include
+    pillow-heif's decoding threads): a structural figure, free of the machine's load."""
+    from cleaner.detect.reading_order import estimated_cost
+
+    cost = {t["path"]: t["cpu"] for t in tasks}
+    total = sum(cost.values())
+
+    def idle_at_end(order: list[str]) -> float:
+        free = [0.0] * workers
+        for path in order:
+            heapq.heapreplace(free, free[0] + cost[path])
+        return workers * max(free) - total
+
+    ran = [t["path"] for t in sorted(tasks, key=lambda t: t["start"])]
+    return {
+        "as run": round(idle_at_end(ran), 3),
+        "as run, reversed": round(idle_at_end(ran[::-1]), 3),
+        "smallest file first (worst)": round(idle_at_end(sorted(cost, key=lambda p: sizes[p])), 3),
+        "largest file first": round(idle_at_end(sorted(cost, key=lambda p: -sizes[p])), 3),
+        "costliest first (reading_order)": round(
+            idle_at_end(sorted(cost, key=lambda p: -estimated_cost(p, sizes[p]))), 3
+        ),
     }
 
 
@@ -343,7 +379,10 @@ def run(root: str, executor: str = "threads", workers: int = 0, cache: bool = Tr
     spans = {name: (a, b) for (name, a), (_, b) in itertools.pairwise(stages)}
     reading = next(k for k in spans if k.startswith("Reading"))
     rs, re_ = spans[reading]
-    summary = analyse_stage(tasks, rs, re_, workers, main.submit_log, main.spans)
+    sizes = {t["path"]: os.path.getsize(t["path"]) for t in tasks}
+    summary = analyse_stage(
+        tasks, rs, re_, workers, main.submit_log, main.spans, executor == "processes"
+    )
     return {
         "executor": executor,
         "workers": workers,
@@ -351,12 +390,15 @@ def run(root: str, executor: str = "threads", workers: int = 0, cache: bool = Tr
         "pool_start_to_first_task": (min(t["start"] for t in tasks) - t0) if tasks else None,
         "stages": {k: round(b - a, 3) for k, (a, b) in spans.items()},
         "reading": summary,
+        "simulated_tail_idle": simulated_tails(
+            [t for t in tasks if t["fn"] == "analyse_file"], sizes, workers
+        ),
         "tasks": [
             {**t, "start": t["start"] - rs, "end": t["end"] - rs}
             for t in tasks
             if t["fn"] == "analyse_file"
         ],
-        "sizes": {t["path"]: os.path.getsize(t["path"]) for t in tasks},
+        "sizes": sizes,
         "groups": [[(m.entry.path, m.is_keeper) for m in g.members] for g in result.groups],
     }
 
