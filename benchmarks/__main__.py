@@ -47,7 +47,9 @@ def _runners(args: argparse.Namespace) -> dict[str, Callable[[], dict[str, Any]]
     return {
         "accuracy": lambda: accuracy.run(corpus(ENV_ACC, args.acc)),
         "warm_rescan": lambda: warm_rescan.run(args.library, count=args.library_size),
-        "cold_scan": lambda: cold_scan.run(corpus(ENV_SCALE, args.scale), reps=args.reps),
+        "cold_scan": lambda: cold_scan.run(
+            corpus(ENV_SCALE, args.scale), reps=args.reps, scan_workers=args.scan_workers
+        ),
         "naive_baseline": lambda: naive_baseline.run(corpus(ENV_SCALE, args.scale)),
         "grouping_1m": lambda: grouping_1m.run(
             count=args.fingerprints,
@@ -76,6 +78,12 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--library", type=Path, help="folder for the synthetic warm-rescan library")
     p.add_argument("--library-size", type=int, default=2000)
     p.add_argument("--reps", type=int, default=3, help="cold-scan repetitions")
+    p.add_argument(
+        "--scan-workers",
+        type=int,
+        default=0,
+        help="cold_scan: also time a thread-pool scan with this many workers",
+    )
     p.add_argument("--fingerprints", type=int, default=1_000_000)
     p.add_argument("--planted", type=int, default=100_000)
     p.add_argument(

@@ -66,6 +66,11 @@ def _cold(r: dict[str, Any]) -> list[Row]:
             f"({r['ratio_processes']:.2f}x floor)", "<= 1.1x floor",
             r["ratio_processes"] <= r["target_ratio"]),
     ]  # fmt: skip
+    for key in (k for k in med if k.startswith("scan_threads_w")):  # --scan-workers N
+        rows.append(
+            Row("cold_scan", f"scan, thread pool of {key.rsplit('_w', 1)[1]} workers",
+                f"{med[key]:.1f} s ({r[f'ratio_{key}']:.2f}x floor)", "", None)
+        )  # fmt: skip
     if "cpu_ratio_threads" in r:
         rows.append(
             Row("cold_scan", "CPU seconds vs the floor's: threads / processes",

@@ -36,6 +36,7 @@ from cleaner.detect.fingerprint import prefix_digest, sha256_file
 from cleaner.detect.grouping import star_clusters
 from cleaner.detect.matching import Matches, find_matches, picture_distance
 from cleaner.detect.pictures import PictureData
+from cleaner.detect.reading_order import costliest_first
 from cleaner.detect.walk import FoundFile, normalise_roots, walk
 from cleaner.formats import is_image_candidate
 from cleaner.humanize import human_bytes
@@ -485,6 +486,7 @@ def _fingerprint_stage(
         unit_of[rep] = unit
         todo.append(rep)
     max_pixels = settings.max_pixels
+    todo = costliest_first(todo, state.entries)  # no picture left alone at the end
     for rep, outcome in _run_pool(
         pool, analyse_file, todo, state, token, arg=lambda _e: (max_pixels,)
     ):
