@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import os
 from collections import deque
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from cleaner.detect import lsh_kernel
 from cleaner.progress import drain
 
 BRUTE_FORCE_LIMIT = 400_000_000  # query x base comparisons done exactly
@@ -48,6 +49,10 @@ VARIANT_WORK_BUDGET = 300_000_000
 # took 0.51x the time, with no copy of anything; each running table holds ~6 arrays of
 # its entries' size).
 INDEX_THREADS = 4
+# With the compiled table kernel (`cleaner.detect.lsh_kernel`), a pair is skipped in a
+# table when it also shares a key in one of this many tables before it (which report it):
+# true pairs share keys in many tables, and each time they went through `verify` again.
+SEEN_TABLES = 8
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -323,11 +328,25 @@ def _lsh(
     # drawn in table order, as one thread would: the same tables whatever the threads
     positions = [rng.choice(64, size=k, replace=False) for _ in range(tables)]
     index = _Tables(entries, k)
+    compiled = lsh_kernel.available()
+    masks = lsh_kernel.key_masks(positions)
 
     def one_table(table: int) -> I64:
-        skeys, order = index.split(index.sorted(positions[table]))
+        runs: Iterable[tuple[I64, I64]]
+        if compiled:
+            # a pair that also shares a key in one of the few tables before this one is
+            # reported there: not reading it again here keeps verify's work down, and the
+            # pairs found the same (each table's masks are fixed, whatever the threads)
+            seen = masks[max(0, table - SEEN_TABLES) : table]
+            limit = threshold + slack
+            runs = [
+                lsh_kernel.table_pairs(entries, positions[table], index.index_bits, limit, seen)
+            ]
+        else:
+            skeys, order = index.split(index.sorted(positions[table]))
+            runs = _near_run_pairs(skeys, order, entries[order], threshold + slack)
         found: list[I64] = []
-        for a, b in _near_run_pairs(skeys, order, entries[order], threshold + slack):
+        for a, b in runs:
             if has_variants:
                 # keep base-base and variant-base pairs; a variant never pairs a variant
                 keep = (a < n) | (b < n)
