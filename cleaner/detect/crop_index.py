@@ -39,6 +39,7 @@ from cleaner.detect.index import (
     Pairs,
     _best_per_pair,
     _brute_force,
+    _cross_run_pairs,
     _hit_probability,
     _in_threads,
     _PairKeys,
@@ -146,29 +147,7 @@ def _probed_lsh(
     samples = [rng.choice(_SAMPLED, size=k, replace=False) for _ in range(tables)]
 
     def one_table(table: int) -> I64:
-        keys, order = index.split(index.sorted(samples[table]), small)
-        new = np.empty(count, dtype=bool)
-        new[0] = True
-        np.not_equal(keys[1:], keys[:-1], out=new[1:])
-        del keys
-        starts = np.flatnonzero(new)
-        run = np.cumsum(new, dtype=small)
-        run -= 1
-        del new
-        bases_in_run = np.add.reduceat((order < n).astype(small), starts)
-        # every window entry whose run holds pictures: one pair per picture
-        if crowd:  # a crowded bucket (its pictures x its windows): not read here
-            windows_in_run = np.diff(np.append(starts, count)).astype(small) - bases_in_run
-            crowded = bases_in_run.astype(np.int64) * windows_in_run > crowd * crowd
-            bases_in_run[crowded] = 0
-        hit = np.flatnonzero((order >= n) & (bases_in_run[run] > 0))
-        width = bases_in_run[run[hit]]
-        v = np.repeat(order[hit] - n, width).astype(np.int64)
-        first = np.repeat(starts[run[hit]], width)
-        step = np.arange(len(v)) - np.repeat(np.cumsum(width) - width, width)
-        b = order[first + step].astype(np.int64)
-        own = v // per != b  # a picture's window is usually near its own hash
-        v, b = v[own], b[own]
+        v, b = _cross_run_pairs(index, samples[table], n, per, small, crowd)
         near = _within(windows[v] ^ base[b], threshold)
         found: I64 = v[near] * n + b[near]
         return found

@@ -425,31 +425,54 @@ def _lsh_variants(
     pairs = _PairKeys()  # keys v * n + b
     for table in range(tables):
         yield table, tables
-        keys, order = index.split(index.sorted(rng.choice(64, size=k, replace=False)), small)
-        new = np.empty(count, dtype=bool)
-        new[0] = True
-        np.not_equal(keys[1:], keys[:-1], out=new[1:])
-        del keys
-        starts = np.flatnonzero(new)
-        run = np.cumsum(new, dtype=small)
-        run -= 1
-        del new
-        bases_in_run = np.add.reduceat((order < n).astype(small), starts)
-        # every variant entry whose run holds base entries: one pair per base entry
-        is_variant = order >= n
-        hit = np.flatnonzero(is_variant & (bases_in_run[run] > 0))
-        width = bases_in_run[run[hit]]
-        v = np.repeat(order[hit] - n, width)
-        first = np.repeat(starts[run[hit]], width)
-        step = np.arange(len(v)) - np.repeat(np.cumsum(width) - width, width)
-        b = order[first + step]
-        v = v.astype(np.int64)
-        b = b.astype(np.int64)
-        own = v // per != b
-        v, b = v[own], b[own]
+        v, b = _cross_run_pairs(index, rng.choice(64, size=k, replace=False), n, per, small)
         near = _within(variants[v] ^ base[b], threshold)
         pairs.add(v[near] * n + b[near], last=table == tables - 1)
     return pairs.found // n, pairs.found % n
+
+
+def _cross_run_pairs(
+    index: _Tables,
+    positions: npt.NDArray[np.int64],
+    n: int,
+    per: int,
+    small: type,
+    crowd: int = 0,
+) -> tuple[I64, I64]:
+    """One table of a variant-to-base search: (variant v, base entry b) for every variant
+    entry and every base entry in its run of equal keys (entries below n are the base
+    ones, and lead their runs), except v's own picture (v // per). `small`: the integer
+    type of the per-table arrays. `crowd` (0: no limit): a run whose base entries x
+    variant entries exceed crowd^2 is not read.
+
+    The table is sorted here, not by the caller, so its arrays are let go of as soon as
+    they are read: at a million pictures they are the search's memory peak."""
+    keys, order = index.split(index.sorted(positions), small)
+    count = len(order)
+    new = np.empty(count, dtype=bool)
+    new[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=new[1:])
+    del keys
+    starts = np.flatnonzero(new)
+    run: npt.NDArray[Any] = np.cumsum(new, dtype=small)
+    run -= 1
+    del new
+    bases_in_run = np.add.reduceat((order < n).astype(small), starts)
+    if crowd:  # a crowded bucket (its base entries x its variants): not read here
+        variants_in_run: npt.NDArray[Any] = (
+            np.diff(np.append(starts, count)).astype(small) - bases_in_run
+        )
+        crowded = bases_in_run.astype(np.int64) * variants_in_run > crowd * crowd
+        bases_in_run[crowded] = 0
+    # every variant entry whose run holds base entries: one pair per base entry in the run
+    hit = np.flatnonzero((order >= n) & (bases_in_run[run] > 0))
+    width = bases_in_run[run[hit]]
+    v = np.repeat(order[hit] - n, width).astype(np.int64)
+    first = np.repeat(starts[run[hit]], width)
+    step = np.arange(len(v)) - np.repeat(np.cumsum(width) - width, width)
+    b = order[first + step].astype(np.int64)
+    own = v // per != b  # a picture's own window is usually near its own hash
+    return v[own], b[own]
 
 
 def _within(xor: U64, threshold: int) -> npt.NDArray[np.bool_]:
