@@ -88,3 +88,60 @@ def run_pairs(packed, hashes, index_bits, limit, seen, out_a, out_b):
                 out_b[found] = b
             found += 1
     return found
+
+
+@njit(cache=True, nogil=True)
+def cross_pairs(packed, hashes, index_bits, n, per, limit, crowd, seen, out_v, out_b):
+    """As `run_pairs`, for a variant-to-base search: entries below n are base hashes
+    (they lead their runs: the sort is by key, then entry), the others variants (entry
+    n + v is variant v of picture v // per). Every (v, b) of one run within `limit`,
+    v's own picture excepted, written as (v, b); a run whose base entries x variants
+    exceed `crowd` (0: no limit) is not read."""
+    count = packed.shape[0]
+    shift = np.uint64(index_bits)
+    mask = np.uint64((1 << index_bits) - 1)
+    room = out_v.shape[0]
+    masks = seen.shape[0]
+    found = 0
+    start = 0
+    while start < count - 1:
+        key = packed[start] >> shift
+        if (packed[start + 1] >> shift) != key:
+            start += 1
+            continue
+        stop = start + 2
+        while stop < count and (packed[stop] >> shift) == key:
+            stop += 1
+        bases = 0
+        while start + bases < stop and np.int64(packed[start + bases] & mask) < n:
+            bases += 1
+        if (
+            bases > 0
+            and bases < stop - start
+            and (crowd == 0 or bases * (stop - start - bases) <= crowd)
+        ):
+            for w in range(start + bases, stop):
+                entry = np.int64(packed[w] & mask)
+                v = entry - n
+                own = v // per
+                h = hashes[entry]
+                for i in range(start, start + bases):
+                    b = np.int64(packed[i] & mask)
+                    if b == own:
+                        continue
+                    x = h ^ hashes[b]
+                    if _popcount(x) > limit:
+                        continue
+                    elsewhere = False
+                    for m in range(masks):
+                        if x & seen[m] == 0:
+                            elsewhere = True
+                            break
+                    if elsewhere:
+                        continue
+                    if found < room:
+                        out_v[found] = v
+                        out_b[found] = b
+                    found += 1
+        start = stop
+    return found

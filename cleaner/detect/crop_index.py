@@ -33,9 +33,11 @@ from collections.abc import Generator
 import numpy as np
 import numpy.typing as npt
 
+from cleaner.detect import lsh_kernel
 from cleaner.detect.index import (
     BRUTE_FORCE_LIMIT,
     MISS_RATE,
+    SEEN_TABLES,
     Pairs,
     _best_per_pair,
     _brute_force,
@@ -44,7 +46,6 @@ from cleaner.detect.index import (
     _in_threads,
     _PairKeys,
     _Tables,
-    _within,
     popcount64,
 )
 
@@ -145,11 +146,15 @@ def _probed_lsh(
     # thread builds them (numpy lets go of the GIL in the sorts and gathers: the index's
     # first search gains ~0.7x on 2 cores the same way)
     samples = [rng.choice(_SAMPLED, size=k, replace=False) for _ in range(tables)]
+    masks = lsh_kernel.key_masks(samples)
 
     def one_table(table: int) -> I64:
-        v, b = _cross_run_pairs(index, samples[table], n, per, small, crowd)
-        near = _within(windows[v] ^ base[b], threshold)
-        found: I64 = v[near] * n + b[near]
+        # pairs earlier tables met are not read again, but with `nearest` (pairs pruned as
+        # the tables go: one pruned early can be kept when met again later) every table
+        # reads all of its own
+        seen = masks[max(0, table - SEEN_TABLES) : table] if not nearest else None
+        v, b = _cross_run_pairs(index, samples[table], n, per, threshold, small, crowd, seen)
+        found: I64 = v * n + b
         return found
 
     for table, found in enumerate(_in_threads(one_table, tables)):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -259,17 +260,34 @@ class _Tables:
 
     def __init__(self, entries: U64, k: int) -> None:
         count = len(entries)
-        # 16-bit word w of every hash (most significant first), as lookup indices. Kept as
-        # uint16, not intp: numpy indexes with them without a copy, and at 1M pictures the
-        # four columns take 11 MiB instead of 43 while the first search's peak is reached.
-        self.word_columns = np.ascontiguousarray(
-            entries.astype(">u8").view(">u2").reshape(-1, 4).T.astype(np.uint16)
-        )
+        self.entries = entries  # the compiled kernel reads them; the numpy path, columns
         self.k = k
         self.index_bits = max(1, int(count - 1).bit_length())
         if k + self.index_bits > 64:
             raise ValueError("too many hashes for one index")
-        self.ids = np.arange(count, dtype=np.uint64)
+        self._columns: npt.NDArray[np.uint16] | None = None
+        self._ids: U64 | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def word_columns(self) -> npt.NDArray[np.uint16]:
+        """16-bit word w of every hash (most significant first), as lookup indices. Kept
+        as uint16, not intp: numpy indexes with them without a copy, and at 1M pictures
+        the four columns take 11 MiB instead of 43 while the first search's peak is
+        reached. Made on first use (the compiled kernel never needs them)."""
+        with self._lock:
+            if self._columns is None:
+                self._columns = np.ascontiguousarray(
+                    self.entries.astype(">u8").view(">u2").reshape(-1, 4).T.astype(np.uint16)
+                )
+            return self._columns
+
+    @property
+    def ids(self) -> U64:
+        with self._lock:
+            if self._ids is None:
+                self._ids = np.arange(len(self.entries), dtype=np.uint64)
+            return self._ids
 
     def sorted(self, positions: npt.NDArray[np.int64]) -> U64:
         """(key << index_bits) | entry for every entry, sorted."""
@@ -425,9 +443,9 @@ def _lsh_variants(
     pairs = _PairKeys()  # keys v * n + b
     for table in range(tables):
         yield table, tables
-        v, b = _cross_run_pairs(index, rng.choice(64, size=k, replace=False), n, per, small)
-        near = _within(variants[v] ^ base[b], threshold)
-        pairs.add(v[near] * n + b[near], last=table == tables - 1)
+        sampled = rng.choice(64, size=k, replace=False)
+        v, b = _cross_run_pairs(index, sampled, n, per, threshold, small)
+        pairs.add(v * n + b, last=table == tables - 1)
     return pairs.found // n, pairs.found % n
 
 
@@ -436,17 +454,41 @@ def _cross_run_pairs(
     positions: npt.NDArray[np.int64],
     n: int,
     per: int,
+    threshold: int,
     small: type,
     crowd: int = 0,
+    seen: U64 | None = None,
 ) -> tuple[I64, I64]:
     """One table of a variant-to-base search: (variant v, base entry b) for every variant
     entry and every base entry in its run of equal keys (entries below n are the base
-    ones, and lead their runs), except v's own picture (v // per). `small`: the integer
-    type of the per-table arrays. `crowd` (0: no limit): a run whose base entries x
-    variant entries exceed crowd^2 is not read.
+    ones, and lead their runs) within `threshold`, except v's own picture (v // per).
+    `small`: the integer type of the numpy path's per-table arrays. `crowd` (0: no
+    limit): a run whose base entries x variant entries exceed crowd^2 is not read.
+    `seen` (the compiled kernel only): masks of tables whose pairs need not be read
+    again here (`lsh_kernel.key_masks`; only where every pair such a table meets is
+    kept, so never with `crowd`).
 
-    The table is sorted here, not by the caller, so its arrays are let go of as soon as
-    they are read: at a million pictures they are the search's memory peak."""
+    The numpy path sorts the table here, not in the caller, so its arrays are let go of
+    as soon as they are read: at a million pictures they are the search's memory peak."""
+    if lsh_kernel.available():
+        masks = np.zeros(0, dtype=np.uint64) if seen is None or crowd else seen
+        limit = crowd * crowd
+        hashes, bits = index.entries, index.index_bits
+        return lsh_kernel.cross_pairs(hashes, positions, bits, n, per, threshold, limit, masks)
+    v, b = _run_expansion(index, positions, n, per, small, crowd)
+    near = _within(index.entries[n + v] ^ index.entries[b], threshold)
+    return v[near], b[near]
+
+
+def _run_expansion(
+    index: _Tables,
+    positions: npt.NDArray[np.int64],
+    n: int,
+    per: int,
+    small: type,
+    crowd: int = 0,
+) -> tuple[I64, I64]:
+    """`_cross_run_pairs` in numpy, before the distances: every pair of the runs."""
     keys, order = index.split(index.sorted(positions), small)
     count = len(order)
     new = np.empty(count, dtype=bool)

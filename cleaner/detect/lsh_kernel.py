@@ -98,3 +98,40 @@ def table_pairs(
         if found <= room:
             return out_a[:found], out_b[:found]
         room = found
+
+
+def cross_pairs(
+    hashes: U64,
+    positions: I64,
+    index_bits: int,
+    bases: int,
+    per: int,
+    limit: int,
+    crowd: int,
+    seen: U64,
+) -> tuple[I64, I64]:
+    """The variant-to-base pairs of one table (`cleaner.detect.index._cross_run_pairs`):
+    `hashes` are `bases` base hashes, then variants (entry bases + v is variant v of
+    picture v // per). Every (v, b) whose two hashes agree on the bits at `positions`
+    and are within `limit`, v's own picture excepted, and not in a table of `seen`; a
+    run of base entries x variants over `crowd` (0: no limit) is not read. Needs
+    `available()`."""
+    jit = _compiled()
+    if jit is None:
+        raise RuntimeError("the compiled LSH kernel is not available")
+    if len(positions) + index_bits > 64:
+        raise ValueError("too many hashes for one key")
+    packed: U64 = jit.packed_keys(hashes, byte_keys(positions), index_bits)
+    packed.sort()
+    room = max(1024, len(hashes) // 16)
+    while True:
+        out_v = np.empty(room, dtype=np.int64)
+        out_b = np.empty(room, dtype=np.int64)
+        found = int(
+            jit.cross_pairs(
+                packed, hashes, index_bits, bases, per, limit, crowd, seen, out_v, out_b
+            )
+        )
+        if found <= room:
+            return out_v[:found], out_b[:found]
+        room = found

@@ -159,3 +159,52 @@ def test_slack_and_verify_give_the_same_pairs_with_the_kernel(
     assert _as_lists(kernel) == _as_lists(numpy_path)
     assert len(kernel) > 300
     assert sum(asked) < numpy_asked  # pairs other tables report are not asked again
+
+
+def _windows_of(hashes: np.ndarray, seed: int, per: int) -> np.ndarray:
+    """(N, per) window hashes: most random, some near another picture's hash (a crop of
+    it) at 0..10 bits, some near their own picture's (which the search must skip)."""
+    rng = np.random.default_rng(seed)
+    windows = rng.integers(0, 2**64, size=(len(hashes), per), dtype=U64)
+    for row in rng.choice(len(hashes), size=len(hashes) // 3, replace=False).tolist():
+        source = int(rng.integers(0, len(hashes))) if row % 2 else row
+        flips = rng.choice(64, size=int(rng.integers(0, 11)), replace=False)
+        windows[row, row % per] = U64(int(hashes[source]) ^ sum(1 << int(f) for f in flips))
+    return windows
+
+
+@pytest.mark.parametrize(("crowd", "nearest"), [(0, 0), (1, 0), (2, 0), (0, 1), (2, 2)])
+def test_the_crop_window_search_finds_the_same_pairs_with_the_kernel(
+    crowd: int, nearest: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cleaner.detect import crop_index
+
+    hashes = _planted(5_000, 21, 10)
+    windows = _windows_of(hashes, 22, 2)
+    found = []
+    for compiled in (False, True):
+        with monkeypatch.context() as patch:
+            patch.setattr(crop_index, "BRUTE_FORCE_LIMIT", 0)  # the LSH path
+            if not compiled:
+                patch.setattr(lsh_kernel, "available", lambda: False)
+            found.append(
+                drain(crop_index.window_pairs(hashes, windows, 10, crowd=crowd, nearest=nearest))
+            )
+    assert _as_lists(found[1]) == _as_lists(found[0])
+    assert len(found[0]) > 300
+
+
+def test_the_variant_search_finds_the_same_pairs_with_the_kernel(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    hashes = _planted(5_000, 31, 10)
+    windows = _windows_of(hashes, 32, 3)
+    found = []
+    for compiled in (False, True):
+        with monkeypatch.context() as patch:
+            patch.setattr(cleaner.detect.index, "BRUTE_FORCE_LIMIT", 0)
+            if not compiled:
+                patch.setattr(lsh_kernel, "available", lambda: False)
+            found.append(drain(search_pairs(hashes, 10, windows, base_pairs=False)))
+    assert _as_lists(found[1]) == _as_lists(found[0])
+    assert len(found[0]) > 300
