@@ -142,7 +142,8 @@ lsh_kernel.available()
 loaded = time.process_time() - cpu, time.perf_counter() - wall
 hashes = np.arange(1000, dtype=np.uint64)
 lsh_kernel.table_pairs(hashes, np.arange(20), 10, 14, np.zeros(0, np.uint64))
-print(f"numba imported {loaded[0]:.2f} CPU-s ({loaded[1]:.2f} wall), first table"
+lsh_kernel.cross_pairs(hashes, np.arange(20), 10, 500, 1, 10, 0, np.zeros(0, np.uint64))
+print(f"numba imported {loaded[0]:.2f} CPU-s ({loaded[1]:.2f} wall), first tables"
       f" {time.process_time() - cpu - loaded[0]:.2f} CPU-s"
       f" ({time.perf_counter() - wall - loaded[1]:.2f} wall)")
 """

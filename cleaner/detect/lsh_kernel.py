@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import os
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -43,7 +44,8 @@ def _compiled() -> ModuleType | None:
         import numba
 
         if not os.environ.get("NUMBA_CACHE_DIR"):  # the user's own setting wins
-            numba.config.CACHE_DIR = str(cache_dir() / "numba")
+            config: Any = numba.config  # its settings are set at run time: untyped
+            config.CACHE_DIR = str(cache_dir() / "numba")
         from cleaner.detect import _lsh_jit
     except Exception:  # no numba, no writable cache, an unsupported platform: numpy
         return None
