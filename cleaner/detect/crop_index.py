@@ -147,6 +147,7 @@ def _probed_lsh(
     # first search gains ~0.7x on 2 cores the same way)
     samples = [rng.choice(_SAMPLED, size=k, replace=False) for _ in range(tables)]
     masks = lsh_kernel.key_masks(samples)
+    lsh_kernel.available()  # numba loaded here, once, not by the first tables' threads at once
 
     def one_table(table: int) -> I64:
         # pairs earlier tables met are not read again, but with `nearest` (pairs pruned as
