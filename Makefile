@@ -6,8 +6,9 @@ BIN := $(VENV)/bin
 HEADLESS := .venv-headless
 # One .venv, one stamp per extra: `make run` installs PhotoSift and what it needs to run,
 # the window included ([gui]), nothing more; the test targets add the test tools ([test])
-# and Dask ([dask], so the cluster tests run) to the same .venv. The headless venv below
-# has neither: the cluster tests skip there.
+# Dask ([dask], so the cluster tests run) and numba ([fast], the compiled LSH kernel, whose
+# tests must run: PHOTOSIFT_REQUIRE_KERNEL) to the same .venv. The headless venv below has
+# none of them: the cluster and kernel tests skip there, the search runs its numpy path.
 APP_STAMP := $(VENV)/.installed-app
 STAMP := $(VENV)/.installed-test
 
@@ -20,7 +21,7 @@ $(APP_STAMP): pyproject.toml
 	touch $@
 
 $(STAMP): $(APP_STAMP) pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[gui,test,dask]'
+	$(BIN)/python -m pip install --quiet -e '.[gui,test,dask,fast]'
 	touch $@
 
 ## Install PhotoSift into .venv and open the window (the app's dependencies only).
@@ -31,12 +32,12 @@ run: $(APP_STAMP)
 ## Install everything and run the whole test suite (lint, types, architecture, engine, window,
 ## and the standalone Linux build with its smoke test: about 2 minutes more).
 test: $(STAMP) lint typecheck test-engine-headless
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	PHOTOSIFT_REQUIRE_KERNEL=1 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 ## The edit-test loop: lint, types and every test not marked slow (no kill-at-random-point
 ## runs, no tests at scale, no wheel or standalone build). `make test` before pushing.
 test-fast: $(STAMP) lint typecheck
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not slow" --ignore=tests/smoke
+	PHOTOSIFT_REQUIRE_KERNEL=1 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not slow" --ignore=tests/smoke
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

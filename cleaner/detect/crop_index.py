@@ -33,17 +33,19 @@ from collections.abc import Generator
 import numpy as np
 import numpy.typing as npt
 
+from cleaner.detect import lsh_kernel
 from cleaner.detect.index import (
     BRUTE_FORCE_LIMIT,
     MISS_RATE,
+    SEEN_TABLES,
     Pairs,
     _best_per_pair,
     _brute_force,
+    _cross_run_pairs,
     _hit_probability,
     _in_threads,
     _PairKeys,
     _Tables,
-    _within,
     popcount64,
 )
 
@@ -144,33 +146,16 @@ def _probed_lsh(
     # thread builds them (numpy lets go of the GIL in the sorts and gathers: the index's
     # first search gains ~0.7x on 2 cores the same way)
     samples = [rng.choice(_SAMPLED, size=k, replace=False) for _ in range(tables)]
+    masks = lsh_kernel.key_masks(samples)
+    lsh_kernel.available()  # numba loaded here, once, not by the first tables' threads at once
 
     def one_table(table: int) -> I64:
-        keys, order = index.split(index.sorted(samples[table]), small)
-        new = np.empty(count, dtype=bool)
-        new[0] = True
-        np.not_equal(keys[1:], keys[:-1], out=new[1:])
-        del keys
-        starts = np.flatnonzero(new)
-        run = np.cumsum(new, dtype=small)
-        run -= 1
-        del new
-        bases_in_run = np.add.reduceat((order < n).astype(small), starts)
-        # every window entry whose run holds pictures: one pair per picture
-        if crowd:  # a crowded bucket (its pictures x its windows): not read here
-            windows_in_run = np.diff(np.append(starts, count)).astype(small) - bases_in_run
-            crowded = bases_in_run.astype(np.int64) * windows_in_run > crowd * crowd
-            bases_in_run[crowded] = 0
-        hit = np.flatnonzero((order >= n) & (bases_in_run[run] > 0))
-        width = bases_in_run[run[hit]]
-        v = np.repeat(order[hit] - n, width).astype(np.int64)
-        first = np.repeat(starts[run[hit]], width)
-        step = np.arange(len(v)) - np.repeat(np.cumsum(width) - width, width)
-        b = order[first + step].astype(np.int64)
-        own = v // per != b  # a picture's window is usually near its own hash
-        v, b = v[own], b[own]
-        near = _within(windows[v] ^ base[b], threshold)
-        found: I64 = v[near] * n + b[near]
+        # pairs earlier tables met are not read again, but with `nearest` (pairs pruned as
+        # the tables go: one pruned early can be kept when met again later) every table
+        # reads all of its own
+        seen = masks[max(0, table - SEEN_TABLES) : table] if not nearest else None
+        v, b = _cross_run_pairs(index, samples[table], n, per, threshold, small, crowd, seen)
+        found: I64 = v * n + b
         return found
 
     for table, found in enumerate(_in_threads(one_table, tables)):

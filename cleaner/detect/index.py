@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 from collections import deque
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -29,6 +30,7 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from cleaner.detect import lsh_kernel
 from cleaner.progress import drain
 
 BRUTE_FORCE_LIMIT = 400_000_000  # query x base comparisons done exactly
@@ -48,6 +50,10 @@ VARIANT_WORK_BUDGET = 300_000_000
 # took 0.51x the time, with no copy of anything; each running table holds ~6 arrays of
 # its entries' size).
 INDEX_THREADS = 4
+# With the compiled table kernel (`cleaner.detect.lsh_kernel`), a pair is skipped in a
+# table when it also shares a key in one of this many tables before it (which report it):
+# true pairs share keys in many tables, and each time they went through `verify` again.
+SEEN_TABLES = 8
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -254,17 +260,34 @@ class _Tables:
 
     def __init__(self, entries: U64, k: int) -> None:
         count = len(entries)
-        # 16-bit word w of every hash (most significant first), as lookup indices. Kept as
-        # uint16, not intp: numpy indexes with them without a copy, and at 1M pictures the
-        # four columns take 11 MiB instead of 43 while the first search's peak is reached.
-        self.word_columns = np.ascontiguousarray(
-            entries.astype(">u8").view(">u2").reshape(-1, 4).T.astype(np.uint16)
-        )
+        self.entries = entries  # the compiled kernel reads them; the numpy path, columns
         self.k = k
         self.index_bits = max(1, int(count - 1).bit_length())
         if k + self.index_bits > 64:
             raise ValueError("too many hashes for one index")
-        self.ids = np.arange(count, dtype=np.uint64)
+        self._columns: npt.NDArray[np.uint16] | None = None
+        self._ids: U64 | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def word_columns(self) -> npt.NDArray[np.uint16]:
+        """16-bit word w of every hash (most significant first), as lookup indices. Kept
+        as uint16, not intp: numpy indexes with them without a copy, and at 1M pictures
+        the four columns take 11 MiB instead of 43 while the first search's peak is
+        reached. Made on first use (the compiled kernel never needs them)."""
+        with self._lock:
+            if self._columns is None:
+                self._columns = np.ascontiguousarray(
+                    self.entries.astype(">u8").view(">u2").reshape(-1, 4).T.astype(np.uint16)
+                )
+            return self._columns
+
+    @property
+    def ids(self) -> U64:
+        with self._lock:
+            if self._ids is None:
+                self._ids = np.arange(len(self.entries), dtype=np.uint64)
+            return self._ids
 
     def sorted(self, positions: npt.NDArray[np.int64]) -> U64:
         """(key << index_bits) | entry for every entry, sorted."""
@@ -323,11 +346,25 @@ def _lsh(
     # drawn in table order, as one thread would: the same tables whatever the threads
     positions = [rng.choice(64, size=k, replace=False) for _ in range(tables)]
     index = _Tables(entries, k)
+    compiled = lsh_kernel.available()
+    masks = lsh_kernel.key_masks(positions)
 
     def one_table(table: int) -> I64:
-        skeys, order = index.split(index.sorted(positions[table]))
+        runs: Iterable[tuple[I64, I64]]
+        if compiled:
+            # a pair that also shares a key in one of the few tables before this one is
+            # reported there: not reading it again here keeps verify's work down, and the
+            # pairs found the same (each table's masks are fixed, whatever the threads)
+            seen = masks[max(0, table - SEEN_TABLES) : table]
+            limit = threshold + slack
+            runs = [
+                lsh_kernel.table_pairs(entries, positions[table], index.index_bits, limit, seen)
+            ]
+        else:
+            skeys, order = index.split(index.sorted(positions[table]))
+            runs = _near_run_pairs(skeys, order, entries[order], threshold + slack)
         found: list[I64] = []
-        for a, b in _near_run_pairs(skeys, order, entries[order], threshold + slack):
+        for a, b in runs:
             if has_variants:
                 # keep base-base and variant-base pairs; a variant never pairs a variant
                 keep = (a < n) | (b < n)
@@ -406,31 +443,78 @@ def _lsh_variants(
     pairs = _PairKeys()  # keys v * n + b
     for table in range(tables):
         yield table, tables
-        keys, order = index.split(index.sorted(rng.choice(64, size=k, replace=False)), small)
-        new = np.empty(count, dtype=bool)
-        new[0] = True
-        np.not_equal(keys[1:], keys[:-1], out=new[1:])
-        del keys
-        starts = np.flatnonzero(new)
-        run = np.cumsum(new, dtype=small)
-        run -= 1
-        del new
-        bases_in_run = np.add.reduceat((order < n).astype(small), starts)
-        # every variant entry whose run holds base entries: one pair per base entry
-        is_variant = order >= n
-        hit = np.flatnonzero(is_variant & (bases_in_run[run] > 0))
-        width = bases_in_run[run[hit]]
-        v = np.repeat(order[hit] - n, width)
-        first = np.repeat(starts[run[hit]], width)
-        step = np.arange(len(v)) - np.repeat(np.cumsum(width) - width, width)
-        b = order[first + step]
-        v = v.astype(np.int64)
-        b = b.astype(np.int64)
-        own = v // per != b
-        v, b = v[own], b[own]
-        near = _within(variants[v] ^ base[b], threshold)
-        pairs.add(v[near] * n + b[near], last=table == tables - 1)
+        sampled = rng.choice(64, size=k, replace=False)
+        v, b = _cross_run_pairs(index, sampled, n, per, threshold, small)
+        pairs.add(v * n + b, last=table == tables - 1)
     return pairs.found // n, pairs.found % n
+
+
+def _cross_run_pairs(
+    index: _Tables,
+    positions: npt.NDArray[np.int64],
+    n: int,
+    per: int,
+    threshold: int,
+    small: type,
+    crowd: int = 0,
+    seen: U64 | None = None,
+) -> tuple[I64, I64]:
+    """One table of a variant-to-base search: (variant v, base entry b) for every variant
+    entry and every base entry in its run of equal keys (entries below n are the base
+    ones, and lead their runs) within `threshold`, except v's own picture (v // per).
+    `small`: the integer type of the numpy path's per-table arrays. `crowd` (0: no
+    limit): a run whose base entries x variant entries exceed crowd^2 is not read.
+    `seen` (the compiled kernel only): masks of tables whose pairs need not be read
+    again here (`lsh_kernel.key_masks`; only where every pair such a table meets is
+    kept, so never with `crowd`).
+
+    The numpy path sorts the table here, not in the caller, so its arrays are let go of
+    as soon as they are read: at a million pictures they are the search's memory peak."""
+    if lsh_kernel.available():
+        masks = np.zeros(0, dtype=np.uint64) if seen is None or crowd else seen
+        limit = crowd * crowd
+        hashes, bits = index.entries, index.index_bits
+        return lsh_kernel.cross_pairs(hashes, positions, bits, n, per, threshold, limit, masks)
+    v, b = _run_expansion(index, positions, n, per, small, crowd)
+    near = _within(index.entries[n + v] ^ index.entries[b], threshold)
+    return v[near], b[near]
+
+
+def _run_expansion(
+    index: _Tables,
+    positions: npt.NDArray[np.int64],
+    n: int,
+    per: int,
+    small: type,
+    crowd: int = 0,
+) -> tuple[I64, I64]:
+    """`_cross_run_pairs` in numpy, before the distances: every pair of the runs."""
+    keys, order = index.split(index.sorted(positions), small)
+    count = len(order)
+    new = np.empty(count, dtype=bool)
+    new[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=new[1:])
+    del keys
+    starts = np.flatnonzero(new)
+    run: npt.NDArray[Any] = np.cumsum(new, dtype=small)
+    run -= 1
+    del new
+    bases_in_run = np.add.reduceat((order < n).astype(small), starts)
+    if crowd:  # a crowded bucket (its base entries x its variants): not read here
+        variants_in_run: npt.NDArray[Any] = (
+            np.diff(np.append(starts, count)).astype(small) - bases_in_run
+        )
+        crowded = bases_in_run.astype(np.int64) * variants_in_run > crowd * crowd
+        bases_in_run[crowded] = 0
+    # every variant entry whose run holds base entries: one pair per base entry in the run
+    hit = np.flatnonzero((order >= n) & (bases_in_run[run] > 0))
+    width = bases_in_run[run[hit]]
+    v = np.repeat(order[hit] - n, width).astype(np.int64)
+    first = np.repeat(starts[run[hit]], width)
+    step = np.arange(len(v)) - np.repeat(np.cumsum(width) - width, width)
+    b = order[first + step].astype(np.int64)
+    own = v // per != b  # a picture's own window is usually near its own hash
+    return v[own], b[own]
 
 
 def _within(xor: U64, threshold: int) -> npt.NDArray[np.bool_]:
