@@ -95,7 +95,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_a_catalog_holds_the_maps_the_engine_made(pages: Path) -> None:
     catalog = read(pages / "scans.catalog")
-    assert catalog.info.schema_version == SCHEMA_VERSION == 3
+    assert catalog.info.schema_version == SCHEMA_VERSION == 4
     with_maps = 0
     for f in catalog.files:
         assert f.analysis is not None
@@ -104,7 +104,7 @@ def test_a_catalog_holds_the_maps_the_engine_made(pages: Path) -> None:
     assert with_maps == 12
     with sqlite3.connect(pages / "scans.catalog") as conn:
         blobs = [b for (b,) in conn.execute("SELECT detail FROM maps")]
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
     conn.close()
     assert len(blobs) == 12
     assert all(b[0] == 1 for b in blobs)
@@ -161,7 +161,7 @@ def test_a_schema_1_catalog_is_read_grouped_and_upgraded_by_a_build(
         build_catalog(pages / "scans", "scans", old)
     finally:
         (pages / "scans" / "new page.png").unlink()
-    assert inspect(old).schema_version == 3
+    assert inspect(old).schema_version == SCHEMA_VERSION
     upgraded = read(old)
     by_name = {f.relpath: f.analysis for f in upgraded.files}
     assert {k: v for k, v in by_name.items() if k in new_files} == new_files
