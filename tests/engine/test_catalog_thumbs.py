@@ -1,4 +1,5 @@
-"""Schema 4: thumbnails stored encoded (`cleaner.catalog.thumbcode`). Every value grouping
+"""Schema 4: thumbnails stored encoded (`cleaner.catalog.thumbcode`), detail maps in the
+shortest of their encodings (`cleaner.catalog.detailmap`). Every value grouping
 needs reads back bit for bit as schema 3 stored it (lists compared, low-detail pictures
 included), schema-3 catalogs are read and grouped the same, a build upgrades them
 without growing the file, and a damaged thumbnail is one line."""
@@ -27,6 +28,13 @@ from tests.helpers.catalogs import as_schema_3, build_catalog
 def _thumbs(path: Path) -> list[bytes]:
     with sqlite3.connect(path) as conn:
         out = [t for (t,) in conn.execute("SELECT thumb FROM files WHERE thumb NOT NULL")]
+    conn.close()
+    return out
+
+
+def _maps(path: Path) -> list[tuple[bytes, bytes]]:
+    with sqlite3.connect(path) as conn:
+        out = conn.execute("SELECT sha256, detail FROM maps ORDER BY sha256").fetchall()
     conn.close()
     return out
 
@@ -92,6 +100,9 @@ def test_schema_4_reads_back_what_schema_3_stored(library: Path) -> None:
     assert all(len(t) <= THUMB_BYTES for t in stored)
     assert sum(len(t) < THUMB_BYTES for t in stored) >= 20  # the pages' and most photos'
     assert all(len(t) == THUMB_BYTES for t in _thumbs(old))
+    with sqlite3.connect(old) as conn:  # and every map as schema 3 wrote it
+        assert {b[0] for (b,) in conn.execute("SELECT detail FROM maps")} == {1}
+    conn.close()
     # the checked read: every analysis (fingerprints, maps, metrics), row for row
     files_new, files_old = read(new).files, read(old).files
     assert [f.analysis for f in files_new] == [f.analysis for f in files_old]
@@ -128,6 +139,7 @@ def test_a_schema_3_catalog_groups_the_same_and_a_build_upgrades_it(
         assert conn.execute("PRAGMA freelist_count").fetchone() == (0,)
     conn.close()
     assert _thumbs(old) == _thumbs(new)
+    assert _maps(old) == _maps(new)  # each map re-encoded as a new build encodes it
     assert grouped(old) == (sets, notices)
     assert read(old).files == read(new).files
 
