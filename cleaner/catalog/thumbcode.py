@@ -7,8 +7,8 @@ thumbnails that compress well. Schema 4 stores it as:
 
     the raw DEFLATE stream (no zlib header; level 9) of the thumbnail with each byte
     replaced by its difference from the gradient prediction W + N - NW (the pixel to the
-    left plus the one above minus the one above-left; modulo 256), when that is shorter
-    than 256 bytes; else the 256 bytes as they are
+    left plus the one above minus the one above-left; modulo 256), when that is at most
+    224 bytes (`MIN_SAVING`); else the 256 bytes as they are
 
 so a 256-byte blob is a plain thumbnail (every one of schemas 1 to 3), and a shorter one
 is encoded. The prediction is the two differences "row minus the row above" and "column
@@ -16,8 +16,9 @@ minus the column to the left" applied one after the other, so decoding is two cu
 sums, which numpy does for a whole batch of rows at once: grouping reads every row's
 thumbnail (`cleaner.catalog.columns`), a million of them, so only the inflate is per row.
 Measured on the 1,426 distinct pictures of the evaluation and scale corpora
-(benchmarks/README.md, "Catalog size, session 9"): 161 bytes for a low-detail picture's
-thumbnail and 222 for another's (the row above alone: 167 and 230).
+(benchmarks/README.md, "Catalog size, session 9"): 162 bytes for a low-detail picture's
+thumbnail and 227 for another's (every one encoded that gets shorter: 161 and 222; the
+row above alone: 167 and 230).
 """
 
 from __future__ import annotations
@@ -31,6 +32,12 @@ import numpy.typing as npt
 from cleaner.detect.fingerprint import THUMB_SIDE
 
 THUMB_BYTES = THUMB_SIDE * THUMB_SIDE
+# An encoded thumbnail costs its reader an inflate (~3-4 us of a ~8 us row in the
+# columnar read), so it is stored encoded only when that saves at least this many bytes:
+# on the kit's real pictures, 96 % of low-detail thumbnails still are (161 -> 162 bytes
+# on average) and 42 % of the others (222 -> 227), which halves the inflates of a
+# catalog of camera photos.
+MIN_SAVING = 32
 
 
 class ThumbnailError(ValueError):
@@ -48,7 +55,7 @@ def encode(plain: bytes) -> bytes:
     np.subtract(rows[:, 1:], rows[:, :-1], out=residual[:, 1:])
     z = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY)
     packed = z.compress(residual.tobytes()) + z.flush()
-    return packed if len(packed) < THUMB_BYTES else plain
+    return packed if len(packed) <= THUMB_BYTES - MIN_SAVING else plain
 
 
 def residual(blob: bytes) -> bytes | None:
