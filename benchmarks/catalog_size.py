@@ -210,7 +210,8 @@ class RealPictures:
 
 def real_pictures(catalogs: Iterable[str | Path]) -> RealPictures:
     """Each distinct picture of `catalogs` (by SHA-256, in the order first met): the
-    low-detail ones' maps, thumbnails and colours, the others' thumbnails and colours.
+    low-detail ones' maps (each distinct map once), thumbnails and colours, the others'
+    thumbnails and colours.
     A synthetic thumbnail is noise; a low-detail picture's real one is smooth, which is
     what a catalog that encodes thumbnails (schema 4) gains on."""
     seen: set[bytes] = set()
@@ -222,6 +223,8 @@ def real_pictures(catalogs: Iterable[str | Path]) -> RealPictures:
                 continue
             seen.add(f.sha256)
             fp = f.analysis.fingerprint
+            if fp.detail_map is not None and fp.detail_map in maps:
+                continue  # distinct maps, as `real_maps` (the kit's: 543)
             if fp.detail_map is not None:
                 maps.append(fp.detail_map)
                 out.map_thumbs.append(fp.thumb)
