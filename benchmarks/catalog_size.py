@@ -40,7 +40,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -196,6 +196,48 @@ def real_maps(catalogs: Iterable[str | Path]) -> npt.NDArray[np.uint8]:
     return np.frombuffer(b"".join(seen), dtype=np.uint8).reshape(len(seen), -1)
 
 
+@dataclass(frozen=True)
+class RealPictures:
+    """Thumbnails and colour signatures of real pictures (`real_pictures`): low-detail
+    ones (`map_*`, row for row with their detail maps) and the others (`other_*`)."""
+
+    maps: npt.NDArray[np.uint8]
+    map_thumbs: list[bytes]
+    map_colours: list[bytes]
+    other_thumbs: list[bytes]
+    other_colours: list[bytes]
+
+
+def real_pictures(catalogs: Iterable[str | Path]) -> RealPictures:
+    """Each distinct picture of `catalogs` (by SHA-256, in the order first met): the
+    low-detail ones' maps (each distinct map once), thumbnails and colours, the others'
+    thumbnails and colours.
+    A synthetic thumbnail is noise; a low-detail picture's real one is smooth, which is
+    what a catalog that encodes thumbnails (schema 4) gains on."""
+    seen: set[bytes] = set()
+    maps: list[bytes] = []
+    out = RealPictures(np.zeros((0, 4096), np.uint8), [], [], [], [])
+    for path in catalogs:
+        for f in read(path, for_grouping=False).files:
+            if f.analysis is None or f.sha256 in seen:
+                continue
+            seen.add(f.sha256)
+            fp = f.analysis.fingerprint
+            if fp.detail_map is not None and fp.detail_map in maps:
+                continue  # distinct maps, as `real_maps` (the kit's: 543)
+            if fp.detail_map is not None:
+                maps.append(fp.detail_map)
+                out.map_thumbs.append(fp.thumb)
+                out.map_colours.append(fp.colour)
+            else:
+                out.other_thumbs.append(fp.thumb)
+                out.other_colours.append(fp.colour)
+    if not maps or not out.other_thumbs:
+        raise SystemExit("those catalogs need pictures with and without detail maps")
+    array = np.frombuffer(b"".join(maps), dtype=np.uint8).reshape(len(maps), -1)
+    return RealPictures(array, out.map_thumbs, out.map_colours, out.other_thumbs, out.other_colours)
+
+
 def synthesise(
     out: Path,
     count: int,
@@ -204,11 +246,15 @@ def synthesise(
     maps: npt.NDArray[np.uint8] | None = None,
     read_back: bool = True,
     exact_copies: float = 0.0,
+    pictures: RealPictures | None = None,
 ) -> dict[str, Any]:
     """Write a finished catalog of `count` synthetic rows to `out`; say how big it is, and
     (`read_back`) how long reading it takes. Low-detail rows carry `maps` in turn (real
     ones), else the generator's; `exact_copies` of the rows repeat an earlier row's
-    content (see the module's docstring)."""
+    content (see the module's docstring). With `pictures`, rows take real pictures'
+    maps, thumbnails and colour signatures in turn (hashes and metrics stay synthetic)."""
+    if pictures is not None:
+        maps = pictures.maps
     from benchmarks.synth_fingerprints import generate
 
     rng = np.random.default_rng(seed)
@@ -227,9 +273,22 @@ def synthesise(
                 copies += 1
             else:
                 detail_map = None
-                if rng.random() < low_detail:
+                low = rng.random() < low_detail
+                if low:
                     detail_map = maps[i % len(maps)].tobytes()
                 analysis = synthetic_analysis(rng, fps, i, detail_map)
+                if pictures is not None:
+                    if low:
+                        real = pictures.map_thumbs, pictures.map_colours, i % len(maps)
+                    else:
+                        real = pictures.other_thumbs, pictures.other_colours, i
+                    thumbs, colours, k = real
+                    fingerprint = replace(
+                        analysis.fingerprint,
+                        thumb=thumbs[k % len(thumbs)],
+                        colour=colours[k % len(colours)],
+                    )
+                    analysis = replace(analysis, fingerprint=fingerprint)
                 size = int(rng.integers(500_000, 12_000_000))
                 digest = hashlib.sha256(i.to_bytes(8, "big")).digest()
                 originals.append((size, digest, analysis))
@@ -252,6 +311,7 @@ def synthesise(
     result = {
         "rows": count,
         "maps": "synthetic" if maps is fps.detail_maps else f"{len(maps)} real",
+        "thumbnails": "synthetic" if pictures is None else "real",
         "low_detail_share": with_maps / count,
         "exact_copy_share": copies / count,
         "file_bytes": size,
@@ -306,9 +366,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--exact-copies", type=float, default=0.0, help="share of rows that copy another's bytes"
     )
+    p.add_argument(
+        "--pictures-from",
+        nargs="+",
+        metavar="CATALOG",
+        help="real detail maps, thumbnails and colour signatures from these catalogs",
+    )
     p.add_argument("--size-only", action="store_true", help="do not time reading it back")
     args = p.parse_args(argv)
     maps = real_maps(args.maps_from) if args.maps_from else None
+    pictures = real_pictures(args.pictures_from) if args.pictures_from else None
     with tempfile.TemporaryDirectory(prefix="photosift-catalog-size-") as tmp:
         path = Path(tmp) / "synthetic.catalog"
         result = synthesise(
@@ -318,6 +385,7 @@ def main(argv: list[str] | None = None) -> int:
             maps=maps,
             read_back=not args.size_only,
             exact_copies=args.exact_copies,
+            pictures=pictures,
         )
     print(json.dumps(result, indent=1))
     return 0 if result["under_target"] else 1

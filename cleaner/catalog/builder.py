@@ -27,7 +27,7 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from cleaner.catalog import mapstore
+from cleaner.catalog import mapstore, thumbcode
 from cleaner.catalog.schema import (
     APPLICATION_ID,
     BUILDING,
@@ -290,6 +290,7 @@ def _start(
     # so the file is marked as such (and `meta` below)
     if older:
         mapstore.upgrade(conn)
+        thumbcode.upgrade(conn)  # schema 4: thumbnails encoded
     conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
     resumed = meta.get("state") == BUILDING
     number = int(meta.get("build", "0")) + (0 if resumed else 1)

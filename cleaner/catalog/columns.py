@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from cleaner.catalog import detailmap, mapstore
+from cleaner.catalog import detailmap, mapstore, thumbcode
 from cleaner.catalog.reader import CatalogInfo, catalog_info, check_usable
 from cleaner.catalog.schema import (
     FILES_SELECT,
@@ -321,6 +321,7 @@ def _read(
         # five bytes columns packed in one buffer each, copied once into the arrays
         hash_parts: list[bytes] = []
         thumb_parts: list[bytes] = []
+        encoded_thumbs: list[int] = []  # rows whose thumbnail is stored encoded (schema 4)
         sha_parts: list[bytes] = []
         start = r
         for row in batch:
@@ -345,7 +346,7 @@ def _read(
                     and type(hashed) is bytes
                     and len(hashed) == HASH_BYTES
                     and type(thumb) is bytes
-                    and len(thumb) == THUMB_BYTES
+                    and 0 < len(thumb) <= THUMB_BYTES
                     and type(colour) is bytes
                     and len(colour) in (0, COLOUR_BYTES)
                     and (detail_blob is None or type(detail_blob) is bytes)
@@ -353,6 +354,12 @@ def _read(
                 ):
                     raise _bad_row(path, rel)
                 hash_parts.append(hashed)
+                if len(thumb) < THUMB_BYTES:  # its residuals now, the prediction undone below
+                    try:
+                        thumb = thumbcode.residual(thumb)
+                    except thumbcode.ThumbnailError:
+                        raise _bad_row(path, rel) from None
+                    encoded_thumbs.append(r)
                 thumb_parts.append(thumb)
                 readable[r] = True
                 if colour:
@@ -380,6 +387,8 @@ def _read(
         n = r - start
         hashes[start:r] = np.frombuffer(b"".join(hash_parts), np.uint8).reshape(n, HASH_BYTES)
         thumbs[start:r] = np.frombuffer(b"".join(thumb_parts), np.uint8).reshape(n, THUMB_BYTES)
+        if encoded_thumbs:  # one numpy step for the batch: only the inflate was per row
+            thumbs[encoded_thumbs] = thumbcode.undo_prediction(thumbs[encoded_thumbs])
         sha[start:r] = np.frombuffer(b"".join(sha_parts), np.uint8).reshape(n, 32)
     if r != total:
         raise CatalogError(damaged_message(path, _("its files table changed while read")))

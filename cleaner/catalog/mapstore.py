@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from cleaner.catalog import detailmap
+
 MAPS_TABLE = "maps"
 # A rowid table with a unique index on the digest rather than a WITHOUT ROWID table keyed
 # by it: maps arrive in random digest order, and a B-tree filled in random key order
@@ -68,8 +70,9 @@ def drop_unused(conn: sqlite3.Connection) -> int:
 
 def upgrade(conn: sqlite3.Connection) -> None:
     """Create the table in a catalog of schema 1 or 2 and move each map its rows hold
-    into it (one per digest; a schema-1 map keeps its encoding, which `detailmap.decode`
-    reads). Inside the build's transaction: a kill leaves the catalog as it was."""
+    into it (one per digest), then give every map (schemas 1 to 3) this schema's
+    encoding when shorter (a schema-1 map is re-encoded too; one that does not decode is
+    kept as it is). Inside the build's transaction: a kill leaves the catalog as it was."""
     if not has_table(conn):
         conn.execute(MAPS_SCHEMA)
     conn.execute(
@@ -77,6 +80,9 @@ def upgrade(conn: sqlite3.Connection) -> None:
         "WHERE detail IS NOT NULL AND metrics IS NOT NULL ORDER BY id"
     )
     conn.execute("UPDATE files SET detail = NULL WHERE detail IS NOT NULL")
+    # schema 4: each map in the shortest encoding (`detailmap.encode`; the same map back)
+    conn.create_function("photosift_map", 1, detailmap.reencoded, deterministic=True)
+    conn.execute(f"UPDATE {MAPS_TABLE} SET detail = photosift_map(detail)")
 
 
 def shared_map(own: object, sha256: object, maps: dict[bytes, bytes]) -> object:

@@ -19,19 +19,21 @@ import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from cleaner.catalog import detailmap, mapstore
+from cleaner.catalog import detailmap, mapstore, thumbcode
 from cleaner.detect.cache import ANALYSIS_COLUMNS, AnalysisColumns
 from cleaner.errors import PhotoSiftError
 from cleaner.i18n import N_, _, ngettext, number
 from cleaner.safeopen import kind_of
 
 APPLICATION_ID = 0x50534354  # "PSCT": PhotoSift CaTalog, in the SQLite header at byte 68
-SCHEMA_VERSION = 3  # PRAGMA user_version; docs/catalog.md says what each version holds
-# Schemas this PhotoSift reads: 1 and 2 differ only in how and where a detail map is
-# stored. Each map says its own encoding (`cleaner.catalog.detailmap`), and a map in its
-# file's row is read as such (`cleaner.catalog.mapstore`), so older catalogs are read as
-# they are, and a build over one makes it schema 3 (its maps moved, still readable).
-READABLE_SCHEMAS = (1, 2, 3)
+SCHEMA_VERSION = 4  # PRAGMA user_version; docs/catalog.md says what each version holds
+# Schemas this PhotoSift reads: 1 to 3 differ only in how and where a detail map is
+# stored, 4 in how the thumbnail is. Each map says its own encoding
+# (`cleaner.catalog.detailmap`), a map in its file's row is read as such
+# (`cleaner.catalog.mapstore`), and a thumbnail's length says whether it is encoded
+# (`cleaner.catalog.thumbcode`), so older catalogs are read as they are, and a build over
+# one makes it schema 4 (its maps moved and thumbnails encoded, every value the same).
+READABLE_SCHEMAS = (1, 2, 3, 4)
 FORMAT_NAME = "photosift-catalog"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUILDING, COMPLETE = "building", "complete"
@@ -82,10 +84,11 @@ CREATE TABLE skipped (
 
 
 # -- how an analysis is stored -------------------------------------------------------------
-# The fingerprint cache's columns (`cleaner.detect.cache.analysis_columns`), two of them
-# compressed: the metrics' JSON with zlib and this preset dictionary (the key names cost
-# nearly nothing: ~340 bytes become ~90), and the 64x64 detail map of a low-detail picture
-# by `cleaner.catalog.detailmap` (4,096 bytes become ~1,400 on real pictures). The
+# The fingerprint cache's columns (`cleaner.detect.cache.analysis_columns`), three of
+# them compressed (the thumbnail from schema 4, `cleaner.catalog.thumbcode`): the
+# metrics' JSON with zlib and this preset dictionary (the key names cost nearly nothing:
+# ~340 bytes become ~90), and the 64x64 detail map of a low-detail picture by
+# `cleaner.catalog.detailmap` (4,096 bytes become ~1,400 on real pictures). The
 # dictionary is also stored in `meta` (`metrics_dictionary`), and a reader uses that copy,
 # so a later PhotoSift may change it.
 
@@ -105,7 +108,9 @@ def pack_columns(columns: AnalysisColumns, dictionary: bytes = METRICS_DICTIONAR
     if metrics is not None:
         z = zlib.compressobj(9, zlib.DEFLATED, 15, 9, zlib.Z_DEFAULT_STRATEGY, dictionary)
         packed = z.compress(metrics.encode("utf-8")) + z.flush()
-    return (packed, hashes, thumb, None if detail is None else detailmap.encode(detail), colour)
+    stored_thumb = None if thumb is None else thumbcode.encode(thumb)
+    encoded_map = None if detail is None else detailmap.encode(detail)
+    return (packed, hashes, stored_thumb, encoded_map, colour)
 
 
 def unpack_columns(stored: tuple[object, ...], dictionary: bytes) -> AnalysisColumns | None:
@@ -121,7 +126,9 @@ def unpack_columns(stored: tuple[object, ...], dictionary: bytes) -> AnalysisCol
             if not z.eof:
                 return None
         plain = detailmap.decode(detail) if isinstance(detail, bytes) else None
-    except (zlib.error, UnicodeDecodeError, ValueError):  # DetailMapError is a ValueError
+        if isinstance(thumb, bytes):  # a plain one (256 bytes) is returned as it is
+            thumb = thumbcode.decode(thumb)
+    except (zlib.error, UnicodeDecodeError, ValueError):  # Detail/ThumbnailError: ValueErrors
         return None
     return (text, hashes, thumb, plain, colour)  # type: ignore[return-value]
 

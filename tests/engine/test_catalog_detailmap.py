@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from cleaner.catalog import SCHEMA_VERSION, inspect, read
 from cleaner.catalog.columns import read_columns
-from cleaner.catalog.detailmap import MAP_BYTES, DetailMapError, decode, encode
+from cleaner.catalog.detailmap import MAP_BYTES, DetailMapError, decode, encode, reencoded
 from cleaner.catalog.estate import scan_catalogs
 from cleaner.catalog.schema import compute_checksum
 from cleaner.cli import main
@@ -42,7 +42,7 @@ def test_maps_come_back_byte_for_byte() -> None:
     ]
     for plain in maps:
         blob = encode(plain)
-        assert blob[0] == 1
+        assert blob[0] in (1, 2, 3, 0x78)
         assert decode(blob) == plain
     assert len(encode(page.tobytes())) < len(zlib.compress(page.tobytes(), 9))
 
@@ -57,13 +57,28 @@ def test_any_map_round_trips(pattern: bytes, row_step: int, column_step: int) ->
     assert decode(encode(plain.tobytes())) == plain.tobytes()
 
 
+def test_an_upgrade_gives_a_map_the_shortest_encoding_and_keeps_a_damaged_one() -> None:
+    rng = np.random.default_rng(7)
+    ramp = np.add.outer(np.arange(64), np.arange(64) * 3).astype(np.float64)
+    texture = np.clip(rng.normal(120, 6, (64, 64)) + ramp, 0, 255).astype(np.uint8).tobytes()
+    for old in (zlib.compress(texture, 9), b"\x01" + encode(texture)[1:]):
+        new = reencoded(old)
+        assert new is not None
+        assert decode(new) == texture
+        assert len(new) <= len(old)
+    schema_1 = zlib.compress(texture, 9)
+    assert len(reencoded(schema_1) or b"") < len(schema_1) - 300  # differences win here
+    for kept in (None, b"\x01not a map", b""):
+        assert reencoded(kept) == kept
+
+
 def test_a_schema_1_map_still_decodes_and_garbage_does_not() -> None:
     plain = np.arange(MAP_BYTES, dtype=np.uint8).tobytes()
     assert decode(zlib.compress(plain, 9)) == plain
     blob = encode(plain)
     bad = [
         b"",
-        b"\x02" + blob[1:],  # an encoding no PhotoSift wrote
+        b"\x04" + blob[1:],  # an encoding no PhotoSift wrote
         blob[:-5],  # cut short
         blob + b"\x00",  # something after the map
         b"\x01" + zlib.compress(plain, 9),  # a zlib stream where raw DEFLATE belongs
@@ -95,7 +110,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_a_catalog_holds_the_maps_the_engine_made(pages: Path) -> None:
     catalog = read(pages / "scans.catalog")
-    assert catalog.info.schema_version == SCHEMA_VERSION == 3
+    assert catalog.info.schema_version == SCHEMA_VERSION == 4
     with_maps = 0
     for f in catalog.files:
         assert f.analysis is not None
@@ -104,10 +119,10 @@ def test_a_catalog_holds_the_maps_the_engine_made(pages: Path) -> None:
     assert with_maps == 12
     with sqlite3.connect(pages / "scans.catalog") as conn:
         blobs = [b for (b,) in conn.execute("SELECT detail FROM maps")]
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
     conn.close()
     assert len(blobs) == 12
-    assert all(b[0] == 1 for b in blobs)
+    assert all(b[0] in (1, 2, 3, 0x78) for b in blobs)
 
 
 def as_schema_1(source: Path, target: Path) -> Path:
@@ -155,20 +170,26 @@ def test_a_schema_1_catalog_is_read_grouped_and_upgraded_by_a_build(
     groups, notices = grouped(old)
     assert len(groups) == 6  # each page with its smaller copy
     assert (groups, notices) == grouped(pages / "scans.catalog")
-    # a build over it writes schema 3 rows: it says so, and the old maps still read
+    # a build over it makes it this schema: the old maps re-encoded, the same maps back
+    with sqlite3.connect(old) as conn:
+        before = {sha: len(b) for sha, b in conn.execute("SELECT sha256, detail FROM files")
+                  if b is not None}  # fmt: skip
+    conn.close()
     images.save(images.blank_page(99), pages / "scans" / "new page.png")
     try:
         build_catalog(pages / "scans", "scans", old)
     finally:
         (pages / "scans" / "new page.png").unlink()
-    assert inspect(old).schema_version == 3
+    assert inspect(old).schema_version == SCHEMA_VERSION
     upgraded = read(old)
     by_name = {f.relpath: f.analysis for f in upgraded.files}
     assert {k: v for k, v in by_name.items() if k in new_files} == new_files
     with sqlite3.connect(old) as conn:
-        firsts = sorted(b[0] for (b,) in conn.execute("SELECT detail FROM maps"))
+        after = dict(conn.execute("SELECT sha256, detail FROM maps").fetchall())
     conn.close()
-    assert firsts == [1] + [0x78] * 12  # the new page's map is schema 2's, the others kept
+    assert len(after) == 13 == len(before) + 1
+    assert {b[0] for b in after.values()} <= {1, 2, 3, 0x78}  # the schemas' encodings
+    assert all(len(after[sha]) <= n for sha, n in before.items())  # re-encoded if shorter
 
 
 def test_a_damaged_map_is_one_line_and_the_grouping_goes_on(

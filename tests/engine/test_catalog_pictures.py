@@ -7,7 +7,6 @@ planted copies (turned, mirrored, low-detail) in another catalog than their orig
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,6 @@ import numpy as np
 import pytest
 
 from benchmarks.catalog_size import SynthRow, synthetic_analysis, write_catalog
-from benchmarks.estate_10m import colour_of, plan, rel_of, turned_colour
 from cleaner.catalog import estate as estate_module
 from cleaner.catalog.columns import read_columns
 from cleaner.catalog.estate import CatalogScan, scan_catalogs
@@ -24,40 +22,10 @@ from cleaner.catalog.schema import CatalogError
 from cleaner.detect.matching import exact_turns
 from cleaner.models import DuplicateGroup, ScanSettings
 from cleaner.progress import drain
+from tests.helpers.synthetic_estate import write_synthetic_estate
 
 CATALOGS = 2
 PER_CATALOG = 4_000
-
-
-def _estate(folder: Path) -> None:
-    from benchmarks.synth_fingerprints import PLANT_TURNS, generate
-
-    total, planted, where = plan(CATALOGS, PER_CATALOG, 0.1)
-    fps = generate(total, planted, threshold=10, rotations=True, seed=23, turns=PLANT_TURNS)
-    maps = {int(k): n for n, k in enumerate(fps.detail_index.tolist())}
-    distinct = total - planted
-    for c in range(CATALOGS):
-        rng = np.random.default_rng(c)
-
-        def rows(c: int = c, rng: np.random.Generator = rng) -> Iterator[SynthRow]:
-            for k in np.flatnonzero(where == c).tolist():
-                m = maps.get(k)
-                colour = colour_of(k)
-                if k >= distinct:
-                    turn = int(fps.planted_turn[k - distinct])
-                    colour = turned_colour(colour_of(k - distinct), turn)
-                yield SynthRow(
-                    rel=rel_of(k),
-                    size=int(rng.integers(500_000, 12_000_000)),
-                    mtime_ns=1_300_000_000_000_000_000 + k * 1_000_003_000,
-                    inode=1_000_000 + k,
-                    sha256=hashlib.sha256(k.to_bytes(8, "big")).digest(),
-                    analysis=synthetic_analysis(
-                        rng, fps, k, None if m is None else fps.detail_maps[m].tobytes(), colour
-                    ),
-                )
-
-        write_catalog(folder / f"server-{c:02d}.catalog", f"server-{c:02d}", rows())
 
 
 def _groups(folder: Path) -> tuple[DuplicateGroup, ...]:
@@ -72,7 +40,9 @@ def test_columns_and_objects_give_the_same_sets(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert not exact_turns(CATALOGS * PER_CATALOG)  # the canonical search, as at 10M
-    _estate(tmp_path)
+    write_synthetic_estate(
+        tmp_path, catalogs=CATALOGS, per_catalog=PER_CATALOG, planted_share=0.1, seed=23
+    )
     from_columns = _groups(tmp_path)
     # the object path: matching reads `Fingerprint`s and `ImageMetrics`, as a scan does
     grouping = estate_module.group_pictures

@@ -63,7 +63,7 @@ def _maps(catalog: Path) -> list[tuple[str, int]]:
 def test_two_exact_copies_share_one_map_and_both_compare_with_it(tmp_path: Path) -> None:
     root = _scans(tmp_path / "scans")
     catalog = build_catalog(root, "scans", tmp_path / "scans.catalog")
-    assert inspect(catalog).schema_version == SCHEMA_VERSION == 3
+    assert inspect(catalog).schema_version == SCHEMA_VERSION == 4
     maps = _maps(catalog)
     assert sorted(n for _, n in maps) == [1, 1, 2]  # page0 and its copy: one map
     files = {f.relpath.replace("\\", "/"): f for f in read(catalog).files}
@@ -115,7 +115,7 @@ def test_a_schema_2_catalog_groups_the_same_and_a_build_upgrades_it(tmp_path: Pa
     }
     assert grouped(old) == grouped(new)
     build_catalog(root, "scans", old)  # nothing changed on disk: only the upgrade
-    assert inspect(old).schema_version == 3
+    assert inspect(old).schema_version == SCHEMA_VERSION
     with sqlite3.connect(old) as conn:  # rewritten: no space left where the maps were
         assert conn.execute("PRAGMA page_size").fetchone() == (32768,)
         assert conn.execute("PRAGMA freelist_count").fetchone() == (0,)

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from cleaner.catalog import BuildSettings, CatalogBuilt, build
 from tests.helpers import images
@@ -98,14 +101,48 @@ def truncated_copy(source: Path, target: Path) -> Path:
     return target
 
 
-def as_schema_2(source: Path, target: Path) -> Path:
-    """`source` (schema 3) as PhotoSift wrote catalogs in schema 2: each picture's detail
-    map in its own row (`files.detail`, so exact copies each carry one), no `maps` table,
-    `user_version` and `meta.schema_version` 2, its checksum over those rows, and 8 KiB
-    pages."""
+def _schema_2_map(blob: bytes) -> bytes:
+    """A map in schema 2's (and 3's) encoding: rows differenced, raw DEFLATE, 0x01 first."""
+    from cleaner.catalog import detailmap
+
+    rows = np.frombuffer(detailmap.decode(blob), dtype=np.uint8).reshape(64, 64)
+    delta = rows.copy()
+    np.subtract(rows[1:], rows[:-1], out=delta[1:])
+    z = zlib.compressobj(6, zlib.DEFLATED, -15, 9, zlib.Z_FILTERED)
+    return b"\x01" + z.compress(delta.tobytes()) + z.flush()
+
+
+def as_schema_3(source: Path, target: Path) -> Path:
+    """`source` (schema 4) as PhotoSift wrote catalogs in schema 3: every thumbnail plain
+    (256 bytes), every detail map in schema 2's encoding, `user_version` and
+    `meta.schema_version` 3, its checksum over those rows, rewritten (no page left
+    empty)."""
+    from cleaner.catalog import thumbcode
     from cleaner.catalog.schema import compute_checksum
 
     shutil.copy(source, target)
+    with sqlite3.connect(target) as conn:
+        conn.create_function("plain", 1, thumbcode.decode, deterministic=True)
+        conn.create_function("schema_2_map", 1, _schema_2_map, deterministic=True)
+        conn.execute("UPDATE files SET thumb = plain(thumb) WHERE thumb NOT NULL")
+        conn.execute("UPDATE maps SET detail = schema_2_map(detail)")
+        conn.execute("PRAGMA user_version = 3")
+        conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'checksum'", (compute_checksum(conn),))
+        conn.commit()
+        conn.execute("VACUUM")
+    conn.close()
+    return target
+
+
+def as_schema_2(source: Path, target: Path) -> Path:
+    """`source` (schema 4) as PhotoSift wrote catalogs in schema 2: as schema 3
+    (`as_schema_3`), and each picture's detail map in its own row (`files.detail`, so
+    exact copies each carry one), no `maps` table, `user_version` and
+    `meta.schema_version` 2, its checksum over those rows, and 8 KiB pages."""
+    from cleaner.catalog.schema import compute_checksum
+
+    as_schema_3(source, target)
     with sqlite3.connect(target) as conn:
         conn.execute(
             "UPDATE files SET detail = (SELECT m.detail FROM maps m WHERE m.sha256 = "
