@@ -72,9 +72,10 @@ SKETCH_LIMIT = 20  # ... within this many bits
 # 95.4 % for about half the CPU. With them, 250,000 pictures cost what 100,000 did
 # (search ~18 CPU-s, thumbnail check of its ~1M candidates ~16, +1,065 MiB: the group
 # stage peaked at 1,509 MiB) and found 84 % of 1,562 heavy crops, no false pair. Above that
-# it is not searched: at a million pictures (17 million sketches) only a few tables fit
-# the budget, one table costs ~9 CPU-s and the index ~3.6 GB (benchmarks/README.md, "Issue
-# 13: crops at scale" and "heavy crops at 1M, session 7").
+# the sketch index does not fit (at a million pictures one table costs ~9 CPU-s, 99 % would
+# need ~230, the index ~3.6 GB: benchmarks/README.md, "heavy crops at 1M, session 7"):
+# `cleaner.detect.heavy_cells` searches the float window vectors in k-means cells instead
+# (a million pictures: ~93 % of heavy crops for ~40 CPU-s; "Heavy crops at 1M, session 9").
 HEAVY_CROP_MAX_PICTURES = 5_000
 HEAVY_INDEX_DISTANCE = 10
 HEAVY_WORK_BUDGET = 100_000_000
@@ -204,12 +205,17 @@ def heavy_crop_pairs(fps: Sequence[Fingerprint]) -> Generator[tuple[int, int], N
     fixed threshold would take thousands of pairs per picture in a library of similar
     pictures, or miss a crop between two grid positions). Exact (every window against
     every picture) up to HEAVY_CROP_MAX_PICTURES; by an LSH index up to
-    HEAVY_INDEX_MAX_PICTURES (`_nearest_indexed`); larger libraries are not searched."""
+    HEAVY_INDEX_MAX_PICTURES (`_nearest_indexed`); larger libraries by float window
+    vectors in k-means cells (`cleaner.detect.heavy_cells`)."""
     n = len(fps)
-    if n < 2 or n > HEAVY_INDEX_MAX_PICTURES:
+    if n < 2:
         empty = np.zeros(0, dtype=np.int64)
         return Pairs(empty, empty, empty, empty)
     thumbs = thumb_table(fps)
+    if n > HEAVY_INDEX_MAX_PICTURES:  # the sketch index no longer fits: float cells
+        from cleaner.detect.heavy_cells import cell_pairs  # it builds on this module
+
+        return (yield from cell_pairs(thumbs))
     if n > HEAVY_CROP_MAX_PICTURES:  # too many for every distance: an LSH index
         whole, windows = sketches(thumbs, whitening(thumbs))
         return (yield from _nearest_indexed(whole, windows))

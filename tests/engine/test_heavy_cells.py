@@ -1,0 +1,62 @@
+"""The cell search for heavy crops in very big libraries (`cleaner.detect.heavy_cells`)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import numpy as np
+
+import cleaner.detect.crops as crops
+from cleaner.detect import heavy_cells
+from cleaner.detect.crops import GRID, GRID_KIND
+from cleaner.detect.index import Pairs
+from cleaner.progress import drain
+from tests.engine.test_crops_at_scale import _smooth_library
+
+
+def _pairs(thumbs: Any) -> Pairs:
+    found: Pairs = drain(heavy_cells.cell_pairs(thumbs))
+    return found
+
+
+def test_window_vectors_are_the_sketched_reductions() -> None:
+    """The two small products give the 6x6 reductions the sketches hash (`crops._reduce`),
+    centred, whitened and at unit length, for the whole and every grid window."""
+    thumbs, _ = _smooth_library(2500, 0, 3)
+    transform = crops.whitening(thumbs)
+    assert transform is not None
+    whole, windows = heavy_cells.window_vectors(thumbs[:300], transform)
+    source = thumbs[:300].astype(np.float32)
+    for k, window in enumerate(((0.0, 0.0, 1.0, 1.0), *GRID)):
+        raw = crops._reduce(source, window, crops.SKETCH_SIDE)
+        raw = (raw - raw.mean(axis=1, keepdims=True)) @ transform.T
+        expected = raw / np.linalg.norm(raw, axis=1, keepdims=True)
+        got = whole if k == 0 else windows[:, k - 1]
+        assert np.abs(got - expected).max() < 1e-4
+        if k:
+            one = heavy_cells._one_window(thumbs[:300], k - 1, transform)
+            assert np.abs(one - expected).max() < 1e-4
+
+
+def test_the_cell_search_finds_heavy_crops_anywhere() -> None:
+    """3,000 smooth pictures, 40 of them 80 % crops of others, anywhere: the crop's
+    original is among its candidates, through the window nearest the crop, for all but
+    one of them; nothing pairs a picture with itself and no crop gets more than
+    CELL_NEAREST candidates."""
+    thumbs, planted = _smooth_library(3000, 40, 6)
+    n = len(thumbs)
+    found = _pairs(thumbs)
+    keys = (found.i * n + found.j).tolist()
+    missed = [p for p in planted if p[0] * n + p[1] not in keys]
+    assert len(missed) <= 1, missed
+    assert not (found.i == found.j).any()
+    assert ((found.t >= GRID_KIND) & (found.t < GRID_KIND + len(GRID))).all()
+    assert max(Counter(found.j.tolist()).values()) <= heavy_cells.CELL_NEAREST
+    # far fewer candidates than pictures: each is a thumbnail check to pay
+    assert len(found) < n // 2
+
+
+def test_a_library_too_small_to_whiten_gets_no_candidates() -> None:
+    thumbs, _ = _smooth_library(crops.WHITEN_MIN_SAMPLE - 1, 10, 4)
+    assert len(_pairs(thumbs)) == 0
