@@ -11,6 +11,7 @@ import cleaner.detect.crops as crops
 from cleaner.detect import heavy_cells
 from cleaner.detect.crops import GRID, GRID_KIND
 from cleaner.detect.index import Pairs
+from cleaner.models import Fingerprint
 from cleaner.progress import drain
 from tests.engine.test_crops_at_scale import _smooth_library
 
@@ -60,3 +61,21 @@ def test_the_cell_search_finds_heavy_crops_anywhere() -> None:
 def test_a_library_too_small_to_whiten_gets_no_candidates() -> None:
     thumbs, _ = _smooth_library(crops.WHITEN_MIN_SAMPLE - 1, 10, 4)
     assert len(_pairs(thumbs)) == 0
+
+
+def test_libraries_above_the_sketch_index_go_to_the_cells(monkeypatch: Any) -> None:
+    """Above HEAVY_INDEX_MAX_PICTURES `heavy_crop_pairs` searches the cells (it found no
+    heavy crop there before); at or below it, the sketch searches as before (3,000
+    pictures: the exact one)."""
+    thumbs, planted = _smooth_library(3000, 40, 6)
+    n = len(thumbs)
+    fps = [Fingerprint(hash_bytes=bytes(8 * 8), thumb=t.tobytes()) for t in thumbs]
+    monkeypatch.setattr(crops, "HEAVY_INDEX_MAX_PICTURES", n - 1)
+    above: Pairs = drain(crops.heavy_crop_pairs(fps))
+    assert (above.i * n + above.j).tolist() == (_pairs(thumbs).i * n + _pairs(thumbs).j).tolist()
+    keys = (above.i * n + above.j).tolist()
+    assert sum(p[0] * n + p[1] in keys for p in planted) >= len(planted) - 1
+    monkeypatch.setattr(crops, "HEAVY_INDEX_MAX_PICTURES", n)
+    below: Pairs = drain(crops.heavy_crop_pairs(fps))
+    exact: Pairs = drain(crops._nearest(*crops.sketches(thumbs), crops.SKETCH_LIMIT))
+    assert (below.i * n + below.j).tolist() == (exact.i * n + exact.j).tolist()
