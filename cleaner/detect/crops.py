@@ -32,6 +32,7 @@ instead (`low_detail_crops`), for light crops too.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Generator, Sequence
 from functools import cache
 
@@ -487,6 +488,11 @@ def fine_alignments(originals: F32, crops: F32, size: float = CROP_SIZE) -> npt.
 #   skies apart (the thumbnail-only bar, 0.97, was retired for that reason).
 HEAVY_CROP_PREFILTER = 0.93
 LOOKS_PER_CROP = 4
+# Decoded pictures the second look keeps (64x64 floats, 16 KB each): at a million pictures
+# it looks at ~10,000 pairs, and keeping every picture held ~200 MB until it returned.
+# Looks go crop by crop, so a crop's candidates meet its picture in the cache; an original
+# with crops far apart in that order may be decoded again.
+LOOK_CACHE = 512
 HEAVY_CROP_FINE = 0.80
 
 
@@ -499,12 +505,16 @@ def second_look(
     crop j is looked at with its `LOOKS_PER_CROP` best candidates at most, best first.
     Every one that passes counts: sets are stars, so a crop confirmed only against a copy
     that is not its set's centre would be left out of the set."""
-    seen: dict[int, F32 | None] = {}
+    seen: OrderedDict[int, F32 | None] = OrderedDict()
 
     def get(k: int) -> F32 | None:
-        if k not in seen:
-            seen[k] = pixels(k)
-        return seen[k]
+        if k in seen:
+            seen.move_to_end(k)
+            return seen[k]
+        got = seen[k] = pixels(k)
+        if len(seen) > LOOK_CACHE:  # the least recently used: decoded again if needed
+            seen.popitem(last=False)
+        return got
 
     out = np.zeros(len(i), dtype=bool)
     tried: dict[int, int] = {}

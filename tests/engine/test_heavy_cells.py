@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Any
 
 import numpy as np
+from PIL import Image
 
 import cleaner.detect.crops as crops
 from cleaner.detect import heavy_cells
@@ -79,3 +80,34 @@ def test_libraries_above_the_sketch_index_go_to_the_cells(monkeypatch: Any) -> N
     below: Pairs = drain(crops.heavy_crop_pairs(fps))
     exact: Pairs = drain(crops._nearest(*crops.sketches(thumbs), crops.SKETCH_LIMIT))
     assert (below.i * n + below.j).tolist() == (exact.i * n + exact.j).tolist()
+
+
+def test_the_second_look_holds_a_bounded_number_of_decoded_pictures(monkeypatch: Any) -> None:
+    """300 looks at 300 different crops, a cache of 50: the decoded pictures kept alive
+    at once stay within it (every one was kept until the end before), and every look
+    still gets both pictures (the same answers as with an unbounded cache)."""
+    import weakref
+
+    monkeypatch.setattr(crops, "LOOK_CACHE", 50)
+    rng = np.random.default_rng(2)
+    base = rng.uniform(0, 255, (64, 64)).astype(np.float32)
+    window = Image.fromarray(base).resize((64, 64), Image.Resampling.BILINEAR, (6, 6, 57, 57))
+    cut = np.asarray(window, dtype=np.float32)
+    alive: list[weakref.ref[np.ndarray]] = []
+    most = 0
+
+    def pixels(k: int) -> np.ndarray:
+        nonlocal most
+        out = (cut if k >= 100 else base) + k % 3  # crops (k >= 100) of one picture
+        alive.append(weakref.ref(out))
+        most = max(most, sum(r() is not None for r in alive[-2 * crops.LOOK_CACHE :]))
+        return out
+
+    i = np.arange(300, dtype=np.int64) % 7
+    j = 100 + np.arange(300, dtype=np.int64)
+    corr = np.ones(300, dtype=np.float32)
+    bounded = crops.second_look(i, j, corr, pixels)
+    assert most <= crops.LOOK_CACHE + 1
+    assert bounded.all()
+    monkeypatch.setattr(crops, "LOOK_CACHE", 10**9)
+    assert bounded.tolist() == crops.second_look(i, j, corr, pixels).tolist()
