@@ -76,7 +76,7 @@ SKETCH_LIMIT = 20  # ... within this many bits
 # the sketch index does not fit (at a million pictures one table costs ~9 CPU-s, 99 % would
 # need ~230, the index ~3.6 GB: benchmarks/README.md, "heavy crops at 1M, session 7"):
 # `cleaner.detect.heavy_cells` searches the float window vectors in k-means cells instead
-# (a million pictures: ~93 % of heavy crops for ~40 CPU-s; "Heavy crops at 1M, session 9").
+# (a million pictures: ~96 % of heavy crops for ~50 CPU-s; "Heavy crops at 1M, session 9").
 HEAVY_CROP_MAX_PICTURES = 5_000
 HEAVY_INDEX_DISTANCE = 10
 HEAVY_WORK_BUDGET = 100_000_000
