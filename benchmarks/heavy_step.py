@@ -103,6 +103,48 @@ def indexed(thumbs: npt.NDArray[np.uint8], pi: I64, pj: I64, budget: int) -> dic
     }
 
 
+def cells(thumbs: npt.NDArray[np.uint8], pi: I64, pj: I64) -> dict[str, Any]:
+    """The cell search (`cleaner.detect.heavy_cells.cell_pairs`) at this size: heavy plants
+    among its candidates, false candidates (what the thumbnail check must refuse), CPU
+    seconds of placing (pass 1, with training) and of scoring (pass 2), peak RSS."""
+    from benchmarks.grouping_1m import _reset_peak, _rss_mb
+    from cleaner.detect.heavy_cells import _CHUNK, cell_pairs
+
+    n = len(thumbs)
+    gc.collect()
+    start_mib = _rss_mb()
+    _reset_peak()
+    c0, w0 = time.process_time(), time.perf_counter()
+    marks: list[float] = []
+    search = cell_pairs(thumbs)
+    try:
+        while True:
+            done, _ = next(search)
+            if done == -(-n // _CHUNK) and not marks:
+                marks.append(time.process_time())
+    except StopIteration as stop:
+        found = stop.value
+    c2, w2 = time.process_time(), time.perf_counter()
+    keys = found.i * n + found.j
+    truth = pi * n + pj
+    hit = np.isin(keys, truth)
+    place = (marks[0] if marks else c2) - c0
+    return {
+        "pictures": n,
+        "heavy_plants": len(pi),
+        "place_cpu_s": round(place, 2),
+        "score_cpu_s": round(c2 - c0 - place, 2),
+        "cpu_s": round(c2 - c0, 2),
+        "wall_s": round(w2 - w0, 2),
+        "candidates_per_picture": round(len(found) / n, 3),
+        "false_candidates": int((~hit).sum()),
+        "heavy_found_percent": round(float(np.isin(truth, keys).mean()) * 100, 2),
+        "rss_at_start_mib": round(start_mib, 1),
+        "peak_rss_mib": round(_peak_mib(), 1),
+        "peak_over_start_mib": round(_peak_mib() - start_mib, 1),
+    }
+
+
 def _rank_summary(above: I64) -> dict[str, float]:
     return {
         "p50": float(np.percentile(above, 50)),
@@ -179,10 +221,13 @@ def main(argv: list[str]) -> None:
         "--budget", type=float, default=0, help="HEAVY_WORK_BUDGET (0: the engine's)"
     )
     parser.add_argument("--ranks", type=int, default=0, help="rank Q heavy plants instead")
+    parser.add_argument("--cells", action="store_true", help="the cell search instead")
     args = parser.parse_args(argv)
     thumbs, pi, pj = load(args.file, args.pictures)
     if args.ranks:
         result = ranks(thumbs, pi, pj, args.ranks)
+    elif args.cells:
+        result = cells(thumbs, pi, pj)
     else:
         import cleaner.detect.crops as crops
 

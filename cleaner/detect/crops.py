@@ -32,6 +32,7 @@ instead (`low_detail_crops`), for light crops too.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Generator, Sequence
 from functools import cache
 
@@ -72,9 +73,10 @@ SKETCH_LIMIT = 20  # ... within this many bits
 # 95.4 % for about half the CPU. With them, 250,000 pictures cost what 100,000 did
 # (search ~18 CPU-s, thumbnail check of its ~1M candidates ~16, +1,065 MiB: the group
 # stage peaked at 1,509 MiB) and found 84 % of 1,562 heavy crops, no false pair. Above that
-# it is not searched: at a million pictures (17 million sketches) only a few tables fit
-# the budget, one table costs ~9 CPU-s and the index ~3.6 GB (benchmarks/README.md, "Issue
-# 13: crops at scale" and "heavy crops at 1M, session 7").
+# the sketch index does not fit (at a million pictures one table costs ~9 CPU-s, 99 % would
+# need ~230, the index ~3.6 GB: benchmarks/README.md, "heavy crops at 1M, session 7"):
+# `cleaner.detect.heavy_cells` searches the float window vectors in k-means cells instead
+# (a million pictures: ~96 % of heavy crops for ~50 CPU-s; "Heavy crops at 1M, session 9").
 HEAVY_CROP_MAX_PICTURES = 5_000
 HEAVY_INDEX_DISTANCE = 10
 HEAVY_WORK_BUDGET = 100_000_000
@@ -204,12 +206,17 @@ def heavy_crop_pairs(fps: Sequence[Fingerprint]) -> Generator[tuple[int, int], N
     fixed threshold would take thousands of pairs per picture in a library of similar
     pictures, or miss a crop between two grid positions). Exact (every window against
     every picture) up to HEAVY_CROP_MAX_PICTURES; by an LSH index up to
-    HEAVY_INDEX_MAX_PICTURES (`_nearest_indexed`); larger libraries are not searched."""
+    HEAVY_INDEX_MAX_PICTURES (`_nearest_indexed`); larger libraries by float window
+    vectors in k-means cells (`cleaner.detect.heavy_cells`)."""
     n = len(fps)
-    if n < 2 or n > HEAVY_INDEX_MAX_PICTURES:
+    if n < 2:
         empty = np.zeros(0, dtype=np.int64)
         return Pairs(empty, empty, empty, empty)
     thumbs = thumb_table(fps)
+    if n > HEAVY_INDEX_MAX_PICTURES:  # the sketch index no longer fits: float cells
+        from cleaner.detect.heavy_cells import cell_pairs  # it builds on this module
+
+        return (yield from cell_pairs(thumbs))
     if n > HEAVY_CROP_MAX_PICTURES:  # too many for every distance: an LSH index
         whole, windows = sketches(thumbs, whitening(thumbs))
         return (yield from _nearest_indexed(whole, windows))
@@ -481,6 +488,11 @@ def fine_alignments(originals: F32, crops: F32, size: float = CROP_SIZE) -> npt.
 #   skies apart (the thumbnail-only bar, 0.97, was retired for that reason).
 HEAVY_CROP_PREFILTER = 0.93
 LOOKS_PER_CROP = 4
+# Decoded pictures the second look keeps (64x64 floats, 16 KB each): at a million pictures
+# it looks at ~10,000 pairs, and keeping every picture held ~200 MB until it returned.
+# Looks go crop by crop, so a crop's candidates meet its picture in the cache; an original
+# with crops far apart in that order may be decoded again.
+LOOK_CACHE = 512
 HEAVY_CROP_FINE = 0.80
 
 
@@ -493,12 +505,16 @@ def second_look(
     crop j is looked at with its `LOOKS_PER_CROP` best candidates at most, best first.
     Every one that passes counts: sets are stars, so a crop confirmed only against a copy
     that is not its set's centre would be left out of the set."""
-    seen: dict[int, F32 | None] = {}
+    seen: OrderedDict[int, F32 | None] = OrderedDict()
 
     def get(k: int) -> F32 | None:
-        if k not in seen:
-            seen[k] = pixels(k)
-        return seen[k]
+        if k in seen:
+            seen.move_to_end(k)
+            return seen[k]
+        got = seen[k] = pixels(k)
+        if len(seen) > LOOK_CACHE:  # the least recently used: decoded again if needed
+            seen.popitem(last=False)
+        return got
 
     out = np.zeros(len(i), dtype=bool)
     tried: dict[int, int] = {}

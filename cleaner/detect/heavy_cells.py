@@ -1,0 +1,306 @@
+"""Heavy-crop candidates in a very big library: float window vectors in k-means cells.
+
+Above `crops.HEAVY_INDEX_MAX_PICTURES` the bit-sampled LSH over 64-bit window sketches
+does not fit a grouping budget: sketches of unrelated pictures crowd (0.09 % of pairs
+within 10 bits even whitened), so every table reads hundreds of random pairs a picture,
+and ranking by sketch distance keeps a crop's original among its 5 candidates for only
+~90 % of crops at a million pictures. The float cosine of the same 6x6 reductions
+separates far better (a crop's original ranks first among a million pictures for every
+crop sampled; unrelated pairs above 0.85: ~8 in a million), so this search works on the
+floats themselves, as an inverted file (benchmarks/README.md, "Heavy crops at 1M,
+session 9"):
+
+* every picture's 16 windows (`crops.GRID`) and its whole are reduced to 6x6, centred,
+  whitened halfway (`crops.whitening`) and scaled to unit length: `window_vectors`, from
+  the 16x16 thumbnails by two small products per chunk (rows, then columns), not one
+  256 x 612 product;
+* the cells are the leaves of a two-level k-means tree (`tree_side` squared leaves),
+  trained on a fixed draw of the library's own vectors; each window sits in its greedy
+  leaf, each whole probes its `CELL_PROBES` best leaves (among those of its two best
+  coarse cells);
+* in each leaf, one product scores its windows against the wholes probing it; a whole
+  keeps its best window there if its cosine reaches `CELL_FLOOR`, then its
+  `CELL_NEAREST` best pictures over all leaves.
+
+Only two small arrays span the library (each window's leaf, each whole's probes, 16-bit)
+and the wholes' vectors (half floats): the windows are computed twice, once to place
+them and once, leaf by leaf, to score them, instead of being held (16 per picture).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+from threadpoolctl import threadpool_limits
+
+from cleaner.detect.crops import GRID, GRID_KIND, GRID_STARTS, SKETCH_SIDE, _axis_map, whitening
+from cleaner.detect.fingerprint import THUMB_SIDE
+from cleaner.detect.index import Pairs
+
+F32 = npt.NDArray[np.float32]
+U8 = npt.NDArray[np.uint8]
+I64 = npt.NDArray[np.int64]
+
+# The tree has up to CELL_SIDE x CELL_SIDE leaves, about one per CELL_PICTURES pictures
+# (a million pictures: 128 x 128 leaves of ~61 wholes and ~980 windows each).
+CELL_SIDE = 128
+CELL_PICTURES = 64
+# Probes and floor, measured on the 1M benchmark's fingerprints (benchmarks/README.md,
+# "Heavy crops at 1M, session 9"): 4 probes, floor 0.85: 93.1 % of heavy crops found,
+# 0.24 candidates a picture; 8 probes, floor 0.88: 96.3 %, 0.07 (each candidate is a
+# thumbnail check, and a second look when it passes). The floor is below every true pair
+# but ~1 % (true pairs' cosine: p1 0.88, p5 0.92, p50 0.97).
+CELL_PROBES = 8
+CELL_FLOOR = 0.88
+CELL_NEAREST = 2
+CELL_TRAIN = 20_000  # pictures drawn to train the tree (17 vectors each)
+_CHUNK = 4096  # pictures whose windows are placed at once (4096 x 16 x 36 floats: 9 MB)
+_LEAVES_PER_STEP = 64  # leaves scored at once (their windows computed together)
+_SIDE = SKETCH_SIDE
+_CELLS = _SIDE * _SIDE
+_PER = len(GRID)
+
+
+@cache
+def _axes() -> F32:
+    """(5 * 6, 16): the 6-px axis maps of the whole side, then of each grid start."""
+    spans = [(0.0, 1.0)] + [(s, s + GRID[0][2]) for s in GRID_STARTS]
+    return np.concatenate([_axis_map(a, b, _SIDE) for a, b in spans]).astype(np.float32)
+
+
+def _finish(raw: F32, transform: F32) -> F32:
+    """Centre each 36-value reduction, apply `transform` (one product: `_centred`), scale
+    to unit length."""
+    v = raw @ _centred(transform)
+    norm = np.sqrt(np.einsum("...k,...k->...", v, v))[..., None]
+    return np.asarray(v / np.maximum(norm, 1e-6), dtype=np.float32)
+
+
+def _centred(transform: F32) -> F32:
+    """(36, 36): remove the mean, then `transform`, as one matrix (rows act on the right)."""
+    centre = np.eye(_CELLS) - 1.0 / _CELLS
+    return np.asarray((transform.astype(np.float64) @ centre).T, dtype=np.float32)
+
+
+def window_vectors(thumbs: U8, transform: F32) -> tuple[F32, F32]:
+    """Whole-picture (k, 36) and window (k, 16, 36) unit vectors of 16x16 thumbnails."""
+    k = len(thumbs)
+    axes = _axes()
+    grid = thumbs.astype(np.float32).reshape(k, THUMB_SIDE, THUMB_SIDE)
+    cols = np.swapaxes(grid, 1, 2).reshape(k * THUMB_SIDE, THUMB_SIDE) @ axes.T  # (k*16x, 30y)
+    both = np.swapaxes(cols.reshape(k, THUMB_SIDE, -1), 1, 2).reshape(-1, THUMB_SIDE) @ axes.T
+    s = both.reshape(k, 5, _SIDE, 5, _SIDE).transpose(0, 1, 3, 2, 4)  # (k, ya, xa, 6, 6)
+    whole = _finish(np.ascontiguousarray(s[:, 0, 0]).reshape(k, _CELLS), transform)
+    windows = np.ascontiguousarray(s[:, 1:, 1:]).reshape(k, _PER, _CELLS)
+    return whole, _finish(windows, transform)
+
+
+def _one_window(thumbs: U8, g: int, transform: F32) -> F32:
+    """(k, 36) unit vectors of window g of each thumbnail."""
+    axes = _axes()
+    ya = 1 + GRID_STARTS.index(GRID[g][1])
+    xa = 1 + GRID_STARTS.index(GRID[g][0])
+    ay, ax = axes[ya * _SIDE : (ya + 1) * _SIDE], axes[xa * _SIDE : (xa + 1) * _SIDE]
+    k = len(thumbs)
+    grid = thumbs.astype(np.float32).reshape(k, THUMB_SIDE, THUMB_SIDE)
+    cols = np.swapaxes(grid, 1, 2).reshape(k * THUMB_SIDE, THUMB_SIDE) @ ay.T  # (k*16x, 6y)
+    both = np.swapaxes(cols.reshape(k, THUMB_SIDE, _SIDE), 1, 2).reshape(-1, THUMB_SIDE) @ ax.T
+    return _finish(both.reshape(k, _CELLS), transform)
+
+
+def _unit(rows: F32) -> F32:
+    norm = np.linalg.norm(rows, axis=-1, keepdims=True)
+    return np.asarray(rows / np.maximum(norm, 1e-6), dtype=np.float32)
+
+
+def _nearest_centre(x: F32, centres: F32) -> I64:
+    """Index of each row's best centre (in pieces: 32,768 x 128 scores are 16 MB)."""
+    parts = [np.argmax(x[s : s + 32768] @ centres.T, axis=1) for s in range(0, len(x), 32768)]
+    return np.concatenate(parts).astype(np.int64)
+
+
+def _kmeans(x: F32, count: int, rounds: int, rng: np.random.Generator) -> F32:
+    """Spherical k-means: `count` unit centres of the unit rows `x`."""
+    centres: F32 = x[rng.choice(len(x), count, replace=False)].copy()
+    for _ in range(rounds):
+        near = _nearest_centre(x, centres)
+        order = np.argsort(near, kind="stable")
+        present, starts = np.unique(near[order], return_index=True)
+        sums = np.zeros_like(centres)
+        sums[present] = np.add.reduceat(x[order], starts, axis=0)
+        empty = np.bincount(near, minlength=count) == 0
+        if empty.any():  # an empty cell restarts at a random vector
+            sums[empty] = x[rng.choice(len(x), int(empty.sum()))]
+        centres = _unit(sums)
+    return centres
+
+
+def tree_side(n: int) -> int:
+    """Coarse cells, and fine cells in each, for a library of `n` pictures."""
+    return max(2, min(CELL_SIDE, math.isqrt(n // CELL_PICTURES)))
+
+
+def _tree(thumbs: U8, transform: F32) -> tuple[F32, F32]:
+    """Coarse (C, 36) and fine (C, C, 36) centres, from a fixed draw of the library."""
+    rng = np.random.default_rng(0xCE11)
+    n = len(thumbs)
+    rows = np.sort(rng.choice(n, min(n, CELL_TRAIN), replace=False))
+    parts = [
+        window_vectors(thumbs[rows[s : s + _CHUNK]], transform) for s in range(0, len(rows), _CHUNK)
+    ]
+    sample = np.concatenate([w for w, _ in parts] + [v.reshape(-1, _CELLS) for _, v in parts])
+    del parts
+    side = tree_side(n)
+    coarse = _kmeans(sample, side, 8, rng)
+    near = _nearest_centre(sample, coarse)
+    fine = np.empty((side, side, _CELLS), dtype=np.float32)
+    for c in range(side):
+        part = sample[near == c]
+        if len(part) < side:  # too few to split: the coarse centre, jittered
+            jitter = 0.01 * rng.standard_normal((side, _CELLS)).astype(np.float32)
+            part = np.concatenate([part, _unit(coarse[c][None] + jitter)])
+        fine[c] = _kmeans(part, side, 6, rng)
+    return coarse, fine
+
+
+def _leaves(v: F32, coarse: F32, fine: F32) -> npt.NDArray[np.int16]:
+    """The greedy leaf (coarse x fine cells + fine) of each unit row."""
+    top = np.argmax(v @ coarse.T, axis=1)
+    out = np.empty(len(v), dtype=np.int16)
+    order = np.argsort(top, kind="stable")
+    bounds = np.searchsorted(top[order], np.arange(len(coarse) + 1))
+    for c in np.flatnonzero(np.diff(bounds)).tolist():
+        rows = order[bounds[c] : bounds[c + 1]]
+        out[rows] = c * fine.shape[1] + np.argmax(v[rows] @ fine[c].T, axis=1)
+    return out
+
+
+def _probes(v: F32, coarse: F32, fine: F32) -> npt.NDArray[np.int16]:
+    """Each row's CELL_PROBES best leaves among those of its two best coarse cells."""
+    top = np.argpartition(-(v @ coarse.T), 1, axis=1)[:, :2]  # (k, 2)
+    side = fine.shape[1]
+    scores = np.empty((len(v), 2, side), dtype=np.float32)
+    for slot in range(2):
+        order = np.argsort(top[:, slot], kind="stable")
+        bounds = np.searchsorted(top[order, slot], np.arange(len(coarse) + 1))
+        for c in np.flatnonzero(np.diff(bounds)).tolist():
+            rows = order[bounds[c] : bounds[c + 1]]
+            scores[rows, slot] = v[rows] @ fine[c].T
+    flat = scores.reshape(len(v), -1)
+    best = np.argpartition(-flat, CELL_PROBES - 1, axis=1)[:, :CELL_PROBES]
+    picked = np.take_along_axis(top, best // side, axis=1)
+    leaves: npt.NDArray[np.int16] = (picked * side + best % side).astype(np.int16)
+    return leaves
+
+
+def _grouped(keys: npt.NDArray[np.int16], count: int) -> tuple[npt.NDArray[np.int32], I64]:
+    """Positions of `keys` grouped by key, in order within a key (a counting sort: an
+    argsort of 16M windows would hold 128 MB of int64 at once), and each key's bounds."""
+    bounds = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(np.bincount(keys, minlength=count), out=bounds[1:])
+    order = np.empty(len(keys), dtype=np.int32)
+    cursor = bounds[:-1].copy()
+    step = 1 << 20
+    for s in range(0, len(keys), step):
+        part = keys[s : s + step]
+        o = np.argsort(part, kind="stable")
+        ordered = part[o]
+        heads = np.flatnonzero(np.append(True, ordered[1:] != ordered[:-1]))
+        rank = np.arange(len(o)) - np.repeat(heads, np.diff(np.append(heads, len(o))))
+        order[cursor[ordered] + rank] = s + o
+        cursor += np.bincount(part, minlength=count)
+    return order, bounds
+
+
+def cell_pairs(thumbs: U8) -> Generator[tuple[int, int], None, Pairs]:
+    """Candidate heavy-crop pairs of a big library (thumbnails (N, 256)): as
+    `crops.heavy_crop_pairs`, `Pairs` with t = GRID_KIND + g (window g of i near all of
+    j) and d the sketch distance the cosine stands for (64 x angle / pi).
+
+    Its products run on one BLAS thread (the limit holds while the generator runs, its
+    consumer's progress reports included): OpenBLAS's threads on thousands of products
+    of this size cost 5.5x the CPU at 100,000 pictures on a loaded machine (27.7 against
+    5.0 CPU-s) and gained no time."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        return (yield from _cell_pairs(thumbs))
+
+
+def _cell_pairs(thumbs: U8) -> Generator[tuple[int, int], None, Pairs]:
+    n = len(thumbs)
+    empty = np.zeros(0, dtype=np.int64)
+    transform = whitening(thumbs)
+    if n < 2 or transform is None:
+        return Pairs(empty, empty, empty, empty)
+    coarse, fine = _tree(thumbs, transform)
+    leaves = len(coarse) * fine.shape[1]
+    leaf = np.empty(n * _PER, dtype=np.int16)
+    whole = np.empty((n, _CELLS), dtype=np.float16)
+    probes = np.empty((n, CELL_PROBES), dtype=np.int16)
+    chunks = -(-n // _CHUNK)
+    batches = -(-leaves // _LEAVES_PER_STEP)
+    steps = chunks + batches
+    for step, s in enumerate(range(0, n, _CHUNK)):
+        w, v = window_vectors(thumbs[s : s + _CHUNK], transform)
+        whole[s : s + len(w)] = w
+        probes[s : s + len(w)] = _probes(w, coarse, fine)
+        leaf[s * _PER : (s + len(w)) * _PER] = _leaves(v.reshape(-1, _CELLS), coarse, fine)
+        yield step + 1, steps
+    by_leaf, window_bounds = _grouped(leaf, leaves)
+    del leaf
+    probers, probe_bounds = _grouped(probes.reshape(-1), leaves)
+    probers //= CELL_PROBES
+    del probes
+    found: list[tuple[I64, I64, F32]] = []
+    for batch, first in enumerate(range(0, leaves, _LEAVES_PER_STEP)):
+        last = min(leaves, first + _LEAVES_PER_STEP)
+        ids = by_leaf[window_bounds[first] : window_bounds[last]].astype(np.int64)
+        vec = np.empty((len(ids), _CELLS), dtype=np.float32)
+        g = ids % _PER
+        for part in np.unique(g).tolist():
+            rows = np.flatnonzero(g == part)
+            vec[rows] = _one_window(thumbs[ids[rows] // _PER], part, transform)
+        base = window_bounds[first]
+        for lf in range(first, last):
+            w0, w1 = window_bounds[lf] - base, window_bounds[lf + 1] - base
+            q = probers[probe_bounds[lf] : probe_bounds[lf + 1]]
+            if w1 == w0 or not len(q):
+                continue
+            score = whole[q].astype(np.float32) @ vec[w0:w1].T  # (wholes, windows)
+            best = score.argmax(axis=1)
+            top = score[np.arange(len(q)), best]
+            ok = top >= CELL_FLOOR
+            found.append((ids[w0 + best[ok]], q[ok].astype(np.int64), top[ok]))
+        yield chunks + batch + 1, steps
+    return _nearest(found)
+
+
+def _nearest(found: list[tuple[I64, I64, F32]]) -> Pairs:
+    """Each picture j's CELL_NEAREST best pictures i (their best window), as `Pairs`."""
+    if not found:
+        empty = np.zeros(0, dtype=np.int64)
+        return Pairs(empty, empty, empty, empty)
+    v = np.concatenate([f[0] for f in found])
+    j = np.concatenate([f[1] for f in found])
+    score = np.concatenate([f[2] for f in found])
+    i = v // _PER
+    own = i != j
+    v, i, j, score = v[own], i[own], j[own], score[own]
+    order = np.lexsort((-score, i, j))  # by j, then i, best first
+    v, i, j, score = v[order], i[order], j[order], score[order]
+    first = np.ones(len(i), dtype=bool)
+    first[1:] = (i[1:] != i[:-1]) | (j[1:] != j[:-1])
+    v, i, j, score = v[first], i[first], j[first], score[first]
+    order = np.lexsort((-score, j))
+    v, i, j, score = v[order], i[order], j[order], score[order]
+    start = np.ones(len(j), dtype=bool)
+    start[1:] = j[1:] != j[:-1]
+    heads = np.flatnonzero(start)
+    rank = np.arange(len(j)) - np.repeat(heads, np.diff(np.append(heads, len(j))))
+    keep = rank < CELL_NEAREST
+    angle = np.arccos(np.clip(score[keep].astype(np.float64), -1.0, 1.0))
+    bits = np.rint(64 * angle / math.pi).astype(np.int64)
+    return Pairs(i[keep], j[keep], v[keep] % _PER + GRID_KIND, bits)

@@ -1,0 +1,113 @@
+"""The cell search for heavy crops in very big libraries (`cleaner.detect.heavy_cells`)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+import cleaner.detect.crops as crops
+from cleaner.detect import heavy_cells
+from cleaner.detect.crops import GRID, GRID_KIND
+from cleaner.detect.index import Pairs
+from cleaner.models import Fingerprint
+from cleaner.progress import drain
+from tests.engine.test_crops_at_scale import _smooth_library
+
+
+def _pairs(thumbs: Any) -> Pairs:
+    found: Pairs = drain(heavy_cells.cell_pairs(thumbs))
+    return found
+
+
+def test_window_vectors_are_the_sketched_reductions() -> None:
+    """The two small products give the 6x6 reductions the sketches hash (`crops._reduce`),
+    centred, whitened and at unit length, for the whole and every grid window."""
+    thumbs, _ = _smooth_library(2500, 0, 3)
+    transform = crops.whitening(thumbs)
+    assert transform is not None
+    whole, windows = heavy_cells.window_vectors(thumbs[:300], transform)
+    source = thumbs[:300].astype(np.float32)
+    for k, window in enumerate(((0.0, 0.0, 1.0, 1.0), *GRID)):
+        raw = crops._reduce(source, window, crops.SKETCH_SIDE)
+        raw = (raw - raw.mean(axis=1, keepdims=True)) @ transform.T
+        expected = raw / np.linalg.norm(raw, axis=1, keepdims=True)
+        got = whole if k == 0 else windows[:, k - 1]
+        assert np.abs(got - expected).max() < 1e-4
+        if k:
+            one = heavy_cells._one_window(thumbs[:300], k - 1, transform)
+            assert np.abs(one - expected).max() < 1e-4
+
+
+def test_the_cell_search_finds_heavy_crops_anywhere() -> None:
+    """3,000 smooth pictures, 40 of them 80 % crops of others, anywhere: the crop's
+    original is among its candidates, through the window nearest the crop, for all but
+    one of them; nothing pairs a picture with itself and no crop gets more than
+    CELL_NEAREST candidates."""
+    thumbs, planted = _smooth_library(3000, 40, 6)
+    n = len(thumbs)
+    found = _pairs(thumbs)
+    keys = (found.i * n + found.j).tolist()
+    missed = [p for p in planted if p[0] * n + p[1] not in keys]
+    assert len(missed) <= 1, missed
+    assert not (found.i == found.j).any()
+    assert ((found.t >= GRID_KIND) & (found.t < GRID_KIND + len(GRID))).all()
+    assert max(Counter(found.j.tolist()).values()) <= heavy_cells.CELL_NEAREST
+    # far fewer candidates than pictures: each is a thumbnail check to pay
+    assert len(found) < n // 2
+
+
+def test_a_library_too_small_to_whiten_gets_no_candidates() -> None:
+    thumbs, _ = _smooth_library(crops.WHITEN_MIN_SAMPLE - 1, 10, 4)
+    assert len(_pairs(thumbs)) == 0
+
+
+def test_libraries_above_the_sketch_index_go_to_the_cells(monkeypatch: Any) -> None:
+    """Above HEAVY_INDEX_MAX_PICTURES `heavy_crop_pairs` searches the cells (it found no
+    heavy crop there before); at or below it, the sketch searches as before (3,000
+    pictures: the exact one)."""
+    thumbs, planted = _smooth_library(3000, 40, 6)
+    n = len(thumbs)
+    fps = [Fingerprint(hash_bytes=bytes(8 * 8), thumb=t.tobytes()) for t in thumbs]
+    monkeypatch.setattr(crops, "HEAVY_INDEX_MAX_PICTURES", n - 1)
+    above: Pairs = drain(crops.heavy_crop_pairs(fps))
+    assert (above.i * n + above.j).tolist() == (_pairs(thumbs).i * n + _pairs(thumbs).j).tolist()
+    keys = (above.i * n + above.j).tolist()
+    assert sum(p[0] * n + p[1] in keys for p in planted) >= len(planted) - 1
+    monkeypatch.setattr(crops, "HEAVY_INDEX_MAX_PICTURES", n)
+    below: Pairs = drain(crops.heavy_crop_pairs(fps))
+    exact: Pairs = drain(crops._nearest(*crops.sketches(thumbs), crops.SKETCH_LIMIT))
+    assert (below.i * n + below.j).tolist() == (exact.i * n + exact.j).tolist()
+
+
+def test_the_second_look_holds_a_bounded_number_of_decoded_pictures(monkeypatch: Any) -> None:
+    """300 looks at 300 different crops, a cache of 50: the decoded pictures kept alive
+    at once stay within it (every one was kept until the end before), and every look
+    still gets both pictures (the same answers as with an unbounded cache)."""
+    import weakref
+
+    monkeypatch.setattr(crops, "LOOK_CACHE", 50)
+    rng = np.random.default_rng(2)
+    base = rng.uniform(0, 255, (64, 64)).astype(np.float32)
+    window = Image.fromarray(base).resize((64, 64), Image.Resampling.BILINEAR, (6, 6, 57, 57))
+    cut = np.asarray(window, dtype=np.float32)
+    alive: list[weakref.ref[np.ndarray]] = []
+    most = 0
+
+    def pixels(k: int) -> np.ndarray:
+        nonlocal most
+        out = (cut if k >= 100 else base) + k % 3  # crops (k >= 100) of one picture
+        alive.append(weakref.ref(out))
+        most = max(most, sum(r() is not None for r in alive[-2 * crops.LOOK_CACHE :]))
+        return out
+
+    i = np.arange(300, dtype=np.int64) % 7
+    j = 100 + np.arange(300, dtype=np.int64)
+    corr = np.ones(300, dtype=np.float32)
+    bounded = crops.second_look(i, j, corr, pixels)
+    assert most <= crops.LOOK_CACHE + 1
+    assert bounded.all()
+    monkeypatch.setattr(crops, "LOOK_CACHE", 10**9)
+    assert bounded.tolist() == crops.second_look(i, j, corr, pixels).tolist()
