@@ -15,7 +15,7 @@ import pytest
 
 from cleaner.i18n import set_language
 from cleaner.keep import QualityPart, part_label, part_words, quality_breakdown
-from cleaner.models import DamageReason
+from cleaner.models import DamageReason, ImageMetrics
 from tests.helpers.quality_cases import quality_cases
 from tests.helpers.synthetic_result import _METRICS
 
@@ -88,3 +88,49 @@ def test_the_spanish_numbers_follow_the_locale() -> None:
     damaged = replace(_METRICS, damage=DamageReason.TRUNCATED)
     last = _said(quality_breakdown(damaged, 9_000_000).parts)[-1]
     assert last.startswith("Daño: dañada: el archivo está cortado")
+
+
+def _words_before_phrases(m: ImageMetrics, size: int) -> list[str]:
+    """The English the breakdown said as f-strings before its parts were phrases (session
+    8), for every part but sharpness (a `relative_sharpness` value already)."""
+    if m.lossless:
+        comp = f"lossless {m.format}: nothing lost to compression"
+    elif m.jpeg_quality is not None:
+        comp = f"JPEG quality {m.jpeg_quality} (95 or more gets full marks)"
+    else:
+        bpp = size * 8 / max(m.pixels, 1)
+        comp = f"compressed {m.format}, {bpp:.1f} bits per pixel (2 or more get full marks)"
+    found = [
+        name
+        for name, present in (
+            (f"camera data ({m.camera})" if m.camera else "", bool(m.camera)),
+            ("capture date", bool(m.capture_time)),
+            ("GPS", m.has_gps),
+        )
+        if present
+    ]
+    meta = ", ".join(found) if found else "no camera data, capture date or GPS"
+    if m.looks_like_screenshot:
+        origin = "looks like a screenshot"
+    elif m.looks_like_export:
+        origin = "looks like an export or thumbnail"
+    else:
+        origin = "looks like an original"
+    words = [
+        f"{m.width}x{m.height}, {m.megapixels:.1f} megapixels (24 or more get full marks)",
+        comp,
+        meta + " (5 points each, up to 10)",
+        origin,
+    ]
+    if m.damage is not None:
+        words.append(f"{m.damage.label}: a damaged file scores a quarter, at most 10")
+    return words
+
+
+def test_the_english_is_the_same_as_before_the_phrases() -> None:
+    cases = [(m, size, sharpest) for m, size, sharpest in quality_cases() if m is not None]
+    said = [
+        [part_words(p) for p in quality_breakdown(m, size, sharpest).parts if p.key != "sharpness"]
+        for m, size, sharpest in cases
+    ]
+    assert said == [_words_before_phrases(m, size) for m, size, _ in cases]
