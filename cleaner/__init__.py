@@ -99,6 +99,8 @@ from cleaner.keep import (
     QualityPart,
     keeper_reason_text,
     kept_over_words,
+    part_label,
+    part_words,
     quality_breakdown,
     relative_sharpness,
     shown_reason,
@@ -118,7 +120,7 @@ from cleaner.models import (
     SkippedFile,
 )
 from cleaner.paths import cache_dir, config_dir, data_dir, use_portable_dir
-from cleaner.phrases import value_words
+from cleaner.phrases import phrases_of, value_words
 from cleaner.progress import (
     CancelToken,
     FileSkipped,
@@ -383,8 +385,11 @@ __all__ = [
     "number",
     "open_log",
     "open_small",
+    "part_label",
+    "part_words",
     "percent",
     "pgettext",
+    "phrases_of",
     "plan_removal",
     "plural",
     "printable",

@@ -89,8 +89,18 @@ def _size(value: PhraseArg, english: bool) -> str:
     return i18n.human_size(int(value), "en" if english else None)
 
 
+def _tenths(value: PhraseArg, english: bool) -> str:
+    """One decimal ("4.1" / "4,1"), without thousands separators in English, as stored."""
+    return f"{float(value):.1f}" if english else i18n.number(float(value), 1)
+
+
 def _text(value: PhraseArg, english: bool) -> str:
     return str(value)
+
+
+def _marked(value: PhraseArg, english: bool) -> str:
+    """A phrase marked with N_() where it was made (a damage's label): translated."""
+    return str(value) if english else _(str(value))
 
 
 Format = Callable[[PhraseArg, bool], str]
@@ -169,6 +179,27 @@ _WORDS: Mapping[str, _Words] = MappingProxyType(
         "modified_ns": _w(N_("modified at {ns} ns"), ns=_text),
         # the last resort when two copies' words are the same: their place in the ranking
         "ranked": _w(N_("(ranked {rank})"), rank=_text),
+        # the quality score's parts (`cleaner.keep.score`): why each has its points
+        "megapixels": _w(
+            N_("{width}x{height}, {megapixels} megapixels (24 or more get full marks)"),
+            width=_text,
+            height=_text,
+            megapixels=_tenths,
+        ),
+        "lossless_score": _w(N_("lossless {format}: nothing lost to compression"), format=_text),
+        "jpeg_quality_score": _w(
+            N_("JPEG quality {quality} (95 or more gets full marks)"), quality=_text
+        ),
+        "bits_per_pixel": _w(
+            N_("compressed {format}, {bpp} bits per pixel (2 or more get full marks)"),
+            format=_text,
+            bpp=_tenths,
+        ),
+        "no_metadata": _w(N_("no camera data, capture date or GPS")),
+        "metadata_points": _w(N_("(5 points each, up to 10)")),
+        "damaged_score": _w(
+            N_("{damage}: a damaged file scores a quarter, at most 10"), damage=_marked
+        ),
     }
 )
 
@@ -220,12 +251,17 @@ def value_words(text: str, phrases: tuple[Phrase, ...] = ()) -> str:
     return _(text) if text else ""
 
 
+# Said after the value before them, in brackets, rather than as one more item of a list
+_SAID_AFTER = frozenset({"ranked", "metadata_points"})
+
+
 def _joined(phrases: tuple[Phrase, ...], english: bool) -> str:
-    """The phrases joined by ", "; a ranking is said after the value, in brackets."""
+    """The phrases joined by ", "; a ranking (or the metadata part's points) is said after
+    the value, in brackets."""
     text = ""
     for n, p in enumerate(phrases):
         if n:
-            text += " " if p.code == "ranked" else ", "
+            text += " " if p.code in _SAID_AFTER else ", "
         text += _one(p, english)
     return text
 

@@ -11,7 +11,6 @@ from cleaner import (
     KEPT_OVER_DAMAGED,
     KEPT_OVER_PROTECTED,
     KEPT_OVER_TIE,
-    N_,
     DuplicateGroup,
     GroupMember,
     KeptOver,
@@ -22,7 +21,9 @@ from cleaner import (
     match_words,
     ngettext,
     number,
-    percent,
+    part_label,
+    part_words,
+    phrases_of,
     printable,
     quality_breakdown,
     relative_sharpness,
@@ -354,19 +355,6 @@ def group_reason_tooltip(group: DuplicateGroup) -> str:
     return "\n".join(lines)
 
 
-# The quality score's part names (`cleaner.keep.score`), marked for the catalog here where
-# the window shows them, with `_(part.label)`
-QUALITY_PART_LABELS = (
-    N_("Picture"),
-    N_("Resolution"),
-    N_("Compression"),
-    N_("Sharpness"),
-    N_("Metadata"),
-    N_("Origin"),
-    N_("Damage"),
-)
-
-
 def sharpest(group: DuplicateGroup) -> float:
     """The highest sharpness among the copies of a set (0 when none is known)."""
     return max((m.metrics.sharpness for m in group.members if m.metrics is not None), default=0.0)
@@ -376,17 +364,8 @@ def sharpness_words(member: GroupMember, group: DuplicateGroup) -> str:
     """ "the sharpest of the set" / "34% as sharp as the sharpest" / "—"."""
     if member.metrics is None:
         return "—"
-    return _sharpness_text(relative_sharpness(member.metrics.sharpness, sharpest(group)))
-
-
-def _sharpness_text(words: str) -> str:
-    """`relative_sharpness`'s English in the user's language: its phrases are marked for
-    the catalog; its one composed phrase ("34% as sharp as the sharpest") is said again
-    here as a whole message with the number in it."""
-    share, composed, _rest = words.partition("% as sharp as the sharpest")
-    if composed and share.isdigit():
-        return _("{percent} as sharp as the sharpest").format(percent=percent(int(share)))
-    return _(words)
+    words = relative_sharpness(member.metrics.sharpness, sharpest(group))
+    return value_words(words, phrases_of(words))
 
 
 def quality_tooltip(member: GroupMember, group: DuplicateGroup) -> str:
@@ -399,10 +378,7 @@ def quality_tooltip(member: GroupMember, group: DuplicateGroup) -> str:
             if p.max_points == 0
             else _("{points} of {most}").format(points=number(p.points), most=number(p.max_points))
         )
-        # the parts' words are the engine's, not translated yet (cleaner.keep.score) but
-        # for sharpness, which the compare table shows too
-        words = _sharpness_text(p.words) if p.key == "sharpness" else p.words
-        lines.append(f"  {_(p.label)}: {points} — {words}")
+        lines.append(f"  {part_label(p)}: {points} — {part_words(p)}")
     total = sum(p.points for p in parts)
     if total != member.quality:  # a result saved by another version scored it differently
         lines.append(_("(This PhotoSift would score it {score}.)").format(score=number(total)))

@@ -23,7 +23,14 @@ from cleaner.keep.criteria import (
 from cleaner.keep.quality import KeeperChoice, choose_keeper
 from cleaner.keep.reason import KeeperReason, kept_over_words
 from cleaner.keep.reason_text import keeper_reason_text, shown_reason
-from cleaner.keep.score import QualityBreakdown, QualityPart, quality_breakdown, quality_score
+from cleaner.keep.score import (
+    QualityBreakdown,
+    QualityPart,
+    part_label,
+    part_words,
+    quality_breakdown,
+    quality_score,
+)
 
 __all__ = [
     "CRITERIA",
@@ -42,6 +49,8 @@ __all__ = [
     "keeper_reason_text",
     "kept_over_words",
     "parse_criteria",
+    "part_label",
+    "part_words",
     "quality_breakdown",
     "quality_score",
     "relative_sharpness",

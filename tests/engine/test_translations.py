@@ -366,6 +366,7 @@ ENGINE = [
     "cleaner/removal/rescue.py",
     "cleaner/removal/trash.py",
     "cleaner/phrases.py",
+    "cleaner/keep/score.py",
 ]
 CHECKED = sorted(
     [

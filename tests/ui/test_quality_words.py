@@ -3,6 +3,8 @@ number on a tile, and in compare, where sharpness is said against the sharpest c
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -11,14 +13,16 @@ from PySide6.QtGui import QFontMetrics, QHelpEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
-from cleaner import quality_breakdown
+from cleaner import quality_breakdown, set_language
 from cleaner.models import DuplicateGroup, FileEntry, GroupKind, GroupMember
 from tests.helpers.synthetic_result import _METRICS
 from ui.delegates.tile import PhotoTileDelegate
 from ui.models import roles
 from ui.models.session import ReviewSession
+from ui.quality_popup import show_quality_breakdown
 from ui.settings import Settings
 from ui.thumbnails import ThumbnailLoader
+from ui.translator import install_translators, remove_translators
 from ui.widgets.compare_dialog import ROWS, CompareDialog
 from ui.widgets.review_page import ReviewPage
 
@@ -123,3 +127,51 @@ def test_compare_says_sharpness_in_words_and_explains_the_score(qtbot: QtBot) ->
     # the pictures do not exist: wait until the dialog has said so, then close it
     qtbot.waitUntil(lambda: all("Loading" not in p.loading.text() for p in dialog.panels))
     dialog.done(0)
+
+
+@pytest.fixture
+def spanish(qapp: QApplication) -> Iterator[None]:
+    """The window's language is Spanish (as ui/app.py sets it), English again after."""
+    set_language("es")
+    installed = install_translators(qapp)
+    yield
+    remove_translators(qapp, installed)
+    set_language("en")
+
+
+# offscreen: the popup's window cannot be raised
+@pytest.mark.qt_log_ignore("This plugin does not support")
+def test_the_quality_popup_speaks_spanish(qtbot: QtBot, spanish: None) -> None:
+    english = [
+        "  Resolution: ",
+        "  Compression: 25 of 25 — lossless PNG: nothing lost to compression",
+        "  Metadata: 0 of 10 — no camera data, capture date or GPS (5 points each, up to 10)",
+    ]
+    page = _page(qtbot)
+    member = page.photo_model.member(1)
+    page.grid.setCurrentIndex(page.photo_model.index(1))
+    popup = show_quality_breakdown(page.grid)
+    assert popup is not None
+    qtbot.addWidget(popup)
+    lines = popup.label.text().splitlines()
+    assert popup.windowTitle() == "De qué se compone la calificación"
+    assert lines[0] == f"Calidad {member.quality} de 100, compuesta por:"
+    assert re.fullmatch(
+        r"  Resolución: \d+ de 40 — 2560x1600, 4[.,]1 megapíxeles "
+        r"\(24 o más obtienen la nota máxima\)",
+        lines[1],
+    ), lines[1]
+    assert lines[2] == (
+        "  Compresión: 25 de 25 — un PNG sin pérdida: la compresión no le quita nada"
+    )
+    assert lines[3].endswith("— 34 % de la nitidez de la más nítida") or lines[3].endswith(
+        "— 34% de la nitidez de la más nítida"
+    ), lines[3]
+    assert lines[4] == (
+        "  Metadatos: 0 de 10 — sin datos de la cámara, fecha de toma ni GPS "
+        "(5 puntos cada uno, hasta 10)"
+    )
+    assert lines[5] == "  Origen: 5 de 5 — parece un original"
+    shown = "\n".join(lines)
+    assert not any(e.strip(" :") in shown for e in english)
+    popup.close()
