@@ -39,7 +39,7 @@ from threadpoolctl import threadpool_limits
 
 from cleaner.detect.crops import GRID, GRID_KIND, GRID_STARTS, SKETCH_SIDE, _axis_map, whitening
 from cleaner.detect.fingerprint import THUMB_SIDE
-from cleaner.detect.index import Pairs
+from cleaner.detect.index import Pairs, _in_threads
 
 F32 = npt.NDArray[np.float32]
 U8 = npt.NDArray[np.uint8]
@@ -243,19 +243,30 @@ def _cell_pairs(thumbs: U8) -> Generator[tuple[int, int], None, Pairs]:
     chunks = -(-n // _CHUNK)
     batches = -(-leaves // _LEAVES_PER_STEP)
     steps = chunks + batches
-    for step, s in enumerate(range(0, n, _CHUNK)):
+
+    def describe(step: int) -> None:
+        """Chunk `step`'s whole vectors, probes and window leaves, into its own rows."""
+        s = step * _CHUNK
         w, v = window_vectors(thumbs[s : s + _CHUNK], transform)
         whole[s : s + len(w)] = w
         probes[s : s + len(w)] = _probes(w, coarse, fine)
         leaf[s * _PER : (s + len(w)) * _PER] = _leaves(v.reshape(-1, _CELLS), coarse, fine)
+
+    # Chunks and leaf batches run on the index's threads (numpy and one-thread BLAS give
+    # the GIL back): each chunk writes only its own rows, and each batch's pairs are
+    # collected in batch order, so the pairs do not depend on the threads.
+    for step, _ in enumerate(_in_threads(describe, chunks)):
         yield step + 1, steps
     by_leaf, window_bounds = _grouped(leaf, leaves)
-    del leaf
+    leaf = np.empty(0, dtype=np.int16)  # freed (a closure holds the name: no del)
     probers, probe_bounds = _grouped(probes.reshape(-1), leaves)
     probers //= CELL_PROBES
-    del probes
-    found: list[tuple[I64, I64, F32]] = []
-    for batch, first in enumerate(range(0, leaves, _LEAVES_PER_STEP)):
+    probes = np.empty((0, CELL_PROBES), dtype=np.int16)  # freed, as `leaf`
+
+    def score(batch: int) -> list[tuple[I64, I64, F32]]:
+        """The best window of each picture probing a leaf of batch `batch`, when near."""
+        pairs: list[tuple[I64, I64, F32]] = []
+        first = batch * _LEAVES_PER_STEP
         last = min(leaves, first + _LEAVES_PER_STEP)
         ids = by_leaf[window_bounds[first] : window_bounds[last]].astype(np.int64)
         vec = np.empty((len(ids), _CELLS), dtype=np.float32)
@@ -269,11 +280,16 @@ def _cell_pairs(thumbs: U8) -> Generator[tuple[int, int], None, Pairs]:
             q = probers[probe_bounds[lf] : probe_bounds[lf + 1]]
             if w1 == w0 or not len(q):
                 continue
-            score = whole[q].astype(np.float32) @ vec[w0:w1].T  # (wholes, windows)
-            best = score.argmax(axis=1)
-            top = score[np.arange(len(q)), best]
+            cosines = whole[q].astype(np.float32) @ vec[w0:w1].T  # (wholes, windows)
+            best = cosines.argmax(axis=1)
+            top = cosines[np.arange(len(q)), best]
             ok = top >= CELL_FLOOR
-            found.append((ids[w0 + best[ok]], q[ok].astype(np.int64), top[ok]))
+            pairs.append((ids[w0 + best[ok]], q[ok].astype(np.int64), top[ok]))
+        return pairs
+
+    found: list[tuple[I64, I64, F32]] = []
+    for batch, pairs in enumerate(_in_threads(score, batches)):
+        found += pairs
         yield chunks + batch + 1, steps
     return _nearest(found)
 

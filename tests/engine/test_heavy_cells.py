@@ -111,3 +111,26 @@ def test_the_second_look_holds_a_bounded_number_of_decoded_pictures(monkeypatch:
     assert bounded.all()
     monkeypatch.setattr(crops, "LOOK_CACHE", 10**9)
     assert bounded.tolist() == crops.second_look(i, j, corr, pixels).tolist()
+
+
+def test_the_pairs_do_not_depend_on_threads_or_step_sizes(monkeypatch: Any) -> None:
+    """Chunks and leaf batches run on the index's threads: in many small steps on one
+    thread or on four, and in the default steps, the candidate pairs are the same list
+    (order, windows and distances included)."""
+    import cleaner.detect.index as index
+
+    thumbs, _ = _smooth_library(3000, 40, 6)
+
+    def listed(found: Pairs) -> list[tuple[int, int, int, int]]:
+        columns = (found.i, found.j, found.t, found.d)
+        return list(zip(*(c.tolist() for c in columns), strict=True))
+
+    default = listed(_pairs(thumbs))
+    monkeypatch.setattr(heavy_cells, "_CHUNK", 256)
+    monkeypatch.setattr(heavy_cells, "_LEAVES_PER_STEP", 3)
+    runs = []
+    for threads in (1, 4):
+        monkeypatch.setattr(index, "INDEX_THREADS", threads)
+        runs.append(listed(_pairs(thumbs)))
+    assert runs[0] == runs[1] == default
+    assert len(default) >= 39  # the crops, found (see above)
