@@ -52,6 +52,7 @@ __all__ = [
     "pgettext",
     "pseudo_text",
     "set_language",
+    "stored_words",
     "system_language",
     "time_of",
     "translation_catalog",
@@ -192,6 +193,17 @@ def N_(message: str) -> str:
 def _(message: str) -> str:
     """`message` in the user's language (itself when the catalog has no translation)."""
     return _translations().gettext(message)
+
+
+def stored_words(detail: str) -> str:
+    """A detail stored in English (an undo log record's, a refusal's), as the user reads
+    it: each part of it ("; " joins the parts a move stores, e.g. "this drive has no trash
+    (network drive); choose a quarantine folder to remove it") that is a catalog message,
+    marked with N_() where it was made, is translated; any other part (a path, the
+    system's error) is shown as written. Lossless in English: the parts are joined back
+    as they were split."""
+    # an empty part stays empty: gettext's "" is the catalog's header
+    return "; ".join(_(part) if part else part for part in detail.split("; "))
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

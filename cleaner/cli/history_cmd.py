@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from cleaner.cli.common import EXIT_FAILED, EXIT_OK, error, human_bytes, positive_int
-from cleaner.i18n import N_, _, number, pgettext, time_of
+from cleaner.i18n import N_, _, number, pgettext, stored_words, time_of
 from cleaner.removal.undolog import (
     BadEntry,
     Batch,
@@ -141,7 +141,7 @@ def _print_batch(b: Batch, entries: list[LogEntry], bad: list[BadEntry]) -> None
         if e.destination and e.outcome is Outcome.MOVED:
             line += f"\n             → {e.method.value}: {printable_path(e.destination)}"
         if e.detail:
-            line += f"\n             ({printable(e.detail)})"
+            line += f"\n             ({printable(stored_words(e.detail))})"
         if e.restore_state:
             back = e.restore_state.replace("_", " ")
             line += "\n             " + _("restore: {state}").format(state=printable(back))

@@ -61,6 +61,8 @@ from cleaner.sidecars import FolderIndexes, belongs_to, regular_stat
 from cleaner.version import __version__
 
 STAGE = N_("Moving copies to the trash")
+# What a file the trash refused says to do, after why (stored English; `stored_words`)
+CHOOSE_QUARANTINE = N_("choose a quarantine folder to remove it")
 # How old (seconds) a folder listing may be when checking a picture's sidecars before its
 # move: a huge folder is not listed again before each of thousands of moves.
 SIDECAR_LISTING_MAX_AGE = 1.0
@@ -374,7 +376,8 @@ def _remove_one(
                 destination = _where_trashed(path, started, locator)
             except TrashUnavailable as exc:
                 if opts.quarantine is not QuarantineMode.FALLBACK:
-                    log.mark_failed(entry_id, f"{exc}; choose a quarantine folder to remove it")
+                    # stored English, both parts catalog messages (`stored_words` says it)
+                    log.mark_failed(entry_id, f"{exc}; {CHOOSE_QUARANTINE}")
                     return KeptFile(path, KeepReason.TRASH_UNAVAILABLE, str(exc))
                 method = Method.QUARANTINE
                 destination = _quarantine_target(path, opts, batch_id)

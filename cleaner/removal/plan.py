@@ -22,7 +22,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 from cleaner.formats import is_image_candidate
-from cleaner.i18n import N_, _
+from cleaner.i18n import N_, _, stored_words
 from cleaner.models import DuplicateGroup, GroupKind, GroupMember, ScanResult, Sidecar
 from cleaner.removal.fileidentity import (
     BadPathForm,
@@ -141,7 +141,7 @@ class KeptFile:
         label = _(self.reason.label)
         if not self.detail:
             return label
-        return _("{reason} ({detail})").format(reason=label, detail=_(self.detail))
+        return _("{reason} ({detail})").format(reason=label, detail=stored_words(self.detail))
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import unquote_to_bytes
 
-from cleaner.i18n import N_, _
+from cleaner.i18n import N_, _, stored_words
 from cleaner.progress import CancelToken, Progress, ProgressMeter, final_event
 from cleaner.removal.movelock import one_mover_at_a_time
 from cleaner.removal.trash import (
@@ -132,7 +132,7 @@ class FileRestore:
             return text
         # Translators: {state} is what became of the file ("could not be put back"),
         # {detail} why
-        return _("{state}: {detail}").format(state=text, detail=_(self.detail))
+        return _("{state}: {detail}").format(state=text, detail=stored_words(self.detail))
 
 
 _STATE_TEXT = {

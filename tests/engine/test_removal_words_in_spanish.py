@@ -16,7 +16,7 @@ import pytest
 import cleaner.removal.trash
 from cleaner import resultio
 from cleaner.cli import main as cli_main
-from cleaner.i18n import set_language
+from cleaner.i18n import set_language, stored_words
 from cleaner.removal.move import QuarantineMode, RemovalOptions, run_removal
 from cleaner.removal.plan import plan_removal
 from cleaner.removal.trash import QUARANTINE_INDEX_NAME
@@ -68,6 +68,33 @@ def test_a_drive_without_a_trash_is_said_in_spanish_and_stored_in_english(
         details
         == ["this drive has no trash (network drive); choose a quarantine folder to remove it"] * 2
     )
+    # `history` says that stored English in Spanish, both of its parts
+    assert cli_main(["--lang", "es", "history", batch.id]) == 0
+    out, err = capsys.readouterr()
+    said = [line.strip() for line in out.splitlines() if "cuarentena para quitarlo" in line]
+    assert (
+        said
+        == ["(es una unidad de red, sin papelera; elija una carpeta de cuarentena para quitarlo)"]
+        * 2
+    ), out
+    assert "network drive" not in out + err
+
+
+def test_a_stored_detail_is_said_part_by_part_and_the_rest_as_written() -> None:
+    """`stored_words`: each "; "-joined part that is a catalog message is translated, a
+    path or the system's error stays as written (a path holding "; " too), and in English
+    the detail comes back as stored."""
+    stored = "this drive has no trash (network drive); choose a quarantine folder to remove it"
+    odd = "/mnt/share/a; b/photo.jpg; [Errno 5] Input/output error"
+    set_language("en")
+    assert stored_words(stored) == stored
+    assert stored_words(odd) == odd
+    set_language("es")
+    assert stored_words(stored) == (
+        "es una unidad de red, sin papelera; elija una carpeta de cuarentena para quitarlo"
+    )
+    assert stored_words(odd) == odd
+    assert stored_words("") == ""
 
 
 def test_a_recovered_undo_log_is_said_in_spanish(

@@ -47,6 +47,7 @@ from cleaner import (
     ngettext,
     number,
     pgettext,
+    stored_words,
     time_of,
 )
 from ui.format import plain_tooltip
@@ -111,7 +112,7 @@ def entry_text(e: LogEntry) -> str:
         return _("Could not be put back: the file in the Trash is different now")
     if state == "failed":
         if e.detail:
-            return _("Could not be put back: {why}").format(why=e.detail)
+            return _("Could not be put back: {why}").format(why=stored_words(e.detail))
         return _("Could not be put back")
     if e.outcome is Outcome.MOVED:
         return _("In the quarantine folder") if quarantine else _("In the Trash")
@@ -120,7 +121,9 @@ def entry_text(e: LogEntry) -> str:
             return _("Interrupted: may be in the quarantine folder")
         return _("Interrupted: may be in the Trash")
     if e.outcome in (Outcome.SKIPPED, Outcome.FAILED):
-        return _("Not moved: {why}").format(why=e.detail) if e.detail else _("Not moved")
+        if e.detail:
+            return _("Not moved: {why}").format(why=stored_words(e.detail))
+        return _("Not moved")
     return _("Not moved (it never left)")
 
 

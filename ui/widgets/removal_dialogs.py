@@ -58,6 +58,7 @@ from cleaner import (
     human_size,
     ngettext,
     number,
+    stored_words,
 )
 from ui.format import plain_tooltip, short_folder
 
@@ -124,7 +125,7 @@ def kept_reason_text(kept: KeptFile) -> str:
 def kept_reason_tooltip(kept: KeptFile) -> str:
     """The sentence, plus the engine's detail (such as the sizes before and after)."""
     text = kept_reason_text(kept)
-    return f"{text}\n{_capitalised(kept.detail)}." if kept.detail else text
+    return f"{text}\n{_capitalised(stored_words(kept.detail))}." if kept.detail else text
 
 
 def wrappable(text: str) -> str:
