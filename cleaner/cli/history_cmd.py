@@ -7,6 +7,7 @@ from typing import Any
 
 from cleaner.cli.common import EXIT_FAILED, EXIT_OK, error, human_bytes, positive_int
 from cleaner.i18n import N_, _, number, pgettext, stored_words, time_of
+from cleaner.removal.restore import restore_state_words
 from cleaner.removal.undolog import (
     BadEntry,
     Batch,
@@ -143,7 +144,7 @@ def _print_batch(b: Batch, entries: list[LogEntry], bad: list[BadEntry]) -> None
         if e.detail:
             line += f"\n             ({printable(stored_words(e.detail))})"
         if e.restore_state:
-            back = e.restore_state.replace("_", " ")
+            back = restore_state_words(e.restore_state)
             line += "\n             " + _("restore: {state}").format(state=printable(back))
             if e.restored_to and e.restored_to != e.original_path:
                 line += f" → {printable_path(e.restored_to)}"

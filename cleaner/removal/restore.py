@@ -148,6 +148,15 @@ _STATE_TEXT = {
 }
 
 
+def restore_state_words(stored: str) -> str:
+    """A restore state as the undo log stores it ("not_in_trash"), in the user's
+    language; a value this PhotoSift does not write (a hand-edited log) as written."""
+    try:
+        return _(_STATE_TEXT[RestoreState(stored)])
+    except ValueError:
+        return stored.replace("_", " ")
+
+
 @dataclass(frozen=True, slots=True)
 class RestoreFinished:
     batch_id: str

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import cleaner
+from tests.helpers.engine_modules import needs_a_missing_extra
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -96,6 +97,38 @@ def test_the_front_door_exports_what_it_imports() -> None:
         assert hasattr(cleaner, name), name
 
 
+def test_the_compiled_loops_are_loaded_only_through_the_kernel_facade() -> None:
+    """numba is the [fast] extra: loading every engine module but the loops themselves,
+    and the command line, loads neither numba nor the loops (the facade imports them on
+    the first big search), so an install without the extra works."""
+    script = textwrap.dedent(
+        """
+        import importlib, pkgutil, sys
+        import cleaner
+        for info in pkgutil.walk_packages(cleaner.__path__, "cleaner."):
+            if not info.name.endswith(("__main__", "_lsh_jit")):
+                importlib.import_module(info.name)
+        from cleaner.cli import build_parser
+        build_parser().parse_args(["scan", "."])
+        loaded = sorted(
+            m for m in sys.modules
+            if m.split(".")[0] in ("numba", "llvmlite") or m.endswith("_lsh_jit")
+        )
+        print("NUMBA", loaded)
+        """
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "NUMBA []" in proc.stdout
+
+
 def test_importing_every_engine_module_loads_no_qt() -> None:
     package_dir = Path(cleaner.__file__).parent
     modules = sorted(
@@ -105,6 +138,7 @@ def test_importing_every_engine_module_loads_no_qt() -> None:
         for p in package_dir.rglob("*.py")
         if p.name != "__main__.py"
     )
+    modules = [m for m in modules if m not in needs_a_missing_extra()]
     assert "cleaner.detect.scan" in modules
     assert "cleaner.cli.scan_cmd" in modules
     script = textwrap.dedent(
@@ -148,14 +182,14 @@ def test_dask_is_imported_only_by_the_cluster_runner_and_only_when_a_cluster_is_
         import importlib, pkgutil, sys
         import cleaner
         for info in pkgutil.walk_packages(cleaner.__path__, "cleaner."):
-            if not info.name.endswith("__main__"):
+            if not info.name.endswith("__main__") and info.name not in {extra!r}:
                 importlib.import_module(info.name)
         from cleaner.cli import build_parser
         build_parser().parse_args(["catalog", "build", ".", "--label", "a", "--out", "x"])
         loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("dask", "distributed"))
         print("DASK", loaded)
         """
-    )
+    ).replace("{extra!r}", repr(needs_a_missing_extra()))
     proc = subprocess.run(
         [sys.executable, "-c", script],
         cwd=REPO,

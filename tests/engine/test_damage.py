@@ -555,14 +555,11 @@ def test_pillow_still_refuses_truncated_pictures() -> None:
     LOAD_TRUNCATED_IMAGES (a common 'fix' for decode errors) would turn every cut copy
     into a half-grey picture again."""
     import importlib
-    import pkgutil
 
     from PIL import ImageFile
 
-    import cleaner
+    from tests.helpers.engine_modules import importable_engine_modules
 
-    for module in pkgutil.walk_packages(cleaner.__path__, "cleaner."):
-        if module.name.endswith("__main__"):
-            continue
-        importlib.import_module(module.name)
+    for name in importable_engine_modules():
+        importlib.import_module(name)
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False

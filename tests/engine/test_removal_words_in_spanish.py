@@ -164,3 +164,21 @@ def test_files_found_without_the_log_are_listed_in_spanish(
     assert "regular file" not in err
     assert "line" not in err
     assert "quarantine batch" not in out
+
+
+def test_history_says_what_became_of_each_file_put_back_in_spanish(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`history BATCH` after an undo: each file's restore state, stored as a code
+    ("restored"), is said in Spanish, not as the code with its underscores."""
+    res = exact_result(env.photos, groups=3, copies=2)
+    with UndoLog() as log:
+        assert len(run_removal(plan_removal(res), log).removed) == 3
+        (batch,) = log.batches()
+    assert cli_main(["undo", batch.id]) == 0
+    capsys.readouterr()
+    assert cli_main(["--lang", "es", "history", batch.id]) == 0
+    out, err = capsys.readouterr()
+    states = [line.strip() for line in out.splitlines() if "devolución:" in line]
+    assert states == ["devolución: devuelto"] * 3, out
+    assert "restore" not in out + err
