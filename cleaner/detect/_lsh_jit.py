@@ -23,6 +23,16 @@ def _popcount(typingctx, x):
     return signature, codegen
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _seen_elsewhere(x, seen):
+    """Whether two hashes `x` apart (their XOR) share the key of a table in `seen` (a
+    mask of its sampled bits each): that table reports the pair itself."""
+    for m in range(seen.shape[0]):  # noqa: SIM110 (numba compiles a loop, not any())
+        if x & seen[m] == 0:
+            return True
+    return False
+
+
 @njit(cache=True, nogil=True)
 def packed_keys(hashes, byte_keys, index_bits):
     """(key << index_bits) | entry for every entry, in entry order. The key is the OR of
@@ -61,7 +71,6 @@ def run_pairs(packed, hashes, index_bits, limit, seen, out_a, out_b):
     shift = np.uint64(index_bits)
     mask = np.uint64((1 << index_bits) - 1)
     room = out_a.shape[0]
-    masks = seen.shape[0]
     found = 0
     for i in range(n - 1):
         key = packed[i] >> shift
@@ -74,14 +83,7 @@ def run_pairs(packed, hashes, index_bits, limit, seen, out_a, out_b):
             b = packed[j] & mask
             x = first ^ hashes[b]
             j += 1
-            if _popcount(x) > limit:
-                continue
-            elsewhere = False
-            for m in range(masks):
-                if x & seen[m] == 0:
-                    elsewhere = True
-                    break
-            if elsewhere:
+            if _popcount(x) > limit or _seen_elsewhere(x, seen):
                 continue
             if found < room:
                 out_a[found] = a
@@ -101,7 +103,6 @@ def cross_pairs(packed, hashes, index_bits, n, per, limit, crowd, seen, out_v, o
     shift = np.uint64(index_bits)
     mask = np.uint64((1 << index_bits) - 1)
     room = out_v.shape[0]
-    masks = seen.shape[0]
     found = 0
     start = 0
     while start < count - 1:
@@ -130,14 +131,7 @@ def cross_pairs(packed, hashes, index_bits, n, per, limit, crowd, seen, out_v, o
                     if b == own:
                         continue
                     x = h ^ hashes[b]
-                    if _popcount(x) > limit:
-                        continue
-                    elsewhere = False
-                    for m in range(masks):
-                        if x & seen[m] == 0:
-                            elsewhere = True
-                            break
-                    if elsewhere:
+                    if _popcount(x) > limit or _seen_elsewhere(x, seen):
                         continue
                     if found < room:
                         out_v[found] = v

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
@@ -85,21 +86,11 @@ def table_pairs(
     and are within `limit`, except those whose hashes also agree on every bit of one of
     the `seen` masks (tables that report them themselves). `index_bits`: bits for an
     entry's index (len(hashes) - 1 fits). Needs `available()`."""
-    jit = _compiled()
-    if jit is None:
-        raise RuntimeError("the compiled LSH kernel is not available")
-    if len(positions) + index_bits > 64:
-        raise ValueError("too many hashes for one key")
-    packed: U64 = jit.packed_keys(hashes, byte_keys(positions), index_bits)
-    packed.sort()
-    room = max(1024, len(hashes) // 16)
-    while True:
-        out_a = np.empty(room, dtype=np.int64)
-        out_b = np.empty(room, dtype=np.int64)
-        found = int(jit.run_pairs(packed, hashes, index_bits, limit, seen, out_a, out_b))
-        if found <= room:
-            return out_a[:found], out_b[:found]
-        room = found
+    jit, packed = _sorted_keys(hashes, positions, index_bits)
+    return _with_room(
+        len(hashes),
+        lambda out_a, out_b: jit.run_pairs(packed, hashes, index_bits, limit, seen, out_a, out_b),
+    )
 
 
 def cross_pairs(
@@ -118,6 +109,17 @@ def cross_pairs(
     and are within `limit`, v's own picture excepted, and not in a table of `seen`; a
     run of base entries x variants over `crowd` (0: no limit) is not read. Needs
     `available()`."""
+    jit, packed = _sorted_keys(hashes, positions, index_bits)
+    return _with_room(
+        len(hashes),
+        lambda out_v, out_b: jit.cross_pairs(
+            packed, hashes, index_bits, bases, per, limit, crowd, seen, out_v, out_b
+        ),
+    )
+
+
+def _sorted_keys(hashes: U64, positions: I64, index_bits: int) -> tuple[Any, U64]:
+    """The compiled loops and every entry's (key << index_bits) | entry, sorted."""
     jit = _compiled()
     if jit is None:
         raise RuntimeError("the compiled LSH kernel is not available")
@@ -125,15 +127,17 @@ def cross_pairs(
         raise ValueError("too many hashes for one key")
     packed: U64 = jit.packed_keys(hashes, byte_keys(positions), index_bits)
     packed.sort()
-    room = max(1024, len(hashes) // 16)
+    return jit, packed
+
+
+def _with_room(entries: int, write: Callable[[I64, I64], Any]) -> tuple[I64, I64]:
+    """The pairs a compiled loop writes into two arrays it is given: it says how many
+    there are, and is called again with arrays that big when they did not fit."""
+    room = max(1024, entries // 16)
     while True:
-        out_v = np.empty(room, dtype=np.int64)
+        out_a = np.empty(room, dtype=np.int64)
         out_b = np.empty(room, dtype=np.int64)
-        found = int(
-            jit.cross_pairs(
-                packed, hashes, index_bits, bases, per, limit, crowd, seen, out_v, out_b
-            )
-        )
+        found = int(write(out_a, out_b))
         if found <= room:
-            return out_v[:found], out_b[:found]
+            return out_a[:found], out_b[:found]
         room = found

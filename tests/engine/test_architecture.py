@@ -97,6 +97,21 @@ def test_the_front_door_exports_what_it_imports() -> None:
         assert hasattr(cleaner, name), name
 
 
+def _in_a_fresh_python(script: str) -> subprocess.CompletedProcess[str]:
+    """`script` run by this Python in a new process (nothing imported yet), from the
+    repository; it must succeed."""
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc
+
+
 def test_the_compiled_loops_are_loaded_only_through_the_kernel_facade() -> None:
     """numba is the [fast] extra: loading every engine module but the loops themselves,
     and the command line, loads neither numba nor the loops (the facade imports them on
@@ -117,15 +132,7 @@ def test_the_compiled_loops_are_loaded_only_through_the_kernel_facade() -> None:
         print("NUMBA", loaded)
         """
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = _in_a_fresh_python(script)
     assert "NUMBA []" in proc.stdout
 
 
@@ -155,15 +162,7 @@ def test_importing_every_engine_module_loads_no_qt() -> None:
             sys.exit(1)
         """
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = _in_a_fresh_python(script)
     assert f"LOADED {len(modules)}" in proc.stdout
 
 
@@ -190,15 +189,7 @@ def test_dask_is_imported_only_by_the_cluster_runner_and_only_when_a_cluster_is_
         print("DASK", loaded)
         """
     ).replace("{extra!r}", repr(needs_a_missing_extra()))
-    proc = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = _in_a_fresh_python(script)
     assert "DASK []" in proc.stdout
 
 
