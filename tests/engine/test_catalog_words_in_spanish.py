@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,11 +25,11 @@ from tests.helpers.catalogs import Estate, make_estate
 
 
 @pytest.fixture(autouse=True)
-def _english_after(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _no_locale_from_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The language comes from --lang or set_language only (conftest's `_english` sets
+    English back after every test)."""
     for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(var, raising=False)
-    yield
-    set_language("en")
 
 
 @pytest.fixture(scope="module")

@@ -3,20 +3,10 @@ files) are said in the user's language; what the undo log stores stays English."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from cleaner.i18n import set_language
 from cleaner.removal.movelock import AnotherRemovalRunning
 from cleaner.removal.plan import KeepReason, KeptFile, change_detail
 from cleaner.safeopen import kind_of
-
-
-@pytest.fixture(autouse=True)
-def _english_after() -> Iterator[None]:
-    yield
-    set_language("en")
 
 
 def test_why_a_file_stays_is_spanish_when_shown_and_english_when_stored() -> None:

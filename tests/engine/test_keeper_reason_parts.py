@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -34,12 +33,6 @@ from cleaner.phrases import value_words
 from tests.engine.test_keeper_criteria import BASE
 from tests.engine.test_kept_over import groups
 from tests.helpers.synthetic_result import result_of, synthetic_groups
-
-
-@pytest.fixture(autouse=True)
-def _english_after() -> Iterator[None]:
-    yield
-    set_language("en")
 
 
 def _group(cands: list[Candidate], criteria: tuple = CRITERIA) -> DuplicateGroup:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -34,13 +33,6 @@ from cleaner.keep.quality import KeeperChoice
 from cleaner.models import DuplicateGroup, GroupKind, ImageMetrics
 from tests.engine.test_keeper_criteria import BASE
 from tests.helpers.synthetic_result import result_of, synthetic_groups
-
-
-@pytest.fixture(autouse=True)
-def _english_after() -> Iterator[None]:
-    yield
-    set_language("en")
-
 
 RULES = PathRules(prefer=("originals",), avoid=("downloads",))
 MINUTE = 60 * 10**9

@@ -9,22 +9,12 @@ breakdown has always said.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-
-import pytest
 
 from cleaner.i18n import set_language
 from cleaner.keep import QualityPart, part_label, part_words, quality_breakdown
 from cleaner.models import DamageReason, ImageMetrics
 from tests.helpers.quality_cases import quality_cases
 from tests.helpers.synthetic_result import _METRICS
-
-
-@pytest.fixture(autouse=True)
-def _english_after() -> Iterator[None]:
-    yield
-    set_language("en")
-
 
 # Words the same in both languages, and the values (formats, the camera)
 SAME = {"original", "bits", "gps", "jpeg", "png", "gif", "webp", "heif", "canon", "eos"}

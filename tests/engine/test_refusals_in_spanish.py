@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,12 +17,6 @@ from cleaner.removal.undolog import UndoLog, default_log_path
 from tests.helpers import images
 from tests.helpers.catalogs import make_estate
 from tests.helpers.removal_helpers import Env, exact_result, isolate
-
-
-@pytest.fixture(autouse=True)
-def _english_after() -> Iterator[None]:
-    yield
-    set_language("en")
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,12 +22,6 @@ from cleaner.removal.trash import QUARANTINE_INDEX_NAME
 from cleaner.removal.undolog import LOG_FILE_NAME, Outcome, UndoLog
 from tests.helpers.damaged_log import damage_middle_page
 from tests.helpers.removal_helpers import Env, exact_result, isolate
-
-
-@pytest.fixture(autouse=True)
-def _english_after() -> Iterator[None]:
-    yield
-    set_language("en")
 
 
 @pytest.fixture

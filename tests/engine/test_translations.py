@@ -11,7 +11,6 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -27,12 +26,6 @@ ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "cleaner" / "locale"
 POT = LOCALE / "photosift.pot"
 LANGUAGES = sorted(p.parent.parent.name for p in LOCALE.glob("*/LC_MESSAGES/photosift.po"))
-
-
-@pytest.fixture(autouse=True)
-def _english_after() -> Iterator[None]:
-    yield
-    set_language("en")
 
 
 def _catalog(language: str):
