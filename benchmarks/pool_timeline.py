@@ -55,17 +55,6 @@ _REAL = {
 }
 
 
-def _schedstat() -> tuple[float, float]:
-    """This thread's (seconds on a CPU, seconds runnable but waiting for one), from the
-    kernel: what the scheduler withheld is told apart from what the code waited for."""
-    try:
-        with open("/proc/thread-self/schedstat") as fh:
-            run, wait, _ = fh.read().split()
-    except (OSError, ValueError):
-        return 0.0, 0.0
-    return int(run) / 1e9, int(wait) / 1e9
-
-
 _THREAD_RECORDS: list[list[Any]] = []  # thread pool: kept in memory (list.append is atomic)
 _PROCESS_LOG: list[Any] = []  # process pool: this worker's open log file
 
