@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from cleaner.detect import lsh_kernel
+from cleaner.detect import lsh_kernel, lsh_numpy
 from cleaner.progress import drain
 
 BRUTE_FORCE_LIMIT = 400_000_000  # query x base comparisons done exactly
@@ -351,18 +351,17 @@ def _lsh(
 
     def one_table(table: int) -> I64:
         runs: Iterable[tuple[I64, I64]]
+        # a pair that also shares a key in one of the few tables before this one is
+        # reported there: not reading it again here keeps verify's work down, and the
+        # pairs found the same (each table's masks are fixed, whatever the threads)
+        seen = masks[max(0, table - SEEN_TABLES) : table]
+        limit = threshold + slack
         if compiled:
-            # a pair that also shares a key in one of the few tables before this one is
-            # reported there: not reading it again here keeps verify's work down, and the
-            # pairs found the same (each table's masks are fixed, whatever the threads)
-            seen = masks[max(0, table - SEEN_TABLES) : table]
-            limit = threshold + slack
             runs = [
                 lsh_kernel.table_pairs(entries, positions[table], index.index_bits, limit, seen)
             ]
-        else:
-            skeys, order = index.split(index.sorted(positions[table]))
-            runs = _near_run_pairs(skeys, order, entries[order], threshold + slack)
+        else:  # the same pairs in numpy (a desktop install has no numba)
+            runs = lsh_numpy.table_pairs(entries, int(masks[table]), index.index_bits, limit, seen)
         found: list[I64] = []
         for a, b in runs:
             if has_variants:

@@ -276,18 +276,24 @@ def confirm(
     # two skies apart: no heavy crop then, but a low-detail one (decided below on its
     # detail maps; see `cleaner.detect.crops`)
     passed[grid] = (corr[grid] >= HEAVY_CROP_PREFILTER) & (pixels is not None)
+    # the checks below can only refuse: each runs on the rows still passing (at 1M
+    # pictures most heavy-crop candidates fail the prefilter above)
     heavy_rows = idx[heavy]
-    if len(heavy_rows):
-        shaped = structured(thumbs)
-        passed[heavy_rows] &= shaped[local_i[heavy]] & shaped[local_j[heavy]]
+    live = passed[heavy_rows]
+    if live.any():
+        rows, end_i, end_j = heavy_rows[live], local_i[heavy][live], local_j[heavy][live]
+        ends, at = np.unique(np.concatenate([end_i, end_j]), return_inverse=True)
+        shaped = structured(thumbs[ends])[at]
         # a crop is a claim that the window explains j better than the whole of i does
         # (a smooth picture's window looks like its stamped or re-saved copy too)
-        whole = thumb_correlation(thumbs, local_i[heavy], local_j[heavy], 0 * local_i[heavy])
-        passed[heavy_rows] &= corr[heavy_rows] > whole
+        whole = thumb_correlation(thumbs, end_i, end_j, 0 * end_i)
+        passed[rows] = shaped[: len(rows)] & shaped[len(rows) :] & (corr[rows] > whole)
     light_rows = idx[light]
-    if len(light_rows):  # the same claim for a light crop (burst frames: the scene, moved)
-        whole = thumb_correlation(thumbs, local_i[light], local_j[light], 0 * local_i[light])
-        passed[light_rows] &= corr[light_rows] > whole
+    live = passed[light_rows]
+    if live.any():  # the same claim for a light crop (burst frames: the scene, moved)
+        rows, end_i, end_j = light_rows[live], local_i[light][live], local_j[light][live]
+        whole = thumb_correlation(thumbs, end_i, end_j, 0 * end_i)
+        passed[rows] = corr[rows] > whole
     low_crops = np.nonzero(keep & crop & low)[0]  # decided apart: `low_detail_crops`
     sq = np.flatnonzero(squashed[idx])
     if len(sq):  # a squashed copy passes a stricter test instead
