@@ -25,9 +25,12 @@ structure and are not found (JPEG and HEIC carry no checksum of their pixels).
 
 from __future__ import annotations
 
+import bisect
 import re
 import struct
 import zlib
+
+import numpy as np
 
 from cleaner.models import DamageReason
 from cleaner.safeopen import open_regular
@@ -41,15 +44,30 @@ _MARKER = re.compile(rb"\xff[^\x00]", re.DOTALL)
 _BETWEEN_SCANS = frozenset({0xC4, 0xCC, 0xDB, 0xDD, 0xDA, 0xFE, 0xDC, 0xD9, *range(0xE0, 0xF0)})
 _EOI = 0xD9
 _SOS = 0xDA
+# bytes of entropy-coded data compared at a time by `_marker_positions` (a few such blocks
+# fit in a core's L2 cache; smaller ones cost more in numpy calls: 16 KiB blocks 2.9 ms,
+# 128 KiB 1.1 ms for a 5 MB file, the regular expression 4 ms)
+_MARKER_BLOCK = 1 << 17
+
+# The formats whose structure is checked (as Pillow names them); the others get None.
+CHECKED_FORMATS = frozenset({"PNG", "JPEG", "MPO", "HEIF", "AVIF"})
 
 
 def file_damage(path: str, fmt: str) -> Damage | None:
     """The damage found in the file at `path` (format `fmt`, as Pillow named it), or None."""
-    if fmt not in ("PNG", "JPEG", "MPO", "HEIF", "AVIF"):
+    if fmt not in CHECKED_FORMATS:
         return None
     data = _read_regular(path)
     if data is None:
         return None  # it decoded a moment ago; a read error now is not damage
+    return damage_of(data, fmt)
+
+
+def damage_of(data: bytes, fmt: str) -> Damage | None:
+    """The damage found in `data`, the whole contents of a file of format `fmt` (as
+    Pillow named it), or None: for a caller that has read the file already."""
+    if fmt not in CHECKED_FORMATS:
+        return None
     if fmt == "PNG":
         return png_damage(data)
     if fmt in ("HEIF", "AVIF"):
@@ -95,6 +113,7 @@ def jpeg_damage(data: bytes) -> Damage | None:
     n = len(data)
     pos = 2
     scans = 0
+    markers: list[int] | None = None  # of the entropy-coded data, found at the first scan
     while True:
         if pos >= n:
             return DamageReason.TRUNCATED, f"JPEG ends at byte {n} without its end marker"
@@ -131,39 +150,71 @@ def jpeg_damage(data: bytes) -> Damage | None:
             return DamageReason.TRUNCATED, f"JPEG ends inside a marker segment at byte {at}"
         if marker == _SOS:
             scans += 1
-            pos, problem = _skip_entropy_data(data, pos)
+            if markers is None:
+                markers = _marker_positions(data, pos)
+            pos, problem = _skip_entropy_data(data, pos, markers)
             if problem is not None:
                 return problem
 
 
-def _skip_entropy_data(data: bytes, pos: int) -> tuple[int, Damage | None]:
+def _marker_positions(data: bytes, start: int) -> list[int]:
+    """Every position p >= `start` where 0xFF is followed by a byte other than 0 (a
+    marker, or a fill byte before one): where `_MARKER` matches, in order, overlapping
+    matches included.
+
+    Worked out for the rest of the file at once, in numpy: a camera JPEG's entropy-coded
+    data holds ~20,000 stuffed FF 00 pairs in 2-3 MB and only a few markers, and a byte
+    by byte search of it (the regular expression) cost ~1.2 ms a picture, holding the
+    GIL. Two comparisons a block of `_MARKER_BLOCK` bytes, into buffers that stay in the
+    processor's cache (whole-file temporaries cost more in page faults than in work),
+    and only a block with a marker is looked at byte by byte."""
+    a = np.frombuffer(data, dtype=np.uint8)
+    n = a.size - 1  # a marker needs the byte after it
+    ff = np.empty(min(_MARKER_BLOCK, max(n - start, 0)), dtype=bool)
+    nonzero = np.empty_like(ff)
+    found: list[int] = []
+    for lo in range(start, n, _MARKER_BLOCK):
+        hi = min(lo + _MARKER_BLOCK, n)
+        hit, after = ff[: hi - lo], nonzero[: hi - lo]
+        np.equal(a[lo:hi], 0xFF, out=hit)
+        np.not_equal(a[lo + 1 : hi + 1], 0, out=after)
+        np.logical_and(hit, after, out=hit)
+        if hit.any():
+            found.extend((np.flatnonzero(hit) + lo).tolist())
+    return found
+
+
+def _skip_entropy_data(data: bytes, pos: int, markers: list[int]) -> tuple[int, Damage | None]:
     """Past the entropy-coded data of one scan: the position of the marker that ends it,
-    checking its restart markers (FF D0-D7) come in order."""
+    checking its restart markers (FF D0-D7) come in order. `markers` holds every marker
+    position (`_marker_positions`) from this scan's start or earlier to the end."""
     expected = 0
+    i = bisect.bisect_left(markers, pos)
     while True:
-        found = _MARKER.search(data, pos)
-        if found is None:
+        if i == len(markers):
             return len(data), (
                 DamageReason.TRUNCATED,
                 f"JPEG picture data runs to the end of the file (byte {len(data)}) "
                 "without an end marker",
             )
-        marker = data[found.start() + 1]
+        start = markers[i]
+        marker = data[start + 1]
         if 0xD0 <= marker <= 0xD7:
             if marker != 0xD0 + expected:
-                return found.start(), (
+                return start, (
                     DamageReason.JPEG_CORRUPT_DATA,
-                    f"restart marker FF{marker:02X} out of order at byte {found.start()}",
+                    f"restart marker FF{marker:02X} out of order at byte {start}",
                 )
             expected = (expected + 1) % 8
-            pos = found.end()
+            # as a search from just past this marker: the next one starts 2 bytes on or later
+            i = bisect.bisect_left(markers, start + 2, i + 1)
             continue
         if marker == 0xFF:  # fill byte(s) before the marker that ends the scan
-            end = found.start()
+            end = start
             while end + 1 < len(data) and data[end + 1] == 0xFF:
                 end += 1
             return end, None
-        return found.start(), None
+        return start, None
 
 
 def _after_end(data: bytes, pos: int) -> Damage | None:
