@@ -9,6 +9,7 @@ memory numpy's allocator takes outside Python's). A few more functions of the he
 step are wrapped for it (its thumbnails, whitening, tree, groupings, both threaded
 passes). Prints grouping_1m's JSON with `rss_by_step`: for each tag the highest and the
 last RSS read under it (MiB) and the seconds spent in it, in the order first seen.
+`--smaps`: also what the process maps when the heavy step starts (`mappings`).
 """
 
 from __future__ import annotations
@@ -97,9 +98,56 @@ def _wrap_heavy_step() -> None:
             setattr(module, name, _tagged(label, getattr(module, name), generator))
 
 
-def main(path: Path, rotations: bool) -> dict[str, Any]:
+def _mappings() -> dict[str, Any]:
+    """This process's memory as the kernel maps it (/proc/self/smaps): resident MiB of the
+    heap, of anonymous mappings (numpy's big arrays, thread arenas) and of files, and the
+    largest anonymous mappings."""
+    rows: list[tuple[str, float]] = []
+    name = ""
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        fields = line.split()
+        if "-" in fields[0] and not fields[0].endswith(":"):
+            name = fields[5] if len(fields) > 5 else "[anon]"
+        elif fields[0] == "Rss:":
+            rows.append((name, int(fields[1]) / 1024))
+    kinds: dict[str, float] = {}
+    for name, mib in rows:
+        kind = name if name.startswith("[") else "file"
+        kinds[kind] = round(kinds.get(kind, 0.0) + mib, 1)
+    anon = sorted((mib for name, mib in rows if name == "[anon]"), reverse=True)
+    return {"by_kind_mb": kinds, "largest_anon_mb": [round(m, 1) for m in anon[:12]]}
+
+
+def _look_at_heavy_start() -> None:
+    """Record the process's mappings when the heavy-crop step starts (after a collection
+    and a trim: what is held, not what was freed)."""
+    import gc
+
+    import cleaner.detect.crops as crops
+    from cleaner.detect.memory import give_back_freed_memory
+
+    original = crops.heavy_crop_pairs
+
+    def looked(*args: Any, **kwargs: Any) -> Any:
+        gc.collect()
+        give_back_freed_memory()
+        _looks["heavy start"] = {"rss_mb": round(_rss_kb() / 1024, 1), **_mappings()}
+        return (yield from original(*args, **kwargs))
+
+    import cleaner.detect.matching as matching
+
+    for module in (crops, matching):
+        setattr(module, "heavy_crop_pairs", looked)  # noqa: B010 (a wrapper, as grouping_1m)
+
+
+_looks: dict[str, Any] = {}
+
+
+def main(path: Path, rotations: bool, smaps: bool = False) -> dict[str, Any]:
     grouping_1m._Timer = _TaggedTimer  # type: ignore[misc]
     _wrap_heavy_step()
+    if smaps:
+        _look_at_heavy_start()
     stop = threading.Event()
     sampler = threading.Thread(target=_sample, args=(stop,), daemon=True)
     sampler.start()
@@ -108,6 +156,7 @@ def main(path: Path, rotations: bool) -> dict[str, Any]:
     finally:
         stop.set()
         sampler.join()
+    result["mappings"] = _looks
     result["rss_by_step"] = {
         tag: {k: round(v, 1) for k, v in row.items()} for tag, row in _seen.items()
     }
@@ -115,4 +164,5 @@ def main(path: Path, rotations: bool) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(Path(sys.argv[1]), "--rotations" in sys.argv[2:])))
+    flags = sys.argv[2:]
+    print(json.dumps(main(Path(sys.argv[1]), "--rotations" in flags, "--smaps" in flags)))
