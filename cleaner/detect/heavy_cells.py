@@ -50,6 +50,7 @@ from cleaner.detect.crops import (
 )
 from cleaner.detect.fingerprint import THUMB_SIDE
 from cleaner.detect.index import Pairs, _in_threads
+from cleaner.detect.memory import give_back_freed_memory
 
 F32 = npt.NDArray[np.float32]
 U8 = npt.NDArray[np.uint8]
@@ -69,8 +70,10 @@ CELL_FLOOR = 0.88
 CELL_NEAREST = 2
 CELL_TRAIN = 20_000  # pictures drawn to train the tree (17 vectors each)
 _CHUNK = 4096  # pictures whose windows are placed at once (4096 x 16 x 36 floats: 9 MB)
-_LEAVES_PER_STEP = 64  # leaves scored at once (their windows computed together)
-_BATCHES_PER_PASS = 16  # batches grouped at once (`_LeafGroups`: 1/16 of a 1M library)
+# Leaves scored at once (their windows computed together): ~31,000 windows at a million
+# pictures, ~15 MB of temporaries on each thread (64 leaves held ~30 MB each).
+_LEAVES_PER_STEP = 32
+_BATCHES_PER_PASS = 32  # batches grouped at once (`_LeafGroups`: 1/16 of a 1M library)
 _GROUP_STEP = 1 << 20  # keys read at once to group them (`_grouped`)
 _SIDE = SKETCH_SIDE
 _CELLS = _SIDE * _SIDE
@@ -246,6 +249,7 @@ def _cell_pairs(thumbs: Thumbnails) -> Generator[tuple[int, int], None, Pairs]:
         return Pairs(empty, empty, empty, empty)
     transform = whitening_of(thumbs.rows(sample))
     coarse, fine = _tree(thumbs, transform)
+    give_back_freed_memory()  # the training sample's (cleaner.detect.memory)
     leaves = len(coarse) * fine.shape[1]
     leaf = np.empty(n * _PER, dtype=np.int16)
     whole = np.empty((n, _CELLS), dtype=np.float16)
@@ -267,6 +271,7 @@ def _cell_pairs(thumbs: Thumbnails) -> Generator[tuple[int, int], None, Pairs]:
     # collected in batch order, so the pairs do not depend on the threads.
     for step, _ in enumerate(_in_threads(describe, chunks)):
         yield step + 1, steps
+    give_back_freed_memory()  # the threads' chunks, before the scoring's batches
     groups = _LeafGroups(leaf, probes.reshape(-1), leaves, _LEAVES_PER_STEP * _BATCHES_PER_PASS)
 
     def score(batch: int) -> list[tuple[I64, I64, F32]]:
@@ -301,6 +306,10 @@ def _cell_pairs(thumbs: Thumbnails) -> Generator[tuple[int, int], None, Pairs]:
     found: list[tuple[I64, I64, F32]] = []
     for batch, pairs in enumerate(_in_threads(score, batches)):
         found += pairs
+        if batch % _BATCHES_PER_PASS == 0:
+            # the threads' heaps keep what their batches freed: given back now and then,
+            # they do not climb on one another (a millisecond or two each time)
+            give_back_freed_memory()
         yield chunks + batch + 1, steps
     return _nearest(found)
 
