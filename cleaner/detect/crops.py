@@ -163,12 +163,22 @@ _WHITEN_FLOOR = 1e-4  # eigenvalues below this share of the largest count as thi
 def whitening(thumbs: U8) -> F32 | None:
     """(36, 36): the halfway whitening of this library's mean-removed 6x6 reductions
     (`WHITEN_POWER`), or None for a library too small to estimate it."""
-    n = len(thumbs)
+    rows = whitening_rows(len(thumbs))
+    return None if rows is None else whitening_of(thumbs[rows])
+
+
+def whitening_rows(n: int) -> I64 | None:
+    """The pictures `whitening` estimates from (a fixed draw of a library of `n`), or None
+    for a library too small."""
     if n < WHITEN_MIN_SAMPLE:
         return None
     rng = np.random.default_rng(0xC70B)
-    rows = np.sort(rng.choice(n, min(n, WHITEN_SAMPLE), replace=False))
-    v = _reduce(thumbs[rows].astype(np.float32), (0.0, 0.0, 1.0, 1.0), SKETCH_SIDE)
+    return np.sort(rng.choice(n, min(n, WHITEN_SAMPLE), replace=False))
+
+
+def whitening_of(sample: U8) -> F32:
+    """`whitening` from the thumbnails of its `whitening_rows`, however they were read."""
+    v = _reduce(sample.astype(np.float32), (0.0, 0.0, 1.0, 1.0), SKETCH_SIDE)
     v = v.astype(np.float64)
     v -= v.mean(axis=1, keepdims=True)
     values, vectors = np.linalg.eigh(np.cov(v.T))
@@ -199,6 +209,12 @@ def thumb_table(fps: Sequence[Fingerprint]) -> U8:
     return np.frombuffer(packed, dtype=np.uint8).reshape(len(fps), THUMB_SIDE * THUMB_SIDE)
 
 
+def thumb_rows(fps: Sequence[Fingerprint], index: I64) -> U8:
+    """(len(index), 256): the thumbnails of pictures `index`."""
+    packed = b"".join([fps[k].thumb for k in index.tolist()])
+    return np.frombuffer(packed, dtype=np.uint8).reshape(len(index), THUMB_SIDE * THUMB_SIDE)
+
+
 def heavy_crop_pairs(fps: Sequence[Fingerprint]) -> Generator[tuple[int, int], None, Pairs]:
     """Candidate heavy-crop pairs: window g of picture i near picture j as a whole, as
     `Pairs` with t = GRID_KIND + g and d the sketch distance; for each j, only its
@@ -212,11 +228,13 @@ def heavy_crop_pairs(fps: Sequence[Fingerprint]) -> Generator[tuple[int, int], N
     if n < 2:
         empty = np.zeros(0, dtype=np.int64)
         return Pairs(empty, empty, empty, empty)
-    thumbs = thumb_table(fps)
     if n > HEAVY_INDEX_MAX_PICTURES:  # the sketch index no longer fits: float cells
-        from cleaner.detect.heavy_cells import cell_pairs  # it builds on this module
+        from cleaner.detect.heavy_cells import Thumbnails, cell_pairs  # builds on this module
 
-        return (yield from cell_pairs(thumbs))
+        # read from the fingerprints a few thousand at a time: a table of them all would
+        # be 256 MB on top of the fingerprints at a million pictures
+        return (yield from cell_pairs(Thumbnails(n, lambda index: thumb_rows(fps, index))))
+    thumbs = thumb_table(fps)
     if n > HEAVY_CROP_MAX_PICTURES:  # too many for every distance: an LSH index
         whole, windows = sketches(thumbs, whitening(thumbs))
         return (yield from _nearest_indexed(whole, windows))
@@ -547,9 +565,17 @@ def _plane_residual() -> F32:
 
 
 def structured(thumbs: U8) -> npt.NDArray[np.bool_]:
-    """Per 16x16 thumbnail row: is there more to it than a gradient (`MIN_STRUCTURE`)?"""
-    rest = thumbs.astype(np.float32) @ _plane_residual().T
-    return np.asarray(rest.std(axis=1) >= MIN_STRUCTURE)
+    """Per 16x16 thumbnail row: is there more to it than a gradient (`MIN_STRUCTURE`)?
+    In steps of `_STRUCTURE_ROWS`: the float residuals of 900,000 thumbnails at once were
+    ~0.9 GB each, and the peak of a million-picture grouping."""
+    out = np.empty(len(thumbs), dtype=bool)
+    for s in range(0, len(thumbs), _STRUCTURE_ROWS):
+        rest = thumbs[s : s + _STRUCTURE_ROWS].astype(np.float32) @ _plane_residual().T
+        out[s : s + len(rest)] = rest.std(axis=1) >= MIN_STRUCTURE
+    return out
+
+
+_STRUCTURE_ROWS = 16384  # thumbnails whose residuals are held at once (16 MB of floats)
 
 
 # Low-detail pictures (near-blank scans, documents, plain sky): their thumbnails are mostly

@@ -30,16 +30,27 @@ them and once, leaf by leaf, to score them, instead of being held (16 per pictur
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
+import threading
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
 import numpy.typing as npt
 from threadpoolctl import threadpool_limits
 
-from cleaner.detect.crops import GRID, GRID_KIND, GRID_STARTS, SKETCH_SIDE, _axis_map, whitening
+from cleaner.detect.crops import (
+    GRID,
+    GRID_KIND,
+    GRID_STARTS,
+    SKETCH_SIDE,
+    _axis_map,
+    whitening_of,
+    whitening_rows,
+)
 from cleaner.detect.fingerprint import THUMB_SIDE
 from cleaner.detect.index import Pairs, _in_threads
+from cleaner.detect.memory import give_back_freed_memory
 
 F32 = npt.NDArray[np.float32]
 U8 = npt.NDArray[np.uint8]
@@ -59,7 +70,11 @@ CELL_FLOOR = 0.88
 CELL_NEAREST = 2
 CELL_TRAIN = 20_000  # pictures drawn to train the tree (17 vectors each)
 _CHUNK = 4096  # pictures whose windows are placed at once (4096 x 16 x 36 floats: 9 MB)
-_LEAVES_PER_STEP = 64  # leaves scored at once (their windows computed together)
+# Leaves scored at once (their windows computed together): ~31,000 windows at a million
+# pictures, ~15 MB of temporaries on each thread (64 leaves held ~30 MB each).
+_LEAVES_PER_STEP = 32
+_BATCHES_PER_PASS = 32  # batches grouped at once (`_LeafGroups`: 1/16 of a 1M library)
+_GROUP_STEP = 1 << 20  # keys read at once to group them (`_grouped`)
 _SIDE = SKETCH_SIDE
 _CELLS = _SIDE * _SIDE
 _PER = len(GRID)
@@ -144,13 +159,14 @@ def tree_side(n: int) -> int:
     return max(2, min(CELL_SIDE, math.isqrt(n // CELL_PICTURES)))
 
 
-def _tree(thumbs: U8, transform: F32) -> tuple[F32, F32]:
+def _tree(thumbs: Thumbnails, transform: F32) -> tuple[F32, F32]:
     """Coarse (C, 36) and fine (C, C, 36) centres, from a fixed draw of the library."""
     rng = np.random.default_rng(0xCE11)
-    n = len(thumbs)
+    n = thumbs.count
     rows = np.sort(rng.choice(n, min(n, CELL_TRAIN), replace=False))
     parts = [
-        window_vectors(thumbs[rows[s : s + _CHUNK]], transform) for s in range(0, len(rows), _CHUNK)
+        window_vectors(thumbs.rows(rows[s : s + _CHUNK]), transform)
+        for s in range(0, len(rows), _CHUNK)
     ]
     sample = np.concatenate([w for w, _ in parts] + [v.reshape(-1, _CELLS) for _, v in parts])
     del parts
@@ -197,45 +213,43 @@ def _probes(v: F32, coarse: F32, fine: F32) -> npt.NDArray[np.int16]:
     return leaves
 
 
-def _grouped(keys: npt.NDArray[np.int16], count: int) -> tuple[npt.NDArray[np.int32], I64]:
-    """Positions of `keys` grouped by key, in order within a key (a counting sort: an
-    argsort of 16M windows would hold 128 MB of int64 at once), and each key's bounds."""
-    bounds = np.zeros(count + 1, dtype=np.int64)
-    np.cumsum(np.bincount(keys, minlength=count), out=bounds[1:])
-    order = np.empty(len(keys), dtype=np.int32)
-    cursor = bounds[:-1].copy()
-    step = 1 << 20
-    for s in range(0, len(keys), step):
-        part = keys[s : s + step]
-        o = np.argsort(part, kind="stable")
-        ordered = part[o]
-        heads = np.flatnonzero(np.append(True, ordered[1:] != ordered[:-1]))
-        rank = np.arange(len(o)) - np.repeat(heads, np.diff(np.append(heads, len(o))))
-        order[cursor[ordered] + rank] = s + o
-        cursor += np.bincount(part, minlength=count)
-    return order, bounds
+@dataclass(frozen=True)
+class Thumbnails:
+    """A library's 16x16 thumbnails, read a few thousand rows at a time (`rows(index)`
+    gives (len(index), 256)): the search holds no table of them all (256 MB at a million
+    pictures, on top of the fingerprints that hold them already)."""
+
+    count: int
+    rows: Callable[[I64], U8]
+
+    @staticmethod
+    def of_table(thumbs: U8) -> Thumbnails:
+        return Thumbnails(len(thumbs), lambda index: thumbs[index])
 
 
-def cell_pairs(thumbs: U8) -> Generator[tuple[int, int], None, Pairs]:
-    """Candidate heavy-crop pairs of a big library (thumbnails (N, 256)): as
-    `crops.heavy_crop_pairs`, `Pairs` with t = GRID_KIND + g (window g of i near all of
-    j) and d the sketch distance the cosine stands for (64 x angle / pi).
+def cell_pairs(thumbs: U8 | Thumbnails) -> Generator[tuple[int, int], None, Pairs]:
+    """Candidate heavy-crop pairs of a big library (thumbnails (N, 256), or read by rows:
+    `Thumbnails`): as `crops.heavy_crop_pairs`, `Pairs` with t = GRID_KIND + g (window g
+    of i near all of j) and d the sketch distance the cosine stands for (64 x angle / pi).
 
     Its products run on one BLAS thread (the limit holds while the generator runs, its
     consumer's progress reports included): OpenBLAS's threads on thousands of products
     of this size cost 5.5x the CPU at 100,000 pictures on a loaded machine (27.7 against
     5.0 CPU-s) and gained no time."""
+    source = thumbs if isinstance(thumbs, Thumbnails) else Thumbnails.of_table(thumbs)
     with threadpool_limits(limits=1, user_api="blas"):
-        return (yield from _cell_pairs(thumbs))
+        return (yield from _cell_pairs(source))
 
 
-def _cell_pairs(thumbs: U8) -> Generator[tuple[int, int], None, Pairs]:
-    n = len(thumbs)
+def _cell_pairs(thumbs: Thumbnails) -> Generator[tuple[int, int], None, Pairs]:
+    n = thumbs.count
     empty = np.zeros(0, dtype=np.int64)
-    transform = whitening(thumbs)
-    if n < 2 or transform is None:
+    sample = whitening_rows(n)
+    if n < 2 or sample is None:
         return Pairs(empty, empty, empty, empty)
+    transform = whitening_of(thumbs.rows(sample))
     coarse, fine = _tree(thumbs, transform)
+    give_back_freed_memory()  # the training sample's (cleaner.detect.memory)
     leaves = len(coarse) * fine.shape[1]
     leaf = np.empty(n * _PER, dtype=np.int16)
     whole = np.empty((n, _CELLS), dtype=np.float16)
@@ -247,7 +261,7 @@ def _cell_pairs(thumbs: U8) -> Generator[tuple[int, int], None, Pairs]:
     def describe(step: int) -> None:
         """Chunk `step`'s whole vectors, probes and window leaves, into its own rows."""
         s = step * _CHUNK
-        w, v = window_vectors(thumbs[s : s + _CHUNK], transform)
+        w, v = window_vectors(thumbs.rows(np.arange(s, min(n, s + _CHUNK))), transform)
         whole[s : s + len(w)] = w
         probes[s : s + len(w)] = _probes(w, coarse, fine)
         leaf[s * _PER : (s + len(w)) * _PER] = _leaves(v.reshape(-1, _CELLS), coarse, fine)
@@ -257,23 +271,25 @@ def _cell_pairs(thumbs: U8) -> Generator[tuple[int, int], None, Pairs]:
     # collected in batch order, so the pairs do not depend on the threads.
     for step, _ in enumerate(_in_threads(describe, chunks)):
         yield step + 1, steps
-    by_leaf, window_bounds = _grouped(leaf, leaves)
-    leaf = np.empty(0, dtype=np.int16)  # freed (a closure holds the name: no del)
-    probers, probe_bounds = _grouped(probes.reshape(-1), leaves)
-    probers //= CELL_PROBES
-    probes = np.empty((0, CELL_PROBES), dtype=np.int16)  # freed, as `leaf`
+    give_back_freed_memory()  # the threads' chunks, before the scoring's batches
+    groups = _LeafGroups(leaf, probes.reshape(-1), leaves, _LEAVES_PER_STEP * _BATCHES_PER_PASS)
 
     def score(batch: int) -> list[tuple[I64, I64, F32]]:
         """The best window of each picture probing a leaf of batch `batch`, when near."""
         pairs: list[tuple[I64, I64, F32]] = []
         first = batch * _LEAVES_PER_STEP
         last = min(leaves, first + _LEAVES_PER_STEP)
+        by_leaf, window_bounds, probers, probe_bounds, offset = groups.of(first)
+        first, last = first - offset, last - offset
         ids = by_leaf[window_bounds[first] : window_bounds[last]].astype(np.int64)
         vec = np.empty((len(ids), _CELLS), dtype=np.float32)
         g = ids % _PER
+        # each picture read once a batch (its windows share leaves: 2.5x fewer reads)
+        pictures, at = np.unique(ids // _PER, return_inverse=True)
+        read = thumbs.rows(pictures)
         for part in np.unique(g).tolist():
             rows = np.flatnonzero(g == part)
-            vec[rows] = _one_window(thumbs[ids[rows] // _PER], part, transform)
+            vec[rows] = _one_window(read[at[rows]], part, transform)
         base = window_bounds[first]
         for lf in range(first, last):
             w0, w1 = window_bounds[lf] - base, window_bounds[lf + 1] - base
@@ -289,9 +305,72 @@ def _cell_pairs(thumbs: U8) -> Generator[tuple[int, int], None, Pairs]:
 
     found: list[tuple[I64, I64, F32]] = []
     for batch, pairs in enumerate(_in_threads(score, batches)):
-        found += pairs
+        if pairs:  # one set of arrays a batch, made here: see `_compact`
+            found.append(_compact(pairs))
+        if batch % _BATCHES_PER_PASS == 0:
+            # the threads' heaps keep what their batches freed: given back now and then,
+            # they do not climb on one another (a millisecond or two each time)
+            give_back_freed_memory()
         yield chunks + batch + 1, steps
     return _nearest(found)
+
+
+class _LeafGroups:
+    """The windows and the probing wholes of a range of leaves (a pass of
+    `_BATCHES_PER_PASS` leaf batches), grouped by leaf, in order within a leaf: made when
+    a batch of the range first asks, from the 16-bit leaf and probe arrays, instead of
+    one grouping of all 16 windows of every picture (the 16M positions of a million
+    pictures are 64 MB as int32, their probes 32 MB more). Batches run on several threads
+    and only a few are queued at once, so all of them fall in two consecutive ranges:
+    the two newest are kept."""
+
+    def __init__(
+        self, leaf: npt.NDArray[np.int16], probes: npt.NDArray[np.int16], leaves: int, span: int
+    ) -> None:
+        self.leaf, self.probes, self.leaves, self.span = leaf, probes, leaves, span
+        self.made: dict[int, tuple[npt.NDArray[np.int32], I64, npt.NDArray[np.int32], I64]] = {}
+        self.lock = threading.Lock()
+
+    def of(self, first: int) -> tuple[npt.NDArray[np.int32], I64, npt.NDArray[np.int32], I64, int]:
+        """The groups of the range holding leaf `first`, and the range's first leaf."""
+        start = first - first % self.span
+        with self.lock:
+            if start not in self.made:
+                stop = min(self.leaves, start + self.span)
+                by_leaf, window_bounds = _grouped(self.leaf, start, stop)
+                probers, probe_bounds = _grouped(self.probes, start, stop)
+                probers //= CELL_PROBES  # the picture, from its probe's position
+                self.made[start] = (by_leaf, window_bounds, probers, probe_bounds)
+                for old in sorted(self.made)[:-2]:
+                    del self.made[old]
+            return (*self.made[start], start)
+
+
+def _grouped(
+    keys: npt.NDArray[np.int16], first: int, last: int
+) -> tuple[npt.NDArray[np.int32], I64]:
+    """Positions of the `keys` in [first, last) grouped by key, in order within a key, and
+    each key's bounds (from key `first`). Read in steps: the masks of 16M keys at once
+    would be 48 MB."""
+    parts = []
+    for s in range(0, len(keys), _GROUP_STEP):
+        part = keys[s : s + _GROUP_STEP]
+        parts.append(np.flatnonzero((part >= first) & (part < last)).astype(np.int32) + s)
+    where = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+    key = keys[where]
+    order = np.argsort(key, kind="stable")
+    bounds = np.zeros(last - first + 1, dtype=np.int64)
+    np.cumsum(np.bincount(key - first, minlength=last - first), out=bounds[1:])
+    return where[order], bounds
+
+
+def _compact(pairs: list[tuple[I64, I64, F32]]) -> tuple[I64, I64, F32]:
+    """A batch's pairs (three small arrays a leaf, made on a worker thread) as three
+    arrays made on this one. Kept until the end, the small arrays sat among the workers'
+    freed temporaries and held their heaps' pages: the score pass climbed ~250 MB at a
+    million pictures over what it used."""
+    v, j, score = zip(*pairs, strict=True)
+    return np.concatenate(v), np.concatenate(j), np.concatenate(score)
 
 
 def _nearest(found: list[tuple[I64, I64, F32]]) -> Pairs:

@@ -134,3 +134,83 @@ def test_the_pairs_do_not_depend_on_threads_or_step_sizes(monkeypatch: Any) -> N
         runs.append(listed(_pairs(thumbs)))
     assert runs[0] == runs[1] == default
     assert len(default) >= 39  # the crops, found (see above)
+
+
+def _straight_cell_pairs(thumbs: np.ndarray) -> Pairs:
+    """The cell search written straight: one table of thumbnails, every vector of the
+    library at once, each leaf's windows and probing wholes found by a full scan."""
+    from cleaner.detect.heavy_cells import _CELLS, _PER, CELL_FLOOR, CELL_PROBES
+
+    transform = crops.whitening(thumbs)
+    assert transform is not None
+    coarse, fine = heavy_cells._tree(heavy_cells.Thumbnails.of_table(thumbs), transform)
+    whole, windows = heavy_cells.window_vectors(thumbs, transform)
+    probes = heavy_cells._probes(whole, coarse, fine).reshape(-1)
+    leaf = heavy_cells._leaves(windows.reshape(-1, _CELLS), coarse, fine)
+    scored = np.stack([heavy_cells._one_window(thumbs, g, transform) for g in range(_PER)])
+    found = []
+    for lf in range(len(coarse) * fine.shape[1]):
+        ids = np.flatnonzero(leaf == lf)
+        q = np.flatnonzero(probes == lf) // CELL_PROBES
+        if not len(ids) or not len(q):
+            continue
+        cosines = whole[q].astype(np.float16).astype(np.float32) @ scored[ids % _PER, ids // _PER].T
+        best = cosines.argmax(axis=1)
+        top = cosines[np.arange(len(q)), best]
+        ok = top >= CELL_FLOOR
+        found.append((ids[best[ok]], q[ok], top[ok]))
+    return heavy_cells._nearest(found)
+
+
+def _listed(found: Pairs) -> list[tuple[int, int, int, int]]:
+    columns = (found.i, found.j, found.t, found.d)
+    return list(zip(*(c.tolist() for c in columns), strict=True))
+
+
+def test_thumbnails_read_by_rows_and_leaves_grouped_by_range_give_the_straight_pairs(
+    monkeypatch: Any,
+) -> None:
+    """The search reads thumbnails a chunk at a time (`Thumbnails`, no table of them all)
+    and groups the leaves a range at a time (`_LeafGroups`): at every chunk, batch, range
+    and grouping step, ending inside a leaf or not, it gives the straight search's list
+    (order, windows and distances included), from a table or from rows."""
+    import cleaner.detect.index as index
+
+    thumbs, _ = _smooth_library(3000, 40, 6)
+
+    def rows(index: Any) -> Any:
+        return np.ascontiguousarray(thumbs[index])
+
+    straight = _listed(_straight_cell_pairs(thumbs))
+    assert len(straight) >= 39
+    monkeypatch.setattr(index, "INDEX_THREADS", 2)
+    for chunk, per_step, per_pass, group_step in (
+        (4096, 64, 16, 1 << 20),
+        (1000, 5, 3, 7919),
+        (256, 3, 1, 4096),
+        (777, 7, 2, 48000),
+    ):
+        monkeypatch.setattr(heavy_cells, "_CHUNK", chunk)
+        monkeypatch.setattr(heavy_cells, "_LEAVES_PER_STEP", per_step)
+        monkeypatch.setattr(heavy_cells, "_BATCHES_PER_PASS", per_pass)
+        monkeypatch.setattr(heavy_cells, "_GROUP_STEP", group_step)
+        by_rows = drain(heavy_cells.cell_pairs(heavy_cells.Thumbnails(len(thumbs), rows)))
+        assert _listed(by_rows) == straight, (chunk, per_step, per_pass, group_step)
+        assert _listed(_pairs(thumbs)) == straight
+
+
+def test_big_libraries_read_their_thumbnails_from_the_fingerprints(monkeypatch: Any) -> None:
+    """Above the sketch index, `heavy_crop_pairs` hands the cells the fingerprints'
+    thumbnails by rows (`crops.thumb_rows`), never one table of them all: the same pairs."""
+    thumbs, _ = _smooth_library(3000, 40, 6)
+    fps = [Fingerprint(hash_bytes=bytes(8 * 8), thumb=t.tobytes()) for t in thumbs]
+    straight = _listed(_pairs(thumbs))
+
+    def no_table(_: Any) -> Any:
+        raise AssertionError("a table of every thumbnail")
+
+    monkeypatch.setattr(crops, "HEAVY_INDEX_MAX_PICTURES", 2999)
+    monkeypatch.setattr(crops, "thumb_table", no_table)
+    assert _listed(drain(crops.heavy_crop_pairs(fps))) == straight
+    index = np.array([5, 0, 2999, 5], dtype=np.int64)
+    assert crops.thumb_rows(fps, index).tolist() == thumbs[index].tolist()
