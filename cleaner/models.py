@@ -7,6 +7,7 @@ about a scan is one of these. They serialise to JSON through `cleaner.resultio`.
 from __future__ import annotations
 
 import enum
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -282,6 +283,10 @@ DIHEDRAL_BYTES = 8 * 8  # eight 64-bit hashes: the picture turned and mirrored e
 
 
 def _unpack(data: bytes) -> tuple[int, ...]:
+    # one C call for the whole row: scoring a set unpacks every member's hashes
+    # (`picture_distance`), two million members at 10M catalog rows
+    if len(data) % 8 == 0:
+        return struct.unpack(f">{len(data) // 8}Q", data)
     return tuple(int.from_bytes(data[k : k + 8], "big") for k in range(0, len(data), 8))
 
 

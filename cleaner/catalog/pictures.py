@@ -93,6 +93,15 @@ class ColumnPictures:
     def detail_map(self, k: int) -> bytes | None:
         return detailmap.map_of(self.catalogs[int(self.cat[k])], int(self.local[k]))
 
+    def has_detail_map(self) -> BOOL:
+        out = np.zeros(len(self), dtype=bool)
+        for n, c in enumerate(self.catalogs):
+            stored = np.zeros(len(c), dtype=bool)
+            stored[np.fromiter(c.detail.keys(), np.int64, len(c.detail))] = True
+            sel = np.flatnonzero(self.cat == n)
+            out[sel] = stored[self.local[sel]]
+        return out
+
     def fingerprints(self, index: I64) -> list[Fingerprint]:
         """The `Fingerprint`s of pictures `index`, made from one gather of each column
         (the canonical search reads the thumbnails of slices of them)."""

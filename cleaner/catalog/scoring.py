@@ -111,7 +111,10 @@ def _stored(estate: _Estate, unit: int) -> _Unit:
         columns.metrics[local],
         columns.hashes[local].tobytes(),
         columns.thumbs[local].tobytes(),
-        columns.detail.get(local),
+        # no detail map: scoring reads the metrics and hashes (`build_group` is given no
+        # links, so no detail is measured), and sending one cost its ~1.5 KB, its inflate,
+        # and, damaged, a set sent back here (where `Columns.analysis` notes it instead)
+        None,
         colour,
     )
     return (unit, n, stored)

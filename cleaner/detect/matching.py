@@ -105,7 +105,8 @@ def find_matches(
     (`cleaner.detect.crops.second_look`). `pictures`, when given, holds the same
     pictures as columns (`cleaner.detect.pictures`): the checks read them there."""
     data = ObjectPictures(fps, metrics) if pictures is None else pictures
-    pairs = yield from candidate_pairs(fps, thresholds, rotations, data)
+    # no second look (catalogs: no files), no heavy crop but between two detail maps
+    pairs = yield from candidate_pairs(fps, thresholds, rotations, data, pixels is None)
     give_back_freed_memory()  # each step starts from what is in use (cleaner.detect.memory)
     scores: list[npt.NDArray[np.float32]] = []
     keep = confirm(pairs, fps, metrics, thresholds, scores, pixels, data)
@@ -168,9 +169,12 @@ def candidate_pairs(
     thresholds: Thresholds,
     rotations: bool = False,
     pictures: PictureData | None = None,
+    heavy_on_maps: bool = False,
 ) -> Generator[float, None, Pairs]:
     """Candidate pairs of both searches. `Pairs.t` is the dihedral transform of picture
-    i (0 = as displayed) or `CROP_KIND + w` for crop window w of picture i."""
+    i (0 = as displayed) or `CROP_KIND + w` for crop window w of picture i.
+    `heavy_on_maps`: the heavy-crop search only among the pictures with a detail map
+    (`heavy_map_pairs`), for when there will be no second look."""
     data = ObjectPictures(fps, []) if pictures is None else pictures
     base, variants, crops, has_crops = _hash_arrays(data, rotations)
     turned: U64 | None = None  # (N, 8): every orientation's hash, for the canonical search
@@ -197,10 +201,31 @@ def candidate_pairs(
             pairs = Pairs(pairs.i[ok], pairs.j[ok], pairs.t[ok] - 1 + CROP_KIND, pairs.d[ok])
         found.append(pairs)
     if thresholds.crop_hamming > 0 and len(fps) > 1:  # heavy crops: cleaner.detect.crops
-        heavy = heavy_crop_pairs(fps)
+        heavy = heavy_map_pairs(data) if heavy_on_maps else heavy_crop_pairs(fps)
         found.append((yield from relay(heavy, step_fraction(len(searches), len(searches) + 1))))
     yield 1.0
     return Pairs(*(np.concatenate([getattr(p, f) for p in found]) for f in ("i", "j", "t", "d")))
+
+
+def heavy_map_pairs(pictures: PictureData) -> Generator[tuple[int, int], None, Pairs]:
+    """`heavy_crop_pairs` among the pictures with a detail map only, numbered as
+    `pictures`. Without a second look (`confirm`'s `pixels`: catalogs have no files)
+    `confirm` refuses every heavy crop but a low-detail one lined up on the detail maps
+    of both ends (`low_detail_crops`), so the others need not be searched: at 10M
+    catalog rows that is ~10 % of the pictures (the low-detail ones) instead of all,
+    ~8 CPU-min less (benchmarks/README.md, "estate pipeline cost, session 10")."""
+    chosen = np.flatnonzero(pictures.has_detail_map()).astype(np.int64)
+    thumbs = pictures.thumbs(chosen)
+    # the search reads the thumbnails only
+    subset = [Fingerprint(hash_bytes=b"", thumb=t) for t in _rows_as_bytes(thumbs)]
+    found = yield from heavy_crop_pairs(subset)
+    return Pairs(chosen[found.i], chosen[found.j], found.t, found.d)
+
+
+def _rows_as_bytes(rows: npt.NDArray[np.uint8]) -> list[bytes]:
+    packed = np.ascontiguousarray(rows).tobytes()
+    width = rows.shape[1] if rows.ndim == 2 else 0
+    return [packed[k * width : (k + 1) * width] for k in range(len(rows))]
 
 
 def exact_turns(count: int) -> bool:

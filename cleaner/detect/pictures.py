@@ -61,6 +61,11 @@ class PictureData(Protocol):
         """Picture k's 64x64 detail map (low-detail pictures carry one)."""
         ...
 
+    def has_detail_map(self) -> BOOL:
+        """Per picture: whether it carries a detail map (as stored: not decoded, so a
+        damaged one counts; `detail_map` then gives None)."""
+        ...
+
 
 def coloured(colours: U8, has: BOOL) -> BOOL:
     """Per row: a signature that strays far enough from grey to be compared
@@ -122,3 +127,7 @@ class ObjectPictures:
 
     def detail_map(self, k: int) -> bytes | None:
         return self.fps[k].detail_map
+
+    def has_detail_map(self) -> BOOL:
+        fps = self.fps
+        return np.fromiter((fp.detail_map is not None for fp in fps), bool, len(fps))

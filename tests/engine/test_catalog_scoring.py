@@ -3,14 +3,16 @@ gives the same sets, keepers and order as in this process, list to list."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from cleaner.catalog import scoring
 from cleaner.catalog.estate import CatalogScan, scan_catalogs
+from cleaner.catalog.schema import compute_checksum
 from cleaner.models import DuplicateGroup, ScanSettings
-from cleaner.progress import drain
+from cleaner.progress import Notice, drain
 from tests.helpers.synthetic_estate import write_synthetic_estate
 
 CATALOGS = 2
@@ -45,3 +47,41 @@ def test_workers_give_the_same_sets_as_one_process(
     assert any(len({m.path.split(":")[0] for m in g.members}) == 2 for g in here)
     assert any(m.protected for g in here for m in g.members)
     assert list(in_workers) == list(here)
+
+
+def test_a_damaged_map_in_a_set_scored_by_workers_is_scored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The score workers are sent no detail map: a damaged one (its checksum made to
+    match) in a set of byte-identical copies is not read, and the set is scored (a worker
+    used to hand such a set back, and this process stopped on an AssertionError)."""
+    write_synthetic_estate(
+        tmp_path, catalogs=2, per_catalog=300, planted_share=0.2, seed=5, copies_every=3
+    )
+    damaged = tmp_path / "server-00.catalog"
+    with sqlite3.connect(damaged) as conn:
+        # a low-detail picture with byte-identical copies: its set needs no map
+        rel, sha = next(
+            (r, s)
+            for r, s in conn.execute("SELECT relpath, sha256 FROM files ORDER BY relpath")
+            if bytes(r).startswith(b"again/")
+            and conn.execute("SELECT 1 FROM maps WHERE sha256 = ?", (s,)).fetchone()
+        )
+        conn.execute("UPDATE maps SET detail = ? WHERE sha256 = ?", (b"\x01not a map", sha))
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'checksum'", (compute_checksum(conn),))
+    conn.close()
+    monkeypatch.setattr(scoring, "PARALLEL_SETS", 0)  # every set on the workers
+    paths = [str(p) for p in sorted(tmp_path.glob("server-*.catalog"))]
+    events = scan_catalogs(paths, ScanSettings(roots=()))
+    notices: list[Notice] = []
+    while True:
+        try:
+            event = next(events)
+        except StopIteration as done:
+            groups = done.value.result.groups
+            break
+        if isinstance(event, Notice):
+            notices.append(event)
+    assert all("1 detail map" in n.text for n in notices)  # noted if read, never more
+    name = f"server-00:{bytes(rel).decode()}"
+    assert any(m.path == name for g in groups for m in g.members)

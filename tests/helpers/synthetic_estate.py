@@ -23,15 +23,19 @@ def write_synthetic_estate(
     planted_share: float,
     seed: int,
     copies_every: int = 0,
+    turns: tuple[int, ...] | None = None,
 ) -> None:
     """`catalogs` catalogs `server-NN.catalog` in `folder`, `per_catalog` pictures each,
     `planted_share` of them near copies of another. With `copies_every` N, every Nth
     picture also has two byte-identical copies, one beside it (in `again/`) and one on the
-    next server (in `mirror/`), each dated a little earlier than the picture."""
+    next server (in `mirror/`), each dated a little earlier than the picture. `turns`:
+    what the planted copies are (`synth_fingerprints.PLANT_KINDS`: crops too; by default
+    turned and mirrored only)."""
     from benchmarks.synth_fingerprints import PLANT_TURNS, generate
 
     total, planted, where = plan(catalogs, per_catalog, planted_share)
-    fps = generate(total, planted, threshold=10, rotations=True, seed=seed, turns=PLANT_TURNS)
+    kinds = PLANT_TURNS if turns is None else turns
+    fps = generate(total, planted, threshold=10, rotations=True, seed=seed, turns=kinds)
     maps = {int(k): n for n, k in enumerate(fps.detail_index.tolist())}
     distinct = total - planted
     rows: dict[int, list[SynthRow]] = {c: [] for c in range(catalogs)}
