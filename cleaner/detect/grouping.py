@@ -91,3 +91,24 @@ def star_clusters(
         free[members] = False
         clusters.append([int(nodes[x]), *sorted(nodes[members].tolist())])
     return clusters
+
+
+def safe_centres(
+    n: int, i: npt.NDArray[np.int64], j: npt.NDArray[np.int64], coloured: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.bool_]:
+    """Per node: may it be a star's representative before the others (`star_clusters`'
+    `first`)? A picture with colour may (`coloured`: its matches were colour-checked, so
+    what joins through it agrees in colour), and so may one without colour that matches
+    at most one picture with colour: no two pictures the colour check could tell apart
+    meet through it. Only a grey picture between two coloured ones (a black-and-white
+    copy of a red and of a green version of one design) must wait.
+
+    Without the second rule, a picture whose colour is faint (below
+    `cleaner.detect.checks.CHROMA_MIN`, as are most of its copies) loses the centre to a
+    heavy crop of it, whose colour cells are closer together and just over that line;
+    a turned copy, which matches the original but no heavy crop, is then left out
+    (benchmarks/README.md, "Light crops on new seeds, session 10")."""
+    ends = np.concatenate([i, j])
+    across = np.concatenate([coloured[j], coloured[i]]).astype(np.float64)
+    met = np.bincount(ends, weights=across, minlength=n)[:n]
+    return np.asarray(coloured[:n] | (met <= 1))

@@ -33,7 +33,7 @@ from cleaner.detect.crops import fine_pixels
 from cleaner.detect.decode import DecodeFailure, open_small, register_plugins
 from cleaner.detect.evidence import Links, StarLinks, group_evidence, star_links
 from cleaner.detect.fingerprint import prefix_digest, sha256_file
-from cleaner.detect.grouping import star_clusters
+from cleaner.detect.grouping import safe_centres, star_clusters
 from cleaner.detect.matching import Matches, find_matches, picture_distance
 from cleaner.detect.pictures import PictureData
 from cleaner.detect.reading_order import costliest_first
@@ -612,9 +612,8 @@ def group_pictures(
             event = meter.advance(0)
             if event is not None:
                 yield event
-        stars = star_clusters(
-            len(readable), matches.i, matches.j, matches.strength, matches.coloured
-        )
+        first = safe_centres(len(readable), matches.i, matches.j, matches.coloured)
+        stars = star_clusters(len(readable), matches.i, matches.j, matches.strength, first)
         if links is not None:
             links.append(star_links(matches, stars, readable))
         for cluster in stars:

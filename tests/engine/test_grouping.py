@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import cleaner.detect.scan
 from cleaner.detect.fingerprint import THUMB_SIDE
-from cleaner.detect.grouping import star_clusters
+from cleaner.detect.grouping import safe_centres, star_clusters
 from cleaner.detect.scan import run_scan
 from cleaner.models import (
     Analysis,
@@ -243,6 +243,32 @@ def test_star_clusters_put_preferred_nodes_at_the_centre() -> None:
     assert star_clusters(4, i, j) == [[3, 0, 1, 2]]  # by degree alone, 3 takes them all
     first = np.array([True, True, True, False])
     assert star_clusters(4, i, j, first=first) == [[0, 1, 3]]
+
+
+def test_a_faint_original_keeps_the_centre_from_its_coloured_heavy_crop() -> None:
+    # 0 the original, 1 turned, 2 resized, 3 re-saved: their colour is faint (no colour
+    # to compare); 4, a heavy crop, has its colour cells closer together and just over
+    # the line. 1 matches 0, 2 and 3 but not the crop (a turned crop is not searched).
+    i = np.array([0, 0, 0, 0, 1, 1, 2, 2, 3], dtype=np.int64)
+    j = np.array([1, 2, 3, 4, 2, 3, 3, 4, 4], dtype=np.int64)
+    coloured = np.array([False, False, False, False, True])
+    first = safe_centres(5, i, j, coloured)
+    assert first.tolist() == [True, True, True, True, True]
+    assert star_clusters(5, i, j, first=first) == [[0, 1, 2, 3, 4]]
+    # (with colour alone first, the crop took the centre and the turned copy was left out)
+    assert star_clusters(5, i, j, first=coloured) == [[4, 0, 2, 3]]
+
+
+def test_a_grey_copy_between_two_coloured_versions_still_waits() -> None:
+    # 3, a black-and-white copy, matches a red (0, 1) and a green (2) version
+    i = np.array([0, 0, 1, 3], dtype=np.int64)
+    j = np.array([1, 3, 3, 2], dtype=np.int64)
+    coloured = np.array([True, True, True, False])
+    first = safe_centres(4, i, j, coloured)
+    assert first.tolist() == [True, True, True, False]
+    assert star_clusters(4, i, j, first=first) == [[0, 1, 3]]
+    # one coloured match is not enough to wait: nothing it could join disagrees
+    assert safe_centres(4, i[:1], j[:1], coloured).tolist() == [True, True, True, True]
 
 
 def _star_clusters_by_dicts(
