@@ -13,6 +13,7 @@ import cleaner.detect.index
 from cleaner.detect import lsh_kernel
 from cleaner.detect.index import Pairs, _near_run_pairs, _Tables, search_pairs
 from cleaner.progress import drain
+from tests.helpers.lsh_hashes import clustered_hashes, planted_hashes
 
 U64 = np.uint64
 
@@ -36,19 +37,6 @@ def _kernel_table(
     return sorted(zip(a.tolist(), b.tolist(), strict=True))
 
 
-def _planted(count: int, seed: int, threshold: int) -> np.ndarray:
-    """`count` random hashes, a third of them copies of another at 0..threshold bits."""
-    rng = np.random.default_rng(seed)
-    hashes = rng.integers(0, 2**64, size=count, dtype=U64)
-    copies = rng.choice(count, size=count // 3, replace=False)
-    for copy in copies.tolist():
-        source = int(rng.integers(0, count))
-        flips = rng.choice(64, size=int(rng.integers(0, threshold + 1)), replace=False)
-        mask = sum(1 << int(bit) for bit in flips)
-        hashes[copy] = U64(int(hashes[source]) ^ mask)
-    return hashes
-
-
 # numba is the [fast] extra (pyproject.toml): `make test` installs it and says so with
 # PHOTOSIFT_REQUIRE_KERNEL=1, so there every test here runs and a kernel that does not load
 # fails; the headless venv (a server's plain install) has no numba and runs the numpy path,
@@ -64,18 +52,9 @@ def test_the_kernel_is_available() -> None:
     assert lsh_kernel.available()
 
 
-# hashes near a few centres (many keys shared, runs of several), and a random key
-_clustered = st.lists(
-    st.tuples(st.sampled_from([0, 2**63 + 12345, 0xFFFF_0000_FFFF_0000, 2**64 - 1]),
-              st.integers(0, 2**64 - 1), st.integers(0, 24)),
-    min_size=0, max_size=300,
-).map(lambda rows: np.array([c ^ (noise & ((1 << k) - 1) << (noise % 40)) & (2**64 - 1)
-                             for c, noise, k in rows], dtype=U64))  # fmt: skip
-
-
 @settings(max_examples=80, deadline=None)
 @given(
-    _clustered,
+    clustered_hashes,
     st.lists(st.integers(0, 63), min_size=1, max_size=40, unique=True),
     st.integers(0, 64),
 )
@@ -91,7 +70,7 @@ def test_one_table_gives_the_numpy_pairs(
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_planted_pairs_at_every_distance_table_by_table(seed: int) -> None:
     threshold = 12
-    hashes = _planted(4_000, seed, threshold)
+    hashes = planted_hashes(4_000, seed, threshold)
     rng = np.random.default_rng(seed)
     every_numpy: set[tuple[int, int]] = set()
     numpy_reads = 0
@@ -148,7 +127,7 @@ def _as_lists(pairs: Pairs) -> list[list[int]]:
 def test_the_search_finds_the_same_pairs_with_the_kernel(
     threads: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    hashes = _planted(6_000, 11, 10)
+    hashes = planted_hashes(6_000, 11, 10)
     numpy_path = _search(hashes, False, monkeypatch)
     kernel = _search(hashes, True, monkeypatch, threads=threads)
     assert _as_lists(kernel) == _as_lists(numpy_path)
@@ -158,7 +137,7 @@ def test_the_search_finds_the_same_pairs_with_the_kernel(
 def test_slack_and_verify_give_the_same_pairs_with_the_kernel(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    hashes = _planted(6_000, 12, 14)
+    hashes = planted_hashes(6_000, 12, 14)
     asked: list[int] = []
 
     def odd_first(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -191,7 +170,7 @@ def test_the_crop_window_search_finds_the_same_pairs_with_the_kernel(
 ) -> None:
     from cleaner.detect import crop_index
 
-    hashes = _planted(5_000, 21, 10)
+    hashes = planted_hashes(5_000, 21, 10)
     windows = _windows_of(hashes, 22, 2)
     found = []
     for compiled in (False, True):
@@ -209,7 +188,7 @@ def test_the_crop_window_search_finds_the_same_pairs_with_the_kernel(
 def test_the_variant_search_finds_the_same_pairs_with_the_kernel(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    hashes = _planted(5_000, 31, 10)
+    hashes = planted_hashes(5_000, 31, 10)
     windows = _windows_of(hashes, 32, 3)
     found = []
     for compiled in (False, True):

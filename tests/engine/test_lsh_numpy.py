@@ -13,6 +13,7 @@ import cleaner.detect.index
 from cleaner.detect import lsh_kernel, lsh_numpy
 from cleaner.detect.index import Pairs, _near_run_pairs, _Tables, search_pairs
 from cleaner.progress import drain
+from tests.helpers.lsh_hashes import clustered_hashes, planted_hashes
 
 U64 = np.uint64
 
@@ -48,30 +49,9 @@ def _table(
     return sorted(found)
 
 
-def _planted(count: int, seed: int, threshold: int) -> np.ndarray:
-    """`count` random hashes, a third of them copies of another at 0..threshold bits."""
-    rng = np.random.default_rng(seed)
-    hashes = rng.integers(0, 2**64, size=count, dtype=U64)
-    copies = rng.choice(count, size=count // 3, replace=False)
-    for copy in copies.tolist():
-        source = int(rng.integers(0, count))
-        flips = rng.choice(64, size=int(rng.integers(0, threshold + 1)), replace=False)
-        hashes[copy] = U64(int(hashes[source]) ^ sum(1 << int(bit) for bit in flips))
-    return hashes
-
-
-# hashes near a few centres (many keys shared, runs of several), and a random key
-_clustered = st.lists(
-    st.tuples(st.sampled_from([0, 2**63 + 12345, 0xFFFF_0000_FFFF_0000, 2**64 - 1]),
-              st.integers(0, 2**64 - 1), st.integers(0, 24)),
-    min_size=0, max_size=300,
-).map(lambda rows: np.array([c ^ (noise & ((1 << k) - 1) << (noise % 40)) & (2**64 - 1)
-                             for c, noise, k in rows], dtype=U64))  # fmt: skip
-
-
 @settings(max_examples=150, deadline=None)
 @given(
-    _clustered,
+    clustered_hashes,
     st.lists(st.integers(0, 63), min_size=1, max_size=40, unique=True),
     st.integers(0, 64),
     st.lists(st.integers(0, 2**64 - 1), max_size=3),
@@ -95,7 +75,7 @@ def test_one_table_gives_the_replaced_tables_pairs(
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_planted_pairs_at_every_distance_table_by_table(seed: int) -> None:
     threshold = 12
-    hashes = _planted(4_000, seed, threshold)
+    hashes = planted_hashes(4_000, seed, threshold)
     rng = np.random.default_rng(seed)
     positions = [rng.choice(64, size=12, replace=False) for _ in range(30)]
     masks = lsh_kernel.key_masks(positions)
@@ -145,14 +125,14 @@ def _as_lists(pairs: Pairs) -> list[list[int]]:
 
 @pytest.mark.parametrize("threads", [1, 2, 4])
 def test_the_search_finds_the_replaced_tables_pairs(threads: int) -> None:
-    hashes = _planted(6_000, 11, 10)
+    hashes = planted_hashes(6_000, 11, 10)
     replaced = _search(hashes, True, 1)
     assert _as_lists(_search(hashes, False, threads)) == _as_lists(replaced)
     assert set(replaced.d.tolist()) == set(range(11))
 
 
 def test_slack_and_verify_give_the_same_pairs_asking_less() -> None:
-    hashes = _planted(6_000, 12, 14)
+    hashes = planted_hashes(6_000, 12, 14)
     asked: list[int] = []
 
     def odd_first(a: np.ndarray, b: np.ndarray) -> np.ndarray:
