@@ -12,8 +12,8 @@ session 9"):
 
 * every picture's 16 windows (`crops.GRID`) and its whole are reduced to 6x6, centred,
   whitened halfway (`crops.whitening`) and scaled to unit length: `window_vectors`, from
-  the 16x16 thumbnails by two small products per chunk (rows, then columns), not one
-  256 x 612 product;
+  the 16x16 thumbnails by one 256 x 612 product per chunk (reduction, centring and
+  whitening folded into one matrix: cheaper than two small products and their reshapes);
 * the cells are the leaves of a two-level k-means tree (`tree_side` squared leaves),
   trained on a fixed draw of the library's own vectors; each window sits in its greedy
   leaf, each whole probes its `CELL_PROBES` best leaves (among those of its two best

@@ -24,7 +24,7 @@ def _pairs(thumbs: Any) -> Pairs:
 
 
 def test_window_vectors_are_the_sketched_reductions() -> None:
-    """The two small products give the 6x6 reductions the sketches hash (`crops._reduce`),
+    """The folded products give the 6x6 reductions the sketches hash (`crops._reduce`),
     centred, whitened and at unit length, for the whole and every grid window."""
     thumbs, _ = _smooth_library(2500, 0, 3)
     transform = crops.whitening(thumbs)
