@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Any
 
 import numpy as np
+import pytest
 from PIL import Image
 
 import cleaner.detect.crops as crops
@@ -23,7 +24,7 @@ def _pairs(thumbs: Any) -> Pairs:
 
 
 def test_window_vectors_are_the_sketched_reductions() -> None:
-    """The two small products give the 6x6 reductions the sketches hash (`crops._reduce`),
+    """The folded products give the 6x6 reductions the sketches hash (`crops._reduce`),
     centred, whitened and at unit length, for the whole and every grid window."""
     thumbs, _ = _smooth_library(2500, 0, 3)
     transform = crops.whitening(thumbs)
@@ -57,6 +58,47 @@ def test_the_cell_search_finds_heavy_crops_anywhere() -> None:
     assert max(Counter(found.j.tolist()).values()) <= heavy_cells.CELL_NEAREST
     # far fewer candidates than pictures: each is a thumbnail check to pay
     assert len(found) < n // 2
+
+
+def _library_with_a_crop_at_every_grid_position(n: int) -> tuple[np.ndarray, list[int]]:
+    """`n` smooth pictures (`_smooth_library`) whose last 16 are 80 % crops, at grid
+    position g exactly, of picture 100 + g; returns the thumbnails and the crops' rows."""
+    from tests.engine.test_crops_at_scale import _spline, _window
+
+    rng = np.random.default_rng(21)
+    u6, u16 = _spline(64, 6), _spline(64, 16)
+    pictures = u6 @ rng.standard_normal((n, 6, 6)) @ u6.T
+    pictures += 0.45 * (u16 @ rng.standard_normal((n, 16, 16)) @ u16.T)
+    crop_rows = []
+    for g, (x, y, _, _) in enumerate(GRID):
+        row = n - 1 - g
+        pictures[row] = _window(y) @ pictures[100 + g] @ _window(x).T
+        crop_rows.append(row)
+    pictures += rng.normal(0, 0.05, pictures.shape)  # a re-encode
+    pictures = (pictures - pictures.mean(axis=(1, 2), keepdims=True)) * 40 + 128
+    thumbs = pictures.reshape(n, 16, 4, 16, 4).mean(axis=(2, 4))
+    return np.clip(np.rint(thumbs), 0, 255).astype(np.uint8).reshape(n, 256), crop_rows
+
+
+def test_a_heavy_crop_at_every_grid_position_is_found_among_thousands() -> None:
+    """4,000 pictures, 16 of them 80 % crops of others at each of the 16 grid positions:
+    every crop's original is among its candidates, through the window at that very
+    position (each window's own reduction matrix, `_window_matrix`, is right, across and
+    down), in small steps on two threads as in the default ones."""
+    import cleaner.detect.index as index
+
+    thumbs, crop_rows = _library_with_a_crop_at_every_grid_position(4000)
+    for chunk, per_step in ((heavy_cells._CHUNK, heavy_cells._LEAVES_PER_STEP), (333, 5)):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(heavy_cells, "_CHUNK", chunk)
+            patch.setattr(heavy_cells, "_LEAVES_PER_STEP", per_step)
+            patch.setattr(index, "INDEX_THREADS", 2)
+            found = _pairs(thumbs)
+        listed = set(zip(found.i.tolist(), found.j.tolist(), found.t.tolist(), strict=True))
+        missed = [
+            g for g, row in enumerate(crop_rows) if (100 + g, row, GRID_KIND + g) not in listed
+        ]
+        assert missed == [], (chunk, per_step)
 
 
 def test_a_library_too_small_to_whiten_gets_no_candidates() -> None:
