@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from cleaner.catalog import detailmap, mapstore, thumbcode
+from cleaner.catalog.blobs import OptionalBytes, PackedBytes
 from cleaner.catalog.reader import CatalogInfo, catalog_info, check_usable
 from cleaner.catalog.schema import (
     FILES_SELECT,
@@ -72,7 +73,7 @@ class Columns:
     info: CatalogInfo
     dictionary: bytes  # the metrics column's zlib dictionary
     root: I64  # index into info.roots
-    relpath: list[bytes]  # as stored: the file system's bytes, "/" between folders
+    relpath: PackedBytes  # as stored: the file system's bytes, "/" between folders
     size: I64
     mtime_ns: I64
     device: I64
@@ -82,7 +83,9 @@ class Columns:
     readable: npt.NDArray[np.bool_]  # has an analysis
     failure: list[str | None]  # SkipReason value of a row without one
     failure_detail: list[str | None]
-    metrics: list[bytes | None]  # compressed, as stored
+    # compressed, as stored; both byte columns packed (`cleaner.catalog.blobs`: a list
+    # of objects took ~100 bytes a row more)
+    metrics: OptionalBytes
     hashes: U8  # (n, HASH_BYTES)
     thumbs: U8  # (n, THUMB_BYTES)
     colours: U8  # (n, COLOUR_BYTES); zero where has_colour is False
@@ -302,10 +305,10 @@ def _read(
     thumbs = np.zeros((total, THUMB_BYTES), np.uint8)
     colours = np.zeros((total, COLOUR_BYTES), np.uint8)
     has_colour = np.zeros(total, bool)
-    relpaths: list[bytes] = []
+    relpaths: list[PackedBytes] = []  # a batch's values each
     failure: list[str | None] = []
     failure_detail: list[str | None] = []
-    metrics: list[bytes | None] = []
+    metrics: list[OptionalBytes] = []
     detail: dict[int, bytes] = {}
     # the rows' digests are summed as Python ints and reduced once at the end
     digest_sum = 0
@@ -323,6 +326,8 @@ def _read(
         thumb_parts: list[bytes] = []
         encoded_thumbs: list[int] = []  # rows whose thumbnail is stored encoded (schema 4)
         sha_parts: list[bytes] = []
+        rel_parts: list[bytes] = []
+        metric_parts: list[bytes | None] = []
         start = r
         for row in batch:
             digest_sum += from_bytes(sha256(row_bytes(b"files", row)).digest(), "big")
@@ -378,8 +383,8 @@ def _read(
                 thumb_parts.append(_NO_THUMB)
                 failure.append(reason)
                 failure_detail.append(reason_detail if isinstance(reason_detail, str) else "")
-            metrics.append(packed)
-            relpaths.append(rel)
+            metric_parts.append(packed)
+            rel_parts.append(rel)
             root[r] = roots[rid]
             numbers[:, r] = (size, mtime, device, inode, nlink)
             sha_parts.append(digest)
@@ -390,6 +395,8 @@ def _read(
         if encoded_thumbs:  # one numpy step for the batch: only the inflate was per row
             thumbs[encoded_thumbs] = thumbcode.undo_prediction(thumbs[encoded_thumbs])
         sha[start:r] = np.frombuffer(b"".join(sha_parts), np.uint8).reshape(n, 32)
+        relpaths.append(PackedBytes.of(rel_parts))
+        metrics.append(OptionalBytes.of(metric_parts))
     if r != total:
         raise CatalogError(damaged_message(path, _("its files table changed while read")))
     skipped: list[tuple[str, SkipReason, str]] = []
@@ -410,7 +417,7 @@ def _read(
         info=info,
         dictionary=meta.get("metrics_dictionary", "").encode("utf-8", "surrogateescape"),
         root=root,
-        relpath=relpaths,
+        relpath=PackedBytes.joined(relpaths),
         size=numbers[0],
         mtime_ns=numbers[1],
         device=numbers[2],
@@ -420,7 +427,7 @@ def _read(
         readable=readable,
         failure=failure,
         failure_detail=failure_detail,
-        metrics=metrics,
+        metrics=OptionalBytes.joined(metrics),
         hashes=hashes,
         thumbs=thumbs,
         colours=colours,

@@ -600,21 +600,30 @@ def low_detail_crops(
     """Which crop pairs (window `kinds` of i, all of j) with a low-detail side line up on
     their high-pass detail maps; a side without a map (not low-detail enough) cannot."""
     out = np.zeros(len(i), dtype=bool)
-    marks: dict[int, F32 | None] = {}  # a page meets many others: filter each once
+    # Per picture only whether its map can be lined up (None: no map, False: a page
+    # without marks), each map read once here; the float high-pass of a map (16 KB) is
+    # made again for each batch that lines it up, never held for every picture at once:
+    # at 1M catalog rows the low-detail ends' high-passes held together were ~320 MB
+    # (benchmarks/README.md, "Catalog grouping memory, session 10").
+    usable: dict[int, bool | None] = {}
 
-    def of(k: int) -> F32 | None:
-        if k not in marks:
+    def state(k: int) -> bool | None:
+        if k not in usable:
             m = fps[k].detail_map
-            # a page without marks has nothing to line up
-            bare = m is None or is_bare(m)
-            marks[k] = None if m is None or bare else high_pass(m).reshape(DETAIL_SIDE, DETAIL_SIDE)
-        return marks[k]
+            usable[k] = None if m is None else not is_bare(m)
+        return usable[k]
+
+    def marks(k: int) -> F32:
+        m = fps[k].detail_map
+        assert m is not None  # a usable picture's map
+        return high_pass(m).reshape(DETAIL_SIDE, DETAIL_SIDE)
 
     by_size: dict[float, list[int]] = {}  # the pairs to line up, by window size
     for r, (a, b, kind) in enumerate(zip(i.tolist(), j.tolist(), kinds.tolist(), strict=True)):
-        if fps[a].detail_map is None or fps[b].detail_map is None:
+        # both maps read before either is judged, as before (a damaged one is noted)
+        if state(a) is None or state(b) is None:
             continue
-        if of(a) is None or of(b) is None:
+        if not (state(a) and state(b)):
             continue
         light = kind < GRID_KIND
         window = CROP_WINDOWS[kind - CROP_KIND] if light else GRID[kind - GRID_KIND]
@@ -622,7 +631,11 @@ def low_detail_crops(
     for size, rows in by_size.items():
         for start in range(0, len(rows), _ALIGN_BATCH):
             part = rows[start : start + _ALIGN_BATCH]
-            originals = np.stack([of(int(i[r])) for r in part])  # type: ignore[misc]
-            crops = np.stack([of(int(j[r])) for r in part])  # type: ignore[misc]
+            batch: dict[int, F32] = {}  # a page may meet several others in one batch
+            for k in [int(i[r]) for r in part] + [int(j[r]) for r in part]:
+                if k not in batch:
+                    batch[k] = marks(k)
+            originals = np.stack([batch[int(i[r])] for r in part])
+            crops = np.stack([batch[int(j[r])] for r in part])
             out[part] = fine_alignments(originals, crops, size) >= LOW_DETAIL_CROP
     return out

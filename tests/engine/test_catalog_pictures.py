@@ -15,6 +15,7 @@ import pytest
 
 from benchmarks.catalog_size import SynthRow, synthetic_analysis, write_catalog
 from cleaner.catalog import estate as estate_module
+from cleaner.catalog.blobs import OptionalBytes
 from cleaner.catalog.columns import read_columns
 from cleaner.catalog.estate import CatalogScan, scan_catalogs
 from cleaner.catalog.pictures import ColumnPictures
@@ -98,7 +99,9 @@ def test_sides_and_detail_come_from_the_metrics(tmp_path: Path) -> None:
 
 def test_a_row_whose_metrics_do_not_decode_is_one_clear_error(tmp_path: Path) -> None:
     columns = read_columns(_one_catalog(tmp_path))
-    columns.metrics[7] = b"not zlib"  # what a checksum-matching file never holds
+    stored = list(columns.metrics)
+    stored[7] = b"not zlib"  # what a checksum-matching file never holds
+    columns.metrics = OptionalBytes.of(stored)
     index = np.arange(len(columns), dtype=np.int64)
     pictures = ColumnPictures([columns], np.zeros(len(columns), np.int64), index)
     pictures.sides(index[:7])  # rows it is not asked about are not decoded

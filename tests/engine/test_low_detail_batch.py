@@ -91,3 +91,59 @@ def test_low_detail_crops_decide_as_before() -> None:
     assert got.tolist() == expected
     assert sum(expected[:40]) == 40  # the crops found
     assert not any(expected[40:])
+
+
+def test_low_detail_crops_hold_the_high_passes_of_one_batch_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Pages meeting others in many batches, more pairs than a batch: the same decisions
+    as the straight computation, with at most a batch's high-passes alive at once (all of
+    them were held: ~320 MB at 1M catalog rows)."""
+    import gc
+    import weakref
+
+    rng = np.random.default_rng(11)
+    pages = _pages(rng, 150)
+    side = round(DETAIL_SIDE * crops.CROP_SIZE)
+    cropped = [
+        _window(p, int(rng.integers(0, 13)), int(rng.integers(0, 13)), side) for p in pages[:60]
+    ]
+    maps = [*pages, *cropped]
+    fps = [
+        Fingerprint(hash_bytes=bytes(72), thumb=bytes(256), detail_map=m.tobytes()) for m in maps
+    ]
+    # true crops, and pages 0-2 against every fourth other page (in many batches)
+    i = np.array([*range(60), *([0, 1, 2] * 40)], dtype=np.int64)
+    j = np.array([*range(150, 210), *range(30, 150)], dtype=np.int64)
+    kinds = np.array([crops.GRID_KIND + 5] * 60 + [CROP_KIND] * 120)
+    alive: list[weakref.ref[np.ndarray]] = []
+    most = 0
+    passing = crops.high_pass
+
+    def counted(detail_map: bytes) -> np.ndarray:
+        nonlocal most
+        out = passing(detail_map)
+        gc.collect()
+        alive[:] = [r for r in alive if r() is not None]
+        held = out  # the buffer the views of it keep alive
+        while isinstance(held.base, np.ndarray):
+            held = held.base
+        alive.append(weakref.ref(held))
+        most = max(most, len(alive))
+        return out
+
+    monkeypatch.setattr(crops, "high_pass", counted)
+    got = crops.low_detail_crops(i, j, kinds, fps)
+    monkeypatch.setattr(crops, "high_pass", passing)
+    expected = []
+    for a, b, kind in zip(i.tolist(), j.tolist(), kinds.tolist(), strict=True):
+        window = CROP_WINDOWS[kind - CROP_KIND] if kind < crops.GRID_KIND else crops.GRID[5]
+        pa = high_pass(maps[a].tobytes()).reshape(DETAIL_SIDE, DETAIL_SIDE)
+        pb = high_pass(maps[b].tobytes()).reshape(DETAIL_SIDE, DETAIL_SIDE)
+        expected.append(
+            crops.fine_alignment(pa, pb, window[2] - window[0]) >= crops.LOW_DETAIL_CROP
+        )
+    assert got.tolist() == expected
+    assert sum(expected[:60]) == 60
+    assert not any(expected[60:])
+    assert most <= 2 * crops._ALIGN_BATCH + 1  # one batch's ends (and the one being made)
