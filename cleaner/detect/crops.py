@@ -40,10 +40,11 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
+from cleaner.detect.bits import bit_counts
 from cleaner.detect.checks import CROP_KIND, high_pass, is_bare
 from cleaner.detect.crop_index import window_pairs
 from cleaner.detect.fingerprint import CROP_WINDOWS, DETAIL_SIDE, THUMB_SIDE
-from cleaner.detect.index import Pairs, popcount64
+from cleaner.detect.index import Pairs
 from cleaner.models import Fingerprint
 
 F32 = npt.NDArray[np.float32]
@@ -273,7 +274,7 @@ def _nearest(whole: U64, windows: U64, limit: int) -> Generator[tuple[int, int],
     for step, start in enumerate(range(0, n, block)):
         cols = whole[start : start + block]
         xor = by_window[:, :, None] ^ cols[None, None, :]  # (W, n, columns)
-        dist = _bit_counts(xor)
+        dist = bit_counts(xor)
         del xor
         best_g = dist.argmin(axis=0)
         best = dist.min(axis=0)
@@ -290,15 +291,6 @@ def _nearest(whole: U64, windows: U64, limit: int) -> Generator[tuple[int, int],
         )
         yield step + 1, steps
     return Pairs(*(np.concatenate([f[k] for f in found]) for k in range(4)))
-
-
-def _bit_counts(x: U64) -> npt.NDArray[np.uint8]:
-    """Set bits of each value, as bytes: numpy 2 counts straight into uint8, without the
-    int64 round trip (at 2,000 pictures that is 64M counts, most of a warm rescan's time)."""
-    if hasattr(np, "bitwise_count"):
-        counts: npt.NDArray[np.uint8] = np.bitwise_count(x)
-        return counts
-    return popcount64(x.reshape(-1)).reshape(x.shape).astype(np.uint8)
 
 
 def _offsets(start: float) -> tuple[float, ...]:

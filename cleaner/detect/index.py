@@ -31,6 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from cleaner.detect import lsh_kernel, lsh_numpy
+from cleaner.detect.bits import bit_counts
 from cleaner.progress import drain
 
 BRUTE_FORCE_LIMIT = 400_000_000  # query x base comparisons done exactly
@@ -76,13 +77,8 @@ class Pairs:
 
 
 def popcount64(x: U64) -> I64:
-    if hasattr(np, "bitwise_count"):
-        counted: I64 = np.bitwise_count(x).astype(np.int64)
-        return counted
-    # numpy < 2.0: count bits byte by byte
-    table = np.array([bin(v).count("1") for v in range(256)], dtype=np.int64)
-    summed: I64 = table[x.view(np.uint8).reshape(-1, 8)].sum(axis=1)
-    return summed
+    """Set bits of each value, as int64 (for arithmetic on distances)."""
+    return bit_counts(x).astype(np.int64)
 
 
 def find_pairs(

@@ -25,6 +25,8 @@ from collections.abc import Iterator
 import numpy as np
 import numpy.typing as npt
 
+from cleaner.detect.bits import bit_counts
+
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 
@@ -60,7 +62,7 @@ def table_pairs(
     offset = 1
     while len(at):
         xor = ordered[at] ^ ordered[at + offset]
-        near = _bit_counts(xor) <= limit
+        near = bit_counts(xor) <= limit
         at_near, xor = at[near], xor[near]
         keep = (xor & masks[0]) == 0  # a chance collision of two keys is no pair
         for other in masks[1:]:
@@ -69,15 +71,3 @@ def table_pairs(
         yield order[at_near], order[at_near + offset]
         at = at[shares[at + offset]]
         offset += 1
-
-
-def _bit_counts(x: U64) -> npt.NDArray[np.uint8]:
-    """Set bits of each value (numpy < 2.0 has no `bitwise_count`: byte by byte)."""
-    if hasattr(np, "bitwise_count"):
-        counted: npt.NDArray[np.uint8] = np.bitwise_count(x)
-        return counted
-    table = np.array([bin(v).count("1") for v in range(256)], dtype=np.uint8)
-    summed: npt.NDArray[np.uint8] = table[x.view(np.uint8).reshape(-1, 8)].sum(
-        axis=1, dtype=np.uint8
-    )
-    return summed

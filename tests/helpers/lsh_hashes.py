@@ -27,3 +27,19 @@ clustered_hashes = st.lists(
     min_size=0, max_size=300,
 ).map(lambda rows: np.array([c ^ (noise & ((1 << k) - 1) << (noise % 40)) & (2**64 - 1)
                              for c, noise, k in rows], dtype=U64))  # fmt: skip
+
+
+def assert_tables_cover_every_pair(
+    hashes: np.ndarray,
+    threshold: int,
+    fresh: list[tuple[int, int]],
+    every_reference: set[tuple[int, int]],
+    reads: int,
+) -> None:
+    """What a search with `seen` tables must give over all its tables: every pair the
+    plain tables read (`every_reference`, `reads` reads in all), each at least once, far
+    fewer reads in all, and pairs at every distance up to the threshold."""
+    assert sorted(set(fresh)) == sorted(every_reference)
+    assert len(fresh) < reads / 2  # a pair is read again far less often
+    distances = {bin(int(hashes[a]) ^ int(hashes[b])).count("1") for a, b in fresh}
+    assert distances == set(range(threshold + 1))
