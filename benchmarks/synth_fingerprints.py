@@ -125,9 +125,16 @@ def quantise(img: F32) -> U8:
 
 def box_half(a: U8) -> U8:
     """2x2 box mean with rounding, as Pillow's BOX resize to half size."""
-    n, h, w = a.shape
-    s = a.reshape(n, h // 2, 2, w // 2, 2).astype(np.uint16).sum(axis=(2, 4))
-    return ((s + 2) // 4).astype(np.uint8)
+    # four strided adds, not a sum over two axes of a 5-d view: the same integers, ~10x
+    # faster (numpy reduces non-adjacent axes slowly; this was half of the estate
+    # synthesis' generation time)
+    s = a[:, 0::2, 0::2].astype(np.uint16)
+    s += a[:, 1::2, 0::2]
+    s += a[:, 0::2, 1::2]
+    s += a[:, 1::2, 1::2]
+    s += 2
+    s >>= 2
+    return s.astype(np.uint8)
 
 
 # ImageHash's pHash: scipy.fftpack DCT-II (unnormalised, 2*sum x cos(...)) on both axes,

@@ -41,3 +41,17 @@ def test_grouping_1m_plants_are_unchanged() -> None:
     noise = _parts(5, img, level, like_resave=False).std(axis=(1, 2))
     # uncapped: up to the picture's own standard deviation (0.25 x std x level 4)
     assert np.allclose(noise, img.std(axis=(1, 2)), rtol=0.1)
+
+
+def test_box_half_is_the_rounded_mean_of_each_two_by_two_block() -> None:
+    """Pillow's BOX halving, as the straightforward 2x2 mean with rounding (the
+    benchmark's fingerprints, kept blocks included, depend on it bit for bit)."""
+    rng = np.random.default_rng(3)
+    a = rng.integers(0, 256, (7, 64, 64), dtype=np.uint8)
+    a[0] = 255  # the largest sums (no uint8 overflow)
+    a[1, ::2, ::2] = 1  # rounding: 1 + 3 x 0 -> 0.25 -> 0; 2 -> 0.5 -> 1 (half up)
+    a[1, 1::2, :] = 0
+    a[1, :, 1::2] = 0
+    expected = (a.reshape(7, 32, 2, 32, 2).astype(np.int64).sum(axis=(2, 4)) + 2) // 4
+    assert np.array_equal(synth.box_half(a), expected.astype(np.uint8))
+    assert synth.box_half(a)[0].min() == 255
