@@ -113,7 +113,8 @@ def test_sets_rebuilt_from_workers_keep_their_own_members_across_chunks(
     in_workers = groups()
     assert len(here) > 3 * 701
     protected = [m for g in here for m in g.members if m.protected]
-    assert protected and not any(m.suggested_remove for m in protected)
+    assert protected
+    assert not any(m.suggested_remove for m in protected)
     assert any(g.size > 2 for g in here)
     assert [repr(g) for g in in_workers] == [repr(g) for g in here]
     assert list(in_workers) == list(here)
