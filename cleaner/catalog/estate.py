@@ -315,9 +315,14 @@ class _Estate:
         return f"{columns.info.label}:{rel}"
 
     def entry(self, row: int) -> FileEntry:
-        columns, local, _ = self.locate(row)
-        return FileEntry(
-            path=self.path(row),
+        return self.entry_and_sha(row)[0]
+
+    def entry_and_sha(self, row: int) -> tuple[FileEntry, str]:
+        """Row `row`'s entry and its SHA-256 in hex (the score stage wants both for every
+        member: its catalog is looked up once)."""
+        columns, local, n = self.locate(row)
+        entry = FileEntry(
+            path=self._labelled(columns, local, n),
             size=int(columns.size[local]),
             mtime_ns=int(columns.mtime_ns[local]),
             device=int(columns.device[local]),
@@ -325,10 +330,7 @@ class _Estate:
             hardlinks=tuple(self.path(a) for a in self.aliases.get(row, ())),
             nlink=int(columns.nlink[local]),
         )
-
-    def sha_hex(self, row: int) -> str:
-        columns, local, _ = self.locate(row)
-        return bytes(columns.sha256[local]).hex()
+        return entry, columns.sha256[local].tobytes().hex()
 
     def analysis(self, row: int) -> Analysis:
         columns, local, _ = self.locate(row)

@@ -86,10 +86,10 @@ def _files(
     estate: _Estate, cluster: Sequence[int], protected_of: Callable[[str], bool]
 ) -> list[_File]:
     return [
-        (entry, k, estate.sha_hex(row), protected_of(entry.path))
+        (entry, k, sha, protected_of(entry.path))
         for k in cluster
         for row in estate.unit_rows(k)
-        for entry in (estate.entry(row),)  # its labelled path is made once
+        for entry, sha in (estate.entry_and_sha(row),)  # its labelled path is made once
     ]
 
 
