@@ -49,7 +49,11 @@ def _model_classes() -> list[type]:
     return [
         c
         for c in vars(models).values()
-        if isinstance(c, type) and c.__module__ == models.__name__ and dataclasses.is_dataclass(c)
+        if isinstance(c, type)
+        and c.__module__ == models.__name__
+        and dataclasses.is_dataclass(c)
+        # a class that checks or changes its values when made keeps its own pickling
+        and not hasattr(c, "__post_init__")
     ]
 
 
