@@ -30,6 +30,7 @@ from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field, replace
 from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -321,16 +322,21 @@ def _read(
             cancel.check()
         if r + len(batch) > total:
             raise CatalogError(damaged_message(path, _("its files table changed while read")))
-        # five bytes columns packed in one buffer each, copied once into the arrays
+        # five bytes columns packed in one buffer each, copied once into the arrays; the
+        # numbers, roots and colours gathered in lists, written once a batch
         hash_parts: list[bytes] = []
         thumb_parts: list[bytes] = []
         encoded_thumbs: list[int] = []  # rows whose thumbnail is stored encoded (schema 4)
         sha_parts: list[bytes] = []
         rel_parts: list[bytes] = []
         metric_parts: list[bytes | None] = []
+        number_rows: list[tuple[int, int, int, int, int]] = []
+        root_rows: list[int] = []
+        readable_rows: list[int] = []
+        colour_rows: list[int] = []
+        colour_parts: list[bytes] = []
         start = r
         for row in batch:
-            digest_sum += from_bytes(sha256(row_bytes(b"files", row)).digest(), "big")
             (rid, rel, size, mtime, device, inode, nlink, digest, packed, hashed, thumb,
              detail_blob, colour, reason, reason_detail) = row  # fmt: skip
             if not (
@@ -358,6 +364,8 @@ def _read(
                     and reason is None
                 ):
                     raise _bad_row(path, rel)
+                spelled = _files_row_bytes(row, type(rid) is int and reason_detail is None)
+                digest_sum += from_bytes(sha256(spelled).digest(), "big")
                 hash_parts.append(hashed)
                 if len(thumb) < THUMB_BYTES:  # its residuals now, the prediction undone below
                     try:
@@ -366,10 +374,10 @@ def _read(
                         raise _bad_row(path, rel) from None
                     encoded_thumbs.append(r)
                 thumb_parts.append(thumb)
-                readable[r] = True
+                readable_rows.append(r)
                 if colour:
-                    colours[r] = np.frombuffer(colour, np.uint8)
-                    has_colour[r] = True
+                    colour_rows.append(r)
+                    colour_parts.append(colour)
                 if detail_blob is None and maps:
                     detail_blob = maps.get(digest)  # the content's map (schema 3)
                 if detail_blob is not None:
@@ -377,6 +385,8 @@ def _read(
                 failure.append(None)
                 failure_detail.append(None)
             else:
+                spelled = _files_row_bytes(row, False)
+                digest_sum += from_bytes(sha256(spelled).digest(), "big")
                 if not isinstance(reason, str) or reason not in _REASONS:
                     raise _bad_row(path, rel)
                 hash_parts.append(_NO_HASHES)
@@ -385,11 +395,19 @@ def _read(
                 failure_detail.append(reason_detail if isinstance(reason_detail, str) else "")
             metric_parts.append(packed)
             rel_parts.append(rel)
-            root[r] = roots[rid]
-            numbers[:, r] = (size, mtime, device, inode, nlink)
+            root_rows.append(roots[rid])
+            number_rows.append((size, mtime, device, inode, nlink))
             sha_parts.append(digest)
             r += 1
         n = r - start
+        root[start:r] = root_rows
+        numbers[:, start:r] = np.array(number_rows, np.int64).reshape(n, 5).T
+        readable[readable_rows] = True
+        if colour_rows:
+            colours[colour_rows] = np.frombuffer(b"".join(colour_parts), np.uint8).reshape(
+                len(colour_rows), COLOUR_BYTES
+            )
+            has_colour[colour_rows] = True
         hashes[start:r] = np.frombuffer(b"".join(hash_parts), np.uint8).reshape(n, HASH_BYTES)
         thumbs[start:r] = np.frombuffer(b"".join(thumb_parts), np.uint8).reshape(n, THUMB_BYTES)
         if encoded_thumbs:  # one numpy step for the batch: only the inflate was per row
@@ -438,7 +456,32 @@ def _read(
 
 
 _REASONS = frozenset(r.value for r in SkipReason)
+# `row_bytes(b"files", row)` of a readable row whose values have the types a build
+# writes (root, size, mtime, device, inode, nlink: int; path, digest, metrics, hashes,
+# thumbnail, colour: bytes; detail: None or bytes, spelled apart; no reason, no detail)
+_READABLE_ROW = (
+    b"filesI%d;B%d:%bI%d;I%d;I%d;I%d;I%d;B32:%bB%d:%bB"
+    + (b"%d:" % HASH_BYTES)
+    + b"%bB%d:%b%bB%d:%bNN"
+)
 _NO_HASHES = bytes(HASH_BYTES)
+
+
+def _files_row_bytes(row: tuple[Any, ...], plain: bool) -> bytes:
+    """`row_bytes(b"files", row)`. `plain`: the caller checked that the row is readable
+    and holds the types a build writes (ints and bytes, the detail map None or bytes, no
+    reason and no reason detail); it is then spelled in one formatting."""
+    if not plain:
+        return row_bytes(b"files", row)
+    (rid, rel, size, mtime, device, inode, nlink, digest, packed, hashed, thumb,
+     detail_blob, colour, _reason, _reason_detail) = row  # fmt: skip
+    detail = b"N" if detail_blob is None else b"B%d:%b" % (len(detail_blob), detail_blob)
+    return _READABLE_ROW % (
+        rid, len(rel), rel, size, mtime, device, inode, nlink, digest,
+        len(packed), packed, hashed, len(thumb), thumb, detail, len(colour), colour,
+    )  # fmt: skip
+
+
 _NO_THUMB = bytes(THUMB_BYTES)
 
 

@@ -315,9 +315,14 @@ class _Estate:
         return f"{columns.info.label}:{rel}"
 
     def entry(self, row: int) -> FileEntry:
-        columns, local, _ = self.locate(row)
-        return FileEntry(
-            path=self.path(row),
+        return self.entry_and_sha(row)[0]
+
+    def entry_and_sha(self, row: int) -> tuple[FileEntry, str]:
+        """Row `row`'s entry and its SHA-256 in hex (the score stage wants both for every
+        member: its catalog is looked up once)."""
+        columns, local, n = self.locate(row)
+        entry = FileEntry(
+            path=self._labelled(columns, local, n),
             size=int(columns.size[local]),
             mtime_ns=int(columns.mtime_ns[local]),
             device=int(columns.device[local]),
@@ -325,10 +330,7 @@ class _Estate:
             hardlinks=tuple(self.path(a) for a in self.aliases.get(row, ())),
             nlink=int(columns.nlink[local]),
         )
-
-    def sha_hex(self, row: int) -> str:
-        columns, local, _ = self.locate(row)
-        return bytes(columns.sha256[local]).hex()
+        return entry, columns.sha256[local].tobytes().hex()
 
     def analysis(self, row: int) -> Analysis:
         columns, local, _ = self.locate(row)
@@ -365,11 +367,8 @@ class _Estate:
             else np.zeros((0, 32), np.uint8)
         )
         keyed = entries[sizes[entries] > 0]  # empty files are never exact copies (as in a scan)
-        words = shas[keyed].view(">u8").reshape(len(keyed), 4)
-        order = keyed[np.lexsort(words.T[::-1])]
-        w = shas[order].view(">u8").reshape(len(order), 4)
-        same = np.all(w[1:] == w[:-1], axis=1)
-        del shas, words, w
+        order, same = _sha_order(shas, keyed)
+        del shas
         multi_rows: list[list[int]] = []
         in_multi = np.zeros(self.total_rows, bool)
         for start, stop in _runs(same):
@@ -510,6 +509,33 @@ def _parse(text: str) -> _dt.datetime:
         return _dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=_dt.timezone.utc)
     except ValueError:
         return _dt.datetime.fromtimestamp(0, _dt.timezone.utc)
+
+
+def _sha_order(shas: npt.NDArray[np.uint8], rows: I64) -> tuple[I64, npt.NDArray[np.bool_]]:
+    """`rows` in the order of their SHA-256 (`shas`, one row of 32 bytes each), rows of
+    one SHA-256 in the order given, and whether each is the same SHA-256 as the next.
+
+    The order of sorting all 256 bits (`np.lexsort` of the four words: ~15 s at 10
+    million rows), got by sorting the first 64 bits (stable) and only the rows that share
+    them by the rest: equal contents, and first words that meet by chance."""
+    words = shas[rows].view(">u8").reshape(len(rows), 4)
+    first = words[:, 0].astype(np.uint64)
+    order = np.argsort(first, kind="stable")
+    ties = first[order[1:]] == first[order[:-1]]
+    tied = np.zeros(len(rows), bool)  # in a run of equal first words
+    tied[1:] |= ties
+    tied[:-1] |= ties
+    at = np.nonzero(tied)[0]
+    if len(at):
+        # each run's rows sorted by the four words, stable: what the full sort gives them
+        run = np.cumsum(np.concatenate([[1], ~ties[at[1:] - 1]]))  # run number of each
+        sub = order[at]
+        w = words[sub]
+        order[at] = sub[np.lexsort((w[:, 3], w[:, 2], w[:, 1], w[:, 0], run))]
+    same = np.zeros(max(len(rows) - 1, 0), bool)
+    near = np.nonzero(ties)[0]  # only rows whose first words are equal can be equal
+    same[near] = np.all(words[order[near + 1]] == words[order[near]], axis=1)
+    return rows[order], same
 
 
 def _runs(same: npt.NDArray[np.bool_]) -> Iterator[tuple[int, int]]:

@@ -7,19 +7,24 @@ core would spend minutes on it. With `PARALLEL_SETS` sets or more, spawned worke
 processes (spawned, not forked: the caller may be a window with threads) decode and
 score chunks of sets; this process makes the members' entries (their labelled paths need
 the whole estate) and sends each member's stored columns as they are in the catalog, so a
-worker needs only the catalogs' compression dictionaries. Results come back in order, so
+worker needs only the catalogs' compression dictionaries. Entries travel as their field
+values, and come back as their positions in the chunk (`cleaner.catalog.setpickle`): the
+sets are rebuilt here around this process's own entries. Results come back in order, so
 the sets are the same, in the same order, as one process gives.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import dataclasses
 import multiprocessing
+import operator
 import os
 from collections import deque
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from cleaner.catalog import setpickle
 from cleaner.catalog.schema import unpack_columns
 from cleaner.detect.cache import analysis_from_columns
 from cleaner.detect.scan import GroupFile, build_group
@@ -40,9 +45,13 @@ _POLL_SECONDS = 0.1
 
 # A file as a worker needs it: entry, unit, sha256 (hex), protected.
 _File = tuple[FileEntry, int, str, bool]
+# The same sent to a worker: the entry as its field values (`FileEntry(*values)`), whose
+# `__getstate__` would look its fields up again for every entry.
+_SentFile = tuple[tuple[Any, ...], int, str, bool]
 # A unit: its number, its catalog, its stored columns (None: no decoder could read it).
 _Unit = tuple[int, int, tuple[object, ...] | None]
-_Set = tuple[bool, list[_Unit], list[_File]]
+_Set = tuple[bool, list[_Unit], list[_SentFile]]
+_entry_values = operator.attrgetter(*(f.name for f in dataclasses.fields(FileEntry)))
 
 
 def score_sets(
@@ -77,10 +86,10 @@ def _files(
     estate: _Estate, cluster: Sequence[int], protected_of: Callable[[str], bool]
 ) -> list[_File]:
     return [
-        (entry, k, estate.sha_hex(row), protected_of(entry.path))
+        (entry, k, sha, protected_of(entry.path))
         for k in cluster
         for row in estate.unit_rows(k)
-        for entry in (estate.entry(row),)  # its labelled path is made once
+        for entry, sha in (estate.entry_and_sha(row),)  # its labelled path is made once
     ]
 
 
@@ -138,28 +147,35 @@ def _score_in_workers(
     )  # fmt: skip
     out: list[DuplicateGroup] = []
     starts = iter(range(0, len(clusters), _CHUNK))
-    pending: deque[tuple[int, cf.Future[list[DuplicateGroup | int | None]]]] = deque()
+    # a chunk's first set, its members' entries (what the worker's sets are rebuilt
+    # around) and the worker's answer
+    pending: deque[tuple[int, list[FileEntry], cf.Future[bytes]]] = deque()
 
     def submit_next() -> None:
         start = next(starts, None)
         if start is None:
             return
         part: list[_Set] = []
+        entries: list[FileEntry] = []
         for cluster in clusters[start : start + _CHUNK]:
             token.check()
             units = [_stored(estate, k) for k in cluster]
-            part.append((len(cluster) == 1, units, _files(estate, cluster, protected_of)))
-        pending.append((start, pool.submit(_score_chunk, part)))
+            files = _files(estate, cluster, protected_of)
+            entries.extend(f[0] for f in files)
+            sent = [(_entry_values(e), k, sha, prot) for e, k, sha, prot in files]
+            part.append((len(cluster) == 1, units, sent))
+        pending.append((start, entries, pool.submit(_score_chunk, part)))
 
     try:
         for _ in range(count * _AHEAD):
             submit_next()
         while pending:
-            start, future = pending.popleft()
+            start, entries, future = pending.popleft()
             while not future.done():  # a worker cannot see the token: look at it here
                 token.check()
                 cf.wait([future], timeout=_POLL_SECONDS)
-            for n, got in enumerate(future.result()):
+            scored: list[DuplicateGroup | int | None] = setpickle.loads(future.result(), entries)
+            for n, got in enumerate(scored):
                 if isinstance(got, int):  # a row that does not decode: its error, here
                     _group_here(estate, clusters[start + n], protected_of, criteria, rules)
                     raise AssertionError("a row the worker could not decode decoded here")
@@ -185,11 +201,15 @@ def _start_worker(
     _dictionaries, _criteria, _rules = dictionaries, parse_criteria(criteria_names), rules
 
 
-def _score_chunk(part: list[_Set]) -> list[DuplicateGroup | int | None]:
+def _score_chunk(part: list[_Set]) -> bytes:
     """Each set's group (None: dropped), or its position in `part` for a set with a row
-    that does not decode (this process cannot name the catalog; the caller does)."""
+    that does not decode (this process cannot name the catalog; the caller does),
+    pickled by `setpickle.dumps` with the entries in the order they came."""
     out: list[DuplicateGroup | int | None] = []
-    for n, (exact, units, files) in enumerate(part):
+    entries: list[FileEntry] = []
+    for n, (exact, units, sent) in enumerate(part):
+        files = [(FileEntry(*values), k, sha, prot) for values, k, sha, prot in sent]
+        entries.extend(f[0] for f in files)
         analyses: dict[int, Analysis | None] = {}
         for unit, catalog, stored in units:
             analysis = None
@@ -207,4 +227,4 @@ def _score_chunk(part: list[_Set]) -> list[DuplicateGroup | int | None]:
             out.append(build_group(group_files, exact, _criteria, _rules))
             continue
         out.append(n)
-    return out
+    return setpickle.dumps(out, entries)

@@ -47,13 +47,12 @@ class CancelDuringRead:
             self.token.cancel()
         self._cancelled.set()
 
-    def row_bytes(self, table: bytes, row: tuple[object, ...]) -> bytes:
-        if table == b"files":
-            self.rows += 1
-            if self.rows == BATCH + 1:
-                self._started.set()
-                assert self._cancelled.wait(timeout=60)
-        return row_bytes(table, row)
+    def files_row_bytes(self, row: tuple[object, ...], plain: bool) -> bytes:
+        self.rows += 1
+        if self.rows == BATCH + 1:
+            self._started.set()
+            assert self._cancelled.wait(timeout=60)
+        return row_bytes(b"files", row)
 
     def join(self) -> None:
         self._started.set()  # the read never got to a second batch: let the thread end
@@ -64,7 +63,7 @@ class CancelDuringRead:
 def cancel_during_read(monkeypatch: pytest.MonkeyPatch) -> Iterator[CancelDuringRead]:
     monkeypatch.setattr(columns_module, "_BATCH", BATCH)
     hook = CancelDuringRead(CancelToken())
-    monkeypatch.setattr(columns_module, "row_bytes", hook.row_bytes)
+    monkeypatch.setattr(columns_module, "_files_row_bytes", hook.files_row_bytes)
     yield hook
     hook.join()
 
@@ -147,7 +146,7 @@ def test_a_worker_stops_at_the_next_batch_once_the_parent_sets_its_flag(
     stop = multiprocessing.get_context("spawn").Event()
     monkeypatch.setattr(columns_module, "_BATCH", BATCH)
     hook = CancelDuringRead(columns_module._SharedToken(stop))  # cancel() sets `stop`
-    monkeypatch.setattr(columns_module, "row_bytes", hook.row_bytes)
+    monkeypatch.setattr(columns_module, "_files_row_bytes", hook.files_row_bytes)
     monkeypatch.setattr(columns_module, "_worker_token", hook.token)
     try:
         assert columns_module._read_in_worker(catalog) is None  # stopped, not an error

@@ -85,3 +85,36 @@ def test_a_damaged_map_in_a_set_scored_by_workers_is_scored(
     assert all("1 detail map" in n.text for n in notices)  # noted if read, never more
     name = f"server-00:{bytes(rel).decode()}"
     assert any(m.path == name for g in groups for m in g.members)
+
+
+@pytest.mark.slow
+def test_sets_rebuilt_from_workers_keep_their_own_members_across_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Thousands of sets over many chunks (a chunk ends inside the estate's exact and
+    near sets): each set the workers score comes back as positions of this process's
+    entries and is rebuilt around them (`cleaner.catalog.setpickle`). Every member, its
+    keeper, suggestion, protection, reasons and phrases equal, repr for repr, the sets of
+    one process: an entry taken from the wrong set or chunk moves a keeper choice to
+    other files."""
+    write_synthetic_estate(
+        tmp_path, catalogs=2, per_catalog=6_000, planted_share=0.2, seed=7, copies_every=5
+    )
+    paths = sorted(str(p) for p in tmp_path.glob("server-*.catalog"))
+    settings = ScanSettings(roots=(), protected=("server-01:2015",))
+
+    def groups() -> tuple[DuplicateGroup, ...]:
+        scanned: CatalogScan = drain(scan_catalogs(paths, settings, protect_labels=()))
+        return scanned.result.groups
+
+    here = groups()
+    monkeypatch.setattr(scoring, "PARALLEL_SETS", 0)
+    monkeypatch.setattr(scoring, "_CHUNK", 701)
+    in_workers = groups()
+    assert len(here) > 3 * 701
+    protected = [m for g in here for m in g.members if m.protected]
+    assert protected
+    assert not any(m.suggested_remove for m in protected)
+    assert any(g.size > 2 for g in here)
+    assert [repr(g) for g in in_workers] == [repr(g) for g in here]
+    assert list(in_workers) == list(here)
