@@ -66,10 +66,19 @@ def run_pairs(packed, hashes, index_bits, limit, seen, out_a, out_b):
 
     One pass: an entry whose neighbour has another key (most of them) costs one
     comparison. The output arrays are the caller's because numba slows a loop down badly
-    when an array it writes is replaced inside it (a growing buffer: 10x, measured)."""
+    when an array it writes is replaced inside it (a growing buffer: 10x, measured).
+
+    The hashes are first gathered in key order by a loop without branches, whose reads
+    of random places overlap, and the scan then reads them in order: the scan's own
+    reads, behind its branches, waited for memory one at a time (1.07M entries: run scan
+    33 -> 16 ms a table; 10.7M, whose hashes are far bigger than the cache: 325 -> 277;
+    benchmarks/README.md, "Group stage at 10M, session 11")."""
     n = packed.shape[0]
     shift = np.uint64(index_bits)
     mask = np.uint64((1 << index_bits) - 1)
+    ordered = np.empty(n, dtype=np.uint64)
+    for e in range(n):
+        ordered[e] = hashes[packed[e] & mask]
     room = out_a.shape[0]
     found = 0
     for i in range(n - 1):
@@ -77,11 +86,11 @@ def run_pairs(packed, hashes, index_bits, limit, seen, out_a, out_b):
         if (packed[i + 1] >> shift) != key:
             continue
         a = packed[i] & mask
-        first = hashes[a]
+        first = ordered[i]
         j = i + 1
         while j < n and (packed[j] >> shift) == key:
             b = packed[j] & mask
-            x = first ^ hashes[b]
+            x = first ^ ordered[j]
             j += 1
             if _popcount(x) > limit or _seen_elsewhere(x, seen):
                 continue

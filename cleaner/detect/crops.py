@@ -44,7 +44,7 @@ from cleaner.detect.bits import bit_counts
 from cleaner.detect.checks import CROP_KIND, high_pass, is_bare
 from cleaner.detect.crop_index import window_pairs
 from cleaner.detect.fingerprint import CROP_WINDOWS, DETAIL_SIDE, THUMB_SIDE
-from cleaner.detect.index import Pairs
+from cleaner.detect.index import Pairs, _in_threads
 from cleaner.models import Fingerprint
 
 F32 = npt.NDArray[np.float32]
@@ -620,14 +620,26 @@ def low_detail_crops(
         light = kind < GRID_KIND
         window = CROP_WINDOWS[kind - CROP_KIND] if light else GRID[kind - GRID_KIND]
         by_size.setdefault(window[2] - window[0], []).append(r)
-    for size, rows in by_size.items():
-        for start in range(0, len(rows), _ALIGN_BATCH):
-            part = rows[start : start + _ALIGN_BATCH]
-            batch: dict[int, F32] = {}  # a page may meet several others in one batch
-            for k in [int(i[r]) for r in part] + [int(j[r]) for r in part]:
-                if k not in batch:
-                    batch[k] = marks(k)
-            originals = np.stack([batch[int(i[r])] for r in part])
-            crops = np.stack([batch[int(j[r])] for r in part])
-            out[part] = fine_alignments(originals, crops, size) >= LOW_DETAIL_CROP
+    # the batches are the same whichever thread lines one up (a pair's alignment does
+    # not depend on the others of its batch); numpy lets go of the GIL in their products,
+    # so at 1M catalog rows this step (~40 CPU-s, all of it here) runs on both cores
+    batches = [
+        (size, rows[start : start + _ALIGN_BATCH])
+        for size, rows in by_size.items()
+        for start in range(0, len(rows), _ALIGN_BATCH)
+    ]
+
+    def line_up(step: int) -> npt.NDArray[np.bool_]:
+        size, part = batches[step]
+        batch: dict[int, F32] = {}  # a page may meet several others in one batch
+        for k in [int(i[r]) for r in part] + [int(j[r]) for r in part]:
+            if k not in batch:
+                batch[k] = marks(k)
+        originals = np.stack([batch[int(i[r])] for r in part])
+        crops = np.stack([batch[int(j[r])] for r in part])
+        passed: npt.NDArray[np.bool_] = fine_alignments(originals, crops, size) >= LOW_DETAIL_CROP
+        return passed
+
+    for (_, part), passed in zip(batches, _in_threads(line_up, len(batches)), strict=True):
+        out[part] = passed
     return out

@@ -10,6 +10,7 @@ import pytest
 from cleaner.detect import crops
 from cleaner.detect.checks import CROP_KIND, high_pass
 from cleaner.detect.fingerprint import CROP_WINDOWS, DETAIL_SIDE
+from cleaner.detect.index import _threads
 from cleaner.models import Fingerprint
 
 SIZES = sorted({w[2] - w[0] for w in (*CROP_WINDOWS, *crops.GRID)})
@@ -146,4 +147,52 @@ def test_low_detail_crops_hold_the_high_passes_of_one_batch_only(
     assert got.tolist() == expected
     assert sum(expected[:60]) == 60
     assert not any(expected[60:])
-    assert most <= 2 * crops._ALIGN_BATCH + 1  # one batch's ends (and the one being made)
+    # one batch's ends per thread lining one up (and the one being made)
+    assert most <= _threads() * 2 * crops._ALIGN_BATCH + 1
+
+
+def test_low_detail_crops_on_threads_keep_each_batch_in_its_place(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The batches are lined up on two threads: every pair keeps its own decision, over
+    many batches of two window sizes, crops and non-crops in turn (a batch's answers put
+    in another's place, or a size mixed up, changes them)."""
+    import cleaner.detect.index as index
+
+    monkeypatch.setattr(index, "_threads", lambda: 2)  # two threads even on one core
+    rng = np.random.default_rng(23)
+    pages = _pages(rng, 120)
+    big, small = crops.GRID[5], CROP_WINDOWS[0]  # an 80 % window and the light crop's
+    side_big, side_small = (round(DETAIL_SIDE * (w[2] - w[0])) for w in (big, small))
+    # pages 0-63 cropped to the 80 % window, 64-95 to the light crop's
+    cropped = [
+        _window(p, int(rng.integers(0, DETAIL_SIDE - side + 1)),
+                int(rng.integers(0, DETAIL_SIDE - side + 1)), side)
+        for k, p in enumerate(pages[:96])
+        for side in [side_big if k < 64 else side_small]
+    ]  # fmt: skip
+    maps = [*pages, *cropped]
+    fps = [
+        Fingerprint(hash_bytes=bytes(72), thumb=bytes(256), detail_map=m.tobytes()) for m in maps
+    ]
+    # batches of 32 (crops: C, other pages: P): 80 % windows C C P, light crops P C; a
+    # batch's answers in another's place change them (the order is not symmetric)
+    rows = [
+        *[(k, 120 + k, crops.GRID_KIND + 5) for k in range(64)],
+        *[(96 + k % 24, k, crops.GRID_KIND + 5) for k in range(32)],
+        *[(96 + k % 24, 64 + k, CROP_KIND) for k in range(32)],
+        *[(64 + k, 184 + k, CROP_KIND) for k in range(32)],
+    ]
+    i, j, kinds = (np.array(v, dtype=np.int64) for v in zip(*rows, strict=True))
+    got = crops.low_detail_crops(i, j, kinds, fps)
+    expected = []
+    for a, b, kind in zip(i.tolist(), j.tolist(), kinds.tolist(), strict=True):
+        window = CROP_WINDOWS[kind - CROP_KIND] if kind < crops.GRID_KIND else crops.GRID[5]
+        pa = high_pass(maps[a].tobytes()).reshape(DETAIL_SIDE, DETAIL_SIDE)
+        pb = high_pass(maps[b].tobytes()).reshape(DETAIL_SIDE, DETAIL_SIDE)
+        expected.append(
+            crops.fine_alignment(pa, pb, window[2] - window[0]) >= crops.LOW_DETAIL_CROP
+        )
+    assert len(got) > 4 * crops._ALIGN_BATCH
+    assert got.tolist() == expected
+    assert expected == [True] * 64 + [False] * 64 + [True] * 32
