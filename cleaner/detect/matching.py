@@ -45,7 +45,6 @@ from cleaner.detect.crops import (
     GRID_KIND,
     HEAVY_CROP_PREFILTER,
     LOW_DETAIL_SKETCH,
-    crop_alignment,
     heavy_crop_pairs,
     low_detail_crops,
     second_look,
@@ -58,6 +57,13 @@ from cleaner.detect.orientation import oriented_pairs
 from cleaner.detect.pictures import ObjectPictures, PictureData
 from cleaner.detect.pictures import coloured as coloured_rows
 from cleaner.detect.shots import separate_shots
+from cleaner.detect.side_crops import (
+    SIDE_CROP_MAX_PICTURES,
+    SIDE_KIND,
+    side_crop_pairs,
+    side_looks,
+    window_alignment,
+)
 from cleaner.detect.smooth import SMOOTH_KIND, smooth_agrees, smooth_candidates
 from cleaner.detect.squash import needs_squash_check, squash_agrees
 from cleaner.models import DIHEDRAL_BYTES, Fingerprint, ImageMetrics, Thresholds
@@ -201,8 +207,14 @@ def candidate_pairs(
             pairs = Pairs(pairs.i[ok], pairs.j[ok], pairs.t[ok] - 1 + CROP_KIND, pairs.d[ok])
         found.append(pairs)
     if thresholds.crop_hamming > 0 and len(fps) > 1:  # heavy crops: cleaner.detect.crops
+        steps = len(searches) + 2
         heavy = heavy_map_pairs(data) if heavy_on_maps else heavy_crop_pairs(fps)
-        found.append((yield from relay(heavy, step_fraction(len(searches), len(searches) + 1))))
+        found.append((yield from relay(heavy, step_fraction(len(searches), steps))))
+        if not heavy_on_maps and len(fps) <= SIDE_CROP_MAX_PICTURES:
+            # lopsided light crops (cleaner.detect.side_crops), of detailed pictures
+            low = None if pictures is None else data.low_detail(np.arange(len(fps)))
+            side = side_crop_pairs(fps, None if low is None else ~low)
+            found.append((yield from relay(side, step_fraction(len(searches) + 1, steps))))
     yield 1.0
     return Pairs(*(np.concatenate([getattr(p, f) for p in found]) for f in ("i", "j", "t", "d")))
 
@@ -291,7 +303,7 @@ def confirm(
         thumbs, local_i[plain], local_j[plain], pairs.t[idx[plain]]
     )
     corr[idx[light]] = crop_correlation(thumbs, local_i[light], local_j[light], pairs.t[idx[light]])
-    corr[idx[heavy]] = crop_alignment(thumbs, local_i[heavy], local_j[heavy], pairs.t[idx[heavy]])
+    corr[idx[heavy]] = window_alignment(thumbs, local_i[heavy], local_j[heavy], pairs.t[idx[heavy]])
     low_i = data.low_detail(pairs.i)
     low_j = data.low_detail(pairs.j)
     low = low_i | low_j
@@ -352,7 +364,10 @@ def confirm(
         again = np.isin(np.minimum(end_i, end_j) * n + np.maximum(end_i, end_j), known)
         keep[second[again]] = False
         second = second[~again]
+        side = second[pairs.t[second] >= SIDE_KIND]
+        second = second[pairs.t[second] < SIDE_KIND]
         keep[second] = second_look(pairs.i[second], pairs.j[second], corr[second], pixels)
+        keep[side] = side_looks(pairs.i[side], pairs.j[side], corr[side], pixels)
     # a near-blank picture is all tone and colour: they must agree too
     flat = np.nonzero(keep & low)[0]
     if len(flat):
@@ -394,6 +409,7 @@ def confirm(
             pairs.t[low_crops], thresholds.colour_tolerance,
         )]  # fmt: skip
         rows = rows[(pairs.t[rows] < GRID_KIND) | (pairs.d[rows] <= LOW_DETAIL_SKETCH)]
+        rows = rows[pairs.t[rows] < SIDE_KIND]  # no low-detail side windows: not searched
         keep[rows] = low_detail_crops(pairs.i[rows], pairs.j[rows], pairs.t[rows], fps)
     return keep
 
