@@ -307,6 +307,8 @@ def confirm(
     low_i = data.low_detail(pairs.i)
     low_j = data.low_detail(pairs.j)
     low = low_i | low_j
+    if pixels is not None:  # see `_mapless`
+        low &= ~_mapless(data, pairs, np.flatnonzero(keep & (pairs.t >= GRID_KIND) & low))
     passed = corr >= np.where(crop, thresholds.crop_correlation, thresholds.correlation)
     grid = pairs.t >= GRID_KIND
     # without the files no second look is possible, and the thumbnails alone cannot tell
@@ -412,6 +414,26 @@ def confirm(
         rows = rows[pairs.t[rows] < SIDE_KIND]  # no low-detail side windows: not searched
         keep[rows] = low_detail_crops(pairs.i[rows], pairs.j[rows], pairs.t[rows], fps)
     return keep
+
+
+def _mapless(pictures: PictureData, pairs: Pairs, rows: I64) -> BOOL:
+    """Per pair: is it one of `rows` (heavy or side crops with a low-detail end) with an
+    end that carries no detail map? Such a pair cannot be lined up on the maps
+    (`low_detail_crops` refuses it): the low-detail end is a crop of a picture detailed
+    enough to carry none (over 1.5 x `LOW_DETAIL_STD`: a screenshot's crop that cut away
+    most of its contrast, seed 10). Decided like any heavy crop instead, on the
+    thumbnails (`structured` on both ends) and the second look on the files."""
+    out = np.zeros(len(pairs), dtype=bool)
+    known: dict[int, bool] = {}
+
+    def bare(k: int) -> bool:
+        if k not in known:
+            known[k] = pictures.detail_map(k) is None
+        return known[k]
+
+    for r in rows.tolist():
+        out[r] = bare(int(pairs.i[r])) or bare(int(pairs.j[r]))
+    return out
 
 
 def _colours(pictures: PictureData, pairs: Pairs, idx: I64) -> tuple[npt.NDArray[np.uint8], BOOL]:
