@@ -6,6 +6,8 @@ such crops."""
 from __future__ import annotations
 
 import itertools
+import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,8 +16,16 @@ from PIL import Image
 from cleaner.detect.crops import fine_pixels
 from cleaner.detect.fingerprint import fingerprint
 from cleaner.detect.matching import Matches, find_matches
+from cleaner.detect.scan import run_scan
 from cleaner.detect.side_crops import SIDE_KIND, SIDE_SIZES, SIDE_WINDOWS
-from cleaner.models import THRESHOLDS, ImageMetrics, Similarity
+from cleaner.models import (
+    THRESHOLDS,
+    ImageMetrics,
+    MatchKind,
+    MatchSearch,
+    ScanSettings,
+    Similarity,
+)
 from cleaner.progress import drain
 from tests.engine.test_crops_at_scale import burst
 from tests.engine.test_heavy_crops import same_layout
@@ -100,3 +110,18 @@ def test_the_side_windows_reach_every_light_crop() -> None:
         centre = (1 + left - right) / 2
         assert min(abs(s + size / 2 - centre) for s in starts) <= 0.0125 + 1e-9
         assert min(abs(s - (1 - left - right)) for s in SIDE_SIZES) <= 0.025 + 1e-9
+
+
+def test_a_scan_groups_a_lopsided_crop_and_says_it_is_cropped(tmp_path: Path) -> None:
+    make, seed, sides = LOPSIDED[2]
+    original = make(seed)
+    images.save(original, tmp_path / "photo.jpg", quality=95)
+    images.save(images.cropped(original, sides), tmp_path / "edited" / "photo crop.jpg")
+    result = run_scan(ScanSettings(roots=(str(tmp_path),), workers=2), cache_path=None)
+    assert [images.names(g) for g in result.groups] == [{"photo.jpg", "photo crop.jpg"}]
+    members = {os.path.relpath(m.path, tmp_path): m for m in result.groups[0].members}
+    crop = members["edited/photo crop.jpg"].match
+    assert crop is not None
+    assert crop.kind is MatchKind.CROPPED
+    assert crop.search is MatchSearch.CROP
+    assert crop.window in SIDE_WINDOWS
