@@ -60,6 +60,7 @@ from cleaner.detect.shots import separate_shots
 from cleaner.detect.side_crops import (
     SIDE_CROP_MAX_PICTURES,
     SIDE_KIND,
+    remembered,
     side_crop_pairs,
     side_looks,
     window_alignment,
@@ -368,8 +369,15 @@ def confirm(
         second = second[~again]
         side = second[pairs.t[second] >= SIDE_KIND]
         second = second[pairs.t[second] < SIDE_KIND]
-        keep[second] = second_look(pairs.i[second], pairs.j[second], corr[second], pixels)
-        keep[side] = side_looks(pairs.i[side], pairs.j[side], corr[side], pixels)
+        looks = remembered(pixels)  # both looks decode from one cache
+        keep[second] = second_look(pairs.i[second], pairs.j[second], corr[second], looks)
+        # nor does a side window's pair that the heavy look just confirmed
+        ok = second[keep[second]]
+        known = np.minimum(pairs.i[ok], pairs.j[ok]) * n + np.maximum(pairs.i[ok], pairs.j[ok])
+        end_i, end_j = pairs.i[side], pairs.j[side]
+        again = np.isin(np.minimum(end_i, end_j) * n + np.maximum(end_i, end_j), known)
+        side = side[~again]
+        keep[side] = side_looks(pairs.i[side], pairs.j[side], corr[side], looks)
     # a near-blank picture is all tone and colour: they must agree too
     flat = np.nonzero(keep & low)[0]
     if len(flat):

@@ -32,6 +32,7 @@ their detail maps, `crops.low_detail_crops`).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Generator, Sequence
 from functools import cache
 
@@ -45,6 +46,7 @@ from cleaner.detect.crops import (
     GRID_KIND,
     HEAVY_CROP_MAX_PICTURES,
     HEAVY_INDEX_MAX_PICTURES,
+    LOOK_CACHE,
     LOOKS_PER_CROP,
     SKETCH_LIMIT,
     SKETCH_SIDE,
@@ -218,8 +220,9 @@ def side_looks(
 ) -> npt.NDArray[np.bool_]:
     """Which lopsided-crop pairs (window of i, all of j; `corr` their thumbnail check)
     pass the second look on the pictures decoded again (`pixels(k)`: 64x64 grey, None
-    when unreadable): a window of i of any of `SIDE_SIZES`, anywhere, lines up with j at
-    `SIDE_CROP_FINE`. Each crop j with its `LOOKS_PER_CROP` best candidates."""
+    when unreadable): a window of i of one of `SIDE_SIZES`, anywhere, lines up with j at
+    `SIDE_CROP_FINE` (the middle size first; the others only for the pairs it leaves
+    out). Each crop j with its `LOOKS_PER_CROP` best candidates."""
     out = np.zeros(len(i), dtype=bool)
     tried: dict[int, int] = {}
     rows: list[int] = []
@@ -228,17 +231,34 @@ def side_looks(
         if tried.get(b, 0) < LOOKS_PER_CROP:
             tried[b] = tried.get(b, 0) + 1
             rows.append(r)
-    seen: dict[int, F32 | None] = {}
+    sizes = sorted(SIDE_SIZES, key=lambda s: abs(s - SIDE_SIZE))
     for start in range(0, len(rows), _LOOK_BATCH):
         part = rows[start : start + _LOOK_BATCH]
-        for k in [int(i[r]) for r in part] + [int(j[r]) for r in part]:
-            if k not in seen:
-                seen[k] = pixels(k)
-        ok = [r for r in part if seen[int(i[r])] is not None and seen[int(j[r])] is not None]
-        if ok:
-            originals = np.stack([seen[int(i[r])] for r in ok])  # type: ignore[misc]
-            crops = np.stack([seen[int(j[r])] for r in ok])  # type: ignore[misc]
-            best = np.max([fine_alignments(originals, crops, s) for s in SIDE_SIZES], axis=0)
-            out[ok] = best >= SIDE_CROP_FINE
-        seen = {}  # a batch's pictures only: looks are few, a later one decodes again
+        got = {k: pixels(k) for k in [int(i[r]) for r in part] + [int(j[r]) for r in part]}
+        ok = [r for r in part if got[int(i[r])] is not None and got[int(j[r])] is not None]
+        for size in sizes:
+            if not ok:
+                break
+            originals = np.stack([got[int(i[r])] for r in ok])  # type: ignore[misc]
+            crops = np.stack([got[int(j[r])] for r in ok])  # type: ignore[misc]
+            passed = fine_alignments(originals, crops, size) >= SIDE_CROP_FINE
+            out[[r for r, p in zip(ok, passed.tolist(), strict=True) if p]] = True
+            ok = [r for r, p in zip(ok, passed.tolist(), strict=True) if not p]
     return out
+
+
+def remembered(pixels: Callable[[int], F32 | None]) -> Callable[[int], F32 | None]:
+    """`pixels` with the `LOOK_CACHE` pictures last asked for kept: the heavy and the side
+    second looks often decode the same pictures."""
+    seen: OrderedDict[int, F32 | None] = OrderedDict()
+
+    def get(k: int) -> F32 | None:
+        if k in seen:
+            seen.move_to_end(k)
+            return seen[k]
+        got = seen[k] = pixels(k)
+        if len(seen) > LOOK_CACHE:
+            seen.popitem(last=False)
+        return got
+
+    return get
