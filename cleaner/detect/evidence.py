@@ -32,6 +32,7 @@ from cleaner.detect.checks import CROP_KIND, detail_correlation, thumb_correlati
 from cleaner.detect.crops import GRID, GRID_KIND
 from cleaner.detect.fingerprint import CROP_WINDOWS, THUMB_SIDE, TRANSFORMS
 from cleaner.detect.matching import Matches
+from cleaner.detect.side_crops import SIDE_KIND, SIDE_WINDOWS
 from cleaner.detect.smooth import SMOOTH_KIND
 from cleaner.models import (
     TRANSFORM_NAMES,
@@ -263,6 +264,9 @@ def _describe(
     if GRID_KIND <= t < GRID_KIND + len(GRID):  # a heavy crop: near grid window t - GRID_KIND
         kind = MatchKind.CROPPED if forward else MatchKind.UNCROPPED
         return kind, MatchSearch.CROP, 0, GRID[t - GRID_KIND]
+    if SIDE_KIND <= t < SIDE_KIND + len(SIDE_WINDOWS):  # a lopsided light crop
+        kind = MatchKind.CROPPED if forward else MatchKind.UNCROPPED
+        return kind, MatchSearch.CROP, 0, SIDE_WINDOWS[t - SIDE_KIND]
     return None
 
 

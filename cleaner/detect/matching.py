@@ -45,7 +45,6 @@ from cleaner.detect.crops import (
     GRID_KIND,
     HEAVY_CROP_PREFILTER,
     LOW_DETAIL_SKETCH,
-    crop_alignment,
     heavy_crop_pairs,
     low_detail_crops,
     second_look,
@@ -58,6 +57,14 @@ from cleaner.detect.orientation import oriented_pairs
 from cleaner.detect.pictures import ObjectPictures, PictureData
 from cleaner.detect.pictures import coloured as coloured_rows
 from cleaner.detect.shots import separate_shots
+from cleaner.detect.side_crops import (
+    SIDE_CROP_MAX_PICTURES,
+    SIDE_KIND,
+    remembered,
+    side_crop_pairs,
+    side_looks,
+    window_alignment,
+)
 from cleaner.detect.smooth import SMOOTH_KIND, smooth_agrees, smooth_candidates
 from cleaner.detect.squash import needs_squash_check, squash_agrees
 from cleaner.models import DIHEDRAL_BYTES, Fingerprint, ImageMetrics, Thresholds
@@ -201,8 +208,14 @@ def candidate_pairs(
             pairs = Pairs(pairs.i[ok], pairs.j[ok], pairs.t[ok] - 1 + CROP_KIND, pairs.d[ok])
         found.append(pairs)
     if thresholds.crop_hamming > 0 and len(fps) > 1:  # heavy crops: cleaner.detect.crops
+        steps = len(searches) + 2
         heavy = heavy_map_pairs(data) if heavy_on_maps else heavy_crop_pairs(fps)
-        found.append((yield from relay(heavy, step_fraction(len(searches), len(searches) + 1))))
+        found.append((yield from relay(heavy, step_fraction(len(searches), steps))))
+        if not heavy_on_maps and len(fps) <= SIDE_CROP_MAX_PICTURES:
+            # lopsided light crops (cleaner.detect.side_crops), of detailed pictures
+            low = None if pictures is None else data.low_detail(np.arange(len(fps)))
+            side = side_crop_pairs(fps, None if low is None else ~low)
+            found.append((yield from relay(side, step_fraction(len(searches) + 1, steps))))
     yield 1.0
     return Pairs(*(np.concatenate([getattr(p, f) for p in found]) for f in ("i", "j", "t", "d")))
 
@@ -291,10 +304,12 @@ def confirm(
         thumbs, local_i[plain], local_j[plain], pairs.t[idx[plain]]
     )
     corr[idx[light]] = crop_correlation(thumbs, local_i[light], local_j[light], pairs.t[idx[light]])
-    corr[idx[heavy]] = crop_alignment(thumbs, local_i[heavy], local_j[heavy], pairs.t[idx[heavy]])
+    corr[idx[heavy]] = window_alignment(thumbs, local_i[heavy], local_j[heavy], pairs.t[idx[heavy]])
     low_i = data.low_detail(pairs.i)
     low_j = data.low_detail(pairs.j)
     low = low_i | low_j
+    if pixels is not None:  # see `_mapless`
+        low &= ~_mapless(data, pairs, np.flatnonzero(keep & (pairs.t >= GRID_KIND) & low))
     passed = corr >= np.where(crop, thresholds.crop_correlation, thresholds.correlation)
     grid = pairs.t >= GRID_KIND
     # without the files no second look is possible, and the thumbnails alone cannot tell
@@ -352,7 +367,17 @@ def confirm(
         again = np.isin(np.minimum(end_i, end_j) * n + np.maximum(end_i, end_j), known)
         keep[second[again]] = False
         second = second[~again]
-        keep[second] = second_look(pairs.i[second], pairs.j[second], corr[second], pixels)
+        side = second[pairs.t[second] >= SIDE_KIND]
+        second = second[pairs.t[second] < SIDE_KIND]
+        looks = remembered(pixels)  # both looks decode from one cache
+        keep[second] = second_look(pairs.i[second], pairs.j[second], corr[second], looks)
+        # nor does a side window's pair that the heavy look just confirmed
+        ok = second[keep[second]]
+        known = np.minimum(pairs.i[ok], pairs.j[ok]) * n + np.maximum(pairs.i[ok], pairs.j[ok])
+        end_i, end_j = pairs.i[side], pairs.j[side]
+        again = np.isin(np.minimum(end_i, end_j) * n + np.maximum(end_i, end_j), known)
+        side = side[~again]
+        keep[side] = side_looks(pairs.i[side], pairs.j[side], corr[side], looks)
     # a near-blank picture is all tone and colour: they must agree too
     flat = np.nonzero(keep & low)[0]
     if len(flat):
@@ -394,8 +419,29 @@ def confirm(
             pairs.t[low_crops], thresholds.colour_tolerance,
         )]  # fmt: skip
         rows = rows[(pairs.t[rows] < GRID_KIND) | (pairs.d[rows] <= LOW_DETAIL_SKETCH)]
+        rows = rows[pairs.t[rows] < SIDE_KIND]  # no low-detail side windows: not searched
         keep[rows] = low_detail_crops(pairs.i[rows], pairs.j[rows], pairs.t[rows], fps)
     return keep
+
+
+def _mapless(pictures: PictureData, pairs: Pairs, rows: I64) -> BOOL:
+    """Per pair: is it one of `rows` (heavy or side crops with a low-detail end) with an
+    end that carries no detail map? Such a pair cannot be lined up on the maps
+    (`low_detail_crops` refuses it): the low-detail end is a crop of a picture detailed
+    enough to carry none (over 1.5 x `LOW_DETAIL_STD`: a screenshot's crop that cut away
+    most of its contrast, seed 10). Decided like any heavy crop instead, on the
+    thumbnails (`structured` on both ends) and the second look on the files."""
+    out = np.zeros(len(pairs), dtype=bool)
+    known: dict[int, bool] = {}
+
+    def bare(k: int) -> bool:
+        if k not in known:
+            known[k] = pictures.detail_map(k) is None
+        return known[k]
+
+    for r in rows.tolist():
+        out[r] = bare(int(pairs.i[r])) or bare(int(pairs.j[r]))
+    return out
 
 
 def _colours(pictures: PictureData, pairs: Pairs, idx: I64) -> tuple[npt.NDArray[np.uint8], BOOL]:
