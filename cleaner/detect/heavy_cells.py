@@ -74,6 +74,8 @@ _CHUNK = 4096  # pictures whose windows are placed at once (4096 x 16 x 36 float
 _LEAVES_PER_STEP = 32
 _BATCHES_PER_PASS = 32  # batches grouped at once (`_LeafGroups`: 1/16 of a 1M library)
 _GROUP_STEP = 1 << 20  # keys read at once to group them (`_grouped`)
+# every half float's value as a float32 (the wholes are held as halves)
+_HALF_TO_SINGLE = np.arange(1 << 16, dtype=np.uint16).view(np.float16).astype(np.float32)
 _SIDE = SKETCH_SIDE
 _CELLS = _SIDE * _SIDE
 _PER = len(GRID)
@@ -210,7 +212,8 @@ def _tree(thumbs: Thumbnails, transform: F32) -> tuple[F32, F32]:
 
 def _leaves(v: F32, coarse: F32, fine: F32) -> npt.NDArray[np.int16]:
     """The greedy leaf (coarse x fine cells + fine) of each unit row."""
-    top = np.argmax(v @ coarse.T, axis=1)
+    # as 16 bits, the stable sort is a radix sort: ~14x faster than on int64, same order
+    top = np.argmax(v @ coarse.T, axis=1).astype(np.int16)
     out = np.empty(len(v), dtype=np.int16)
     order = np.argsort(top, kind="stable")
     bounds = np.searchsorted(top[order], np.arange(len(coarse) + 1))
@@ -300,6 +303,7 @@ def _cell_pairs(thumbs: Thumbnails) -> Generator[tuple[int, int], None, Pairs]:
     groups = _LeafGroups(leaf, probes.reshape(-1), leaves, _LEAVES_PER_STEP * _BATCHES_PER_PASS)
 
     matrices = [_window_matrix(g, transform) for g in range(_PER)]
+    whole_bits = whole.view(np.uint16)
 
     def score(batch: int) -> list[tuple[I64, I64, F32]]:
         """The best window of each picture probing a leaf of batch `batch`, when near."""
@@ -310,20 +314,30 @@ def _cell_pairs(thumbs: Thumbnails) -> Generator[tuple[int, int], None, Pairs]:
         first, last = first - offset, last - offset
         ids = by_leaf[window_bounds[first] : window_bounds[last]].astype(np.int64)
         vec = np.empty((len(ids), _CELLS), dtype=np.float32)
-        g = ids % _PER
         # each picture read once a batch (its windows share leaves: 2.5x fewer reads)
-        pictures, at = np.unique(ids // _PER, return_inverse=True)
-        read = thumbs.rows(pictures)
-        for part in np.unique(g).tolist():
-            rows = np.flatnonzero(g == part)
-            vec[rows] = _unit_rows(read[at[rows]].astype(np.float32) @ matrices[part])
+        pictures, at = np.unique(
+            by_leaf[window_bounds[first] : window_bounds[last]] // _PER, return_inverse=True
+        )
+        read = thumbs.rows(pictures.astype(np.int64))
+        # the windows of each grid position g, in batch order (a stable sort of 8-bit g:
+        # one radix pass, not a comparison of every window with each g)
+        g = (ids % _PER).astype(np.int8)
+        by_g = np.argsort(g, kind="stable")
+        g_bounds = np.searchsorted(g[by_g], np.arange(_PER + 1))
+        for part in np.flatnonzero(np.diff(g_bounds)).tolist():
+            rows = by_g[g_bounds[part] : g_bounds[part + 1]]
+            # np.take: ~3x faster than indexing for rows of bytes; the same rows
+            thumb = np.take(read, at[rows], axis=0).astype(np.float32)
+            vec[rows] = _unit_rows(thumb @ matrices[part])
         base = window_bounds[first]
         for lf in range(first, last):
             w0, w1 = window_bounds[lf] - base, window_bounds[lf + 1] - base
             q = probers[probe_bounds[lf] : probe_bounds[lf + 1]]
             if w1 == w0 or not len(q):
                 continue
-            cosines = whole[q].astype(np.float32) @ vec[w0:w1].T  # (wholes, windows)
+            # the wholes as float32 by a table of every half float (exact; ~2x faster)
+            near = np.take(_HALF_TO_SINGLE, np.take(whole_bits, q, axis=0))
+            cosines = near @ vec[w0:w1].T  # (wholes, windows)
             best = cosines.argmax(axis=1)
             top = cosines[np.arange(len(q)), best]
             ok = top >= CELL_FLOOR

@@ -256,3 +256,32 @@ def test_big_libraries_read_their_thumbnails_from_the_fingerprints(monkeypatch: 
     assert _listed(drain(crops.heavy_crop_pairs(fps))) == straight
     index = np.array([5, 0, 2999, 5], dtype=np.int64)
     assert crops.thumb_rows(fps, index).tolist() == thumbs[index].tolist()
+
+
+def test_every_half_float_reads_as_numpy_converts_it() -> None:
+    """The scoring reads the wholes (half floats) through a table of all 65,536: the same
+    bits as numpy's conversion, zeros of both signs, subnormals, infinities and NaNs."""
+    halves = np.arange(1 << 16, dtype=np.uint16)
+    table = heavy_cells._HALF_TO_SINGLE[halves]
+    straight = halves.view(np.float16).astype(np.float32)
+    assert table.dtype == np.float32
+    assert np.array_equal(table.view(np.uint32), straight.view(np.uint32))
+
+
+def test_each_window_goes_to_its_greedy_leaf_among_128_coarse_cells() -> None:
+    """`_leaves` at a million pictures' tree (128 x 128 leaves: a leaf number needs 14
+    bits, a coarse cell 7): each row's best coarse cell, then its best fine cell there,
+    row by row as the straight definition says."""
+    rng = np.random.default_rng(3)
+    side = heavy_cells.CELL_SIDE
+    v = heavy_cells._unit(rng.standard_normal((20_000, 36)).astype(np.float32))
+    coarse = heavy_cells._unit(rng.standard_normal((side, 36)).astype(np.float32))
+    fine = heavy_cells._unit(rng.standard_normal((side, side, 36)).astype(np.float32))
+    got = heavy_cells._leaves(v, coarse, fine)
+    top = np.argmax(v @ coarse.T, axis=1)
+    assert len(np.unique(top)) == side
+    expected = np.empty(len(v), dtype=np.int64)
+    for c in range(side):
+        rows = np.flatnonzero(top == c)
+        expected[rows] = c * side + np.argmax(v[rows] @ fine[c].T, axis=1)
+    assert got.tolist() == expected.tolist()
