@@ -204,13 +204,26 @@ def _cross_table(
     and the pairs d apart in a run are read where those d - 1 apart were, on a flag
     array, instead of four table lookups a key and counting every run's entries; only
     the entries that share a key have their hashes read (not all, in key order)."""
-    count = len(hashes)
     low = np.uint64((1 << index_bits) - 1)
-    packed = hashes & np.uint64(mask)
-    packed *= MULTIPLIER  # wraps modulo 2^64, as it should
+    key = hashes & np.uint64(mask)
+    key *= MULTIPLIER  # wraps modulo 2^64, as it should
+    # Only entries whose key's top bits (a bucket: about two per entry) hold a base entry
+    # and a variant can be in a pair: the others (~3/4 at a million pictures) are left
+    # out before the sort. Equal keys share a bucket, so no pair is lost.
+    bucket = (key >> np.uint64(63 - index_bits)).astype(np.intp)
+    has_base = np.zeros(2 << index_bits, dtype=bool)
+    has_base[bucket[:n]] = True
+    has_variant = np.zeros(2 << index_bits, dtype=bool)
+    has_variant[bucket[n:]] = True
+    has_base &= has_variant
+    kept = np.flatnonzero(has_base[bucket])
+    del bucket, has_base, has_variant
+    packed = key[kept]
+    del key
     packed &= ~low
-    packed |= np.arange(count, dtype=np.uint64)
+    packed |= kept.astype(np.uint64)
     packed.sort()
+    count = len(packed)
     order = (packed & low).view(np.int64)
     # shares[p]: entries p and p + 1 (in key order) have one key; False past the end
     shares = np.zeros(count + 1, dtype=bool)
