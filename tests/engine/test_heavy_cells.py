@@ -285,3 +285,23 @@ def test_each_window_goes_to_its_greedy_leaf_among_128_coarse_cells() -> None:
         rows = np.flatnonzero(top == c)
         expected[rows] = c * side + np.argmax(v[rows] @ fine[c].T, axis=1)
     assert got.tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize("count", [2, heavy_cells.CELL_PROBES])
+def test_the_largest_scores_are_those_argpartition_picks(count: int) -> None:
+    """`_largest` against numpy's argpartition, row by row, on a chunk's shape (4,096
+    wholes, 2 x 128 leaves or 128 coarse cells), with scores rounded so that a third of
+    the rows tie among their largest (a fifth to a third): the same set in every row (ties broken as
+    argpartition breaks them), and for two the same order (the best coarse cell first)."""
+    rng = np.random.default_rng(5)
+    width = 128 if count == 2 else 256
+    scores = rng.standard_normal((4096, width)).astype(np.float32)
+    scores[::3] = np.round(scores[::3] * 4) / 4  # ties, in some of these rows
+    got = heavy_cells._largest(scores, count)
+    expected = np.argpartition(-scores, count - 1, axis=1)[:, :count]
+    if count == 2:
+        assert got.tolist() == expected.tolist()
+    else:
+        assert np.sort(got, axis=1).tolist() == np.sort(expected, axis=1).tolist()
+    ties = [len(set(np.sort(row)[-count - 1 :].tolist())) <= count for row in scores]
+    assert 500 < sum(ties) < 1400
