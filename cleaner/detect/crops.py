@@ -45,7 +45,6 @@ from cleaner.detect.checks import CROP_KIND, high_pass, is_bare
 from cleaner.detect.crop_index import window_pairs
 from cleaner.detect.fingerprint import CROP_WINDOWS, DETAIL_SIDE, THUMB_SIDE
 from cleaner.detect.index import Pairs
-from cleaner.detect.memory import give_back_freed_memory
 from cleaner.models import Fingerprint
 
 F32 = npt.NDArray[np.float32]
@@ -235,11 +234,7 @@ def heavy_crop_pairs(fps: Sequence[Fingerprint]) -> Generator[tuple[int, int], N
 
         # read from the fingerprints a few thousand at a time: a table of them all would
         # be 256 MB on top of the fingerprints at a million pictures
-        found = yield from cell_pairs(Thumbnails(n, lambda index: thumb_rows(fps, index)))
-        # its arrays (~125 MB at a million pictures) and its threads' last batches, given
-        # back now: `confirm`, next, reads its thumbnails at the stage's peak
-        give_back_freed_memory()
-        return found
+        return (yield from cell_pairs(Thumbnails(n, lambda index: thumb_rows(fps, index))))
     thumbs = thumb_table(fps)
     if n > HEAVY_CROP_MAX_PICTURES:  # too many for every distance: an LSH index
         whole, windows = sketches(thumbs, whitening(thumbs))

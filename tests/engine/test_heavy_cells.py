@@ -305,23 +305,3 @@ def test_the_largest_scores_are_those_argpartition_picks(count: int) -> None:
         assert np.sort(got, axis=1).tolist() == np.sort(expected, axis=1).tolist()
     ties = [len(set(np.sort(row)[-count - 1 :].tolist())) <= count for row in scores]
     assert 500 < sum(ties) < 1400
-
-
-def test_the_cell_search_gives_its_memory_back_once_it_is_done(monkeypatch: Any) -> None:
-    """`confirm` reads its thumbnails right after the heavy step, at the 1M stage's peak:
-    `heavy_crop_pairs` gives the freed pages back after the cell search has returned
-    (its arrays gone), not only while it runs."""
-    thumbs, _ = _smooth_library(600, 0, 8)
-    fps = [Fingerprint(hash_bytes=bytes(8 * 8), thumb=t.tobytes()) for t in thumbs]
-    events: list[str] = []
-
-    def search(_: Any) -> Any:
-        yield 1, 1
-        events.append("searched")
-        return Pairs(*(np.zeros(0, dtype=np.int64) for _ in range(4)))
-
-    monkeypatch.setattr(crops, "HEAVY_INDEX_MAX_PICTURES", 599)
-    monkeypatch.setattr(heavy_cells, "cell_pairs", search)
-    monkeypatch.setattr(crops, "give_back_freed_memory", lambda: events.append("given back"))
-    drain(crops.heavy_crop_pairs(fps))
-    assert events[-2:] == ["searched", "given back"]
