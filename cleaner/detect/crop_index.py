@@ -34,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from cleaner.detect import lsh_kernel
+from cleaner.detect.bits import bit_counts
 from cleaner.detect.index import (
     BRUTE_FORCE_LIMIT,
     MISS_RATE,
@@ -48,6 +49,7 @@ from cleaner.detect.index import (
     _Tables,
     popcount64,
 )
+from cleaner.detect.lsh_numpy import MULTIPLIER
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -149,12 +151,18 @@ def _probed_lsh(
     masks = lsh_kernel.key_masks(samples)
     lsh_kernel.available()  # numba loaded here, once, not by the first tables' threads at once
 
+    compiled = lsh_kernel.available()
+
     def one_table(table: int) -> I64:
         # pairs earlier tables met are not read again, but with `nearest` (pairs pruned as
         # the tables go: one pruned early can be kept when met again later) every table
         # reads all of its own
         seen = masks[max(0, table - SEEN_TABLES) : table] if not nearest else None
-        v, b = _cross_run_pairs(index, samples[table], n, per, threshold, small, crowd, seen)
+        if compiled or crowd or seen is None:
+            v, b = _cross_run_pairs(index, samples[table], n, per, threshold, small, crowd, seen)
+        else:  # the light-crop windows without numba: see `_cross_table`
+            hashes, bits = index.entries, index.index_bits
+            v, b = _cross_table(hashes, int(masks[table]), bits, n, per, threshold, seen)
         found: I64 = v * n + b
         return found
 
@@ -180,3 +188,71 @@ def _closest(found: I64, windows: U64, base: U64, nearest: int) -> I64:
     first = np.flatnonzero(start)
     rank = np.arange(len(b)) - np.repeat(first, np.diff(np.append(first, len(b))))
     return np.sort(found[order][rank < nearest])
+
+
+def _cross_table(
+    hashes: U64, mask: int, index_bits: int, n: int, per: int, limit: int, seen: U64
+) -> tuple[I64, I64]:
+    """One table of the variant-to-base search in numpy, as the compiled kernel's
+    `cross_pairs` without a crowd limit: every (v, b), variant entry n + v and base entry
+    b whose hashes agree on the bits of `mask`, within `limit`, v's own picture (v // per)
+    excepted, and not agreeing on every bit of one of the `seen` masks (an earlier table
+    reports those). The index's numpy table (`index._cross_run_pairs`) finds the same
+    pairs of each table and those `seen` too; here, as in the canonical search's numpy
+    table (`cleaner.detect.lsh_numpy`), the key is the top bits of `(hash & mask) *
+    MULTIPLIER` (a chance collision of two keys is dropped where the distance is taken)
+    and the pairs d apart in a run are read where those d - 1 apart were, on a flag
+    array, instead of four table lookups a key and counting every run's entries; only
+    the entries that share a key have their hashes read (not all, in key order)."""
+    low = np.uint64((1 << index_bits) - 1)
+    key = hashes & np.uint64(mask)
+    key *= MULTIPLIER  # wraps modulo 2^64, as it should
+    # Only entries whose key's top bits (a bucket: about two per entry) hold a base entry
+    # and a variant can be in a pair: the others (~3/4 at a million pictures) are left
+    # out before the sort. Equal keys share a bucket, so no pair is lost.
+    bucket = (key >> np.uint64(63 - index_bits)).astype(np.intp)
+    has_base = np.zeros(2 << index_bits, dtype=bool)
+    has_base[bucket[:n]] = True
+    has_variant = np.zeros(2 << index_bits, dtype=bool)
+    has_variant[bucket[n:]] = True
+    has_base &= has_variant
+    kept = np.flatnonzero(has_base[bucket])
+    del bucket, has_base, has_variant
+    packed = key[kept]
+    del key
+    packed &= ~low
+    packed |= kept.astype(np.uint64)
+    packed.sort()
+    count = len(packed)
+    order = (packed & low).view(np.int64)
+    # shares[p]: entries p and p + 1 (in key order) have one key; False past the end
+    shares = np.zeros(count + 1, dtype=bool)
+    np.less(packed[1:] ^ packed[:-1], np.uint64(1) << np.uint64(index_bits), out=shares[:-2])
+    del packed
+    variant = order >= n
+    # base entries lead their runs (the sort is by key, then entry): a pair across the
+    # two is a base at p and a variant further on in its run
+    at = np.flatnonzero(shares[:-1] & ~variant)
+    masks = [np.uint64(m) for m in seen.tolist()]
+    found_v: list[I64] = []
+    found_b: list[I64] = []
+    offset = 1
+    while len(at):
+        other = at + offset
+        across = variant[other]
+        # the hashes of the few entries that share a key only: not all in key order
+        b, v = order[at[across]], order[other[across]]
+        xor = hashes[b] ^ hashes[v]
+        near = bit_counts(xor) <= limit
+        b, v, xor = b[near], v[near], xor[near]
+        keep = (xor & np.uint64(mask)) == 0  # a chance collision of two keys is no pair
+        for earlier in masks:
+            keep &= (xor & earlier) != 0
+        v, b = v[keep] - n, b[keep]
+        own = v // per == b
+        found_v.append(v[~own])
+        found_b.append(b[~own])
+        at = at[shares[other]]
+        offset += 1
+    empty = np.zeros(0, dtype=np.int64)
+    return np.concatenate([empty, *found_v]), np.concatenate([empty, *found_b])

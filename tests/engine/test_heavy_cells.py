@@ -256,3 +256,52 @@ def test_big_libraries_read_their_thumbnails_from_the_fingerprints(monkeypatch: 
     assert _listed(drain(crops.heavy_crop_pairs(fps))) == straight
     index = np.array([5, 0, 2999, 5], dtype=np.int64)
     assert crops.thumb_rows(fps, index).tolist() == thumbs[index].tolist()
+
+
+def test_every_half_float_reads_as_numpy_converts_it() -> None:
+    """The scoring reads the wholes (half floats) through a table of all 65,536: the same
+    bits as numpy's conversion, zeros of both signs, subnormals, infinities and NaNs."""
+    halves = np.arange(1 << 16, dtype=np.uint16)
+    table = heavy_cells._HALF_TO_SINGLE[halves]
+    straight = halves.view(np.float16).astype(np.float32)
+    assert table.dtype == np.float32
+    assert np.array_equal(table.view(np.uint32), straight.view(np.uint32))
+
+
+def test_each_window_goes_to_its_greedy_leaf_among_128_coarse_cells() -> None:
+    """`_leaves` at a million pictures' tree (128 x 128 leaves: a leaf number needs 14
+    bits, a coarse cell 7): each row's best coarse cell, then its best fine cell there,
+    row by row as the straight definition says."""
+    rng = np.random.default_rng(3)
+    side = heavy_cells.CELL_SIDE
+    v = heavy_cells._unit(rng.standard_normal((20_000, 36)).astype(np.float32))
+    coarse = heavy_cells._unit(rng.standard_normal((side, 36)).astype(np.float32))
+    fine = heavy_cells._unit(rng.standard_normal((side, side, 36)).astype(np.float32))
+    got = heavy_cells._leaves(v, coarse, fine)
+    top = np.argmax(v @ coarse.T, axis=1)
+    assert len(np.unique(top)) == side
+    expected = np.empty(len(v), dtype=np.int64)
+    for c in range(side):
+        rows = np.flatnonzero(top == c)
+        expected[rows] = c * side + np.argmax(v[rows] @ fine[c].T, axis=1)
+    assert got.tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize("count", [2, heavy_cells.CELL_PROBES])
+def test_the_largest_scores_are_those_argpartition_picks(count: int) -> None:
+    """`_largest` against numpy's argpartition, row by row, on a chunk's shape (4,096
+    wholes, 2 x 128 leaves or 128 coarse cells), with scores rounded so that a third of
+    the rows tie among their largest (a fifth to a third): the same set in every row (ties broken as
+    argpartition breaks them), and for two the same order (the best coarse cell first)."""
+    rng = np.random.default_rng(5)
+    width = 128 if count == 2 else 256
+    scores = rng.standard_normal((4096, width)).astype(np.float32)
+    scores[::3] = np.round(scores[::3] * 4) / 4  # ties, in some of these rows
+    got = heavy_cells._largest(scores, count)
+    expected = np.argpartition(-scores, count - 1, axis=1)[:, :count]
+    if count == 2:
+        assert got.tolist() == expected.tolist()
+    else:
+        assert np.sort(got, axis=1).tolist() == np.sort(expected, axis=1).tolist()
+    ties = [len(set(np.sort(row)[-count - 1 :].tolist())) <= count for row in scores]
+    assert 500 < sum(ties) < 1400
