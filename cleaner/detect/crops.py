@@ -319,24 +319,39 @@ def _unit(rows: F32) -> F32:
 def crop_alignment(thumbs: U8, i: I64, j: I64, kinds: I64) -> F32:
     """Best correlation of an 80 % window of thumbnail i, slid within half a grid step of
     window `kinds - GRID_KIND`, with all of thumbnail j (both at ALIGN_SIDE^2)."""
+    return best_window_alignment(
+        thumbs, i, j, kinds - GRID_KIND, lambda g: [(_stack(GRID[g][0]), _stack(GRID[g][1]))]
+    )
+
+
+def best_window_alignment(
+    thumbs: U8,
+    i: I64,
+    j: I64,
+    window: I64,
+    positions: Callable[[int], Sequence[tuple[F32, F32]]],
+) -> F32:
+    """Best correlation of a window of thumbnail i with all of thumbnail j (both at
+    ALIGN_SIDE^2), over the (x, y) axis-map stacks `positions(window)` gives for each pair's
+    window: every position of each stack tried (the heavy crops' 80 % windows, the side
+    windows' three sizes)."""
     out = np.empty(len(i), dtype=np.float32)
     whole = (0.0, 0.0, 1.0, 1.0)
     for start in range(0, len(i), _PAIRS_PER_STEP):
         sl = slice(start, start + _PAIRS_PER_STEP)
         b = _unit(_reduce(thumbs[j[sl]].astype(np.float32), whole, ALIGN_SIDE))
         a_all = thumbs[i[sl]].astype(np.float32).reshape(-1, THUMB_SIDE, THUMB_SIDE)
-        part = kinds[sl] - GRID_KIND
+        part = window[sl]
         best = np.full(len(part), -1.0, dtype=np.float32)
         for g in np.unique(part).tolist():
             rows = part == g
-            x0, y0 = GRID[g][0], GRID[g][1]
-            sx, sy = _stack(x0), _stack(y0)
-            # (pairs, y positions, x positions, side, side)
-            ys = np.matmul(sy[None], a_all[rows][:, None])  # (pairs, y positions, side, 16)
-            moved = np.matmul(ys[:, :, None], np.swapaxes(sx, 1, 2)[None, None])
-            moved = _unit(moved.reshape(*moved.shape[:3], ALIGN_SIDE * ALIGN_SIDE))
-            corr = np.einsum("npqk,nk->npq", moved, b[rows])
-            best[rows] = corr.reshape(len(corr), -1).max(axis=1)
+            for sx, sy in positions(g):
+                # (pairs, y positions, x positions, side, side)
+                ys = np.matmul(sy[None], a_all[rows][:, None])  # (pairs, y positions, side, 16)
+                moved = np.matmul(ys[:, :, None], np.swapaxes(sx, 1, 2)[None, None])
+                moved = _unit(moved.reshape(*moved.shape[:3], ALIGN_SIDE * ALIGN_SIDE))
+                corr = np.einsum("npqk,nk->npq", moved, b[rows])
+                best[rows] = np.maximum(best[rows], corr.reshape(len(corr), -1).max(axis=1))
         out[sl] = best
     return out
 
@@ -506,6 +521,24 @@ LOOK_CACHE = 512
 HEAVY_CROP_FINE = 0.80
 
 
+def remembered(pixels: Callable[[int], F32 | None]) -> Callable[[int], F32 | None]:
+    """`pixels` with the `LOOK_CACHE` pictures last asked for kept (the least recently
+    used is decoded again if needed): the heavy and the side second looks often decode the
+    same pictures."""
+    seen: OrderedDict[int, F32 | None] = OrderedDict()
+
+    def get(k: int) -> F32 | None:
+        if k in seen:
+            seen.move_to_end(k)
+            return seen[k]
+        got = seen[k] = pixels(k)
+        if len(seen) > LOOK_CACHE:
+            seen.popitem(last=False)
+        return got
+
+    return get
+
+
 def second_look(
     i: I64, j: I64, corr: F32, pixels: Callable[[int], F32 | None]
 ) -> npt.NDArray[np.bool_]:
@@ -515,17 +548,7 @@ def second_look(
     crop j is looked at with its `LOOKS_PER_CROP` best candidates at most, best first.
     Every one that passes counts: sets are stars, so a crop confirmed only against a copy
     that is not its set's centre would be left out of the set."""
-    seen: OrderedDict[int, F32 | None] = OrderedDict()
-
-    def get(k: int) -> F32 | None:
-        if k in seen:
-            seen.move_to_end(k)
-            return seen[k]
-        got = seen[k] = pixels(k)
-        if len(seen) > LOOK_CACHE:  # the least recently used: decoded again if needed
-            seen.popitem(last=False)
-        return got
-
+    get = remembered(pixels)
     out = np.zeros(len(i), dtype=bool)
     tried: dict[int, int] = {}
     for r in np.lexsort((-corr, j)).tolist():

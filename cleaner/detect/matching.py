@@ -47,6 +47,7 @@ from cleaner.detect.crops import (
     LOW_DETAIL_SKETCH,
     heavy_crop_pairs,
     low_detail_crops,
+    remembered,
     second_look,
     structured,
 )
@@ -60,7 +61,6 @@ from cleaner.detect.shots import separate_shots
 from cleaner.detect.side_crops import (
     SIDE_CROP_MAX_PICTURES,
     SIDE_KIND,
-    remembered,
     side_crop_pairs,
     side_looks,
     window_alignment,

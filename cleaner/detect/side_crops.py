@@ -32,7 +32,6 @@ their detail maps, `crops.low_detail_crops`).
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Generator, Sequence
 from functools import cache
 
@@ -46,7 +45,6 @@ from cleaner.detect.crops import (
     GRID_KIND,
     HEAVY_CROP_MAX_PICTURES,
     HEAVY_INDEX_MAX_PICTURES,
-    LOOK_CACHE,
     LOOKS_PER_CROP,
     SKETCH_LIMIT,
     SKETCH_SIDE,
@@ -54,14 +52,12 @@ from cleaner.detect.crops import (
     _nearest,
     _nearest_indexed,
     _planes,
-    _reduce,
-    _unit,
+    best_window_alignment,
     crop_alignment,
     fine_alignments,
     thumb_table,
     whitening,
 )
-from cleaner.detect.fingerprint import THUMB_SIDE
 from cleaner.detect.index import Pairs
 from cleaner.models import Fingerprint
 
@@ -94,7 +90,6 @@ SIDE_CROP_MAX_PICTURES = HEAVY_INDEX_MAX_PICTURES
 # different pictures that pass the thumbnail rules at 0.65 at most
 # (benchmarks/README.md, "Lopsided crops and seed 10, session 11").
 SIDE_CROP_FINE = 0.86
-_PAIRS_PER_STEP = 2048
 _LOOK_BATCH = 32
 
 
@@ -183,26 +178,12 @@ def side_alignment(thumbs: U8, i: I64, j: I64, kinds: I64) -> F32:
     """Best correlation of a window of thumbnail i around side window `kinds - SIDE_KIND`
     (each of `SIDE_SIZES`, slid within half a window step) with all of thumbnail j, both
     at ALIGN_SIDE^2."""
-    out = np.full(len(i), -1.0, dtype=np.float32)
-    whole = (0.0, 0.0, 1.0, 1.0)
-    for start in range(0, len(i), _PAIRS_PER_STEP):
-        sl = slice(start, start + _PAIRS_PER_STEP)
-        b = _unit(_reduce(thumbs[j[sl]].astype(np.float32), whole, ALIGN_SIDE))
-        a_all = thumbs[i[sl]].astype(np.float32).reshape(-1, THUMB_SIDE, THUMB_SIDE)
-        part = kinds[sl] - SIDE_KIND
-        best = np.full(len(part), -1.0, dtype=np.float32)
-        for g in np.unique(part).tolist():
-            rows = part == g
-            x0, y0 = SIDE_WINDOWS[g][0], SIDE_WINDOWS[g][1]
-            for size in SIDE_SIZES:
-                sx, sy = _stack(x0, size), _stack(y0, size)
-                ys = np.matmul(sy[None], a_all[rows][:, None])  # (pairs, y positions, side, 16)
-                moved = np.matmul(ys[:, :, None], np.swapaxes(sx, 1, 2)[None, None])
-                moved = _unit(moved.reshape(*moved.shape[:3], ALIGN_SIDE * ALIGN_SIDE))
-                corr = np.einsum("npqk,nk->npq", moved, b[rows])
-                best[rows] = np.maximum(best[rows], corr.reshape(len(corr), -1).max(axis=1))
-        out[sl] = best
-    return out
+
+    def positions(g: int) -> list[tuple[F32, F32]]:
+        x0, y0 = SIDE_WINDOWS[g][0], SIDE_WINDOWS[g][1]
+        return [(_stack(x0, size), _stack(y0, size)) for size in SIDE_SIZES]
+
+    return best_window_alignment(thumbs, i, j, kinds - SIDE_KIND, positions)
 
 
 def window_alignment(thumbs: U8, i: I64, j: I64, kinds: I64) -> F32:
@@ -245,20 +226,3 @@ def side_looks(
             out[[r for r, p in zip(ok, passed.tolist(), strict=True) if p]] = True
             ok = [r for r, p in zip(ok, passed.tolist(), strict=True) if not p]
     return out
-
-
-def remembered(pixels: Callable[[int], F32 | None]) -> Callable[[int], F32 | None]:
-    """`pixels` with the `LOOK_CACHE` pictures last asked for kept: the heavy and the side
-    second looks often decode the same pictures."""
-    seen: OrderedDict[int, F32 | None] = OrderedDict()
-
-    def get(k: int) -> F32 | None:
-        if k in seen:
-            seen.move_to_end(k)
-            return seen[k]
-        got = seen[k] = pixels(k)
-        if len(seen) > LOOK_CACHE:
-            seen.popitem(last=False)
-        return got
-
-    return get

@@ -24,8 +24,9 @@ from cleaner.detect.matching import find_matches
 from cleaner.detect.scan import run_scan
 from cleaner.models import THRESHOLDS, ScanSettings, Similarity
 from cleaner.progress import drain
-from tests.engine.test_heavy_crops import _metrics, crop20, same_layout
+from tests.engine.test_heavy_crops import crop20, same_layout
 from tests.helpers import images
+from tests.helpers.metrics import jpeg_metrics
 
 
 def _run(gen: Generator[Any, None, Pairs]) -> Pairs:
@@ -204,7 +205,7 @@ def test_burst_frames_are_not_crops_of_one_another(
     frames = [burst(k) for k in range(3)]
     fps = [fingerprint(f) for f in frames]
     search = find_matches(
-        fps, [_metrics(f.size) for f in frames], THRESHOLDS[Similarity.SAME],
+        fps, [jpeg_metrics(f.size) for f in frames], THRESHOLDS[Similarity.SAME],
         pixels=lambda k: fine_pixels(frames[k]),
     )  # fmt: skip
     matches = drain(search)

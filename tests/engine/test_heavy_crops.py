@@ -28,6 +28,7 @@ from cleaner.models import (
 )
 from cleaner.progress import drain
 from tests.helpers import images, smooth_images
+from tests.helpers.metrics import jpeg_metrics
 
 # where the 80 % window starts (fractions of width and height): corners, centre, edges
 POSITIONS = {
@@ -117,14 +118,6 @@ def test_a_crop_of_one_picture_is_not_a_crop_of_its_lookalike(groups: list[set[s
     assert {"layout/second.jpg", "layout/second cropped.jpg"} in groups
 
 
-def _metrics(size: tuple[int, int]) -> ImageMetrics:
-    w, h = size
-    return ImageMetrics(format="JPEG", width=w, height=h, lossless=False, jpeg_quality=90,
-                        sharpness=100.0, detail=40.0, capture_time=None, camera=None,
-                        has_gps=False, has_exif=False, looks_like_screenshot=False,
-                        looks_like_export=False)  # fmt: skip
-
-
 def _matched(fps: list[Fingerprint], metrics: list[ImageMetrics]) -> set[tuple[int, int]]:
     matches = drain(find_matches(fps, metrics, THRESHOLDS[Similarity.SAME]))
     return {(int(a), int(b)) for a, b in zip(matches.i, matches.j, strict=True)}
@@ -136,7 +129,7 @@ def test_without_files_no_heavy_crop_is_claimed() -> None:
     original = images.detailed_photo(SEEDS[0], (800, 600))
     crop = crop20(original, 0.2, 0.2)
     fps = [fingerprint(original), fingerprint(crop)]
-    metrics = [_metrics(original.size), _metrics(crop.size)]
+    metrics = [jpeg_metrics(original.size), jpeg_metrics(crop.size)]
     assert _matched(fps, metrics) == set()
 
 
@@ -165,7 +158,7 @@ def test_a_heavy_crop_of_a_near_blank_page_lines_up_on_its_marks() -> None:
     """Low-detail pictures: decided on their detail maps (no second look needed)."""
     page, other = images.blank_page(11), images.blank_page(12)
     fps = [fingerprint(page), fingerprint(crop20(page, 0.2, 0.0)), fingerprint(other)]
-    low = [replace(_metrics(page.size), detail=2.0)] * 3
+    low = [replace(jpeg_metrics(page.size), detail=2.0)] * 3
     assert _matched(fps, low) == {(0, 1)}
 
 

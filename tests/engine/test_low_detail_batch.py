@@ -136,14 +136,7 @@ def test_low_detail_crops_hold_the_high_passes_of_one_batch_only(
     monkeypatch.setattr(crops, "high_pass", counted)
     got = crops.low_detail_crops(i, j, kinds, fps)
     monkeypatch.setattr(crops, "high_pass", passing)
-    expected = []
-    for a, b, kind in zip(i.tolist(), j.tolist(), kinds.tolist(), strict=True):
-        window = CROP_WINDOWS[kind - CROP_KIND] if kind < crops.GRID_KIND else crops.GRID[5]
-        pa = high_pass(maps[a].tobytes()).reshape(DETAIL_SIDE, DETAIL_SIDE)
-        pb = high_pass(maps[b].tobytes()).reshape(DETAIL_SIDE, DETAIL_SIDE)
-        expected.append(
-            crops.fine_alignment(pa, pb, window[2] - window[0]) >= crops.LOW_DETAIL_CROP
-        )
+    expected = _one_pair_at_a_time(i, j, kinds, maps)
     assert got.tolist() == expected
     assert sum(expected[:60]) == 60
     assert not any(expected[60:])
@@ -185,14 +178,23 @@ def test_low_detail_crops_on_threads_keep_each_batch_in_its_place(
     ]
     i, j, kinds = (np.array(v, dtype=np.int64) for v in zip(*rows, strict=True))
     got = crops.low_detail_crops(i, j, kinds, fps)
+    expected = _one_pair_at_a_time(i, j, kinds, maps)
+    assert len(got) > 4 * crops._ALIGN_BATCH
+    assert got.tolist() == expected
+    assert expected == [True] * 64 + [False] * 64 + [True] * 32
+
+
+def _one_pair_at_a_time(
+    i: np.ndarray, j: np.ndarray, kinds: np.ndarray, maps: list[np.ndarray]
+) -> list[bool]:
+    """What `low_detail_crops` must answer, pair by pair: the two high-passed maps lined up
+    at the pair's window size against the bar."""
     expected = []
     for a, b, kind in zip(i.tolist(), j.tolist(), kinds.tolist(), strict=True):
         window = CROP_WINDOWS[kind - CROP_KIND] if kind < crops.GRID_KIND else crops.GRID[5]
         pa = high_pass(maps[a].tobytes()).reshape(DETAIL_SIDE, DETAIL_SIDE)
         pb = high_pass(maps[b].tobytes()).reshape(DETAIL_SIDE, DETAIL_SIDE)
         expected.append(
-            crops.fine_alignment(pa, pb, window[2] - window[0]) >= crops.LOW_DETAIL_CROP
+            bool(crops.fine_alignment(pa, pb, window[2] - window[0]) >= crops.LOW_DETAIL_CROP)
         )
-    assert len(got) > 4 * crops._ALIGN_BATCH
-    assert got.tolist() == expected
-    assert expected == [True] * 64 + [False] * 64 + [True] * 32
+    return expected

@@ -19,27 +19,19 @@ from cleaner.detect.scan import run_scan
 from cleaner.models import (
     THRESHOLDS,
     Fingerprint,
-    ImageMetrics,
     ScanResult,
     ScanSettings,
     Similarity,
 )
 from cleaner.progress import drain
 from tests.helpers import images
+from tests.helpers.metrics import jpeg_metrics
 
 SAME = THRESHOLDS[Similarity.SAME]
 # fractions cut off (left, top, right, bottom): the light crops photo editors make
 CROPS = [(0.04, 0.03, 0.05, 0.04), (0.03, 0.05, 0.05, 0.03), (0.05, 0.05, 0.04, 0.04),
          (0.03, 0.03, 0.03, 0.03), (0.05, 0.04, 0.03, 0.05), (0.04, 0.05, 0.04, 0.03)]  # fmt: skip
 SEEDS = range(201, 213)
-
-
-def _metrics(image_size: tuple[int, int], detail: float = 40.0) -> ImageMetrics:
-    w, h = image_size
-    return ImageMetrics(format="JPEG", width=w, height=h, lossless=False, jpeg_quality=90,
-                        sharpness=100.0, detail=detail, capture_time=None, camera=None,
-                        has_gps=False, has_exif=False, looks_like_screenshot=False,
-                        looks_like_export=False)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +114,7 @@ def test_crop_pairs_of_low_detail_pictures_line_up_on_their_marks() -> None:
     crop = (0.04, 0.04, 0.04, 0.04)
     fps = [fingerprint(page), fingerprint(images.cropped(page, crop)), fingerprint(other),
            fingerprint(bare), fingerprint(images.cropped(bare, crop))]  # fmt: skip
-    low = [_metrics(page.size, detail=2.0)] * len(fps)
+    low = [jpeg_metrics(page.size, detail=2.0)] * len(fps)
     pairs = Pairs(*(np.array(v, dtype=np.int64) for v in
                     ([0, 2, 3], [1, 1, 4], [CROP_KIND] * 3, [0, 0, 0])))  # fmt: skip
     # picture i is the original: its window is what the crop (picture j) looks like
@@ -130,7 +122,7 @@ def test_crop_pairs_of_low_detail_pictures_line_up_on_their_marks() -> None:
     # the same pair between detailed pictures passes the thumbnail checks
     photo = images.detailed_photo(5)
     fps = [fingerprint(photo), fingerprint(images.cropped(photo, crop))]
-    rich = [_metrics(photo.size), _metrics(photo.size)]
+    rich = [jpeg_metrics(photo.size), jpeg_metrics(photo.size)]
     one = Pairs(*(np.array([v], dtype=np.int64) for v in (0, 1, CROP_KIND, 0)))
     assert confirm(one, fps, rich, SAME).all()
 
@@ -145,7 +137,7 @@ def test_a_pair_found_by_both_searches_counts_once() -> None:
     # the same picture three times: every pair is found by the plain search, and some by
     # the window search too
     fps = [fingerprint(photo), fingerprint(images.resized(photo, 500)), fingerprint(photo)]
-    metrics = [_metrics(photo.size)] * 3
+    metrics = [jpeg_metrics(photo.size)] * 3
     fractions, _ = _drain(candidate_pairs(fps, SAME))
     assert fractions[-1] == 1.0
     assert fractions == sorted(fractions)
@@ -162,7 +154,7 @@ def test_fingerprints_without_crop_hashes_still_match() -> None:
     full = fingerprint(photo)
     old = Fingerprint.from_hashes(full.hashes, full.thumb, full.detail_map)
     fps = [old, fingerprint(images.resized(photo, 480))]
-    _, matches = _drain(find_matches(fps, [_metrics(photo.size)] * 2, SAME))
+    _, matches = _drain(find_matches(fps, [jpeg_metrics(photo.size)] * 2, SAME))
     assert len(matches) == 1
 
 
@@ -238,7 +230,9 @@ def test_a_near_blank_page_and_its_darker_copy_match_on_detail(tmp_path: Path) -
 
 def _match_run(original: Image.Image, copy: Image.Image) -> bool:
     fps = [fingerprint(original), fingerprint(copy)]
-    found = drain(find_matches(fps, [_metrics(original.size), _metrics(copy.size)], SAME, True))
+    found = drain(
+        find_matches(fps, [jpeg_metrics(original.size), jpeg_metrics(copy.size)], SAME, True)
+    )
     return len(found) == 1
 
 
@@ -269,7 +263,7 @@ def _looked_run(original: Image.Image, copy: Image.Image) -> bool:
     """`_match_run` with the files at hand: the second look can decode them again."""
     shown = [original, copy]
     fps = [fingerprint(p) for p in shown]
-    metrics = [_metrics(p.size) for p in shown]
+    metrics = [jpeg_metrics(p.size) for p in shown]
     search = find_matches(fps, metrics, SAME, True, pixels=lambda k: fine_pixels(shown[k]))
     return len(drain(search)) == 1
 

@@ -20,7 +20,6 @@ from cleaner.detect.scan import run_scan
 from cleaner.detect.side_crops import SIDE_KIND, SIDE_SIZES, SIDE_WINDOWS
 from cleaner.models import (
     THRESHOLDS,
-    ImageMetrics,
     MatchKind,
     MatchSearch,
     ScanSettings,
@@ -30,6 +29,7 @@ from cleaner.progress import drain
 from tests.engine.test_crops_at_scale import burst
 from tests.engine.test_heavy_crops import same_layout
 from tests.helpers import images
+from tests.helpers.metrics import jpeg_metrics
 
 SAME = THRESHOLDS[Similarity.SAME]
 # (maker, seed, fractions cut off (left, top, right, bottom)), drawn at random (3-3.5 % off
@@ -45,19 +45,11 @@ LOPSIDED = [
 ]
 
 
-def _metrics(size: tuple[int, int]) -> ImageMetrics:
-    w, h = size
-    return ImageMetrics(format="JPEG", width=w, height=h, lossless=False, jpeg_quality=90,
-                        sharpness=100.0, detail=40.0, capture_time=None, camera=None,
-                        has_gps=False, has_exif=False, looks_like_screenshot=False,
-                        looks_like_export=False)  # fmt: skip
-
-
 def _matches(pictures: list[Image.Image], files: bool = True) -> Matches:
     """The confirmed pairs of these pictures; with `files`, the second look can decode
     them again (a scan), without, not (a catalog)."""
     fps = [fingerprint(p) for p in pictures]
-    metrics = [_metrics(p.size) for p in pictures]
+    metrics = [jpeg_metrics(p.size) for p in pictures]
     pixels = (lambda k: fine_pixels(pictures[k])) if files else None
     return drain(find_matches(fps, metrics, SAME, True, pixels=pixels))
 

@@ -18,19 +18,12 @@ from cleaner.detect.index import Pairs
 from cleaner.detect.matching import confirm, find_matches
 from cleaner.detect.scan import run_scan
 from cleaner.detect.squash import SQUASH_HAMMING, SQUASH_MAX_LOG, needs_squash_check
-from cleaner.models import THRESHOLDS, ImageMetrics, ScanSettings, Similarity
+from cleaner.models import THRESHOLDS, ScanSettings, Similarity
 from cleaner.progress import drain
 from tests.helpers import images
+from tests.helpers.metrics import jpeg_metrics
 
 SAME = THRESHOLDS[Similarity.SAME]
-
-
-def _metrics(size: tuple[int, int], detail: float = 40.0) -> ImageMetrics:
-    w, h = size
-    return ImageMetrics(format="JPEG", width=w, height=h, lossless=False, jpeg_quality=90,
-                        sharpness=100.0, detail=detail, capture_time=None, camera=None,
-                        has_gps=False, has_exif=False, looks_like_screenshot=False,
-                        looks_like_export=False)  # fmt: skip
 
 
 def _jpeg(img: Image.Image, quality: int = 85) -> Image.Image:
@@ -81,7 +74,7 @@ def _slide(content: int, size: tuple[int, int], picture: bool = False) -> Image.
 def _confirmed(a: Image.Image, b: Image.Image, thresholds: object = SAME) -> bool:
     """Whether `confirm` matches a and b offered as a candidate pair (as displayed)."""
     fps = [fingerprint(a), fingerprint(b)]
-    metrics = [_metrics(a.size), _metrics(b.size)]
+    metrics = [jpeg_metrics(a.size), jpeg_metrics(b.size)]
     pairs = Pairs(np.array([0]), np.array([1]), np.array([0]), np.array([0]))
     return bool(confirm(pairs, fps, metrics, thresholds)[0])  # type: ignore[arg-type]
 
@@ -141,7 +134,7 @@ def test_a_turned_or_mirrored_squashed_copy_is_found_with_rotations() -> None:
               _jpeg(images.mirrored(original.resize((640, 360))))]  # fmt: skip
     pictures = [original, *copies]
     fps = [fingerprint(p) for p in pictures]
-    metrics = [_metrics(p.size) for p in pictures]
+    metrics = [jpeg_metrics(p.size) for p in pictures]
     matches = drain(find_matches(fps, metrics, SAME, rotations=True))
     assert sorted(zip(matches.i.tolist(), matches.j.tolist(), strict=True)) == [
         (a, b) for a in range(4) for b in range(a + 1, 4)

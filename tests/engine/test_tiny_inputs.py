@@ -27,20 +27,13 @@ from cleaner.detect.grouping import star_clusters
 from cleaner.detect.index import Pairs, search_pairs
 from cleaner.detect.matching import candidate_pairs, confirm, find_matches
 from cleaner.detect.scan import run_scan
-from cleaner.models import Fingerprint, ImageMetrics, ScanSettings, Similarity
+from cleaner.models import Fingerprint, ScanSettings, Similarity
 from cleaner.progress import drain
 from tests.helpers import images
+from tests.helpers.metrics import jpeg_metrics
 
 SAME = THRESHOLDS[Similarity.SAME]
 EMPTY = np.zeros(0, dtype=np.int64)
-
-
-def _metrics(size: tuple[int, int], detail: float = 40.0) -> ImageMetrics:
-    w, h = size
-    return ImageMetrics(format="JPEG", width=w, height=h, lossless=False, jpeg_quality=90,
-                        sharpness=100.0, detail=detail, capture_time=None, camera=None,
-                        has_gps=False, has_exif=False, looks_like_screenshot=False,
-                        looks_like_export=False)  # fmt: skip
 
 
 # 640x480 made 640x140: 4.6:1 against 4:3, too far out of shape to be a squashed copy
@@ -71,7 +64,7 @@ def test_stretched_copies_next_to_a_real_pair_do_not_disturb_it(tmp_path: Path) 
 def test_confirm_with_every_pair_refused_by_shape() -> None:
     photo = images.photo(7, (640, 480))
     fps = [fingerprint(photo), fingerprint(photo.resize(STRETCHED))]
-    metrics = [_metrics((640, 480)), _metrics(STRETCHED)]
+    metrics = [jpeg_metrics((640, 480)), jpeg_metrics(STRETCHED)]
     pairs = Pairs(np.array([0]), np.array([1]), np.array([0]), np.array([0]))
     assert confirm(pairs, fps, metrics, SAME).tolist() == [False]
     matches = drain(find_matches(fps, metrics, SAME))
@@ -81,12 +74,14 @@ def test_confirm_with_every_pair_refused_by_shape() -> None:
 
 def test_confirm_with_no_pairs() -> None:
     fps = [fingerprint(images.photo(8))]
-    assert confirm(Pairs(EMPTY, EMPTY, EMPTY, EMPTY), fps, [_metrics((640, 480))], SAME).size == 0
+    assert (
+        confirm(Pairs(EMPTY, EMPTY, EMPTY, EMPTY), fps, [jpeg_metrics((640, 480))], SAME).size == 0
+    )
 
 
 def test_matching_no_picture_and_one_picture() -> None:
     for fps in ([], [fingerprint(images.photo(9))]):
-        metrics = [_metrics((640, 480))] * len(fps)
+        metrics = [jpeg_metrics((640, 480))] * len(fps)
         for rotations in (False, True):
             pairs = drain(candidate_pairs(fps, SAME, rotations))
             assert len(pairs) == 0
@@ -143,7 +138,7 @@ def test_matching_tiny_pictures_of_any_count(sizes: list[tuple[int, int, int]]) 
 
     pictures = [Image.new("RGB", (w, h), (v, v, 255 - v)) for w, h, v in sizes]
     fps: list[Fingerprint] = [fingerprint(p) for p in pictures]
-    metrics = [_metrics(p.size, detail=0.0) for p in pictures]
+    metrics = [jpeg_metrics(p.size, detail=0.0) for p in pictures]
     matches = drain(find_matches(fps, metrics, SAME, rotations=True))
     clusters = star_clusters(len(fps), matches.i, matches.j, matches.strength, matches.coloured)
     assert all(len(c) >= 2 for c in clusters)
