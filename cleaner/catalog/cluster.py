@@ -252,7 +252,10 @@ def connect(
                 client = distributed.Client(
                     settings.address, timeout=SCHEDULER_TIMEOUT, set_as_default=False
                 )
-            except (OSError, TimeoutError) as exc:
+            except Exception as exc:  # whatever Dask raises: one line
+                # OSError or TimeoutError as a rule; anything else Dask raises while
+                # connecting (a refused handshake, a scheduler of another protocol) is
+                # still "cannot reach", said in one line, never a traceback.
                 raise ClusterError(
                     f"cannot reach the Dask scheduler at {settings.address}: "
                     f"{printable(str(exc)) or type(exc).__name__}"
