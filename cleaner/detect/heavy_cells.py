@@ -73,11 +73,6 @@ _CHUNK = 4096  # pictures whose windows are placed at once (4096 x 16 x 36 float
 # pictures, ~15 MB of temporaries on each thread (64 leaves held ~30 MB each).
 _LEAVES_PER_STEP = 32
 _BATCHES_PER_PASS = 32  # batches grouped at once (`_LeafGroups`: 1/16 of a 1M library)
-# Chunks placed between two returns of the threads' freed memory (`_cell_pairs`): without
-# them the placing pass climbed ~90 MiB over what it held by its end at a million pictures
-# (245 chunks), the group stage's peak once `confirm` read its thumbnails in steps
-# (benchmarks/README.md, "confirm's thumbnails in steps, session 12").
-_CHUNKS_PER_TRIM = 8
 _GROUP_STEP = 1 << 20  # keys read at once to group them (`_grouped`)
 # every half float's value as a float32 (the wholes are held as halves)
 _HALF_TO_SINGLE = np.arange(1 << 16, dtype=np.uint16).view(np.float16).astype(np.float32)
@@ -337,8 +332,6 @@ def _cell_pairs(thumbs: Thumbnails) -> Generator[tuple[int, int], None, Pairs]:
     # the GIL back): each chunk writes only its own rows, and each batch's pairs are
     # collected in batch order, so the pairs do not depend on the threads.
     for step, _ in enumerate(_in_threads(describe, chunks)):
-        if step % _CHUNKS_PER_TRIM == _CHUNKS_PER_TRIM - 1:
-            give_back_freed_memory()  # the threads' heaps, as the scoring's below
         yield step + 1, steps
     give_back_freed_memory()  # the threads' chunks, before the scoring's batches
     groups = _LeafGroups(leaf, probes.reshape(-1), leaves, _LEAVES_PER_STEP * _BATCHES_PER_PASS)
@@ -394,7 +387,9 @@ def _cell_pairs(thumbs: Thumbnails) -> Generator[tuple[int, int], None, Pairs]:
             # they do not climb on one another (a millisecond or two each time)
             give_back_freed_memory()
         yield chunks + batch + 1, steps
-    give_back_freed_memory()  # the last batches', before their pairs are ranked
+    # the last batches' (up to a pass of them), before their pairs are ranked: at 1M
+    # `_nearest` peaked 54 MiB lower (benchmarks/README.md, "confirm's thumbnails in steps")
+    give_back_freed_memory()
     return _nearest(found)
 
 

@@ -211,15 +211,20 @@ def candidate_pairs(
             ok = has_crops[pairs.i]
             pairs = Pairs(pairs.i[ok], pairs.j[ok], pairs.t[ok] - 1 + CROP_KIND, pairs.d[ok])
         found.append(pairs)
+    # the hash arrays (17 MiB at 1M) are not held through the heavy step, whose placing
+    # pass is the group stage's peak (benchmarks/README.md, "confirm's thumbnails in steps,
+    # session 12"): the heavy step gives them back with its training's memory
+    searched = len(searches)
+    del base, variants, crops, has_crops, searches, extra, search
     if thresholds.crop_hamming > 0 and len(fps) > 1:  # heavy crops: cleaner.detect.crops
-        steps = len(searches) + 2
+        steps = searched + 2
         heavy = heavy_map_pairs(data) if heavy_on_maps else heavy_crop_pairs(fps)
-        found.append((yield from relay(heavy, step_fraction(len(searches), steps))))
+        found.append((yield from relay(heavy, step_fraction(searched, steps))))
         if not heavy_on_maps and len(fps) <= SIDE_CROP_MAX_PICTURES:
             # lopsided light crops (cleaner.detect.side_crops), of detailed pictures
             low = None if pictures is None else data.low_detail(np.arange(len(fps)))
             side = side_crop_pairs(fps, None if low is None else ~low)
-            found.append((yield from relay(side, step_fraction(len(searches) + 1, steps))))
+            found.append((yield from relay(side, step_fraction(searched + 1, steps))))
     yield 1.0
     return Pairs(*(np.concatenate([getattr(p, f) for p in found]) for f in ("i", "j", "t", "d")))
 

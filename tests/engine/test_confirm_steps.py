@@ -4,6 +4,9 @@ one table of all of them gives (the same kept pairs, the same correlations, bit 
 
 from __future__ import annotations
 
+import weakref
+from typing import Any
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -18,6 +21,7 @@ from cleaner.detect.index import Pairs
 from cleaner.detect.matching import THUMB_PAIRS_PER_STEP, confirm
 from cleaner.detect.side_crops import SIDE_KIND, SIDE_WINDOWS
 from cleaner.models import THRESHOLDS, Fingerprint, Similarity
+from cleaner.progress import drain
 from tests.helpers.metrics import jpeg_metrics
 
 SAME = THRESHOLDS[Similarity.SAME]
@@ -116,3 +120,31 @@ def test_a_step_is_a_multiple_of_the_checks_steps() -> None:
     rounds other blocks otherwise): the step is a multiple of each check's own."""
     assert THUMB_PAIRS_PER_STEP % cleaner.detect.checks._PAIRS_PER_STEP == 0
     assert THUMB_PAIRS_PER_STEP % cleaner.detect.crops._PAIRS_PER_STEP == 0
+
+
+def test_the_hash_arrays_are_let_go_before_the_heavy_step(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`candidate_pairs` holds none of its hash arrays through the heavy-crop step (the
+    group stage's peak at 1M is that step's placing pass)."""
+    fps, _, _ = _library()
+    made: list[weakref.ref[np.ndarray]] = []
+    original = cleaner.detect.matching._hash_arrays
+
+    def hash_arrays(*args: Any) -> Any:
+        arrays = original(*args)
+        made.extend(weakref.ref(a) for a in arrays if a is not None)
+        return arrays
+
+    alive: list[int] = []
+
+    def heavy(subset: Any) -> Any:
+        alive.append(sum(ref() is not None for ref in made))
+        return Pairs(*(np.zeros(0, dtype=np.int64) for _ in range(4)))
+        yield  # a generator, as the search is
+
+    monkeypatch.setattr(cleaner.detect.matching, "_hash_arrays", hash_arrays)
+    monkeypatch.setattr(cleaner.detect.matching, "heavy_crop_pairs", heavy)
+    drain(cleaner.detect.matching.candidate_pairs(fps, SAME, rotations=True))
+    assert len(made) >= 3
+    assert alive == [0]
