@@ -130,11 +130,16 @@ def _sketch_matrix() -> F32:
     return _projection(_planes())
 
 
-def _projection(planes: npt.NDArray[np.floating]) -> F32:
+def _projection(
+    planes: npt.NDArray[np.floating], windows: Sequence[tuple[float, float, float, float]] = GRID
+) -> F32:
+    """(64 * (1 + len(windows)), 256): the whole picture, then each window, reduced to
+    6x6, mean removed, projected on `planes` (the side crops' search uses it with its
+    own windows)."""
     cells = SKETCH_SIDE * SKETCH_SIDE
     centre = np.eye(cells) - 1.0 / cells
     mats = []
-    for window in ((0.0, 0.0, 1.0, 1.0), *GRID):
+    for window in ((0.0, 0.0, 1.0, 1.0), *windows):
         ax = _axis_map(window[0], window[2], SKETCH_SIDE)
         ay = _axis_map(window[1], window[3], SKETCH_SIDE)
         mats.append(planes @ centre @ np.kron(ay, ax))
