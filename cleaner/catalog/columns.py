@@ -21,6 +21,7 @@ import concurrent.futures as cf
 import contextlib
 import hashlib
 import json
+import math
 import multiprocessing
 import os
 import signal
@@ -65,6 +66,7 @@ _MOD = 1 << 256
 
 U8 = npt.NDArray[np.uint8]
 I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
 
 
 @dataclass(slots=True)
@@ -91,6 +93,14 @@ class Columns:
     thumbs: U8  # (n, THUMB_BYTES)
     colours: U8  # (n, COLOUR_BYTES); zero where has_colour is False
     has_colour: npt.NDArray[np.bool_]
+    # Each readable row's width, height and detail measure (the grey standard deviation,
+    # `ImageMetrics.detail`), decoded from its metrics as the row is read: grouping asks
+    # for them for the ends of every candidate pair, and a reading worker decodes them
+    # beside the row's checksum, on its own core (`cleaner.catalog.pictures`). NaN in all
+    # three: not readable, or metrics that do not hold these three as a build writes them.
+    width: F64
+    height: F64
+    detail_std: F64
     detail: dict[int, bytes] = field(default_factory=dict)  # row -> compressed detail map
     skipped: list[tuple[str, SkipReason, str]] = field(default_factory=list)  # relpath, why
     damaged_maps: set[int] = field(default_factory=set)  # rows whose detail map did not decode
@@ -298,6 +308,8 @@ def _read(
         root_paths.append(os.fsdecode(raw))
     maps = _maps(path, conn, checksum)
     total = _count(conn)
+    dictionary = meta.get("metrics_dictionary", "").encode("utf-8", "surrogateescape")
+    sides = np.full((3, total), np.nan)  # width, height, detail_std
     root = np.zeros(total, np.int64)
     numbers = np.zeros((5, total), np.int64)  # size, mtime_ns, device, inode, nlink
     sha = np.zeros((total, 32), np.uint8)
@@ -335,6 +347,8 @@ def _read(
         readable_rows: list[int] = []
         colour_rows: list[int] = []
         colour_parts: list[bytes] = []
+        side_rows: list[int] = []
+        side_values: list[tuple[float, float, float]] = []
         start = r
         for row in batch:
             (rid, rel, size, mtime, device, inode, nlink, digest, packed, hashed, thumb,
@@ -382,6 +396,10 @@ def _read(
                     detail_blob = maps.get(digest)  # the content's map (schema 3)
                 if detail_blob is not None:
                     detail[r] = detail_blob
+                values = sides_of(packed, dictionary)
+                if values is not None:
+                    side_rows.append(r)
+                    side_values.append(values)
                 failure.append(None)
                 failure_detail.append(None)
             else:
@@ -413,6 +431,8 @@ def _read(
         if encoded_thumbs:  # one numpy step for the batch: only the inflate was per row
             thumbs[encoded_thumbs] = thumbcode.undo_prediction(thumbs[encoded_thumbs])
         sha[start:r] = np.frombuffer(b"".join(sha_parts), np.uint8).reshape(n, 32)
+        if side_rows:
+            sides[:, side_rows] = np.array(side_values, np.float64).reshape(-1, 3).T
         relpaths.append(PackedBytes.of(rel_parts))
         metrics.append(OptionalBytes.of(metric_parts))
     if r != total:
@@ -433,7 +453,7 @@ def _read(
     info = catalog_info(path, meta, tuple(root_paths))
     return Columns(
         info=info,
-        dictionary=meta.get("metrics_dictionary", "").encode("utf-8", "surrogateescape"),
+        dictionary=dictionary,
         root=root,
         relpath=PackedBytes.joined(relpaths),
         size=numbers[0],
@@ -450,9 +470,37 @@ def _read(
         thumbs=thumbs,
         colours=colours,
         has_colour=has_colour,
+        width=sides[0],
+        height=sides[1],
+        detail_std=sides[2],
         detail=detail,
         skipped=skipped,
     )
+
+
+def sides_of(packed: bytes, dictionary: bytes) -> tuple[float, float, float] | None:
+    """A row's width, height and detail measure from its compressed metrics, or None
+    when they do not hold these three as a build writes them (the checks
+    `cleaner.resultio` makes of them)."""
+    try:
+        z = zlib.decompressobj(15, dictionary)
+        data = json.loads(z.decompress(packed) + z.flush())
+        width, height, detail = data["width"], data["height"], data["detail"]
+    except (zlib.error, ValueError, TypeError, KeyError):
+        return None
+    if not (
+        type(width) is int
+        and type(height) is int
+        and width >= 0
+        and height >= 0
+        and type(detail) in (int, float)
+        and math.isfinite(detail)
+    ):
+        return None
+    try:
+        return float(width), float(height), float(detail)
+    except OverflowError:  # an int past a float's range
+        return None
 
 
 _REASONS = frozenset(r.value for r in SkipReason)
