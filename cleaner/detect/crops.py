@@ -601,8 +601,8 @@ _STRUCTURE_ROWS = 16384  # thumbnails whose residuals are held at once (16 MB of
 # searched anywhere (`fine_alignment`, at the size of the window that found the pair). On
 # seeds 1-3, every pair of pictures with detail maps that are not crop and original of one
 # another (8,806, among them the near-blank scans, each a different document) reaches 0.68
-# at most; true pairs reach 0.90-0.95 (one light crop of a very faint picture, 0.60, is
-# still missed).
+# at most; true pairs reach 0.90-0.95 (one light crop of a faint field of tiny marks lines
+# up at 0.60: the files' look at 128 px takes it, `cleaner.detect.faint_crops`).
 LOW_DETAIL_CROP = 0.80
 # A low-detail picture's thumbnail is mostly noise, so its nearest sketches are mostly
 # chance (about 20 bits away); the heavy crop of one on seed 2 was 7 bits from its

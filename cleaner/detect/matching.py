@@ -18,7 +18,9 @@ their own on their thumbnails, confirmed more strictly (`cleaner.detect.smooth`,
 `smooth_matches`).
 
 Every candidate is then confirmed (`confirm`: shape, thumbnails, colour,
-low-detail check, see `cleaner.detect.checks`), and a pair found by both searches is kept once.
+low-detail check, see `cleaner.detect.checks`; a low-detail light crop the detail maps
+refuse gets a look on the files, `cleaner.detect.faint_crops`), and a pair found by both
+searches is kept once.
 Two shots by one camera at different moments are never a match (`cleaner.detect.shots`).
 """
 
@@ -457,11 +459,9 @@ def _faint_rows(pictures: PictureData, pairs: Pairs, refused: I64, keep: BOOL) -
             marked[k] = m is not None and not is_bare(m)
         return marked[k]
 
-    ok = [
-        has_marks(int(a)) and has_marks(int(b))
-        for a, b in zip(pairs.i[rows], pairs.j[rows], strict=True)
-    ]
-    return rows[np.array(ok, dtype=bool)] if len(rows) else rows
+    ends = zip(pairs.i[rows].tolist(), pairs.j[rows].tolist(), strict=True)
+    marks = np.array([has_marks(a) and has_marks(b) for a, b in ends], dtype=bool)
+    return np.asarray(rows[marks], dtype=np.int64)
 
 
 def _mapless(pictures: PictureData, pairs: Pairs, rows: I64) -> BOOL:
