@@ -21,6 +21,7 @@ import concurrent.futures as cf
 import contextlib
 import hashlib
 import json
+import math
 import multiprocessing
 import os
 import signal
@@ -52,9 +53,10 @@ from cleaner.catalog.schema import (
 )
 from cleaner.detect.cache import analysis_from_columns
 from cleaner.detect.fingerprint import COLOUR_SIDE, THUMB_SIDE
+from cleaner.detect.shots import moment_of
 from cleaner.errors import Cancelled
 from cleaner.i18n import _, current_language, format_locale, set_language
-from cleaner.models import DIHEDRAL_BYTES, Analysis, SkipReason
+from cleaner.models import DIHEDRAL_BYTES, Analysis, SkipReason, TimeSource
 from cleaner.progress import CancelToken
 
 HASH_BYTES = DIHEDRAL_BYTES + 8  # the eight orientations and the crop window
@@ -65,6 +67,7 @@ _MOD = 1 << 256
 
 U8 = npt.NDArray[np.uint8]
 I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
 
 
 @dataclass(slots=True)
@@ -91,6 +94,23 @@ class Columns:
     thumbs: U8  # (n, THUMB_BYTES)
     colours: U8  # (n, COLOUR_BYTES); zero where has_colour is False
     has_colour: npt.NDArray[np.bool_]
+    # Each readable row's width, height and detail measure (the grey standard deviation,
+    # `ImageMetrics.detail`), decoded from its metrics as the row is read: grouping asks
+    # for them for the ends of every candidate pair, and a reading worker decodes them
+    # beside the row's checksum, on its own core (`cleaner.catalog.pictures`). NaN in all
+    # three: not readable, or metrics that do not hold these three as a build writes them.
+    width: F64
+    height: F64
+    detail_std: F64
+    # Each readable row's camera and capture moment as `shots.moment_of` makes them
+    # (burst frames are told from copies by them), worked out as the row is read:
+    # `cameras[moment_camera[r]]` and `moment_seconds[r]`; -1 and NaN where the row has
+    # none. `time_bad`: rows whose metrics do not parse or name a time source PhotoSift
+    # does not write (grouping decodes such a row in full when it asks, to say why).
+    moment_camera: npt.NDArray[np.int32]
+    moment_seconds: F64
+    cameras: tuple[str, ...]
+    time_bad: npt.NDArray[np.bool_]
     detail: dict[int, bytes] = field(default_factory=dict)  # row -> compressed detail map
     skipped: list[tuple[str, SkipReason, str]] = field(default_factory=list)  # relpath, why
     damaged_maps: set[int] = field(default_factory=set)  # rows whose detail map did not decode
@@ -298,6 +318,12 @@ def _read(
         root_paths.append(os.fsdecode(raw))
     maps = _maps(path, conn, checksum)
     total = _count(conn)
+    dictionary = meta.get("metrics_dictionary", "").encode("utf-8", "surrogateescape")
+    sides = np.full((3, total), np.nan)  # width, height, detail_std
+    moment_seconds = np.full(total, np.nan)
+    moment_camera = np.full(total, -1, np.int32)
+    time_bad = np.zeros(total, bool)
+    cameras: dict[str, int] = {}  # this catalog's camera names, numbered as first met
     root = np.zeros(total, np.int64)
     numbers = np.zeros((5, total), np.int64)  # size, mtime_ns, device, inode, nlink
     sha = np.zeros((total, 32), np.uint8)
@@ -335,6 +361,11 @@ def _read(
         readable_rows: list[int] = []
         colour_rows: list[int] = []
         colour_parts: list[bytes] = []
+        side_rows: list[int] = []
+        side_values: list[tuple[float, float, float]] = []
+        moment_rows: list[int] = []
+        moment_values: list[tuple[int, float]] = []
+        bad_time_rows: list[int] = []
         start = r
         for row in batch:
             (rid, rel, size, mtime, device, inode, nlink, digest, packed, hashed, thumb,
@@ -382,6 +413,15 @@ def _read(
                     detail_blob = maps.get(digest)  # the content's map (schema 3)
                 if detail_blob is not None:
                     detail[r] = detail_blob
+                values, moment, untold = row_values(packed, dictionary)
+                if values is not None:
+                    side_rows.append(r)
+                    side_values.append(values)
+                if moment is not None:
+                    moment_rows.append(r)
+                    moment_values.append((cameras.setdefault(moment[0], len(cameras)), moment[1]))
+                elif untold:
+                    bad_time_rows.append(r)
                 failure.append(None)
                 failure_detail.append(None)
             else:
@@ -413,6 +453,12 @@ def _read(
         if encoded_thumbs:  # one numpy step for the batch: only the inflate was per row
             thumbs[encoded_thumbs] = thumbcode.undo_prediction(thumbs[encoded_thumbs])
         sha[start:r] = np.frombuffer(b"".join(sha_parts), np.uint8).reshape(n, 32)
+        if side_rows:
+            sides[:, side_rows] = np.array(side_values, np.float64).reshape(-1, 3).T
+        if moment_rows:
+            moment_camera[moment_rows] = [c for c, _ in moment_values]
+            moment_seconds[moment_rows] = [t for _, t in moment_values]
+        time_bad[bad_time_rows] = True
         relpaths.append(PackedBytes.of(rel_parts))
         metrics.append(OptionalBytes.of(metric_parts))
     if r != total:
@@ -433,7 +479,7 @@ def _read(
     info = catalog_info(path, meta, tuple(root_paths))
     return Columns(
         info=info,
-        dictionary=meta.get("metrics_dictionary", "").encode("utf-8", "surrogateescape"),
+        dictionary=dictionary,
         root=root,
         relpath=PackedBytes.joined(relpaths),
         size=numbers[0],
@@ -450,9 +496,85 @@ def _read(
         thumbs=thumbs,
         colours=colours,
         has_colour=has_colour,
+        width=sides[0],
+        height=sides[1],
+        detail_std=sides[2],
+        moment_camera=moment_camera,
+        moment_seconds=moment_seconds,
+        cameras=tuple(cameras),
+        time_bad=time_bad,
         detail=detail,
         skipped=skipped,
     )
+
+
+def sides_of(packed: bytes, dictionary: bytes) -> tuple[float, float, float] | None:
+    """A row's width, height and detail measure from its compressed metrics, or None
+    when they do not hold these three as a build writes them (the checks
+    `cleaner.resultio` makes of them)."""
+    data = _parsed(packed, dictionary)
+    return None if data is None else _sides(data)
+
+
+def row_values(
+    packed: bytes, dictionary: bytes
+) -> tuple[tuple[float, float, float] | None, tuple[str, float] | None, bool]:
+    """What grouping asks of a row, from its compressed metrics decoded once: its sides
+    and detail (`sides_of`); its camera and capture moment (`shots.moment_of`); and
+    whether those two cannot be told (metrics that do not parse, or a time source
+    PhotoSift does not write: the row's full decode then says what is wrong)."""
+    data = _parsed(packed, dictionary)
+    if data is None:
+        return None, None, True
+    sides = _sides(data)
+    try:
+        source = stored_time_source(data)
+    except ValueError:
+        return sides, None, True
+    camera, taken = data.get("camera"), data.get("capture_time")
+    moment = moment_of(
+        camera if isinstance(camera, str) else None,
+        taken if isinstance(taken, str) else None,
+        source,
+    )
+    return sides, moment, False
+
+
+def stored_time_source(data: dict[str, object]) -> TimeSource | None:
+    """Which tag the stored capture time came from (None: not recorded, or no time);
+    ValueError for a value PhotoSift does not write (a hand-edited row)."""
+    value = data.get("capture_time_source")
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"capture_time_source {value!r}")
+    return TimeSource(value)
+
+
+def _parsed(packed: bytes, dictionary: bytes) -> dict[str, object] | None:
+    try:
+        z = zlib.decompressobj(15, dictionary)
+        data = json.loads(z.decompress(packed) + z.flush())
+    except (zlib.error, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _sides(data: dict[str, object]) -> tuple[float, float, float] | None:
+    width, height, detail = data.get("width"), data.get("height"), data.get("detail")
+    if not (
+        type(width) is int
+        and type(height) is int
+        and width >= 0
+        and height >= 0
+        and type(detail) in (int, float)
+        and math.isfinite(detail)  # type: ignore[arg-type]
+    ):
+        return None
+    try:
+        return float(width), float(height), float(detail)  # type: ignore[arg-type]
+    except OverflowError:  # an int past a float's range
+        return None
 
 
 _REASONS = frozenset(r.value for r in SkipReason)

@@ -22,7 +22,6 @@ from __future__ import annotations
 import bisect
 import contextlib
 import datetime as _dt
-import json
 import os
 import platform
 import time
@@ -35,7 +34,7 @@ import numpy.typing as npt
 from cleaner.catalog import detailmap
 from cleaner.catalog.columns import Columns, read_many
 from cleaner.catalog.pictures import ColumnPictures
-from cleaner.catalog.schema import CatalogError, unpack_columns
+from cleaner.catalog.schema import CatalogError
 from cleaner.catalog.scoring import score_sets
 from cleaner.detect.checks import thresholds_for
 from cleaner.detect.scan import (
@@ -43,7 +42,6 @@ from cleaner.detect.scan import (
     group_pictures,
     number_groups,
 )
-from cleaner.detect.shots import Dated
 from cleaner.i18n import _
 from cleaner.keep import PathRules, parse_criteria
 from cleaner.models import (
@@ -57,7 +55,6 @@ from cleaner.models import (
     ScanStats,
     SkippedFile,
     SkipReason,
-    TimeSource,
 )
 from cleaner.progress import (
     CancelToken,
@@ -74,6 +71,7 @@ SOURCE_KEY = "source"  # in ScanResult.extra and the result JSON
 SOURCE_CATALOGS = "catalogs"
 
 I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
 
 
 @dataclass
@@ -392,21 +390,6 @@ class _Estate:
             return None
         return self.analysis(rep)
 
-    def unit_metrics_json(self, unit: int) -> dict[str, object] | None:
-        """The unit's stored metrics as parsed JSON, without the checks and objects of
-        `unit_analysis`; None when they do not decompress or parse."""
-        columns, local, _ = self.locate(int(self.unit_rep[unit]))
-        unpacked = unpack_columns(
-            (columns.metrics[local], None, None, None, None), columns.dictionary
-        )
-        if unpacked is None or not isinstance(unpacked[0], str):
-            return None
-        try:
-            data = json.loads(unpacked[0])
-        except ValueError:
-            return None
-        return data if isinstance(data, dict) else None
-
     def _readable_mask(self) -> npt.NDArray[np.bool_]:
         return np.concatenate([c.readable for c in self.catalogs])
 
@@ -589,6 +572,7 @@ class _Metrics(Sequence[ImageMetrics]):
         self.estate = estate
         self.units = units
         self.cache: dict[int, ImageMetrics] = {}
+        self._numbers: list[I64] | None = None
 
     def __len__(self) -> int:
         return len(self.units)
@@ -601,39 +585,37 @@ class _Metrics(Sequence[ImageMetrics]):
             found = self.cache[p] = analysis.metrics
         return found
 
-    def camera_times(self, pictures: list[int]) -> list[Dated]:
-        """`cleaner.detect.shots.CameraTimes`: the three values read from each picture's
-        stored metrics (decompressed and parsed, not checked and built into an analysis:
-        ~4 times less work), not kept. A row whose metrics do not parse, or name a time
-        source PhotoSift does not write, gets the full decode, which says what is wrong
-        with it in one line, as before."""
-        out: list[Dated] = []
-        for p in pictures:
-            data = self.estate.unit_metrics_json(int(self.units[p]))
-            try:
-                if data is None:
-                    raise ValueError("metrics that do not parse")
-                source = _stored_time_source(data)
-            except ValueError:
-                self[p]  # raises the row's CatalogError
-                raise AssertionError("metrics that do not parse decoded in full") from None
-            camera, taken = data.get("camera"), data.get("capture_time")
-            out.append(
-                (
-                    camera if isinstance(camera, str) else None,
-                    taken if isinstance(taken, str) else None,
-                    source,
-                )
-            )
-        return out
+    def camera_moments(self, pictures: I64) -> tuple[I64, F64]:
+        """`cleaner.detect.shots.CameraMoments`: looked up in the columns, where the
+        process that read each catalog put them. A picture whose camera and time cannot
+        be told gets the full decode, which says what is wrong with it in one line."""
+        rows = self.estate.unit_rep[self.units[pictures]]
+        cat = np.searchsorted(self.estate.offsets, rows, side="right") - 1
+        local = rows - self.estate.offsets[cat]
+        camera = np.full(len(pictures), -1, dtype=np.int64)
+        seconds = np.zeros(len(pictures), dtype=np.float64)
+        numbers = self._camera_numbers()
+        for n, c in enumerate(self.estate.catalogs):
+            sel = np.flatnonzero(cat == n)
+            if not len(sel):
+                continue
+            at = local[sel]
+            bad = np.flatnonzero(c.time_bad[at])
+            if len(bad):
+                self[int(pictures[sel[bad[0]]])]  # raises the row's CatalogError
+                raise AssertionError("metrics that do not parse decoded in full")
+            camera[sel] = numbers[n][c.moment_camera[at]]
+            has = camera[sel] >= 0
+            seconds[sel[has]] = c.moment_seconds[at[has]]
+        return camera, seconds
 
-
-def _stored_time_source(data: dict[str, object]) -> TimeSource | None:
-    """Which tag the stored capture time came from (None: not recorded, or no time);
-    ValueError for a value PhotoSift does not write (a hand-edited row)."""
-    value = data.get("capture_time_source")
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ValueError(f"capture_time_source {value!r}")
-    return TimeSource(value)
+    def _camera_numbers(self) -> list[I64]:
+        """Per catalog: its camera numbers as numbers common to every catalog (the same
+        name, the same number), then -1 (a row without a moment is -1 there)."""
+        if self._numbers is None:
+            common: dict[str, int] = {}
+            self._numbers = [
+                np.array([*(common.setdefault(name, len(common)) for name in c.cameras), -1])
+                for c in self.estate.catalogs
+            ]
+        return self._numbers

@@ -1,18 +1,16 @@
 """The pictures of several catalogs as matching reads them (`cleaner.detect.pictures`),
 straight from the columns: no `Fingerprint` or `ImageMetrics` per picture.
 
-Hashes, thumbnails and colours are rows of the catalogs' arrays. The sides and the
-detail measure are in each row's compressed metrics: they are decoded only for the
-pictures a check asks about (the ends of candidate pairs), each once, and only those
-three values (a set's members get their whole analysis, every value checked, when the
-set is scored). A detail map is inflated only when a low-detail pair needs it.
+Hashes, thumbnails and colours are rows of the catalogs' arrays, and so are the sides
+and the detail measure, decoded from each row's compressed metrics by the process that
+read the catalog (`Columns.width`: the ends of candidate pairs ask for them, and at ten
+million rows nearly every picture is one; a set's members get their whole analysis,
+every value checked, when the set is scored). A detail map is inflated only when a
+low-detail pair needs it.
 """
 
 from __future__ import annotations
 
-import json
-import math
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -42,11 +40,6 @@ class ColumnPictures:
         self.catalogs = catalogs
         self.cat = cat
         self.local = local
-        n = len(cat)
-        self._decoded = np.zeros(n, dtype=bool)
-        self._width = np.zeros(n, dtype=np.float64)
-        self._height = np.zeros(n, dtype=np.float64)
-        self._detail = np.zeros(n, dtype=np.float64)
 
     def __len__(self) -> int:
         return len(self.cat)
@@ -82,13 +75,12 @@ class ColumnPictures:
 
     def sides(self, index: I64) -> tuple[F64, F64]:
         index = np.asarray(index, dtype=np.int64)
-        self._decode(index)
-        return self._width[index], self._height[index]
+        width = self._measure(index, "width")
+        return width, self._measure(index, "height")
 
     def low_detail(self, index: I64) -> BOOL:
         index = np.asarray(index, dtype=np.int64)
-        self._decode(index)
-        return np.asarray(self._detail[index] < LOW_DETAIL_STD)
+        return np.asarray(self._measure(index, "detail_std") < LOW_DETAIL_STD)
 
     def detail_map(self, k: int) -> bytes | None:
         return detailmap.map_of(self.catalogs[int(self.cat[k])], int(self.local[k]))
@@ -122,35 +114,22 @@ class ColumnPictures:
             )
         return out
 
-    def _decode(self, index: I64) -> None:
-        """Width, height and detail of the pictures `index` not decoded yet."""
-        todo = np.unique(index[~self._decoded[index]])
-        if not len(todo):
-            return
-        loads = json.loads
-        for p in todo.tolist():
+    def _measure(self, index: I64, column: str) -> F64:
+        """Column `column` (width, height, detail_std: decoded as each catalog was read)
+        of pictures `index`; a picture whose metrics did not decode stops grouping with
+        the damaged-row message, the first such picture by number."""
+        out = np.empty(len(index), dtype=np.float64)
+        cats = self.cat[index]
+        for n, c in enumerate(self.catalogs):
+            sel = np.flatnonzero(cats == n)
+            if len(sel):
+                out[sel] = getattr(c, column)[self.local[index[sel]]]
+        bad = np.isnan(out)
+        if bad.any():
+            p = int(index[bad].min())
             c = self.catalogs[int(self.cat[p])]
-            r = int(self.local[p])
-            try:
-                z = zlib.decompressobj(15, c.dictionary)
-                data = loads(z.decompress(c.metrics[r] or b"") + z.flush())
-                width, height, detail = data["width"], data["height"], data["detail"]
-            except (zlib.error, ValueError, TypeError, KeyError):
-                raise _bad(c, r) from None
-            # the checks `cleaner.resultio` makes of these three values
-            if not (
-                type(width) is int
-                and type(height) is int
-                and width >= 0
-                and height >= 0
-                and type(detail) in (int, float)
-                and math.isfinite(detail)
-            ):
-                raise _bad(c, r)
-            self._width[p] = width
-            self._height[p] = height
-            self._detail[p] = float(detail)
-        self._decoded[todo] = True
+            raise _bad(c, int(self.local[p]))
+        return out
 
 
 def _bad(c: Columns, row: int) -> CatalogError:

@@ -35,6 +35,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Generator, Sequence
 from functools import cache
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -51,6 +52,7 @@ F32 = npt.NDArray[np.float32]
 U8 = npt.NDArray[np.uint8]
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
+Picture = TypeVar("Picture")  # what a second look decodes: 64x64 floats, or grey bytes
 
 CROP_SIZE = 0.8  # each side of a heavy crop, as a fraction of its original's
 # Window positions (left or top edge, fraction of the side): an 80 % crop starts anywhere
@@ -130,11 +132,16 @@ def _sketch_matrix() -> F32:
     return _projection(_planes())
 
 
-def _projection(planes: npt.NDArray[np.floating]) -> F32:
+def _projection(
+    planes: npt.NDArray[np.floating], windows: Sequence[tuple[float, float, float, float]] = GRID
+) -> F32:
+    """(64 * (1 + len(windows)), 256): the whole picture, then each window, reduced to
+    6x6, mean removed, projected on `planes` (the side crops' search uses it with its
+    own windows)."""
     cells = SKETCH_SIDE * SKETCH_SIDE
     centre = np.eye(cells) - 1.0 / cells
     mats = []
-    for window in ((0.0, 0.0, 1.0, 1.0), *GRID):
+    for window in ((0.0, 0.0, 1.0, 1.0), *windows):
         ax = _axis_map(window[0], window[2], SKETCH_SIDE)
         ay = _axis_map(window[1], window[3], SKETCH_SIDE)
         mats.append(planes @ centre @ np.kron(ay, ax))
@@ -521,13 +528,13 @@ LOOK_CACHE = 512
 HEAVY_CROP_FINE = 0.80
 
 
-def remembered(pixels: Callable[[int], F32 | None]) -> Callable[[int], F32 | None]:
+def remembered(pixels: Callable[[int], Picture | None]) -> Callable[[int], Picture | None]:
     """`pixels` with the `LOOK_CACHE` pictures last asked for kept (the least recently
     used is decoded again if needed): the heavy and the side second looks often decode the
-    same pictures."""
-    seen: OrderedDict[int, F32 | None] = OrderedDict()
+    same pictures, and share one such function (`cleaner.detect.matching.confirm` makes it)."""
+    seen: OrderedDict[int, Picture | None] = OrderedDict()
 
-    def get(k: int) -> F32 | None:
+    def get(k: int) -> Picture | None:
         if k in seen:
             seen.move_to_end(k)
             return seen[k]
@@ -545,10 +552,10 @@ def second_look(
     """Which heavy-crop pairs (window of i, all of j; `corr` their thumbnail check) pass
     the fine alignment on the pictures decoded again (`pixels(k)`: 64x64 grey, or None
     when it cannot be read). Decoding costs as much as the scan's own decode, so each
-    crop j is looked at with its `LOOKS_PER_CROP` best candidates at most, best first.
-    Every one that passes counts: sets are stars, so a crop confirmed only against a copy
-    that is not its set's centre would be left out of the set."""
-    get = remembered(pixels)
+    crop j is looked at with its `LOOKS_PER_CROP` best candidates at most, best first,
+    and `pixels` should keep what it decoded (`remembered`: the caller's, which the side
+    looks share). Every one that passes counts: sets are stars, so a crop confirmed only
+    against a copy that is not its set's centre would be left out of the set."""
     out = np.zeros(len(i), dtype=bool)
     tried: dict[int, int] = {}
     for r in np.lexsort((-corr, j)).tolist():
@@ -556,7 +563,7 @@ def second_look(
         if tried.get(b, 0) >= LOOKS_PER_CROP:
             continue
         tried[b] = tried.get(b, 0) + 1
-        pa, pb = get(a), get(b)
+        pa, pb = pixels(a), pixels(b)
         out[r] = pa is not None and pb is not None and fine_alignment(pa, pb) >= HEAVY_CROP_FINE
     return out
 
@@ -599,8 +606,8 @@ _STRUCTURE_ROWS = 16384  # thumbnails whose residuals are held at once (16 MB of
 # searched anywhere (`fine_alignment`, at the size of the window that found the pair). On
 # seeds 1-3, every pair of pictures with detail maps that are not crop and original of one
 # another (8,806, among them the near-blank scans, each a different document) reaches 0.68
-# at most; true pairs reach 0.90-0.95 (one light crop of a very faint picture, 0.60, is
-# still missed).
+# at most; true pairs reach 0.90-0.95 (one light crop of a faint field of tiny marks lines
+# up at 0.60: the files' look at 128 px takes it, `cleaner.detect.faint_crops`).
 LOW_DETAIL_CROP = 0.80
 # A low-detail picture's thumbnail is mostly noise, so its nearest sketches are mostly
 # chance (about 20 bits away); the heavy crop of one on seed 2 was 7 bits from its

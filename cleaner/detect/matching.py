@@ -18,7 +18,9 @@ their own on their thumbnails, confirmed more strictly (`cleaner.detect.smooth`,
 `smooth_matches`).
 
 Every candidate is then confirmed (`confirm`: shape, thumbnails, colour,
-low-detail check, see `cleaner.detect.checks`), and a pair found by both searches is kept once.
+low-detail check, see `cleaner.detect.checks`; a low-detail light crop the detail maps
+refuse gets a look on the files, `cleaner.detect.faint_crops`), and a pair found by both
+searches is kept once.
 Two shots by one camera at different moments are never a match (`cleaner.detect.shots`).
 """
 
@@ -52,6 +54,7 @@ from cleaner.detect.crops import (
     second_look,
     structured,
 )
+from cleaner.detect.faint_crops import faint_looks
 from cleaner.detect.fingerprint import CROP_WINDOWS, THUMB_SIDE, TRANSFORMS
 from cleaner.detect.index import BRUTE_FORCE_LIMIT, Pairs, search_pairs
 from cleaner.detect.memory import give_back_freed_memory
@@ -110,17 +113,20 @@ def find_matches(
     rotations: bool = False,
     pixels: Callable[[int], npt.NDArray[np.float32] | None] | None = None,
     pictures: PictureData | None = None,
+    grey: Callable[[int], U8 | None] | None = None,
 ) -> Generator[float, None, Matches]:
     """Yield the fraction done (0-1) as the searches go, and return the `Matches`.
     `pixels(k)`, when given, decodes picture k again for the heavy-crop second look
-    (`cleaner.detect.crops.second_look`). `pictures`, when given, holds the same
-    pictures as columns (`cleaner.detect.pictures`): the checks read them there."""
+    (`cleaner.detect.crops.second_look`); `grey(k)`, when given, decodes it again larger
+    for the faint crops' look (`cleaner.detect.faint_crops`). `pictures`, when given,
+    holds the same pictures as columns (`cleaner.detect.pictures`): the checks read them
+    there."""
     data = ObjectPictures(fps, metrics) if pictures is None else pictures
     # no second look (catalogs: no files), no heavy crop but between two detail maps
     pairs = yield from candidate_pairs(fps, thresholds, rotations, data, pixels is None)
     give_back_freed_memory()  # each step starts from what is in use (cleaner.detect.memory)
     scores: list[npt.NDArray[np.float32]] = []
-    keep = confirm(pairs, fps, metrics, thresholds, scores, pixels, data)
+    keep = confirm(pairs, fps, metrics, thresholds, scores, pixels, data, grey)
     give_back_freed_memory()
     i, j, d = pairs.i[keep], pairs.j[keep], pairs.d[keep]
     t = pairs.t[keep].astype(np.int64)
@@ -280,11 +286,14 @@ def confirm(
     scores: list[npt.NDArray[np.float32]] | None = None,
     pixels: Callable[[int], npt.NDArray[np.float32] | None] | None = None,
     pictures: PictureData | None = None,
+    grey: Callable[[int], U8 | None] | None = None,
 ) -> BOOL:
     """Which candidate pairs are real matches: shape, thumbnail and low-detail checks.
     `scores`, if given, receives the correlation that decided each pair (thumbnail, crop
     window, or fine detail for a low-detail picture; -1 where none was computed).
-    `pictures`: the same pictures as columns (`cleaner.detect.pictures`), if held so."""
+    `pictures`: the same pictures as columns (`cleaner.detect.pictures`), if held so.
+    `pixels(k)` and `grey(k)` decode picture k again for the second looks (see
+    `find_matches`); without them (catalogs) none is taken."""
     if len(pairs) == 0:
         return np.zeros(0, dtype=bool)
     data = ObjectPictures(fps, metrics) if pictures is None else pictures
@@ -371,7 +380,7 @@ def confirm(
         second = second[~again]
         side = second[pairs.t[second] >= SIDE_KIND]
         second = second[pairs.t[second] < SIDE_KIND]
-        looks = remembered(pixels)  # both looks decode from one cache
+        looks = remembered(pixels)  # both looks decode from this one cache
         keep[second] = second_look(pairs.i[second], pairs.j[second], corr[second], looks)
         # nor does a side window's pair that the heavy look just confirmed
         ok = second[keep[second]]
@@ -423,6 +432,9 @@ def confirm(
         rows = rows[(pairs.t[rows] < GRID_KIND) | (pairs.d[rows] <= LOW_DETAIL_SKETCH)]
         rows = rows[pairs.t[rows] < SIDE_KIND]  # no low-detail side windows: not searched
         keep[rows] = low_detail_crops(pairs.i[rows], pairs.j[rows], pairs.t[rows], fps)
+        if grey is not None:  # a faint fine pattern aliases on the maps: `_faint_rows`
+            faint = _faint_rows(data, pairs, rows[~keep[rows]], keep)
+            keep[faint] = faint_looks(pairs.i[faint], pairs.j[faint], pairs.d[faint], grey)
     return keep
 
 
@@ -458,6 +470,33 @@ def _thumb_table(pictures: PictureData, i: I64, j: I64) -> tuple[U8, I64, I64]:
 def _as_displayed(thumbs: U8, i: I64, j: I64, kinds: I64) -> F32:
     """`thumb_correlation` of whole thumbnails as they are, whatever the pair's kind."""
     return thumb_correlation(thumbs, i, j, 0 * kinds)
+
+
+def _faint_rows(pictures: PictureData, pairs: Pairs, refused: I64, keep: BOOL) -> I64:
+    """The low-detail crop pairs among `refused` (refused on their detail maps) that take
+    the faint crops' look on the files (`cleaner.detect.faint_crops`): found by the crop
+    window search (light crops; heavy ones had their own search lined up on the maps),
+    both ends with marks on their maps (what the maps could line up, and did not), and
+    not a pair already kept (by another search, or the other way round)."""
+    rows = refused[pairs.t[refused] < GRID_KIND]
+    if len(rows) == 0:
+        return rows
+    n = max(int(pairs.i.max()), int(pairs.j.max())) + 1
+    kept = np.flatnonzero(keep)
+    known = np.minimum(pairs.i[kept], pairs.j[kept]) * n + np.maximum(pairs.i[kept], pairs.j[kept])
+    key = np.minimum(pairs.i[rows], pairs.j[rows]) * n + np.maximum(pairs.i[rows], pairs.j[rows])
+    rows = rows[~np.isin(key, known)]
+    marked: dict[int, bool] = {}
+
+    def has_marks(k: int) -> bool:
+        if k not in marked:
+            m = pictures.detail_map(k)
+            marked[k] = m is not None and not is_bare(m)
+        return marked[k]
+
+    ends = zip(pairs.i[rows].tolist(), pairs.j[rows].tolist(), strict=True)
+    marks = np.array([has_marks(a) and has_marks(b) for a, b in ends], dtype=bool)
+    return np.asarray(rows[marks], dtype=np.int64)
 
 
 def _mapless(pictures: PictureData, pairs: Pairs, rows: I64) -> BOOL:

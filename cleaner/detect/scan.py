@@ -25,6 +25,7 @@ from typing import Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
+from PIL import Image
 
 from cleaner.detect.analysis import analyse_file
 from cleaner.detect.cache import FingerprintCache, default_cache_path
@@ -32,6 +33,7 @@ from cleaner.detect.checks import thresholds_for
 from cleaner.detect.crops import fine_pixels
 from cleaner.detect.decode import DecodeFailure, open_small, register_plugins
 from cleaner.detect.evidence import Links, StarLinks, group_evidence, star_links
+from cleaner.detect.faint_crops import grey_pixels
 from cleaner.detect.fingerprint import prefix_digest, sha256_file
 from cleaner.detect.grouping import safe_centres, star_clusters
 from cleaner.detect.matching import Matches, find_matches, picture_distance
@@ -79,6 +81,7 @@ from cleaner.version import __version__
 
 T = TypeVar("T")
 R = TypeVar("R")
+Picture = TypeVar("Picture")  # a picture decoded again, as a second look wants it
 
 ExecutorKind = Literal["threads", "processes"]
 # Exact copies of a file no decoder can read are still exact copies worth reporting,
@@ -147,7 +150,8 @@ def scan(
         links: list[StarLinks] = []  # what matched, per copy (filled by the group stage)
         clusters = yield from _group_stage(
             units, thresholds, settings.rotations, token, progress_hz, links,
-            lambda k: _fine_pixels(state, units[k], settings.max_pixels),
+            lambda k: _decoded_again(state, units[k], settings.max_pixels, fine_pixels),
+            lambda k: _decoded_again(state, units[k], settings.max_pixels, grey_pixels),
         )  # fmt: skip
         groups = yield from _score_stage(
             state, units, clusters, criteria, rules, protected, cache, token, pool, progress_hz,
@@ -545,11 +549,12 @@ def _group_stage(
     hz: float,
     links: list[StarLinks] | None = None,
     pixels: Callable[[int], npt.NDArray[np.float32] | None] | None = None,
+    grey: Callable[[int], npt.NDArray[np.uint8] | None] | None = None,
 ) -> Generator[ScanEvent, None, list[list[int]]]:
     """Clusters of unit indices: similar pictures (stars) plus lone exact-copy sets.
     `links`, if given, receives what matched between each star's members and its
-    representative (`cleaner.detect.evidence.star_links`). `pixels(unit)` decodes a
-    unit again for the heavy-crop second look."""
+    representative (`cleaner.detect.evidence.star_links`). `pixels(unit)` and
+    `grey(unit)` decode a unit again for the second looks (`group_pictures`)."""
     # an array, not a list: a million Python ints would cost ~30 MB at the memory peak
     readable = np.fromiter(
         (k for k, u in enumerate(units) if u.analysis is not None), dtype=np.int64
@@ -564,7 +569,17 @@ def _group_stage(
     exact_sets = (k for k, u in enumerate(units) if len(u.files) > 1 and _groupable(u))
     return (
         yield from group_pictures(
-            readable, fps, metrics, exact_sets, thresholds, rotations, token, hz, links, pixels
+            readable,
+            fps,
+            metrics,
+            exact_sets,
+            thresholds,
+            rotations,
+            token,
+            hz,
+            links,
+            pixels,
+            grey=grey,
         )
     )
 
@@ -581,6 +596,7 @@ def group_pictures(
     links: list[StarLinks] | None = None,
     pixels: Callable[[int], npt.NDArray[np.float32] | None] | None = None,
     pictures: PictureData | None = None,
+    grey: Callable[[int], npt.NDArray[np.uint8] | None] | None = None,
 ) -> Generator[ScanEvent, None, list[list[int]]]:
     """The group stage of a scan, on any source of pictures (a scan's units, or the rows
     of catalogs): clusters of unit indices, similar pictures (stars) first, then each set
@@ -591,7 +607,9 @@ def group_pictures(
     `links`, if given, receives what matched between each star's members and its
     representative (`cleaner.detect.evidence.star_links`). `pixels(unit)` decodes a unit
     again for the heavy-crop second look; without it (catalogs) heavy
-    crops are claimed only for low-detail pictures, on their detail maps. `pictures`:
+    crops are claimed only for low-detail pictures, on their detail maps. `grey(unit)`
+    decodes one again, larger, for the faint crops' look (`cleaner.detect.faint_crops`;
+    without it, none is taken). `pictures`:
     the same pictures as columns (`cleaner.detect.pictures`), which the checks read."""
     yield StageStarted(Stage.GROUP)
     meter = ProgressMeter(Stage.GROUP, total=1, hz=hz)
@@ -599,7 +617,8 @@ def group_pictures(
     in_cluster: set[int] = set()
     if thresholds is not None and len(readable) > 1:
         again = None if pixels is None else (lambda k: pixels(int(readable[k])))
-        search = find_matches(fps, metrics, thresholds, rotations, again, pictures)
+        larger = None if grey is None else (lambda k: grey(int(readable[k])))
+        search = find_matches(fps, metrics, thresholds, rotations, again, pictures, larger)
         meter.total = 1000
         while True:
             try:
@@ -815,15 +834,18 @@ def build_group(
     )
 
 
-def _fine_pixels(state: _State, unit: _Unit, max_pixels: int) -> npt.NDArray[np.float32] | None:
-    """A unit's picture decoded again, 64x64 grey, for the heavy-crop second look (None
-    when it no longer reads: the pair is then not confirmed)."""
+def _decoded_again(
+    state: _State, unit: _Unit, max_pixels: int, reduce: Callable[[Image.Image], Picture]
+) -> Picture | None:
+    """A unit's picture decoded again (as the scan decodes it) and reduced for a second
+    look (`fine_pixels`: 64x64 grey; `grey_pixels`), or None when it no longer reads (the
+    pair is then not confirmed)."""
     for k in unit.files:
         if k in state.gone:
             continue
         decoded = open_small(state.entries[k].path, max_pixels)
         if not isinstance(decoded, DecodeFailure):
-            return fine_pixels(decoded.image)
+            return reduce(decoded.image)
     return None
 
 

@@ -52,6 +52,7 @@ from cleaner.detect.crops import (
     _nearest,
     _nearest_indexed,
     _planes,
+    _projection,
     best_window_alignment,
     crop_alignment,
     fine_alignments,
@@ -106,13 +107,7 @@ def _sketch_matrix(transform_key: bytes | None) -> F32:
     if transform_key is not None:
         transform = np.frombuffer(transform_key, dtype=np.float32).reshape(cells, cells)
         planes = planes @ transform.astype(np.float64)
-    centre = np.eye(cells) - 1.0 / cells
-    mats = []
-    for window in ((0.0, 0.0, 1.0, 1.0), *SIDE_WINDOWS):
-        ax = _axis_map(window[0], window[2], SKETCH_SIDE)
-        ay = _axis_map(window[1], window[3], SKETCH_SIDE)
-        mats.append(planes @ centre @ np.kron(ay, ax))
-    return np.ascontiguousarray(np.concatenate(mats).astype(np.float32).T)
+    return np.ascontiguousarray(_projection(planes, SIDE_WINDOWS).T)
 
 
 def side_sketches(thumbs: U8, transform: F32 | None = None) -> tuple[U64, U64]:

@@ -1,11 +1,13 @@
 """Issue 14: burst shots are told apart across catalogs from the camera and capture time
-read straight from each pair end's stored metrics (`shots.CameraTimes`), not from its
+worked out as each catalog is read (`shots.CameraMoments`), not from each pair end's
 whole decoded analysis. Both ways must give the same values and the same pairs set
 apart, on rows with and without a camera and in bursts."""
 
 from __future__ import annotations
 
 import hashlib
+import json
+import zlib
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -16,9 +18,11 @@ import pytest
 from benchmarks.catalog_size import SynthRow, synthetic_analysis, write_catalog
 from benchmarks.estate_10m import colour_of, rel_of
 from benchmarks.synth_fingerprints import generate
-from cleaner.catalog.columns import read_columns
+from cleaner.catalog.blobs import OptionalBytes
+from cleaner.catalog.columns import read_columns, row_values
 from cleaner.catalog.estate import _Estate, _Metrics
-from cleaner.detect.shots import CameraTimes, separate_shots
+from cleaner.catalog.schema import CatalogError
+from cleaner.detect.shots import CameraMoments, moment_of, separate_shots
 from cleaner.models import Analysis, TimeSource
 
 ROWS = 1_200  # per catalog
@@ -70,25 +74,58 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return where
 
 
-def test_camera_times_are_what_the_whole_metrics_say(folder: Path) -> None:
+def test_camera_moments_are_what_the_whole_metrics_say(folder: Path) -> None:
     metrics = _metrics(folder)
-    assert isinstance(metrics, CameraTimes)
-    everyone = list(range(len(metrics)))
-    light = metrics.camera_times(everyone)
+    assert isinstance(metrics, CameraMoments)
+    everyone = np.arange(len(metrics), dtype=np.int64)
+    camera, seconds = metrics.camera_moments(everyone[::-1])
     full = [
-        (metrics[p].camera, metrics[p].capture_time, metrics[p].capture_time_source)
-        for p in everyone
+        moment_of(metrics[p].camera, metrics[p].capture_time, metrics[p].capture_time_source)
+        for p in everyone.tolist()[::-1]
     ]
-    assert light == full  # list to list, in order
-    assert {s for _, _, s in full} == {None, *TimeSource}  # every source, and none
-    cameras = {c for c, _, _ in full}
-    assert None in cameras  # rows without a camera
-    assert len(cameras) > 2  # and with several
+    names: dict[int, str] = {}
+    for k, moment in enumerate(full):  # in order, one to one
+        if moment is None:
+            assert camera[k] == -1
+            continue
+        assert names.setdefault(int(camera[k]), moment[0]) == moment[0]
+        assert seconds[k] == moment[1]
+    assert len(set(names.values())) == len(names)  # one number a name, across catalogs
+    sources = {metrics[p].capture_time_source for p in everyone.tolist()}
+    assert sources == {None, *TimeSource}  # every source, and none
+    assert 0 < sum(m is not None for m in full) < len(full)
+
+
+def test_a_row_whose_time_source_is_not_one_photosift_writes_is_one_clear_error(
+    folder: Path,
+) -> None:
+    metrics = _metrics(folder)
+    rows = metrics.estate.unit_rep[metrics.units]
+    first = metrics.estate.catalogs[0]
+    victim = int(np.flatnonzero(rows < len(first))[3])
+    first.time_bad[rows[victim]] = True  # what reading makes of such a row
+    spelled = list(first.metrics)
+    spelled[rows[victim]] = b"not zlib"  # and its full decode says what is wrong
+    first.metrics = OptionalBytes.of(spelled)
+    with pytest.raises(CatalogError, match="does not hold what PhotoSift writes"):
+        metrics.camera_moments(np.array([victim + 1, victim], dtype=np.int64))
+    metrics.camera_moments(np.array([victim + 1], dtype=np.int64))  # others are fine
+
+
+@pytest.mark.parametrize(("source", "untold"), [("original", False), ("guessed", True), (7, True)])
+def test_row_values_tell_a_time_source_photosift_does_not_write(
+    source: object, untold: bool
+) -> None:
+    text = json.dumps(
+        {"camera": "X", "capture_time": "2020-01-01 10:00:00", "capture_time_source": source}
+    ).encode()
+    z = zlib.compressobj()
+    assert row_values(z.compress(text) + z.flush(), b"")[2] is untold
 
 
 def test_the_same_pairs_are_set_apart_either_way(folder: Path) -> None:
     metrics = _metrics(folder)
-    full = [metrics[p] for p in range(len(metrics))]  # a plain sequence: no CameraTimes
+    full = [metrics[p] for p in range(len(metrics))]  # a plain sequence: no CameraMoments
     rng = np.random.default_rng(5)
     i = rng.integers(0, len(metrics), 20_000)
     j = rng.integers(0, len(metrics), 20_000)

@@ -7,6 +7,7 @@ Dask is the optional extra [dask]: where it is not installed, this file is skipp
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,14 @@ pytest.importorskip("distributed")
 from cleaner.catalog import cluster as dask_cluster
 from cleaner.cli import main
 from tests.helpers import images
+
+
+def closed_port() -> int:
+    """A port nothing listens on: one the system just gave out and took back (not a fixed
+    one such as 9, which a machine may serve)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -72,6 +81,7 @@ def test_an_unreachable_scheduler_is_one_line(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setattr(dask_cluster, "SCHEDULER_TIMEOUT", 1.0)
+    address = f"tcp://127.0.0.1:{closed_port()}"
     out = tmp_path / "c.catalog"
     code = main(
         [
@@ -83,12 +93,12 @@ def test_an_unreachable_scheduler_is_one_line(
             "--out",
             str(out),
             "--cluster",
-            "tcp://127.0.0.1:9",
+            address,
         ]
     )
     err = capsys.readouterr().err.strip()
     assert code == 1, err
-    assert err.startswith("photosift: cannot reach the Dask scheduler at tcp://127.0.0.1:9"), err
+    assert err.startswith(f"photosift: cannot reach the Dask scheduler at {address}"), err
     assert len(err.splitlines()) == 1, err
 
 

@@ -125,9 +125,10 @@ def test_libraries_above_the_sketch_index_go_to_the_cells(monkeypatch: Any) -> N
 
 
 def test_the_second_look_holds_a_bounded_number_of_decoded_pictures(monkeypatch: Any) -> None:
-    """300 looks at 300 different crops, a cache of 50: the decoded pictures kept alive
-    at once stay within it (every one was kept until the end before), and every look
-    still gets both pictures (the same answers as with an unbounded cache)."""
+    """300 looks at 300 different crops, a cache of 50 (`crops.remembered`, which the
+    caller of the looks makes): the decoded pictures kept alive at once stay within it
+    (every one was kept until the end before), and every look still gets both pictures
+    (the same answers as with an unbounded cache)."""
     import weakref
 
     monkeypatch.setattr(crops, "LOOK_CACHE", 50)
@@ -148,11 +149,11 @@ def test_the_second_look_holds_a_bounded_number_of_decoded_pictures(monkeypatch:
     i = np.arange(300, dtype=np.int64) % 7
     j = 100 + np.arange(300, dtype=np.int64)
     corr = np.ones(300, dtype=np.float32)
-    bounded = crops.second_look(i, j, corr, pixels)
+    bounded = crops.second_look(i, j, corr, crops.remembered(pixels))
     assert most <= crops.LOOK_CACHE + 1
     assert bounded.all()
     monkeypatch.setattr(crops, "LOOK_CACHE", 10**9)
-    assert bounded.tolist() == crops.second_look(i, j, corr, pixels).tolist()
+    assert bounded.tolist() == crops.second_look(i, j, corr, crops.remembered(pixels)).tolist()
 
 
 def test_the_pairs_do_not_depend_on_threads_or_step_sizes(monkeypatch: Any) -> None:

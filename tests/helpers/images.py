@@ -93,6 +93,46 @@ def faint_page(seed: int, size: tuple[int, int] = (600, 800)) -> Image.Image:
     return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "L").convert("RGB")
 
 
+def icon_field(
+    seed: int, layout: int = 0, size: tuple[int, int] = (2048, 2048), cells: int = 48
+) -> Image.Image:
+    """A faint field of tiny marks on green (the kit's `gnome__symbolic.jpg`): a grid of
+    48 x 48 cells, most holding a small dark square, disc or ring, thinner towards the
+    top. `layout` fixes the grid and how the marks thin out (the picture's coarse shape,
+    all its perceptual hash sees), `seed` which cells hold what: two seeds of one layout
+    are different pictures of one layout. Low-detail (its 32x32 reduction is nearly flat),
+    and its marks fall about a pixel and a half apart on a 64x64 detail map."""
+    w, h = size
+    step_x, step_y = w / cells, h / cells
+    shape = np.random.default_rng(layout)
+    fill = shape.uniform(0.3, 1.0, size=(cells + 1, cells + 1))
+    fill *= np.linspace(0.4, 1.0, cells + 1)[:, None]  # thinner towards the top
+    # and a soft light, a few grey levels across
+    coarse = Image.fromarray(shape.uniform(-12.0, 12.0, size=(3, 3)).astype(np.float32), "F")
+    light = np.asarray(coarse.resize(size, Image.Resampling.BICUBIC), dtype=np.float32)
+    rng = np.random.default_rng(seed)
+    img = Image.new("RGB", size, (46, 179, 128))
+    draw = ImageDraw.Draw(img)
+    for gy in range(cells + 1):
+        for gx in range(cells + 1):
+            if rng.random() > fill[gy, gx]:
+                continue
+            x = (gx + rng.uniform(-0.25, 0.25)) * step_x
+            y = (gy + rng.uniform(-0.25, 0.25)) * step_y
+            r = step_x * rng.uniform(0.12, 0.28)
+            tone = (16, 130, 90) if rng.random() < 0.6 else (28, 150, 105)
+            box = (x - r, y - r, x + r, y + r)
+            kind = int(rng.integers(0, 3))
+            if kind == 0:
+                draw.rectangle(box, fill=tone)
+            elif kind == 1:
+                draw.ellipse(box, fill=tone)
+            else:
+                draw.ellipse(box, outline=tone, width=max(1, int(r / 3)))
+    lit = np.asarray(img, dtype=np.float32) + light[:, :, None]
+    return Image.fromarray(np.clip(lit, 0, 255).astype(np.uint8), "RGB")
+
+
 # ------------------------------------------------------------------------ variants
 
 
