@@ -149,8 +149,9 @@ class _Timer:
         self.captured.setdefault(label, out)
 
 
-def measure(path: Path, rotations: bool) -> dict[str, Any]:
-    """Runs in the subprocess: load, build the engine's objects, time the group stage."""
+def measure(path: Path, rotations: bool, dump: Path | None = None) -> dict[str, Any]:
+    """Runs in the subprocess: load, build the engine's objects, time the group stage.
+    `dump`: also save what grouping found there (`_dump`), to compare two code trees."""
     import cleaner.detect.checks
     import cleaner.detect.grouping
     import cleaner.detect.index
@@ -197,6 +198,8 @@ def measure(path: Path, rotations: bool) -> dict[str, Any]:
     timer.wrap(cleaner.detect.matching, "heavy_crop_pairs", generator=True)
     timer.wrap(cleaner.detect.matching, "window_pairs", generator=True)
     timer.wrap(cleaner.detect.matching, "second_look")
+    if dump is not None:
+        timer.wrap(cleaner.detect.scan, "find_matches", generator=True)
     stage = cleaner.detect.scan._group_stage(
         units, THRESHOLDS[Similarity.SAME], rotations, CancelToken(), 15.0, None, pixels
     )
@@ -208,7 +211,7 @@ def measure(path: Path, rotations: bool) -> dict[str, Any]:
     fragile = timer.captured.get("smooth.fragile_pictures")
     smooth = timer.captured.get("matching.smooth_matches")
     smooth_candidates = timer.captured.get("matching.smooth_candidates")
-    return {
+    result = {
         "seconds": seconds,
         "profile": timer.seconds,
         "build_objects_seconds": build_seconds,
@@ -224,6 +227,25 @@ def measure(path: Path, rotations: bool) -> dict[str, Any]:
         "second_looks_without_pixels": pixels.asked["without"],  # type: ignore[attr-defined]
         **_recall(data, pairs, keep, clusters),
     }
+    if dump is not None:  # after the peak was read
+        _dump(dump, pairs, keep, timer.captured["scan.find_matches"], clusters)
+    return result
+
+
+def _dump(path: Path, pairs: Any, keep: Any, matches: Any, clusters: list[list[int]]) -> None:
+    """Save, as sorted arrays, every candidate pair (i, j, kind, distance) with whether
+    `confirm` kept it, the matches (each field, correlations included) and the sets."""
+    order = np.lexsort((pairs.d, pairs.t, pairs.j, pairs.i))
+    sets = sorted(sorted(int(k) for k in members) for members in clusters)
+    fields = ("i", "j", "strength", "coloured", "t", "swapped", "distance", "correlation")
+    np.savez(
+        path,
+        **{f"candidate_{f}": getattr(pairs, f)[order] for f in ("i", "j", "t", "d")},
+        candidate_kept=keep[order],
+        **{f"match_{f}": getattr(matches, f) for f in fields},
+        set_members=np.array([k for members in sets for k in members], dtype=np.int64),
+        set_sizes=np.array([len(members) for members in sets], dtype=np.int64),
+    )
 
 
 def _recall(data: Any, pairs: Any, keep: Any, clusters: list[list[int]]) -> dict[str, Any]:
@@ -339,4 +361,6 @@ def run(
 
 
 if __name__ == "__main__":
-    print(json.dumps(measure(Path(sys.argv[1]), "--rotations" in sys.argv[2:])))
+    flags = sys.argv[2:]
+    to = Path(flags[flags.index("--dump") + 1]) if "--dump" in flags else None
+    print(json.dumps(measure(Path(sys.argv[1]), "--rotations" in flags, to)))

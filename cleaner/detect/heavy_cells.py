@@ -387,6 +387,9 @@ def _cell_pairs(thumbs: Thumbnails) -> Generator[tuple[int, int], None, Pairs]:
             # they do not climb on one another (a millisecond or two each time)
             give_back_freed_memory()
         yield chunks + batch + 1, steps
+    # the last batches' (up to a pass of them), before their pairs are ranked: at 1M
+    # `_nearest` peaked 54 MiB lower (benchmarks/README.md, "confirm's thumbnails in steps")
+    give_back_freed_memory()
     return _nearest(found)
 
 

@@ -47,6 +47,7 @@ from cleaner.detect.crops import (
     GRID_KIND,
     HEAVY_CROP_PREFILTER,
     LOW_DETAIL_SKETCH,
+    crop_alignment,
     heavy_crop_pairs,
     low_detail_crops,
     remembered,
@@ -64,9 +65,10 @@ from cleaner.detect.shots import separate_shots
 from cleaner.detect.side_crops import (
     SIDE_CROP_MAX_PICTURES,
     SIDE_KIND,
+    is_side_kind,
+    side_alignment,
     side_crop_pairs,
     side_looks,
-    window_alignment,
 )
 from cleaner.detect.smooth import SMOOTH_KIND, smooth_agrees, smooth_candidates
 from cleaner.detect.squash import needs_squash_check, squash_agrees
@@ -78,6 +80,7 @@ F64 = npt.NDArray[np.float64]
 BOOL = npt.NDArray[np.bool_]
 U64 = npt.NDArray[np.uint64]
 U8 = npt.NDArray[np.uint8]
+F32 = npt.NDArray[np.float32]
 
 _CROP_BYTES = 8 * len(CROP_WINDOWS)
 
@@ -214,15 +217,20 @@ def candidate_pairs(
             ok = has_crops[pairs.i]
             pairs = Pairs(pairs.i[ok], pairs.j[ok], pairs.t[ok] - 1 + CROP_KIND, pairs.d[ok])
         found.append(pairs)
+    # the hash arrays (17 MiB at 1M) are not held through the heavy step, whose placing
+    # pass is the group stage's peak (benchmarks/README.md, "confirm's thumbnails in steps,
+    # session 12"): the heavy step gives them back with its training's memory
+    searched = len(searches)
+    del base, variants, crops, has_crops, searches, extra, search
     if thresholds.crop_hamming > 0 and len(fps) > 1:  # heavy crops: cleaner.detect.crops
-        steps = len(searches) + 2
+        steps = searched + 2
         heavy = heavy_map_pairs(data) if heavy_on_maps else heavy_crop_pairs(fps)
-        found.append((yield from relay(heavy, step_fraction(len(searches), steps))))
+        found.append((yield from relay(heavy, step_fraction(searched, steps))))
         if not heavy_on_maps and len(fps) <= SIDE_CROP_MAX_PICTURES:
             # lopsided light crops (cleaner.detect.side_crops), of detailed pictures
             low = None if pictures is None else data.low_detail(np.arange(len(fps)))
             side = side_crop_pairs(fps, None if low is None else ~low)
-            found.append((yield from relay(side, step_fraction(len(searches) + 1, steps))))
+            found.append((yield from relay(side, step_fraction(searched + 1, steps))))
     yield 1.0
     return Pairs(*(np.concatenate([getattr(p, f) for p in found]) for f in ("i", "j", "t", "d")))
 
@@ -303,18 +311,15 @@ def confirm(
     idx = np.nonzero(keep)[0]
     if len(idx) == 0:  # every pair refused by its shape (a stretched panorama): nothing to do
         return keep
-    # thumbnails of the pictures in a candidate pair only, not of the whole library
-    used, inverse = np.unique(np.concatenate([pairs.i[idx], pairs.j[idx]]), return_inverse=True)
-    thumbs = data.thumbs(used)
-    local_i, local_j = inverse[: len(idx)], inverse[len(idx) :]
-    plain = ~crop[idx]
-    heavy = pairs.t[idx] >= GRID_KIND
-    light = ~plain & ~heavy
-    corr[idx[plain]] = thumb_correlation(
-        thumbs, local_i[plain], local_j[plain], pairs.t[idx[plain]]
-    )
-    corr[idx[light]] = crop_correlation(thumbs, local_i[light], local_j[light], pairs.t[idx[light]])
-    corr[idx[heavy]] = window_alignment(thumbs, local_i[heavy], local_j[heavy], pairs.t[idx[heavy]])
+    plain = idx[~crop[idx]]
+    heavy = idx[pairs.t[idx] >= GRID_KIND]
+    light = idx[crop[idx] & (pairs.t[idx] < GRID_KIND)]
+    corr[plain] = _stepped_check(data, pairs, plain, thumb_correlation)
+    corr[light] = _stepped_check(data, pairs, light, crop_correlation)
+    # `side_crops.window_alignment`, each kind of window in steps of its own
+    lopsided = is_side_kind(pairs.t[heavy])
+    corr[heavy[~lopsided]] = _stepped_check(data, pairs, heavy[~lopsided], crop_alignment)
+    corr[heavy[lopsided]] = _stepped_check(data, pairs, heavy[lopsided], side_alignment)
     low_i = data.low_detail(pairs.i)
     low_j = data.low_detail(pairs.j)
     low = low_i | low_j
@@ -328,31 +333,27 @@ def confirm(
     passed[grid] = (corr[grid] >= HEAVY_CROP_PREFILTER) & (pixels is not None)
     # the checks below can only refuse: each runs on the rows still passing (at 1M
     # pictures most heavy-crop candidates fail the prefilter above)
-    heavy_rows = idx[heavy]
-    live = passed[heavy_rows]
-    if live.any():
-        rows, end_i, end_j = heavy_rows[live], local_i[heavy][live], local_j[heavy][live]
-        ends, at = np.unique(np.concatenate([end_i, end_j]), return_inverse=True)
-        shaped = structured(thumbs[ends])[at]
+    rows = heavy[passed[heavy]]
+    if len(rows):
+        ends, at = np.unique(np.concatenate([pairs.i[rows], pairs.j[rows]]), return_inverse=True)
+        shaped = structured(data.thumbs(ends))[at]
         # a crop is a claim that the window explains j better than the whole of i does
         # (a smooth picture's window looks like its stamped or re-saved copy too)
-        whole = thumb_correlation(thumbs, end_i, end_j, 0 * end_i)
+        whole = _stepped_check(data, pairs, rows, _as_displayed)
         passed[rows] = shaped[: len(rows)] & shaped[len(rows) :] & (corr[rows] > whole)
-    light_rows = idx[light]
-    live = passed[light_rows]
-    if live.any():  # the same claim for a light crop (burst frames: the scene, moved)
-        rows, end_i, end_j = light_rows[live], local_i[light][live], local_j[light][live]
-        whole = thumb_correlation(thumbs, end_i, end_j, 0 * end_i)
-        passed[rows] = corr[rows] > whole
+    rows = light[passed[light]]
+    if len(rows):  # the same claim for a light crop (burst frames: the scene, moved)
+        passed[rows] = corr[rows] > _stepped_check(data, pairs, rows, _as_displayed)
     low_crops = np.nonzero(keep & crop & low)[0]  # decided apart: `low_detail_crops`
-    sq = np.flatnonzero(squashed[idx])
-    if len(sq):  # a squashed copy passes a stricter test instead
-        turned = np.isin(pairs.t[idx[sq]], (1, 3, 5, 7))
-        ratio_i = np.where(turned, hi[idx[sq]] / np.maximum(wi[idx[sq]], 1),
-                           wi[idx[sq]] / np.maximum(hi[idx[sq]], 1))  # fmt: skip
-        ratio_j = wj[idx[sq]] / np.maximum(hj[idx[sq]], 1)
-        passed[idx[sq]] = squash_agrees(
-            thumbs, local_i[sq], local_j[sq], pairs.t[idx[sq]], ratio_i, ratio_j, corr[idx[sq]]
+    sq = idx[squashed[idx]]
+    if len(sq):  # a squashed copy passes a stricter test instead (all in one step)
+        turned = np.isin(pairs.t[sq], (1, 3, 5, 7))
+        ratio_i = np.where(turned, hi[sq] / np.maximum(wi[sq], 1),
+                           wi[sq] / np.maximum(hi[sq], 1))  # fmt: skip
+        ratio_j = wj[sq] / np.maximum(hj[sq], 1)
+        thumbs, local_i, local_j = _thumb_table(data, pairs.i[sq], pairs.j[sq])
+        passed[sq] = squash_agrees(
+            thumbs, local_i, local_j, pairs.t[sq], ratio_i, ratio_j, corr[sq]
         )
     # (a low-detail squashed copy must pass it too, then the low-detail checks below)
     keep &= passed | (low & ~crop & ~squashed)
@@ -435,6 +436,40 @@ def confirm(
             faint = _faint_rows(data, pairs, rows[~keep[rows]], keep)
             keep[faint] = faint_looks(pairs.i[faint], pairs.j[faint], pairs.d[faint], grey)
     return keep
+
+
+# Candidate pairs whose thumbnails `confirm` reads at once (`_stepped_check`): a table of
+# up to 2 x 32,768 thumbnails (16 MiB), not one of every picture in a pair (at 1M pictures
+# 507,482 of them, 124 MiB, the group stage's peak: benchmarks/README.md, "confirm's
+# thumbnails in steps, session 12"). A multiple of the steps of every check it runs
+# (`checks._PAIRS_PER_STEP`, `crops._PAIRS_PER_STEP`): each check then multiplies the
+# same blocks of rows as in one call (OpenBLAS gives other bits for other blocks).
+THUMB_PAIRS_PER_STEP = 4 * 8192
+
+
+def _stepped_check(
+    pictures: PictureData, pairs: Pairs, rows: I64, check: Callable[[U8, I64, I64, I64], F32]
+) -> F32:
+    """`check(thumbs, i, j, kinds)` of candidate `rows`, in steps of `THUMB_PAIRS_PER_STEP`
+    pairs, each given a table of only the thumbnails its pairs read."""
+    out = np.empty(len(rows), dtype=np.float32)
+    for start in range(0, len(rows), THUMB_PAIRS_PER_STEP):
+        part = rows[start : start + THUMB_PAIRS_PER_STEP]
+        thumbs, local_i, local_j = _thumb_table(pictures, pairs.i[part], pairs.j[part])
+        out[start : start + len(part)] = check(thumbs, local_i, local_j, pairs.t[part])
+    return out
+
+
+def _thumb_table(pictures: PictureData, i: I64, j: I64) -> tuple[U8, I64, I64]:
+    """The thumbnails of the pictures in pairs (i, j), each once, and the pairs as rows of
+    that table."""
+    used, inverse = np.unique(np.concatenate([i, j]), return_inverse=True)
+    return pictures.thumbs(used), inverse[: len(i)], inverse[len(i) :]
+
+
+def _as_displayed(thumbs: U8, i: I64, j: I64, kinds: I64) -> F32:
+    """`thumb_correlation` of whole thumbnails as they are, whatever the pair's kind."""
+    return thumb_correlation(thumbs, i, j, 0 * kinds)
 
 
 def _faint_rows(pictures: PictureData, pairs: Pairs, refused: I64, keep: BOOL) -> I64:

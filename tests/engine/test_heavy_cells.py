@@ -306,3 +306,30 @@ def test_the_largest_scores_are_those_argpartition_picks(count: int) -> None:
         assert np.sort(got, axis=1).tolist() == np.sort(expected, axis=1).tolist()
     ties = [len(set(np.sort(row)[-count - 1 :].tolist())) <= count for row in scores]
     assert 500 < sum(ties) < 1400
+
+
+def test_the_scoring_gives_freed_memory_back_before_ranking(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After the last leaf batch, the threads' freed memory is given back before the pairs
+    are ranked (`_nearest`: at 1M it peaked 54 MiB lower so)."""
+    thumbs, _ = _smooth_library(2500, 0, 3)
+    trims: list[int] = []
+    monkeypatch.setattr(heavy_cells, "give_back_freed_memory", lambda: trims.append(1))
+    original = heavy_cells._nearest
+    before: list[int] = []
+
+    def nearest(found: Any) -> Pairs:
+        before.append(len(trims))
+        return original(found)
+
+    search = heavy_cells.cell_pairs(thumbs)
+    monkeypatch.setattr(heavy_cells, "_nearest", nearest)
+    at_last_batch = 0
+    while True:
+        try:
+            next(search)
+        except StopIteration:
+            break
+        at_last_batch = len(trims)
+    assert before == [at_last_batch + 1]
