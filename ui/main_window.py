@@ -511,8 +511,8 @@ class MainWindow(QMainWindow):
         if chosen is None:
             return None
         row, indices = chosen
-        dialog = CompareDialog(self.session, row, indices, self)
-        dialog.loader.locate = self.thumbnails.locate  # copies from catalogs: where they are
+        # copies from catalogs: where their files are (before the dialog asks for any)
+        dialog = CompareDialog(self.session, row, indices, self, locate=self.thumbnails.locate)
         return dialog
 
     @Slot()

@@ -22,7 +22,7 @@ from ui.catalog_open import MOVE_REFUSED, ProtectCatalogsDialog
 from ui.main_window import MainWindow
 from ui.models import roles
 from ui.settings import Keys
-from ui.thumbnails import UNREACHABLE
+from ui.thumbnails import UNREACHABLE, ThumbnailLoader
 
 Sets = list[tuple[list[str], str]]
 
@@ -275,3 +275,26 @@ def test_file_menu_opens_catalogs_with_a_shortcut(
     members = [m for g in window.session.groups for m in g.members]
     assert all(m.protected for m in members if m.path.startswith("archive:"))
     assert len(window.session.groups) == SETS + 1
+
+
+def test_the_compare_dialog_knows_where_catalog_files_are_before_it_asks_for_a_picture(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its first pictures are asked for while it is built: a decode started before it
+    knew `locate` took a catalog path for a file (a race CI lost once)."""
+    small = make_estate(tmp_path / "small", sets=3, across=3)
+    open_catalogs(qtbot, window, small.a, small.b)
+    window.review_page.select_group_at(0)
+    asked_with: list[object] = []
+    real_get = ThumbnailLoader.get
+
+    def get(loader: ThumbnailLoader, path: str, size: QSize, dpr: float) -> object:
+        asked_with.append(loader.locate)
+        return real_get(loader, path, size, dpr)
+
+    monkeypatch.setattr(ThumbnailLoader, "get", get)
+    dialog = window.compare_dialog()
+    assert dialog is not None
+    assert asked_with, "the dialog asked for no picture while it was built"
+    assert all(locate is window.thumbnails.locate for locate in asked_with)
+    assert window.thumbnails.locate is not None

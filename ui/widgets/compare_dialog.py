@@ -180,6 +180,7 @@ class CompareDialog(QDialog):
         row: int,
         indices: list[int],
         parent: QWidget | None = None,
+        locate: Callable[[str], str | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.session = session
@@ -198,6 +199,10 @@ class CompareDialog(QDialog):
         )
         self.setSizeGripEnabled(True)
         self.loader = ThumbnailLoader(max_bytes=256 * 1024 * 1024, threads=2, parent=self)
+        # copies from catalogs: where their files are here. Set before the first picture is
+        # asked for below: a decode that started without it took a catalog path for a file
+        # and said "cannot show" instead of where the file is (a race seen in CI).
+        self.loader.locate = locate
         self.loader.thumbnailReady.connect(self._image_ready)
         self.zoom = 1.0
         self._syncing = False
