@@ -369,13 +369,7 @@ def confirm(
     second = np.nonzero(keep & grid)[0]
     if len(second) and pixels is not None:
         # a pair another search already confirmed needs no second look (it counts once)
-        n = len(fps)
-        direct = keep & ~grid
-        known = np.minimum(pairs.i[direct], pairs.j[direct]) * n + np.maximum(
-            pairs.i[direct], pairs.j[direct]
-        )
-        end_i, end_j = pairs.i[second], pairs.j[second]
-        again = np.isin(np.minimum(end_i, end_j) * n + np.maximum(end_i, end_j), known)
+        again = _same_pairs(pairs, second, np.flatnonzero(keep & ~grid))
         keep[second[again]] = False
         second = second[~again]
         side = second[pairs.t[second] >= SIDE_KIND]
@@ -383,11 +377,7 @@ def confirm(
         looks = remembered(pixels)  # both looks decode from this one cache
         keep[second] = second_look(pairs.i[second], pairs.j[second], corr[second], looks)
         # nor does a side window's pair that the heavy look just confirmed
-        ok = second[keep[second]]
-        known = np.minimum(pairs.i[ok], pairs.j[ok]) * n + np.maximum(pairs.i[ok], pairs.j[ok])
-        end_i, end_j = pairs.i[side], pairs.j[side]
-        again = np.isin(np.minimum(end_i, end_j) * n + np.maximum(end_i, end_j), known)
-        side = side[~again]
+        side = side[~_same_pairs(pairs, side, second[keep[second]])]
         keep[side] = side_looks(pairs.i[side], pairs.j[side], corr[side], looks)
     # a near-blank picture is all tone and colour: they must agree too
     flat = np.nonzero(keep & low)[0]
@@ -467,6 +457,17 @@ def _thumb_table(pictures: PictureData, i: I64, j: I64) -> tuple[U8, I64, I64]:
     return pictures.thumbs(used), inverse[: len(i)], inverse[len(i) :]
 
 
+def _same_pairs(pairs: Pairs, rows: I64, known: I64) -> BOOL:
+    """Per candidate in `rows`: whether its two pictures, in either order, are the pair of
+    one of the candidates `known`."""
+    n = max(int(pairs.i.max()), int(pairs.j.max())) + 1
+
+    def key(r: I64) -> I64:
+        return np.minimum(pairs.i[r], pairs.j[r]) * n + np.maximum(pairs.i[r], pairs.j[r])
+
+    return np.isin(key(rows), key(known))
+
+
 def _as_displayed(thumbs: U8, i: I64, j: I64, kinds: I64) -> F32:
     """`thumb_correlation` of whole thumbnails as they are, whatever the pair's kind."""
     return thumb_correlation(thumbs, i, j, 0 * kinds)
@@ -481,11 +482,7 @@ def _faint_rows(pictures: PictureData, pairs: Pairs, refused: I64, keep: BOOL) -
     rows = refused[pairs.t[refused] < GRID_KIND]
     if len(rows) == 0:
         return rows
-    n = max(int(pairs.i.max()), int(pairs.j.max())) + 1
-    kept = np.flatnonzero(keep)
-    known = np.minimum(pairs.i[kept], pairs.j[kept]) * n + np.maximum(pairs.i[kept], pairs.j[kept])
-    key = np.minimum(pairs.i[rows], pairs.j[rows]) * n + np.maximum(pairs.i[rows], pairs.j[rows])
-    rows = rows[~np.isin(key, known)]
+    rows = rows[~_same_pairs(pairs, rows, np.flatnonzero(keep))]
     marked: dict[int, bool] = {}
 
     def has_marks(k: int) -> bool:
