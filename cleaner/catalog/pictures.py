@@ -12,6 +12,7 @@ low-detail pair needs it.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -44,9 +45,12 @@ class ColumnPictures:
     def __len__(self) -> int:
         return len(self.cat)
 
-    def _gather(self, index: I64, column: str, width: int) -> U8:
-        """Rows `index` of one bytes column of every catalog, in the order asked."""
-        out = np.empty((len(index), width), dtype=np.uint8)
+    def _gather(
+        self, index: I64, column: str, row: tuple[int, ...] = (), dtype: type = np.uint8
+    ) -> npt.NDArray[Any]:
+        """Rows `index` of one column of every catalog (each row of shape `row`), in the
+        order asked."""
+        out: npt.NDArray[Any] = np.empty((len(index), *row), dtype=dtype)
         cats = self.cat[index]
         for n, c in enumerate(self.catalogs):
             sel = np.flatnonzero(cats == n)
@@ -57,19 +61,15 @@ class ColumnPictures:
     def hash_table(self) -> tuple[U8, BOOL]:
         index = np.arange(len(self), dtype=np.int64)
         # a catalog row always holds every hash (`cleaner.catalog.columns` checks its size)
-        return self._gather(index, "hashes", HASH_BYTES), np.ones(len(self), dtype=bool)
+        return self._gather(index, "hashes", (HASH_BYTES,)), np.ones(len(self), dtype=bool)
 
     def thumbs(self, index: I64) -> U8:
-        return self._gather(np.asarray(index, dtype=np.int64), "thumbs", THUMB_BYTES)
+        return self._gather(np.asarray(index, dtype=np.int64), "thumbs", (THUMB_BYTES,))
 
     def colours(self, index: I64) -> tuple[U8, BOOL]:
         index = np.asarray(index, dtype=np.int64)
-        colours = self._gather(index, "colours", COLOUR_BYTES)
-        has = np.empty(len(index), dtype=bool)
-        cats = self.cat[index]
-        for n, c in enumerate(self.catalogs):
-            sel = np.flatnonzero(cats == n)
-            has[sel] = c.has_colour[self.local[index[sel]]]
+        colours = self._gather(index, "colours", (COLOUR_BYTES,))
+        has = self._gather(index, "has_colour", dtype=bool)
         colours[~has] = picture_data.GREY
         return colours, has
 
@@ -98,7 +98,7 @@ class ColumnPictures:
         """The `Fingerprint`s of pictures `index`, made from one gather of each column
         (the canonical search reads the thumbnails of slices of them)."""
         index = np.asarray(index, dtype=np.int64)
-        hashes = self._gather(index, "hashes", HASH_BYTES).tobytes()
+        hashes = self._gather(index, "hashes", (HASH_BYTES,)).tobytes()
         thumbs = self.thumbs(index).tobytes()
         colours, has = self.colours(index)
         packed = colours.tobytes()
@@ -118,12 +118,7 @@ class ColumnPictures:
         """Column `column` (width, height, detail_std: decoded as each catalog was read)
         of pictures `index`; a picture whose metrics did not decode stops grouping with
         the damaged-row message, the first such picture by number."""
-        out = np.empty(len(index), dtype=np.float64)
-        cats = self.cat[index]
-        for n, c in enumerate(self.catalogs):
-            sel = np.flatnonzero(cats == n)
-            if len(sel):
-                out[sel] = getattr(c, column)[self.local[index[sel]]]
+        out: F64 = self._gather(index, column, dtype=np.float64)
         bad = np.isnan(out)
         if bad.any():
             p = int(index[bad].min())
