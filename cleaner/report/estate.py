@@ -464,7 +464,9 @@ def save_estate_json(result: ScanResult, e: EstateSummary, path: str | os.PathLi
     data = result_to_dict(result)
     data["estate"] = estate_to_dict(e)
     with atomic_text_file(path) as out:
-        json.dump(data, out, indent=1, ensure_ascii=False)
+        # as `cleaner.resultio.dumps`: ensure_ascii keeps lone surrogates (a non-UTF-8 file
+        # name) as \\udcXX escapes, which read back as the same path
+        json.dump(data, out, indent=1, ensure_ascii=True)
         out.write("\n")
 
 

@@ -313,3 +313,19 @@ def test_the_dataset_dates_are_capture_times_where_the_pictures_have_them(
     assert first == "2018-05-06 07:08:09"
     assert last[:4] >= "2026"
     assert source == "capture time where recorded, else modification time"
+
+
+def test_a_non_utf8_file_name_goes_into_the_catalog_scans_json_and_back(tmp_path: Path) -> None:
+    """A name the file system gave as bytes that are not UTF-8 (kit: `non_utf8_name`)
+    stopped `scan --catalog --json` with a UnicodeEncodeError traceback; it is written as
+    an escape and reads back as the same path, as a folder scan's JSON does."""
+    root = tmp_path / "photos"
+    root.mkdir()
+    odd = os.fsdecode(b"Fotograf\xeda.png")
+    images.save(images.photo(3), root / "plain.png")
+    shutil.copy2(root / "plain.png", root / odd)
+    catalog = build_in_process(root, "x", tmp_path / "x.catalog")
+    out = tmp_path / "result.json"
+    assert main(["scan", "--catalog", str(catalog), "--json", str(out), "-q"]) == 0
+    (group,) = load(out).groups
+    assert sorted(m.path for m in group.members) == ["x:" + odd, "x:plain.png"]
